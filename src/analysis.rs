@@ -1,0 +1,130 @@
+//! The analysis pipeline behind `dup`: discover, parse, detect, with the scan cache around it.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+
+use crate::cli::{AnalysisArgs, CommonArgs};
+use crate::config::Options;
+use crate::reporters::console::Console;
+use crate::report::{FileInfo, Report, Timing};
+use crate::workspace::Workspace;
+
+/// A usage or environment error: exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+pub struct Analysis {
+    pub report: Report,
+    pub options: Options,
+}
+
+pub fn analyse(common: &CommonArgs, args: &AnalysisArgs, console: &Console) -> anyhow::Result<Analysis> {
+    let start = Instant::now();
+    let paths = args
+        .paths
+        .iter()
+        .map(|p| p.canonicalize().map_err(|_| UsageError(format!("path `{}` does not exist", p.display())).into()))
+        .collect::<anyhow::Result<Vec<PathBuf>>>()?;
+    let (workspace, selected) = open(common, &paths)?;
+    let options = Options::resolve(args, workspace.config.clone()).map_err(|e| UsageError(format!("{e:#}")))?;
+    let out_dir = options.out.clone().unwrap_or_else(|| workspace.target_dir.join("loop"));
+    let roots: Vec<&Path> = workspace.packages.iter().flat_map(|p| p.roots.iter().map(|r| r.path.as_path())).collect();
+    let key = format!(
+        "v1 {} {:?} {:?} {:?} {:?} {:?}",
+        options.analysis_key(&[&args.include, &args.exclude_path]),
+        workspace.config.allow_duplicate,
+        workspace.config.include,
+        workspace.config.exclude_path,
+        selected,
+        roots
+    );
+    if options.cache {
+        if let Some(mut report) = crate::cache::load(&out_dir, &key) {
+            report.timing = Timing { total: start.elapsed(), cached: true, ..Timing::default() };
+            return Ok(Analysis { report, options });
+        }
+    }
+    let bar = console.progress(roots.len() as u64);
+    let parse_start = Instant::now();
+    let corpus = crate::scan::parse_workspace(&workspace, &options, &selected, &|done| {
+        if done as u64 > bar.length().unwrap_or(0) {
+            bar.set_length(done as u64);
+        }
+        bar.set_position(done as u64);
+    });
+    bar.finish_and_clear();
+    let parse = parse_start.elapsed();
+    let detect_start = Instant::now();
+    let groups = crate::detectors::find_duplicates(&corpus.files, &options);
+    let detect = detect_start.elapsed();
+    let mut warnings = workspace.warnings.clone();
+    warnings.extend(corpus.warnings);
+    let report = Report {
+        root: workspace.root.clone(),
+        files: corpus.files.iter().map(|f| FileInfo { rel: f.rel.clone(), package: f.package.clone() }).collect(),
+        n_lines: corpus.files.iter().map(|f| u64::from(f.parsed.n_lines)).sum(),
+        groups,
+        warnings,
+        timing: Timing { parse, detect, total: start.elapsed(), cached: false },
+    };
+    if options.cache {
+        if let Err(err) = crate::cache::store(&out_dir, &key, &corpus.seen, &report) {
+            console.eprint(&format!("warning: could not write the scan cache in {}: {err:#}\n", out_dir.display()));
+        }
+    }
+    Ok(Analysis { report, options })
+}
+
+/// Chooses between the workspace of `--manifest-path` (or the current directory) and a
+/// plain folder, and returns the files or folders the analysis is restricted to.
+fn open(common: &CommonArgs, paths: &[PathBuf]) -> anyhow::Result<(Workspace, Vec<PathBuf>)> {
+    if paths.is_empty() {
+        return Ok((Workspace::open(common).map_err(|e| UsageError(format!("{e:#}")))?, Vec::new()));
+    }
+    let manifest_dir = match &common.manifest_path {
+        Some(path) => path.canonicalize().ok().and_then(|p| p.parent().map(Path::to_path_buf)),
+        None => std::env::current_dir().ok().and_then(|dir| find_manifest_dir(&dir)),
+    };
+    let inside = manifest_dir.as_ref().is_some_and(|dir| paths.iter().all(|p| p.starts_with(dir)));
+    if inside {
+        let workspace = Workspace::open(common).map_err(|e| UsageError(format!("{e:#}")))?;
+        // A folder inside the workspace that no member owns (vendored code, say) is plain source.
+        let owned = paths.iter().all(|p| {
+            workspace.packages.iter().any(|pkg| pkg.roots.iter().any(|r| r.path.starts_with(p) || p.starts_with(pkg.dir.join("src"))))
+                || workspace.packages.iter().any(|pkg| p.starts_with(&pkg.dir) && find_manifest_dir(p).as_deref() == Some(pkg.dir.as_path()))
+        });
+        if owned {
+            return Ok((workspace, paths.to_vec()));
+        }
+    }
+    plain(paths)
+}
+
+fn plain(paths: &[PathBuf]) -> anyhow::Result<(Workspace, Vec<PathBuf>)> {
+    let root = common_ancestor(paths);
+    let root = if root.is_file() { root.parent().map(Path::to_path_buf).unwrap_or(root) } else { root };
+    if !root.is_dir() {
+        bail!(UsageError(format!("`{}` is not a folder", root.display())));
+    }
+    let workspace = Workspace::plain(&root).with_context(|| format!("scan {}", root.display()))?;
+    Ok((workspace, paths.to_vec()))
+}
+
+fn find_manifest_dir(start: &Path) -> Option<PathBuf> {
+    start.ancestors().find(|dir| dir.join("Cargo.toml").is_file()).map(Path::to_path_buf)
+}
+
+fn common_ancestor(paths: &[PathBuf]) -> PathBuf {
+    let mut root = paths[0].clone();
+    for path in &paths[1..] {
+        while !path.starts_with(&root) {
+            if !root.pop() {
+                break;
+            }
+        }
+    }
+    root
+}

@@ -1,0 +1,54 @@
+//! The scan cache under `target/loop/cache/`: a finished report, reused while every file it
+//! read has the same size and modification time and the options and targets are unchanged.
+
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use serde::{Deserialize, Serialize};
+
+use crate::report::Report;
+
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    key: String,
+    files: Vec<(PathBuf, u64, u128)>,
+    report: Report,
+}
+
+fn stamp(path: &Path) -> Option<(u64, u128)> {
+    let meta = std::fs::metadata(path).ok()?;
+    let mtime = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?.as_nanos();
+    Some((meta.len(), mtime))
+}
+
+fn entry_path(dir: &Path, key: &str) -> PathBuf {
+    dir.join("cache").join(format!("dup-{:016x}.json", xxhash_rust::xxh3::xxh3_64(key.as_bytes())))
+}
+
+/// The cached report for `key`, if every file it read is unchanged.
+pub fn load(dir: &Path, key: &str) -> Option<Report> {
+    let text = std::fs::read(entry_path(dir, key)).ok()?;
+    let entry: Entry = serde_json::from_slice(&text).ok()?;
+    if entry.key != key {
+        return None;
+    }
+    let unchanged = entry.files.iter().all(|(path, len, mtime)| stamp(path) == Some((*len, *mtime)));
+    unchanged.then_some(entry.report)
+}
+
+/// Stores `report`; failures only cost the next run its cache, so they are returned for a warning.
+pub fn store(dir: &Path, key: &str, files: &[PathBuf], report: &Report) -> anyhow::Result<()> {
+    let path = entry_path(dir, key);
+    let parent = path.parent().expect("the entry is inside the cache folder");
+    std::fs::create_dir_all(parent)?;
+    let entry = Entry {
+        key: key.to_string(),
+        files: files.iter().filter_map(|f| stamp(f).map(|(len, mtime)| (f.clone(), len, mtime))).collect(),
+        report: report.clone(),
+    };
+    // Write beside and rename, so a concurrent run never reads half an entry.
+    let tmp = parent.join(format!(".tmp-{}", std::process::id()));
+    std::fs::write(&tmp, serde_json::to_vec(&entry)?)?;
+    std::fs::rename(&tmp, &path)?;
+    Ok(())
+}

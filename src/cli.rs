@@ -1,0 +1,215 @@
+//! Command-line interface: clap derive types for `cargo loop`, spelled as SPEC.md fixes them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Cargo passes the subcommand name as the first argument, so the top level is `cargo`.
+#[derive(Debug, Parser)]
+#[command(name = "cargo", bin_name = "cargo", styles = clap::builder::styling::Styles::styled())]
+pub enum CargoCli {
+    /// Find duplicated code and architectural smells, and verify agent refactors
+    #[command(name = "loop", version)]
+    Loop(LoopArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LoopArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Find duplicated code and duplicated abstractions
+    Dup(AnalysisArgs),
+    /// Find architectural smells (not built yet)
+    Smells(AnalysisArgs),
+    /// Run `dup` and `smells` over one parse (not built yet)
+    Scan(AnalysisArgs),
+    /// Run one improvement pass (not built yet)
+    Fix(PassthroughArgs),
+    /// Run improvement passes until a stopping rule fires (not built yet)
+    Run(PassthroughArgs),
+    /// Gate CI on new findings (not built yet)
+    Ci(PassthroughArgs),
+    /// Write the baseline file that `ci` compares against (not built yet)
+    Baseline(PassthroughArgs),
+    /// Summarise the audit trail (not built yet)
+    Log(PassthroughArgs),
+    /// List refactors held back for human review (not built yet)
+    Review(PassthroughArgs),
+    /// Apply a held refactor after re-verifying it (not built yet)
+    Apply(PassthroughArgs),
+}
+
+impl Command {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Dup(_) => "dup",
+            Command::Smells(_) => "smells",
+            Command::Scan(_) => "scan",
+            Command::Fix(_) => "fix",
+            Command::Run(_) => "run",
+            Command::Ci(_) => "ci",
+            Command::Baseline(_) => "baseline",
+            Command::Log(_) => "log",
+            Command::Review(_) => "review",
+            Command::Apply(_) => "apply",
+        }
+    }
+}
+
+/// Arguments of commands that are not built yet, accepted so that `--help` works.
+#[derive(Debug, Args)]
+pub struct PassthroughArgs {
+    #[arg(hide = true, trailing_var_arg = true, allow_hyphen_values = true)]
+    pub rest: Vec<String>,
+}
+
+/// Flags shared by every subcommand, spelled as cargo spells them.
+#[derive(Debug, Args, Clone, Default)]
+pub struct CommonArgs {
+    /// Path to Cargo.toml
+    #[arg(long, global = true, value_name = "PATH", help_heading = "Manifest Options")]
+    pub manifest_path: Option<PathBuf>,
+
+    /// Package to analyse (repeatable)
+    #[arg(short, long = "package", global = true, value_name = "SPEC", help_heading = "Package Selection")]
+    pub package: Vec<String>,
+
+    /// Analyse every workspace member (the default)
+    #[arg(long, global = true, help_heading = "Package Selection")]
+    pub workspace: bool,
+
+    /// Exclude packages from the analysis
+    #[arg(long, global = true, value_name = "SPEC", help_heading = "Package Selection")]
+    pub exclude: Vec<String>,
+
+    /// Space or comma separated list of features to activate
+    #[arg(short = 'F', long, global = true, value_name = "FEATURES", help_heading = "Feature Selection")]
+    pub features: Vec<String>,
+
+    /// Activate all available features
+    #[arg(long, global = true, help_heading = "Feature Selection")]
+    pub all_features: bool,
+
+    /// Do not activate the `default` feature
+    #[arg(long, global = true, help_heading = "Feature Selection")]
+    pub no_default_features: bool,
+
+    /// Coloring
+    #[arg(long, global = true, value_enum, value_name = "WHEN", help_heading = "Display Options")]
+    pub color: Option<ColorChoice>,
+
+    /// Do not print progress or warnings
+    #[arg(short, long, global = true, help_heading = "Display Options")]
+    pub quiet: bool,
+
+    /// Use verbose output
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Display Options")]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Human,
+    Json,
+    Sarif,
+    Github,
+}
+
+/// Flags of the analysis commands (`dup`, `smells`, `scan`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct AnalysisArgs {
+    /// Restrict the analysis to these files or folders (a folder outside any workspace is analysed as plain Rust source)
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, value_name = "FMT", help_heading = "Output Options")]
+    pub format: Option<Format>,
+
+    /// Directory for the cache and other files (default: target/loop)
+    #[arg(long, value_name = "DIR", help_heading = "Output Options")]
+    pub out: Option<PathBuf>,
+
+    /// Do not read or write the scan cache
+    #[arg(long, help_heading = "Output Options")]
+    pub no_cache: bool,
+
+    /// Smallest clone to report, in lines [default: 6]
+    #[arg(long, value_name = "N", help_heading = "Analysis Options")]
+    pub min_lines: Option<usize>,
+
+    /// Smallest clone to report, in tokens [default: 50]
+    #[arg(long, value_name = "N", help_heading = "Analysis Options")]
+    pub min_tokens: Option<usize>,
+
+    /// Near-miss similarity threshold, from 0 to 1 [default: 0.8]
+    #[arg(long, value_name = "RATIO", help_heading = "Analysis Options")]
+    pub similarity: Option<f64>,
+
+    /// Analyse `#[cfg(test)]` code and tests/
+    #[arg(long, overrides_with = "no_tests", help_heading = "Analysis Options")]
+    pub tests: bool,
+
+    /// Skip `#[cfg(test)]` code and tests/ (the default)
+    #[arg(long, overrides_with = "tests", help_heading = "Analysis Options")]
+    pub no_tests: bool,
+
+    /// Analyse only files matching this glob (repeatable)
+    #[arg(long, value_name = "GLOB", help_heading = "Analysis Options")]
+    pub include: Vec<String>,
+
+    /// Skip files matching this glob (repeatable)
+    #[arg(long, value_name = "GLOB", help_heading = "Analysis Options")]
+    pub exclude_path: Vec<String>,
+
+    /// Exit with code 1 when anything is reported
+    #[arg(long, help_heading = "Output Options")]
+    pub fail_on: bool,
+}
+
+#[cfg(test)]
+mod test {
+    use clap::CommandFactory;
+
+    use super::CargoCli;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        CargoCli::command().debug_assert();
+    }
+
+    /// Help texts are sentence fragments: capitalised, no trailing period.
+    #[test]
+    fn option_help_sentence_case_without_period() {
+        let cmd = CargoCli::command();
+        let mut stack = vec![cmd];
+        while let Some(cmd) = stack.pop() {
+            for arg in cmd.get_arguments() {
+                if let Some(help) = arg.get_help() {
+                    let help = help.to_string();
+                    assert!(!help.ends_with('.'), "help of --{:?} ends with a period", arg.get_long());
+                    assert!(
+                        help.chars().next().is_some_and(char::is_uppercase),
+                        "help of --{:?} is not capitalised",
+                        arg.get_long()
+                    );
+                }
+            }
+            stack.extend(cmd.get_subcommands().cloned());
+        }
+    }
+}

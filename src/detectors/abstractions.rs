@@ -1,0 +1,156 @@
+//! Duplicated abstractions: types and traits of the same shape under other names, and groups
+//! of fields repeated across structs.
+//!
+//! What it finds: structs with the same fields, enums with the same variants, traits with the
+//! same method signatures, and three or more fields that several structs all declare.
+//! Why it matters: parallel definitions must be kept in step by hand and convert into each
+//! other with boilerplate.
+//! Suggested fix: keep one type (a type alias or a generic where names differ), one trait, or
+//! move the shared fields into a struct of their own and embed it.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::{CloneType, Group, GroupKind, Instance};
+use crate::config::Options;
+use crate::scan::SourceFile;
+use crate::source::{Shape, ShapeKind};
+use crate::token::hash_str;
+
+const MIN_MEMBERS: usize = 3;
+const MIN_TRAIT_METHODS: usize = 2;
+const MIN_SHARED_FIELDS: usize = 3;
+/// Fields declared by more structs than this are too common to signal a shared abstraction.
+const MAX_FIELD_POSTINGS: usize = 32;
+
+type ShapeId = (usize, usize);
+
+pub fn find(files: &[SourceFile], _options: &Options) -> Vec<Group> {
+    let shapes: Vec<(ShapeId, &Shape)> = files
+        .iter()
+        .enumerate()
+        .flat_map(|(fi, file)| file.parsed.shapes.iter().enumerate().map(move |(si, shape)| ((fi, si), shape)))
+        .filter(|(_, shape)| !shape.suppressed)
+        .collect();
+    let mut groups = same_shapes(files, &shapes);
+    groups.extend(shared_fields(&shapes));
+    groups
+}
+
+fn instance(files: &[SourceFile], id: ShapeId) -> Instance {
+    let shape = &files[id.0].parsed.shapes[id.1];
+    Instance { file: id.0, start_line: shape.start_line, end_line: shape.end_line, item: shape.item.clone() }
+}
+
+fn same_shapes(files: &[SourceFile], shapes: &[(ShapeId, &Shape)]) -> Vec<Group> {
+    let mut by_shape: HashMap<(ShapeKind, Vec<String>), Vec<ShapeId>> = HashMap::new();
+    for &(id, shape) in shapes {
+        let min = if shape.kind == ShapeKind::Trait { MIN_TRAIT_METHODS } else { MIN_MEMBERS };
+        if shape.members.len() < min {
+            continue;
+        }
+        let mut members = shape.members.clone();
+        if shape.kind == ShapeKind::Trait {
+            members.sort();
+        }
+        by_shape.entry((shape.kind, members)).or_default().push(id);
+    }
+    let mut groups: Vec<Group> = by_shape
+        .into_iter()
+        .filter(|(_, ids)| ids.len() >= 2)
+        .map(|((kind, members), ids)| {
+            let (kind, what) = match kind {
+                ShapeKind::Struct => (GroupKind::Struct, "fields"),
+                ShapeKind::Enum => (GroupKind::Enum, "variants"),
+                ShapeKind::Trait => (GroupKind::Trait, "method signatures"),
+            };
+            Group {
+                kind,
+                clone_type: CloneType::Abstraction,
+                similarity: 1.0,
+                fingerprint: fingerprint(kind, &members),
+                instances: ids.iter().map(|&id| instance(files, id)).collect(),
+                detail: Some(format!("the same {} {what}", members.len())),
+            }
+        })
+        .collect();
+    groups.sort_by_key(|g| g.fingerprint);
+    groups
+}
+
+fn fingerprint(kind: GroupKind, members: &[String]) -> u64 {
+    let text = format!("{}\n{}", kind.as_str(), members.join("\n"));
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes()) ^ u64::from(hash_str(kind.as_str()))
+}
+
+/// Groups of at least three fields declared by several structs that otherwise differ.
+fn shared_fields(shapes: &[(ShapeId, &Shape)]) -> Vec<Group> {
+    let structs: Vec<(ShapeId, &Shape)> =
+        shapes.iter().copied().filter(|(_, s)| s.kind == ShapeKind::Struct && s.members.len() >= MIN_SHARED_FIELDS).collect();
+    let mut postings: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, (_, shape)) in structs.iter().enumerate() {
+        for member in &shape.members {
+            // Tuple-struct fields are positions, not names.
+            if !member.starts_with(|c: char| c.is_ascii_digit()) {
+                postings.entry(member.as_str()).or_default().push(index);
+            }
+        }
+    }
+    let mut shared: HashMap<(usize, usize), BTreeSet<&str>> = HashMap::new();
+    for (field, list) in &postings {
+        if list.len() < 2 || list.len() > MAX_FIELD_POSTINGS {
+            continue;
+        }
+        for (i, &a) in list.iter().enumerate() {
+            for &b in &list[i + 1..] {
+                shared.entry((a, b)).or_default().insert(field);
+            }
+        }
+    }
+    let mut keys: Vec<BTreeSet<&str>> = shared
+        .into_iter()
+        .filter(|&((a, b), ref fields)| {
+            let (sa, sb) = (structs[a].1, structs[b].1);
+            fields.len() >= MIN_SHARED_FIELDS && !(sa.members == sb.members)
+        })
+        .map(|(_, fields)| fields)
+        .collect();
+    keys.sort();
+    keys.dedup();
+    let members_of = |key: &BTreeSet<&str>| -> Vec<usize> {
+        let mut lists = key.iter().map(|f| &postings[f]);
+        let first = lists.next().cloned().unwrap_or_default();
+        lists.fold(first, |acc, list| acc.into_iter().filter(|x| list.contains(x)).collect())
+    };
+    let mut groups = Vec::new();
+    for key in &keys {
+        let members = members_of(key);
+        // A bigger key with the same structs says the same thing better.
+        let subsumed = keys.iter().any(|other| other.len() > key.len() && other.is_superset(key) && members_of(other) == members);
+        if subsumed || members.len() < 2 {
+            continue;
+        }
+        let fields: Vec<String> = key.iter().map(ToString::to_string).collect();
+        let instances = members
+            .iter()
+            .map(|&m| {
+                let (id, shape) = structs[m];
+                let lines: Vec<u32> = shape.members.iter().zip(&shape.member_lines).filter(|(f, _)| key.contains(f.as_str())).map(|(_, &l)| l).collect();
+                Instance {
+                    file: id.0,
+                    start_line: lines.iter().copied().min().unwrap_or(shape.start_line),
+                    end_line: lines.iter().copied().max().unwrap_or(shape.end_line),
+                    item: shape.item.clone(),
+                }
+            })
+            .collect();
+        groups.push(Group {
+            kind: GroupKind::Fields,
+            clone_type: CloneType::Abstraction,
+            similarity: 1.0,
+            fingerprint: fingerprint(GroupKind::Fields, &fields),
+            instances,
+            detail: Some(format!("the same {} fields: {}", fields.len(), fields.join(", "))),
+        });
+    }
+    groups
+}

@@ -1,0 +1,170 @@
+//! Clone detection over parsed files: exact and renamed clones of functions, impls and
+//! statement runs, near-miss functions, and duplicated abstractions. The detectors return
+//! [`Group`]s; this module removes groups nested in bigger ones and ranks the rest.
+
+mod abstractions;
+mod blocks;
+mod near;
+mod units;
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Options;
+use crate::scan::SourceFile;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupKind {
+    Fn,
+    Method,
+    Block,
+    Impl,
+    Struct,
+    Enum,
+    Trait,
+    Fields,
+}
+
+impl GroupKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupKind::Fn => "fn",
+            GroupKind::Method => "method",
+            GroupKind::Block => "block",
+            GroupKind::Impl => "impl",
+            GroupKind::Struct => "struct",
+            GroupKind::Enum => "enum",
+            GroupKind::Trait => "trait",
+            GroupKind::Fields => "fields",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CloneType {
+    /// Identical but for layout and comments.
+    Exact,
+    /// Identifiers renamed consistently, literals or types changed.
+    Renamed,
+    /// Statements added, removed or changed.
+    NearMiss,
+    /// The same shape of type, trait or fields under other names.
+    Abstraction,
+}
+
+impl CloneType {
+    /// A stable kebab-case rule id (SARIF `ruleId`).
+    pub fn rule_id(self) -> &'static str {
+        match self {
+            CloneType::Exact => "duplicate-code",
+            CloneType::Renamed => "renamed-clone",
+            CloneType::NearMiss => "near-miss-clone",
+            CloneType::Abstraction => "duplicate-abstraction",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Instance {
+    /// Index into the analysed files.
+    pub file: usize,
+    pub start_line: u32,
+    pub end_line: u32,
+    pub item: String,
+}
+
+impl Instance {
+    pub fn lines(&self) -> u32 {
+        self.end_line + 1 - self.start_line
+    }
+
+    fn contains(&self, other: &Instance) -> bool {
+        self.file == other.file && self.start_line <= other.start_line && other.end_line <= self.end_line
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Group {
+    pub kind: GroupKind,
+    pub clone_type: CloneType,
+    pub similarity: f64,
+    pub fingerprint: u64,
+    pub instances: Vec<Instance>,
+    /// A short description for abstractions (the shared fields or signatures).
+    pub detail: Option<String>,
+}
+
+impl Group {
+    /// Lines of one instance (the smallest: what every copy has at least).
+    pub fn lines(&self) -> u32 {
+        self.instances.iter().map(Instance::lines).min().unwrap_or(0)
+    }
+
+    /// Lines a merge would save: all copies but one.
+    pub fn saved_lines(&self) -> u32 {
+        self.lines() * (self.instances.len() as u32).saturating_sub(1)
+    }
+}
+
+/// Runs every detector and returns the groups ranked by lines saved, largest first.
+pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
+    let units = units::find(files, options);
+    let (near, blocks) = rayon::join(
+        || near::find(files, options, &units.exact_of),
+        || blocks::find(files, options),
+    );
+    let mut groups = units.groups;
+    groups.extend(near);
+    groups.extend(blocks);
+    groups.extend(abstractions::find(files, options));
+    if let Some(allow) = &options.allow_duplicate {
+        for group in &mut groups {
+            group.instances.retain(|inst| !allow.is_match(&files[inst.file].rel) && !allow.is_match(&inst.item));
+        }
+        groups.retain(|group| group.instances.len() >= 2);
+    }
+    for group in &mut groups {
+        group.instances.sort_by(|a, b| (&files[a.file].rel, a.start_line).cmp(&(&files[b.file].rel, b.start_line)));
+    }
+    let mut groups = drop_nested(groups);
+    groups.sort_by(|a, b| b.saved_lines().cmp(&a.saved_lines()).then(a.fingerprint.cmp(&b.fingerprint)));
+    groups
+}
+
+/// Drops code groups whose every instance lies inside an instance of a bigger code group,
+/// and instances that overlap another instance of the same group.
+fn drop_nested(mut groups: Vec<Group>) -> Vec<Group> {
+    groups.sort_by_key(|g| std::cmp::Reverse(g.instances.iter().map(Instance::lines).max().unwrap_or(0)));
+    let mut kept: Vec<Group> = Vec::with_capacity(groups.len());
+    // Instances of kept code groups by file, for containment checks.
+    let mut by_file: HashMap<usize, Vec<Instance>> = HashMap::new();
+    for mut group in groups {
+        let code = group.clone_type != CloneType::Abstraction;
+        if code {
+            let mut distinct: Vec<Instance> = Vec::with_capacity(group.instances.len());
+            for inst in group.instances {
+                if !distinct.iter().any(|d| d.file == inst.file && d.start_line <= inst.end_line && inst.start_line <= d.end_line) {
+                    distinct.push(inst);
+                }
+            }
+            group.instances = distinct;
+            if group.instances.len() < 2 {
+                continue;
+            }
+            let nested = group
+                .instances
+                .iter()
+                .all(|inst| by_file.get(&inst.file).is_some_and(|outer| outer.iter().any(|o| o.contains(inst))));
+            if nested {
+                continue;
+            }
+            for inst in &group.instances {
+                by_file.entry(inst.file).or_default().push(inst.clone());
+            }
+        }
+        kept.push(group);
+    }
+    kept
+}

@@ -1,0 +1,198 @@
+//! Near-miss clones of functions and methods: statements added, removed or changed.
+//!
+//! What it finds: functions whose blinded token sequences align (order-aware, by a diff) to at
+//! least `--similarity`, and that share enough of their identifiers to be copies rather than
+//! look-alikes.
+//! Why it matters: near-miss copies are the ones that drift apart silently.
+//! Suggested fix: merge them into one function with a parameter for what differs.
+//!
+//! Candidates come from one-permutation MinHash over blinded 5-grams with banded lookup, so
+//! only pairs that share many 5-grams are aligned; alignment is a Myers diff.
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+use similar::{Algorithm, DiffOp};
+use xxhash_rust::xxh3::xxh3_64;
+
+use super::units::{eligible, unit_tokens, UnitId};
+use super::{CloneType, Group, GroupKind, Instance};
+use crate::config::Options;
+use crate::scan::SourceFile;
+use crate::source::UnitKind;
+use crate::token::{hash_seq, TokClass};
+
+const SHINGLE: usize = 5;
+const BINS: usize = 24;
+const ROWS: usize = 2;
+/// Buckets bigger than this are boilerplate shapes; aligning all their pairs costs without finding copies.
+const MAX_BUCKET: usize = 64;
+/// Share of distinct identifiers two copies must have in common.
+const MIN_NAME_OVERLAP: f64 = 0.3;
+
+struct Candidate {
+    id: UnitId,
+    blinded: Vec<u32>,
+    names: Vec<u32>,
+    signature: [u64; BINS],
+}
+
+pub fn find(files: &[SourceFile], options: &Options, exact_of: &HashMap<UnitId, usize>) -> Vec<Group> {
+    let candidates: Vec<Candidate> = files
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(fi, file)| {
+            file.parsed.units.iter().enumerate().filter_map(move |(ui, unit)| {
+                if unit.kind == UnitKind::Impl {
+                    return None;
+                }
+                let tokens = unit_tokens(file, unit);
+                if !eligible(unit, tokens, options) {
+                    return None;
+                }
+                let blinded: Vec<u32> = tokens.iter().map(|t| t.blinded()).collect();
+                let mut names: Vec<u32> =
+                    tokens.iter().filter(|t| matches!(t.class, TokClass::Ident | TokClass::TypeIdent)).map(|t| t.sym).collect();
+                names.sort_unstable();
+                names.dedup();
+                let signature = signature(&blinded);
+                Some(Candidate { id: (fi as u32, ui as u32), blinded, names, signature })
+            })
+        })
+        .collect();
+    let mut buckets: HashMap<u64, Vec<u32>> = HashMap::new();
+    for (index, cand) in candidates.iter().enumerate() {
+        for band in 0..BINS / ROWS {
+            let rows = &cand.signature[band * ROWS..(band + 1) * ROWS];
+            if rows.contains(&u64::MAX) {
+                continue;
+            }
+            let key = hash_seq(rows.iter().map(|&r| r as u32).chain([band as u32]));
+            buckets.entry(key).or_default().push(index as u32);
+        }
+    }
+    let mut pairs: HashSet<(u32, u32)> = HashSet::new();
+    for members in buckets.values().filter(|m| m.len() >= 2 && m.len() <= MAX_BUCKET) {
+        for (i, &a) in members.iter().enumerate() {
+            for &b in &members[i + 1..] {
+                pairs.insert((a.min(b), a.max(b)));
+            }
+        }
+    }
+    let mut pairs: Vec<(u32, u32)> = pairs.into_iter().collect();
+    pairs.sort_unstable();
+    let threshold = options.similarity;
+    let edges: Vec<(u32, u32, f64)> = pairs
+        .into_par_iter()
+        .filter_map(|(a, b)| {
+            let (ca, cb) = (&candidates[a as usize], &candidates[b as usize]);
+            if exact_of.get(&ca.id).is_some_and(|g| exact_of.get(&cb.id) == Some(g)) {
+                return None;
+            }
+            let (la, lb) = (ca.blinded.len() as f64, cb.blinded.len() as f64);
+            if la.min(lb) / la.max(lb) < threshold * 0.9 || name_overlap(&ca.names, &cb.names) < MIN_NAME_OVERLAP {
+                return None;
+            }
+            let sim = similarity(&ca.blinded, &cb.blinded);
+            (sim >= threshold).then_some((a, b, sim))
+        })
+        .collect();
+    components(&candidates, files, &edges)
+}
+
+/// One-permutation MinHash: each 5-gram hash goes to one bin, and each bin keeps its minimum.
+fn signature(blinded: &[u32]) -> [u64; BINS] {
+    let mut sig = [u64::MAX; BINS];
+    for window in blinded.windows(SHINGLE) {
+        let mut bytes = [0u8; SHINGLE * 4];
+        for (i, sym) in window.iter().enumerate() {
+            bytes[i * 4..i * 4 + 4].copy_from_slice(&sym.to_le_bytes());
+        }
+        let h = xxh3_64(&bytes);
+        let bin = (h % BINS as u64) as usize;
+        sig[bin] = sig[bin].min(h / BINS as u64);
+    }
+    sig
+}
+
+fn name_overlap(a: &[u32], b: &[u32]) -> f64 {
+    let common = a.iter().filter(|x| b.binary_search(x).is_ok()).count();
+    common as f64 / a.len().min(b.len()).max(1) as f64
+}
+
+/// Dice similarity of two token sequences: twice the aligned tokens over both lengths.
+pub fn similarity(a: &[u32], b: &[u32]) -> f64 {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(50);
+    let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, a, b, Some(deadline));
+    let equal: usize = ops.iter().map(|op| if let DiffOp::Equal { len, .. } = op { *len } else { 0 }).sum();
+    2.0 * equal as f64 / (a.len() + b.len()) as f64
+}
+
+/// Connected components of the similarity graph, each reported as one group.
+fn components(candidates: &[Candidate], files: &[SourceFile], edges: &[(u32, u32, f64)]) -> Vec<Group> {
+    let mut parent: Vec<u32> = (0..candidates.len() as u32).collect();
+    fn root(parent: &mut [u32], mut x: u32) -> u32 {
+        while parent[x as usize] != x {
+            parent[x as usize] = parent[parent[x as usize] as usize];
+            x = parent[x as usize];
+        }
+        x
+    }
+    for &(a, b, _) in edges {
+        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+        parent[ra.max(rb) as usize] = ra.min(rb);
+    }
+    let mut comps: HashMap<u32, (Vec<u32>, f64)> = HashMap::new();
+    for &(a, b, sim) in edges {
+        let r = root(&mut parent, a);
+        let entry = comps.entry(r).or_insert_with(|| (Vec::new(), 1.0));
+        entry.0.extend([a, b]);
+        entry.1 = entry.1.min(sim);
+    }
+    let mut comps: Vec<(Vec<u32>, f64)> = comps.into_values().collect();
+    for comp in &mut comps {
+        comp.0.sort_unstable();
+        comp.0.dedup();
+    }
+    comps.sort_by(|a, b| a.0.cmp(&b.0));
+    comps
+        .into_iter()
+        .map(|(members, sim)| {
+            let instances: Vec<Instance> = members
+                .iter()
+                .map(|&m| {
+                    let (fi, ui) = candidates[m as usize].id;
+                    let unit = &files[fi as usize].parsed.units[ui as usize];
+                    Instance { file: fi as usize, start_line: unit.start_line, end_line: unit.end_line, item: unit.item.clone() }
+                })
+                .collect();
+            let first = &files[instances[0].file].parsed.units[candidates[members[0] as usize].id.1 as usize];
+            let mut hashes: Vec<u64> = members.iter().map(|&m| hash_seq(candidates[m as usize].blinded.iter().copied())).collect();
+            hashes.sort_unstable();
+            Group {
+                kind: if first.kind == UnitKind::Method { GroupKind::Method } else { GroupKind::Fn },
+                clone_type: CloneType::NearMiss,
+                similarity: (sim * 100.0).floor() / 100.0,
+                fingerprint: hash_seq(hashes.iter().map(|&h| h as u32)),
+                instances,
+                detail: None,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn inserted_statement_keeps_similarity_high() {
+        let a: Vec<u32> = (0..100).collect();
+        let mut b = a.clone();
+        b.splice(50..50, [1000, 1001, 1002, 1003, 1004]);
+        let sim = similarity(&a, &b);
+        assert!(sim > 0.95, "{sim}");
+        let unrelated: Vec<u32> = (500..600).collect();
+        assert!(similarity(&a, &unrelated) < 0.01);
+    }
+}

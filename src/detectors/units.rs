@@ -1,0 +1,111 @@
+//! Exact and renamed clones of whole functions, methods and impl blocks.
+//!
+//! What it finds: items whose tokens are equal once comments and layout are gone (exact), or
+//! once value identifiers are renamed consistently and literals and types are blinded (renamed).
+//! Why it matters: every copy must be fixed separately, and copies drift.
+//! Suggested fix: keep one copy, make it generic or parameterise it, and call it.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::{CloneType, Group, GroupKind, Instance};
+use crate::config::Options;
+use crate::scan::SourceFile;
+use crate::source::{Unit, UnitKind};
+use crate::token::{canonical, hash_seq, variety, Tok};
+
+/// Below this share of distinct 6-grams a unit is a table, not logic worth merging.
+pub const MIN_VARIETY: f64 = 0.4;
+
+/// A unit's identity: (file index, unit index in the file).
+pub type UnitId = (u32, u32);
+
+pub struct UnitGroups {
+    pub groups: Vec<Group>,
+    /// The exact group each grouped unit belongs to, so near-miss detection skips those pairs.
+    pub exact_of: HashMap<UnitId, usize>,
+}
+
+/// Whether a unit is big and varied enough to be reported at all.
+pub fn eligible(unit: &Unit, tokens: &[Tok], options: &Options) -> bool {
+    !unit.trivial
+        && !unit.suppressed
+        && tokens.len() >= options.min_tokens
+        && (unit.end_line + 1 - unit.start_line) as usize >= options.min_lines
+        && variety(tokens) >= MIN_VARIETY
+}
+
+/// Impl blocks of one trait written out for three or more types are reported from a lower
+/// size, since that repetition is what a generic impl or a macro removes.
+fn eligible_trait_impl(unit: &Unit, tokens: &[Tok], options: &Options) -> bool {
+    unit.kind == UnitKind::Impl
+        && unit.trait_name.is_some()
+        && !unit.suppressed
+        && tokens.len() >= options.min_tokens * 3 / 5
+        && (unit.end_line + 1 - unit.start_line) as usize >= options.min_lines.min(4)
+}
+
+pub fn unit_tokens<'a>(file: &'a SourceFile, unit: &Unit) -> &'a [Tok] {
+    &file.parsed.tokens[unit.tokens.start as usize..unit.tokens.end as usize]
+}
+
+pub fn find(files: &[SourceFile], options: &Options) -> UnitGroups {
+    // (canonical hash, raw hash, id, relaxed) for every candidate unit.
+    let keyed: Vec<(u64, u64, UnitId, bool)> = files
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(fi, file)| {
+            file.parsed.units.iter().enumerate().filter_map(move |(ui, unit)| {
+                let tokens = unit_tokens(file, unit);
+                let full = eligible(unit, tokens, options);
+                if !full && !eligible_trait_impl(unit, tokens, options) {
+                    return None;
+                }
+                let canon = hash_seq(canonical(tokens).into_iter());
+                let raw = hash_seq(tokens.iter().map(|t| t.sym));
+                Some((canon, raw, (fi as u32, ui as u32), !full))
+            })
+        })
+        .collect();
+    let mut buckets: HashMap<u64, Vec<(u64, UnitId, bool)>> = HashMap::new();
+    for (canon, raw, id, relaxed) in keyed {
+        buckets.entry(canon).or_default().push((raw, id, relaxed));
+    }
+    let mut buckets: Vec<(u64, Vec<(u64, UnitId, bool)>)> = buckets.into_iter().filter(|(_, members)| members.len() >= 2).collect();
+    buckets.sort_by_key(|(canon, _)| *canon);
+    let mut groups = Vec::new();
+    let mut exact_of = HashMap::new();
+    for (canon, members) in buckets {
+        // Small trait impls count only when three or more types repeat them.
+        if members.iter().any(|m| m.2) && members.len() < 3 {
+            continue;
+        }
+        let first = &files[members[0].1 .0 as usize].parsed.units[members[0].1 .1 as usize];
+        let kind = match first.kind {
+            UnitKind::Fn => GroupKind::Fn,
+            UnitKind::Method => GroupKind::Method,
+            UnitKind::Impl => GroupKind::Impl,
+        };
+        let exact = members.iter().all(|m| m.0 == members[0].0);
+        let instances = members
+            .iter()
+            .map(|&(_, (fi, ui), _)| {
+                let unit = &files[fi as usize].parsed.units[ui as usize];
+                Instance { file: fi as usize, start_line: unit.start_line, end_line: unit.end_line, item: unit.item.clone() }
+            })
+            .collect();
+        for &(_, id, _) in &members {
+            exact_of.insert(id, groups.len());
+        }
+        groups.push(Group {
+            kind,
+            clone_type: if exact { CloneType::Exact } else { CloneType::Renamed },
+            similarity: 1.0,
+            fingerprint: canon,
+            instances,
+            detail: first.trait_name.as_ref().map(|t| format!("the same `{t}` impl")),
+        });
+    }
+    UnitGroups { groups, exact_of }
+}

@@ -1,0 +1,81 @@
+//! `cargo loop`: finds duplicated code and architectural smells in Rust workspaces.
+//!
+//! The pipeline reads top to bottom: discover (`workspace`) → parse (`scan`, `source`) →
+//! detect (`detectors`) → report (`report`, `reporters`).
+
+mod analysis;
+mod cache;
+mod cli;
+mod config;
+mod detectors;
+mod report;
+mod reporters;
+mod scan;
+mod source;
+mod token;
+mod workspace;
+
+use std::io::Write;
+use std::process::Termination;
+
+use clap::Parser;
+
+use crate::analysis::UsageError;
+use crate::cli::{AnalysisArgs, CargoCli, Command, CommonArgs, Format};
+use crate::reporters::console::Console;
+
+/// SPEC.md's exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum ExitCode {
+    Success = 0,
+    FoundProblems = 1,
+    Usage = 2,
+}
+
+impl Termination for ExitCode {
+    fn report(self) -> std::process::ExitCode {
+        std::process::ExitCode::from(self as u8)
+    }
+}
+
+fn main() -> ExitCode {
+    let CargoCli::Loop(args) = CargoCli::parse();
+    let console = Console::new(&args.common);
+    let result = match &args.command {
+        Command::Dup(analysis) => dup(&args.common, analysis, &console),
+        other => Err(UsageError(format!("`cargo loop {}` is not built yet; only `cargo loop dup` is available", other.name())).into()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            console.error(&format!("{err:#}"));
+            // Every error that reaches here is about the input, the configuration or the environment.
+            ExitCode::Usage
+        }
+    }
+}
+
+fn dup(common: &CommonArgs, args: &AnalysisArgs, console: &Console) -> anyhow::Result<ExitCode> {
+    let analysis::Analysis { report, options } = analysis::analyse(common, args, console)?;
+    let text = match options.format {
+        Format::Human => reporters::human::render(&report, console.stdout_styled),
+        Format::Json => reporters::json::render(&report),
+        Format::Sarif => reporters::sarif::render(&report),
+        Format::Github => reporters::github::render(&report),
+    };
+    if options.format != Format::Github {
+        console.eprint(&reporters::human::render_warnings(&report.warnings, console.stderr_styled));
+    }
+    let mut stdout = anstream::stdout().lock();
+    if let Err(err) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        // A closed pipe (`| head`) is not an error worth reporting.
+        if err.kind() != std::io::ErrorKind::BrokenPipe {
+            return Err(err.into());
+        }
+    }
+    if options.format == Format::Human {
+        console.summary(&report);
+    }
+    Ok(if options.fail_on && !report.groups.is_empty() { ExitCode::FoundProblems } else { ExitCode::Success })
+}

@@ -1,0 +1,96 @@
+//! The result of an analysis, independent of how it is printed.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::detectors::{CloneType, Group, GroupKind};
+use crate::scan::Warning;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FileInfo {
+    pub rel: String,
+    pub package: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Report {
+    pub root: PathBuf,
+    /// Analysed files; [`crate::detectors::Instance::file`] indexes this list.
+    pub files: Vec<FileInfo>,
+    pub n_lines: u64,
+    pub groups: Vec<Group>,
+    pub warnings: Vec<Warning>,
+    #[serde(skip)]
+    pub timing: Timing,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timing {
+    pub parse: Duration,
+    pub detect: Duration,
+    pub total: Duration,
+    pub cached: bool,
+}
+
+impl Report {
+    /// Distinct lines that belong to a copy of some duplicated code (abstractions excluded).
+    pub fn duplicated_lines(&self) -> u64 {
+        let mut lines: HashSet<(usize, u32)> = HashSet::new();
+        for group in self.groups.iter().filter(|g| g.clone_type != CloneType::Abstraction) {
+            for inst in &group.instances {
+                lines.extend((inst.start_line..=inst.end_line).map(|l| (inst.file, l)));
+            }
+        }
+        lines.len() as u64
+    }
+
+    /// `D1`, `D2`, ... in ranked order.
+    pub fn group_id(index: usize) -> String {
+        format!("D{}", index + 1)
+    }
+}
+
+/// A human description of a group: "function", "impl block", ...
+pub fn kind_noun(kind: GroupKind) -> &'static str {
+    match kind {
+        GroupKind::Fn => "function",
+        GroupKind::Method => "method",
+        GroupKind::Block => "block of statements",
+        GroupKind::Impl => "impl block",
+        GroupKind::Struct => "struct",
+        GroupKind::Enum => "enum",
+        GroupKind::Trait => "trait",
+        GroupKind::Fields => "group of fields",
+    }
+}
+
+/// One sentence naming the group: what is duplicated, how often, how.
+pub fn headline(group: &Group) -> String {
+    let n = group.instances.len();
+    let noun = kind_noun(group.kind);
+    match group.clone_type {
+        CloneType::Exact => format!("{noun} duplicated {n} times ({} lines each)", group.lines()),
+        CloneType::Renamed => format!("{noun} duplicated {n} times with renamed identifiers or changed literals ({} lines each)", group.lines()),
+        CloneType::NearMiss => format!("{n} near-identical {noun}s ({:.0}% similar, {} lines or more)", group.similarity * 100.0, group.lines()),
+        CloneType::Abstraction => {
+            format!("{n} {}s declare {}", noun, group.detail.as_deref().unwrap_or("the same shape"))
+        }
+    }
+}
+
+/// The usual fix for a group, one sentence.
+pub fn suggestion(group: &Group) -> &'static str {
+    match (group.kind, group.clone_type) {
+        (GroupKind::Block, _) => "extract the statements into a function and call it from each place",
+        (GroupKind::Impl, _) => "replace the copies with a generic or blanket impl, or a macro",
+        (GroupKind::Struct | GroupKind::Enum, _) => "keep one type and use it (or a type alias) everywhere",
+        (GroupKind::Trait, _) => "keep one trait and implement it where the copies are implemented",
+        (GroupKind::Fields, _) => "move the shared fields into a struct of their own and embed it",
+        (_, CloneType::NearMiss) => "merge the copies into one function with a parameter for what differs",
+        (_, CloneType::Renamed) => "keep one copy, make it generic over what differs, and call it",
+        _ => "keep one copy and call it from the other places",
+    }
+}

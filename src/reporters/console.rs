@@ -1,0 +1,99 @@
+//! The terminal: colour choice, the progress bar on stderr, status and summary lines.
+
+use std::io::IsTerminal;
+
+use anstyle::{AnsiColor, Style};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::cli::{ColorChoice, CommonArgs};
+use crate::report::Report;
+
+pub struct Console {
+    pub quiet: bool,
+    /// Whether stdout gets ANSI colours.
+    pub stdout_styled: bool,
+    /// Whether stderr gets ANSI colours.
+    pub stderr_styled: bool,
+}
+
+impl Console {
+    /// `--color`, then `CARGO_TERM_COLOR`, then `NO_COLOR`, then whether the stream is a terminal.
+    pub fn new(common: &CommonArgs) -> Console {
+        let env_choice = std::env::var("CARGO_TERM_COLOR").ok().and_then(|v| match v.as_str() {
+            "always" => Some(ColorChoice::Always),
+            "never" => Some(ColorChoice::Never),
+            "auto" => Some(ColorChoice::Auto),
+            _ => None,
+        });
+        let choice = common.color.or(env_choice).unwrap_or(ColorChoice::Auto);
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let styled = |terminal: bool| match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal && !no_color,
+        };
+        Console {
+            quiet: common.quiet,
+            stdout_styled: styled(std::io::stdout().is_terminal()),
+            stderr_styled: styled(std::io::stderr().is_terminal()),
+        }
+    }
+
+    /// A progress bar over `total` files, hidden when stderr is not a terminal or with `-q`.
+    pub fn progress(&self, total: u64) -> ProgressBar {
+        if self.quiet || !std::io::stderr().is_terminal() {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{prefix:>12.cyan.bold} [{bar:27}] {pos}/{len} files")
+                .expect("the template is valid")
+                .progress_chars("=> "),
+        );
+        bar.set_prefix("Parsing");
+        bar
+    }
+
+    fn paint(&self, style: Style, text: &str) -> String {
+        if self.stderr_styled {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// Writes to stderr unless quiet.
+    pub fn eprint(&self, text: &str) {
+        if !self.quiet && !text.is_empty() {
+            anstream::eprint!("{text}");
+        }
+    }
+
+    /// A cargo-style status line: a right-aligned green verb, then the message.
+    pub fn status(&self, verb: &str, message: &str) {
+        let verb = self.paint(Style::new().bold().fg_color(Some(AnsiColor::Green.into())), &format!("{verb:>12}"));
+        self.eprint(&format!("{verb} {message}\n"));
+    }
+
+    pub fn error(&self, message: &str) {
+        let label = self.paint(Style::new().bold().fg_color(Some(AnsiColor::Red.into())), "error");
+        anstream::eprintln!("{label}: {message}");
+    }
+
+    pub fn summary(&self, report: &Report) {
+        let dup = report.duplicated_lines();
+        let percent = if report.n_lines == 0 { 0.0 } else { dup as f64 * 100.0 / report.n_lines as f64 };
+        let cached = if report.timing.cached { ", from cache" } else { "" };
+        self.status(
+            "Scanned",
+            &format!(
+                "{} files ({} lines) in {:.2}s{cached}: {} clone groups, {} duplicated lines ({percent:.1}%)",
+                report.files.len(),
+                report.n_lines,
+                report.timing.total.as_secs_f64(),
+                report.groups.len(),
+                dup,
+            ),
+        );
+    }
+}

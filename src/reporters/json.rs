@@ -1,0 +1,84 @@
+//! `--format json`: SPEC.md's document, built from explicit serialisable structs because it is
+//! a compatibility surface.
+
+use serde::Serialize;
+
+use crate::report::Report;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    root: String,
+    summary: Summary,
+    groups: Vec<JsonGroup<'a>>,
+    smells: Vec<serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    lines: u64,
+    duplicated_lines: u64,
+    groups: usize,
+    smells: usize,
+}
+
+#[derive(Serialize)]
+struct JsonGroup<'a> {
+    id: String,
+    fingerprint: String,
+    kind: &'static str,
+    similarity: f64,
+    lines: u32,
+    instances: Vec<JsonInstance<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonInstance<'a> {
+    package: &'a str,
+    file: &'a str,
+    start_line: u32,
+    end_line: u32,
+    item: &'a str,
+}
+
+pub fn render(report: &Report) -> String {
+    let doc = Document {
+        version: 1,
+        root: report.root.display().to_string(),
+        summary: Summary {
+            files: report.files.len(),
+            lines: report.n_lines,
+            duplicated_lines: report.duplicated_lines(),
+            groups: report.groups.len(),
+            smells: 0,
+        },
+        groups: report
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(i, group)| JsonGroup {
+                id: Report::group_id(i),
+                fingerprint: format!("{:016x}", group.fingerprint),
+                kind: group.kind.as_str(),
+                similarity: group.similarity,
+                lines: group.lines(),
+                instances: group
+                    .instances
+                    .iter()
+                    .map(|inst| JsonInstance {
+                        package: &report.files[inst.file].package,
+                        file: &report.files[inst.file].rel,
+                        start_line: inst.start_line,
+                        end_line: inst.end_line,
+                        item: &inst.item,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        smells: Vec::new(),
+    };
+    let mut text = serde_json::to_string_pretty(&doc).expect("the report serialises");
+    text.push('\n');
+    text
+}

@@ -1,0 +1,170 @@
+//! Parses the selected files in parallel, following `mod` declarations from each target root,
+//! and collects what could not be parsed as warnings.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+
+use crate::config::Options;
+use crate::source::{parse_file, ModDecl, ParsedFile};
+use crate::workspace::Workspace;
+
+/// One analysed file.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    /// Path relative to the workspace root, with `/` separators.
+    pub rel: String,
+    pub package: String,
+    pub parsed: ParsedFile,
+}
+
+/// A file-level problem: reported, never fatal.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Warning {
+    pub file: String,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub message: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Corpus {
+    pub files: Vec<SourceFile>,
+    pub warnings: Vec<Warning>,
+    /// Every file read, selected or not, for the cache key.
+    pub seen: Vec<PathBuf>,
+}
+
+struct Task {
+    path: PathBuf,
+    module: String,
+    package: usize,
+    /// Whether `mod` declarations in this file resolve next to it (lib.rs, main.rs, mod.rs).
+    mod_rs: bool,
+    test: bool,
+}
+
+/// Parses every file reachable from the workspace's roots. `selected` restricts which files
+/// are kept for analysis (others are still read to follow their `mod` declarations).
+pub fn parse_workspace(workspace: &Workspace, options: &Options, selected: &[PathBuf], progress: &(dyn Fn(usize) + Sync)) -> Corpus {
+    let mut visited: HashSet<PathBuf> = HashSet::new();
+    let mut frontier: Vec<Task> = Vec::new();
+    for (index, package) in workspace.packages.iter().enumerate() {
+        for root in &package.roots {
+            if root.test && !options.tests {
+                continue;
+            }
+            if workspace.plain && !is_selected(workspace, options, selected, &root.path) {
+                continue;
+            }
+            let path = canonical(&root.path);
+            if visited.insert(path.clone()) {
+                frontier.push(Task { path, module: root.module.clone(), package: index, mod_rs: true, test: root.test });
+            }
+        }
+    }
+    let done = AtomicUsize::new(0);
+    let corpus = Mutex::new(Corpus::default());
+    while !frontier.is_empty() {
+        let results: Vec<(Task, Result<ParsedFile, crate::source::SourceError>)> = frontier
+            .into_par_iter()
+            .map(|task| {
+                let result = parse_file(&task.path, &task.module, options.tests);
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                (task, result)
+            })
+            .collect();
+        let mut next = Vec::new();
+        let mut corpus = corpus.lock().expect("no panics while holding the lock");
+        for (task, result) in results {
+            let rel = relative(&workspace.root, &task.path);
+            corpus.seen.push(task.path.clone());
+            match result {
+                Ok(parsed) => {
+                    if !workspace.plain {
+                        for decl in &parsed.mods {
+                            match resolve_mod(&task, decl) {
+                                Some(path) => {
+                                    let path = canonical(&path);
+                                    if visited.insert(path.clone()) {
+                                        next.push(Task {
+                                            mod_rs: decl.path_attr.is_some() || path.file_name().is_some_and(|n| n == "mod.rs"),
+                                            module: format!("{}::{}{}", task.module, prefix(&decl.inline_parents), decl.name),
+                                            package: task.package,
+                                            test: task.test,
+                                            path,
+                                        });
+                                    }
+                                }
+                                None => corpus.warnings.push(Warning {
+                                    file: rel.clone(),
+                                    line: Some(decl.line),
+                                    column: None,
+                                    message: format!("file not found for module `{}`, skipped", decl.name),
+                                }),
+                            }
+                        }
+                    }
+                    if is_selected(workspace, options, selected, &task.path) {
+                        let package = workspace.packages[task.package].name.clone();
+                        corpus.files.push(SourceFile { path: task.path, rel, package, parsed });
+                    }
+                }
+                Err(err) => {
+                    let (line, column) = match &err {
+                        crate::source::SourceError::Syntax { line, column, .. } => (Some(*line as u32), Some(*column as u32)),
+                        crate::source::SourceError::NotUtf8 { line } => (Some(*line as u32), None),
+                        _ => (None, None),
+                    };
+                    let message = match err {
+                        crate::source::SourceError::Syntax { message, .. } => format!("syntax error: {message}; file skipped"),
+                        other => other.to_string(),
+                    };
+                    corpus.warnings.push(Warning { file: rel, line, column, message });
+                }
+            }
+        }
+        frontier = next;
+    }
+    let mut corpus = corpus.into_inner().expect("no panics while holding the lock");
+    corpus.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    corpus.warnings.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    corpus
+}
+
+fn prefix(parents: &[String]) -> String {
+    parents.iter().map(|p| format!("{p}::")).collect()
+}
+
+fn is_selected(workspace: &Workspace, options: &Options, selected: &[PathBuf], path: &Path) -> bool {
+    (selected.is_empty() || selected.iter().any(|s| path.starts_with(s))) && options.path_selected(&relative(&workspace.root, path))
+}
+
+/// Where `mod name;` declared in `task`'s file lives, following the reference's rules.
+fn resolve_mod(task: &Task, decl: &ModDecl) -> Option<PathBuf> {
+    let parent = task.path.parent()?;
+    let mut dir = if task.mod_rs { parent.to_path_buf() } else { parent.join(task.path.file_stem()?) };
+    for inline in &decl.inline_parents {
+        dir.push(inline);
+    }
+    if let Some(attr) = &decl.path_attr {
+        let base = if decl.inline_parents.is_empty() { parent.to_path_buf() } else { dir };
+        let path = base.join(attr);
+        return path.is_file().then_some(path);
+    }
+    [dir.join(format!("{}.rs", decl.name)), dir.join(&decl.name).join("mod.rs")].into_iter().find(|p| p.is_file())
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// `path` relative to `root` with `/` separators, or the full path when outside it.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}

@@ -1,0 +1,777 @@
+//! Reads one Rust file, parses it with syn and keeps only what detection needs.
+//!
+//! The interface to syn is localised here: the file is lexed once into a
+//! `proc_macro2::TokenStream`, flattened into [`Tok`]s, then parsed from the same stream.
+//! Items are located by their spans and recorded as token ranges; the syntax tree is
+//! dropped before this module returns, so memory does not grow with all trees at once.
+
+use std::ops::Range;
+use std::path::Path;
+
+use proc_macro2::{Delimiter, LineColumn, Span, TokenStream, TokenTree};
+use serde::{Deserialize, Serialize};
+use syn::visit::Visit;
+
+use crate::token::{classify_ident, classify_literal, hash_str, Tok, TokClass};
+
+/// Files larger than this are reported and skipped: they are generated tables, not code
+/// anyone merges by hand, and they dominate parse time.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The marker that suppresses duplicate reports on the item that follows it.
+pub const ALLOW_MARKER: &str = "cargo-loop: allow(duplicate)";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ParsedFile {
+    pub tokens: Vec<Tok>,
+    pub units: Vec<Unit>,
+    pub seqs: Vec<StmtSeq>,
+    pub shapes: Vec<Shape>,
+    pub mods: Vec<ModDecl>,
+    pub n_lines: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum UnitKind {
+    Fn,
+    Method,
+    Impl,
+}
+
+/// A function, method or impl block, as a range of the file's tokens.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Unit {
+    pub kind: UnitKind,
+    pub item: String,
+    pub tokens: Range<u32>,
+    pub start_line: u32,
+    pub end_line: u32,
+    /// A one-expression body such as a getter or a field-by-field constructor.
+    pub trivial: bool,
+    pub suppressed: bool,
+    /// For trait impls, the trait's last path segment.
+    pub trait_name: Option<String>,
+}
+
+/// The statements of one block, each as a token range.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StmtSeq {
+    pub stmts: Vec<Range<u32>>,
+    pub item: String,
+    pub suppressed: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ShapeKind {
+    Struct,
+    Enum,
+    Trait,
+}
+
+/// The shape of a type or trait declaration: its members in order, rendered as text.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Shape {
+    pub kind: ShapeKind,
+    pub item: String,
+    /// Fields as `name: Type`, variants as `Name(Types)`, trait methods as signatures.
+    pub members: Vec<String>,
+    /// The line of each member (struct fields only; empty otherwise).
+    pub member_lines: Vec<u32>,
+    pub start_line: u32,
+    pub end_line: u32,
+    pub suppressed: bool,
+}
+
+/// An out-of-line `mod name;` declaration, for discovery to follow.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ModDecl {
+    pub name: String,
+    /// The `#[path = "..."]` attribute, if any.
+    pub path_attr: Option<String>,
+    /// Inline modules enclosing the declaration, outermost first.
+    pub inline_parents: Vec<String>,
+    pub line: u32,
+}
+
+/// Why a file could not be analysed; reported as a warning, never fatal.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SourceError {
+    #[error("could not read file: {0}")]
+    Unreadable(String),
+    #[error("file is not valid UTF-8 (first invalid byte at line {line}), skipped")]
+    NotUtf8 { line: usize },
+    #[error("file is {0} bytes, over the {MAX_FILE_BYTES}-byte limit for hand-written code, skipped")]
+    TooLarge(u64),
+    #[error("file is marked @generated, skipped")]
+    Generated,
+    #[error("{line}:{column}: syntax error: {message}")]
+    Syntax { line: usize, column: usize, message: String },
+}
+
+/// Reads and parses one file. `module` is the item path of the file's module.
+pub fn parse_file(path: &Path, module: &str, tests: bool) -> Result<ParsedFile, SourceError> {
+    let len = std::fs::metadata(path).map_err(|e| SourceError::Unreadable(e.to_string()))?.len();
+    if len > MAX_FILE_BYTES {
+        return Err(SourceError::TooLarge(len));
+    }
+    let bytes = std::fs::read(path).map_err(|e| SourceError::Unreadable(e.to_string()))?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let offset = err.utf8_error().valid_up_to();
+            let line = err.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+            return Err(SourceError::NotUtf8 { line });
+        }
+    };
+    if text.lines().take(5).any(|line| line.contains("@generated")) {
+        return Err(SourceError::Generated);
+    }
+    parse_str(&text, module, tests)
+}
+
+/// Parses source text; see [`parse_file`].
+pub fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, SourceError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let cleaned;
+    let text = if text.starts_with("#!") && !text.starts_with("#![") {
+        // A shebang line: blank it so that line numbers stay right.
+        let end = text.find('\n').unwrap_or(text.len());
+        cleaned = format!("{}{}", " ".repeat(end), &text[end..]);
+        &cleaned
+    } else {
+        text
+    };
+    let stream: TokenStream = text.parse().map_err(|err: proc_macro2::LexError| {
+        let start = err.span().start();
+        SourceError::Syntax { line: start.line, column: start.column + 1, message: "unterminated or invalid token".into() }
+    })?;
+    let mut flat = Flattener::default();
+    flat.flatten(stream.clone());
+    let file: syn::File = syn::parse2(stream).map_err(|err| {
+        let start = err.span().start();
+        SourceError::Syntax { line: start.line, column: start.column + 1, message: err.to_string() }
+    })?;
+    let allow_lines: Vec<u32> =
+        text.lines().enumerate().filter(|(_, line)| line.contains(ALLOW_MARKER)).map(|(i, _)| i as u32 + 1).collect();
+    let mut collector = Collector {
+        flat: &flat,
+        tests,
+        allow_lines,
+        path: vec![module.to_string()],
+        inline_mods: Vec::new(),
+        out: ParsedFile {
+            tokens: Vec::new(),
+            units: Vec::new(),
+            seqs: Vec::new(),
+            shapes: Vec::new(),
+            mods: Vec::new(),
+            n_lines: text.lines().count() as u32,
+        },
+        owner_suppressed: false,
+    };
+    collector.visit_file(&file);
+    let mut out = collector.out;
+    out.tokens = flat.tokens;
+    Ok(out)
+}
+
+/// Flattens a token stream into [`Tok`]s, remembering where each token starts.
+#[derive(Default)]
+struct Flattener {
+    tokens: Vec<Tok>,
+    starts: Vec<LineColumn>,
+}
+
+impl Flattener {
+    fn flatten(&mut self, stream: TokenStream) {
+        let mut iter = stream.into_iter().peekable();
+        while let Some(tree) = iter.next() {
+            match tree {
+                TokenTree::Punct(punct) => {
+                    // Doc comments arrive as `#[doc = "..."]`: they are comments, skip them.
+                    if punct.as_char() == '#' {
+                        if let Some(TokenTree::Group(group)) = iter.peek() {
+                            if is_doc_attr(group) {
+                                iter.next();
+                                continue;
+                            }
+                        }
+                    }
+                    let mut buf = [0; 4];
+                    self.push(hash_str(punct.as_char().encode_utf8(&mut buf)), TokClass::Punct, punct.span());
+                }
+                TokenTree::Ident(ident) => {
+                    let text = ident.to_string();
+                    let text = text.strip_prefix("r#").unwrap_or(&text);
+                    self.push(hash_str(text), classify_ident(text), ident.span());
+                }
+                TokenTree::Literal(lit) => {
+                    let text = lit.to_string();
+                    self.push(hash_str(&text), classify_literal(&text), lit.span());
+                }
+                TokenTree::Group(group) => {
+                    let (open, close) = match group.delimiter() {
+                        Delimiter::Parenthesis => ("(", ")"),
+                        Delimiter::Brace => ("{", "}"),
+                        Delimiter::Bracket => ("[", "]"),
+                        Delimiter::None => ("", ""),
+                    };
+                    if !open.is_empty() {
+                        self.push(hash_str(open), TokClass::Open, group.span_open());
+                    }
+                    self.flatten(group.stream());
+                    if !close.is_empty() {
+                        self.push(hash_str(close), TokClass::Close, group.span_close());
+                    }
+                }
+            }
+        }
+    }
+
+    fn push(&mut self, sym: u32, class: TokClass, span: Span) {
+        let start = span.start();
+        self.tokens.push(Tok { sym, class, line: start.line as u32 });
+        self.starts.push(start);
+    }
+
+    /// Index of the first token at or after `pos`.
+    fn index_at(&self, pos: LineColumn) -> u32 {
+        self.starts.partition_point(|p| (p.line, p.column) < (pos.line, pos.column)) as u32
+    }
+
+    /// Token range from the token at `start` to the token at `last`, inclusive.
+    fn range(&self, start: Span, last: Span) -> Range<u32> {
+        let begin = self.index_at(start.start());
+        let end = (self.index_at(last.start()) + 1).min(self.tokens.len() as u32);
+        begin..end.max(begin)
+    }
+}
+
+fn is_doc_attr(group: &proc_macro2::Group) -> bool {
+    group.delimiter() == Delimiter::Bracket
+        && matches!(group.stream().into_iter().next(), Some(TokenTree::Ident(ident)) if ident == "doc")
+}
+
+struct Collector<'a> {
+    flat: &'a Flattener,
+    tests: bool,
+    allow_lines: Vec<u32>,
+    /// Item path segments: the file's module, inline modules, impl types, functions.
+    path: Vec<String>,
+    inline_mods: Vec<String>,
+    out: ParsedFile,
+    /// Set inside an item that carries the allow marker, so nested blocks are suppressed too.
+    owner_suppressed: bool,
+}
+
+impl Collector<'_> {
+    fn item_path(&self, name: &str) -> String {
+        let mut path = self.path.join("::");
+        if !name.is_empty() {
+            if !path.is_empty() {
+                path.push_str("::");
+            }
+            path.push_str(name);
+        }
+        path
+    }
+
+    /// Whether the allow marker sits on the line above the item or among its attributes.
+    fn is_suppressed(&self, attrs: &[syn::Attribute], code_start: Span) -> bool {
+        let first = attrs.first().map_or(code_start, |attr| attr.pound_token.span).start().line as u32;
+        let code = code_start.start().line as u32;
+        self.owner_suppressed || self.allow_lines.iter().any(|&line| line + 1 >= first && line <= code)
+    }
+
+    fn skip(&self, attrs: &[syn::Attribute]) -> bool {
+        !self.tests && is_test_code(attrs)
+    }
+
+    fn push_unit(&mut self, kind: UnitKind, name: &str, start: Span, close: Span, body: Option<&syn::Block>, attrs: &[syn::Attribute]) -> bool {
+        let tokens = self.flat.range(start, close);
+        let suppressed = self.is_suppressed(attrs, start);
+        self.out.units.push(Unit {
+            kind,
+            item: self.item_path(name),
+            start_line: start.start().line as u32,
+            end_line: close.start().line as u32,
+            tokens,
+            trivial: body.is_some_and(is_trivial_body),
+            suppressed,
+            trait_name: None,
+        });
+        suppressed
+    }
+
+    fn with_owner<F: FnOnce(&mut Self)>(&mut self, name: String, suppressed: bool, f: F) {
+        let saved = self.owner_suppressed;
+        self.owner_suppressed |= suppressed;
+        self.path.push(name);
+        f(self);
+        self.path.pop();
+        self.owner_suppressed = saved;
+    }
+
+    fn push_shape(&mut self, kind: ShapeKind, name: &str, attrs: &[syn::Attribute], start: Span, end: Span, members: Vec<String>) {
+        let suppressed = self.is_suppressed(attrs, start);
+        self.out.shapes.push(Shape {
+            kind,
+            item: self.item_path(name),
+            members,
+            member_lines: Vec::new(),
+            start_line: start.start().line as u32,
+            end_line: end.start().line as u32,
+            suppressed,
+        });
+    }
+}
+
+impl<'ast> Visit<'ast> for Collector<'_> {
+    fn visit_item_mod(&mut self, node: &'ast syn::ItemMod) {
+        if self.skip(&node.attrs) {
+            return;
+        }
+        let name = node.ident.to_string();
+        match &node.content {
+            None => self.out.mods.push(ModDecl {
+                name,
+                path_attr: path_attr(&node.attrs),
+                inline_parents: self.inline_mods.clone(),
+                line: node.mod_token.span.start().line as u32,
+            }),
+            Some(_) => {
+                self.inline_mods.push(name.clone());
+                self.path.push(name);
+                syn::visit::visit_item_mod(self, node);
+                self.path.pop();
+                self.inline_mods.pop();
+            }
+        }
+    }
+
+    fn visit_item_fn(&mut self, node: &'ast syn::ItemFn) {
+        if self.skip(&node.attrs) {
+            return;
+        }
+        let name = node.sig.ident.to_string();
+        let start = sig_start(&node.vis, &node.sig);
+        let suppressed = self.push_unit(UnitKind::Fn, &name, start, node.block.brace_token.span.close(), Some(&node.block), &node.attrs);
+        self.with_owner(name, suppressed, |this| this.visit_block(&node.block));
+    }
+
+    fn visit_item_impl(&mut self, node: &'ast syn::ItemImpl) {
+        if self.skip(&node.attrs) {
+            return;
+        }
+        let self_name = type_name(&node.self_ty);
+        let trait_name = node.trait_.as_ref().and_then(|(_, path, _)| path.segments.last()).map(|seg| seg.ident.to_string());
+        let start = node.defaultness.map_or(node.unsafety.map_or(node.impl_token.span, |u| u.span), |d| d.span);
+        let label = match &trait_name {
+            Some(trait_name) => format!("<impl {trait_name} for {self_name}>"),
+            None => format!("<impl {self_name}>"),
+        };
+        let suppressed = self.push_unit(UnitKind::Impl, &label, start, node.brace_token.span.close(), None, &node.attrs);
+        if let Some(unit) = self.out.units.last_mut() {
+            unit.trait_name = trait_name;
+        }
+        self.with_owner(self_name, suppressed, |this| {
+            for item in &node.items {
+                this.visit_impl_item(item);
+            }
+        });
+    }
+
+    fn visit_impl_item_fn(&mut self, node: &'ast syn::ImplItemFn) {
+        if self.skip(&node.attrs) {
+            return;
+        }
+        let name = node.sig.ident.to_string();
+        let start = sig_start(&node.vis, &node.sig);
+        let start = node.defaultness.map_or(start, |d| d.span);
+        let suppressed = self.push_unit(UnitKind::Method, &name, start, node.block.brace_token.span.close(), Some(&node.block), &node.attrs);
+        self.with_owner(name, suppressed, |this| this.visit_block(&node.block));
+    }
+
+    fn visit_item_trait(&mut self, node: &'ast syn::ItemTrait) {
+        if self.skip(&node.attrs) {
+            return;
+        }
+        let name = node.ident.to_string();
+        let members: Vec<String> = node
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::TraitItem::Fn(method) => Some(signature_text(&method.sig)),
+                syn::TraitItem::Type(ty) => Some(format!("type {}", ty.ident)),
+                syn::TraitItem::Const(c) => Some(format!("const {}: {}", c.ident, tokens_text(&c.ty))),
+                _ => None,
+            })
+            .collect();
+        let start = node.unsafety.map_or(node.trait_token.span, |u| u.span);
+        self.push_shape(ShapeKind::Trait, &name, &node.attrs, start, node.brace_token.span.close(), members);
+        let suppressed = self.out.shapes.last().is_some_and(|s| s.suppressed);
+        self.with_owner(name, suppressed, |this| {
+            for item in &node.items {
+                if let syn::TraitItem::Fn(method) = item {
+                    if let Some(block) = &method.default {
+                        if this.skip(&method.attrs) {
+                            continue;
+                        }
+                        let name = method.sig.ident.to_string();
+                        let start = sig_start(&syn::Visibility::Inherited, &method.sig);
+                        let suppressed = this.push_unit(UnitKind::Method, &name, start, block.brace_token.span.close(), Some(block), &method.attrs);
+                        this.with_owner(name, suppressed, |this| this.visit_block(block));
+                    }
+                }
+            }
+        });
+    }
+
+    fn visit_item_struct(&mut self, node: &'ast syn::ItemStruct) {
+        if self.skip(&node.attrs) {
+            return;
+        }
+        let members = node
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, field)| {
+                let name = field.ident.as_ref().map_or_else(|| i.to_string(), ToString::to_string);
+                format!("{name}: {}", tokens_text(&field.ty))
+            })
+            .collect();
+        let end = match &node.fields {
+            syn::Fields::Named(named) => named.brace_token.span.close(),
+            syn::Fields::Unnamed(unnamed) => node.semi_token.map_or(unnamed.paren_token.span.close(), |s| s.span),
+            syn::Fields::Unit => node.semi_token.map_or(node.ident.span(), |s| s.span),
+        };
+        self.push_shape(ShapeKind::Struct, &node.ident.to_string(), &node.attrs, node.struct_token.span, end, members);
+        if let Some(shape) = self.out.shapes.last_mut() {
+            shape.member_lines = node
+                .fields
+                .iter()
+                .map(|field| field.ident.as_ref().map_or(shape.start_line, |ident| ident.span().start().line as u32))
+                .collect();
+        }
+    }
+
+    fn visit_item_enum(&mut self, node: &'ast syn::ItemEnum) {
+        if self.skip(&node.attrs) {
+            return;
+        }
+        let members = node
+            .variants
+            .iter()
+            .map(|variant| match &variant.fields {
+                syn::Fields::Unit => variant.ident.to_string(),
+                fields => {
+                    let inner: Vec<String> = fields
+                        .iter()
+                        .map(|f| match &f.ident {
+                            Some(name) => format!("{name}: {}", tokens_text(&f.ty)),
+                            None => tokens_text(&f.ty),
+                        })
+                        .collect();
+                    format!("{}({})", variant.ident, inner.join(", "))
+                }
+            })
+            .collect();
+        self.push_shape(ShapeKind::Enum, &node.ident.to_string(), &node.attrs, node.enum_token.span, node.brace_token.span.close(), members);
+    }
+
+    fn visit_item_macro(&mut self, _node: &'ast syn::ItemMacro) {
+        // Macro definitions and invocations are opaque token trees.
+    }
+
+    fn visit_block(&mut self, node: &'ast syn::Block) {
+        let stmts: Vec<&syn::Stmt> = node.stmts.iter().filter(|stmt| !(matches!(stmt, syn::Stmt::Item(_)))).collect();
+        if stmts.len() >= 2 {
+            let close = self.flat.index_at(node.brace_token.span.close().start());
+            let starts: Vec<u32> = stmts.iter().map(|stmt| self.flat.index_at(stmt_start(stmt).start())).collect();
+            let ranges = starts
+                .iter()
+                .enumerate()
+                .map(|(i, &start)| {
+                    let next = starts.get(i + 1).copied().unwrap_or(close);
+                    start..next.max(start)
+                })
+                .collect();
+            self.out.seqs.push(StmtSeq { stmts: ranges, item: self.item_path(""), suppressed: self.owner_suppressed });
+        }
+        syn::visit::visit_block(self, node);
+    }
+
+    fn visit_stmt(&mut self, node: &'ast syn::Stmt) {
+        match node {
+            // Items nested in a function body are visited as items.
+            syn::Stmt::Item(item) => self.visit_item(item),
+            _ => syn::visit::visit_stmt(self, node),
+        }
+    }
+}
+
+fn is_test_code(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        let path = attr.path();
+        if path.is_ident("cfg") {
+            let text = tokens_text(&attr.meta);
+            text.contains("test") && !text.contains("not (test)") && !text.contains("not(test)")
+        } else {
+            path.segments.last().is_some_and(|seg| seg.ident == "test")
+        }
+    })
+}
+
+fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs.iter().find_map(|attr| match &attr.meta {
+        syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+fn tokens_text<T: quote::ToTokens>(node: &T) -> String {
+    node.to_token_stream().to_string()
+}
+
+fn type_name(ty: &syn::Type) -> String {
+    match ty {
+        syn::Type::Path(path) => path.path.segments.last().map_or_else(|| tokens_text(ty), |seg| seg.ident.to_string()),
+        syn::Type::Reference(r) => type_name(&r.elem),
+        _ => tokens_text(ty).replace(' ', ""),
+    }
+}
+
+/// A method signature without parameter names, so traits compare by shape.
+fn signature_text(sig: &syn::Signature) -> String {
+    let inputs: Vec<String> = sig
+        .inputs
+        .iter()
+        .map(|arg| match arg {
+            syn::FnArg::Receiver(receiver) => tokens_text(receiver).replace(' ', ""),
+            syn::FnArg::Typed(typed) => tokens_text(&typed.ty),
+        })
+        .collect();
+    format!("fn {}({}) {}", sig.ident, inputs.join(", "), tokens_text(&sig.output))
+}
+
+fn sig_start(vis: &syn::Visibility, sig: &syn::Signature) -> Span {
+    match vis {
+        syn::Visibility::Public(p) => return p.span,
+        syn::Visibility::Restricted(r) => return r.pub_token.span,
+        syn::Visibility::Inherited => {}
+    }
+    sig.constness
+        .map(|t| t.span)
+        .or(sig.asyncness.map(|t| t.span))
+        .or(sig.unsafety.map(|t| t.span))
+        .or(sig.abi.as_ref().map(|abi| abi.extern_token.span))
+        .unwrap_or(sig.fn_token.span)
+}
+
+/// A body that is one trivial expression: a getter, a field-by-field constructor, a delegation.
+fn is_trivial_body(block: &syn::Block) -> bool {
+    match block.stmts.as_slice() {
+        [syn::Stmt::Expr(expr, None)] => is_trivial_expr(expr, 0),
+        _ => false,
+    }
+}
+
+fn is_trivial_expr(expr: &syn::Expr, depth: u32) -> bool {
+    if depth > 4 {
+        return false;
+    }
+    let simple = |e: &syn::Expr| is_trivial_expr(e, depth + 1);
+    match expr {
+        syn::Expr::Lit(_) | syn::Expr::Path(_) => true,
+        syn::Expr::Field(f) => simple(&f.base),
+        syn::Expr::Reference(r) => simple(&r.expr),
+        syn::Expr::Paren(p) => simple(&p.expr),
+        syn::Expr::Struct(s) => s.fields.iter().all(|f| simple(&f.expr)) && s.rest.as_deref().is_none_or(simple),
+        syn::Expr::Call(c) => simple(&c.func) && c.args.iter().all(simple),
+        syn::Expr::MethodCall(m) => simple(&m.receiver) && m.args.iter().all(simple),
+        syn::Expr::Unary(u) => simple(&u.expr),
+        _ => false,
+    }
+}
+
+fn attrs_start(attrs: &[syn::Attribute]) -> Option<Span> {
+    attrs.first().map(|attr| attr.pound_token.span)
+}
+
+fn stmt_start(stmt: &syn::Stmt) -> Span {
+    match stmt {
+        syn::Stmt::Local(local) => attrs_start(&local.attrs).unwrap_or(local.let_token.span),
+        syn::Stmt::Expr(expr, _) => expr_start(expr),
+        syn::Stmt::Macro(mac) => attrs_start(&mac.attrs).unwrap_or_else(|| path_start(&mac.mac.path)),
+        syn::Stmt::Item(item) => syn::spanned::Spanned::span(item),
+    }
+}
+
+fn path_start(path: &syn::Path) -> Span {
+    path.leading_colon
+        .map(|c| c.spans[0])
+        .or_else(|| path.segments.first().map(|seg| seg.ident.span()))
+        .unwrap_or_else(Span::call_site)
+}
+
+/// The span of an expression's first token, found without re-generating its tokens.
+fn expr_start(expr: &syn::Expr) -> Span {
+    use syn::Expr;
+    let attrs = match expr {
+        Expr::Array(e) => &e.attrs,
+        Expr::Assign(e) => &e.attrs,
+        Expr::Async(e) => &e.attrs,
+        Expr::Await(e) => &e.attrs,
+        Expr::Binary(e) => &e.attrs,
+        Expr::Block(e) => &e.attrs,
+        Expr::Break(e) => &e.attrs,
+        Expr::Call(e) => &e.attrs,
+        Expr::Closure(e) => &e.attrs,
+        Expr::ForLoop(e) => &e.attrs,
+        Expr::If(e) => &e.attrs,
+        Expr::Loop(e) => &e.attrs,
+        Expr::Match(e) => &e.attrs,
+        Expr::MethodCall(e) => &e.attrs,
+        Expr::Return(e) => &e.attrs,
+        Expr::Unsafe(e) => &e.attrs,
+        Expr::While(e) => &e.attrs,
+        Expr::Macro(e) => &e.attrs,
+        _ => &Vec::new(),
+    };
+    if let Some(span) = attrs_start(attrs) {
+        return span;
+    }
+    match expr {
+        Expr::Array(e) => e.bracket_token.span.open(),
+        Expr::Assign(e) => expr_start(&e.left),
+        Expr::Async(e) => e.async_token.span,
+        Expr::Await(e) => expr_start(&e.base),
+        Expr::Binary(e) => expr_start(&e.left),
+        Expr::Block(e) => e.label.as_ref().map_or(e.block.brace_token.span.open(), |l| l.name.apostrophe),
+        Expr::Break(e) => e.break_token.span,
+        Expr::Call(e) => expr_start(&e.func),
+        Expr::Cast(e) => expr_start(&e.expr),
+        Expr::Closure(e) => e
+            .lifetimes
+            .as_ref()
+            .map(|l| l.for_token.span)
+            .or(e.constness.map(|t| t.span))
+            .or(e.movability.map(|t| t.span))
+            .or(e.asyncness.map(|t| t.span))
+            .or(e.capture.map(|t| t.span))
+            .unwrap_or(e.or1_token.spans[0]),
+        Expr::Continue(e) => e.continue_token.span,
+        Expr::Field(e) => expr_start(&e.base),
+        Expr::ForLoop(e) => e.label.as_ref().map_or(e.for_token.span, |l| l.name.apostrophe),
+        Expr::If(e) => e.if_token.span,
+        Expr::Index(e) => expr_start(&e.expr),
+        Expr::Let(e) => e.let_token.span,
+        Expr::Lit(e) => e.lit.span(),
+        Expr::Loop(e) => e.label.as_ref().map_or(e.loop_token.span, |l| l.name.apostrophe),
+        Expr::Macro(e) => path_start(&e.mac.path),
+        Expr::Match(e) => e.match_token.span,
+        Expr::MethodCall(e) => expr_start(&e.receiver),
+        Expr::Paren(e) => e.paren_token.span.open(),
+        Expr::Path(e) => e.qself.as_ref().map_or_else(|| path_start(&e.path), |q| q.lt_token.span),
+        Expr::Range(e) => e.start.as_deref().map_or_else(|| syn::spanned::Spanned::span(&e.limits), expr_start),
+        Expr::Reference(e) => e.and_token.span,
+        Expr::Return(e) => e.return_token.span,
+        Expr::Struct(e) => e.qself.as_ref().map_or_else(|| path_start(&e.path), |q| q.lt_token.span),
+        Expr::Try(e) => expr_start(&e.expr),
+        Expr::Tuple(e) => e.paren_token.span.open(),
+        Expr::Unary(e) => syn::spanned::Spanned::span(&e.op),
+        Expr::Unsafe(e) => e.unsafe_token.span,
+        Expr::While(e) => e.label.as_ref().map_or(e.while_token.span, |l| l.name.apostrophe),
+        Expr::Yield(e) => e.yield_token.span,
+        other => syn::spanned::Spanned::span(other),
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    fn parse(src: &str) -> ParsedFile {
+        parse_str(src, "krate", false).unwrap()
+    }
+
+    #[test]
+    fn records_functions_methods_and_impls_with_item_paths() {
+        let file = parse(
+            "mod inner {\n    pub fn free(a: u32) -> u32 {\n        a + 1\n    }\n}\nstruct S;\nimpl S {\n    fn method(&self) {}\n}\n",
+        );
+        let items: Vec<(&str, UnitKind, u32, u32)> =
+            file.units.iter().map(|u| (u.item.as_str(), u.kind, u.start_line, u.end_line)).collect();
+        assert_eq!(
+            items,
+            vec![
+                ("krate::inner::free", UnitKind::Fn, 2, 4),
+                ("krate::<impl S>", UnitKind::Impl, 7, 9),
+                ("krate::S::method", UnitKind::Method, 8, 8),
+            ]
+        );
+    }
+
+    #[test]
+    fn statement_ranges_cover_each_statement() {
+        let file = parse("fn f(v: &mut Vec<u32>) {\n    let a = v.len();\n    v.push(a as u32);\n    if a > 2 { v.clear(); }\n}\n");
+        let seq = &file.seqs[0];
+        assert_eq!(seq.stmts.len(), 3);
+        let lines: Vec<u32> = seq.stmts.iter().map(|r| file.tokens[r.start as usize].line).collect();
+        assert_eq!(lines, vec![2, 3, 4]);
+        // The last statement ends just before the closing brace of the body.
+        let last = seq.stmts[2].clone();
+        assert_eq!(file.tokens[last.end as usize - 1].class, TokClass::Close);
+        assert_eq!(file.tokens[last.end as usize].line, 5);
+    }
+
+    #[test]
+    fn doc_comments_and_comments_do_not_change_tokens() {
+        let a = parse("/// Adds.\nfn f(a: u32) -> u32 {\n    // one\n    a + 1\n}\n");
+        let b = parse("fn f(a: u32) -> u32 { a + 1 }\n");
+        let syms = |f: &ParsedFile| f.tokens.iter().map(|t| t.sym).collect::<Vec<_>>();
+        assert_eq!(syms(&a), syms(&b));
+    }
+
+    #[test]
+    fn test_code_is_skipped_unless_asked_for() {
+        let src = "#[cfg(test)]\nmod tests {\n    #[test]\n    fn t() { assert!(true); }\n}\n#[test]\nfn u() {}\n";
+        assert!(parse_str(src, "k", false).unwrap().units.is_empty());
+        assert_eq!(parse_str(src, "k", true).unwrap().units.len(), 2);
+    }
+
+    #[test]
+    fn syntax_error_reports_line_and_column() {
+        let err = parse_str("fn ok() {}\nfn broken( {\n}\n", "k", false).unwrap_err();
+        match err {
+            SourceError::Syntax { line, .. } => assert!(line >= 2, "{line}"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn allow_marker_suppresses_the_next_item() {
+        let file = parse("// cargo-loop: allow(duplicate)\n#[inline]\nfn f() {\n    let a = 1;\n    let b = 2;\n}\nfn g() {}\n");
+        assert!(file.units[0].suppressed);
+        assert!(file.seqs[0].suppressed);
+        assert!(!file.units[1].suppressed);
+    }
+
+    #[test]
+    fn out_of_line_modules_are_recorded_with_path_attributes() {
+        let file = parse("mod a;\n#[path = \"x/y.rs\"]\nmod b;\nmod c {\n    mod d;\n}\n");
+        let mods: Vec<(&str, Option<&str>, Vec<String>)> =
+            file.mods.iter().map(|m| (m.name.as_str(), m.path_attr.as_deref(), m.inline_parents.clone())).collect();
+        assert_eq!(mods, vec![("a", None, vec![]), ("b", Some("x/y.rs"), vec![]), ("d", None, vec!["c".to_string()])]);
+    }
+
+    #[test]
+    fn trivial_bodies_are_flagged() {
+        let file = parse("impl S {\n    fn name(&self) -> &str { &self.name }\n    fn new(x: u32) -> Self { Self { x, y: Vec::new() } }\n    fn work(&self) -> u32 { let a = 1; a }\n}\n");
+        let trivial: Vec<bool> = file.units.iter().filter(|u| u.kind == UnitKind::Method).map(|u| u.trivial).collect();
+        assert_eq!(trivial, vec![true, true, false]);
+    }
+}

@@ -1,0 +1,187 @@
+//! The compact token form that detection works on, and its normalisations.
+//!
+//! A file is kept as a flat `Vec<Tok>` once its syntax tree is dropped: 12 bytes a token.
+//! Comments are gone (the lexer drops them) and doc comments are skipped when flattening.
+//! Normalisation levels: raw (Type-1), blinded (identifiers and literals replaced by their
+//! class, for bucketing Type-2 candidates) and canonical (value identifiers renamed by first
+//! occurrence, so only consistent renames match).
+
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::xxh3_64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[repr(u8)]
+pub enum TokClass {
+    Keyword,
+    Punct,
+    Open,
+    Close,
+    /// An identifier naming a value, function, field or module (snake_case).
+    Ident,
+    /// An identifier naming a type, trait or variant (CamelCase or a primitive).
+    TypeIdent,
+    LitStr,
+    LitNum,
+    LitChar,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tok {
+    /// Hash of the token's text.
+    pub sym: u32,
+    pub class: TokClass,
+    pub line: u32,
+}
+
+impl Tok {
+    /// The token with identifiers and literals replaced by their class.
+    pub fn blinded(self) -> u32 {
+        match self.class {
+            TokClass::Ident => 0xB1_0001,
+            TokClass::TypeIdent => 0xB1_0002,
+            TokClass::LitStr => 0xB1_0003,
+            TokClass::LitNum => 0xB1_0004,
+            TokClass::LitChar => 0xB1_0005,
+            TokClass::Keyword | TokClass::Punct | TokClass::Open | TokClass::Close => self.sym,
+        }
+    }
+
+    pub fn is_literal(self) -> bool {
+        matches!(self.class, TokClass::LitStr | TokClass::LitNum | TokClass::LitChar)
+    }
+}
+
+pub fn hash_str(text: &str) -> u32 {
+    xxh3_64(text.as_bytes()) as u32
+}
+
+/// Classifies an identifier's text.
+pub fn classify_ident(text: &str) -> TokClass {
+    if is_keyword(text) {
+        TokClass::Keyword
+    } else if text.starts_with(|c: char| c.is_ascii_uppercase()) || is_primitive(text) {
+        TokClass::TypeIdent
+    } else {
+        TokClass::Ident
+    }
+}
+
+pub fn classify_literal(text: &str) -> TokClass {
+    let bytes = text.as_bytes();
+    match bytes.first() {
+        Some(b'"' | b'r') => TokClass::LitStr,
+        Some(b'b' | b'c') if bytes.get(1).is_some_and(|b| matches!(b, b'"' | b'r')) => TokClass::LitStr,
+        Some(b'\'') => TokClass::LitChar,
+        Some(b'b') if bytes.get(1) == Some(&b'\'') => TokClass::LitChar,
+        _ => TokClass::LitNum,
+    }
+}
+
+fn is_keyword(text: &str) -> bool {
+    matches!(
+        text,
+        "as" | "async" | "await" | "break" | "const" | "continue" | "crate" | "dyn" | "else" | "enum" | "extern" | "false" | "fn" | "for"
+            | "if" | "impl" | "in" | "let" | "loop" | "match" | "mod" | "move" | "mut" | "pub" | "ref" | "return" | "self" | "Self"
+            | "static" | "struct" | "super" | "trait" | "true" | "type" | "unsafe" | "use" | "where" | "while" | "yield" | "Some"
+            | "None" | "Ok" | "Err"
+    )
+}
+
+fn is_primitive(text: &str) -> bool {
+    matches!(
+        text,
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "f32" | "f64" | "bool" | "char" | "str"
+    )
+}
+
+/// A 64-bit hash of a token slice under one normalisation.
+pub fn hash_seq(tokens: impl Iterator<Item = u32>) -> u64 {
+    let mut buf = Vec::with_capacity(256);
+    for sym in tokens {
+        buf.extend_from_slice(&sym.to_le_bytes());
+    }
+    xxh3_64(&buf)
+}
+
+/// Canonical form: value identifiers renamed by order of first occurrence, type identifiers
+/// and literals blinded, everything else kept. Two slices with the same canonical form are
+/// clones under a consistent renaming.
+pub fn canonical(tokens: &[Tok]) -> Vec<u32> {
+    let mut names: Vec<u32> = Vec::new();
+    tokens
+        .iter()
+        .map(|tok| {
+            if tok.class == TokClass::Ident {
+                let index = names.iter().position(|&n| n == tok.sym).unwrap_or_else(|| {
+                    names.push(tok.sym);
+                    names.len() - 1
+                });
+                0xC0_0000 + index as u32
+            } else {
+                tok.blinded()
+            }
+        })
+        .collect()
+}
+
+/// Share of distinct 6-grams of the blinded sequence: low values mean table-like code
+/// (a match mapping variants to strings, a run of `map.insert(..)` calls).
+pub fn variety(tokens: &[Tok]) -> f64 {
+    const K: usize = 6;
+    if tokens.len() <= K * 2 {
+        return 1.0;
+    }
+    let blinded: Vec<u32> = tokens.iter().map(|t| t.blinded()).collect();
+    let mut grams: Vec<u64> = blinded.windows(K).map(|w| hash_seq(w.iter().copied())).collect();
+    let total = grams.len();
+    grams.sort_unstable();
+    grams.dedup();
+    grams.len() as f64 / total as f64
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    fn toks(words: &[&str]) -> Vec<Tok> {
+        words
+            .iter()
+            .map(|w| {
+                let class = if w.starts_with(|c: char| c.is_alphabetic() || c == '_') { classify_ident(w) } else { TokClass::Punct };
+                Tok { sym: hash_str(w), class, line: 1 }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn canonical_matches_consistent_renames_only() {
+        let a = toks(&["let", "x", "=", "y", "+", "x", ";"]);
+        let b = toks(&["let", "a", "=", "b", "+", "a", ";"]);
+        let c = toks(&["let", "a", "=", "b", "+", "b", ";"]);
+        assert_eq!(canonical(&a), canonical(&b));
+        assert_ne!(canonical(&a), canonical(&c));
+    }
+
+    #[test]
+    fn types_and_literals_are_blinded() {
+        assert_eq!(classify_ident("u32"), TokClass::TypeIdent);
+        assert_eq!(classify_ident("Vec"), TokClass::TypeIdent);
+        assert_eq!(classify_ident("self"), TokClass::Keyword);
+        assert_eq!(classify_ident("count"), TokClass::Ident);
+        assert_eq!(classify_literal("b\"abc\""), TokClass::LitStr);
+        assert_eq!(classify_literal("b'a'"), TokClass::LitChar);
+        assert_eq!(classify_literal("0x1f"), TokClass::LitNum);
+    }
+
+    #[test]
+    fn variety_is_low_for_tables() {
+        let mut table = Vec::new();
+        for i in 0..20 {
+            table.extend(toks(&["map", ".", "insert", "(", "k", ",", "v", ")", ";"]));
+            table.push(Tok { sym: i, class: TokClass::LitNum, line: 1 });
+        }
+        assert!(variety(&table) < 0.3);
+        let code = toks(&["let", "x", "=", "a", ".", "b", "(", ")", "?", ";", "if", "x", ">", "y", "{", "return", "z", ";", "}", "w"]);
+        assert!(variety(&code) > 0.9);
+    }
+}

@@ -1,0 +1,188 @@
+//! Finds what to analyse: workspace members and their target roots through `cargo_metadata`,
+//! or every `.rs` file of a plain folder outside any workspace.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use cargo_metadata::{Metadata, MetadataCommand, TargetKind};
+
+use crate::cli::CommonArgs;
+use crate::config::ConfigFile;
+use crate::scan::{relative, Warning};
+
+/// What is analysed, and where results and caches go.
+#[derive(Debug)]
+pub struct Workspace {
+    pub root: PathBuf,
+    pub target_dir: PathBuf,
+    pub packages: Vec<Package>,
+    pub config: ConfigFile,
+    /// Files found on disk in plain-folder mode; discovery follows `mod` otherwise.
+    pub plain: bool,
+    /// Problems found while walking, reported as warnings.
+    pub warnings: Vec<Warning>,
+}
+
+#[derive(Debug)]
+pub struct Package {
+    pub name: String,
+    pub dir: PathBuf,
+    pub roots: Vec<Root>,
+}
+
+/// A target's root file (or, in plain mode, any file), from which `mod` declarations are followed.
+#[derive(Debug, Clone)]
+pub struct Root {
+    pub path: PathBuf,
+    /// The item path of the root's module (`crate_name`, or `crate_name::a::b` in plain mode).
+    pub module: String,
+    pub test: bool,
+}
+
+impl Workspace {
+    /// Opens the workspace of `--manifest-path` or of the current directory.
+    pub fn open(common: &CommonArgs) -> anyhow::Result<Workspace> {
+        let mut command = MetadataCommand::new();
+        command.no_deps();
+        if let Some(path) = &common.manifest_path {
+            if !path.is_file() {
+                bail!("manifest path `{}` does not exist", path.display());
+            }
+            command.manifest_path(path);
+        }
+        let metadata = command.exec().map_err(|err| match err {
+            cargo_metadata::Error::CargoMetadata { stderr } => {
+                anyhow::anyhow!("`cargo metadata` failed:\n{}", stderr.trim_end())
+            }
+            other => anyhow::Error::new(other).context("run `cargo metadata`"),
+        })?;
+        Workspace::from_metadata(&metadata, common)
+    }
+
+    fn from_metadata(metadata: &Metadata, common: &CommonArgs) -> anyhow::Result<Workspace> {
+        let root = metadata.workspace_root.clone().into_std_path_buf();
+        let members = metadata.workspace_packages();
+        for spec in common.package.iter().chain(&common.exclude) {
+            if !members.iter().any(|pkg| pkg.name.as_str() == spec) {
+                let names: Vec<&str> = members.iter().map(|pkg| pkg.name.as_str()).collect();
+                bail!("package `{spec}` is not a member of the workspace (members: {})", names.join(", "));
+            }
+        }
+        let root_package = metadata.root_package().map(|pkg| &pkg.metadata);
+        let config = crate::config::load(&root, &metadata.workspace_metadata, root_package)?;
+        let packages = members
+            .into_iter()
+            .filter(|pkg| common.package.is_empty() || common.package.iter().any(|p| p == pkg.name.as_str()))
+            .filter(|pkg| !common.exclude.iter().any(|p| p == pkg.name.as_str()))
+            .map(|pkg| Package {
+                name: pkg.name.to_string(),
+                dir: pkg.manifest_path.parent().map(|p| p.as_std_path().to_path_buf()).unwrap_or_default(),
+                roots: pkg
+                    .targets
+                    .iter()
+                    .map(|target| Root {
+                        path: target.src_path.clone().into_std_path_buf(),
+                        module: target.name.replace('-', "_"),
+                        test: target.kind.iter().any(|k| matches!(k, TargetKind::Test)),
+                    })
+                    .collect(),
+            })
+            .collect();
+        Ok(Workspace {
+            root,
+            target_dir: metadata.target_directory.clone().into_std_path_buf(),
+            packages,
+            config,
+            plain: false,
+            warnings: Vec::new(),
+        })
+    }
+
+    /// A folder analysed as plain Rust source: every `.rs` file under it, grouped into
+    /// packages by the nearest folder holding a Cargo.toml.
+    pub fn plain(dir: &Path) -> anyhow::Result<Workspace> {
+        let root = dir.canonicalize().with_context(|| format!("open {}", dir.display()))?;
+        let mut warnings = Vec::new();
+        let mut packages: Vec<Package> = Vec::new();
+        let walker = walkdir::WalkDir::new(&root).follow_links(true).sort_by_file_name().into_iter().filter_entry(|entry| {
+            let name = entry.file_name().to_string_lossy();
+            entry.depth() == 0 || !(name.starts_with('.') || (entry.file_type().is_dir() && name == "target"))
+        });
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    let file = err.path().map_or_else(|| ".".to_string(), |p| relative(&root, p));
+                    let message = if err.loop_ancestor().is_some() {
+                        "symbolic link loop, skipped".to_string()
+                    } else {
+                        format!("could not read: {}, skipped", err.io_error().map_or_else(|| err.to_string(), ToString::to_string))
+                    };
+                    warnings.push(Warning { file, line: None, column: None, message });
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() || entry.path().extension().is_none_or(|ext| ext != "rs") {
+                continue;
+            }
+            let path = entry.path().to_path_buf();
+            let (pkg_dir, pkg_name) = nearest_package(&root, &path);
+            let rel = path.strip_prefix(&pkg_dir).unwrap_or(&path);
+            let test = rel.components().next().is_some_and(|c| c.as_os_str() == "tests");
+            let module = module_path(&pkg_name, rel);
+            let package = match packages.iter_mut().find(|p| p.dir == pkg_dir) {
+                Some(package) => package,
+                None => {
+                    packages.push(Package { name: pkg_name, dir: pkg_dir, roots: Vec::new() });
+                    packages.last_mut().expect("just pushed")
+                }
+            };
+            package.roots.push(Root { path, module, test });
+        }
+        let config = ConfigFile::read_toml(&root.join("loop.toml"))?;
+        Ok(Workspace { target_dir: root.join("target"), root, packages, config, plain: true, warnings })
+    }
+}
+
+/// The closest folder between `path` and `root` that holds a Cargo.toml, and its name.
+fn nearest_package(root: &Path, path: &Path) -> (PathBuf, String) {
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d.join("Cargo.toml").is_file() || d == root {
+            let name = d.file_name().map_or_else(|| "root".to_string(), |n| n.to_string_lossy().into_owned());
+            return (d.to_path_buf(), name);
+        }
+        if !d.starts_with(root) {
+            break;
+        }
+        dir = d.parent();
+    }
+    (root.to_path_buf(), "root".to_string())
+}
+
+/// `pkg::a::b` for `src/a/b.rs`, `src/a/mod.rs` is `pkg::a`, `src/lib.rs` is `pkg`.
+fn module_path(package: &str, rel: &Path) -> String {
+    let mut parts = vec![package.replace('-', "_")];
+    let components: Vec<String> = rel.with_extension("").components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    for (i, part) in components.iter().enumerate() {
+        let last = i + 1 == components.len();
+        if (i == 0 && part == "src") || (last && matches!(part.as_str(), "mod" | "lib" | "main")) {
+            continue;
+        }
+        parts.push(part.clone());
+    }
+    parts.join("::")
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn module_paths_follow_file_layout() {
+        assert_eq!(module_path("my-crate", Path::new("src/lib.rs")), "my_crate");
+        assert_eq!(module_path("c", Path::new("src/a/mod.rs")), "c::a");
+        assert_eq!(module_path("c", Path::new("src/a/b.rs")), "c::a::b");
+        assert_eq!(module_path("c", Path::new("tests/it.rs")), "c::tests::it");
+    }
+}
