@@ -7,8 +7,8 @@ use anyhow::{bail, Context};
 
 use crate::cli::{AnalysisArgs, CommonArgs};
 use crate::config::Options;
-use crate::reporters::console::Console;
 use crate::report::{FileInfo, Report, Timing};
+use crate::reporters::console::Console;
 use crate::workspace::Workspace;
 
 /// A usage or environment error: exit code 2.
@@ -21,17 +21,32 @@ pub struct Analysis {
     pub options: Options,
 }
 
-pub fn analyse(common: &CommonArgs, args: &AnalysisArgs, console: &Console) -> anyhow::Result<Analysis> {
+pub fn analyse(
+    common: &CommonArgs,
+    args: &AnalysisArgs,
+    console: &Console,
+) -> anyhow::Result<Analysis> {
     let start = Instant::now();
     let paths = args
         .paths
         .iter()
-        .map(|p| p.canonicalize().map_err(|_| UsageError(format!("path `{}` does not exist", p.display())).into()))
+        .map(|p| {
+            p.canonicalize()
+                .map_err(|_| UsageError(format!("path `{}` does not exist", p.display())).into())
+        })
         .collect::<anyhow::Result<Vec<PathBuf>>>()?;
     let (workspace, selected) = open(common, &paths)?;
-    let options = Options::resolve(args, workspace.config.clone()).map_err(|e| UsageError(format!("{e:#}")))?;
-    let out_dir = options.out.clone().unwrap_or_else(|| workspace.target_dir.join("loop"));
-    let roots: Vec<&Path> = workspace.packages.iter().flat_map(|p| p.roots.iter().map(|r| r.path.as_path())).collect();
+    let options = Options::resolve(args, workspace.config.clone())
+        .map_err(|e| UsageError(format!("{e:#}")))?;
+    let out_dir = options
+        .out
+        .clone()
+        .unwrap_or_else(|| workspace.target_dir.join("loop"));
+    let roots: Vec<&Path> = workspace
+        .packages
+        .iter()
+        .flat_map(|p| p.roots.iter().map(|r| r.path.as_path()))
+        .collect();
     let key = format!(
         "v1 {} {:?} {:?} {:?} {:?} {:?}",
         options.analysis_key(&[&args.include, &args.exclude_path]),
@@ -43,7 +58,11 @@ pub fn analyse(common: &CommonArgs, args: &AnalysisArgs, console: &Console) -> a
     );
     if options.cache {
         if let Some(mut report) = crate::cache::load(&out_dir, &key) {
-            report.timing = Timing { total: start.elapsed(), cached: true, ..Timing::default() };
+            report.timing = Timing {
+                total: start.elapsed(),
+                cached: true,
+                ..Timing::default()
+            };
             return Ok(Analysis { report, options });
         }
     }
@@ -64,15 +83,34 @@ pub fn analyse(common: &CommonArgs, args: &AnalysisArgs, console: &Console) -> a
     warnings.extend(corpus.warnings);
     let report = Report {
         root: workspace.root.clone(),
-        files: corpus.files.iter().map(|f| FileInfo { rel: f.rel.clone(), package: f.package.clone() }).collect(),
-        n_lines: corpus.files.iter().map(|f| u64::from(f.parsed.n_lines)).sum(),
+        files: corpus
+            .files
+            .iter()
+            .map(|f| FileInfo {
+                rel: f.rel.clone(),
+                package: f.package.clone(),
+            })
+            .collect(),
+        n_lines: corpus
+            .files
+            .iter()
+            .map(|f| u64::from(f.parsed.n_lines))
+            .sum(),
         groups,
         warnings,
-        timing: Timing { parse, detect, total: start.elapsed(), cached: false },
+        timing: Timing {
+            parse,
+            detect,
+            total: start.elapsed(),
+            cached: false,
+        },
     };
     if options.cache {
         if let Err(err) = crate::cache::store(&out_dir, &key, &corpus.seen, &report) {
-            console.eprint(&format!("warning: could not write the scan cache in {}: {err:#}\n", out_dir.display()));
+            console.eprint(&format!(
+                "warning: could not write the scan cache in {}: {err:#}\n",
+                out_dir.display()
+            ));
         }
     }
     Ok(Analysis { report, options })
@@ -82,19 +120,34 @@ pub fn analyse(common: &CommonArgs, args: &AnalysisArgs, console: &Console) -> a
 /// plain folder, and returns the files or folders the analysis is restricted to.
 fn open(common: &CommonArgs, paths: &[PathBuf]) -> anyhow::Result<(Workspace, Vec<PathBuf>)> {
     if paths.is_empty() {
-        return Ok((Workspace::open(common).map_err(|e| UsageError(format!("{e:#}")))?, Vec::new()));
+        return Ok((
+            Workspace::open(common).map_err(|e| UsageError(format!("{e:#}")))?,
+            Vec::new(),
+        ));
     }
     let manifest_dir = match &common.manifest_path {
-        Some(path) => path.canonicalize().ok().and_then(|p| p.parent().map(Path::to_path_buf)),
-        None => std::env::current_dir().ok().and_then(|dir| find_manifest_dir(&dir)),
+        Some(path) => path
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf)),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|dir| find_manifest_dir(&dir)),
     };
-    let inside = manifest_dir.as_ref().is_some_and(|dir| paths.iter().all(|p| p.starts_with(dir)));
+    let inside = manifest_dir
+        .as_ref()
+        .is_some_and(|dir| paths.iter().all(|p| p.starts_with(dir)));
     if inside {
         let workspace = Workspace::open(common).map_err(|e| UsageError(format!("{e:#}")))?;
-        // A folder inside the workspace that no member owns (vendored code, say) is plain source.
+        // A folder inside the workspace that no target reaches (vendored code, say) is plain source.
         let owned = paths.iter().all(|p| {
-            workspace.packages.iter().any(|pkg| pkg.roots.iter().any(|r| r.path.starts_with(p) || p.starts_with(pkg.dir.join("src"))))
-                || workspace.packages.iter().any(|pkg| p.starts_with(&pkg.dir) && find_manifest_dir(p).as_deref() == Some(pkg.dir.as_path()))
+            workspace
+                .packages
+                .iter()
+                .flat_map(|pkg| &pkg.roots)
+                .any(|r| {
+                    r.path.starts_with(p) || r.path.parent().is_some_and(|dir| p.starts_with(dir))
+                })
         });
         if owned {
             return Ok((workspace, paths.to_vec()));
@@ -105,7 +158,11 @@ fn open(common: &CommonArgs, paths: &[PathBuf]) -> anyhow::Result<(Workspace, Ve
 
 fn plain(paths: &[PathBuf]) -> anyhow::Result<(Workspace, Vec<PathBuf>)> {
     let root = common_ancestor(paths);
-    let root = if root.is_file() { root.parent().map(Path::to_path_buf).unwrap_or(root) } else { root };
+    let root = if root.is_file() {
+        root.parent().map(Path::to_path_buf).unwrap_or(root)
+    } else {
+        root
+    };
     if !root.is_dir() {
         bail!(UsageError(format!("`{}` is not a folder", root.display())));
     }
@@ -114,7 +171,10 @@ fn plain(paths: &[PathBuf]) -> anyhow::Result<(Workspace, Vec<PathBuf>)> {
 }
 
 fn find_manifest_dir(start: &Path) -> Option<PathBuf> {
-    start.ancestors().find(|dir| dir.join("Cargo.toml").is_file()).map(Path::to_path_buf)
+    start
+        .ancestors()
+        .find(|dir| dir.join("Cargo.toml").is_file())
+        .map(Path::to_path_buf)
 }
 
 fn common_ancestor(paths: &[PathBuf]) -> PathBuf {

@@ -17,12 +17,20 @@ struct Entry {
 
 fn stamp(path: &Path) -> Option<(u64, u128)> {
     let meta = std::fs::metadata(path).ok()?;
-    let mtime = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?.as_nanos();
+    let mtime = meta
+        .modified()
+        .ok()?
+        .duration_since(UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
     Some((meta.len(), mtime))
 }
 
 fn entry_path(dir: &Path, key: &str) -> PathBuf {
-    dir.join("cache").join(format!("dup-{:016x}.json", xxhash_rust::xxh3::xxh3_64(key.as_bytes())))
+    dir.join("cache").join(format!(
+        "dup-{:016x}.json",
+        xxhash_rust::xxh3::xxh3_64(key.as_bytes())
+    ))
 }
 
 /// The cached report for `key`, if every file it read is unchanged.
@@ -32,7 +40,10 @@ pub fn load(dir: &Path, key: &str) -> Option<Report> {
     if entry.key != key {
         return None;
     }
-    let unchanged = entry.files.iter().all(|(path, len, mtime)| stamp(path) == Some((*len, *mtime)));
+    let unchanged = entry
+        .files
+        .iter()
+        .all(|(path, len, mtime)| stamp(path) == Some((*len, *mtime)));
     unchanged.then_some(entry.report)
 }
 
@@ -43,7 +54,10 @@ pub fn store(dir: &Path, key: &str, files: &[PathBuf], report: &Report) -> anyho
     std::fs::create_dir_all(parent)?;
     let entry = Entry {
         key: key.to_string(),
-        files: files.iter().filter_map(|f| stamp(f).map(|(len, mtime)| (f.clone(), len, mtime))).collect(),
+        files: files
+            .iter()
+            .filter_map(|f| stamp(f).map(|(len, mtime)| (f.clone(), len, mtime)))
+            .collect(),
         report: report.clone(),
     };
     // Write beside and rename, so a concurrent run never reads half an entry.

@@ -73,11 +73,22 @@ pub struct PassthroughArgs {
 #[derive(Debug, Args, Clone, Default)]
 pub struct CommonArgs {
     /// Path to Cargo.toml
-    #[arg(long, global = true, value_name = "PATH", help_heading = "Manifest Options")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        help_heading = "Manifest Options"
+    )]
     pub manifest_path: Option<PathBuf>,
 
     /// Package to analyse (repeatable)
-    #[arg(short, long = "package", global = true, value_name = "SPEC", help_heading = "Package Selection")]
+    #[arg(
+        short,
+        long = "package",
+        global = true,
+        value_name = "SPEC",
+        help_heading = "Package Selection"
+    )]
     pub package: Vec<String>,
 
     /// Analyse every workspace member (the default)
@@ -85,11 +96,22 @@ pub struct CommonArgs {
     pub workspace: bool,
 
     /// Exclude packages from the analysis
-    #[arg(long, global = true, value_name = "SPEC", help_heading = "Package Selection")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "SPEC",
+        help_heading = "Package Selection"
+    )]
     pub exclude: Vec<String>,
 
     /// Space or comma separated list of features to activate
-    #[arg(short = 'F', long, global = true, value_name = "FEATURES", help_heading = "Feature Selection")]
+    #[arg(
+        short = 'F',
+        long,
+        global = true,
+        value_name = "FEATURES",
+        help_heading = "Feature Selection"
+    )]
     pub features: Vec<String>,
 
     /// Activate all available features
@@ -101,7 +123,13 @@ pub struct CommonArgs {
     pub no_default_features: bool,
 
     /// Coloring
-    #[arg(long, global = true, value_enum, value_name = "WHEN", help_heading = "Display Options")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        help_heading = "Display Options"
+    )]
     pub color: Option<ColorChoice>,
 
     /// Do not print progress or warnings
@@ -201,7 +229,11 @@ mod test {
             for arg in cmd.get_arguments() {
                 if let Some(help) = arg.get_help() {
                     let help = help.to_string();
-                    assert!(!help.ends_with('.'), "help of --{:?} ends with a period", arg.get_long());
+                    assert!(
+                        !help.ends_with('.'),
+                        "help of --{:?} ends with a period",
+                        arg.get_long()
+                    );
                     assert!(
                         help.chars().next().is_some_and(char::is_uppercase),
                         "help of --{:?} is not capitalised",

@@ -48,17 +48,26 @@ impl ConfigFile {
     pub fn read_toml(path: &Path) -> anyhow::Result<ConfigFile> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(ConfigFile::default()),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(ConfigFile::default())
+            }
             Err(err) => return Err(err).with_context(|| format!("read {}", path.display())),
         };
-        toml::from_str(&text).map_err(|err| anyhow::anyhow!("invalid configuration in {}: {}", path.display(), err.message()))
+        toml::from_str(&text).map_err(|err| {
+            anyhow::anyhow!(
+                "invalid configuration in {}: {}",
+                path.display(),
+                err.message()
+            )
+        })
     }
 
-    /// Reads a `metadata.loop` table that cargo_metadata gave back as JSON.
+    /// Reads a `metadata.loop` table that `cargo_metadata` gave back as JSON.
     pub fn from_metadata(value: &serde_json::Value, origin: &str) -> anyhow::Result<ConfigFile> {
         match value.get("loop") {
             None | Some(serde_json::Value::Null) => Ok(ConfigFile::default()),
-            Some(table) => serde_json::from_value(table.clone()).map_err(|err| anyhow::anyhow!("invalid configuration in {origin}: {err}")),
+            Some(table) => serde_json::from_value(table.clone())
+                .map_err(|err| anyhow::anyhow!("invalid configuration in {origin}: {err}")),
         }
     }
 }
@@ -99,8 +108,16 @@ impl Options {
             (None, Some(name)) => <Format as clap::ValueEnum>::from_str(name, true)
                 .map_err(|_| anyhow::anyhow!("invalid configuration: unknown format `{name}` (expected human, json, sarif or github)"))?,
         };
-        let include = if args.include.is_empty() { config.include } else { Some(args.include.clone()) };
-        let exclude_path = if args.exclude_path.is_empty() { config.exclude_path } else { Some(args.exclude_path.clone()) };
+        let include = if args.include.is_empty() {
+            config.include
+        } else {
+            Some(args.include.clone())
+        };
+        let exclude_path = if args.exclude_path.is_empty() {
+            config.exclude_path
+        } else {
+            Some(args.exclude_path.clone())
+        };
         Ok(Options {
             min_lines: args.min_lines.or(config.min_lines).unwrap_or(6).max(1),
             min_tokens: args.min_tokens.or(config.min_tokens).unwrap_or(50).max(1),
@@ -126,18 +143,32 @@ impl Options {
 
     /// Whether a path relative to the root passes `--include` and `--exclude-path`.
     pub fn path_selected(&self, rel: &str) -> bool {
-        self.include.as_ref().is_none_or(|set| set.is_match(rel)) && !self.exclude_path.as_ref().is_some_and(|set| set.is_match(rel))
+        self.include.as_ref().is_none_or(|set| set.is_match(rel))
+            && !self
+                .exclude_path
+                .as_ref()
+                .is_some_and(|set| set.is_match(rel))
     }
 }
 
 /// Reads and merges every configuration source of a workspace.
-pub fn load(root: &Path, workspace_metadata: &serde_json::Value, root_package_metadata: Option<&serde_json::Value>) -> anyhow::Result<ConfigFile> {
+pub fn load(
+    root: &Path,
+    workspace_metadata: &serde_json::Value,
+    root_package_metadata: Option<&serde_json::Value>,
+) -> anyhow::Result<ConfigFile> {
     let manifest = root.join("Cargo.toml");
     let manifest_name = manifest.display().to_string();
     let mut config = ConfigFile::read_toml(&root.join("loop.toml"))?;
-    config = config.or(ConfigFile::from_metadata(workspace_metadata, &format!("{manifest_name} [workspace.metadata.loop]"))?);
+    config = config.or(ConfigFile::from_metadata(
+        workspace_metadata,
+        &format!("{manifest_name} [workspace.metadata.loop]"),
+    )?);
     if let Some(metadata) = root_package_metadata {
-        config = config.or(ConfigFile::from_metadata(metadata, &format!("{manifest_name} [package.metadata.loop]"))?);
+        config = config.or(ConfigFile::from_metadata(
+            metadata,
+            &format!("{manifest_name} [package.metadata.loop]"),
+        )?);
     }
     Ok(config)
 }
@@ -151,7 +182,11 @@ fn glob_set(globs: Option<&[String]>, origin: &str) -> anyhow::Result<Option<Glo
     for glob in globs {
         builder.add(Glob::new(glob).with_context(|| format!("invalid glob `{glob}` in {origin}"))?);
     }
-    Ok(Some(builder.build().with_context(|| format!("invalid globs in {origin}"))?))
+    Ok(Some(
+        builder
+            .build()
+            .with_context(|| format!("invalid globs in {origin}"))?,
+    ))
 }
 
 #[cfg(test)]
@@ -170,8 +205,15 @@ mod test {
 
     #[test]
     fn flags_override_config_and_config_overrides_defaults() {
-        let config = ConfigFile { min_lines: Some(9), min_tokens: Some(70), ..ConfigFile::default() };
-        let args = AnalysisArgs { min_tokens: Some(30), ..AnalysisArgs::default() };
+        let config = ConfigFile {
+            min_lines: Some(9),
+            min_tokens: Some(70),
+            ..ConfigFile::default()
+        };
+        let args = AnalysisArgs {
+            min_tokens: Some(30),
+            ..AnalysisArgs::default()
+        };
         let options = Options::resolve(&args, config).unwrap();
         assert_eq!(options.min_lines, 9);
         assert_eq!(options.min_tokens, 30);
@@ -181,8 +223,13 @@ mod test {
 
     #[test]
     fn similarity_out_of_range_is_an_error_naming_the_flag() {
-        let args = AnalysisArgs { similarity: Some(1.5), ..AnalysisArgs::default() };
-        let err = Options::resolve(&args, ConfigFile::default()).unwrap_err().to_string();
+        let args = AnalysisArgs {
+            similarity: Some(1.5),
+            ..AnalysisArgs::default()
+        };
+        let err = Options::resolve(&args, ConfigFile::default())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("--similarity"), "{err}");
     }
 }

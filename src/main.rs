@@ -44,7 +44,11 @@ fn main() -> ExitCode {
     let console = Console::new(&args.common);
     let result = match &args.command {
         Command::Dup(analysis) => dup(&args.common, analysis, &console),
-        other => Err(UsageError(format!("`cargo loop {}` is not built yet; only `cargo loop dup` is available", other.name())).into()),
+        other => Err(UsageError(format!(
+            "`cargo loop {}` is not built yet; only `cargo loop dup` is available",
+            other.name()
+        ))
+        .into()),
     };
     match result {
         Ok(code) => code,
@@ -65,10 +69,16 @@ fn dup(common: &CommonArgs, args: &AnalysisArgs, console: &Console) -> anyhow::R
         Format::Github => reporters::github::render(&report),
     };
     if options.format != Format::Github {
-        console.eprint(&reporters::human::render_warnings(&report.warnings, console.stderr_styled));
+        console.eprint(&reporters::human::render_warnings(
+            &report.warnings,
+            console.stderr_styled,
+        ));
     }
     let mut stdout = anstream::stdout().lock();
-    if let Err(err) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    if let Err(err) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         // A closed pipe (`| head`) is not an error worth reporting.
         if err.kind() != std::io::ErrorKind::BrokenPipe {
             return Err(err.into());
@@ -77,5 +87,9 @@ fn dup(common: &CommonArgs, args: &AnalysisArgs, console: &Console) -> anyhow::R
     if options.format == Format::Human {
         console.summary(&report);
     }
-    Ok(if options.fail_on && !report.groups.is_empty() { ExitCode::FoundProblems } else { ExitCode::Success })
+    Ok(if options.fail_on && !report.groups.is_empty() {
+        ExitCode::FoundProblems
+    } else {
+        ExitCode::Success
+    })
 }

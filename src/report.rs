@@ -39,7 +39,11 @@ impl Report {
     /// Distinct lines that belong to a copy of some duplicated code (abstractions excluded).
     pub fn duplicated_lines(&self) -> u64 {
         let mut lines: HashSet<(usize, u32)> = HashSet::new();
-        for group in self.groups.iter().filter(|g| g.clone_type != CloneType::Abstraction) {
+        for group in self
+            .groups
+            .iter()
+            .filter(|g| g.clone_type != CloneType::Abstraction)
+        {
             for inst in &group.instances {
                 lines.extend((inst.start_line..=inst.end_line).map(|l| (inst.file, l)));
             }
@@ -76,7 +80,12 @@ pub fn headline(group: &Group) -> String {
         CloneType::Renamed => format!("{noun} duplicated {n} times with renamed identifiers or changed literals ({} lines each)", group.lines()),
         CloneType::NearMiss => format!("{n} near-identical {noun}s ({:.0}% similar, {} lines or more)", group.similarity * 100.0, group.lines()),
         CloneType::Abstraction => {
-            format!("{n} {}s declare {}", noun, group.detail.as_deref().unwrap_or("the same shape"))
+            let detail = group.detail.as_deref().unwrap_or("the same shape");
+            if group.kind == GroupKind::Fields {
+                format!("{n} structs declare {detail}")
+            } else {
+                format!("{n} {noun}s declare {detail}")
+            }
         }
     }
 }
@@ -84,12 +93,18 @@ pub fn headline(group: &Group) -> String {
 /// The usual fix for a group, one sentence.
 pub fn suggestion(group: &Group) -> &'static str {
     match (group.kind, group.clone_type) {
-        (GroupKind::Block, _) => "extract the statements into a function and call it from each place",
+        (GroupKind::Block, _) => {
+            "extract the statements into a function and call it from each place"
+        }
         (GroupKind::Impl, _) => "replace the copies with a generic or blanket impl, or a macro",
-        (GroupKind::Struct | GroupKind::Enum, _) => "keep one type and use it (or a type alias) everywhere",
+        (GroupKind::Struct | GroupKind::Enum, _) => {
+            "keep one type and use it (or a type alias) everywhere"
+        }
         (GroupKind::Trait, _) => "keep one trait and implement it where the copies are implemented",
         (GroupKind::Fields, _) => "move the shared fields into a struct of their own and embed it",
-        (_, CloneType::NearMiss) => "merge the copies into one function with a parameter for what differs",
+        (_, CloneType::NearMiss) => {
+            "merge the copies into one function with a parameter for what differs"
+        }
         (_, CloneType::Renamed) => "keep one copy, make it generic over what differs, and call it",
         _ => "keep one copy and call it from the other places",
     }

@@ -15,7 +15,6 @@ use crate::workspace::Workspace;
 /// One analysed file.
 #[derive(Debug)]
 pub struct SourceFile {
-    pub path: PathBuf,
     /// Path relative to the workspace root, with `/` separators.
     pub rel: String,
     pub package: String,
@@ -50,7 +49,12 @@ struct Task {
 
 /// Parses every file reachable from the workspace's roots. `selected` restricts which files
 /// are kept for analysis (others are still read to follow their `mod` declarations).
-pub fn parse_workspace(workspace: &Workspace, options: &Options, selected: &[PathBuf], progress: &(dyn Fn(usize) + Sync)) -> Corpus {
+pub fn parse_workspace(
+    workspace: &Workspace,
+    options: &Options,
+    selected: &[PathBuf],
+    progress: &(dyn Fn(usize) + Sync),
+) -> Corpus {
     let mut visited: HashSet<PathBuf> = HashSet::new();
     let mut frontier: Vec<Task> = Vec::new();
     for (index, package) in workspace.packages.iter().enumerate() {
@@ -63,7 +67,13 @@ pub fn parse_workspace(workspace: &Workspace, options: &Options, selected: &[Pat
             }
             let path = canonical(&root.path);
             if visited.insert(path.clone()) {
-                frontier.push(Task { path, module: root.module.clone(), package: index, mod_rs: true, test: root.test });
+                frontier.push(Task {
+                    path,
+                    module: root.module.clone(),
+                    package: index,
+                    mod_rs: true,
+                    test: root.test,
+                });
             }
         }
     }
@@ -92,8 +102,14 @@ pub fn parse_workspace(workspace: &Workspace, options: &Options, selected: &[Pat
                                     let path = canonical(&path);
                                     if visited.insert(path.clone()) {
                                         next.push(Task {
-                                            mod_rs: decl.path_attr.is_some() || path.file_name().is_some_and(|n| n == "mod.rs"),
-                                            module: format!("{}::{}{}", task.module, prefix(&decl.inline_parents), decl.name),
+                                            mod_rs: decl.path_attr.is_some()
+                                                || path.file_name().is_some_and(|n| n == "mod.rs"),
+                                            module: format!(
+                                                "{}::{}{}",
+                                                task.module,
+                                                prefix(&decl.inline_parents),
+                                                decl.name
+                                            ),
                                             package: task.package,
                                             test: task.test,
                                             path,
@@ -104,59 +120,98 @@ pub fn parse_workspace(workspace: &Workspace, options: &Options, selected: &[Pat
                                     file: rel.clone(),
                                     line: Some(decl.line),
                                     column: None,
-                                    message: format!("file not found for module `{}`, skipped", decl.name),
+                                    message: format!(
+                                        "file not found for module `{}`, skipped",
+                                        decl.name
+                                    ),
                                 }),
                             }
                         }
                     }
                     if is_selected(workspace, options, selected, &task.path) {
                         let package = workspace.packages[task.package].name.clone();
-                        corpus.files.push(SourceFile { path: task.path, rel, package, parsed });
+                        corpus.files.push(SourceFile {
+                            rel,
+                            package,
+                            parsed,
+                        });
                     }
                 }
                 Err(err) => {
                     let (line, column) = match &err {
-                        crate::source::SourceError::Syntax { line, column, .. } => (Some(*line as u32), Some(*column as u32)),
+                        crate::source::SourceError::Syntax { line, column, .. } => {
+                            (Some(*line as u32), Some(*column as u32))
+                        }
                         crate::source::SourceError::NotUtf8 { line } => (Some(*line as u32), None),
                         _ => (None, None),
                     };
                     let message = match err {
-                        crate::source::SourceError::Syntax { message, .. } => format!("syntax error: {message}; file skipped"),
+                        crate::source::SourceError::Syntax { message, .. } => {
+                            format!("syntax error: {message}; file skipped")
+                        }
                         other => other.to_string(),
                     };
-                    corpus.warnings.push(Warning { file: rel, line, column, message });
+                    corpus.warnings.push(Warning {
+                        file: rel,
+                        line,
+                        column,
+                        message,
+                    });
                 }
             }
         }
         frontier = next;
     }
-    let mut corpus = corpus.into_inner().expect("no panics while holding the lock");
+    let mut corpus = corpus
+        .into_inner()
+        .expect("no panics while holding the lock");
     corpus.files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    corpus.warnings.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    corpus
+        .warnings
+        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     corpus
 }
 
 fn prefix(parents: &[String]) -> String {
-    parents.iter().map(|p| format!("{p}::")).collect()
+    parents.iter().fold(String::new(), |acc, p| acc + p + "::")
 }
 
-fn is_selected(workspace: &Workspace, options: &Options, selected: &[PathBuf], path: &Path) -> bool {
-    (selected.is_empty() || selected.iter().any(|s| path.starts_with(s))) && options.path_selected(&relative(&workspace.root, path))
+fn is_selected(
+    workspace: &Workspace,
+    options: &Options,
+    selected: &[PathBuf],
+    path: &Path,
+) -> bool {
+    (selected.is_empty() || selected.iter().any(|s| path.starts_with(s)))
+        && options.path_selected(&relative(&workspace.root, path))
 }
 
 /// Where `mod name;` declared in `task`'s file lives, following the reference's rules.
 fn resolve_mod(task: &Task, decl: &ModDecl) -> Option<PathBuf> {
     let parent = task.path.parent()?;
-    let mut dir = if task.mod_rs { parent.to_path_buf() } else { parent.join(task.path.file_stem()?) };
+    let mut dir = if task.mod_rs {
+        parent.to_path_buf()
+    } else {
+        parent.join(task.path.file_stem()?)
+    };
     for inline in &decl.inline_parents {
         dir.push(inline);
     }
     if let Some(attr) = &decl.path_attr {
-        let base = if decl.inline_parents.is_empty() { parent.to_path_buf() } else { dir };
+        let base = if decl.inline_parents.is_empty() {
+            parent.to_path_buf()
+        } else {
+            dir
+        };
         let path = base.join(attr);
         return path.is_file().then_some(path);
     }
-    [dir.join(format!("{}.rs", decl.name)), dir.join(&decl.name).join("mod.rs")].into_iter().find(|p| p.is_file())
+    [
+        dir.join(format!("{}.rs", decl.name)),
+        dir.join(&decl.name).join("mod.rs"),
+    ]
+    .into_iter()
+    .find(|p| p.is_file())
 }
 
 fn canonical(path: &Path) -> PathBuf {
@@ -166,5 +221,8 @@ fn canonical(path: &Path) -> PathBuf {
 /// `path` relative to `root` with `/` separators, or the full path when outside it.
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }

@@ -100,17 +100,25 @@ pub enum SourceError {
     Unreadable(String),
     #[error("file is not valid UTF-8 (first invalid byte at line {line}), skipped")]
     NotUtf8 { line: usize },
-    #[error("file is {0} bytes, over the {MAX_FILE_BYTES}-byte limit for hand-written code, skipped")]
+    #[error(
+        "file is {0} bytes, over the {MAX_FILE_BYTES}-byte limit for hand-written code, skipped"
+    )]
     TooLarge(u64),
     #[error("file is marked @generated, skipped")]
     Generated,
     #[error("{line}:{column}: syntax error: {message}")]
-    Syntax { line: usize, column: usize, message: String },
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
 }
 
 /// Reads and parses one file. `module` is the item path of the file's module.
 pub fn parse_file(path: &Path, module: &str, tests: bool) -> Result<ParsedFile, SourceError> {
-    let len = std::fs::metadata(path).map_err(|e| SourceError::Unreadable(e.to_string()))?.len();
+    let len = std::fs::metadata(path)
+        .map_err(|e| SourceError::Unreadable(e.to_string()))?
+        .len();
     if len > MAX_FILE_BYTES {
         return Err(SourceError::TooLarge(len));
     }
@@ -119,7 +127,11 @@ pub fn parse_file(path: &Path, module: &str, tests: bool) -> Result<ParsedFile, 
         Ok(text) => text,
         Err(err) => {
             let offset = err.utf8_error().valid_up_to();
-            let line = err.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+            let line = err.as_bytes()[..offset]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
             return Err(SourceError::NotUtf8 { line });
         }
     };
@@ -143,16 +155,28 @@ pub fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, So
     };
     let stream: TokenStream = text.parse().map_err(|err: proc_macro2::LexError| {
         let start = err.span().start();
-        SourceError::Syntax { line: start.line, column: start.column + 1, message: "unterminated or invalid token".into() }
+        SourceError::Syntax {
+            line: start.line,
+            column: start.column + 1,
+            message: "unterminated or invalid token".into(),
+        }
     })?;
     let mut flat = Flattener::default();
     flat.flatten(stream.clone());
     let file: syn::File = syn::parse2(stream).map_err(|err| {
         let start = err.span().start();
-        SourceError::Syntax { line: start.line, column: start.column + 1, message: err.to_string() }
+        SourceError::Syntax {
+            line: start.line,
+            column: start.column + 1,
+            message: err.to_string(),
+        }
     })?;
-    let allow_lines: Vec<u32> =
-        text.lines().enumerate().filter(|(_, line)| line.contains(ALLOW_MARKER)).map(|(i, _)| i as u32 + 1).collect();
+    let allow_lines: Vec<u32> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| line.contains(ALLOW_MARKER))
+        .map(|(i, _)| i as u32 + 1)
+        .collect();
     let mut collector = Collector {
         flat: &flat,
         tests,
@@ -198,7 +222,11 @@ impl Flattener {
                         }
                     }
                     let mut buf = [0; 4];
-                    self.push(hash_str(punct.as_char().encode_utf8(&mut buf)), TokClass::Punct, punct.span());
+                    self.push(
+                        hash_str(punct.as_char().encode_utf8(&mut buf)),
+                        TokClass::Punct,
+                        punct.span(),
+                    );
                 }
                 TokenTree::Ident(ident) => {
                     let text = ident.to_string();
@@ -230,13 +258,18 @@ impl Flattener {
 
     fn push(&mut self, sym: u32, class: TokClass, span: Span) {
         let start = span.start();
-        self.tokens.push(Tok { sym, class, line: start.line as u32 });
+        self.tokens.push(Tok {
+            sym,
+            class,
+            line: start.line as u32,
+        });
         self.starts.push(start);
     }
 
     /// Index of the first token at or after `pos`.
     fn index_at(&self, pos: LineColumn) -> u32 {
-        self.starts.partition_point(|p| (p.line, p.column) < (pos.line, pos.column)) as u32
+        self.starts
+            .partition_point(|p| (p.line, p.column) < (pos.line, pos.column)) as u32
     }
 
     /// Token range from the token at `start` to the token at `last`, inclusive.
@@ -278,16 +311,32 @@ impl Collector<'_> {
 
     /// Whether the allow marker sits on the line above the item or among its attributes.
     fn is_suppressed(&self, attrs: &[syn::Attribute], code_start: Span) -> bool {
-        let first = attrs.first().map_or(code_start, |attr| attr.pound_token.span).start().line as u32;
+        let first = attrs
+            .first()
+            .map_or(code_start, |attr| attr.pound_token.span)
+            .start()
+            .line as u32;
         let code = code_start.start().line as u32;
-        self.owner_suppressed || self.allow_lines.iter().any(|&line| line + 1 >= first && line <= code)
+        self.owner_suppressed
+            || self
+                .allow_lines
+                .iter()
+                .any(|&line| line + 1 >= first && line <= code)
     }
 
     fn skip(&self, attrs: &[syn::Attribute]) -> bool {
         !self.tests && is_test_code(attrs)
     }
 
-    fn push_unit(&mut self, kind: UnitKind, name: &str, start: Span, close: Span, body: Option<&syn::Block>, attrs: &[syn::Attribute]) -> bool {
+    fn push_unit(
+        &mut self,
+        kind: UnitKind,
+        name: &str,
+        start: Span,
+        close: Span,
+        body: Option<&syn::Block>,
+        attrs: &[syn::Attribute],
+    ) -> bool {
         let tokens = self.flat.range(start, close);
         let suppressed = self.is_suppressed(attrs, start);
         self.out.units.push(Unit {
@@ -312,7 +361,15 @@ impl Collector<'_> {
         self.owner_suppressed = saved;
     }
 
-    fn push_shape(&mut self, kind: ShapeKind, name: &str, attrs: &[syn::Attribute], start: Span, end: Span, members: Vec<String>) {
+    fn push_shape(
+        &mut self,
+        kind: ShapeKind,
+        name: &str,
+        attrs: &[syn::Attribute],
+        start: Span,
+        end: Span,
+        members: Vec<String>,
+    ) {
         let suppressed = self.is_suppressed(attrs, start);
         self.out.shapes.push(Shape {
             kind,
@@ -355,7 +412,14 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         }
         let name = node.sig.ident.to_string();
         let start = sig_start(&node.vis, &node.sig);
-        let suppressed = self.push_unit(UnitKind::Fn, &name, start, node.block.brace_token.span.close(), Some(&node.block), &node.attrs);
+        let suppressed = self.push_unit(
+            UnitKind::Fn,
+            &name,
+            start,
+            node.block.brace_token.span.close(),
+            Some(&node.block),
+            &node.attrs,
+        );
         self.with_owner(name, suppressed, |this| this.visit_block(&node.block));
     }
 
@@ -364,13 +428,27 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             return;
         }
         let self_name = type_name(&node.self_ty);
-        let trait_name = node.trait_.as_ref().and_then(|(_, path, _)| path.segments.last()).map(|seg| seg.ident.to_string());
-        let start = node.defaultness.map_or(node.unsafety.map_or(node.impl_token.span, |u| u.span), |d| d.span);
+        let trait_name = node
+            .trait_
+            .as_ref()
+            .and_then(|(_, path, _)| path.segments.last())
+            .map(|seg| seg.ident.to_string());
+        let start = node.defaultness.map_or(
+            node.unsafety.map_or(node.impl_token.span, |u| u.span),
+            |d| d.span,
+        );
         let label = match &trait_name {
             Some(trait_name) => format!("<impl {trait_name} for {self_name}>"),
             None => format!("<impl {self_name}>"),
         };
-        let suppressed = self.push_unit(UnitKind::Impl, &label, start, node.brace_token.span.close(), None, &node.attrs);
+        let suppressed = self.push_unit(
+            UnitKind::Impl,
+            &label,
+            start,
+            node.brace_token.span.close(),
+            None,
+            &node.attrs,
+        );
         if let Some(unit) = self.out.units.last_mut() {
             unit.trait_name = trait_name;
         }
@@ -388,7 +466,14 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         let name = node.sig.ident.to_string();
         let start = sig_start(&node.vis, &node.sig);
         let start = node.defaultness.map_or(start, |d| d.span);
-        let suppressed = self.push_unit(UnitKind::Method, &name, start, node.block.brace_token.span.close(), Some(&node.block), &node.attrs);
+        let suppressed = self.push_unit(
+            UnitKind::Method,
+            &name,
+            start,
+            node.block.brace_token.span.close(),
+            Some(&node.block),
+            &node.attrs,
+        );
         self.with_owner(name, suppressed, |this| this.visit_block(&node.block));
     }
 
@@ -403,12 +488,21 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             .filter_map(|item| match item {
                 syn::TraitItem::Fn(method) => Some(signature_text(&method.sig)),
                 syn::TraitItem::Type(ty) => Some(format!("type {}", ty.ident)),
-                syn::TraitItem::Const(c) => Some(format!("const {}: {}", c.ident, tokens_text(&c.ty))),
+                syn::TraitItem::Const(c) => {
+                    Some(format!("const {}: {}", c.ident, tokens_text(&c.ty)))
+                }
                 _ => None,
             })
             .collect();
         let start = node.unsafety.map_or(node.trait_token.span, |u| u.span);
-        self.push_shape(ShapeKind::Trait, &name, &node.attrs, start, node.brace_token.span.close(), members);
+        self.push_shape(
+            ShapeKind::Trait,
+            &name,
+            &node.attrs,
+            start,
+            node.brace_token.span.close(),
+            members,
+        );
         let suppressed = self.out.shapes.last().is_some_and(|s| s.suppressed);
         self.with_owner(name, suppressed, |this| {
             for item in &node.items {
@@ -419,7 +513,14 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                         }
                         let name = method.sig.ident.to_string();
                         let start = sig_start(&syn::Visibility::Inherited, &method.sig);
-                        let suppressed = this.push_unit(UnitKind::Method, &name, start, block.brace_token.span.close(), Some(block), &method.attrs);
+                        let suppressed = this.push_unit(
+                            UnitKind::Method,
+                            &name,
+                            start,
+                            block.brace_token.span.close(),
+                            Some(block),
+                            &method.attrs,
+                        );
                         this.with_owner(name, suppressed, |this| this.visit_block(block));
                     }
                 }
@@ -436,21 +537,38 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             .iter()
             .enumerate()
             .map(|(i, field)| {
-                let name = field.ident.as_ref().map_or_else(|| i.to_string(), ToString::to_string);
+                let name = field
+                    .ident
+                    .as_ref()
+                    .map_or_else(|| i.to_string(), ToString::to_string);
                 format!("{name}: {}", tokens_text(&field.ty))
             })
             .collect();
         let end = match &node.fields {
             syn::Fields::Named(named) => named.brace_token.span.close(),
-            syn::Fields::Unnamed(unnamed) => node.semi_token.map_or(unnamed.paren_token.span.close(), |s| s.span),
+            syn::Fields::Unnamed(unnamed) => node
+                .semi_token
+                .map_or(unnamed.paren_token.span.close(), |s| s.span),
             syn::Fields::Unit => node.semi_token.map_or(node.ident.span(), |s| s.span),
         };
-        self.push_shape(ShapeKind::Struct, &node.ident.to_string(), &node.attrs, node.struct_token.span, end, members);
+        self.push_shape(
+            ShapeKind::Struct,
+            &node.ident.to_string(),
+            &node.attrs,
+            node.struct_token.span,
+            end,
+            members,
+        );
         if let Some(shape) = self.out.shapes.last_mut() {
             shape.member_lines = node
                 .fields
                 .iter()
-                .map(|field| field.ident.as_ref().map_or(shape.start_line, |ident| ident.span().start().line as u32))
+                .map(|field| {
+                    field
+                        .ident
+                        .as_ref()
+                        .map_or(shape.start_line, |ident| ident.span().start().line as u32)
+                })
                 .collect();
         }
     }
@@ -476,7 +594,14 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 }
             })
             .collect();
-        self.push_shape(ShapeKind::Enum, &node.ident.to_string(), &node.attrs, node.enum_token.span, node.brace_token.span.close(), members);
+        self.push_shape(
+            ShapeKind::Enum,
+            &node.ident.to_string(),
+            &node.attrs,
+            node.enum_token.span,
+            node.brace_token.span.close(),
+            members,
+        );
     }
 
     fn visit_item_macro(&mut self, _node: &'ast syn::ItemMacro) {
@@ -484,10 +609,17 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     }
 
     fn visit_block(&mut self, node: &'ast syn::Block) {
-        let stmts: Vec<&syn::Stmt> = node.stmts.iter().filter(|stmt| !(matches!(stmt, syn::Stmt::Item(_)))).collect();
+        let stmts: Vec<&syn::Stmt> = node
+            .stmts
+            .iter()
+            .filter(|stmt| !(matches!(stmt, syn::Stmt::Item(_))))
+            .collect();
         if stmts.len() >= 2 {
             let close = self.flat.index_at(node.brace_token.span.close().start());
-            let starts: Vec<u32> = stmts.iter().map(|stmt| self.flat.index_at(stmt_start(stmt).start())).collect();
+            let starts: Vec<u32> = stmts
+                .iter()
+                .map(|stmt| self.flat.index_at(stmt_start(stmt).start()))
+                .collect();
             let ranges = starts
                 .iter()
                 .enumerate()
@@ -496,7 +628,11 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                     start..next.max(start)
                 })
                 .collect();
-            self.out.seqs.push(StmtSeq { stmts: ranges, item: self.item_path(""), suppressed: self.owner_suppressed });
+            self.out.seqs.push(StmtSeq {
+                stmts: ranges,
+                item: self.item_path(""),
+                suppressed: self.owner_suppressed,
+            });
         }
         syn::visit::visit_block(self, node);
     }
@@ -515,7 +651,7 @@ fn is_test_code(attrs: &[syn::Attribute]) -> bool {
         let path = attr.path();
         if path.is_ident("cfg") {
             let text = tokens_text(&attr.meta);
-            text.contains("test") && !text.contains("not (test)") && !text.contains("not(test)")
+            text.contains("test") && !text.contains("not(test)")
         } else {
             path.segments.last().is_some_and(|seg| seg.ident == "test")
         }
@@ -525,22 +661,48 @@ fn is_test_code(attrs: &[syn::Attribute]) -> bool {
 fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
     attrs.iter().find_map(|attr| match &attr.meta {
         syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
-            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s.value()),
             _ => None,
         },
         _ => None,
     })
 }
 
+/// A node's tokens as text, with spaces only where two words meet (`Option<Vec<u8>>`).
 fn tokens_text<T: quote::ToTokens>(node: &T) -> String {
-    node.to_token_stream().to_string()
+    let spaced = node.to_token_stream().to_string();
+    let mut out = String::with_capacity(spaced.len());
+    let mut chars = spaced.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ' ' {
+            let prev_word = out
+                .chars()
+                .last()
+                .is_some_and(|p: char| p.is_alphanumeric() || p == '_' || p == '\'');
+            let next_word = chars
+                .peek()
+                .is_some_and(|n| n.is_alphanumeric() || *n == '_');
+            if !(prev_word && next_word) {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn type_name(ty: &syn::Type) -> String {
     match ty {
-        syn::Type::Path(path) => path.path.segments.last().map_or_else(|| tokens_text(ty), |seg| seg.ident.to_string()),
+        syn::Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .map_or_else(|| tokens_text(ty), |seg| seg.ident.to_string()),
         syn::Type::Reference(r) => type_name(&r.elem),
-        _ => tokens_text(ty).replace(' ', ""),
+        _ => tokens_text(ty),
     }
 }
 
@@ -550,11 +712,16 @@ fn signature_text(sig: &syn::Signature) -> String {
         .inputs
         .iter()
         .map(|arg| match arg {
-            syn::FnArg::Receiver(receiver) => tokens_text(receiver).replace(' ', ""),
+            syn::FnArg::Receiver(receiver) => tokens_text(receiver),
             syn::FnArg::Typed(typed) => tokens_text(&typed.ty),
         })
         .collect();
-    format!("fn {}({}) {}", sig.ident, inputs.join(", "), tokens_text(&sig.output))
+    format!(
+        "fn {}({}) {}",
+        sig.ident,
+        inputs.join(", "),
+        tokens_text(&sig.output)
+    )
 }
 
 fn sig_start(vis: &syn::Visibility, sig: &syn::Signature) -> Span {
@@ -571,9 +738,16 @@ fn sig_start(vis: &syn::Visibility, sig: &syn::Signature) -> Span {
         .unwrap_or(sig.fn_token.span)
 }
 
-/// A body that is one trivial expression: a getter, a field-by-field constructor, a delegation.
+/// A body that is one trivial expression: a getter, a field-by-field constructor, a
+/// delegation, or a table (a `match` whose arms only map patterns to values).
 fn is_trivial_body(block: &syn::Block) -> bool {
     match block.stmts.as_slice() {
+        [syn::Stmt::Expr(syn::Expr::Match(m), None)] => {
+            is_trivial_expr(&m.expr, 0)
+                && m.arms
+                    .iter()
+                    .all(|arm| arm.guard.is_none() && is_trivial_expr(&arm.body, 0))
+        }
         [syn::Stmt::Expr(expr, None)] => is_trivial_expr(expr, 0),
         _ => false,
     }
@@ -589,10 +763,14 @@ fn is_trivial_expr(expr: &syn::Expr, depth: u32) -> bool {
         syn::Expr::Field(f) => simple(&f.base),
         syn::Expr::Reference(r) => simple(&r.expr),
         syn::Expr::Paren(p) => simple(&p.expr),
-        syn::Expr::Struct(s) => s.fields.iter().all(|f| simple(&f.expr)) && s.rest.as_deref().is_none_or(simple),
+        syn::Expr::Struct(s) => {
+            s.fields.iter().all(|f| simple(&f.expr)) && s.rest.as_deref().is_none_or(simple)
+        }
         syn::Expr::Call(c) => simple(&c.func) && c.args.iter().all(simple),
         syn::Expr::MethodCall(m) => simple(&m.receiver) && m.args.iter().all(simple),
         syn::Expr::Unary(u) => simple(&u.expr),
+        syn::Expr::Tuple(t) => t.elems.iter().all(simple),
+        syn::Expr::Macro(m) => m.mac.path.is_ident("unreachable") || m.mac.path.is_ident("panic"),
         _ => false,
     }
 }
@@ -605,7 +783,9 @@ fn stmt_start(stmt: &syn::Stmt) -> Span {
     match stmt {
         syn::Stmt::Local(local) => attrs_start(&local.attrs).unwrap_or(local.let_token.span),
         syn::Stmt::Expr(expr, _) => expr_start(expr),
-        syn::Stmt::Macro(mac) => attrs_start(&mac.attrs).unwrap_or_else(|| path_start(&mac.mac.path)),
+        syn::Stmt::Macro(mac) => {
+            attrs_start(&mac.attrs).unwrap_or_else(|| path_start(&mac.mac.path))
+        }
         syn::Stmt::Item(item) => syn::spanned::Spanned::span(item),
     }
 }
@@ -650,7 +830,10 @@ fn expr_start(expr: &syn::Expr) -> Span {
         Expr::Async(e) => e.async_token.span,
         Expr::Await(e) => expr_start(&e.base),
         Expr::Binary(e) => expr_start(&e.left),
-        Expr::Block(e) => e.label.as_ref().map_or(e.block.brace_token.span.open(), |l| l.name.apostrophe),
+        Expr::Block(e) => e
+            .label
+            .as_ref()
+            .map_or(e.block.brace_token.span.open(), |l| l.name.apostrophe),
         Expr::Break(e) => e.break_token.span,
         Expr::Call(e) => expr_start(&e.func),
         Expr::Cast(e) => expr_start(&e.expr),
@@ -665,26 +848,44 @@ fn expr_start(expr: &syn::Expr) -> Span {
             .unwrap_or(e.or1_token.spans[0]),
         Expr::Continue(e) => e.continue_token.span,
         Expr::Field(e) => expr_start(&e.base),
-        Expr::ForLoop(e) => e.label.as_ref().map_or(e.for_token.span, |l| l.name.apostrophe),
+        Expr::ForLoop(e) => e
+            .label
+            .as_ref()
+            .map_or(e.for_token.span, |l| l.name.apostrophe),
         Expr::If(e) => e.if_token.span,
         Expr::Index(e) => expr_start(&e.expr),
         Expr::Let(e) => e.let_token.span,
         Expr::Lit(e) => e.lit.span(),
-        Expr::Loop(e) => e.label.as_ref().map_or(e.loop_token.span, |l| l.name.apostrophe),
+        Expr::Loop(e) => e
+            .label
+            .as_ref()
+            .map_or(e.loop_token.span, |l| l.name.apostrophe),
         Expr::Macro(e) => path_start(&e.mac.path),
         Expr::Match(e) => e.match_token.span,
         Expr::MethodCall(e) => expr_start(&e.receiver),
         Expr::Paren(e) => e.paren_token.span.open(),
-        Expr::Path(e) => e.qself.as_ref().map_or_else(|| path_start(&e.path), |q| q.lt_token.span),
-        Expr::Range(e) => e.start.as_deref().map_or_else(|| syn::spanned::Spanned::span(&e.limits), expr_start),
+        Expr::Path(e) => e
+            .qself
+            .as_ref()
+            .map_or_else(|| path_start(&e.path), |q| q.lt_token.span),
+        Expr::Range(e) => e
+            .start
+            .as_deref()
+            .map_or_else(|| syn::spanned::Spanned::span(&e.limits), expr_start),
         Expr::Reference(e) => e.and_token.span,
         Expr::Return(e) => e.return_token.span,
-        Expr::Struct(e) => e.qself.as_ref().map_or_else(|| path_start(&e.path), |q| q.lt_token.span),
+        Expr::Struct(e) => e
+            .qself
+            .as_ref()
+            .map_or_else(|| path_start(&e.path), |q| q.lt_token.span),
         Expr::Try(e) => expr_start(&e.expr),
         Expr::Tuple(e) => e.paren_token.span.open(),
         Expr::Unary(e) => syn::spanned::Spanned::span(&e.op),
         Expr::Unsafe(e) => e.unsafe_token.span,
-        Expr::While(e) => e.label.as_ref().map_or(e.while_token.span, |l| l.name.apostrophe),
+        Expr::While(e) => e
+            .label
+            .as_ref()
+            .map_or(e.while_token.span, |l| l.name.apostrophe),
         Expr::Yield(e) => e.yield_token.span,
         other => syn::spanned::Spanned::span(other),
     }
@@ -703,8 +904,11 @@ mod test {
         let file = parse(
             "mod inner {\n    pub fn free(a: u32) -> u32 {\n        a + 1\n    }\n}\nstruct S;\nimpl S {\n    fn method(&self) {}\n}\n",
         );
-        let items: Vec<(&str, UnitKind, u32, u32)> =
-            file.units.iter().map(|u| (u.item.as_str(), u.kind, u.start_line, u.end_line)).collect();
+        let items: Vec<(&str, UnitKind, u32, u32)> = file
+            .units
+            .iter()
+            .map(|u| (u.item.as_str(), u.kind, u.start_line, u.end_line))
+            .collect();
         assert_eq!(
             items,
             vec![
@@ -720,7 +924,11 @@ mod test {
         let file = parse("fn f(v: &mut Vec<u32>) {\n    let a = v.len();\n    v.push(a as u32);\n    if a > 2 { v.clear(); }\n}\n");
         let seq = &file.seqs[0];
         assert_eq!(seq.stmts.len(), 3);
-        let lines: Vec<u32> = seq.stmts.iter().map(|r| file.tokens[r.start as usize].line).collect();
+        let lines: Vec<u32> = seq
+            .stmts
+            .iter()
+            .map(|r| file.tokens[r.start as usize].line)
+            .collect();
         assert_eq!(lines, vec![2, 3, 4]);
         // The last statement ends just before the closing brace of the body.
         let last = seq.stmts[2].clone();
@@ -763,15 +971,36 @@ mod test {
     #[test]
     fn out_of_line_modules_are_recorded_with_path_attributes() {
         let file = parse("mod a;\n#[path = \"x/y.rs\"]\nmod b;\nmod c {\n    mod d;\n}\n");
-        let mods: Vec<(&str, Option<&str>, Vec<String>)> =
-            file.mods.iter().map(|m| (m.name.as_str(), m.path_attr.as_deref(), m.inline_parents.clone())).collect();
-        assert_eq!(mods, vec![("a", None, vec![]), ("b", Some("x/y.rs"), vec![]), ("d", None, vec!["c".to_string()])]);
+        let mods: Vec<(&str, Option<&str>, Vec<String>)> = file
+            .mods
+            .iter()
+            .map(|m| {
+                (
+                    m.name.as_str(),
+                    m.path_attr.as_deref(),
+                    m.inline_parents.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            mods,
+            vec![
+                ("a", None, vec![]),
+                ("b", Some("x/y.rs"), vec![]),
+                ("d", None, vec!["c".to_string()])
+            ]
+        );
     }
 
     #[test]
     fn trivial_bodies_are_flagged() {
         let file = parse("impl S {\n    fn name(&self) -> &str { &self.name }\n    fn new(x: u32) -> Self { Self { x, y: Vec::new() } }\n    fn work(&self) -> u32 { let a = 1; a }\n}\n");
-        let trivial: Vec<bool> = file.units.iter().filter(|u| u.kind == UnitKind::Method).map(|u| u.trivial).collect();
+        let trivial: Vec<bool> = file
+            .units
+            .iter()
+            .filter(|u| u.kind == UnitKind::Method)
+            .map(|u| u.trivial)
+            .collect();
         assert_eq!(trivial, vec![true, true, false]);
     }
 }

@@ -16,9 +16,9 @@ pub enum TokClass {
     Punct,
     Open,
     Close,
-    /// An identifier naming a value, function, field or module (snake_case).
+    /// An identifier naming a value, function, field or module (`snake_case`).
     Ident,
-    /// An identifier naming a type, trait or variant (CamelCase or a primitive).
+    /// An identifier naming a type, trait or variant (`CamelCase` or a primitive).
     TypeIdent,
     LitStr,
     LitNum,
@@ -45,10 +45,6 @@ impl Tok {
             TokClass::Keyword | TokClass::Punct | TokClass::Open | TokClass::Close => self.sym,
         }
     }
-
-    pub fn is_literal(self) -> bool {
-        matches!(self.class, TokClass::LitStr | TokClass::LitNum | TokClass::LitChar)
-    }
 }
 
 pub fn hash_str(text: &str) -> u32 {
@@ -70,7 +66,9 @@ pub fn classify_literal(text: &str) -> TokClass {
     let bytes = text.as_bytes();
     match bytes.first() {
         Some(b'"' | b'r') => TokClass::LitStr,
-        Some(b'b' | b'c') if bytes.get(1).is_some_and(|b| matches!(b, b'"' | b'r')) => TokClass::LitStr,
+        Some(b'b' | b'c') if bytes.get(1).is_some_and(|b| matches!(b, b'"' | b'r')) => {
+            TokClass::LitStr
+        }
         Some(b'\'') => TokClass::LitChar,
         Some(b'b') if bytes.get(1) == Some(&b'\'') => TokClass::LitChar,
         _ => TokClass::LitNum,
@@ -80,17 +78,70 @@ pub fn classify_literal(text: &str) -> TokClass {
 fn is_keyword(text: &str) -> bool {
     matches!(
         text,
-        "as" | "async" | "await" | "break" | "const" | "continue" | "crate" | "dyn" | "else" | "enum" | "extern" | "false" | "fn" | "for"
-            | "if" | "impl" | "in" | "let" | "loop" | "match" | "mod" | "move" | "mut" | "pub" | "ref" | "return" | "self" | "Self"
-            | "static" | "struct" | "super" | "trait" | "true" | "type" | "unsafe" | "use" | "where" | "while" | "yield" | "Some"
-            | "None" | "Ok" | "Err"
+        "as" | "async"
+            | "await"
+            | "break"
+            | "const"
+            | "continue"
+            | "crate"
+            | "dyn"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "fn"
+            | "for"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "pub"
+            | "ref"
+            | "return"
+            | "self"
+            | "Self"
+            | "static"
+            | "struct"
+            | "super"
+            | "trait"
+            | "true"
+            | "type"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+            | "yield"
+            | "Some"
+            | "None"
+            | "Ok"
+            | "Err"
     )
 }
 
 fn is_primitive(text: &str) -> bool {
     matches!(
         text,
-        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "f32" | "f64" | "bool" | "char" | "str"
+        "i8" | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
+            | "f32"
+            | "f64"
+            | "bool"
+            | "char"
+            | "str"
     )
 }
 
@@ -107,13 +158,26 @@ pub fn hash_seq(tokens: impl Iterator<Item = u32>) -> u64 {
 /// and literals blinded, everything else kept. Two slices with the same canonical form are
 /// clones under a consistent renaming.
 pub fn canonical(tokens: &[Tok]) -> Vec<u32> {
+    let dot = hash_str(".");
     let mut names: Vec<u32> = Vec::new();
+    let mut prev_dot = false;
     tokens
         .iter()
         .map(|tok| {
+            let after_dot = std::mem::replace(
+                &mut prev_dot,
+                tok.class == TokClass::Punct && tok.sym == dot,
+            );
             if tok.class == TokClass::Ident {
-                let index = names.iter().position(|&n| n == tok.sym).unwrap_or_else(|| {
-                    names.push(tok.sym);
+                // Fields and methods (after `.`) are named apart from locals, so that a local
+                // named like a method (`first` beside `.first()`) does not break a rename.
+                let key = if after_dot {
+                    tok.sym.rotate_left(16) ^ 0x5A5A_5A5A
+                } else {
+                    tok.sym
+                };
+                let index = names.iter().position(|&n| n == key).unwrap_or_else(|| {
+                    names.push(key);
                     names.len() - 1
                 });
                 0xC0_0000 + index as u32
@@ -125,14 +189,17 @@ pub fn canonical(tokens: &[Tok]) -> Vec<u32> {
 }
 
 /// Share of distinct 6-grams of the blinded sequence: low values mean table-like code
-/// (a match mapping variants to strings, a run of `map.insert(..)` calls).
+/// (a match mapping variants to strings, a run of `map.insert(..)` calls)..
 pub fn variety(tokens: &[Tok]) -> f64 {
     const K: usize = 6;
     if tokens.len() <= K * 2 {
         return 1.0;
     }
     let blinded: Vec<u32> = tokens.iter().map(|t| t.blinded()).collect();
-    let mut grams: Vec<u64> = blinded.windows(K).map(|w| hash_seq(w.iter().copied())).collect();
+    let mut grams: Vec<u64> = blinded
+        .windows(K)
+        .map(|w| hash_seq(w.iter().copied()))
+        .collect();
     let total = grams.len();
     grams.sort_unstable();
     grams.dedup();
@@ -147,8 +214,16 @@ mod test {
         words
             .iter()
             .map(|w| {
-                let class = if w.starts_with(|c: char| c.is_alphabetic() || c == '_') { classify_ident(w) } else { TokClass::Punct };
-                Tok { sym: hash_str(w), class, line: 1 }
+                let class = if w.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+                    classify_ident(w)
+                } else {
+                    TokClass::Punct
+                };
+                Tok {
+                    sym: hash_str(w),
+                    class,
+                    line: 1,
+                }
             })
             .collect()
     }
@@ -178,10 +253,17 @@ mod test {
         let mut table = Vec::new();
         for i in 0..20 {
             table.extend(toks(&["map", ".", "insert", "(", "k", ",", "v", ")", ";"]));
-            table.push(Tok { sym: i, class: TokClass::LitNum, line: 1 });
+            table.push(Tok {
+                sym: i,
+                class: TokClass::LitNum,
+                line: 1,
+            });
         }
         assert!(variety(&table) < 0.3);
-        let code = toks(&["let", "x", "=", "a", ".", "b", "(", ")", "?", ";", "if", "x", ">", "y", "{", "return", "z", ";", "}", "w"]);
+        let code = toks(&[
+            "let", "x", "=", "a", ".", "b", "(", ")", "?", ";", "if", "x", ">", "y", "{", "return",
+            "z", ";", "}", "w",
+        ]);
         assert!(variety(&code) > 0.9);
     }
 }

@@ -65,18 +65,27 @@ impl Workspace {
         for spec in common.package.iter().chain(&common.exclude) {
             if !members.iter().any(|pkg| pkg.name.as_str() == spec) {
                 let names: Vec<&str> = members.iter().map(|pkg| pkg.name.as_str()).collect();
-                bail!("package `{spec}` is not a member of the workspace (members: {})", names.join(", "));
+                bail!(
+                    "package `{spec}` is not a member of the workspace (members: {})",
+                    names.join(", ")
+                );
             }
         }
         let root_package = metadata.root_package().map(|pkg| &pkg.metadata);
         let config = crate::config::load(&root, &metadata.workspace_metadata, root_package)?;
         let packages = members
             .into_iter()
-            .filter(|pkg| common.package.is_empty() || common.package.iter().any(|p| p == pkg.name.as_str()))
+            .filter(|pkg| {
+                common.package.is_empty() || common.package.iter().any(|p| p == pkg.name.as_str())
+            })
             .filter(|pkg| !common.exclude.iter().any(|p| p == pkg.name.as_str()))
             .map(|pkg| Package {
                 name: pkg.name.to_string(),
-                dir: pkg.manifest_path.parent().map(|p| p.as_std_path().to_path_buf()).unwrap_or_default(),
+                dir: pkg
+                    .manifest_path
+                    .parent()
+                    .map(|p| p.as_std_path().to_path_buf())
+                    .unwrap_or_default(),
                 roots: pkg
                     .targets
                     .iter()
@@ -101,46 +110,80 @@ impl Workspace {
     /// A folder analysed as plain Rust source: every `.rs` file under it, grouped into
     /// packages by the nearest folder holding a Cargo.toml.
     pub fn plain(dir: &Path) -> anyhow::Result<Workspace> {
-        let root = dir.canonicalize().with_context(|| format!("open {}", dir.display()))?;
+        let root = dir
+            .canonicalize()
+            .with_context(|| format!("open {}", dir.display()))?;
         let mut warnings = Vec::new();
         let mut packages: Vec<Package> = Vec::new();
-        let walker = walkdir::WalkDir::new(&root).follow_links(true).sort_by_file_name().into_iter().filter_entry(|entry| {
-            let name = entry.file_name().to_string_lossy();
-            entry.depth() == 0 || !(name.starts_with('.') || (entry.file_type().is_dir() && name == "target"))
-        });
+        let walker = walkdir::WalkDir::new(&root)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| {
+                let name = entry.file_name().to_string_lossy();
+                entry.depth() == 0
+                    || !(name.starts_with('.') || (entry.file_type().is_dir() && name == "target"))
+            });
         for entry in walker {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(err) => {
-                    let file = err.path().map_or_else(|| ".".to_string(), |p| relative(&root, p));
+                    let file = err
+                        .path()
+                        .map_or_else(|| ".".to_string(), |p| relative(&root, p));
                     let message = if err.loop_ancestor().is_some() {
                         "symbolic link loop, skipped".to_string()
                     } else {
-                        format!("could not read: {}, skipped", err.io_error().map_or_else(|| err.to_string(), ToString::to_string))
+                        format!(
+                            "could not read: {}, skipped",
+                            err.io_error()
+                                .map_or_else(|| err.to_string(), ToString::to_string)
+                        )
                     };
-                    warnings.push(Warning { file, line: None, column: None, message });
+                    warnings.push(Warning {
+                        file,
+                        line: None,
+                        column: None,
+                        message,
+                    });
                     continue;
                 }
             };
-            if !entry.file_type().is_file() || entry.path().extension().is_none_or(|ext| ext != "rs") {
+            if !entry.file_type().is_file()
+                || entry.path().extension().is_none_or(|ext| ext != "rs")
+            {
                 continue;
             }
             let path = entry.path().to_path_buf();
             let (pkg_dir, pkg_name) = nearest_package(&root, &path);
             let rel = path.strip_prefix(&pkg_dir).unwrap_or(&path);
-            let test = rel.components().next().is_some_and(|c| c.as_os_str() == "tests");
+            let test = rel
+                .components()
+                .next()
+                .is_some_and(|c| c.as_os_str() == "tests");
             let module = module_path(&pkg_name, rel);
             let package = match packages.iter_mut().find(|p| p.dir == pkg_dir) {
                 Some(package) => package,
                 None => {
-                    packages.push(Package { name: pkg_name, dir: pkg_dir, roots: Vec::new() });
+                    packages.push(Package {
+                        name: pkg_name,
+                        dir: pkg_dir,
+                        roots: Vec::new(),
+                    });
                     packages.last_mut().expect("just pushed")
                 }
             };
             package.roots.push(Root { path, module, test });
         }
         let config = ConfigFile::read_toml(&root.join("loop.toml"))?;
-        Ok(Workspace { target_dir: root.join("target"), root, packages, config, plain: true, warnings })
+        Ok(Workspace {
+            target_dir: root.join("target"),
+            root,
+            packages,
+            config,
+            plain: true,
+            warnings,
+        })
     }
 }
 
@@ -149,7 +192,9 @@ fn nearest_package(root: &Path, path: &Path) -> (PathBuf, String) {
     let mut dir = path.parent();
     while let Some(d) = dir {
         if d.join("Cargo.toml").is_file() || d == root {
-            let name = d.file_name().map_or_else(|| "root".to_string(), |n| n.to_string_lossy().into_owned());
+            let name = d
+                .file_name()
+                .map_or_else(|| "root".to_string(), |n| n.to_string_lossy().into_owned());
             return (d.to_path_buf(), name);
         }
         if !d.starts_with(root) {
@@ -163,7 +208,11 @@ fn nearest_package(root: &Path, path: &Path) -> (PathBuf, String) {
 /// `pkg::a::b` for `src/a/b.rs`, `src/a/mod.rs` is `pkg::a`, `src/lib.rs` is `pkg`.
 fn module_path(package: &str, rel: &Path) -> String {
     let mut parts = vec![package.replace('-', "_")];
-    let components: Vec<String> = rel.with_extension("").components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let components: Vec<String> = rel
+        .with_extension("")
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
     for (i, part) in components.iter().enumerate() {
         let last = i + 1 == components.len();
         if (i == 0 && part == "src") || (last && matches!(part.as_str(), "mod" | "lib" | "main")) {

@@ -28,7 +28,13 @@ pub fn find(files: &[SourceFile], _options: &Options) -> Vec<Group> {
     let shapes: Vec<(ShapeId, &Shape)> = files
         .iter()
         .enumerate()
-        .flat_map(|(fi, file)| file.parsed.shapes.iter().enumerate().map(move |(si, shape)| ((fi, si), shape)))
+        .flat_map(|(fi, file)| {
+            file.parsed
+                .shapes
+                .iter()
+                .enumerate()
+                .map(move |(si, shape)| ((fi, si), shape))
+        })
         .filter(|(_, shape)| !shape.suppressed)
         .collect();
     let mut groups = same_shapes(files, &shapes);
@@ -38,13 +44,22 @@ pub fn find(files: &[SourceFile], _options: &Options) -> Vec<Group> {
 
 fn instance(files: &[SourceFile], id: ShapeId) -> Instance {
     let shape = &files[id.0].parsed.shapes[id.1];
-    Instance { file: id.0, start_line: shape.start_line, end_line: shape.end_line, item: shape.item.clone() }
+    Instance {
+        file: id.0,
+        start_line: shape.start_line,
+        end_line: shape.end_line,
+        item: shape.item.clone(),
+    }
 }
 
 fn same_shapes(files: &[SourceFile], shapes: &[(ShapeId, &Shape)]) -> Vec<Group> {
     let mut by_shape: HashMap<(ShapeKind, Vec<String>), Vec<ShapeId>> = HashMap::new();
     for &(id, shape) in shapes {
-        let min = if shape.kind == ShapeKind::Trait { MIN_TRAIT_METHODS } else { MIN_MEMBERS };
+        let min = if shape.kind == ShapeKind::Trait {
+            MIN_TRAIT_METHODS
+        } else {
+            MIN_MEMBERS
+        };
         if shape.members.len() < min {
             continue;
         }
@@ -84,8 +99,11 @@ fn fingerprint(kind: GroupKind, members: &[String]) -> u64 {
 
 /// Groups of at least three fields declared by several structs that otherwise differ.
 fn shared_fields(shapes: &[(ShapeId, &Shape)]) -> Vec<Group> {
-    let structs: Vec<(ShapeId, &Shape)> =
-        shapes.iter().copied().filter(|(_, s)| s.kind == ShapeKind::Struct && s.members.len() >= MIN_SHARED_FIELDS).collect();
+    let structs: Vec<(ShapeId, &Shape)> = shapes
+        .iter()
+        .copied()
+        .filter(|(_, s)| s.kind == ShapeKind::Struct && s.members.len() >= MIN_SHARED_FIELDS)
+        .collect();
     let mut postings: HashMap<&str, Vec<usize>> = HashMap::new();
     for (index, (_, shape)) in structs.iter().enumerate() {
         for member in &shape.members {
@@ -110,7 +128,7 @@ fn shared_fields(shapes: &[(ShapeId, &Shape)]) -> Vec<Group> {
         .into_iter()
         .filter(|&((a, b), ref fields)| {
             let (sa, sb) = (structs[a].1, structs[b].1);
-            fields.len() >= MIN_SHARED_FIELDS && !(sa.members == sb.members)
+            fields.len() >= MIN_SHARED_FIELDS && sa.members != sb.members
         })
         .map(|(_, fields)| fields)
         .collect();
@@ -119,13 +137,17 @@ fn shared_fields(shapes: &[(ShapeId, &Shape)]) -> Vec<Group> {
     let members_of = |key: &BTreeSet<&str>| -> Vec<usize> {
         let mut lists = key.iter().map(|f| &postings[f]);
         let first = lists.next().cloned().unwrap_or_default();
-        lists.fold(first, |acc, list| acc.into_iter().filter(|x| list.contains(x)).collect())
+        lists.fold(first, |acc, list| {
+            acc.into_iter().filter(|x| list.contains(x)).collect()
+        })
     };
     let mut groups = Vec::new();
     for key in &keys {
         let members = members_of(key);
         // A bigger key with the same structs says the same thing better.
-        let subsumed = keys.iter().any(|other| other.len() > key.len() && other.is_superset(key) && members_of(other) == members);
+        let subsumed = keys.iter().any(|other| {
+            other.len() > key.len() && other.is_superset(key) && members_of(other) == members
+        });
         if subsumed || members.len() < 2 {
             continue;
         }
@@ -134,7 +156,13 @@ fn shared_fields(shapes: &[(ShapeId, &Shape)]) -> Vec<Group> {
             .iter()
             .map(|&m| {
                 let (id, shape) = structs[m];
-                let lines: Vec<u32> = shape.members.iter().zip(&shape.member_lines).filter(|(f, _)| key.contains(f.as_str())).map(|(_, &l)| l).collect();
+                let lines: Vec<u32> = shape
+                    .members
+                    .iter()
+                    .zip(&shape.member_lines)
+                    .filter(|(f, _)| key.contains(f.as_str()))
+                    .map(|(_, &l)| l)
+                    .collect();
                 Instance {
                     file: id.0,
                     start_line: lines.iter().copied().min().unwrap_or(shape.start_line),
@@ -149,7 +177,11 @@ fn shared_fields(shapes: &[(ShapeId, &Shape)]) -> Vec<Group> {
             similarity: 1.0,
             fingerprint: fingerprint(GroupKind::Fields, &fields),
             instances,
-            detail: Some(format!("the same {} fields: {}", fields.len(), fields.join(", "))),
+            detail: Some(format!(
+                "the same {} fields: {}",
+                fields.len(),
+                fields.join(", ")
+            )),
         });
     }
     groups

@@ -22,7 +22,7 @@ use crate::token::{canonical, hash_seq, variety, Tok};
 struct Seq {
     file: u32,
     /// Index of the sequence in its file.
-    seq: u32,
+    index: u32,
     /// Blinded hash of each statement.
     hashes: Vec<u64>,
 }
@@ -40,18 +40,34 @@ pub fn find(files: &[SourceFile], options: &Options) -> Vec<Group> {
         .iter()
         .enumerate()
         .flat_map(|(fi, file)| {
-            file.parsed.seqs.iter().enumerate().filter(|(_, s)| !s.suppressed).map(move |(si, s)| Seq {
-                file: fi as u32,
-                seq: si as u32,
-                hashes: s.stmts.iter().map(|r| hash_seq(file.parsed.tokens[r.start as usize..r.end as usize].iter().map(|t| t.blinded()))).collect(),
-            })
+            file.parsed
+                .seqs
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| !s.suppressed)
+                .map(move |(si, s)| Seq {
+                    file: fi as u32,
+                    index: si as u32,
+                    hashes: s
+                        .stmts
+                        .iter()
+                        .map(|r| {
+                            hash_seq(
+                                file.parsed.tokens[r.start as usize..r.end as usize]
+                                    .iter()
+                                    .map(|t| t.blinded()),
+                            )
+                        })
+                        .collect(),
+                })
         })
         .collect();
     let tokens_of = |run: Run| -> &[Tok] {
         let seq = &seqs[run.seq as usize];
         let file = &files[seq.file as usize].parsed;
-        let stmts = &file.seqs[seq.seq as usize].stmts;
-        &file.tokens[stmts[run.first as usize].start as usize..stmts[run.last as usize].end as usize]
+        let stmts = &file.seqs[seq.index as usize].stmts;
+        &file.tokens
+            [stmts[run.first as usize].start as usize..stmts[run.last as usize].end as usize]
     };
     // Seed windows, bucketed by the hash of their statement hashes.
     let seeds: Vec<(u64, Run)> = seqs
@@ -63,11 +79,23 @@ pub fn find(files: &[SourceFile], options: &Options) -> Vec<Group> {
             for first in 0..n.saturating_sub(1) {
                 let mut last = first + 1;
                 loop {
-                    let run = Run { seq: index as u32, first, last };
+                    let run = Run {
+                        seq: index as u32,
+                        first,
+                        last,
+                    };
                     let tokens = tokens_of(run);
-                    let lines = tokens.last().map_or(0, |t| t.line) + 1 - tokens.first().map_or(0, |t| t.line);
+                    let lines = tokens.last().map_or(0, |t| t.line) + 1
+                        - tokens.first().map_or(0, |t| t.line);
                     if tokens.len() >= options.min_tokens && lines as usize >= options.min_lines {
-                        out.push((hash_seq(seq.hashes[first as usize..=last as usize].iter().map(|&h| h as u32 ^ (h >> 32) as u32)), run));
+                        out.push((
+                            hash_seq(
+                                seq.hashes[first as usize..=last as usize]
+                                    .iter()
+                                    .map(|&h| h as u32 ^ (h >> 32) as u32),
+                            ),
+                            run,
+                        ));
                         break;
                     }
                     last += 1;
@@ -83,8 +111,14 @@ pub fn find(files: &[SourceFile], options: &Options) -> Vec<Group> {
     for (hash, run) in seeds {
         buckets.entry(hash).or_default().push(run);
     }
-    let buckets: Vec<Vec<Run>> = buckets.into_values().filter(|runs| runs.len() >= 2).collect();
-    let grown: HashSet<Vec<Run>> = buckets.into_par_iter().map(|runs| grow(&seqs, runs)).collect();
+    let buckets: Vec<Vec<Run>> = buckets
+        .into_values()
+        .filter(|runs| runs.len() >= 2)
+        .collect();
+    let grown: HashSet<Vec<Run>> = buckets
+        .into_par_iter()
+        .map(|runs| grow(&seqs, runs))
+        .collect();
     let mut grown: Vec<Vec<Run>> = grown.into_iter().collect();
     grown.sort();
     let mut groups = Vec::new();
@@ -96,9 +130,13 @@ pub fn find(files: &[SourceFile], options: &Options) -> Vec<Group> {
                 continue;
             }
             let canon = hash_seq(canonical(tokens).into_iter());
-            by_canon.entry(canon).or_default().push((run, hash_seq(tokens.iter().map(|t| t.sym))));
+            by_canon
+                .entry(canon)
+                .or_default()
+                .push((run, hash_seq(tokens.iter().map(|t| t.sym))));
         }
-        let mut parts: Vec<(u64, Vec<(Run, u64)>)> = by_canon.into_iter().filter(|(_, m)| m.len() >= 2).collect();
+        let mut parts: Vec<(u64, Vec<(Run, u64)>)> =
+            by_canon.into_iter().filter(|(_, m)| m.len() >= 2).collect();
         parts.sort_by_key(|(canon, _)| *canon);
         for (canon, members) in parts {
             let exact = members.iter().all(|m| m.1 == members[0].1);
@@ -112,13 +150,17 @@ pub fn find(files: &[SourceFile], options: &Options) -> Vec<Group> {
                         file: seq.file as usize,
                         start_line: tokens.first().map_or(0, |t| t.line),
                         end_line: tokens.last().map_or(0, |t| t.line),
-                        item: file.seqs[seq.seq as usize].item.clone(),
+                        item: file.seqs[seq.index as usize].item.clone(),
                     }
                 })
                 .collect();
             groups.push(Group {
                 kind: GroupKind::Block,
-                clone_type: if exact { CloneType::Exact } else { CloneType::Renamed },
+                clone_type: if exact {
+                    CloneType::Exact
+                } else {
+                    CloneType::Renamed
+                },
                 similarity: 1.0,
                 fingerprint: canon,
                 instances,
@@ -134,14 +176,28 @@ fn grow(seqs: &[Seq], mut runs: Vec<Run>) -> Vec<Run> {
     let hash = |run: &Run, i: u32| seqs[run.seq as usize].hashes[i as usize];
     loop {
         let next = runs[0].last + 1;
-        let fits = runs.iter().all(|r| ((r.last + 1) as usize) < seqs[r.seq as usize].hashes.len());
-        if !(fits && runs.iter().all(|r| hash(r, r.last + 1) == hash(&runs[0], next))) {
+        let fits = runs
+            .iter()
+            .all(|r| ((r.last + 1) as usize) < seqs[r.seq as usize].hashes.len());
+        if !(fits
+            && runs
+                .iter()
+                .all(|r| hash(r, r.last + 1) == hash(&runs[0], next)))
+        {
             break;
         }
-        runs.iter_mut().for_each(|r| r.last += 1);
+        for r in &mut runs {
+            r.last += 1;
+        }
     }
-    while runs.iter().all(|r| r.first > 0) && runs.iter().all(|r| hash(r, r.first - 1) == hash(&runs[0], runs[0].first - 1)) {
-        runs.iter_mut().for_each(|r| r.first -= 1);
+    while runs.iter().all(|r| r.first > 0)
+        && runs
+            .iter()
+            .all(|r| hash(r, r.first - 1) == hash(&runs[0], runs[0].first - 1))
+    {
+        for r in &mut runs {
+            r.first -= 1;
+        }
     }
     runs.sort();
     runs.dedup();

@@ -81,7 +81,9 @@ impl Instance {
     }
 
     fn contains(&self, other: &Instance) -> bool {
-        self.file == other.file && self.start_line <= other.start_line && other.end_line <= self.end_line
+        self.file == other.file
+            && self.start_line <= other.start_line
+            && other.end_line <= self.end_line
     }
 }
 
@@ -99,7 +101,11 @@ pub struct Group {
 impl Group {
     /// Lines of one instance (the smallest: what every copy has at least).
     pub fn lines(&self) -> u32 {
-        self.instances.iter().map(Instance::lines).min().unwrap_or(0)
+        self.instances
+            .iter()
+            .map(Instance::lines)
+            .min()
+            .unwrap_or(0)
     }
 
     /// Lines a merge would save: all copies but one.
@@ -121,22 +127,32 @@ pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
     groups.extend(abstractions::find(files, options));
     if let Some(allow) = &options.allow_duplicate {
         for group in &mut groups {
-            group.instances.retain(|inst| !allow.is_match(&files[inst.file].rel) && !allow.is_match(&inst.item));
+            group.instances.retain(|inst| {
+                !allow.is_match(&files[inst.file].rel) && !allow.is_match(&inst.item)
+            });
         }
         groups.retain(|group| group.instances.len() >= 2);
     }
     for group in &mut groups {
-        group.instances.sort_by(|a, b| (&files[a.file].rel, a.start_line).cmp(&(&files[b.file].rel, b.start_line)));
+        group.instances.sort_by(|a, b| {
+            (&files[a.file].rel, a.start_line).cmp(&(&files[b.file].rel, b.start_line))
+        });
     }
     let mut groups = drop_nested(groups);
-    groups.sort_by(|a, b| b.saved_lines().cmp(&a.saved_lines()).then(a.fingerprint.cmp(&b.fingerprint)));
+    groups.sort_by(|a, b| {
+        b.saved_lines()
+            .cmp(&a.saved_lines())
+            .then(a.fingerprint.cmp(&b.fingerprint))
+    });
     groups
 }
 
 /// Drops code groups whose every instance lies inside an instance of a bigger code group,
 /// and instances that overlap another instance of the same group.
 fn drop_nested(mut groups: Vec<Group>) -> Vec<Group> {
-    groups.sort_by_key(|g| std::cmp::Reverse(g.instances.iter().map(Instance::lines).max().unwrap_or(0)));
+    groups.sort_by_key(|g| {
+        std::cmp::Reverse(g.instances.iter().map(Instance::lines).max().unwrap_or(0))
+    });
     let mut kept: Vec<Group> = Vec::with_capacity(groups.len());
     // Instances of kept code groups by file, for containment checks.
     let mut by_file: HashMap<usize, Vec<Instance>> = HashMap::new();
@@ -145,7 +161,11 @@ fn drop_nested(mut groups: Vec<Group>) -> Vec<Group> {
         if code {
             let mut distinct: Vec<Instance> = Vec::with_capacity(group.instances.len());
             for inst in group.instances {
-                if !distinct.iter().any(|d| d.file == inst.file && d.start_line <= inst.end_line && inst.start_line <= d.end_line) {
+                if !distinct.iter().any(|d| {
+                    d.file == inst.file
+                        && d.start_line <= inst.end_line
+                        && inst.start_line <= d.end_line
+                }) {
                     distinct.push(inst);
                 }
             }
@@ -153,10 +173,11 @@ fn drop_nested(mut groups: Vec<Group>) -> Vec<Group> {
             if group.instances.len() < 2 {
                 continue;
             }
-            let nested = group
-                .instances
-                .iter()
-                .all(|inst| by_file.get(&inst.file).is_some_and(|outer| outer.iter().any(|o| o.contains(inst))));
+            let nested = group.instances.iter().all(|inst| {
+                by_file
+                    .get(&inst.file)
+                    .is_some_and(|outer| outer.iter().any(|o| o.contains(inst)))
+            });
             if nested {
                 continue;
             }

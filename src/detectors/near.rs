@@ -6,7 +6,7 @@
 //! Why it matters: near-miss copies are the ones that drift apart silently.
 //! Suggested fix: merge them into one function with a parameter for what differs.
 //!
-//! Candidates come from one-permutation MinHash over blinded 5-grams with banded lookup, so
+//! Candidates come from one-permutation `MinHash` over blinded 5-grams with banded lookup, so
 //! only pairs that share many 5-grams are aligned; alignment is a Myers diff.
 
 use std::collections::{HashMap, HashSet};
@@ -37,27 +37,43 @@ struct Candidate {
     signature: [u64; BINS],
 }
 
-pub fn find(files: &[SourceFile], options: &Options, exact_of: &HashMap<UnitId, usize>) -> Vec<Group> {
+pub fn find(
+    files: &[SourceFile],
+    options: &Options,
+    exact_of: &HashMap<UnitId, usize>,
+) -> Vec<Group> {
     let candidates: Vec<Candidate> = files
         .par_iter()
         .enumerate()
         .flat_map_iter(|(fi, file)| {
-            file.parsed.units.iter().enumerate().filter_map(move |(ui, unit)| {
-                if unit.kind == UnitKind::Impl {
-                    return None;
-                }
-                let tokens = unit_tokens(file, unit);
-                if !eligible(unit, tokens, options) {
-                    return None;
-                }
-                let blinded: Vec<u32> = tokens.iter().map(|t| t.blinded()).collect();
-                let mut names: Vec<u32> =
-                    tokens.iter().filter(|t| matches!(t.class, TokClass::Ident | TokClass::TypeIdent)).map(|t| t.sym).collect();
-                names.sort_unstable();
-                names.dedup();
-                let signature = signature(&blinded);
-                Some(Candidate { id: (fi as u32, ui as u32), blinded, names, signature })
-            })
+            file.parsed
+                .units
+                .iter()
+                .enumerate()
+                .filter_map(move |(ui, unit)| {
+                    if unit.kind == UnitKind::Impl {
+                        return None;
+                    }
+                    let tokens = unit_tokens(file, unit);
+                    if !eligible(unit, tokens, options) {
+                        return None;
+                    }
+                    let blinded: Vec<u32> = tokens.iter().map(|t| t.blinded()).collect();
+                    let mut names: Vec<u32> = tokens
+                        .iter()
+                        .filter(|t| matches!(t.class, TokClass::Ident | TokClass::TypeIdent))
+                        .map(|t| t.sym)
+                        .collect();
+                    names.sort_unstable();
+                    names.dedup();
+                    let signature = signature(&blinded);
+                    Some(Candidate {
+                        id: (fi as u32, ui as u32),
+                        blinded,
+                        names,
+                        signature,
+                    })
+                })
         })
         .collect();
     let mut buckets: HashMap<u64, Vec<u32>> = HashMap::new();
@@ -72,7 +88,10 @@ pub fn find(files: &[SourceFile], options: &Options, exact_of: &HashMap<UnitId, 
         }
     }
     let mut pairs: HashSet<(u32, u32)> = HashSet::new();
-    for members in buckets.values().filter(|m| m.len() >= 2 && m.len() <= MAX_BUCKET) {
+    for members in buckets
+        .values()
+        .filter(|m| m.len() >= 2 && m.len() <= MAX_BUCKET)
+    {
         for (i, &a) in members.iter().enumerate() {
             for &b in &members[i + 1..] {
                 pairs.insert((a.min(b), a.max(b)));
@@ -86,11 +105,16 @@ pub fn find(files: &[SourceFile], options: &Options, exact_of: &HashMap<UnitId, 
         .into_par_iter()
         .filter_map(|(a, b)| {
             let (ca, cb) = (&candidates[a as usize], &candidates[b as usize]);
-            if exact_of.get(&ca.id).is_some_and(|g| exact_of.get(&cb.id) == Some(g)) {
+            if exact_of
+                .get(&ca.id)
+                .is_some_and(|g| exact_of.get(&cb.id) == Some(g))
+            {
                 return None;
             }
             let (la, lb) = (ca.blinded.len() as f64, cb.blinded.len() as f64);
-            if la.min(lb) / la.max(lb) < threshold * 0.9 || name_overlap(&ca.names, &cb.names) < MIN_NAME_OVERLAP {
+            if la.min(lb) / la.max(lb) < threshold * 0.9
+                || name_overlap(&ca.names, &cb.names) < MIN_NAME_OVERLAP
+            {
                 return None;
             }
             let sim = similarity(&ca.blinded, &cb.blinded);
@@ -100,7 +124,7 @@ pub fn find(files: &[SourceFile], options: &Options, exact_of: &HashMap<UnitId, 
     components(&candidates, files, &edges)
 }
 
-/// One-permutation MinHash: each 5-gram hash goes to one bin, and each bin keeps its minimum.
+/// One-permutation `MinHash`: each 5-gram hash goes to one bin, and each bin keeps its minimum.
 fn signature(blinded: &[u32]) -> [u64; BINS] {
     let mut sig = [u64::MAX; BINS];
     for window in blinded.windows(SHINGLE) {
@@ -124,20 +148,34 @@ fn name_overlap(a: &[u32], b: &[u32]) -> f64 {
 pub fn similarity(a: &[u32], b: &[u32]) -> f64 {
     let deadline = std::time::Instant::now() + std::time::Duration::from_millis(50);
     let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, a, b, Some(deadline));
-    let equal: usize = ops.iter().map(|op| if let DiffOp::Equal { len, .. } = op { *len } else { 0 }).sum();
+    let equal: usize = ops
+        .iter()
+        .map(|op| {
+            if let DiffOp::Equal { len, .. } = op {
+                *len
+            } else {
+                0
+            }
+        })
+        .sum();
     2.0 * equal as f64 / (a.len() + b.len()) as f64
 }
 
-/// Connected components of the similarity graph, each reported as one group.
-fn components(candidates: &[Candidate], files: &[SourceFile], edges: &[(u32, u32, f64)]) -> Vec<Group> {
-    let mut parent: Vec<u32> = (0..candidates.len() as u32).collect();
-    fn root(parent: &mut [u32], mut x: u32) -> u32 {
-        while parent[x as usize] != x {
-            parent[x as usize] = parent[parent[x as usize] as usize];
-            x = parent[x as usize];
-        }
-        x
+fn root(parent: &mut [u32], mut x: u32) -> u32 {
+    while parent[x as usize] != x {
+        parent[x as usize] = parent[parent[x as usize] as usize];
+        x = parent[x as usize];
     }
+    x
+}
+
+/// Connected components of the similarity graph, each reported as one group.
+fn components(
+    candidates: &[Candidate],
+    files: &[SourceFile],
+    edges: &[(u32, u32, f64)],
+) -> Vec<Group> {
+    let mut parent: Vec<u32> = (0..candidates.len() as u32).collect();
     for &(a, b, _) in edges {
         let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
         parent[ra.max(rb) as usize] = ra.min(rb);
@@ -163,15 +201,33 @@ fn components(candidates: &[Candidate], files: &[SourceFile], edges: &[(u32, u32
                 .map(|&m| {
                     let (fi, ui) = candidates[m as usize].id;
                     let unit = &files[fi as usize].parsed.units[ui as usize];
-                    Instance { file: fi as usize, start_line: unit.start_line, end_line: unit.end_line, item: unit.item.clone() }
+                    Instance {
+                        file: fi as usize,
+                        start_line: unit.start_line,
+                        end_line: unit.end_line,
+                        item: unit.item.clone(),
+                    }
                 })
                 .collect();
-            let first = &files[instances[0].file].parsed.units[candidates[members[0] as usize].id.1 as usize];
-            let mut hashes: Vec<u64> = members.iter().map(|&m| hash_seq(candidates[m as usize].blinded.iter().copied())).collect();
+            let first = &files[instances[0].file].parsed.units
+                [candidates[members[0] as usize].id.1 as usize];
+            let mut hashes: Vec<u64> = members
+                .iter()
+                .map(|&m| hash_seq(candidates[m as usize].blinded.iter().copied()))
+                .collect();
             hashes.sort_unstable();
             Group {
-                kind: if first.kind == UnitKind::Method { GroupKind::Method } else { GroupKind::Fn },
-                clone_type: CloneType::NearMiss,
+                kind: if first.kind == UnitKind::Method {
+                    GroupKind::Method
+                } else {
+                    GroupKind::Fn
+                },
+                // Equal shapes whose names do not map one to one are still renamed copies.
+                clone_type: if sim >= 1.0 {
+                    CloneType::Renamed
+                } else {
+                    CloneType::NearMiss
+                },
                 similarity: (sim * 100.0).floor() / 100.0,
                 fingerprint: hash_seq(hashes.iter().map(|&h| h as u32)),
                 instances,

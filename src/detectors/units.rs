@@ -21,6 +21,9 @@ pub const MIN_VARIETY: f64 = 0.4;
 /// A unit's identity: (file index, unit index in the file).
 pub type UnitId = (u32, u32);
 
+/// A bucket member: raw hash, identity, and whether it passed only the trait-impl thresholds.
+type Member = (u64, UnitId, bool);
+
 pub struct UnitGroups {
     pub groups: Vec<Group>,
     /// The exact group each grouped unit belongs to, so near-miss detection skips those pairs.
@@ -43,11 +46,22 @@ fn eligible_trait_impl(unit: &Unit, tokens: &[Tok], options: &Options) -> bool {
         && unit.trait_name.is_some()
         && !unit.suppressed
         && tokens.len() >= options.min_tokens * 3 / 5
-        && (unit.end_line + 1 - unit.start_line) as usize >= options.min_lines.min(4)
+        && (unit.end_line + 1 - unit.start_line) as usize >= options.min_lines
 }
 
 pub fn unit_tokens<'a>(file: &'a SourceFile, unit: &Unit) -> &'a [Tok] {
     &file.parsed.tokens[unit.tokens.start as usize..unit.tokens.end as usize]
+}
+
+/// An impl block counts only if one of its methods is real logic, not a getter or a table.
+fn impl_has_logic(file: &SourceFile, unit: &Unit) -> bool {
+    file.parsed.units.iter().any(|m| {
+        m.kind == UnitKind::Method
+            && unit.tokens.start <= m.tokens.start
+            && m.tokens.end <= unit.tokens.end
+            && !m.trivial
+            && variety(unit_tokens(file, m)) >= MIN_VARIETY
+    })
 }
 
 pub fn find(files: &[SourceFile], options: &Options) -> UnitGroups {
@@ -56,23 +70,32 @@ pub fn find(files: &[SourceFile], options: &Options) -> UnitGroups {
         .par_iter()
         .enumerate()
         .flat_map_iter(|(fi, file)| {
-            file.parsed.units.iter().enumerate().filter_map(move |(ui, unit)| {
-                let tokens = unit_tokens(file, unit);
-                let full = eligible(unit, tokens, options);
-                if !full && !eligible_trait_impl(unit, tokens, options) {
-                    return None;
-                }
-                let canon = hash_seq(canonical(tokens).into_iter());
-                let raw = hash_seq(tokens.iter().map(|t| t.sym));
-                Some((canon, raw, (fi as u32, ui as u32), !full))
-            })
+            file.parsed
+                .units
+                .iter()
+                .enumerate()
+                .filter_map(move |(ui, unit)| {
+                    let tokens = unit_tokens(file, unit);
+                    let full = eligible(unit, tokens, options);
+                    if !full && !eligible_trait_impl(unit, tokens, options)
+                        || unit.kind == UnitKind::Impl && !impl_has_logic(file, unit)
+                    {
+                        return None;
+                    }
+                    let canon = hash_seq(canonical(tokens).into_iter());
+                    let raw = hash_seq(tokens.iter().map(|t| t.sym));
+                    Some((canon, raw, (fi as u32, ui as u32), !full))
+                })
         })
         .collect();
-    let mut buckets: HashMap<u64, Vec<(u64, UnitId, bool)>> = HashMap::new();
+    let mut buckets: HashMap<u64, Vec<Member>> = HashMap::new();
     for (canon, raw, id, relaxed) in keyed {
         buckets.entry(canon).or_default().push((raw, id, relaxed));
     }
-    let mut buckets: Vec<(u64, Vec<(u64, UnitId, bool)>)> = buckets.into_iter().filter(|(_, members)| members.len() >= 2).collect();
+    let mut buckets: Vec<(u64, Vec<Member>)> = buckets
+        .into_iter()
+        .filter(|(_, members)| members.len() >= 2)
+        .collect();
     buckets.sort_by_key(|(canon, _)| *canon);
     let mut groups = Vec::new();
     let mut exact_of = HashMap::new();
@@ -92,7 +115,12 @@ pub fn find(files: &[SourceFile], options: &Options) -> UnitGroups {
             .iter()
             .map(|&(_, (fi, ui), _)| {
                 let unit = &files[fi as usize].parsed.units[ui as usize];
-                Instance { file: fi as usize, start_line: unit.start_line, end_line: unit.end_line, item: unit.item.clone() }
+                Instance {
+                    file: fi as usize,
+                    start_line: unit.start_line,
+                    end_line: unit.end_line,
+                    item: unit.item.clone(),
+                }
             })
             .collect();
         for &(_, id, _) in &members {
@@ -100,11 +128,18 @@ pub fn find(files: &[SourceFile], options: &Options) -> UnitGroups {
         }
         groups.push(Group {
             kind,
-            clone_type: if exact { CloneType::Exact } else { CloneType::Renamed },
+            clone_type: if exact {
+                CloneType::Exact
+            } else {
+                CloneType::Renamed
+            },
             similarity: 1.0,
             fingerprint: canon,
             instances,
-            detail: first.trait_name.as_ref().map(|t| format!("the same `{t}` impl")),
+            detail: first
+                .trait_name
+                .as_ref()
+                .map(|t| format!("the same `{t}` impl")),
         });
     }
     UnitGroups { groups, exact_of }

@@ -10,6 +10,7 @@ use crate::report::Report;
 
 pub struct Console {
     pub quiet: bool,
+    pub verbose: bool,
     /// Whether stdout gets ANSI colours.
     pub stdout_styled: bool,
     /// Whether stderr gets ANSI colours.
@@ -19,12 +20,14 @@ pub struct Console {
 impl Console {
     /// `--color`, then `CARGO_TERM_COLOR`, then `NO_COLOR`, then whether the stream is a terminal.
     pub fn new(common: &CommonArgs) -> Console {
-        let env_choice = std::env::var("CARGO_TERM_COLOR").ok().and_then(|v| match v.as_str() {
-            "always" => Some(ColorChoice::Always),
-            "never" => Some(ColorChoice::Never),
-            "auto" => Some(ColorChoice::Auto),
-            _ => None,
-        });
+        let env_choice = std::env::var("CARGO_TERM_COLOR")
+            .ok()
+            .and_then(|v| match v.as_str() {
+                "always" => Some(ColorChoice::Always),
+                "never" => Some(ColorChoice::Never),
+                "auto" => Some(ColorChoice::Auto),
+                _ => None,
+            });
         let choice = common.color.or(env_choice).unwrap_or(ColorChoice::Auto);
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let styled = |terminal: bool| match choice {
@@ -34,6 +37,7 @@ impl Console {
         };
         Console {
             quiet: common.quiet,
+            verbose: common.verbose > 0,
             stdout_styled: styled(std::io::stdout().is_terminal()),
             stderr_styled: styled(std::io::stderr().is_terminal()),
         }
@@ -71,19 +75,40 @@ impl Console {
 
     /// A cargo-style status line: a right-aligned green verb, then the message.
     pub fn status(&self, verb: &str, message: &str) {
-        let verb = self.paint(Style::new().bold().fg_color(Some(AnsiColor::Green.into())), &format!("{verb:>12}"));
+        let verb = self.paint(
+            Style::new().bold().fg_color(Some(AnsiColor::Green.into())),
+            &format!("{verb:>12}"),
+        );
         self.eprint(&format!("{verb} {message}\n"));
     }
 
     pub fn error(&self, message: &str) {
-        let label = self.paint(Style::new().bold().fg_color(Some(AnsiColor::Red.into())), "error");
+        let label = self.paint(
+            Style::new().bold().fg_color(Some(AnsiColor::Red.into())),
+            "error",
+        );
         anstream::eprintln!("{label}: {message}");
     }
 
     pub fn summary(&self, report: &Report) {
         let dup = report.duplicated_lines();
-        let percent = if report.n_lines == 0 { 0.0 } else { dup as f64 * 100.0 / report.n_lines as f64 };
-        let cached = if report.timing.cached { ", from cache" } else { "" };
+        let percent = if report.n_lines == 0 {
+            0.0
+        } else {
+            dup as f64 * 100.0 / report.n_lines as f64
+        };
+        let timing = report.timing;
+        let cached = if timing.cached {
+            ", from cache".to_string()
+        } else if self.verbose {
+            format!(
+                " (parse {:.2}s, detect {:.2}s)",
+                timing.parse.as_secs_f64(),
+                timing.detect.as_secs_f64()
+            )
+        } else {
+            String::new()
+        };
         self.status(
             "Scanned",
             &format!(

@@ -6,7 +6,9 @@ use crate::report::{headline, suggestion, Report};
 
 /// Escapes a workflow command's message (`%`, CR, LF).
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a workflow command's property value (also `:` and `,`).
@@ -17,23 +19,45 @@ fn escape_property(text: &str) -> String {
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     for warning in &report.warnings {
-        let line = warning.line.map(|l| format!(",line={l}")).unwrap_or_default();
-        let _ = writeln!(out, "::warning file={}{line}::{}", escape_property(&warning.file), escape_data(&warning.message));
+        let line = warning
+            .line
+            .map(|l| format!(",line={l}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "::warning file={}{line}::{}",
+            escape_property(&warning.file),
+            escape_data(&warning.message)
+        );
     }
     for (i, group) in report.groups.iter().enumerate() {
         let first = &group.instances[0];
         let others: Vec<String> = group.instances[1..]
             .iter()
-            .map(|inst| format!("{}:{}-{}", report.files[inst.file].rel, inst.start_line, inst.end_line))
+            .map(|inst| {
+                format!(
+                    "{}:{}-{}",
+                    report.files[inst.file].rel, inst.start_line, inst.end_line
+                )
+            })
             .collect();
-        let message = format!("{}; also at {}. Help: {}", headline(group), others.join(", "), suggestion(group));
+        let message = format!(
+            "{}; also at {}. Help: {}",
+            headline(group),
+            others.join(", "),
+            suggestion(group)
+        );
         let _ = writeln!(
             out,
             "::warning file={},line={},endLine={},title={}::{}",
             escape_property(&report.files[first.file].rel),
             first.start_line,
             first.end_line,
-            escape_property(&format!("{} {}", Report::group_id(i), group.clone_type.rule_id())),
+            escape_property(&format!(
+                "{} {}",
+                Report::group_id(i),
+                group.clone_type.rule_id()
+            )),
             escape_data(&message)
         );
     }

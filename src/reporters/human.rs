@@ -12,7 +12,11 @@ use crate::scan::Warning;
 const MAX_SNIPPET_LINES: usize = 8;
 
 pub fn render(report: &Report, styled: bool) -> String {
-    let renderer = if styled { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if styled {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     let mut out = String::new();
     for (i, group) in report.groups.iter().enumerate() {
         let first = &group.instances[0];
@@ -33,15 +37,31 @@ pub fn render(report: &Report, styled: bool) -> String {
         let id = Report::group_id(i);
         let notes: Vec<String> = group.instances[1..]
             .iter()
-            .map(|inst| format!("also at {}:{}-{} in `{}`", report.files[inst.file].rel, inst.start_line, inst.end_line, inst.item))
+            .map(|inst| {
+                format!(
+                    "also at {}:{}-{} in `{}`",
+                    report.files[inst.file].rel, inst.start_line, inst.end_line, inst.item
+                )
+            })
             .collect();
-        let help = format!("{}; that would save about {} lines", suggestion(group), group.saved_lines());
-        let label = format!("`{}`, lines {}-{}", first.item, first.start_line, first.end_line);
+        let help = format!(
+            "{}; that would save about {} lines",
+            suggestion(group),
+            group.saved_lines()
+        );
+        let label = format!(
+            "`{}`, lines {}-{}",
+            first.item, first.start_line, first.end_line
+        );
         let mut element = Level::WARNING.primary_title(&title).id(&id).element(
             Snippet::source(&source)
                 .line_start(first.start_line as usize)
                 .path(rel)
-                .annotation(AnnotationKind::Primary.span(indent..head_len.max(indent)).label(&label)),
+                .annotation(
+                    AnnotationKind::Primary
+                        .span(indent..head_len.max(indent))
+                        .label(&label),
+                ),
         );
         for note in &notes {
             element = element.element(Level::NOTE.message(note));
@@ -54,7 +74,11 @@ pub fn render(report: &Report, styled: bool) -> String {
 
 /// File-level problems, as rustc prints warnings with a location.
 pub fn render_warnings(warnings: &[Warning], styled: bool) -> String {
-    let renderer = if styled { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if styled {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     let mut out = String::new();
     for warning in warnings {
         let location = match (warning.line, warning.column) {
@@ -63,7 +87,9 @@ pub fn render_warnings(warnings: &[Warning], styled: bool) -> String {
             _ => warning.file.clone(),
         };
         let note = format!("in {location}");
-        let message = Level::WARNING.primary_title(&warning.message).element(Level::NOTE.message(&note));
+        let message = Level::WARNING
+            .primary_title(&warning.message)
+            .element(Level::NOTE.message(&note));
         let _ = writeln!(out, "{}", renderer.render(&[message]));
     }
     out

@@ -11,10 +11,26 @@ use crate::detectors::{CloneType, Instance};
 use crate::report::{headline, suggestion, FileInfo, Report};
 
 const RULES: [(CloneType, &str, &str); 4] = [
-    (CloneType::Exact, "Duplicated code", "Code that appears more than once, identical but for layout and comments."),
-    (CloneType::Renamed, "Renamed clone", "Code copied with identifiers renamed consistently and literals or types changed."),
-    (CloneType::NearMiss, "Near-miss clone", "Code copied with statements added, removed or changed."),
-    (CloneType::Abstraction, "Duplicated abstraction", "Structs, enums, traits or groups of fields declared more than once under other names."),
+    (
+        CloneType::Exact,
+        "Duplicated code",
+        "Code that appears more than once, identical but for layout and comments.",
+    ),
+    (
+        CloneType::Renamed,
+        "Renamed clone",
+        "Code copied with identifiers renamed consistently and literals or types changed.",
+    ),
+    (
+        CloneType::NearMiss,
+        "Near-miss clone",
+        "Code copied with statements added, removed or changed.",
+    ),
+    (
+        CloneType::Abstraction,
+        "Duplicated abstraction",
+        "Structs, enums, traits or groups of fields declared more than once under other names.",
+    ),
 ];
 
 fn location(files: &[FileInfo], inst: &Instance) -> Value {

@@ -1,0 +1,581 @@
+//! End-to-end tests of `cargo loop dup` on the fixtures under test-fixtures/ (their planted
+//! clones are listed in test-fixtures/GROUND_TRUTH.md).
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("test-fixtures")
+        .join(name)
+}
+
+/// `cargo-loop loop ARGS` with a clean environment, in `dir`.
+fn run(dir: &Path, args: &[&str]) -> Output {
+    let mut cmd = Command::cargo_bin("cargo-loop").unwrap();
+    cmd.current_dir(dir).arg("loop").args(args);
+    for var in [
+        "CARGO_TERM_COLOR",
+        "NO_COLOR",
+        "CLICOLOR",
+        "CLICOLOR_FORCE",
+        "OPENAI_API_KEY",
+        "ANTHROPIC_API_KEY",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.output().unwrap()
+}
+
+fn json(dir: &Path, args: &[&str]) -> Value {
+    let mut all = vec!["dup", "--format", "json", "--no-cache"];
+    all.extend_from_slice(args);
+    let out = run(dir, &all);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+type Span = (String, u64, u64);
+type Found = Vec<(String, Vec<Span>)>;
+type Expected<'a> = &'a [(&'a str, &'a [(&'a str, u64, u64)])];
+
+/// Groups as (kind, [(file, start, end)]) for assertions.
+fn groups(doc: &Value) -> Found {
+    doc["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            let instances = g["instances"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| {
+                    (
+                        i["file"].as_str().unwrap().to_string(),
+                        i["start_line"].as_u64().unwrap(),
+                        i["end_line"].as_u64().unwrap(),
+                    )
+                })
+                .collect();
+            (g["kind"].as_str().unwrap().to_string(), instances)
+        })
+        .collect()
+}
+
+/// Copies a fixture to a temporary folder, so tests may edit it and write caches.
+fn copy_of_fixture(name: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = fixture(name);
+    for entry in walkdir::WalkDir::new(&src)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != "target")
+    {
+        let entry = entry.unwrap();
+        let dest = tmp.path().join(entry.path().strip_prefix(&src).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+    tmp
+}
+
+fn has_group(found: &[(String, Vec<Span>)], kind: &str, instances: &[(&str, u64, u64)]) -> bool {
+    found.iter().any(|(k, inst)| {
+        k == kind
+            && inst.len() == instances.len()
+            && instances.iter().all(|&(f, s, e)| {
+                inst.iter()
+                    .any(|(ff, ss, ee)| ff == f && *ss == s && *ee == e)
+            })
+    })
+}
+
+#[test]
+fn dup_workspace_reports_every_planted_clone_and_nothing_else() {
+    let doc = json(&fixture("dup-workspace"), &[]);
+    let found = groups(&doc);
+    let expected: Expected = &[
+        (
+            "fn",
+            &[
+                ("crates/alpha/src/config.rs", 20, 35),
+                ("crates/alpha/src/util/text.rs", 6, 26),
+                ("crates/beta/src/report.rs", 21, 44),
+            ],
+        ),
+        (
+            "fn",
+            &[
+                ("crates/alpha/src/stats.rs", 13, 30),
+                ("crates/beta/src/metrics.rs", 7, 24),
+            ],
+        ),
+        (
+            "fn",
+            &[
+                ("crates/alpha/src/util/text.rs", 28, 51),
+                ("crates/beta/src/ingest.rs", 15, 40),
+            ],
+        ),
+        (
+            "block",
+            &[
+                ("crates/alpha/src/geometry.rs", 40, 52),
+                ("crates/beta/src/shapes.rs", 29, 41),
+            ],
+        ),
+        (
+            "method",
+            &[
+                ("crates/alpha/src/model.rs", 46, 55),
+                ("crates/beta/src/catalog.rs", 23, 32),
+            ],
+        ),
+        (
+            "struct",
+            &[
+                ("crates/alpha/src/config.rs", 6, 12),
+                ("crates/beta/src/settings.rs", 8, 14),
+            ],
+        ),
+        (
+            "enum",
+            &[
+                ("crates/alpha/src/geometry.rs", 6, 12),
+                ("crates/beta/src/shapes.rs", 6, 12),
+            ],
+        ),
+        (
+            "trait",
+            &[
+                ("crates/alpha/src/config.rs", 14, 18),
+                ("crates/beta/src/settings.rs", 16, 20),
+            ],
+        ),
+        (
+            "impl",
+            &[
+                ("crates/alpha/src/devices.rs", 46, 61),
+                ("crates/alpha/src/devices.rs", 63, 78),
+                ("crates/beta/src/network.rs", 40, 55),
+            ],
+        ),
+        (
+            "fields",
+            &[
+                ("crates/alpha/src/model.rs", 14, 16),
+                ("crates/alpha/src/model.rs", 23, 25),
+                ("crates/beta/src/catalog.rs", 37, 39),
+            ],
+        ),
+    ];
+    for (kind, instances) in expected {
+        assert!(
+            has_group(&found, kind, instances),
+            "missing {kind} group {instances:?} in {found:#?}"
+        );
+    }
+    assert_eq!(found.len(), expected.len(), "{found:#?}");
+    assert_eq!(doc["summary"]["groups"], found.len());
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["smells"], Value::Array(Vec::new()));
+    // Ranked by lines saved: the three-copy function first.
+    assert_eq!(found[0].1.len(), 3);
+    let near = &doc["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| {
+            g["instances"][0]["file"] == "crates/alpha/src/util/text.rs"
+                && g["instances"][0]["start_line"] == 28
+        })
+        .unwrap();
+    let similarity = near["similarity"].as_f64().unwrap();
+    assert!((0.8..1.0).contains(&similarity), "{similarity}");
+}
+
+#[test]
+fn dup_workspace_skips_suppressed_items_and_noise() {
+    let found = groups(&json(&fixture("dup-workspace"), &[]));
+    let touches = |file: &str, line: u64| {
+        found.iter().any(|(_, inst)| {
+            inst.iter()
+                .any(|(f, s, e)| f == file && *s <= line && line <= *e)
+        })
+    };
+    // The allow comment suppresses stats.rs:32-43 and so the pair.
+    assert!(!touches("crates/alpha/src/stats.rs", 35));
+    assert!(!touches("crates/beta/src/metrics.rs", 42));
+    // Getters, constructors, `as_str` tables, test tables and license headers.
+    assert!(!touches("crates/alpha/src/model.rs", 70));
+    assert!(!touches("crates/alpha/src/model.rs", 105));
+    assert!(!touches("crates/alpha/src/devices.rs", 22));
+    assert!(!touches("crates/alpha/src/lib.rs", 25));
+    assert!(!touches("crates/alpha/src/lib.rs", 2));
+}
+
+#[test]
+fn dup_workspace_test_code_is_analysed_only_with_tests_flag() {
+    let test_pair: &[(&str, u64, u64)] = &[
+        ("crates/alpha/src/lib.rs", 31, 41),
+        ("crates/alpha/tests/integration.rs", 9, 19),
+    ];
+    let without = groups(&json(&fixture("dup-workspace"), &[]));
+    assert!(!has_group(&without, "fn", test_pair));
+    let with = groups(&json(&fixture("dup-workspace"), &["--tests"]));
+    assert!(has_group(&with, "fn", test_pair), "{with:#?}");
+}
+
+#[test]
+fn dup_workspace_package_selection_restricts_files() {
+    let doc = json(&fixture("dup-workspace"), &["-p", "alpha"]);
+    for group in doc["groups"].as_array().unwrap() {
+        for inst in group["instances"].as_array().unwrap() {
+            assert_eq!(inst["package"], "alpha");
+        }
+    }
+    assert!(!doc["groups"].as_array().unwrap().is_empty());
+    let excluded = json(
+        &fixture("dup-workspace"),
+        &["--workspace", "--exclude", "beta"],
+    );
+    assert_eq!(excluded["groups"], doc["groups"]);
+    let out = run(
+        &fixture("dup-workspace"),
+        &["dup", "-p", "gamma", "--no-cache"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`gamma` is not a member"));
+}
+
+#[test]
+fn dup_workspace_path_argument_restricts_the_scan() {
+    let dir = fixture("dup-workspace");
+    let doc = json(&dir, &["crates/alpha"]);
+    for group in doc["groups"].as_array().unwrap() {
+        for inst in group["instances"].as_array().unwrap() {
+            assert!(
+                inst["file"].as_str().unwrap().starts_with("crates/alpha/"),
+                "{inst}"
+            );
+        }
+    }
+    // The alpha-only copies of the Display impl are still a group.
+    assert!(has_group(
+        &groups(&doc),
+        "impl",
+        &[
+            ("crates/alpha/src/devices.rs", 46, 61),
+            ("crates/alpha/src/devices.rs", 63, 78)
+        ]
+    ));
+}
+
+#[test]
+fn plain_dir_is_scanned_without_a_manifest() {
+    let doc = json(&fixture("."), &["plain-dir"]);
+    let found = groups(&doc);
+    assert!(
+        has_group(
+            &found,
+            "fn",
+            &[("tokenizer.rs", 9, 28), ("calc.rs", 46, 62)]
+        ),
+        "{found:#?}"
+    );
+    assert!(
+        has_group(&found, "fn", &[("calc.rs", 64, 76), ("units.rs", 3, 15)]),
+        "{found:#?}"
+    );
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_eq!(doc["groups"][0]["instances"][0]["package"], "plain-dir");
+}
+
+#[test]
+fn bad_input_is_reported_with_locations_and_the_rest_is_analysed() {
+    let dir = fixture("bad-input");
+    let out = run(&dir, &["dup", "--format", "json", "--no-cache"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("src/broken.rs:5:28"), "{stderr}");
+    assert!(stderr.contains("syntax error"), "{stderr}");
+    assert!(
+        stderr.contains("not valid UTF-8") && stderr.contains("src/latin1.rs:1"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("@generated") && stderr.contains("src/generated.rs"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("module `missing`") && stderr.contains("src/lib.rs:4"),
+        "{stderr}"
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found = groups(&doc);
+    assert!(
+        has_group(
+            &found,
+            "fn",
+            &[("src/ok_a.rs", 1, 14), ("src/ok_b.rs", 5, 18)]
+        ),
+        "{found:#?}"
+    );
+    // Quiet mode prints no warnings.
+    let quiet = run(&dir, &["dup", "-q", "--format", "json", "--no-cache"]);
+    assert!(
+        quiet.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&quiet.stderr)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn plain_dir_with_symlink_loop_huge_file_and_broken_link_warns() {
+    let tmp = copy_of_fixture("plain-dir");
+    let dir = tmp.path();
+    std::fs::create_dir(dir.join("sub")).unwrap();
+    std::os::unix::fs::symlink("..", dir.join("sub/loop")).unwrap();
+    std::os::unix::fs::symlink("nowhere.rs", dir.join("dangling.rs")).unwrap();
+    let huge = "pub const X: u8 = 0;\n".repeat(250_000);
+    std::fs::write(dir.join("huge.rs"), huge).unwrap();
+    let out = run(dir, &["dup", "--format", "json", "--no-cache", "."]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("symbolic link loop") && stderr.contains("sub/loop"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("dangling.rs"), "{stderr}");
+    assert!(
+        stderr.contains("huge.rs") && stderr.contains("limit"),
+        "{stderr}"
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["groups"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn unknown_config_key_is_an_error_naming_key_and_file() {
+    let tmp = copy_of_fixture("dup-workspace");
+    std::fs::write(
+        tmp.path().join("loop.toml"),
+        "min-lines = 8\nmin-linse = 9\n",
+    )
+    .unwrap();
+    let out = run(tmp.path(), &["dup"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("min-linse") && stderr.contains("loop.toml"),
+        "{stderr}"
+    );
+
+    std::fs::remove_file(tmp.path().join("loop.toml")).unwrap();
+    let manifest = tmp.path().join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        format!("{text}\n[workspace.metadata.loop]\nsimilarty = 0.5\n"),
+    )
+    .unwrap();
+    let out = run(tmp.path(), &["dup"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("similarty") && stderr.contains("workspace.metadata.loop"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn config_in_workspace_metadata_changes_thresholds() {
+    let tmp = copy_of_fixture("dup-workspace");
+    let manifest = tmp.path().join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, format!("{text}\n[workspace.metadata.loop]\nmin-lines = 20\nallow-duplicate = [\"*::Describe*\"]\n")).unwrap();
+    let doc = json(tmp.path(), &[]);
+    for group in doc["groups"].as_array().unwrap() {
+        if !matches!(
+            group["kind"].as_str(),
+            Some("struct" | "enum" | "trait" | "fields")
+        ) {
+            assert!(group["lines"].as_u64().unwrap() >= 20, "{group}");
+        }
+    }
+    // The flag overrides the configuration.
+    let doc = json(tmp.path(), &["--min-lines", "6"]);
+    assert!(doc["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|g| g["lines"].as_u64().unwrap() < 20));
+}
+
+#[test]
+fn broken_workspace_and_bad_paths_exit_with_usage_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("Cargo.toml"), "[package\nname = 1").unwrap();
+    let out = run(tmp.path(), &["dup"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cargo metadata") && stderr.contains("Cargo.toml"),
+        "{stderr}"
+    );
+
+    let out = run(tmp.path(), &["dup", "no/such/dir"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`no/such/dir` does not exist"));
+
+    let out = run(tmp.path(), &["dup", "--similarity", "2"]);
+    assert_eq!(out.status.code(), Some(2));
+
+    let out = run(tmp.path(), &["fix"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not built yet"));
+}
+
+#[test]
+fn fingerprints_survive_edits_elsewhere_in_the_file() {
+    let tmp = copy_of_fixture("dup-workspace");
+    let before = json(tmp.path(), &[]);
+    let file = tmp.path().join("crates/alpha/src/config.rs");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("// A new comment.\n\n\n{text}")).unwrap();
+    let after = json(tmp.path(), &[]);
+    let fingerprints = |doc: &Value| {
+        let mut fps: Vec<String> = doc["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["fingerprint"].as_str().unwrap().to_string())
+            .collect();
+        fps.sort();
+        fps
+    };
+    assert_eq!(fingerprints(&before), fingerprints(&after));
+    let moved = after["groups"][0]["instances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["file"] == "crates/alpha/src/config.rs")
+        .unwrap();
+    assert_eq!(moved["start_line"], 23);
+}
+
+#[test]
+fn second_scan_uses_the_cache_until_a_file_changes() {
+    let tmp = copy_of_fixture("dup-workspace");
+    let first = run(tmp.path(), &["dup", "--format", "json"]);
+    assert!(tmp.path().join("target/loop/cache").is_dir());
+    let second = run(tmp.path(), &["dup", "--format", "json"]);
+    assert_eq!(first.stdout, second.stdout);
+    let human = run(tmp.path(), &["dup"]);
+    assert!(String::from_utf8_lossy(&human.stderr).contains("from cache"));
+    let file = tmp.path().join("crates/beta/src/metrics.rs");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace("fn dampen_readings", "fn dampen_readings_renamed"),
+    )
+    .unwrap();
+    let third = run(tmp.path(), &["dup", "--format", "json"]);
+    let doc: Value = serde_json::from_slice(&third.stdout).unwrap();
+    assert!(doc["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|g| g["instances"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["item"] == "beta::metrics::dampen_readings_renamed")));
+}
+
+#[test]
+fn fail_on_exits_with_code_one_when_groups_are_found() {
+    let out = run(
+        &fixture("dup-workspace"),
+        &["dup", "--fail-on", "--no-cache", "-q"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+/// Replaces the machine-specific root so snapshots are stable.
+fn redact(text: &[u8]) -> String {
+    let root = fixture("dup-workspace").canonicalize().unwrap();
+    String::from_utf8_lossy(text).replace(&root.display().to_string(), "[ROOT]")
+}
+
+#[test]
+fn dup_workspace_human_output_snapshot() {
+    let out = run(
+        &fixture("dup-workspace"),
+        &["dup", "--no-cache", "--color", "never"],
+    );
+    insta::assert_snapshot!("human", redact(&out.stdout));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Scanned 16 files") && stderr.contains("10 clone groups"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn dup_workspace_json_output_snapshot() {
+    let out = run(
+        &fixture("dup-workspace"),
+        &["dup", "--no-cache", "--format", "json"],
+    );
+    insta::assert_snapshot!("json", redact(&out.stdout));
+}
+
+#[test]
+fn dup_workspace_sarif_output_snapshot() {
+    let out = run(
+        &fixture("dup-workspace"),
+        &["dup", "--no-cache", "--format", "sarif"],
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["version"], "2.1.0");
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 10);
+    for result in results {
+        assert!(result["partialFingerprints"]["cargoLoopGroup/v1"].is_string());
+        assert!(!result["relatedLocations"].as_array().unwrap().is_empty());
+        let rule = result["ruleId"].as_str().unwrap();
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(doc["runs"][0]["tool"]["driver"]["rules"][index]["id"], rule);
+    }
+    insta::assert_snapshot!("sarif", redact(&out.stdout));
+}
+
+#[test]
+fn dup_workspace_github_output_snapshot() {
+    let out = run(
+        &fixture("dup-workspace"),
+        &["dup", "--no-cache", "--format", "github"],
+    );
+    let text = redact(&out.stdout);
+    assert!(
+        text.lines().all(|l| l.starts_with("::warning file=")),
+        "{text}"
+    );
+    insta::assert_snapshot!("github", text);
+}
