@@ -24,6 +24,11 @@ use crate::analysis::UsageError;
 use crate::cli::{AnalysisArgs, CargoCli, Command, CommonArgs, Format};
 use crate::reporters::console::Console;
 
+// Parsing allocates many small syntax-tree nodes; mimalloc makes that markedly cheaper than
+// the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// SPEC.md's exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
@@ -84,9 +89,7 @@ fn dup(common: &CommonArgs, args: &AnalysisArgs, console: &Console) -> anyhow::R
             return Err(err.into());
         }
     }
-    if options.format == Format::Human {
-        console.summary(&report);
-    }
+    console.summary(&report);
     Ok(if options.fail_on && !report.groups.is_empty() {
         ExitCode::FoundProblems
     } else {

@@ -5,6 +5,7 @@
 //! Items are located by their spans and recorded as token ranges; the syntax tree is
 //! dropped before this module returns, so memory does not grow with all trees at once.
 
+use std::fmt::Write;
 use std::ops::Range;
 use std::path::Path;
 
@@ -204,6 +205,8 @@ pub fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, So
 struct Flattener {
     tokens: Vec<Tok>,
     starts: Vec<LineColumn>,
+    /// Reused for each identifier's and literal's text, to save an allocation per token.
+    text: String,
 }
 
 impl Flattener {
@@ -229,13 +232,17 @@ impl Flattener {
                     );
                 }
                 TokenTree::Ident(ident) => {
-                    let text = ident.to_string();
-                    let text = text.strip_prefix("r#").unwrap_or(&text);
-                    self.push(hash_str(text), classify_ident(text), ident.span());
+                    self.text.clear();
+                    let _ = write!(self.text, "{ident}");
+                    let text = self.text.strip_prefix("r#").unwrap_or(&self.text);
+                    let (sym, class) = (hash_str(text), classify_ident(text));
+                    self.push(sym, class, ident.span());
                 }
                 TokenTree::Literal(lit) => {
-                    let text = lit.to_string();
-                    self.push(hash_str(&text), classify_literal(&text), lit.span());
+                    self.text.clear();
+                    let _ = write!(self.text, "{lit}");
+                    let (sym, class) = (hash_str(&self.text), classify_literal(&self.text));
+                    self.push(sym, class, lit.span());
                 }
                 TokenTree::Group(group) => {
                     let (open, close) = match group.delimiter() {
@@ -616,10 +623,17 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             .collect();
         if stmts.len() >= 2 {
             let close = self.flat.index_at(node.brace_token.span.close().start());
-            let starts: Vec<u32> = stmts
+            let open = self.flat.index_at(node.brace_token.span.open().start());
+            let mut starts: Vec<u32> = stmts
                 .iter()
                 .map(|stmt| self.flat.index_at(stmt_start(stmt).start()))
                 .collect();
+            // A span that points elsewhere (macro-made tokens) must not break the order.
+            let mut floor = open + 1;
+            for start in &mut starts {
+                *start = (*start).clamp(floor, close);
+                floor = *start;
+            }
             let ranges = starts
                 .iter()
                 .enumerate()

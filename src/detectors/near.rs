@@ -27,6 +27,8 @@ const BINS: usize = 24;
 const ROWS: usize = 2;
 /// Buckets bigger than this are boilerplate shapes; aligning all their pairs costs without finding copies.
 const MAX_BUCKET: usize = 64;
+/// Share of equal signature bins (an estimate of 5-gram Jaccard similarity) worth aligning.
+const MIN_AGREEMENT: f64 = 0.3;
 /// Share of distinct identifiers two copies must have in common.
 const MIN_NAME_OVERLAP: f64 = 0.3;
 
@@ -99,6 +101,7 @@ pub fn find(
         }
     }
     let mut pairs: Vec<(u32, u32)> = pairs.into_iter().collect();
+
     pairs.sort_unstable();
     let threshold = options.similarity;
     let edges: Vec<(u32, u32, f64)> = pairs
@@ -109,6 +112,15 @@ pub fn find(
                 .get(&ca.id)
                 .is_some_and(|g| exact_of.get(&cb.id) == Some(g))
             {
+                return None;
+            }
+            let agree = ca
+                .signature
+                .iter()
+                .zip(&cb.signature)
+                .filter(|(x, y)| x == y && **x != u64::MAX)
+                .count();
+            if (agree as f64) < MIN_AGREEMENT * BINS as f64 {
                 return None;
             }
             let (la, lb) = (ca.blinded.len() as f64, cb.blinded.len() as f64);
