@@ -116,16 +116,11 @@ impl Group {
 
 /// Runs every detector and returns the groups ranked by lines saved, largest first.
 pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
-    let t = std::time::Instant::now();
     let units = units::find(files, options);
-    let t1 = t.elapsed();
-    let near = near::find(files, options, &units.exact_of);
-    let t2 = t.elapsed();
-    let blocks = blocks::find(files, options);
-    let t3 = t.elapsed();
-    if std::env::var_os("CARGO_LOOP_PROFILE").is_some() {
-        eprintln!("units {t1:?} near {:?} blocks {:?}", t2 - t1, t3 - t2);
-    }
+    let (near, blocks) = rayon::join(
+        || near::find(files, options, &units.exact_of),
+        || blocks::find(files, options),
+    );
     let mut groups = units.groups;
     groups.extend(near);
     groups.extend(blocks);

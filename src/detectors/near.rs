@@ -133,7 +133,7 @@ pub fn find(
             (sim >= threshold).then_some((a, b, sim))
         })
         .collect();
-    components(&candidates, files, &edges)
+    clusters(&candidates, files, &edges)
 }
 
 /// One-permutation `MinHash`: each 5-gram hash goes to one bin, and each bin keeps its minimum.
@@ -173,36 +173,32 @@ pub fn similarity(a: &[u32], b: &[u32]) -> f64 {
     2.0 * equal as f64 / (a.len() + b.len()) as f64
 }
 
-fn root(parent: &mut [u32], mut x: u32) -> u32 {
-    while parent[x as usize] != x {
-        parent[x as usize] = parent[parent[x as usize] as usize];
-        x = parent[x as usize];
-    }
-    x
-}
-
-/// Connected components of the similarity graph, each reported as one group.
-fn components(
-    candidates: &[Candidate],
-    files: &[SourceFile],
-    edges: &[(u32, u32, f64)],
-) -> Vec<Group> {
-    let mut parent: Vec<u32> = (0..candidates.len() as u32).collect();
-    for &(a, b, _) in edges {
-        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
-        parent[ra.max(rb) as usize] = ra.min(rb);
-    }
-    let mut comps: HashMap<u32, (Vec<u32>, f64)> = HashMap::new();
+/// Star clusters of the similarity graph: the best-connected function and its unclaimed
+/// neighbours form a group, so that copies never chain through look-alikes (A~B~C, A≁C).
+fn clusters(candidates: &[Candidate], files: &[SourceFile], edges: &[(u32, u32, f64)]) -> Vec<Group> {
+    let mut adjacency: HashMap<u32, Vec<(u32, f64)>> = HashMap::new();
     for &(a, b, sim) in edges {
-        let r = root(&mut parent, a);
-        let entry = comps.entry(r).or_insert_with(|| (Vec::new(), 1.0));
-        entry.0.extend([a, b]);
-        entry.1 = entry.1.min(sim);
+        adjacency.entry(a).or_default().push((b, sim));
+        adjacency.entry(b).or_default().push((a, sim));
     }
-    let mut comps: Vec<(Vec<u32>, f64)> = comps.into_values().collect();
-    for comp in &mut comps {
-        comp.0.sort_unstable();
-        comp.0.dedup();
+    let mut order: Vec<u32> = adjacency.keys().copied().collect();
+    order.sort_by_key(|node| (std::cmp::Reverse(adjacency[node].len()), *node));
+    let mut claimed: HashSet<u32> = HashSet::new();
+    let mut comps: Vec<(Vec<u32>, f64)> = Vec::new();
+    for center in order {
+        if claimed.contains(&center) {
+            continue;
+        }
+        let members: Vec<(u32, f64)> = adjacency[&center].iter().copied().filter(|(n, _)| !claimed.contains(n)).collect();
+        if members.is_empty() {
+            continue;
+        }
+        claimed.insert(center);
+        claimed.extend(members.iter().map(|m| m.0));
+        let sim = members.iter().map(|m| m.1).fold(1.0, f64::min);
+        let mut nodes: Vec<u32> = members.iter().map(|m| m.0).chain([center]).collect();
+        nodes.sort_unstable();
+        comps.push((nodes, sim));
     }
     comps.sort_by(|a, b| a.0.cmp(&b.0));
     comps
