@@ -418,7 +418,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             return;
         }
         let name = node.sig.ident.to_string();
-        let start = sig_start(&node.vis, &node.sig);
+        let start = sig_start(&node.sig);
         let suppressed = self.push_unit(
             UnitKind::Fn,
             &name,
@@ -471,7 +471,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             return;
         }
         let name = node.sig.ident.to_string();
-        let start = sig_start(&node.vis, &node.sig);
+        let start = sig_start(&node.sig);
         let start = node.defaultness.map_or(start, |d| d.span);
         let suppressed = self.push_unit(
             UnitKind::Method,
@@ -519,7 +519,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                             continue;
                         }
                         let name = method.sig.ident.to_string();
-                        let start = sig_start(&syn::Visibility::Inherited, &method.sig);
+                        let start = sig_start(&method.sig);
                         let suppressed = this.push_unit(
                             UnitKind::Method,
                             &name,
@@ -738,12 +738,9 @@ fn signature_text(sig: &syn::Signature) -> String {
     )
 }
 
-fn sig_start(vis: &syn::Visibility, sig: &syn::Signature) -> Span {
-    match vis {
-        syn::Visibility::Public(p) => return p.span,
-        syn::Visibility::Restricted(r) => return r.pub_token.span,
-        syn::Visibility::Inherited => {}
-    }
+/// Where a function's code starts: its signature, without attributes or visibility (a copy
+/// made private is still a copy).
+fn sig_start(sig: &syn::Signature) -> Span {
     sig.constness
         .map(|t| t.span)
         .or(sig.asyncness.map(|t| t.span))

@@ -175,7 +175,11 @@ pub fn similarity(a: &[u32], b: &[u32]) -> f64 {
 
 /// Star clusters of the similarity graph: the best-connected function and its unclaimed
 /// neighbours form a group, so that copies never chain through look-alikes (A~B~C, A≁C).
-fn clusters(candidates: &[Candidate], files: &[SourceFile], edges: &[(u32, u32, f64)]) -> Vec<Group> {
+fn clusters(
+    candidates: &[Candidate],
+    files: &[SourceFile],
+    edges: &[(u32, u32, f64)],
+) -> Vec<Group> {
     let mut adjacency: HashMap<u32, Vec<(u32, f64)>> = HashMap::new();
     for &(a, b, sim) in edges {
         adjacency.entry(a).or_default().push((b, sim));
@@ -189,7 +193,11 @@ fn clusters(candidates: &[Candidate], files: &[SourceFile], edges: &[(u32, u32, 
         if claimed.contains(&center) {
             continue;
         }
-        let members: Vec<(u32, f64)> = adjacency[&center].iter().copied().filter(|(n, _)| !claimed.contains(n)).collect();
+        let members: Vec<(u32, f64)> = adjacency[&center]
+            .iter()
+            .copied()
+            .filter(|(n, _)| !claimed.contains(n))
+            .collect();
         if members.is_empty() {
             continue;
         }

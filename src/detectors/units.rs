@@ -18,6 +18,9 @@ use crate::token::{canonical, hash_seq, variety, Tok};
 /// Below this share of distinct 6-grams a unit is a table, not logic worth merging.
 pub const MIN_VARIETY: f64 = 0.4;
 
+/// Salt that keeps exact-only keys apart from canonical ones.
+const EXACT_ONLY: u64 = 0x9E37_79B9_7F4A_7C15;
+
 /// A unit's identity: (file index, unit index in the file).
 pub type UnitId = (u32, u32);
 
@@ -30,13 +33,18 @@ pub struct UnitGroups {
     pub exact_of: HashMap<UnitId, usize>,
 }
 
-/// Whether a unit is big and varied enough to be reported at all.
-pub fn eligible(unit: &Unit, tokens: &[Tok], options: &Options) -> bool {
-    !unit.trivial
-        && !unit.suppressed
+/// Whether a unit is big enough to be reported at all.
+fn sized(unit: &Unit, tokens: &[Tok], options: &Options) -> bool {
+    !unit.suppressed
         && tokens.len() >= options.min_tokens
         && (unit.end_line + 1 - unit.start_line) as usize >= options.min_lines
-        && variety(tokens) >= MIN_VARIETY
+}
+
+/// Whether a unit is big enough and real logic, so that renamed look-alikes of it are copies.
+/// Getters, constructors and tables look alike without being copies; they are reported only
+/// when copied exactly.
+pub fn eligible(unit: &Unit, tokens: &[Tok], options: &Options) -> bool {
+    sized(unit, tokens, options) && !unit.trivial && variety(tokens) >= MIN_VARIETY
 }
 
 /// Impl blocks of one trait written out for three or more types are reported from a lower
@@ -76,15 +84,19 @@ pub fn find(files: &[SourceFile], options: &Options) -> UnitGroups {
                 .enumerate()
                 .filter_map(move |(ui, unit)| {
                     let tokens = unit_tokens(file, unit);
-                    let full = eligible(unit, tokens, options);
-                    if !full && !eligible_trait_impl(unit, tokens, options)
-                        || unit.kind == UnitKind::Impl && !impl_has_logic(file, unit)
-                    {
-                        return None;
-                    }
-                    let canon = hash_seq(canonical(tokens).into_iter());
+                    let id = (fi as u32, ui as u32);
                     let raw = hash_seq(tokens.iter().map(|t| t.sym));
-                    Some((canon, raw, (fi as u32, ui as u32), !full))
+                    let logic = unit.kind != UnitKind::Impl || impl_has_logic(file, unit);
+                    if logic && eligible(unit, tokens, options) {
+                        Some((hash_seq(canonical(tokens).into_iter()), raw, id, false))
+                    } else if sized(unit, tokens, options) {
+                        // Exact copies only: keyed by the raw tokens.
+                        Some((raw ^ EXACT_ONLY, raw, id, false))
+                    } else if logic && eligible_trait_impl(unit, tokens, options) {
+                        Some((hash_seq(canonical(tokens).into_iter()), raw, id, true))
+                    } else {
+                        None
+                    }
                 })
         })
         .collect();
