@@ -107,6 +107,8 @@ pub enum SourceError {
     TooLarge(u64),
     #[error("file is marked @generated, skipped")]
     Generated,
+    #[error("could not tokenize file (an unterminated string, comment or character literal, an invalid character, or unbalanced delimiters), skipped")]
+    Lex,
     #[error("{line}:{column}: syntax error: {message}")]
     Syntax {
         line: usize,
@@ -154,14 +156,9 @@ pub fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, So
     } else {
         text
     };
-    let stream: TokenStream = text.parse().map_err(|err: proc_macro2::LexError| {
-        let start = err.span().start();
-        SourceError::Syntax {
-            line: start.line,
-            column: start.column + 1,
-            message: "unterminated or invalid token".into(),
-        }
-    })?;
+    let stream: TokenStream = text
+        .parse()
+        .map_err(|_: proc_macro2::LexError| lex_error(text))?;
     let mut flat = Flattener::default();
     flat.flatten(stream.clone());
     let file: syn::File = syn::parse2(stream).map_err(|err| {
@@ -198,6 +195,149 @@ pub fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, So
     let mut out = collector.out;
     out.tokens = flat.tokens;
     Ok(out)
+}
+
+/// Locates a lexing error, which proc-macro2 reports without a position, with a small scan
+/// that knows comments, strings and character literals: an unbalanced or mismatched
+/// delimiter, or an unterminated literal or comment.
+#[expect(clippy::many_single_char_names, reason = "a scanner's cursor: index, line, column, char")]
+fn lex_error(text: &str) -> SourceError {
+    let chars: Vec<char> = text.chars().collect();
+    let (mut line, mut col) = (1, 1);
+    let mut stack: Vec<(char, usize, usize)> = Vec::new();
+    let mut i = 0;
+    let error = |line, column, message: String| SourceError::Syntax {
+        line,
+        column,
+        message,
+    };
+    // Advances over `n` characters, keeping line and column.
+    let step = |i: &mut usize, line: &mut usize, col: &mut usize, n: usize| {
+        for _ in 0..n {
+            if chars.get(*i) == Some(&'\n') {
+                *line += 1;
+                *col = 1;
+            } else {
+                *col += 1;
+            }
+            *i += 1;
+        }
+    };
+    while i < chars.len() {
+        let (c, next) = (chars[i], chars.get(i + 1).copied());
+        let (start_line, start_col) = (line, col);
+        match c {
+            '/' if next == Some('/') => {
+                while i < chars.len() && chars[i] != '\n' {
+                    step(&mut i, &mut line, &mut col, 1);
+                }
+            }
+            '/' if next == Some('*') => {
+                let mut depth = 0;
+                loop {
+                    match (chars.get(i), chars.get(i + 1)) {
+                        (None, _) => {
+                            return error(
+                                start_line,
+                                start_col,
+                                "unterminated block comment".into(),
+                            )
+                        }
+                        (Some('/'), Some('*')) => depth += 1,
+                        (Some('*'), Some('/')) => depth -= 1,
+                        _ => {
+                            step(&mut i, &mut line, &mut col, 1);
+                            continue;
+                        }
+                    }
+                    step(&mut i, &mut line, &mut col, 2);
+                    if depth == 0 {
+                        break;
+                    }
+                }
+            }
+            '"' => {
+                // A raw string's hashes are just before the quote (`r#"`).
+                let hashes = chars[..i].iter().rev().take_while(|&&h| h == '#').count();
+                let raw = i > hashes && chars[i - hashes - 1] == 'r';
+                step(&mut i, &mut line, &mut col, 1);
+                loop {
+                    match chars.get(i) {
+                        None => {
+                            return error(
+                                start_line,
+                                start_col,
+                                "unterminated string literal".into(),
+                            )
+                        }
+                        Some('\\') if !raw => step(&mut i, &mut line, &mut col, 2),
+                        Some('"')
+                            if !raw
+                                || chars[i + 1..]
+                                    .iter()
+                                    .take(hashes)
+                                    .filter(|&&h| h == '#')
+                                    .count()
+                                    == hashes =>
+                        {
+                            step(
+                                &mut i,
+                                &mut line,
+                                &mut col,
+                                1 + if raw { hashes } else { 0 },
+                            );
+                            break;
+                        }
+                        Some(_) => step(&mut i, &mut line, &mut col, 1),
+                    }
+                }
+            }
+            '\'' => {
+                // A character literal, or a lifetime (`'a`) which has no closing quote.
+                let len = if next == Some('\\') {
+                    chars[i + 2..]
+                        .iter()
+                        .position(|&q| q == '\'')
+                        .map(|p| p + 3)
+                } else if chars.get(i + 2) == Some(&'\'') {
+                    Some(3)
+                } else {
+                    None
+                };
+                step(&mut i, &mut line, &mut col, len.unwrap_or(1));
+            }
+            '(' | '[' | '{' => {
+                stack.push((c, line, col));
+                step(&mut i, &mut line, &mut col, 1);
+            }
+            ')' | ']' | '}' => {
+                let open = match c {
+                    ')' => '(',
+                    ']' => '[',
+                    _ => '{',
+                };
+                match stack.pop() {
+                    Some((o, _, _)) if o == open => {}
+                    Some((o, l, k)) => {
+                        return error(
+                            line,
+                            col,
+                            format!(
+                                "mismatched closing delimiter `{c}` for `{o}` opened at {l}:{k}"
+                            ),
+                        )
+                    }
+                    None => return error(line, col, format!("unexpected closing delimiter `{c}`")),
+                }
+                step(&mut i, &mut line, &mut col, 1);
+            }
+            _ => step(&mut i, &mut line, &mut col, 1),
+        }
+    }
+    match stack.pop() {
+        Some((o, l, k)) => error(l, k, format!("unclosed delimiter `{o}`")),
+        None => SourceError::Lex,
+    }
 }
 
 /// Flattens a token stream into [`Tok`]s, remembering where each token starts.
@@ -969,6 +1109,52 @@ mod test {
             SourceError::Syntax { line, .. } => assert!(line >= 2, "{line}"),
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn lex_error_is_reported() {
+        let err =
+            parse_str("fn ok() {}\nfn f() {\n    let s = \"ab;\n}\n", "k", false).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                SourceError::Syntax {
+                    line: 3,
+                    column: 13,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        let err = parse_str(
+            "/* a { */\nfn f() {\n    let c = '{';\n    let s = r#\"}\"#;\n    g(]\n}\n",
+            "k",
+            false,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                SourceError::Syntax {
+                    line: 5,
+                    column: 7,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        let err = parse_str("fn f<'a>(x: &'a str) {\n", "k", false).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                SourceError::Syntax {
+                    line: 1,
+                    column: 22,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
     }
 
     #[test]

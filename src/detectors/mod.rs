@@ -112,6 +112,11 @@ impl Group {
     pub fn saved_lines(&self) -> u32 {
         self.lines() * (self.instances.len() as u32).saturating_sub(1)
     }
+
+    /// Ranking value: lines saved, discounted for near-misses, which cost more to merge.
+    pub fn value(&self) -> u64 {
+        (f64::from(self.saved_lines()) * self.similarity * self.similarity * 100.0) as u64
+    }
 }
 
 /// Runs every detector and returns the groups ranked by lines saved, largest first.
@@ -140,8 +145,8 @@ pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
     }
     let mut groups = drop_nested(groups);
     groups.sort_by(|a, b| {
-        b.saved_lines()
-            .cmp(&a.saved_lines())
+        b.value()
+            .cmp(&a.value())
             .then(a.fingerprint.cmp(&b.fingerprint))
     });
     groups
