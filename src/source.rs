@@ -200,7 +200,10 @@ pub fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, So
 /// Locates a lexing error, which proc-macro2 reports without a position, with a small scan
 /// that knows comments, strings and character literals: an unbalanced or mismatched
 /// delimiter, or an unterminated literal or comment.
-#[expect(clippy::many_single_char_names, reason = "a scanner's cursor: index, line, column, char")]
+#[expect(
+    clippy::many_single_char_names,
+    reason = "a scanner's cursor: index, line, column, char"
+)]
 fn lex_error(text: &str) -> SourceError {
     let chars: Vec<char> = text.chars().collect();
     let (mut line, mut col) = (1, 1);

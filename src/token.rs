@@ -146,12 +146,22 @@ fn is_primitive(text: &str) -> bool {
 }
 
 /// A 64-bit hash of a token slice under one normalisation.
+///
+/// A multiply-rotate mix (as in rustc's `FxHasher`) with a final avalanche: no allocation,
+/// since it runs for every window of every block, and stable across runs and platforms,
+/// since fingerprints are built from it.
 pub fn hash_seq(tokens: impl Iterator<Item = u32>) -> u64 {
-    let mut buf = Vec::with_capacity(256);
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut hash: u64 = 0;
     for sym in tokens {
-        buf.extend_from_slice(&sym.to_le_bytes());
+        hash = (hash.rotate_left(5) ^ u64::from(sym)).wrapping_mul(K);
     }
-    xxh3_64(&buf)
+    // Avalanche (from MurmurHash3's finaliser), so that bucket keys use every bit.
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    hash ^ (hash >> 33)
 }
 
 /// Canonical form: value identifiers renamed by order of first occurrence, type identifiers

@@ -126,14 +126,14 @@ pub fn find(files: &[SourceFile], options: &Options) -> Vec<Group> {
         let mut by_canon: HashMap<u64, Vec<(Run, u64)>> = HashMap::new();
         for run in runs {
             let tokens = tokens_of(run);
-            if variety(tokens) < MIN_VARIETY {
-                continue;
-            }
-            let canon = hash_seq(canonical(tokens).into_iter());
-            by_canon
-                .entry(canon)
-                .or_default()
-                .push((run, hash_seq(tokens.iter().map(|t| t.sym))));
+            let raw = hash_seq(tokens.iter().map(|t| t.sym));
+            // Table-like runs (`map.insert(..)` after `map.insert(..)`) count only as exact copies.
+            let key = if variety(tokens) < MIN_VARIETY {
+                raw
+            } else {
+                hash_seq(canonical(tokens).into_iter())
+            };
+            by_canon.entry(key).or_default().push((run, raw));
         }
         let mut parts: Vec<(u64, Vec<(Run, u64)>)> =
             by_canon.into_iter().filter(|(_, m)| m.len() >= 2).collect();

@@ -123,7 +123,7 @@ impl Group {
 pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
     let units = units::find(files, options);
     let (near, blocks) = rayon::join(
-        || near::find(files, options, &units.exact_of),
+        || near::find(files, options, &units.eligible, &units.exact_of),
         || blocks::find(files, options),
     );
     let mut groups = units.groups;

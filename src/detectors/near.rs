@@ -12,10 +12,9 @@
 use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
-use similar::{Algorithm, DiffOp};
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::units::{eligible, unit_tokens, UnitId};
+use super::units::{unit_tokens, UnitId};
 use super::{CloneType, Group, GroupKind, Instance};
 use crate::config::Options;
 use crate::scan::SourceFile;
@@ -39,43 +38,37 @@ struct Candidate {
     signature: [u64; BINS],
 }
 
+/// `eligible` are the units big and varied enough to be compared at all.
 pub fn find(
     files: &[SourceFile],
     options: &Options,
+    eligible: &[UnitId],
     exact_of: &HashMap<UnitId, usize>,
 ) -> Vec<Group> {
-    let candidates: Vec<Candidate> = files
+    let candidates: Vec<Candidate> = eligible
         .par_iter()
-        .enumerate()
-        .flat_map_iter(|(fi, file)| {
-            file.parsed
-                .units
+        .filter_map(|&(fi, ui)| {
+            let file = &files[fi as usize];
+            let unit = &file.parsed.units[ui as usize];
+            if unit.kind == UnitKind::Impl {
+                return None;
+            }
+            let tokens = unit_tokens(file, unit);
+            let blinded: Vec<u32> = tokens.iter().map(|t| t.blinded()).collect();
+            let mut names: Vec<u32> = tokens
                 .iter()
-                .enumerate()
-                .filter_map(move |(ui, unit)| {
-                    if unit.kind == UnitKind::Impl {
-                        return None;
-                    }
-                    let tokens = unit_tokens(file, unit);
-                    if !eligible(unit, tokens, options) {
-                        return None;
-                    }
-                    let blinded: Vec<u32> = tokens.iter().map(|t| t.blinded()).collect();
-                    let mut names: Vec<u32> = tokens
-                        .iter()
-                        .filter(|t| matches!(t.class, TokClass::Ident | TokClass::TypeIdent))
-                        .map(|t| t.sym)
-                        .collect();
-                    names.sort_unstable();
-                    names.dedup();
-                    let signature = signature(&blinded);
-                    Some(Candidate {
-                        id: (fi as u32, ui as u32),
-                        blinded,
-                        names,
-                        signature,
-                    })
-                })
+                .filter(|t| matches!(t.class, TokClass::Ident | TokClass::TypeIdent))
+                .map(|t| t.sym)
+                .collect();
+            names.sort_unstable();
+            names.dedup();
+            let signature = signature(&blinded);
+            Some(Candidate {
+                id: (fi, ui),
+                blinded,
+                names,
+                signature,
+            })
         })
         .collect();
     let mut buckets: HashMap<u64, Vec<u32>> = HashMap::new();
@@ -89,21 +82,33 @@ pub fn find(
             buckets.entry(key).or_default().push(index as u32);
         }
     }
-    let mut pairs: HashSet<(u32, u32)> = HashSet::new();
-    for members in buckets
-        .values()
+    // Pairs that share a band and agree on enough of their signature, deduplicated.
+    let buckets: Vec<Vec<u32>> = buckets
+        .into_values()
         .filter(|m| m.len() >= 2 && m.len() <= MAX_BUCKET)
-    {
-        for (i, &a) in members.iter().enumerate() {
-            for &b in &members[i + 1..] {
-                pairs.insert((a.min(b), a.max(b)));
-            }
-        }
-    }
-    let mut pairs: Vec<(u32, u32)> = pairs.into_iter().collect();
-
-    pairs.sort_unstable();
+        .collect();
+    let mut pairs: Vec<(u32, u32)> = buckets
+        .par_iter()
+        .flat_map_iter(|members| {
+            let candidates = &candidates;
+            members.iter().enumerate().flat_map(move |(i, &a)| {
+                members[i + 1..].iter().filter_map(move |&b| {
+                    let (ca, cb) = (&candidates[a as usize], &candidates[b as usize]);
+                    let agree = ca
+                        .signature
+                        .iter()
+                        .zip(&cb.signature)
+                        .filter(|(x, y)| x == y && **x != u64::MAX)
+                        .count();
+                    ((agree as f64) >= MIN_AGREEMENT * BINS as f64).then_some((a.min(b), a.max(b)))
+                })
+            })
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
     let threshold = options.similarity;
+
     let edges: Vec<(u32, u32, f64)> = pairs
         .into_par_iter()
         .filter_map(|(a, b)| {
@@ -114,23 +119,13 @@ pub fn find(
             {
                 return None;
             }
-            let agree = ca
-                .signature
-                .iter()
-                .zip(&cb.signature)
-                .filter(|(x, y)| x == y && **x != u64::MAX)
-                .count();
-            if (agree as f64) < MIN_AGREEMENT * BINS as f64 {
-                return None;
-            }
             let (la, lb) = (ca.blinded.len() as f64, cb.blinded.len() as f64);
             if la.min(lb) / la.max(lb) < threshold * 0.9
                 || name_overlap(&ca.names, &cb.names) < MIN_NAME_OVERLAP
             {
                 return None;
             }
-            let sim = similarity(&ca.blinded, &cb.blinded);
-            (sim >= threshold).then_some((a, b, sim))
+            similarity(&ca.blinded, &cb.blinded, threshold).map(|sim| (a, b, sim))
         })
         .collect();
     clusters(&candidates, files, &edges)
@@ -156,21 +151,47 @@ fn name_overlap(a: &[u32], b: &[u32]) -> f64 {
     common as f64 / a.len().min(b.len()).max(1) as f64
 }
 
-/// Dice similarity of two token sequences: twice the aligned tokens over both lengths.
-pub fn similarity(a: &[u32], b: &[u32]) -> f64 {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(50);
-    let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, a, b, Some(deadline));
-    let equal: usize = ops
-        .iter()
-        .map(|op| {
-            if let DiffOp::Equal { len, .. } = op {
-                *len
+/// Dice similarity of two token sequences (twice the longest common subsequence over both
+/// lengths), or `None` when it is below `threshold`.
+///
+/// Myers' greedy O((N+M)·D) forward search, stopped as soon as the edit distance D proves
+/// the similarity too low: LCS = (N+M-D)/2, so similarity ≥ t exactly when D ≤ (1-t)(N+M).
+/// Near-misses are close, so D stays small and most hopeless pairs stop early.
+#[expect(clippy::many_single_char_names, reason = "the names of Myers' paper")]
+pub fn similarity(a: &[u32], b: &[u32], threshold: f64) -> Option<f64> {
+    let (n, m) = (
+        isize::try_from(a.len()).ok()?,
+        isize::try_from(b.len()).ok()?,
+    );
+    let total = (n + m) as f64;
+    if total == 0.0 {
+        return Some(1.0);
+    }
+    let max_d = ((1.0 - threshold) * total).floor() as isize;
+    let offset = max_d + 1;
+    let mut v = vec![0isize; 2 * offset as usize + 2];
+    for d in 0..=max_d {
+        let mut k = -d;
+        while k <= d {
+            let index = (k + offset) as usize;
+            let mut x = if k == -d || (k != d && v[index - 1] < v[index + 1]) {
+                v[index + 1]
             } else {
-                0
+                v[index - 1] + 1
+            };
+            let mut y = x - k;
+            while x < n && y < m && a[x as usize] == b[y as usize] {
+                x += 1;
+                y += 1;
             }
-        })
-        .sum();
-    2.0 * equal as f64 / (a.len() + b.len()) as f64
+            v[index] = x;
+            if x >= n && y >= m {
+                return Some((total - d as f64) / total);
+            }
+            k += 2;
+        }
+    }
+    None
 }
 
 /// Star clusters of the similarity graph: the best-connected function and its unclaimed
@@ -262,9 +283,15 @@ mod test {
         let a: Vec<u32> = (0..100).collect();
         let mut b = a.clone();
         b.splice(50..50, [1000, 1001, 1002, 1003, 1004]);
-        let sim = similarity(&a, &b);
-        assert!(sim > 0.95, "{sim}");
+        let sim = similarity(&a, &b, 0.8).unwrap();
+        assert!((sim - 200.0 / 205.0).abs() < 1e-9, "{sim}");
+        let mut changed = a.clone();
+        changed[10] = 999;
+        changed.remove(70);
+        // One substitution (two edits) and one deletion: D = 3 over 199 tokens.
+        assert!((similarity(&a, &changed, 0.8).unwrap() - 196.0 / 199.0).abs() < 1e-9);
         let unrelated: Vec<u32> = (500..600).collect();
-        assert!(similarity(&a, &unrelated) < 0.01);
+        assert_eq!(similarity(&a, &unrelated, 0.8), None);
+        assert_eq!(similarity(&a, &a, 0.8), Some(1.0));
     }
 }

@@ -24,11 +24,24 @@ const EXACT_ONLY: u64 = 0x9E37_79B9_7F4A_7C15;
 /// A unit's identity: (file index, unit index in the file).
 pub type UnitId = (u32, u32);
 
-/// A bucket member: raw hash, identity, and whether it passed only the trait-impl thresholds.
-type Member = (u64, UnitId, bool);
+/// Why a unit takes part in grouping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Basis {
+    /// Real logic of full size: renamed copies count.
+    Logic,
+    /// Full size but trivial or table-like: exact copies only.
+    ExactOnly,
+    /// A smaller trait impl: counts when three or more types repeat it.
+    TraitImpl,
+}
+
+/// A bucket member: raw hash, identity, basis.
+type Member = (u64, UnitId, Basis);
 
 pub struct UnitGroups {
     pub groups: Vec<Group>,
+    /// Units big and varied enough for near-miss comparison.
+    pub eligible: Vec<UnitId>,
     /// The exact group each grouped unit belongs to, so near-miss detection skips those pairs.
     pub exact_of: HashMap<UnitId, usize>,
 }
@@ -73,8 +86,8 @@ fn impl_has_logic(file: &SourceFile, unit: &Unit) -> bool {
 }
 
 pub fn find(files: &[SourceFile], options: &Options) -> UnitGroups {
-    // (canonical hash, raw hash, id, relaxed) for every candidate unit.
-    let keyed: Vec<(u64, u64, UnitId, bool)> = files
+    // (key, raw hash, id, basis) for every unit that takes part.
+    let keyed: Vec<(u64, u64, UnitId, Basis)> = files
         .par_iter()
         .enumerate()
         .flat_map_iter(|(fi, file)| {
@@ -88,21 +101,35 @@ pub fn find(files: &[SourceFile], options: &Options) -> UnitGroups {
                     let raw = hash_seq(tokens.iter().map(|t| t.sym));
                     let logic = unit.kind != UnitKind::Impl || impl_has_logic(file, unit);
                     if logic && eligible(unit, tokens, options) {
-                        Some((hash_seq(canonical(tokens).into_iter()), raw, id, false))
+                        Some((
+                            hash_seq(canonical(tokens).into_iter()),
+                            raw,
+                            id,
+                            Basis::Logic,
+                        ))
                     } else if sized(unit, tokens, options) {
-                        // Exact copies only: keyed by the raw tokens.
-                        Some((raw ^ EXACT_ONLY, raw, id, false))
+                        Some((raw ^ EXACT_ONLY, raw, id, Basis::ExactOnly))
                     } else if logic && eligible_trait_impl(unit, tokens, options) {
-                        Some((hash_seq(canonical(tokens).into_iter()), raw, id, true))
+                        Some((
+                            hash_seq(canonical(tokens).into_iter()),
+                            raw,
+                            id,
+                            Basis::TraitImpl,
+                        ))
                     } else {
                         None
                     }
                 })
         })
         .collect();
+    let eligible = keyed
+        .iter()
+        .filter(|k| k.3 == Basis::Logic)
+        .map(|k| k.2)
+        .collect();
     let mut buckets: HashMap<u64, Vec<Member>> = HashMap::new();
-    for (canon, raw, id, relaxed) in keyed {
-        buckets.entry(canon).or_default().push((raw, id, relaxed));
+    for (key, raw, id, basis) in keyed {
+        buckets.entry(key).or_default().push((raw, id, basis));
     }
     let mut buckets: Vec<(u64, Vec<Member>)> = buckets
         .into_iter()
@@ -113,7 +140,7 @@ pub fn find(files: &[SourceFile], options: &Options) -> UnitGroups {
     let mut exact_of = HashMap::new();
     for (canon, members) in buckets {
         // Small trait impls count only when three or more types repeat them.
-        if members.iter().any(|m| m.2) && members.len() < 3 {
+        if members.iter().any(|m| m.2 == Basis::TraitImpl) && members.len() < 3 {
             continue;
         }
         let first = &files[members[0].1 .0 as usize].parsed.units[members[0].1 .1 as usize];
@@ -154,5 +181,9 @@ pub fn find(files: &[SourceFile], options: &Options) -> UnitGroups {
                 .map(|t| format!("the same `{t}` impl")),
         });
     }
-    UnitGroups { groups, exact_of }
+    UnitGroups {
+        groups,
+        eligible,
+        exact_of,
+    }
 }
