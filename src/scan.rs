@@ -65,10 +65,11 @@ pub fn parse_workspace(
             if workspace.plain && !is_selected(workspace, options, selected, &root.path) {
                 continue;
             }
-            let path = canonical(&root.path);
-            if visited.insert(path.clone()) {
+            // Deduplicate by real path, but keep the path as found, so that files reached
+            // through a symbolic link stay inside the analysed folder.
+            if visited.insert(canonical(&root.path)) {
                 frontier.push(Task {
-                    path,
+                    path: root.path.clone(),
                     module: root.module.clone(),
                     package: index,
                     mod_rs: true,
@@ -99,8 +100,7 @@ pub fn parse_workspace(
                         for decl in &parsed.mods {
                             match resolve_mod(&task, decl) {
                                 Some(path) => {
-                                    let path = canonical(&path);
-                                    if visited.insert(path.clone()) {
+                                    if visited.insert(canonical(&path)) {
                                         next.push(Task {
                                             mod_rs: decl.path_attr.is_some()
                                                 || path.file_name().is_some_and(|n| n == "mod.rs"),
