@@ -24,7 +24,7 @@ const MAX_FIELD_POSTINGS: usize = 32;
 
 type ShapeId = (usize, usize);
 
-pub fn find(files: &[SourceFile], _options: &Options) -> Vec<Group> {
+pub fn find(files: &[SourceFile], options: &Options) -> Vec<Group> {
     let shapes: Vec<(ShapeId, &Shape)> = files
         .iter()
         .enumerate()
@@ -37,7 +37,7 @@ pub fn find(files: &[SourceFile], _options: &Options) -> Vec<Group> {
         })
         .filter(|(_, shape)| !shape.suppressed)
         .collect();
-    let mut groups = same_shapes(files, &shapes);
+    let mut groups = same_shapes(files, &shapes, options);
     groups.extend(shared_fields(&shapes));
     groups
 }
@@ -52,10 +52,16 @@ fn instance(files: &[SourceFile], id: ShapeId) -> Instance {
     }
 }
 
-fn same_shapes(files: &[SourceFile], shapes: &[(ShapeId, &Shape)]) -> Vec<Group> {
+fn same_shapes(
+    files: &[SourceFile],
+    shapes: &[(ShapeId, &Shape)],
+    options: &Options,
+) -> Vec<Group> {
     let mut by_shape: HashMap<(ShapeKind, Vec<String>), Vec<ShapeId>> = HashMap::new();
     for &(id, shape) in shapes {
-        let min = if shape.kind == ShapeKind::Trait {
+        // Two members are a shape worth keeping in one place only when they take some room.
+        let big = (shape.end_line + 1 - shape.start_line) as usize >= options.min_lines;
+        let min = if shape.kind == ShapeKind::Trait || big {
             MIN_TRAIT_METHODS
         } else {
             MIN_MEMBERS
