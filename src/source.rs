@@ -511,6 +511,30 @@ impl Collector<'_> {
         self.owner_suppressed = saved;
     }
 
+    /// Records a function or method and visits its body.
+    fn push_fn(
+        &mut self,
+        kind: UnitKind,
+        sig: &syn::Signature,
+        start: Span,
+        block: &syn::Block,
+        attrs: &[syn::Attribute],
+    ) {
+        if self.skip(attrs) {
+            return;
+        }
+        let name = sig.ident.to_string();
+        let suppressed = self.push_unit(
+            kind,
+            &name,
+            start,
+            block.brace_token.span.close(),
+            Some(block),
+            attrs,
+        );
+        self.with_owner(name, suppressed, |this| this.visit_block(block));
+    }
+
     fn push_shape(
         &mut self,
         kind: ShapeKind,
@@ -557,20 +581,13 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     }
 
     fn visit_item_fn(&mut self, node: &'ast syn::ItemFn) {
-        if self.skip(&node.attrs) {
-            return;
-        }
-        let name = node.sig.ident.to_string();
-        let start = sig_start(&node.sig);
-        let suppressed = self.push_unit(
+        self.push_fn(
             UnitKind::Fn,
-            &name,
-            start,
-            node.block.brace_token.span.close(),
-            Some(&node.block),
+            &node.sig,
+            sig_start(&node.sig),
+            &node.block,
             &node.attrs,
         );
-        self.with_owner(name, suppressed, |this| this.visit_block(&node.block));
     }
 
     fn visit_item_impl(&mut self, node: &'ast syn::ItemImpl) {
@@ -610,21 +627,8 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     }
 
     fn visit_impl_item_fn(&mut self, node: &'ast syn::ImplItemFn) {
-        if self.skip(&node.attrs) {
-            return;
-        }
-        let name = node.sig.ident.to_string();
-        let start = sig_start(&node.sig);
-        let start = node.defaultness.map_or(start, |d| d.span);
-        let suppressed = self.push_unit(
-            UnitKind::Method,
-            &name,
-            start,
-            node.block.brace_token.span.close(),
-            Some(&node.block),
-            &node.attrs,
-        );
-        self.with_owner(name, suppressed, |this| this.visit_block(&node.block));
+        let start = node.defaultness.map_or(sig_start(&node.sig), |d| d.span);
+        self.push_fn(UnitKind::Method, &node.sig, start, &node.block, &node.attrs);
     }
 
     fn visit_item_trait(&mut self, node: &'ast syn::ItemTrait) {
@@ -658,20 +662,13 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             for item in &node.items {
                 if let syn::TraitItem::Fn(method) = item {
                     if let Some(block) = &method.default {
-                        if this.skip(&method.attrs) {
-                            continue;
-                        }
-                        let name = method.sig.ident.to_string();
-                        let start = sig_start(&method.sig);
-                        let suppressed = this.push_unit(
+                        this.push_fn(
                             UnitKind::Method,
-                            &name,
-                            start,
-                            block.brace_token.span.close(),
-                            Some(block),
+                            &method.sig,
+                            sig_start(&method.sig),
+                            block,
                             &method.attrs,
                         );
-                        this.with_owner(name, suppressed, |this| this.visit_block(block));
                     }
                 }
             }

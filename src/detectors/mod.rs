@@ -76,6 +76,15 @@ pub struct Instance {
 }
 
 impl Instance {
+    fn of_unit(file: usize, unit: &crate::source::Unit) -> Instance {
+        Instance {
+            file,
+            start_line: unit.start_line,
+            end_line: unit.end_line,
+            item: unit.item.clone(),
+        }
+    }
+
     pub fn lines(&self) -> u32 {
         self.end_line + 1 - self.start_line
     }

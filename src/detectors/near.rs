@@ -237,13 +237,7 @@ fn clusters(
                 .iter()
                 .map(|&m| {
                     let (fi, ui) = candidates[m as usize].id;
-                    let unit = &files[fi as usize].parsed.units[ui as usize];
-                    Instance {
-                        file: fi as usize,
-                        start_line: unit.start_line,
-                        end_line: unit.end_line,
-                        item: unit.item.clone(),
-                    }
+                    Instance::of_unit(fi as usize, &files[fi as usize].parsed.units[ui as usize])
                 })
                 .collect();
             let first = &files[instances[0].file].parsed.units

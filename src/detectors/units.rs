@@ -153,13 +153,7 @@ pub fn find(files: &[SourceFile], options: &Options) -> UnitGroups {
         let instances = members
             .iter()
             .map(|&(_, (fi, ui), _)| {
-                let unit = &files[fi as usize].parsed.units[ui as usize];
-                Instance {
-                    file: fi as usize,
-                    start_line: unit.start_line,
-                    end_line: unit.end_line,
-                    item: unit.item.clone(),
-                }
+                Instance::of_unit(fi as usize, &files[fi as usize].parsed.units[ui as usize])
             })
             .collect();
         for &(_, id, _) in &members {
