@@ -580,3 +580,24 @@ fn dup_workspace_github_output_snapshot() {
     );
     insta::assert_snapshot!("github", text);
 }
+
+#[test]
+fn color_flag_and_environment_control_ansi_output() {
+    let dir = fixture("dup-workspace");
+    let always = run(&dir, &["dup", "--no-cache", "--color", "always"]);
+    assert!(String::from_utf8_lossy(&always.stdout).contains("\u{1b}["));
+    let never = run(&dir, &["dup", "--no-cache", "--color", "never"]);
+    assert!(!String::from_utf8_lossy(&never.stdout).contains("\u{1b}["));
+    let mut cmd = Command::cargo_bin("cargo-loop").unwrap();
+    let env = cmd
+        .current_dir(&dir)
+        .env("CARGO_TERM_COLOR", "always")
+        .args(["loop", "dup", "--no-cache"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&env.stdout).contains("\u{1b}["));
+    // Not a terminal: no progress bar, no colour by default.
+    let auto = run(&dir, &["dup", "--no-cache"]);
+    assert!(!String::from_utf8_lossy(&auto.stdout).contains("\u{1b}["));
+    assert!(!String::from_utf8_lossy(&auto.stderr).contains("Parsing"));
+}

@@ -29,6 +29,12 @@ impl Console {
                 _ => None,
             });
         let choice = common.color.or(env_choice).unwrap_or(ColorChoice::Auto);
+        // anstream strips styles on its own; tell it what was chosen.
+        match choice {
+            ColorChoice::Always => anstream::ColorChoice::Always.write_global(),
+            ColorChoice::Never => anstream::ColorChoice::Never.write_global(),
+            ColorChoice::Auto => {}
+        }
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let styled = |terminal: bool| match choice {
             ColorChoice::Always => true,
