@@ -203,7 +203,7 @@ fn resolve_mod(task: &Task, decl: &ModDecl) -> Option<PathBuf> {
         } else {
             dir
         };
-        let path = base.join(attr);
+        let path = normalize(&base.join(attr));
         return path.is_file().then_some(path);
     }
     [
@@ -212,6 +212,23 @@ fn resolve_mod(task: &Task, decl: &ModDecl) -> Option<PathBuf> {
     ]
     .into_iter()
     .find(|p| p.is_file())
+}
+
+/// Removes `.` and `..` components without touching the file system (`#[path = "../x.rs"]`).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn canonical(path: &Path) -> PathBuf {

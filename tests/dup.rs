@@ -601,3 +601,50 @@ fn color_flag_and_environment_control_ansi_output() {
     assert!(!String::from_utf8_lossy(&auto.stdout).contains("\u{1b}["));
     assert!(!String::from_utf8_lossy(&auto.stderr).contains("Parsing"));
 }
+
+#[test]
+fn modules_are_followed_through_path_attributes_and_both_file_styles() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::create_dir_all(dir.join("src/a")).unwrap();
+    std::fs::create_dir_all(dir.join("src/b")).unwrap();
+    std::fs::create_dir_all(dir.join("elsewhere")).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"modules\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("src/lib.rs"),
+        "mod a;\nmod b;\n#[path = \"../elsewhere/c.rs\"]\nmod c;\nmod d {\n    mod e;\n}\n",
+    )
+    .unwrap();
+    let body = "(values: &[i64]) -> i64 {\n    let mut total = 0;\n    for value in values {\n        if *value > 10 {\n            total += value * 2;\n        } else {\n            total -= value;\n        }\n    }\n    total\n}\n";
+    std::fs::write(dir.join("src/a/mod.rs"), format!("pub fn weigh{body}")).unwrap();
+    std::fs::write(dir.join("src/b.rs"), "mod inner;\n").unwrap();
+    std::fs::write(dir.join("src/b/inner.rs"), format!("pub fn weigh_b{body}")).unwrap();
+    std::fs::write(dir.join("elsewhere/c.rs"), format!("pub fn weigh_c{body}")).unwrap();
+    std::fs::create_dir_all(dir.join("src/d")).unwrap();
+    std::fs::write(dir.join("src/d/e.rs"), format!("pub fn weigh_e{body}")).unwrap();
+    let doc = json(dir, &[]);
+    let files: Vec<&str> = doc["groups"][0]["instances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "elsewhere/c.rs",
+            "src/a/mod.rs",
+            "src/b/inner.rs",
+            "src/d/e.rs"
+        ],
+        "{doc}"
+    );
+    assert_eq!(
+        doc["groups"][0]["instances"][2]["item"],
+        "modules::b::inner::weigh_b"
+    );
+}
