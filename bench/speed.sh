@@ -10,7 +10,8 @@
 #   all        the whole vendor folder
 # Reports the median wall time and peak RSS of RUNS runs (one run when a run takes over a
 # minute), cargo loop's own parse/detect split (from `-v`), and a warm second scan that
-# reuses the cache. Tools that are not installed are skipped (bench/install-peers.sh).
+# reuses the cache. Tools that are not installed are skipped (bench/install-peers.sh);
+# PEERS=0 skips them all.
 # Build first: cargo build --release.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -69,6 +70,7 @@ for slice in 250k ra 1m all; do
   # The split of one run, and a cached second scan (cache under the slice's target/loop).
   "$loop_bin" loop dup -v --format json --out "$work/cache-$slice" "$dir/" 2>&1 >/dev/null | grep Scanned | sed 's/^ */   cargo-loop split: /'
   measure cargo-loop-cached "$slice" -- "$loop_bin" loop dup -q --format json --out "$work/cache-$slice" "$dir/"
+  [ "${PEERS:-1}" = 0 ] && continue
   [ -x "$jscpd" ] && measure jscpd "$slice" -- "$jscpd" --format rust --min-tokens 50 --no-gitignore --silent --reporters json --output "$work/jscpd-out" "$dir/"
   [ -x "$jscpd" ] && measure jscpd-ignore-idents "$slice" -- "$jscpd" --format rust --min-tokens 50 --no-gitignore --silent --ignore-identifiers --ignore-literals --reporters json --output "$work/jscpd-out" "$dir/"
   command -v cargo-dupes > /dev/null && measure cargo-dupes "$slice" -- cargo-dupes --path "$dir/" --format json report

@@ -141,7 +141,11 @@ pub fn parse_file(path: &Path, module: &str, tests: bool) -> Result<ParsedFile, 
     if text.lines().take(5).any(|line| line.contains("@generated")) {
         return Err(SourceError::Generated);
     }
-    parse_str(&text, module, tests)
+    let result = parse_str(&text, module, tests);
+    // proc-macro2 keeps every lexed file of this thread for span lookups, which then scan
+    // them all; nothing returned holds a span, so let them go.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    result
 }
 
 /// Parses source text; see [`parse_file`].
