@@ -27,13 +27,15 @@ const ROWS: usize = 2;
 /// Buckets bigger than this are boilerplate shapes; aligning all their pairs costs without finding copies.
 const MAX_BUCKET: usize = 64;
 /// Share of equal signature bins (an estimate of 5-gram Jaccard similarity) worth aligning.
-const MIN_AGREEMENT: f64 = 0.3;
+const MIN_AGREEMENT: f64 = 0.4;
 /// Share of distinct identifiers two copies must have in common.
 const MIN_NAME_OVERLAP: f64 = 0.3;
 
 struct Candidate {
     id: UnitId,
     blinded: Vec<u32>,
+    /// `blinded`, sorted: bounds the alignment from above before it is computed.
+    sorted: Vec<u32>,
     names: Vec<u32>,
     signature: [u64; BINS],
 }
@@ -63,7 +65,10 @@ pub fn find(
             names.sort_unstable();
             names.dedup();
             let signature = signature(&blinded);
+            let mut sorted = blinded.clone();
+            sorted.sort_unstable();
             Some(Candidate {
+                sorted,
                 id: (fi, ui),
                 blinded,
                 names,
@@ -122,6 +127,7 @@ pub fn find(
             let (la, lb) = (ca.blinded.len() as f64, cb.blinded.len() as f64);
             if la.min(lb) / la.max(lb) < threshold * 0.9
                 || name_overlap(&ca.names, &cb.names) < MIN_NAME_OVERLAP
+                || 2.0 * common_tokens(&ca.sorted, &cb.sorted) as f64 / (la + lb) < threshold
             {
                 return None;
             }
@@ -144,6 +150,24 @@ fn signature(blinded: &[u32]) -> [u64; BINS] {
         sig[bin] = sig[bin].min(h / BINS as u64);
     }
     sig
+}
+
+/// Size of the multiset intersection of two sorted sequences: an upper bound on their
+/// longest common subsequence.
+fn common_tokens(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    common
 }
 
 fn name_overlap(a: &[u32], b: &[u32]) -> f64 {
