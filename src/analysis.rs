@@ -48,7 +48,8 @@ pub fn analyse(
         .flat_map(|p| p.roots.iter().map(|r| r.path.as_path()))
         .collect();
     let key = format!(
-        "v1 {} {:?} {:?} {:?} {:?} {:?}",
+        "{} {} {:?} {:?} {:?} {:?} {:?}",
+        build_id(),
         options.analysis_key(&[&args.include, &args.exclude_path]),
         workspace.config.allow_duplicate,
         workspace.config.include,
@@ -168,6 +169,17 @@ fn plain(paths: &[PathBuf]) -> anyhow::Result<(Workspace, Vec<PathBuf>)> {
     }
     let workspace = Workspace::plain(&root).with_context(|| format!("scan {}", root.display()))?;
     Ok((workspace, paths.to_vec()))
+}
+
+/// This build of cargo loop: a cache written by another build is not reused.
+fn build_id() -> String {
+    let exe_time = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    format!("{}-{exe_time}", env!("CARGO_PKG_VERSION"))
 }
 
 fn find_manifest_dir(start: &Path) -> Option<PathBuf> {
