@@ -921,8 +921,12 @@ fn is_trivial_expr(expr: &syn::Expr, depth: u32) -> bool {
         syn::Expr::Struct(s) => {
             s.fields.iter().all(|f| simple(&f.expr)) && s.rest.as_deref().is_none_or(simple)
         }
-        syn::Expr::Call(c) => simple(&c.func) && c.args.iter().all(simple),
-        syn::Expr::MethodCall(m) => simple(&m.receiver) && m.args.iter().all(simple),
+        // A call is a delegation at the top of a body, or an empty value (`Vec::new()`);
+        // a call with arguments inside a literal is logic.
+        syn::Expr::Call(c) => {
+            (depth == 0 || c.args.is_empty()) && simple(&c.func) && c.args.iter().all(simple)
+        }
+        syn::Expr::MethodCall(m) => depth == 0 && simple(&m.receiver) && m.args.iter().all(simple),
         syn::Expr::Unary(u) => simple(&u.expr),
         syn::Expr::Tuple(t) => t.elems.iter().all(simple),
         syn::Expr::Macro(m) => m.mac.path.is_ident("unreachable") || m.mac.path.is_ident("panic"),
