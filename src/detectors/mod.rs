@@ -203,3 +203,60 @@ fn drop_nested(mut groups: Vec<Group>) -> Vec<Group> {
     }
     kept
 }
+
+#[cfg(test)]
+mod test {
+    use super::*;
+    use crate::cli::AnalysisArgs;
+    use crate::config::ConfigFile;
+
+    /// Runs every detector over in-memory files `a.rs`, `b.rs`, ... with default options.
+    pub(crate) fn detect(sources: &[&str]) -> Vec<Group> {
+        let options = Options::resolve(&AnalysisArgs::default(), ConfigFile::default()).unwrap();
+        let files: Vec<SourceFile> = sources
+            .iter()
+            .enumerate()
+            .map(|(i, src)| SourceFile {
+                rel: format!("{}.rs", (b'a' + i as u8) as char),
+                package: "p".into(),
+                parsed: crate::source::parse_str(src, "p", false).unwrap(),
+            })
+            .collect();
+        find_duplicates(&files, &options)
+    }
+
+    const TABLE: &str = "fn NAME(c: Color) -> &'static str {
+    match c {
+        Color::Red => \"red\",
+        Color::Green => \"green\",
+        Color::Blue => \"blue\",
+        Color::Cyan => \"cyan\",
+        Color::Magenta => \"magenta\",
+    }
+}
+";
+
+    #[test]
+    fn tables_group_only_when_copied_exactly_even_under_another_name() {
+        let copied = detect(&[
+            &TABLE.replace("NAME", "name"),
+            &TABLE.replace("NAME", "label"),
+        ]);
+        assert_eq!(copied.len(), 1);
+        assert_eq!(copied[0].clone_type, CloneType::Exact);
+        let other = TABLE
+            .replace("NAME", "label")
+            .replace("Color", "Shade")
+            .replace("\"red\"", "\"rouge\"");
+        assert!(detect(&[&TABLE.replace("NAME", "name"), &other]).is_empty());
+    }
+
+    #[test]
+    fn groups_are_ranked_by_lines_saved() {
+        let long = "fn long(v: &[u32]) -> u32 {\n    let mut s = 0;\n    for x in v {\n        if *x > 3 {\n            s += x * 2;\n        } else {\n            s -= 1;\n        }\n        s = s.wrapping_mul(7);\n    }\n    s\n}\n";
+        let short = "fn short(v: &[u64]) -> u64 {\n    let mut total = v.len() as u64;\n    total += v.iter().sum::<u64>();\n    total *= 3;\n    total\n}\n";
+        let groups = detect(&[&format!("{long}{short}"), &format!("{short}{long}")]);
+        assert_eq!(groups.len(), 2, "{groups:#?}");
+        assert!(groups[0].lines() > groups[1].lines());
+    }
+}

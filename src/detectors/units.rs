@@ -13,7 +13,7 @@ use super::{CloneType, Group, GroupKind, Instance};
 use crate::config::Options;
 use crate::scan::SourceFile;
 use crate::source::{Unit, UnitKind};
-use crate::token::{canonical, hash_seq, variety, Tok};
+use crate::token::{canonical, hash_seq, hash_str, variety, Tok, TokClass};
 
 /// Below this share of distinct 6-grams a unit is a table, not logic worth merging.
 pub const MIN_VARIETY: f64 = 0.4;
@@ -74,6 +74,21 @@ pub fn unit_tokens<'a>(file: &'a SourceFile, unit: &Unit) -> &'a [Tok] {
     &file.parsed.tokens[unit.tokens.start as usize..unit.tokens.end as usize]
 }
 
+/// The raw symbols of a unit, with the name after `fn` left out: two copies of a function in
+/// one module cannot share a name, and the copy is still exact.
+fn unnamed(tokens: &[Tok]) -> impl Iterator<Item = u32> + '_ {
+    let fn_sym = hash_str("fn");
+    tokens.iter().enumerate().map(move |(i, t)| {
+        let after_fn =
+            i > 0 && tokens[i - 1].class == TokClass::Keyword && tokens[i - 1].sym == fn_sym;
+        if after_fn && t.class == TokClass::Ident {
+            0
+        } else {
+            t.sym
+        }
+    })
+}
+
 /// An impl block counts only if one of its methods is real logic, not a getter or a table.
 fn impl_has_logic(file: &SourceFile, unit: &Unit) -> bool {
     file.parsed.units.iter().any(|m| {
@@ -98,7 +113,7 @@ pub fn find(files: &[SourceFile], options: &Options) -> UnitGroups {
                 .filter_map(move |(ui, unit)| {
                     let tokens = unit_tokens(file, unit);
                     let id = (fi as u32, ui as u32);
-                    let raw = hash_seq(tokens.iter().map(|t| t.sym));
+                    let raw = hash_seq(unnamed(tokens));
                     let logic = unit.kind != UnitKind::Impl || impl_has_logic(file, unit);
                     if logic && eligible(unit, tokens, options) {
                         Some((
