@@ -36,6 +36,13 @@ CRATES = ["regex-syntax", "serde_json", "memchr", "semver", "itertools", "smallv
 TYPES = ["type1", "type2", "type3", "block", "cross_crate", "abstraction"]
 ABS_KINDS = ["struct_copy", "enum_copy", "trait_copy", "impl_x3", "field_group"]
 OVERGEN = 1.6
+# crates of the set that link std by default (others are no_std)
+STD_CRATES = ["semver", "itertools"]
+STD_ONLY = {"Vec", "String", "Box", "vec", "format", "ToString", "ToOwned", "std"}
+
+
+def needs_std(fn):
+    return any(t in STD_ONLY for t in fn.texts)
 
 COMMENTS = [
     "fast path first", "keep this in sync with the caller", "the common case",
@@ -55,7 +62,7 @@ KEYWORDS = {"if", "match", "while", "return", "in", "for", "loop", "let", "else"
 PRIMS = {"u8": "u16", "u16": "u32", "u32": "u64", "u64": "u128", "i32": "i64",
          "i64": "i128", "usize": "u64", "f32": "f64"}
 STD_UPPER = {"Option", "Some", "None", "Result", "Ok", "Err", "Self", "Vec", "String",
-             "Box", "Ordering", "Default", "From", "Into", "Iterator", "IntoIterator", "Sized",
+             "Box", "Default", "From", "Into", "Iterator", "IntoIterator", "Sized",
              "Fn", "FnMut", "FnOnce", "Copy", "Clone", "Send", "Sync", "PartialEq", "Eq",
              "PartialOrd", "Ord", "ToString", "AsRef", "AsMut", "Extend", "DoubleEndedIterator",
              "ExactSizeIterator", "ToOwned", "TryFrom", "TryInto"}
@@ -165,7 +172,7 @@ def make_copies(force):
 def cargo_check(root):
     """cargo check the workspace's libs; returns (ok, [compiler messages])."""
     env = dict(os.environ, CARGO_TARGET_DIR=TARGET)
-    cmd = ["nice", "-n", "19", "cargo", "check", "--offline", "-j", "1", "--workspace", "--lib",
+    cmd = ["nice", "-n", "19", "cargo", "check", "--offline", "-j", "1", "--workspace", "--lib", "--keep-going",
            "--message-format=json"]
     p = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
     msgs = []
@@ -323,6 +330,7 @@ def local_names(src, it):
         elif tx == "for" and sig[k + 1].kind == "ident" and sig[k + 2].text == "in":
             names.add(sig[k + 1].text)
     names.discard("_")
+    names -= pattern_names(src, it)
     return {n for n in names if not n.startswith("_") and n[0].islower()}
 
 
@@ -388,8 +396,11 @@ def rename_locals(src, it, rng, repl, fraction=1.0):
 def change_literals(src, it, rng, repl, count):
     sig = src.sig
     cands = []
+    macros = macro_ranges(src, it)
     for k in range(it.body + 1, it.end):
         t = sig[k]
+        if in_ranges(k, macros):
+            continue
         if t.kind == "num" and sig[k - 1].text not in (".", ";") and re.fullmatch(r"\d+(_?[iu](8|16|32|64|128|size))?", t.text):
             # not an array length `[x; N]` and not inside generics
             cands.append(k)
@@ -647,9 +658,12 @@ def type3_edit(text, rng, counter):
                 edits.append(f"remove lines {src.sig[s].line}-{src.sig[e].eline}")
         elif op == "change":
             cands = []
+            macros = macro_ranges(src, fn_item)
             for s, e in stmts[1:]:
                 for k in range(s, e + 1):
                     t = src.sig[k]
+                    if in_ranges(k, macros):
+                        continue
                     if t.kind == "punct" and t.text in "+-" and src.t(k + 1) not in ("=", ">") and src.t(k - 1) not in ("+", "-", "=") \
                             and (src.sig[k - 1].kind in ("ident", "num") or src.t(k - 1) in (")", "]")) and src.sig[k - 1].text not in ("return", "in", "as"):
                         cands.append(("op", k))
@@ -740,6 +754,61 @@ def plan_block(fn, rng, all_idents, counter, sources):
     return plan
 
 
+def closure_params(src, it):
+    """Names bound as closure parameters in a fn body."""
+    sig = src.sig
+    names = set()
+    k = it.body
+    while k < it.end:
+        if sig[k].text == "|" and sig[k - 1].text in ("(", ",", "=", "move", "{", ";", "return", "||"):
+            j = k + 1
+            while j < it.end and sig[j].text != "|" and j - k < 16:
+                if sig[j].kind == "ident" and sig[j + 1].text in (":", ",", "|", ")"):
+                    names.add(sig[j].text)
+                j += 1
+            k = j + 1
+            continue
+        k += 1
+    return names
+
+
+def pattern_names(src, it):
+    """Names that occur in binding positions we do not rename consistently."""
+    sig = src.sig
+    out = set()
+    for k in range(it.body, it.end):
+        t = sig[k]
+        if t.kind != "ident":
+            continue
+        prev, nxt = sig[k - 1].text, sig[k + 1].text
+        if prev in ("|", "ref", "@") or nxt in ("|", "@"):
+            out.add(t.text)
+        elif prev == "(" and sig[k - 2].kind == "ident" and sig[k - 2].text[:1].isupper():
+            out.add(t.text)
+        elif prev == "," and nxt in (")", ",") :
+            # maybe inside a tuple pattern: `(a, b)`; find the opener
+            o = k
+            while o > it.body and not (sig[o].text == "(" and src.match.get(o, 0) > k):
+                o -= 1
+            if sig[o - 1].kind == "ident" and sig[o - 1].text[:1].isupper() or sig[o - 1].text in ("let", "for", "|"):
+                out.add(t.text)
+    return out | closure_params(src, it)
+
+
+def macro_ranges(src, it):
+    """(open, close) sig indices of macro invocation arguments inside an item."""
+    sig = src.sig
+    out = []
+    for k in range(it.start, it.end):
+        if sig[k].text == "!" and sig[k - 1].kind == "ident" and sig[k + 1].text in "([{" and (k + 1) in src.match:
+            out.append((k + 1, src.match[k + 1]))
+    return out
+
+
+def in_ranges(k, ranges):
+    return any(a < k < b for a, b in ranges)
+
+
 def self_contained(fn):
     src, it = fn.src, fn.it
     locals_ = local_names(src, it)
@@ -747,16 +816,11 @@ def self_contained(fn):
     generics = set()
     name_idx, popen, _, _, _ = fn_parts(src, it)
     for k in range(name_idx + 1, popen):
-        if sig[k].kind == "ident":
+        if sig[k].kind == "ident" and sig[k - 1].text in ("<", ",") and sig[k + 1].text in (":", ",", ">", "="):
             generics.add(sig[k].text)
-    closure = set()
-    for k in range(it.body, it.end):
-        if sig[k].text == "|":
-            j = k + 1
-            while j < it.end and sig[j].text != "|" and j - k < 12:
-                if sig[j].kind == "ident":
-                    closure.add(sig[j].text)
-                j += 1
+    closure = closure_params(src, it)
+    if "unsafe" in fn.texts:
+        return False
     for k in range(it.start, it.end + 1):
         t = sig[k]
         if t.kind != "ident":
@@ -941,7 +1005,8 @@ def plan_abstraction(sub, crate, col, rng, counter, sources, used):
             strip_vis(ssrc, sit, srepl)
             srepl[id(ssrc.sig[sit.kw + 1])] = nn
             stext = dedent(render(fn_tokens(ssrc, sit), srepl), item_col(ssrc, sit))
-            irepl = {id(src.sig[k]): nn for k in range(it.kw, it.end + 1) if src.t(k) == tname}
+            irepl = {id(src.sig[k]): nn for k in range(it.kw, it.end + 1)
+                     if src.t(k) == tname and src.t(k - 1) != ":"}
             itext = dedent(render(fn_tokens(src, it), irepl), item_col(src, it))
             parts.append(stext)
             line += stext.count("\n") + 1
@@ -1167,7 +1232,7 @@ def main():
     def make_cross(c, fn):
         if fn.key in used_fns or not self_contained(fn):
             return None
-        tgt = rng.choice([x for x in CRATES if x != c])
+        tgt = rng.choice([x for x in (STD_CRATES if needs_std(fn) else CRATES) if x != c])
         use(fn)
         return plan_cross(fn, tgt, rng, counter, sources)
     cross = round_robin(fn_pool(lambda f: f.impl is None or "self" not in f.texts), make_cross, want)
@@ -1175,7 +1240,7 @@ def main():
         ext = external_fns()
         rng.shuffle(ext)
         for fn in ext[:want - len(cross)]:
-            a, b = rng.sample(CRATES, 2)
+            a, b = rng.sample(STD_CRATES if needs_std(fn) else CRATES, 2)
             cross.append(plan_cross_external(fn, a, b, rng, counter))
     # interleave in-set and external pairs so that trimming keeps both kinds
     inset = [p for p in cross if not p.desc["source"].startswith("corpus:")]
