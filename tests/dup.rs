@@ -18,6 +18,7 @@ fn run(dir: &Path, args: &[&str]) -> Output {
     let mut cmd = Command::cargo_bin("cargo-loop").unwrap();
     cmd.current_dir(dir).arg("loop").args(args);
     for var in [
+        "CARGO_TARGET_DIR",
         "CARGO_TERM_COLOR",
         "NO_COLOR",
         "CLICOLOR",
@@ -489,6 +490,15 @@ fn second_scan_uses_the_cache_until_a_file_changes() {
     assert_eq!(first.stdout, second.stdout);
     let human = run(tmp.path(), &["dup"]);
     assert!(String::from_utf8_lossy(&human.stderr).contains("from cache"));
+    // CARGO_TARGET_DIR moves the cache with the target directory.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut cmd = Command::cargo_bin("cargo-loop").unwrap();
+    cmd.current_dir(tmp.path())
+        .env("CARGO_TARGET_DIR", elsewhere.path())
+        .args(["loop", "dup", "-q"])
+        .assert()
+        .success();
+    assert!(elsewhere.path().join("loop/cache").is_dir());
     let file = tmp.path().join("crates/beta/src/metrics.rs");
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(
