@@ -166,11 +166,24 @@ pub fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, So
     let mut flat = Flattener::default();
     flat.flatten(stream.clone());
     let file: syn::File = syn::parse2(stream).map_err(|err| {
+        let message = err.to_string();
         let start = err.span().start();
+        // syn reports the end of input with no span: point at the last line instead.
+        let (line, column) = if message.starts_with("unexpected end of input")
+            && start.column == 0
+            && start.line <= 1
+        {
+            (
+                text.lines().count().max(1),
+                text.lines().last().map_or(0, |l| l.chars().count()) + 1,
+            )
+        } else {
+            (start.line, start.column + 1)
+        };
         SourceError::Syntax {
-            line: start.line,
-            column: start.column + 1,
-            message: err.to_string(),
+            line,
+            column,
+            message,
         }
     })?;
     let allow_lines: Vec<u32> = text
@@ -1117,6 +1130,15 @@ mod test {
             SourceError::Syntax { line, .. } => assert!(line >= 2, "{line}"),
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn end_of_input_points_at_the_last_line() {
+        let err = parse_str("fn ok() {}\n\n/// Dangling doc comment.\n", "k", false).unwrap_err();
+        assert!(
+            matches!(err, SourceError::Syntax { line: 3, .. }),
+            "{err:?}"
+        );
     }
 
     #[test]
