@@ -658,3 +658,43 @@ fn modules_are_followed_through_path_attributes_and_both_file_styles() {
         "modules::b::inner::weigh_b"
     );
 }
+
+#[test]
+fn include_exclude_path_and_allow_duplicate_globs_filter_groups() {
+    let dir = fixture("dup-workspace");
+    let all = groups(&json(&dir, &[]));
+    let touches_beta = |found: &Found| {
+        found
+            .iter()
+            .any(|(_, inst)| inst.iter().any(|(f, _, _)| f.starts_with("crates/beta/")))
+    };
+    assert!(touches_beta(&all));
+    let excluded = groups(&json(&dir, &["--exclude-path", "crates/beta/**"]));
+    assert!(
+        !touches_beta(&excluded) && !excluded.is_empty(),
+        "{excluded:#?}"
+    );
+    let included = groups(&json(&dir, &["--include", "crates/alpha/**"]));
+    assert_eq!(included, excluded);
+
+    let tmp = copy_of_fixture("dup-workspace");
+    std::fs::write(
+        tmp.path().join("loop.toml"),
+        "allow-duplicate = [\"*::parse_assignment\", \"crates/alpha/src/geometry.rs\"]\n",
+    )
+    .unwrap();
+    let allowed = groups(&json(tmp.path(), &[]));
+    let has_file_line = |found: &Found, file: &str, line: u64| {
+        found
+            .iter()
+            .any(|(_, inst)| inst.iter().any(|(f, s, _)| f == file && *s == line))
+    };
+    // The three-copy function is gone (every copy matches the item glob); so are the
+    // geometry.rs copies, and groups left with one copy.
+    assert!(has_file_line(&all, "crates/alpha/src/config.rs", 20));
+    assert!(!has_file_line(&allowed, "crates/alpha/src/config.rs", 20));
+    assert!(!allowed.iter().any(|(_, inst)| inst
+        .iter()
+        .any(|(f, _, _)| f == "crates/alpha/src/geometry.rs")));
+    assert!(allowed.iter().all(|(_, inst)| inst.len() >= 2));
+}
