@@ -29,7 +29,7 @@ const MAX_BUCKET: usize = 64;
 /// Share of equal signature bins (an estimate of 5-gram Jaccard similarity) worth aligning.
 const MIN_AGREEMENT: f64 = 0.4;
 /// Share of distinct identifiers two copies must have in common.
-const MIN_NAME_OVERLAP: f64 = 0.3;
+const MIN_NAME_OVERLAP: f64 = 0.5;
 
 struct Candidate {
     id: UnitId,
