@@ -21,10 +21,18 @@ pub struct Analysis {
     pub options: Options,
 }
 
+/// Which analyses run over the one parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct What {
+    pub dup: bool,
+    pub smells: bool,
+}
+
 pub fn analyse(
     common: &CommonArgs,
     args: &AnalysisArgs,
     console: &Console,
+    what: What,
 ) -> anyhow::Result<Analysis> {
     let start = Instant::now();
     let paths = args
@@ -48,7 +56,7 @@ pub fn analyse(
         .flat_map(|p| p.roots.iter().map(|r| r.path.as_path()))
         .collect();
     let key = format!(
-        "{} {} {:?} {:?} {:?} {:?} {:?}",
+        "{} {what:?} {} {:?} {:?} {:?} {:?} {:?}",
         build_id(),
         options.analysis_key(&[&args.include, &args.exclude_path]),
         workspace.config.allow_duplicate,
@@ -78,7 +86,22 @@ pub fn analyse(
     bar.finish_and_clear();
     let parse = parse_start.elapsed();
     let detect_start = Instant::now();
-    let groups = crate::detectors::find_duplicates(&corpus.files, &options);
+    let (groups, smells) = rayon::join(
+        || {
+            if what.dup {
+                crate::detectors::find_duplicates(&corpus.files, &options)
+            } else {
+                Vec::new()
+            }
+        },
+        || {
+            if what.smells {
+                crate::smells::find_smells(&corpus.files, &options)
+            } else {
+                Vec::new()
+            }
+        },
+    );
     let detect = detect_start.elapsed();
     let mut warnings = workspace.warnings.clone();
     warnings.extend(corpus.warnings);
@@ -98,6 +121,7 @@ pub fn analyse(
             .map(|f| u64::from(f.parsed.n_lines))
             .sum(),
         groups,
+        smells,
         warnings,
         timing: Timing {
             parse,

@@ -25,9 +25,9 @@ pub struct LoopArgs {
 pub enum Command {
     /// Find duplicated code and duplicated abstractions
     Dup(AnalysisArgs),
-    /// Find architectural smells (not built yet)
+    /// Find architectural smells (function-level smells so far)
     Smells(AnalysisArgs),
-    /// Run `dup` and `smells` over one parse (not built yet)
+    /// Run `dup` and `smells` over one parse
     Scan(AnalysisArgs),
     /// Run one improvement pass (not built yet)
     Fix(PassthroughArgs),
@@ -203,6 +203,26 @@ pub struct AnalysisArgs {
     /// Skip files matching this glob (repeatable)
     #[arg(long, value_name = "GLOB", help_heading = "Analysis Options")]
     pub exclude_path: Vec<String>,
+
+    /// Longest function before it is reported [default: 100]
+    #[arg(long, value_name = "LINES", help_heading = "Smell Thresholds")]
+    pub max_fn_lines: Option<u32>,
+
+    /// Highest cognitive complexity before a function is reported [default: 25]
+    #[arg(long, value_name = "N", help_heading = "Smell Thresholds")]
+    pub max_cognitive: Option<u32>,
+
+    /// Highest cyclomatic complexity before a function is reported [default: 15]
+    #[arg(long, value_name = "N", help_heading = "Smell Thresholds")]
+    pub max_cyclomatic: Option<u32>,
+
+    /// Most parameters before a function is reported [default: 7]
+    #[arg(long, value_name = "N", help_heading = "Smell Thresholds")]
+    pub max_params: Option<u32>,
+
+    /// Deepest nesting of blocks before a function is reported [default: 5]
+    #[arg(long, value_name = "N", help_heading = "Smell Thresholds")]
+    pub max_nesting: Option<u32>,
 
     /// Exit with code 1 when anything is reported
     #[arg(long, help_heading = "Output Options")]

@@ -26,6 +26,11 @@ pub struct ConfigFile {
     pub allow_duplicate: Option<Vec<String>>,
     pub format: Option<String>,
     pub fail_on: Option<bool>,
+    pub max_fn_lines: Option<u32>,
+    pub max_cognitive: Option<u32>,
+    pub max_cyclomatic: Option<u32>,
+    pub max_params: Option<u32>,
+    pub max_nesting: Option<u32>,
 }
 
 impl ConfigFile {
@@ -41,6 +46,11 @@ impl ConfigFile {
             allow_duplicate: self.allow_duplicate.or(lower.allow_duplicate),
             format: self.format.or(lower.format),
             fail_on: self.fail_on.or(lower.fail_on),
+            max_fn_lines: self.max_fn_lines.or(lower.max_fn_lines),
+            max_cognitive: self.max_cognitive.or(lower.max_cognitive),
+            max_cyclomatic: self.max_cyclomatic.or(lower.max_cyclomatic),
+            max_params: self.max_params.or(lower.max_params),
+            max_nesting: self.max_nesting.or(lower.max_nesting),
         }
     }
 
@@ -86,6 +96,21 @@ pub struct Options {
     pub fail_on: bool,
     pub out: Option<PathBuf>,
     pub cache: bool,
+    pub thresholds: Thresholds,
+}
+
+/// Limits over which a function is a smell; named as their flags (`--max-params`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[expect(
+    clippy::struct_field_names,
+    reason = "the names of the flags and config keys"
+)]
+pub struct Thresholds {
+    pub max_fn_lines: u32,
+    pub max_cognitive: u32,
+    pub max_cyclomatic: u32,
+    pub max_params: u32,
+    pub max_nesting: u32,
 }
 
 impl Options {
@@ -130,14 +155,21 @@ impl Options {
             fail_on: args.fail_on || config.fail_on.unwrap_or(false),
             out: args.out.clone(),
             cache: !args.no_cache,
+            thresholds: Thresholds {
+                max_fn_lines: args.max_fn_lines.or(config.max_fn_lines).unwrap_or(100),
+                max_cognitive: args.max_cognitive.or(config.max_cognitive).unwrap_or(25),
+                max_cyclomatic: args.max_cyclomatic.or(config.max_cyclomatic).unwrap_or(15),
+                max_params: args.max_params.or(config.max_params).unwrap_or(7),
+                max_nesting: args.max_nesting.or(config.max_nesting).unwrap_or(5),
+            },
         })
     }
 
     /// The options that change what a scan finds, as a stable string for cache keys.
     pub fn analysis_key(&self, globs: &[&[String]]) -> String {
         format!(
-            "{} {} {} {} {:?}",
-            self.min_lines, self.min_tokens, self.similarity, self.tests, globs
+            "{} {} {} {} {:?} {:?}",
+            self.min_lines, self.min_tokens, self.similarity, self.tests, globs, self.thresholds
         )
     }
 

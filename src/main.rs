@@ -8,9 +8,11 @@ mod cache;
 mod cli;
 mod config;
 mod detectors;
+mod metrics;
 mod report;
 mod reporters;
 mod scan;
+mod smells;
 mod source;
 mod token;
 mod workspace;
@@ -20,7 +22,7 @@ use std::process::Termination;
 
 use clap::Parser;
 
-use crate::analysis::UsageError;
+use crate::analysis::{UsageError, What};
 use crate::cli::{AnalysisArgs, CargoCli, Command, CommonArgs, Format};
 use crate::reporters::console::Console;
 
@@ -48,7 +50,33 @@ fn main() -> ExitCode {
     let CargoCli::Loop(args) = CargoCli::parse();
     let console = Console::new(&args.common);
     let result = match &args.command {
-        Command::Dup(analysis) => dup(&args.common, analysis, &console),
+        Command::Dup(analysis) => analyse(
+            &args.common,
+            analysis,
+            &console,
+            What {
+                dup: true,
+                smells: false,
+            },
+        ),
+        Command::Smells(analysis) => analyse(
+            &args.common,
+            analysis,
+            &console,
+            What {
+                dup: false,
+                smells: true,
+            },
+        ),
+        Command::Scan(analysis) => analyse(
+            &args.common,
+            analysis,
+            &console,
+            What {
+                dup: true,
+                smells: true,
+            },
+        ),
         other => Err(UsageError(format!(
             "`cargo loop {}` is not built yet; only `cargo loop dup` is available",
             other.name()
@@ -65,8 +93,14 @@ fn main() -> ExitCode {
     }
 }
 
-fn dup(common: &CommonArgs, args: &AnalysisArgs, console: &Console) -> anyhow::Result<ExitCode> {
-    let analysis::Analysis { report, options } = analysis::analyse(common, args, console)?;
+/// `dup`, `smells` and `scan`: one parse, the chosen analyses, one report.
+fn analyse(
+    common: &CommonArgs,
+    args: &AnalysisArgs,
+    console: &Console,
+    what: What,
+) -> anyhow::Result<ExitCode> {
+    let analysis::Analysis { report, options } = analysis::analyse(common, args, console, what)?;
     let text = match options.format {
         Format::Human => reporters::human::render(&report, console.stdout_styled),
         Format::Json => reporters::json::render(&report),
@@ -90,9 +124,11 @@ fn dup(common: &CommonArgs, args: &AnalysisArgs, console: &Console) -> anyhow::R
         }
     }
     console.summary(&report);
-    Ok(if options.fail_on && !report.groups.is_empty() {
-        ExitCode::FoundProblems
-    } else {
-        ExitCode::Success
-    })
+    Ok(
+        if options.fail_on && !(report.groups.is_empty() && report.smells.is_empty()) {
+            ExitCode::FoundProblems
+        } else {
+            ExitCode::Success
+        },
+    )
 }

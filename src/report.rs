@@ -22,6 +22,7 @@ pub struct Report {
     pub files: Vec<FileInfo>,
     pub n_lines: u64,
     pub groups: Vec<Group>,
+    pub smells: Vec<crate::smells::Smell>,
     pub warnings: Vec<Warning>,
     #[serde(skip)]
     pub timing: Timing,
@@ -54,6 +55,11 @@ impl Report {
     /// `D1`, `D2`, ... in ranked order.
     pub fn group_id(index: usize) -> String {
         format!("D{}", index + 1)
+    }
+
+    /// `S1`, `S2`, ... in report order.
+    pub fn smell_id(index: usize) -> String {
+        format!("S{}", index + 1)
     }
 }
 

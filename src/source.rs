@@ -52,6 +52,8 @@ pub struct Unit {
     pub suppressed: bool,
     /// For trait impls, the trait's last path segment.
     pub trait_name: Option<String>,
+    /// For functions and methods.
+    pub metrics: Option<crate::metrics::FnMetrics>,
 }
 
 /// The statements of one block, each as a token range.
@@ -515,6 +517,7 @@ impl Collector<'_> {
             trivial: body.is_some_and(is_trivial_body),
             suppressed,
             trait_name: None,
+            metrics: None,
         });
         suppressed
     }
@@ -549,6 +552,9 @@ impl Collector<'_> {
             Some(block),
             attrs,
         );
+        if let Some(unit) = self.out.units.last_mut() {
+            unit.metrics = Some(crate::metrics::measure(sig, block));
+        }
         self.with_owner(name, suppressed, |this| this.visit_block(block));
     }
 

@@ -698,3 +698,127 @@ fn include_exclude_path_and_allow_duplicate_globs_filter_groups() {
         .any(|(f, _, _)| f == "crates/alpha/src/geometry.rs")));
     assert!(allowed.iter().all(|(_, inst)| inst.len() >= 2));
 }
+
+#[test]
+fn smells_crate_reports_each_planted_function_smell_with_metrics() {
+    let out = run(
+        &fixture("smells-crate"),
+        &["smells", "--no-cache", "--format", "json"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let smells: Vec<(String, u64, f64)> = doc["smells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["kind"].as_str().unwrap().to_string(),
+                s["locations"][0]["start_line"].as_u64().unwrap(),
+                s["metrics"]["excess"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        smells,
+        [
+            ("long_function".to_string(), 53, 9.0),
+            ("complex_function".to_string(), 4, 17.0),
+            ("too_many_params".to_string(), 44, 1.0),
+            ("deep_nesting".to_string(), 4, 1.0),
+        ]
+    );
+    let complex = &doc["smells"][1];
+    assert_eq!(complex["id"], "S2");
+    assert_eq!(complex["metrics"]["cognitive"], 42.0);
+    assert_eq!(complex["metrics"]["cyclomatic"], 17.0);
+    assert!(complex["message"].as_str().unwrap().contains("`classify`"));
+    assert_eq!(doc["groups"], Value::Array(Vec::new()));
+    assert_eq!(doc["summary"]["smells"], 4);
+
+    // Thresholds from flags.
+    let relaxed = json(&fixture("smells-crate"), &["--max-fn-lines", "200"]);
+    assert_eq!(
+        relaxed["smells"],
+        Value::Array(Vec::new()),
+        "dup reports no smells"
+    );
+    let out = run(
+        &fixture("smells-crate"),
+        &[
+            "smells",
+            "--no-cache",
+            "--format",
+            "json",
+            "--max-fn-lines",
+            "200",
+            "--max-params",
+            "8",
+            "--max-nesting",
+            "6",
+            "--max-cognitive",
+            "50",
+            "--max-cyclomatic",
+            "20",
+        ],
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["smells"], Value::Array(Vec::new()));
+}
+
+#[test]
+fn scan_reports_groups_and_smells_from_one_parse() {
+    let out = run(
+        &fixture("dup-workspace"),
+        &[
+            "scan",
+            "--no-cache",
+            "--format",
+            "json",
+            "--max-fn-lines",
+            "20",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["groups"].as_array().unwrap().len(), 10);
+    let long: Vec<&str> = doc["smells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "long_function")
+        .map(|s| s["locations"][0]["file"].as_str().unwrap())
+        .collect();
+    assert!(long.contains(&"crates/alpha/src/util/text.rs"), "{long:?}");
+    let sarif = run(
+        &fixture("smells-crate"),
+        &["scan", "--no-cache", "--format", "sarif"],
+    );
+    let doc: Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 4);
+    for result in results {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(
+            doc["runs"][0]["tool"]["driver"]["rules"][index]["id"],
+            result["ruleId"]
+        );
+    }
+}
+
+#[test]
+fn smells_crate_human_output_snapshot() {
+    let out = run(
+        &fixture("smells-crate"),
+        &["smells", "--no-cache", "--color", "never"],
+    );
+    insta::assert_snapshot!("smells_human", String::from_utf8_lossy(&out.stdout));
+}

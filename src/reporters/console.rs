@@ -118,12 +118,13 @@ impl Console {
         self.status(
             "Scanned",
             &format!(
-                "{} files ({} lines) in {:.2}s{cached}: {} clone groups, {} duplicated lines ({percent:.1}%)",
+                "{} files ({} lines) in {:.2}s{cached}: {} clone groups, {} duplicated lines ({percent:.1}%){}",
                 report.files.len(),
                 report.n_lines,
                 report.timing.total.as_secs_f64(),
                 report.groups.len(),
                 dup,
+                if report.smells.is_empty() { String::new() } else { format!(", {} smells", report.smells.len()) },
             ),
         );
     }

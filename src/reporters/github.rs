@@ -61,6 +61,18 @@ pub fn render(report: &Report) -> String {
             escape_data(&message)
         );
     }
+    for (i, smell) in report.smells.iter().enumerate() {
+        let loc = &smell.locations[0];
+        let _ = writeln!(
+            out,
+            "::warning file={},line={},endLine={},title={}::{}",
+            escape_property(&report.files[loc.file].rel),
+            loc.start_line,
+            loc.end_line,
+            escape_property(&format!("{} {}", Report::smell_id(i), smell.kind.rule_id())),
+            escape_data(&smell.message)
+        );
+    }
     out
 }
 

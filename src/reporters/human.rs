@@ -69,6 +69,33 @@ pub fn render(report: &Report, styled: bool) -> String {
         element = element.element(Level::HELP.message(&help));
         let _ = writeln!(out, "{}\n", renderer.render(&[element]));
     }
+    for (i, smell) in report.smells.iter().enumerate() {
+        let loc = &smell.locations[0];
+        let rel = &report.files[loc.file].rel;
+        let text = std::fs::read_to_string(report.root.join(rel)).unwrap_or_default();
+        let source = text
+            .lines()
+            .nth(loc.start_line as usize - 1)
+            .unwrap_or_default();
+        let indent = source.len() - source.trim_start().len();
+        let title = format!("{} [{}]", smell.message, smell.kind.rule_id());
+        let id = Report::smell_id(i);
+        let label = format!(
+            "`{}`, lines {}-{}",
+            smell.item, loc.start_line, loc.end_line
+        );
+        let element = Level::WARNING.primary_title(&title).id(&id).element(
+            Snippet::source(source)
+                .line_start(loc.start_line as usize)
+                .path(rel)
+                .annotation(
+                    AnnotationKind::Primary
+                        .span(indent..source.len().max(indent))
+                        .label(&label),
+                ),
+        );
+        let _ = writeln!(out, "{}\n", renderer.render(&[element]));
+    }
     out
 }
 

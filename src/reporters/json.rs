@@ -11,7 +11,25 @@ struct Document<'a> {
     root: String,
     summary: Summary,
     groups: Vec<JsonGroup<'a>>,
-    smells: Vec<serde_json::Value>,
+    smells: Vec<JsonSmell<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSmell<'a> {
+    id: String,
+    fingerprint: String,
+    kind: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    locations: Vec<JsonLocation<'a>>,
+    metrics: &'a std::collections::BTreeMap<String, f64>,
+}
+
+#[derive(Serialize)]
+struct JsonLocation<'a> {
+    file: &'a str,
+    start_line: u32,
+    end_line: u32,
 }
 
 #[derive(Serialize)]
@@ -51,7 +69,7 @@ pub fn render(report: &Report) -> String {
             lines: report.n_lines,
             duplicated_lines: report.duplicated_lines(),
             groups: report.groups.len(),
-            smells: 0,
+            smells: report.smells.len(),
         },
         groups: report
             .groups
@@ -76,7 +94,28 @@ pub fn render(report: &Report) -> String {
                     .collect(),
             })
             .collect(),
-        smells: Vec::new(),
+        smells: report
+            .smells
+            .iter()
+            .enumerate()
+            .map(|(i, smell)| JsonSmell {
+                id: Report::smell_id(i),
+                fingerprint: format!("{:016x}", smell.fingerprint),
+                kind: smell.kind.as_str(),
+                severity: "warning",
+                message: &smell.message,
+                locations: smell
+                    .locations
+                    .iter()
+                    .map(|loc| JsonLocation {
+                        file: &report.files[loc.file].rel,
+                        start_line: loc.start_line,
+                        end_line: loc.end_line,
+                    })
+                    .collect(),
+                metrics: &smell.metrics,
+            })
+            .collect(),
     };
     let mut text = serde_json::to_string_pretty(&doc).expect("the report serialises");
     text.push('\n');

@@ -43,6 +43,15 @@ fn location(files: &[FileInfo], inst: &Instance) -> Value {
 }
 
 pub fn render(report: &Report) -> String {
+    let smell_rules = crate::smells::SmellKind::ALL.iter().map(|kind| {
+        json!({
+            "id": kind.rule_id(),
+            "name": kind.as_str(),
+            "shortDescription": {"text": kind.rule_id().replace('-', " ")},
+            "defaultConfiguration": {"level": "warning"},
+            "properties": {"tags": ["maintainability", "design"]}
+        })
+    });
     let rules: Vec<Value> = RULES
         .iter()
         .map(|(ty, name, text)| {
@@ -55,8 +64,9 @@ pub fn render(report: &Report) -> String {
                 "properties": {"tags": ["maintainability", "duplication"]}
             })
         })
+        .chain(smell_rules)
         .collect();
-    let results: Vec<Value> = report
+    let mut results: Vec<Value> = report
         .groups
         .iter()
         .enumerate()
@@ -85,6 +95,28 @@ pub fn render(report: &Report) -> String {
             })
         })
         .collect();
+    for (i, smell) in report.smells.iter().enumerate() {
+        let loc = &smell.locations[0];
+        let rule_index = RULES.len()
+            + crate::smells::SmellKind::ALL
+                .iter()
+                .position(|k| *k == smell.kind)
+                .unwrap_or(0);
+        results.push(json!({
+            "ruleId": smell.kind.rule_id(),
+            "ruleIndex": rule_index,
+            "level": "warning",
+            "message": {"text": format!("{}: {}", Report::smell_id(i), smell.message)},
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": report.files[loc.file].rel, "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": loc.start_line, "endLine": loc.end_line}
+                }
+            }],
+            "partialFingerprints": {"cargoLoopSmell/v1": format!("{:016x}", smell.fingerprint)},
+            "properties": {"metrics": smell.metrics}
+        }));
+    }
     let root_uri = format!("file://{}/", report.root.display());
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

@@ -1,0 +1,246 @@
+//! Per-function metrics measured on the syntax tree while a file is parsed: parameters,
+//! nesting depth, cyclomatic complexity and cognitive complexity.
+//!
+//! Cyclomatic complexity follows the decision-point count of McCabe: 1, plus one for each `if`
+//! (an `else if` is an `if`), `while`, `for` and `loop`, each `match` arm after the first,
+//! each `&&` and `||`, and each `?`.
+//!
+//! Cognitive complexity follows SonarSource's definition (G. Ann Campbell, "Cognitive
+//! Complexity", 2018): +1 for each `if`, `else if`, `else`, `match`, loop, labelled `break`
+//! or `continue`, and each sequence of like logical operators; `if`, `match` and loops also
+//! add their nesting level; nesting grows inside those and inside closures and nested
+//! functions. Macro bodies are opaque to both.
+
+use serde::{Deserialize, Serialize};
+use syn::visit::Visit;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FnMetrics {
+    pub params: u32,
+    pub nesting: u32,
+    pub cyclomatic: u32,
+    pub cognitive: u32,
+}
+
+/// Measures one function from its signature and body.
+pub fn measure(sig: &syn::Signature, body: &syn::Block) -> FnMetrics {
+    let mut visitor = Measure {
+        cyclomatic: 1,
+        ..Measure::default()
+    };
+    visitor.visit_block(body);
+    FnMetrics {
+        params: sig
+            .inputs
+            .iter()
+            .filter(|arg| matches!(arg, syn::FnArg::Typed(_)))
+            .count() as u32,
+        nesting: visitor.max_nesting,
+        cyclomatic: visitor.cyclomatic,
+        cognitive: visitor.cognitive,
+    }
+}
+
+#[derive(Default)]
+struct Measure {
+    nesting: u32,
+    max_nesting: u32,
+    cyclomatic: u32,
+    cognitive: u32,
+}
+
+impl Measure {
+    fn nested<F: FnOnce(&mut Self)>(&mut self, f: F) {
+        self.nesting += 1;
+        self.max_nesting = self.max_nesting.max(self.nesting);
+        f(self);
+        self.nesting -= 1;
+    }
+
+    /// An `if` and its `else if` chain: the first `if` pays for its nesting, the rest do not.
+    fn visit_if_chain(&mut self, node: &syn::ExprIf, first: bool) {
+        self.cyclomatic += 1;
+        self.cognitive += if first { 1 + self.nesting } else { 1 };
+        self.visit_expr(&node.cond);
+        self.nested(|this| this.visit_block(&node.then_branch));
+        match node.else_branch.as_ref().map(|(_, e)| &**e) {
+            Some(syn::Expr::If(else_if)) => self.visit_if_chain(else_if, false),
+            Some(other) => {
+                self.cognitive += 1;
+                self.nested(|this| this.visit_expr(other));
+            }
+            None => {}
+        }
+    }
+
+    /// A run of `&&`/`||`: one increment per change of operator, then the operands.
+    fn visit_logical(&mut self, node: &syn::ExprBinary) {
+        let mut ops = Vec::new();
+        let mut operands = Vec::new();
+        flatten_logical(&node.left, &mut ops, &mut operands);
+        ops.extend(is_logical(&node.op));
+        flatten_logical(&node.right, &mut ops, &mut operands);
+        self.cyclomatic += ops.len() as u32;
+        self.cognitive += 1 + ops.windows(2).filter(|w| w[0] != w[1]).count() as u32;
+        for operand in operands {
+            self.visit_expr(operand);
+        }
+    }
+}
+
+fn is_logical(op: &syn::BinOp) -> Option<bool> {
+    match op {
+        syn::BinOp::And(_) => Some(true),
+        syn::BinOp::Or(_) => Some(false),
+        _ => None,
+    }
+}
+
+/// The operators (`true` for `&&`) and operands of a left-to-right run of logical operators.
+fn flatten_logical<'a>(
+    expr: &'a syn::Expr,
+    ops: &mut Vec<bool>,
+    operands: &mut Vec<&'a syn::Expr>,
+) {
+    match expr {
+        syn::Expr::Binary(bin) if is_logical(&bin.op).is_some() => {
+            flatten_logical(&bin.left, ops, operands);
+            ops.extend(is_logical(&bin.op));
+            flatten_logical(&bin.right, ops, operands);
+        }
+        other => operands.push(other),
+    }
+}
+
+impl<'ast> Visit<'ast> for Measure {
+    fn visit_expr(&mut self, node: &'ast syn::Expr) {
+        match node {
+            syn::Expr::If(e) => self.visit_if_chain(e, true),
+            syn::Expr::Match(e) => {
+                self.cyclomatic += e.arms.len().saturating_sub(1) as u32;
+                self.cognitive += 1 + self.nesting;
+                self.visit_expr(&e.expr);
+                self.nested(|this| {
+                    for arm in &e.arms {
+                        this.visit_arm(arm);
+                    }
+                });
+            }
+            syn::Expr::ForLoop(e) => {
+                self.cyclomatic += 1;
+                self.cognitive += 1 + self.nesting;
+                self.visit_expr(&e.expr);
+                self.nested(|this| this.visit_block(&e.body));
+            }
+            syn::Expr::While(e) => {
+                self.cyclomatic += 1;
+                self.cognitive += 1 + self.nesting;
+                self.visit_expr(&e.cond);
+                self.nested(|this| this.visit_block(&e.body));
+            }
+            syn::Expr::Loop(e) => {
+                self.cyclomatic += 1;
+                self.cognitive += 1 + self.nesting;
+                self.nested(|this| this.visit_block(&e.body));
+            }
+            syn::Expr::Closure(e) => self.nested(|this| this.visit_expr(&e.body)),
+            syn::Expr::Binary(e) if is_logical(&e.op).is_some() => self.visit_logical(e),
+            syn::Expr::Try(e) => {
+                self.cyclomatic += 1;
+                self.visit_expr(&e.expr);
+            }
+            syn::Expr::Break(e) => {
+                self.cognitive += u32::from(e.label.is_some());
+                syn::visit::visit_expr_break(self, e);
+            }
+            syn::Expr::Continue(e) => self.cognitive += u32::from(e.label.is_some()),
+            other => syn::visit::visit_expr(self, other),
+        }
+    }
+
+    fn visit_item_fn(&mut self, node: &'ast syn::ItemFn) {
+        // A function nested in a body adds nesting to its code, as a closure does.
+        self.nested(|this| this.visit_block(&node.block));
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    fn metrics(src: &str) -> FnMetrics {
+        let item: syn::ItemFn = syn::parse_str(src).unwrap();
+        measure(&item.sig, &item.block)
+    }
+
+    #[test]
+    fn straight_code_is_one_and_zero() {
+        let m = metrics("fn f(a: u32, b: u32) -> u32 { let c = a + b; c * 2 }");
+        assert_eq!(
+            m,
+            FnMetrics {
+                params: 2,
+                nesting: 0,
+                cyclomatic: 1,
+                cognitive: 0
+            }
+        );
+    }
+
+    /// The example of the cognitive complexity paper, `sumOfPrimes`, in Rust: 7.
+    #[test]
+    fn nested_loops_and_labelled_continue_follow_the_paper() {
+        let m = metrics(
+            "fn sum_of_primes(max: u32) -> u32 {
+                let mut total = 0;
+                'outer: for i in 1..=max {
+                    for j in 2..i {
+                        if i % j == 0 {
+                            continue 'outer;
+                        }
+                    }
+                    total += i;
+                }
+                total
+            }",
+        );
+        assert_eq!(m.cognitive, 7);
+        assert_eq!(m.cyclomatic, 4);
+        assert_eq!(m.nesting, 3);
+    }
+
+    /// The paper's `getWords` switch is 1 however many cases it has; cyclomatic grows with arms.
+    #[test]
+    fn a_match_is_one_cognitive_increment() {
+        let m = metrics("fn words(n: u32) -> &'static str { match n { 1 => \"one\", 2 => \"a couple\", 3 => \"a few\", _ => \"lots\" } }");
+        assert_eq!(m.cognitive, 1);
+        assert_eq!(m.cyclomatic, 4);
+    }
+
+    #[test]
+    fn else_if_chains_and_logical_sequences() {
+        let m = metrics(
+            "fn f(a: bool, b: bool, c: bool) -> u32 {
+                if a && b && c {
+                    1
+                } else if a || b && c {
+                    2
+                } else {
+                    3
+                }
+            }",
+        );
+        // if +1, && run +1, else if +1, `|| &&` +2, else +1.
+        assert_eq!(m.cognitive, 6);
+        // if, else if, four logical operators.
+        assert_eq!(m.cyclomatic, 7);
+    }
+
+    #[test]
+    fn closures_add_nesting_and_question_marks_add_paths() {
+        let m = metrics("fn f(v: Vec<u32>) -> Result<u32, E> { v.iter().map(|x| if *x > 1 { 1 } else { 0 }).sum::<u32>(); g()?; Ok(1) }");
+        // if inside a closure: +1 +1 nesting, else +1.
+        assert_eq!(m.cognitive, 3);
+        assert_eq!(m.cyclomatic, 3);
+    }
+}
