@@ -29,7 +29,31 @@ pub struct ParsedFile {
     pub seqs: Vec<StmtSeq>,
     pub shapes: Vec<Shape>,
     pub mods: Vec<ModDecl>,
+    /// Modules this file defines: its own module first, then inline `mod` blocks.
+    pub modules: Vec<ModuleInfo>,
+    /// Paths that modules of this file refer to: `use` leaves and multi-segment code paths.
+    pub refs: Vec<ModRef>,
     pub n_lines: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ModuleInfo {
+    /// Item path, `krate::a::b`.
+    pub path: String,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ModRef {
+    /// Index into [`ParsedFile::modules`].
+    pub module: u32,
+    /// Path segments joined by `::`, as written (`crate::a::B`, `super::c`, `d::f`).
+    pub path: String,
+    pub line: u32,
+    /// For `pub use`, the name it exports.
+    pub reexport: Option<String>,
+    /// Whether it comes from a `use` declaration (otherwise from a path in code).
+    pub is_use: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -206,8 +230,14 @@ pub fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, So
             seqs: Vec::new(),
             shapes: Vec::new(),
             mods: Vec::new(),
+            modules: vec![ModuleInfo {
+                path: module.to_string(),
+                line: 1,
+            }],
+            refs: Vec::new(),
             n_lines: text.lines().count() as u32,
         },
+        module: 0,
         owner_suppressed: false,
     };
     collector.visit_file(&file);
@@ -462,6 +492,8 @@ struct Collector<'a> {
     path: Vec<String>,
     inline_mods: Vec<String>,
     out: ParsedFile,
+    /// The module being visited, an index into `out.modules`.
+    module: u32,
     /// Set inside an item that carries the allow marker, so nested blocks are suppressed too.
     owner_suppressed: bool,
 }
@@ -555,6 +587,8 @@ impl Collector<'_> {
         if let Some(unit) = self.out.units.last_mut() {
             unit.metrics = Some(crate::metrics::measure(sig, block));
         }
+        // Types in the signature are dependencies of the module.
+        self.visit_signature(sig);
         self.with_owner(name, suppressed, |this| this.visit_block(block));
     }
 
@@ -594,11 +628,18 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 line: node.mod_token.span.start().line as u32,
             }),
             Some(_) => {
+                let parent = self.module;
+                self.module = self.out.modules.len() as u32;
+                self.out.modules.push(ModuleInfo {
+                    path: format!("{}::{}", self.out.modules[parent as usize].path, name),
+                    line: node.mod_token.span.start().line as u32,
+                });
                 self.inline_mods.push(name.clone());
                 self.path.push(name);
                 syn::visit::visit_item_mod(self, node);
                 self.path.pop();
                 self.inline_mods.pop();
+                self.module = parent;
             }
         }
     }
@@ -741,6 +782,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 })
                 .collect();
         }
+        syn::visit::visit_fields(self, &node.fields);
     }
 
     fn visit_item_enum(&mut self, node: &'ast syn::ItemEnum) {
@@ -772,6 +814,50 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             node.brace_token.span.close(),
             members,
         );
+        for variant in &node.variants {
+            syn::visit::visit_fields(self, &variant.fields);
+        }
+    }
+
+    fn visit_item_use(&mut self, node: &'ast syn::ItemUse) {
+        if self.skip(&node.attrs) || node.leading_colon.is_some() {
+            return;
+        }
+        let public = !matches!(node.vis, syn::Visibility::Inherited);
+        let mut leaves = Vec::new();
+        use_leaves(&node.tree, &mut Vec::new(), &mut leaves);
+        for (path, name, line) in leaves {
+            self.out.refs.push(ModRef {
+                module: self.module,
+                path,
+                line,
+                reexport: public.then_some(name),
+                is_use: true,
+            });
+        }
+    }
+
+    fn visit_path(&mut self, node: &'ast syn::Path) {
+        if node.leading_colon.is_none() && node.segments.len() >= 2 {
+            let first = node.segments[0].ident.to_string();
+            if first.starts_with(|c: char| c.is_ascii_lowercase()) {
+                let path = node
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect::<Vec<_>>()
+                    .join("::");
+                let line = node.segments[0].ident.span().start().line as u32;
+                self.out.refs.push(ModRef {
+                    module: self.module,
+                    path,
+                    line,
+                    reexport: None,
+                    is_use: false,
+                });
+            }
+        }
+        syn::visit::visit_path(self, node);
     }
 
     fn visit_item_macro(&mut self, _node: &'ast syn::ItemMacro) {
@@ -819,6 +905,57 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             // Items nested in a function body are visited as items.
             syn::Stmt::Item(item) => self.visit_item(item),
             _ => syn::visit::visit_stmt(self, node),
+        }
+    }
+}
+
+/// The leaves of a `use` tree: (path, the name it binds, line). A glob binds `*`.
+fn use_leaves(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<(String, String, u32)>) {
+    let joined = |prefix: &[String], last: &str| {
+        let mut path = prefix.join("::");
+        if !last.is_empty() {
+            if !path.is_empty() {
+                path.push_str("::");
+            }
+            path.push_str(last);
+        }
+        path
+    };
+    match tree {
+        syn::UseTree::Path(p) => {
+            prefix.push(p.ident.to_string());
+            use_leaves(&p.tree, prefix, out);
+            prefix.pop();
+        }
+        syn::UseTree::Name(n) => {
+            let name = n.ident.to_string();
+            let line = n.ident.span().start().line as u32;
+            if name == "self" {
+                out.push((
+                    joined(prefix, ""),
+                    prefix.last().cloned().unwrap_or_default(),
+                    line,
+                ));
+            } else {
+                out.push((joined(prefix, &name), name, line));
+            }
+        }
+        syn::UseTree::Rename(r) => {
+            out.push((
+                joined(prefix, &r.ident.to_string()),
+                r.rename.to_string(),
+                r.ident.span().start().line as u32,
+            ));
+        }
+        syn::UseTree::Glob(g) => out.push((
+            joined(prefix, ""),
+            "*".into(),
+            g.star_token.spans[0].start().line as u32,
+        )),
+        syn::UseTree::Group(g) => {
+            for item in &g.items {
+                use_leaves(item, prefix, out);
+            }
         }
     }
 }

@@ -45,6 +45,8 @@ fn json(dir: &Path, args: &[&str]) -> Value {
 
 type Span = (String, u64, u64);
 type Found = Vec<(String, Vec<Span>)>;
+/// A reported cycle: message, (file, line) of each edge, length.
+type Cycle = (String, Vec<(String, u64)>, u64);
 type Expected<'a> = &'a [(&'a str, &'a [(&'a str, u64, u64)])];
 
 /// Groups as (kind, [(file, start, end)]) for assertions.
@@ -821,4 +823,68 @@ fn smells_crate_human_output_snapshot() {
         &["smells", "--no-cache", "--color", "never"],
     );
     insta::assert_snapshot!("smells_human", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn cycles_crate_reports_each_planted_cycle_with_its_lines_and_nothing_else() {
+    let out = run(
+        &fixture("cycles-crate"),
+        &["smells", "--no-cache", "--format", "json"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cycles: Vec<Cycle> = doc["smells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "module_cycle")
+        .map(|s| {
+            let locations = s["locations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| {
+                    (
+                        l["file"].as_str().unwrap().to_string(),
+                        l["start_line"].as_u64().unwrap(),
+                    )
+                })
+                .collect();
+            (
+                s["message"].as_str().unwrap().to_string(),
+                locations,
+                s["metrics"]["cycle_len"].as_f64().unwrap() as u64,
+            )
+        })
+        .collect();
+    assert_eq!(cycles.len(), 2, "{cycles:#?}");
+    // Shortest first: a <-> b through `use` lines.
+    assert!(
+        cycles[0]
+            .0
+            .contains("cycles_crate::a -> cycles_crate::b -> cycles_crate::a"),
+        "{}",
+        cycles[0].0
+    );
+    assert_eq!(
+        cycles[0].1,
+        [("src/a.rs".to_string(), 1), ("src/b.rs".to_string(), 1)]
+    );
+    assert_eq!(cycles[0].2, 2);
+    // client -> codec (a code path) -> frame (through `net`'s re-export) -> client (a type in a
+    // signature, through the crate root's re-export).
+    assert!(cycles[1].0.contains("cycles_crate::net::client -> cycles_crate::net::codec -> cycles_crate::net::frame -> cycles_crate::net::client"), "{}", cycles[1].0);
+    assert_eq!(
+        cycles[1].1,
+        [
+            ("src/net/client.rs".to_string(), 11),
+            ("src/net/codec.rs".to_string(), 1),
+            ("src/net/frame.rs".to_string(), 10)
+        ]
+    );
+    assert_eq!(cycles[1].2, 3);
 }

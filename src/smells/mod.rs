@@ -1,7 +1,8 @@
-//! Architectural smells, reported beside clone groups: for now the function-level ones
-//! (long, complex, deeply nested functions and long parameter lists).
+//! Architectural smells, reported beside clone groups: module cycles so far, and the
+//! function-level ones (long, complex, deeply nested functions and long parameter lists).
 
 mod functions;
+mod modules;
 
 use std::collections::BTreeMap;
 
@@ -17,6 +18,7 @@ pub enum SmellKind {
     ComplexFunction,
     TooManyParams,
     DeepNesting,
+    ModuleCycle,
 }
 
 impl SmellKind {
@@ -27,6 +29,7 @@ impl SmellKind {
             SmellKind::ComplexFunction => "complex_function",
             SmellKind::TooManyParams => "too_many_params",
             SmellKind::DeepNesting => "deep_nesting",
+            SmellKind::ModuleCycle => "module_cycle",
         }
     }
 
@@ -37,6 +40,7 @@ impl SmellKind {
             SmellKind::ComplexFunction => "complex-function",
             SmellKind::TooManyParams => "too-many-params",
             SmellKind::DeepNesting => "deep-nesting",
+            SmellKind::ModuleCycle => "module-cycle",
         }
     }
 
@@ -69,13 +73,16 @@ pub struct Smell {
 
 /// Every smell, worst first within each kind (by how far over its threshold).
 pub fn find_smells(files: &[SourceFile], options: &Options) -> Vec<Smell> {
-    let mut smells = functions::find(files, &options.thresholds);
-    smells.sort_by(|a, b| {
+    // Cycles come ranked already (shortest first); function smells worst first by kind.
+    let mut smells = modules::find(files);
+    let mut functions = functions::find(files, &options.thresholds);
+    functions.sort_by(|a, b| {
         let over = |s: &Smell| s.metrics.get("excess").copied().unwrap_or(0.0);
         (a.kind as u8)
             .cmp(&(b.kind as u8))
             .then(over(b).total_cmp(&over(a)))
             .then(a.fingerprint.cmp(&b.fingerprint))
     });
+    smells.extend(functions);
     smells
 }

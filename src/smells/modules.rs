@@ -1,0 +1,320 @@
+//! Module dependency cycles inside a crate.
+//!
+//! What it finds: modules that depend on each other, directly or through others, by `use`
+//! declarations (`crate::`, `super::`, `self::`, nested groups, renames, globs) and by paths
+//! in code (`crate::a::f()`, `child::T`). `pub use` re-exports are followed to the module
+//! that declares the item, as far as the syntax tells.
+//! Why it matters: modules in a cycle cannot be understood, tested or moved apart.
+//! Suggested fix: move what both sides need into a module of its own, or invert one edge
+//! (a trait, a callback).
+//!
+//! Each cycle is a strongly connected component of the module graph; it is reported with
+//! its shortest cycle and the lines that make each edge of it, shortest cycles first.
+
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+
+use super::{Location, Smell, SmellKind};
+use crate::scan::SourceFile;
+use crate::token::hash_seq;
+
+/// Re-exports followed before giving up (`pub use` of a `pub use` ...).
+const MAX_REEXPORT_HOPS: usize = 8;
+
+/// One edge of the graph: where it is written.
+#[derive(Debug, Clone, Copy)]
+struct Edge {
+    file: usize,
+    line: u32,
+}
+
+pub fn find(files: &[SourceFile]) -> Vec<Smell> {
+    // Every module of every crate, by path.
+    let mut modules: HashMap<&str, usize> = HashMap::new();
+    let mut names: Vec<&str> = Vec::new();
+    for file in files {
+        for module in &file.parsed.modules {
+            modules.entry(module.path.as_str()).or_insert_with(|| {
+                names.push(module.path.as_str());
+                names.len() - 1
+            });
+        }
+    }
+    // `pub use` re-exports: (module, exported name) -> the path it points to, made absolute.
+    let mut reexports: HashMap<(usize, &str), String> = HashMap::new();
+    for file in files {
+        for r in &file.parsed.refs {
+            if let Some(name) = &r.reexport {
+                let from = &file.parsed.modules[r.module as usize].path;
+                if let Some(abs) = absolute(from, &r.path, &modules) {
+                    reexports.insert((modules[from.as_str()], name.as_str()), abs);
+                }
+            }
+        }
+    }
+    let mut edges: BTreeMap<(usize, usize), Edge> = BTreeMap::new();
+    for (fi, file) in files.iter().enumerate() {
+        // A `pub use` is a facade, not a dependency: it is followed, not counted.
+        for r in file.parsed.refs.iter().filter(|r| r.reexport.is_none()) {
+            let from_path = &file.parsed.modules[r.module as usize].path;
+            let from = modules[from_path.as_str()];
+            let Some(abs) = absolute(from_path, &r.path, &modules) else {
+                continue;
+            };
+            let Some(to) = resolve(&abs, &modules, &reexports) else {
+                continue;
+            };
+            if to == from {
+                continue;
+            }
+            edges.entry((from, to)).or_insert(Edge {
+                file: fi,
+                line: r.line,
+            });
+        }
+    }
+    let mut adjacency: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+    for &(from, to) in edges.keys() {
+        adjacency[from].push(to);
+    }
+    let mut cycles: Vec<Vec<usize>> = strongly_connected(&adjacency)
+        .into_iter()
+        .filter(|scc| scc.len() >= 2)
+        .filter_map(|scc| shortest_cycle(&adjacency, &scc))
+        .collect();
+    cycles.sort_by(|a, b| {
+        a.len()
+            .cmp(&b.len())
+            .then_with(|| names[a[0]].cmp(names[b[0]]))
+    });
+    cycles
+        .into_iter()
+        .map(|cycle| {
+            let ring: Vec<&str> = cycle.iter().chain(cycle.first()).map(|&m| names[m]).collect();
+            let locations = (0..cycle.len())
+                .map(|i| {
+                    let edge = edges[&(cycle[i], cycle[(i + 1) % cycle.len()])];
+                    Location { file: edge.file, start_line: edge.line, end_line: edge.line }
+                })
+                .collect();
+            let mut metrics = BTreeMap::new();
+            metrics.insert("cycle_len".to_string(), cycle.len() as f64);
+            let mut sorted: Vec<&str> = cycle.iter().map(|&m| names[m]).collect();
+            sorted.sort_unstable();
+            Smell {
+                kind: SmellKind::ModuleCycle,
+                item: names[cycle[0]].to_string(),
+                message: format!(
+                    "modules depend on each other in a cycle: {}; none can be understood or changed alone: move what they share into a module of its own, or invert one dependency",
+                    ring.join(" -> ")
+                ),
+                locations,
+                metrics,
+                fingerprint: hash_seq(sorted.join(" ").bytes().map(u32::from)),
+            }
+        })
+        .collect()
+}
+
+/// `path` as written in module `from`, made absolute (`krate::a::b`), or `None` when it
+/// leaves the crate.
+fn absolute(from: &str, path: &str, modules: &HashMap<&str, usize>) -> Option<String> {
+    let krate = from.split("::").next()?;
+    let mut segments = path.split("::");
+    let first = segments.next()?;
+    let mut base: Vec<&str> = match first {
+        "crate" => vec![krate],
+        "self" => from.split("::").collect(),
+        "super" => {
+            let mut base: Vec<&str> = from.split("::").collect();
+            base.pop();
+            base
+        }
+        child => {
+            // A child module of `from`, or nothing this analysis can follow.
+            let candidate = format!("{from}::{child}");
+            if !modules.contains_key(candidate.as_str()) {
+                return None;
+            }
+            let mut base: Vec<&str> = from.split("::").collect();
+            base.push(child);
+            base
+        }
+    };
+    for segment in segments {
+        if segment == "super" {
+            base.pop();
+        } else {
+            base.push(segment);
+        }
+    }
+    (!base.is_empty()).then(|| base.join("::"))
+}
+
+/// The module an absolute path lands in: the longest prefix that is a module, following
+/// `pub use` re-exports of the item named after it.
+fn resolve(
+    abs: &str,
+    modules: &HashMap<&str, usize>,
+    reexports: &HashMap<(usize, &str), String>,
+) -> Option<usize> {
+    let mut path = abs.to_string();
+    for _ in 0..MAX_REEXPORT_HOPS {
+        let (module, rest) = longest_module(&path, modules)?;
+        match rest
+            .and_then(|item| reexports.get(&(module, item)))
+            .cloned()
+        {
+            Some(target) if target != path => path = target,
+            _ => return Some(module),
+        }
+    }
+    longest_module(&path, modules).map(|(m, _)| m)
+}
+
+/// The longest module prefix of `path` and the segment that follows it.
+fn longest_module<'p>(
+    path: &'p str,
+    modules: &HashMap<&str, usize>,
+) -> Option<(usize, Option<&'p str>)> {
+    let mut end = path.len();
+    loop {
+        if let Some(&module) = modules.get(&path[..end]) {
+            let rest = path[end..]
+                .strip_prefix("::")
+                .map(|r| r.split("::").next().unwrap_or(r));
+            return Some((module, rest));
+        }
+        end = path[..end].rfind("::")?;
+    }
+}
+
+/// Tarjan's strongly connected components, iteratively (deep module trees must not overflow).
+fn strongly_connected(adjacency: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let n = adjacency.len();
+    let (mut index, mut low, mut on_stack) = (vec![usize::MAX; n], vec![0; n], vec![false; n]);
+    let (mut stack, mut out, mut counter) = (Vec::new(), Vec::new(), 0);
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut work = vec![(root, 0usize)];
+        while let Some(&mut (node, ref mut next)) = work.last_mut() {
+            if *next == 0 && index[node] == usize::MAX {
+                index[node] = counter;
+                low[node] = counter;
+                counter += 1;
+                stack.push(node);
+                on_stack[node] = true;
+            }
+            if let Some(&succ) = adjacency[node].get(*next) {
+                *next += 1;
+                if index[succ] == usize::MAX {
+                    work.push((succ, 0));
+                } else if on_stack[succ] {
+                    low[node] = low[node].min(index[succ]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index[node] {
+                let mut scc = Vec::new();
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    scc.push(member);
+                    if member == node {
+                        break;
+                    }
+                }
+                out.push(scc);
+            }
+        }
+    }
+    out
+}
+
+/// The shortest cycle through the component, as modules in order, starting from the module
+/// with the smallest index so that reports are stable.
+fn shortest_cycle(adjacency: &[Vec<usize>], scc: &[usize]) -> Option<Vec<usize>> {
+    let members: HashSet<usize> = scc.iter().copied().collect();
+    let mut best: Option<Vec<usize>> = None;
+    let mut starts = scc.to_vec();
+    starts.sort_unstable();
+    for &start in &starts {
+        // Breadth-first from `start` back to `start`, inside the component.
+        let mut previous: HashMap<usize, usize> = HashMap::new();
+        let mut queue = VecDeque::from([start]);
+        let mut closing = None;
+        while let Some(node) = queue.pop_front() {
+            for &succ in &adjacency[node] {
+                if succ == start {
+                    closing = Some(node);
+                    break;
+                }
+                if members.contains(&succ) && !previous.contains_key(&succ) {
+                    previous.insert(succ, node);
+                    queue.push_back(succ);
+                }
+            }
+            if closing.is_some() {
+                break;
+            }
+        }
+        let Some(mut node) = closing else { continue };
+        let mut cycle = vec![node];
+        while node != start {
+            node = previous[&node];
+            cycle.push(node);
+        }
+        cycle.reverse();
+        if best.as_ref().is_none_or(|b| cycle.len() < b.len()) {
+            best = Some(cycle);
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn components_and_shortest_cycles() {
+        // 0 -> 1 -> 2 -> 0, 1 -> 0, 3 -> 4 (no cycle).
+        let adjacency = vec![vec![1], vec![2, 0], vec![0], vec![4], vec![]];
+        let mut sccs: Vec<Vec<usize>> = strongly_connected(&adjacency)
+            .into_iter()
+            .filter(|s| s.len() > 1)
+            .collect();
+        assert_eq!(sccs.len(), 1);
+        sccs[0].sort_unstable();
+        assert_eq!(sccs[0], vec![0, 1, 2]);
+        assert_eq!(shortest_cycle(&adjacency, &sccs[0]), Some(vec![0, 1]));
+    }
+
+    #[test]
+    fn paths_are_made_absolute_from_their_module() {
+        let modules: HashMap<&str, usize> = [("k", 0), ("k::a", 1), ("k::a::b", 2), ("k::c", 3)]
+            .into_iter()
+            .collect();
+        assert_eq!(
+            absolute("k::a::b", "super::super::c::X", &modules).as_deref(),
+            Some("k::c::X")
+        );
+        assert_eq!(
+            absolute("k::a", "crate::c", &modules).as_deref(),
+            Some("k::c")
+        );
+        assert_eq!(
+            absolute("k::a", "b::f", &modules).as_deref(),
+            Some("k::a::b::f")
+        );
+        assert_eq!(absolute("k::a", "std::fmt", &modules), None);
+        let reexports: HashMap<(usize, &str), String> =
+            [((1, "X"), "k::a::b::X".to_string())].into_iter().collect();
+        assert_eq!(resolve("k::a::X", &modules, &reexports), Some(2));
+        assert_eq!(resolve("k::c::Y", &modules, &reexports), Some(3));
+    }
+}

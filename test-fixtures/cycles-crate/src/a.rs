@@ -1,0 +1,10 @@
+use crate::b::add_one;
+use crate::util::double;
+
+pub fn double_then_b(x: u32) -> u32 {
+    add_one(double(x))
+}
+
+pub fn base() -> u32 {
+    1
+}

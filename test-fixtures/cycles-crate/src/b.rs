@@ -1,0 +1,5 @@
+use super::a;
+
+pub fn add_one(x: u32) -> u32 {
+    x + a::base()
+}

@@ -1,0 +1,5 @@
+pub mod client;
+pub mod codec;
+pub mod frame;
+
+pub use frame::Frame;
