@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::detectors::{CloneType, Group, GroupKind};
-use crate::scan::Warning;
+use crate::workspace::Warning;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileInfo {

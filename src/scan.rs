@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use crate::config::Options;
 use crate::source::{parse_file, ModDecl, ParsedFile};
-use crate::workspace::Workspace;
+use crate::workspace::{relative, Warning, Workspace};
 
 /// One analysed file.
 #[derive(Debug)]
@@ -19,15 +19,6 @@ pub struct SourceFile {
     pub rel: String,
     pub package: String,
     pub parsed: ParsedFile,
-}
-
-/// A file-level problem: reported, never fatal.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Warning {
-    pub file: String,
-    pub line: Option<u32>,
-    pub column: Option<u32>,
-    pub message: String,
 }
 
 #[derive(Debug, Default)]
@@ -233,13 +224,4 @@ fn normalize(path: &Path) -> PathBuf {
 
 fn canonical(path: &Path) -> PathBuf {
     path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
-}
-
-/// `path` relative to `root` with `/` separators, or the full path when outside it.
-pub fn relative(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }

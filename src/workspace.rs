@@ -8,7 +8,6 @@ use cargo_metadata::{Metadata, MetadataCommand, TargetKind};
 
 use crate::cli::CommonArgs;
 use crate::config::ConfigFile;
-use crate::scan::{relative, Warning};
 
 /// What is analysed, and where results and caches go.
 #[derive(Debug)]
@@ -221,6 +220,24 @@ fn module_path(package: &str, rel: &Path) -> String {
         parts.push(part.clone());
     }
     parts.join("::")
+}
+
+/// A file-level problem: reported, never fatal.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Warning {
+    pub file: String,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub message: String,
+}
+
+/// `path` relative to `root` with `/` separators, or the full path when outside it.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 
 use crate::report::{headline, suggestion, Report};
-use crate::scan::Warning;
+use crate::workspace::Warning;
 
 /// Lines of the first copy shown under each finding.
 const MAX_SNIPPET_LINES: usize = 8;
