@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::{CloneType, Group, GroupKind, Instance};
+use super::group::{CloneType, Group, GroupKind, Instance};
 use crate::config::Options;
 use crate::scan::SourceFile;
 use crate::source::{Shape, ShapeKind};

@@ -13,8 +13,8 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
+use super::group::{CloneType, Group, GroupKind, Instance};
 use super::units::MIN_VARIETY;
-use super::{CloneType, Group, GroupKind, Instance};
 use crate::config::Options;
 use crate::scan::SourceFile;
 use crate::token::{canonical, hash_seq, variety, Tok};

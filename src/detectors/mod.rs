@@ -4,129 +4,16 @@
 
 mod abstractions;
 mod blocks;
+mod group;
 mod near;
 mod units;
 
-use std::collections::HashMap;
+pub use group::{CloneType, Group, GroupKind, Instance};
 
-use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 use crate::config::Options;
 use crate::scan::SourceFile;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum GroupKind {
-    Fn,
-    Method,
-    Block,
-    Impl,
-    Struct,
-    Enum,
-    Trait,
-    Fields,
-}
-
-impl GroupKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            GroupKind::Fn => "fn",
-            GroupKind::Method => "method",
-            GroupKind::Block => "block",
-            GroupKind::Impl => "impl",
-            GroupKind::Struct => "struct",
-            GroupKind::Enum => "enum",
-            GroupKind::Trait => "trait",
-            GroupKind::Fields => "fields",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum CloneType {
-    /// Identical but for layout and comments.
-    Exact,
-    /// Identifiers renamed consistently, literals or types changed.
-    Renamed,
-    /// Statements added, removed or changed.
-    NearMiss,
-    /// The same shape of type, trait or fields under other names.
-    Abstraction,
-}
-
-impl CloneType {
-    /// A stable kebab-case rule id (SARIF `ruleId`).
-    pub fn rule_id(self) -> &'static str {
-        match self {
-            CloneType::Exact => "duplicate-code",
-            CloneType::Renamed => "renamed-clone",
-            CloneType::NearMiss => "near-miss-clone",
-            CloneType::Abstraction => "duplicate-abstraction",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Instance {
-    /// Index into the analysed files.
-    pub file: usize,
-    pub start_line: u32,
-    pub end_line: u32,
-    pub item: String,
-}
-
-impl Instance {
-    fn of_unit(file: usize, unit: &crate::source::Unit) -> Instance {
-        Instance {
-            file,
-            start_line: unit.start_line,
-            end_line: unit.end_line,
-            item: unit.item.clone(),
-        }
-    }
-
-    pub fn lines(&self) -> u32 {
-        self.end_line + 1 - self.start_line
-    }
-
-    fn contains(&self, other: &Instance) -> bool {
-        self.file == other.file
-            && self.start_line <= other.start_line
-            && other.end_line <= self.end_line
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Group {
-    pub kind: GroupKind,
-    pub clone_type: CloneType,
-    pub similarity: f64,
-    pub fingerprint: u64,
-    pub instances: Vec<Instance>,
-    /// A short description for abstractions (the shared fields or signatures).
-    pub detail: Option<String>,
-}
-
-impl Group {
-    /// Lines of one instance (the smallest: what every copy has at least).
-    pub fn lines(&self) -> u32 {
-        self.instances
-            .iter()
-            .map(Instance::lines)
-            .min()
-            .unwrap_or(0)
-    }
-
-    /// Lines a merge would save: all copies but one.
-    pub fn saved_lines(&self) -> u32 {
-        self.lines() * (self.instances.len() as u32).saturating_sub(1)
-    }
-
-    /// Ranking value: lines saved, discounted for near-misses, which cost more to merge.
-    pub fn value(&self) -> u64 {
-        (f64::from(self.saved_lines()) * self.similarity * self.similarity * 100.0) as u64
-    }
-}
 
 /// Runs every detector and returns the groups ranked by lines saved, largest first.
 pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {

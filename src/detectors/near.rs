@@ -14,8 +14,8 @@ use std::collections::{HashMap, HashSet};
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
+use super::group::{CloneType, Group, GroupKind, Instance};
 use super::units::{unit_tokens, UnitId};
-use super::{CloneType, Group, GroupKind, Instance};
 use crate::config::Options;
 use crate::scan::SourceFile;
 use crate::source::UnitKind;

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use super::{CloneType, Group, GroupKind, Instance};
+use super::group::{CloneType, Group, GroupKind, Instance};
 use crate::config::Options;
 use crate::scan::SourceFile;
 use crate::source::{Unit, UnitKind};

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Location, Smell, SmellKind};
+use super::smell::{Location, Smell, SmellKind};
 use crate::config::Thresholds;
 use crate::scan::SourceFile;
 use crate::token::hash_seq;

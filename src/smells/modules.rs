@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
-use super::{Location, Smell, SmellKind};
+use super::smell::{Location, Smell, SmellKind};
 use crate::scan::SourceFile;
 use crate::token::hash_seq;
 
