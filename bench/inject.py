@@ -25,6 +25,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from rustlex import Source, impl_is_trait, fn_parts, body_statements  # noqa: E402
 

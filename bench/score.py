@@ -26,6 +26,7 @@ import sys
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
+sys.dont_write_bytecode = True
 sys.path.insert(0, str(BENCH))
 WORK = BENCH / "work"
 TYPES = ["type1", "type2", "type3", "block", "cross_crate", "abstraction"]

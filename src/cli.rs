@@ -224,6 +224,22 @@ pub struct AnalysisArgs {
     #[arg(long, value_name = "N", help_heading = "Smell Thresholds")]
     pub max_nesting: Option<u32>,
 
+    /// Most items in a module before it is reported [default: 50]
+    #[arg(long, value_name = "N", help_heading = "Smell Thresholds")]
+    pub max_module_items: Option<u32>,
+
+    /// Most lines of code in a module before it is reported [default: 1000]
+    #[arg(long, value_name = "LINES", help_heading = "Smell Thresholds")]
+    pub max_module_lines: Option<u32>,
+
+    /// Fan-in and fan-out at which a module is a hub [default: 8]
+    #[arg(long, value_name = "N", help_heading = "Smell Thresholds")]
+    pub hub_fan: Option<u32>,
+
+    /// How much less stable a dependency must be to be reported, in hundredths of instability [default: 50]
+    #[arg(long, value_name = "PERCENT", help_heading = "Smell Thresholds")]
+    pub min_instability_gap: Option<u32>,
+
     /// Exit with code 1 when anything is reported
     #[arg(long, help_heading = "Output Options")]
     pub fail_on: bool,

@@ -31,6 +31,10 @@ pub struct ConfigFile {
     pub max_cyclomatic: Option<u32>,
     pub max_params: Option<u32>,
     pub max_nesting: Option<u32>,
+    pub max_module_items: Option<u32>,
+    pub max_module_lines: Option<u32>,
+    pub hub_fan: Option<u32>,
+    pub min_instability_gap: Option<u32>,
 }
 
 impl ConfigFile {
@@ -51,6 +55,10 @@ impl ConfigFile {
             max_cyclomatic: self.max_cyclomatic.or(lower.max_cyclomatic),
             max_params: self.max_params.or(lower.max_params),
             max_nesting: self.max_nesting.or(lower.max_nesting),
+            max_module_items: self.max_module_items.or(lower.max_module_items),
+            max_module_lines: self.max_module_lines.or(lower.max_module_lines),
+            hub_fan: self.hub_fan.or(lower.hub_fan),
+            min_instability_gap: self.min_instability_gap.or(lower.min_instability_gap),
         }
     }
 
@@ -111,6 +119,11 @@ pub struct Thresholds {
     pub max_cyclomatic: u32,
     pub max_params: u32,
     pub max_nesting: u32,
+    pub max_module_items: u32,
+    pub max_module_lines: u32,
+    pub hub_fan: u32,
+    /// In hundredths: how much less stable a dependency must be to be reported.
+    pub min_instability_gap: u32,
 }
 
 impl Options {
@@ -161,6 +174,19 @@ impl Options {
                 max_cyclomatic: args.max_cyclomatic.or(config.max_cyclomatic).unwrap_or(15),
                 max_params: args.max_params.or(config.max_params).unwrap_or(7),
                 max_nesting: args.max_nesting.or(config.max_nesting).unwrap_or(5),
+                max_module_items: args
+                    .max_module_items
+                    .or(config.max_module_items)
+                    .unwrap_or(50),
+                max_module_lines: args
+                    .max_module_lines
+                    .or(config.max_module_lines)
+                    .unwrap_or(1000),
+                hub_fan: args.hub_fan.or(config.hub_fan).unwrap_or(8),
+                min_instability_gap: args
+                    .min_instability_gap
+                    .or(config.min_instability_gap)
+                    .unwrap_or(50),
             },
         })
     }

@@ -47,7 +47,12 @@ impl Termination for ExitCode {
 }
 
 fn main() -> ExitCode {
-    let CargoCli::Loop(args) = CargoCli::parse();
+    // Cargo runs `cargo-loop loop ARGS`; run by hand, `cargo-loop ARGS` works too.
+    let mut argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if argv.get(1).is_none_or(|first| first != "loop") {
+        argv.insert(1, "loop".into());
+    }
+    let CargoCli::Loop(args) = CargoCli::parse_from(argv);
     let console = Console::new(&args.common);
     let result = match &args.command {
         Command::Dup(analysis) => analyse(

@@ -41,6 +41,36 @@ pub struct ModuleInfo {
     /// Item path, `krate::a::b`.
     pub path: String,
     pub line: u32,
+    pub end_line: u32,
+    /// Items declared directly in the module, `use` declarations aside.
+    pub items: u32,
+    /// Lines holding code (not blank, not only comments) between `line` and `end_line`.
+    pub code_lines: u32,
+}
+
+/// Items that count towards a module's size: everything but imports, and test code unless
+/// it is analysed.
+fn count_items(items: &[syn::Item], tests: bool) -> u32 {
+    items
+        .iter()
+        .filter(|item| !matches!(item, syn::Item::Use(_) | syn::Item::ExternCrate(_)))
+        .filter(|item| tests || !is_test_code(item_attrs(item)))
+        .count() as u32
+}
+
+fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
+    match item {
+        syn::Item::Const(i) => &i.attrs,
+        syn::Item::Enum(i) => &i.attrs,
+        syn::Item::Fn(i) => &i.attrs,
+        syn::Item::Impl(i) => &i.attrs,
+        syn::Item::Mod(i) => &i.attrs,
+        syn::Item::Static(i) => &i.attrs,
+        syn::Item::Struct(i) => &i.attrs,
+        syn::Item::Trait(i) => &i.attrs,
+        syn::Item::Type(i) => &i.attrs,
+        _ => &[],
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -233,6 +263,9 @@ pub fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, So
             modules: vec![ModuleInfo {
                 path: module.to_string(),
                 line: 1,
+                end_line: text.lines().count().max(1) as u32,
+                items: count_items(&file.items, tests),
+                code_lines: 0,
             }],
             refs: Vec::new(),
             n_lines: text.lines().count() as u32,
@@ -243,6 +276,13 @@ pub fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, So
     collector.visit_file(&file);
     let mut out = collector.out;
     out.tokens = flat.tokens;
+    for module in &mut out.modules {
+        let first = out.tokens.partition_point(|t| t.line < module.line);
+        let last = out.tokens.partition_point(|t| t.line <= module.end_line);
+        let mut lines: Vec<u32> = out.tokens[first..last].iter().map(|t| t.line).collect();
+        lines.dedup();
+        module.code_lines = lines.len() as u32;
+    }
     Ok(out)
 }
 
@@ -630,9 +670,13 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             Some(_) => {
                 let parent = self.module;
                 self.module = self.out.modules.len() as u32;
+                let (brace, items) = node.content.as_ref().expect("an inline module");
                 self.out.modules.push(ModuleInfo {
                     path: format!("{}::{}", self.out.modules[parent as usize].path, name),
                     line: node.mod_token.span.start().line as u32,
+                    end_line: brace.span.close().start().line as u32,
+                    items: count_items(items, self.tests),
+                    code_lines: 0,
                 });
                 self.inline_mods.push(name.clone());
                 self.path.push(name);

@@ -888,3 +888,85 @@ fn cycles_crate_reports_each_planted_cycle_with_its_lines_and_nothing_else() {
     );
     assert_eq!(cycles[1].2, 3);
 }
+
+#[test]
+fn cycles_crate_reports_hub_unstable_dependency_and_god_module_with_metrics() {
+    let dir = fixture("cycles-crate");
+    let out = run(
+        &dir,
+        &[
+            "smells",
+            "--no-cache",
+            "--format",
+            "json",
+            "--hub-fan",
+            "2",
+            "--max-module-items",
+            "8",
+        ],
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let of_kind = |kind: &str| -> Vec<Value> {
+        doc["smells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["kind"] == kind)
+            .cloned()
+            .collect()
+    };
+    let hubs = of_kind("hub_module");
+    assert_eq!(hubs.len(), 1, "{hubs:#?}");
+    assert!(hubs[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("`cycles_crate::hub`"));
+    assert_eq!(
+        (
+            hubs[0]["metrics"]["fan_in"].as_f64(),
+            hubs[0]["metrics"]["fan_out"].as_f64()
+        ),
+        (Some(2.0), Some(2.0))
+    );
+    let unstable = of_kind("unstable_dependency");
+    assert_eq!(unstable.len(), 1, "{unstable:#?}");
+    assert!(unstable[0]["message"].as_str().unwrap().contains("`cycles_crate::core` (instability 0.20) depends on less stable `cycles_crate::plugin` (0.75)"));
+    assert_eq!(unstable[0]["locations"][0]["file"], "src/core.rs");
+    assert_eq!(unstable[0]["locations"][0]["start_line"], 2);
+    // The crate root declares nine modules (its test module is not counted without --tests).
+    let gods = of_kind("god_module");
+    assert_eq!(gods.len(), 1, "{gods:#?}");
+    assert_eq!(gods[0]["metrics"]["items"], 9.0);
+    assert_eq!(of_kind("module_cycle").len(), 2);
+    // Defaults: no hub, no god module; the unstable dependency stays (gap 0.55 over 0.50).
+    let defaults: Value =
+        serde_json::from_slice(&run(&dir, &["smells", "--no-cache", "--format", "json"]).stdout)
+            .unwrap();
+    let kinds: Vec<&str> = defaults["smells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["module_cycle", "module_cycle", "unstable_dependency"]
+    );
+}
+
+#[test]
+fn binary_accepts_the_subcommand_with_or_without_the_cargo_word() {
+    let mut cmd = Command::cargo_bin("cargo-loop").unwrap();
+    let out = cmd
+        .current_dir(fixture("dup-workspace"))
+        .args(["dup", "--no-cache", "-q", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["groups"].as_array().unwrap().len(), 10);
+}

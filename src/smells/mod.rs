@@ -13,7 +13,7 @@ use crate::scan::SourceFile;
 /// Every smell, worst first within each kind (by how far over its threshold).
 pub fn find_smells(files: &[SourceFile], options: &Options) -> Vec<Smell> {
     // Cycles come ranked already (shortest first); function smells worst first by kind.
-    let mut smells = modules::find(files);
+    let mut smells = modules::find(files, &options.thresholds);
     let mut functions = functions::find(files, &options.thresholds);
     functions.sort_by(|a, b| {
         let over = |s: &Smell| s.metrics.get("excess").copied().unwrap_or(0.0);

@@ -14,6 +14,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use super::smell::{Location, Smell, SmellKind};
+use crate::config::Thresholds;
 use crate::scan::SourceFile;
 use crate::token::hash_seq;
 
@@ -27,59 +28,154 @@ struct Edge {
     line: u32,
 }
 
-pub fn find(files: &[SourceFile]) -> Vec<Smell> {
-    // Every module of every crate, by path.
-    let mut modules: HashMap<&str, usize> = HashMap::new();
-    let mut names: Vec<&str> = Vec::new();
-    for file in files {
-        for module in &file.parsed.modules {
-            modules.entry(module.path.as_str()).or_insert_with(|| {
-                names.push(module.path.as_str());
-                names.len() - 1
-            });
+/// The module graph of the analysed crates.
+struct ModuleGraph<'f> {
+    names: Vec<&'f str>,
+    /// Where each module is declared: (file, first line, last line, items, code lines).
+    places: Vec<(usize, u32, u32, u32, u32)>,
+    edges: BTreeMap<(usize, usize), Edge>,
+    adjacency: Vec<Vec<usize>>,
+    fan_in: Vec<usize>,
+}
+
+impl<'f> ModuleGraph<'f> {
+    fn build(files: &'f [SourceFile]) -> ModuleGraph<'f> {
+        // Every module of every crate, by path.
+        let mut modules: HashMap<&str, usize> = HashMap::new();
+        let mut names: Vec<&str> = Vec::new();
+        let mut places = Vec::new();
+        for (fi, file) in files.iter().enumerate() {
+            for module in &file.parsed.modules {
+                modules.entry(module.path.as_str()).or_insert_with(|| {
+                    names.push(module.path.as_str());
+                    places.push((
+                        fi,
+                        module.line,
+                        module.end_line,
+                        module.items,
+                        module.code_lines,
+                    ));
+                    names.len() - 1
+                });
+            }
         }
-    }
-    // `pub use` re-exports: (module, exported name) -> the path it points to, made absolute.
-    let mut reexports: HashMap<(usize, &str), String> = HashMap::new();
-    for file in files {
-        for r in &file.parsed.refs {
-            if let Some(name) = &r.reexport {
-                let from = &file.parsed.modules[r.module as usize].path;
-                if let Some(abs) = absolute(from, &r.path, &modules) {
-                    reexports.insert((modules[from.as_str()], name.as_str()), abs);
+        // `pub use` re-exports: (module, exported name) -> the path it points to, made absolute.
+        let mut reexports: HashMap<(usize, &str), String> = HashMap::new();
+        for file in files {
+            for r in &file.parsed.refs {
+                if let Some(name) = &r.reexport {
+                    let from = &file.parsed.modules[r.module as usize].path;
+                    if let Some(abs) = absolute(from, &r.path, &modules) {
+                        reexports.insert((modules[from.as_str()], name.as_str()), abs);
+                    }
                 }
             }
         }
-    }
-    let mut edges: BTreeMap<(usize, usize), Edge> = BTreeMap::new();
-    for (fi, file) in files.iter().enumerate() {
-        // A `pub use` is a facade, not a dependency: it is followed, not counted.
-        for r in file.parsed.refs.iter().filter(|r| r.reexport.is_none()) {
-            let from_path = &file.parsed.modules[r.module as usize].path;
-            let from = modules[from_path.as_str()];
-            let Some(abs) = absolute(from_path, &r.path, &modules) else {
-                continue;
-            };
-            let Some(to) = resolve(&abs, &modules, &reexports) else {
-                continue;
-            };
-            if to == from {
-                continue;
+        let mut edges: BTreeMap<(usize, usize), Edge> = BTreeMap::new();
+        for (fi, file) in files.iter().enumerate() {
+            // A `pub use` is a facade, not a dependency: it is followed, not counted.
+            for r in file.parsed.refs.iter().filter(|r| r.reexport.is_none()) {
+                let from_path = &file.parsed.modules[r.module as usize].path;
+                let from = modules[from_path.as_str()];
+                let Some(abs) = absolute(from_path, &r.path, &modules) else {
+                    continue;
+                };
+                let Some(to) = resolve(&abs, &modules, &reexports) else {
+                    continue;
+                };
+                if to != from {
+                    edges.entry((from, to)).or_insert(Edge {
+                        file: fi,
+                        line: r.line,
+                    });
+                }
             }
-            edges.entry((from, to)).or_insert(Edge {
-                file: fi,
-                line: r.line,
-            });
+        }
+        let mut adjacency: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+        let mut fan_in = vec![0; names.len()];
+        for &(from, to) in edges.keys() {
+            adjacency[from].push(to);
+            fan_in[to] += 1;
+        }
+        ModuleGraph {
+            names,
+            places,
+            edges,
+            adjacency,
+            fan_in,
         }
     }
-    let mut adjacency: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
-    for &(from, to) in edges.keys() {
-        adjacency[from].push(to);
+
+    /// Martin's instability: fan-out over fan-in plus fan-out (0 when isolated).
+    fn instability(&self, module: usize) -> f64 {
+        let (fan_in, fan_out) = (self.fan_in[module], self.adjacency[module].len());
+        if fan_in + fan_out == 0 {
+            0.0
+        } else {
+            fan_out as f64 / (fan_in + fan_out) as f64
+        }
     }
-    let mut cycles: Vec<Vec<usize>> = strongly_connected(&adjacency)
+
+    fn location(&self, module: usize) -> Location {
+        let (file, start_line, end_line, _, _) = self.places[module];
+        Location {
+            file,
+            start_line,
+            end_line,
+        }
+    }
+
+    fn metrics(&self, module: usize) -> BTreeMap<String, f64> {
+        let (_, _, _, items, code_lines) = self.places[module];
+        BTreeMap::from([
+            ("fan_in".to_string(), self.fan_in[module] as f64),
+            ("fan_out".to_string(), self.adjacency[module].len() as f64),
+            (
+                "instability".to_string(),
+                (self.instability(module) * 100.0).round() / 100.0,
+            ),
+            ("items".to_string(), f64::from(items)),
+            ("code_lines".to_string(), f64::from(code_lines)),
+        ])
+    }
+
+    fn smell(
+        &self,
+        kind: SmellKind,
+        module: usize,
+        message: String,
+        metrics: BTreeMap<String, f64>,
+    ) -> Smell {
+        Smell {
+            kind,
+            item: self.names[module].to_string(),
+            message,
+            locations: vec![self.location(module)],
+            metrics,
+            fingerprint: hash_seq(
+                self.names[module]
+                    .bytes()
+                    .map(u32::from)
+                    .chain([kind as u32]),
+            ),
+        }
+    }
+}
+
+pub fn find(files: &[SourceFile], thresholds: &Thresholds) -> Vec<Smell> {
+    let graph = ModuleGraph::build(files);
+    let mut smells = cycles(&graph);
+    smells.extend(sizes_and_hubs(&graph, thresholds));
+    smells.extend(unstable_dependencies(&graph, thresholds));
+    smells
+}
+
+fn cycles(graph: &ModuleGraph) -> Vec<Smell> {
+    let names = &graph.names;
+    let mut cycles: Vec<Vec<usize>> = strongly_connected(&graph.adjacency)
         .into_iter()
         .filter(|scc| scc.len() >= 2)
-        .filter_map(|scc| shortest_cycle(&adjacency, &scc))
+        .filter_map(|scc| shortest_cycle(&graph.adjacency, &scc))
         .collect();
     cycles.sort_by(|a, b| {
         a.len()
@@ -92,12 +188,10 @@ pub fn find(files: &[SourceFile]) -> Vec<Smell> {
             let ring: Vec<&str> = cycle.iter().chain(cycle.first()).map(|&m| names[m]).collect();
             let locations = (0..cycle.len())
                 .map(|i| {
-                    let edge = edges[&(cycle[i], cycle[(i + 1) % cycle.len()])];
+                    let edge = graph.edges[&(cycle[i], cycle[(i + 1) % cycle.len()])];
                     Location { file: edge.file, start_line: edge.line, end_line: edge.line }
                 })
                 .collect();
-            let mut metrics = BTreeMap::new();
-            metrics.insert("cycle_len".to_string(), cycle.len() as f64);
             let mut sorted: Vec<&str> = cycle.iter().map(|&m| names[m]).collect();
             sorted.sort_unstable();
             Smell {
@@ -108,11 +202,89 @@ pub fn find(files: &[SourceFile]) -> Vec<Smell> {
                     ring.join(" -> ")
                 ),
                 locations,
-                metrics,
+                metrics: BTreeMap::from([("cycle_len".to_string(), cycle.len() as f64)]),
                 fingerprint: hash_seq(sorted.join(" ").bytes().map(u32::from)),
             }
         })
         .collect()
+}
+
+/// God modules (too many items or lines) and hub-like modules (high fan-in and fan-out).
+fn sizes_and_hubs(graph: &ModuleGraph, t: &Thresholds) -> Vec<Smell> {
+    let mut smells = Vec::new();
+    for module in 0..graph.names.len() {
+        let (_, _, _, items, lines) = graph.places[module];
+        if items > t.max_module_items || lines > t.max_module_lines {
+            let mut metrics = graph.metrics(module);
+            metrics.insert("max_items".to_string(), f64::from(t.max_module_items));
+            metrics.insert("max_lines".to_string(), f64::from(t.max_module_lines));
+            let message = format!(
+                "module `{}` holds {items} items in {lines} lines of code (limits {} and {}): a god module mixes concerns and every change touches it; split it by responsibility",
+                graph.names[module], t.max_module_items, t.max_module_lines
+            );
+            smells.push(graph.smell(SmellKind::GodModule, module, message, metrics));
+        }
+        let (fan_in, fan_out) = (graph.fan_in[module], graph.adjacency[module].len());
+        if fan_in >= t.hub_fan as usize && fan_out >= t.hub_fan as usize {
+            let mut metrics = graph.metrics(module);
+            metrics.insert("hub_fan".to_string(), f64::from(t.hub_fan));
+            let message = format!(
+                "module `{}` is used by {fan_in} modules and uses {fan_out} (limit {} each): a hub passes every change through; split what its users need from what it needs",
+                graph.names[module], t.hub_fan
+            );
+            smells.push(graph.smell(SmellKind::HubModule, module, message, metrics));
+        }
+    }
+    smells
+}
+
+/// Modules that depend on modules clearly less stable than themselves (the Stable
+/// Dependencies Principle): one smell per module, listing those dependencies.
+fn unstable_dependencies(graph: &ModuleGraph, t: &Thresholds) -> Vec<Smell> {
+    let gap = f64::from(t.min_instability_gap) / 100.0;
+    let mut smells = Vec::new();
+    for module in 0..graph.names.len() {
+        let own = graph.instability(module);
+        let mut worse: Vec<usize> = graph.adjacency[module]
+            .iter()
+            .copied()
+            .filter(|&dep| graph.instability(dep) >= own + gap)
+            .collect();
+        if worse.is_empty() {
+            continue;
+        }
+        worse.sort_unstable();
+        let listed: Vec<String> = worse
+            .iter()
+            .map(|&dep| format!("`{}` ({:.2})", graph.names[dep], graph.instability(dep)))
+            .collect();
+        let mut smell = graph.smell(
+            SmellKind::UnstableDependency,
+            module,
+            format!(
+                "module `{}` (instability {own:.2}) depends on less stable {}: changes there ripple into a module others rely on; depend on an abstraction, or move the code",
+                graph.names[module],
+                listed.join(", ")
+            ),
+            graph.metrics(module),
+        );
+        smell
+            .metrics
+            .insert("unstable_dependencies".to_string(), worse.len() as f64);
+        smell.locations = worse
+            .iter()
+            .map(|&dep| {
+                let edge = graph.edges[&(module, dep)];
+                Location {
+                    file: edge.file,
+                    start_line: edge.line,
+                    end_line: edge.line,
+                }
+            })
+            .collect();
+        smells.push(smell);
+    }
+    smells
 }
 
 /// `path` as written in module `from`, made absolute (`krate::a::b`), or `None` when it

@@ -12,6 +12,9 @@ pub enum SmellKind {
     TooManyParams,
     DeepNesting,
     ModuleCycle,
+    GodModule,
+    HubModule,
+    UnstableDependency,
 }
 
 impl SmellKind {
@@ -23,6 +26,9 @@ impl SmellKind {
             SmellKind::TooManyParams => "too_many_params",
             SmellKind::DeepNesting => "deep_nesting",
             SmellKind::ModuleCycle => "module_cycle",
+            SmellKind::GodModule => "god_module",
+            SmellKind::HubModule => "hub_module",
+            SmellKind::UnstableDependency => "unstable_dependency",
         }
     }
 
@@ -34,6 +40,9 @@ impl SmellKind {
             SmellKind::TooManyParams => "too-many-params",
             SmellKind::DeepNesting => "deep-nesting",
             SmellKind::ModuleCycle => "module-cycle",
+            SmellKind::GodModule => "god-module",
+            SmellKind::HubModule => "hub-module",
+            SmellKind::UnstableDependency => "unstable-dependency",
         }
     }
 

@@ -1,0 +1,3 @@
+pub fn weight() -> u32 {
+    crate::plugin::load()
+}
