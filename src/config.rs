@@ -107,12 +107,8 @@ pub struct Options {
     pub thresholds: Thresholds,
 }
 
-/// Limits over which a function is a smell; named as their flags (`--max-params`).
+/// Limits over which a function or module is a smell; named as their flags (`--max-params`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[expect(
-    clippy::struct_field_names,
-    reason = "the names of the flags and config keys"
-)]
 pub struct Thresholds {
     pub max_fn_lines: u32,
     pub max_cognitive: u32,

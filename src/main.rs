@@ -48,11 +48,11 @@ impl Termination for ExitCode {
 
 fn main() -> ExitCode {
     // Cargo runs `cargo-loop loop ARGS`; run by hand, `cargo-loop ARGS` works too.
-    let mut argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    if argv.get(1).is_none_or(|first| first != "loop") {
-        argv.insert(1, "loop".into());
+    let mut command_line: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if command_line.get(1).is_none_or(|first| first != "loop") {
+        command_line.insert(1, "loop".into());
     }
-    let CargoCli::Loop(args) = CargoCli::parse_from(argv);
+    let CargoCli::Loop(args) = CargoCli::parse_from(command_line);
     let console = Console::new(&args.common);
     let result = match &args.command {
         Command::Dup(analysis) => analyse(
