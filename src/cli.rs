@@ -240,6 +240,10 @@ pub struct AnalysisArgs {
     #[arg(long, value_name = "PERCENT", help_heading = "Smell Thresholds")]
     pub min_instability_gap: Option<u32>,
 
+    /// Modules that match one enum variant by variant before it is reported [default: 3]
+    #[arg(long, value_name = "N", help_heading = "Smell Thresholds")]
+    pub shotgun_modules: Option<u32>,
+
     /// Exit with code 1 when anything is reported
     #[arg(long, help_heading = "Output Options")]
     pub fail_on: bool,

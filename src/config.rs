@@ -35,6 +35,7 @@ pub struct ConfigFile {
     pub max_module_lines: Option<u32>,
     pub hub_fan: Option<u32>,
     pub min_instability_gap: Option<u32>,
+    pub shotgun_modules: Option<u32>,
 }
 
 impl ConfigFile {
@@ -59,6 +60,7 @@ impl ConfigFile {
             max_module_lines: self.max_module_lines.or(lower.max_module_lines),
             hub_fan: self.hub_fan.or(lower.hub_fan),
             min_instability_gap: self.min_instability_gap.or(lower.min_instability_gap),
+            shotgun_modules: self.shotgun_modules.or(lower.shotgun_modules),
         }
     }
 
@@ -120,6 +122,8 @@ pub struct Thresholds {
     pub hub_fan: u32,
     /// In hundredths: how much less stable a dependency must be to be reported.
     pub min_instability_gap: u32,
+    /// Modules matching one enum variant by variant before it is reported.
+    pub shotgun_modules: u32,
 }
 
 impl Options {
@@ -183,6 +187,11 @@ impl Options {
                     .min_instability_gap
                     .or(config.min_instability_gap)
                     .unwrap_or(50),
+                shotgun_modules: args
+                    .shotgun_modules
+                    .or(config.shotgun_modules)
+                    .unwrap_or(3)
+                    .max(2),
             },
         })
     }

@@ -33,7 +33,23 @@ pub struct ParsedFile {
     pub modules: Vec<ModuleInfo>,
     /// Paths that modules of this file refer to: `use` leaves and multi-segment code paths.
     pub refs: Vec<ModRef>,
+    pub enum_matches: Vec<EnumMatch>,
     pub n_lines: u32,
+}
+
+/// A `match` that names variants of one enum and has no catch-all arm: adding a variant
+/// means editing it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EnumMatch {
+    /// Index into [`ParsedFile::modules`].
+    pub module: u32,
+    /// The enum's name as written (`Color` in `Color::Red`; the impl's type for `Self::Red`).
+    pub enum_name: String,
+    pub variants: u32,
+    pub line: u32,
+    pub end_line: u32,
+    /// The function it is in.
+    pub item: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -268,10 +284,12 @@ pub fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, So
                 code_lines: 0,
             }],
             refs: Vec::new(),
+            enum_matches: Vec::new(),
             n_lines: text.lines().count() as u32,
         },
         module: 0,
         owner_suppressed: false,
+        self_type: None,
     };
     collector.visit_file(&file);
     let mut out = collector.out;
@@ -536,6 +554,8 @@ struct Collector<'a> {
     module: u32,
     /// Set inside an item that carries the allow marker, so nested blocks are suppressed too.
     owner_suppressed: bool,
+    /// The type of the impl block being visited, for `Self::Variant` patterns.
+    self_type: Option<String>,
 }
 
 impl Collector<'_> {
@@ -727,11 +747,13 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         if let Some(unit) = self.out.units.last_mut() {
             unit.trait_name = trait_name;
         }
+        let outer_self = self.self_type.replace(self_name.clone());
         self.with_owner(self_name, suppressed, |this| {
             for item in &node.items {
                 this.visit_impl_item(item);
             }
         });
+        self.self_type = outer_self;
     }
 
     fn visit_impl_item_fn(&mut self, node: &'ast syn::ImplItemFn) {
@@ -904,6 +926,20 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         syn::visit::visit_path(self, node);
     }
 
+    fn visit_expr_match(&mut self, node: &'ast syn::ExprMatch) {
+        if let Some((enum_name, variants)) = enum_of_match(node, self.self_type.as_deref()) {
+            self.out.enum_matches.push(EnumMatch {
+                module: self.module,
+                enum_name,
+                variants,
+                line: node.match_token.span.start().line as u32,
+                end_line: node.brace_token.span.close().start().line as u32,
+                item: self.item_path(""),
+            });
+        }
+        syn::visit::visit_expr_match(self, node);
+    }
+
     fn visit_item_macro(&mut self, _node: &'ast syn::ItemMacro) {
         // Macro definitions and invocations are opaque token trees.
     }
@@ -1002,6 +1038,61 @@ fn use_leaves(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<(Stri
             }
         }
     }
+}
+
+/// The enum a `match` enumerates, and how many of its variants it names: every arm must
+/// name variants of one enum (`E::A`, `E::B(..)`, `Self::C { .. }`, or-patterns of those);
+/// a catch-all arm, a guard-only arm or another pattern means it is not such a match.
+fn enum_of_match(node: &syn::ExprMatch, self_type: Option<&str>) -> Option<(String, u32)> {
+    fn variant_enum(pat: &syn::Pat, self_type: Option<&str>, out: &mut Vec<String>) -> bool {
+        let path = match pat {
+            syn::Pat::Path(p) => &p.path,
+            syn::Pat::TupleStruct(p) => &p.path,
+            syn::Pat::Struct(p) => &p.path,
+            syn::Pat::Or(or) => {
+                return or
+                    .cases
+                    .iter()
+                    .all(|case| variant_enum(case, self_type, out))
+            }
+            syn::Pat::Reference(r) => return variant_enum(&r.pat, self_type, out),
+            syn::Pat::Ident(i) => {
+                return i
+                    .subpat
+                    .as_ref()
+                    .is_some_and(|(_, sub)| variant_enum(sub, self_type, out))
+            }
+            _ => return false,
+        };
+        let n = path.segments.len();
+        if n < 2 {
+            return false;
+        }
+        let owner = path.segments[n - 2].ident.to_string();
+        let owner = if owner == "Self" {
+            self_type.map(ToString::to_string)
+        } else {
+            Some(owner)
+        };
+        match owner {
+            Some(owner) if owner.starts_with(|c: char| c.is_ascii_uppercase()) => {
+                out.push(owner);
+                true
+            }
+            _ => false,
+        }
+    }
+    let mut owners = Vec::new();
+    let mut variants = 0;
+    for arm in &node.arms {
+        let before = owners.len();
+        if !variant_enum(&arm.pat, self_type, &mut owners) {
+            return None;
+        }
+        variants += (owners.len() - before) as u32;
+    }
+    let first = owners.first()?.clone();
+    (variants >= 2 && owners.iter().all(|o| *o == first)).then_some((first, variants))
 }
 
 fn is_test_code(attrs: &[syn::Attribute]) -> bool {

@@ -721,26 +721,39 @@ fn smells_crate_reports_each_planted_function_smell_with_metrics() {
             (
                 s["kind"].as_str().unwrap().to_string(),
                 s["locations"][0]["start_line"].as_u64().unwrap(),
-                s["metrics"]["excess"].as_f64().unwrap(),
+                s["metrics"]["excess"].as_f64().unwrap_or(0.0),
             )
         })
         .collect();
     assert_eq!(
         smells,
         [
-            ("long_function".to_string(), 53, 9.0),
-            ("complex_function".to_string(), 4, 17.0),
-            ("too_many_params".to_string(), 44, 1.0),
-            ("deep_nesting".to_string(), 4, 1.0),
+            ("repeated_match".to_string(), 4, 0.0),
+            ("long_function".to_string(), 59, 9.0),
+            ("complex_function".to_string(), 10, 17.0),
+            ("too_many_params".to_string(), 50, 1.0),
+            ("deep_nesting".to_string(), 10, 1.0),
         ]
     );
-    let complex = &doc["smells"][1];
-    assert_eq!(complex["id"], "S2");
+    let repeated = &doc["smells"][0];
+    assert!(repeated["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("`Shape` is matched variant by variant in 3 modules"));
+    let sites: Vec<&str> = repeated["locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(sites, ["src/area.rs", "src/draw.rs", "src/label.rs"]);
+    let complex = &doc["smells"][2];
+    assert_eq!(complex["id"], "S3");
     assert_eq!(complex["metrics"]["cognitive"], 42.0);
     assert_eq!(complex["metrics"]["cyclomatic"], 17.0);
     assert!(complex["message"].as_str().unwrap().contains("`classify`"));
     assert_eq!(doc["groups"], Value::Array(Vec::new()));
-    assert_eq!(doc["summary"]["smells"], 4);
+    assert_eq!(doc["summary"]["smells"], 5);
 
     // Thresholds from flags.
     let relaxed = json(&fixture("smells-crate"), &["--max-fn-lines", "200"]);
@@ -766,6 +779,8 @@ fn smells_crate_reports_each_planted_function_smell_with_metrics() {
             "50",
             "--max-cyclomatic",
             "20",
+            "--shotgun-modules",
+            "4",
         ],
     );
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -806,7 +821,7 @@ fn scan_reports_groups_and_smells_from_one_parse() {
     );
     let doc: Value = serde_json::from_slice(&sarif.stdout).unwrap();
     let results = doc["runs"][0]["results"].as_array().unwrap();
-    assert_eq!(results.len(), 4);
+    assert_eq!(results.len(), 5);
     for result in results {
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(

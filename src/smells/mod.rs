@@ -2,6 +2,7 @@
 //! function-level ones (long, complex, deeply nested functions and long parameter lists).
 
 mod functions;
+mod matches;
 mod modules;
 mod smell;
 
@@ -22,6 +23,7 @@ pub fn find_smells(files: &[SourceFile], options: &Options) -> Vec<Smell> {
             .then(over(b).total_cmp(&over(a)))
             .then(a.fingerprint.cmp(&b.fingerprint))
     });
+    smells.extend(matches::find(files, &options.thresholds));
     smells.extend(functions);
     smells
 }

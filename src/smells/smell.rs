@@ -15,6 +15,7 @@ pub enum SmellKind {
     GodModule,
     HubModule,
     UnstableDependency,
+    RepeatedMatch,
 }
 
 impl SmellKind {
@@ -29,6 +30,7 @@ impl SmellKind {
             SmellKind::GodModule => "god_module",
             SmellKind::HubModule => "hub_module",
             SmellKind::UnstableDependency => "unstable_dependency",
+            SmellKind::RepeatedMatch => "repeated_match",
         }
     }
 
@@ -43,10 +45,16 @@ impl SmellKind {
             SmellKind::GodModule => "god-module",
             SmellKind::HubModule => "hub-module",
             SmellKind::UnstableDependency => "unstable-dependency",
+            SmellKind::RepeatedMatch => "repeated-match",
         }
     }
 
-    pub const ALL: [SmellKind; 4] = [
+    pub const ALL: [SmellKind; 9] = [
+        SmellKind::ModuleCycle,
+        SmellKind::GodModule,
+        SmellKind::HubModule,
+        SmellKind::UnstableDependency,
+        SmellKind::RepeatedMatch,
         SmellKind::LongFunction,
         SmellKind::ComplexFunction,
         SmellKind::TooManyParams,
@@ -71,4 +79,29 @@ pub struct Smell {
     /// The measured values and the thresholds they crossed.
     pub metrics: BTreeMap<String, f64>,
     pub fingerprint: u64,
+}
+
+#[cfg(test)]
+mod test {
+    use super::SmellKind;
+
+    #[test]
+    fn all_lists_every_kind_once() {
+        for kind in SmellKind::ALL {
+            // Exhaustive: a new kind fails to compile here until it is listed.
+            let listed = match kind {
+                SmellKind::ModuleCycle
+                | SmellKind::GodModule
+                | SmellKind::HubModule
+                | SmellKind::UnstableDependency
+                | SmellKind::RepeatedMatch
+                | SmellKind::LongFunction
+                | SmellKind::ComplexFunction
+                | SmellKind::TooManyParams
+                | SmellKind::DeepNesting => SmellKind::ALL.iter().filter(|k| **k == kind).count(),
+            };
+            assert_eq!(listed, 1, "{kind:?}");
+        }
+        assert_eq!(SmellKind::ALL.len(), 9);
+    }
 }

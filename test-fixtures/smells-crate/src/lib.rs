@@ -1,4 +1,10 @@
-//! A small crate with planted function-level smells.
+//! A small crate with planted function-level smells, and `Shape` matched variant by
+//! variant in three modules.
+
+pub mod area;
+pub mod draw;
+pub mod label;
+pub mod shape;
 
 /// Deeply nested and complex: cognitive complexity well over 25.
 pub fn classify(values: &[i64], strict: bool, limit: i64) -> Vec<&'static str> {
@@ -170,5 +176,11 @@ mod tests {
         assert_eq!(classify(&[0, 3], false, 3), vec!["negative", "limit"]);
         assert!(configure("h", 1, "u", "p", 2, 3, true, false).starts_with("u:p@h:1"));
         assert!(long_report(1).contains("line 104: 105"));
+        let square = shape::Shape::Square(2.0);
+        assert_eq!(area::area(&square), 4.0);
+        assert_eq!(label::label(&square), "polygon");
+        assert_eq!(draw::corners(&square), 4);
+        assert!(!shape::is_round(&square));
+        assert_eq!(label::describe(Some(3)), 3);
     }
 }
