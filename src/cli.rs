@@ -244,6 +244,14 @@ pub struct AnalysisArgs {
     #[arg(long, value_name = "N", help_heading = "Smell Thresholds")]
     pub shotgun_modules: Option<u32>,
 
+    /// Most fields in a struct or enum before it is reported [default: 15]
+    #[arg(long, value_name = "N", help_heading = "Smell Thresholds")]
+    pub max_type_fields: Option<u32>,
+
+    /// Most methods of a type, across its impl blocks, before it is reported [default: 30]
+    #[arg(long, value_name = "N", help_heading = "Smell Thresholds")]
+    pub max_type_methods: Option<u32>,
+
     /// Exit with code 1 when anything is reported
     #[arg(long, help_heading = "Output Options")]
     pub fail_on: bool,

@@ -36,6 +36,8 @@ pub struct ConfigFile {
     pub hub_fan: Option<u32>,
     pub min_instability_gap: Option<u32>,
     pub shotgun_modules: Option<u32>,
+    pub max_type_fields: Option<u32>,
+    pub max_type_methods: Option<u32>,
 }
 
 impl ConfigFile {
@@ -61,6 +63,8 @@ impl ConfigFile {
             hub_fan: self.hub_fan.or(lower.hub_fan),
             min_instability_gap: self.min_instability_gap.or(lower.min_instability_gap),
             shotgun_modules: self.shotgun_modules.or(lower.shotgun_modules),
+            max_type_fields: self.max_type_fields.or(lower.max_type_fields),
+            max_type_methods: self.max_type_methods.or(lower.max_type_methods),
         }
     }
 
@@ -124,6 +128,8 @@ pub struct Thresholds {
     pub min_instability_gap: u32,
     /// Modules matching one enum variant by variant before it is reported.
     pub shotgun_modules: u32,
+    pub max_type_fields: u32,
+    pub max_type_methods: u32,
 }
 
 impl Options {
@@ -192,6 +198,14 @@ impl Options {
                     .or(config.shotgun_modules)
                     .unwrap_or(3)
                     .max(2),
+                max_type_fields: args
+                    .max_type_fields
+                    .or(config.max_type_fields)
+                    .unwrap_or(15),
+                max_type_methods: args
+                    .max_type_methods
+                    .or(config.max_type_methods)
+                    .unwrap_or(30),
             },
         })
     }

@@ -120,10 +120,12 @@ pub struct Unit {
     /// A one-expression body such as a getter or a field-by-field constructor.
     pub trivial: bool,
     pub suppressed: bool,
-    /// For trait impls, the trait's last path segment.
+    /// For trait impls and the methods in them, the trait's last path segment.
     pub trait_name: Option<String>,
     /// For functions and methods.
     pub metrics: Option<crate::metrics::FnMetrics>,
+    /// For impl blocks, the implementing type's name; for methods, the type they belong to.
+    pub self_type: Option<String>,
 }
 
 /// The statements of one block, each as a token range.
@@ -290,6 +292,7 @@ pub fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, So
         module: 0,
         owner_suppressed: false,
         self_type: None,
+        impl_trait: None,
     };
     collector.visit_file(&file);
     let mut out = collector.out;
@@ -556,6 +559,8 @@ struct Collector<'a> {
     owner_suppressed: bool,
     /// The type of the impl block being visited, for `Self::Variant` patterns.
     self_type: Option<String>,
+    /// The trait of the impl block being visited, if it is a trait impl.
+    impl_trait: Option<String>,
 }
 
 impl Collector<'_> {
@@ -608,8 +613,9 @@ impl Collector<'_> {
             tokens,
             trivial: body.is_some_and(is_trivial_body),
             suppressed,
-            trait_name: None,
+            trait_name: self.impl_trait.clone(),
             metrics: None,
+            self_type: self.self_type.clone(),
         });
         suppressed
     }
@@ -745,15 +751,18 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             &node.attrs,
         );
         if let Some(unit) = self.out.units.last_mut() {
-            unit.trait_name = trait_name;
+            unit.trait_name.clone_from(&trait_name);
+            unit.self_type = Some(self_name.clone());
         }
         let outer_self = self.self_type.replace(self_name.clone());
+        let outer_trait = std::mem::replace(&mut self.impl_trait, trait_name);
         self.with_owner(self_name, suppressed, |this| {
             for item in &node.items {
                 this.visit_impl_item(item);
             }
         });
         self.self_type = outer_self;
+        self.impl_trait = outer_trait;
     }
 
     fn visit_impl_item_fn(&mut self, node: &'ast syn::ImplItemFn) {

@@ -985,3 +985,42 @@ fn binary_accepts_the_subcommand_with_or_without_the_cargo_word() {
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["groups"].as_array().unwrap().len(), 10);
 }
+
+#[test]
+fn cycles_crate_reports_god_types_counting_inherent_methods() {
+    let out = run(
+        &fixture("cycles-crate"),
+        &[
+            "smells",
+            "--no-cache",
+            "--format",
+            "json",
+            "--max-type-methods",
+            "1",
+        ],
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let gods: Vec<(String, f64, f64, f64)> = doc["smells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "god_type")
+        .map(|s| {
+            let m = &s["metrics"];
+            (
+                s["locations"][0]["file"].as_str().unwrap().to_string(),
+                m["methods"].as_f64().unwrap(),
+                m["trait_impls"].as_f64().unwrap(),
+                m["trait_methods"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    // Client: new and send, plus the Default impl's method; Frame: owner and twice.
+    assert_eq!(
+        gods,
+        [
+            ("src/net/client.rs".to_string(), 2.0, 1.0, 1.0),
+            ("src/net/frame.rs".to_string(), 2.0, 0.0, 0.0)
+        ]
+    );
+}

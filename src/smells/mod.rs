@@ -5,6 +5,7 @@ mod functions;
 mod matches;
 mod modules;
 mod smell;
+mod types;
 
 pub use smell::{Smell, SmellKind};
 
@@ -24,6 +25,7 @@ pub fn find_smells(files: &[SourceFile], options: &Options) -> Vec<Smell> {
             .then(a.fingerprint.cmp(&b.fingerprint))
     });
     smells.extend(matches::find(files, &options.thresholds));
+    smells.extend(types::find(files, &options.thresholds));
     smells.extend(functions);
     smells
 }

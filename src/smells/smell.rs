@@ -16,6 +16,7 @@ pub enum SmellKind {
     HubModule,
     UnstableDependency,
     RepeatedMatch,
+    GodType,
 }
 
 impl SmellKind {
@@ -31,6 +32,7 @@ impl SmellKind {
             SmellKind::HubModule => "hub_module",
             SmellKind::UnstableDependency => "unstable_dependency",
             SmellKind::RepeatedMatch => "repeated_match",
+            SmellKind::GodType => "god_type",
         }
     }
 
@@ -46,15 +48,17 @@ impl SmellKind {
             SmellKind::HubModule => "hub-module",
             SmellKind::UnstableDependency => "unstable-dependency",
             SmellKind::RepeatedMatch => "repeated-match",
+            SmellKind::GodType => "god-type",
         }
     }
 
-    pub const ALL: [SmellKind; 9] = [
+    pub const ALL: [SmellKind; 10] = [
         SmellKind::ModuleCycle,
         SmellKind::GodModule,
         SmellKind::HubModule,
         SmellKind::UnstableDependency,
         SmellKind::RepeatedMatch,
+        SmellKind::GodType,
         SmellKind::LongFunction,
         SmellKind::ComplexFunction,
         SmellKind::TooManyParams,
@@ -95,6 +99,7 @@ mod test {
                 | SmellKind::HubModule
                 | SmellKind::UnstableDependency
                 | SmellKind::RepeatedMatch
+                | SmellKind::GodType
                 | SmellKind::LongFunction
                 | SmellKind::ComplexFunction
                 | SmellKind::TooManyParams
@@ -102,6 +107,6 @@ mod test {
             };
             assert_eq!(listed, 1, "{kind:?}");
         }
-        assert_eq!(SmellKind::ALL.len(), 9);
+        assert_eq!(SmellKind::ALL.len(), 10);
     }
 }
