@@ -56,8 +56,9 @@ pub fn analyse(
         .flat_map(|p| p.roots.iter().map(|r| r.path.as_path()))
         .collect();
     let key = format!(
-        "{} {what:?} {} {:?} {:?} {:?} {:?} {:?}",
+        "{} {what:?} {:?} {} {:?} {:?} {:?} {:?} {:?}",
         build_id(),
+        workspace.crate_deps,
         options.analysis_key(&[&args.include, &args.exclude_path]),
         workspace.config.allow_duplicate,
         workspace.config.include,
@@ -96,12 +97,13 @@ pub fn analyse(
         },
         || {
             if what.smells {
-                crate::smells::find_smells(&corpus.files, &options)
+                crate::smells::find_smells(&corpus.files, &options, &workspace.crate_deps)
             } else {
-                Vec::new()
+                (Vec::new(), Vec::new())
             }
         },
     );
+    let (smells, manifests) = smells;
     let detect = detect_start.elapsed();
     let mut warnings = workspace.warnings.clone();
     warnings.extend(corpus.warnings);
@@ -114,7 +116,13 @@ pub fn analyse(
                 rel: f.rel.clone(),
                 package: f.package.clone(),
             })
+            // Manifests that crate smells point at come after the Rust files.
+            .chain(manifests.into_iter().map(|rel| FileInfo {
+                rel,
+                package: String::new(),
+            }))
             .collect(),
+        n_files: corpus.files.len(),
         n_lines: corpus
             .files
             .iter()

@@ -38,6 +38,8 @@ pub struct ConfigFile {
     pub shotgun_modules: Option<u32>,
     pub max_type_fields: Option<u32>,
     pub max_type_methods: Option<u32>,
+    /// Workspace members by layer, top layer first (configuration only).
+    pub layers: Option<Vec<Vec<String>>>,
 }
 
 impl ConfigFile {
@@ -65,6 +67,7 @@ impl ConfigFile {
             shotgun_modules: self.shotgun_modules.or(lower.shotgun_modules),
             max_type_fields: self.max_type_fields.or(lower.max_type_fields),
             max_type_methods: self.max_type_methods.or(lower.max_type_methods),
+            layers: self.layers.or(lower.layers),
         }
     }
 
@@ -111,6 +114,8 @@ pub struct Options {
     pub out: Option<PathBuf>,
     pub cache: bool,
     pub thresholds: Thresholds,
+    /// Workspace members by layer, top layer first.
+    pub layers: Vec<Vec<String>>,
 }
 
 /// Limits over which a function or module is a smell; named as their flags (`--max-params`).
@@ -174,6 +179,7 @@ impl Options {
             fail_on: args.fail_on || config.fail_on.unwrap_or(false),
             out: args.out.clone(),
             cache: !args.no_cache,
+            layers: config.layers.clone().unwrap_or_default(),
             thresholds: Thresholds {
                 max_fn_lines: args.max_fn_lines.or(config.max_fn_lines).unwrap_or(100),
                 max_cognitive: args.max_cognitive.or(config.max_cognitive).unwrap_or(25),
@@ -213,8 +219,14 @@ impl Options {
     /// The options that change what a scan finds, as a stable string for cache keys.
     pub fn analysis_key(&self, globs: &[&[String]]) -> String {
         format!(
-            "{} {} {} {} {:?} {:?}",
-            self.min_lines, self.min_tokens, self.similarity, self.tests, globs, self.thresholds
+            "{} {} {} {} {:?} {:?} {:?}",
+            self.min_lines,
+            self.min_tokens,
+            self.similarity,
+            self.tests,
+            globs,
+            self.thresholds,
+            self.layers
         )
     }
 

@@ -20,6 +20,8 @@ pub struct Report {
     pub root: PathBuf,
     /// Analysed files; [`crate::detectors::Instance::file`] indexes this list.
     pub files: Vec<FileInfo>,
+    /// Rust files analysed (`files` may also list manifests that smells point at).
+    pub n_files: usize,
     pub n_lines: u64,
     pub groups: Vec<Group>,
     pub smells: Vec<crate::smells::Smell>,

@@ -20,6 +20,20 @@ pub struct Workspace {
     pub plain: bool,
     /// Problems found while walking, reported as warnings.
     pub warnings: Vec<Warning>,
+    /// Dependencies between workspace members (all members, whatever the selection).
+    pub crate_deps: Vec<CrateDep>,
+}
+
+/// A member's dependency on another member, as its manifest declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrateDep {
+    pub from: String,
+    pub to: String,
+    pub dev: bool,
+    /// The declaring manifest, relative to the workspace root.
+    pub manifest: String,
+    /// The line that declares it, 1-based (1 when it cannot be found).
+    pub line: u32,
 }
 
 #[derive(Debug)]
@@ -72,6 +86,7 @@ impl Workspace {
         }
         let root_package = metadata.root_package().map(|pkg| &pkg.metadata);
         let config = crate::config::load(&root, &metadata.workspace_metadata, root_package)?;
+        let crate_deps = member_deps(&root, &members);
         let packages = members
             .into_iter()
             .filter(|pkg| {
@@ -103,6 +118,7 @@ impl Workspace {
             config,
             plain: false,
             warnings: Vec::new(),
+            crate_deps,
         })
     }
 
@@ -182,8 +198,61 @@ impl Workspace {
             config,
             plain: true,
             warnings,
+            crate_deps: Vec::new(),
         })
     }
+}
+
+/// Dependencies of members on members, with the manifest line that declares each.
+fn member_deps(root: &Path, members: &[&cargo_metadata::Package]) -> Vec<CrateDep> {
+    let mut deps = Vec::new();
+    for pkg in members {
+        let manifest_text = std::fs::read_to_string(&pkg.manifest_path).unwrap_or_default();
+        for dep in &pkg.dependencies {
+            let Some(target) = members
+                .iter()
+                .find(|m| m.name.as_str() == dep.name.as_str())
+            else {
+                continue;
+            };
+            let dev = dep.kind == cargo_metadata::DependencyKind::Development;
+            // The first line that starts with the dependency's name, inside the right table.
+            let section = if dev {
+                "dev-dependencies"
+            } else {
+                "dependencies"
+            };
+            let mut in_section = false;
+            let mut line = 1;
+            for (i, text) in manifest_text.lines().enumerate() {
+                let trimmed = text.trim();
+                if trimmed.starts_with('[') {
+                    in_section = trimmed.trim_matches(['[', ']']).ends_with(section)
+                        && (dev || !trimmed.contains("dev-"));
+                    if trimmed
+                        .trim_matches(['[', ']'])
+                        .ends_with(&format!("{section}.{}", dep.name))
+                    {
+                        line = i + 1;
+                        break;
+                    }
+                } else if in_section && trimmed.starts_with(dep.name.as_str()) {
+                    line = i + 1;
+                    break;
+                }
+            }
+            deps.push(CrateDep {
+                from: pkg.name.to_string(),
+                to: target.name.to_string(),
+                dev,
+                manifest: relative(root, pkg.manifest_path.as_std_path()),
+                line: line as u32,
+            });
+        }
+    }
+    deps.sort_by(|a, b| (&a.from, &a.to, a.dev).cmp(&(&b.from, &b.to, b.dev)));
+    deps.dedup();
+    deps
 }
 
 /// The closest folder between `path` and `root` that holds a Cargo.toml, and its name.

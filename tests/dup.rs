@@ -1024,3 +1024,74 @@ fn cycles_crate_reports_god_types_counting_inherent_methods() {
         ]
     );
 }
+
+#[test]
+fn layers_workspace_reports_the_dev_dependency_cycle_and_the_layer_violation() {
+    let out = run(
+        &fixture("layers-workspace"),
+        &["smells", "--no-cache", "--format", "json"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let smells: Vec<(String, Vec<(String, u64)>)> = doc["smells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let locations = s["locations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| {
+                    (
+                        l["file"].as_str().unwrap().to_string(),
+                        l["start_line"].as_u64().unwrap(),
+                    )
+                })
+                .collect();
+            (s["kind"].as_str().unwrap().to_string(), locations)
+        })
+        .collect();
+    assert_eq!(
+        smells,
+        [
+            (
+                "crate_cycle".to_string(),
+                vec![
+                    ("crates/app/Cargo.toml".to_string(), 8),
+                    ("crates/engine/Cargo.toml".to_string(), 11)
+                ]
+            ),
+            (
+                "layer_violation".to_string(),
+                vec![("crates/util/Cargo.toml".to_string(), 8)]
+            ),
+        ]
+    );
+    assert!(doc["smells"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("app -> engine, engine -> app (dev)"));
+    assert_eq!(doc["summary"]["files"], 4);
+    // Without layers in the configuration there is no layer smell.
+    let tmp = copy_of_fixture("layers-workspace");
+    let manifest = tmp.path().join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace(
+            "layers = [[\"app\"], [\"engine\", \"cli\"], [\"util\"]]",
+            "",
+        ),
+    )
+    .unwrap();
+    let doc: Value = serde_json::from_slice(
+        &run(tmp.path(), &["smells", "--no-cache", "--format", "json"]).stdout,
+    )
+    .unwrap();
+    assert_eq!(doc["smells"].as_array().unwrap().len(), 1);
+}

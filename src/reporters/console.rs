@@ -119,7 +119,7 @@ impl Console {
             "Scanned",
             &format!(
                 "{} files ({} lines) in {:.2}s{cached}: {} clone groups, {} duplicated lines ({percent:.1}%){}",
-                report.files.len(),
+                report.n_files,
                 report.n_lines,
                 report.timing.total.as_secs_f64(),
                 report.groups.len(),

@@ -65,7 +65,7 @@ pub fn render(report: &Report) -> String {
         version: 1,
         root: report.root.display().to_string(),
         summary: Summary {
-            files: report.files.len(),
+            files: report.n_files,
             lines: report.n_lines,
             duplicated_lines: report.duplicated_lines(),
             groups: report.groups.len(),

@@ -1,6 +1,7 @@
 //! Architectural smells, reported beside clone groups: module cycles so far, and the
 //! function-level ones (long, complex, deeply nested functions and long parameter lists).
 
+mod crates;
 mod functions;
 mod matches;
 mod modules;
@@ -11,11 +12,19 @@ pub use smell::{Smell, SmellKind};
 
 use crate::config::Options;
 use crate::scan::SourceFile;
+use crate::workspace::CrateDep;
 
-/// Every smell, worst first within each kind (by how far over its threshold).
-pub fn find_smells(files: &[SourceFile], options: &Options) -> Vec<Smell> {
-    // Cycles come ranked already (shortest first); function smells worst first by kind.
-    let mut smells = modules::find(files, &options.thresholds);
+/// Every smell: workspace, module and type smells first, then functions worst first by
+/// kind. Crate smells point into manifests, returned to be listed after `files`.
+pub fn find_smells(
+    files: &[SourceFile],
+    options: &Options,
+    crate_deps: &[CrateDep],
+) -> (Vec<Smell>, Vec<String>) {
+    let (mut smells, manifests) = crates::find(crate_deps, &options.layers, files.len());
+    smells.extend(modules::find(files, &options.thresholds));
+    smells.extend(matches::find(files, &options.thresholds));
+    smells.extend(types::find(files, &options.thresholds));
     let mut functions = functions::find(files, &options.thresholds);
     functions.sort_by(|a, b| {
         let over = |s: &Smell| s.metrics.get("excess").copied().unwrap_or(0.0);
@@ -24,8 +33,6 @@ pub fn find_smells(files: &[SourceFile], options: &Options) -> Vec<Smell> {
             .then(over(b).total_cmp(&over(a)))
             .then(a.fingerprint.cmp(&b.fingerprint))
     });
-    smells.extend(matches::find(files, &options.thresholds));
-    smells.extend(types::find(files, &options.thresholds));
     smells.extend(functions);
-    smells
+    (smells, manifests)
 }

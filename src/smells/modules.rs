@@ -361,7 +361,7 @@ fn longest_module<'p>(
 }
 
 /// Tarjan's strongly connected components, iteratively (deep module trees must not overflow).
-fn strongly_connected(adjacency: &[Vec<usize>]) -> Vec<Vec<usize>> {
+pub(super) fn strongly_connected(adjacency: &[Vec<usize>]) -> Vec<Vec<usize>> {
     let n = adjacency.len();
     let (mut index, mut low, mut on_stack) = (vec![usize::MAX; n], vec![0; n], vec![false; n]);
     let (mut stack, mut out, mut counter) = (Vec::new(), Vec::new(), 0);
@@ -409,7 +409,7 @@ fn strongly_connected(adjacency: &[Vec<usize>]) -> Vec<Vec<usize>> {
 
 /// The shortest cycle through the component, as modules in order, starting from the module
 /// with the smallest index so that reports are stable.
-fn shortest_cycle(adjacency: &[Vec<usize>], scc: &[usize]) -> Option<Vec<usize>> {
+pub(super) fn shortest_cycle(adjacency: &[Vec<usize>], scc: &[usize]) -> Option<Vec<usize>> {
     let members: HashSet<usize> = scc.iter().copied().collect();
     let mut best: Option<Vec<usize>> = None;
     let mut starts = scc.to_vec();

@@ -17,6 +17,8 @@ pub enum SmellKind {
     UnstableDependency,
     RepeatedMatch,
     GodType,
+    CrateCycle,
+    LayerViolation,
 }
 
 impl SmellKind {
@@ -33,6 +35,8 @@ impl SmellKind {
             SmellKind::UnstableDependency => "unstable_dependency",
             SmellKind::RepeatedMatch => "repeated_match",
             SmellKind::GodType => "god_type",
+            SmellKind::CrateCycle => "crate_cycle",
+            SmellKind::LayerViolation => "layer_violation",
         }
     }
 
@@ -49,10 +53,14 @@ impl SmellKind {
             SmellKind::UnstableDependency => "unstable-dependency",
             SmellKind::RepeatedMatch => "repeated-match",
             SmellKind::GodType => "god-type",
+            SmellKind::CrateCycle => "crate-cycle",
+            SmellKind::LayerViolation => "layer-violation",
         }
     }
 
-    pub const ALL: [SmellKind; 10] = [
+    pub const ALL: [SmellKind; 12] = [
+        SmellKind::CrateCycle,
+        SmellKind::LayerViolation,
         SmellKind::ModuleCycle,
         SmellKind::GodModule,
         SmellKind::HubModule,
@@ -94,7 +102,9 @@ mod test {
         for kind in SmellKind::ALL {
             // Exhaustive: a new kind fails to compile here until it is listed.
             let listed = match kind {
-                SmellKind::ModuleCycle
+                SmellKind::CrateCycle
+                | SmellKind::LayerViolation
+                | SmellKind::ModuleCycle
                 | SmellKind::GodModule
                 | SmellKind::HubModule
                 | SmellKind::UnstableDependency
@@ -107,6 +117,6 @@ mod test {
             };
             assert_eq!(listed, 1, "{kind:?}");
         }
-        assert_eq!(SmellKind::ALL.len(), 10);
+        assert_eq!(SmellKind::ALL.len(), 12);
     }
 }
