@@ -34,6 +34,9 @@ pub struct ParsedFile {
     /// Paths that modules of this file refer to: `use` leaves and multi-segment code paths.
     pub refs: Vec<ModRef>,
     pub enum_matches: Vec<EnumMatch>,
+    pub pub_items: Vec<PubItem>,
+    /// Child modules declared here (out of line or inline): their path and whether `pub`.
+    pub child_modules: Vec<(String, bool)>,
     pub n_lines: u32,
 }
 
@@ -50,6 +53,15 @@ pub struct EnumMatch {
     pub end_line: u32,
     /// The function it is in.
     pub item: String,
+}
+
+/// A `pub` item declared directly in a module.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PubItem {
+    /// Index into [`ParsedFile::modules`].
+    pub module: u32,
+    pub name: String,
+    pub line: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -287,6 +299,8 @@ pub fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, So
             }],
             refs: Vec::new(),
             enum_matches: Vec::new(),
+            pub_items: Vec::new(),
+            child_modules: Vec::new(),
             n_lines: text.lines().count() as u32,
         },
         module: 0,
@@ -294,6 +308,7 @@ pub fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, So
         self_type: None,
         impl_trait: None,
     };
+    collector.record_module_items(0, &file.items);
     collector.visit_file(&file);
     let mut out = collector.out;
     out.tokens = flat.tokens;
@@ -629,6 +644,33 @@ impl Collector<'_> {
         self.owner_suppressed = saved;
     }
 
+    /// Records the `pub` items declared directly in module `module`.
+    fn record_module_items(&mut self, module: u32, items: &[syn::Item]) {
+        for item in items {
+            if !self.tests && is_test_code(item_attrs(item)) {
+                continue;
+            }
+            let (vis, ident) = match item {
+                syn::Item::Fn(i) => (&i.vis, &i.sig.ident),
+                syn::Item::Struct(i) => (&i.vis, &i.ident),
+                syn::Item::Enum(i) => (&i.vis, &i.ident),
+                syn::Item::Trait(i) => (&i.vis, &i.ident),
+                syn::Item::Const(i) => (&i.vis, &i.ident),
+                syn::Item::Static(i) => (&i.vis, &i.ident),
+                syn::Item::Type(i) => (&i.vis, &i.ident),
+                syn::Item::Union(i) => (&i.vis, &i.ident),
+                _ => continue,
+            };
+            if matches!(vis, syn::Visibility::Public(_)) {
+                self.out.pub_items.push(PubItem {
+                    module,
+                    name: ident.to_string(),
+                    line: ident.span().start().line as u32,
+                });
+            }
+        }
+    }
+
     /// Records a function or method and visits its body.
     fn push_fn(
         &mut self,
@@ -687,12 +729,18 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         }
         let name = node.ident.to_string();
         match &node.content {
-            None => self.out.mods.push(ModDecl {
-                name,
-                path_attr: path_attr(&node.attrs),
-                inline_parents: self.inline_mods.clone(),
-                line: node.mod_token.span.start().line as u32,
-            }),
+            None => {
+                let path = format!("{}::{name}", self.out.modules[self.module as usize].path);
+                self.out
+                    .child_modules
+                    .push((path, matches!(node.vis, syn::Visibility::Public(_))));
+                self.out.mods.push(ModDecl {
+                    name,
+                    path_attr: path_attr(&node.attrs),
+                    inline_parents: self.inline_mods.clone(),
+                    line: node.mod_token.span.start().line as u32,
+                });
+            }
             Some(_) => {
                 let parent = self.module;
                 self.module = self.out.modules.len() as u32;
@@ -704,6 +752,11 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                     items: count_items(items, self.tests),
                     code_lines: 0,
                 });
+                let child = self.out.modules.last().expect("just pushed").path.clone();
+                self.out
+                    .child_modules
+                    .push((child, matches!(node.vis, syn::Visibility::Public(_))));
+                self.record_module_items(self.module, items);
                 self.inline_mods.push(name.clone());
                 self.path.push(name);
                 syn::visit::visit_item_mod(self, node);

@@ -728,14 +728,20 @@ fn smells_crate_reports_each_planted_function_smell_with_metrics() {
     assert_eq!(
         smells,
         [
+            ("needless_pub".to_string(), 9, 0.0),
             ("repeated_match".to_string(), 4, 0.0),
-            ("long_function".to_string(), 59, 9.0),
-            ("complex_function".to_string(), 10, 17.0),
-            ("too_many_params".to_string(), 50, 1.0),
-            ("deep_nesting".to_string(), 10, 1.0),
+            ("long_function".to_string(), 60, 9.0),
+            ("complex_function".to_string(), 11, 17.0),
+            ("too_many_params".to_string(), 51, 1.0),
+            ("deep_nesting".to_string(), 11, 1.0),
         ]
     );
-    let repeated = &doc["smells"][0];
+    assert_eq!(doc["smells"][0]["locations"][0]["file"], "src/internal.rs");
+    assert!(doc["smells"][0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("`helper` is `pub`"));
+    let repeated = &doc["smells"][1];
     assert!(repeated["message"]
         .as_str()
         .unwrap()
@@ -747,13 +753,13 @@ fn smells_crate_reports_each_planted_function_smell_with_metrics() {
         .map(|l| l["file"].as_str().unwrap())
         .collect();
     assert_eq!(sites, ["src/area.rs", "src/draw.rs", "src/label.rs"]);
-    let complex = &doc["smells"][2];
-    assert_eq!(complex["id"], "S3");
+    let complex = &doc["smells"][3];
+    assert_eq!(complex["id"], "S4");
     assert_eq!(complex["metrics"]["cognitive"], 42.0);
     assert_eq!(complex["metrics"]["cyclomatic"], 17.0);
     assert!(complex["message"].as_str().unwrap().contains("`classify`"));
     assert_eq!(doc["groups"], Value::Array(Vec::new()));
-    assert_eq!(doc["summary"]["smells"], 5);
+    assert_eq!(doc["summary"]["smells"], 6);
 
     // Thresholds from flags.
     let relaxed = json(&fixture("smells-crate"), &["--max-fn-lines", "200"]);
@@ -784,7 +790,17 @@ fn smells_crate_reports_each_planted_function_smell_with_metrics() {
         ],
     );
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc["smells"], Value::Array(Vec::new()));
+    let kinds: Vec<&str> = doc["smells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["needless_pub"],
+        "only the smell without a threshold is left"
+    );
 }
 
 #[test]
@@ -821,7 +837,7 @@ fn scan_reports_groups_and_smells_from_one_parse() {
     );
     let doc: Value = serde_json::from_slice(&sarif.stdout).unwrap();
     let results = doc["runs"][0]["results"].as_array().unwrap();
-    assert_eq!(results.len(), 5);
+    assert_eq!(results.len(), 6);
     for result in results {
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(

@@ -36,6 +36,10 @@ struct ModuleGraph<'f> {
     edges: BTreeMap<(usize, usize), Edge>,
     adjacency: Vec<Vec<usize>>,
     fan_in: Vec<usize>,
+    /// Module index by path.
+    index: HashMap<&'f str, usize>,
+    /// `pub use` re-exports: (module, exported name) -> the absolute path it points to.
+    reexports: HashMap<(usize, &'f str), String>,
 }
 
 impl<'f> ModuleGraph<'f> {
@@ -103,6 +107,8 @@ impl<'f> ModuleGraph<'f> {
             edges,
             adjacency,
             fan_in,
+            index: modules,
+            reexports,
         }
     }
 
@@ -167,6 +173,99 @@ pub fn find(files: &[SourceFile], thresholds: &Thresholds) -> Vec<Smell> {
     let mut smells = cycles(&graph);
     smells.extend(sizes_and_hubs(&graph, thresholds));
     smells.extend(unstable_dependencies(&graph, thresholds));
+    smells.extend(needless_pub(&graph, files));
+    smells
+}
+
+/// `pub` items that no other module uses and that the crate's public API cannot reach:
+/// `pub(crate)` or private would say what they are.
+fn needless_pub(graph: &ModuleGraph, files: &[SourceFile]) -> Vec<Smell> {
+    // Modules declared `pub` (the crate roots count as public).
+    let public_modules: HashSet<&str> = files
+        .iter()
+        .flat_map(|f| &f.parsed.child_modules)
+        .filter(|(_, public)| *public)
+        .map(|(path, _)| path.as_str())
+        .collect();
+    let roots: HashSet<&str> = files
+        .iter()
+        .filter(|f| f.parsed.modules[0].path.split("::").count() == 1)
+        .map(|f| f.parsed.modules[0].path.as_str())
+        .collect();
+    let library_roots: HashSet<&str> = files
+        .iter()
+        .filter(|f| f.rel.ends_with("lib.rs") && f.parsed.modules[0].path.split("::").count() == 1)
+        .map(|f| f.parsed.modules[0].path.as_str())
+        .collect();
+    // Whether every module from the crate root down to `module` is public, in a library.
+    let api_module = |module: &str| {
+        let krate = module.split("::").next().unwrap_or(module);
+        if !library_roots.contains(krate) {
+            return false;
+        }
+        let mut prefix = krate.to_string();
+        module.split("::").skip(1).all(|segment| {
+            prefix = format!("{prefix}::{segment}");
+            public_modules.contains(prefix.as_str())
+        })
+    };
+    // (module, item) pairs used from another module, or re-exported; modules glob-imported.
+    let mut used: HashSet<(usize, String)> = HashSet::new();
+    let mut globbed: HashSet<usize> = HashSet::new();
+    for file in files {
+        for r in &file.parsed.refs {
+            let from_path = &file.parsed.modules[r.module as usize].path;
+            let from = graph.index[from_path.as_str()];
+            let Some(abs) = absolute(from_path, &r.path, &graph.index) else {
+                continue;
+            };
+            if r.is_use && r.reexport.as_deref() == Some("*") || r.path.ends_with("::*") {
+                if let Some(&module) = graph.index.get(abs.as_str()) {
+                    globbed.insert(module);
+                }
+                continue;
+            }
+            let Some((module, Some(item))) = longest_module(&abs, &graph.index) else {
+                continue;
+            };
+            if module != from || r.reexport.is_some() {
+                used.insert((module, item.to_string()));
+            }
+            // A use of a re-export uses what it points to as well.
+            if let Some(target) = graph.reexports.get(&(module, item)) {
+                if let Some((target_module, Some(target_item))) =
+                    longest_module(target, &graph.index)
+                {
+                    used.insert((target_module, target_item.to_string()));
+                }
+            }
+        }
+    }
+    let mut smells = Vec::new();
+    for (fi, file) in files.iter().enumerate() {
+        for item in &file.parsed.pub_items {
+            let module_path = file.parsed.modules[item.module as usize].path.as_str();
+            let module = graph.index[module_path];
+            if used.contains(&(module, item.name.clone()))
+                || globbed.contains(&module)
+                || api_module(module_path)
+                || roots.contains(module_path) && library_roots.contains(module_path)
+            {
+                continue;
+            }
+            smells.push(Smell {
+                kind: SmellKind::NeedlessPub,
+                item: format!("{module_path}::{}", item.name),
+                message: format!(
+                    "`{}` is `pub`, but nothing outside `{module_path}` uses it and the crate's public API does not reach it: `pub(crate)` or private would say so and let the compiler find dead code",
+                    item.name
+                ),
+                locations: vec![Location { file: fi, start_line: item.line, end_line: item.line }],
+                metrics: BTreeMap::new(),
+                fingerprint: hash_seq(format!("{module_path}::{}", item.name).bytes().map(u32::from).chain([SmellKind::NeedlessPub as u32])),
+            });
+        }
+    }
     smells
 }
 

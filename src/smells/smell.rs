@@ -19,6 +19,7 @@ pub enum SmellKind {
     GodType,
     CrateCycle,
     LayerViolation,
+    NeedlessPub,
 }
 
 impl SmellKind {
@@ -37,6 +38,7 @@ impl SmellKind {
             SmellKind::GodType => "god_type",
             SmellKind::CrateCycle => "crate_cycle",
             SmellKind::LayerViolation => "layer_violation",
+            SmellKind::NeedlessPub => "needless_pub",
         }
     }
 
@@ -55,10 +57,11 @@ impl SmellKind {
             SmellKind::GodType => "god-type",
             SmellKind::CrateCycle => "crate-cycle",
             SmellKind::LayerViolation => "layer-violation",
+            SmellKind::NeedlessPub => "needless-pub",
         }
     }
 
-    pub const ALL: [SmellKind; 12] = [
+    pub const ALL: [SmellKind; 13] = [
         SmellKind::CrateCycle,
         SmellKind::LayerViolation,
         SmellKind::ModuleCycle,
@@ -71,6 +74,7 @@ impl SmellKind {
         SmellKind::ComplexFunction,
         SmellKind::TooManyParams,
         SmellKind::DeepNesting,
+        SmellKind::NeedlessPub,
     ];
 }
 
@@ -113,10 +117,11 @@ mod test {
                 | SmellKind::LongFunction
                 | SmellKind::ComplexFunction
                 | SmellKind::TooManyParams
-                | SmellKind::DeepNesting => SmellKind::ALL.iter().filter(|k| **k == kind).count(),
+                | SmellKind::DeepNesting
+                | SmellKind::NeedlessPub => SmellKind::ALL.iter().filter(|k| **k == kind).count(),
             };
             assert_eq!(listed, 1, "{kind:?}");
         }
-        assert_eq!(SmellKind::ALL.len(), 12);
+        assert_eq!(SmellKind::ALL.len(), 13);
     }
 }

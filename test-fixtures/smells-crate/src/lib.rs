@@ -2,6 +2,7 @@
 //! variant in three modules.
 
 pub mod area;
+mod internal;
 pub mod draw;
 pub mod label;
 pub mod shape;
@@ -53,7 +54,7 @@ pub fn configure(host: &str, port: u16, user: &str, password: &str, timeout: u32
 
 /// Simple: no smell.
 pub fn add(a: i64, b: i64) -> i64 {
-    a + b
+    a + b + i64::from(internal::used()) - 42
 }
 /// Long: over 100 lines.
 pub fn long_report(total: u64) -> String {
