@@ -112,6 +112,8 @@ pub struct ModRef {
     pub reexport: Option<String>,
     /// Whether it comes from a `use` declaration (otherwise from a path in code).
     pub is_use: bool,
+    /// Whether it is a glob import (`use a::*`): `path` is then the module.
+    pub glob: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -312,6 +314,19 @@ pub fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, So
     collector.visit_file(&file);
     let mut out = collector.out;
     out.tokens = flat.tokens;
+    // A code path can only reach a module of this crate through `crate`, `self`, `super` or a
+    // child module declared in this file; the others name externs or imports and are dropped.
+    let children: std::collections::HashSet<&str> = out
+        .child_modules
+        .iter()
+        .filter_map(|(path, _)| path.rsplit("::").next())
+        .collect();
+    out.refs.retain(|r| {
+        r.is_use || {
+            let first = r.path.split("::").next().unwrap_or_default();
+            matches!(first, "crate" | "self" | "super") || children.contains(first)
+        }
+    });
     for module in &mut out.modules {
         let first = out.tokens.partition_point(|t| t.line < module.line);
         let last = out.tokens.partition_point(|t| t.line <= module.end_line);
@@ -955,12 +970,14 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         let mut leaves = Vec::new();
         use_leaves(&node.tree, &mut Vec::new(), &mut leaves);
         for (path, name, line) in leaves {
+            let glob = name == "*";
             self.out.refs.push(ModRef {
                 module: self.module,
                 path,
                 line,
                 reexport: public.then_some(name),
                 is_use: true,
+                glob,
             });
         }
     }
@@ -982,6 +999,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                     line,
                     reexport: None,
                     is_use: false,
+                    glob: false,
                 });
             }
         }

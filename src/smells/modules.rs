@@ -38,8 +38,10 @@ struct ModuleGraph<'f> {
     fan_in: Vec<usize>,
     /// Module index by path.
     index: HashMap<&'f str, usize>,
-    /// `pub use` re-exports: (module, exported name) -> the absolute path it points to.
-    reexports: HashMap<(usize, &'f str), String>,
+    /// Items named from another module, or re-exported: (module, item).
+    used: HashSet<(usize, String)>,
+    /// Modules whose items are all imported somewhere by a glob.
+    globbed: HashSet<usize>,
 }
 
 impl<'f> ModuleGraph<'f> {
@@ -76,14 +78,35 @@ impl<'f> ModuleGraph<'f> {
             }
         }
         let mut edges: BTreeMap<(usize, usize), Edge> = BTreeMap::new();
+        let mut used: HashSet<(usize, String)> = HashSet::new();
+        let mut globbed: HashSet<usize> = HashSet::new();
         for (fi, file) in files.iter().enumerate() {
-            // A `pub use` is a facade, not a dependency: it is followed, not counted.
-            for r in file.parsed.refs.iter().filter(|r| r.reexport.is_none()) {
+            for r in &file.parsed.refs {
                 let from_path = &file.parsed.modules[r.module as usize].path;
                 let from = modules[from_path.as_str()];
                 let Some(abs) = absolute(from_path, &r.path, &modules) else {
                     continue;
                 };
+                if r.glob {
+                    globbed.extend(modules.get(abs.as_str()));
+                    continue;
+                }
+                if let Some((module, Some(item))) = longest_module(&abs, &modules) {
+                    if module != from || r.reexport.is_some() {
+                        used.insert((module, item.to_string()));
+                    }
+                    // Naming a re-export uses what it points to as well.
+                    if let Some((target, Some(target_item))) = reexports
+                        .get(&(module, item))
+                        .and_then(|t| longest_module(t, &modules))
+                    {
+                        used.insert((target, target_item.to_string()));
+                    }
+                }
+                // A `pub use` is a facade, not a dependency: it is followed, not counted.
+                if r.reexport.is_some() {
+                    continue;
+                }
                 let Some(to) = resolve(&abs, &modules, &reexports) else {
                     continue;
                 };
@@ -108,7 +131,8 @@ impl<'f> ModuleGraph<'f> {
             adjacency,
             fan_in,
             index: modules,
-            reexports,
+            used,
+            globbed,
         }
     }
 
@@ -209,45 +233,13 @@ fn needless_pub(graph: &ModuleGraph, files: &[SourceFile]) -> Vec<Smell> {
             public_modules.contains(prefix.as_str())
         })
     };
-    // (module, item) pairs used from another module, or re-exported; modules glob-imported.
-    let mut used: HashSet<(usize, String)> = HashSet::new();
-    let mut globbed: HashSet<usize> = HashSet::new();
-    for file in files {
-        for r in &file.parsed.refs {
-            let from_path = &file.parsed.modules[r.module as usize].path;
-            let from = graph.index[from_path.as_str()];
-            let Some(abs) = absolute(from_path, &r.path, &graph.index) else {
-                continue;
-            };
-            if r.is_use && r.reexport.as_deref() == Some("*") || r.path.ends_with("::*") {
-                if let Some(&module) = graph.index.get(abs.as_str()) {
-                    globbed.insert(module);
-                }
-                continue;
-            }
-            let Some((module, Some(item))) = longest_module(&abs, &graph.index) else {
-                continue;
-            };
-            if module != from || r.reexport.is_some() {
-                used.insert((module, item.to_string()));
-            }
-            // A use of a re-export uses what it points to as well.
-            if let Some(target) = graph.reexports.get(&(module, item)) {
-                if let Some((target_module, Some(target_item))) =
-                    longest_module(target, &graph.index)
-                {
-                    used.insert((target_module, target_item.to_string()));
-                }
-            }
-        }
-    }
     let mut smells = Vec::new();
     for (fi, file) in files.iter().enumerate() {
         for item in &file.parsed.pub_items {
             let module_path = file.parsed.modules[item.module as usize].path.as_str();
             let module = graph.index[module_path];
-            if used.contains(&(module, item.name.clone()))
-                || globbed.contains(&module)
+            if graph.used.contains(&(module, item.name.clone()))
+                || graph.globbed.contains(&module)
                 || api_module(module_path)
                 || roots.contains(module_path) && library_roots.contains(module_path)
             {
