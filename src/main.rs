@@ -5,6 +5,7 @@
 
 mod analysis;
 mod cache;
+mod change;
 mod cli;
 mod config;
 mod detectors;

@@ -1,0 +1,21 @@
+//! A proposed refactor as data: whole-file contents before and after, per file.
+//!
+//! Agents answer in edit blocks or diffs, or edit a copy themselves; all of them end up here, so
+//! guardrails, verification, patches and keeping work on one representation.
+
+use serde::{Deserialize, Serialize};
+
+/// One file's change. `None` means the file does not exist on that side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileChange {
+    /// Relative to the workspace root, with `/` separators.
+    pub path: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl FileChange {
+    pub fn is_noop(&self) -> bool {
+        self.before == self.after
+    }
+}
