@@ -19,6 +19,10 @@ pub struct UsageError(pub String);
 pub struct Analysis {
     pub report: Report,
     pub options: Options,
+    /// Where everything cargo loop writes goes (`--out`, or `target/loop`).
+    pub out_dir: PathBuf,
+    /// The configuration, for the keys analysis does not use (`agent`, `deny-paths`, ...).
+    pub config: crate::config::ConfigFile,
 }
 
 /// Which analyses run over the one parse.
@@ -73,7 +77,12 @@ pub fn analyse(
                 cached: true,
                 ..Timing::default()
             };
-            return Ok(Analysis { report, options });
+            return Ok(Analysis {
+                report,
+                options,
+                out_dir,
+                config: workspace.config,
+            });
         }
     }
     let bar = console.progress(roots.len() as u64);
@@ -146,7 +155,12 @@ pub fn analyse(
             ));
         }
     }
-    Ok(Analysis { report, options })
+    Ok(Analysis {
+        report,
+        options,
+        out_dir,
+        config: workspace.config,
+    })
 }
 
 /// Chooses between the workspace of `--manifest-path` (or the current directory) and a

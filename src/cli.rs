@@ -29,20 +29,20 @@ pub enum Command {
     Smells(AnalysisArgs),
     /// Run `dup` and `smells` over one parse
     Scan(AnalysisArgs),
-    /// Run one improvement pass (not built yet)
-    Fix(PassthroughArgs),
+    /// Run one improvement pass: ask the agent for refactors, verify each, keep what passes
+    Fix(FixArgs),
     /// Run improvement passes until a stopping rule fires (not built yet)
     Run(PassthroughArgs),
     /// Gate CI on new findings (not built yet)
     Ci(PassthroughArgs),
     /// Write the baseline file that `ci` compares against (not built yet)
     Baseline(PassthroughArgs),
-    /// Summarise the audit trail (not built yet)
-    Log(PassthroughArgs),
-    /// List refactors held back for human review (not built yet)
-    Review(PassthroughArgs),
-    /// Apply a held refactor after re-verifying it (not built yet)
-    Apply(PassthroughArgs),
+    /// Summarise the audit trail: runs, candidates, outcomes by step, time
+    Log(LogArgs),
+    /// List refactors held back for human review
+    Review(LogArgs),
+    /// Apply a held refactor, re-verified if the tree changed since it was held
+    Apply(ApplyArgs),
 }
 
 impl Command {
@@ -139,6 +139,105 @@ pub struct CommonArgs {
     /// Use verbose output
     #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Display Options")]
     pub verbose: u8,
+}
+
+/// Flags of `cargo loop fix`.
+#[derive(Debug, Args, Clone)]
+pub struct FixArgs {
+    #[command(flatten)]
+    pub analysis: AnalysisArgs,
+
+    /// Who proposes refactors: builtin, openai:MODEL, anthropic:MODEL, cmd:PROGRAM ARGS, exec:PROGRAM ARGS
+    #[arg(long, value_name = "AGENT", help_heading = "Agent Options")]
+    pub agent: Option<String>,
+
+    /// Seconds one agent call may take before it is killed [default: 600]
+    #[arg(long, value_name = "SECS", help_heading = "Agent Options")]
+    pub agent_timeout: Option<u64>,
+
+    /// Attempts per finding; a refused attempt's errors go back to the agent [default: 2]
+    #[arg(long, value_name = "N", help_heading = "Agent Options")]
+    pub attempts: Option<u32>,
+
+    /// Kinds of findings to work on
+    #[arg(long, value_enum, value_name = "KINDS", help_heading = "Finding Selection")]
+    pub findings: Option<FindingKinds>,
+
+    /// Work on this finding, by the id a scan printed (repeatable: D3, S1)
+    #[arg(long, value_name = "ID", help_heading = "Finding Selection")]
+    pub finding: Vec<String>,
+
+    /// Findings to work on in this pass [default: 5]
+    #[arg(long, value_name = "N", help_heading = "Finding Selection")]
+    pub max_candidates: Option<usize>,
+
+    #[command(flatten)]
+    pub verify: VerifyArgs,
+
+    /// Keep refactors that change the public API, unsafe code, manifests, build scripts or tests
+    #[arg(long, help_heading = "Keeping Options")]
+    pub allow_sensitive: bool,
+
+    /// Verify and keep patches only; never write the working tree
+    #[arg(long, help_heading = "Keeping Options")]
+    pub dry_run: bool,
+
+    /// Make one git commit per kept refactor
+    #[arg(long, help_heading = "Keeping Options")]
+    pub commit: bool,
+}
+
+/// How refactors are verified (shared by `fix` and `apply`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct VerifyArgs {
+    /// Command that runs the tests instead of `cargo test --workspace` (e.g. "cargo nextest run")
+    #[arg(long, value_name = "CMD", help_heading = "Verification Options")]
+    pub test_cmd: Option<String>,
+
+    /// Seconds `cargo clippy` may take [default: 3x the baseline, at least 60]
+    #[arg(long, value_name = "SECS", help_heading = "Verification Options")]
+    pub build_timeout: Option<u64>,
+
+    /// Seconds the tests may take [default: 3x the baseline, at least 30]
+    #[arg(long, value_name = "SECS", help_heading = "Verification Options")]
+    pub test_timeout: Option<u64>,
+
+    /// Change a working tree that has uncommitted changes
+    #[arg(long, help_heading = "Keeping Options")]
+    pub allow_dirty: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FindingKinds {
+    Dup,
+    Smells,
+    All,
+}
+
+/// Flags of `log` and `review`.
+#[derive(Debug, Args, Clone)]
+pub struct LogArgs {
+    /// Directory of the audit trail (default: target/loop)
+    #[arg(long, value_name = "DIR", help_heading = "Output Options")]
+    pub out: Option<PathBuf>,
+
+    /// Output format (human or json)
+    #[arg(long, value_enum, value_name = "FMT", help_heading = "Output Options")]
+    pub format: Option<Format>,
+}
+
+/// Flags of `apply`.
+#[derive(Debug, Args, Clone)]
+pub struct ApplyArgs {
+    /// The held refactor, as `cargo loop review` lists it
+    #[arg(value_name = "ID")]
+    pub id: String,
+
+    #[command(flatten)]
+    pub log: LogArgs,
+
+    #[command(flatten)]
+    pub verify: VerifyArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

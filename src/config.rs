@@ -40,6 +40,15 @@ pub struct ConfigFile {
     pub max_type_methods: Option<u32>,
     /// Workspace members by layer, top layer first (configuration only).
     pub layers: Option<Vec<Vec<String>>>,
+    pub agent: Option<String>,
+    pub agent_timeout: Option<u64>,
+    pub attempts: Option<u32>,
+    pub max_candidates: Option<usize>,
+    pub test_cmd: Option<String>,
+    pub build_timeout: Option<u64>,
+    pub test_timeout: Option<u64>,
+    /// Globs over paths that no agent may edit (configuration only).
+    pub deny_paths: Option<Vec<String>>,
 }
 
 impl ConfigFile {
@@ -68,6 +77,14 @@ impl ConfigFile {
             max_type_fields: self.max_type_fields.or(lower.max_type_fields),
             max_type_methods: self.max_type_methods.or(lower.max_type_methods),
             layers: self.layers.or(lower.layers),
+            agent: self.agent.or(lower.agent),
+            agent_timeout: self.agent_timeout.or(lower.agent_timeout),
+            attempts: self.attempts.or(lower.attempts),
+            max_candidates: self.max_candidates.or(lower.max_candidates),
+            test_cmd: self.test_cmd.or(lower.test_cmd),
+            build_timeout: self.build_timeout.or(lower.build_timeout),
+            test_timeout: self.test_timeout.or(lower.test_timeout),
+            deny_paths: self.deny_paths.or(lower.deny_paths),
         }
     }
 

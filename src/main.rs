@@ -1,21 +1,41 @@
 //! `cargo loop`: finds duplicated code and architectural smells in Rust workspaces.
 //!
 //! The pipeline reads top to bottom: discover (`workspace`) → parse (`scan`, `source`) →
-//! detect (`detectors`) → report (`report`, `reporters`).
+//! detect (`detectors`, `smells`) → report (`report`, `reporters`); `fix` goes on: propose
+//! (`agents`, `prompt`, `edit`) → guard (`guard`) → verify (`scratch`, `verify`, `cargo`,
+//! `process`) → keep (`keep`, `git`, `review`), recorded in `audit`.
 
+mod agents;
 mod analysis;
+mod apply;
+mod audit;
 mod cache;
+mod cargo;
 mod change;
 mod cli;
 mod config;
 mod detectors;
+mod edit;
+mod finding;
+mod fix;
+mod git;
+mod guard;
+mod keep;
+mod log;
 mod metrics;
+mod patch;
+mod process;
+mod prompt;
 mod report;
 mod reporters;
+mod review;
 mod scan;
+mod scratch;
+mod secrets;
 mod smells;
 mod source;
 mod token;
+mod verify;
 mod workspace;
 
 use std::io::Write;
@@ -39,6 +59,9 @@ enum ExitCode {
     Success = 0,
     FoundProblems = 1,
     Usage = 2,
+    BaselineFailed = 3,
+    /// Ctrl-C or SIGTERM: what was running was stopped and nothing was left half-written.
+    Interrupted = 130,
 }
 
 impl Termination for ExitCode {
@@ -83,8 +106,21 @@ fn main() -> ExitCode {
                 smells: true,
             },
         ),
+        Command::Fix(fix) => {
+            process::install_interrupt_handler();
+            fix::fix(&args.common, fix, &console).map(|end| match end {
+                fix::PassEnd::Done => ExitCode::Success,
+                fix::PassEnd::Interrupted => ExitCode::Interrupted,
+            })
+        }
+        Command::Log(log) => show_log(&args.common, log),
+        Command::Review(log) => show_review(&args.common, log),
+        Command::Apply(apply) => {
+            process::install_interrupt_handler();
+            apply_held(&args.common, apply, &console)
+        }
         other => Err(UsageError(format!(
-            "`cargo loop {}` is not built yet; only `cargo loop dup` is available",
+            "`cargo loop {}` is not built yet; `dup`, `smells`, `scan`, `fix`, `log`, `review` and `apply` are",
             other.name()
         ))
         .into()),
@@ -93,10 +129,54 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             console.error(&format!("{err:#}"));
-            // Every error that reaches here is about the input, the configuration or the environment.
-            ExitCode::Usage
+            if err.is::<verify::BaselineFailed>() {
+                ExitCode::BaselineFailed
+            } else {
+                // Every other error is about the input, the configuration or the environment.
+                ExitCode::Usage
+            }
         }
     }
+}
+
+/// The out dir of the workspace (`--out`, or `target/loop`).
+fn out_dir(common: &CommonArgs, out: Option<&std::path::Path>) -> anyhow::Result<std::path::PathBuf> {
+    if let Some(out) = out {
+        return Ok(out.to_path_buf());
+    }
+    let workspace = workspace::Workspace::open(common).map_err(|e| UsageError(format!("{e:#}")))?;
+    Ok(workspace.target_dir.join("loop"))
+}
+
+fn print(text: &str) -> anyhow::Result<ExitCode> {
+    let mut stdout = anstream::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(err.into()),
+        _ => Ok(ExitCode::Success),
+    }
+}
+
+fn show_log(common: &CommonArgs, args: &cli::LogArgs) -> anyhow::Result<ExitCode> {
+    let records = audit::read(&out_dir(common, args.out.as_deref())?)?;
+    let runs = log::summarise(&records);
+    match args.format {
+        Some(Format::Json) => print(&format!("{}\n", serde_json::to_string_pretty(&runs)?)),
+        _ => print(&log::render(&runs)),
+    }
+}
+
+fn show_review(common: &CommonArgs, args: &cli::LogArgs) -> anyhow::Result<ExitCode> {
+    let held = review::list(&out_dir(common, args.out.as_deref())?)?;
+    match args.format {
+        Some(Format::Json) => print(&format!("{}\n", serde_json::to_string_pretty(&held)?)),
+        _ => print(&review::render(&held)),
+    }
+}
+
+fn apply_held(common: &CommonArgs, args: &cli::ApplyArgs, console: &Console) -> anyhow::Result<ExitCode> {
+    let out = out_dir(common, args.log.out.as_deref())?;
+    let applied = apply::apply(common, args, &out, console)?;
+    Ok(if applied { ExitCode::Success } else { ExitCode::FoundProblems })
 }
 
 /// `dup`, `smells` and `scan`: one parse, the chosen analyses, one report.
@@ -106,7 +186,9 @@ fn analyse(
     console: &Console,
     what: What,
 ) -> anyhow::Result<ExitCode> {
-    let analysis::Analysis { report, options } = analysis::analyse(common, args, console, what)?;
+    let analysis::Analysis {
+        report, options, ..
+    } = analysis::analyse(common, args, console, what)?;
     let text = match options.format {
         Format::Human => reporters::human::render(&report, console.stdout_styled),
         Format::Json => reporters::json::render(&report),

@@ -1,0 +1,117 @@
+//! Agents: who proposes refactors. `--agent` names one; each turns a prompt into either a text
+//! answer (edit blocks or a diff, parsed by [`crate::edit`]) or, for `exec:`, the changes it
+//! made to a copy of the workspace.
+
+mod command;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use crate::change::FileChange;
+
+/// The `--agent` value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AgentSpec {
+    Builtin,
+    OpenAi(String),
+    Anthropic(String),
+    /// `cmd:PROGRAM ARGS`: the prompt on stdin, the answer on stdout.
+    Cmd(Vec<String>),
+    /// `exec:PROGRAM ARGS`: edits a scratch copy itself; its diff is the proposal.
+    Exec(Vec<String>),
+}
+
+impl FromStr for AgentSpec {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<AgentSpec, String> {
+        let words = |rest: &str, prefix: &str| {
+            let words = shlex::split(rest)
+                .ok_or_else(|| format!("`{prefix}{rest}` has unbalanced quotes"))?;
+            if words.is_empty() {
+                Err(format!("`{prefix}` needs a program, e.g. `{prefix}claude -p`"))
+            } else {
+                Ok(words)
+            }
+        };
+        match value.split_once(':') {
+            _ if value == "builtin" => Ok(AgentSpec::Builtin),
+            Some(("cmd", rest)) => words(rest, "cmd:").map(AgentSpec::Cmd),
+            Some(("exec", rest)) => words(rest, "exec:").map(AgentSpec::Exec),
+            Some(("openai", model)) if !model.is_empty() => Ok(AgentSpec::OpenAi(model.into())),
+            Some(("anthropic", model)) if !model.is_empty() => {
+                Ok(AgentSpec::Anthropic(model.into()))
+            }
+            _ => Err(format!(
+                "unknown agent `{value}`: expected builtin, openai:MODEL, anthropic:MODEL, \
+                 cmd:PROGRAM ARGS or exec:PROGRAM ARGS"
+            )),
+        }
+    }
+}
+
+/// One call of an agent.
+pub struct Request<'a> {
+    pub prompt: &'a str,
+    /// The attempt's folder: prompt, response and the agent's log go here.
+    pub dir: &'a Path,
+    pub timeout: Duration,
+    /// The user's workspace root (read only).
+    pub root: &'a Path,
+    /// Directories never copied into an `exec:` agent's copy.
+    pub skip: &'a [PathBuf],
+}
+
+pub enum Answer {
+    Text(String),
+    Changes(Vec<FileChange>),
+}
+
+pub struct Reply {
+    pub answer: Answer,
+    pub duration: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AgentError {
+    #[error("the agent did not answer within {0:?} (--agent-timeout) and was killed")]
+    Timeout(Duration),
+    #[error("the agent {exit}: {stderr}")]
+    Failed { exit: String, stderr: String },
+    #[error("interrupted")]
+    Interrupted,
+    #[error("the {0} agent is not built yet; use cmd:PROGRAM or exec:PROGRAM")]
+    NotBuilt(&'static str),
+    #[error("the agent's answer is not UTF-8 text")]
+    NotText,
+    #[error(transparent)]
+    Io(#[from] anyhow::Error),
+}
+
+pub fn call(spec: &AgentSpec, request: &Request) -> Result<Reply, AgentError> {
+    match spec {
+        AgentSpec::Cmd(argv) => command::cmd(argv, request),
+        AgentSpec::Exec(argv) => command::exec(argv, request),
+        AgentSpec::Builtin => Err(AgentError::NotBuilt("builtin")),
+        AgentSpec::OpenAi(_) => Err(AgentError::NotBuilt("openai")),
+        AgentSpec::Anthropic(_) => Err(AgentError::NotBuilt("anthropic")),
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::AgentSpec;
+
+    #[test]
+    fn agent_specs_parse_with_quoting_and_reject_nonsense() {
+        assert_eq!(
+            "cmd:python3 'my agent.py' -v".parse::<AgentSpec>(),
+            Ok(AgentSpec::Cmd(vec!["python3".into(), "my agent.py".into(), "-v".into()]))
+        );
+        assert_eq!("exec:./a.sh".parse(), Ok(AgentSpec::Exec(vec!["./a.sh".into()])));
+        assert_eq!("openai:gpt-4o".parse(), Ok(AgentSpec::OpenAi("gpt-4o".into())));
+        assert!("cmd:".parse::<AgentSpec>().unwrap_err().contains("needs a program"));
+        assert!("gpt".parse::<AgentSpec>().unwrap_err().contains("unknown agent `gpt`"));
+    }
+}

@@ -1,0 +1,82 @@
+//! `cargo loop apply ID`: writes a held refactor into the working tree. When the files it
+//! touches still hold what it was verified against, it is written as it is; otherwise its
+//! patch is applied to the current files and the result verified again first.
+
+use std::path::Path;
+
+use serde_json::json;
+
+use crate::analysis::{UsageError, What};
+use crate::audit::Audit;
+use crate::cli::{AnalysisArgs, ApplyArgs, CommonArgs};
+use crate::finding::{Finding, FindingKind};
+use crate::reporters::console::Console;
+use crate::verify::{Verdict, Verifier};
+
+/// Returns whether the refactor was written.
+pub fn apply(common: &CommonArgs, args: &ApplyArgs, out_dir: &Path, console: &Console) -> anyhow::Result<bool> {
+    let (held, changes) = crate::review::load(out_dir, &args.id)?;
+    let workspace = crate::workspace::Workspace::open(common).map_err(|e| UsageError(format!("{e:#}")))?;
+    let root = workspace.root.clone();
+    crate::fix::check_clean(&root, args.verify.allow_dirty)?;
+    let mut audit = Audit::open(out_dir)?;
+    audit.record("run_start", json!({"command": "apply", "held": held.id, "finding": held.finding}))?;
+    let stale = crate::keep::stale_files(&root, &changes);
+    let changes = if stale.is_empty() {
+        changes
+    } else {
+        console.status("Rebasing", &format!("held refactor {} onto the changed {}", held.id, stale.join(", ")));
+        let patch = crate::patch::unified(&changes);
+        let rules = crate::edit::EditRules { root: &root, denied: &|_| None };
+        let rebased = match crate::edit::apply_answer(&patch, &rules) {
+            Ok(rebased) => rebased,
+            Err(rejection) => {
+                return refuse(&mut audit, console, &held.id, "parse", &format!("the patch no longer applies: {rejection}"));
+            }
+        };
+        let target_dir = workspace.target_dir.clone();
+        let scratch = crate::fix::open_scratch(&root, out_dir, &target_dir, 0)?;
+        let (build_timeout, test_timeout) = crate::fix::timeouts(&args.verify, &workspace.config);
+        let test_cmd = crate::fix::test_cmd(&args.verify, &workspace.config)?;
+        let analysis = AnalysisArgs::default();
+        let verifier = Verifier {
+            scratch,
+            common,
+            analysis: &analysis,
+            what: What { dup: true, smells: true },
+            test_cmd: test_cmd.as_deref(),
+            build_timeout,
+            test_timeout,
+        };
+        console.status("Verifying", "the unmodified workspace (baseline)");
+        let dir = audit.candidate_dir(&format!("apply-{}", held.id));
+        let baseline = verifier.baseline(&mut audit, &dir.join("baseline"))?;
+        // The finding may have moved since; what matters now is that nothing new appears.
+        let target = Finding {
+            id: held.finding.clone(),
+            kind: FindingKind::Dup,
+            fingerprint: 0,
+            title: held.title.clone(),
+            suggestion: String::new(),
+            locations: Vec::new(),
+            size: f64::INFINITY,
+        };
+        console.status("Verifying", &format!("held refactor {}", held.id));
+        match verifier.candidate(&baseline, &target, &rebased, &mut audit, &held.id, &dir)?.0 {
+            Verdict::Passed => rebased,
+            Verdict::Interrupted => return refuse(&mut audit, console, &held.id, "interrupted", "interrupted"),
+            Verdict::Rejected { step, reason, .. } => return refuse(&mut audit, console, &held.id, step.as_str(), &reason),
+        }
+    };
+    crate::keep::apply(&root, &changes)?;
+    crate::review::discard(out_dir, &held.id)?;
+    audit.record("decision", json!({"candidate": held.id, "finding": held.finding, "outcome": "kept", "step": "review", "reason": "applied by hand after review"}))?;
+    console.status("Applied", &format!("held refactor {} ({}): {}", held.id, held.finding, held.files.join(", ")));
+    Ok(true)
+}
+
+fn refuse(audit: &mut Audit, console: &Console, id: &str, step: &str, reason: &str) -> anyhow::Result<bool> {
+    audit.record("decision", json!({"candidate": id, "outcome": "rejected", "step": step, "reason": reason}))?;
+    console.error(&format!("held refactor {id} was not applied: {reason}"));
+    Ok(false)
+}

@@ -1,0 +1,269 @@
+//! Cargo as verification runs it: the command lines for clippy (with check folded in) and
+//! test, their environment, and what is read back from their output: clippy's diagnostics
+//! from `--message-format=json`, and libtest's per-binary results.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsString;
+use std::path::Path;
+use std::time::Duration;
+
+use cargo_metadata::diagnostic::DiagnosticLevel;
+use cargo_metadata::Message;
+
+use crate::process::{Job, Exit, Finished};
+
+/// `$CARGO` when cargo runs us, so the same toolchain verifies what it builds.
+pub fn cargo_bin() -> OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+/// Environment of every cargo command: its own target dir, snapshot tests that cannot pass by
+/// rewriting their snapshots, and no API keys for the code under test to print.
+pub fn job(args: &[&str], tree: &Path, target_dir: &Path, log: &Path, timeout: Duration) -> Job {
+    let mut argv = vec![cargo_bin()];
+    argv.extend(args.iter().map(OsString::from));
+    let mut job = Job::new(argv, tree, log, timeout)
+        .env("CARGO_TARGET_DIR", target_dir)
+        .env("INSTA_UPDATE", "no")
+        .env("INSTA_FORCE_PASS", "0")
+        .env("CARGO_TERM_COLOR", "never");
+    job.env_remove = ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "RUSTC_WRAPPER"]
+        .iter()
+        .map(OsString::from)
+        .collect();
+    job
+}
+
+pub const CLIPPY: &[&str] = &[
+    "clippy",
+    "--workspace",
+    "--all-targets",
+    "--message-format=json",
+];
+
+/// One compiler diagnostic, keyed without its line so that moved code is not "new".
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DiagnosticKey {
+    pub lint: String,
+    pub file: String,
+    pub message: String,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    /// Warnings, counted per key.
+    pub warnings: BTreeMap<DiagnosticKey, usize>,
+    /// Rendered errors and warnings, to show an agent what went wrong.
+    pub rendered: BTreeMap<DiagnosticKey, String>,
+    pub n_errors: usize,
+    pub errors: Vec<String>,
+}
+
+impl Diagnostics {
+    /// Warnings that `self` has more of than `baseline`, rendered.
+    pub fn new_warnings(&self, baseline: &Diagnostics) -> Vec<String> {
+        self.warnings
+            .iter()
+            .filter(|(key, n)| **n > baseline.warnings.get(*key).copied().unwrap_or(0))
+            .map(|(key, _)| self.rendered.get(key).cloned().unwrap_or_else(|| key.message.clone()))
+            .collect()
+    }
+}
+
+/// Reads `--message-format=json` output; lines that are not cargo messages are skipped.
+pub fn parse_diagnostics(stdout: &[u8]) -> Diagnostics {
+    let mut out = Diagnostics::default();
+    for message in Message::parse_stream(stdout).flatten() {
+        let Message::CompilerMessage(msg) = message else {
+            continue;
+        };
+        let diag = msg.message;
+        let file = diag
+            .spans
+            .iter()
+            .find(|s| s.is_primary)
+            .map(|s| s.file_name.clone())
+            .unwrap_or_default();
+        let key = DiagnosticKey {
+            lint: diag.code.as_ref().map(|c| c.code.clone()).unwrap_or_default(),
+            file,
+            message: normalise(&diag.message),
+        };
+        let rendered = diag.rendered.clone().unwrap_or_else(|| diag.message.clone());
+        match diag.level {
+            DiagnosticLevel::Error | DiagnosticLevel::Ice => {
+                out.n_errors += 1;
+                out.errors.push(rendered);
+            }
+            DiagnosticLevel::Warning => {
+                *out.warnings.entry(key.clone()).or_default() += 1;
+                out.rendered.insert(key, rendered);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Messages that quote line numbers (`previous definition here at line 3`) would churn.
+fn normalise(message: &str) -> String {
+    message
+        .split(|c: char| c.is_ascii_digit())
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("N")
+}
+
+/// What a test binary reported.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct TestBinary {
+    pub passed: usize,
+    pub failed: usize,
+    pub ignored: BTreeSet<String>,
+    pub failures: Vec<String>,
+}
+
+/// Per test binary (`unittests src/lib.rs (crate)`, `tests/x.rs (crate)`, `doctests crate`).
+pub type TestResults = BTreeMap<String, TestBinary>;
+
+/// Reads libtest's human output from `cargo test` (stdout and stderr together).
+pub fn parse_tests(output: &str) -> TestResults {
+    let mut results = TestResults::new();
+    let mut current: Option<String> = None;
+    for line in output.lines() {
+        let line = line.trim_end();
+        if let Some(rest) = line.trim_start().strip_prefix("Running ") {
+            current = Some(binary_key(rest));
+            continue;
+        }
+        if let Some(name) = line.trim_start().strip_prefix("Doc-tests ") {
+            current = Some(format!("doctests {name}"));
+            continue;
+        }
+        let (Some(key), Some(rest)) = (&current, line.strip_prefix("test ")) else {
+            continue;
+        };
+        let Some((name, outcome)) = rest.rsplit_once(" ... ") else {
+            continue;
+        };
+        let binary = results.entry(key.clone()).or_default();
+        match outcome {
+            "ok" => binary.passed += 1,
+            "FAILED" => {
+                binary.failed += 1;
+                binary.failures.push(name.to_string());
+            }
+            o if o.starts_with("ignored") => {
+                binary.ignored.insert(name.to_string());
+            }
+            _ => {}
+        }
+    }
+    results
+}
+
+/// `unittests src/lib.rs (target/debug/deps/fixture-1a2b3c)` → `unittests src/lib.rs (fixture)`.
+fn binary_key(running: &str) -> String {
+    let Some((what, path)) = running.rsplit_once(" (") else {
+        return running.to_string();
+    };
+    let file = path.trim_end_matches(')').rsplit('/').next().unwrap_or(path);
+    let name = file.rsplit_once('-').map_or(file, |(name, _)| name);
+    format!("{what} ({name})")
+}
+
+/// Why `candidate`'s tests are worse than `baseline`'s, one sentence per problem.
+pub fn compare_tests(baseline: &TestResults, candidate: &TestResults) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (key, now) in candidate {
+        for name in &now.failures {
+            problems.push(format!("test `{name}` in {key} failed"));
+        }
+        let Some(before) = baseline.get(key) else {
+            continue;
+        };
+        if now.passed < before.passed {
+            problems.push(format!(
+                "{key} passed {} tests, {} before the change",
+                now.passed, before.passed
+            ));
+        }
+        for name in now.ignored.difference(&before.ignored) {
+            problems.push(format!("test `{name}` in {key} is newly ignored"));
+        }
+    }
+    problems
+}
+
+/// A command's outcome with its output, for gates and audit records.
+#[derive(Debug)]
+pub struct Ran {
+    pub job: Job,
+    pub finished: Finished,
+}
+
+impl Ran {
+    pub fn stdout(&self) -> Vec<u8> {
+        std::fs::read(&self.job.stdout).unwrap_or_default()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&std::fs::read(&self.job.stderr).unwrap_or_default()).into_owned()
+    }
+
+    pub fn exit(&self) -> Exit {
+        self.finished.exit
+    }
+}
+
+/// The last `n` lines of `text`, for error messages and agent feedback.
+pub fn tail(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    const OUTPUT: &str = "\
+     Running unittests src/lib.rs (target/debug/deps/fixture-0123abcd)
+
+running 3 tests
+test a::one ... ok
+test a::two ... FAILED
+test a::slow ... ignored, too slow
+
+     Running tests/api.rs (target/debug/deps/api-99aa)
+test works ... ok
+   Doc-tests fixture
+test src/lib.rs - f (line 3) ... ok
+";
+
+    #[test]
+    fn parse_tests_counts_per_binary_without_hashes() {
+        let results = parse_tests(OUTPUT);
+        let unit = &results["unittests src/lib.rs (fixture)"];
+        assert_eq!((unit.passed, unit.failed), (1, 1));
+        assert_eq!(unit.failures, vec!["a::two"]);
+        assert!(unit.ignored.contains("a::slow"));
+        assert_eq!(results["tests/api.rs (api)"].passed, 1);
+        assert_eq!(results["doctests fixture"].passed, 1);
+    }
+
+    #[test]
+    fn compare_tests_names_failures_fewer_passes_and_new_ignores() {
+        let baseline = parse_tests(&OUTPUT.replace("FAILED", "ok").replace("ignored, too slow", "ok"));
+        let candidate = parse_tests(OUTPUT);
+        let problems = compare_tests(&baseline, &candidate);
+        assert!(problems.iter().any(|p| p.contains("`a::two`") && p.contains("failed")));
+        assert!(problems.iter().any(|p| p.contains("passed 1 tests, 3 before")));
+        assert!(problems.iter().any(|p| p.contains("`a::slow`") && p.contains("newly ignored")));
+        assert!(compare_tests(&baseline, &baseline).is_empty());
+    }
+
+    #[test]
+    fn diagnostics_ignore_line_numbers_in_messages() {
+        assert_eq!(normalise("defined at line 12 and 3"), normalise("defined at line 40 and 7"));
+    }
+}

@@ -1,0 +1,430 @@
+//! `cargo loop fix`: one improvement pass. Scan, choose findings, and for each one ask the
+//! agent, parse its answer, guard, verify in the scratch copy, and keep, hold or reject, with
+//! every step in the audit trail.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context;
+use serde_json::json;
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::agents::{self, AgentError, AgentSpec, Answer};
+use crate::analysis::{UsageError, What};
+use crate::audit::Audit;
+use crate::change::FileChange;
+use crate::cli::{CommonArgs, FindingKinds, FixArgs, VerifyArgs};
+use crate::config::ConfigFile;
+use crate::finding::{self, Finding, FindingKind};
+use crate::guard::{self, Guard};
+use crate::reporters::console::Console;
+use crate::scratch::Scratch;
+use crate::verify::{self, Baseline, Step, Verdict, Verifier};
+
+/// How a pass ended, for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PassEnd {
+    Done,
+    Interrupted,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Kept,
+    Rejected,
+    Held,
+}
+
+impl Outcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Kept => "kept",
+            Outcome::Rejected => "rejected",
+            Outcome::Held => "held",
+        }
+    }
+}
+
+/// Settings of a pass, resolved from flags, then configuration, then defaults.
+struct Settings {
+    agent: AgentSpec,
+    agent_timeout: Duration,
+    attempts: u32,
+    max_candidates: usize,
+    test_cmd: Option<Vec<String>>,
+    guard: Guard,
+}
+
+impl Settings {
+    fn resolve(args: &FixArgs, config: &ConfigFile) -> anyhow::Result<Settings> {
+        let agent = args
+            .agent
+            .clone()
+            .or_else(|| config.agent.clone())
+            .unwrap_or_else(|| "builtin".into());
+        let agent = agent
+            .parse::<AgentSpec>()
+            .map_err(|e| UsageError(format!("invalid --agent: {e}")))?;
+        Ok(Settings {
+            agent,
+            agent_timeout: Duration::from_secs(args.agent_timeout.or(config.agent_timeout).unwrap_or(600)),
+            attempts: args.attempts.or(config.attempts).unwrap_or(2).max(1),
+            max_candidates: args.max_candidates.or(config.max_candidates).unwrap_or(5),
+            test_cmd: test_cmd(&args.verify, config)?,
+            guard: Guard::new(config.deny_paths.as_deref().unwrap_or_default())
+                .map_err(|e| UsageError(format!("{e:#}")))?,
+        })
+    }
+}
+
+pub fn test_cmd(args: &VerifyArgs, config: &ConfigFile) -> anyhow::Result<Option<Vec<String>>> {
+    let Some(cmd) = args.test_cmd.clone().or_else(|| config.test_cmd.clone()) else {
+        return Ok(None);
+    };
+    match shlex::split(&cmd) {
+        Some(words) if !words.is_empty() => Ok(Some(words)),
+        _ => Err(UsageError(format!("invalid --test-cmd `{cmd}`: expected a program and its arguments")).into()),
+    }
+}
+
+pub fn timeouts(args: &VerifyArgs, config: &ConfigFile) -> (Option<Duration>, Option<Duration>) {
+    (
+        args.build_timeout.or(config.build_timeout).map(Duration::from_secs),
+        args.test_timeout.or(config.test_timeout).map(Duration::from_secs),
+    )
+}
+
+/// Refuses a dirty git tree unless `--allow-dirty`, as `cargo fix` does.
+pub fn check_clean(root: &Path, allow_dirty: bool) -> anyhow::Result<()> {
+    if allow_dirty {
+        return Ok(());
+    }
+    if let Some(dirty) = crate::git::dirty_files(root)? {
+        if !dirty.is_empty() {
+            let shown: Vec<&str> = dirty.iter().take(5).map(String::as_str).collect();
+            return Err(UsageError(format!(
+                "the working directory has uncommitted changes ({}{}); commit or stash them, or pass --allow-dirty",
+                shown.join(", "),
+                if dirty.len() > 5 { ", ..." } else { "" }
+            ))
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// The scratch slot of job `slot`, synced with the user's tree.
+pub fn open_scratch(root: &Path, out_dir: &Path, target_dir: &Path, slot: usize) -> anyhow::Result<Scratch> {
+    let skip = [target_dir.to_path_buf(), out_dir.to_path_buf()];
+    let (scratch, _) = Scratch::open(root, &out_dir.join("scratch").join(slot.to_string()), &skip)
+        .context("prepare the scratch copy")?;
+    Ok(scratch)
+}
+
+pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Result<PassEnd> {
+    let what = What {
+        dup: args.findings != Some(FindingKinds::Smells),
+        smells: args.findings != Some(FindingKinds::Dup),
+    };
+    let analysis = crate::analysis::analyse(common, &args.analysis, console, what)?;
+    let settings = Settings::resolve(args, &analysis.config)?;
+    let root = analysis.report.root.clone();
+    if !args.dry_run {
+        check_clean(&root, args.verify.allow_dirty)?;
+    }
+    let chosen = choose(&finding::findings(&analysis.report), args, settings.max_candidates)?;
+    let out_dir = analysis.out_dir.clone();
+    let mut audit = Audit::open(&out_dir)?;
+    audit.record(
+        "run_start",
+        json!({"command": "fix", "agent": agent_name(&settings.agent), "root": root, "findings": chosen.iter().map(|f| &f.id).collect::<Vec<_>>(), "dry_run": args.dry_run}),
+    )?;
+    if chosen.is_empty() {
+        console.status("Finished", "nothing to fix: the scan found nothing to work on");
+        audit.record("stop", json!({"reason": "no findings to work on"}))?;
+        return Ok(PassEnd::Done);
+    }
+    let target_dir = target_dir_of(&out_dir);
+    let scratch = open_scratch(&root, &out_dir, &target_dir, 0)?;
+    let (build_timeout, test_timeout) = timeouts(&args.verify, &analysis.config);
+    let mut verifier = Verifier {
+        scratch,
+        common,
+        analysis: &args.analysis,
+        what,
+        test_cmd: settings.test_cmd.as_deref(),
+        build_timeout,
+        test_timeout,
+    };
+    console.status("Verifying", "the unmodified workspace (baseline)");
+    let baseline_dir = audit.candidate_dir("baseline");
+    let mut baseline = match verifier.baseline(&mut audit, &baseline_dir) {
+        Ok(baseline) => baseline,
+        Err(err) => {
+            audit.record("stop", json!({"reason": format!("baseline failed: {err:#}")}))?;
+            return Err(err);
+        }
+    };
+    let mut pass = Pass {
+        root: &root,
+        out_dir: &out_dir,
+        settings: &settings,
+        args,
+        console,
+        verifier: &mut verifier,
+        audit: &mut audit,
+        counts: [0; 3],
+    };
+    let mut end = PassEnd::Done;
+    for (n, finding) in chosen.iter().enumerate() {
+        if crate::process::interrupted() {
+            end = PassEnd::Interrupted;
+            break;
+        }
+        let candidate = format!("c{}", n + 1);
+        if pass.candidate(&candidate, finding, &mut baseline)? == PassEnd::Interrupted {
+            end = PassEnd::Interrupted;
+            break;
+        }
+    }
+    let [kept, held, rejected] = pass.counts;
+    let reason = match end {
+        PassEnd::Done => "every chosen finding was tried",
+        PassEnd::Interrupted => "interrupted",
+    };
+    audit.record("stop", json!({"reason": reason, "kept": kept, "held": held, "rejected": rejected}))?;
+    console.status(
+        "Finished",
+        &format!("{} candidates: {kept} kept, {held} held for review, {rejected} rejected ({reason})", chosen.len()),
+    );
+    Ok(end)
+}
+
+/// The user's target dir: the out dir's parent when it is the default `target/loop`.
+fn target_dir_of(out_dir: &Path) -> PathBuf {
+    out_dir.parent().map_or_else(|| out_dir.to_path_buf(), Path::to_path_buf)
+}
+
+/// The agent as recorded: the program and its arguments, never the environment.
+fn agent_name(agent: &AgentSpec) -> String {
+    match agent {
+        AgentSpec::Builtin => "builtin".into(),
+        AgentSpec::OpenAi(model) => format!("openai:{model}"),
+        AgentSpec::Anthropic(model) => format!("anthropic:{model}"),
+        AgentSpec::Cmd(argv) => format!("cmd:{}", argv.join(" ")),
+        AgentSpec::Exec(argv) => format!("exec:{}", argv.join(" ")),
+    }
+}
+
+fn choose(all: &[Finding], args: &FixArgs, max: usize) -> anyhow::Result<Vec<Finding>> {
+    for id in &args.finding {
+        if !all.iter().any(|f| f.id.eq_ignore_ascii_case(id)) {
+            return Err(UsageError(format!(
+                "--finding {id}: the scan reported no finding with this id (it has {})",
+                if all.is_empty() { "none".to_string() } else { all.iter().map(|f| f.id.as_str()).collect::<Vec<_>>().join(", ") }
+            ))
+            .into());
+        }
+    }
+    Ok(all
+        .iter()
+        .filter(|f| args.finding.is_empty() || args.finding.iter().any(|id| f.id.eq_ignore_ascii_case(id)))
+        .filter(|f| match args.findings {
+            Some(FindingKinds::Dup) => f.kind == FindingKind::Dup,
+            Some(FindingKinds::Smells) => f.kind == FindingKind::Smell,
+            _ => true,
+        })
+        .take(max)
+        .cloned()
+        .collect())
+}
+
+struct Pass<'a, 'b> {
+    root: &'a Path,
+    out_dir: &'a Path,
+    settings: &'a Settings,
+    args: &'a FixArgs,
+    console: &'a Console,
+    verifier: &'a mut Verifier<'b>,
+    audit: &'a mut Audit,
+    /// Kept, held, rejected.
+    counts: [usize; 3],
+}
+
+impl Pass<'_, '_> {
+    fn candidate(&mut self, candidate: &str, finding: &Finding, baseline: &mut Baseline) -> anyhow::Result<PassEnd> {
+        // An earlier kept refactor may have moved or removed this finding.
+        let Some(finding) = baseline.findings.iter().find(|f| f.fingerprint == finding.fingerprint).cloned() else {
+            self.audit.record("finding", json!({"candidate": candidate, "finding": finding.id, "skipped": "an earlier refactor removed it"}))?;
+            return Ok(PassEnd::Done);
+        };
+        self.console.status("Fixing", &format!("{candidate}: {} {}", finding.id, finding.title));
+        self.audit.record(
+            "finding",
+            json!({"candidate": candidate, "finding": finding.id, "fingerprint": format!("{:016x}", finding.fingerprint), "title": finding.title}),
+        )?;
+        let candidate_dir = self.audit.candidate_dir(candidate);
+        let mut feedback: Option<String> = None;
+        for attempt in 1..=self.settings.attempts {
+            let dir = verify::step_dir(&candidate_dir, attempt);
+            let last = attempt == self.settings.attempts;
+            match self.attempt(candidate, attempt, &finding, feedback.as_deref(), &dir, baseline)? {
+                Attempt::Interrupted => return Ok(PassEnd::Interrupted),
+                Attempt::Decided => return Ok(PassEnd::Done),
+                Attempt::Retry { step, reason, feedback: next } => {
+                    if last {
+                        self.decide(candidate, &finding.id, Outcome::Rejected, step, &reason)?;
+                        return Ok(PassEnd::Done);
+                    }
+                    self.audit.record("retry", json!({"candidate": candidate, "attempt": attempt, "step": step.as_str(), "reason": reason}))?;
+                    feedback = Some(next);
+                }
+            }
+        }
+        Ok(PassEnd::Done)
+    }
+
+    fn attempt(
+        &mut self,
+        candidate: &str,
+        attempt: u32,
+        finding: &Finding,
+        feedback: Option<&str>,
+        dir: &Path,
+        baseline: &mut Baseline,
+    ) -> anyhow::Result<Attempt> {
+        let prompt = crate::prompt::build(self.root, finding, feedback);
+        self.audit.record(
+            "prompt",
+            json!({"candidate": candidate, "attempt": attempt, "bytes": prompt.len(), "hash": format!("{:016x}", xxh3_64(prompt.as_bytes())), "file": self.audit.rel(&dir.join("prompt.md"))}),
+        )?;
+        let skip = [target_dir_of(self.out_dir), self.out_dir.to_path_buf()];
+        let request = agents::Request { prompt: &prompt, dir, timeout: self.settings.agent_timeout, root: self.root, skip: &skip };
+        let reply = match agents::call(&self.settings.agent, &request) {
+            Ok(reply) => reply,
+            Err(AgentError::Interrupted) => return Ok(Attempt::Interrupted),
+            Err(AgentError::Io(err)) => return Err(err),
+            Err(err @ AgentError::NotBuilt(_)) => return Err(UsageError(err.to_string()).into()),
+            Err(err) => {
+                self.audit.record("response", json!({"candidate": candidate, "attempt": attempt, "error": err.to_string()}))?;
+                self.decide(candidate, &finding.id, Outcome::Rejected, Step::Agent, &err.to_string())?;
+                return Ok(Attempt::Decided);
+            }
+        };
+        let changes = match reply.answer {
+            Answer::Text(text) => {
+                let file = dir.join("response.md");
+                crate::secrets::write(&file, &text)?;
+                self.audit.record(
+                    "response",
+                    json!({"candidate": candidate, "attempt": attempt, "bytes": text.len(), "hash": format!("{:016x}", xxh3_64(text.as_bytes())), "file": self.audit.rel(&file), "duration_ms": reply.duration.as_millis() as u64, "tokens": null}),
+                )?;
+                let rules = crate::edit::EditRules { root: self.root, denied: &|path| self.settings.guard.denied(path) };
+                match crate::edit::apply_answer(&text, &rules) {
+                    Ok(changes) => changes,
+                    Err(rejection) => {
+                        let step = if rejection.is_guard() { Step::Guard } else { Step::Parse };
+                        self.audit.record("edit", json!({"candidate": candidate, "attempt": attempt, "ok": false, "reason": rejection.to_string()}))?;
+                        return Ok(Attempt::retry(step, rejection.to_string()));
+                    }
+                }
+            }
+            Answer::Changes(changes) => {
+                self.audit.record(
+                    "response",
+                    json!({"candidate": candidate, "attempt": attempt, "files": changes.len(), "duration_ms": reply.duration.as_millis() as u64, "tokens": null}),
+                )?;
+                if let Some(reason) = changes.iter().find_map(|c| self.settings.guard.denied(&c.path)) {
+                    return Ok(Attempt::retry(Step::Guard, reason));
+                }
+                changes
+            }
+        };
+        if changes.is_empty() {
+            return Ok(Attempt::retry(Step::Parse, "the answer changes nothing"));
+        }
+        let patch = dir.join("patch.diff");
+        crate::secrets::write(&patch, &crate::patch::unified(&changes))?;
+        self.audit.record(
+            "edit",
+            json!({"candidate": candidate, "attempt": attempt, "ok": true, "files": changes.iter().map(|c| &c.path).collect::<Vec<_>>(), "patch": self.audit.rel(&patch)}),
+        )?;
+        let (verdict, tests) = self.verifier.candidate(baseline, finding, &changes, self.audit, candidate, dir)?;
+        match verdict {
+            Verdict::Interrupted => Ok(Attempt::Interrupted),
+            Verdict::Rejected { step, reason, feedback } => Ok(Attempt::Retry { step, reason, feedback }),
+            Verdict::Passed => {
+                self.keep(candidate, finding, &changes, dir, baseline, tests)?;
+                Ok(Attempt::Decided)
+            }
+        }
+    }
+
+    /// A verified candidate: held for review, kept as a patch (`--dry-run`), or written.
+    fn keep(
+        &mut self,
+        candidate: &str,
+        finding: &Finding,
+        changes: &[FileChange],
+        dir: &Path,
+        baseline: &mut Baseline,
+        tests: Option<crate::cargo::TestResults>,
+    ) -> anyhow::Result<()> {
+        let reasons = guard::sensitive(changes);
+        if !reasons.is_empty() && !self.args.allow_sensitive {
+            let id = crate::review::hold(self.out_dir, &self.audit.run, candidate, finding, changes, &reasons)?;
+            let reason = format!("verified, held for review as {id} because {}", reasons.join(" and "));
+            return self.decide(candidate, &finding.id, Outcome::Held, Step::Review, &reason);
+        }
+        if self.args.dry_run {
+            let reason = format!("verified; --dry-run kept the patch only ({})", self.audit.rel(&dir.join("patch.diff")));
+            return self.decide(candidate, &finding.id, Outcome::Kept, Step::Analysis, &reason);
+        }
+        if let Err(err) = crate::keep::apply(self.root, changes) {
+            return self.decide(candidate, &finding.id, Outcome::Rejected, Step::Analysis, &format!("{err:#}"));
+        }
+        if self.args.commit {
+            let paths: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
+            let message = format!("cargo loop: {} ({})\n\n{}", finding.title, finding.id, finding.suggestion);
+            crate::git::commit(self.root, &paths, &message)?;
+        }
+        // The kept change is the new baseline: the next candidate starts from it.
+        self.verifier.scratch_sync()?;
+        if let Some(tests) = tests {
+            baseline.tests = tests;
+        }
+        baseline.findings = self.verifier.analyse()?;
+        self.decide(candidate, &finding.id, Outcome::Kept, Step::Analysis, "verified and written to the working tree")
+    }
+
+    fn decide(&mut self, candidate: &str, finding: &str, outcome: Outcome, step: Step, reason: &str) -> anyhow::Result<()> {
+        self.counts[match outcome {
+            Outcome::Kept => 0,
+            Outcome::Held => 1,
+            Outcome::Rejected => 2,
+        }] += 1;
+        let verb = match outcome {
+            Outcome::Kept => "Kept",
+            Outcome::Held => "Held",
+            Outcome::Rejected => "Rejected",
+        };
+        self.console.status(verb, &format!("{candidate} ({finding}) at {}: {reason}", step.as_str()));
+        self.audit.record(
+            "decision",
+            json!({"candidate": candidate, "finding": finding, "outcome": outcome.as_str(), "step": step.as_str(), "reason": reason}),
+        )
+    }
+}
+
+enum Attempt {
+    Decided,
+    Interrupted,
+    Retry { step: Step, reason: String, feedback: String },
+}
+
+impl Attempt {
+    fn retry(step: Step, reason: impl Into<String>) -> Attempt {
+        let reason = reason.into();
+        Attempt::Retry { step, feedback: reason.clone(), reason }
+    }
+}

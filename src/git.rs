@@ -1,0 +1,50 @@
+//! The little of git that keeping needs: is the tree dirty, and one commit per kept refactor.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{bail, Context};
+
+/// Files git reports as modified or untracked under `root`; `None` outside a git repository.
+pub fn dirty_files(root: &Path) -> anyhow::Result<Option<Vec<String>>> {
+    let output = Command::new("git")
+        .args(["status", "--porcelain", "--untracked-files=normal", "--", "."])
+        .current_dir(root)
+        .output();
+    let Ok(output) = output else {
+        // No git on the machine: nothing can be dirty in git's sense.
+        return Ok(None);
+    };
+    if !output.status.success() {
+        return Ok(None);
+    }
+    Ok(Some(
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(|l| l.get(3..).unwrap_or(l).to_string())
+            .collect(),
+    ))
+}
+
+/// Commits exactly `paths` (relative to `root`) with `message`.
+pub fn commit(root: &Path, paths: &[String], message: &str) -> anyhow::Result<()> {
+    let git = |args: &[&str]| -> anyhow::Result<()> {
+        let output = Command::new("git")
+            .args(args)
+            .args(["--"])
+            .args(paths)
+            .current_dir(root)
+            .output()
+            .context("run git")?;
+        if !output.status.success() {
+            bail!(
+                "git {} failed: {}",
+                args[0],
+                String::from_utf8_lossy(&output.stderr).trim()
+            );
+        }
+        Ok(())
+    };
+    git(&["add", "--all"])?;
+    git(&["commit", "--quiet", "-m", message])
+}

@@ -1,0 +1,321 @@
+//! Verification in a scratch copy: the baseline first, then each candidate through the gates,
+//! cheapest first: parse, clippy (with check folded in, a compile error still reported as
+//! `check`), test, re-analysis. A candidate's result is a [`Verdict`], never an `Err`.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::analysis::What;
+use crate::audit::Audit;
+use crate::cargo::{self, Diagnostics, Ran, TestResults};
+use crate::change::FileChange;
+use crate::cli::{AnalysisArgs, CommonArgs};
+use crate::finding::{self, Finding};
+use crate::process::{self, Exit};
+use crate::scratch::Scratch;
+
+/// The stage that rejected (or last passed) a candidate, as the audit trail names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Agent,
+    Parse,
+    Guard,
+    Check,
+    Clippy,
+    Test,
+    Analysis,
+    Review,
+}
+
+impl Step {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Agent => "agent",
+            Step::Parse => "parse",
+            Step::Guard => "guard",
+            Step::Check => "check",
+            Step::Clippy => "clippy",
+            Step::Test => "test",
+            Step::Analysis => "analysis",
+            Step::Review => "review",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum Verdict {
+    Passed,
+    /// `reason` is one sentence for people; `feedback` is what the agent sees next time.
+    Rejected {
+        step: Step,
+        reason: String,
+        feedback: String,
+    },
+    Interrupted,
+}
+
+impl Verdict {
+    fn rejected(step: Step, reason: impl Into<String>, feedback: impl Into<String>) -> Verdict {
+        Verdict::Rejected {
+            step,
+            reason: reason.into(),
+            feedback: feedback.into(),
+        }
+    }
+}
+
+/// What candidates are compared with, and how long commands may run.
+pub struct Baseline {
+    pub diagnostics: Diagnostics,
+    pub tests: TestResults,
+    pub findings: Vec<Finding>,
+    pub build_timeout: Duration,
+    pub test_timeout: Duration,
+}
+
+/// Everything the gates need besides the candidate.
+pub struct Verifier<'a> {
+    pub scratch: Scratch,
+    pub common: &'a CommonArgs,
+    pub analysis: &'a AnalysisArgs,
+    pub what: What,
+    /// `--test-cmd`, replacing `cargo test --workspace`.
+    pub test_cmd: Option<&'a [String]>,
+    pub build_timeout: Option<Duration>,
+    pub test_timeout: Option<Duration>,
+}
+
+/// The baseline failed: the run stops with exit code 3 and this output.
+#[derive(Debug, thiserror::Error)]
+#[error("the workspace's baseline fails `{step}` before any change:\n{output}")]
+pub struct BaselineFailed {
+    pub step: &'static str,
+    pub output: String,
+}
+
+/// Generous first-run limit; later limits derive from what the baseline took.
+const FIRST_RUN: Duration = Duration::from_secs(3600);
+
+fn derived(baseline: Duration, floor: u64) -> Duration {
+    (baseline * 3).max(Duration::from_secs(floor))
+}
+
+impl Verifier<'_> {
+    /// Builds, lints, tests and analyses the unmodified copy.
+    pub fn baseline(&self, audit: &mut Audit, dir: &Path) -> anyhow::Result<Baseline> {
+        let clippy = self.clippy(dir, self.build_timeout.unwrap_or(FIRST_RUN))?;
+        record_step(audit, "baseline", Step::Clippy, &clippy)?;
+        let diagnostics = cargo::parse_diagnostics(&clippy.stdout());
+        if !clippy.exit().success() || diagnostics.n_errors > 0 {
+            return Err(BaselineFailed {
+                step: "cargo clippy --all-targets",
+                output: failure_text(&clippy, &diagnostics),
+            }
+            .into());
+        }
+        let test = self.test(dir, self.test_timeout.unwrap_or(FIRST_RUN))?;
+        record_step(audit, "baseline", Step::Test, &test)?;
+        let output = test.stderr();
+        if !test.exit().success() {
+            return Err(BaselineFailed {
+                step: "cargo test",
+                output: cargo::tail(&output, 40),
+            }
+            .into());
+        }
+        Ok(Baseline {
+            diagnostics,
+            tests: cargo::parse_tests(&output),
+            findings: self.analyse()?,
+            build_timeout: self
+                .build_timeout
+                .unwrap_or_else(|| derived(clippy.finished.duration, 60)),
+            test_timeout: self
+                .test_timeout
+                .unwrap_or_else(|| derived(test.finished.duration, 30)),
+        })
+    }
+
+    /// Runs `changes` through the gates, then puts the copy back as it was.
+    pub fn candidate(
+        &self,
+        baseline: &Baseline,
+        target: &Finding,
+        changes: &[FileChange],
+        audit: &mut Audit,
+        candidate: &str,
+        dir: &Path,
+    ) -> anyhow::Result<(Verdict, Option<TestResults>)> {
+        for change in changes.iter().filter(|c| c.path.ends_with(".rs")) {
+            if let Some(Err(err)) = change.after.as_deref().map(syn::parse_file) {
+                let start = err.span().start();
+                let reason = format!(
+                    "{}:{}:{}: the edited file does not parse: {err}",
+                    change.path, start.line, start.column + 1
+                );
+                return Ok((Verdict::rejected(Step::Parse, reason.clone(), reason), None));
+            }
+        }
+        self.scratch.write(changes)?;
+        let result = self.gates(baseline, target, audit, candidate, dir);
+        self.scratch.restore(changes)?;
+        result
+    }
+
+    fn gates(
+        &self,
+        baseline: &Baseline,
+        target: &Finding,
+        audit: &mut Audit,
+        candidate: &str,
+        dir: &Path,
+    ) -> anyhow::Result<(Verdict, Option<TestResults>)> {
+        let clippy = self.clippy(dir, baseline.build_timeout)?;
+        record_step(audit, candidate, Step::Clippy, &clippy)?;
+        if clippy.exit() == Exit::Interrupted {
+            return Ok((Verdict::Interrupted, None));
+        }
+        let diagnostics = cargo::parse_diagnostics(&clippy.stdout());
+        if !clippy.exit().success() || diagnostics.n_errors > 0 {
+            let first = diagnostics.errors.first().map_or_else(
+                || format!("cargo clippy {}", clippy.exit()),
+                |e| e.lines().next().unwrap_or_default().to_string(),
+            );
+            return Ok((
+                Verdict::rejected(
+                    Step::Check,
+                    format!("the change does not compile: {first}"),
+                    failure_text(&clippy, &diagnostics),
+                ),
+                None,
+            ));
+        }
+        let new = diagnostics.new_warnings(&baseline.diagnostics);
+        if !new.is_empty() {
+            let first = new[0].lines().next().unwrap_or_default().to_string();
+            return Ok((
+                Verdict::rejected(
+                    Step::Clippy,
+                    format!("the change raises {} new warning(s): {first}", new.len()),
+                    new.join("\n"),
+                ),
+                None,
+            ));
+        }
+        let test = self.test(dir, baseline.test_timeout)?;
+        record_step(audit, candidate, Step::Test, &test)?;
+        let output = test.stderr();
+        let results = cargo::parse_tests(&output);
+        let mut problems = cargo::compare_tests(&baseline.tests, &results);
+        match test.exit() {
+            Exit::Interrupted => return Ok((Verdict::Interrupted, None)),
+            Exit::Success => {}
+            exit if problems.is_empty() => problems.push(format!("the tests {exit}")),
+            _ => {}
+        }
+        if !problems.is_empty() {
+            return Ok((
+                Verdict::rejected(
+                    Step::Test,
+                    problems[0].clone(),
+                    format!("{}\n{}", problems.join("\n"), cargo::tail(&output, 40)),
+                ),
+                None,
+            ));
+        }
+        let after = self.analyse()?;
+        if let Err(reason) = finding::judge(target, &baseline.findings, &after) {
+            return Ok((Verdict::rejected(Step::Analysis, reason.clone(), reason), None));
+        }
+        Ok((Verdict::Passed, Some(results)))
+    }
+
+    fn clippy(&self, dir: &Path, timeout: Duration) -> anyhow::Result<Ran> {
+        let job = cargo::job(
+            cargo::CLIPPY,
+            &self.scratch.tree,
+            &self.scratch.target_dir,
+            &dir.join("clippy"),
+            timeout,
+        );
+        let finished = process::run(&job)?;
+        crate::secrets::scrub(&job.stdout);
+        crate::secrets::scrub(&job.stderr);
+        Ok(Ran { job, finished })
+    }
+
+    fn test(&self, dir: &Path, timeout: Duration) -> anyhow::Result<Ran> {
+        let log = dir.join("test");
+        let mut job = match self.test_cmd {
+            Some(argv) => {
+                let mut job = cargo::job(&[], &self.scratch.tree, &self.scratch.target_dir, &log, timeout);
+                job.argv = argv.iter().map(Into::into).collect();
+                job
+            }
+            None => cargo::job(
+                &["test", "--workspace"],
+                &self.scratch.tree,
+                &self.scratch.target_dir,
+                &log,
+                timeout,
+            ),
+        };
+        // Interleaved, so that test lines follow their binary's `Running` line.
+        job.stdout = job.stderr.clone();
+        let finished = process::run(&job)?;
+        crate::secrets::scrub(&job.stderr);
+        Ok(Ran { job, finished })
+    }
+
+    /// Brings the copy up to date after a refactor was written to the user's tree.
+    pub fn scratch_sync(&mut self) -> anyhow::Result<()> {
+        self.scratch.sync().map(drop)
+    }
+
+    /// Re-analysis of the copy, with the user's thresholds, over the whole workspace.
+    pub fn analyse(&self) -> anyhow::Result<Vec<Finding>> {
+        let common = CommonArgs {
+            manifest_path: Some(self.scratch.tree.join("Cargo.toml")),
+            quiet: true,
+            ..self.common.clone()
+        };
+        let args = AnalysisArgs {
+            paths: Vec::new(),
+            no_cache: true,
+            ..self.analysis.clone()
+        };
+        let console = crate::reporters::console::Console::new(&common);
+        let analysis = crate::analysis::analyse(&common, &args, &console, self.what)?;
+        Ok(finding::findings(&analysis.report))
+    }
+}
+
+fn failure_text(ran: &Ran, diagnostics: &Diagnostics) -> String {
+    if diagnostics.errors.is_empty() {
+        cargo::tail(&ran.stderr(), 40)
+    } else {
+        diagnostics.errors.join("\n")
+    }
+}
+
+fn record_step(audit: &mut Audit, candidate: &str, step: Step, ran: &Ran) -> anyhow::Result<()> {
+    audit.record(
+        "step",
+        json!({
+            "candidate": candidate,
+            "step": step.as_str(),
+            "command": ran.job.display(),
+            "exit_code": ran.exit().code(),
+            "exit": ran.exit().to_string(),
+            "duration_ms": ran.finished.duration.as_millis() as u64,
+            "log": audit.rel(&ran.job.stderr),
+        }),
+    )
+}
+
+/// Where a step's logs go inside a candidate's folder.
+pub fn step_dir(candidate_dir: &Path, attempt: u32) -> PathBuf {
+    candidate_dir.join(format!("attempt-{attempt}"))
+}

@@ -1,0 +1,341 @@
+//! End-to-end tests of `cargo loop fix`, `log`, `review` and `apply` on test-fixtures/fix-crate
+//! with the scripted agents of test-fixtures/agents/: each fault is rejected at its step and
+//! leaves the tree byte-identical; a correct refactor is kept.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("test-fixtures")
+}
+
+/// A copy of `fix-crate` in a temporary folder; the scratch copy goes under its target/.
+fn copy_of_fix_crate() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = fixtures().join("fix-crate");
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(&src).unwrap();
+        if rel.starts_with("target") {
+            continue;
+        }
+        let dest = tmp.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+    tmp
+}
+
+fn agent(mode: &str) -> String {
+    format!("cmd:sh {} {mode}", fixtures().join("agents/agent.sh").display())
+}
+
+fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::cargo_bin("cargo-loop").unwrap();
+    cmd.current_dir(dir).arg("loop").args(args);
+    for var in ["CARGO_TARGET_DIR", "CARGO_TERM_COLOR", "NO_COLOR", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "RUSTFLAGS"] {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().copied());
+    cmd.output().unwrap()
+}
+
+/// `cargo loop fix --allow-dirty --agent AGENT EXTRA...`.
+fn fix(dir: &Path, agent: &str, extra: &[&str]) -> Output {
+    let mut args = vec!["fix", "--allow-dirty", "--agent", agent, "--agent-timeout", "20"];
+    args.extend_from_slice(extra);
+    run(dir, &args, &[])
+}
+
+/// Every file of the tree but build output, with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != "target")
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+fn records(dir: &Path) -> Vec<Value> {
+    std::fs::read_to_string(dir.join("target/loop/audit.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn decisions(dir: &Path) -> Vec<Value> {
+    records(dir).into_iter().filter(|r| r["event"] == "decision").collect()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Runs a faulty agent and checks it is rejected at `step` with the tree untouched.
+fn assert_rejected(mode: &str, step: &str, reason: &str) {
+    let tmp = copy_of_fix_crate();
+    let before = snapshot(tmp.path());
+    let out = fix(tmp.path(), &agent(mode), &["--attempts", "1"]);
+    assert!(out.status.success(), "{mode}: {}", stderr(&out));
+    assert_eq!(snapshot(tmp.path()), before, "{mode} changed the tree");
+    let decisions = decisions(tmp.path());
+    assert_eq!(decisions.len(), 1, "{mode}: {decisions:?}");
+    assert_eq!(decisions[0]["outcome"], "rejected", "{mode}");
+    assert_eq!(decisions[0]["step"], step, "{mode}: {}", decisions[0]["reason"]);
+    assert!(
+        decisions[0]["reason"].as_str().unwrap().contains(reason),
+        "{mode}: reason {} lacks {reason:?}",
+        decisions[0]["reason"]
+    );
+}
+
+#[test]
+fn fix_keeps_a_correct_merge_in_fix_crate_and_records_it() {
+    let tmp = copy_of_fix_crate();
+    let out = fix(tmp.path(), &agent("merge"), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = std::fs::read_to_string(tmp.path().join("src/report.rs")).unwrap();
+    assert!(report.contains("crate::stats::mean_of_positive(values)"), "{report}");
+    let decisions = decisions(tmp.path());
+    assert_eq!(decisions[0]["outcome"], "kept");
+    assert_eq!(decisions[0]["finding"], "D1");
+    let events: Vec<String> = records(tmp.path()).iter().map(|r| r["event"].as_str().unwrap().to_string()).collect();
+    for event in ["run_start", "step", "finding", "prompt", "response", "edit", "decision", "stop"] {
+        assert!(events.iter().any(|e| e == event), "no {event} record in {events:?}");
+    }
+    for record in records(tmp.path()) {
+        assert!(record["ts"].is_string() && record["run"].is_string(), "{record}");
+    }
+    // Each step record names a log that exists.
+    for step in records(tmp.path()).iter().filter(|r| r["event"] == "step") {
+        assert!(tmp.path().join("target/loop").join(step["log"].as_str().unwrap()).is_file(), "{step}");
+    }
+    // The kept tree still builds and passes its tests, and the duplicate is gone.
+    let scan = run(tmp.path(), &["dup", "--format", "json", "--no-cache"], &[]);
+    let doc: Value = serde_json::from_slice(&scan.stdout).unwrap();
+    assert_eq!(doc["groups"].as_array().unwrap().len(), 0, "{doc}");
+    let log = run(tmp.path(), &["log"], &[]);
+    assert!(String::from_utf8_lossy(&log.stdout).contains("1 kept"), "{}", String::from_utf8_lossy(&log.stdout));
+}
+
+#[test]
+fn fix_rejects_a_broken_build_at_check() {
+    assert_rejected("break-build", "check", "does not compile");
+}
+
+#[test]
+fn fix_rejects_a_broken_test_at_test() {
+    assert_rejected("break-test", "test", "summary_mean_matches");
+}
+
+#[test]
+fn fix_rejects_a_new_warning_at_clippy() {
+    assert_rejected("warn", "clippy", "unused");
+}
+
+#[test]
+fn fix_rejects_a_deleted_test_at_test() {
+    assert_rejected("delete-test", "test", "before the change");
+}
+
+#[test]
+fn fix_rejects_a_newly_ignored_test_at_test() {
+    assert_rejected("ignore-test", "test", "newly ignored");
+}
+
+#[test]
+fn fix_rejects_a_write_outside_the_workspace_at_guard() {
+    assert_rejected("outside", "guard", "..");
+}
+
+#[test]
+fn fix_rejects_elided_code_and_garbage_at_parse() {
+    assert_rejected("elide", "parse", "elide");
+    assert_rejected("garbage", "parse", "");
+}
+
+#[test]
+fn fix_rejects_a_change_that_leaves_the_finding_at_analysis() {
+    assert_rejected("comment-only", "analysis", "D1");
+}
+
+#[test]
+fn fix_kills_a_hanging_agent_at_its_timeout() {
+    let tmp = copy_of_fix_crate();
+    let before = snapshot(tmp.path());
+    let start = std::time::Instant::now();
+    let out = run(tmp.path(), &["fix", "--allow-dirty", "--agent", &agent("hang"), "--agent-timeout", "2"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(start.elapsed() < std::time::Duration::from_secs(120));
+    assert_eq!(snapshot(tmp.path()), before);
+    let decisions = decisions(tmp.path());
+    assert_eq!(decisions[0]["step"], "agent");
+    assert!(decisions[0]["reason"].as_str().unwrap().contains("did not answer"));
+}
+
+#[test]
+fn fix_feeds_the_rejection_back_and_keeps_the_second_attempt() {
+    let tmp = copy_of_fix_crate();
+    let out = fix(tmp.path(), &agent("second-try"), &["--attempts", "2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let decisions = decisions(tmp.path());
+    assert_eq!(decisions.len(), 1);
+    assert_eq!(decisions[0]["outcome"], "kept");
+    let retry = records(tmp.path()).into_iter().find(|r| r["event"] == "retry").expect("a retry record");
+    assert_eq!(retry["step"], "check");
+    let second_prompt = std::fs::read_to_string(
+        walkdir::WalkDir::new(tmp.path().join("target/loop/runs"))
+            .into_iter()
+            .flatten()
+            .find(|e| e.path().ends_with("attempt-2/prompt.md"))
+            .unwrap()
+            .path(),
+    )
+    .unwrap();
+    assert!(second_prompt.contains("no_such_function"), "{second_prompt}");
+}
+
+#[test]
+fn fix_holds_a_public_api_change_for_review_and_apply_writes_it() {
+    let tmp = copy_of_fix_crate();
+    let before = snapshot(tmp.path());
+    let out = fix(tmp.path(), &agent("public-api"), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(snapshot(tmp.path()), before, "a held change reached the tree");
+    let decisions = decisions(tmp.path());
+    assert_eq!((decisions[0]["outcome"].as_str(), decisions[0]["step"].as_str()), (Some("held"), Some("review")));
+    assert!(decisions[0]["reason"].as_str().unwrap().contains("public API"));
+    let review = run(tmp.path(), &["review"], &[]);
+    let listing = String::from_utf8_lossy(&review.stdout);
+    assert!(listing.contains("D1") && listing.contains("src/stats.rs"), "{listing}");
+    let apply = run(tmp.path(), &["apply", "1", "--allow-dirty"], &[]);
+    assert!(apply.status.success(), "{}", stderr(&apply));
+    assert!(std::fs::read_to_string(tmp.path().join("src/stats.rs")).unwrap().contains("pub fn sample_count"));
+    assert!(String::from_utf8_lossy(&run(tmp.path(), &["review"], &[]).stdout).contains("no refactors are held"));
+}
+
+#[test]
+fn fix_with_allow_sensitive_keeps_a_public_api_change() {
+    let tmp = copy_of_fix_crate();
+    let out = fix(tmp.path(), &agent("public-api"), &["--allow-sensitive"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(decisions(tmp.path())[0]["outcome"], "kept");
+}
+
+#[test]
+fn fix_dry_run_keeps_the_patch_only() {
+    let tmp = copy_of_fix_crate();
+    let before = snapshot(tmp.path());
+    let out = fix(tmp.path(), &agent("merge"), &["--dry-run"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(snapshot(tmp.path()), before);
+    let decision = &decisions(tmp.path())[0];
+    assert_eq!(decision["outcome"], "kept");
+    let patch = records(tmp.path()).into_iter().find(|r| r["event"] == "edit").unwrap();
+    let patch = std::fs::read_to_string(tmp.path().join("target/loop").join(patch["patch"].as_str().unwrap())).unwrap();
+    assert!(patch.contains("+++ b/src/report.rs") && patch.contains("+    crate::stats::mean_of_positive(values)"), "{patch}");
+}
+
+#[test]
+fn fix_with_an_exec_agent_keeps_the_diff_it_left() {
+    let tmp = copy_of_fix_crate();
+    let exec = format!("exec:sh {}", fixtures().join("agents/exec-merge.sh").display());
+    let out = fix(tmp.path(), &exec, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(decisions(tmp.path())[0]["outcome"], "kept");
+    assert!(std::fs::read_to_string(tmp.path().join("src/report.rs")).unwrap().contains("crate::stats::mean_of_positive(values)"));
+}
+
+#[test]
+fn fix_stops_with_exit_3_when_the_baseline_fails_its_tests() {
+    let tmp = copy_of_fix_crate();
+    let lib = tmp.path().join("src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap().replace("Some(3.0)", "Some(99.0)");
+    std::fs::write(&lib, text).unwrap();
+    let out = fix(tmp.path(), &agent("merge"), &[]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("summary_mean_matches"), "{}", stderr(&out));
+    // No agent was asked.
+    assert!(!records(tmp.path()).iter().any(|r| r["event"] == "prompt"));
+}
+
+#[test]
+fn fix_refuses_a_dirty_git_tree_and_commits_with_commit() {
+    let tmp = copy_of_fix_crate();
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(tmp.path())
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
+        String::from_utf8_lossy(&status.stdout).into_owned()
+    };
+    git(&["init", "-q"]);
+    std::fs::write(tmp.path().join(".gitignore"), "target/\n").unwrap();
+    git(&["add", "."]);
+    git(&["commit", "-qm", "initial"]);
+    std::fs::write(tmp.path().join("src/report.rs"), std::fs::read_to_string(tmp.path().join("src/report.rs")).unwrap() + "\n").unwrap();
+    let out = run(tmp.path(), &["fix", "--agent", &agent("merge")], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("uncommitted changes") && stderr(&out).contains("src/report.rs"), "{}", stderr(&out));
+    git(&["checkout", "--", "."]);
+    let out = run(
+        tmp.path(),
+        &["fix", "--commit", "--agent", &agent("merge")],
+        &[("GIT_AUTHOR_NAME", "t"), ("GIT_AUTHOR_EMAIL", "t@example.com"), ("GIT_COMMITTER_NAME", "t"), ("GIT_COMMITTER_EMAIL", "t@example.com")],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(git(&["log", "--format=%s"]).lines().next().unwrap().contains("cargo loop"));
+    assert!(git(&["status", "--porcelain"]).is_empty());
+}
+
+#[test]
+fn fix_never_writes_an_api_key_to_the_out_dir() {
+    let tmp = copy_of_fix_crate();
+    let key = "sk-test-fake-key-0123456789abcdef";
+    let out = run(
+        tmp.path(),
+        &["fix", "--allow-dirty", "--agent", &agent("echo-secret")],
+        &[("OPENAI_API_KEY", key), ("ANTHROPIC_API_KEY", "sk-ant-fake-key-9876543210")],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(decisions(tmp.path())[0]["outcome"], "kept");
+    // Everything cargo loop wrote but the scratch copy's build output.
+    let out_dir = walkdir::WalkDir::new(tmp.path().join("target/loop"))
+        .into_iter()
+        .filter_entry(|e| e.file_name() != "target")
+        .flatten();
+    let mut n_files = 0;
+    for entry in out_dir.filter(|e| e.file_type().is_file()) {
+        let text = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into_owned();
+        assert!(!text.contains(key) && !text.contains("sk-ant-fake"), "{} holds a key", entry.path().display());
+        n_files += 1;
+    }
+    assert!(n_files > 5, "the out dir holds only {n_files} files");
+}
+
+#[test]
+fn fix_rejects_an_unknown_finding_id_and_agent() {
+    let tmp = copy_of_fix_crate();
+    let out = fix(tmp.path(), &agent("merge"), &["--finding", "D9"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("D9") && stderr(&out).contains("D1"), "{}", stderr(&out));
+    let out = run(tmp.path(), &["fix", "--agent", "gpt"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("unknown agent `gpt`"), "{}", stderr(&out));
+}
