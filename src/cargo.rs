@@ -182,14 +182,15 @@ pub fn compare_tests(baseline: &TestResults, candidate: &TestResults) -> Vec<Str
         let Some(before) = baseline.get(key) else {
             continue;
         };
+        // The specific cause first: an ignored test also lowers the passed count.
+        for name in now.ignored.difference(&before.ignored) {
+            problems.push(format!("test `{name}` in {key} is newly ignored"));
+        }
         if now.passed < before.passed {
             problems.push(format!(
                 "{key} passed {} tests, {} before the change",
                 now.passed, before.passed
             ));
-        }
-        for name in now.ignored.difference(&before.ignored) {
-            problems.push(format!("test `{name}` in {key} is newly ignored"));
         }
     }
     problems
