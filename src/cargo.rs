@@ -20,9 +20,9 @@ pub fn cargo_bin() -> OsString {
 /// Environment of every cargo command: its own target dir, snapshot tests that cannot pass by
 /// rewriting their snapshots, and no API keys for the code under test to print.
 pub fn job(args: &[&str], tree: &Path, target_dir: &Path, log: &Path, timeout: Duration) -> Job {
-    let mut argv = vec![cargo_bin()];
-    argv.extend(args.iter().map(OsString::from));
-    let mut job = Job::new(argv, tree, log, timeout)
+    let mut command_line = vec![cargo_bin()];
+    command_line.extend(args.iter().map(OsString::from));
+    let mut job = Job::new(command_line, tree, log, timeout)
         .env("CARGO_TARGET_DIR", target_dir)
         .env("INSTA_UPDATE", "no")
         .env("INSTA_FORCE_PASS", "0")

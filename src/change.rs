@@ -18,4 +18,10 @@ impl FileChange {
     pub fn is_noop(&self) -> bool {
         self.before == self.after
     }
+
+    pub fn is_rust(&self) -> bool {
+        std::path::Path::new(&self.path)
+            .extension()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("rs"))
+    }
 }

@@ -99,7 +99,7 @@ pub fn check_clean(root: &Path, allow_dirty: bool) -> anyhow::Result<()> {
     if allow_dirty {
         return Ok(());
     }
-    if let Some(dirty) = crate::git::dirty_files(root)? {
+    if let Some(dirty) = crate::git::dirty_files(root) {
         if !dirty.is_empty() {
             let shown: Vec<&str> = dirty.iter().take(5).map(String::as_str).collect();
             return Err(UsageError(format!(

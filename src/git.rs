@@ -6,24 +6,24 @@ use std::process::Command;
 use anyhow::{bail, Context};
 
 /// Files git reports as modified or untracked under `root`; `None` outside a git repository.
-pub fn dirty_files(root: &Path) -> anyhow::Result<Option<Vec<String>>> {
+pub fn dirty_files(root: &Path) -> Option<Vec<String>> {
     let output = Command::new("git")
         .args(["status", "--porcelain", "--untracked-files=normal", "--", "."])
         .current_dir(root)
         .output();
     let Ok(output) = output else {
         // No git on the machine: nothing can be dirty in git's sense.
-        return Ok(None);
+        return None;
     };
     if !output.status.success() {
-        return Ok(None);
+        return None;
     }
-    Ok(Some(
+    Some(
         String::from_utf8_lossy(&output.stdout)
             .lines()
             .map(|l| l.get(3..).unwrap_or(l).to_string())
             .collect(),
-    ))
+    )
 }
 
 /// Commits exactly `paths` (relative to `root`) with `message`.

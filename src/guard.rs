@@ -66,7 +66,7 @@ pub fn sensitive(changes: &[FileChange]) -> Vec<String> {
             reasons.insert(format!("it changes the build script `{path}`"));
             continue;
         }
-        if !path.ends_with(".rs") {
+        if !change.is_rust() {
             continue;
         }
         let in_tests_dir = path.starts_with("tests/") || path.contains("/tests/");
@@ -137,7 +137,7 @@ fn signature(tokens: impl ToTokens) -> String {
 }
 
 impl SurfaceVisitor {
-    fn api(&mut self, what: String) {
+    fn api(&mut self, what: &str) {
         let scope = self.scope.join("::");
         self.surface.api.insert(format!("{scope}|{what}"));
     }
@@ -156,12 +156,12 @@ impl<'ast> Visit<'ast> for SurfaceVisitor {
             return;
         }
         match item {
-            syn::Item::Fn(f) if is_pub(&f.vis) => self.api(signature(&f.sig)),
+            syn::Item::Fn(f) if is_pub(&f.vis) => self.api(&signature(&f.sig)),
             syn::Item::Struct(s) if is_pub(&s.vis) => {
                 let mut s = s.clone();
                 s.attrs.retain(|a| !a.path().is_ident("doc"));
                 // Private fields are not API.
-                for field in s.fields.iter_mut() {
+                for field in &mut s.fields {
                     field.attrs.clear();
                 }
                 s.fields = match s.fields {
@@ -171,13 +171,13 @@ impl<'ast> Visit<'ast> for SurfaceVisitor {
                     }
                     other => other,
                 };
-                self.api(signature(&s));
+                self.api(&signature(&s));
             }
             syn::Item::Enum(e) if is_pub(&e.vis) => {
                 let mut e = e.clone();
                 e.attrs.clear();
                 e.variants.iter_mut().for_each(|v| v.attrs.clear());
-                self.api(signature(&e));
+                self.api(&signature(&e));
             }
             syn::Item::Trait(t) if is_pub(&t.vis) => {
                 let mut t = t.clone();
@@ -188,15 +188,15 @@ impl<'ast> Visit<'ast> for SurfaceVisitor {
                         f.default = None;
                     }
                 }
-                self.api(signature(&t));
+                self.api(&signature(&t));
             }
-            syn::Item::Type(t) if is_pub(&t.vis) => self.api(signature(&t.ty)),
-            syn::Item::Const(c) if is_pub(&c.vis) => self.api(format!("const {} {}", c.ident, signature(&c.ty))),
-            syn::Item::Static(s) if is_pub(&s.vis) => self.api(format!("static {} {}", s.ident, signature(&s.ty))),
-            syn::Item::Use(u) if is_pub(&u.vis) => self.api(signature(&u.tree)),
+            syn::Item::Type(t) if is_pub(&t.vis) => self.api(&signature(&t.ty)),
+            syn::Item::Const(c) if is_pub(&c.vis) => self.api(&format!("const {} {}", c.ident, signature(&c.ty))),
+            syn::Item::Static(s) if is_pub(&s.vis) => self.api(&format!("static {} {}", s.ident, signature(&s.ty))),
+            syn::Item::Use(u) if is_pub(&u.vis) => self.api(&signature(&u.tree)),
             syn::Item::Mod(m) => {
                 if is_pub(&m.vis) {
-                    self.api(format!("mod {}", m.ident));
+                    self.api(&format!("mod {}", m.ident));
                 }
                 self.scope.push(m.ident.to_string());
                 syn::visit::visit_item_mod(self, m);
@@ -209,7 +209,7 @@ impl<'ast> Visit<'ast> for SurfaceVisitor {
                     if let syn::ImplItem::Fn(f) = inner {
                         // Trait impl methods are API when the trait and type are.
                         if is_pub(&f.vis) || i.trait_.is_some() {
-                            self.api(signature(&f.sig));
+                            self.api(&signature(&f.sig));
                         }
                     }
                 }

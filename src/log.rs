@@ -2,6 +2,7 @@
 //! tokens and why the run stopped.
 
 use std::collections::BTreeMap;
+use std::fmt::Write;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -70,8 +71,9 @@ pub fn render(runs: &[RunSummary]) -> String {
         } else {
             run.outcomes.iter().map(|(k, n)| format!("{n} {k}")).collect::<Vec<_>>().join(", ")
         };
-        out.push_str(&format!(
-            "run {} ({} {}, agent {}): {} candidates in {:.1}s, {} tokens: {outcomes}; stopped: {}\n",
+        let _ = writeln!(
+            out,
+            "run {} ({} {}, agent {}): {} candidates in {:.1}s, {} tokens: {outcomes}; stopped: {}",
             run.run,
             run.command,
             run.started,
@@ -80,7 +82,7 @@ pub fn render(runs: &[RunSummary]) -> String {
             run.seconds,
             run.tokens,
             if run.stop.is_empty() { "did not finish (killed?)" } else { &run.stop },
-        ));
+        );
     }
     out
 }

@@ -166,7 +166,7 @@ fn show_log(common: &CommonArgs, args: &cli::LogArgs) -> anyhow::Result<ExitCode
 }
 
 fn show_review(common: &CommonArgs, args: &cli::LogArgs) -> anyhow::Result<ExitCode> {
-    let held = review::list(&out_dir(common, args.out.as_deref())?)?;
+    let held = review::list(&out_dir(common, args.out.as_deref())?);
     match args.format {
         Some(Format::Json) => print(&format!("{}\n", serde_json::to_string_pretty(&held)?)),
         _ => print(&review::render(&held)),

@@ -3,6 +3,7 @@
 //! `cargo loop review` lists them; `cargo loop apply ID` writes one, re-verifying it first
 //! when the files it touches no longer hold what it was verified against.
 
+use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -40,7 +41,7 @@ pub fn hold(
 ) -> anyhow::Result<String> {
     let base = review_dir(out_dir);
     std::fs::create_dir_all(&base).with_context(|| format!("create {}", base.display()))?;
-    let mut n = list(out_dir)?.len() + 1;
+    let mut n = list(out_dir).len() + 1;
     // `create_dir` fails on an existing id, so two runs cannot take the same one.
     let dir = loop {
         let dir = base.join(n.to_string());
@@ -69,10 +70,10 @@ pub fn hold(
 }
 
 /// Every held change, by id.
-pub fn list(out_dir: &Path) -> anyhow::Result<Vec<Held>> {
+pub fn list(out_dir: &Path) -> Vec<Held> {
     let base = review_dir(out_dir);
     let Ok(entries) = std::fs::read_dir(&base) else {
-        return Ok(Vec::new());
+        return Vec::new();
     };
     let mut held: Vec<Held> = entries
         .flatten()
@@ -80,14 +81,14 @@ pub fn list(out_dir: &Path) -> anyhow::Result<Vec<Held>> {
         .filter_map(|text| serde_json::from_str(&text).ok())
         .collect();
     held.sort_by_key(|h| h.id.parse::<u64>().unwrap_or(u64::MAX));
-    Ok(held)
+    held
 }
 
 /// The held change `id`, or a usage error naming the ids there are.
 pub fn load(out_dir: &Path, id: &str) -> anyhow::Result<(Held, Vec<FileChange>)> {
     let dir = review_dir(out_dir).join(id);
     let Ok(text) = std::fs::read_to_string(dir.join("held.json")) else {
-        let ids: Vec<String> = list(out_dir)?.into_iter().map(|h| h.id).collect();
+        let ids: Vec<String> = list(out_dir).into_iter().map(|h| h.id).collect();
         return Err(UsageError(format!(
             "no held refactor `{id}` in {} (held: {})",
             review_dir(out_dir).display(),
@@ -115,8 +116,9 @@ pub fn render(held: &[Held]) -> String {
     }
     let mut out = String::new();
     for h in held {
-        out.push_str(&format!(
-            "{:>4}  {} {}\n      held because {}\n      files: {}\n      patch: review/{}/patch.diff (apply with `cargo loop apply {}`)\n",
+        let _ = writeln!(
+            out,
+            "{:>4}  {} {}\n      held because {}\n      files: {}\n      patch: review/{}/patch.diff (apply with `cargo loop apply {}`)",
             h.id,
             h.finding,
             h.title,
@@ -124,7 +126,7 @@ pub fn render(held: &[Held]) -> String {
             h.files.join(", "),
             h.id,
             h.id
-        ));
+        );
     }
     out
 }

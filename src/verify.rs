@@ -148,7 +148,7 @@ impl Verifier<'_> {
         candidate: &str,
         dir: &Path,
     ) -> anyhow::Result<(Verdict, Option<TestResults>)> {
-        for change in changes.iter().filter(|c| c.path.ends_with(".rs")) {
+        for change in changes.iter().filter(|c| c.is_rust()) {
             if let Some(Err(err)) = change.after.as_deref().map(syn::parse_file) {
                 let start = err.span().start();
                 let reason = format!(
