@@ -14,24 +14,49 @@ use crate::reporters::console::Console;
 use crate::verify::{Verdict, Verifier};
 
 /// Returns whether the refactor was written.
-pub fn apply(common: &CommonArgs, args: &ApplyArgs, out_dir: &Path, console: &Console) -> anyhow::Result<bool> {
+pub fn apply(
+    common: &CommonArgs,
+    args: &ApplyArgs,
+    out_dir: &Path,
+    console: &Console,
+) -> anyhow::Result<bool> {
     let (held, changes) = crate::review::load(out_dir, &args.id)?;
-    let workspace = crate::workspace::Workspace::open(common).map_err(|e| UsageError(format!("{e:#}")))?;
+    let workspace =
+        crate::workspace::Workspace::open(common).map_err(|e| UsageError(format!("{e:#}")))?;
     let root = workspace.root.clone();
     crate::fix::check_clean(&root, args.verify.allow_dirty)?;
     let mut audit = Audit::open(out_dir)?;
-    audit.record("run_start", json!({"command": "apply", "held": held.id, "finding": held.finding}))?;
+    audit.record(
+        "run_start",
+        json!({"command": "apply", "held": held.id, "finding": held.finding}),
+    )?;
     let stale = crate::keep::stale_files(&root, &changes);
     let changes = if stale.is_empty() {
         changes
     } else {
-        console.status("Rebasing", &format!("held refactor {} onto the changed {}", held.id, stale.join(", ")));
+        console.status(
+            "Rebasing",
+            &format!(
+                "held refactor {} onto the changed {}",
+                held.id,
+                stale.join(", ")
+            ),
+        );
         let patch = crate::patch::unified(&changes);
-        let rules = crate::edit::EditRules { root: &root, denied: &|_| None };
+        let rules = crate::edit::EditRules {
+            root: &root,
+            denied: &|_| None,
+        };
         let rebased = match crate::edit::apply_answer(&patch, &rules) {
             Ok(rebased) => rebased,
             Err(rejection) => {
-                return refuse(&mut audit, console, &held.id, "parse", &format!("the patch no longer applies: {rejection}"));
+                return refuse(
+                    &mut audit,
+                    console,
+                    &held.id,
+                    "parse",
+                    &format!("the patch no longer applies: {rejection}"),
+                );
             }
         };
         let target_dir = workspace.target_dir.clone();
@@ -43,7 +68,10 @@ pub fn apply(common: &CommonArgs, args: &ApplyArgs, out_dir: &Path, console: &Co
             scratch,
             common,
             analysis: &analysis,
-            what: What { dup: true, smells: true },
+            what: What {
+                dup: true,
+                smells: true,
+            },
             test_cmd: test_cmd.as_deref(),
             build_timeout,
             test_timeout,
@@ -62,21 +90,45 @@ pub fn apply(common: &CommonArgs, args: &ApplyArgs, out_dir: &Path, console: &Co
             size: f64::INFINITY,
         };
         console.status("Verifying", &format!("held refactor {}", held.id));
-        match verifier.candidate(&baseline, &target, &rebased, &mut audit, &held.id, &dir)?.0 {
+        match verifier
+            .candidate(&baseline, &target, &rebased, &mut audit, &held.id, &dir)?
+            .0
+        {
             Verdict::Passed => rebased,
-            Verdict::Interrupted => return refuse(&mut audit, console, &held.id, "interrupted", "interrupted"),
-            Verdict::Rejected { step, reason, .. } => return refuse(&mut audit, console, &held.id, step.as_str(), &reason),
+            Verdict::Interrupted => {
+                return refuse(&mut audit, console, &held.id, "interrupted", "interrupted")
+            }
+            Verdict::Rejected { step, reason, .. } => {
+                return refuse(&mut audit, console, &held.id, step.as_str(), &reason)
+            }
         }
     };
     crate::keep::apply(&root, &changes)?;
     crate::review::discard(out_dir, &held.id)?;
     audit.record("decision", json!({"candidate": held.id, "finding": held.finding, "outcome": "kept", "step": "review", "reason": "applied by hand after review"}))?;
-    console.status("Applied", &format!("held refactor {} ({}): {}", held.id, held.finding, held.files.join(", ")));
+    console.status(
+        "Applied",
+        &format!(
+            "held refactor {} ({}): {}",
+            held.id,
+            held.finding,
+            held.files.join(", ")
+        ),
+    );
     Ok(true)
 }
 
-fn refuse(audit: &mut Audit, console: &Console, id: &str, step: &str, reason: &str) -> anyhow::Result<bool> {
-    audit.record("decision", json!({"candidate": id, "outcome": "rejected", "step": step, "reason": reason}))?;
+fn refuse(
+    audit: &mut Audit,
+    console: &Console,
+    id: &str,
+    step: &str,
+    reason: &str,
+) -> anyhow::Result<bool> {
+    audit.record(
+        "decision",
+        json!({"candidate": id, "outcome": "rejected", "step": step, "reason": reason}),
+    )?;
     console.error(&format!("held refactor {id} was not applied: {reason}"));
     Ok(false)
 }

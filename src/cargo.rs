@@ -10,7 +10,7 @@ use std::time::Duration;
 use cargo_metadata::diagnostic::DiagnosticLevel;
 use cargo_metadata::Message;
 
-use crate::process::{Job, Exit, Finished};
+use crate::process::{Exit, Finished, Job};
 
 /// `$CARGO` when cargo runs us, so the same toolchain verifies what it builds.
 pub fn cargo_bin() -> OsString {
@@ -65,7 +65,12 @@ impl Diagnostics {
         self.warnings
             .iter()
             .filter(|(key, n)| **n > baseline.warnings.get(*key).copied().unwrap_or(0))
-            .map(|(key, _)| self.rendered.get(key).cloned().unwrap_or_else(|| key.message.clone()))
+            .map(|(key, _)| {
+                self.rendered
+                    .get(key)
+                    .cloned()
+                    .unwrap_or_else(|| key.message.clone())
+            })
             .collect()
     }
 }
@@ -85,11 +90,18 @@ pub fn parse_diagnostics(stdout: &[u8]) -> Diagnostics {
             .map(|s| s.file_name.clone())
             .unwrap_or_default();
         let key = DiagnosticKey {
-            lint: diag.code.as_ref().map(|c| c.code.clone()).unwrap_or_default(),
+            lint: diag
+                .code
+                .as_ref()
+                .map(|c| c.code.clone())
+                .unwrap_or_default(),
             file,
             message: normalise(&diag.message),
         };
-        let rendered = diag.rendered.clone().unwrap_or_else(|| diag.message.clone());
+        let rendered = diag
+            .rendered
+            .clone()
+            .unwrap_or_else(|| diag.message.clone());
         match diag.level {
             DiagnosticLevel::Error | DiagnosticLevel::Ice => {
                 out.n_errors += 1;
@@ -167,7 +179,11 @@ fn binary_key(running: &str) -> String {
     let Some((what, path)) = running.rsplit_once(" (") else {
         return running.to_string();
     };
-    let file = path.trim_end_matches(')').rsplit('/').next().unwrap_or(path);
+    let file = path
+        .trim_end_matches(')')
+        .rsplit('/')
+        .next()
+        .unwrap_or(path);
     let name = file.rsplit_once('-').map_or(file, |(name, _)| name);
     format!("{what} ({name})")
 }
@@ -254,17 +270,30 @@ test src/lib.rs - f (line 3) ... ok
 
     #[test]
     fn compare_tests_names_failures_fewer_passes_and_new_ignores() {
-        let baseline = parse_tests(&OUTPUT.replace("FAILED", "ok").replace("ignored, too slow", "ok"));
+        let baseline = parse_tests(
+            &OUTPUT
+                .replace("FAILED", "ok")
+                .replace("ignored, too slow", "ok"),
+        );
         let candidate = parse_tests(OUTPUT);
         let problems = compare_tests(&baseline, &candidate);
-        assert!(problems.iter().any(|p| p.contains("`a::two`") && p.contains("failed")));
-        assert!(problems.iter().any(|p| p.contains("passed 1 tests, 3 before")));
-        assert!(problems.iter().any(|p| p.contains("`a::slow`") && p.contains("newly ignored")));
+        assert!(problems
+            .iter()
+            .any(|p| p.contains("`a::two`") && p.contains("failed")));
+        assert!(problems
+            .iter()
+            .any(|p| p.contains("passed 1 tests, 3 before")));
+        assert!(problems
+            .iter()
+            .any(|p| p.contains("`a::slow`") && p.contains("newly ignored")));
         assert!(compare_tests(&baseline, &baseline).is_empty());
     }
 
     #[test]
     fn diagnostics_ignore_line_numbers_in_messages() {
-        assert_eq!(normalise("defined at line 12 and 3"), normalise("defined at line 40 and 7"));
+        assert_eq!(
+            normalise("defined at line 12 and 3"),
+            normalise("defined at line 40 and 7")
+        );
     }
 }

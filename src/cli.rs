@@ -160,7 +160,12 @@ pub struct FixArgs {
     pub attempts: Option<u32>,
 
     /// Kinds of findings to work on
-    #[arg(long, value_enum, value_name = "KINDS", help_heading = "Finding Selection")]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "KINDS",
+        help_heading = "Finding Selection"
+    )]
     pub findings: Option<FindingKinds>,
 
     /// Work on this finding, by the id a scan printed (repeatable: D3, S1)

@@ -67,7 +67,9 @@ impl Settings {
             .map_err(|e| UsageError(format!("invalid --agent: {e}")))?;
         Ok(Settings {
             agent,
-            agent_timeout: Duration::from_secs(args.agent_timeout.or(config.agent_timeout).unwrap_or(600)),
+            agent_timeout: Duration::from_secs(
+                args.agent_timeout.or(config.agent_timeout).unwrap_or(600),
+            ),
             attempts: args.attempts.or(config.attempts).unwrap_or(2).max(1),
             max_candidates: args.max_candidates.or(config.max_candidates).unwrap_or(5),
             test_cmd: test_cmd(&args.verify, config)?,
@@ -83,14 +85,21 @@ pub fn test_cmd(args: &VerifyArgs, config: &ConfigFile) -> anyhow::Result<Option
     };
     match shlex::split(&cmd) {
         Some(words) if !words.is_empty() => Ok(Some(words)),
-        _ => Err(UsageError(format!("invalid --test-cmd `{cmd}`: expected a program and its arguments")).into()),
+        _ => Err(UsageError(format!(
+            "invalid --test-cmd `{cmd}`: expected a program and its arguments"
+        ))
+        .into()),
     }
 }
 
 pub fn timeouts(args: &VerifyArgs, config: &ConfigFile) -> (Option<Duration>, Option<Duration>) {
     (
-        args.build_timeout.or(config.build_timeout).map(Duration::from_secs),
-        args.test_timeout.or(config.test_timeout).map(Duration::from_secs),
+        args.build_timeout
+            .or(config.build_timeout)
+            .map(Duration::from_secs),
+        args.test_timeout
+            .or(config.test_timeout)
+            .map(Duration::from_secs),
     )
 }
 
@@ -114,7 +123,12 @@ pub fn check_clean(root: &Path, allow_dirty: bool) -> anyhow::Result<()> {
 }
 
 /// The scratch slot of job `slot`, synced with the user's tree.
-pub fn open_scratch(root: &Path, out_dir: &Path, target_dir: &Path, slot: usize) -> anyhow::Result<Scratch> {
+pub fn open_scratch(
+    root: &Path,
+    out_dir: &Path,
+    target_dir: &Path,
+    slot: usize,
+) -> anyhow::Result<Scratch> {
     let skip = [target_dir.to_path_buf(), out_dir.to_path_buf()];
     let (scratch, _) = Scratch::open(root, &out_dir.join("scratch").join(slot.to_string()), &skip)
         .context("prepare the scratch copy")?;
@@ -132,7 +146,11 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
     if !args.dry_run {
         check_clean(&root, args.verify.allow_dirty)?;
     }
-    let chosen = choose(&finding::findings(&analysis.report), args, settings.max_candidates)?;
+    let chosen = choose(
+        &finding::findings(&analysis.report),
+        args,
+        settings.max_candidates,
+    )?;
     let out_dir = analysis.out_dir.clone();
     let mut audit = Audit::open(&out_dir)?;
     audit.record(
@@ -140,7 +158,10 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         json!({"command": "fix", "agent": agent_name(&settings.agent), "root": root, "findings": chosen.iter().map(|f| &f.id).collect::<Vec<_>>(), "dry_run": args.dry_run}),
     )?;
     if chosen.is_empty() {
-        console.status("Finished", "nothing to fix: the scan found nothing to work on");
+        console.status(
+            "Finished",
+            "nothing to fix: the scan found nothing to work on",
+        );
         audit.record("stop", json!({"reason": "no findings to work on"}))?;
         return Ok(PassEnd::Done);
     }
@@ -161,7 +182,10 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
     let mut baseline = match verifier.baseline(&mut audit, &baseline_dir) {
         Ok(baseline) => baseline,
         Err(err) => {
-            audit.record("stop", json!({"reason": format!("baseline failed: {err:#}")}))?;
+            audit.record(
+                "stop",
+                json!({"reason": format!("baseline failed: {err:#}")}),
+            )?;
             return Err(err);
         }
     };
@@ -192,17 +216,25 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         PassEnd::Done => "every chosen finding was tried",
         PassEnd::Interrupted => "interrupted",
     };
-    audit.record("stop", json!({"reason": reason, "kept": kept, "held": held, "rejected": rejected}))?;
+    audit.record(
+        "stop",
+        json!({"reason": reason, "kept": kept, "held": held, "rejected": rejected}),
+    )?;
     console.status(
         "Finished",
-        &format!("{} candidates: {kept} kept, {held} held for review, {rejected} rejected ({reason})", chosen.len()),
+        &format!(
+            "{} candidates: {kept} kept, {held} held for review, {rejected} rejected ({reason})",
+            chosen.len()
+        ),
     );
     Ok(end)
 }
 
 /// The user's target dir: the out dir's parent when it is the default `target/loop`.
 fn target_dir_of(out_dir: &Path) -> PathBuf {
-    out_dir.parent().map_or_else(|| out_dir.to_path_buf(), Path::to_path_buf)
+    out_dir
+        .parent()
+        .map_or_else(|| out_dir.to_path_buf(), Path::to_path_buf)
 }
 
 /// The agent as recorded: the program and its arguments, never the environment.
@@ -221,14 +253,23 @@ fn choose(all: &[Finding], args: &FixArgs, max: usize) -> anyhow::Result<Vec<Fin
         if !all.iter().any(|f| f.id.eq_ignore_ascii_case(id)) {
             return Err(UsageError(format!(
                 "--finding {id}: the scan reported no finding with this id (it has {})",
-                if all.is_empty() { "none".to_string() } else { all.iter().map(|f| f.id.as_str()).collect::<Vec<_>>().join(", ") }
+                if all.is_empty() {
+                    "none".to_string()
+                } else {
+                    all.iter()
+                        .map(|f| f.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
             ))
             .into());
         }
     }
     Ok(all
         .iter()
-        .filter(|f| args.finding.is_empty() || args.finding.iter().any(|id| f.id.eq_ignore_ascii_case(id)))
+        .filter(|f| {
+            args.finding.is_empty() || args.finding.iter().any(|id| f.id.eq_ignore_ascii_case(id))
+        })
         .filter(|f| match args.findings {
             Some(FindingKinds::Dup) => f.kind == FindingKind::Dup,
             Some(FindingKinds::Smells) => f.kind == FindingKind::Smell,
@@ -252,13 +293,26 @@ struct Pass<'a, 'b> {
 }
 
 impl Pass<'_, '_> {
-    fn candidate(&mut self, candidate: &str, finding: &Finding, baseline: &mut Baseline) -> anyhow::Result<PassEnd> {
+    fn candidate(
+        &mut self,
+        candidate: &str,
+        finding: &Finding,
+        baseline: &mut Baseline,
+    ) -> anyhow::Result<PassEnd> {
         // An earlier kept refactor may have moved or removed this finding.
-        let Some(finding) = baseline.findings.iter().find(|f| f.fingerprint == finding.fingerprint).cloned() else {
+        let Some(finding) = baseline
+            .findings
+            .iter()
+            .find(|f| f.fingerprint == finding.fingerprint)
+            .cloned()
+        else {
             self.audit.record("finding", json!({"candidate": candidate, "finding": finding.id, "skipped": "an earlier refactor removed it"}))?;
             return Ok(PassEnd::Done);
         };
-        self.console.status("Fixing", &format!("{candidate}: {} {}", finding.id, finding.title));
+        self.console.status(
+            "Fixing",
+            &format!("{candidate}: {} {}", finding.id, finding.title),
+        );
         self.audit.record(
             "finding",
             json!({"candidate": candidate, "finding": finding.id, "fingerprint": format!("{:016x}", finding.fingerprint), "title": finding.title}),
@@ -268,10 +322,21 @@ impl Pass<'_, '_> {
         for attempt in 1..=self.settings.attempts {
             let dir = verify::step_dir(&candidate_dir, attempt);
             let last = attempt == self.settings.attempts;
-            match self.attempt(candidate, attempt, &finding, feedback.as_deref(), &dir, baseline)? {
+            match self.attempt(
+                candidate,
+                attempt,
+                &finding,
+                feedback.as_deref(),
+                &dir,
+                baseline,
+            )? {
                 Attempt::Interrupted => return Ok(PassEnd::Interrupted),
                 Attempt::Decided => return Ok(PassEnd::Done),
-                Attempt::Retry { step, reason, feedback: next } => {
+                Attempt::Retry {
+                    step,
+                    reason,
+                    feedback: next,
+                } => {
                     if last {
                         self.decide(candidate, &finding.id, Outcome::Rejected, step, &reason)?;
                         return Ok(PassEnd::Done);
@@ -299,15 +364,30 @@ impl Pass<'_, '_> {
             json!({"candidate": candidate, "attempt": attempt, "bytes": prompt.len(), "hash": format!("{:016x}", xxh3_64(prompt.as_bytes())), "file": self.audit.rel(&dir.join("prompt.md"))}),
         )?;
         let skip = [target_dir_of(self.out_dir), self.out_dir.to_path_buf()];
-        let request = agents::Request { prompt: &prompt, dir, timeout: self.settings.agent_timeout, root: self.root, skip: &skip };
+        let request = agents::Request {
+            prompt: &prompt,
+            dir,
+            timeout: self.settings.agent_timeout,
+            root: self.root,
+            skip: &skip,
+        };
         let reply = match agents::call(&self.settings.agent, &request) {
             Ok(reply) => reply,
             Err(AgentError::Interrupted) => return Ok(Attempt::Interrupted),
             Err(AgentError::Io(err)) => return Err(err),
             Err(err @ AgentError::NotBuilt(_)) => return Err(UsageError(err.to_string()).into()),
             Err(err) => {
-                self.audit.record("response", json!({"candidate": candidate, "attempt": attempt, "error": err.to_string()}))?;
-                self.decide(candidate, &finding.id, Outcome::Rejected, Step::Agent, &err.to_string())?;
+                self.audit.record(
+                    "response",
+                    json!({"candidate": candidate, "attempt": attempt, "error": err.to_string()}),
+                )?;
+                self.decide(
+                    candidate,
+                    &finding.id,
+                    Outcome::Rejected,
+                    Step::Agent,
+                    &err.to_string(),
+                )?;
                 return Ok(Attempt::Decided);
             }
         };
@@ -319,11 +399,17 @@ impl Pass<'_, '_> {
                     "response",
                     json!({"candidate": candidate, "attempt": attempt, "bytes": text.len(), "hash": format!("{:016x}", xxh3_64(text.as_bytes())), "file": self.audit.rel(&file), "duration_ms": reply.duration.as_millis() as u64, "tokens": null}),
                 )?;
-                let rules = crate::edit::EditRules { root: self.root, denied: &|path| self.settings.guard.denied(path) };
+                let rules = crate::edit::EditRules {
+                    root: self.root,
+                    denied: &|path| self.settings.guard.denied(path),
+                };
                 match crate::edit::apply_answer(&text, &rules) {
                     Ok(changes) => changes,
                     Err(rejection) => {
-                        let step = if rejection.is_guard() { Step::Guard } else { Step::Parse };
+                        let step = match rejection.1 {
+                            crate::edit::Refusal::Path => Step::Guard,
+                            crate::edit::Refusal::Format => Step::Parse,
+                        };
                         self.audit.record("edit", json!({"candidate": candidate, "attempt": attempt, "ok": false, "reason": rejection.to_string()}))?;
                         return Ok(Attempt::retry(step, rejection.to_string()));
                     }
@@ -334,7 +420,10 @@ impl Pass<'_, '_> {
                     "response",
                     json!({"candidate": candidate, "attempt": attempt, "files": changes.len(), "duration_ms": reply.duration.as_millis() as u64, "tokens": null}),
                 )?;
-                if let Some(reason) = changes.iter().find_map(|c| self.settings.guard.denied(&c.path)) {
+                if let Some(reason) = changes
+                    .iter()
+                    .find_map(|c| self.settings.guard.denied(&c.path))
+                {
                     return Ok(Attempt::retry(Step::Guard, reason));
                 }
                 changes
@@ -349,10 +438,20 @@ impl Pass<'_, '_> {
             "edit",
             json!({"candidate": candidate, "attempt": attempt, "ok": true, "files": changes.iter().map(|c| &c.path).collect::<Vec<_>>(), "patch": self.audit.rel(&patch)}),
         )?;
-        let (verdict, tests) = self.verifier.candidate(baseline, finding, &changes, self.audit, candidate, dir)?;
+        let (verdict, tests) = self
+            .verifier
+            .candidate(baseline, finding, &changes, self.audit, candidate, dir)?;
         match verdict {
             Verdict::Interrupted => Ok(Attempt::Interrupted),
-            Verdict::Rejected { step, reason, feedback } => Ok(Attempt::Retry { step, reason, feedback }),
+            Verdict::Rejected {
+                step,
+                reason,
+                feedback,
+            } => Ok(Attempt::Retry {
+                step,
+                reason,
+                feedback,
+            }),
             Verdict::Passed => {
                 self.keep(candidate, finding, &changes, dir, baseline, tests)?;
                 Ok(Attempt::Decided)
@@ -372,20 +471,48 @@ impl Pass<'_, '_> {
     ) -> anyhow::Result<()> {
         let reasons = guard::sensitive(changes);
         if !reasons.is_empty() && !self.args.allow_sensitive {
-            let id = crate::review::hold(self.out_dir, &self.audit.run, candidate, finding, changes, &reasons)?;
-            let reason = format!("verified, held for review as {id} because {}", reasons.join(" and "));
+            let id = crate::review::hold(
+                self.out_dir,
+                &self.audit.run,
+                candidate,
+                finding,
+                changes,
+                &reasons,
+            )?;
+            let reason = format!(
+                "verified, held for review as {id} because {}",
+                reasons.join(" and ")
+            );
             return self.decide(candidate, &finding.id, Outcome::Held, Step::Review, &reason);
         }
         if self.args.dry_run {
-            let reason = format!("verified; --dry-run kept the patch only ({})", self.audit.rel(&dir.join("patch.diff")));
-            return self.decide(candidate, &finding.id, Outcome::Kept, Step::Analysis, &reason);
+            let reason = format!(
+                "verified; --dry-run kept the patch only ({})",
+                self.audit.rel(&dir.join("patch.diff"))
+            );
+            return self.decide(
+                candidate,
+                &finding.id,
+                Outcome::Kept,
+                Step::Analysis,
+                &reason,
+            );
         }
         if let Err(err) = crate::keep::apply(self.root, changes) {
-            return self.decide(candidate, &finding.id, Outcome::Rejected, Step::Analysis, &format!("{err:#}"));
+            return self.decide(
+                candidate,
+                &finding.id,
+                Outcome::Rejected,
+                Step::Analysis,
+                &format!("{err:#}"),
+            );
         }
         if self.args.commit {
             let paths: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
-            let message = format!("cargo loop: {} ({})\n\n{}", finding.title, finding.id, finding.suggestion);
+            let message = format!(
+                "cargo loop: {} ({})\n\n{}",
+                finding.title, finding.id, finding.suggestion
+            );
             crate::git::commit(self.root, &paths, &message)?;
         }
         // The kept change is the new baseline: the next candidate starts from it.
@@ -394,10 +521,23 @@ impl Pass<'_, '_> {
             baseline.tests = tests;
         }
         baseline.findings = self.verifier.analyse()?;
-        self.decide(candidate, &finding.id, Outcome::Kept, Step::Analysis, "verified and written to the working tree")
+        self.decide(
+            candidate,
+            &finding.id,
+            Outcome::Kept,
+            Step::Analysis,
+            "verified and written to the working tree",
+        )
     }
 
-    fn decide(&mut self, candidate: &str, finding: &str, outcome: Outcome, step: Step, reason: &str) -> anyhow::Result<()> {
+    fn decide(
+        &mut self,
+        candidate: &str,
+        finding: &str,
+        outcome: Outcome,
+        step: Step,
+        reason: &str,
+    ) -> anyhow::Result<()> {
         self.counts[match outcome {
             Outcome::Kept => 0,
             Outcome::Held => 1,
@@ -408,7 +548,10 @@ impl Pass<'_, '_> {
             Outcome::Held => "Held",
             Outcome::Rejected => "Rejected",
         };
-        self.console.status(verb, &format!("{candidate} ({finding}) at {}: {reason}", step.as_str()));
+        self.console.status(
+            verb,
+            &format!("{candidate} ({finding}) at {}: {reason}", step.as_str()),
+        );
         self.audit.record(
             "decision",
             json!({"candidate": candidate, "finding": finding, "outcome": outcome.as_str(), "step": step.as_str(), "reason": reason}),
@@ -419,12 +562,20 @@ impl Pass<'_, '_> {
 enum Attempt {
     Decided,
     Interrupted,
-    Retry { step: Step, reason: String, feedback: String },
+    Retry {
+        step: Step,
+        reason: String,
+        feedback: String,
+    },
 }
 
 impl Attempt {
     fn retry(step: Step, reason: impl Into<String>) -> Attempt {
         let reason = reason.into();
-        Attempt::Retry { step, feedback: reason.clone(), reason }
+        Attempt::Retry {
+            step,
+            feedback: reason.clone(),
+            reason,
+        }
     }
 }

@@ -8,7 +8,13 @@ use anyhow::{bail, Context};
 /// Files git reports as modified or untracked under `root`; `None` outside a git repository.
 pub fn dirty_files(root: &Path) -> Option<Vec<String>> {
     let output = Command::new("git")
-        .args(["status", "--porcelain", "--untracked-files=normal", "--", "."])
+        .args([
+            "status",
+            "--porcelain",
+            "--untracked-files=normal",
+            "--",
+            ".",
+        ])
         .current_dir(root)
         .output();
     let Ok(output) = output else {

@@ -33,7 +33,11 @@ impl Guard {
     /// The built-in denials plus the configuration's `deny-paths` globs.
     pub fn new(extra: &[String]) -> anyhow::Result<Guard> {
         let mut builder = GlobSetBuilder::new();
-        for pattern in ALWAYS_DENIED.iter().copied().chain(extra.iter().map(String::as_str)) {
+        for pattern in ALWAYS_DENIED
+            .iter()
+            .copied()
+            .chain(extra.iter().map(String::as_str))
+        {
             builder.add(
                 Glob::new(pattern)
                     .map_err(|e| anyhow::anyhow!("invalid glob `{pattern}` in deny-paths: {e}"))?,
@@ -79,7 +83,9 @@ pub fn sensitive(changes: &[FileChange]) -> Vec<String> {
             reasons.insert(format!("it changes the public API in `{path}`"));
         }
         if before.unsafe_code != after.unsafe_code {
-            reasons.insert(format!("it adds, removes or changes `unsafe` code in `{path}`"));
+            reasons.insert(format!(
+                "it adds, removes or changes `unsafe` code in `{path}`"
+            ));
         }
         if !in_tests_dir && before.test_code != after.test_code {
             reasons.insert(format!("it changes test code in `{path}`"));
@@ -191,8 +197,12 @@ impl<'ast> Visit<'ast> for SurfaceVisitor {
                 self.api(&signature(&t));
             }
             syn::Item::Type(t) if is_pub(&t.vis) => self.api(&signature(&t.ty)),
-            syn::Item::Const(c) if is_pub(&c.vis) => self.api(&format!("const {} {}", c.ident, signature(&c.ty))),
-            syn::Item::Static(s) if is_pub(&s.vis) => self.api(&format!("static {} {}", s.ident, signature(&s.ty))),
+            syn::Item::Const(c) if is_pub(&c.vis) => {
+                self.api(&format!("const {} {}", c.ident, signature(&c.ty)));
+            }
+            syn::Item::Static(s) if is_pub(&s.vis) => {
+                self.api(&format!("static {} {}", s.ident, signature(&s.ty)));
+            }
             syn::Item::Use(u) if is_pub(&u.vis) => self.api(&signature(&u.tree)),
             syn::Item::Mod(m) => {
                 if is_pub(&m.vis) {
@@ -265,24 +275,41 @@ mod test {
 
     #[test]
     fn private_refactors_are_not_sensitive() {
-        let before = "pub fn f(x: u32) -> u32 { helper(x) + 1 }\nfn helper(x: u32) -> u32 { x * 2 }\n";
+        let before =
+            "pub fn f(x: u32) -> u32 { helper(x) + 1 }\nfn helper(x: u32) -> u32 { x * 2 }\n";
         let after = "/// Doubles.\npub fn f(x: u32) -> u32 { two(x) + 1 }\nfn two(y: u32) -> u32 { y + y }\n";
         assert!(sensitive(&change("src/lib.rs", before, after)).is_empty());
     }
 
     #[test]
     fn public_signature_changes_are_sensitive() {
-        let reasons = sensitive(&change("src/lib.rs", "pub fn f(x: u32) {}", "pub fn f(x: u64) {}"));
+        let reasons = sensitive(&change(
+            "src/lib.rs",
+            "pub fn f(x: u32) {}",
+            "pub fn f(x: u64) {}",
+        ));
         assert_eq!(reasons, vec!["it changes the public API in `src/lib.rs`"]);
-        let removed = sensitive(&change("src/lib.rs", "pub fn f() {}\npub fn g() {}", "pub fn f() {}"));
+        let removed = sensitive(&change(
+            "src/lib.rs",
+            "pub fn f() {}\npub fn g() {}",
+            "pub fn f() {}",
+        ));
         assert_eq!(removed.len(), 1);
-        let field = sensitive(&change("src/a.rs", "pub struct S { pub a: u8, b: u8 }", "pub struct S { pub a: u8, c: u16 }"));
+        let field = sensitive(&change(
+            "src/a.rs",
+            "pub struct S { pub a: u8, b: u8 }",
+            "pub struct S { pub a: u8, c: u16 }",
+        ));
         assert!(field.is_empty(), "private fields are not API: {field:?}");
     }
 
     #[test]
     fn unsafe_test_code_manifests_and_build_scripts_are_sensitive() {
-        let unsafe_added = sensitive(&change("src/a.rs", "fn f() {}", "fn f() { unsafe { g() } }"));
+        let unsafe_added = sensitive(&change(
+            "src/a.rs",
+            "fn f() {}",
+            "fn f() { unsafe { g() } }",
+        ));
         assert!(unsafe_added[0].contains("unsafe"));
         let test_changed = sensitive(&change(
             "src/a.rs",
@@ -290,7 +317,9 @@ mod test {
             "#[cfg(test)]\nmod tests { #[test] #[ignore] fn t() { assert!(true) } }",
         ));
         assert!(test_changed[0].contains("test code"));
-        assert!(sensitive(&change("tests/it.rs", "fn a() {}", "fn b() {}"))[0].contains("test code"));
+        assert!(
+            sensitive(&change("tests/it.rs", "fn a() {}", "fn b() {}"))[0].contains("test code")
+        );
         assert!(sensitive(&change("Cargo.toml", "a", "b"))[0].contains("manifest"));
         assert!(sensitive(&change("build.rs", "a", "b"))[0].contains("build script"));
     }

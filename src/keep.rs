@@ -38,8 +38,10 @@ pub fn apply(root: &Path, changes: &[FileChange]) -> anyhow::Result<()> {
         let path = root.join(&change.path);
         match &change.after {
             Some(text) => write_atomically(&path, text.as_bytes())?,
-            None => std::fs::remove_file(&path)
-                .with_context(|| format!("remove {}", path.display()))?,
+            None => {
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("remove {}", path.display()))?;
+            }
         }
     }
     Ok(())
@@ -92,15 +94,37 @@ mod test {
         std::fs::write(dir.path().join("a.rs"), "old").unwrap();
         std::fs::write(dir.path().join("gone.rs"), "bye").unwrap();
         let changes = vec![
-            FileChange { path: "a.rs".into(), before: Some("old".into()), after: Some("new".into()) },
-            FileChange { path: "sub/b.rs".into(), before: None, after: Some("b".into()) },
-            FileChange { path: "gone.rs".into(), before: Some("bye".into()), after: None },
+            FileChange {
+                path: "a.rs".into(),
+                before: Some("old".into()),
+                after: Some("new".into()),
+            },
+            FileChange {
+                path: "sub/b.rs".into(),
+                before: None,
+                after: Some("b".into()),
+            },
+            FileChange {
+                path: "gone.rs".into(),
+                before: Some("bye".into()),
+                after: None,
+            },
         ];
         apply(dir.path(), &changes).unwrap();
-        assert_eq!(std::fs::read_to_string(dir.path().join("a.rs")).unwrap(), "new");
-        assert_eq!(std::fs::read_to_string(dir.path().join("sub/b.rs")).unwrap(), "b");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("a.rs")).unwrap(),
+            "new"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("sub/b.rs")).unwrap(),
+            "b"
+        );
         assert!(!dir.path().join("gone.rs").exists());
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().ends_with(".tmp")).collect();
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
         assert!(leftovers.is_empty());
     }
 
@@ -110,11 +134,22 @@ mod test {
         std::fs::write(dir.path().join("a.rs"), "old").unwrap();
         std::fs::write(dir.path().join("b.rs"), "edited by the user").unwrap();
         let changes = vec![
-            FileChange { path: "a.rs".into(), before: Some("old".into()), after: Some("new".into()) },
-            FileChange { path: "b.rs".into(), before: Some("original".into()), after: Some("new".into()) },
+            FileChange {
+                path: "a.rs".into(),
+                before: Some("old".into()),
+                after: Some("new".into()),
+            },
+            FileChange {
+                path: "b.rs".into(),
+                before: Some("original".into()),
+                after: Some("new".into()),
+            },
         ];
         let err = apply(dir.path(), &changes).unwrap_err();
         assert!(err.to_string().contains("b.rs changed since"));
-        assert_eq!(std::fs::read_to_string(dir.path().join("a.rs")).unwrap(), "old");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("a.rs")).unwrap(),
+            "old"
+        );
     }
 }

@@ -29,12 +29,17 @@ pub fn summarise(records: &[Value]) -> Vec<RunSummary> {
         let index = match runs.iter().position(|r| r.run == run) {
             Some(i) => i,
             None => {
-                runs.push(RunSummary { run: run.clone(), ..RunSummary::default() });
+                runs.push(RunSummary {
+                    run: run.clone(),
+                    ..RunSummary::default()
+                });
                 runs.len() - 1
             }
         };
         let summary = &mut runs[index];
-        let ts = record["ts"].as_str().and_then(|t| humantime::parse_rfc3339(t).ok());
+        let ts = record["ts"]
+            .as_str()
+            .and_then(|t| humantime::parse_rfc3339(t).ok());
         if let Some(ts) = ts {
             let start = *first_ts.entry(run.clone()).or_insert(ts);
             summary.seconds = ts.duration_since(start).unwrap_or_default().as_secs_f64();
@@ -49,7 +54,11 @@ pub fn summarise(records: &[Value]) -> Vec<RunSummary> {
             "finding" => summary.candidates += 1,
             "decision" => {
                 let outcome = text("outcome");
-                let key = if outcome == "kept" { outcome } else { format!("{outcome} at {}", text("step")) };
+                let key = if outcome == "kept" {
+                    outcome
+                } else {
+                    format!("{outcome} at {}", text("step"))
+                };
                 *summary.outcomes.entry(key).or_default() += 1;
             }
             "response" => summary.tokens += record["tokens"]["total"].as_u64().unwrap_or(0),
@@ -69,9 +78,14 @@ pub fn render(runs: &[RunSummary]) -> String {
         let outcomes = if run.outcomes.is_empty() {
             "no decision".to_string()
         } else {
-            run.outcomes.iter().map(|(k, n)| format!("{n} {k}")).collect::<Vec<_>>().join(", ")
+            run.outcomes
+                .iter()
+                .map(|(k, n)| format!("{n} {k}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
-        let _ = writeln!(
+        let _ =
+            writeln!(
             out,
             "run {} ({} {}, agent {}): {} candidates in {:.1}s, {} tokens: {outcomes}; stopped: {}",
             run.run,

@@ -140,7 +140,10 @@ fn main() -> ExitCode {
 }
 
 /// The out dir of the workspace (`--out`, or `target/loop`).
-fn out_dir(common: &CommonArgs, out: Option<&std::path::Path>) -> anyhow::Result<std::path::PathBuf> {
+fn out_dir(
+    common: &CommonArgs,
+    out: Option<&std::path::Path>,
+) -> anyhow::Result<std::path::PathBuf> {
     if let Some(out) = out {
         return Ok(out.to_path_buf());
     }
@@ -150,7 +153,10 @@ fn out_dir(common: &CommonArgs, out: Option<&std::path::Path>) -> anyhow::Result
 
 fn print(text: &str) -> anyhow::Result<ExitCode> {
     let mut stdout = anstream::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(err.into()),
         _ => Ok(ExitCode::Success),
     }
@@ -173,10 +179,18 @@ fn show_review(common: &CommonArgs, args: &cli::LogArgs) -> anyhow::Result<ExitC
     }
 }
 
-fn apply_held(common: &CommonArgs, args: &cli::ApplyArgs, console: &Console) -> anyhow::Result<ExitCode> {
+fn apply_held(
+    common: &CommonArgs,
+    args: &cli::ApplyArgs,
+    console: &Console,
+) -> anyhow::Result<ExitCode> {
     let out = out_dir(common, args.log.out.as_deref())?;
     let applied = apply::apply(common, args, &out, console)?;
-    Ok(if applied { ExitCode::Success } else { ExitCode::FoundProblems })
+    Ok(if applied {
+        ExitCode::Success
+    } else {
+        ExitCode::FoundProblems
+    })
 }
 
 /// `dup`, `smells` and `scan`: one parse, the chosen analyses, one report.

@@ -125,9 +125,9 @@ pub fn run(job: &Job) -> anyhow::Result<Finished> {
     }
     command.envs(job.env.iter().map(|(k, v)| (k, v)));
     command.stdin(match &job.stdin {
-        Some(path) => Stdio::from(
-            File::open(path).with_context(|| format!("open {}", path.display()))?,
-        ),
+        Some(path) => {
+            Stdio::from(File::open(path).with_context(|| format!("open {}", path.display()))?)
+        }
         None => Stdio::null(),
     });
     let stdout = create(&job.stdout)?;
@@ -225,10 +225,21 @@ mod test {
     #[test]
     fn run_reports_exit_codes_and_captures_output() {
         let dir = tempfile::tempdir().unwrap();
-        let finished = run(&job(dir.path(), "echo out; echo err >&2; exit 3", Duration::from_secs(10))).unwrap();
+        let finished = run(&job(
+            dir.path(),
+            "echo out; echo err >&2; exit 3",
+            Duration::from_secs(10),
+        ))
+        .unwrap();
         assert_eq!(finished.exit, Exit::Failure(3));
-        assert_eq!(std::fs::read_to_string(dir.path().join("job.stdout")).unwrap(), "out\n");
-        assert_eq!(std::fs::read_to_string(dir.path().join("job.log")).unwrap(), "err\n");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("job.stdout")).unwrap(),
+            "out\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("job.log")).unwrap(),
+            "err\n"
+        );
     }
 
     #[test]
@@ -251,13 +262,21 @@ mod test {
         let mut job = job(dir.path(), "cat", Duration::from_secs(10));
         job.stdin = Some(dir.path().join("in"));
         assert_eq!(run(&job).unwrap().exit, Exit::Success);
-        assert_eq!(std::fs::read_to_string(dir.path().join("job.stdout")).unwrap(), "hello\n");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("job.stdout")).unwrap(),
+            "hello\n"
+        );
     }
 
     #[test]
     fn run_of_a_missing_program_is_an_error_naming_it() {
         let dir = tempfile::tempdir().unwrap();
-        let job = Job::new(vec!["no-such-program-xyz".into()], dir.path(), &dir.path().join("j"), Duration::from_secs(1));
+        let job = Job::new(
+            vec!["no-such-program-xyz".into()],
+            dir.path(),
+            &dir.path().join("j"),
+            Duration::from_secs(1),
+        );
         let err = run(&job).unwrap_err();
         assert!(format!("{err:#}").contains("no-such-program-xyz"));
     }

@@ -26,7 +26,11 @@ pub fn build(root: &Path, finding: &Finding, feedback: Option<&str>) -> String {
          Do not change public signatures, tests, Cargo.toml or unsafe code.\n"
     );
     for loc in &finding.locations {
-        let _ = writeln!(out, "{}:{}-{} ({})", loc.file, loc.start_line, loc.end_line, loc.item);
+        let _ = writeln!(
+            out,
+            "{}:{}-{} ({})",
+            loc.file, loc.start_line, loc.end_line, loc.item
+        );
         let _ = writeln!(out, "```rust");
         if let Ok(text) = std::fs::read_to_string(root.join(&loc.file)) {
             let first = loc.start_line.saturating_sub(CONTEXT).max(1);

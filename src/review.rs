@@ -65,7 +65,10 @@ pub fn hold(
     };
     crate::secrets::write(&dir.join("change.json"), &serde_json::to_string(changes)?)?;
     crate::secrets::write(&dir.join("patch.diff"), &crate::patch::unified(changes))?;
-    crate::secrets::write(&dir.join("held.json"), &serde_json::to_string_pretty(&held)?)?;
+    crate::secrets::write(
+        &dir.join("held.json"),
+        &serde_json::to_string_pretty(&held)?,
+    )?;
     Ok(id)
 }
 
@@ -92,13 +95,19 @@ pub fn load(out_dir: &Path, id: &str) -> anyhow::Result<(Held, Vec<FileChange>)>
         return Err(UsageError(format!(
             "no held refactor `{id}` in {} (held: {})",
             review_dir(out_dir).display(),
-            if ids.is_empty() { "none".to_string() } else { ids.join(", ") }
+            if ids.is_empty() {
+                "none".to_string()
+            } else {
+                ids.join(", ")
+            }
         ))
         .into());
     };
-    let held: Held = serde_json::from_str(&text).with_context(|| format!("read {}", dir.join("held.json").display()))?;
+    let held: Held = serde_json::from_str(&text)
+        .with_context(|| format!("read {}", dir.join("held.json").display()))?;
     let changes: Vec<FileChange> = serde_json::from_str(
-        &std::fs::read_to_string(dir.join("change.json")).with_context(|| format!("read {}", dir.join("change.json").display()))?,
+        &std::fs::read_to_string(dir.join("change.json"))
+            .with_context(|| format!("read {}", dir.join("change.json").display()))?,
     )
     .with_context(|| format!("read {}", dir.join("change.json").display()))?;
     Ok((held, changes))

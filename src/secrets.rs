@@ -12,9 +12,17 @@ const REDACTED: &str = "[redacted]";
 
 fn is_secret_name(name: &str) -> bool {
     let name = name.to_ascii_uppercase();
-    ["KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "AUTH"]
-        .iter()
-        .any(|word| name.contains(word))
+    [
+        "KEY",
+        "TOKEN",
+        "SECRET",
+        "PASSWORD",
+        "PASSWD",
+        "CREDENTIAL",
+        "AUTH",
+    ]
+    .iter()
+    .any(|word| name.contains(word))
 }
 
 /// Secret values of the environment, longest first so that a key containing another is
@@ -50,12 +58,15 @@ pub fn write(path: &Path, text: &str) -> anyhow::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).with_context(|| format!("create {}", parent.display()))?;
     }
-    std::fs::write(path, redact(text).as_bytes()).with_context(|| format!("write {}", path.display()))
+    std::fs::write(path, redact(text).as_bytes())
+        .with_context(|| format!("write {}", path.display()))
 }
 
 /// Redacts a log file a child process wrote, in place.
 pub fn scrub(path: &Path) {
-    let Ok(bytes) = std::fs::read(path) else { return };
+    let Ok(bytes) = std::fs::read(path) else {
+        return;
+    };
     let text = String::from_utf8_lossy(&bytes);
     if let Cow::Owned(clean) = redact(&text) {
         let _ = std::fs::write(path, clean);

@@ -153,7 +153,9 @@ impl Verifier<'_> {
                 let start = err.span().start();
                 let reason = format!(
                     "{}:{}:{}: the edited file does not parse: {err}",
-                    change.path, start.line, start.column + 1
+                    change.path,
+                    start.line,
+                    start.column + 1
                 );
                 return Ok((Verdict::rejected(Step::Parse, reason.clone(), reason), None));
             }
@@ -227,7 +229,10 @@ impl Verifier<'_> {
         }
         let after = self.analyse()?;
         if let Err(reason) = finding::judge(target, &baseline.findings, &after) {
-            return Ok((Verdict::rejected(Step::Analysis, reason.clone(), reason), None));
+            return Ok((
+                Verdict::rejected(Step::Analysis, reason.clone(), reason),
+                None,
+            ));
         }
         Ok((Verdict::Passed, Some(results)))
     }
@@ -250,7 +255,13 @@ impl Verifier<'_> {
         let log = dir.join("test");
         let mut job = match self.test_cmd {
             Some(argv) => {
-                let mut job = cargo::job(&[], &self.scratch.tree, &self.scratch.target_dir, &log, timeout);
+                let mut job = cargo::job(
+                    &[],
+                    &self.scratch.tree,
+                    &self.scratch.target_dir,
+                    &log,
+                    timeout,
+                );
                 job.argv = argv.iter().map(Into::into).collect();
                 job
             }

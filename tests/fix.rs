@@ -34,13 +34,23 @@ fn copy_of_fix_crate() -> tempfile::TempDir {
 }
 
 fn agent(mode: &str) -> String {
-    format!("cmd:sh {} {mode}", fixtures().join("agents/agent.sh").display())
+    format!(
+        "cmd:sh {} {mode}",
+        fixtures().join("agents/agent.sh").display()
+    )
 }
 
 fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::cargo_bin("cargo-loop").unwrap();
     cmd.current_dir(dir).arg("loop").args(args);
-    for var in ["CARGO_TARGET_DIR", "CARGO_TERM_COLOR", "NO_COLOR", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "RUSTFLAGS"] {
+    for var in [
+        "CARGO_TARGET_DIR",
+        "CARGO_TERM_COLOR",
+        "NO_COLOR",
+        "OPENAI_API_KEY",
+        "ANTHROPIC_API_KEY",
+        "RUSTFLAGS",
+    ] {
         cmd.env_remove(var);
     }
     cmd.envs(env.iter().copied());
@@ -49,7 +59,14 @@ fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
 
 /// `cargo loop fix --allow-dirty --agent AGENT EXTRA...`.
 fn fix(dir: &Path, agent: &str, extra: &[&str]) -> Output {
-    let mut args = vec!["fix", "--allow-dirty", "--agent", agent, "--agent-timeout", "20"];
+    let mut args = vec![
+        "fix",
+        "--allow-dirty",
+        "--agent",
+        agent,
+        "--agent-timeout",
+        "20",
+    ];
     args.extend_from_slice(extra);
     run(dir, &args, &[])
 }
@@ -61,7 +78,12 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         .filter_entry(|e| e.file_name() != "target")
         .flatten()
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -74,7 +96,10 @@ fn records(dir: &Path) -> Vec<Value> {
 }
 
 fn decisions(dir: &Path) -> Vec<Value> {
-    records(dir).into_iter().filter(|r| r["event"] == "decision").collect()
+    records(dir)
+        .into_iter()
+        .filter(|r| r["event"] == "decision")
+        .collect()
 }
 
 fn stderr(out: &Output) -> String {
@@ -91,7 +116,11 @@ fn assert_rejected(mode: &str, step: &str, reason: &str) {
     let decisions = decisions(tmp.path());
     assert_eq!(decisions.len(), 1, "{mode}: {decisions:?}");
     assert_eq!(decisions[0]["outcome"], "rejected", "{mode}");
-    assert_eq!(decisions[0]["step"], step, "{mode}: {}", decisions[0]["reason"]);
+    assert_eq!(
+        decisions[0]["step"], step,
+        "{mode}: {}",
+        decisions[0]["reason"]
+    );
     assert!(
         decisions[0]["reason"].as_str().unwrap().contains(reason),
         "{mode}: reason {} lacks {reason:?}",
@@ -105,27 +134,58 @@ fn fix_keeps_a_correct_merge_in_fix_crate_and_records_it() {
     let out = fix(tmp.path(), &agent("merge"), &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let report = std::fs::read_to_string(tmp.path().join("src/report.rs")).unwrap();
-    assert!(report.contains("crate::stats::mean_of_positive(values)"), "{report}");
+    assert!(
+        report.contains("crate::stats::mean_of_positive(values)"),
+        "{report}"
+    );
     let decisions = decisions(tmp.path());
     assert_eq!(decisions[0]["outcome"], "kept");
     assert_eq!(decisions[0]["finding"], "D1");
-    let events: Vec<String> = records(tmp.path()).iter().map(|r| r["event"].as_str().unwrap().to_string()).collect();
-    for event in ["run_start", "step", "finding", "prompt", "response", "edit", "decision", "stop"] {
-        assert!(events.iter().any(|e| e == event), "no {event} record in {events:?}");
+    let events: Vec<String> = records(tmp.path())
+        .iter()
+        .map(|r| r["event"].as_str().unwrap().to_string())
+        .collect();
+    for event in [
+        "run_start",
+        "step",
+        "finding",
+        "prompt",
+        "response",
+        "edit",
+        "decision",
+        "stop",
+    ] {
+        assert!(
+            events.iter().any(|e| e == event),
+            "no {event} record in {events:?}"
+        );
     }
     for record in records(tmp.path()) {
-        assert!(record["ts"].is_string() && record["run"].is_string(), "{record}");
+        assert!(
+            record["ts"].is_string() && record["run"].is_string(),
+            "{record}"
+        );
     }
     // Each step record names a log that exists.
     for step in records(tmp.path()).iter().filter(|r| r["event"] == "step") {
-        assert!(tmp.path().join("target/loop").join(step["log"].as_str().unwrap()).is_file(), "{step}");
+        assert!(
+            tmp.path()
+                .join("target/loop")
+                .join(step["log"].as_str().unwrap())
+                .is_file(),
+            "{step}"
+        );
     }
     // The kept tree still builds and passes its tests, and the duplicate is gone.
     let scan = run(tmp.path(), &["dup", "--format", "json", "--no-cache"], &[]);
     let doc: Value = serde_json::from_slice(&scan.stdout).unwrap();
     assert_eq!(doc["groups"].as_array().unwrap().len(), 0, "{doc}");
     let log = run(tmp.path(), &["log"], &[]);
-    assert!(String::from_utf8_lossy(&log.stdout).contains("1 kept"), "{}", String::from_utf8_lossy(&log.stdout));
+    assert!(
+        String::from_utf8_lossy(&log.stdout).contains("1 kept"),
+        "{}",
+        String::from_utf8_lossy(&log.stdout)
+    );
 }
 
 #[test]
@@ -174,13 +234,27 @@ fn fix_kills_a_hanging_agent_at_its_timeout() {
     let tmp = copy_of_fix_crate();
     let before = snapshot(tmp.path());
     let start = std::time::Instant::now();
-    let out = run(tmp.path(), &["fix", "--allow-dirty", "--agent", &agent("hang"), "--agent-timeout", "2"], &[]);
+    let out = run(
+        tmp.path(),
+        &[
+            "fix",
+            "--allow-dirty",
+            "--agent",
+            &agent("hang"),
+            "--agent-timeout",
+            "2",
+        ],
+        &[],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(start.elapsed() < std::time::Duration::from_secs(120));
     assert_eq!(snapshot(tmp.path()), before);
     let decisions = decisions(tmp.path());
     assert_eq!(decisions[0]["step"], "agent");
-    assert!(decisions[0]["reason"].as_str().unwrap().contains("did not answer"));
+    assert!(decisions[0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("did not answer"));
 }
 
 #[test]
@@ -191,7 +265,10 @@ fn fix_feeds_the_rejection_back_and_keeps_the_second_attempt() {
     let decisions = decisions(tmp.path());
     assert_eq!(decisions.len(), 1);
     assert_eq!(decisions[0]["outcome"], "kept");
-    let retry = records(tmp.path()).into_iter().find(|r| r["event"] == "retry").expect("a retry record");
+    let retry = records(tmp.path())
+        .into_iter()
+        .find(|r| r["event"] == "retry")
+        .expect("a retry record");
     assert_eq!(retry["step"], "check");
     let second_prompt = std::fs::read_to_string(
         walkdir::WalkDir::new(tmp.path().join("target/loop/runs"))
@@ -202,7 +279,10 @@ fn fix_feeds_the_rejection_back_and_keeps_the_second_attempt() {
             .path(),
     )
     .unwrap();
-    assert!(second_prompt.contains("no_such_function"), "{second_prompt}");
+    assert!(
+        second_prompt.contains("no_such_function"),
+        "{second_prompt}"
+    );
 }
 
 #[test]
@@ -211,17 +291,38 @@ fn fix_holds_a_public_api_change_for_review_and_apply_writes_it() {
     let before = snapshot(tmp.path());
     let out = fix(tmp.path(), &agent("public-api"), &[]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(snapshot(tmp.path()), before, "a held change reached the tree");
+    assert_eq!(
+        snapshot(tmp.path()),
+        before,
+        "a held change reached the tree"
+    );
     let decisions = decisions(tmp.path());
-    assert_eq!((decisions[0]["outcome"].as_str(), decisions[0]["step"].as_str()), (Some("held"), Some("review")));
-    assert!(decisions[0]["reason"].as_str().unwrap().contains("public API"));
+    assert_eq!(
+        (
+            decisions[0]["outcome"].as_str(),
+            decisions[0]["step"].as_str()
+        ),
+        (Some("held"), Some("review"))
+    );
+    assert!(decisions[0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("public API"));
     let review = run(tmp.path(), &["review"], &[]);
     let listing = String::from_utf8_lossy(&review.stdout);
-    assert!(listing.contains("D1") && listing.contains("src/stats.rs"), "{listing}");
+    assert!(
+        listing.contains("D1") && listing.contains("src/stats.rs"),
+        "{listing}"
+    );
     let apply = run(tmp.path(), &["apply", "1", "--allow-dirty"], &[]);
     assert!(apply.status.success(), "{}", stderr(&apply));
-    assert!(std::fs::read_to_string(tmp.path().join("src/stats.rs")).unwrap().contains("pub fn sample_count"));
-    assert!(String::from_utf8_lossy(&run(tmp.path(), &["review"], &[]).stdout).contains("no refactors are held"));
+    assert!(std::fs::read_to_string(tmp.path().join("src/stats.rs"))
+        .unwrap()
+        .contains("pub fn sample_count"));
+    assert!(
+        String::from_utf8_lossy(&run(tmp.path(), &["review"], &[]).stdout)
+            .contains("no refactors are held")
+    );
 }
 
 #[test]
@@ -241,30 +342,53 @@ fn fix_dry_run_keeps_the_patch_only() {
     assert_eq!(snapshot(tmp.path()), before);
     let decision = &decisions(tmp.path())[0];
     assert_eq!(decision["outcome"], "kept");
-    let patch = records(tmp.path()).into_iter().find(|r| r["event"] == "edit").unwrap();
-    let patch = std::fs::read_to_string(tmp.path().join("target/loop").join(patch["patch"].as_str().unwrap())).unwrap();
-    assert!(patch.contains("+++ b/src/report.rs") && patch.contains("+    crate::stats::mean_of_positive(values)"), "{patch}");
+    let patch = records(tmp.path())
+        .into_iter()
+        .find(|r| r["event"] == "edit")
+        .unwrap();
+    let patch = std::fs::read_to_string(
+        tmp.path()
+            .join("target/loop")
+            .join(patch["patch"].as_str().unwrap()),
+    )
+    .unwrap();
+    assert!(
+        patch.contains("+++ b/src/report.rs")
+            && patch.contains("+    crate::stats::mean_of_positive(values)"),
+        "{patch}"
+    );
 }
 
 #[test]
 fn fix_with_an_exec_agent_keeps_the_diff_it_left() {
     let tmp = copy_of_fix_crate();
-    let exec = format!("exec:sh {}", fixtures().join("agents/exec-merge.sh").display());
+    let exec = format!(
+        "exec:sh {}",
+        fixtures().join("agents/exec-merge.sh").display()
+    );
     let out = fix(tmp.path(), &exec, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(decisions(tmp.path())[0]["outcome"], "kept");
-    assert!(std::fs::read_to_string(tmp.path().join("src/report.rs")).unwrap().contains("crate::stats::mean_of_positive(values)"));
+    assert!(std::fs::read_to_string(tmp.path().join("src/report.rs"))
+        .unwrap()
+        .contains("crate::stats::mean_of_positive(values)"));
 }
 
 #[test]
 fn fix_stops_with_exit_3_when_the_baseline_fails_its_tests() {
     let tmp = copy_of_fix_crate();
     let lib = tmp.path().join("src/lib.rs");
-    let text = std::fs::read_to_string(&lib).unwrap().replace("Some(3.0)", "Some(99.0)");
+    let text = std::fs::read_to_string(&lib)
+        .unwrap()
+        .replace("Some(3.0)", "Some(99.0)");
     std::fs::write(&lib, text).unwrap();
     let out = fix(tmp.path(), &agent("merge"), &[]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-    assert!(stderr(&out).contains("summary_mean_matches"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("summary_mean_matches"),
+        "{}",
+        stderr(&out)
+    );
     // No agent was asked.
     assert!(!records(tmp.path()).iter().any(|r| r["event"] == "prompt"));
 }
@@ -282,25 +406,46 @@ fn fix_refuses_a_dirty_git_tree_and_commits_with_commit() {
             .env("GIT_COMMITTER_EMAIL", "t@example.com")
             .output()
             .unwrap();
-        assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
+        assert!(
+            status.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
         String::from_utf8_lossy(&status.stdout).into_owned()
     };
     git(&["init", "-q"]);
     std::fs::write(tmp.path().join(".gitignore"), "target/\n").unwrap();
     git(&["add", "."]);
     git(&["commit", "-qm", "initial"]);
-    std::fs::write(tmp.path().join("src/report.rs"), std::fs::read_to_string(tmp.path().join("src/report.rs")).unwrap() + "\n").unwrap();
+    std::fs::write(
+        tmp.path().join("src/report.rs"),
+        std::fs::read_to_string(tmp.path().join("src/report.rs")).unwrap() + "\n",
+    )
+    .unwrap();
     let out = run(tmp.path(), &["fix", "--agent", &agent("merge")], &[]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("uncommitted changes") && stderr(&out).contains("src/report.rs"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("uncommitted changes") && stderr(&out).contains("src/report.rs"),
+        "{}",
+        stderr(&out)
+    );
     git(&["checkout", "--", "."]);
     let out = run(
         tmp.path(),
         &["fix", "--commit", "--agent", &agent("merge")],
-        &[("GIT_AUTHOR_NAME", "t"), ("GIT_AUTHOR_EMAIL", "t@example.com"), ("GIT_COMMITTER_NAME", "t"), ("GIT_COMMITTER_EMAIL", "t@example.com")],
+        &[
+            ("GIT_AUTHOR_NAME", "t"),
+            ("GIT_AUTHOR_EMAIL", "t@example.com"),
+            ("GIT_COMMITTER_NAME", "t"),
+            ("GIT_COMMITTER_EMAIL", "t@example.com"),
+        ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(git(&["log", "--format=%s"]).lines().next().unwrap().contains("cargo loop"));
+    assert!(git(&["log", "--format=%s"])
+        .lines()
+        .next()
+        .unwrap()
+        .contains("cargo loop"));
     assert!(git(&["status", "--porcelain"]).is_empty());
 }
 
@@ -311,7 +456,10 @@ fn fix_never_writes_an_api_key_to_the_out_dir() {
     let out = run(
         tmp.path(),
         &["fix", "--allow-dirty", "--agent", &agent("echo-secret")],
-        &[("OPENAI_API_KEY", key), ("ANTHROPIC_API_KEY", "sk-ant-fake-key-9876543210")],
+        &[
+            ("OPENAI_API_KEY", key),
+            ("ANTHROPIC_API_KEY", "sk-ant-fake-key-9876543210"),
+        ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(decisions(tmp.path())[0]["outcome"], "kept");
@@ -323,7 +471,11 @@ fn fix_never_writes_an_api_key_to_the_out_dir() {
     let mut n_files = 0;
     for entry in out_dir.filter(|e| e.file_type().is_file()) {
         let text = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into_owned();
-        assert!(!text.contains(key) && !text.contains("sk-ant-fake"), "{} holds a key", entry.path().display());
+        assert!(
+            !text.contains(key) && !text.contains("sk-ant-fake"),
+            "{} holds a key",
+            entry.path().display()
+        );
         n_files += 1;
     }
     assert!(n_files > 5, "the out dir holds only {n_files} files");
@@ -334,8 +486,16 @@ fn fix_rejects_an_unknown_finding_id_and_agent() {
     let tmp = copy_of_fix_crate();
     let out = fix(tmp.path(), &agent("merge"), &["--finding", "D9"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("D9") && stderr(&out).contains("D1"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("D9") && stderr(&out).contains("D1"),
+        "{}",
+        stderr(&out)
+    );
     let out = run(tmp.path(), &["fix", "--agent", "gpt"], &[]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("unknown agent `gpt`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("unknown agent `gpt`"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -12,7 +12,11 @@ use super::{AgentError, Answer, Reply, Request};
 use crate::change::FileChange;
 use crate::process::{self, Exit, Job};
 
-fn run(argv: &[String], cwd: &Path, request: &Request) -> Result<(Vec<u8>, std::time::Duration), AgentError> {
+fn run(
+    argv: &[String],
+    cwd: &Path,
+    request: &Request,
+) -> Result<(Vec<u8>, std::time::Duration), AgentError> {
     let prompt_file = request.dir.join("prompt.md");
     crate::secrets::write(&prompt_file, request.prompt)?;
     let mut job = Job::new(
@@ -27,11 +31,15 @@ fn run(argv: &[String], cwd: &Path, request: &Request) -> Result<(Vec<u8>, std::
     crate::secrets::scrub(&job.stdout);
     crate::secrets::scrub(&job.stderr);
     match finished.exit {
-        Exit::Success => Ok((std::fs::read(&job.stdout).unwrap_or_default(), finished.duration)),
+        Exit::Success => Ok((
+            std::fs::read(&job.stdout).unwrap_or_default(),
+            finished.duration,
+        )),
         Exit::Timeout => Err(AgentError::Timeout(request.timeout)),
         Exit::Interrupted => Err(AgentError::Interrupted),
         exit => {
-            let stderr = String::from_utf8_lossy(&std::fs::read(&job.stderr).unwrap_or_default()).into_owned();
+            let stderr = String::from_utf8_lossy(&std::fs::read(&job.stderr).unwrap_or_default())
+                .into_owned();
             Err(AgentError::Failed {
                 exit: exit.to_string(),
                 stderr: crate::cargo::tail(stderr.trim(), 5),
@@ -60,13 +68,18 @@ pub fn exec(argv: &[String], request: &Request) -> Result<Reply, AgentError> {
     let after = snapshot(&copy.tree);
     let changes = result.and_then(|(_, duration)| {
         let mut changes = Vec::new();
-        for path in before.keys().chain(after.keys().filter(|p| !before.contains_key(*p))) {
+        for path in before
+            .keys()
+            .chain(after.keys().filter(|p| !before.contains_key(*p)))
+        {
             if before.get(path) == after.get(path) {
                 continue;
             }
             let read = |root: &Path| -> Result<Option<String>, AgentError> {
                 match std::fs::read(root.join(path)) {
-                    Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| AgentError::NotText),
+                    Ok(bytes) => String::from_utf8(bytes)
+                        .map(Some)
+                        .map_err(|_| AgentError::NotText),
                     Err(_) => Ok(None),
                 }
             };
@@ -93,13 +106,25 @@ pub fn exec(argv: &[String], request: &Request) -> Result<Reply, AgentError> {
 fn snapshot(tree: &Path) -> BTreeMap<String, u64> {
     WalkDir::new(tree)
         .into_iter()
-        .filter_entry(|e| !(e.file_type().is_dir() && (e.file_name() == "target" || e.file_name() == ".git")))
+        .filter_entry(|e| {
+            !(e.file_type().is_dir() && (e.file_name() == "target" || e.file_name() == ".git"))
+        })
         .flatten()
         .filter(|e| !e.file_type().is_dir())
         .filter_map(|e| {
-            let rel = e.path().strip_prefix(tree).ok()?.to_string_lossy().replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(tree)
+                .ok()?
+                .to_string_lossy()
+                .replace('\\', "/");
             let hash = if e.file_type().is_symlink() {
-                xxh3_64(std::fs::read_link(e.path()).ok()?.as_os_str().as_encoded_bytes())
+                xxh3_64(
+                    std::fs::read_link(e.path())
+                        .ok()?
+                        .as_os_str()
+                        .as_encoded_bytes(),
+                )
             } else {
                 xxh3_64(&std::fs::read(e.path()).ok()?)
             };

@@ -30,7 +30,9 @@ impl FromStr for AgentSpec {
             let words = shlex::split(rest)
                 .ok_or_else(|| format!("`{prefix}{rest}` has unbalanced quotes"))?;
             if words.is_empty() {
-                Err(format!("`{prefix}` needs a program, e.g. `{prefix}claude -p`"))
+                Err(format!(
+                    "`{prefix}` needs a program, e.g. `{prefix}claude -p`"
+                ))
             } else {
                 Ok(words)
             }
@@ -107,11 +109,27 @@ mod test {
     fn agent_specs_parse_with_quoting_and_reject_nonsense() {
         assert_eq!(
             "cmd:python3 'my agent.py' -v".parse::<AgentSpec>(),
-            Ok(AgentSpec::Cmd(vec!["python3".into(), "my agent.py".into(), "-v".into()]))
+            Ok(AgentSpec::Cmd(vec![
+                "python3".into(),
+                "my agent.py".into(),
+                "-v".into()
+            ]))
         );
-        assert_eq!("exec:./a.sh".parse(), Ok(AgentSpec::Exec(vec!["./a.sh".into()])));
-        assert_eq!("openai:gpt-4o".parse(), Ok(AgentSpec::OpenAi("gpt-4o".into())));
-        assert!("cmd:".parse::<AgentSpec>().unwrap_err().contains("needs a program"));
-        assert!("gpt".parse::<AgentSpec>().unwrap_err().contains("unknown agent `gpt`"));
+        assert_eq!(
+            "exec:./a.sh".parse(),
+            Ok(AgentSpec::Exec(vec!["./a.sh".into()]))
+        );
+        assert_eq!(
+            "openai:gpt-4o".parse(),
+            Ok(AgentSpec::OpenAi("gpt-4o".into()))
+        );
+        assert!("cmd:"
+            .parse::<AgentSpec>()
+            .unwrap_err()
+            .contains("needs a program"));
+        assert!("gpt"
+            .parse::<AgentSpec>()
+            .unwrap_err()
+            .contains("unknown agent `gpt`"));
     }
 }
