@@ -449,7 +449,7 @@ fn broken_workspace_and_bad_paths_exit_with_usage_errors() {
     let out = run(tmp.path(), &["dup", "--similarity", "2"]);
     assert_eq!(out.status.code(), Some(2));
 
-    let out = run(tmp.path(), &["fix"]);
+    let out = run(tmp.path(), &["run"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not built yet"));
 }
