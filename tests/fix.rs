@@ -499,3 +499,134 @@ fn fix_rejects_an_unknown_finding_id_and_agent() {
         stderr(&out)
     );
 }
+
+/// Starts `cargo loop fix` and waits until the audit trail shows the candidate being verified.
+fn start_and_wait_for_verification(dir: &Path) -> std::process::Child {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("cargo-loop"));
+    cmd.current_dir(dir)
+        .args(["loop", "fix", "--allow-dirty", "--agent", &agent("merge")])
+        .env_remove("CARGO_TARGET_DIR")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let child = cmd.spawn().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let audit =
+            std::fs::read_to_string(dir.join("target/loop/audit.jsonl")).unwrap_or_default();
+        if audit.contains("\"event\":\"edit\"") {
+            return child;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no edit record: {audit}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn fix_interrupted_by_sigint_stops_children_and_leaves_the_tree() {
+    let tmp = copy_of_fix_crate();
+    let before = snapshot(tmp.path());
+    let child = start_and_wait_for_verification(tmp.path());
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    assert_eq!(snapshot(tmp.path()), before);
+    let stop = records(tmp.path())
+        .into_iter()
+        .rev()
+        .find(|r| r["event"] == "stop")
+        .unwrap();
+    assert_eq!(stop["reason"], "interrupted");
+}
+
+#[test]
+fn fix_after_a_kill_9_mid_verification_recovers_its_scratch_copy() {
+    let tmp = copy_of_fix_crate();
+    let before = snapshot(tmp.path());
+    let mut child = start_and_wait_for_verification(tmp.path());
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        snapshot(tmp.path()),
+        before,
+        "a kill during verification touched the tree"
+    );
+    // The killed run left its candidate written in the scratch copy; the next run undoes it,
+    // so the baseline is the user's tree and the same refactor is kept.
+    let out = fix(tmp.path(), &agent("merge"), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(decisions(tmp.path()).last().unwrap()["outcome"], "kept");
+    let log = String::from_utf8_lossy(&run(tmp.path(), &["log"], &[]).stdout).into_owned();
+    assert!(log.contains("did not finish"), "{log}");
+}
+
+#[test]
+fn fix_runs_the_test_cmd_instead_of_cargo_test() {
+    let tmp = copy_of_fix_crate();
+    // A test command that fails makes the baseline fail: proof that it replaced `cargo test`.
+    let out = fix(
+        tmp.path(),
+        &agent("merge"),
+        &[
+            "--test-cmd",
+            "cargo test --lib -- --exact no_such_test_xyz --include-ignored --fail-please",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let step = records(tmp.path())
+        .into_iter()
+        .find(|r| r["event"] == "step" && r["step"] == "test")
+        .unwrap();
+    assert!(
+        step["command"].as_str().unwrap().contains("--fail-please"),
+        "{step}"
+    );
+    let out = fix(
+        tmp.path(),
+        &agent("merge"),
+        &["--test-cmd", "cargo test --lib"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(decisions(tmp.path())[0]["outcome"], "kept");
+}
+
+#[test]
+fn apply_rebases_and_reverifies_a_held_change_whose_files_changed() {
+    let tmp = copy_of_fix_crate();
+    let out = fix(tmp.path(), &agent("public-api"), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stats = tmp.path().join("src/stats.rs");
+    let edited = std::fs::read_to_string(&stats).unwrap() + "\n/// The largest sample.\npub fn max_sample(values: &[f64]) -> f64 {\n    values.iter().copied().fold(f64::MIN, f64::max)\n}\n";
+    std::fs::write(&stats, &edited).unwrap();
+    let apply = run(tmp.path(), &["apply", "1", "--allow-dirty"], &[]);
+    assert!(apply.status.success(), "{}", stderr(&apply));
+    assert!(stderr(&apply).contains("Rebasing"), "{}", stderr(&apply));
+    let now = std::fs::read_to_string(&stats).unwrap();
+    assert!(
+        now.contains("pub fn sample_count") && now.contains("pub fn max_sample"),
+        "{now}"
+    );
+    let steps: Vec<Value> = records(tmp.path())
+        .into_iter()
+        .filter(|r| r["event"] == "step" && r["candidate"] == "1")
+        .collect();
+    assert_eq!(
+        steps.len(),
+        2,
+        "clippy and test ran on the rebased change: {steps:?}"
+    );
+    // An unknown id names the ones there are.
+    let missing = run(tmp.path(), &["apply", "7", "--allow-dirty"], &[]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("no held refactor `7`"),
+        "{}",
+        stderr(&missing)
+    );
+}
