@@ -508,7 +508,7 @@ fn start_and_wait_for_verification(dir: &Path) -> std::process::Child {
         .env_remove("CARGO_TARGET_DIR")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
-    let child = cmd.spawn().unwrap();
+    let mut child = cmd.spawn().unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     loop {
         let audit =
@@ -516,10 +516,11 @@ fn start_and_wait_for_verification(dir: &Path) -> std::process::Child {
         if audit.contains("\"event\":\"edit\"") {
             return child;
         }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no edit record: {audit}"
-        );
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("no edit record: {audit}");
+        }
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
