@@ -501,6 +501,10 @@ fn fix_rejects_an_unknown_finding_id_and_agent() {
 }
 
 /// Starts `cargo loop fix` and waits until the audit trail shows the candidate being verified.
+#[expect(
+    clippy::zombie_processes,
+    reason = "the child is returned; the caller waits for it"
+)]
 fn start_and_wait_for_verification(dir: &Path) -> std::process::Child {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("cargo-loop"));
     cmd.current_dir(dir)
