@@ -78,12 +78,8 @@ impl Audit {
 /// writing, or a hand edit).
 pub fn read(dir: &Path) -> anyhow::Result<Vec<Value>> {
     let path = dir.join("audit.jsonl");
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(err) => return Err(err).with_context(|| format!("read {}", path.display())),
-    };
-    Ok(text
+    let bytes = crate::files::read_optional(&path)?.unwrap_or_default();
+    Ok(String::from_utf8_lossy(&bytes)
         .lines()
         .filter_map(|line| serde_json::from_str(line).ok())
         .collect())

@@ -90,13 +90,11 @@ impl ConfigFile {
 
     /// Reads `loop.toml`; a missing file is an empty configuration.
     pub fn read_toml(path: &Path) -> anyhow::Result<ConfigFile> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(ConfigFile::default())
-            }
-            Err(err) => return Err(err).with_context(|| format!("read {}", path.display())),
+        let Some(bytes) = crate::files::read_optional(path)? else {
+            return Ok(ConfigFile::default());
         };
+        let text = String::from_utf8(bytes)
+            .map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", path.display()))?;
         toml::from_str(&text).map_err(|err| {
             anyhow::anyhow!(
                 "invalid configuration in {}: {}",

@@ -16,6 +16,7 @@ mod cli;
 mod config;
 mod detectors;
 mod edit;
+mod files;
 mod finding;
 mod fix;
 mod git;
@@ -151,6 +152,7 @@ fn out_dir(
     Ok(workspace.target_dir.join("loop"))
 }
 
+/// Writes to stdout; a closed pipe (`| head`) is not an error worth reporting.
 fn print(text: &str) -> anyhow::Result<ExitCode> {
     let mut stdout = anstream::stdout().lock();
     match stdout
@@ -164,18 +166,23 @@ fn print(text: &str) -> anyhow::Result<ExitCode> {
 
 fn show_log(common: &CommonArgs, args: &cli::LogArgs) -> anyhow::Result<ExitCode> {
     let records = audit::read(&out_dir(common, args.out.as_deref())?)?;
-    let runs = log::summarise(&records);
-    match args.format {
-        Some(Format::Json) => print(&format!("{}\n", serde_json::to_string_pretty(&runs)?)),
-        _ => print(&log::render(&runs)),
-    }
+    show(args.format, &log::summarise(&records), log::render)
 }
 
 fn show_review(common: &CommonArgs, args: &cli::LogArgs) -> anyhow::Result<ExitCode> {
     let held = review::list(&out_dir(common, args.out.as_deref())?);
-    match args.format {
-        Some(Format::Json) => print(&format!("{}\n", serde_json::to_string_pretty(&held)?)),
-        _ => print(&review::render(&held)),
+    show(args.format, &held, review::render)
+}
+
+/// Prints `items` as JSON or, for any other format, as `human` renders them.
+fn show<T: serde::Serialize>(
+    format: Option<Format>,
+    items: &[T],
+    human: fn(&[T]) -> String,
+) -> anyhow::Result<ExitCode> {
+    match format {
+        Some(Format::Json) => print(&format!("{}\n", serde_json::to_string_pretty(items)?)),
+        _ => print(&human(items)),
     }
 }
 
@@ -215,16 +222,7 @@ fn analyse(
             console.stderr_styled,
         ));
     }
-    let mut stdout = anstream::stdout().lock();
-    if let Err(err) = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        // A closed pipe (`| head`) is not an error worth reporting.
-        if err.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(err.into());
-        }
-    }
+    print(&text)?;
     console.summary(&report);
     Ok(
         if options.fail_on && !(report.groups.is_empty() && report.smells.is_empty()) {

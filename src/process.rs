@@ -130,12 +130,12 @@ pub fn run(job: &Job) -> anyhow::Result<Finished> {
         }
         None => Stdio::null(),
     });
-    let stdout = create(&job.stdout)?;
+    let stdout = crate::files::create(&job.stdout)?;
     // One file for both keeps their interleaving (cargo's `Running` lines and libtest's).
     let stderr = if job.stderr == job.stdout {
         stdout.try_clone().context("duplicate a log file handle")?
     } else {
-        create(&job.stderr)?
+        crate::files::create(&job.stderr)?
     };
     command.stdout(stdout).stderr(stderr);
     #[cfg(unix)]
@@ -171,13 +171,6 @@ pub fn run(job: &Job) -> anyhow::Result<Finished> {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-}
-
-fn create(path: &Path) -> anyhow::Result<File> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("create {}", parent.display()))?;
-    }
-    File::create(path).with_context(|| format!("create {}", path.display()))
 }
 
 fn exit_of(status: std::process::ExitStatus) -> Exit {

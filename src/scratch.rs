@@ -343,10 +343,9 @@ fn save_state(dir: &Path, state: &State) -> anyhow::Result<()> {
 /// a candidate and not restored yet, or being copied by a sync.
 fn read_pending(dir: &Path) -> anyhow::Result<BTreeSet<String>> {
     let path = dir.join("pending.json");
-    match fs::read(&path) {
-        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(BTreeSet::new()),
-        Err(err) => Err(err).with_context(|| format!("read {}", path.display())),
-        Ok(bytes) => {
+    match crate::files::read_optional(&path)? {
+        None => Ok(BTreeSet::new()),
+        Some(bytes) => {
             serde_json::from_slice(&bytes).with_context(|| format!("parse {}", path.display()))
         }
     }

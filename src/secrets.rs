@@ -55,10 +55,9 @@ pub fn redact(text: &str) -> Cow<'_, str> {
 /// Writes `text`, redacted, to `path`.
 pub fn write(path: &Path, text: &str) -> anyhow::Result<()> {
     use anyhow::Context;
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("create {}", parent.display()))?;
-    }
-    std::fs::write(path, redact(text).as_bytes())
+    use std::io::Write;
+    crate::files::create(path)?
+        .write_all(redact(text).as_bytes())
         .with_context(|| format!("write {}", path.display()))
 }
 

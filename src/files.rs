@@ -1,0 +1,24 @@
+//! File access with the path in every error: reads of files that may be missing, and files
+//! created with their parent folders.
+
+use std::fs::File;
+use std::path::Path;
+
+use anyhow::Context;
+
+/// The file's bytes, or `None` when it does not exist.
+pub fn read_optional(path: &Path) -> anyhow::Result<Option<Vec<u8>>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(err).with_context(|| format!("read {}", path.display())),
+    }
+}
+
+/// Creates (or truncates) `path`, creating its folder first.
+pub fn create(path: &Path) -> anyhow::Result<File> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).with_context(|| format!("create {}", parent.display()))?;
+    }
+    File::create(path).with_context(|| format!("create {}", path.display()))
+}
