@@ -65,6 +65,9 @@ impl Settings {
         let agent = agent
             .parse::<AgentSpec>()
             .map_err(|e| UsageError(format!("invalid --agent: {e}")))?;
+        agent
+            .check_available()
+            .map_err(|e| UsageError(e.to_string()))?;
         Ok(Settings {
             agent,
             agent_timeout: Duration::from_secs(

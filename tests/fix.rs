@@ -635,3 +635,26 @@ fn apply_rebases_and_reverifies_a_held_change_whose_files_changed() {
         stderr(&missing)
     );
 }
+
+#[test]
+fn fix_names_an_agent_it_cannot_start_or_call() {
+    let tmp = copy_of_fix_crate();
+    let out = run(tmp.path(), &["fix", "--allow-dirty"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("builtin agent is not built yet"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !tmp.path().join("target/loop/audit.jsonl").exists(),
+        "work began before the agent was checked"
+    );
+    let out = fix(tmp.path(), "cmd:no-such-agent-xyz --flag", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no-such-agent-xyz"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -91,13 +91,26 @@ pub enum AgentError {
     Io(#[from] anyhow::Error),
 }
 
+impl AgentSpec {
+    /// Refuses, before any work, an agent this build cannot call.
+    pub fn check_available(&self) -> Result<(), AgentError> {
+        match self {
+            AgentSpec::Cmd(_) | AgentSpec::Exec(_) => Ok(()),
+            AgentSpec::Builtin => Err(AgentError::NotBuilt("builtin")),
+            AgentSpec::OpenAi(_) => Err(AgentError::NotBuilt("openai")),
+            AgentSpec::Anthropic(_) => Err(AgentError::NotBuilt("anthropic")),
+        }
+    }
+}
+
 pub fn call(spec: &AgentSpec, request: &Request) -> Result<Reply, AgentError> {
+    spec.check_available()?;
     match spec {
         AgentSpec::Cmd(argv) => command::cmd(argv, request),
         AgentSpec::Exec(argv) => command::exec(argv, request),
-        AgentSpec::Builtin => Err(AgentError::NotBuilt("builtin")),
-        AgentSpec::OpenAi(_) => Err(AgentError::NotBuilt("openai")),
-        AgentSpec::Anthropic(_) => Err(AgentError::NotBuilt("anthropic")),
+        AgentSpec::Builtin | AgentSpec::OpenAi(_) | AgentSpec::Anthropic(_) => {
+            unreachable!("check_available refused it")
+        }
     }
 }
 
