@@ -19,6 +19,15 @@ impl FileChange {
         self.before == self.after
     }
 
+    #[cfg(test)]
+    pub fn new(path: &str, before: Option<&str>, after: Option<&str>) -> FileChange {
+        FileChange {
+            path: path.to_owned(),
+            before: before.map(str::to_owned),
+            after: after.map(str::to_owned),
+        }
+    }
+
     pub fn is_rust(&self) -> bool {
         std::path::Path::new(&self.path)
             .extension()

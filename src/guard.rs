@@ -266,11 +266,7 @@ mod test {
     use super::*;
 
     fn change(path: &str, before: &str, after: &str) -> Vec<FileChange> {
-        vec![FileChange {
-            path: path.into(),
-            before: Some(before.into()),
-            after: Some(after.into()),
-        }]
+        vec![FileChange::new(path, Some(before), Some(after))]
     }
 
     #[test]

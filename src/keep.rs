@@ -94,21 +94,9 @@ mod test {
         std::fs::write(dir.path().join("a.rs"), "old").unwrap();
         std::fs::write(dir.path().join("gone.rs"), "bye").unwrap();
         let changes = vec![
-            FileChange {
-                path: "a.rs".into(),
-                before: Some("old".into()),
-                after: Some("new".into()),
-            },
-            FileChange {
-                path: "sub/b.rs".into(),
-                before: None,
-                after: Some("b".into()),
-            },
-            FileChange {
-                path: "gone.rs".into(),
-                before: Some("bye".into()),
-                after: None,
-            },
+            FileChange::new("a.rs", Some("old"), Some("new")),
+            FileChange::new("sub/b.rs", None, Some("b")),
+            FileChange::new("gone.rs", Some("bye"), None),
         ];
         apply(dir.path(), &changes).unwrap();
         assert_eq!(
@@ -134,16 +122,8 @@ mod test {
         std::fs::write(dir.path().join("a.rs"), "old").unwrap();
         std::fs::write(dir.path().join("b.rs"), "edited by the user").unwrap();
         let changes = vec![
-            FileChange {
-                path: "a.rs".into(),
-                before: Some("old".into()),
-                after: Some("new".into()),
-            },
-            FileChange {
-                path: "b.rs".into(),
-                before: Some("original".into()),
-                after: Some("new".into()),
-            },
+            FileChange::new("a.rs", Some("old"), Some("new")),
+            FileChange::new("b.rs", Some("original"), Some("new")),
         ];
         let err = apply(dir.path(), &changes).unwrap_err();
         assert!(err.to_string().contains("b.rs changed since"));

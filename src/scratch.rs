@@ -767,11 +767,7 @@ mod test {
     }
 
     fn change(path: &str, before: Option<&str>, after: Option<&str>) -> FileChange {
-        FileChange {
-            path: path.to_owned(),
-            before: before.map(str::to_owned),
-            after: after.map(str::to_owned),
-        }
+        FileChange::new(path, before, after)
     }
 
     #[test]
