@@ -394,8 +394,10 @@ impl Pass<'_, '_> {
                 return Ok(Attempt::Decided);
             }
         };
+        let mut summary = None;
         let changes = match reply.answer {
             Answer::Text(text) => {
+                summary = agent_summary(&text);
                 let file = dir.join("response.md");
                 crate::secrets::write(&file, &text)?;
                 self.audit.record(
@@ -456,7 +458,13 @@ impl Pass<'_, '_> {
                 feedback,
             }),
             Verdict::Passed => {
-                self.keep(candidate, finding, &changes, dir, baseline, tests)?;
+                let verified = Verified {
+                    changes: &changes,
+                    summary: summary.as_deref(),
+                    dir,
+                    tests,
+                };
+                self.keep(candidate, finding, verified, baseline)?;
                 Ok(Attempt::Decided)
             }
         }
@@ -467,11 +475,15 @@ impl Pass<'_, '_> {
         &mut self,
         candidate: &str,
         finding: &Finding,
-        changes: &[FileChange],
-        dir: &Path,
+        verified: Verified,
         baseline: &mut Baseline,
-        tests: Option<crate::cargo::TestResults>,
     ) -> anyhow::Result<()> {
+        let Verified {
+            changes,
+            summary,
+            dir,
+            tests,
+        } = verified;
         let reasons = guard::sensitive(changes);
         if !reasons.is_empty() && !self.args.allow_sensitive {
             let id = crate::review::hold(
@@ -514,7 +526,9 @@ impl Pass<'_, '_> {
             let paths: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
             let message = format!(
                 "cargo loop: {} ({})\n\n{}",
-                finding.title, finding.id, finding.suggestion
+                finding.title,
+                finding.id,
+                summary.unwrap_or(&finding.suggestion)
             );
             crate::git::commit(self.root, &paths, &message)?;
         }
@@ -562,6 +576,26 @@ impl Pass<'_, '_> {
     }
 }
 
+/// The agent's own words about its change: the first line of prose before its edits.
+fn agent_summary(answer: &str) -> Option<String> {
+    answer
+        .lines()
+        .map(str::trim)
+        .take_while(|line| !line.starts_with("<<<<<<<") && !line.starts_with("--- "))
+        .find(|line| line.contains(' ') && !line.starts_with("```") && line.len() > 10)
+        .map(|line| line.chars().take(300).collect())
+}
+
+/// A candidate that passed every gate, with what keeping it needs.
+struct Verified<'c> {
+    changes: &'c [FileChange],
+    /// The agent's words about it, for the commit message.
+    summary: Option<&'c str>,
+    /// The attempt's folder, where its patch is.
+    dir: &'c Path,
+    tests: Option<crate::cargo::TestResults>,
+}
+
 enum Attempt {
     Decided,
     Interrupted,
@@ -580,5 +614,23 @@ impl Attempt {
             feedback: reason.clone(),
             reason,
         }
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::agent_summary;
+
+    #[test]
+    fn agent_summary_is_the_first_prose_line_before_the_edits() {
+        let answer = "```rust\nThe two functions are identical; one delegates now.\nsrc/a.rs\n<<<<<<< SEARCH\nfn a() {}\n=======\n>>>>>>> REPLACE\n";
+        assert_eq!(
+            agent_summary(answer).as_deref(),
+            Some("The two functions are identical; one delegates now.")
+        );
+        assert_eq!(
+            agent_summary("src/a.rs\n<<<<<<< SEARCH\nlet x = a b c d e;\n"),
+            None
+        );
     }
 }

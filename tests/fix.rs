@@ -441,11 +441,10 @@ fn fix_refuses_a_dirty_git_tree_and_commits_with_commit() {
         ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(git(&["log", "--format=%s"])
-        .lines()
-        .next()
-        .unwrap()
-        .contains("cargo loop"));
+    let message = git(&["log", "-1", "--format=%B"]);
+    assert!(message.starts_with("cargo loop: function duplicated 2 times"), "{message}");
+    // The agent's own summary is the body.
+    assert!(message.contains("report delegates to stats"), "{message}");
     assert!(git(&["status", "--porcelain"]).is_empty());
 }
 
