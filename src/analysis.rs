@@ -21,6 +21,8 @@ pub struct Analysis {
     pub options: Options,
     /// Where everything cargo loop writes goes (`--out`, or `target/loop`).
     pub out_dir: PathBuf,
+    /// The workspace's cargo target dir (never copied into a scratch copy).
+    pub target_dir: PathBuf,
     /// The configuration, for the keys analysis does not use (`agent`, `deny-paths`, ...).
     pub config: crate::config::ConfigFile,
 }
@@ -81,6 +83,7 @@ pub fn analyse(
                 report,
                 options,
                 out_dir,
+                target_dir: workspace.target_dir,
                 config: workspace.config,
             });
         }
@@ -159,6 +162,7 @@ pub fn analyse(
         report,
         options,
         out_dir,
+        target_dir: workspace.target_dir,
         config: workspace.config,
     })
 }

@@ -168,8 +168,7 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         audit.record("stop", json!({"reason": "no findings to work on"}))?;
         return Ok(PassEnd::Done);
     }
-    let target_dir = target_dir_of(&out_dir);
-    let scratch = open_scratch(&root, &out_dir, &target_dir, 0)?;
+    let scratch = open_scratch(&root, &out_dir, &analysis.target_dir, 0)?;
     let (build_timeout, test_timeout) = timeouts(&args.verify, &analysis.config);
     let mut verifier = Verifier {
         scratch,
@@ -195,6 +194,7 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
     let mut pass = Pass {
         root: &root,
         out_dir: &out_dir,
+        skip: [analysis.target_dir.clone(), out_dir.clone()],
         settings: &settings,
         args,
         console,
@@ -231,13 +231,6 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         ),
     );
     Ok(end)
-}
-
-/// The user's target dir: the out dir's parent when it is the default `target/loop`.
-fn target_dir_of(out_dir: &Path) -> PathBuf {
-    out_dir
-        .parent()
-        .map_or_else(|| out_dir.to_path_buf(), Path::to_path_buf)
 }
 
 /// The agent as recorded: the program and its arguments, never the environment.
@@ -286,6 +279,8 @@ fn choose(all: &[Finding], args: &FixArgs, max: usize) -> anyhow::Result<Vec<Fin
 struct Pass<'a, 'b> {
     root: &'a Path,
     out_dir: &'a Path,
+    /// Never copied into an `exec:` agent's copy: the target dir and the out dir.
+    skip: [PathBuf; 2],
     settings: &'a Settings,
     args: &'a FixArgs,
     console: &'a Console,
@@ -366,13 +361,12 @@ impl Pass<'_, '_> {
             "prompt",
             json!({"candidate": candidate, "attempt": attempt, "bytes": prompt.len(), "hash": format!("{:016x}", xxh3_64(prompt.as_bytes())), "file": self.audit.rel(&dir.join("prompt.md"))}),
         )?;
-        let skip = [target_dir_of(self.out_dir), self.out_dir.to_path_buf()];
         let request = agents::Request {
             prompt: &prompt,
             dir,
             timeout: self.settings.agent_timeout,
             root: self.root,
-            skip: &skip,
+            skip: &self.skip,
         };
         let reply = match agents::call(&self.settings.agent, &request) {
             Ok(reply) => reply,

@@ -442,7 +442,10 @@ fn fix_refuses_a_dirty_git_tree_and_commits_with_commit() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let message = git(&["log", "-1", "--format=%B"]);
-    assert!(message.starts_with("cargo loop: function duplicated 2 times"), "{message}");
+    assert!(
+        message.starts_with("cargo loop: function duplicated 2 times"),
+        "{message}"
+    );
     // The agent's own summary is the body.
     assert!(message.contains("report delegates to stats"), "{message}");
     assert!(git(&["status", "--porcelain"]).is_empty());
@@ -656,4 +659,18 @@ fn fix_names_an_agent_it_cannot_start_or_call() {
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn fix_with_out_inside_the_workspace_keeps_everything_there() {
+    let tmp = copy_of_fix_crate();
+    let out = fix(tmp.path(), &agent("merge"), &["--out", "loop-out"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let audit = std::fs::read_to_string(tmp.path().join("loop-out/audit.jsonl")).unwrap();
+    assert!(audit.contains("\"outcome\":\"kept\""), "{audit}");
+    assert!(tmp
+        .path()
+        .join("loop-out/scratch/0/tree/src/report.rs")
+        .is_file());
+    assert!(!tmp.path().join("target/loop").exists());
 }
