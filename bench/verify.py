@@ -4,7 +4,7 @@
     python3 bench/verify.py [--runs N] [--cold-runs N] [--crate regex-syntax]
 
 Copies the crate from the corpus (../shared/corpus/fetch.sh) to bench/work/verify/, makes it a
-workspace and a git repository, and measures, alternating the two sides:
+workspace and a git repository (without its benches, which need nightly), and measures, alternating the two sides:
 
 * warm: one small correct edit (a private parameter renamed in `src/unicode.rs`) verified
   through `cargo loop fix --dry-run` (the time from the `edit` record to the `decision`
@@ -74,8 +74,11 @@ def prepare(crate_name):
         shutil.rmtree(crate)
     shutil.copytree(VENDOR / crate_name, crate, symlinks=True)
     (crate / ".cargo-checksum.json").unlink(missing_ok=True)
-    with open(crate / "Cargo.toml", "a") as f:
-        f.write("\n[workspace]\n")
+    # The benches need nightly (`#![feature(test)]`): drop them, as a stable user would.
+    shutil.rmtree(crate / "benches", ignore_errors=True)
+    manifest = (crate / "Cargo.toml").read_text()
+    manifest = manifest.replace('[[bench]]\nname = "bench"\npath = "benches/bench.rs"\n', "")
+    (crate / "Cargo.toml").write_text(manifest + "\n[workspace]\n")
     (crate / ".gitignore").write_text("target/\n")
     for cmd in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "base"]):
         sh(cmd, crate)
