@@ -226,8 +226,9 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
     console.status(
         "Finished",
         &format!(
-            "{} candidates: {kept} kept, {held} held for review, {rejected} rejected ({reason})",
-            chosen.len()
+            "{} candidate{}: {kept} kept, {held} held for review, {rejected} rejected ({reason})",
+            chosen.len(),
+            if chosen.len() == 1 { "" } else { "s" }
         ),
     );
     Ok(end)
@@ -339,6 +340,13 @@ impl Pass<'_, '_> {
                         self.decide(candidate, &finding.id, Outcome::Rejected, step, &reason)?;
                         return Ok(PassEnd::Done);
                     }
+                    self.console.status(
+                        "Retrying",
+                        &format!(
+                            "{candidate}: attempt {attempt} failed at {}: {reason}",
+                            step.as_str()
+                        ),
+                    );
                     self.audit.record("retry", json!({"candidate": candidate, "attempt": attempt, "step": step.as_str(), "reason": reason}))?;
                     feedback = Some(next);
                 }
