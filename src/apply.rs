@@ -60,7 +60,7 @@ pub fn apply(
             }
         };
         let target_dir = workspace.target_dir.clone();
-        let scratch = crate::fix::open_scratch(&root, out_dir, &target_dir, 0)?;
+        let scratch = crate::fix::open_scratch(&root, out_dir, &target_dir, 0, console)?;
         let (build_timeout, test_timeout) = crate::fix::timeouts(&args.verify, &workspace.config);
         let test_cmd = crate::fix::test_cmd(&args.verify, &workspace.config)?;
         let analysis = AnalysisArgs::default();

@@ -125,16 +125,24 @@ pub fn check_clean(root: &Path, allow_dirty: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The scratch slot of job `slot`, synced with the user's tree.
+/// The scratch slot of job `slot`, synced with the user's tree. What could not be copied is a
+/// warning: a build that needs it will fail in the copy, and the user should know why.
 pub fn open_scratch(
     root: &Path,
     out_dir: &Path,
     target_dir: &Path,
     slot: usize,
+    console: &Console,
 ) -> anyhow::Result<Scratch> {
     let skip = [target_dir.to_path_buf(), out_dir.to_path_buf()];
-    let (scratch, _) = Scratch::open(root, &out_dir.join("scratch").join(slot.to_string()), &skip)
-        .context("prepare the scratch copy")?;
+    let (scratch, stats) =
+        Scratch::open(root, &out_dir.join("scratch").join(slot.to_string()), &skip)
+            .context("prepare the scratch copy")?;
+    for skipped in &stats.skipped {
+        console.eprint(&format!(
+            "warning: not copied into the scratch copy: {skipped}\n"
+        ));
+    }
     Ok(scratch)
 }
 
@@ -168,7 +176,7 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         audit.record("stop", json!({"reason": "no findings to work on"}))?;
         return Ok(PassEnd::Done);
     }
-    let scratch = open_scratch(&root, &out_dir, &analysis.target_dir, 0)?;
+    let scratch = open_scratch(&root, &out_dir, &analysis.target_dir, 0, console)?;
     let (build_timeout, test_timeout) = timeouts(&args.verify, &analysis.config);
     let mut verifier = Verifier {
         scratch,
