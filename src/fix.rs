@@ -513,7 +513,7 @@ impl Pass<'_, '_> {
         if self.args.dry_run {
             let reason = format!(
                 "verified; --dry-run kept the patch only ({})",
-                self.audit.rel(&dir.join("patch.diff"))
+                dir.join("patch.diff").display()
             );
             return self.decide(
                 candidate,
