@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
-use serde_json::json;
+use serde_json::{json, Value};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::agents::{self, AgentError, AgentSpec, Answer};
@@ -372,87 +372,33 @@ impl Pass<'_, '_> {
         dir: &Path,
         baseline: &mut Baseline,
     ) -> anyhow::Result<Attempt> {
-        let prompt = crate::prompt::build(self.root, finding, feedback);
-        self.audit.record(
-            "prompt",
-            json!({"candidate": candidate, "attempt": attempt, "bytes": prompt.len(), "hash": format!("{:016x}", xxh3_64(prompt.as_bytes())), "file": self.audit.rel(&dir.join("prompt.md"))}),
-        )?;
-        let request = agents::Request {
-            prompt: &prompt,
-            dir,
-            timeout: self.settings.agent_timeout,
-            root: self.root,
-            skip: &self.skip,
-        };
-        let reply = match agents::call(&self.settings.agent, &request) {
+        let at = json!({"candidate": candidate, "attempt": attempt});
+        let reply = match self.ask(&at, finding, feedback, dir)? {
             Ok(reply) => reply,
             Err(AgentError::Interrupted) => return Ok(Attempt::Interrupted),
-            Err(AgentError::Io(err)) => return Err(err),
-            Err(err @ AgentError::NotBuilt(_)) => return Err(UsageError(err.to_string()).into()),
             Err(err) => {
-                self.audit.record(
-                    "response",
-                    json!({"candidate": candidate, "attempt": attempt, "error": err.to_string()}),
-                )?;
+                self.audit
+                    .record("response", with(&at, json!({"error": err.to_string()})))?;
+                let reason = err.to_string();
                 self.decide(
                     candidate,
                     &finding.id,
                     Outcome::Rejected,
                     Step::Agent,
-                    &err.to_string(),
+                    &reason,
                 )?;
                 return Ok(Attempt::Decided);
             }
         };
-        let mut summary = None;
-        let changes = match reply.answer {
-            Answer::Text(text) => {
-                summary = agent_summary(&text);
-                let file = dir.join("response.md");
-                crate::secrets::write(&file, &text)?;
-                self.audit.record(
-                    "response",
-                    json!({"candidate": candidate, "attempt": attempt, "bytes": text.len(), "hash": format!("{:016x}", xxh3_64(text.as_bytes())), "file": self.audit.rel(&file), "duration_ms": reply.duration.as_millis() as u64, "tokens": null}),
-                )?;
-                let rules = crate::edit::EditRules {
-                    root: self.root,
-                    denied: &|path| self.settings.guard.denied(path),
-                };
-                match crate::edit::apply_answer(&text, &rules) {
-                    Ok(changes) => changes,
-                    Err(rejection) => {
-                        let step = match rejection.1 {
-                            crate::edit::Refusal::Path => Step::Guard,
-                            crate::edit::Refusal::Format => Step::Parse,
-                        };
-                        self.audit.record("edit", json!({"candidate": candidate, "attempt": attempt, "ok": false, "reason": rejection.to_string()}))?;
-                        return Ok(Attempt::retry(step, rejection.to_string()));
-                    }
-                }
-            }
-            Answer::Changes(changes) => {
-                self.audit.record(
-                    "response",
-                    json!({"candidate": candidate, "attempt": attempt, "files": changes.len(), "duration_ms": reply.duration.as_millis() as u64, "tokens": null}),
-                )?;
-                if let Some(reason) = changes
-                    .iter()
-                    .find_map(|c| self.settings.guard.denied(&c.path))
-                {
-                    return Ok(Attempt::retry(Step::Guard, reason));
-                }
-                changes
-            }
+        let Proposal { changes, summary } = match self.changes_of(&at, reply, dir)? {
+            Ok(proposal) => proposal,
+            Err(retry) => return Ok(retry),
         };
-        if changes.is_empty() {
-            return Ok(Attempt::retry(Step::Parse, "the answer changes nothing"));
-        }
         let patch = dir.join("patch.diff");
         crate::secrets::write(&patch, &crate::patch::unified(&changes))?;
-        self.audit.record(
-            "edit",
-            json!({"candidate": candidate, "attempt": attempt, "ok": true, "files": changes.iter().map(|c| &c.path).collect::<Vec<_>>(), "patch": self.audit.rel(&patch)}),
-        )?;
+        let files: Vec<&str> = changes.iter().map(|c| c.path.as_str()).collect();
+        let fields = json!({"ok": true, "files": files, "patch": self.audit.rel(&patch)});
+        self.audit.record("edit", with(&at, fields))?;
         let (verdict, tests) = self
             .verifier
             .candidate(baseline, finding, &changes, self.audit, candidate, dir)?;
@@ -478,6 +424,89 @@ impl Pass<'_, '_> {
                 Ok(Attempt::Decided)
             }
         }
+    }
+
+    /// Writes the prompt and calls the agent.
+    fn ask(
+        &mut self,
+        at: &Value,
+        finding: &Finding,
+        feedback: Option<&str>,
+        dir: &Path,
+    ) -> anyhow::Result<Result<agents::Reply, AgentError>> {
+        let prompt = crate::prompt::build(self.root, finding, feedback);
+        let file = self.audit.rel(&dir.join("prompt.md"));
+        self.audit.record(
+            "prompt",
+            with(
+                at,
+                json!({"bytes": prompt.len(), "hash": hash(&prompt), "file": file}),
+            ),
+        )?;
+        let request = agents::Request {
+            prompt: &prompt,
+            dir,
+            timeout: self.settings.agent_timeout,
+            root: self.root,
+            skip: &self.skip,
+        };
+        match agents::call(&self.settings.agent, &request) {
+            Err(AgentError::Io(err)) => Err(err),
+            result => Ok(result),
+        }
+    }
+
+    /// The files the reply changes, with the agent's summary, or why it is refused.
+    fn changes_of(
+        &mut self,
+        at: &Value,
+        reply: agents::Reply,
+        dir: &Path,
+    ) -> anyhow::Result<Result<Proposal, Attempt>> {
+        let duration_ms = reply.duration.as_millis() as u64;
+        let (changes, summary) = match reply.answer {
+            Answer::Text(text) => {
+                let file = dir.join("response.md");
+                crate::secrets::write(&file, &text)?;
+                let fields = json!({"bytes": text.len(), "hash": hash(&text), "file": self.audit.rel(&file), "duration_ms": duration_ms, "tokens": null});
+                self.audit.record("response", with(at, fields))?;
+                let rules = crate::edit::EditRules {
+                    root: self.root,
+                    denied: &|path| self.settings.guard.denied(path),
+                };
+                match crate::edit::apply_answer(&text, &rules) {
+                    Ok(changes) => (changes, agent_summary(&text)),
+                    Err(rejection) => {
+                        let step = match rejection.1 {
+                            crate::edit::Refusal::Path => Step::Guard,
+                            crate::edit::Refusal::Format => Step::Parse,
+                        };
+                        let fields = json!({"ok": false, "reason": rejection.to_string()});
+                        self.audit.record("edit", with(at, fields))?;
+                        return Ok(Err(Attempt::retry(step, rejection.to_string())));
+                    }
+                }
+            }
+            Answer::Changes(changes) => {
+                let fields =
+                    json!({"files": changes.len(), "duration_ms": duration_ms, "tokens": null});
+                self.audit.record("response", with(at, fields))?;
+                let denied = changes
+                    .iter()
+                    .find_map(|c| self.settings.guard.denied(&c.path));
+                if let Some(reason) = denied {
+                    return Ok(Err(Attempt::retry(Step::Guard, reason)));
+                }
+                (changes, None)
+            }
+        };
+        if changes.is_empty() {
+            return Ok(Err(Attempt::retry(
+                Step::Parse,
+                "the answer changes nothing",
+            )));
+        }
+        Ok(Ok(Proposal { changes, summary }))
     }
 
     /// A verified candidate: held for review, kept as a patch (`--dry-run`), or written.
@@ -586,6 +615,19 @@ impl Pass<'_, '_> {
     }
 }
 
+/// `base`'s fields followed by `extra`'s (both JSON objects), for audit records.
+fn with(base: &Value, extra: Value) -> Value {
+    let mut record = base.clone();
+    if let (Value::Object(record), Value::Object(extra)) = (&mut record, extra) {
+        record.extend(extra);
+    }
+    record
+}
+
+fn hash(text: &str) -> String {
+    format!("{:016x}", xxh3_64(text.as_bytes()))
+}
+
 /// The agent's own words about its change: the first line of prose before its edits.
 fn agent_summary(answer: &str) -> Option<String> {
     answer
@@ -594,6 +636,13 @@ fn agent_summary(answer: &str) -> Option<String> {
         .take_while(|line| !line.starts_with("<<<<<<<") && !line.starts_with("--- "))
         .find(|line| line.contains(' ') && !line.starts_with("```") && line.len() > 10)
         .map(|line| line.chars().take(300).collect())
+}
+
+/// What an agent proposes, once its answer is parsed.
+struct Proposal {
+    changes: Vec<FileChange>,
+    /// The agent's words about it, for the commit message.
+    summary: Option<String>,
 }
 
 /// A candidate that passed every gate, with what keeping it needs.
