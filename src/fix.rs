@@ -9,7 +9,8 @@ use anyhow::Context;
 use serde_json::{json, Value};
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::agents::{self, AgentError, AgentSpec, Answer};
+use crate::agents::exchange::{AgentError, Answer, Reply, Request};
+use crate::agents::{self, AgentSpec};
 use crate::analysis::{UsageError, What};
 use crate::audit::Audit;
 use crate::change::FileChange;
@@ -433,7 +434,7 @@ impl Pass<'_, '_> {
         finding: &Finding,
         feedback: Option<&str>,
         dir: &Path,
-    ) -> anyhow::Result<Result<agents::Reply, AgentError>> {
+    ) -> anyhow::Result<Result<Reply, AgentError>> {
         let prompt = crate::prompt::build(self.root, finding, feedback);
         let file = self.audit.rel(&dir.join("prompt.md"));
         self.audit.record(
@@ -443,7 +444,7 @@ impl Pass<'_, '_> {
                 json!({"bytes": prompt.len(), "hash": hash(&prompt), "file": file}),
             ),
         )?;
-        let request = agents::Request {
+        let request = Request {
             prompt: &prompt,
             dir,
             timeout: self.settings.agent_timeout,
@@ -460,7 +461,7 @@ impl Pass<'_, '_> {
     fn changes_of(
         &mut self,
         at: &Value,
-        reply: agents::Reply,
+        reply: Reply,
         dir: &Path,
     ) -> anyhow::Result<Result<Proposal, Attempt>> {
         let duration_ms = reply.duration.as_millis() as u64;

@@ -8,7 +8,7 @@ use std::path::Path;
 use walkdir::WalkDir;
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::{AgentError, Answer, Reply, Request};
+use super::exchange::{AgentError, Answer, Reply, Request};
 use crate::change::FileChange;
 use crate::process::{self, Exit, Job};
 

@@ -1,0 +1,44 @@
+//! What goes to an agent and what comes back, shared by every kind of agent.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::change::FileChange;
+
+/// One call of an agent.
+pub struct Request<'a> {
+    pub prompt: &'a str,
+    /// The attempt's folder: prompt, response and the agent's log go here.
+    pub dir: &'a Path,
+    pub timeout: Duration,
+    /// The user's workspace root (read only).
+    pub root: &'a Path,
+    /// Directories never copied into an `exec:` agent's copy.
+    pub skip: &'a [PathBuf],
+}
+
+pub enum Answer {
+    Text(String),
+    Changes(Vec<FileChange>),
+}
+
+pub struct Reply {
+    pub answer: Answer,
+    pub duration: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AgentError {
+    #[error("the agent did not answer within {0:?} (--agent-timeout) and was killed")]
+    Timeout(Duration),
+    #[error("the agent {exit}: {stderr}")]
+    Failed { exit: String, stderr: String },
+    #[error("interrupted")]
+    Interrupted,
+    #[error("the {0} agent is not built yet; use cmd:PROGRAM or exec:PROGRAM")]
+    NotBuilt(&'static str),
+    #[error("the agent's answer is not UTF-8 text")]
+    NotText,
+    #[error(transparent)]
+    Io(#[from] anyhow::Error),
+}
