@@ -8,10 +8,13 @@ use serde_json::json;
 
 use crate::analysis::{UsageError, What};
 use crate::audit::Audit;
+use crate::change::FileChange;
 use crate::cli::{AnalysisArgs, ApplyArgs, CommonArgs};
 use crate::finding::{Finding, FindingKind};
 use crate::reporters::console::Console;
+use crate::review::Held;
 use crate::verify::{Verdict, Verifier};
+use crate::workspace::Workspace;
 
 /// Returns whether the refactor was written.
 pub fn apply(
@@ -21,8 +24,7 @@ pub fn apply(
     console: &Console,
 ) -> anyhow::Result<bool> {
     let (held, changes) = crate::review::load(out_dir, &args.id)?;
-    let workspace =
-        crate::workspace::Workspace::open(common).map_err(|e| UsageError(format!("{e:#}")))?;
+    let workspace = Workspace::open(common).map_err(|e| UsageError(format!("{e:#}")))?;
     let root = workspace.root.clone();
     crate::fix::check_clean(&root, args.verify.allow_dirty)?;
     let mut audit = Audit::open(out_dir)?;
@@ -42,70 +44,34 @@ pub fn apply(
                 stale.join(", ")
             ),
         );
-        let patch = crate::patch::unified(&changes);
-        let rules = crate::edit::EditRules {
-            root: &root,
-            denied: &|_| None,
-        };
-        let rebased = match crate::edit::apply_answer(&patch, &rules) {
-            Ok(rebased) => rebased,
-            Err(rejection) => {
-                return refuse(
-                    &mut audit,
-                    console,
-                    &held.id,
-                    "parse",
-                    &format!("the patch no longer applies: {rejection}"),
-                );
-            }
-        };
-        let target_dir = workspace.target_dir.clone();
-        let scratch = crate::fix::open_scratch(&root, out_dir, &target_dir, 0, console)?;
-        let (build_timeout, test_timeout) = crate::fix::timeouts(&args.verify, &workspace.config);
-        let test_cmd = crate::fix::test_cmd(&args.verify, &workspace.config)?;
-        let analysis = AnalysisArgs::default();
-        let verifier = Verifier {
-            scratch,
+        let ctx = Rebase {
             common,
-            analysis: &analysis,
-            what: What {
-                dup: true,
-                smells: true,
-            },
-            test_cmd: test_cmd.as_deref(),
-            build_timeout,
-            test_timeout,
+            args,
+            out_dir,
+            console,
+            workspace: &workspace,
         };
-        console.status("Verifying", "the unmodified workspace (baseline)");
-        let dir = audit.candidate_dir(&format!("apply-{}", held.id));
-        let baseline = verifier.baseline(&mut audit, &dir.join("baseline"))?;
-        // The finding may have moved since; what matters now is that nothing new appears.
-        let target = Finding {
-            id: held.finding.clone(),
-            kind: FindingKind::Dup,
-            fingerprint: 0,
-            title: held.title.clone(),
-            suggestion: String::new(),
-            locations: Vec::new(),
-            size: f64::INFINITY,
-        };
-        console.status("Verifying", &format!("held refactor {}", held.id));
-        match verifier
-            .candidate(&baseline, &target, &rebased, &mut audit, &held.id, &dir)?
-            .0
-        {
-            Verdict::Passed => rebased,
-            Verdict::Interrupted => {
-                return refuse(&mut audit, console, &held.id, "interrupted", "interrupted")
-            }
-            Verdict::Rejected { step, reason, .. } => {
-                return refuse(&mut audit, console, &held.id, step.as_str(), &reason)
+        match rebase(&ctx, &held, &changes, &mut audit)? {
+            Ok(rebased) => rebased,
+            Err((step, reason)) => {
+                audit.record(
+                    "decision",
+                    json!({"candidate": held.id, "outcome": "rejected", "step": step, "reason": reason}),
+                )?;
+                console.error(&format!(
+                    "held refactor {} was not applied: {reason}",
+                    held.id
+                ));
+                return Ok(false);
             }
         }
     };
     crate::keep::apply(&root, &changes)?;
     crate::review::discard(out_dir, &held.id)?;
-    audit.record("decision", json!({"candidate": held.id, "finding": held.finding, "outcome": "kept", "step": "review", "reason": "applied by hand after review"}))?;
+    audit.record(
+        "decision",
+        json!({"candidate": held.id, "finding": held.finding, "outcome": "kept", "step": "review", "reason": "applied by hand after review"}),
+    )?;
     console.status(
         "Applied",
         &format!(
@@ -118,17 +84,78 @@ pub fn apply(
     Ok(true)
 }
 
-fn refuse(
+struct Rebase<'a> {
+    common: &'a CommonArgs,
+    args: &'a ApplyArgs,
+    out_dir: &'a Path,
+    console: &'a Console,
+    workspace: &'a Workspace,
+}
+
+/// The held patch applied to the current files and verified, or the step and reason it failed.
+fn rebase(
+    ctx: &Rebase,
+    held: &Held,
+    changes: &[FileChange],
     audit: &mut Audit,
-    console: &Console,
-    id: &str,
-    step: &str,
-    reason: &str,
-) -> anyhow::Result<bool> {
-    audit.record(
-        "decision",
-        json!({"candidate": id, "outcome": "rejected", "step": step, "reason": reason}),
-    )?;
-    console.error(&format!("held refactor {id} was not applied: {reason}"));
-    Ok(false)
+) -> anyhow::Result<Result<Vec<FileChange>, (&'static str, String)>> {
+    let root = &ctx.workspace.root;
+    let patch = crate::patch::unified(changes);
+    let rules = crate::edit::EditRules {
+        root,
+        denied: &|_| None,
+    };
+    let rebased = match crate::edit::apply_answer(&patch, &rules) {
+        Ok(rebased) => rebased,
+        Err(rejection) => {
+            return Ok(Err((
+                "parse",
+                format!("the patch no longer applies: {rejection}"),
+            )))
+        }
+    };
+    let config = &ctx.workspace.config;
+    let scratch =
+        crate::fix::open_scratch(root, ctx.out_dir, &ctx.workspace.target_dir, 0, ctx.console)?;
+    let (build_timeout, test_timeout) = crate::fix::timeouts(&ctx.args.verify, config);
+    let test_cmd = crate::fix::test_cmd(&ctx.args.verify, config)?;
+    let analysis = AnalysisArgs::default();
+    let verifier = Verifier {
+        scratch,
+        common: ctx.common,
+        analysis: &analysis,
+        what: What {
+            dup: true,
+            smells: true,
+        },
+        test_cmd: test_cmd.as_deref(),
+        build_timeout,
+        test_timeout,
+    };
+    ctx.console
+        .status("Verifying", "the unmodified workspace (baseline)");
+    let dir = audit.candidate_dir(&format!("apply-{}", held.id));
+    let baseline = verifier.baseline(audit, &dir.join("baseline"))?;
+    // The finding may have moved since; what matters now is that nothing new appears.
+    let target = Finding {
+        id: held.finding.clone(),
+        kind: FindingKind::Dup,
+        fingerprint: 0,
+        title: held.title.clone(),
+        suggestion: String::new(),
+        locations: Vec::new(),
+        size: f64::INFINITY,
+    };
+    ctx.console
+        .status("Verifying", &format!("held refactor {}", held.id));
+    Ok(
+        match verifier
+            .candidate(&baseline, &target, &rebased, audit, &held.id, &dir)?
+            .0
+        {
+            Verdict::Passed => Ok(rebased),
+            Verdict::Interrupted => Err(("interrupted", "interrupted".to_string())),
+            Verdict::Rejected { step, reason, .. } => Err((step.as_str(), reason)),
+        },
+    )
 }
