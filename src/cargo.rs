@@ -138,12 +138,27 @@ pub struct TestBinary {
 /// Per test binary (`unittests src/lib.rs (crate)`, `tests/x.rs (crate)`, `doctests crate`).
 pub type TestResults = BTreeMap<String, TestBinary>;
 
-/// Reads libtest's human output from `cargo test` (stdout and stderr together).
+/// Reads libtest's human output from `cargo test` (stdout and stderr together), or
+/// cargo-nextest's status lines (`PASS [ 0.01s] (1/3) crate test::name`).
 pub fn parse_tests(output: &str) -> TestResults {
     let mut results = TestResults::new();
     let mut current: Option<String> = None;
     for line in output.lines() {
         let line = line.trim_end();
+        if let Some((status, binary, name)) = nextest_line(line) {
+            let binary = results.entry(format!("nextest {binary}")).or_default();
+            match status {
+                "PASS" | "FLAKY" => binary.passed += 1,
+                "SKIP" => {
+                    binary.ignored.insert(name.to_string());
+                }
+                _ => {
+                    binary.failed += 1;
+                    binary.failures.push(name.to_string());
+                }
+            }
+            continue;
+        }
         if let Some(rest) = line.trim_start().strip_prefix("Running ") {
             current = Some(binary_key(rest));
             continue;
@@ -172,6 +187,36 @@ pub fn parse_tests(output: &str) -> TestResults {
         }
     }
     results
+}
+
+/// A nextest result line: status, binary id, test name. Retries (`TRY 2 FAIL`) and the
+/// summary lines are not results.
+fn nextest_line(line: &str) -> Option<(&str, &str, &str)> {
+    let line = line.trim_start();
+    let (status, rest) = line.split_once(" [")?;
+    if !matches!(
+        status,
+        "PASS"
+            | "FLAKY"
+            | "FAIL"
+            | "SKIP"
+            | "SIGSEGV"
+            | "SIGABRT"
+            | "SIGKILL"
+            | "TIMEOUT"
+            | "LEAK-FAIL"
+    ) {
+        return None;
+    }
+    let (_, rest) = rest.split_once("] ")?;
+    let rest = rest.trim_start();
+    // Newer nextest prints a counter, `(1/3)`, before the binary id.
+    let rest = match rest.strip_prefix('(') {
+        Some(counted) => counted.split_once(") ")?.1,
+        None => rest,
+    };
+    let (binary, name) = rest.split_once(' ')?;
+    Some((status, binary, name.trim()))
 }
 
 /// `unittests src/lib.rs (target/debug/deps/fixture-1a2b3c)` → `unittests src/lib.rs (fixture)`.
@@ -287,6 +332,23 @@ test src/lib.rs - f (line 3) ... ok
             .iter()
             .any(|p| p.contains("`a::slow`") && p.contains("newly ignored")));
         assert!(compare_tests(&baseline, &baseline).is_empty());
+    }
+
+    #[test]
+    fn parse_tests_reads_nextest_status_lines() {
+        let output = "\
+    Starting 3 tests across 1 binary
+        PASS [   0.017s] (1/3) fix-crate tests::a
+        FAIL [   0.020s] (2/3) fix-crate tests::b
+        SKIP [         ] (3/3) fix-crate tests::c
+     Summary [   0.027s] 3 tests run: 1 passed, 1 failed, 1 skipped
+";
+        let results = parse_tests(output);
+        let binary = &results["nextest fix-crate"];
+        assert_eq!((binary.passed, binary.failed), (1, 1));
+        assert_eq!(binary.failures, vec!["tests::b"]);
+        assert!(binary.ignored.contains("tests::c"));
+        assert_eq!(results.len(), 1);
     }
 
     #[test]

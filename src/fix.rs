@@ -212,7 +212,8 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         counts: [0; 3],
     };
     // `fix` is one pass; `run` will repeat them.
-    pass.audit.record("pass_start", json!({"pass": 1, "candidates": chosen.len()}))?;
+    pass.audit
+        .record("pass_start", json!({"pass": 1, "candidates": chosen.len()}))?;
     let mut end = PassEnd::Done;
     for (n, finding) in chosen.iter().enumerate() {
         if crate::process::interrupted() {

@@ -674,3 +674,28 @@ fn fix_with_out_inside_the_workspace_keeps_everything_there() {
         .is_file());
     assert!(!tmp.path().join("target/loop").exists());
 }
+
+/// cargo-nextest is part of the machine image (and .ci/run installs it where it is missing).
+#[test]
+fn fix_with_nextest_as_the_test_cmd_counts_its_tests() {
+    let tmp = copy_of_fix_crate();
+    let nextest = ["--test-cmd", "cargo nextest run --status-level all"];
+    let out = fix(
+        tmp.path(),
+        &agent("ignore-test"),
+        &[&["--attempts", "1"][..], &nextest[..]].concat(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let decision = &decisions(tmp.path())[0];
+    assert_eq!(decision["step"], "test", "{decision}");
+    assert!(
+        decision["reason"]
+            .as_str()
+            .unwrap()
+            .contains("`tests::summary_mean_matches` in nextest fix-crate is newly ignored"),
+        "{decision}"
+    );
+    let out = fix(tmp.path(), &agent("merge"), &nextest);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(decisions(tmp.path()).last().unwrap()["outcome"], "kept");
+}
