@@ -503,6 +503,11 @@ impl Pass<'_, '_> {
                 }
                 (changes, None)
             }
+            Answer::Refused(reason) => {
+                let fields = json!({"duration_ms": duration_ms, "tokens": null, "refused": reason});
+                self.audit.record("response", with(at, fields))?;
+                return Ok(Err(Attempt::retry(Step::Guard, reason)));
+            }
         };
         if changes.is_empty() {
             return Ok(Err(Attempt::retry(

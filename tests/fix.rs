@@ -699,3 +699,33 @@ fn fix_with_nextest_as_the_test_cmd_counts_its_tests() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(decisions(tmp.path()).last().unwrap()["outcome"], "kept");
 }
+
+#[test]
+fn fix_refuses_a_symbolic_link_left_by_an_exec_agent_at_guard() {
+    let tmp = copy_of_fix_crate();
+    let before = snapshot(tmp.path());
+    let exec = format!(
+        "exec:sh {}",
+        fixtures().join("agents/exec-link.sh").display()
+    );
+    let out = fix(tmp.path(), &exec, &["--attempts", "1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(snapshot(tmp.path()), before);
+    assert!(!std::fs::symlink_metadata(tmp.path().join("src/report.rs"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let decision = &decisions(tmp.path())[0];
+    assert_eq!(
+        (decision["outcome"].as_str(), decision["step"].as_str()),
+        (Some("rejected"), Some("guard")),
+        "{decision}"
+    );
+    assert!(
+        decision["reason"]
+            .as_str()
+            .unwrap()
+            .contains("symbolic link at `src/report.rs`"),
+        "{decision}"
+    );
+}

@@ -75,6 +75,17 @@ pub fn exec(argv: &[String], request: &Request) -> Result<Reply, AgentError> {
             if before.get(path) == after.get(path) {
                 continue;
             }
+            // A link's content is whatever it points to, possibly outside the workspace.
+            let made_link = std::fs::symlink_metadata(copy.tree.join(path))
+                .is_ok_and(|meta| meta.file_type().is_symlink());
+            if made_link {
+                return Ok(Reply {
+                    answer: Answer::Refused(format!(
+                        "the agent left a symbolic link at `{path}`; links are never kept"
+                    )),
+                    duration,
+                });
+            }
             let read = |root: &Path| -> Result<Option<String>, AgentError> {
                 match std::fs::read(root.join(path)) {
                     Ok(bytes) => String::from_utf8(bytes)

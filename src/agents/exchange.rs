@@ -20,6 +20,8 @@ pub struct Request<'a> {
 pub enum Answer {
     Text(String),
     Changes(Vec<FileChange>),
+    /// An `exec:` agent did something no proposal may carry (a symbolic link): why.
+    Refused(String),
 }
 
 pub struct Reply {
