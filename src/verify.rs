@@ -238,8 +238,9 @@ impl Verifier<'_> {
     }
 
     fn clippy(&self, dir: &Path, timeout: Duration) -> anyhow::Result<Ran> {
+        let args = [cargo::CLIPPY, &self.feature_flags()].concat();
         let job = cargo::job(
-            cargo::CLIPPY,
+            &args,
             &self.scratch.tree,
             &self.scratch.target_dir,
             &dir.join("clippy"),
@@ -266,7 +267,7 @@ impl Verifier<'_> {
                 job
             }
             None => cargo::job(
-                &["test", "--workspace"],
+                &[&["test", "--workspace"][..], &self.feature_flags()].concat(),
                 &self.scratch.tree,
                 &self.scratch.target_dir,
                 &log,
@@ -278,6 +279,21 @@ impl Verifier<'_> {
         let finished = process::run(&job)?;
         crate::secrets::scrub(&job.stderr);
         Ok(Ran { job, finished })
+    }
+
+    /// `--features`, `--all-features` and `--no-default-features` as the user gave them.
+    fn feature_flags(&self) -> Vec<&str> {
+        let mut flags = Vec::new();
+        for features in &self.common.features {
+            flags.extend(["--features", features.as_str()]);
+        }
+        if self.common.all_features {
+            flags.push("--all-features");
+        }
+        if self.common.no_default_features {
+            flags.push("--no-default-features");
+        }
+        flags
     }
 
     /// Brings the copy up to date after a refactor was written to the user's tree.

@@ -729,3 +729,26 @@ fn fix_refuses_a_symbolic_link_left_by_an_exec_agent_at_guard() {
         "{decision}"
     );
 }
+
+#[test]
+fn fix_passes_feature_flags_to_verification() {
+    let tmp = copy_of_fix_crate();
+    let out = fix(
+        tmp.path(),
+        &agent("merge"),
+        &["--features", "no-such-feature"],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no-such-feature"), "{}", stderr(&out));
+    let step = records(tmp.path())
+        .into_iter()
+        .find(|r| r["event"] == "step")
+        .unwrap();
+    assert!(
+        step["command"]
+            .as_str()
+            .unwrap()
+            .ends_with("--features no-such-feature"),
+        "{step}"
+    );
+}
