@@ -195,7 +195,11 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         Err(err) => {
             audit.record(
                 "stop",
-                json!({"reason": format!("baseline failed: {err:#}")}),
+                json!({"reason": if err.is::<crate::process::Interrupted>() {
+                    "interrupted".to_string()
+                } else {
+                    format!("baseline failed: {err:#}")
+                }}),
             )?;
             return Err(err);
         }

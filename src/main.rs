@@ -132,6 +132,8 @@ fn main() -> ExitCode {
             console.error(&format!("{err:#}"));
             if err.is::<verify::BaselineFailed>() {
                 ExitCode::BaselineFailed
+            } else if err.is::<process::Interrupted>() {
+                ExitCode::Interrupted
             } else {
                 // Every other error is about the input, the configuration or the environment.
                 ExitCode::Usage

@@ -107,6 +107,9 @@ impl Verifier<'_> {
     pub fn baseline(&self, audit: &mut Audit, dir: &Path) -> anyhow::Result<Baseline> {
         let clippy = self.clippy(dir, self.build_timeout.unwrap_or(FIRST_RUN))?;
         record_step(audit, "baseline", Step::Clippy, &clippy)?;
+        if clippy.exit() == Exit::Interrupted {
+            return Err(process::Interrupted.into());
+        }
         let diagnostics = cargo::parse_diagnostics(&clippy.stdout());
         if !clippy.exit().success() || diagnostics.n_errors > 0 {
             return Err(BaselineFailed {
@@ -117,6 +120,9 @@ impl Verifier<'_> {
         }
         let test = self.test(dir, self.test_timeout.unwrap_or(FIRST_RUN))?;
         record_step(audit, "baseline", Step::Test, &test)?;
+        if test.exit() == Exit::Interrupted {
+            return Err(process::Interrupted.into());
+        }
         let output = test.stderr();
         if !test.exit().success() {
             return Err(BaselineFailed {

@@ -503,11 +503,16 @@ fn fix_rejects_an_unknown_finding_id_and_agent() {
 }
 
 /// Starts `cargo loop fix` and waits until the audit trail shows the candidate being verified.
+fn start_and_wait_for_verification(dir: &Path) -> std::process::Child {
+    start_and_wait_for(dir, "\"event\":\"edit\"")
+}
+
+/// Starts `cargo loop fix` and waits until the audit trail holds `marker`.
 #[expect(
     clippy::zombie_processes,
     reason = "the child is returned; the caller waits for it"
 )]
-fn start_and_wait_for_verification(dir: &Path) -> std::process::Child {
+fn start_and_wait_for(dir: &Path, marker: &str) -> std::process::Child {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("cargo-loop"));
     cmd.current_dir(dir)
         .args(["loop", "fix", "--allow-dirty", "--agent", &agent("merge")])
@@ -519,7 +524,7 @@ fn start_and_wait_for_verification(dir: &Path) -> std::process::Child {
     loop {
         let audit =
             std::fs::read_to_string(dir.join("target/loop/audit.jsonl")).unwrap_or_default();
-        if audit.contains("\"event\":\"edit\"") {
+        if audit.contains(marker) {
             return child;
         }
         if std::time::Instant::now() > deadline {
@@ -751,4 +756,24 @@ fn fix_passes_feature_flags_to_verification() {
             .ends_with("--features no-such-feature"),
         "{step}"
     );
+}
+
+#[test]
+fn fix_interrupted_during_the_baseline_exits_130() {
+    let tmp = copy_of_fix_crate();
+    let child = start_and_wait_for(tmp.path(), "\"event\":\"run_start\"");
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    let stop = records(tmp.path())
+        .into_iter()
+        .rev()
+        .find(|r| r["event"] == "stop")
+        .unwrap();
+    assert_eq!(stop["reason"], "interrupted");
+    assert!(!records(tmp.path()).iter().any(|r| r["event"] == "prompt"));
 }
