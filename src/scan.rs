@@ -1,5 +1,8 @@
 //! Parses the selected files in parallel, following `mod` declarations from each target root,
 //! and collects what could not be parsed as warnings.
+//!
+//! A plain folder has no target roots: every file found is parsed, and the `mod` declarations
+//! are read afterwards only to leave out the files that just `#[cfg(test)]` code declares.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -88,7 +91,7 @@ pub fn parse_workspace(
             match result {
                 Ok(parsed) => {
                     if !workspace.plain {
-                        for decl in &parsed.mods {
+                        for decl in parsed.mods.iter().filter(|d| !d.test) {
                             match resolve_mod(&task, decl) {
                                 Some(path) => {
                                     if visited.insert(canonical(&path)) {
@@ -156,11 +159,72 @@ pub fn parse_workspace(
     let mut corpus = corpus
         .into_inner()
         .expect("no panics while holding the lock");
+    if workspace.plain && !options.tests {
+        drop_test_only_files(&mut corpus.files, &workspace.root);
+    }
     corpus.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     corpus
         .warnings
         .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     corpus
+}
+
+/// Drops the files of a plain folder that only test code declares (`#[cfg(test)] mod tests;`
+/// and what such files declare): followed from a target root, they would not be analysed
+/// without `--tests` either. Files no declaration reaches (crate roots, stray files) are kept.
+fn drop_test_only_files(files: &mut Vec<SourceFile>, root: &Path) {
+    let index: std::collections::HashMap<PathBuf, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (canonical(&root.join(&f.rel)), i))
+        .collect();
+    // Declared files, by declaring file, outside test code; and every declared file.
+    let mut declares: Vec<Vec<usize>> = vec![Vec::new(); files.len()];
+    let mut production = vec![true; files.len()];
+    for (i, file) in files.iter().enumerate() {
+        let path = root.join(&file.rel);
+        // Crate roots outside `lib.rs` and `main.rs` (`src/bin/x.rs`, `build.rs`) resolve as
+        // `mod.rs` does, and a folder does not say which files are crate roots: the usual
+        // rule for the file's name first, then the other.
+        let mod_rs = path
+            .file_name()
+            .is_some_and(|n| n == "lib.rs" || n == "main.rs" || n == "mod.rs");
+        for decl in &file.parsed.mods {
+            let target = [mod_rs, !mod_rs]
+                .into_iter()
+                .filter_map(|mod_rs| resolve_decl(&path, mod_rs, decl))
+                .find_map(|p| index.get(&canonical(&p)).copied());
+            if let Some(target) = target.filter(|&t| t != i) {
+                production[target] = false;
+                if !decl.test {
+                    declares[i].push(target);
+                }
+            }
+        }
+    }
+    let mut queue: Vec<usize> = (0..files.len()).filter(|&i| production[i]).collect();
+    while let Some(file) = queue.pop() {
+        for &target in &declares[file] {
+            if !production[target] {
+                production[target] = true;
+                queue.push(target);
+            }
+        }
+    }
+    let mut keep = production.into_iter();
+    files.retain(|_| keep.next().unwrap_or(true));
+}
+
+/// Where `decl` in the file at `path` lives, with `mod.rs` rules or those of other files.
+fn resolve_decl(path: &Path, mod_rs: bool, decl: &ModDecl) -> Option<PathBuf> {
+    let task = Task {
+        path: path.to_path_buf(),
+        module: String::new(),
+        package: 0,
+        mod_rs,
+        test: false,
+    };
+    resolve_mod(&task, decl)
 }
 
 fn prefix(parents: &[String]) -> String {

@@ -180,6 +180,9 @@ pub struct ModDecl {
     /// Inline modules enclosing the declaration, outermost first.
     pub inline_parents: Vec<String>,
     pub line: u32,
+    /// Declared in test code that is not analysed (`#[cfg(test)] mod tests;`, or inside such a
+    /// module): not to be followed, and its file is test code when found otherwise.
+    pub test: bool,
 }
 
 /// Why a file could not be analysed; reported as a warning, never fatal.
@@ -686,6 +689,30 @@ impl Collector<'_> {
         }
     }
 
+    /// Records the out-of-line modules that a skipped test module is or declares: discovery
+    /// that finds files on disk rather than through `mod` (plain folders) must know them for
+    /// test code.
+    fn record_test_mods(&mut self, node: &syn::ItemMod) {
+        match &node.content {
+            None => self.out.mods.push(ModDecl {
+                name: node.ident.to_string(),
+                path_attr: path_attr(&node.attrs),
+                inline_parents: self.inline_mods.clone(),
+                line: node.mod_token.span.start().line as u32,
+                test: true,
+            }),
+            Some((_, items)) => {
+                self.inline_mods.push(node.ident.to_string());
+                for item in items {
+                    if let syn::Item::Mod(inner) = item {
+                        self.record_test_mods(inner);
+                    }
+                }
+                self.inline_mods.pop();
+            }
+        }
+    }
+
     /// Records a function or method and visits its body.
     fn push_fn(
         &mut self,
@@ -740,6 +767,7 @@ impl Collector<'_> {
 impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_item_mod(&mut self, node: &'ast syn::ItemMod) {
         if self.skip(&node.attrs) {
+            self.record_test_mods(node);
             return;
         }
         let name = node.ident.to_string();
@@ -754,6 +782,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                     path_attr: path_attr(&node.attrs),
                     inline_parents: self.inline_mods.clone(),
                     line: node.mod_token.span.start().line as u32,
+                    test: false,
                 });
             }
             Some(_) => {
