@@ -24,6 +24,7 @@ mod guard;
 mod keep;
 mod log;
 mod metrics;
+mod modrefs;
 mod patch;
 mod process;
 mod prompt;

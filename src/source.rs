@@ -13,6 +13,7 @@ use proc_macro2::{Delimiter, LineColumn, Span, TokenStream, TokenTree};
 use serde::{Deserialize, Serialize};
 use syn::visit::Visit;
 
+use crate::modrefs::{token_paths, use_leaves, ItemDef, ModRef, RefKind};
 use crate::token::{classify_ident, classify_literal, hash_str, Tok, TokClass};
 
 /// Files larger than this are reported and skipped: they are generated tables, not code
@@ -35,6 +36,8 @@ pub struct ParsedFile {
     pub refs: Vec<ModRef>,
     pub enum_matches: Vec<EnumMatch>,
     pub pub_items: Vec<PubItem>,
+    /// Every named item declared directly in a module, whatever its visibility.
+    pub defs: Vec<ItemDef>,
     /// Child modules declared here (out of line or inline): their path and whether `pub`.
     pub child_modules: Vec<(String, bool)>,
     pub n_lines: u32,
@@ -99,21 +102,6 @@ fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
         syn::Item::Type(i) => &i.attrs,
         _ => &[],
     }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ModRef {
-    /// Index into [`ParsedFile::modules`].
-    pub module: u32,
-    /// Path segments joined by `::`, as written (`crate::a::B`, `super::c`, `d::f`).
-    pub path: String,
-    pub line: u32,
-    /// For `pub use`, the name it exports.
-    pub reexport: Option<String>,
-    /// Whether it comes from a `use` declaration (otherwise from a path in code).
-    pub is_use: bool,
-    /// Whether it is a glob import (`use a::*`): `path` is then the module.
-    pub glob: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -305,6 +293,7 @@ pub fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, So
             refs: Vec::new(),
             enum_matches: Vec::new(),
             pub_items: Vec::new(),
+            defs: Vec::new(),
             child_modules: Vec::new(),
             n_lines: text.lines().count() as u32,
         },
@@ -312,24 +301,19 @@ pub fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, So
         owner_suppressed: false,
         self_type: None,
         impl_trait: None,
+        referenced: vec![std::collections::HashSet::new()],
     };
     collector.record_module_items(0, &file.items);
     collector.visit_file(&file);
+    let referenced = std::mem::take(&mut collector.referenced);
     let mut out = collector.out;
     out.tokens = flat.tokens;
-    // A code path can only reach a module of this crate through `crate`, `self`, `super` or a
-    // child module declared in this file; the others name externs or imports and are dropped.
     let children: std::collections::HashSet<&str> = out
         .child_modules
         .iter()
         .filter_map(|(path, _)| path.rsplit("::").next())
         .collect();
-    out.refs.retain(|r| {
-        r.is_use || {
-            let first = r.path.split("::").next().unwrap_or_default();
-            matches!(first, "crate" | "self" | "super") || children.contains(first)
-        }
-    });
+    crate::modrefs::finish(&mut out.refs, &referenced, &children);
     for module in &mut out.modules {
         let first = out.tokens.partition_point(|t| t.line < module.line);
         let last = out.tokens.partition_point(|t| t.line <= module.end_line);
@@ -594,6 +578,9 @@ struct Collector<'a> {
     self_type: Option<String>,
     /// The trait of the impl block being visited, if it is a trait impl.
     impl_trait: Option<String>,
+    /// The names each module's own code refers to (first path segments, macro tokens), by
+    /// index into `out.modules`: an import none of them names is not a dependency.
+    referenced: Vec<std::collections::HashSet<String>>,
 }
 
 impl Collector<'_> {
@@ -668,6 +655,10 @@ impl Collector<'_> {
             if !self.tests && is_test_code(item_attrs(item)) {
                 continue;
             }
+            if let syn::Item::ExternCrate(krate) = item {
+                self.record_extern_crate(module, krate);
+                continue;
+            }
             let (vis, ident) = match item {
                 syn::Item::Fn(i) => (&i.vis, &i.sig.ident),
                 syn::Item::Struct(i) => (&i.vis, &i.ident),
@@ -679,6 +670,11 @@ impl Collector<'_> {
                 syn::Item::Union(i) => (&i.vis, &i.ident),
                 _ => continue,
             };
+            self.out.defs.push(ItemDef {
+                module,
+                name: ident.to_string(),
+                is_trait: matches!(item, syn::Item::Trait(_)),
+            });
             if matches!(vis, syn::Visibility::Public(_)) {
                 self.out.pub_items.push(PubItem {
                     module,
@@ -711,6 +707,76 @@ impl Collector<'_> {
                 self.inline_mods.pop();
             }
         }
+    }
+
+    /// `extern crate self as name;` makes `name::a::B` a path of this crate.
+    fn record_extern_crate(&mut self, module: u32, krate: &syn::ItemExternCrate) {
+        if krate.ident != "self" {
+            return;
+        }
+        if let Some((_, rename)) = &krate.rename {
+            self.out.refs.push(ModRef {
+                module,
+                path: "crate".to_string(),
+                line: rename.span().start().line as u32,
+                kind: RefKind::Import {
+                    name: rename.to_string(),
+                    public: !matches!(krate.vis, syn::Visibility::Inherited),
+                    referenced: false,
+                },
+            });
+        }
+    }
+
+    fn push_ref(&mut self, path: String, line: u32, kind: RefKind) {
+        self.out.refs.push(ModRef {
+            module: self.module,
+            path,
+            line,
+            kind,
+        });
+    }
+
+    fn refer(&mut self, name: String) {
+        if let Some(names) = self.referenced.get_mut(self.module as usize) {
+            names.insert(name);
+        }
+    }
+
+    /// Visits the items in a macro call's tokens, or in each of its brace groups (`cfg_if!`
+    /// branches), for the module graph only: clone and function detection keep treating
+    /// macro bodies as opaque, as the compiler does not promise they are items. Returns
+    /// whether any items were found.
+    fn visit_macro_items(&mut self, tokens: TokenStream) -> bool {
+        if let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) {
+            if file.items.is_empty() {
+                return false;
+            }
+            let kept = (
+                self.out.units.len(),
+                self.out.seqs.len(),
+                self.out.shapes.len(),
+                self.out.enum_matches.len(),
+            );
+            self.record_module_items(self.module, &file.items);
+            for item in &file.items {
+                self.visit_item(item);
+            }
+            self.out.units.truncate(kept.0);
+            self.out.seqs.truncate(kept.1);
+            self.out.shapes.truncate(kept.2);
+            self.out.enum_matches.truncate(kept.3);
+            return true;
+        }
+        let mut found = false;
+        for tree in tokens {
+            if let TokenTree::Group(group) = tree {
+                if group.delimiter() == Delimiter::Brace {
+                    found |= self.visit_macro_items(group.stream());
+                }
+            }
+        }
+        found
     }
 
     /// Records a function or method and visits its body.
@@ -796,6 +862,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                     items: count_items(items, self.tests),
                     code_lines: 0,
                 });
+                self.referenced.push(std::collections::HashSet::new());
                 let child = self.out.modules.last().expect("just pushed").path.clone();
                 self.out
                     .child_modules
@@ -851,6 +918,12 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             unit.trait_name.clone_from(&trait_name);
             unit.self_type = Some(self_name.clone());
         }
+        // The implemented type and trait, and the bounds, are dependencies of the module.
+        self.visit_generics(&node.generics);
+        if let Some((_, path, _)) = &node.trait_ {
+            self.visit_path(path);
+        }
+        self.visit_type(&node.self_ty);
         let outer_self = self.self_type.replace(self_name.clone());
         let outer_trait = std::mem::replace(&mut self.impl_trait, trait_name);
         self.with_owner(self_name, suppressed, |this| {
@@ -894,18 +967,21 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             members,
         );
         let suppressed = self.out.shapes.last().is_some_and(|s| s.suppressed);
+        self.visit_generics(&node.generics);
+        for bound in &node.supertraits {
+            self.visit_type_param_bound(bound);
+        }
         self.with_owner(name, suppressed, |this| {
             for item in &node.items {
-                if let syn::TraitItem::Fn(method) = item {
-                    if let Some(block) = &method.default {
-                        this.push_fn(
-                            UnitKind::Method,
-                            &method.sig,
-                            sig_start(&method.sig),
-                            block,
-                            &method.attrs,
-                        );
-                    }
+                match item {
+                    syn::TraitItem::Fn(syn::TraitItemFn {
+                        sig,
+                        default: Some(block),
+                        attrs,
+                        ..
+                    }) => this.push_fn(UnitKind::Method, sig, sig_start(sig), block, attrs),
+                    // Required methods' signatures, associated types and consts.
+                    other => this.visit_trait_item(other),
                 }
             }
         });
@@ -954,6 +1030,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 })
                 .collect();
         }
+        self.visit_generics(&node.generics);
         syn::visit::visit_fields(self, &node.fields);
     }
 
@@ -986,6 +1063,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             node.brace_token.span.close(),
             members,
         );
+        self.visit_generics(&node.generics);
         for variant in &node.variants {
             syn::visit::visit_fields(self, &variant.fields);
         }
@@ -999,40 +1077,55 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         let mut leaves = Vec::new();
         use_leaves(&node.tree, &mut Vec::new(), &mut leaves);
         for (path, name, line) in leaves {
-            let glob = name == "*";
-            self.out.refs.push(ModRef {
-                module: self.module,
-                path,
-                line,
-                reexport: public.then_some(name),
-                is_use: true,
-                glob,
-            });
+            let kind = if name == "*" {
+                RefKind::Glob { public }
+            } else {
+                RefKind::Import {
+                    name,
+                    public,
+                    referenced: false,
+                }
+            };
+            self.push_ref(path, line, kind);
         }
     }
 
     fn visit_path(&mut self, node: &'ast syn::Path) {
-        if node.leading_colon.is_none() && node.segments.len() >= 2 {
-            let first = node.segments[0].ident.to_string();
-            if first.starts_with(|c: char| c.is_ascii_lowercase()) {
-                let path = node
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect::<Vec<_>>()
-                    .join("::");
-                let line = node.segments[0].ident.span().start().line as u32;
-                self.out.refs.push(ModRef {
-                    module: self.module,
-                    path,
-                    line,
-                    reexport: None,
-                    is_use: false,
-                    glob: false,
-                });
+        if node.leading_colon.is_none() {
+            if let Some(first) = node.segments.first() {
+                let first = first.ident.to_string();
+                if node.segments.len() >= 2 && crate::modrefs::may_name_module(&first) {
+                    let path = node
+                        .segments
+                        .iter()
+                        .map(|s| s.ident.to_string())
+                        .collect::<Vec<_>>()
+                        .join("::");
+                    let line = node.segments[0].ident.span().start().line as u32;
+                    self.push_ref(path, line, RefKind::Code);
+                }
+                self.refer(first);
             }
         }
         syn::visit::visit_path(self, node);
+    }
+
+    fn visit_vis_restricted(&mut self, _node: &'ast syn::VisRestricted) {
+        // `pub(in crate::a)` says who may see an item; it uses nothing from `a`.
+    }
+
+    fn visit_macro(&mut self, node: &'ast syn::Macro) {
+        // The tokens of a macro call expand here: their paths are this module's, and so are
+        // the names they mention (`vec![Imported::new()]`, `matches!(k, Kind::A)`).
+        self.visit_path(&node.path);
+        let (mut paths, mut idents) = (Vec::new(), Vec::new());
+        token_paths(node.tokens.clone(), &mut paths, &mut idents);
+        for (path, line) in paths {
+            self.push_ref(path, line, RefKind::Code);
+        }
+        for ident in idents {
+            self.refer(ident);
+        }
     }
 
     fn visit_expr_match(&mut self, node: &'ast syn::ExprMatch) {
@@ -1049,8 +1142,25 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         syn::visit::visit_expr_match(self, node);
     }
 
-    fn visit_item_macro(&mut self, _node: &'ast syn::ItemMacro) {
-        // Macro definitions and invocations are opaque token trees.
+    fn visit_item_macro(&mut self, node: &'ast syn::ItemMacro) {
+        if self.skip(&node.attrs) {
+            return;
+        }
+        if node.ident.is_none() {
+            // A macro call among items (`cfg_rt! { pub mod rt; }`, `cfg_if!`): items in it
+            // are this module's, other tokens this module's code.
+            if !self.visit_macro_items(node.mac.tokens.clone()) {
+                self.visit_macro(&node.mac);
+            }
+            return;
+        }
+        // A `macro_rules!` body is code of the modules that call it: its `$crate::` paths
+        // use items, but the defining module does not depend on them.
+        let (mut paths, mut idents) = (Vec::new(), Vec::new());
+        token_paths(node.mac.tokens.clone(), &mut paths, &mut idents);
+        for (path, line) in paths {
+            self.push_ref(path, line, RefKind::MacroDef);
+        }
     }
 
     fn visit_block(&mut self, node: &'ast syn::Block) {
@@ -1094,57 +1204,6 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             // Items nested in a function body are visited as items.
             syn::Stmt::Item(item) => self.visit_item(item),
             _ => syn::visit::visit_stmt(self, node),
-        }
-    }
-}
-
-/// The leaves of a `use` tree: (path, the name it binds, line). A glob binds `*`.
-fn use_leaves(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<(String, String, u32)>) {
-    let joined = |prefix: &[String], last: &str| {
-        let mut path = prefix.join("::");
-        if !last.is_empty() {
-            if !path.is_empty() {
-                path.push_str("::");
-            }
-            path.push_str(last);
-        }
-        path
-    };
-    match tree {
-        syn::UseTree::Path(p) => {
-            prefix.push(p.ident.to_string());
-            use_leaves(&p.tree, prefix, out);
-            prefix.pop();
-        }
-        syn::UseTree::Name(n) => {
-            let name = n.ident.to_string();
-            let line = n.ident.span().start().line as u32;
-            if name == "self" {
-                out.push((
-                    joined(prefix, ""),
-                    prefix.last().cloned().unwrap_or_default(),
-                    line,
-                ));
-            } else {
-                out.push((joined(prefix, &name), name, line));
-            }
-        }
-        syn::UseTree::Rename(r) => {
-            out.push((
-                joined(prefix, &r.ident.to_string()),
-                r.rename.to_string(),
-                r.ident.span().start().line as u32,
-            ));
-        }
-        syn::UseTree::Glob(g) => out.push((
-            joined(prefix, ""),
-            "*".into(),
-            g.star_token.spans[0].start().line as u32,
-        )),
-        syn::UseTree::Group(g) => {
-            for item in &g.items {
-                use_leaves(item, prefix, out);
-            }
         }
     }
 }

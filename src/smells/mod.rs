@@ -5,6 +5,7 @@ mod crates;
 mod functions;
 mod matches;
 mod modules;
+mod scope;
 mod smell;
 mod types;
 

@@ -1,9 +1,13 @@
-//! Module dependency cycles inside a crate.
+//! The module graph of a crate, and the smells read from it: dependency cycles, god and hub
+//! modules, unstable dependencies and needless `pub`.
 //!
 //! What it finds: modules that depend on each other, directly or through others, by `use`
 //! declarations (`crate::`, `super::`, `self::`, nested groups, renames, globs) and by paths
-//! in code (`crate::a::f()`, `child::T`). `pub use` re-exports are followed to the module
-//! that declares the item, as far as the syntax tells.
+//! in code (`crate::a::f()`, `child::T`, `imported_module::T`). Every path is followed through
+//! imports and re-exports to the module that defines the item (`scope.rs`). A private import
+//! is a dependency only when the importing module's own code names it (or it is a trait,
+//! whose methods are used without naming it): an import that only gives child modules a
+//! shorter path is theirs, not its own. A `pub use` is a facade, followed but not counted.
 //! Why it matters: modules in a cycle cannot be understood, tested or moved apart.
 //! Suggested fix: move what both sides need into a module of its own, or invert one edge
 //! (a trait, a callback).
@@ -13,13 +17,12 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
+use super::scope::{Place, Scope, Trail};
 use super::smell::{Location, Smell, SmellKind};
 use crate::config::Thresholds;
+use crate::modrefs::RefKind;
 use crate::scan::SourceFile;
 use crate::token::hash_seq;
-
-/// Re-exports followed before giving up (`pub use` of a `pub use` ...).
-const MAX_REEXPORT_HOPS: usize = 8;
 
 /// One edge of the graph: where it is written.
 #[derive(Debug, Clone, Copy)]
@@ -39,78 +42,46 @@ struct ModuleGraph<'f> {
     /// Module index by path.
     index: HashMap<&'f str, usize>,
     /// Items named from another module, or re-exported: (module, item).
-    used: HashSet<(usize, String)>,
+    used: HashSet<(usize, &'f str)>,
     /// Modules whose items are all imported somewhere by a glob.
     globbed: HashSet<usize>,
 }
 
 impl<'f> ModuleGraph<'f> {
     fn build(files: &'f [SourceFile]) -> ModuleGraph<'f> {
-        // Every module of every crate, by path.
-        let mut modules: HashMap<&str, usize> = HashMap::new();
-        let mut names: Vec<&str> = Vec::new();
-        let mut places = Vec::new();
-        for (fi, file) in files.iter().enumerate() {
-            for module in &file.parsed.modules {
-                modules.entry(module.path.as_str()).or_insert_with(|| {
-                    names.push(module.path.as_str());
-                    places.push((
-                        fi,
-                        module.line,
-                        module.end_line,
-                        module.items,
-                        module.code_lines,
-                    ));
-                    names.len() - 1
-                });
-            }
-        }
-        // `pub use` re-exports: (module, exported name) -> the path it points to, made absolute.
-        let mut reexports: HashMap<(usize, &str), String> = HashMap::new();
-        for file in files {
-            for r in &file.parsed.refs {
-                if let Some(name) = &r.reexport {
-                    let from = &file.parsed.modules[r.module as usize].path;
-                    if let Some(abs) = absolute(from, &r.path, &modules) {
-                        reexports.insert((modules[from.as_str()], name.as_str()), abs);
-                    }
-                }
-            }
-        }
+        let scope = Scope::build(files);
+        // Only declared modules are nodes; the others exist to resolve paths through them.
+        let declared = scope.declared.len();
         let mut edges: BTreeMap<(usize, usize), Edge> = BTreeMap::new();
-        let mut used: HashSet<(usize, String)> = HashSet::new();
+        let mut used: HashSet<(usize, &str)> = HashSet::new();
         let mut globbed: HashSet<usize> = HashSet::new();
         for (fi, file) in files.iter().enumerate() {
+            let local = scope.local(file);
             for r in &file.parsed.refs {
-                let from_path = &file.parsed.modules[r.module as usize].path;
-                let from = modules[from_path.as_str()];
-                let Some(abs) = absolute(from_path, &r.path, &modules) else {
+                let from = local[r.module as usize];
+                let mut trail = Trail::default();
+                let place = scope.resolve(from, &r.path, &mut trail);
+                let (public, dependency) = match &r.kind {
+                    RefKind::Glob { .. } => {
+                        if let Some(Place::Module(source)) = place {
+                            globbed.insert(source);
+                        }
+                        continue;
+                    }
+                    // A `pub use` is a facade, not a dependency: it is followed, not counted.
+                    RefKind::Import { public: true, .. } => (true, false),
+                    RefKind::Import { referenced, .. } => (
+                        false,
+                        *referenced || place.is_some_and(|p| scope.is_trait(p)),
+                    ),
+                    RefKind::Code => (false, true),
+                    RefKind::MacroDef => (false, false),
+                };
+                used.extend(trail.seen.into_iter().filter(|&(m, _)| m != from || public));
+                let Some(to) = place.map(Place::module) else {
                     continue;
                 };
-                if r.glob {
-                    globbed.extend(modules.get(abs.as_str()));
-                    continue;
-                }
-                if let Some((module, Some(item))) = longest_module(&abs, &modules) {
-                    if module != from || r.reexport.is_some() {
-                        used.insert((module, item.to_string()));
-                    }
-                    // Naming a re-export uses what it points to as well.
-                    if let Some((target, Some(target_item))) = reexports
-                        .get(&(module, item))
-                        .and_then(|t| longest_module(t, &modules))
-                    {
-                        used.insert((target, target_item.to_string()));
-                    }
-                }
-                // A `pub use` is a facade, not a dependency: it is followed, not counted.
-                if r.reexport.is_some() {
-                    continue;
-                }
-                let Some(to) = resolve(&abs, &modules, &reexports) else {
-                    continue;
-                };
-                if to != from {
+                if dependency && to != from && to < declared && from < declared {
                     edges.entry((from, to)).or_insert(Edge {
                         file: fi,
                         line: r.line,
@@ -118,8 +89,14 @@ impl<'f> ModuleGraph<'f> {
                 }
             }
         }
-        let mut adjacency: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
-        let mut fan_in = vec![0; names.len()];
+        let names = scope.names[..declared].to_vec();
+        let places = scope
+            .declared
+            .iter()
+            .map(|&(fi, m)| (fi, m.line, m.end_line, m.items, m.code_lines))
+            .collect();
+        let mut adjacency: Vec<Vec<usize>> = vec![Vec::new(); declared];
+        let mut fan_in = vec![0; declared];
         for &(from, to) in edges.keys() {
             adjacency[from].push(to);
             fan_in[to] += 1;
@@ -130,7 +107,7 @@ impl<'f> ModuleGraph<'f> {
             edges,
             adjacency,
             fan_in,
-            index: modules,
+            index: scope.index,
             used,
             globbed,
         }
@@ -238,7 +215,7 @@ fn needless_pub(graph: &ModuleGraph, files: &[SourceFile]) -> Vec<Smell> {
         for item in &file.parsed.pub_items {
             let module_path = file.parsed.modules[item.module as usize].path.as_str();
             let module = graph.index[module_path];
-            if graph.used.contains(&(module, item.name.clone()))
+            if graph.used.contains(&(module, item.name.as_str()))
                 || graph.globbed.contains(&module)
                 || api_module(module_path)
                 || roots.contains(module_path) && library_roots.contains(module_path)
@@ -378,79 +355,6 @@ fn unstable_dependencies(graph: &ModuleGraph, t: &Thresholds) -> Vec<Smell> {
     smells
 }
 
-/// `path` as written in module `from`, made absolute (`krate::a::b`), or `None` when it
-/// leaves the crate.
-fn absolute(from: &str, path: &str, modules: &HashMap<&str, usize>) -> Option<String> {
-    let krate = from.split("::").next()?;
-    let mut segments = path.split("::");
-    let first = segments.next()?;
-    let mut base: Vec<&str> = match first {
-        "crate" => vec![krate],
-        "self" => from.split("::").collect(),
-        "super" => {
-            let mut base: Vec<&str> = from.split("::").collect();
-            base.pop();
-            base
-        }
-        child => {
-            // A child module of `from`, or nothing this analysis can follow.
-            let candidate = format!("{from}::{child}");
-            if !modules.contains_key(candidate.as_str()) {
-                return None;
-            }
-            let mut base: Vec<&str> = from.split("::").collect();
-            base.push(child);
-            base
-        }
-    };
-    for segment in segments {
-        if segment == "super" {
-            base.pop();
-        } else {
-            base.push(segment);
-        }
-    }
-    (!base.is_empty()).then(|| base.join("::"))
-}
-
-/// The module an absolute path lands in: the longest prefix that is a module, following
-/// `pub use` re-exports of the item named after it.
-fn resolve(
-    abs: &str,
-    modules: &HashMap<&str, usize>,
-    reexports: &HashMap<(usize, &str), String>,
-) -> Option<usize> {
-    let mut path = abs.to_string();
-    for _ in 0..MAX_REEXPORT_HOPS {
-        let (module, rest) = longest_module(&path, modules)?;
-        match rest
-            .and_then(|item| reexports.get(&(module, item)))
-            .cloned()
-        {
-            Some(target) if target != path => path = target,
-            _ => return Some(module),
-        }
-    }
-    longest_module(&path, modules).map(|(m, _)| m)
-}
-
-/// The longest module prefix of `path` and the segment that follows it.
-fn longest_module<'p>(
-    path: &'p str,
-    modules: &HashMap<&str, usize>,
-) -> Option<(usize, Option<&'p str>)> {
-    let mut end = path.len();
-    loop {
-        if let Some(&module) = modules.get(&path[..end]) {
-            let rest = path[end..]
-                .strip_prefix("::")
-                .map(|r| r.split("::").next().unwrap_or(r));
-            return Some((module, rest));
-        }
-        end = path[..end].rfind("::")?;
-    }
-}
-
 /// Tarjan's strongly connected components, iteratively (deep module trees must not overflow).
 pub(super) fn strongly_connected(adjacency: &[Vec<usize>]) -> Vec<Vec<usize>> {
     let n = adjacency.len();
@@ -556,28 +460,175 @@ mod test {
         assert_eq!(sccs[0], vec![0, 1, 2]);
         assert_eq!(shortest_cycle(&adjacency, &sccs[0]), Some(vec![0, 1]));
     }
+}
 
-    #[test]
-    fn paths_are_made_absolute_from_their_module() {
-        let modules: HashMap<&str, usize> = [("k", 0), ("k::a", 1), ("k::a::b", 2), ("k::c", 3)]
+#[cfg(test)]
+mod graph_test {
+    use super::*;
+
+    /// A crate from (file under `src/`, source): `lib.rs` is the root `k`, `a/mod.rs` and
+    /// `a.rs` are `k::a`.
+    pub(crate) fn krate(sources: &[(&str, &str)]) -> Vec<SourceFile> {
+        sources
+            .iter()
+            .map(|(rel, src)| {
+                let stem = rel.trim_end_matches(".rs").trim_end_matches("/mod");
+                let module = match stem {
+                    "lib" | "main" => "k".to_string(),
+                    other => format!("k::{}", other.replace('/', "::")),
+                };
+                SourceFile {
+                    rel: format!("src/{rel}"),
+                    package: "k".to_string(),
+                    parsed: crate::source::parse_str(src, &module, false).unwrap(),
+                }
+            })
+            .collect()
+    }
+
+    /// The graph's edges as (from, to, line), paths without the crate name.
+    pub(crate) fn edges(files: &[SourceFile]) -> Vec<(String, String, u32)> {
+        let graph = ModuleGraph::build(files);
+        let short = |m: usize| graph.names[m].trim_start_matches("k::").to_string();
+        graph
+            .edges
+            .iter()
+            .map(|(&(from, to), edge)| (short(from), short(to), edge.line))
+            .collect()
+    }
+
+    fn edge(from: &str, to: &str, line: u32) -> (String, String, u32) {
+        (from.to_string(), to.to_string(), line)
+    }
+
+    fn needless(files: &[SourceFile]) -> Vec<String> {
+        let graph = ModuleGraph::build(files);
+        needless_pub(&graph, files)
             .into_iter()
-            .collect();
+            .map(|s| s.item.trim_start_matches("k::").to_string())
+            .collect()
+    }
+
+    /// A private import that only gives children a shorter path is theirs, not an edge of
+    /// the importing module; a child's import through it leads to the defining module.
+    #[test]
+    fn re_imports_for_children_are_not_edges() {
+        let files = krate(&[
+            ("lib.rs", "mod m;\npub fn run() { let _ = m::c::make(); }"),
+            (
+                "m/mod.rs",
+                "mod a;\nmod b;\npub(crate) mod c;\nuse a::A;\nuse b::B;",
+            ),
+            (
+                "m/a.rs",
+                "use crate::m::B;\npub(crate) struct A(pub(crate) B);",
+            ),
+            ("m/b.rs", "pub(crate) struct B;"),
+            (
+                "m/c.rs",
+                "use crate::m::A;\npub(crate) fn make() -> A { A(super::b::B) }",
+            ),
+        ]);
         assert_eq!(
-            absolute("k::a::b", "super::super::c::X", &modules).as_deref(),
-            Some("k::c::X")
+            edges(&files),
+            [
+                edge("k", "m::c", 2),
+                edge("m::a", "m::b", 1),
+                edge("m::c", "m::a", 1),
+                edge("m::c", "m::b", 2),
+            ]
         );
+        assert!(cycles(&ModuleGraph::build(&files)).is_empty());
+    }
+
+    /// `use super::Notify` where the parent imported `Notify` names the defining module.
+    #[test]
+    fn imports_are_followed_to_the_defining_module() {
+        let files = krate(&[
+            ("lib.rs", "pub mod sync;"),
+            ("sync/mod.rs", "pub mod notify;\npub mod watch;"),
+            ("sync/notify.rs", "pub struct Notify;"),
+            (
+                "sync/watch.rs",
+                "mod big_notify;\nuse crate::sync::notify::Notify;\npub struct Shared { notify: big_notify::BigNotify, one: Notify }",
+            ),
+            (
+                "sync/watch/big_notify.rs",
+                "use super::Notify;\npub(super) struct BigNotify { inner: [Notify; 8] }",
+            ),
+        ]);
         assert_eq!(
-            absolute("k::a", "crate::c", &modules).as_deref(),
-            Some("k::c")
+            edges(&files),
+            [
+                edge("sync::watch", "sync::notify", 2),
+                edge("sync::watch", "sync::watch::big_notify", 3),
+                edge("sync::watch::big_notify", "sync::notify", 1),
+            ]
         );
-        assert_eq!(
-            absolute("k::a", "b::f", &modules).as_deref(),
-            Some("k::a::b::f")
-        );
-        assert_eq!(absolute("k::a", "std::fmt", &modules), None);
-        let reexports: HashMap<(usize, &str), String> =
-            [((1, "X"), "k::a::b::X".to_string())].into_iter().collect();
-        assert_eq!(resolve("k::a::X", &modules, &reexports), Some(2));
-        assert_eq!(resolve("k::c::Y", &modules, &reexports), Some(3));
+    }
+
+    /// An import the module never names is still a use of a trait: its methods need it.
+    #[test]
+    fn unnamed_trait_imports_are_edges() {
+        let files = krate(&[
+            ("lib.rs", "mod a;\nmod b;\nmod c;"),
+            (
+                "a.rs",
+                "pub trait Ext { fn ext(&self) {} }\nimpl Ext for u8 {}\npub struct S;",
+            ),
+            ("b.rs", "use crate::a::Ext;\npub fn f() { 1u8.ext() }"),
+            (
+                "c.rs",
+                "use crate::a::Ext as _;\nuse crate::a::S;\npub fn f() { 1u8.ext() }",
+            ),
+        ]);
+        assert_eq!(edges(&files), [edge("b", "a", 1), edge("c", "a", 1)]);
+    }
+
+    /// `pub(in crate::m)` restricts who sees an item; it does not use `m`.
+    #[test]
+    fn restricted_visibility_is_not_a_dependency() {
+        let files = krate(&[
+            ("lib.rs", "pub mod m;"),
+            (
+                "m/mod.rs",
+                "mod entry;\npub fn first() -> u64 { entry::LIMIT }",
+            ),
+            ("m/entry.rs", "pub(in crate::m) const LIMIT: u64 = 7;"),
+        ]);
+        assert_eq!(edges(&files), [edge("m", "m::entry", 2)]);
+    }
+
+    /// Paths through an imported module name (`use crate::a; a::X`) use `X`.
+    #[test]
+    fn uses_through_imported_modules_are_seen() {
+        let files = krate(&[
+            ("lib.rs", "mod a; mod b; mod c; mod d;\npub fn run() -> u32 { b::go() + c::go() + d::go() }"),
+            (
+                "a.rs",
+                "pub struct ViaModuleImport; pub struct ViaSelfImport; pub struct ViaFullPath; pub struct Unused;",
+            ),
+            ("b.rs", "use crate::a;\npub fn go() -> u32 { let _x = a::ViaModuleImport; 1 }"),
+            ("c.rs", "use crate::a::{self};\npub fn go() -> u32 { let _x = a::ViaSelfImport; 2 }"),
+            ("d.rs", "pub fn go() -> u32 { let _x = crate::a::ViaFullPath; 3 }"),
+        ]);
+        assert_eq!(needless(&files), ["a::Unused"]);
+        assert!(edges(&files).contains(&edge("b", "a", 1)));
+    }
+
+    /// Items a `macro_rules!` body names by `$crate::` are used wherever it expands; items
+    /// and re-exports inside an item-level macro call (`cfg_x! { .. }`) are the module's.
+    #[test]
+    fn macros_use_items_and_hold_items() {
+        let files = krate(&[
+            (
+                "lib.rs",
+                "mod a;\nmod b;\ncfg_feature! { pub use crate::b::Exported; }\n#[macro_export]\nmacro_rules! make { () => { $crate::a::Made::new() } }",
+            ),
+            ("a.rs", "pub struct Made;\npub struct Unused;"),
+            ("b.rs", "pub struct Exported;"),
+        ]);
+        assert_eq!(needless(&files), ["a::Unused"]);
+        assert!(edges(&files).is_empty());
     }
 }
