@@ -240,19 +240,15 @@ fn needless_pub(graph: &ModuleGraph, files: &[SourceFile]) -> Vec<Smell> {
 
 fn cycles(graph: &ModuleGraph) -> Vec<Smell> {
     let names = &graph.names;
-    let mut cycles: Vec<Vec<usize>> = strongly_connected(&graph.adjacency)
-        .into_iter()
-        .filter(|scc| scc.len() >= 2)
-        .filter_map(|scc| shortest_cycle(&graph.adjacency, &scc))
-        .collect();
-    cycles.sort_by(|a, b| {
+    let mut cycles = rings(graph);
+    cycles.sort_by(|(a, _), (b, _)| {
         a.len()
             .cmp(&b.len())
-            .then_with(|| names[a[0]].cmp(names[b[0]]))
+            .then_with(|| a.iter().map(|&m| names[m]).cmp(b.iter().map(|&m| names[m])))
     });
     cycles
         .into_iter()
-        .map(|cycle| {
+        .map(|(cycle, component)| {
             let ring: Vec<&str> = cycle.iter().chain(cycle.first()).map(|&m| names[m]).collect();
             let locations = (0..cycle.len())
                 .map(|i| {
@@ -262,19 +258,51 @@ fn cycles(graph: &ModuleGraph) -> Vec<Smell> {
                 .collect();
             let mut sorted: Vec<&str> = cycle.iter().map(|&m| names[m]).collect();
             sorted.sort_unstable();
+            let tangle = if component > cycle.len() {
+                format!(" (part of a tangle of {component} modules that all depend on each other)")
+            } else {
+                String::new()
+            };
             Smell {
                 kind: SmellKind::ModuleCycle,
                 item: names[cycle[0]].to_string(),
                 message: format!(
-                    "modules depend on each other in a cycle: {}; none can be understood or changed alone: move what they share into a module of its own, or invert one dependency",
+                    "modules depend on each other in a cycle: {}{tangle}; none can be understood or changed alone: move what they share into a module of its own, or invert one dependency",
                     ring.join(" -> ")
                 ),
                 locations,
-                metrics: BTreeMap::from([("cycle_len".to_string(), cycle.len() as f64)]),
+                metrics: BTreeMap::from([
+                    ("cycle_len".to_string(), cycle.len() as f64),
+                    ("component_size".to_string(), component as f64),
+                ]),
                 fingerprint: hash_seq(sorted.join(" ").bytes().map(u32::from)),
             }
         })
         .collect()
+}
+
+/// The cycles to report, with the size of the strongly connected component each is in:
+/// every pair of modules that depend on each other directly, each a cycle to break on its
+/// own (in a tangle of many modules, one shortest ring would hide the others); for a
+/// component without such a pair, its shortest ring.
+fn rings(graph: &ModuleGraph) -> Vec<(Vec<usize>, usize)> {
+    let mut rings = Vec::new();
+    for scc in strongly_connected(&graph.adjacency) {
+        if scc.len() < 2 {
+            continue;
+        }
+        let mut pairs: Vec<Vec<usize>> = scc
+            .iter()
+            .flat_map(|&a| graph.adjacency[a].iter().map(move |&b| (a, b)))
+            .filter(|&(a, b)| a < b && graph.edges.contains_key(&(b, a)))
+            .map(|(a, b)| vec![a, b])
+            .collect();
+        if pairs.is_empty() {
+            pairs.extend(shortest_cycle(&graph.adjacency, &scc));
+        }
+        rings.extend(pairs.into_iter().map(|ring| (ring, scc.len())));
+    }
+    rings
 }
 
 /// God modules (too many items or lines) and hub-like modules (high fan-in and fan-out).
@@ -630,5 +658,43 @@ mod graph_test {
         ]);
         assert_eq!(needless(&files), ["a::Unused"]);
         assert!(edges(&files).is_empty());
+    }
+
+    /// In a tangle, each pair of modules that depend on each other directly is reported,
+    /// with the size of the tangle; a ring without such a pair is reported by its shortest.
+    #[test]
+    fn every_mutual_pair_of_a_tangle_is_reported() {
+        let files = krate(&[
+            ("lib.rs", "mod a; mod b; mod c; mod x; mod y; mod z;"),
+            ("a.rs", "pub fn f() { crate::b::f(); crate::c::f(); }"),
+            ("b.rs", "pub fn f() { crate::a::f(); }"),
+            ("c.rs", "pub fn f() { crate::a::f(); crate::b::f(); }"),
+            ("x.rs", "pub fn f() { crate::y::f(); }"),
+            ("y.rs", "pub fn f() { crate::z::f(); }"),
+            ("z.rs", "pub fn f() { crate::x::f(); }"),
+        ]);
+        let found: Vec<(String, f64, f64)> = cycles(&ModuleGraph::build(&files))
+            .into_iter()
+            .map(|s| {
+                let ring = s
+                    .message
+                    .split(": ")
+                    .nth(1)
+                    .unwrap()
+                    .split([' ', ';'])
+                    .filter(|w| w.starts_with("k::"))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                (ring, s.metrics["cycle_len"], s.metrics["component_size"])
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("k::a k::b k::a".to_string(), 2.0, 3.0),
+                ("k::a k::c k::a".to_string(), 2.0, 3.0),
+                ("k::x k::y k::z k::x".to_string(), 3.0, 3.0),
+            ]
+        );
     }
 }
