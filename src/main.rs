@@ -26,6 +26,7 @@ mod log;
 mod metrics;
 mod modrefs;
 mod patch;
+mod plain;
 mod process;
 mod prompt;
 mod report;

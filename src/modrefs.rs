@@ -53,6 +53,86 @@ pub struct ItemDef {
     pub is_trait: bool,
 }
 
+/// A type named in the public surface of an item (a `pub` field's type, a `pub fn`'s
+/// signature, an alias): if the item is needed `pub`, so is that type, whoever names it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Exposure {
+    /// Index into [`crate::source::ParsedFile::modules`].
+    pub module: u32,
+    /// The item (for methods, the type of their impl).
+    pub owner: String,
+    pub name: String,
+}
+
+/// Type names (capitalised path segments, `Self` aside) in what `item` shows to its users.
+pub fn exposed_names(item: &syn::Item) -> Vec<String> {
+    use syn::visit::Visit;
+    let mut names = TypeNames::default();
+    let public = |vis: &syn::Visibility| matches!(vis, syn::Visibility::Public(_));
+    match item {
+        syn::Item::Fn(i) => names.visit_signature(&i.sig),
+        syn::Item::Struct(i) => i
+            .fields
+            .iter()
+            .filter(|f| public(&f.vis))
+            .for_each(|f| names.visit_type(&f.ty)),
+        syn::Item::Union(i) => i
+            .fields
+            .named
+            .iter()
+            .filter(|f| public(&f.vis))
+            .for_each(|f| names.visit_type(&f.ty)),
+        syn::Item::Enum(i) => i
+            .variants
+            .iter()
+            .for_each(|v| names.visit_fields(&v.fields)),
+        syn::Item::Trait(i) => names.visit_item_trait(i),
+        syn::Item::Type(i) => names.visit_type(&i.ty),
+        syn::Item::Const(i) => names.visit_type(&i.ty),
+        syn::Item::Static(i) => names.visit_type(&i.ty),
+        _ => {}
+    }
+    names.0
+}
+
+/// Type names in what an impl shows: every item of a trait impl, the `pub` ones of an
+/// inherent impl.
+pub fn impl_exposed_names(node: &syn::ItemImpl) -> Vec<String> {
+    use syn::visit::Visit;
+    let mut names = TypeNames::default();
+    let shown =
+        |vis: &syn::Visibility| node.trait_.is_some() || matches!(vis, syn::Visibility::Public(_));
+    for item in &node.items {
+        match item {
+            syn::ImplItem::Fn(f) if shown(&f.vis) => names.visit_signature(&f.sig),
+            syn::ImplItem::Type(t) if shown(&t.vis) => names.visit_type(&t.ty),
+            syn::ImplItem::Const(c) if shown(&c.vis) => names.visit_type(&c.ty),
+            _ => {}
+        }
+    }
+    names.0
+}
+
+#[derive(Default)]
+struct TypeNames(Vec<String>);
+
+impl<'ast> syn::visit::Visit<'ast> for TypeNames {
+    fn visit_path_segment(&mut self, node: &'ast syn::PathSegment) {
+        let name = node.ident.to_string();
+        if name != "Self"
+            && name.starts_with(|c: char| c.is_ascii_uppercase())
+            && !self.0.contains(&name)
+        {
+            self.0.push(name);
+        }
+        syn::visit::visit_path_segment(self, node);
+    }
+
+    fn visit_block(&mut self, _node: &'ast syn::Block) {
+        // A default method's body is not its surface.
+    }
+}
+
 /// The leaves of a `use` tree: (path, the name it binds, line). A glob binds `*`.
 pub fn use_leaves(
     tree: &syn::UseTree,
@@ -114,9 +194,18 @@ pub fn may_name_module(first: &str) -> bool {
     first.starts_with(|c: char| c.is_ascii_lowercase())
 }
 
+/// A path in a macro's tokens.
+pub struct TokenPath {
+    pub path: String,
+    /// The line of its first segment.
+    pub line: u32,
+    /// Followed by `::*`: everything in it is imported (`use $crate::prelude::*;`).
+    pub glob: bool,
+}
+
 /// The paths of two or more segments in a macro's tokens (`crate::a::f`, `$crate::a::B`,
-/// `child::T`), with the line of their first segment, and every identifier met on the way.
-pub fn token_paths(stream: TokenStream, paths: &mut Vec<(String, u32)>, idents: &mut Vec<String>) {
+/// `child::T`), and every identifier met on the way.
+pub fn token_paths(stream: TokenStream, paths: &mut Vec<TokenPath>, idents: &mut Vec<String>) {
     let tokens: Vec<TokenTree> = stream.into_iter().collect();
     let mut i = 0;
     while i < tokens.len() {
@@ -150,12 +239,19 @@ pub fn token_paths(stream: TokenStream, paths: &mut Vec<(String, u32)>, idents: 
                 // A path that starts after `::` is absolute (`::std::x`) or the tail of one
                 // already taken; `$x::y` is a macro variable.
                 let variable = dollar && segments[0] != "crate";
+                let glob = j + 2 < tokens.len()
+                    && is_path_sep(&tokens[j], &tokens[j + 1])
+                    && matches!(&tokens[j + 2], TokenTree::Punct(p) if p.as_char() == '*');
                 if segments.len() >= 2
                     && !after_colons
                     && !variable
                     && may_name_module(&segments[0])
                 {
-                    paths.push((segments.join("::"), line));
+                    paths.push(TokenPath {
+                        path: segments.join("::"),
+                        line,
+                        glob,
+                    });
                 }
                 i = j.max(i + 1);
             }
@@ -215,13 +311,21 @@ mod test {
     #[test]
     fn paths_in_macro_tokens() {
         let stream: TokenStream =
-            "$crate::a::B, x.f(child::g(1)), ::std::mem::swap, $v::w, Foo::new(), { super::c::D }"
+            "$crate::a::B, x.f(child::g(1)), ::std::mem::swap, $v::w, Foo::new(), { super::c::D } use $crate::p::q::*;"
                 .parse()
                 .unwrap();
         let (mut paths, mut idents) = (Vec::new(), Vec::new());
         token_paths(stream, &mut paths, &mut idents);
-        let paths: Vec<&str> = paths.iter().map(|(p, _)| p.as_str()).collect();
-        assert_eq!(paths, ["crate::a::B", "child::g", "super::c::D"]);
+        let paths: Vec<(&str, bool)> = paths.iter().map(|p| (p.path.as_str(), p.glob)).collect();
+        assert_eq!(
+            paths,
+            [
+                ("crate::a::B", false),
+                ("child::g", false),
+                ("super::c::D", false),
+                ("crate::p::q", true)
+            ]
+        );
         assert!(idents.iter().any(|i| i == "Foo"));
         assert!(idents.iter().any(|i| i == "x"));
     }

@@ -13,7 +13,7 @@ use proc_macro2::{Delimiter, LineColumn, Span, TokenStream, TokenTree};
 use serde::{Deserialize, Serialize};
 use syn::visit::Visit;
 
-use crate::modrefs::{token_paths, use_leaves, ItemDef, ModRef, RefKind};
+use crate::modrefs::{token_paths, use_leaves, Exposure, ItemDef, ModRef, RefKind};
 use crate::token::{classify_ident, classify_literal, hash_str, Tok, TokClass};
 
 /// Files larger than this are reported and skipped: they are generated tables, not code
@@ -38,8 +38,12 @@ pub struct ParsedFile {
     pub pub_items: Vec<PubItem>,
     /// Every named item declared directly in a module, whatever its visibility.
     pub defs: Vec<ItemDef>,
+    /// Types that `pub` items show in their signatures and fields.
+    pub exposures: Vec<Exposure>,
     /// Child modules declared here (out of line or inline): their path and whether `pub`.
     pub child_modules: Vec<(String, bool)>,
+    /// Files pasted in among items by `include!("...")`.
+    pub includes: Vec<Include>,
     pub n_lines: u32,
 }
 
@@ -171,6 +175,42 @@ pub struct ModDecl {
     /// Declared in test code that is not analysed (`#[cfg(test)] mod tests;`, or inside such a
     /// module): not to be followed, and its file is test code when found otherwise.
     pub test: bool,
+    /// The default file of a module that `#[cfg_attr(.., path = ..)]` may place elsewhere:
+    /// it need not exist.
+    pub optional: bool,
+}
+
+/// An `include!("path")` among items: the file's items belong to the including module.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Include {
+    /// As written, relative to the including file's folder.
+    pub path: String,
+    /// Inline modules enclosing the call, outermost first.
+    pub inline_parents: Vec<String>,
+    pub line: u32,
+}
+
+impl ParsedFile {
+    /// Renames the file's module from `old` to `new`, and everything named after it: a plain
+    /// folder first names modules by file layout, and `mod` declarations may say otherwise
+    /// (`#[path]`, `include!`).
+    pub fn rebase(&mut self, old: &str, new: &str) {
+        let rename = |path: &mut String| {
+            if let Some(rest) = path.strip_prefix(old) {
+                if rest.is_empty() || rest.starts_with("::") {
+                    *path = format!("{new}{rest}");
+                }
+            }
+        };
+        self.modules.iter_mut().for_each(|m| rename(&mut m.path));
+        self.child_modules.iter_mut().for_each(|(p, _)| rename(p));
+        self.units.iter_mut().for_each(|u| rename(&mut u.item));
+        self.seqs.iter_mut().for_each(|s| rename(&mut s.item));
+        self.shapes.iter_mut().for_each(|s| rename(&mut s.item));
+        self.enum_matches
+            .iter_mut()
+            .for_each(|e| rename(&mut e.item));
+    }
 }
 
 /// Why a file could not be analysed; reported as a warning, never fatal.
@@ -294,7 +334,9 @@ pub fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, So
             enum_matches: Vec::new(),
             pub_items: Vec::new(),
             defs: Vec::new(),
+            exposures: Vec::new(),
             child_modules: Vec::new(),
+            includes: Vec::new(),
             n_lines: text.lines().count() as u32,
         },
         module: 0,
@@ -681,7 +723,44 @@ impl Collector<'_> {
                     name: ident.to_string(),
                     line: ident.span().start().line as u32,
                 });
+                self.expose(
+                    module,
+                    &ident.to_string(),
+                    crate::modrefs::exposed_names(item),
+                );
             }
+        }
+    }
+
+    fn expose(&mut self, module: u32, owner: &str, names: Vec<String>) {
+        self.out.exposures.extend(
+            names
+                .into_iter()
+                .filter(|n| n != owner)
+                .map(|name| Exposure {
+                    module,
+                    owner: owner.to_string(),
+                    name,
+                }),
+        );
+    }
+
+    /// Records `mod name;`, once for each file a `#[path]` or `#[cfg_attr(.., path = ..)]`
+    /// may name: `cfg` is not evaluated, so every alternative is followed.
+    fn push_mod_decls(&mut self, node: &syn::ItemMod, test: bool) {
+        let (path, conditional) = path_attrs(&node.attrs);
+        // Without a `#[path]`, the default file is the module when no `cfg_attr` applies.
+        let optional = path.is_none() && !conditional.is_empty();
+        let alternatives = conditional.into_iter().map(|p| (Some(p), false));
+        for (path_attr, optional) in alternatives.chain([(path, optional)]) {
+            self.out.mods.push(ModDecl {
+                name: node.ident.to_string(),
+                path_attr,
+                inline_parents: self.inline_mods.clone(),
+                line: node.mod_token.span.start().line as u32,
+                test,
+                optional,
+            });
         }
     }
 
@@ -690,13 +769,7 @@ impl Collector<'_> {
     /// test code.
     fn record_test_mods(&mut self, node: &syn::ItemMod) {
         match &node.content {
-            None => self.out.mods.push(ModDecl {
-                name: node.ident.to_string(),
-                path_attr: path_attr(&node.attrs),
-                inline_parents: self.inline_mods.clone(),
-                line: node.mod_token.span.start().line as u32,
-                test: true,
-            }),
+            None => self.push_mod_decls(node, true),
             Some((_, items)) => {
                 self.inline_mods.push(node.ident.to_string());
                 for item in items {
@@ -843,13 +916,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 self.out
                     .child_modules
                     .push((path, matches!(node.vis, syn::Visibility::Public(_))));
-                self.out.mods.push(ModDecl {
-                    name,
-                    path_attr: path_attr(&node.attrs),
-                    inline_parents: self.inline_mods.clone(),
-                    line: node.mod_token.span.start().line as u32,
-                    test: false,
-                });
+                self.push_mod_decls(node, false);
             }
             Some(_) => {
                 let parent = self.module;
@@ -918,6 +985,8 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             unit.trait_name.clone_from(&trait_name);
             unit.self_type = Some(self_name.clone());
         }
+        let exposed = crate::modrefs::impl_exposed_names(node);
+        self.expose(self.module, &self_name, exposed);
         // The implemented type and trait, and the bounds, are dependencies of the module.
         self.visit_generics(&node.generics);
         if let Some((_, path, _)) = &node.trait_ {
@@ -1120,8 +1189,13 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         self.visit_path(&node.path);
         let (mut paths, mut idents) = (Vec::new(), Vec::new());
         token_paths(node.tokens.clone(), &mut paths, &mut idents);
-        for (path, line) in paths {
-            self.push_ref(path, line, RefKind::Code);
+        for p in paths {
+            let kind = if p.glob {
+                RefKind::Glob { public: false }
+            } else {
+                RefKind::Code
+            };
+            self.push_ref(p.path, p.line, kind);
         }
         for ident in idents {
             self.refer(ident);
@@ -1146,6 +1220,16 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         if self.skip(&node.attrs) {
             return;
         }
+        if node.mac.path.is_ident("include") {
+            if let Ok(path) = syn::parse2::<syn::LitStr>(node.mac.tokens.clone()) {
+                self.out.includes.push(Include {
+                    path: path.value(),
+                    inline_parents: self.inline_mods.clone(),
+                    line: path.span().start().line as u32,
+                });
+                return;
+            }
+        }
         if node.ident.is_none() {
             // A macro call among items (`cfg_rt! { pub mod rt; }`, `cfg_if!`): items in it
             // are this module's, other tokens this module's code.
@@ -1158,8 +1242,13 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         // use items, but the defining module does not depend on them.
         let (mut paths, mut idents) = (Vec::new(), Vec::new());
         token_paths(node.mac.tokens.clone(), &mut paths, &mut idents);
-        for (path, line) in paths {
-            self.push_ref(path, line, RefKind::MacroDef);
+        for p in paths {
+            let kind = if p.glob {
+                RefKind::Glob { public: false }
+            } else {
+                RefKind::MacroDef
+            };
+            self.push_ref(p.path, p.line, kind);
         }
     }
 
@@ -1275,17 +1364,34 @@ fn is_test_code(attrs: &[syn::Attribute]) -> bool {
     })
 }
 
-fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
-    attrs.iter().find_map(|attr| match &attr.meta {
-        syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
-            syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(s),
-                ..
-            }) => Some(s.value()),
+/// The file `#[path = "..."]` names, and those `#[cfg_attr(pred, path = "...")]` name.
+fn path_attrs(attrs: &[syn::Attribute]) -> (Option<String>, Vec<String>) {
+    fn path_value(meta: &syn::Meta) -> Option<String> {
+        match meta {
+            syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            },
             _ => None,
-        },
-        _ => None,
-    })
+        }
+    }
+    let parser = syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated;
+    let plain = attrs.iter().find_map(|attr| path_value(&attr.meta));
+    let conditional = attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("cfg_attr"))
+        .flat_map(|attr| {
+            // The predicate first, then the attributes it applies.
+            attr.parse_args_with(parser).map_or_else(
+                |_| Vec::new(),
+                |metas| metas.iter().skip(1).filter_map(path_value).collect(),
+            )
+        })
+        .collect();
+    (plain, conditional)
 }
 
 /// A node's tokens as text, with spaces only where two words meet (`Option<Vec<u8>>`).
@@ -1643,7 +1749,7 @@ mod test {
 
     #[test]
     fn out_of_line_modules_are_recorded_with_path_attributes() {
-        let file = parse("mod a;\n#[path = \"x/y.rs\"]\nmod b;\nmod c {\n    mod d;\n}\n");
+        let file = parse("mod a;\n#[path = \"x/y.rs\"]\nmod b;\nmod c {\n    mod d;\n}\n#[cfg_attr(unix, path = \"unix.rs\")]\n#[cfg_attr(windows, path = \"windows.rs\")]\nmod sys;\n");
         let mods: Vec<(&str, Option<&str>, Vec<String>)> = file
             .mods
             .iter()
@@ -1660,7 +1766,10 @@ mod test {
             vec![
                 ("a", None, vec![]),
                 ("b", Some("x/y.rs"), vec![]),
-                ("d", None, vec!["c".to_string()])
+                ("d", None, vec!["c".to_string()]),
+                ("sys", Some("unix.rs"), vec![]),
+                ("sys", Some("windows.rs"), vec![]),
+                ("sys", None, vec![])
             ]
         );
     }

@@ -8,6 +8,7 @@ mod modules;
 mod scope;
 mod smell;
 mod types;
+mod visibility;
 
 pub use smell::{Smell, SmellKind};
 

@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use super::scope::{Place, Scope, Trail};
 use super::smell::{Location, Smell, SmellKind};
+use super::visibility::{needless_pub, Uses};
 use crate::config::Thresholds;
 use crate::modrefs::RefKind;
 use crate::scan::SourceFile;
@@ -41,10 +42,8 @@ struct ModuleGraph<'f> {
     fan_in: Vec<usize>,
     /// Module index by path.
     index: HashMap<&'f str, usize>,
-    /// Items named from another module, or re-exported: (module, item).
-    used: HashSet<(usize, &'f str)>,
-    /// Modules whose items are all imported somewhere by a glob.
-    globbed: HashSet<usize>,
+    /// What is used from where, for needless `pub`.
+    uses: Uses<'f>,
 }
 
 impl<'f> ModuleGraph<'f> {
@@ -52,43 +51,7 @@ impl<'f> ModuleGraph<'f> {
         let scope = Scope::build(files);
         // Only declared modules are nodes; the others exist to resolve paths through them.
         let declared = scope.declared.len();
-        let mut edges: BTreeMap<(usize, usize), Edge> = BTreeMap::new();
-        let mut used: HashSet<(usize, &str)> = HashSet::new();
-        let mut globbed: HashSet<usize> = HashSet::new();
-        for (fi, file) in files.iter().enumerate() {
-            let local = scope.local(file);
-            for r in &file.parsed.refs {
-                let from = local[r.module as usize];
-                let mut trail = Trail::default();
-                let place = scope.resolve(from, &r.path, &mut trail);
-                let (public, dependency) = match &r.kind {
-                    RefKind::Glob { .. } => {
-                        if let Some(Place::Module(source)) = place {
-                            globbed.insert(source);
-                        }
-                        continue;
-                    }
-                    // A `pub use` is a facade, not a dependency: it is followed, not counted.
-                    RefKind::Import { public: true, .. } => (true, false),
-                    RefKind::Import { referenced, .. } => (
-                        false,
-                        *referenced || place.is_some_and(|p| scope.is_trait(p)),
-                    ),
-                    RefKind::Code => (false, true),
-                    RefKind::MacroDef => (false, false),
-                };
-                used.extend(trail.seen.into_iter().filter(|&(m, _)| m != from || public));
-                let Some(to) = place.map(Place::module) else {
-                    continue;
-                };
-                if dependency && to != from && to < declared && from < declared {
-                    edges.entry((from, to)).or_insert(Edge {
-                        file: fi,
-                        line: r.line,
-                    });
-                }
-            }
-        }
+        let (edges, uses) = follow(&scope, files);
         let names = scope.names[..declared].to_vec();
         let places = scope
             .declared
@@ -108,8 +71,7 @@ impl<'f> ModuleGraph<'f> {
             adjacency,
             fan_in,
             index: scope.index,
-            used,
-            globbed,
+            uses,
         }
     }
 
@@ -169,72 +131,65 @@ impl<'f> ModuleGraph<'f> {
     }
 }
 
+/// Follows every path of every file: the edges between declared modules (the line of the
+/// first path that makes each), and what is used from where.
+fn follow<'f>(
+    scope: &Scope<'f>,
+    files: &'f [SourceFile],
+) -> (BTreeMap<(usize, usize), Edge>, Uses<'f>) {
+    let declared = scope.declared.len();
+    let mut edges: BTreeMap<(usize, usize), Edge> = BTreeMap::new();
+    let mut uses = Uses::default();
+    for (fi, file) in files.iter().enumerate() {
+        let local = scope.local(file);
+        for r in &file.parsed.refs {
+            let from = local[r.module as usize];
+            let mut trail = Trail::default();
+            let place = scope.resolve(from, &r.path, &mut trail);
+            let (public, dependency) = match &r.kind {
+                RefKind::Glob { .. } => {
+                    if let Some(Place::Module(source)) = place {
+                        uses.globbed.insert(source);
+                    }
+                    continue;
+                }
+                // A `pub use` is a facade, not a dependency: it is followed, not counted.
+                RefKind::Import { public: true, .. } => {
+                    if let Some(Place::Module(target)) = place {
+                        uses.reexported.push((from, target));
+                    }
+                    (true, false)
+                }
+                RefKind::Import { referenced, .. } => (
+                    false,
+                    *referenced || place.is_some_and(|p| scope.is_trait(p)),
+                ),
+                RefKind::Code => (false, true),
+                RefKind::MacroDef => (false, false),
+            };
+            let seen = trail.seen.into_iter().filter(|&(m, _)| m != from || public);
+            uses.used.extend(seen);
+            let Some(to) = place.map(Place::module) else {
+                continue;
+            };
+            if dependency && to != from && to < declared && from < declared {
+                edges.entry((from, to)).or_insert(Edge {
+                    file: fi,
+                    line: r.line,
+                });
+            }
+        }
+    }
+    uses.finish(scope, files);
+    (edges, uses)
+}
+
 pub fn find(files: &[SourceFile], thresholds: &Thresholds) -> Vec<Smell> {
     let graph = ModuleGraph::build(files);
     let mut smells = cycles(&graph);
     smells.extend(sizes_and_hubs(&graph, thresholds));
     smells.extend(unstable_dependencies(&graph, thresholds));
-    smells.extend(needless_pub(&graph, files));
-    smells
-}
-
-/// `pub` items that no other module uses and that the crate's public API cannot reach:
-/// `pub(crate)` or private would say what they are.
-fn needless_pub(graph: &ModuleGraph, files: &[SourceFile]) -> Vec<Smell> {
-    // Modules declared `pub` (the crate roots count as public).
-    let public_modules: HashSet<&str> = files
-        .iter()
-        .flat_map(|f| &f.parsed.child_modules)
-        .filter(|(_, public)| *public)
-        .map(|(path, _)| path.as_str())
-        .collect();
-    let roots: HashSet<&str> = files
-        .iter()
-        .filter(|f| f.parsed.modules[0].path.split("::").count() == 1)
-        .map(|f| f.parsed.modules[0].path.as_str())
-        .collect();
-    let library_roots: HashSet<&str> = files
-        .iter()
-        .filter(|f| f.rel.ends_with("lib.rs") && f.parsed.modules[0].path.split("::").count() == 1)
-        .map(|f| f.parsed.modules[0].path.as_str())
-        .collect();
-    // Whether every module from the crate root down to `module` is public, in a library.
-    let api_module = |module: &str| {
-        let krate = module.split("::").next().unwrap_or(module);
-        if !library_roots.contains(krate) {
-            return false;
-        }
-        let mut prefix = krate.to_string();
-        module.split("::").skip(1).all(|segment| {
-            prefix = format!("{prefix}::{segment}");
-            public_modules.contains(prefix.as_str())
-        })
-    };
-    let mut smells = Vec::new();
-    for (fi, file) in files.iter().enumerate() {
-        for item in &file.parsed.pub_items {
-            let module_path = file.parsed.modules[item.module as usize].path.as_str();
-            let module = graph.index[module_path];
-            if graph.used.contains(&(module, item.name.as_str()))
-                || graph.globbed.contains(&module)
-                || api_module(module_path)
-                || roots.contains(module_path) && library_roots.contains(module_path)
-            {
-                continue;
-            }
-            smells.push(Smell {
-                kind: SmellKind::NeedlessPub,
-                item: format!("{module_path}::{}", item.name),
-                message: format!(
-                    "`{}` is `pub`, but nothing outside `{module_path}` uses it and the crate's public API does not reach it: `pub(crate)` or private would say so and let the compiler find dead code",
-                    item.name
-                ),
-                locations: vec![Location { file: fi, start_line: item.line, end_line: item.line }],
-                metrics: BTreeMap::new(),
-                fingerprint: hash_seq(format!("{module_path}::{}", item.name).bytes().map(u32::from).chain([SmellKind::NeedlessPub as u32])),
-            });
-        }
-    }
+    smells.extend(needless_pub(&graph.uses, &graph.index, files));
     smells
 }
 
@@ -509,6 +464,8 @@ mod graph_test {
                     rel: format!("src/{rel}"),
                     package: "k".to_string(),
                     parsed: crate::source::parse_str(src, &module, false).unwrap(),
+                    library_root: *rel == "lib.rs",
+                    crate_root: "k".to_string(),
                 }
             })
             .collect()
@@ -531,7 +488,7 @@ mod graph_test {
 
     fn needless(files: &[SourceFile]) -> Vec<String> {
         let graph = ModuleGraph::build(files);
-        needless_pub(&graph, files)
+        needless_pub(&graph.uses, &graph.index, files)
             .into_iter()
             .map(|s| s.item.trim_start_matches("k::").to_string())
             .collect()
@@ -696,5 +653,104 @@ mod graph_test {
                 ("k::x k::y k::z k::x".to_string(), 3.0, 3.0),
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod glob_test {
+    use super::graph_test::krate;
+    use super::*;
+
+    /// Items re-exported by chains of globs reach the API; a glob path may go through a
+    /// module another glob brought in, in every `cfg` alternative that has one.
+    #[test]
+    fn glob_chains_reach_the_api() {
+        let files = krate(&[
+            ("lib.rs", "mod new;\npub use new::*;"),
+            (
+                "new/mod.rs",
+                "cfg_if! { if #[cfg(a)] { mod apple; pub(crate) use apple::*; } else { mod uapi; pub(crate) use uapi::*; } }\ncfg_if! { if #[cfg(b)] { use apple::linux; } else { pub use linux::packet::*; } }",
+            ),
+            ("new/apple/mod.rs", "pub(crate) mod linux;"),
+            ("new/apple/linux/mod.rs", "pub(crate) mod packet;"),
+            ("new/apple/linux/packet.rs", "pub const A: u8 = 1;"),
+            ("new/uapi/mod.rs", "pub(crate) mod linux;"),
+            ("new/uapi/linux/mod.rs", "pub(crate) mod packet;"),
+            ("new/uapi/linux/packet.rs", "pub const U: u8 = 1;"),
+        ]);
+        let graph = ModuleGraph::build(&files);
+        let found: Vec<String> = needless_pub(&graph.uses, &graph.index, &files)
+            .into_iter()
+            .map(|s| s.item)
+            .collect();
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    /// `cfg` is not evaluated: a path through a name several glob-imported platform modules
+    /// bind uses the item in each of them.
+    #[test]
+    fn every_cfg_alternative_of_a_glob_is_used() {
+        let files = krate(&[
+            ("lib.rs", "mod sys;\npub fn f() { crate::sys::event::token() }"),
+            (
+                "sys/mod.rs",
+                "cfg_if! { if #[cfg(a)] { mod shell; pub(crate) use self::shell::*; } else { mod unix; pub(crate) use self::unix::*; } }",
+            ),
+            ("sys/shell.rs", "pub mod event { pub fn token() {} }"),
+            ("sys/unix.rs", "pub mod event { pub fn token() {} }"),
+        ]);
+        let graph = ModuleGraph::build(&files);
+        let found: Vec<String> = needless_pub(&graph.uses, &graph.index, &files)
+            .into_iter()
+            .map(|s| s.item)
+            .collect();
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    /// A type that a used `pub` item shows (a method's return type, a field's type, an
+    /// alias) must stay as visible: it is not needless.
+    #[test]
+    fn types_shown_by_needed_items_are_needed() {
+        let files = krate(&[
+            ("lib.rs", "mod local;\npub use local::LocalKey;"),
+            (
+                "local.rs",
+                "pub struct LocalKey;\nimpl LocalKey { pub fn try_with(&self) -> Result<(), AccessError> { Ok(()) } fn own(&self) -> Hidden { Hidden } }\npub struct AccessError;\npub struct Hidden;\npub type MapOk = Wrapper<FnOk>;\npub struct Wrapper<T>(pub T);\npub struct FnOk;",
+            ),
+        ]);
+        let graph = ModuleGraph::build(&files);
+        let mut found: Vec<String> = needless_pub(&graph.uses, &graph.index, &files)
+            .into_iter()
+            .map(|s| s.item)
+            .collect();
+        found.sort();
+        // The alias is used by nobody, so what it shows is not needed either.
+        assert_eq!(
+            found,
+            [
+                "k::local::FnOk",
+                "k::local::Hidden",
+                "k::local::MapOk",
+                "k::local::Wrapper"
+            ]
+        );
+    }
+
+    /// A module the library root re-exports by name is API, with its `pub mod` children.
+    #[test]
+    fn modules_re_exported_by_the_api_are_api() {
+        let files = krate(&[
+            ("lib.rs", "mod parking;\npub use self::parking::deadlock;"),
+            (
+                "parking.rs",
+                "pub mod deadlock { pub fn acquire() {} pub mod inner { pub fn deep() {} } }\npub fn unused() {}",
+            ),
+        ]);
+        let graph = ModuleGraph::build(&files);
+        let found: Vec<String> = needless_pub(&graph.uses, &graph.index, &files)
+            .into_iter()
+            .map(|s| s.item)
+            .collect();
+        assert_eq!(found, ["k::parking::unused"]);
     }
 }

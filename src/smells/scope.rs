@@ -48,6 +48,8 @@ pub(super) struct Trail<'f> {
     pub(super) seen: Vec<(usize, &'f str)>,
     /// Modules already searched through their globs for a name, so glob cycles end.
     globbed: Vec<(usize, &'f str)>,
+    /// Modules that other glob sources bind the last name looked up to.
+    alternatives: Vec<usize>,
 }
 
 pub(super) struct Scope<'f> {
@@ -61,9 +63,10 @@ pub(super) struct Scope<'f> {
     root: Vec<usize>,
     children: HashMap<(usize, &'f str), usize>,
     /// (module, bound name) -> the path its `use` wrote.
-    imports: HashMap<(usize, &'f str), &'f str>,
-    /// The modules each module glob-imports.
-    glob_sources: Vec<Vec<usize>>,
+    /// Several when `cfg` alternatives import the same name.
+    imports: HashMap<(usize, &'f str), Vec<&'f str>>,
+    /// The modules each module glob-imports, and whether it re-exports them (`pub use a::*`).
+    glob_sources: Vec<Vec<(usize, bool)>>,
     defs: HashSet<(usize, &'f str)>,
     traits: HashSet<(usize, &'f str)>,
 }
@@ -71,19 +74,19 @@ pub(super) struct Scope<'f> {
 impl<'f> Scope<'f> {
     pub(super) fn build(files: &'f [SourceFile]) -> Scope<'f> {
         let mut scope = Scope::modules(files);
-        let mut globs: Vec<(usize, &str)> = Vec::new();
+        let mut globs: Vec<(usize, &str, bool)> = Vec::new();
         for file in files {
             let local = scope.local(file);
             for r in &file.parsed.refs {
                 let module = local[r.module as usize];
                 match &r.kind {
                     RefKind::Import { name, .. } => {
-                        scope
-                            .imports
-                            .entry((module, name.as_str()))
-                            .or_insert(r.path.as_str());
+                        let paths = scope.imports.entry((module, name.as_str())).or_default();
+                        if !paths.contains(&r.path.as_str()) {
+                            paths.push(r.path.as_str());
+                        }
                     }
-                    RefKind::Glob { .. } => globs.push((module, r.path.as_str())),
+                    RefKind::Glob { public } => globs.push((module, r.path.as_str(), *public)),
                     RefKind::Code | RefKind::MacroDef => {}
                 }
             }
@@ -96,15 +99,61 @@ impl<'f> Scope<'f> {
             }
         }
         scope.glob_sources = vec![Vec::new(); scope.names.len()];
-        for (module, path) in globs {
-            if let Some(Place::Module(source)) = scope.resolve(module, path, &mut Trail::default())
-            {
-                if source != module && !scope.glob_sources[module].contains(&source) {
-                    scope.glob_sources[module].push(source);
+        // A glob may name a module another glob brings in (`use a::*; pub use b::*;` with `b`
+        // in `a`): resolve again while that finds more.
+        let mut pending = globs;
+        loop {
+            let before = pending.len();
+            pending.retain(|&(module, path, public)| {
+                let sources = scope.glob_targets(module, path);
+                for &source in &sources {
+                    scope.glob_sources[module].push((source, public));
+                }
+                sources.is_empty()
+            });
+            if pending.len() == before {
+                return scope;
+            }
+        }
+    }
+
+    /// The modules a glob path written in `module` imports from. `cfg` is not evaluated, so a
+    /// first segment that several of the module's glob sources bind as a child module (libc's
+    /// `pub use unistd::*`, where each target's module has a `unistd`) names each of them.
+    fn glob_targets(&self, module: usize, path: &'f str) -> Vec<usize> {
+        let mut targets: Vec<usize> = Vec::new();
+        let mut push = |place: Option<Place<'f>>| {
+            if let Some(Place::Module(target)) = place {
+                if target != module && !targets.contains(&target) {
+                    targets.push(target);
+                }
+            }
+        };
+        push(self.resolve(module, path, &mut Trail::default()));
+        // Glob sources count even when the module binds the name itself: that binding may
+        // be another `cfg` branch's (`use bionic::linux;` beside `pub use linux::x::*`).
+        let (first, rest) = path.split_once("::").unwrap_or((path, ""));
+        if !matches!(first, "crate" | "self" | "super") {
+            for &(source, _) in &self.glob_sources[module] {
+                if let Some(&child) = self.children.get(&(source, first)) {
+                    let place = if rest.is_empty() {
+                        Some(Place::Module(child))
+                    } else {
+                        self.resolve(child, rest, &mut Trail::default())
+                    };
+                    push(place);
                 }
             }
         }
-        scope
+        targets
+    }
+
+    /// The modules whose items `module` re-exports by `pub use a::*`.
+    pub(super) fn reexported_globs(&self, module: usize) -> impl Iterator<Item = usize> + '_ {
+        self.glob_sources[module]
+            .iter()
+            .filter(|(_, public)| *public)
+            .map(|&(source, _)| source)
     }
 
     /// Every declared module, then the prefixes of their paths that no file declares, with
@@ -122,7 +171,8 @@ impl<'f> Scope<'f> {
                 });
             }
         }
-        for m in 0..names.len() {
+        let declared_count = names.len();
+        for m in 0..declared_count {
             let path = names[m];
             for (end, _) in path.match_indices("::") {
                 index.entry(&path[..end]).or_insert_with(|| {
@@ -135,7 +185,17 @@ impl<'f> Scope<'f> {
         let mut root = vec![0; names.len()];
         let mut children = HashMap::new();
         for (m, path) in names.iter().enumerate() {
-            root[m] = index[path.split("::").next().unwrap_or(path)];
+            // `crate::` names the root of the file's crate; in a plain folder an example's
+            // crate is not the package's first path segment.
+            let krate = declared
+                .get(m)
+                .map_or(path.split("::").next().unwrap_or(path), |&(fi, _)| {
+                    files[fi].crate_root.as_str()
+                });
+            root[m] = index
+                .get(krate)
+                .copied()
+                .unwrap_or_else(|| index[path.split("::").next().unwrap_or(path)]);
             if let Some((up, last)) = path.rsplit_once("::") {
                 parent[m] = Some(index[up]);
                 children.insert((index[up], last), m);
@@ -189,18 +249,35 @@ impl<'f> Scope<'f> {
         if depth > MAX_HOPS {
             return None;
         }
-        let mut segments = path.split("::");
-        let mut place = match segments.next()? {
+        let segments: Vec<&'f str> = path.split("::").collect();
+        let start = match segments[0] {
             "crate" => Place::Module(self.root[from]),
             "self" => Place::Module(from),
             "super" => Place::Module(self.parent[from]?),
-            name => match self.member(from, name, trail, depth) {
-                Lookup::Found(place) => place,
-                // Not bound here: an extern crate or the prelude.
-                Lookup::Unbound | Lookup::External => return None,
-            },
+            name => {
+                let place = match self.member(from, name, trail, depth) {
+                    Lookup::Found(place) => place,
+                    // Not bound here: an extern crate or the prelude.
+                    Lookup::Unbound | Lookup::External => return None,
+                };
+                if segments.len() > 1 {
+                    self.walk_alternatives(&segments[1..], trail, depth);
+                }
+                place
+            }
         };
-        for segment in segments {
+        self.walk(start, &segments[1..], trail, depth)
+    }
+
+    /// Follows `segments` from `place`, one member at a time.
+    fn walk(
+        &self,
+        mut place: Place<'f>,
+        segments: &[&'f str],
+        trail: &mut Trail<'f>,
+        depth: usize,
+    ) -> Option<Place<'f>> {
+        for (i, &segment) in segments.iter().enumerate() {
             let Place::Module(module) = place else {
                 // What follows an item is an associated item or a variant: it stays there.
                 break;
@@ -217,8 +294,24 @@ impl<'f> Scope<'f> {
                     }
                 },
             };
+            // At the last segment, the alternatives are the caller's to continue from.
+            if i + 1 < segments.len() {
+                self.walk_alternatives(&segments[i + 1..], trail, depth);
+            }
         }
         Some(place)
+    }
+
+    /// Follows the rest of a path from the modules other glob sources gave for its last
+    /// segment (other `cfg` alternatives), only to pass through what they use.
+    fn walk_alternatives(&self, rest: &[&'f str], trail: &mut Trail<'f>, depth: usize) {
+        let alternatives = std::mem::take(&mut trail.alternatives);
+        if depth >= MAX_HOPS {
+            return;
+        }
+        for module in alternatives {
+            self.walk(Place::Module(module), rest, trail, depth + 1);
+        }
     }
 
     /// What `name` is in `module`: a child module, an item declared there, what an import
@@ -237,9 +330,20 @@ impl<'f> Scope<'f> {
             trail.seen.push((module, name));
             return Lookup::Found(Place::Item(module, name));
         }
-        if let Some(&path) = self.imports.get(&(module, name)) {
+        if let Some(paths) = self.imports.get(&(module, name)) {
             trail.seen.push((module, name));
-            return match self.resolve_at(module, path, trail, depth + 1) {
+            // The first import decides; the others (`cfg` alternatives) are passed through,
+            // and the modules they name are alternatives for the rest of the path.
+            let mut alternatives = std::mem::take(&mut trail.alternatives);
+            for &other in &paths[1..] {
+                if let Some(Place::Module(m)) = self.resolve_at(module, other, trail, depth + 1) {
+                    alternatives.push(m);
+                }
+                alternatives.append(&mut trail.alternatives);
+            }
+            let found = self.resolve_at(module, paths[0], trail, depth + 1);
+            trail.alternatives.append(&mut alternatives);
+            return match found {
                 Some(place) => Lookup::Found(place),
                 None => Lookup::External,
             };
@@ -248,12 +352,18 @@ impl<'f> Scope<'f> {
             return Lookup::Unbound;
         }
         trail.globbed.push((module, name));
-        for &source in &self.glob_sources[module] {
+        // `cfg` is not evaluated, so several glob sources may bind the name (one per target):
+        // the first decides where the path leads, and the others are passed through.
+        let mut first = Lookup::Unbound;
+        for &(source, _) in &self.glob_sources[module] {
             match self.member(source, name, trail, depth + 1) {
-                Lookup::Unbound => {}
-                found => return found,
+                Lookup::Found(Place::Module(other)) if !matches!(first, Lookup::Unbound) => {
+                    trail.alternatives.push(other);
+                }
+                found if matches!(first, Lookup::Unbound) => first = found,
+                _ => {}
             }
         }
-        Lookup::Unbound
+        first
     }
 }
