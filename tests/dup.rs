@@ -341,6 +341,44 @@ fn plain_dir_leaves_out_files_only_test_code_declares() {
     );
 }
 
+/// Without a manifest, the crate root is a library and module paths follow `mod`, `#[path]`
+/// and `include!` as the compiler's would: only the really unreachable `pub` item is reported.
+#[test]
+fn plain_dir_needless_pub_follows_the_module_tree() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(src.join("gen/more")).unwrap();
+    let lib = "pub mod api;\nmod internal;\n#[path = \"other_name.rs\"]\npub mod renamed;\ninclude!(\"gen/mod.rs\");\npub fn run() { internal::used(); }\n";
+    std::fs::write(src.join("lib.rs"), lib).unwrap();
+    std::fs::write(src.join("api.rs"), "pub fn exported() {}\n").unwrap();
+    std::fs::write(
+        src.join("internal.rs"),
+        "pub fn used() {}\npub fn unused() {}\n",
+    )
+    .unwrap();
+    std::fs::write(src.join("other_name.rs"), "pub fn through_path() {}\n").unwrap();
+    std::fs::write(src.join("gen/mod.rs"), "pub mod more;\n").unwrap();
+    std::fs::write(src.join("gen/more/mod.rs"), "pub fn included() {}\n").unwrap();
+    let out = run(
+        tmp.path(),
+        &["smells", "--no-cache", "--format", "json", "src"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let needless: Vec<&str> = doc["smells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "needless_pub")
+        .map(|s| s["locations"][0]["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(needless, ["internal.rs"], "{:#}", doc["smells"]);
+}
+
 #[test]
 fn bad_input_is_reported_with_locations_and_the_rest_is_analysed() {
     let dir = fixture("bad-input");
