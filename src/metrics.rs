@@ -2,14 +2,16 @@
 //! nesting depth, cyclomatic complexity and cognitive complexity.
 //!
 //! Cyclomatic complexity follows the decision-point count of McCabe: 1, plus one for each `if`
-//! (an `else if` is an `if`), `while`, `for` and `loop`, each `match` arm after the first,
-//! each `&&` and `||`, and each `?`.
+//! (an `else if` is an `if`, and a `let ... else` is an `if let`), `while`, `for` and `loop`,
+//! each `match` arm after the first, each `&&` and `||`, and each `?`.
 //!
 //! Cognitive complexity follows SonarSource's definition (G. Ann Campbell, "Cognitive
-//! Complexity", 2018): +1 for each `if`, `else if`, `else`, `match`, loop, labelled `break`
-//! or `continue`, and each sequence of like logical operators; `if`, `match` and loops also
-//! add their nesting level; nesting grows inside those and inside closures and nested
-//! functions. Macro bodies are opaque to both.
+//! Complexity", 2018): +1 for each `if`, `else if`, `else`, `let ... else`, `match`, loop,
+//! labelled `break` or `continue`, and each sequence of like logical operators (parentheses
+//! do not split a sequence, as in SonarSource's own implementation); `if`, `let ... else`,
+//! `match` and loops also add their nesting level; nesting grows inside those and inside
+//! closures and functions nested in the body (free functions and methods of local impls
+//! alike). Macro bodies are opaque to both.
 
 use serde::{Deserialize, Serialize};
 use syn::visit::Visit;
@@ -96,6 +98,15 @@ fn is_logical(op: &syn::BinOp) -> Option<bool> {
     }
 }
 
+/// Whether `expr` is a `&&`/`||` operation, possibly inside more parentheses.
+fn is_logical_run(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Binary(bin) => is_logical(&bin.op).is_some(),
+        syn::Expr::Paren(paren) => is_logical_run(&paren.expr),
+        _ => false,
+    }
+}
+
 /// The operators (`true` for `&&`) and operands of a left-to-right run of logical operators.
 fn flatten_logical<'a>(
     expr: &'a syn::Expr,
@@ -107,6 +118,11 @@ fn flatten_logical<'a>(
             flatten_logical(&bin.left, ops, operands);
             ops.extend(is_logical(&bin.op));
             flatten_logical(&bin.right, ops, operands);
+        }
+        // `(a && b) && c` is one sequence to a reader, and to SonarSource, which removes
+        // parentheses before flattening.
+        syn::Expr::Paren(paren) if is_logical_run(&paren.expr) => {
+            flatten_logical(&paren.expr, ops, operands);
         }
         other => operands.push(other),
     }
@@ -158,9 +174,32 @@ impl<'ast> Visit<'ast> for Measure {
         }
     }
 
+    fn visit_local(&mut self, node: &'ast syn::Local) {
+        // `let PAT = EXPR else { .. };` is `if let PAT = EXPR { .. } else { .. }` written
+        // the other way round: the same decision, and the same increment as that `if`.
+        let Some(init) = &node.init else { return };
+        self.visit_expr(&init.expr);
+        if let Some((_, diverge)) = &init.diverge {
+            self.cyclomatic += 1;
+            self.cognitive += 1 + self.nesting;
+            self.nested(|this| this.visit_expr(diverge));
+        }
+    }
+
     fn visit_item_fn(&mut self, node: &'ast syn::ItemFn) {
         // A function nested in a body adds nesting to its code, as a closure does.
         self.nested(|this| this.visit_block(&node.block));
+    }
+
+    fn visit_impl_item_fn(&mut self, node: &'ast syn::ImplItemFn) {
+        // A method of an impl declared in the body is a nested function too.
+        self.nested(|this| this.visit_block(&node.block));
+    }
+
+    fn visit_trait_item_fn(&mut self, node: &'ast syn::TraitItemFn) {
+        if let Some(block) = &node.default {
+            self.nested(|this| this.visit_block(block));
+        }
     }
 }
 
@@ -242,5 +281,57 @@ mod test {
         // if inside a closure: +1 +1 nesting, else +1.
         assert_eq!(m.cognitive, 3);
         assert_eq!(m.cyclomatic, 3);
+    }
+
+    /// Parentheses group operators for the compiler, not for the reader: `(a && b) && (c && d)`
+    /// is one sequence, as `a && b && c && d` is; a change of operator inside still counts.
+    #[test]
+    fn parentheses_do_not_split_a_logical_sequence() {
+        let flat = metrics("fn f(a: bool, b: bool, c: bool, d: bool) -> bool { a && b && c && d }");
+        let grouped =
+            metrics("fn f(a: bool, b: bool, c: bool, d: bool) -> bool { (a && b) && ((c && d)) }");
+        assert_eq!((flat.cognitive, grouped.cognitive), (1, 1));
+        assert_eq!(grouped.cyclomatic, 4);
+        let mixed = metrics("fn f(a: bool, b: bool, c: bool) -> bool { a && (b || c) }");
+        assert_eq!(mixed.cognitive, 2);
+        // A negated group is an operand of its own, with its own sequence.
+        let negated = metrics("fn f(a: bool, b: bool, c: bool) -> bool { a && !(b && c) }");
+        assert_eq!(negated.cognitive, 2);
+    }
+
+    /// `let ... else` is the same decision as `if let ... else`, nesting included.
+    #[test]
+    fn let_else_counts_like_if_let() {
+        let if_let =
+            metrics("fn f(o: Option<u32>) -> u32 { if let Some(x) = o { x } else { return 0 } }");
+        let let_else =
+            metrics("fn f(o: Option<u32>) -> u32 { let Some(x) = o else { return 0 }; x }");
+        assert_eq!((if_let.cyclomatic, if_let.cognitive), (2, 2));
+        assert_eq!((let_else.cyclomatic, let_else.cognitive), (2, 1));
+        let nested = metrics(
+            "fn f(v: Vec<Option<u32>>) -> u32 { for o in v { let Some(x) = o else { if x() { continue } return 0 }; } 1 }",
+        );
+        // for +1; let-else +1 +1 nesting; the `if` in its else block +1 +2 nesting.
+        assert_eq!(nested.cognitive, 6);
+        assert_eq!(nested.cyclomatic, 4);
+        assert_eq!(nested.nesting, 3);
+    }
+
+    /// A method of an impl declared in the body nests like a nested `fn`.
+    #[test]
+    fn local_impl_methods_nest_like_nested_functions() {
+        let nested_fn = metrics(
+            "fn f() -> u32 { fn inner(x: bool) -> u32 { if x { 1 } else { 0 } } inner(true) }",
+        );
+        let local_impl = metrics(
+            "fn f() -> u32 { struct S; impl S { fn inner(&self, x: bool) -> u32 { if x { 1 } else { 0 } } } S.inner(true) }",
+        );
+        let local_trait = metrics(
+            "fn f() -> u32 { trait T { fn inner(&self, x: bool) -> u32 { if x { 1 } else { 0 } } } 0 }",
+        );
+        assert_eq!(nested_fn.cognitive, 3);
+        assert_eq!(local_impl.cognitive, 3);
+        assert_eq!(local_trait.cognitive, 3);
+        assert_eq!(local_impl.nesting, 2);
     }
 }

@@ -1,5 +1,8 @@
 //! Parses the selected files in parallel, following `mod` declarations from each target root,
 //! and collects what could not be parsed as warnings.
+//!
+//! A plain folder has no target roots: every file found is parsed, and `plain.rs` reads the
+//! `mod` declarations afterwards for the module tree.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -19,6 +22,10 @@ pub struct SourceFile {
     pub rel: String,
     pub package: String,
     pub parsed: ParsedFile,
+    /// The root of a library target: its public API is used from outside the crate.
+    pub library_root: bool,
+    /// The module of the crate root the file belongs to, which `crate::` names.
+    pub crate_root: String,
 }
 
 #[derive(Debug, Default)]
@@ -36,6 +43,8 @@ struct Task {
     /// Whether `mod` declarations in this file resolve next to it (lib.rs, main.rs, mod.rs).
     mod_rs: bool,
     test: bool,
+    library_root: bool,
+    crate_root: String,
 }
 
 /// Parses every file reachable from the workspace's roots. `selected` restricts which files
@@ -65,6 +74,8 @@ pub fn parse_workspace(
                     package: index,
                     mod_rs: true,
                     test: root.test,
+                    library_root: root.lib,
+                    crate_root: root.module.clone(),
                 });
             }
         }
@@ -88,36 +99,9 @@ pub fn parse_workspace(
             match result {
                 Ok(parsed) => {
                     if !workspace.plain {
-                        for decl in &parsed.mods {
-                            match resolve_mod(&task, decl) {
-                                Some(path) => {
-                                    if visited.insert(canonical(&path)) {
-                                        next.push(Task {
-                                            mod_rs: decl.path_attr.is_some()
-                                                || path.file_name().is_some_and(|n| n == "mod.rs"),
-                                            module: format!(
-                                                "{}::{}{}",
-                                                task.module,
-                                                prefix(&decl.inline_parents),
-                                                decl.name
-                                            ),
-                                            package: task.package,
-                                            test: task.test,
-                                            path,
-                                        });
-                                    }
-                                }
-                                None => corpus.warnings.push(Warning {
-                                    file: rel.clone(),
-                                    line: Some(decl.line),
-                                    column: None,
-                                    message: format!(
-                                        "file not found for module `{}`, skipped",
-                                        decl.name
-                                    ),
-                                }),
-                            }
-                        }
+                        let warnings = &mut corpus.warnings;
+                        next.extend(declared(&task, &rel, &parsed, &mut visited, warnings));
+                        next.extend(included(&task, &parsed, &mut visited));
                     }
                     if is_selected(workspace, options, selected, &task.path) {
                         let package = workspace.packages[task.package].name.clone();
@@ -125,6 +109,8 @@ pub fn parse_workspace(
                             rel,
                             package,
                             parsed,
+                            library_root: task.library_root,
+                            crate_root: task.crate_root.clone(),
                         });
                     }
                 }
@@ -156,11 +142,83 @@ pub fn parse_workspace(
     let mut corpus = corpus
         .into_inner()
         .expect("no panics while holding the lock");
+    if workspace.plain {
+        crate::plain::module_tree(&mut corpus.files, &workspace.root, options.tests);
+    }
     corpus.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     corpus
         .warnings
         .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     corpus
+}
+
+/// The files `task`'s `mod` declarations name, outside test code that is not analysed; a
+/// missing file is a warning at `rel`, the file's path for reports.
+fn declared(
+    task: &Task,
+    rel: &str,
+    parsed: &ParsedFile,
+    visited: &mut HashSet<PathBuf>,
+    warnings: &mut Vec<Warning>,
+) -> Vec<Task> {
+    let mut next = Vec::new();
+    for decl in parsed.mods.iter().filter(|d| !d.test) {
+        let Some(path) = resolve_mod(&task.path, task.mod_rs, decl) else {
+            if !decl.optional {
+                warnings.push(Warning {
+                    file: rel.to_string(),
+                    line: Some(decl.line),
+                    column: None,
+                    message: format!("file not found for module `{}`, skipped", decl.name),
+                });
+            }
+            continue;
+        };
+        if visited.insert(canonical(&path)) {
+            next.push(Task {
+                mod_rs: decl.path_attr.is_some() || path.file_name().is_some_and(|n| n == "mod.rs"),
+                module: format!(
+                    "{}::{}{}",
+                    task.module,
+                    prefix(&decl.inline_parents),
+                    decl.name
+                ),
+                package: task.package,
+                test: task.test,
+                library_root: false,
+                crate_root: task.crate_root.clone(),
+                path,
+            });
+        }
+    }
+    next
+}
+
+/// The files `include!`d among the items of `task`'s file: their items are its module's, and
+/// their `mod` declarations resolve next to them.
+fn included(task: &Task, parsed: &ParsedFile, visited: &mut HashSet<PathBuf>) -> Vec<Task> {
+    let Some(dir) = task.path.parent() else {
+        return Vec::new();
+    };
+    parsed
+        .includes
+        .iter()
+        .filter_map(|include| {
+            let path = normalize(&dir.join(&include.path));
+            (path.is_file() && visited.insert(canonical(&path))).then(|| Task {
+                module: std::iter::once(task.module.as_str())
+                    .chain(include.inline_parents.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join("::"),
+                package: task.package,
+                mod_rs: true,
+                test: task.test,
+                library_root: false,
+                crate_root: task.crate_root.clone(),
+                path,
+            })
+        })
+        .collect()
 }
 
 fn prefix(parents: &[String]) -> String {
@@ -177,13 +235,14 @@ fn is_selected(
         && options.path_selected(&relative(&workspace.root, path))
 }
 
-/// Where `mod name;` declared in `task`'s file lives, following the reference's rules.
-fn resolve_mod(task: &Task, decl: &ModDecl) -> Option<PathBuf> {
-    let parent = task.path.parent()?;
-    let mut dir = if task.mod_rs {
+/// Where `mod name;` declared in the file at `path` lives, following the reference's rules;
+/// `mod_rs` for files whose declarations resolve next to them (lib.rs, main.rs, mod.rs).
+pub(crate) fn resolve_mod(path: &Path, mod_rs: bool, decl: &ModDecl) -> Option<PathBuf> {
+    let parent = path.parent()?;
+    let mut dir = if mod_rs {
         parent.to_path_buf()
     } else {
-        parent.join(task.path.file_stem()?)
+        parent.join(path.file_stem()?)
     };
     for inline in &decl.inline_parents {
         dir.push(inline);
@@ -206,7 +265,7 @@ fn resolve_mod(task: &Task, decl: &ModDecl) -> Option<PathBuf> {
 }
 
 /// Removes `.` and `..` components without touching the file system (`#[path = "../x.rs"]`).
-fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
@@ -222,6 +281,6 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-fn canonical(path: &Path) -> PathBuf {
+pub(crate) fn canonical(path: &Path) -> PathBuf {
     path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }

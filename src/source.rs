@@ -13,6 +13,7 @@ use proc_macro2::{Delimiter, LineColumn, Span, TokenStream, TokenTree};
 use serde::{Deserialize, Serialize};
 use syn::visit::Visit;
 
+use crate::modrefs::{token_paths, use_leaves, Exposure, ItemDef, ModRef, RefKind};
 use crate::token::{classify_ident, classify_literal, hash_str, Tok, TokClass};
 
 /// Files larger than this are reported and skipped: they are generated tables, not code
@@ -35,8 +36,14 @@ pub struct ParsedFile {
     pub refs: Vec<ModRef>,
     pub enum_matches: Vec<EnumMatch>,
     pub pub_items: Vec<PubItem>,
+    /// Every named item declared directly in a module, whatever its visibility.
+    pub defs: Vec<ItemDef>,
+    /// Types that `pub` items show in their signatures and fields.
+    pub exposures: Vec<Exposure>,
     /// Child modules declared here (out of line or inline): their path and whether `pub`.
     pub child_modules: Vec<(String, bool)>,
+    /// Files pasted in among items by `include!("...")`.
+    pub includes: Vec<Include>,
     pub n_lines: u32,
 }
 
@@ -99,21 +106,6 @@ fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
         syn::Item::Type(i) => &i.attrs,
         _ => &[],
     }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ModRef {
-    /// Index into [`ParsedFile::modules`].
-    pub module: u32,
-    /// Path segments joined by `::`, as written (`crate::a::B`, `super::c`, `d::f`).
-    pub path: String,
-    pub line: u32,
-    /// For `pub use`, the name it exports.
-    pub reexport: Option<String>,
-    /// Whether it comes from a `use` declaration (otherwise from a path in code).
-    pub is_use: bool,
-    /// Whether it is a glob import (`use a::*`): `path` is then the module.
-    pub glob: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -180,6 +172,45 @@ pub struct ModDecl {
     /// Inline modules enclosing the declaration, outermost first.
     pub inline_parents: Vec<String>,
     pub line: u32,
+    /// Declared in test code that is not analysed (`#[cfg(test)] mod tests;`, or inside such a
+    /// module): not to be followed, and its file is test code when found otherwise.
+    pub test: bool,
+    /// The default file of a module that `#[cfg_attr(.., path = ..)]` may place elsewhere:
+    /// it need not exist.
+    pub optional: bool,
+}
+
+/// An `include!("path")` among items: the file's items belong to the including module.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Include {
+    /// As written, relative to the including file's folder.
+    pub path: String,
+    /// Inline modules enclosing the call, outermost first.
+    pub inline_parents: Vec<String>,
+    pub line: u32,
+}
+
+impl ParsedFile {
+    /// Renames the file's module from `old` to `new`, and everything named after it: a plain
+    /// folder first names modules by file layout, and `mod` declarations may say otherwise
+    /// (`#[path]`, `include!`).
+    pub fn rebase(&mut self, old: &str, new: &str) {
+        let rename = |path: &mut String| {
+            if let Some(rest) = path.strip_prefix(old) {
+                if rest.is_empty() || rest.starts_with("::") {
+                    *path = format!("{new}{rest}");
+                }
+            }
+        };
+        self.modules.iter_mut().for_each(|m| rename(&mut m.path));
+        self.child_modules.iter_mut().for_each(|(p, _)| rename(p));
+        self.units.iter_mut().for_each(|u| rename(&mut u.item));
+        self.seqs.iter_mut().for_each(|s| rename(&mut s.item));
+        self.shapes.iter_mut().for_each(|s| rename(&mut s.item));
+        self.enum_matches
+            .iter_mut()
+            .for_each(|e| rename(&mut e.item));
+    }
 }
 
 /// Why a file could not be analysed; reported as a warning, never fatal.
@@ -302,31 +333,29 @@ pub fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, So
             refs: Vec::new(),
             enum_matches: Vec::new(),
             pub_items: Vec::new(),
+            defs: Vec::new(),
+            exposures: Vec::new(),
             child_modules: Vec::new(),
+            includes: Vec::new(),
             n_lines: text.lines().count() as u32,
         },
         module: 0,
         owner_suppressed: false,
         self_type: None,
         impl_trait: None,
+        referenced: vec![std::collections::HashSet::new()],
     };
     collector.record_module_items(0, &file.items);
     collector.visit_file(&file);
+    let referenced = std::mem::take(&mut collector.referenced);
     let mut out = collector.out;
     out.tokens = flat.tokens;
-    // A code path can only reach a module of this crate through `crate`, `self`, `super` or a
-    // child module declared in this file; the others name externs or imports and are dropped.
     let children: std::collections::HashSet<&str> = out
         .child_modules
         .iter()
         .filter_map(|(path, _)| path.rsplit("::").next())
         .collect();
-    out.refs.retain(|r| {
-        r.is_use || {
-            let first = r.path.split("::").next().unwrap_or_default();
-            matches!(first, "crate" | "self" | "super") || children.contains(first)
-        }
-    });
+    crate::modrefs::finish(&mut out.refs, &referenced, &children);
     for module in &mut out.modules {
         let first = out.tokens.partition_point(|t| t.line < module.line);
         let last = out.tokens.partition_point(|t| t.line <= module.end_line);
@@ -591,6 +620,9 @@ struct Collector<'a> {
     self_type: Option<String>,
     /// The trait of the impl block being visited, if it is a trait impl.
     impl_trait: Option<String>,
+    /// The names each module's own code refers to (first path segments, macro tokens), by
+    /// index into `out.modules`: an import none of them names is not a dependency.
+    referenced: Vec<std::collections::HashSet<String>>,
 }
 
 impl Collector<'_> {
@@ -665,6 +697,10 @@ impl Collector<'_> {
             if !self.tests && is_test_code(item_attrs(item)) {
                 continue;
             }
+            if let syn::Item::ExternCrate(krate) = item {
+                self.record_extern_crate(module, krate);
+                continue;
+            }
             let (vis, ident) = match item {
                 syn::Item::Fn(i) => (&i.vis, &i.sig.ident),
                 syn::Item::Struct(i) => (&i.vis, &i.ident),
@@ -676,14 +712,144 @@ impl Collector<'_> {
                 syn::Item::Union(i) => (&i.vis, &i.ident),
                 _ => continue,
             };
+            self.out.defs.push(ItemDef {
+                module,
+                name: ident.to_string(),
+                is_trait: matches!(item, syn::Item::Trait(_)),
+            });
             if matches!(vis, syn::Visibility::Public(_)) {
                 self.out.pub_items.push(PubItem {
                     module,
                     name: ident.to_string(),
                     line: ident.span().start().line as u32,
                 });
+                self.expose(
+                    module,
+                    &ident.to_string(),
+                    crate::modrefs::exposed_names(item),
+                );
             }
         }
+    }
+
+    fn expose(&mut self, module: u32, owner: &str, names: Vec<String>) {
+        self.out.exposures.extend(
+            names
+                .into_iter()
+                .filter(|n| n != owner)
+                .map(|name| Exposure {
+                    module,
+                    owner: owner.to_string(),
+                    name,
+                }),
+        );
+    }
+
+    /// Records `mod name;`, once for each file a `#[path]` or `#[cfg_attr(.., path = ..)]`
+    /// may name: `cfg` is not evaluated, so every alternative is followed.
+    fn push_mod_decls(&mut self, node: &syn::ItemMod, test: bool) {
+        let (path, conditional) = path_attrs(&node.attrs);
+        // Without a `#[path]`, the default file is the module when no `cfg_attr` applies.
+        let optional = path.is_none() && !conditional.is_empty();
+        let alternatives = conditional.into_iter().map(|p| (Some(p), false));
+        for (path_attr, optional) in alternatives.chain([(path, optional)]) {
+            self.out.mods.push(ModDecl {
+                name: node.ident.to_string(),
+                path_attr,
+                inline_parents: self.inline_mods.clone(),
+                line: node.mod_token.span.start().line as u32,
+                test,
+                optional,
+            });
+        }
+    }
+
+    /// Records the out-of-line modules that a skipped test module is or declares: discovery
+    /// that finds files on disk rather than through `mod` (plain folders) must know them for
+    /// test code.
+    fn record_test_mods(&mut self, node: &syn::ItemMod) {
+        match &node.content {
+            None => self.push_mod_decls(node, true),
+            Some((_, items)) => {
+                self.inline_mods.push(node.ident.to_string());
+                for item in items {
+                    if let syn::Item::Mod(inner) = item {
+                        self.record_test_mods(inner);
+                    }
+                }
+                self.inline_mods.pop();
+            }
+        }
+    }
+
+    /// `extern crate self as name;` makes `name::a::B` a path of this crate.
+    fn record_extern_crate(&mut self, module: u32, krate: &syn::ItemExternCrate) {
+        if krate.ident != "self" {
+            return;
+        }
+        if let Some((_, rename)) = &krate.rename {
+            self.out.refs.push(ModRef {
+                module,
+                path: "crate".to_string(),
+                line: rename.span().start().line as u32,
+                kind: RefKind::Import {
+                    name: rename.to_string(),
+                    public: !matches!(krate.vis, syn::Visibility::Inherited),
+                    referenced: false,
+                },
+            });
+        }
+    }
+
+    fn push_ref(&mut self, path: String, line: u32, kind: RefKind) {
+        self.out.refs.push(ModRef {
+            module: self.module,
+            path,
+            line,
+            kind,
+        });
+    }
+
+    fn refer(&mut self, name: String) {
+        if let Some(names) = self.referenced.get_mut(self.module as usize) {
+            names.insert(name);
+        }
+    }
+
+    /// Visits the items in a macro call's tokens, or in each of its brace groups (`cfg_if!`
+    /// branches), for the module graph only: clone and function detection keep treating
+    /// macro bodies as opaque, as the compiler does not promise they are items. Returns
+    /// whether any items were found.
+    fn visit_macro_items(&mut self, tokens: TokenStream) -> bool {
+        if let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) {
+            if file.items.is_empty() {
+                return false;
+            }
+            let kept = (
+                self.out.units.len(),
+                self.out.seqs.len(),
+                self.out.shapes.len(),
+                self.out.enum_matches.len(),
+            );
+            self.record_module_items(self.module, &file.items);
+            for item in &file.items {
+                self.visit_item(item);
+            }
+            self.out.units.truncate(kept.0);
+            self.out.seqs.truncate(kept.1);
+            self.out.shapes.truncate(kept.2);
+            self.out.enum_matches.truncate(kept.3);
+            return true;
+        }
+        let mut found = false;
+        for tree in tokens {
+            if let TokenTree::Group(group) = tree {
+                if group.delimiter() == Delimiter::Brace {
+                    found |= self.visit_macro_items(group.stream());
+                }
+            }
+        }
+        found
     }
 
     /// Records a function or method and visits its body.
@@ -740,6 +906,7 @@ impl Collector<'_> {
 impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_item_mod(&mut self, node: &'ast syn::ItemMod) {
         if self.skip(&node.attrs) {
+            self.record_test_mods(node);
             return;
         }
         let name = node.ident.to_string();
@@ -749,12 +916,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 self.out
                     .child_modules
                     .push((path, matches!(node.vis, syn::Visibility::Public(_))));
-                self.out.mods.push(ModDecl {
-                    name,
-                    path_attr: path_attr(&node.attrs),
-                    inline_parents: self.inline_mods.clone(),
-                    line: node.mod_token.span.start().line as u32,
-                });
+                self.push_mod_decls(node, false);
             }
             Some(_) => {
                 let parent = self.module;
@@ -767,6 +929,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                     items: count_items(items, self.tests),
                     code_lines: 0,
                 });
+                self.referenced.push(std::collections::HashSet::new());
                 let child = self.out.modules.last().expect("just pushed").path.clone();
                 self.out
                     .child_modules
@@ -822,6 +985,14 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             unit.trait_name.clone_from(&trait_name);
             unit.self_type = Some(self_name.clone());
         }
+        let exposed = crate::modrefs::impl_exposed_names(node);
+        self.expose(self.module, &self_name, exposed);
+        // The implemented type and trait, and the bounds, are dependencies of the module.
+        self.visit_generics(&node.generics);
+        if let Some((_, path, _)) = &node.trait_ {
+            self.visit_path(path);
+        }
+        self.visit_type(&node.self_ty);
         let outer_self = self.self_type.replace(self_name.clone());
         let outer_trait = std::mem::replace(&mut self.impl_trait, trait_name);
         self.with_owner(self_name, suppressed, |this| {
@@ -865,18 +1036,21 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             members,
         );
         let suppressed = self.out.shapes.last().is_some_and(|s| s.suppressed);
+        self.visit_generics(&node.generics);
+        for bound in &node.supertraits {
+            self.visit_type_param_bound(bound);
+        }
         self.with_owner(name, suppressed, |this| {
             for item in &node.items {
-                if let syn::TraitItem::Fn(method) = item {
-                    if let Some(block) = &method.default {
-                        this.push_fn(
-                            UnitKind::Method,
-                            &method.sig,
-                            sig_start(&method.sig),
-                            block,
-                            &method.attrs,
-                        );
-                    }
+                match item {
+                    syn::TraitItem::Fn(syn::TraitItemFn {
+                        sig,
+                        default: Some(block),
+                        attrs,
+                        ..
+                    }) => this.push_fn(UnitKind::Method, sig, sig_start(sig), block, attrs),
+                    // Required methods' signatures, associated types and consts.
+                    other => this.visit_trait_item(other),
                 }
             }
         });
@@ -925,6 +1099,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 })
                 .collect();
         }
+        self.visit_generics(&node.generics);
         syn::visit::visit_fields(self, &node.fields);
     }
 
@@ -957,6 +1132,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             node.brace_token.span.close(),
             members,
         );
+        self.visit_generics(&node.generics);
         for variant in &node.variants {
             syn::visit::visit_fields(self, &variant.fields);
         }
@@ -970,40 +1146,60 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         let mut leaves = Vec::new();
         use_leaves(&node.tree, &mut Vec::new(), &mut leaves);
         for (path, name, line) in leaves {
-            let glob = name == "*";
-            self.out.refs.push(ModRef {
-                module: self.module,
-                path,
-                line,
-                reexport: public.then_some(name),
-                is_use: true,
-                glob,
-            });
+            let kind = if name == "*" {
+                RefKind::Glob { public }
+            } else {
+                RefKind::Import {
+                    name,
+                    public,
+                    referenced: false,
+                }
+            };
+            self.push_ref(path, line, kind);
         }
     }
 
     fn visit_path(&mut self, node: &'ast syn::Path) {
-        if node.leading_colon.is_none() && node.segments.len() >= 2 {
-            let first = node.segments[0].ident.to_string();
-            if first.starts_with(|c: char| c.is_ascii_lowercase()) {
-                let path = node
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect::<Vec<_>>()
-                    .join("::");
-                let line = node.segments[0].ident.span().start().line as u32;
-                self.out.refs.push(ModRef {
-                    module: self.module,
-                    path,
-                    line,
-                    reexport: None,
-                    is_use: false,
-                    glob: false,
-                });
+        if node.leading_colon.is_none() {
+            if let Some(first) = node.segments.first() {
+                let first = first.ident.to_string();
+                if node.segments.len() >= 2 && crate::modrefs::may_name_module(&first) {
+                    let path = node
+                        .segments
+                        .iter()
+                        .map(|s| s.ident.to_string())
+                        .collect::<Vec<_>>()
+                        .join("::");
+                    let line = node.segments[0].ident.span().start().line as u32;
+                    self.push_ref(path, line, RefKind::Code);
+                }
+                self.refer(first);
             }
         }
         syn::visit::visit_path(self, node);
+    }
+
+    fn visit_vis_restricted(&mut self, _node: &'ast syn::VisRestricted) {
+        // `pub(in crate::a)` says who may see an item; it uses nothing from `a`.
+    }
+
+    fn visit_macro(&mut self, node: &'ast syn::Macro) {
+        // The tokens of a macro call expand here: their paths are this module's, and so are
+        // the names they mention (`vec![Imported::new()]`, `matches!(k, Kind::A)`).
+        self.visit_path(&node.path);
+        let (mut paths, mut idents) = (Vec::new(), Vec::new());
+        token_paths(node.tokens.clone(), &mut paths, &mut idents);
+        for p in paths {
+            let kind = if p.glob {
+                RefKind::Glob { public: false }
+            } else {
+                RefKind::Code
+            };
+            self.push_ref(p.path, p.line, kind);
+        }
+        for ident in idents {
+            self.refer(ident);
+        }
     }
 
     fn visit_expr_match(&mut self, node: &'ast syn::ExprMatch) {
@@ -1020,8 +1216,40 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         syn::visit::visit_expr_match(self, node);
     }
 
-    fn visit_item_macro(&mut self, _node: &'ast syn::ItemMacro) {
-        // Macro definitions and invocations are opaque token trees.
+    fn visit_item_macro(&mut self, node: &'ast syn::ItemMacro) {
+        if self.skip(&node.attrs) {
+            return;
+        }
+        if node.mac.path.is_ident("include") {
+            if let Ok(path) = syn::parse2::<syn::LitStr>(node.mac.tokens.clone()) {
+                self.out.includes.push(Include {
+                    path: path.value(),
+                    inline_parents: self.inline_mods.clone(),
+                    line: path.span().start().line as u32,
+                });
+                return;
+            }
+        }
+        if node.ident.is_none() {
+            // A macro call among items (`cfg_rt! { pub mod rt; }`, `cfg_if!`): items in it
+            // are this module's, other tokens this module's code.
+            if !self.visit_macro_items(node.mac.tokens.clone()) {
+                self.visit_macro(&node.mac);
+            }
+            return;
+        }
+        // A `macro_rules!` body is code of the modules that call it: its `$crate::` paths
+        // use items, but the defining module does not depend on them.
+        let (mut paths, mut idents) = (Vec::new(), Vec::new());
+        token_paths(node.mac.tokens.clone(), &mut paths, &mut idents);
+        for p in paths {
+            let kind = if p.glob {
+                RefKind::Glob { public: false }
+            } else {
+                RefKind::MacroDef
+            };
+            self.push_ref(p.path, p.line, kind);
+        }
     }
 
     fn visit_block(&mut self, node: &'ast syn::Block) {
@@ -1065,57 +1293,6 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             // Items nested in a function body are visited as items.
             syn::Stmt::Item(item) => self.visit_item(item),
             _ => syn::visit::visit_stmt(self, node),
-        }
-    }
-}
-
-/// The leaves of a `use` tree: (path, the name it binds, line). A glob binds `*`.
-fn use_leaves(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<(String, String, u32)>) {
-    let joined = |prefix: &[String], last: &str| {
-        let mut path = prefix.join("::");
-        if !last.is_empty() {
-            if !path.is_empty() {
-                path.push_str("::");
-            }
-            path.push_str(last);
-        }
-        path
-    };
-    match tree {
-        syn::UseTree::Path(p) => {
-            prefix.push(p.ident.to_string());
-            use_leaves(&p.tree, prefix, out);
-            prefix.pop();
-        }
-        syn::UseTree::Name(n) => {
-            let name = n.ident.to_string();
-            let line = n.ident.span().start().line as u32;
-            if name == "self" {
-                out.push((
-                    joined(prefix, ""),
-                    prefix.last().cloned().unwrap_or_default(),
-                    line,
-                ));
-            } else {
-                out.push((joined(prefix, &name), name, line));
-            }
-        }
-        syn::UseTree::Rename(r) => {
-            out.push((
-                joined(prefix, &r.ident.to_string()),
-                r.rename.to_string(),
-                r.ident.span().start().line as u32,
-            ));
-        }
-        syn::UseTree::Glob(g) => out.push((
-            joined(prefix, ""),
-            "*".into(),
-            g.star_token.spans[0].start().line as u32,
-        )),
-        syn::UseTree::Group(g) => {
-            for item in &g.items {
-                use_leaves(item, prefix, out);
-            }
         }
     }
 }
@@ -1187,17 +1364,34 @@ fn is_test_code(attrs: &[syn::Attribute]) -> bool {
     })
 }
 
-fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
-    attrs.iter().find_map(|attr| match &attr.meta {
-        syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
-            syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(s),
-                ..
-            }) => Some(s.value()),
+/// The file `#[path = "..."]` names, and those `#[cfg_attr(pred, path = "...")]` name.
+fn path_attrs(attrs: &[syn::Attribute]) -> (Option<String>, Vec<String>) {
+    fn path_value(meta: &syn::Meta) -> Option<String> {
+        match meta {
+            syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            },
             _ => None,
-        },
-        _ => None,
-    })
+        }
+    }
+    let parser = syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated;
+    let plain = attrs.iter().find_map(|attr| path_value(&attr.meta));
+    let conditional = attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("cfg_attr"))
+        .flat_map(|attr| {
+            // The predicate first, then the attributes it applies.
+            attr.parse_args_with(parser).map_or_else(
+                |_| Vec::new(),
+                |metas| metas.iter().skip(1).filter_map(path_value).collect(),
+            )
+        })
+        .collect();
+    (plain, conditional)
 }
 
 /// A node's tokens as text, with spaces only where two words meet (`Option<Vec<u8>>`).
@@ -1555,7 +1749,7 @@ mod test {
 
     #[test]
     fn out_of_line_modules_are_recorded_with_path_attributes() {
-        let file = parse("mod a;\n#[path = \"x/y.rs\"]\nmod b;\nmod c {\n    mod d;\n}\n");
+        let file = parse("mod a;\n#[path = \"x/y.rs\"]\nmod b;\nmod c {\n    mod d;\n}\n#[cfg_attr(unix, path = \"unix.rs\")]\n#[cfg_attr(windows, path = \"windows.rs\")]\nmod sys;\n");
         let mods: Vec<(&str, Option<&str>, Vec<String>)> = file
             .mods
             .iter()
@@ -1572,7 +1766,10 @@ mod test {
             vec![
                 ("a", None, vec![]),
                 ("b", Some("x/y.rs"), vec![]),
-                ("d", None, vec!["c".to_string()])
+                ("d", None, vec!["c".to_string()]),
+                ("sys", Some("unix.rs"), vec![]),
+                ("sys", Some("windows.rs"), vec![]),
+                ("sys", None, vec![])
             ]
         );
     }

@@ -50,6 +50,8 @@ pub struct Root {
     /// The item path of the root's module (`crate_name`, or `crate_name::a::b` in plain mode).
     pub module: String,
     pub test: bool,
+    /// A library target's root (set later for plain folders, from their `mod` declarations).
+    pub lib: bool,
 }
 
 impl Workspace {
@@ -107,6 +109,9 @@ impl Workspace {
                         path: target.src_path.clone().into_std_path_buf(),
                         module: target.name.replace('-', "_"),
                         test: target.kind.iter().any(|k| matches!(k, TargetKind::Test)),
+                        lib: target.kind.iter().any(|k| {
+                            matches!(k, TargetKind::Lib | TargetKind::RLib | TargetKind::DyLib)
+                        }),
                     })
                     .collect(),
             })
@@ -188,7 +193,12 @@ impl Workspace {
                     packages.last_mut().expect("just pushed")
                 }
             };
-            package.roots.push(Root { path, module, test });
+            package.roots.push(Root {
+                path,
+                module,
+                test,
+                lib: false,
+            });
         }
         let config = ConfigFile::read_toml(&root.join("loop.toml"))?;
         Ok(Workspace {

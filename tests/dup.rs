@@ -304,6 +304,81 @@ fn plain_dir_is_scanned_without_a_manifest() {
     assert_eq!(doc["groups"][0]["instances"][0]["package"], "plain-dir");
 }
 
+/// A function body long enough to be reported when copied, named `name`.
+fn copyable(name: &str) -> String {
+    format!(
+        "pub fn {name}(values: &[u32]) -> u32 {{\n    let mut total = 0;\n    for v in values {{\n        if *v > 10 {{\n            total += v * 2;\n        }} else {{\n            total += v + 1;\n        }}\n    }}\n    total\n}}\n"
+    )
+}
+
+/// Without a manifest, files are found on disk; those only `#[cfg(test)] mod` reaches (and
+/// what they declare) are still test code, analysed only with `--tests`.
+#[test]
+fn plain_dir_leaves_out_files_only_test_code_declares() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(src.join("tests")).unwrap();
+    let lib = format!("mod real;\n#[cfg(test)]\nmod tests;\n{}", copyable("four"));
+    std::fs::write(src.join("lib.rs"), lib).unwrap();
+    std::fs::write(src.join("real.rs"), copyable("three")).unwrap();
+    let tests = format!("mod support;\n{}", copyable("one"));
+    std::fs::write(src.join("tests.rs"), tests).unwrap();
+    std::fs::write(src.join("tests/support.rs"), copyable("two")).unwrap();
+    let files = |doc: &Value| {
+        let mut files: Vec<String> = groups(doc)
+            .into_iter()
+            .flat_map(|(_, spans)| spans.into_iter().map(|(file, _, _)| file))
+            .collect();
+        files.sort();
+        files
+    };
+    let found = files(&json(tmp.path(), &["src"]));
+    assert_eq!(found, ["lib.rs", "real.rs"]);
+    let with_tests = files(&json(tmp.path(), &["src", "--tests"]));
+    assert_eq!(
+        with_tests,
+        ["lib.rs", "real.rs", "tests.rs", "tests/support.rs"]
+    );
+}
+
+/// Without a manifest, the crate root is a library and module paths follow `mod`, `#[path]`
+/// and `include!` as the compiler's would: only the really unreachable `pub` item is reported.
+#[test]
+fn plain_dir_needless_pub_follows_the_module_tree() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(src.join("gen/more")).unwrap();
+    let lib = "pub mod api;\nmod internal;\n#[path = \"other_name.rs\"]\npub mod renamed;\ninclude!(\"gen/mod.rs\");\npub fn run() { internal::used(); }\n";
+    std::fs::write(src.join("lib.rs"), lib).unwrap();
+    std::fs::write(src.join("api.rs"), "pub fn exported() {}\n").unwrap();
+    std::fs::write(
+        src.join("internal.rs"),
+        "pub fn used() {}\npub fn unused() {}\n",
+    )
+    .unwrap();
+    std::fs::write(src.join("other_name.rs"), "pub fn through_path() {}\n").unwrap();
+    std::fs::write(src.join("gen/mod.rs"), "pub mod more;\n").unwrap();
+    std::fs::write(src.join("gen/more/mod.rs"), "pub fn included() {}\n").unwrap();
+    let out = run(
+        tmp.path(),
+        &["smells", "--no-cache", "--format", "json", "src"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let needless: Vec<&str> = doc["smells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "needless_pub")
+        .map(|s| s["locations"][0]["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(needless, ["internal.rs"], "{:#}", doc["smells"]);
+}
+
 #[test]
 fn bad_input_is_reported_with_locations_and_the_rest_is_analysed() {
     let dir = fixture("bad-input");

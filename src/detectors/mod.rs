@@ -107,6 +107,8 @@ mod test {
                 rel: format!("{}.rs", (b'a' + i as u8) as char),
                 package: "p".into(),
                 parsed: crate::source::parse_str(src, "p", false).unwrap(),
+                library_root: false,
+                crate_root: "p".to_string(),
             })
             .collect();
         find_duplicates(&files, &options)

@@ -5,8 +5,10 @@ mod crates;
 mod functions;
 mod matches;
 mod modules;
+mod scope;
 mod smell;
 mod types;
+mod visibility;
 
 pub use smell::{Smell, SmellKind};
 

@@ -1,9 +1,13 @@
-//! Module dependency cycles inside a crate.
+//! The module graph of a crate, and the smells read from it: dependency cycles, god and hub
+//! modules, unstable dependencies and needless `pub`.
 //!
 //! What it finds: modules that depend on each other, directly or through others, by `use`
 //! declarations (`crate::`, `super::`, `self::`, nested groups, renames, globs) and by paths
-//! in code (`crate::a::f()`, `child::T`). `pub use` re-exports are followed to the module
-//! that declares the item, as far as the syntax tells.
+//! in code (`crate::a::f()`, `child::T`, `imported_module::T`). Every path is followed through
+//! imports and re-exports to the module that defines the item (`scope.rs`). A private import
+//! is a dependency only when the importing module's own code names it (or it is a trait,
+//! whose methods are used without naming it): an import that only gives child modules a
+//! shorter path is theirs, not its own. A `pub use` is a facade, followed but not counted.
 //! Why it matters: modules in a cycle cannot be understood, tested or moved apart.
 //! Suggested fix: move what both sides need into a module of its own, or invert one edge
 //! (a trait, a callback).
@@ -13,13 +17,13 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
+use super::scope::{Place, Scope, Trail};
 use super::smell::{Location, Smell, SmellKind};
+use super::visibility::{needless_pub, Uses};
 use crate::config::Thresholds;
+use crate::modrefs::RefKind;
 use crate::scan::SourceFile;
 use crate::token::hash_seq;
-
-/// Re-exports followed before giving up (`pub use` of a `pub use` ...).
-const MAX_REEXPORT_HOPS: usize = 8;
 
 /// One edge of the graph: where it is written.
 #[derive(Debug, Clone, Copy)]
@@ -38,88 +42,24 @@ struct ModuleGraph<'f> {
     fan_in: Vec<usize>,
     /// Module index by path.
     index: HashMap<&'f str, usize>,
-    /// Items named from another module, or re-exported: (module, item).
-    used: HashSet<(usize, String)>,
-    /// Modules whose items are all imported somewhere by a glob.
-    globbed: HashSet<usize>,
+    /// What is used from where, for needless `pub`.
+    uses: Uses<'f>,
 }
 
 impl<'f> ModuleGraph<'f> {
     fn build(files: &'f [SourceFile]) -> ModuleGraph<'f> {
-        // Every module of every crate, by path.
-        let mut modules: HashMap<&str, usize> = HashMap::new();
-        let mut names: Vec<&str> = Vec::new();
-        let mut places = Vec::new();
-        for (fi, file) in files.iter().enumerate() {
-            for module in &file.parsed.modules {
-                modules.entry(module.path.as_str()).or_insert_with(|| {
-                    names.push(module.path.as_str());
-                    places.push((
-                        fi,
-                        module.line,
-                        module.end_line,
-                        module.items,
-                        module.code_lines,
-                    ));
-                    names.len() - 1
-                });
-            }
-        }
-        // `pub use` re-exports: (module, exported name) -> the path it points to, made absolute.
-        let mut reexports: HashMap<(usize, &str), String> = HashMap::new();
-        for file in files {
-            for r in &file.parsed.refs {
-                if let Some(name) = &r.reexport {
-                    let from = &file.parsed.modules[r.module as usize].path;
-                    if let Some(abs) = absolute(from, &r.path, &modules) {
-                        reexports.insert((modules[from.as_str()], name.as_str()), abs);
-                    }
-                }
-            }
-        }
-        let mut edges: BTreeMap<(usize, usize), Edge> = BTreeMap::new();
-        let mut used: HashSet<(usize, String)> = HashSet::new();
-        let mut globbed: HashSet<usize> = HashSet::new();
-        for (fi, file) in files.iter().enumerate() {
-            for r in &file.parsed.refs {
-                let from_path = &file.parsed.modules[r.module as usize].path;
-                let from = modules[from_path.as_str()];
-                let Some(abs) = absolute(from_path, &r.path, &modules) else {
-                    continue;
-                };
-                if r.glob {
-                    globbed.extend(modules.get(abs.as_str()));
-                    continue;
-                }
-                if let Some((module, Some(item))) = longest_module(&abs, &modules) {
-                    if module != from || r.reexport.is_some() {
-                        used.insert((module, item.to_string()));
-                    }
-                    // Naming a re-export uses what it points to as well.
-                    if let Some((target, Some(target_item))) = reexports
-                        .get(&(module, item))
-                        .and_then(|t| longest_module(t, &modules))
-                    {
-                        used.insert((target, target_item.to_string()));
-                    }
-                }
-                // A `pub use` is a facade, not a dependency: it is followed, not counted.
-                if r.reexport.is_some() {
-                    continue;
-                }
-                let Some(to) = resolve(&abs, &modules, &reexports) else {
-                    continue;
-                };
-                if to != from {
-                    edges.entry((from, to)).or_insert(Edge {
-                        file: fi,
-                        line: r.line,
-                    });
-                }
-            }
-        }
-        let mut adjacency: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
-        let mut fan_in = vec![0; names.len()];
+        let scope = Scope::build(files);
+        // Only declared modules are nodes; the others exist to resolve paths through them.
+        let declared = scope.declared.len();
+        let (edges, uses) = follow(&scope, files);
+        let names = scope.names[..declared].to_vec();
+        let places = scope
+            .declared
+            .iter()
+            .map(|&(fi, m)| (fi, m.line, m.end_line, m.items, m.code_lines))
+            .collect();
+        let mut adjacency: Vec<Vec<usize>> = vec![Vec::new(); declared];
+        let mut fan_in = vec![0; declared];
         for &(from, to) in edges.keys() {
             adjacency[from].push(to);
             fan_in[to] += 1;
@@ -130,9 +70,8 @@ impl<'f> ModuleGraph<'f> {
             edges,
             adjacency,
             fan_in,
-            index: modules,
-            used,
-            globbed,
+            index: scope.index,
+            uses,
         }
     }
 
@@ -192,90 +131,79 @@ impl<'f> ModuleGraph<'f> {
     }
 }
 
+/// Follows every path of every file: the edges between declared modules (the line of the
+/// first path that makes each), and what is used from where.
+fn follow<'f>(
+    scope: &Scope<'f>,
+    files: &'f [SourceFile],
+) -> (BTreeMap<(usize, usize), Edge>, Uses<'f>) {
+    let declared = scope.declared.len();
+    let mut edges: BTreeMap<(usize, usize), Edge> = BTreeMap::new();
+    let mut uses = Uses::default();
+    for (fi, file) in files.iter().enumerate() {
+        let local = scope.local(file);
+        for r in &file.parsed.refs {
+            let from = local[r.module as usize];
+            let mut trail = Trail::default();
+            let place = scope.resolve(from, &r.path, &mut trail);
+            let (public, dependency) = match &r.kind {
+                RefKind::Glob { .. } => {
+                    if let Some(Place::Module(source)) = place {
+                        uses.globbed.insert(source);
+                    }
+                    continue;
+                }
+                // A `pub use` is a facade, not a dependency: it is followed, not counted.
+                RefKind::Import { public: true, .. } => {
+                    if let Some(Place::Module(target)) = place {
+                        uses.reexported.push((from, target));
+                    }
+                    (true, false)
+                }
+                RefKind::Import { referenced, .. } => (
+                    false,
+                    *referenced || place.is_some_and(|p| scope.is_trait(p)),
+                ),
+                RefKind::Code => (false, true),
+                RefKind::MacroDef => (false, false),
+            };
+            let seen = trail.seen.into_iter().filter(|&(m, _)| m != from || public);
+            uses.used.extend(seen);
+            let Some(to) = place.map(Place::module) else {
+                continue;
+            };
+            if dependency && to != from && to < declared && from < declared {
+                edges.entry((from, to)).or_insert(Edge {
+                    file: fi,
+                    line: r.line,
+                });
+            }
+        }
+    }
+    uses.finish(scope, files);
+    (edges, uses)
+}
+
 pub fn find(files: &[SourceFile], thresholds: &Thresholds) -> Vec<Smell> {
     let graph = ModuleGraph::build(files);
     let mut smells = cycles(&graph);
     smells.extend(sizes_and_hubs(&graph, thresholds));
     smells.extend(unstable_dependencies(&graph, thresholds));
-    smells.extend(needless_pub(&graph, files));
-    smells
-}
-
-/// `pub` items that no other module uses and that the crate's public API cannot reach:
-/// `pub(crate)` or private would say what they are.
-fn needless_pub(graph: &ModuleGraph, files: &[SourceFile]) -> Vec<Smell> {
-    // Modules declared `pub` (the crate roots count as public).
-    let public_modules: HashSet<&str> = files
-        .iter()
-        .flat_map(|f| &f.parsed.child_modules)
-        .filter(|(_, public)| *public)
-        .map(|(path, _)| path.as_str())
-        .collect();
-    let roots: HashSet<&str> = files
-        .iter()
-        .filter(|f| f.parsed.modules[0].path.split("::").count() == 1)
-        .map(|f| f.parsed.modules[0].path.as_str())
-        .collect();
-    let library_roots: HashSet<&str> = files
-        .iter()
-        .filter(|f| f.rel.ends_with("lib.rs") && f.parsed.modules[0].path.split("::").count() == 1)
-        .map(|f| f.parsed.modules[0].path.as_str())
-        .collect();
-    // Whether every module from the crate root down to `module` is public, in a library.
-    let api_module = |module: &str| {
-        let krate = module.split("::").next().unwrap_or(module);
-        if !library_roots.contains(krate) {
-            return false;
-        }
-        let mut prefix = krate.to_string();
-        module.split("::").skip(1).all(|segment| {
-            prefix = format!("{prefix}::{segment}");
-            public_modules.contains(prefix.as_str())
-        })
-    };
-    let mut smells = Vec::new();
-    for (fi, file) in files.iter().enumerate() {
-        for item in &file.parsed.pub_items {
-            let module_path = file.parsed.modules[item.module as usize].path.as_str();
-            let module = graph.index[module_path];
-            if graph.used.contains(&(module, item.name.clone()))
-                || graph.globbed.contains(&module)
-                || api_module(module_path)
-                || roots.contains(module_path) && library_roots.contains(module_path)
-            {
-                continue;
-            }
-            smells.push(Smell {
-                kind: SmellKind::NeedlessPub,
-                item: format!("{module_path}::{}", item.name),
-                message: format!(
-                    "`{}` is `pub`, but nothing outside `{module_path}` uses it and the crate's public API does not reach it: `pub(crate)` or private would say so and let the compiler find dead code",
-                    item.name
-                ),
-                locations: vec![Location { file: fi, start_line: item.line, end_line: item.line }],
-                metrics: BTreeMap::new(),
-                fingerprint: hash_seq(format!("{module_path}::{}", item.name).bytes().map(u32::from).chain([SmellKind::NeedlessPub as u32])),
-            });
-        }
-    }
+    smells.extend(needless_pub(&graph.uses, &graph.index, files));
     smells
 }
 
 fn cycles(graph: &ModuleGraph) -> Vec<Smell> {
     let names = &graph.names;
-    let mut cycles: Vec<Vec<usize>> = strongly_connected(&graph.adjacency)
-        .into_iter()
-        .filter(|scc| scc.len() >= 2)
-        .filter_map(|scc| shortest_cycle(&graph.adjacency, &scc))
-        .collect();
-    cycles.sort_by(|a, b| {
+    let mut cycles = rings(graph);
+    cycles.sort_by(|(a, _), (b, _)| {
         a.len()
             .cmp(&b.len())
-            .then_with(|| names[a[0]].cmp(names[b[0]]))
+            .then_with(|| a.iter().map(|&m| names[m]).cmp(b.iter().map(|&m| names[m])))
     });
     cycles
         .into_iter()
-        .map(|cycle| {
+        .map(|(cycle, component)| {
             let ring: Vec<&str> = cycle.iter().chain(cycle.first()).map(|&m| names[m]).collect();
             let locations = (0..cycle.len())
                 .map(|i| {
@@ -285,19 +213,51 @@ fn cycles(graph: &ModuleGraph) -> Vec<Smell> {
                 .collect();
             let mut sorted: Vec<&str> = cycle.iter().map(|&m| names[m]).collect();
             sorted.sort_unstable();
+            let tangle = if component > cycle.len() {
+                format!(" (part of a tangle of {component} modules that all depend on each other)")
+            } else {
+                String::new()
+            };
             Smell {
                 kind: SmellKind::ModuleCycle,
                 item: names[cycle[0]].to_string(),
                 message: format!(
-                    "modules depend on each other in a cycle: {}; none can be understood or changed alone: move what they share into a module of its own, or invert one dependency",
+                    "modules depend on each other in a cycle: {}{tangle}; none can be understood or changed alone: move what they share into a module of its own, or invert one dependency",
                     ring.join(" -> ")
                 ),
                 locations,
-                metrics: BTreeMap::from([("cycle_len".to_string(), cycle.len() as f64)]),
+                metrics: BTreeMap::from([
+                    ("cycle_len".to_string(), cycle.len() as f64),
+                    ("component_size".to_string(), component as f64),
+                ]),
                 fingerprint: hash_seq(sorted.join(" ").bytes().map(u32::from)),
             }
         })
         .collect()
+}
+
+/// The cycles to report, with the size of the strongly connected component each is in:
+/// every pair of modules that depend on each other directly, each a cycle to break on its
+/// own (in a tangle of many modules, one shortest ring would hide the others); for a
+/// component without such a pair, its shortest ring.
+fn rings(graph: &ModuleGraph) -> Vec<(Vec<usize>, usize)> {
+    let mut rings = Vec::new();
+    for scc in strongly_connected(&graph.adjacency) {
+        if scc.len() < 2 {
+            continue;
+        }
+        let mut pairs: Vec<Vec<usize>> = scc
+            .iter()
+            .flat_map(|&a| graph.adjacency[a].iter().map(move |&b| (a, b)))
+            .filter(|&(a, b)| a < b && graph.edges.contains_key(&(b, a)))
+            .map(|(a, b)| vec![a, b])
+            .collect();
+        if pairs.is_empty() {
+            pairs.extend(shortest_cycle(&graph.adjacency, &scc));
+        }
+        rings.extend(pairs.into_iter().map(|ring| (ring, scc.len())));
+    }
+    rings
 }
 
 /// God modules (too many items or lines) and hub-like modules (high fan-in and fan-out).
@@ -376,79 +336,6 @@ fn unstable_dependencies(graph: &ModuleGraph, t: &Thresholds) -> Vec<Smell> {
         smells.push(smell);
     }
     smells
-}
-
-/// `path` as written in module `from`, made absolute (`krate::a::b`), or `None` when it
-/// leaves the crate.
-fn absolute(from: &str, path: &str, modules: &HashMap<&str, usize>) -> Option<String> {
-    let krate = from.split("::").next()?;
-    let mut segments = path.split("::");
-    let first = segments.next()?;
-    let mut base: Vec<&str> = match first {
-        "crate" => vec![krate],
-        "self" => from.split("::").collect(),
-        "super" => {
-            let mut base: Vec<&str> = from.split("::").collect();
-            base.pop();
-            base
-        }
-        child => {
-            // A child module of `from`, or nothing this analysis can follow.
-            let candidate = format!("{from}::{child}");
-            if !modules.contains_key(candidate.as_str()) {
-                return None;
-            }
-            let mut base: Vec<&str> = from.split("::").collect();
-            base.push(child);
-            base
-        }
-    };
-    for segment in segments {
-        if segment == "super" {
-            base.pop();
-        } else {
-            base.push(segment);
-        }
-    }
-    (!base.is_empty()).then(|| base.join("::"))
-}
-
-/// The module an absolute path lands in: the longest prefix that is a module, following
-/// `pub use` re-exports of the item named after it.
-fn resolve(
-    abs: &str,
-    modules: &HashMap<&str, usize>,
-    reexports: &HashMap<(usize, &str), String>,
-) -> Option<usize> {
-    let mut path = abs.to_string();
-    for _ in 0..MAX_REEXPORT_HOPS {
-        let (module, rest) = longest_module(&path, modules)?;
-        match rest
-            .and_then(|item| reexports.get(&(module, item)))
-            .cloned()
-        {
-            Some(target) if target != path => path = target,
-            _ => return Some(module),
-        }
-    }
-    longest_module(&path, modules).map(|(m, _)| m)
-}
-
-/// The longest module prefix of `path` and the segment that follows it.
-fn longest_module<'p>(
-    path: &'p str,
-    modules: &HashMap<&str, usize>,
-) -> Option<(usize, Option<&'p str>)> {
-    let mut end = path.len();
-    loop {
-        if let Some(&module) = modules.get(&path[..end]) {
-            let rest = path[end..]
-                .strip_prefix("::")
-                .map(|r| r.split("::").next().unwrap_or(r));
-            return Some((module, rest));
-        }
-        end = path[..end].rfind("::")?;
-    }
 }
 
 /// Tarjan's strongly connected components, iteratively (deep module trees must not overflow).
@@ -556,28 +443,314 @@ mod test {
         assert_eq!(sccs[0], vec![0, 1, 2]);
         assert_eq!(shortest_cycle(&adjacency, &sccs[0]), Some(vec![0, 1]));
     }
+}
 
-    #[test]
-    fn paths_are_made_absolute_from_their_module() {
-        let modules: HashMap<&str, usize> = [("k", 0), ("k::a", 1), ("k::a::b", 2), ("k::c", 3)]
+#[cfg(test)]
+mod graph_test {
+    use super::*;
+
+    /// A crate from (file under `src/`, source): `lib.rs` is the root `k`, `a/mod.rs` and
+    /// `a.rs` are `k::a`.
+    pub(crate) fn krate(sources: &[(&str, &str)]) -> Vec<SourceFile> {
+        sources
+            .iter()
+            .map(|(rel, src)| {
+                let stem = rel.trim_end_matches(".rs").trim_end_matches("/mod");
+                let module = match stem {
+                    "lib" | "main" => "k".to_string(),
+                    other => format!("k::{}", other.replace('/', "::")),
+                };
+                SourceFile {
+                    rel: format!("src/{rel}"),
+                    package: "k".to_string(),
+                    parsed: crate::source::parse_str(src, &module, false).unwrap(),
+                    library_root: *rel == "lib.rs",
+                    crate_root: "k".to_string(),
+                }
+            })
+            .collect()
+    }
+
+    /// The graph's edges as (from, to, line), paths without the crate name.
+    pub(crate) fn edges(files: &[SourceFile]) -> Vec<(String, String, u32)> {
+        let graph = ModuleGraph::build(files);
+        let short = |m: usize| graph.names[m].trim_start_matches("k::").to_string();
+        graph
+            .edges
+            .iter()
+            .map(|(&(from, to), edge)| (short(from), short(to), edge.line))
+            .collect()
+    }
+
+    fn edge(from: &str, to: &str, line: u32) -> (String, String, u32) {
+        (from.to_string(), to.to_string(), line)
+    }
+
+    fn needless(files: &[SourceFile]) -> Vec<String> {
+        let graph = ModuleGraph::build(files);
+        needless_pub(&graph.uses, &graph.index, files)
             .into_iter()
+            .map(|s| s.item.trim_start_matches("k::").to_string())
+            .collect()
+    }
+
+    /// A private import that only gives children a shorter path is theirs, not an edge of
+    /// the importing module; a child's import through it leads to the defining module.
+    #[test]
+    fn re_imports_for_children_are_not_edges() {
+        let files = krate(&[
+            ("lib.rs", "mod m;\npub fn run() { let _ = m::c::make(); }"),
+            (
+                "m/mod.rs",
+                "mod a;\nmod b;\npub(crate) mod c;\nuse a::A;\nuse b::B;",
+            ),
+            (
+                "m/a.rs",
+                "use crate::m::B;\npub(crate) struct A(pub(crate) B);",
+            ),
+            ("m/b.rs", "pub(crate) struct B;"),
+            (
+                "m/c.rs",
+                "use crate::m::A;\npub(crate) fn make() -> A { A(super::b::B) }",
+            ),
+        ]);
+        assert_eq!(
+            edges(&files),
+            [
+                edge("k", "m::c", 2),
+                edge("m::a", "m::b", 1),
+                edge("m::c", "m::a", 1),
+                edge("m::c", "m::b", 2),
+            ]
+        );
+        assert!(cycles(&ModuleGraph::build(&files)).is_empty());
+    }
+
+    /// `use super::Notify` where the parent imported `Notify` names the defining module.
+    #[test]
+    fn imports_are_followed_to_the_defining_module() {
+        let files = krate(&[
+            ("lib.rs", "pub mod sync;"),
+            ("sync/mod.rs", "pub mod notify;\npub mod watch;"),
+            ("sync/notify.rs", "pub struct Notify;"),
+            (
+                "sync/watch.rs",
+                "mod big_notify;\nuse crate::sync::notify::Notify;\npub struct Shared { notify: big_notify::BigNotify, one: Notify }",
+            ),
+            (
+                "sync/watch/big_notify.rs",
+                "use super::Notify;\npub(super) struct BigNotify { inner: [Notify; 8] }",
+            ),
+        ]);
+        assert_eq!(
+            edges(&files),
+            [
+                edge("sync::watch", "sync::notify", 2),
+                edge("sync::watch", "sync::watch::big_notify", 3),
+                edge("sync::watch::big_notify", "sync::notify", 1),
+            ]
+        );
+    }
+
+    /// An import the module never names is still a use of a trait: its methods need it.
+    #[test]
+    fn unnamed_trait_imports_are_edges() {
+        let files = krate(&[
+            ("lib.rs", "mod a;\nmod b;\nmod c;"),
+            (
+                "a.rs",
+                "pub trait Ext { fn ext(&self) {} }\nimpl Ext for u8 {}\npub struct S;",
+            ),
+            ("b.rs", "use crate::a::Ext;\npub fn f() { 1u8.ext() }"),
+            (
+                "c.rs",
+                "use crate::a::Ext as _;\nuse crate::a::S;\npub fn f() { 1u8.ext() }",
+            ),
+        ]);
+        assert_eq!(edges(&files), [edge("b", "a", 1), edge("c", "a", 1)]);
+    }
+
+    /// `pub(in crate::m)` restricts who sees an item; it does not use `m`.
+    #[test]
+    fn restricted_visibility_is_not_a_dependency() {
+        let files = krate(&[
+            ("lib.rs", "pub mod m;"),
+            (
+                "m/mod.rs",
+                "mod entry;\npub fn first() -> u64 { entry::LIMIT }",
+            ),
+            ("m/entry.rs", "pub(in crate::m) const LIMIT: u64 = 7;"),
+        ]);
+        assert_eq!(edges(&files), [edge("m", "m::entry", 2)]);
+    }
+
+    /// Paths through an imported module name (`use crate::a; a::X`) use `X`.
+    #[test]
+    fn uses_through_imported_modules_are_seen() {
+        let files = krate(&[
+            ("lib.rs", "mod a; mod b; mod c; mod d;\npub fn run() -> u32 { b::go() + c::go() + d::go() }"),
+            (
+                "a.rs",
+                "pub struct ViaModuleImport; pub struct ViaSelfImport; pub struct ViaFullPath; pub struct Unused;",
+            ),
+            ("b.rs", "use crate::a;\npub fn go() -> u32 { let _x = a::ViaModuleImport; 1 }"),
+            ("c.rs", "use crate::a::{self};\npub fn go() -> u32 { let _x = a::ViaSelfImport; 2 }"),
+            ("d.rs", "pub fn go() -> u32 { let _x = crate::a::ViaFullPath; 3 }"),
+        ]);
+        assert_eq!(needless(&files), ["a::Unused"]);
+        assert!(edges(&files).contains(&edge("b", "a", 1)));
+    }
+
+    /// Items a `macro_rules!` body names by `$crate::` are used wherever it expands; items
+    /// and re-exports inside an item-level macro call (`cfg_x! { .. }`) are the module's.
+    #[test]
+    fn macros_use_items_and_hold_items() {
+        let files = krate(&[
+            (
+                "lib.rs",
+                "mod a;\nmod b;\ncfg_feature! { pub use crate::b::Exported; }\n#[macro_export]\nmacro_rules! make { () => { $crate::a::Made::new() } }",
+            ),
+            ("a.rs", "pub struct Made;\npub struct Unused;"),
+            ("b.rs", "pub struct Exported;"),
+        ]);
+        assert_eq!(needless(&files), ["a::Unused"]);
+        assert!(edges(&files).is_empty());
+    }
+
+    /// In a tangle, each pair of modules that depend on each other directly is reported,
+    /// with the size of the tangle; a ring without such a pair is reported by its shortest.
+    #[test]
+    fn every_mutual_pair_of_a_tangle_is_reported() {
+        let files = krate(&[
+            ("lib.rs", "mod a; mod b; mod c; mod x; mod y; mod z;"),
+            ("a.rs", "pub fn f() { crate::b::f(); crate::c::f(); }"),
+            ("b.rs", "pub fn f() { crate::a::f(); }"),
+            ("c.rs", "pub fn f() { crate::a::f(); crate::b::f(); }"),
+            ("x.rs", "pub fn f() { crate::y::f(); }"),
+            ("y.rs", "pub fn f() { crate::z::f(); }"),
+            ("z.rs", "pub fn f() { crate::x::f(); }"),
+        ]);
+        let found: Vec<(String, f64, f64)> = cycles(&ModuleGraph::build(&files))
+            .into_iter()
+            .map(|s| {
+                let ring = s
+                    .message
+                    .split(": ")
+                    .nth(1)
+                    .unwrap()
+                    .split([' ', ';'])
+                    .filter(|w| w.starts_with("k::"))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                (ring, s.metrics["cycle_len"], s.metrics["component_size"])
+            })
             .collect();
         assert_eq!(
-            absolute("k::a::b", "super::super::c::X", &modules).as_deref(),
-            Some("k::c::X")
+            found,
+            [
+                ("k::a k::b k::a".to_string(), 2.0, 3.0),
+                ("k::a k::c k::a".to_string(), 2.0, 3.0),
+                ("k::x k::y k::z k::x".to_string(), 3.0, 3.0),
+            ]
         );
+    }
+}
+
+#[cfg(test)]
+mod glob_test {
+    use super::graph_test::krate;
+    use super::*;
+
+    /// Items re-exported by chains of globs reach the API; a glob path may go through a
+    /// module another glob brought in, in every `cfg` alternative that has one.
+    #[test]
+    fn glob_chains_reach_the_api() {
+        let files = krate(&[
+            ("lib.rs", "mod new;\npub use new::*;"),
+            (
+                "new/mod.rs",
+                "cfg_if! { if #[cfg(a)] { mod apple; pub(crate) use apple::*; } else { mod uapi; pub(crate) use uapi::*; } }\ncfg_if! { if #[cfg(b)] { use apple::linux; } else { pub use linux::packet::*; } }",
+            ),
+            ("new/apple/mod.rs", "pub(crate) mod linux;"),
+            ("new/apple/linux/mod.rs", "pub(crate) mod packet;"),
+            ("new/apple/linux/packet.rs", "pub const A: u8 = 1;"),
+            ("new/uapi/mod.rs", "pub(crate) mod linux;"),
+            ("new/uapi/linux/mod.rs", "pub(crate) mod packet;"),
+            ("new/uapi/linux/packet.rs", "pub const U: u8 = 1;"),
+        ]);
+        let graph = ModuleGraph::build(&files);
+        let found: Vec<String> = needless_pub(&graph.uses, &graph.index, &files)
+            .into_iter()
+            .map(|s| s.item)
+            .collect();
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    /// `cfg` is not evaluated: a path through a name several glob-imported platform modules
+    /// bind uses the item in each of them.
+    #[test]
+    fn every_cfg_alternative_of_a_glob_is_used() {
+        let files = krate(&[
+            ("lib.rs", "mod sys;\npub fn f() { crate::sys::event::token() }"),
+            (
+                "sys/mod.rs",
+                "cfg_if! { if #[cfg(a)] { mod shell; pub(crate) use self::shell::*; } else { mod unix; pub(crate) use self::unix::*; } }",
+            ),
+            ("sys/shell.rs", "pub mod event { pub fn token() {} }"),
+            ("sys/unix.rs", "pub mod event { pub fn token() {} }"),
+        ]);
+        let graph = ModuleGraph::build(&files);
+        let found: Vec<String> = needless_pub(&graph.uses, &graph.index, &files)
+            .into_iter()
+            .map(|s| s.item)
+            .collect();
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    /// A type that a used `pub` item shows (a method's return type, a field's type, an
+    /// alias) must stay as visible: it is not needless.
+    #[test]
+    fn types_shown_by_needed_items_are_needed() {
+        let files = krate(&[
+            ("lib.rs", "mod local;\npub use local::LocalKey;"),
+            (
+                "local.rs",
+                "pub struct LocalKey;\nimpl LocalKey { pub fn try_with(&self) -> Result<(), AccessError> { Ok(()) } fn own(&self) -> Hidden { Hidden } }\npub struct AccessError;\npub struct Hidden;\npub type MapOk = Wrapper<FnOk>;\npub struct Wrapper<T>(pub T);\npub struct FnOk;",
+            ),
+        ]);
+        let graph = ModuleGraph::build(&files);
+        let mut found: Vec<String> = needless_pub(&graph.uses, &graph.index, &files)
+            .into_iter()
+            .map(|s| s.item)
+            .collect();
+        found.sort();
+        // The alias is used by nobody, so what it shows is not needed either.
         assert_eq!(
-            absolute("k::a", "crate::c", &modules).as_deref(),
-            Some("k::c")
+            found,
+            [
+                "k::local::FnOk",
+                "k::local::Hidden",
+                "k::local::MapOk",
+                "k::local::Wrapper"
+            ]
         );
-        assert_eq!(
-            absolute("k::a", "b::f", &modules).as_deref(),
-            Some("k::a::b::f")
-        );
-        assert_eq!(absolute("k::a", "std::fmt", &modules), None);
-        let reexports: HashMap<(usize, &str), String> =
-            [((1, "X"), "k::a::b::X".to_string())].into_iter().collect();
-        assert_eq!(resolve("k::a::X", &modules, &reexports), Some(2));
-        assert_eq!(resolve("k::c::Y", &modules, &reexports), Some(3));
+    }
+
+    /// A module the library root re-exports by name is API, with its `pub mod` children.
+    #[test]
+    fn modules_re_exported_by_the_api_are_api() {
+        let files = krate(&[
+            ("lib.rs", "mod parking;\npub use self::parking::deadlock;"),
+            (
+                "parking.rs",
+                "pub mod deadlock { pub fn acquire() {} pub mod inner { pub fn deep() {} } }\npub fn unused() {}",
+            ),
+        ]);
+        let graph = ModuleGraph::build(&files);
+        let found: Vec<String> = needless_pub(&graph.uses, &graph.index, &files)
+            .into_iter()
+            .map(|s| s.item)
+            .collect();
+        assert_eq!(found, ["k::parking::unused"]);
     }
 }

@@ -1,0 +1,140 @@
+//! The module tree of a plain folder. Without target roots, every file found on disk is parsed
+//! under a module path guessed from its place (`src/a/b.rs` is `pkg::a::b`); the `mod`
+//! declarations and `include!`s read from the files then say what the compiler would:
+//! - which module a file is (`#[path = "x.rs"] mod y;`, `include!("Windows/mod.rs")`),
+//! - which files only `#[cfg(test)]` code declares (left out unless `--tests`, as they are
+//!   when `mod` is followed from a target root),
+//! - which files are crate roots (declared by no other file), so which crate each file is
+//!   in, and which roots are libraries whose public API counts for `needless_pub`.
+
+use std::collections::{HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+
+use crate::scan::{canonical, normalize, resolve_mod, SourceFile};
+
+/// A file that another file makes part of one of its modules.
+struct Link {
+    target: usize,
+    /// Path segments from the declaring file's module to the target's: inline modules, then
+    /// the declared name (none for `include!`, which pastes into the enclosing module).
+    suffix: Vec<String>,
+    /// Declared only by test code that is not analysed.
+    test: bool,
+}
+
+/// Renames the files' modules as their declarations say, drops files only test code
+/// declares, and marks library crate roots.
+pub fn module_tree(files: &mut Vec<SourceFile>, root: &Path, tests: bool) {
+    let index: HashMap<PathBuf, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (canonical(&root.join(&f.rel)), i))
+        .collect();
+    let links: Vec<Vec<Link>> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| links(i, &root.join(&f.rel), f, &index))
+        .collect();
+    let mut declared = vec![false; files.len()];
+    links
+        .iter()
+        .flatten()
+        .for_each(|l| declared[l.target] = true);
+    // Breadth-first from the files nothing declares, which keep the path their place gives.
+    let mut paths: Vec<Option<String>> = vec![None; files.len()];
+    let mut roots: Vec<usize> = (0..files.len()).collect();
+    let mut queue = VecDeque::new();
+    for (i, file) in files.iter().enumerate().filter(|(i, _)| !declared[*i]) {
+        paths[i] = Some(file.parsed.modules[0].path.clone());
+        queue.push_back(i);
+    }
+    while let Some(i) = queue.pop_front() {
+        let base = paths[i].clone().unwrap_or_default();
+        for link in links[i].iter().filter(|l| !l.test) {
+            if paths[link.target].is_none() {
+                let mut path = base.clone();
+                for segment in &link.suffix {
+                    path = format!("{path}::{segment}");
+                }
+                paths[link.target] = Some(path);
+                roots[link.target] = roots[i];
+                queue.push_back(link.target);
+            }
+        }
+    }
+    for (i, path) in paths.iter().enumerate() {
+        let old = files[i].parsed.modules[0].path.clone();
+        if let Some(new) = path.as_ref().filter(|new| **new != old) {
+            files[i].parsed.rebase(&old, new);
+        }
+        files[i].library_root = !declared[i] && !is_binary_layout(&files[i].rel);
+    }
+    let crate_roots: Vec<String> = roots
+        .iter()
+        .map(|&root| files[root].parsed.modules[0].path.clone())
+        .collect();
+    for (file, crate_root) in files.iter_mut().zip(crate_roots) {
+        file.crate_root = crate_root;
+    }
+    if !tests {
+        let mut keep = paths.iter().map(Option::is_some);
+        files.retain(|_| keep.next().unwrap_or(true));
+    }
+}
+
+/// The files that `file` (at `path`) declares or includes, among the parsed ones.
+fn links(i: usize, path: &Path, file: &SourceFile, index: &HashMap<PathBuf, usize>) -> Vec<Link> {
+    let find = |p: PathBuf| index.get(&canonical(&p)).copied().filter(|&t| t != i);
+    // Crate roots other than `lib.rs` and `main.rs` (`src/bin/x.rs`, `build.rs`) resolve as
+    // `mod.rs` does, and a folder does not say which files are crate roots: the usual rule
+    // for the file's name first, then the other.
+    let mod_rs = path
+        .file_name()
+        .is_some_and(|n| n == "lib.rs" || n == "main.rs" || n == "mod.rs");
+    let declared = file.parsed.mods.iter().filter_map(|decl| {
+        let target = [mod_rs, !mod_rs]
+            .into_iter()
+            .filter_map(|mod_rs| resolve_mod(path, mod_rs, decl))
+            .find_map(find)?;
+        let mut suffix = decl.inline_parents.clone();
+        suffix.push(decl.name.clone());
+        Some(Link {
+            target,
+            suffix,
+            test: decl.test,
+        })
+    });
+    let included = file.parsed.includes.iter().filter_map(|include| {
+        let target = find(normalize(&path.parent()?.join(&include.path)))?;
+        Some(Link {
+            target,
+            suffix: include.inline_parents.clone(),
+            test: false,
+        })
+    });
+    declared.chain(included).collect()
+}
+
+/// Files that are binaries, examples, benchmarks, tests or build scripts by their place:
+/// their `pub` items are no library's API.
+fn is_binary_layout(rel: &str) -> bool {
+    let mut parts = rel.split('/').rev();
+    let name = parts.next().unwrap_or_default();
+    name == "main.rs"
+        || name == "build.rs"
+        || parts.any(|dir| matches!(dir, "bin" | "examples" | "benches" | "tests"))
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn binaries_are_known_by_their_place() {
+        assert!(is_binary_layout("tokio/src/main.rs"));
+        assert!(is_binary_layout("syn/benches/rust.rs"));
+        assert!(is_binary_layout("src/bin/tool/mod.rs"));
+        assert!(!is_binary_layout("tokio/src/lib.rs"));
+        assert!(!is_binary_layout("plain-dir/calc.rs"));
+    }
+}
