@@ -90,12 +90,16 @@ pub fn analyse(
     }
     let bar = console.progress(roots.len() as u64);
     let parse_start = Instant::now();
-    let corpus = crate::scan::parse_workspace(&workspace, &options, &selected, &|done| {
+    let mut corpus = crate::scan::parse_workspace(&workspace, &options, &selected, &|done| {
         if done as u64 > bar.length().unwrap_or(0) {
             bar.set_length(done as u64);
         }
         bar.set_position(done as u64);
     });
+    // A plain folder's module paths come from its `mod` declarations, known once all is parsed.
+    if workspace.plain {
+        crate::plain::module_tree(&mut corpus.files, &workspace.root, options.tests);
+    }
     bar.finish_and_clear();
     let parse = parse_start.elapsed();
     let detect_start = Instant::now();

@@ -13,7 +13,7 @@ use cargo_metadata::Message;
 use crate::process::{Exit, Finished, Job};
 
 /// `$CARGO` when cargo runs us, so the same toolchain verifies what it builds.
-pub fn cargo_bin() -> OsString {
+fn cargo_bin() -> OsString {
     std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 

@@ -66,7 +66,7 @@ impl Report {
 }
 
 /// A human description of a group: "function", "impl block", ...
-pub fn kind_noun(kind: GroupKind) -> &'static str {
+fn kind_noun(kind: GroupKind) -> &'static str {
     match kind {
         GroupKind::Fn => "function",
         GroupKind::Method => "method",

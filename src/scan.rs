@@ -142,9 +142,6 @@ pub fn parse_workspace(
     let mut corpus = corpus
         .into_inner()
         .expect("no panics while holding the lock");
-    if workspace.plain {
-        crate::plain::module_tree(&mut corpus.files, &workspace.root, options.tests);
-    }
     corpus.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     corpus
         .warnings

@@ -18,10 +18,10 @@ use crate::token::{classify_ident, classify_literal, hash_str, Tok, TokClass};
 
 /// Files larger than this are reported and skipped: they are generated tables, not code
 /// anyone merges by hand, and they dominate parse time.
-pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// The marker that suppresses duplicate reports on the item that follows it.
-pub const ALLOW_MARKER: &str = "cargo-loop: allow(duplicate)";
+const ALLOW_MARKER: &str = "cargo-loop: allow(duplicate)";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ParsedFile {

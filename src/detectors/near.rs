@@ -182,7 +182,7 @@ fn name_overlap(a: &[u32], b: &[u32]) -> f64 {
 /// the similarity too low: LCS = (N+M-D)/2, so similarity ≥ t exactly when D ≤ (1-t)(N+M).
 /// Near-misses are close, so D stays small and most hopeless pairs stop early.
 #[expect(clippy::many_single_char_names, reason = "the names of Myers' paper")]
-pub fn similarity(a: &[u32], b: &[u32], threshold: f64) -> Option<f64> {
+fn similarity(a: &[u32], b: &[u32], threshold: f64) -> Option<f64> {
     let (n, m) = (
         isize::try_from(a.len()).ok()?,
         isize::try_from(b.len()).ok()?,

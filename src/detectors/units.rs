@@ -56,7 +56,7 @@ fn sized(unit: &Unit, tokens: &[Tok], options: &Options) -> bool {
 /// Whether a unit is big enough and real logic, so that renamed look-alikes of it are copies.
 /// Getters, constructors and tables look alike without being copies; they are reported only
 /// when copied exactly.
-pub fn eligible(unit: &Unit, tokens: &[Tok], options: &Options) -> bool {
+fn eligible(unit: &Unit, tokens: &[Tok], options: &Options) -> bool {
     sized(unit, tokens, options) && !unit.trivial && variety(tokens) >= MIN_VARIETY
 }
 
