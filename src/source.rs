@@ -1907,6 +1907,8 @@ fn f(a: u32) -> u32 {
         let first_attr = file.tokens_on_lines(6, 6);
         assert!(first_attr.clone().all(|i| file.is_attribute(i)));
         let gated = file.tokens_on_lines(10, 10);
-        assert!(gated.clone().all(|i| file.is_gated(i) && !file.is_attribute(i)));
+        assert!(gated
+            .clone()
+            .all(|i| file.is_gated(i) && !file.is_attribute(i)));
     }
 }

@@ -397,10 +397,11 @@ impl {ty} {{
     #[test]
     fn debug_impls_built_with_debug_struct_form_no_group() {
         let debug = |ty: &str, fields: &[&str]| {
-            let fields: String = fields
+            let fields = fields
                 .iter()
                 .map(|f| format!("            .field(\"{f}\", &self.{f})\n"))
-                .collect();
+                .collect::<Vec<_>>()
+                .concat();
             format!(
                 "impl fmt::Debug for {ty} {{
     fn fmt(&self, fmt: &mut fmt::Formatter<'_>) -> fmt::Result {{
