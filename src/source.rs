@@ -9,6 +9,7 @@ use std::fmt::Write;
 use std::ops::Range;
 use std::path::Path;
 
+use proc_macro2::extra::DelimSpan;
 use proc_macro2::{Delimiter, LineColumn, Span, TokenStream, TokenTree};
 use serde::{Deserialize, Serialize};
 use syn::visit::Visit;
@@ -26,6 +27,11 @@ const ALLOW_MARKER: &str = "cargo-loop: allow(duplicate)";
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ParsedFile {
     pub tokens: Vec<Tok>,
+    /// Token ranges of attributes (`#[..]`, `#![..]`), sorted: not lines of code.
+    pub attrs: Vec<Range<u32>>,
+    /// Token ranges of `#[cfg(..)]`-gated code in bodies (statements, nested items, fields of
+    /// struct expressions), sorted: build-specific scaffolding rather than shared logic.
+    pub gated: Vec<Range<u32>>,
     pub units: Vec<Unit>,
     pub seqs: Vec<StmtSeq>,
     pub shapes: Vec<Shape>,
@@ -45,6 +51,87 @@ pub struct ParsedFile {
     /// Files pasted in among items by `include!("...")`.
     pub includes: Vec<Include>,
     pub n_lines: u32,
+}
+
+/// Lines of code among some tokens: how many, the first and the last (0 when none).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CodeLines {
+    pub count: u32,
+    pub first: u32,
+    pub last: u32,
+}
+
+impl ParsedFile {
+    /// Lines of code among the tokens `range`: lines holding a token outside attributes
+    /// (comments, doc comments and blank lines hold none).
+    pub fn code_lines(&self, range: Range<u32>) -> u32 {
+        self.code_line_span(range).count
+    }
+
+    /// Lines of code among the tokens `range` that hold more than `#[cfg]`-gated code.
+    pub fn logic_lines(&self, range: Range<u32>) -> u32 {
+        let (mut count, mut last) = (0, 0);
+        for index in range {
+            let line = self.tokens[index as usize].line;
+            if line != last && !self.is_attribute(index) && !self.is_gated(index) {
+                count += 1;
+                last = line;
+            }
+        }
+        count
+    }
+
+    /// [`ParsedFile::code_lines`], with the first and last of them.
+    pub fn code_line_span(&self, range: Range<u32>) -> CodeLines {
+        let mut out = CodeLines::default();
+        for index in range {
+            let line = self.tokens[index as usize].line;
+            if line != out.last && !in_ranges(&self.attrs, index) {
+                out.count += 1;
+                if out.first == 0 {
+                    out.first = line;
+                }
+                out.last = line;
+            }
+        }
+        out
+    }
+
+    /// The tokens on lines `first..=last`.
+    pub fn tokens_on_lines(&self, first: u32, last: u32) -> Range<u32> {
+        let start = self.tokens.partition_point(|t| t.line < first);
+        let end = self.tokens.partition_point(|t| t.line <= last);
+        start as u32..end.max(start) as u32
+    }
+
+    /// Whether token `index` belongs to an attribute.
+    pub fn is_attribute(&self, index: u32) -> bool {
+        in_ranges(&self.attrs, index)
+    }
+
+    /// Whether token `index` belongs to `#[cfg]`-gated code.
+    pub fn is_gated(&self, index: u32) -> bool {
+        in_ranges(&self.gated, index)
+    }
+}
+
+/// Whether `index` is in one of `ranges` (sorted, disjoint).
+fn in_ranges(ranges: &[Range<u32>], index: u32) -> bool {
+    let after = ranges.partition_point(|r| r.start <= index);
+    after > 0 && index < ranges[after - 1].end
+}
+
+/// Sorts ranges and merges those that overlap, so that they can be searched.
+fn merge_ranges(mut ranges: Vec<Range<u32>>) -> Vec<Range<u32>> {
+    ranges.sort_by_key(|r| r.start);
+    let mut merged: Vec<Range<u32>> = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        match merged.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => merged.push(range),
+        }
+    }
+    merged
 }
 
 /// A `match` that names variants of one enum and has no catch-all arm: adding a variant
@@ -123,7 +210,10 @@ pub struct Unit {
     pub tokens: Range<u32>,
     pub start_line: u32,
     pub end_line: u32,
-    /// A one-expression body such as a getter or a field-by-field constructor.
+    /// The body's tokens, braces included (for an impl, its block).
+    pub body: Range<u32>,
+    /// A body that does one trivial thing: a getter, a field-by-field constructor, a table,
+    /// or a delegation to another call (see [`is_trivial_body`]).
     pub trivial: bool,
     pub suppressed: bool,
     /// For trait impls and the methods in them, the trait's last path segment.
@@ -319,6 +409,8 @@ pub fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, So
         inline_mods: Vec::new(),
         out: ParsedFile {
             tokens: Vec::new(),
+            attrs: Vec::new(),
+            gated: Vec::new(),
             units: Vec::new(),
             seqs: Vec::new(),
             shapes: Vec::new(),
@@ -350,6 +442,8 @@ pub fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, So
     let referenced = std::mem::take(&mut collector.referenced);
     let mut out = collector.out;
     out.tokens = flat.tokens;
+    out.attrs = merge_ranges(flat.attrs);
+    out.gated = merge_ranges(std::mem::take(&mut out.gated));
     let children: std::collections::HashSet<&str> = out
         .child_modules
         .iter()
@@ -517,6 +611,8 @@ fn lex_error(text: &str) -> SourceError {
 struct Flattener {
     tokens: Vec<Tok>,
     starts: Vec<LineColumn>,
+    /// Token ranges of attributes, in the order they end.
+    attrs: Vec<Range<u32>>,
     /// Reused for each identifier's and literal's text, to save an allocation per token.
     text: String,
 }
@@ -524,7 +620,10 @@ struct Flattener {
 impl Flattener {
     fn flatten(&mut self, stream: TokenStream) {
         let mut iter = stream.into_iter().peekable();
+        // The `#` (and `!`) just pushed, while they may start an attribute.
+        let mut attr_start: Option<u32> = None;
         while let Some(tree) = iter.next() {
+            let pending = attr_start.take();
             match tree {
                 TokenTree::Punct(punct) => {
                     // Doc comments arrive as `#[doc = "..."]`: they are comments, skip them.
@@ -536,6 +635,12 @@ impl Flattener {
                             }
                         }
                     }
+                    let here = self.tokens.len() as u32;
+                    attr_start = match punct.as_char() {
+                        '#' => Some(here),
+                        '!' => pending.filter(|&start| start + 1 == here),
+                        _ => None,
+                    };
                     let mut buf = [0; 4];
                     self.push(
                         hash_str(punct.as_char().encode_utf8(&mut buf)),
@@ -569,6 +674,10 @@ impl Flattener {
                     self.flatten(group.stream());
                     if !close.is_empty() {
                         self.push(hash_str(close), TokClass::Close, group.span_close());
+                    }
+                    if let Some(start) = pending.filter(|_| group.delimiter() == Delimiter::Bracket)
+                    {
+                        self.attrs.push(start..self.tokens.len() as u32);
                     }
                 }
             }
@@ -661,10 +770,11 @@ impl Collector<'_> {
         kind: UnitKind,
         name: &str,
         start: Span,
-        close: Span,
+        braces: DelimSpan,
         body: Option<&syn::Block>,
         attrs: &[syn::Attribute],
     ) -> bool {
+        let close = braces.close();
         let tokens = self.flat.range(start, close);
         let suppressed = self.is_suppressed(attrs, start);
         self.out.units.push(Unit {
@@ -673,6 +783,7 @@ impl Collector<'_> {
             start_line: start.start().line as u32,
             end_line: close.start().line as u32,
             tokens,
+            body: self.flat.range(braces.open(), close),
             trivial: body.is_some_and(is_trivial_body),
             suppressed,
             trait_name: self.impl_trait.clone(),
@@ -680,6 +791,14 @@ impl Collector<'_> {
             self_type: self.self_type.clone(),
         });
         suppressed
+    }
+
+    /// Records a `#[cfg]`-gated node of a body as scaffolding.
+    fn push_gated<T: quote::ToTokens>(&mut self, node: &T) {
+        let span = syn::spanned::Spanned::span(node);
+        let start = self.flat.index_at(span.start());
+        let end = self.flat.index_at(span.end());
+        self.out.gated.push(start..end.max(start));
     }
 
     fn with_owner<F: FnOnce(&mut Self)>(&mut self, name: String, suppressed: bool, f: F) {
@@ -869,7 +988,7 @@ impl Collector<'_> {
             kind,
             &name,
             start,
-            block.brace_token.span.close(),
+            block.brace_token.span,
             Some(block),
             attrs,
         );
@@ -977,7 +1096,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             UnitKind::Impl,
             &label,
             start,
-            node.brace_token.span.close(),
+            node.brace_token.span,
             None,
             &node.attrs,
         );
@@ -1216,6 +1335,13 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         syn::visit::visit_expr_match(self, node);
     }
 
+    fn visit_field_value(&mut self, node: &'ast syn::FieldValue) {
+        if is_cfg_gated(&node.attrs) {
+            self.push_gated(node);
+        }
+        syn::visit::visit_field_value(self, node);
+    }
+
     fn visit_item_macro(&mut self, node: &'ast syn::ItemMacro) {
         if self.skip(&node.attrs) {
             return;
@@ -1289,6 +1415,9 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     }
 
     fn visit_stmt(&mut self, node: &'ast syn::Stmt) {
+        if is_cfg_gated(stmt_attrs(node)) {
+            self.push_gated(node);
+        }
         match node {
             // Items nested in a function body are visited as items.
             syn::Stmt::Item(item) => self.visit_item(item),
@@ -1458,17 +1587,95 @@ fn sig_start(sig: &syn::Signature) -> Span {
         .unwrap_or(sig.fn_token.span)
 }
 
-/// A body that is one trivial expression: a getter, a field-by-field constructor, a
-/// delegation, or a table (a `match` whose arms only map patterns to values).
+/// A body that does one trivial thing, `#[cfg]`-gated statements aside: a getter, a
+/// field-by-field constructor, a table (a `match` whose arms only map patterns to values),
+/// or a delegation: one call forwarding to another function (`self.inner.poll_write(cx,
+/// buf)`, `self.registration().try_io(interest, || f())`), or a setter, each optionally
+/// followed by a plain value (`self.inner.recv().await; Some(())`).
 fn is_trivial_body(block: &syn::Block) -> bool {
-    match block.stmts.as_slice() {
-        [syn::Stmt::Expr(syn::Expr::Match(m), None)] => {
+    use syn::{Expr, Stmt};
+    let stmts: Vec<&Stmt> = block
+        .stmts
+        .iter()
+        .filter(|stmt| !is_cfg_gated(stmt_attrs(stmt)))
+        .collect();
+    match stmts.as_slice() {
+        [Stmt::Expr(Expr::Match(m), None)] => {
             is_trivial_expr(&m.expr, 0)
-                && m.arms
-                    .iter()
-                    .all(|arm| arm.guard.is_none() && is_trivial_expr(&arm.body, 0))
+                && m.arms.iter().all(|arm| {
+                    arm.guard.is_none() && (is_trivial_expr(&arm.body, 0) || forwards(&arm.body))
+                })
         }
-        [syn::Stmt::Expr(expr, None)] => is_trivial_expr(expr, 0),
+        [Stmt::Expr(Expr::Unsafe(u), None)] => is_trivial_body(&u.block),
+        [Stmt::Expr(expr, None)] => is_trivial_expr(expr, 0) || forwards(expr),
+        [Stmt::Expr(effect, Some(_))] => forwards_or_sets(effect),
+        [Stmt::Expr(effect, Some(_)), Stmt::Expr(value, None)] => {
+            forwards_or_sets(effect) && is_simple_operand(value, 0)
+        }
+        _ => false,
+    }
+}
+
+/// Deeper than this, an expression is logic rather than a forwarded call.
+const MAX_FORWARD_DEPTH: u32 = 6;
+
+/// One call that forwards to another: its receiver is a place or a chain of getters
+/// (`self.project().inner`, `Pin::new(&mut self.io)`), its arguments are plain operands or
+/// closures that forward in turn; awaited, `?`-ed, or adapted without closures
+/// (`.map(Some)`) at most.
+fn forwards(expr: &syn::Expr) -> bool {
+    use syn::Expr;
+    match expr {
+        Expr::Await(e) => forwards(&e.base),
+        Expr::Try(e) => forwards(&e.expr),
+        Expr::Paren(e) => forwards(&e.expr),
+        Expr::MethodCall(m) => {
+            is_simple_operand(&m.receiver, 0) && m.args.iter().all(is_forwarded_arg)
+        }
+        Expr::Call(c) => matches!(&*c.func, Expr::Path(_)) && c.args.iter().all(is_forwarded_arg),
+        _ => false,
+    }
+}
+
+/// A forwarding call, or a setter (`self.name = Some(Arc::new(f))`).
+fn forwards_or_sets(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Assign(a) => {
+            is_simple_operand(&a.left, 0) && (is_simple_operand(&a.right, 0) || forwards(&a.right))
+        }
+        other => forwards(other),
+    }
+}
+
+fn is_forwarded_arg(arg: &syn::Expr) -> bool {
+    match arg {
+        syn::Expr::Closure(c) => is_simple_operand(&c.body, 0) || forwards(&c.body),
+        other => is_simple_operand(other, 0),
+    }
+}
+
+/// A plain operand: a path, a literal, a field, or a call of those without closures or
+/// control flow (`self.inner.as_ref().unwrap()`, `Some(())`, `Interest::READABLE | x`).
+fn is_simple_operand(expr: &syn::Expr, depth: u32) -> bool {
+    use syn::Expr;
+    if depth > MAX_FORWARD_DEPTH {
+        return false;
+    }
+    let simple = |e: &Expr| is_simple_operand(e, depth + 1);
+    match expr {
+        Expr::Lit(_) | Expr::Path(_) => true,
+        Expr::Field(e) => simple(&e.base),
+        Expr::Reference(e) => simple(&e.expr),
+        Expr::Unary(e) => simple(&e.expr),
+        Expr::Paren(e) => simple(&e.expr),
+        Expr::Cast(e) => simple(&e.expr),
+        Expr::Await(e) => simple(&e.base),
+        Expr::Try(e) => simple(&e.expr),
+        Expr::Index(e) => simple(&e.expr) && simple(&e.index),
+        Expr::Binary(e) => simple(&e.left) && simple(&e.right),
+        Expr::Tuple(e) => e.elems.iter().all(simple),
+        Expr::MethodCall(m) => simple(&m.receiver) && m.args.iter().all(simple),
+        Expr::Call(c) => matches!(&*c.func, Expr::Path(_)) && c.args.iter().all(simple),
         _ => false,
     }
 }
@@ -1521,10 +1728,10 @@ fn path_start(path: &syn::Path) -> Span {
         .unwrap_or_else(Span::call_site)
 }
 
-/// The span of an expression's first token, found without re-generating its tokens.
-fn expr_start(expr: &syn::Expr) -> Span {
+/// The outer attributes of an expression, for the kinds that can start a statement.
+fn expr_attrs(expr: &syn::Expr) -> &[syn::Attribute] {
     use syn::Expr;
-    let attrs = match expr {
+    match expr {
         Expr::Array(e) => &e.attrs,
         Expr::Assign(e) => &e.attrs,
         Expr::Async(e) => &e.attrs,
@@ -1543,9 +1750,27 @@ fn expr_start(expr: &syn::Expr) -> Span {
         Expr::Unsafe(e) => &e.attrs,
         Expr::While(e) => &e.attrs,
         Expr::Macro(e) => &e.attrs,
-        _ => &Vec::new(),
-    };
-    if let Some(span) = attrs_start(attrs) {
+        _ => &[],
+    }
+}
+
+fn stmt_attrs(stmt: &syn::Stmt) -> &[syn::Attribute] {
+    match stmt {
+        syn::Stmt::Local(local) => &local.attrs,
+        syn::Stmt::Expr(expr, _) => expr_attrs(expr),
+        syn::Stmt::Macro(mac) => &mac.attrs,
+        syn::Stmt::Item(item) => item_attrs(item),
+    }
+}
+
+fn is_cfg_gated(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|attr| attr.path().is_ident("cfg"))
+}
+
+/// The span of an expression's first token, found without re-generating its tokens.
+fn expr_start(expr: &syn::Expr) -> Span {
+    use syn::Expr;
+    if let Some(span) = attrs_start(expr_attrs(expr)) {
         return span;
     }
     match expr {
@@ -1784,5 +2009,103 @@ mod test {
             .map(|u| u.trivial)
             .collect();
         assert_eq!(trivial, vec![true, true, false]);
+    }
+
+    #[test]
+    fn delegations_and_setters_are_trivial_but_logic_is_not() {
+        let file = parse(
+            "impl S {
+    fn a(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<usize> {
+        self.project().inner.poll_write(cx, buf)
+    }
+    fn b(&self, f: impl FnOnce() -> R) -> R {
+        self.registration().try_io(Interest::READABLE, || f())
+    }
+    async fn c(&mut self) -> Option<()> {
+        self.inner.recv().await;
+        Some(())
+    }
+    fn d(&mut self, cx: &mut Context<'_>) -> Poll<Option<()>> {
+        self.inner.poll_recv(cx).map(Some)
+    }
+    fn e(&mut self, buf: &[u8]) -> Poll<usize> {
+        Pin::new(&mut self.std).poll_write(cx, buf)
+    }
+    fn f(&mut self, n: usize) {
+        self.lock.s.release(n);
+        #[cfg(feature = \"tracing\")]
+        self.span.in_scope(|| trace!(locked = false));
+    }
+    fn g(&mut self, f: F) -> &mut Self {
+        self.after_start = Some(Arc::new(f));
+        self
+    }
+    fn h(&self) -> usize {
+        self.items.iter().map(|x| x.len()).sum()
+    }
+    fn i(&self) -> u32 {
+        let n = self.inner.get();
+        n + 1
+    }
+    fn j(&self) -> bool {
+        if self.a { self.b.check() } else { false }
+    }
+}
+",
+        );
+        let trivial: Vec<(&str, bool)> = file
+            .units
+            .iter()
+            .filter(|u| u.kind == UnitKind::Method)
+            .map(|u| (u.item.rsplit("::").next().unwrap(), u.trivial))
+            .collect();
+        assert_eq!(
+            trivial,
+            vec![
+                ("a", true),
+                ("b", true),
+                ("c", true),
+                ("d", true),
+                ("e", true),
+                // The gated statement is scaffolding: one forwarding call is left.
+                ("f", true),
+                ("g", true),
+                // A pipeline of closures, a local, a branch: logic.
+                ("h", false),
+                ("i", false),
+                ("j", false),
+            ]
+        );
+    }
+
+    #[test]
+    fn code_lines_leave_out_comments_blank_lines_and_attributes() {
+        let file = parse(
+            "/// Doc.
+#[inline]
+fn f(a: u32) -> u32 {
+    // a comment
+
+    #[allow(unused)]
+    let b = a
+        + 1;
+    #[cfg(feature = \"x\")]
+    trace(b);
+    b
+}
+",
+        );
+        let unit = &file.units[0];
+        assert_eq!((unit.start_line, unit.end_line), (3, 12));
+        // `fn`, `let b`, `+ 1`, `trace`, `b`, `}`.
+        assert_eq!(file.code_lines(unit.tokens.clone()), 6);
+        // The gated statement aside.
+        assert_eq!(file.logic_lines(unit.tokens.clone()), 5);
+        let first_attr = file.tokens_on_lines(6, 6);
+        assert!(first_attr.clone().all(|i| file.is_attribute(i)));
+        let gated = file.tokens_on_lines(10, 10);
+        assert!(gated
+            .clone()
+            .all(|i| file.is_gated(i) && !file.is_attribute(i)));
     }
 }

@@ -42,6 +42,12 @@ pub fn find(files: &[SourceFile], options: &Options) -> Vec<Group> {
     groups
 }
 
+/// Lines of code of a declaration: its members, not their doc comments or attributes.
+fn code_lines(file: &SourceFile, shape: &Shape) -> u32 {
+    let parsed = &file.parsed;
+    parsed.code_lines(parsed.tokens_on_lines(shape.start_line, shape.end_line))
+}
+
 fn instance(files: &[SourceFile], id: ShapeId) -> Instance {
     let shape = &files[id.0].parsed.shapes[id.1];
     Instance {
@@ -49,6 +55,9 @@ fn instance(files: &[SourceFile], id: ShapeId) -> Instance {
         start_line: shape.start_line,
         end_line: shape.end_line,
         item: shape.item.clone(),
+        code_lines: code_lines(&files[id.0], shape),
+        tokens: 0..0,
+        owner: None,
     }
 }
 
@@ -60,7 +69,7 @@ fn same_shapes(
     let mut by_shape: HashMap<(ShapeKind, Vec<String>), Vec<ShapeId>> = HashMap::new();
     for &(id, shape) in shapes {
         // Two members are a shape worth keeping in one place only when they take some room.
-        let big = (shape.end_line + 1 - shape.start_line) as usize >= options.min_lines;
+        let big = code_lines(&files[id.0], shape) as usize >= options.min_lines;
         let min = if shape.kind == ShapeKind::Trait || big {
             MIN_TRAIT_METHODS
         } else {
@@ -91,6 +100,7 @@ fn same_shapes(
                 fingerprint: fingerprint(kind, &members),
                 instances: ids.iter().map(|&id| instance(files, id)).collect(),
                 detail: Some(format!("the same {} {what}", members.len())),
+                saved: 0,
             }
         })
         .collect();
@@ -162,18 +172,24 @@ fn shared_fields(shapes: &[(ShapeId, &Shape)]) -> Vec<Group> {
             .iter()
             .map(|&m| {
                 let (id, shape) = structs[m];
-                let lines: Vec<u32> = shape
+                let mut lines: Vec<u32> = shape
                     .members
                     .iter()
                     .zip(&shape.member_lines)
                     .filter(|(f, _)| key.contains(f.as_str()))
                     .map(|(_, &l)| l)
                     .collect();
+                lines.sort_unstable();
+                lines.dedup();
                 Instance {
                     file: id.0,
-                    start_line: lines.iter().copied().min().unwrap_or(shape.start_line),
-                    end_line: lines.iter().copied().max().unwrap_or(shape.end_line),
+                    start_line: lines.first().copied().unwrap_or(shape.start_line),
+                    end_line: lines.last().copied().unwrap_or(shape.end_line),
                     item: shape.item.clone(),
+                    // The shared fields, not the others declared between them.
+                    code_lines: lines.len() as u32,
+                    tokens: 0..0,
+                    owner: None,
                 }
             })
             .collect();
@@ -188,6 +204,7 @@ fn shared_fields(shapes: &[(ShapeId, &Shape)]) -> Vec<Group> {
                 fields.len(),
                 fields.join(", ")
             )),
+            saved: 0,
         });
     }
     groups

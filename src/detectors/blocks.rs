@@ -10,6 +10,7 @@
 //! longest run all its members share, and split by canonical form so renames stay consistent.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use rayon::prelude::*;
 
@@ -17,6 +18,7 @@ use super::group::{CloneType, Group, GroupKind, Instance};
 use super::units::MIN_VARIETY;
 use crate::config::Options;
 use crate::scan::SourceFile;
+use crate::source::CodeLines;
 use crate::token::{canonical, hash_seq, variety, Tok};
 
 struct Seq {
@@ -25,6 +27,21 @@ struct Seq {
     index: u32,
     /// Blinded hash of each statement.
     hashes: Vec<u64>,
+    /// Lines of code of each statement.
+    lines: Vec<CodeLines>,
+}
+
+/// Lines of code of statements `first..=last`: a line that one statement ends on and the
+/// next starts on counts once.
+fn run_lines(lines: &[CodeLines], first: u32, last: u32) -> u32 {
+    let run = &lines[first as usize..=last as usize];
+    let mut count = 0;
+    let mut prev = 0;
+    for stmt in run.iter().filter(|s| s.count > 0) {
+        count += stmt.count - u32::from(stmt.first == prev);
+        prev = stmt.last;
+    }
+    count
 }
 
 /// A run of statements `first..=last` of sequence `seq` (an index into the flat list).
@@ -59,15 +76,23 @@ pub fn find(files: &[SourceFile], options: &Options) -> Vec<Group> {
                             )
                         })
                         .collect(),
+                    lines: s
+                        .stmts
+                        .iter()
+                        .map(|r| file.parsed.code_line_span(r.clone()))
+                        .collect(),
                 })
         })
         .collect();
+    let range_of = |run: Run| -> Range<u32> {
+        let seq = &seqs[run.seq as usize];
+        let stmts = &files[seq.file as usize].parsed.seqs[seq.index as usize].stmts;
+        stmts[run.first as usize].start..stmts[run.last as usize].end
+    };
     let tokens_of = |run: Run| -> &[Tok] {
         let seq = &seqs[run.seq as usize];
-        let file = &files[seq.file as usize].parsed;
-        let stmts = &file.seqs[seq.index as usize].stmts;
-        &file.tokens
-            [stmts[run.first as usize].start as usize..stmts[run.last as usize].end as usize]
+        let range = range_of(run);
+        &files[seq.file as usize].parsed.tokens[range.start as usize..range.end as usize]
     };
     // Seed windows, bucketed by the hash of their statement hashes.
     let seeds: Vec<(u64, Run)> = seqs
@@ -85,8 +110,7 @@ pub fn find(files: &[SourceFile], options: &Options) -> Vec<Group> {
                         last,
                     };
                     let tokens = tokens_of(run);
-                    let lines = tokens.last().map_or(0, |t| t.line) + 1
-                        - tokens.first().map_or(0, |t| t.line);
+                    let lines = run_lines(&seq.lines, first, last);
                     if tokens.len() >= options.min_tokens && lines as usize >= options.min_lines {
                         out.push((
                             hash_seq(
@@ -151,6 +175,9 @@ pub fn find(files: &[SourceFile], options: &Options) -> Vec<Group> {
                         start_line: tokens.first().map_or(0, |t| t.line),
                         end_line: tokens.last().map_or(0, |t| t.line),
                         item: file.seqs[seq.index as usize].item.clone(),
+                        code_lines: run_lines(&seq.lines, run.first, run.last),
+                        tokens: range_of(run),
+                        owner: None,
                     }
                 })
                 .collect();
@@ -165,6 +192,7 @@ pub fn find(files: &[SourceFile], options: &Options) -> Vec<Group> {
                 fingerprint: canon,
                 instances,
                 detail: None,
+                saved: 0,
             });
         }
     }

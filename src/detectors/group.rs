@@ -1,6 +1,10 @@
 //! The result of clone detection: groups of copies, their kind and their instances.
 
+use std::ops::Range;
+
 use serde::{Deserialize, Serialize};
+
+use crate::source::{ParsedFile, Unit, UnitKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -58,21 +62,40 @@ impl CloneType {
 pub struct Instance {
     /// Index into the analysed files.
     pub file: usize,
+    /// The copy's span (doc comments and attributes before it excluded).
     pub start_line: u32,
     pub end_line: u32,
     pub item: String,
+    /// Lines of code in the span: not blank, not only comments or attributes.
+    pub code_lines: u32,
+    /// The copy's tokens in its file, while detection runs (empty for abstractions).
+    #[serde(skip)]
+    pub tokens: Range<u32>,
+    /// For a method, the item path of the type it belongs to, while detection runs.
+    #[serde(skip)]
+    pub owner: Option<String>,
 }
 
 impl Instance {
-    pub(super) fn of_unit(file: usize, unit: &crate::source::Unit) -> Instance {
+    pub(super) fn of_unit(file: usize, parsed: &ParsedFile, unit: &Unit) -> Instance {
         Instance {
             file,
             start_line: unit.start_line,
             end_line: unit.end_line,
             item: unit.item.clone(),
+            code_lines: parsed.code_lines(unit.tokens.clone()),
+            tokens: unit.tokens.clone(),
+            owner: (unit.kind == UnitKind::Method)
+                .then(|| {
+                    unit.item
+                        .rsplit_once("::")
+                        .map(|(owner, _)| owner.to_string())
+                })
+                .flatten(),
         }
     }
 
+    /// Lines in the span, comments and blank lines included.
     pub fn lines(&self) -> u32 {
         self.end_line + 1 - self.start_line
     }
@@ -93,25 +116,27 @@ pub struct Group {
     pub instances: Vec<Instance>,
     /// A short description for abstractions (the shared fields or signatures).
     pub detail: Option<String>,
+    /// Lines of code a merge would save, summed over the copies but one (see `shared.rs`).
+    pub saved: u32,
 }
 
 impl Group {
-    /// Lines of one instance (the smallest: what every copy has at least).
+    /// Lines of code of one instance (the smallest: what every copy has at least).
     pub fn lines(&self) -> u32 {
         self.instances
             .iter()
-            .map(Instance::lines)
+            .map(|inst| inst.code_lines)
             .min()
             .unwrap_or(0)
     }
 
-    /// Lines a merge would save: all copies but one.
+    /// Lines a merge would save.
     pub fn saved_lines(&self) -> u32 {
-        self.lines() * (self.instances.len() as u32).saturating_sub(1)
+        self.saved
     }
 
-    /// Ranking value: lines saved, discounted for near-misses, which cost more to merge.
+    /// Ranking value: lines saved.
     pub fn value(&self) -> u64 {
-        (f64::from(self.saved_lines()) * self.similarity * self.similarity * 100.0) as u64
+        u64::from(self.saved_lines())
     }
 }

@@ -6,14 +6,19 @@ mod abstractions;
 mod blocks;
 mod group;
 mod near;
+mod shared;
 mod units;
 
 pub use group::{CloneType, Group, GroupKind, Instance};
 
 use std::collections::HashMap;
+use std::ops::Range;
+
+use rayon::prelude::*;
 
 use crate::config::Options;
 use crate::scan::SourceFile;
+use crate::source::{ParsedFile, UnitKind};
 
 /// Runs every detector and returns the groups ranked by lines saved, largest first.
 pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
@@ -39,13 +44,164 @@ pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
             (&files[a.file].rel, a.start_line).cmp(&(&files[b.file].rel, b.start_line))
         });
     }
-    let mut groups = drop_nested(groups);
+    groups
+        .par_iter_mut()
+        .for_each(|group| measure(files, options, group));
+    groups.retain(|g| g.instances.len() >= 2);
+    let mut groups = drop_subsumed(drop_nested(groups));
     groups.sort_by(|a, b| {
         b.value()
             .cmp(&a.value())
             .then(a.fingerprint.cmp(&b.fingerprint))
     });
     groups
+}
+
+/// Measures what a merge of the group saves (see `shared.rs`): for code, what each copy
+/// shares with a reference copy; for types, the smallest declaration once per other copy;
+/// for fields, the shared fields once per other copy, less what the new struct costs.
+/// Drops the copies that share no real code with the reference (only `#[cfg]`-gated
+/// scaffolding), near-miss copies and renamed impls that share less than
+/// [`min_core_lines`], and near-miss copies that differ in more lines than they share.
+fn measure(files: &[SourceFile], options: &Options, group: &mut Group) {
+    let others = group.instances.len().saturating_sub(1) as u32;
+    if group.kind == GroupKind::Fields {
+        // The fields move into a struct of their own (its two lines and the fields), and each
+        // copy embeds it (one line).
+        let copies = others + 1;
+        group.saved = (group.lines() * others).saturating_sub(copies + 2);
+        return;
+    }
+    if group.clone_type == CloneType::Abstraction {
+        group.saved = group.lines() * others;
+        return;
+    }
+    let min_core = min_core_lines(options);
+    let near = group.clone_type == CloneType::NearMiss;
+    // Near-miss copies, and impls renamed for other types (which may delegate to other
+    // fields and methods), must share real code; other copies only more than scaffolding.
+    let least = match (group.clone_type, group.kind) {
+        (CloneType::NearMiss, _) | (CloneType::Renamed, GroupKind::Impl) => min_core,
+        _ => 1,
+    };
+    let kept = |s: &shared::Shared| s.core >= least && (!near || s.saved(min_core) > 0);
+    let tokens: Vec<Vec<Range<u32>>> = group
+        .instances
+        .iter()
+        .map(|inst| compared_tokens(&files[inst.file].parsed, group.kind, inst))
+        .collect();
+    let instances = &group.instances;
+    // What each copy saves against reference `r`: lines shared, less lines that differ.
+    // Methods of another type (or of a type of the same name in another module) that are not
+    // exact copies are merged through a trait, a generic or a macro rather than a helper:
+    // parallel API more often than a copy. They count a quarter.
+    let against = |r: usize| -> Vec<Option<u32>> {
+        (0..instances.len())
+            .map(|i| {
+                if i == r {
+                    return None;
+                }
+                let s = shared::shared_lines(
+                    &files[instances[r].file].parsed,
+                    &tokens[r],
+                    &files[instances[i].file].parsed,
+                    &tokens[i],
+                );
+                let parallel = group.clone_type != CloneType::Exact
+                    && instances[r].owner.is_some()
+                    && instances[i].owner.is_some()
+                    && instances[i].owner != instances[r].owner;
+                kept(&s).then(|| s.saved(min_core) / if parallel { PARALLEL_DISCOUNT } else { 1 })
+            })
+            .collect()
+    };
+    // The reference is the copy the others share most with (a near-miss group is a star
+    // around it); exact and renamed copies are all alike.
+    let candidates = if near && instances.len() <= MAX_REFERENCES {
+        instances.len()
+    } else {
+        1
+    };
+    let (saved, reference) = (0..candidates)
+        .map(|r| (against(r), r))
+        .max_by_key(|(saved, r)| {
+            let total: u32 = saved.iter().flatten().sum();
+            (total, std::cmp::Reverse(*r))
+        })
+        .unwrap_or_default();
+    group.saved = saved.iter().flatten().sum();
+    let mut index = 0;
+    group.instances.retain(|_| {
+        index += 1;
+        index - 1 == reference || saved[index - 1].is_some()
+    });
+}
+
+/// A near-miss or renamed copy that is a method of another type saves this many times less.
+const PARALLEL_DISCOUNT: u32 = 4;
+
+/// Near-miss groups up to this size are measured against each of their copies in turn.
+const MAX_REFERENCES: usize = 8;
+
+/// The tokens of a copy that a merge can share: for an impl block, the bodies of its methods
+/// (a trait dictates the signatures, and every impl of it repeats them).
+fn compared_tokens(parsed: &ParsedFile, kind: GroupKind, inst: &Instance) -> Vec<Range<u32>> {
+    if kind != GroupKind::Impl {
+        return vec![inst.tokens.clone()];
+    }
+    let mut bodies: Vec<Range<u32>> = parsed
+        .units
+        .iter()
+        .filter(|m| {
+            m.kind == UnitKind::Method
+                && inst.tokens.start <= m.tokens.start
+                && m.tokens.end <= inst.tokens.end
+        })
+        .map(|m| m.body.clone())
+        .collect();
+    bodies.sort_by_key(|b| b.start);
+    // Methods of impls nested in a method's body are in that body already.
+    let mut outer: Vec<Range<u32>> = Vec::with_capacity(bodies.len());
+    for body in bodies {
+        if outer.last().is_none_or(|last| last.end <= body.start) {
+            outer.push(body);
+        }
+    }
+    outer
+}
+
+/// The lines of real code a near-miss copy must share: `--min-lines` counts a function's
+/// lines, shared lines are counted in its body without the lines that only hold braces.
+fn min_core_lines(options: &Options) -> u32 {
+    (options.min_lines as u32).saturating_sub(2).max(1)
+}
+
+/// Drops exact and renamed copies of functions that a near-miss group of at least their value
+/// reports with others: one group says it all.
+fn drop_subsumed(groups: Vec<Group>) -> Vec<Group> {
+    let key = |inst: &Instance| (inst.file, inst.start_line, inst.end_line);
+    let near: HashMap<(usize, u32, u32), usize> = groups
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.clone_type == CloneType::NearMiss)
+        .flat_map(|(i, g)| g.instances.iter().map(move |inst| (key(inst), i)))
+        .collect();
+    let subsumed: Vec<bool> = groups
+        .iter()
+        .map(|g| {
+            let copies = matches!(g.clone_type, CloneType::Exact | CloneType::Renamed)
+                && matches!(g.kind, GroupKind::Fn | GroupKind::Method);
+            let first = near.get(&key(&g.instances[0]));
+            copies
+                && first.is_some_and(|&n| groups[n].value() >= g.value())
+                && g.instances.iter().all(|inst| near.get(&key(inst)) == first)
+        })
+        .collect();
+    groups
+        .into_iter()
+        .zip(subsumed)
+        .filter_map(|(group, subsumed)| (!subsumed).then_some(group))
+        .collect()
 }
 
 /// Drops code groups whose every instance lies inside an instance of a bigger code group,
@@ -138,6 +294,228 @@ mod test {
             .replace("Color", "Shade")
             .replace("\"red\"", "\"rouge\"");
         assert!(detect(&[&TABLE.replace("NAME", "name"), &other]).is_empty());
+    }
+
+    /// A 9-line function (8 lines of code) padded with doc comments, comments, blank lines
+    /// and attributes.
+    const PADDED: &str = "/// Sums the weights.
+///
+/// Long documentation that a copy repeats.
+#[inline]
+#[must_use]
+pub fn NAME(items: &[Item], limit: u64) -> u64 {
+    // Start from nothing.
+    let mut total = 0u64;
+
+    #[allow(clippy::cast_possible_truncation)]
+    for item in items.iter().filter(|item| item.enabled) {
+        // Heavy items count double.
+        total += if item.heavy { item.weight * 2 } else { item.weight };
+
+        if total > limit {
+            return limit;
+        }
+    }
+    total.min(limit)
+}
+";
+
+    #[test]
+    fn lines_are_lines_of_code_and_min_lines_counts_them() {
+        let groups = detect(&[&PADDED.replace("NAME", "a"), &PADDED.replace("NAME", "b")]);
+        assert_eq!(groups.len(), 1, "{groups:#?}");
+        // The span is the item's, the lines are lines of code.
+        let inst = &groups[0].instances[0];
+        assert_eq!((inst.start_line, inst.end_line), (6, 20));
+        assert_eq!(groups[0].lines(), 10);
+        // 11 lines of span but 5 lines of code: under `--min-lines` 6.
+        let short = "pub fn NAME(items: &[Item], limit: u64) -> u64 {
+    // One comment.
+
+    let total: u64 = items.iter().filter(|item| item.enabled).map(|item| item.weight).sum();
+    // Another.
+
+    #[allow(clippy::cast_possible_truncation)]
+    let capped = if total > limit { limit } else { total + u64::from(items.len() as u32) };
+
+    capped
+}
+";
+        let groups = detect(&[&short.replace("NAME", "a"), &short.replace("NAME", "b")]);
+        assert!(groups.is_empty(), "{groups:#?}");
+    }
+
+    #[test]
+    fn delegations_in_several_types_form_no_group() {
+        let wrapper = |ty: &str, field: &str| {
+            format!(
+                "impl AsyncWrite for {ty} {{
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {{
+        self.project().{field}.poll_write(cx, buf)
+    }}
+}}
+
+impl {ty} {{
+    /// Receives the next signal.
+    pub async fn recv(
+        &mut self,
+        cx: &mut Context<'_>,
+        deadline: Option<Instant>,
+        budget: &mut Budget,
+    ) -> Option<()> {{
+        self.{field}.recv(cx, deadline, budget).await;
+        Some(())
+    }}
+
+    pub fn try_read(
+        &self,
+        buf: &mut [u8],
+        cx: &mut Context<'_>,
+        budget: &mut Budget,
+    ) -> io::Result<usize> {{
+        self.registration().try_io(Interest::READABLE, || self.{field}.read(buf, cx, budget))
+    }}
+}}
+"
+            )
+        };
+        let groups = detect(&[
+            &wrapper("Signal", "inner"),
+            &wrapper("CtrlC", "io"),
+            &wrapper("CtrlBreak", "rx"),
+        ]);
+        assert!(groups.is_empty(), "{groups:#?}");
+        // Exact copies in other types are parallel API too; in one type, a copy.
+        let groups = detect(&[&wrapper("Signal", "inner"), &wrapper("CtrlC", "inner")]);
+        assert!(groups.is_empty(), "{groups:#?}");
+        let groups = detect(&[&wrapper("Signal", "inner"), &wrapper("Signal", "inner")]);
+        assert!(!groups.is_empty());
+    }
+
+    #[test]
+    fn debug_impls_built_with_debug_struct_form_no_group() {
+        let debug = |ty: &str, fields: &[&str]| {
+            let fields = fields
+                .iter()
+                .map(|f| format!("            .field(\"{f}\", &self.{f})\n"))
+                .collect::<Vec<_>>()
+                .concat();
+            format!(
+                "impl fmt::Debug for {ty} {{
+    fn fmt(&self, fmt: &mut fmt::Formatter<'_>) -> fmt::Result {{
+        fmt.debug_struct(\"{ty}\")
+{fields}            .finish()
+    }}
+}}
+"
+            )
+        };
+        let groups = detect(&[
+            &debug("ReadBuf", &["filled", "initialized", "capacity", "buf"]),
+            &debug("BufReader", &["reader", "buffer", "pos"]),
+            &debug("BufWriter", &["writer", "buffer", "written", "pos"]),
+        ]);
+        assert!(groups.is_empty(), "{groups:#?}");
+        // The same impl written out for three types is still one.
+        let same = ["filled", "initialized", "capacity", "buf"];
+        let groups = detect(&[
+            &debug("ReadBuf", &same),
+            &debug("WriteBuf", &same),
+            &debug("PeekBuf", &same),
+        ]);
+        assert_eq!(groups.len(), 1, "{groups:#?}");
+        assert_eq!(groups[0].kind, GroupKind::Impl);
+    }
+
+    #[test]
+    fn copies_that_share_only_gated_scaffolding_rank_below_real_copies() {
+        // The same `#[cfg]`-gated tracing around a different core.
+        let traced = |name: &str, call: &str, field: &str| {
+            format!(
+                "impl RwLock {{
+    pub fn {name}(&self) -> Guard {{
+        let permits = self.{call}(self.permits, self.mode);
+        let guard = Guard::new(permits, self.{field}, self.semaphore.clone());
+        #[cfg(all(tokio_unstable, feature = \"tracing\"))]
+        self.resource_span.in_scope(|| {{
+            tracing::trace!(
+                target: \"runtime::resource::state_update\",
+                locked = true,
+                locked.op = \"override\",
+            )
+        }});
+        #[cfg(all(tokio_unstable, feature = \"tracing\"))]
+        self.resource_span.in_scope(|| {{
+            tracing::trace!(
+                target: \"runtime::resource::async_op::state_update\",
+                locked = true,
+            )
+        }});
+        guard
+    }}
+}}
+"
+            )
+        };
+        let real = "fn NAME(v: &[u32], limit: u32) -> u32 {
+    let mut s = 0;
+    for x in v {
+        if *x > limit {
+            s += x * 2;
+        } else {
+            s -= 1;
+        }
+        s = s.wrapping_mul(7);
+    }
+    s
+}
+";
+        let groups = detect(&[
+            &traced("read", "acquire_read", "reader"),
+            &traced("write", "acquire_write", "writer"),
+            &real.replace("NAME", "a"),
+            &real.replace("NAME", "b"),
+        ]);
+        assert!(!groups.is_empty());
+        assert_eq!(groups[0].instances[0].item, "p::a", "{groups:#?}");
+        assert!(
+            groups.iter().skip(1).all(|g| g.value() < groups[0].value()),
+            "{groups:#?}"
+        );
+    }
+
+    #[test]
+    fn feature_gated_shims_form_no_group() {
+        let shim = |name: &str, feature: &str, table: &str| {
+            format!(
+                "pub fn {name}() -> Result<hir::ClassUnicode, Error> {{
+    #[cfg(not(feature = \"{feature}\"))]
+    fn imp() -> Result<hir::ClassUnicode, Error> {{
+        Err(Error::PerlClassNotFound)
+    }}
+
+    #[cfg(feature = \"{feature}\")]
+    fn imp() -> Result<hir::ClassUnicode, Error> {{
+        use crate::unicode_tables::{table}::BY_NAME;
+        let set = property_set(BY_NAME, \"{name}\").ok_or(Error::PropertyValueNotFound)?;
+        Ok(hir_class(set))
+    }}
+
+    imp()
+}}
+"
+            )
+        };
+        let groups = detect(&[
+            &shim("perl_word", "unicode-perl", "perl_word"),
+            &shim("perl_space", "unicode-bool", "property_bool"),
+            &shim("perl_digit", "unicode-gencat", "general_category"),
+        ]);
+        assert!(groups.is_empty(), "{groups:#?}");
     }
 
     #[test]

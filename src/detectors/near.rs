@@ -261,7 +261,14 @@ fn clusters(
                 .iter()
                 .map(|&m| {
                     let (fi, ui) = candidates[m as usize].id;
-                    Instance::of_unit(fi as usize, &files[fi as usize].parsed.units[ui as usize])
+                    let parsed = &files[fi as usize].parsed;
+                    let unit = &parsed.units[ui as usize];
+                    // What near-miss copies share is in their bodies: a merge keeps each
+                    // signature (as a caller of the merged function) or makes it one.
+                    Instance {
+                        tokens: unit.body.clone(),
+                        ..Instance::of_unit(fi as usize, parsed, unit)
+                    }
                 })
                 .collect();
             let first = &files[instances[0].file].parsed.units
@@ -287,6 +294,7 @@ fn clusters(
                 fingerprint: hash_seq(hashes.iter().map(|&h| h as u32)),
                 instances,
                 detail: None,
+                saved: 0,
             }
         })
         .collect()

@@ -31,8 +31,12 @@ enum Basis {
     Logic,
     /// Full size but trivial or table-like: exact copies only.
     ExactOnly,
-    /// A smaller trait impl: counts when three or more types repeat it.
-    TraitImpl,
+    /// A method of full size whose body is a small trivial one: exact copies only, and only in
+    /// one type (see [`exact_only`]).
+    ExactInOneType,
+    /// A trait impl that is smaller than the thresholds (not `sized`) or only delegates:
+    /// counts when three or more types repeat it, or when copied exactly and `sized`.
+    TraitImpl { sized: bool },
 }
 
 /// A bucket member: raw hash, identity, basis.
@@ -46,28 +50,80 @@ pub struct UnitGroups {
     pub exact_of: HashMap<UnitId, usize>,
 }
 
-/// Whether a unit is big enough to be reported at all.
-fn sized(unit: &Unit, tokens: &[Tok], options: &Options) -> bool {
+/// Whether a unit is big enough to be reported at all: `--min-tokens`, and `--min-lines`
+/// lines of code.
+fn sized(file: &SourceFile, unit: &Unit, tokens: &[Tok], options: &Options) -> bool {
     !unit.suppressed
         && tokens.len() >= options.min_tokens
-        && (unit.end_line + 1 - unit.start_line) as usize >= options.min_lines
+        && file.parsed.code_lines(unit.tokens.clone()) as usize >= options.min_lines
+}
+
+/// Hand-written `Debug` impls are tables of fields (`debug_struct(..).field(..)`): they
+/// look alike without being copies.
+fn is_debug(unit: &Unit) -> bool {
+    unit.trait_name.as_deref() == Some("Debug")
 }
 
 /// Whether a unit is big enough and real logic, so that renamed look-alikes of it are copies.
-/// Getters, constructors and tables look alike without being copies; they are reported only
-/// when copied exactly.
-fn eligible(unit: &Unit, tokens: &[Tok], options: &Options) -> bool {
-    sized(unit, tokens, options) && !unit.trivial && variety(tokens) >= MIN_VARIETY
+/// Getters, constructors, delegations, tables and `Debug` impls look alike without being
+/// copies; they are reported only when copied exactly.
+fn eligible(file: &SourceFile, unit: &Unit, tokens: &[Tok], options: &Options) -> bool {
+    sized(file, unit, tokens, options)
+        && !unit.trivial
+        && !is_debug(unit)
+        && variety(tokens) >= MIN_VARIETY
+}
+
+/// How a unit of full size that is not real logic is reported: only exact copies. Exact
+/// copies of a trivial method in several types are parallel API (the same delegation in the
+/// impls of several wrappers), worth a report only when what is inside the braces of the
+/// body, gated code aside, is big (a long table or constructor). Exact copies of a free
+/// function, or of a method of one type, are the same function twice.
+fn exact_only(file: &SourceFile, unit: &Unit, tokens: &[Tok], options: &Options) -> Option<Basis> {
+    if !sized(file, unit, tokens, options) {
+        return None;
+    }
+    let small = unit.trivial
+        && unit.kind == UnitKind::Method
+        && (file
+            .parsed
+            .logic_lines(unit.body.start + 1..unit.body.end.saturating_sub(1))
+            as usize)
+            < options.min_lines;
+    Some(if small {
+        Basis::ExactInOneType
+    } else {
+        Basis::ExactOnly
+    })
 }
 
 /// Impl blocks of one trait written out for three or more types are reported from a lower
-/// size, since that repetition is what a generic impl or a macro removes.
-fn eligible_trait_impl(unit: &Unit, tokens: &[Tok], options: &Options) -> bool {
+/// size, and even when their methods only delegate, since that repetition is what a generic
+/// impl or a macro removes. (Copies that delegate to different fields or methods share too
+/// little real code to stay: see `shared.rs`.)
+fn eligible_trait_impl(file: &SourceFile, unit: &Unit, tokens: &[Tok], options: &Options) -> bool {
     unit.kind == UnitKind::Impl
         && unit.trait_name.is_some()
         && !unit.suppressed
         && tokens.len() >= options.min_tokens * 3 / 5
-        && (unit.end_line + 1 - unit.start_line) as usize >= options.min_lines
+        && file.parsed.code_lines(unit.tokens.clone()) as usize >= options.min_lines
+}
+
+/// The raw hash of the header (`impl<T> Trait for Type<T>`) of the impl block a method is
+/// in: methods of impls with equal headers belong to one type.
+fn impl_header(file: &SourceFile, method: &Unit) -> Option<u64> {
+    let outer = file
+        .parsed
+        .units
+        .iter()
+        .filter(|u| {
+            u.kind == UnitKind::Impl
+                && u.body.start <= method.tokens.start
+                && method.tokens.end <= u.body.end
+        })
+        .max_by_key(|u| u.tokens.start)?;
+    let header = &file.parsed.tokens[outer.tokens.start as usize..outer.body.start as usize];
+    Some(hash_seq(header.iter().map(|t| t.sym)))
 }
 
 pub fn unit_tokens<'a>(file: &'a SourceFile, unit: &Unit) -> &'a [Tok] {
@@ -89,13 +145,15 @@ fn unnamed(tokens: &[Tok]) -> impl Iterator<Item = u32> + '_ {
     })
 }
 
-/// An impl block counts only if one of its methods is real logic, not a getter or a table.
+/// An impl block counts only if one of its methods is real logic, not a getter, a
+/// delegation or a table.
 fn impl_has_logic(file: &SourceFile, unit: &Unit) -> bool {
     file.parsed.units.iter().any(|m| {
         m.kind == UnitKind::Method
             && unit.tokens.start <= m.tokens.start
             && m.tokens.end <= unit.tokens.end
             && !m.trivial
+            && !is_debug(m)
             && variety(unit_tokens(file, m)) >= MIN_VARIETY
     })
 }
@@ -115,24 +173,25 @@ pub fn find(files: &[SourceFile], options: &Options) -> UnitGroups {
                     let id = (fi as u32, ui as u32);
                     let raw = hash_seq(unnamed(tokens));
                     let logic = unit.kind != UnitKind::Impl || impl_has_logic(file, unit);
-                    if logic && eligible(unit, tokens, options) {
+                    if logic && eligible(file, unit, tokens, options) {
                         Some((
                             hash_seq(canonical(tokens).into_iter()),
                             raw,
                             id,
                             Basis::Logic,
                         ))
-                    } else if sized(unit, tokens, options) {
-                        Some((raw ^ EXACT_ONLY, raw, id, Basis::ExactOnly))
-                    } else if logic && eligible_trait_impl(unit, tokens, options) {
+                    } else if eligible_trait_impl(file, unit, tokens, options) {
                         Some((
                             hash_seq(canonical(tokens).into_iter()),
                             raw,
                             id,
-                            Basis::TraitImpl,
+                            Basis::TraitImpl {
+                                sized: sized(file, unit, tokens, options),
+                            },
                         ))
                     } else {
-                        None
+                        exact_only(file, unit, tokens, options)
+                            .map(|basis| (raw ^ EXACT_ONLY, raw, id, basis))
                     }
                 })
         })
@@ -154,21 +213,34 @@ pub fn find(files: &[SourceFile], options: &Options) -> UnitGroups {
     let mut groups = Vec::new();
     let mut exact_of = HashMap::new();
     for (canon, members) in buckets {
-        // Small trait impls count only when three or more types repeat them.
-        if members.iter().any(|m| m.2 == Basis::TraitImpl) && members.len() < 3 {
+        let exact = members.iter().all(|m| m.0 == members[0].0);
+        // Small or delegating trait impls count only when three or more types repeat them,
+        // or when copied exactly.
+        let small = |m: &Member| m.2 == Basis::TraitImpl { sized: false };
+        let trait_impl = |m: &Member| matches!(m.2, Basis::TraitImpl { .. });
+        let exact_and_sized = exact && !members.iter().any(small);
+        if members.iter().any(trait_impl) && members.len() < 3 && !exact_and_sized {
             continue;
         }
-        let first = &files[members[0].1 .0 as usize].parsed.units[members[0].1 .1 as usize];
+        let unit_of = |m: &Member| &files[m.1 .0 as usize].parsed.units[m.1 .1 as usize];
+        if members.iter().any(|m| m.2 == Basis::ExactInOneType) {
+            let header = |m: &Member| impl_header(&files[m.1 .0 as usize], unit_of(m));
+            let first = header(&members[0]);
+            if first.is_none() || !members.iter().all(|m| header(m) == first) {
+                continue;
+            }
+        }
+        let first = unit_of(&members[0]);
         let kind = match first.kind {
             UnitKind::Fn => GroupKind::Fn,
             UnitKind::Method => GroupKind::Method,
             UnitKind::Impl => GroupKind::Impl,
         };
-        let exact = members.iter().all(|m| m.0 == members[0].0);
         let instances = members
             .iter()
             .map(|&(_, (fi, ui), _)| {
-                Instance::of_unit(fi as usize, &files[fi as usize].parsed.units[ui as usize])
+                let parsed = &files[fi as usize].parsed;
+                Instance::of_unit(fi as usize, parsed, &parsed.units[ui as usize])
             })
             .collect();
         for &(_, id, _) in &members {
@@ -188,6 +260,7 @@ pub fn find(files: &[SourceFile], options: &Options) -> UnitGroups {
                 .trait_name
                 .as_ref()
                 .map(|t| format!("the same `{t}` impl")),
+            saved: 0,
         });
     }
     UnitGroups {
