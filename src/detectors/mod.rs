@@ -47,7 +47,8 @@ pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
     groups
         .par_iter_mut()
         .for_each(|group| measure(files, options, group));
-    groups.retain(|g| g.instances.len() >= 2);
+    // Fields shared by too few structs cost more to extract than they save: not worth a report.
+    groups.retain(|g| g.instances.len() >= 2 && !(g.kind == GroupKind::Fields && g.saved == 0));
     let mut groups = drop_subsumed(drop_nested(groups));
     groups.sort_by(|a, b| {
         b.value()
@@ -280,6 +281,28 @@ mod test {
     }
 }
 ";
+
+    /// Three fields in two structs cost more to extract (a struct, its fields, one embedding
+    /// line each) than they save; in four structs they are worth it.
+    #[test]
+    fn shared_fields_are_reported_only_when_extracting_them_saves_lines() {
+        let structs = |names: &[&str]| {
+            names
+                .iter()
+                .map(|n| format!("pub struct {n} {{\n    pub id: u64,\n    pub host: String,\n    pub port: u16,\n    pub {n}_only: bool,\n}}\n"))
+                .collect::<String>()
+        };
+        let fields = |groups: &[Group]| {
+            groups
+                .iter()
+                .filter(|g| g.kind == GroupKind::Fields)
+                .count()
+        };
+        assert_eq!(fields(&detect(&[&structs(&["a", "b"])])), 0);
+        let four = detect(&[&structs(&["a", "b", "c", "d"])]);
+        assert_eq!(fields(&four), 1, "{four:#?}");
+        assert!(four.iter().all(|g| g.saved_lines() > 0));
+    }
 
     #[test]
     fn tables_group_only_when_copied_exactly_even_under_another_name() {
