@@ -286,10 +286,14 @@ mod test {
     /// line each) than they save; in four structs they are worth it.
     #[test]
     fn shared_fields_are_reported_only_when_extracting_them_saves_lines() {
+        use std::fmt::Write;
         let structs = |names: &[&str]| {
             let mut text = String::new();
             for n in names {
-                text += &format!("pub struct {n} {{\n    pub id: u64,\n    pub host: String,\n    pub port: u16,\n    pub {n}_only: bool,\n}}\n");
+                let _ = write!(
+                    text,
+                    "pub struct {n} {{\n    pub id: u64,\n    pub host: String,\n    pub port: u16,\n    pub {n}_only: bool,\n}}\n"
+                );
             }
             text
         };
