@@ -471,6 +471,15 @@ mod graph_test {
             .collect()
     }
 
+    /// The items `needless_pub` reports in `files`.
+    pub(crate) fn needless_items(files: &[SourceFile]) -> Vec<String> {
+        let graph = ModuleGraph::build(files);
+        needless_pub(&graph.uses, &graph.index, files)
+            .into_iter()
+            .map(|s| s.item)
+            .collect()
+    }
+
     /// The graph's edges as (from, to, line), paths without the crate name.
     pub(crate) fn edges(files: &[SourceFile]) -> Vec<(String, String, u32)> {
         let graph = ModuleGraph::build(files);
@@ -658,8 +667,7 @@ mod graph_test {
 
 #[cfg(test)]
 mod glob_test {
-    use super::graph_test::krate;
-    use super::*;
+    use super::graph_test::{krate, needless_items};
 
     /// Items re-exported by chains of globs reach the API; a glob path may go through a
     /// module another glob brought in, in every `cfg` alternative that has one.
@@ -678,11 +686,7 @@ mod glob_test {
             ("new/uapi/linux/mod.rs", "pub(crate) mod packet;"),
             ("new/uapi/linux/packet.rs", "pub const U: u8 = 1;"),
         ]);
-        let graph = ModuleGraph::build(&files);
-        let found: Vec<String> = needless_pub(&graph.uses, &graph.index, &files)
-            .into_iter()
-            .map(|s| s.item)
-            .collect();
+        let found = needless_items(&files);
         assert!(found.is_empty(), "{found:?}");
     }
 
@@ -699,11 +703,7 @@ mod glob_test {
             ("sys/shell.rs", "pub mod event { pub fn token() {} }"),
             ("sys/unix.rs", "pub mod event { pub fn token() {} }"),
         ]);
-        let graph = ModuleGraph::build(&files);
-        let found: Vec<String> = needless_pub(&graph.uses, &graph.index, &files)
-            .into_iter()
-            .map(|s| s.item)
-            .collect();
+        let found = needless_items(&files);
         assert!(found.is_empty(), "{found:?}");
     }
 
@@ -718,11 +718,7 @@ mod glob_test {
                 "pub struct LocalKey;\nimpl LocalKey { pub fn try_with(&self) -> Result<(), AccessError> { Ok(()) } fn own(&self) -> Hidden { Hidden } }\npub struct AccessError;\npub struct Hidden;\npub type MapOk = Wrapper<FnOk>;\npub struct Wrapper<T>(pub T);\npub struct FnOk;",
             ),
         ]);
-        let graph = ModuleGraph::build(&files);
-        let mut found: Vec<String> = needless_pub(&graph.uses, &graph.index, &files)
-            .into_iter()
-            .map(|s| s.item)
-            .collect();
+        let mut found = needless_items(&files);
         found.sort();
         // The alias is used by nobody, so what it shows is not needed either.
         assert_eq!(
@@ -746,11 +742,7 @@ mod glob_test {
                 "pub mod deadlock { pub fn acquire() {} pub mod inner { pub fn deep() {} } }\npub fn unused() {}",
             ),
         ]);
-        let graph = ModuleGraph::build(&files);
-        let found: Vec<String> = needless_pub(&graph.uses, &graph.index, &files)
-            .into_iter()
-            .map(|s| s.item)
-            .collect();
+        let found = needless_items(&files);
         assert_eq!(found, ["k::parking::unused"]);
     }
 }
