@@ -436,10 +436,12 @@ pub fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, So
         self_type: None,
         impl_trait: None,
         referenced: vec![std::collections::HashSet::new()],
+        skipped_lines: Vec::new(),
     };
     collector.record_module_items(0, &file.items);
     collector.visit_file(&file);
     let referenced = std::mem::take(&mut collector.referenced);
+    let skipped_lines = std::mem::take(&mut collector.skipped_lines);
     let mut out = collector.out;
     out.tokens = flat.tokens;
     out.attrs = merge_ranges(flat.attrs);
@@ -450,10 +452,34 @@ pub fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, So
         .filter_map(|(path, _)| path.rsplit("::").next())
         .collect();
     crate::modrefs::finish(&mut out.refs, &referenced, &children);
-    for module in &mut out.modules {
+    // A module's lines of code are its own: inline child modules count for themselves, and
+    // test modules that are not analysed count for nobody.
+    let spans: Vec<(u32, u32)> = out.modules.iter().map(|m| (m.line, m.end_line)).collect();
+    for (i, module) in out.modules.iter_mut().enumerate() {
+        let inner: Vec<(u32, u32)> = spans
+            .iter()
+            .enumerate()
+            .filter(|&(j, &(a, b))| {
+                j != i
+                    && module.line <= a
+                    && b <= module.end_line
+                    && (a, b) != (module.line, module.end_line)
+            })
+            .map(|(_, &span)| span)
+            .chain(
+                skipped_lines
+                    .iter()
+                    .copied()
+                    .filter(|&(a, b)| module.line <= a && b <= module.end_line),
+            )
+            .collect();
         let first = out.tokens.partition_point(|t| t.line < module.line);
         let last = out.tokens.partition_point(|t| t.line <= module.end_line);
-        let mut lines: Vec<u32> = out.tokens[first..last].iter().map(|t| t.line).collect();
+        let mut lines: Vec<u32> = out.tokens[first..last]
+            .iter()
+            .map(|t| t.line)
+            .filter(|line| !inner.iter().any(|&(a, b)| (a..=b).contains(line)))
+            .collect();
         lines.dedup();
         module.code_lines = lines.len() as u32;
     }
@@ -732,6 +758,8 @@ struct Collector<'a> {
     /// The names each module's own code refers to (first path segments, macro tokens), by
     /// index into `out.modules`: an import none of them names is not a dependency.
     referenced: Vec<std::collections::HashSet<String>>,
+    /// Lines of inline test modules left out of the analysis: not the parent's code either.
+    skipped_lines: Vec<(u32, u32)>,
 }
 
 impl Collector<'_> {
@@ -1026,6 +1054,11 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_item_mod(&mut self, node: &'ast syn::ItemMod) {
         if self.skip(&node.attrs) {
             self.record_test_mods(node);
+            if let Some((brace, _)) = &node.content {
+                let first = node.mod_token.span.start().line as u32;
+                self.skipped_lines
+                    .push((first, brace.span.close().start().line as u32));
+            }
             return;
         }
         let name = node.ident.to_string();
@@ -2075,6 +2108,35 @@ mod test {
                 ("i", false),
                 ("j", false),
             ]
+        );
+    }
+
+    /// A god module is measured by its own code: an inline child counts for itself, and test
+    /// modules that are not analysed count for nobody.
+    #[test]
+    fn module_code_lines_leave_out_inline_children_and_skipped_tests() {
+        let src = "pub fn a() {}\npub fn b() {}\nmod inner {\n    pub fn c() {}\n    pub fn d() {}\n}\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn t() {\n        assert!(true);\n    }\n}\n";
+        let parsed = parse_str(src, "k", false).unwrap();
+        let lines = |path: &str| {
+            parsed
+                .modules
+                .iter()
+                .find(|m| m.path == path)
+                .unwrap()
+                .code_lines
+        };
+        // `a`, `b` and the `#[cfg(test)]` attribute line before the skipped module.
+        assert!(lines("k") <= 3, "{}", lines("k"));
+        assert_eq!(lines("k::inner"), 4);
+        let with_tests = parse_str(src, "k", true).unwrap();
+        assert_eq!(
+            with_tests
+                .modules
+                .iter()
+                .find(|m| m.path == "k::tests")
+                .unwrap()
+                .code_lines,
+            6
         );
     }
 
