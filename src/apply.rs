@@ -1,6 +1,6 @@
-//! `cargo loop apply ID`: writes a held refactor into the working tree. When the files it
-//! touches still hold what it was verified against, it is written as it is; otherwise its
-//! patch is applied to the current files and the result verified again first.
+//! `cargo loop apply ID`: writes a held refactor into the working tree after verifying it
+//! again against the tree as it is now: its patch is applied to the current files (the same
+//! change when they have not moved) and goes through the gates before it is written.
 
 use std::path::Path;
 
@@ -32,10 +32,10 @@ pub fn apply(
         "run_start",
         json!({"command": "apply", "held": held.id, "finding": held.finding}),
     )?;
+    // The rest of the tree may have changed since it was held, so it is always verified
+    // again, against the tree as it is now.
     let stale = crate::keep::stale_files(&root, &changes);
-    let changes = if stale.is_empty() {
-        changes
-    } else {
+    if !stale.is_empty() {
         console.status(
             "Rebasing",
             &format!(
@@ -44,6 +44,8 @@ pub fn apply(
                 stale.join(", ")
             ),
         );
+    }
+    let changes = {
         let ctx = Rebase {
             common,
             args,

@@ -316,6 +316,15 @@ fn fix_holds_a_public_api_change_for_review_and_apply_writes_it() {
     );
     let apply = run(tmp.path(), &["apply", "1", "--allow-dirty"], &[]);
     assert!(apply.status.success(), "{}", stderr(&apply));
+    // Verified again against the tree as it is now, even though nothing changed.
+    let steps = records(tmp.path())
+        .into_iter()
+        .filter(|r| r["event"] == "step" && r["candidate"] == "1")
+        .count();
+    assert_eq!(
+        steps, 2,
+        "clippy and test ran before apply wrote the change"
+    );
     assert!(std::fs::read_to_string(tmp.path().join("src/stats.rs"))
         .unwrap()
         .contains("pub fn sample_count"));
