@@ -1,36 +1,20 @@
 //! End-to-end tests of `cargo loop dup` on the fixtures under test-fixtures/ (their planted
 //! clones are listed in test-fixtures/GROUND_TRUTH.md).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
 use assert_cmd::Command;
 use serde_json::Value;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("test-fixtures")
-        .join(name)
-}
+mod util;
+
+use util::{cargo_loop, copy_of_fixture, fixture};
 
 /// `cargo-loop loop ARGS` with a clean environment, in `dir`.
 fn run(dir: &Path, args: &[&str]) -> Output {
-    let mut cmd = Command::cargo_bin("cargo-loop").unwrap();
-    cmd.current_dir(dir).arg("loop").args(args);
-    for var in [
-        "CARGO_TARGET_DIR",
-        "CARGO_TERM_COLOR",
-        "NO_COLOR",
-        "CLICOLOR",
-        "CLICOLOR_FORCE",
-        "OPENAI_API_KEY",
-        "ANTHROPIC_API_KEY",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.output().unwrap()
+    cargo_loop(dir).args(args).output().unwrap()
 }
-
 fn json(dir: &Path, args: &[&str]) -> Value {
     let mut all = vec!["dup", "--format", "json", "--no-cache"];
     all.extend_from_slice(args);
@@ -71,25 +55,6 @@ fn groups(doc: &Value) -> Found {
             (g["kind"].as_str().unwrap().to_string(), instances)
         })
         .collect()
-}
-
-/// Copies a fixture to a temporary folder, so tests may edit it and write caches.
-fn copy_of_fixture(name: &str) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    let src = fixture(name);
-    for entry in walkdir::WalkDir::new(&src)
-        .into_iter()
-        .filter_entry(|e| e.file_name() != "target")
-    {
-        let entry = entry.unwrap();
-        let dest = tmp.path().join(entry.path().strip_prefix(&src).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-    tmp
 }
 
 fn has_group(found: &[(String, Vec<Span>)], kind: &str, instances: &[(&str, u64, u64)]) -> bool {

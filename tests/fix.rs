@@ -6,57 +6,31 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("test-fixtures")
-}
+mod util;
+
+use util::{cargo_loop, copy_of_fixture, fixture};
 
 /// A copy of `fix-crate` in a temporary folder; the scratch copy goes under its target/.
 fn copy_of_fix_crate() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    let src = fixtures().join("fix-crate");
-    for entry in walkdir::WalkDir::new(&src) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(&src).unwrap();
-        if rel.starts_with("target") {
-            continue;
-        }
-        let dest = tmp.path().join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-    tmp
+    copy_of_fixture("fix-crate")
 }
 
 fn agent(mode: &str) -> String {
     format!(
         "cmd:sh {} {mode}",
-        fixtures().join("agents/agent.sh").display()
+        fixture("agents").join("agent.sh").display()
     )
 }
 
 fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::cargo_bin("cargo-loop").unwrap();
-    cmd.current_dir(dir).arg("loop").args(args);
-    for var in [
-        "CARGO_TARGET_DIR",
-        "CARGO_TERM_COLOR",
-        "NO_COLOR",
-        "OPENAI_API_KEY",
-        "ANTHROPIC_API_KEY",
-        "RUSTFLAGS",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.envs(env.iter().copied());
-    cmd.output().unwrap()
+    cargo_loop(dir)
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap()
 }
-
 /// `cargo loop fix --allow-dirty --agent AGENT EXTRA...`.
 fn fix(dir: &Path, agent: &str, extra: &[&str]) -> Output {
     let mut args = vec![
@@ -373,7 +347,7 @@ fn fix_with_an_exec_agent_keeps_the_diff_it_left() {
     let tmp = copy_of_fix_crate();
     let exec = format!(
         "exec:sh {}",
-        fixtures().join("agents/exec-merge.sh").display()
+        fixture("agents").join("exec-merge.sh").display()
     );
     let out = fix(tmp.path(), &exec, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -522,10 +496,8 @@ fn start_and_wait_for_verification(dir: &Path) -> std::process::Child {
     reason = "the child is returned; the caller waits for it"
 )]
 fn start_and_wait_for(dir: &Path, marker: &str) -> std::process::Child {
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("cargo-loop"));
-    cmd.current_dir(dir)
-        .args(["loop", "fix", "--allow-dirty", "--agent", &agent("merge")])
-        .env_remove("CARGO_TARGET_DIR")
+    let mut cmd = cargo_loop(dir);
+    cmd.args(["fix", "--allow-dirty", "--agent", &agent("merge")])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
     let mut child = cmd.spawn().unwrap();
@@ -720,7 +692,7 @@ fn fix_refuses_a_symbolic_link_left_by_an_exec_agent_at_guard() {
     let before = snapshot(tmp.path());
     let exec = format!(
         "exec:sh {}",
-        fixtures().join("agents/exec-link.sh").display()
+        fixture("agents").join("exec-link.sh").display()
     );
     let out = fix(tmp.path(), &exec, &["--attempts", "1"]);
     assert!(out.status.success(), "{}", stderr(&out));
