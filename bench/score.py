@@ -188,6 +188,32 @@ def found(clone, groups, index):
     return False
 
 
+MIN_TOKENS, MIN_LINES = 50, 6  # cargo loop's defaults (SPEC.md)
+_sources = {}
+
+
+def clone_size(clone):
+    """(tokens, lines) of the clone's smallest instance in the injected tree: tokens outside
+    comments (each punctuation character one token, as cargo loop counts them), lines from
+    the first such token to the last."""
+    sizes = []
+    for i in clone["instances"]:
+        path = WORK / "injected" / i["crate"] / i["file"]
+        if path not in _sources:
+            from rustlex import Source
+            _sources[path] = Source(path.read_text())
+        toks = [t for t in _sources[path].sig if i["start_line"] <= t.line <= i["end_line"]]
+        lines = toks[-1].eline - toks[0].line + 1 if toks else 0
+        sizes.append((len(toks), lines))
+    return min(sizes)
+
+
+def at_defaults(clone):
+    """Is every instance of the clone at least as big as the default thresholds?"""
+    tokens, lines = clone_size(clone)
+    return tokens >= MIN_TOKENS and lines >= MIN_LINES
+
+
 def score(truth, groups):
     index = {}
     for gi, g in enumerate(groups):
@@ -199,6 +225,10 @@ def score(truth, groups):
         ok = found(c, groups, index)
         res[c["type"]][1] += 1
         res[c["type"]][0] += ok
+        if at_defaults(c):
+            sub.setdefault("at_defaults", [0, 0])
+            sub["at_defaults"][1] += 1
+            sub["at_defaults"][0] += ok
         if c["type"] == "abstraction":
             k = c.get("desc", {}).get("kind", "?")
             sub.setdefault(k, [0, 0])
@@ -212,7 +242,7 @@ def pct(a, b):
 
 
 def table(rows, markdown):
-    head = ["run"] + TYPES + ["overall", "groups(pristine)", "groups(injected)", "time(s)"]
+    head = ["run"] + TYPES + ["overall", "at defaults", "groups(pristine)", "groups(injected)", "time(s)"]
     body = []
     for r in rows:
         if r.get("error"):
@@ -221,7 +251,8 @@ def table(rows, markdown):
         res = r["res"]
         tot = sum(v[0] for v in res.values()), sum(v[1] for v in res.values())
         cells = [r["name"]] + [f"{res[t][0]}/{res[t][1]}" for t in TYPES]
-        cells += [f"{tot[0]}/{tot[1]} {pct(*tot)}",
+        big = r["sub"].get("at_defaults", [0, 0])
+        cells += [f"{tot[0]}/{tot[1]} {pct(*tot)}", f"{big[0]}/{big[1]} {pct(*big)}",
                   "-" if r["pristine"] is None else str(r["pristine"]),
                   str(r["injected"]), r.get("time", "")]
         body.append(cells)
@@ -292,9 +323,10 @@ def main():
         rows.append(run_one(args.name or args.format, args.format, args.injected, args.pristine,
                             truth, roots_inj, roots_pri))
     print(f"truth: {len(truth['clones'])} clones in {len(truth['crates'])} crates "
-          f"({', '.join(truth['crates'])}); found = one group overlaps >= 2 instances (>= 50% lines)\n")
+          f"({', '.join(truth['crates'])}); found = one group overlaps >= 2 instances (>= 50% lines); "
+          f"at defaults = the clones whose every instance has >= {MIN_TOKENS} tokens and spans >= {MIN_LINES} lines\n")
     print(table(rows, args.markdown))
-    subs = sorted({k for r in rows for k in r.get("sub", {})})
+    subs = sorted({k for r in rows for k in r.get("sub", {}) if k != "at_defaults"})
     if subs:
         print("\nabstraction by kind: " + ", ".join(
             f"{k}={next((r['sub'][k][1] for r in rows if k in r.get('sub', {})), 0)}" for k in subs))

@@ -280,7 +280,7 @@ pub struct AnalysisArgs {
     #[arg(long, help_heading = "Output Options")]
     pub no_cache: bool,
 
-    /// Smallest clone to report, in lines [default: 6]
+    /// Smallest clone to report, in lines spanned by each copy [default: 6]
     #[arg(long, value_name = "N", help_heading = "Analysis Options")]
     pub min_lines: Option<usize>,
 

@@ -68,6 +68,18 @@ impl ParsedFile {
         self.code_line_span(range).count
     }
 
+    /// Lines the tokens `range` span as the file shows them, from the first token outside an
+    /// attribute to the last: blank and comment lines inside count, leading doc comments and
+    /// attributes do not. What `--min-lines` compares with, like `start_line..=end_line`.
+    pub fn span_lines(&self, range: Range<u32>) -> u32 {
+        let code = self.code_line_span(range);
+        if code.count == 0 {
+            0
+        } else {
+            code.last - code.first + 1
+        }
+    }
+
     /// Lines of code among the tokens `range` that hold more than `#[cfg]`-gated code.
     pub fn logic_lines(&self, range: Range<u32>) -> u32 {
         let (mut count, mut last) = (0, 0);

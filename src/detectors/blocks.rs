@@ -110,8 +110,8 @@ pub fn find(files: &[SourceFile], options: &Options) -> Vec<Group> {
                         last,
                     };
                     let tokens = tokens_of(run);
-                    let lines = run_lines(&seq.lines, first, last);
-                    if tokens.len() >= options.min_tokens && lines as usize >= options.min_lines {
+                    let span = seq.lines[last as usize].last + 1 - seq.lines[first as usize].first;
+                    if tokens.len() >= options.min_tokens && span as usize >= options.min_lines {
                         out.push((
                             hash_seq(
                                 seq.hashes[first as usize..=last as usize]

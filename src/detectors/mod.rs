@@ -349,15 +349,19 @@ pub fn NAME(items: &[Item], limit: u64) -> u64 {
 ";
 
     #[test]
-    fn lines_are_lines_of_code_and_min_lines_counts_them() {
+    fn lines_are_lines_of_code_and_min_lines_counts_the_span() {
         let groups = detect(&[&PADDED.replace("NAME", "a"), &PADDED.replace("NAME", "b")]);
         assert_eq!(groups.len(), 1, "{groups:#?}");
         // The span is the item's, the lines are lines of code.
         let inst = &groups[0].instances[0];
         assert_eq!((inst.start_line, inst.end_line), (6, 20));
         assert_eq!(groups[0].lines(), 10);
-        // 11 lines of span but 5 lines of code: under `--min-lines` 6.
-        let short = "pub fn NAME(items: &[Item], limit: u64) -> u64 {
+        // `--min-lines` counts the lines the code spans, as its location shows them: 11
+        // lines, 5 of code, is big enough; its doc comment is not part of it.
+        let spread = "/// Doc.
+///
+/// More doc.
+pub fn NAME(items: &[Item], limit: u64) -> u64 {
     // One comment.
 
     let total: u64 = items.iter().filter(|item| item.enabled).map(|item| item.weight).sum();
@@ -369,8 +373,17 @@ pub fn NAME(items: &[Item], limit: u64) -> u64 {
     capped
 }
 ";
-        let groups = detect(&[&short.replace("NAME", "a"), &short.replace("NAME", "b")]);
-        assert!(groups.is_empty(), "{groups:#?}");
+        let groups = detect(&[&spread.replace("NAME", "a"), &spread.replace("NAME", "b")]);
+        assert_eq!(groups.len(), 1, "{groups:#?}");
+        assert_eq!(groups[0].lines(), 5);
+        // The same code on 5 lines is under `--min-lines` 6, doc comments or not.
+        let compact = spread
+            .replace("\n\n", "\n")
+            .replace("    // One comment.\n", "")
+            .replace("    // Another.\n", "")
+            .replace("    #[allow(clippy::cast_possible_truncation)]\n", "");
+        let groups = detect(&[&compact.replace("NAME", "a"), &compact.replace("NAME", "b")]);
+        assert!(groups.is_empty(), "{compact}\n{groups:#?}");
     }
 
     #[test]

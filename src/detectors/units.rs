@@ -55,7 +55,7 @@ pub struct UnitGroups {
 fn sized(file: &SourceFile, unit: &Unit, tokens: &[Tok], options: &Options) -> bool {
     !unit.suppressed
         && tokens.len() >= options.min_tokens
-        && file.parsed.code_lines(unit.tokens.clone()) as usize >= options.min_lines
+        && file.parsed.span_lines(unit.tokens.clone()) as usize >= options.min_lines
 }
 
 /// Hand-written `Debug` impls are tables of fields (`debug_struct(..).field(..)`): they
@@ -106,7 +106,7 @@ fn eligible_trait_impl(file: &SourceFile, unit: &Unit, tokens: &[Tok], options: 
         && unit.trait_name.is_some()
         && !unit.suppressed
         && tokens.len() >= options.min_tokens * 3 / 5
-        && file.parsed.code_lines(unit.tokens.clone()) as usize >= options.min_lines
+        && file.parsed.span_lines(unit.tokens.clone()) as usize >= options.min_lines
 }
 
 /// The raw hash of the header (`impl<T> Trait for Type<T>`) of the impl block a method is
