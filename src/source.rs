@@ -1638,6 +1638,34 @@ fn sig_start(sig: &syn::Signature) -> Span {
 /// buf)`, `self.registration().try_io(interest, || f())`), or a setter, each optionally
 /// followed by a plain value (`self.inner.recv().await; Some(())`).
 fn is_trivial_body(block: &syn::Block) -> bool {
+    is_one_trivial_thing(block) || builds_a_value(block)
+}
+
+/// A constructor that states a value field by field in a local it then wraps
+/// (`let inner = PropertiesI { .. }; Properties(Box::new(inner))`), every field a plain
+/// operand: several constructors of one type share default fields without being copies.
+fn builds_a_value(block: &syn::Block) -> bool {
+    use syn::{Expr, Stmt};
+    let literal = |expr: &Expr| match expr {
+        Expr::Struct(s) => {
+            s.fields.iter().all(|f| is_simple_operand(&f.expr, 0))
+                && s.rest.as_deref().is_none_or(|r| is_simple_operand(r, 0))
+        }
+        _ => false,
+    };
+    match block.stmts.split_last() {
+        Some((Stmt::Expr(value, None), locals)) => {
+            locals.iter().all(|stmt| {
+                matches!(stmt, Stmt::Local(syn::Local { init: Some(init), .. })
+                    if init.diverge.is_none() && literal(&init.expr))
+            }) && !locals.is_empty()
+                && is_simple_operand(value, 0)
+        }
+        _ => false,
+    }
+}
+
+fn is_one_trivial_thing(block: &syn::Block) -> bool {
     use syn::{Expr, Stmt};
     let stmts: Vec<&Stmt> = block
         .stmts
@@ -1651,7 +1679,7 @@ fn is_trivial_body(block: &syn::Block) -> bool {
                     arm.guard.is_none() && (is_trivial_expr(&arm.body, 0) || forwards(&arm.body))
                 })
         }
-        [Stmt::Expr(Expr::Unsafe(u), None)] => is_trivial_body(&u.block),
+        [Stmt::Expr(Expr::Unsafe(u), None)] => is_one_trivial_thing(&u.block),
         [Stmt::Expr(expr, None)] => is_trivial_expr(expr, 0) || forwards(expr),
         [Stmt::Expr(effect, Some(_))] => forwards_or_sets(effect),
         [Stmt::Expr(effect, Some(_)), Stmt::Expr(value, None)] => {
@@ -2095,6 +2123,18 @@ mod test {
     fn j(&self) -> bool {
         if self.a { self.b.check() } else { false }
     }
+    fn k(lit: &Literal) -> Properties {
+        let inner = PropertiesI {
+            minimum_len: Some(lit.0.len()),
+            look_set: LookSet::empty(),
+            utf8: core::str::from_utf8(&lit.0).is_ok(),
+        };
+        Properties(Box::new(inner))
+    }
+    fn l(lit: &Literal) -> Properties {
+        let inner = PropertiesI { minimum_len: lit.iter().map(|b| b.len()).sum() };
+        Properties(Box::new(inner))
+    }
 }
 ",
         );
@@ -2119,6 +2159,10 @@ mod test {
                 ("h", false),
                 ("i", false),
                 ("j", false),
+                // A value stated field by field, then wrapped: a constructor.
+                ("k", true),
+                // A field computed by a closure pipeline: logic.
+                ("l", false),
             ]
         );
     }
