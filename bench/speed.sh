@@ -4,14 +4,15 @@
 #
 #   bench/speed.sh [CORPUS_DIR] [RUNS]     # defaults: /work/corpus, 3
 #
-# Slices (folders of symbolic links to vendored crates, under bench/work/speed/):
+# Slices (folders of hard-linked copies of vendored crates, under bench/work/speed/: the
+# peers do not follow symbolic links):
 #   250k, 1m   the first crates in name order until that many lines of .rs files
 #   ra         the ra_ap_* crates (rust-analyzer's published crates)
 #   all        the whole vendor folder
 # Reports the median wall time and peak RSS of RUNS runs (one run when a run takes over a
 # minute), cargo loop's own parse/detect split (from `-v`), and a warm second scan that
 # reuses the cache. Tools that are not installed are skipped (bench/install-peers.sh);
-# PEERS=0 skips them all.
+# PEERS=0 skips them all; SLICES="250k ra" measures only those slices.
 # Build first: cargo build --release.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,7 +33,7 @@ make_slice() { # name, line budget (0 = no limit), crate glob
     [ -d "$crate" ] || continue
     local n
     n=$(find "$crate" -name '*.rs' -print0 | xargs -0 cat 2>/dev/null | wc -l)
-    ln -s "$crate" "$dir/$(basename "$crate")"
+    cp -al "$crate" "$dir/$(basename "$crate")"
     total=$((total + n))
     if [ "$budget" -gt 0 ] && [ "$total" -ge "$budget" ]; then break; fi
   done
@@ -63,11 +64,12 @@ measure() {
 }
 
 printf '%-22s %-5s %9s %11s\n' tool slice wall peak
-for slice in 250k ra 1m all; do
+for slice in ${SLICES:-250k ra 1m all}; do
   dir="$work/$slice"
   echo "-- $slice: $(cat "$work/$slice.lines") lines"
   measure cargo-loop "$slice" -- "$loop_bin" loop dup -q --no-cache --format json "$dir/"
   # The split of one run, and a cached second scan (cache under the slice's target/loop).
+  rm -rf "$work/cache-$slice"
   "$loop_bin" loop dup -v --format json --out "$work/cache-$slice" "$dir/" 2>&1 >/dev/null | grep Scanned | sed 's/^ */   cargo-loop split: /'
   measure cargo-loop-cached "$slice" -- "$loop_bin" loop dup -q --format json --out "$work/cache-$slice" "$dir/"
   [ "${PEERS:-1}" = 0 ] && continue
@@ -75,7 +77,7 @@ for slice in 250k ra 1m all; do
   [ -x "$jscpd" ] && measure jscpd-ignore-idents "$slice" -- "$jscpd" --format rust --min-tokens 50 --no-gitignore --silent --ignore-identifiers --ignore-literals --reporters json --output "$work/jscpd-out" "$dir/"
   command -v cargo-dupes > /dev/null && measure cargo-dupes "$slice" -- cargo-dupes --path "$dir/" --format json report
   command -v cargo-dupes > /dev/null && measure cargo-dupes-sub "$slice" -- cargo-dupes --path "$dir/" --format json --sub-function report
-  if command -v similarity-rs > /dev/null && [ "$slice" = 250k ]; then
+  if command -v similarity-rs > /dev/null && [ "$slice" != 1m ] && [ "$slice" != all ]; then
     measure similarity-rs "$slice" -- similarity-rs --experimental-types "$dir/"
   fi
 done
