@@ -251,14 +251,19 @@ pub(crate) fn resolve_mod(path: &Path, mod_rs: bool, decl: &ModDecl) -> Option<P
             dir
         };
         let path = normalize(&base.join(attr));
-        return path.is_file().then_some(path);
+        return path.exists().then_some(path);
     }
-    [
+    let candidates = [
         dir.join(format!("{}.rs", decl.name)),
         dir.join(&decl.name).join("mod.rs"),
-    ]
-    .into_iter()
-    .find(|p| p.is_file())
+    ];
+    // A candidate that exists but is no regular file (a directory, a pipe) is returned so
+    // that reading it reports what it is, rather than "not found".
+    candidates
+        .iter()
+        .find(|p| p.is_file())
+        .or_else(|| candidates.iter().find(|p| p.exists()))
+        .cloned()
 }
 
 /// Removes `.` and `..` components without touching the file system (`#[path = "../x.rs"]`).

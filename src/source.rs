@@ -320,6 +320,8 @@ impl ParsedFile {
 pub enum SourceError {
     #[error("could not read file: {0}")]
     Unreadable(String),
+    #[error("file is {0}, not a regular file, skipped")]
+    NotAFile(&'static str),
     #[error("file is not valid UTF-8 (first invalid byte at line {line}), skipped")]
     NotUtf8 { line: usize },
     #[error(
@@ -338,11 +340,36 @@ pub enum SourceError {
     },
 }
 
+/// What a path that is not a regular file is, for warnings.
+fn file_kind(file_type: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a named pipe";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return "a device";
+        }
+    }
+    if file_type.is_dir() {
+        "a directory"
+    } else {
+        "a special file"
+    }
+}
+
 /// Reads and parses one file. `module` is the item path of the file's module.
 pub fn parse_file(path: &Path, module: &str, tests: bool) -> Result<ParsedFile, SourceError> {
-    let len = std::fs::metadata(path)
-        .map_err(|e| SourceError::Unreadable(e.to_string()))?
-        .len();
+    let meta = std::fs::metadata(path).map_err(|e| SourceError::Unreadable(e.to_string()))?;
+    if !meta.is_file() {
+        // Reading a named pipe would block; a directory cannot be read.
+        return Err(SourceError::NotAFile(file_kind(meta.file_type())));
+    }
+    let len = meta.len();
     if len > MAX_FILE_BYTES {
         return Err(SourceError::TooLarge(len));
     }

@@ -169,8 +169,8 @@ impl Workspace {
                     continue;
                 }
             };
-            if !entry.file_type().is_file()
-                || entry.path().extension().is_none_or(|ext| ext != "rs")
+            // Files that are not regular (pipes, sockets) go on, to be reported when read.
+            if entry.file_type().is_dir() || entry.path().extension().is_none_or(|ext| ext != "rs")
             {
                 continue;
             }

@@ -383,6 +383,21 @@ fn bad_input_is_reported_with_locations_and_the_rest_is_analysed() {
     );
 }
 
+#[test]
+fn module_file_that_is_a_directory_is_reported_as_such() {
+    let tmp = copy_of_fixture("bad-input");
+    std::fs::create_dir(tmp.path().join("src/missing.rs")).unwrap();
+    let out = run(tmp.path(), &["dup", "--format", "json", "--no-cache"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("file is a directory, not a regular file")
+            && stderr.contains("src/missing.rs"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("module `missing`"), "{stderr}");
+}
+
 #[cfg(unix)]
 #[test]
 fn plain_dir_with_symlink_loop_huge_file_and_broken_link_warns() {
@@ -393,6 +408,12 @@ fn plain_dir_with_symlink_loop_huge_file_and_broken_link_warns() {
     std::os::unix::fs::symlink("nowhere.rs", dir.join("dangling.rs")).unwrap();
     let huge = "pub const X: u8 = 0;\n".repeat(250_000);
     std::fs::write(dir.join("huge.rs"), huge).unwrap();
+    // Reading a named pipe would block the scan.
+    let mkfifo = std::process::Command::new("mkfifo")
+        .arg(dir.join("pipe.rs"))
+        .status()
+        .unwrap();
+    assert!(mkfifo.success());
     let out = run(dir, &["dup", "--format", "json", "--no-cache", "."]);
     assert!(
         out.status.success(),
@@ -405,6 +426,10 @@ fn plain_dir_with_symlink_loop_huge_file_and_broken_link_warns() {
         "{stderr}"
     );
     assert!(stderr.contains("dangling.rs"), "{stderr}");
+    assert!(
+        stderr.contains("pipe.rs") && stderr.contains("file is a named pipe, not a regular file"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains("huge.rs") && stderr.contains("limit"),
         "{stderr}"
