@@ -122,17 +122,17 @@ impl<'a> Hunk<'a> {
     }
 
     fn side(&self, tag: Tag) -> Vec<&'a str> {
-        self.lines
-            .iter()
-            .filter(|(t, _)| *t == Tag::Context || *t == tag)
-            .map(|(_, text)| *text)
-            .collect()
+        self.tagged(|t| t == Tag::Context || t == tag)
     }
 
     fn added(&self) -> Vec<&'a str> {
+        self.tagged(|t| t == Tag::Added)
+    }
+
+    fn tagged(&self, keep: impl Fn(Tag) -> bool) -> Vec<&'a str> {
         self.lines
             .iter()
-            .filter(|(t, _)| *t == Tag::Added)
+            .filter(|(t, _)| keep(*t))
             .map(|(_, text)| *text)
             .collect()
     }

@@ -1,8 +1,8 @@
 //! File access with the path in every error: reads of files that may be missing, and files
-//! created with their parent folders.
+//! created with their parent folders; and paths made lexically normal.
 
 use std::fs::File;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::Context;
 
@@ -21,4 +21,22 @@ pub fn create(path: &Path) -> anyhow::Result<File> {
         std::fs::create_dir_all(parent).with_context(|| format!("create {}", parent.display()))?;
     }
     File::create(path).with_context(|| format!("create {}", path.display()))
+}
+
+/// Removes `.` and `..` components without touching the file system (`#[path = "../x.rs"]`,
+/// path dependencies); a `..` that leaves a relative path is kept.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }

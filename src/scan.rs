@@ -12,6 +12,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use crate::config::Options;
+use crate::files::normalize;
 use crate::source::{parse_file, ModDecl, ParsedFile};
 use crate::workspace::{relative, Warning, Workspace};
 
@@ -264,23 +265,6 @@ pub(crate) fn resolve_mod(path: &Path, mod_rs: bool, decl: &ModDecl) -> Option<P
         .find(|p| p.is_file())
         .or_else(|| candidates.iter().find(|p| p.exists()))
         .cloned()
-}
-
-/// Removes `.` and `..` components without touching the file system (`#[path = "../x.rs"]`).
-pub(crate) fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 pub(crate) fn canonical(path: &Path) -> PathBuf {

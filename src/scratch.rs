@@ -23,6 +23,7 @@ use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 
 use crate::change::FileChange;
+use crate::files::normalize;
 
 /// Bumped when the state format changes; an older state makes the slot start over.
 const STATE_VERSION: u32 = 1;
@@ -538,21 +539,6 @@ fn remove_dir_if_exists(path: &Path) -> anyhow::Result<()> {
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
     let path = std::path::absolute(path).with_context(|| format!("resolve {}", path.display()))?;
     Ok(normalize(&path))
-}
-
-/// Resolves `.` and `..` without touching the file system, as cargo does for path dependencies.
-fn normalize(path: &Path) -> PathBuf {
-    let mut normal = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                normal.pop();
-            }
-            other => normal.push(other),
-        }
-    }
-    normal
 }
 
 /// The absolute path `relative` (taken from `base`) points at, if it is relative and leaves `root`.
