@@ -1,0 +1,311 @@
+use super::*;
+use crate::token::TokClass;
+
+fn parse(src: &str) -> ParsedFile {
+    parse_str(src, "krate", false).unwrap()
+}
+
+#[test]
+fn records_functions_methods_and_impls_with_item_paths() {
+    let file = parse(
+            "mod inner {\n    pub fn free(a: u32) -> u32 {\n        a + 1\n    }\n}\nstruct S;\nimpl S {\n    fn method(&self) {}\n}\n",
+        );
+    let items: Vec<(&str, UnitKind, u32, u32)> = file
+        .units
+        .iter()
+        .map(|u| (u.item.as_str(), u.kind, u.start_line, u.end_line))
+        .collect();
+    assert_eq!(
+        items,
+        vec![
+            ("krate::inner::free", UnitKind::Fn, 2, 4),
+            ("krate::<impl S>", UnitKind::Impl, 7, 9),
+            ("krate::S::method", UnitKind::Method, 8, 8),
+        ]
+    );
+}
+
+#[test]
+fn statement_ranges_cover_each_statement() {
+    let file = parse("fn f(v: &mut Vec<u32>) {\n    let a = v.len();\n    v.push(a as u32);\n    if a > 2 { v.clear(); }\n}\n");
+    let seq = &file.seqs[0];
+    assert_eq!(seq.stmts.len(), 3);
+    let lines: Vec<u32> = seq
+        .stmts
+        .iter()
+        .map(|r| file.tokens[r.start as usize].line)
+        .collect();
+    assert_eq!(lines, vec![2, 3, 4]);
+    // The last statement ends just before the closing brace of the body.
+    let last = seq.stmts[2].clone();
+    assert_eq!(file.tokens[last.end as usize - 1].class, TokClass::Close);
+    assert_eq!(file.tokens[last.end as usize].line, 5);
+}
+
+#[test]
+fn doc_comments_and_comments_do_not_change_tokens() {
+    let a = parse("/// Adds.\nfn f(a: u32) -> u32 {\n    // one\n    a + 1\n}\n");
+    let b = parse("fn f(a: u32) -> u32 { a + 1 }\n");
+    let syms = |f: &ParsedFile| f.tokens.iter().map(|t| t.sym).collect::<Vec<_>>();
+    assert_eq!(syms(&a), syms(&b));
+}
+
+#[test]
+fn test_code_is_skipped_unless_asked_for() {
+    let src = "#[cfg(test)]\nmod tests {\n    #[test]\n    fn t() { assert!(true); }\n}\n#[test]\nfn u() {}\n";
+    assert!(parse_str(src, "k", false).unwrap().units.is_empty());
+    assert_eq!(parse_str(src, "k", true).unwrap().units.len(), 2);
+}
+
+#[test]
+fn syntax_error_reports_line_and_column() {
+    let err = parse_str("fn ok() {}\nfn broken( {\n}\n", "k", false).unwrap_err();
+    match err {
+        SourceError::Syntax { line, .. } => assert!(line >= 2, "{line}"),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn end_of_input_points_at_the_last_line() {
+    let err = parse_str("fn ok() {}\n\n/// Dangling doc comment.\n", "k", false).unwrap_err();
+    assert!(
+        matches!(err, SourceError::Syntax { line: 3, .. }),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn lex_error_is_reported() {
+    let err = parse_str("fn ok() {}\nfn f() {\n    let s = \"ab;\n}\n", "k", false).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            SourceError::Syntax {
+                line: 3,
+                column: 13,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let err = parse_str(
+        "/* a { */\nfn f() {\n    let c = '{';\n    let s = r#\"}\"#;\n    g(]\n}\n",
+        "k",
+        false,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            SourceError::Syntax {
+                line: 5,
+                column: 7,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let err = parse_str("fn f<'a>(x: &'a str) {\n", "k", false).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            SourceError::Syntax {
+                line: 1,
+                column: 22,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn allow_marker_suppresses_the_next_item() {
+    let file = parse("// cargo-loop: allow(duplicate)\n#[inline]\nfn f() {\n    let a = 1;\n    let b = 2;\n}\nfn g() {}\n");
+    assert!(file.units[0].suppressed);
+    assert!(file.seqs[0].suppressed);
+    assert!(!file.units[1].suppressed);
+}
+
+#[test]
+fn out_of_line_modules_are_recorded_with_path_attributes() {
+    let file = parse("mod a;\n#[path = \"x/y.rs\"]\nmod b;\nmod c {\n    mod d;\n}\n#[cfg_attr(unix, path = \"unix.rs\")]\n#[cfg_attr(windows, path = \"windows.rs\")]\nmod sys;\n");
+    let mods: Vec<(&str, Option<&str>, Vec<String>)> = file
+        .mods
+        .iter()
+        .map(|m| {
+            (
+                m.name.as_str(),
+                m.path_attr.as_deref(),
+                m.inline_parents.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        mods,
+        vec![
+            ("a", None, vec![]),
+            ("b", Some("x/y.rs"), vec![]),
+            ("d", None, vec!["c".to_string()]),
+            ("sys", Some("unix.rs"), vec![]),
+            ("sys", Some("windows.rs"), vec![]),
+            ("sys", None, vec![])
+        ]
+    );
+}
+
+#[test]
+fn trivial_bodies_are_flagged() {
+    let file = parse("impl S {\n    fn name(&self) -> &str { &self.name }\n    fn new(x: u32) -> Self { Self { x, y: Vec::new() } }\n    fn work(&self) -> u32 { let a = 1; a }\n}\n");
+    let trivial: Vec<bool> = file
+        .units
+        .iter()
+        .filter(|u| u.kind == UnitKind::Method)
+        .map(|u| u.trivial)
+        .collect();
+    assert_eq!(trivial, vec![true, true, false]);
+}
+
+#[test]
+fn delegations_and_setters_are_trivial_but_logic_is_not() {
+    let file = parse(
+        "impl S {
+    fn a(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<usize> {
+        self.project().inner.poll_write(cx, buf)
+    }
+    fn b(&self, f: impl FnOnce() -> R) -> R {
+        self.registration().try_io(Interest::READABLE, || f())
+    }
+    async fn c(&mut self) -> Option<()> {
+        self.inner.recv().await;
+        Some(())
+    }
+    fn d(&mut self, cx: &mut Context<'_>) -> Poll<Option<()>> {
+        self.inner.poll_recv(cx).map(Some)
+    }
+    fn e(&mut self, buf: &[u8]) -> Poll<usize> {
+        Pin::new(&mut self.std).poll_write(cx, buf)
+    }
+    fn f(&mut self, n: usize) {
+        self.lock.s.release(n);
+        #[cfg(feature = \"tracing\")]
+        self.span.in_scope(|| trace!(locked = false));
+    }
+    fn g(&mut self, f: F) -> &mut Self {
+        self.after_start = Some(Arc::new(f));
+        self
+    }
+    fn h(&self) -> usize {
+        self.items.iter().map(|x| x.len()).sum()
+    }
+    fn i(&self) -> u32 {
+        let n = self.inner.get();
+        n + 1
+    }
+    fn j(&self) -> bool {
+        if self.a { self.b.check() } else { false }
+    }
+    fn k(lit: &Literal) -> Properties {
+        let inner = PropertiesI {
+            minimum_len: Some(lit.0.len()),
+            look_set: LookSet::empty(),
+            utf8: core::str::from_utf8(&lit.0).is_ok(),
+        };
+        Properties(Box::new(inner))
+    }
+    fn l(lit: &Literal) -> Properties {
+        let inner = PropertiesI { minimum_len: lit.iter().map(|b| b.len()).sum() };
+        Properties(Box::new(inner))
+    }
+}
+",
+    );
+    let trivial: Vec<(&str, bool)> = file
+        .units
+        .iter()
+        .filter(|u| u.kind == UnitKind::Method)
+        .map(|u| (u.item.rsplit("::").next().unwrap(), u.trivial))
+        .collect();
+    assert_eq!(
+        trivial,
+        vec![
+            ("a", true),
+            ("b", true),
+            ("c", true),
+            ("d", true),
+            ("e", true),
+            // The gated statement is scaffolding: one forwarding call is left.
+            ("f", true),
+            ("g", true),
+            // A pipeline of closures, a local, a branch: logic.
+            ("h", false),
+            ("i", false),
+            ("j", false),
+            // A value stated field by field, then wrapped: a constructor.
+            ("k", true),
+            // A field computed by a closure pipeline: logic.
+            ("l", false),
+        ]
+    );
+}
+
+/// A god module is measured by its own code: an inline child counts for itself, and test
+/// modules that are not analysed count for nobody.
+#[test]
+fn module_code_lines_leave_out_inline_children_and_skipped_tests() {
+    let src = "pub fn a() {}\npub fn b() {}\nmod inner {\n    pub fn c() {}\n    pub fn d() {}\n}\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn t() {\n        assert!(true);\n    }\n}\n";
+    let parsed = parse_str(src, "k", false).unwrap();
+    let lines = |path: &str| {
+        parsed
+            .modules
+            .iter()
+            .find(|m| m.path == path)
+            .unwrap()
+            .code_lines
+    };
+    // `a`, `b` and the `#[cfg(test)]` attribute line before the skipped module.
+    assert!(lines("k") <= 3, "{}", lines("k"));
+    assert_eq!(lines("k::inner"), 4);
+    let with_tests = parse_str(src, "k", true).unwrap();
+    assert_eq!(
+        with_tests
+            .modules
+            .iter()
+            .find(|m| m.path == "k::tests")
+            .unwrap()
+            .code_lines,
+        6
+    );
+}
+
+#[test]
+fn code_lines_leave_out_comments_blank_lines_and_attributes() {
+    let file = parse(
+        "/// Doc.
+#[inline]
+fn f(a: u32) -> u32 {
+    // a comment
+
+    #[allow(unused)]
+    let b = a
+        + 1;
+    #[cfg(feature = \"x\")]
+    trace(b);
+    b
+}
+",
+    );
+    let unit = &file.units[0];
+    assert_eq!((unit.start_line, unit.end_line), (3, 12));
+    // `fn`, `let b`, `+ 1`, `trace`, `b`, `}`.
+    assert_eq!(file.code_lines(unit.tokens.clone()), 6);
+    // The gated statement aside.
+    assert_eq!(file.logic_lines(unit.tokens.clone()), 5);
+    let first_attr = file.tokens_on_lines(6, 6);
+    assert!(first_attr.clone().all(|i| file.is_attribute(i)));
+    let gated = file.tokens_on_lines(10, 10);
+    assert!(gated
+        .clone()
+        .all(|i| file.is_gated(i) && !file.is_attribute(i)));
+}
