@@ -1,18 +1,23 @@
 //! The syn visitor that records what detection needs from one file's syntax tree: units,
 //! statement sequences, shapes, modules and their references, then drops the tree.
 
+use std::ops::Range;
+
 use proc_macro2::extra::DelimSpan;
 use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 use syn::visit::Visit;
 
 use super::lex::Flattener;
-use super::spans::{is_cfg_gated, stmt_attrs, stmt_start};
-use super::trivial::is_trivial_body;
-use super::{
-    count_items, item_attrs, merge_ranges, EnumMatch, Include, ModDecl, ModuleInfo, ParsedFile,
-    PubItem, Shape, ShapeKind, StmtSeq, Unit, UnitKind, ALLOW_MARKER,
+use super::parsed::{
+    EnumMatch, Include, ModDecl, ModuleInfo, ParsedFile, PubItem, Shape, ShapeKind, StmtSeq, Unit,
+    UnitKind,
 };
+use super::spans::{is_cfg_gated, item_attrs, stmt_attrs, stmt_start};
+use super::trivial::is_trivial_body;
 use crate::modrefs::{token_paths, use_leaves, Exposure, ItemDef, ModRef, RefKind};
+
+/// The marker that suppresses duplicate reports on the item that follows it.
+const ALLOW_MARKER: &str = "cargo-loop: allow(duplicate)";
 
 /// Walks `file`, flattened as `flat`, and records what detection needs from it.
 pub(super) fn collect(
@@ -996,4 +1001,27 @@ fn sig_start(sig: &syn::Signature) -> Span {
         .or(sig.unsafety.map(|t| t.span))
         .or(sig.abi.as_ref().map(|abi| abi.extern_token.span))
         .unwrap_or(sig.fn_token.span)
+}
+
+/// Items that count towards a module's size: everything but imports, and test code unless
+/// it is analysed.
+fn count_items(items: &[syn::Item], tests: bool) -> u32 {
+    items
+        .iter()
+        .filter(|item| !matches!(item, syn::Item::Use(_) | syn::Item::ExternCrate(_)))
+        .filter(|item| tests || !is_test_code(item_attrs(item)))
+        .count() as u32
+}
+
+/// Sorts ranges and merges those that overlap, so that they can be searched.
+fn merge_ranges(mut ranges: Vec<Range<u32>>) -> Vec<Range<u32>> {
+    ranges.sort_by_key(|r| r.start);
+    let mut merged: Vec<Range<u32>> = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        match merged.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => merged.push(range),
+        }
+    }
+    merged
 }

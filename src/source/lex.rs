@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use proc_macro2::{Delimiter, LineColumn, Span, TokenStream, TokenTree};
 
-use super::SourceError;
+use super::parsed::SourceError;
 use crate::token::{classify_ident, classify_literal, hash_str, Tok, TokClass};
 
 /// Locates a lexing error, which proc-macro2 reports without a position, with a small scan

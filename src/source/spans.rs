@@ -3,8 +3,6 @@
 
 use proc_macro2::Span;
 
-use super::item_attrs;
-
 fn attrs_start(attrs: &[syn::Attribute]) -> Option<Span> {
     attrs.first().map(|attr| attr.pound_token.span)
 }
@@ -136,5 +134,20 @@ fn expr_start(expr: &syn::Expr) -> Span {
             .map_or(e.while_token.span, |l| l.name.apostrophe),
         Expr::Yield(e) => e.yield_token.span,
         other => syn::spanned::Spanned::span(other),
+    }
+}
+
+pub(super) fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
+    match item {
+        syn::Item::Const(i) => &i.attrs,
+        syn::Item::Enum(i) => &i.attrs,
+        syn::Item::Fn(i) => &i.attrs,
+        syn::Item::Impl(i) => &i.attrs,
+        syn::Item::Mod(i) => &i.attrs,
+        syn::Item::Static(i) => &i.attrs,
+        syn::Item::Struct(i) => &i.attrs,
+        syn::Item::Trait(i) => &i.attrs,
+        syn::Item::Type(i) => &i.attrs,
+        _ => &[],
     }
 }

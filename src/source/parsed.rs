@@ -1,0 +1,291 @@
+//! What a parsed file keeps once its syntax tree is dropped: tokens, units, statement
+//! sequences, shapes, modules and their references; and why a file could not be parsed.
+
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+use crate::modrefs::{Exposure, ItemDef, ModRef};
+use crate::token::Tok;
+
+/// Files larger than this are reported and skipped: they are generated tables, not code
+/// anyone merges by hand, and they dominate parse time.
+pub(super) const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ParsedFile {
+    pub tokens: Vec<Tok>,
+    /// Token ranges of attributes (`#[..]`, `#![..]`), sorted: not lines of code.
+    pub attrs: Vec<Range<u32>>,
+    /// Token ranges of `#[cfg(..)]`-gated code in bodies (statements, nested items, fields of
+    /// struct expressions), sorted: build-specific scaffolding rather than shared logic.
+    pub gated: Vec<Range<u32>>,
+    pub units: Vec<Unit>,
+    pub seqs: Vec<StmtSeq>,
+    pub shapes: Vec<Shape>,
+    pub mods: Vec<ModDecl>,
+    /// Modules this file defines: its own module first, then inline `mod` blocks.
+    pub modules: Vec<ModuleInfo>,
+    /// Paths that modules of this file refer to: `use` leaves and multi-segment code paths.
+    pub refs: Vec<ModRef>,
+    pub enum_matches: Vec<EnumMatch>,
+    pub pub_items: Vec<PubItem>,
+    /// Every named item declared directly in a module, whatever its visibility.
+    pub defs: Vec<ItemDef>,
+    /// Types that `pub` items show in their signatures and fields.
+    pub exposures: Vec<Exposure>,
+    /// Child modules declared here (out of line or inline): their path and whether `pub`.
+    pub child_modules: Vec<(String, bool)>,
+    /// Files pasted in among items by `include!("...")`.
+    pub includes: Vec<Include>,
+    pub n_lines: u32,
+}
+
+/// Lines of code among some tokens: how many, the first and the last (0 when none).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CodeLines {
+    pub count: u32,
+    pub first: u32,
+    pub last: u32,
+}
+
+impl ParsedFile {
+    /// Lines of code among the tokens `range`: lines holding a token outside attributes
+    /// (comments, doc comments and blank lines hold none).
+    pub fn code_lines(&self, range: Range<u32>) -> u32 {
+        self.code_line_span(range).count
+    }
+
+    /// Lines the tokens `range` span as the file shows them, from the first token outside an
+    /// attribute to the last: blank and comment lines inside count, leading doc comments and
+    /// attributes do not. What `--min-lines` compares with, like `start_line..=end_line`.
+    pub fn span_lines(&self, range: Range<u32>) -> u32 {
+        let code = self.code_line_span(range);
+        if code.count == 0 {
+            0
+        } else {
+            code.last - code.first + 1
+        }
+    }
+
+    /// Lines of code among the tokens `range` that hold more than `#[cfg]`-gated code.
+    pub fn logic_lines(&self, range: Range<u32>) -> u32 {
+        let (mut count, mut last) = (0, 0);
+        for index in range {
+            let line = self.tokens[index as usize].line;
+            if line != last && !self.is_attribute(index) && !self.is_gated(index) {
+                count += 1;
+                last = line;
+            }
+        }
+        count
+    }
+
+    /// [`ParsedFile::code_lines`], with the first and last of them.
+    pub fn code_line_span(&self, range: Range<u32>) -> CodeLines {
+        let mut out = CodeLines::default();
+        for index in range {
+            let line = self.tokens[index as usize].line;
+            if line != out.last && !in_ranges(&self.attrs, index) {
+                out.count += 1;
+                if out.first == 0 {
+                    out.first = line;
+                }
+                out.last = line;
+            }
+        }
+        out
+    }
+
+    /// The tokens on lines `first..=last`.
+    pub fn tokens_on_lines(&self, first: u32, last: u32) -> Range<u32> {
+        let start = self.tokens.partition_point(|t| t.line < first);
+        let end = self.tokens.partition_point(|t| t.line <= last);
+        start as u32..end.max(start) as u32
+    }
+
+    /// Whether token `index` belongs to an attribute.
+    pub fn is_attribute(&self, index: u32) -> bool {
+        in_ranges(&self.attrs, index)
+    }
+
+    /// Whether token `index` belongs to `#[cfg]`-gated code.
+    pub fn is_gated(&self, index: u32) -> bool {
+        in_ranges(&self.gated, index)
+    }
+}
+
+/// Whether `index` is in one of `ranges` (sorted, disjoint).
+fn in_ranges(ranges: &[Range<u32>], index: u32) -> bool {
+    let after = ranges.partition_point(|r| r.start <= index);
+    after > 0 && index < ranges[after - 1].end
+}
+
+/// A `match` that names variants of one enum and has no catch-all arm: adding a variant
+/// means editing it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EnumMatch {
+    /// Index into [`ParsedFile::modules`].
+    pub module: u32,
+    /// The enum's name as written (`Color` in `Color::Red`; the impl's type for `Self::Red`).
+    pub enum_name: String,
+    pub variants: u32,
+    pub line: u32,
+    pub end_line: u32,
+    /// The function it is in.
+    pub item: String,
+}
+
+/// A `pub` item declared directly in a module.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PubItem {
+    /// Index into [`ParsedFile::modules`].
+    pub module: u32,
+    pub name: String,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ModuleInfo {
+    /// Item path, `krate::a::b`.
+    pub path: String,
+    pub line: u32,
+    pub end_line: u32,
+    /// Items declared directly in the module, `use` declarations aside.
+    pub items: u32,
+    /// Lines holding code (not blank, not only comments) between `line` and `end_line`.
+    pub code_lines: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum UnitKind {
+    Fn,
+    Method,
+    Impl,
+}
+
+/// A function, method or impl block, as a range of the file's tokens.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Unit {
+    pub kind: UnitKind,
+    pub item: String,
+    pub tokens: Range<u32>,
+    pub start_line: u32,
+    pub end_line: u32,
+    /// The body's tokens, braces included (for an impl, its block).
+    pub body: Range<u32>,
+    /// A body that does one trivial thing: a getter, a field-by-field constructor, a table,
+    /// or a delegation to another call (see [`is_trivial_body`]).
+    pub trivial: bool,
+    pub suppressed: bool,
+    /// For trait impls and the methods in them, the trait's last path segment.
+    pub trait_name: Option<String>,
+    /// For functions and methods.
+    pub metrics: Option<crate::metrics::FnMetrics>,
+    /// For impl blocks, the implementing type's name; for methods, the type they belong to.
+    pub self_type: Option<String>,
+}
+
+/// The statements of one block, each as a token range.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StmtSeq {
+    pub stmts: Vec<Range<u32>>,
+    pub item: String,
+    pub suppressed: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ShapeKind {
+    Struct,
+    Enum,
+    Trait,
+}
+
+/// The shape of a type or trait declaration: its members in order, rendered as text.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Shape {
+    pub kind: ShapeKind,
+    pub item: String,
+    /// Fields as `name: Type`, variants as `Name(Types)`, trait methods as signatures.
+    pub members: Vec<String>,
+    /// The line of each member (struct fields only; empty otherwise).
+    pub member_lines: Vec<u32>,
+    pub start_line: u32,
+    pub end_line: u32,
+    pub suppressed: bool,
+}
+
+/// An out-of-line `mod name;` declaration, for discovery to follow.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ModDecl {
+    pub name: String,
+    /// The `#[path = "..."]` attribute, if any.
+    pub path_attr: Option<String>,
+    /// Inline modules enclosing the declaration, outermost first.
+    pub inline_parents: Vec<String>,
+    pub line: u32,
+    /// Declared in test code that is not analysed (`#[cfg(test)] mod tests;`, or inside such a
+    /// module): not to be followed, and its file is test code when found otherwise.
+    pub test: bool,
+    /// The default file of a module that `#[cfg_attr(.., path = ..)]` may place elsewhere:
+    /// it need not exist.
+    pub optional: bool,
+}
+
+/// An `include!("path")` among items: the file's items belong to the including module.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Include {
+    /// As written, relative to the including file's folder.
+    pub path: String,
+    /// Inline modules enclosing the call, outermost first.
+    pub inline_parents: Vec<String>,
+    pub line: u32,
+}
+
+impl ParsedFile {
+    /// Renames the file's module from `old` to `new`, and everything named after it: a plain
+    /// folder first names modules by file layout, and `mod` declarations may say otherwise
+    /// (`#[path]`, `include!`).
+    pub fn rebase(&mut self, old: &str, new: &str) {
+        let rename = |path: &mut String| {
+            if let Some(rest) = path.strip_prefix(old) {
+                if rest.is_empty() || rest.starts_with("::") {
+                    *path = format!("{new}{rest}");
+                }
+            }
+        };
+        self.modules.iter_mut().for_each(|m| rename(&mut m.path));
+        self.child_modules.iter_mut().for_each(|(p, _)| rename(p));
+        self.units.iter_mut().for_each(|u| rename(&mut u.item));
+        self.seqs.iter_mut().for_each(|s| rename(&mut s.item));
+        self.shapes.iter_mut().for_each(|s| rename(&mut s.item));
+        self.enum_matches
+            .iter_mut()
+            .for_each(|e| rename(&mut e.item));
+    }
+}
+
+/// Why a file could not be analysed; reported as a warning, never fatal.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SourceError {
+    #[error("could not read file: {0}")]
+    Unreadable(String),
+    #[error("file is {0}, not a regular file, skipped")]
+    NotAFile(&'static str),
+    #[error("file is not valid UTF-8 (first invalid byte at line {line}), skipped")]
+    NotUtf8 { line: usize },
+    #[error(
+        "file is {0} bytes, over the {MAX_FILE_BYTES}-byte limit for hand-written code, skipped"
+    )]
+    TooLarge(u64),
+    #[error("file is marked @generated, skipped")]
+    Generated,
+    #[error("could not tokenize file (an unterminated string, comment or character literal, an invalid character, or unbalanced delimiters), skipped")]
+    Lex,
+    #[error("{line}:{column}: syntax error: {message}")]
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+}
