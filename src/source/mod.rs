@@ -94,7 +94,7 @@ pub fn parse_file(path: &Path, module: &str, tests: bool) -> Result<ParsedFile, 
 }
 
 /// Parses source text; see [`parse_file`].
-pub fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, SourceError> {
+pub(crate) fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, SourceError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let cleaned;
     let text = if text.starts_with("#!") && !text.starts_with("#![") {
