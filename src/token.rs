@@ -164,6 +164,82 @@ pub fn hash_seq(tokens: impl Iterator<Item = u32>) -> u64 {
     hash ^ (hash >> 33)
 }
 
+/// Whether token `i` names a local (a binding or its use) rather than a method, a field, a
+/// function, a module or a macro: those are what copies do differently, locals are not.
+pub fn is_local(toks: &[Tok], i: usize) -> bool {
+    let punct = |t: Option<&Tok>, text: &str| {
+        t.is_some_and(|t| {
+            matches!(t.class, TokClass::Punct | TokClass::Open) && t.sym == hash_str(text)
+        })
+    };
+    let (prev, next) = (i.checked_sub(1).and_then(|p| toks.get(p)), toks.get(i + 1));
+    let path = punct(next, ":") && punct(toks.get(i + 2), ":");
+    toks[i].class == TokClass::Ident
+        && !path
+        && !punct(prev, ".")
+        && !punct(next, "(")
+        && !punct(next, "!")
+}
+
+/// Exact form with locals renamed by order of first occurrence and the item's own name
+/// (after `fn`) left out: what copies of a table or a trivial body must share to be one
+/// function twice. Fields, methods, paths and types stay as they are, so two tables that map
+/// other variants or fields do not match; literals too unless `blind_literals`. A name bound
+/// as a local is renamed wherever it is used as a value, called closures included.
+pub fn locals_renamed(tokens: &[Tok], blind_literals: bool) -> Vec<u32> {
+    let dot = hash_str(".");
+    let colon = hash_str(":");
+    let bound: Vec<u32> = (0..tokens.len())
+        .filter(|&i| is_local(tokens, i))
+        .map(|i| tokens[i].sym)
+        .collect();
+    let mut names: Vec<u32> = Vec::new();
+    (0..tokens.len())
+        .map(|i| {
+            let tok = tokens[i];
+            let prev = i.checked_sub(1).map(|p| tokens[p]);
+            let next_is_colon = tokens
+                .get(i + 1)
+                .is_some_and(|t| t.class == TokClass::Punct && t.sym == colon);
+            let in_path_or_field = prev
+                .is_some_and(|p| p.class == TokClass::Punct && (p.sym == dot || p.sym == colon))
+                || (next_is_colon
+                    && tokens
+                        .get(i + 2)
+                        .is_some_and(|t| t.class == TokClass::Punct && t.sym == colon));
+            if is_item_name(tokens, i) {
+                0
+            } else if tok.class == TokClass::Ident && !in_path_or_field && bound.contains(&tok.sym)
+            {
+                let index = names.iter().position(|&n| n == tok.sym).unwrap_or_else(|| {
+                    names.push(tok.sym);
+                    names.len() - 1
+                });
+                0xC0_0000 + index as u32
+            } else if blind_literals
+                && matches!(
+                    tok.class,
+                    TokClass::LitNum | TokClass::LitStr | TokClass::LitChar
+                )
+            {
+                tok.blinded()
+            } else {
+                tok.sym
+            }
+        })
+        .collect()
+}
+
+/// Whether token `i` is the name of a function being defined (`fn name`): copies of one
+/// function under another name are still copies.
+fn is_item_name(tokens: &[Tok], i: usize) -> bool {
+    let fn_sym = hash_str("fn");
+    i > 0
+        && tokens[i].class == TokClass::Ident
+        && tokens[i - 1].class == TokClass::Keyword
+        && tokens[i - 1].sym == fn_sym
+}
+
 /// Canonical form: value identifiers renamed by order of first occurrence, type identifiers
 /// and literals blinded, everything else kept. Two slices with the same canonical form are
 /// clones under a consistent renaming.

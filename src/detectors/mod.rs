@@ -85,7 +85,16 @@ fn measure(files: &[SourceFile], options: &Options, group: &mut Group) {
         (CloneType::NearMiss, _) | (CloneType::Renamed, GroupKind::Impl) => min_core,
         _ => 1,
     };
-    let kept = |s: &shared::Shared| s.core >= least && (!near || s.saved(min_core) > 0);
+    // Impls of one trait whose method bodies are the same code but for the type are kept
+    // however small: a generic impl or a macro removes them whole.
+    let same_bodies =
+        |s: &shared::Shared| group.kind == GroupKind::Impl && s.core > 0 && s.core == s.lines;
+    // A short body shares fewer lines: three of its four lines are as much a copy.
+    let enough = |s: &shared::Shared| {
+        s.core >= least || (s.core >= MIN_SHORT_CORE && 4 * s.core >= 3 * s.lines)
+    };
+    let kept =
+        |s: &shared::Shared| (enough(s) || same_bodies(s)) && (!near || s.saved(min_core) > 0);
     let tokens: Vec<Vec<Range<u32>>> = group
         .instances
         .iter()
@@ -137,6 +146,9 @@ fn measure(files: &[SourceFile], options: &Options, group: &mut Group) {
         index - 1 == reference || saved[index - 1].is_some()
     });
 }
+
+/// The fewest shared lines of real code that make a short near-miss body a copy.
+const MIN_SHORT_CORE: u32 = 3;
 
 /// A near-miss or renamed copy that is a method of another type saves this many times less.
 const PARALLEL_DISCOUNT: u32 = 4;
@@ -205,15 +217,15 @@ fn drop_subsumed(groups: Vec<Group>) -> Vec<Group> {
         .collect()
 }
 
-/// Drops code groups whose every instance lies inside an instance of a bigger code group,
+/// Drops code groups whose every instance lies inside an instance of one bigger code group,
 /// and instances that overlap another instance of the same group.
 fn drop_nested(mut groups: Vec<Group>) -> Vec<Group> {
     groups.sort_by_key(|g| {
         std::cmp::Reverse(g.instances.iter().map(Instance::lines).max().unwrap_or(0))
     });
     let mut kept: Vec<Group> = Vec::with_capacity(groups.len());
-    // Instances of kept code groups by file, for containment checks.
-    let mut by_file: HashMap<usize, Vec<Instance>> = HashMap::new();
+    // Instances of kept code groups by file, with the index of their group in `kept`.
+    let mut by_file: HashMap<usize, Vec<(usize, Instance)>> = HashMap::new();
     for mut group in groups {
         let code = group.clone_type != CloneType::Abstraction;
         if code {
@@ -231,16 +243,31 @@ fn drop_nested(mut groups: Vec<Group>) -> Vec<Group> {
             if group.instances.len() < 2 {
                 continue;
             }
-            let nested = group.instances.iter().all(|inst| {
-                by_file
-                    .get(&inst.file)
-                    .is_some_and(|outer| outer.iter().any(|o| o.contains(inst)))
+            // Redundant when one kept group holds every copy: a group whose copies lie in
+            // different outer groups links code that none of them links.
+            let outers = |inst: &Instance| -> Vec<usize> {
+                by_file.get(&inst.file).map_or_else(Vec::new, |outer| {
+                    outer
+                        .iter()
+                        .filter(|(_, o)| o.contains(inst))
+                        .map(|(g, _)| *g)
+                        .collect()
+                })
+            };
+            let first = outers(&group.instances[0]);
+            let nested = first.iter().any(|g| {
+                group.instances[1..]
+                    .iter()
+                    .all(|inst| outers(inst).contains(g))
             });
             if nested {
                 continue;
             }
             for inst in &group.instances {
-                by_file.entry(inst.file).or_default().push(inst.clone());
+                by_file
+                    .entry(inst.file)
+                    .or_default()
+                    .push((kept.len(), inst.clone()));
             }
         }
         kept.push(group);
@@ -566,5 +593,196 @@ impl {ty} {{
         let groups = detect(&[&format!("{long}{short}"), &format!("{short}{long}")]);
         assert_eq!(groups.len(), 2, "{groups:#?}");
         assert!(groups[0].lines() > groups[1].lines());
+    }
+
+    /// A loop over a `match` that sets one field per arm: repetitive enough to be a table.
+    const FLAGS: &str = "fn NAME(ast: &ast::Flags) -> Flags {
+    let mut FLAGS = Flags::default();
+    let mut enable = true;
+    for ITEM in &ast.items {
+        match ITEM.kind {
+            ast::FlagsItemKind::Negation => {
+                enable = false;
+            }
+            ast::FlagsItemKind::Flag(ast::Flag::CaseInsensitive) => {
+                FLAGS.case_insensitive = Some(enable);
+            }
+            ast::FlagsItemKind::Flag(ast::Flag::MultiLine) => {
+                FLAGS.multi_line = Some(enable);
+            }
+            ast::FlagsItemKind::Flag(ast::Flag::DotMatchesNewLine) => {
+                FLAGS.dot_matches_new_line = Some(enable);
+            }
+            ast::FlagsItemKind::Flag(ast::Flag::SwapGreed) => {
+                FLAGS.swap_greed = Some(enable);
+            }
+            ast::FlagsItemKind::Flag(ast::Flag::Unicode) => {
+                FLAGS.unicode = Some(enable);
+            }
+            ast::FlagsItemKind::Flag(ast::Flag::CRLF) => {
+                FLAGS.crlf = Some(enable);
+            }
+            ast::FlagsItemKind::Flag(ast::Flag::IgnoreWhitespace) => {}
+        }
+    }
+    FLAGS
+}
+";
+
+    #[test]
+    fn tables_with_locals_renamed_are_copies_but_other_fields_are_not() {
+        let flags = |name: &str, flags: &str, item: &str| {
+            FLAGS
+                .replace("NAME", name)
+                .replace("FLAGS", flags)
+                .replace("ITEM", item)
+        };
+        let renamed = detect(&[
+            &flags("from_ast", "flags", "item"),
+            &flags("from_ast_copy", "val", "cur"),
+        ]);
+        assert_eq!(renamed.len(), 1, "{renamed:#?}");
+        assert_eq!(renamed[0].clone_type, CloneType::Renamed);
+        // The same shape setting other fields is another table.
+        let other = flags("other", "flags", "item")
+            .replace("case_insensitive", "insensitive")
+            .replace("multi_line", "lines")
+            .replace("swap_greed", "greedy");
+        let groups = detect(&[&flags("from_ast", "flags", "item"), &other]);
+        assert!(groups.is_empty(), "{groups:#?}");
+    }
+
+    #[test]
+    fn a_copy_under_another_name_that_names_the_original_is_a_renamed_copy() {
+        let original = "pub(crate) unsafe fn count_raw(
+    n1: u8,
+    start: *const u8,
+    end: *const u8,
+) -> usize {
+    dispatch!(
+        One,
+        count_raw,
+        unsafe fn(u8, *const u8, *const u8) -> usize,
+        usize,
+        start,
+        end,
+        n1
+    )
+}
+";
+        let copy = original
+            .replace("fn count_raw(", "fn count_raw_alt(")
+            .replace("n1", "cur")
+            .replace("start", "elem")
+            .replace("end", "lhs");
+        let groups = detect(&[original, &copy]);
+        assert_eq!(groups.len(), 1, "{groups:#?}");
+        assert_eq!(groups[0].clone_type, CloneType::Renamed);
+    }
+
+    #[test]
+    fn one_trait_impl_with_the_same_small_bodies_for_three_types_is_an_impl_group() {
+        let imp = |ty: &str| {
+            format!(
+                "impl serde::ser::SerializeSeq for {ty} {{
+    type Ok = Value;
+    type Error = Error;
+
+    fn serialize_element<T>(&mut self, value: &T) -> Result<()>
+    where
+        T: ?Sized + Serialize,
+    {{
+        self.vec.push(tri!(to_value(value)));
+        Ok(())
+    }}
+
+    fn end(self) -> Result<Value> {{
+        Ok(Value::Array(self.vec))
+    }}
+}}
+"
+            )
+        };
+        let groups = detect(&[&imp("A"), &imp("B"), &imp("C")]);
+        assert_eq!(groups.len(), 1, "{groups:#?}");
+        assert_eq!(groups[0].kind, GroupKind::Impl);
+        assert_eq!(groups[0].instances.len(), 3);
+    }
+
+    #[test]
+    fn a_block_linking_copies_that_other_groups_hold_apart_is_kept() {
+        let block = "    debug_assert!(V::BYTES <= 32, \"vector cannot be bigger than 32 bytes\");
+    let topos = V::Mask::first_offset;
+    let len = end.distance(start);
+    debug_assert!(
+        len >= V::BYTES,
+        \"haystack has length {}, but must be at least {}\",
+        len,
+        V::BYTES
+    );
+";
+        // Two near-identical searches, and two other functions that hold the same block.
+        let search = |name: &str, step: &str| {
+            format!(
+                "unsafe fn {name}(start: *const u8, end: *const u8) -> Option<*const u8> {{
+{block}    let mut cur = start;
+    while cur < end {{
+        if topos(cur.read()) == len {{
+            return Some(cur);
+        }}
+        cur = cur.{step}(1);
+    }}
+    None
+}}
+"
+            )
+        };
+        let other = |name: &str, tail: &str| {
+            format!(
+                "unsafe fn {name}(start: *const u8, end: *const u8) {{
+    let mut steps: usize = 0;
+    while steps < 3 {{
+        steps += 1;
+    }}
+{block}    {tail}
+}}
+"
+            )
+        };
+        let groups = detect(&[
+            &search("find_raw", "add"),
+            &search("rfind_raw", "sub"),
+            &other("probe", "let _ = core::hint::black_box(len);"),
+            &other("probe_again", "let _ = core::hint::black_box(topos);"),
+        ]);
+        let block_group = groups
+            .iter()
+            .find(|g| g.kind == GroupKind::Block)
+            .unwrap_or_else(|| panic!("{groups:#?}"));
+        let files: std::collections::HashSet<usize> =
+            block_group.instances.iter().map(|i| i.file).collect();
+        assert!(files.contains(&0) || files.contains(&1), "{groups:#?}");
+        assert!(files.contains(&2) || files.contains(&3), "{groups:#?}");
+    }
+
+    #[test]
+    fn a_short_body_sharing_three_of_four_lines_is_a_near_miss_copy() {
+        let original = "fn from_trait<'de, R, T>(read: R) -> Result<T>
+where
+    R: Read<'de>,
+    T: de::Deserialize<'de>,
+{
+    let mut de = Deserializer::new(read);
+    let value = tri!(de::Deserialize::deserialize(&mut de));
+    tri!(de.end());
+    Ok(value)
+}
+";
+        let copy = original
+            .replace("from_trait<", "from_trait_again<")
+            .replace("    tri!(de.end());\n", "");
+        let groups = detect(&[original, &copy]);
+        assert_eq!(groups.len(), 1, "{groups:#?}");
+        assert_eq!(groups[0].clone_type, CloneType::NearMiss);
     }
 }

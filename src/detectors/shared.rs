@@ -15,7 +15,7 @@ use std::ops::Range;
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
 use crate::source::ParsedFile;
-use crate::token::{hash_str, Tok, TokClass};
+use crate::token::{hash_str, is_local, Tok, TokClass};
 
 /// The tokens of `ranges` outside attributes, each with whether it is gated code.
 fn code_tokens(file: &ParsedFile, ranges: &[Range<u32>]) -> Vec<(Tok, bool)> {
@@ -60,23 +60,6 @@ impl Shared {
         };
         (2 * same + self.literal_lines).saturating_sub(all)
     }
-}
-
-/// Whether token `i` names a local (a binding or its use) rather than a method, a field, a
-/// function, a module or a macro: those are what copies do differently, locals are not.
-fn is_local(toks: &[Tok], i: usize) -> bool {
-    let punct = |t: Option<&Tok>, text: &str| {
-        t.is_some_and(|t| {
-            matches!(t.class, TokClass::Punct | TokClass::Open) && t.sym == hash_str(text)
-        })
-    };
-    let (prev, next) = (i.checked_sub(1).and_then(|p| toks.get(p)), toks.get(i + 1));
-    let path = punct(next, ":") && punct(toks.get(i + 2), ":");
-    toks[i].class == TokClass::Ident
-        && !path
-        && !punct(prev, ".")
-        && !punct(next, "(")
-        && !punct(next, "!")
 }
 
 /// Whether the type named at `i` is built there: a struct expression or a tuple

@@ -13,7 +13,7 @@ use super::group::{CloneType, Group, GroupKind, Instance};
 use crate::config::Options;
 use crate::scan::SourceFile;
 use crate::source::{Unit, UnitKind};
-use crate::token::{canonical, hash_seq, hash_str, variety, Tok, TokClass};
+use crate::token::{canonical, hash_seq, hash_str, locals_renamed, variety, Tok, TokClass};
 
 /// Below this share of distinct 6-grams a unit is a table, not logic worth merging.
 pub const MIN_VARIETY: f64 = 0.4;
@@ -190,8 +190,11 @@ pub fn find(files: &[SourceFile], options: &Options) -> UnitGroups {
                             },
                         ))
                     } else {
-                        exact_only(file, unit, tokens, options)
-                            .map(|basis| (raw ^ EXACT_ONLY, raw, id, basis))
+                        // Tables and trivial bodies group only as the same code, locals aside
+                        // (and literals, for tables that are logic rather than a trivial body).
+                        let key = hash_seq(locals_renamed(tokens, !unit.trivial).into_iter())
+                            ^ EXACT_ONLY;
+                        exact_only(file, unit, tokens, options).map(|basis| (key, raw, id, basis))
                     }
                 })
         })
