@@ -249,12 +249,16 @@ pub fn canonical(tokens: &[Tok]) -> Vec<u32> {
     let mut prev_dot = false;
     tokens
         .iter()
-        .map(|tok| {
+        .enumerate()
+        .map(|(i, tok)| {
             let after_dot = std::mem::replace(
                 &mut prev_dot,
                 tok.class == TokClass::Punct && tok.sym == dot,
             );
-            if tok.class == TokClass::Ident {
+            if is_item_name(tokens, i) {
+                // A copy under another name that names the original is still a copy.
+                0
+            } else if tok.class == TokClass::Ident {
                 // Fields and methods (after `.`) are named apart from locals, so that a local
                 // named like a method (`first` beside `.first()`) does not break a rename.
                 let key = if after_dot {
@@ -351,5 +355,89 @@ mod test {
             "z", ";", "}", "w",
         ]);
         assert!(variety(&code) > 0.9);
+    }
+
+    #[test]
+    fn a_copy_that_names_the_original_has_the_original_canonical_form() {
+        // `fn count_raw(n1) { dispatch!(count_raw, n1) }` copied as `count_raw_alt(cur)`.
+        let original = toks(&[
+            "fn",
+            "count_raw",
+            "(",
+            "n1",
+            ")",
+            "{",
+            "dispatch",
+            "!",
+            "(",
+            "count_raw",
+            ",",
+            "n1",
+            ")",
+            "}",
+        ]);
+        let copy = toks(&[
+            "fn",
+            "count_raw_alt",
+            "(",
+            "cur",
+            ")",
+            "{",
+            "dispatch",
+            "!",
+            "(",
+            "count_raw",
+            ",",
+            "cur",
+            ")",
+            "}",
+        ]);
+        assert_eq!(canonical(&original), canonical(&copy));
+        // Another function it does not name is not.
+        let other = toks(&[
+            "fn",
+            "count_raw_alt",
+            "(",
+            "cur",
+            ")",
+            "{",
+            "dispatch",
+            "!",
+            "(",
+            "cur",
+            ",",
+            "cur",
+            ")",
+            "}",
+        ]);
+        assert_ne!(canonical(&original), canonical(&other));
+    }
+
+    #[test]
+    fn locals_renamed_keeps_fields_paths_and_literals_unless_blinded() {
+        let a = toks(&[
+            "let", "flags", "=", "x", ".", "case", ";", "flags", ".", "a", "=", "1", ";",
+        ]);
+        let renamed = toks(&[
+            "let", "val", "=", "x", ".", "case", ";", "val", ".", "a", "=", "1", ";",
+        ]);
+        let other_field = toks(&[
+            "let", "val", "=", "x", ".", "case", ";", "val", ".", "b", "=", "1", ";",
+        ]);
+        assert_eq!(locals_renamed(&a, false), locals_renamed(&renamed, false));
+        assert_ne!(
+            locals_renamed(&a, false),
+            locals_renamed(&other_field, false)
+        );
+        let mut literal = renamed.clone();
+        literal[11] = Tok {
+            sym: hash_str("2"),
+            class: TokClass::LitNum,
+            line: 1,
+        };
+        let mut one = a.clone();
+        one[11].class = TokClass::LitNum;
+        assert_ne!(locals_renamed(&one, false), locals_renamed(&literal, false));
+        assert_eq!(locals_renamed(&one, true), locals_renamed(&literal, true));
     }
 }

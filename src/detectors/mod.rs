@@ -653,34 +653,6 @@ impl {ty} {{
     }
 
     #[test]
-    fn a_copy_under_another_name_that_names_the_original_is_a_renamed_copy() {
-        let original = "pub(crate) unsafe fn count_raw(
-    n1: u8,
-    start: *const u8,
-    end: *const u8,
-) -> usize {
-    dispatch!(
-        One,
-        count_raw,
-        unsafe fn(u8, *const u8, *const u8) -> usize,
-        usize,
-        start,
-        end,
-        n1
-    )
-}
-";
-        let copy = original
-            .replace("fn count_raw(", "fn count_raw_alt(")
-            .replace("n1", "cur")
-            .replace("start", "elem")
-            .replace("end", "lhs");
-        let groups = detect(&[original, &copy]);
-        assert_eq!(groups.len(), 1, "{groups:#?}");
-        assert_eq!(groups[0].clone_type, CloneType::Renamed);
-    }
-
-    #[test]
     fn one_trait_impl_with_the_same_small_bodies_for_three_types_is_an_impl_group() {
         let imp = |ty: &str| {
             format!(
