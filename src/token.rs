@@ -189,10 +189,12 @@ pub fn is_local(toks: &[Tok], i: usize) -> bool {
 pub fn locals_renamed(tokens: &[Tok], blind_literals: bool) -> Vec<u32> {
     let dot = hash_str(".");
     let colon = hash_str(":");
-    let bound: Vec<u32> = (0..tokens.len())
+    let mut bound: Vec<u32> = (0..tokens.len())
         .filter(|&i| is_local(tokens, i))
         .map(|i| tokens[i].sym)
         .collect();
+    bound.sort_unstable();
+    bound.dedup();
     let mut names: Vec<u32> = Vec::new();
     (0..tokens.len())
         .map(|i| {
@@ -209,7 +211,9 @@ pub fn locals_renamed(tokens: &[Tok], blind_literals: bool) -> Vec<u32> {
                         .is_some_and(|t| t.class == TokClass::Punct && t.sym == colon));
             if is_item_name(tokens, i) {
                 0
-            } else if tok.class == TokClass::Ident && !in_path_or_field && bound.contains(&tok.sym)
+            } else if tok.class == TokClass::Ident
+                && !in_path_or_field
+                && bound.binary_search(&tok.sym).is_ok()
             {
                 let index = names.iter().position(|&n| n == tok.sym).unwrap_or_else(|| {
                     names.push(tok.sym);
