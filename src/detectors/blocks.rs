@@ -110,7 +110,8 @@ pub fn find(files: &[SourceFile], options: &Options) -> Vec<Group> {
                         last,
                     };
                     let tokens = tokens_of(run);
-                    let span = seq.lines[last as usize].last + 1 - seq.lines[first as usize].first;
+                    let span = (seq.lines[last as usize].last + 1)
+                        .saturating_sub(seq.lines[first as usize].first);
                     if tokens.len() >= options.min_tokens && span as usize >= options.min_lines {
                         out.push((
                             hash_seq(

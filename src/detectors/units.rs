@@ -191,9 +191,10 @@ pub fn find(files: &[SourceFile], options: &Options) -> UnitGroups {
                         ))
                     } else {
                         // Tables and trivial bodies group only as the same code, locals aside
-                        // (and literals, for tables that are logic rather than a trivial body).
-                        let key = hash_seq(locals_renamed(tokens, !unit.trivial).into_iter())
-                            ^ EXACT_ONLY;
+                        // (and literals, for tables that are logic rather than a trivial body
+                        // or a `Debug` impl, whose strings name what it shows).
+                        let blind = !unit.trivial && !is_debug(unit);
+                        let key = hash_seq(locals_renamed(tokens, blind).into_iter()) ^ EXACT_ONLY;
                         exact_only(file, unit, tokens, options).map(|basis| (key, raw, id, basis))
                     }
                 })
