@@ -218,6 +218,11 @@ fn delegations_and_setters_are_trivial_but_logic_is_not() {
         let inner = PropertiesI { minimum_len: lit.iter().map(|b| b.len()).sum() };
         Properties(Box::new(inner))
     }
+    fn m(iter: I) -> (Tee<I>, Tee<I>) {
+        let t1 = Tee { rcbuffer: Rc::new(RefCell::new(iter)), id: true };
+        let t2 = Tee { rcbuffer: t1.rcbuffer.clone(), id: false };
+        (t1, t2)
+    }
 }
 ",
     );
@@ -246,6 +251,8 @@ fn delegations_and_setters_are_trivial_but_logic_is_not() {
             ("k", true),
             // A field computed by a closure pipeline: logic.
             ("l", false),
+            // Two values built and tied together: logic.
+            ("m", false),
         ]
     );
 }

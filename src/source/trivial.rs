@@ -12,7 +12,7 @@ pub(super) fn is_trivial_body(block: &syn::Block) -> bool {
     is_one_trivial_thing(block) || builds_a_value(block)
 }
 
-/// A constructor that states a value field by field in a local it then wraps
+/// A constructor that states a value field by field in one local it then wraps
 /// (`let inner = PropertiesI { .. }; Properties(Box::new(inner))`), every field a plain
 /// operand: several constructors of one type share default fields without being copies.
 fn builds_a_value(block: &syn::Block) -> bool {
@@ -24,13 +24,13 @@ fn builds_a_value(block: &syn::Block) -> bool {
         }
         _ => false,
     };
-    match block.stmts.split_last() {
-        Some((Stmt::Expr(value, None), locals)) => {
-            locals.iter().all(|stmt| {
-                matches!(stmt, Stmt::Local(syn::Local { init: Some(init), .. })
-                    if init.diverge.is_none() && literal(&init.expr))
-            }) && !locals.is_empty()
-                && is_simple_operand(value, 0)
+    // One local: several values built and tied together (`Tee { rcbuffer: t1.rcbuffer.clone() }`)
+    // are logic.
+    match block.stmts.as_slice() {
+        [Stmt::Local(syn::Local {
+            init: Some(init), ..
+        }), Stmt::Expr(value, None)] => {
+            init.diverge.is_none() && literal(&init.expr) && is_simple_operand(value, 0)
         }
         _ => false,
     }
