@@ -757,4 +757,48 @@ where
         assert_eq!(groups.len(), 1, "{groups:#?}");
         assert_eq!(groups[0].clone_type, CloneType::NearMiss);
     }
+
+    #[test]
+    fn a_table_with_a_statement_inserted_is_a_near_miss_copy_of_itself_only() {
+        use std::fmt::Write;
+        let merge = |name: &str, fields: &[&str], extra: &str| {
+            let mut text = format!("fn {name}(&mut self, previous: &Flags) {{\n");
+            for (i, field) in fields.iter().enumerate() {
+                if i == 2 {
+                    text.push_str(extra);
+                }
+                let _ = write!(
+                    text,
+                    "    if self.{field}.is_none() {{\n        self.{field} = previous.{field};\n    }}\n"
+                );
+            }
+            text + "}\n"
+        };
+        let fields = [
+            "case_insensitive",
+            "multi_line",
+            "dot_matches_new_line",
+            "swap_greed",
+            "unicode",
+            "crlf",
+        ];
+        let original = merge("merge", &fields, "");
+        let copy = merge(
+            "merge_again",
+            &fields,
+            "    if cfg!(debug_assertions) { let _ = core::mem::align_of::<u64>(); }\n",
+        );
+        let groups = detect(&[&original, &copy]);
+        assert_eq!(groups.len(), 1, "{groups:#?}");
+        assert_eq!(groups[0].clone_type, CloneType::NearMiss);
+        // The same shape over other fields is another table.
+        let others = ["greedy", "verbose", "octal", "lazy", "ascii", "strict"];
+        let other = merge(
+            "merge_other",
+            &others,
+            "    let _ = core::hint::black_box(0);\n",
+        );
+        let groups = detect(&[&original, &other]);
+        assert!(groups.is_empty(), "{groups:#?}");
+    }
 }

@@ -30,9 +30,13 @@ const MAX_BUCKET: usize = 64;
 const MIN_AGREEMENT: f64 = 0.4;
 /// Share of distinct identifiers two copies must have in common.
 const MIN_NAME_OVERLAP: f64 = 0.5;
+/// The same for a table: tables of one shape that name other fields or variants are other
+/// tables, not copies.
+const MIN_TABLE_NAME_OVERLAP: f64 = 0.9;
 
 struct Candidate {
     id: UnitId,
+    table: bool,
     blinded: Vec<u32>,
     /// `blinded`, sorted: bounds the alignment from above before it is computed.
     sorted: Vec<u32>,
@@ -40,16 +44,16 @@ struct Candidate {
     signature: [u64; BINS],
 }
 
-/// `eligible` are the units big and varied enough to be compared at all.
+/// `eligible` are the units big enough to be compared at all, each with whether it is a table.
 pub fn find(
     files: &[SourceFile],
     options: &Options,
-    eligible: &[UnitId],
+    eligible: &[(UnitId, bool)],
     exact_of: &HashMap<UnitId, usize>,
 ) -> Vec<Group> {
     let candidates: Vec<Candidate> = eligible
         .par_iter()
-        .filter_map(|&(fi, ui)| {
+        .filter_map(|&((fi, ui), table)| {
             let file = &files[fi as usize];
             let unit = &file.parsed.units[ui as usize];
             if unit.kind == UnitKind::Impl {
@@ -70,6 +74,7 @@ pub fn find(
             Some(Candidate {
                 sorted,
                 id: (fi, ui),
+                table,
                 blinded,
                 names,
                 signature,
@@ -126,7 +131,12 @@ pub fn find(
             }
             let (la, lb) = (ca.blinded.len() as f64, cb.blinded.len() as f64);
             if la.min(lb) / la.max(lb) < threshold * 0.9
-                || name_overlap(&ca.names, &cb.names) < MIN_NAME_OVERLAP
+                || name_overlap(&ca.names, &cb.names)
+                    < if ca.table || cb.table {
+                        MIN_TABLE_NAME_OVERLAP
+                    } else {
+                        MIN_NAME_OVERLAP
+                    }
                 || 2.0 * common_tokens(&ca.sorted, &cb.sorted) as f64 / (la + lb) < threshold
             {
                 return None;

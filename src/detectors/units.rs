@@ -31,6 +31,10 @@ enum Basis {
     Logic,
     /// Full size but trivial or table-like: exact copies only.
     ExactOnly,
+    /// A table that is logic (a `match` or `if` chain setting one field per arm), not a
+    /// trivial body: copies with locals or literals changed, and near-miss copies that name
+    /// the same fields and variants.
+    Table,
     /// A method of full size whose body is a small trivial one: exact copies only, and only in
     /// one type (see [`exact_only`]).
     ExactInOneType,
@@ -44,8 +48,8 @@ type Member = (u64, UnitId, Basis);
 
 pub struct UnitGroups {
     pub groups: Vec<Group>,
-    /// Units big and varied enough for near-miss comparison.
-    pub eligible: Vec<UnitId>,
+    /// Units big enough for near-miss comparison, each with whether it is a table.
+    pub eligible: Vec<(UnitId, bool)>,
     /// The exact group each grouped unit belongs to, so near-miss detection skips those pairs.
     pub exact_of: HashMap<UnitId, usize>,
 }
@@ -193,17 +197,24 @@ pub fn find(files: &[SourceFile], options: &Options) -> UnitGroups {
                         // Tables and trivial bodies group only as the same code, locals aside
                         // (and literals, for tables that are logic rather than a trivial body
                         // or a `Debug` impl, whose strings name what it shows).
-                        let blind = !unit.trivial && !is_debug(unit);
-                        let key = hash_seq(locals_renamed(tokens, blind).into_iter()) ^ EXACT_ONLY;
-                        exact_only(file, unit, tokens, options).map(|basis| (key, raw, id, basis))
+                        let table = !unit.trivial && !is_debug(unit);
+                        let key = hash_seq(locals_renamed(tokens, table).into_iter()) ^ EXACT_ONLY;
+                        exact_only(file, unit, tokens, options).map(|basis| {
+                            let basis = if table && basis == Basis::ExactOnly {
+                                Basis::Table
+                            } else {
+                                basis
+                            };
+                            (key, raw, id, basis)
+                        })
                     }
                 })
         })
         .collect();
     let eligible = keyed
         .iter()
-        .filter(|k| k.3 == Basis::Logic)
-        .map(|k| k.2)
+        .filter(|k| matches!(k.3, Basis::Logic | Basis::Table))
+        .map(|k| (k.2, k.3 == Basis::Table))
         .collect();
     let mut buckets: HashMap<u64, Vec<Member>> = HashMap::new();
     for (key, raw, id, basis) in keyed {
