@@ -44,10 +44,11 @@ pub fn render(report: &Report, styled: bool) -> String {
                 )
             })
             .collect();
+        let saved = group.saved_lines();
         let help = format!(
-            "{}; that would save about {} lines",
+            "{}; that would save about {saved} line{}",
             suggestion(group),
-            group.saved_lines()
+            if saved == 1 { "" } else { "s" }
         );
         let label = format!(
             "`{}`, lines {}-{}",
