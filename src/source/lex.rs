@@ -11,146 +11,158 @@ use crate::token::{classify_ident, classify_literal, hash_str, Tok, TokClass};
 /// Locates a lexing error, which proc-macro2 reports without a position, with a small scan
 /// that knows comments, strings and character literals: an unbalanced or mismatched
 /// delimiter, or an unterminated literal or comment.
-#[expect(
-    clippy::many_single_char_names,
-    reason = "a scanner's cursor: index, line, column, char"
-)]
 pub(super) fn lex_error(text: &str) -> SourceError {
-    let chars: Vec<char> = text.chars().collect();
-    let (mut line, mut col) = (1, 1);
-    let mut stack: Vec<(char, usize, usize)> = Vec::new();
-    let mut i = 0;
-    let error = |line, column, message: String| SourceError::Syntax {
+    let mut cursor = Cursor {
+        chars: text.chars().collect(),
+        i: 0,
+        line: 1,
+        col: 1,
+    };
+    match cursor.scan() {
+        Err(error) => error,
+        Ok(()) => SourceError::Lex,
+    }
+}
+
+/// A position in the text being scanned for a lexing error, with its line and column.
+struct Cursor {
+    chars: Vec<char>,
+    i: usize,
+    line: usize,
+    col: usize,
+}
+
+fn syntax(line: usize, column: usize, message: String) -> SourceError {
+    SourceError::Syntax {
         line,
         column,
         message,
-    };
-    // Advances over `n` characters, keeping line and column.
-    let step = |i: &mut usize, line: &mut usize, col: &mut usize, n: usize| {
+    }
+}
+
+impl Cursor {
+    fn at(&self, offset: usize) -> Option<char> {
+        self.chars.get(self.i + offset).copied()
+    }
+
+    /// Advances over `n` characters, keeping line and column.
+    fn step(&mut self, n: usize) {
         for _ in 0..n {
-            if chars.get(*i) == Some(&'\n') {
-                *line += 1;
-                *col = 1;
+            if self.at(0) == Some('\n') {
+                self.line += 1;
+                self.col = 1;
             } else {
-                *col += 1;
+                self.col += 1;
             }
-            *i += 1;
+            self.i += 1;
         }
-    };
-    while i < chars.len() {
-        let (c, next) = (chars[i], chars.get(i + 1).copied());
-        let (start_line, start_col) = (line, col);
-        match c {
-            '/' if next == Some('/') => {
-                while i < chars.len() && chars[i] != '\n' {
-                    step(&mut i, &mut line, &mut col, 1);
-                }
-            }
-            '/' if next == Some('*') => {
-                let mut depth = 0;
-                loop {
-                    match (chars.get(i), chars.get(i + 1)) {
-                        (None, _) => {
-                            return error(
-                                start_line,
-                                start_col,
-                                "unterminated block comment".into(),
-                            )
-                        }
-                        (Some('/'), Some('*')) => depth += 1,
-                        (Some('*'), Some('/')) => depth -= 1,
-                        _ => {
-                            step(&mut i, &mut line, &mut col, 1);
-                            continue;
-                        }
-                    }
-                    step(&mut i, &mut line, &mut col, 2);
-                    if depth == 0 {
-                        break;
+    }
+
+    /// Scans to the end; the first unbalanced delimiter or unterminated literal is the error.
+    fn scan(&mut self) -> Result<(), SourceError> {
+        let mut open: Vec<(char, usize, usize)> = Vec::new();
+        while let Some(c) = self.at(0) {
+            match (c, self.at(1)) {
+                ('/', Some('/')) => {
+                    while self.at(0).is_some_and(|c| c != '\n') {
+                        self.step(1);
                     }
                 }
-            }
-            '"' => {
-                // A raw string's hashes are just before the quote (`r#"`).
-                let hashes = chars[..i].iter().rev().take_while(|&&h| h == '#').count();
-                let raw = i > hashes && chars[i - hashes - 1] == 'r';
-                step(&mut i, &mut line, &mut col, 1);
-                loop {
-                    match chars.get(i) {
-                        None => {
-                            return error(
-                                start_line,
-                                start_col,
-                                "unterminated string literal".into(),
-                            )
-                        }
-                        Some('\\') if !raw => step(&mut i, &mut line, &mut col, 2),
-                        Some('"')
-                            if !raw
-                                || chars[i + 1..]
-                                    .iter()
-                                    .take(hashes)
-                                    .filter(|&&h| h == '#')
-                                    .count()
-                                    == hashes =>
-                        {
-                            step(
-                                &mut i,
-                                &mut line,
-                                &mut col,
-                                1 + if raw { hashes } else { 0 },
-                            );
-                            break;
-                        }
-                        Some(_) => step(&mut i, &mut line, &mut col, 1),
-                    }
+                ('/', Some('*')) => self.block_comment()?,
+                ('"', _) => self.string()?,
+                ('\'', _) => self.char_or_lifetime(),
+                ('(' | '[' | '{', _) => {
+                    open.push((c, self.line, self.col));
+                    self.step(1);
                 }
-            }
-            '\'' => {
-                // A character literal, or a lifetime (`'a`) which has no closing quote.
-                let len = if next == Some('\\') {
-                    chars[i + 2..]
-                        .iter()
-                        .position(|&q| q == '\'')
-                        .map(|p| p + 3)
-                } else if chars.get(i + 2) == Some(&'\'') {
-                    Some(3)
-                } else {
-                    None
-                };
-                step(&mut i, &mut line, &mut col, len.unwrap_or(1));
-            }
-            '(' | '[' | '{' => {
-                stack.push((c, line, col));
-                step(&mut i, &mut line, &mut col, 1);
-            }
-            ')' | ']' | '}' => {
-                let open = match c {
-                    ')' => '(',
-                    ']' => '[',
-                    _ => '{',
-                };
-                match stack.pop() {
-                    Some((o, _, _)) if o == open => {}
-                    Some((o, l, k)) => {
-                        return error(
-                            line,
-                            col,
+                (')' | ']' | '}', _) => {
+                    let opener = match c {
+                        ')' => '(',
+                        ']' => '[',
+                        _ => '{',
+                    };
+                    match open.pop() {
+                        Some((o, _, _)) if o == opener => {}
+                        Some((o, l, k)) => return Err(syntax(
+                            self.line,
+                            self.col,
                             format!(
                                 "mismatched closing delimiter `{c}` for `{o}` opened at {l}:{k}"
                             ),
-                        )
+                        )),
+                        None => {
+                            return Err(syntax(
+                                self.line,
+                                self.col,
+                                format!("unexpected closing delimiter `{c}`"),
+                            ))
+                        }
                     }
-                    None => return error(line, col, format!("unexpected closing delimiter `{c}`")),
+                    self.step(1);
                 }
-                step(&mut i, &mut line, &mut col, 1);
+                _ => self.step(1),
             }
-            _ => step(&mut i, &mut line, &mut col, 1),
+        }
+        match open.pop() {
+            Some((o, l, k)) => Err(syntax(l, k, format!("unclosed delimiter `{o}`"))),
+            None => Ok(()),
         }
     }
-    match stack.pop() {
-        Some((o, l, k)) => error(l, k, format!("unclosed delimiter `{o}`")),
-        None => SourceError::Lex,
+
+    /// A block comment, nested ones included.
+    fn block_comment(&mut self) -> Result<(), SourceError> {
+        let (line, col) = (self.line, self.col);
+        let mut depth = 0;
+        loop {
+            match (self.at(0), self.at(1)) {
+                (None, _) => return Err(syntax(line, col, "unterminated block comment".into())),
+                (Some('/'), Some('*')) => depth += 1,
+                (Some('*'), Some('/')) => depth -= 1,
+                _ => {
+                    self.step(1);
+                    continue;
+                }
+            }
+            self.step(2);
+            if depth == 0 {
+                return Ok(());
+            }
+        }
+    }
+
+    /// A string literal, raw (`r#"..."#`, whose hashes are just before the quote) or not.
+    fn string(&mut self) -> Result<(), SourceError> {
+        let (line, col) = (self.line, self.col);
+        let before = &self.chars[..self.i];
+        let hashes = before.iter().rev().take_while(|&&h| h == '#').count();
+        let raw = self.i > hashes && before[self.i - hashes - 1] == 'r';
+        self.step(1);
+        loop {
+            match self.at(0) {
+                None => return Err(syntax(line, col, "unterminated string literal".into())),
+                Some('\\') if !raw => self.step(2),
+                Some('"') if !raw || (1..=hashes).all(|k| self.at(k) == Some('#')) => {
+                    self.step(1 + if raw { hashes } else { 0 });
+                    return Ok(());
+                }
+                Some(_) => self.step(1),
+            }
+        }
+    }
+
+    /// A character literal, or a lifetime (`'a`), which has no closing quote.
+    fn char_or_lifetime(&mut self) {
+        let len = if self.at(1) == Some('\\') {
+            self.chars[self.i + 2..]
+                .iter()
+                .position(|&q| q == '\'')
+                .map(|p| p + 3)
+        } else if self.at(2) == Some('\'') {
+            Some(3)
+        } else {
+            None
+        };
+        self.step(len.unwrap_or(1));
     }
 }
 
