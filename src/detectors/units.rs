@@ -162,9 +162,45 @@ fn impl_has_logic(file: &SourceFile, unit: &Unit) -> bool {
     })
 }
 
+/// A unit that takes part in grouping: bucket key, raw hash, identity, basis.
+type Keyed = (u64, u64, UnitId, Basis);
+
+/// How unit `id` takes part in grouping, if it does: the key it is bucketed by says which
+/// copies count (renamed for logic, locals aside for tables, exact for trivial bodies).
+fn key_unit(file: &SourceFile, id: UnitId, unit: &Unit, options: &Options) -> Option<Keyed> {
+    let tokens = unit_tokens(file, unit);
+    let raw = hash_seq(unnamed(tokens));
+    let logic = unit.kind != UnitKind::Impl || impl_has_logic(file, unit);
+    if logic && eligible(file, unit, tokens, options) {
+        return Some((
+            hash_seq(canonical(tokens).into_iter()),
+            raw,
+            id,
+            Basis::Logic,
+        ));
+    }
+    if eligible_trait_impl(file, unit, tokens, options) {
+        let sized = sized(file, unit, tokens, options);
+        let key = hash_seq(canonical(tokens).into_iter());
+        return Some((key, raw, id, Basis::TraitImpl { sized }));
+    }
+    // Tables and trivial bodies group only as the same code, locals aside (and literals, for
+    // tables that are logic rather than a trivial body or a `Debug` impl, whose strings name
+    // what it shows).
+    let table = !unit.trivial && !is_debug(unit);
+    let key = hash_seq(locals_renamed(tokens, table).into_iter()) ^ EXACT_ONLY;
+    exact_only(file, unit, tokens, options).map(|basis| {
+        let basis = if table && basis == Basis::ExactOnly {
+            Basis::Table
+        } else {
+            basis
+        };
+        (key, raw, id, basis)
+    })
+}
+
 pub fn find(files: &[SourceFile], options: &Options) -> UnitGroups {
-    // (key, raw hash, id, basis) for every unit that takes part.
-    let keyed: Vec<(u64, u64, UnitId, Basis)> = files
+    let keyed: Vec<Keyed> = files
         .par_iter()
         .enumerate()
         .flat_map_iter(|(fi, file)| {
@@ -172,43 +208,7 @@ pub fn find(files: &[SourceFile], options: &Options) -> UnitGroups {
                 .units
                 .iter()
                 .enumerate()
-                .filter_map(move |(ui, unit)| {
-                    let tokens = unit_tokens(file, unit);
-                    let id = (fi as u32, ui as u32);
-                    let raw = hash_seq(unnamed(tokens));
-                    let logic = unit.kind != UnitKind::Impl || impl_has_logic(file, unit);
-                    if logic && eligible(file, unit, tokens, options) {
-                        Some((
-                            hash_seq(canonical(tokens).into_iter()),
-                            raw,
-                            id,
-                            Basis::Logic,
-                        ))
-                    } else if eligible_trait_impl(file, unit, tokens, options) {
-                        Some((
-                            hash_seq(canonical(tokens).into_iter()),
-                            raw,
-                            id,
-                            Basis::TraitImpl {
-                                sized: sized(file, unit, tokens, options),
-                            },
-                        ))
-                    } else {
-                        // Tables and trivial bodies group only as the same code, locals aside
-                        // (and literals, for tables that are logic rather than a trivial body
-                        // or a `Debug` impl, whose strings name what it shows).
-                        let table = !unit.trivial && !is_debug(unit);
-                        let key = hash_seq(locals_renamed(tokens, table).into_iter()) ^ EXACT_ONLY;
-                        exact_only(file, unit, tokens, options).map(|basis| {
-                            let basis = if table && basis == Basis::ExactOnly {
-                                Basis::Table
-                            } else {
-                                basis
-                            };
-                            (key, raw, id, basis)
-                        })
-                    }
-                })
+                .filter_map(move |(ui, unit)| key_unit(file, (fi as u32, ui as u32), unit, options))
         })
         .collect();
     let eligible = keyed

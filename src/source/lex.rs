@@ -83,13 +83,15 @@ impl Cursor {
                     };
                     match open.pop() {
                         Some((o, _, _)) if o == opener => {}
-                        Some((o, l, k)) => return Err(syntax(
-                            self.line,
-                            self.col,
-                            format!(
+                        Some((o, l, k)) => {
+                            return Err(syntax(
+                                self.line,
+                                self.col,
+                                format!(
                                 "mismatched closing delimiter `{c}` for `{o}` opened at {l}:{k}"
                             ),
-                        )),
+                            ))
+                        }
                         None => {
                             return Err(syntax(
                                 self.line,
