@@ -44,9 +44,7 @@ pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
             (&files[a.file].rel, a.start_line).cmp(&(&files[b.file].rel, b.start_line))
         });
     }
-    groups
-        .par_iter_mut()
-        .for_each(|group| measure(files, options, group));
+    let mut groups = measure_all(files, options, groups);
     // Fields shared by too few structs cost more to extract than they save: not worth a report.
     groups.retain(|g| g.instances.len() >= 2 && !(g.kind == GroupKind::Fields && g.saved == 0));
     let mut groups = drop_subsumed(drop_nested(groups));
@@ -58,24 +56,49 @@ pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
     groups
 }
 
+/// Measures every group; the copies a near-miss group drops for sharing too little with its
+/// reference are measured again as a group of their own (a star of look-alikes can hold two
+/// families, such as forward and reverse searches, and the smaller one is still copies).
+fn measure_all(files: &[SourceFile], options: &Options, groups: Vec<Group>) -> Vec<Group> {
+    let mut pending = groups;
+    let mut done = Vec::with_capacity(pending.len());
+    while !pending.is_empty() {
+        let measured: Vec<(Group, Option<Group>)> = pending
+            .into_par_iter()
+            .map(|mut group| {
+                let dropped = measure(files, options, &mut group);
+                (group, dropped)
+            })
+            .collect();
+        pending = Vec::new();
+        for (group, dropped) in measured {
+            done.push(group);
+            pending.extend(dropped);
+        }
+    }
+    done
+}
+
 /// Measures what a merge of the group saves (see `shared.rs`): for code, what each copy
 /// shares with a reference copy; for types, the smallest declaration once per other copy;
 /// for fields, the shared fields once per other copy, less what the new struct costs.
 /// Drops the copies that share no real code with the reference (only `#[cfg]`-gated
 /// scaffolding), near-miss copies and renamed impls that share less than
 /// [`min_core_lines`], and near-miss copies that differ in more lines than they share.
-fn measure(files: &[SourceFile], options: &Options, group: &mut Group) {
+/// Returns the copies of a near-miss group that share too little with its reference, as a
+/// group of their own when there are two or more.
+fn measure(files: &[SourceFile], options: &Options, group: &mut Group) -> Option<Group> {
     let others = group.instances.len().saturating_sub(1) as u32;
     if group.kind == GroupKind::Fields {
         // The fields move into a struct of their own (its two lines and the fields), and each
         // copy embeds it (one line).
         let copies = others + 1;
         group.saved = (group.lines() * others).saturating_sub(copies + 2);
-        return;
+        return None;
     }
     if group.clone_type == CloneType::Abstraction {
         group.saved = group.lines() * others;
-        return;
+        return None;
     }
     let min_core = min_core_lines(options);
     let near = group.clone_type == CloneType::NearMiss;
@@ -140,11 +163,37 @@ fn measure(files: &[SourceFile], options: &Options, group: &mut Group) {
         })
         .unwrap_or_default();
     group.saved = saved.iter().flatten().sum();
-    let mut index = 0;
-    group.instances.retain(|_| {
-        index += 1;
-        index - 1 == reference || saved[index - 1].is_some()
-    });
+    let mut dropped = Vec::new();
+    for (i, inst) in std::mem::take(&mut group.instances).into_iter().enumerate() {
+        if i == reference || saved[i].is_some() {
+            group.instances.push(inst);
+        } else {
+            dropped.push(inst);
+        }
+    }
+    (near && dropped.len() >= 2).then(|| Group {
+        fingerprint: content_fingerprint(files, &dropped),
+        instances: dropped,
+        saved: 0,
+        ..group.clone()
+    })
+}
+
+/// A fingerprint of copies from their blinded tokens, in no particular order.
+fn content_fingerprint(files: &[SourceFile], instances: &[Instance]) -> u64 {
+    let mut hashes: Vec<u64> = instances
+        .iter()
+        .map(|inst| {
+            let tokens = &files[inst.file].parsed.tokens;
+            crate::token::hash_seq(
+                tokens[inst.tokens.start as usize..inst.tokens.end as usize]
+                    .iter()
+                    .map(|t| t.blinded()),
+            )
+        })
+        .collect();
+    hashes.sort_unstable();
+    crate::token::hash_seq(hashes.iter().map(|&h| h as u32))
 }
 
 /// The fewest shared lines of real code that make a short near-miss body a copy.
@@ -800,5 +849,85 @@ where
         );
         let groups = detect(&[&original, &other]);
         assert!(groups.is_empty(), "{groups:#?}");
+    }
+
+    #[test]
+    fn copies_a_near_miss_group_drops_are_measured_as_a_group_of_their_own() {
+        let forward = |name: &str, extra: &str| {
+            format!(
+                "fn {name}(start: *const u8, end: *const u8) -> Option<*const u8> {{
+    let mut cur = start;
+    while cur < end {{
+        if confirm(cur.read()) {{
+            return Some(cur);
+        }}{extra}
+        cur = cur.add(1);
+    }}
+    None
+}}
+"
+            )
+        };
+        let reverse = |name: &str, extra: &str| {
+            format!(
+                "fn {name}(start: *const u8, end: *const u8) -> Option<*const u8> {{
+    let mut back = end;
+    loop {{
+        if back <= start {{
+            break None;
+        }}
+        back = back.sub(1);{extra}
+        if matches(back.read(), SENTINEL) {{
+            break Some(back);
+        }}
+    }}
+}}
+"
+            )
+        };
+        let sources = [
+            forward("find_a", ""),
+            forward("find_b", "\n        trace(cur);"),
+            forward("find_c", "\n        count += 1;"),
+            reverse("rfind_a", ""),
+            reverse("rfind_b", "\n        trace(back);"),
+        ];
+        let options = Options::resolve(&AnalysisArgs::default(), ConfigFile::default()).unwrap();
+        let files: Vec<SourceFile> = sources
+            .iter()
+            .enumerate()
+            .map(|(i, src)| SourceFile {
+                rel: format!("{i}.rs"),
+                package: "p".into(),
+                parsed: crate::source::parse_str(src, "p", false).unwrap(),
+                library_root: false,
+                crate_root: "p".to_string(),
+            })
+            .collect();
+        // One star of look-alikes holding both families, as near-miss clustering can make.
+        let group = Group {
+            kind: GroupKind::Fn,
+            clone_type: CloneType::NearMiss,
+            similarity: 0.8,
+            fingerprint: 1,
+            instances: files
+                .iter()
+                .enumerate()
+                .map(|(i, f)| Instance::of_unit(i, &f.parsed, &f.parsed.units[0]))
+                .collect(),
+            detail: None,
+            saved: 0,
+        };
+        let measured = measure_all(&files, &options, vec![group]);
+        let members: Vec<Vec<usize>> = measured
+            .iter()
+            .map(|g| {
+                let mut files: Vec<usize> = g.instances.iter().map(|i| i.file).collect();
+                files.sort_unstable();
+                files
+            })
+            .collect();
+        assert!(members.contains(&vec![0, 1, 2]), "{members:?}");
+        assert!(members.contains(&vec![3, 4]), "{members:?}");
     }
 }
