@@ -187,6 +187,7 @@ pub fn is_local(toks: &[Tok], i: usize) -> bool {
 /// other variants or fields do not match; literals too unless `blind_literals`. A name bound
 /// as a local is renamed wherever it is used as a value, called closures included.
 pub fn locals_renamed(tokens: &[Tok], blind_literals: bool) -> Vec<u32> {
+    let fn_sym = hash_str("fn");
     let dot = hash_str(".");
     let colon = hash_str(":");
     let mut bound: Vec<u32> = (0..tokens.len())
@@ -200,16 +201,14 @@ pub fn locals_renamed(tokens: &[Tok], blind_literals: bool) -> Vec<u32> {
         .map(|i| {
             let tok = tokens[i];
             let prev = i.checked_sub(1).map(|p| tokens[p]);
-            let next_is_colon = tokens
-                .get(i + 1)
-                .is_some_and(|t| t.class == TokClass::Punct && t.sym == colon);
-            let in_path_or_field = prev
-                .is_some_and(|p| p.class == TokClass::Punct && (p.sym == dot || p.sym == colon))
-                || (next_is_colon
-                    && tokens
-                        .get(i + 2)
-                        .is_some_and(|t| t.class == TokClass::Punct && t.sym == colon));
-            if is_item_name(tokens, i) {
+            let next_is_colon = is_colon_at(tokens, i + 1, colon);
+            let is_colon = |at: Option<usize>| at.is_some_and(|k| is_colon_at(tokens, k, colon));
+            // `.field`, `path::name`, `name::path`; a value after one `:` (`field: value`) is
+            // not a path.
+            let in_path_or_field = prev.is_some_and(|p| p.class == TokClass::Punct && p.sym == dot)
+                || (is_colon(i.checked_sub(1)) && is_colon(i.checked_sub(2)))
+                || (next_is_colon && is_colon(Some(i + 2)));
+            if is_item_name(tokens, i, fn_sym) {
                 0
             } else if tok.class == TokClass::Ident
                 && !in_path_or_field
@@ -234,10 +233,15 @@ pub fn locals_renamed(tokens: &[Tok], blind_literals: bool) -> Vec<u32> {
         .collect()
 }
 
+fn is_colon_at(tokens: &[Tok], at: usize, colon: u32) -> bool {
+    tokens
+        .get(at)
+        .is_some_and(|t| t.class == TokClass::Punct && t.sym == colon)
+}
+
 /// Whether token `i` is the name of a function being defined (`fn name`): copies of one
 /// function under another name are still copies.
-fn is_item_name(tokens: &[Tok], i: usize) -> bool {
-    let fn_sym = hash_str("fn");
+fn is_item_name(tokens: &[Tok], i: usize, fn_sym: u32) -> bool {
     i > 0
         && tokens[i].class == TokClass::Ident
         && tokens[i - 1].class == TokClass::Keyword
@@ -248,6 +252,7 @@ fn is_item_name(tokens: &[Tok], i: usize) -> bool {
 /// and literals blinded, everything else kept. Two slices with the same canonical form are
 /// clones under a consistent renaming.
 pub fn canonical(tokens: &[Tok]) -> Vec<u32> {
+    let fn_sym = hash_str("fn");
     let dot = hash_str(".");
     let mut names: Vec<u32> = Vec::new();
     let mut prev_dot = false;
@@ -259,7 +264,7 @@ pub fn canonical(tokens: &[Tok]) -> Vec<u32> {
                 &mut prev_dot,
                 tok.class == TokClass::Punct && tok.sym == dot,
             );
-            if is_item_name(tokens, i) {
+            if is_item_name(tokens, i, fn_sym) {
                 // A copy under another name that names the original is still a copy.
                 0
             } else if tok.class == TokClass::Ident {
@@ -443,5 +448,25 @@ mod test {
         one[11].class = TokClass::LitNum;
         assert_ne!(locals_renamed(&one, false), locals_renamed(&literal, false));
         assert_eq!(locals_renamed(&one, true), locals_renamed(&literal, true));
+    }
+
+    #[test]
+    fn locals_renamed_renames_a_field_value_but_not_a_path_segment() {
+        // `fn f(x: u32) -> Foo { Foo { a: x } }` against `y`: the same code.
+        let f = |local: &str| {
+            toks(&[
+                "fn", "f", "(", local, ":", "u32", ")", "{", "Foo", "{", "a", ":", local, "}", "}",
+            ])
+        };
+        assert_eq!(
+            locals_renamed(&f("x"), false),
+            locals_renamed(&f("y"), false)
+        );
+        // `m::x` and `m::y` name other items.
+        let path = |name: &str| toks(&["let", "v", "=", "m", ":", ":", name, ";", "v"]);
+        assert_ne!(
+            locals_renamed(&path("x"), false),
+            locals_renamed(&path("y"), false)
+        );
     }
 }
