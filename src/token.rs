@@ -366,73 +366,27 @@ mod test {
         assert!(variety(&code) > 0.9);
     }
 
+    /// Tokens from space-separated words.
+    fn words(text: &str) -> Vec<Tok> {
+        toks(&text.split(' ').collect::<Vec<_>>())
+    }
+
     #[test]
     fn a_copy_that_names_the_original_has_the_original_canonical_form() {
         // `fn count_raw(n1) { dispatch!(count_raw, n1) }` copied as `count_raw_alt(cur)`.
-        let original = toks(&[
-            "fn",
-            "count_raw",
-            "(",
-            "n1",
-            ")",
-            "{",
-            "dispatch",
-            "!",
-            "(",
-            "count_raw",
-            ",",
-            "n1",
-            ")",
-            "}",
-        ]);
-        let copy = toks(&[
-            "fn",
-            "count_raw_alt",
-            "(",
-            "cur",
-            ")",
-            "{",
-            "dispatch",
-            "!",
-            "(",
-            "count_raw",
-            ",",
-            "cur",
-            ")",
-            "}",
-        ]);
+        let original = words("fn count_raw ( n1 ) { dispatch ! ( count_raw , n1 ) }");
+        let copy = words("fn count_raw_alt ( cur ) { dispatch ! ( count_raw , cur ) }");
         assert_eq!(canonical(&original), canonical(&copy));
         // Another function it does not name is not.
-        let other = toks(&[
-            "fn",
-            "count_raw_alt",
-            "(",
-            "cur",
-            ")",
-            "{",
-            "dispatch",
-            "!",
-            "(",
-            "cur",
-            ",",
-            "cur",
-            ")",
-            "}",
-        ]);
+        let other = words("fn count_raw_alt ( cur ) { dispatch ! ( cur , cur ) }");
         assert_ne!(canonical(&original), canonical(&other));
     }
 
     #[test]
     fn locals_renamed_keeps_fields_paths_and_literals_unless_blinded() {
-        let a = toks(&[
-            "let", "flags", "=", "x", ".", "case", ";", "flags", ".", "a", "=", "1", ";",
-        ]);
-        let renamed = toks(&[
-            "let", "val", "=", "x", ".", "case", ";", "val", ".", "a", "=", "1", ";",
-        ]);
-        let other_field = toks(&[
-            "let", "val", "=", "x", ".", "case", ";", "val", ".", "b", "=", "1", ";",
-        ]);
+        let a = words("let flags = x . case ; flags . a = 1 ;");
+        let renamed = words("let val = x . case ; val . a = 1 ;");
+        let other_field = words("let val = x . case ; val . b = 1 ;");
         assert_eq!(locals_renamed(&a, false), locals_renamed(&renamed, false));
         assert_ne!(
             locals_renamed(&a, false),

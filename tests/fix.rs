@@ -517,11 +517,8 @@ fn start_and_wait_for(dir: &Path, marker: &str) -> std::process::Child {
     }
 }
 
-#[test]
-fn fix_interrupted_by_sigint_stops_children_and_leaves_the_tree() {
-    let tmp = copy_of_fix_crate();
-    let before = snapshot(tmp.path());
-    let child = start_and_wait_for_verification(tmp.path());
+/// Sends SIGINT to a running `cargo loop fix` and checks it exits 130.
+fn interrupt(child: std::process::Child) {
     let sent = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -529,13 +526,25 @@ fn fix_interrupted_by_sigint_stops_children_and_leaves_the_tree() {
     assert!(sent.success());
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(130));
-    assert_eq!(snapshot(tmp.path()), before);
-    let stop = records(tmp.path())
+}
+
+fn assert_last_stop_was_an_interruption(dir: &Path) {
+    let stop = records(dir)
         .into_iter()
         .rev()
         .find(|r| r["event"] == "stop")
         .unwrap();
     assert_eq!(stop["reason"], "interrupted");
+}
+
+#[test]
+fn fix_interrupted_by_sigint_stops_children_and_leaves_the_tree() {
+    let tmp = copy_of_fix_crate();
+    let before = snapshot(tmp.path());
+    let child = start_and_wait_for_verification(tmp.path());
+    interrupt(child);
+    assert_eq!(snapshot(tmp.path()), before);
+    assert_last_stop_was_an_interruption(tmp.path());
 }
 
 #[test]
@@ -743,18 +752,7 @@ fn fix_passes_feature_flags_to_verification() {
 fn fix_interrupted_during_the_baseline_exits_130() {
     let tmp = copy_of_fix_crate();
     let child = start_and_wait_for(tmp.path(), "\"event\":\"run_start\"");
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(130));
-    let stop = records(tmp.path())
-        .into_iter()
-        .rev()
-        .find(|r| r["event"] == "stop")
-        .unwrap();
-    assert_eq!(stop["reason"], "interrupted");
+    interrupt(child);
+    assert_last_stop_was_an_interruption(tmp.path());
     assert!(!records(tmp.path()).iter().any(|r| r["event"] == "prompt"));
 }
