@@ -26,7 +26,9 @@ pub fn apply(
     let (held, changes) = crate::review::load(out_dir, &args.id)?;
     let workspace = Workspace::open(common).map_err(|e| UsageError(format!("{e:#}")))?;
     let root = workspace.root.clone();
-    crate::fix::check_clean(&root, args.verify.allow_dirty)?;
+    crate::secrets::keep_env(args.verify.keep_env.clone());
+    crate::fix::check_clean(&root, &args.verify)?;
+    let _lock = crate::lock::OutDirLock::acquire(out_dir, args.verify.no_wait, console)?;
     let mut audit = Audit::open(out_dir)?;
     audit.record(
         "run_start",

@@ -18,7 +18,8 @@ fn cargo_bin() -> OsString {
 }
 
 /// Environment of every cargo command: its own target dir, snapshot tests that cannot pass by
-/// rewriting their snapshots, and no API keys for the code under test to print.
+/// rewriting their snapshots, no secret for the code under test to read, and git confined to
+/// the copy (`tree`'s parent is the ceiling).
 pub fn job(args: &[&str], tree: &Path, target_dir: &Path, log: &Path, timeout: Duration) -> Job {
     let mut command_line = vec![cargo_bin()];
     command_line.extend(args.iter().map(OsString::from));
@@ -26,11 +27,9 @@ pub fn job(args: &[&str], tree: &Path, target_dir: &Path, log: &Path, timeout: D
         .env("CARGO_TARGET_DIR", target_dir)
         .env("INSTA_UPDATE", "no")
         .env("INSTA_FORCE_PASS", "0")
-        .env("CARGO_TERM_COLOR", "never");
-    job.env_remove = ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "RUSTC_WRAPPER"]
-        .iter()
-        .map(OsString::from)
-        .collect();
+        .env("CARGO_TERM_COLOR", "never")
+        .confined(tree.parent().unwrap_or(tree), &[]);
+    job.env_remove.push("RUSTC_WRAPPER".into());
     job
 }
 

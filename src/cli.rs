@@ -155,6 +155,10 @@ pub struct FixArgs {
     #[arg(long, value_name = "SECS", help_heading = "Agent Options")]
     pub agent_timeout: Option<u64>,
 
+    /// Bytes an agent may print before it is stopped and its answer rejected [default: 16 MiB]
+    #[arg(long, value_name = "BYTES", help_heading = "Agent Options")]
+    pub max_agent_output: Option<u64>,
+
     /// Attempts per finding; a refused attempt's errors go back to the agent [default: 2]
     #[arg(long, value_name = "N", help_heading = "Agent Options")]
     pub attempts: Option<u32>,
@@ -207,9 +211,21 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "SECS", help_heading = "Verification Options")]
     pub test_timeout: Option<u64>,
 
+    /// Pass this secret-looking environment variable to verification and agents (repeatable)
+    #[arg(long, value_name = "NAME", help_heading = "Verification Options")]
+    pub keep_env: Vec<String>,
+
     /// Change a working tree that has uncommitted changes
     #[arg(long, help_heading = "Keeping Options")]
     pub allow_dirty: bool,
+
+    /// Change a working tree that is not under version control (git)
+    #[arg(long, help_heading = "Keeping Options")]
+    pub allow_no_vcs: bool,
+
+    /// Fail at once if another cargo loop run holds the lock on the out dir, instead of waiting
+    #[arg(long, help_heading = "Keeping Options")]
+    pub no_wait: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

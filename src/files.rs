@@ -40,3 +40,28 @@ pub fn normalize(path: &Path) -> PathBuf {
     }
     out
 }
+
+/// `text` safe to show on a terminal: control characters (a raw CR, ANSI escapes, NUL) are
+/// written as escapes, line breaks and tabs are kept.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod test {
+    #[test]
+    fn printable_escapes_terminal_controls_and_keeps_line_breaks() {
+        assert_eq!(
+            super::printable("a\r\x1b[31mred\x00\nb\tc"),
+            "a\\r\\u{1b}[31mred\\u{0}\nb\tc"
+        );
+    }
+}

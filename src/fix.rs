@@ -50,6 +50,7 @@ impl Outcome {
 struct Settings {
     agent: AgentSpec,
     agent_timeout: Duration,
+    max_agent_output: u64,
     attempts: u32,
     max_candidates: usize,
     test_cmd: Option<Vec<String>>,
@@ -69,11 +70,18 @@ impl Settings {
         agent
             .check_available()
             .map_err(|e| UsageError(e.to_string()))?;
+        let mut keep_env = args.verify.keep_env.clone();
+        keep_env.extend(config.keep_env.iter().flatten().cloned());
+        crate::secrets::keep_env(keep_env);
         Ok(Settings {
             agent,
             agent_timeout: Duration::from_secs(
                 args.agent_timeout.or(config.agent_timeout).unwrap_or(600),
             ),
+            max_agent_output: args
+                .max_agent_output
+                .or(config.max_agent_output)
+                .unwrap_or(16 << 20),
             attempts: args.attempts.or(config.attempts).unwrap_or(2).max(1),
             max_candidates: args.max_candidates.or(config.max_candidates).unwrap_or(5),
             test_cmd: test_cmd(&args.verify, config)?,
@@ -107,21 +115,28 @@ pub fn timeouts(args: &VerifyArgs, config: &ConfigFile) -> (Option<Duration>, Op
     )
 }
 
-/// Refuses a dirty git tree unless `--allow-dirty`, as `cargo fix` does.
-pub fn check_clean(root: &Path, allow_dirty: bool) -> anyhow::Result<()> {
-    if allow_dirty {
-        return Ok(());
-    }
-    if let Some(dirty) = crate::git::dirty_files(root) {
-        if !dirty.is_empty() {
-            let shown: Vec<&str> = dirty.iter().take(5).map(String::as_str).collect();
-            return Err(UsageError(format!(
-                "the working directory has uncommitted changes ({}{}); commit or stash them, or pass --allow-dirty",
-                shown.join(", "),
-                if dirty.len() > 5 { ", ..." } else { "" }
-            ))
-            .into());
+/// Refuses, as `cargo fix` does, a tree outside version control unless `--allow-no-vcs` and a
+/// dirty git tree unless `--allow-dirty`.
+pub fn check_clean(root: &Path, args: &VerifyArgs) -> anyhow::Result<()> {
+    let Some(dirty) = crate::git::dirty_files(root) else {
+        if args.allow_no_vcs {
+            return Ok(());
         }
+        return Err(UsageError(format!(
+            "no VCS found for {}: without git, a kept refactor cannot be told apart from your \
+             own changes or undone; run `git init` and commit, or pass --allow-no-vcs",
+            root.display()
+        ))
+        .into());
+    };
+    if !dirty.is_empty() && !args.allow_dirty {
+        let shown: Vec<&str> = dirty.iter().take(5).map(String::as_str).collect();
+        return Err(UsageError(format!(
+            "the working directory has uncommitted changes ({}{}); commit or stash them, or pass --allow-dirty",
+            shown.join(", "),
+            if dirty.len() > 5 { ", ..." } else { "" }
+        ))
+        .into());
     }
     Ok(())
 }
@@ -144,6 +159,9 @@ pub fn open_scratch(
             "warning: not copied into the scratch copy: {skipped}\n"
         ));
     }
+    for note in &stats.notes {
+        console.eprint(&format!("note: {note}\n"));
+    }
     Ok(scratch)
 }
 
@@ -156,7 +174,7 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
     let settings = Settings::resolve(args, &analysis.config)?;
     let root = analysis.report.root.clone();
     if !args.dry_run {
-        check_clean(&root, args.verify.allow_dirty)?;
+        check_clean(&root, &args.verify)?;
     }
     let chosen = choose(
         &finding::findings(&analysis.report),
@@ -164,6 +182,7 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         settings.max_candidates,
     )?;
     let out_dir = analysis.out_dir.clone();
+    let _lock = crate::lock::OutDirLock::acquire(&out_dir, args.verify.no_wait, console)?;
     let mut audit = Audit::open(&out_dir)?;
     audit.record(
         "run_start",
@@ -457,6 +476,7 @@ impl Pass<'_, '_> {
             timeout: self.settings.agent_timeout,
             root: self.root,
             skip: &self.skip,
+            max_output: self.settings.max_agent_output,
         };
         match agents::call(&self.settings.agent, &request) {
             Err(AgentError::Io(err)) => Err(err),
@@ -499,11 +519,15 @@ impl Pass<'_, '_> {
                 let fields =
                     json!({"files": changes.len(), "duration_ms": duration_ms, "tokens": null});
                 self.audit.record("response", with(at, fields))?;
-                let denied = changes
+                let rules = crate::edit::EditRules {
+                    root: self.root,
+                    denied: &|path| self.settings.guard.denied(path),
+                };
+                let refused = changes
                     .iter()
-                    .find_map(|c| self.settings.guard.denied(&c.path));
-                if let Some(reason) = denied {
-                    return Ok(Err(Attempt::retry(Step::Guard, reason)));
+                    .find_map(|c| crate::edit::check_path(&c.path, &rules).err());
+                if let Some(rejection) = refused {
+                    return Ok(Err(Attempt::retry(Step::Guard, rejection.to_string())));
                 }
                 (changes, None)
             }
@@ -574,6 +598,31 @@ impl Pass<'_, '_> {
                 &format!("{err:#}"),
             );
         }
+        // Written: the decision is recorded before anything else can fail.
+        self.decide(
+            candidate,
+            &finding.id,
+            Outcome::Kept,
+            Step::Analysis,
+            "verified and written to the working tree",
+        )?;
+        let after = self.after_write(finding, changes, summary, tests, baseline);
+        if let Err(err) = &after {
+            let reason = format!("{candidate} was written, then: {err:#}");
+            self.audit.record("stop", json!({ "reason": reason }))?;
+        }
+        after
+    }
+
+    /// What follows a write: the commit, and the kept change made the new baseline.
+    fn after_write(
+        &mut self,
+        finding: &Finding,
+        changes: &[FileChange],
+        summary: Option<&str>,
+        tests: Option<crate::cargo::TestResults>,
+        baseline: &mut Baseline,
+    ) -> anyhow::Result<()> {
         if self.args.commit {
             let paths: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
             let message = format!(
@@ -590,13 +639,7 @@ impl Pass<'_, '_> {
             baseline.tests = tests;
         }
         baseline.findings = self.verifier.analyse()?;
-        self.decide(
-            candidate,
-            &finding.id,
-            Outcome::Kept,
-            Step::Analysis,
-            "verified and written to the working tree",
-        )
+        Ok(())
     }
 
     fn decide(

@@ -27,38 +27,140 @@ const ALWAYS_DENIED: &[&str] = &[
 
 pub struct Guard {
     denied: GlobSet,
+    /// The same globs, [`fold`]ed, matched against folded paths.
+    denied_folded: GlobSet,
 }
 
 impl Guard {
     /// The built-in denials plus the configuration's `deny-paths` globs.
     pub fn new(extra: &[String]) -> anyhow::Result<Guard> {
-        let mut builder = GlobSetBuilder::new();
-        for pattern in ALWAYS_DENIED
+        let patterns: Vec<&str> = ALWAYS_DENIED
             .iter()
             .copied()
             .chain(extra.iter().map(String::as_str))
-        {
-            builder.add(
-                Glob::new(pattern)
-                    .map_err(|e| anyhow::anyhow!("invalid glob `{pattern}` in deny-paths: {e}"))?,
-            );
-        }
+            .collect();
+        let build = |fold_first: bool| -> anyhow::Result<GlobSet> {
+            let mut builder = GlobSetBuilder::new();
+            for pattern in &patterns {
+                let glob = if fold_first { fold(pattern) } else { (*pattern).to_owned() };
+                builder.add(Glob::new(&glob).map_err(|e| {
+                    anyhow::anyhow!("invalid glob `{pattern}` in deny-paths: {e}")
+                })?);
+            }
+            Ok(builder.build()?)
+        };
         Ok(Guard {
-            denied: builder.build()?,
+            denied: build(false)?,
+            denied_folded: build(true)?,
         })
     }
 
-    /// Why `path` may not be edited, if it may not.
+    /// Why `path` may not be edited, if it may not. Checked as written and as it looks (case
+    /// and Unicode confusables folded), since file systems that fold case, or a person reading
+    /// a listing, take `.GIT/` or `.gіt/` (Cyrillic і) for `.git/`.
     pub fn denied(&self, path: &str) -> Option<String> {
-        self.denied
-            .is_match(path)
-            .then(|| format!("`{path}` is protected by the guardrails (deny-paths)"))
+        if self.denied.is_match(path) {
+            Some(format!("`{path}` is protected by the guardrails (deny-paths)"))
+        } else if self.denied_folded.is_match(fold(path)) {
+            Some(format!(
+                "`{path}` looks like a path the guardrails protect (deny-paths), up to case or \
+                 look-alike characters"
+            ))
+        } else {
+            None
+        }
     }
+}
+
+/// `path` lowercased, then with confusable characters replaced by their prototypes (UTS #39
+/// skeleton, which may turn `m` into `rn`: patterns are folded the same way).
+fn fold(path: &str) -> String {
+    use unicode_security::confusable_detection::skeleton;
+    skeleton(&path.to_lowercase()).collect()
+}
+
+/// Lint levels that let a warning through (`allow`, `expect`) or hold the bar (the others).
+const LOWERING: &[&str] = &["allow", "expect"];
+const RAISING: &[&str] = &["warn", "deny", "forbid"];
+
+/// Lint attributes of a file (`#[allow(..)]`, `#![deny(..)]`, inside `cfg_attr` too), as
+/// `level ( lints )` strings, sorted (a multiset).
+fn lint_attributes(text: Option<&str>) -> Vec<String> {
+    let mut visitor = LintVisitor(Vec::new());
+    if let Some(file) = text.and_then(|t| syn::parse_file(t).ok()) {
+        visitor.visit_file(&file);
+    }
+    visitor.0.sort();
+    visitor.0
+}
+
+struct LintVisitor(Vec<String>);
+
+impl<'ast> Visit<'ast> for LintVisitor {
+    fn visit_attribute(&mut self, attr: &'ast syn::Attribute) {
+        let is_level = |ident: &proc_macro2::Ident| {
+            LOWERING.iter().chain(RAISING).any(|level| ident == level)
+        };
+        let syn::Meta::List(list) = &attr.meta else {
+            return;
+        };
+        if list.path.get_ident().is_some_and(is_level) {
+            self.0.push(signature(list));
+        } else if list.path.is_ident("cfg_attr") {
+            // `cfg_attr(pred, allow(x), ...)`: each level followed by its parenthesised lints.
+            let tokens: Vec<_> = list.tokens.clone().into_iter().collect();
+            for pair in tokens.windows(2) {
+                if let [proc_macro2::TokenTree::Ident(ident), proc_macro2::TokenTree::Group(group)] =
+                    pair
+                {
+                    if is_level(ident) {
+                        self.0.push(format!("{ident} {}", signature(group)));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The lint attributes a change adds at a lowering level or removes at a raising one: either
+/// lets a warning past the clippy gate.
+fn lint_changes(changes: &[FileChange]) -> Vec<String> {
+    let count = |pick: fn(&FileChange) -> Option<&str>| {
+        let mut all: Vec<String> = changes
+            .iter()
+            .filter(|c| c.is_rust())
+            .flat_map(|c| lint_attributes(pick(c)))
+            .collect();
+        all.sort();
+        all
+    };
+    let before = count(|c| c.before.as_deref());
+    let after = count(|c| c.after.as_deref());
+    let level = |attr: &String| attr.split_whitespace().next().unwrap_or("").to_owned();
+    let mut changed = Vec::new();
+    for attr in after.iter().filter(|a| LOWERING.contains(&level(a).as_str())) {
+        if after.iter().filter(|a| *a == attr).count() > before.iter().filter(|b| *b == attr).count()
+            && !changed.contains(attr)
+        {
+            changed.push(attr.clone());
+        }
+    }
+    for attr in before.iter().filter(|a| RAISING.contains(&level(a).as_str())) {
+        if before.iter().filter(|b| *b == attr).count() > after.iter().filter(|a| *a == attr).count()
+            && !changed.contains(attr)
+        {
+            changed.push(attr.clone());
+        }
+    }
+    changed
 }
 
 /// Why a change must wait for review: one reason per kind, in a fixed order.
 pub fn sensitive(changes: &[FileChange]) -> Vec<String> {
     let mut reasons = BTreeSet::new();
+    for attr in lint_changes(changes) {
+        reasons.insert(format!("it changes what lints check: `{attr}`"));
+    }
     for change in changes {
         let path = change.path.as_str();
         let name = path.rsplit('/').next().unwrap_or(path);
@@ -70,7 +172,13 @@ pub fn sensitive(changes: &[FileChange]) -> Vec<String> {
             reasons.insert(format!("it changes the build script `{path}`"));
             continue;
         }
+        // Only Rust sources are ordinary: configuration, scripts and hidden files steer tools.
+        if path.split('/').any(|part| part.starts_with('.')) {
+            reasons.insert(format!("it changes the hidden file `{path}`"));
+            continue;
+        }
         if !change.is_rust() {
+            reasons.insert(format!("it changes `{path}`, which is not Rust source"));
             continue;
         }
         let in_tests_dir = path.starts_with("tests/") || path.contains("/tests/");
@@ -318,6 +426,157 @@ mod test {
         );
         assert!(sensitive(&change("Cargo.toml", "a", "b"))[0].contains("manifest"));
         assert!(sensitive(&change("build.rs", "a", "b"))[0].contains("build script"));
+    }
+
+    fn is_api_change(before: &str, after: &str) -> bool {
+        sensitive(&change("src/lib.rs", before, after))
+            .iter()
+            .any(|r| r.contains("public API"))
+    }
+
+    #[test]
+    fn every_kind_of_public_item_is_api_and_private_ones_are_not() {
+        let pairs = [
+            ("pub struct S { pub a: u8 }", "pub struct S { pub a: u16 }"),
+            ("pub enum E { A }", "pub enum E { A, B }"),
+            ("pub trait T { fn f(); }", "pub trait T { fn g(); }"),
+            ("pub const C: u8 = 1;", "pub const C: u16 = 1;"),
+            ("pub static S: u8 = 1;", "pub static S: u16 = 1;"),
+            ("pub use std::fmt;", "pub use std::io;"),
+            ("pub type T = u8;", "pub type T = u16;"),
+            ("pub mod m {}", "pub mod n {}"),
+            ("mod m { pub fn f() {} }", "mod m { pub fn f(x: u8) {} }"),
+            ("struct S; impl S { pub fn f() {} }", "struct S; impl S { pub fn f(x: u8) {} }"),
+            ("struct S; impl S {}", "struct S; impl S { pub fn added() {} }"),
+            (
+                "struct S; impl Clone for S { fn clone(&self) -> S { S } }",
+                "struct S; impl Clone for S { fn clone(&self) -> Self { S } }",
+            ),
+        ];
+        for (before, after) in pairs {
+            assert!(is_api_change(before, after), "{before} -> {after}");
+            let private = |code: &str| code.replace("pub ", "");
+            if !before.contains("impl Clone") {
+                assert!(
+                    !is_api_change(&private(before), &private(after)),
+                    "private: {before} -> {after}"
+                );
+            }
+        }
+        // A private method of a private impl with a body change is not API.
+        assert!(!is_api_change(
+            "struct S; impl S { fn f() -> u8 { 1 } }",
+            "struct S; impl S { fn f() -> u8 { 2 } }"
+        ));
+        // The same signature in two scopes stays two entries.
+        assert!(is_api_change(
+            "pub mod a { pub fn f() {} } pub mod b { pub fn f() {} }",
+            "pub mod a { pub fn f() {} } pub mod b {}"
+        ));
+    }
+
+    #[test]
+    fn unsafe_in_methods_impls_and_blocks_is_watched() {
+        let unsafe_change = |before: &str, after: &str| {
+            sensitive(&change("src/a.rs", before, after))
+                .iter()
+                .any(|r| r.contains("unsafe"))
+        };
+        assert!(unsafe_change(
+            "struct S; impl S { fn f() {} }",
+            "struct S; impl S { unsafe fn f() {} }"
+        ));
+        assert!(unsafe_change(
+            "struct S; trait T {} impl T for S {}",
+            "struct S; unsafe trait T {} unsafe impl T for S {}"
+        ));
+        assert!(unsafe_change("fn f() {}", "unsafe fn f() {}"));
+        assert!(!unsafe_change(
+            "fn f() { unsafe { g() } }",
+            "fn f() {\n    unsafe { g() }\n}"
+        ));
+    }
+
+    #[test]
+    fn test_code_needs_a_test_attribute_or_cfg_test() {
+        let test_change = |before: &str, after: &str| {
+            sensitive(&change("src/a.rs", before, after))
+                .iter()
+                .any(|r| r.contains("test code"))
+        };
+        assert!(test_change("#[test] fn t() {}", "#[test] fn t() { f() }"));
+        assert!(test_change(
+            "struct S; impl S { #[test] fn t() {} }",
+            "struct S; impl S { #[test] fn t() { f() } }"
+        ));
+        assert!(test_change(
+            "#[cfg(test)] impl S { fn t() {} }",
+            "#[cfg(test)] impl S { fn t() { f() } }"
+        ));
+        assert!(!test_change("#[inline] fn t() {}", "#[inline] fn t() { f() }"));
+        assert!(!test_change(
+            "#[cfg(feature = \"x\")] fn t() {}",
+            "#[cfg(feature = \"x\")] fn t() { f() }"
+        ));
+    }
+
+    #[test]
+    fn a_new_allow_or_a_removed_deny_is_sensitive_but_a_moved_one_is_not() {
+        let lints = |before: &str, after: &str| {
+            sensitive(&change("src/a.rs", before, after))
+                .into_iter()
+                .filter(|r| r.contains("lints"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            lints("fn f() {}", "#[allow(unused_variables)]\nfn f() { let x = 1; }"),
+            ["it changes what lints check: `allow (unused_variables)`"]
+        );
+        assert_eq!(lints("fn f() {}", "#![expect(dead_code)]\nfn f() {}").len(), 1);
+        assert_eq!(
+            lints("fn f() {}", "#[cfg_attr(test, allow(clippy::pedantic))]\nfn f() {}").len(),
+            1
+        );
+        assert_eq!(lints("#![deny(warnings)]\nfn f() {}", "fn f() {}").len(), 1);
+        assert!(lints(
+            "#[allow(dead_code)]\nfn f() {}\nfn g() {}",
+            "fn g() {}\n#[allow(dead_code)]\nfn f() {}"
+        )
+        .is_empty());
+        // Two copies that each allowed a lint, merged into one.
+        assert!(lints(
+            "#[allow(x)]\nfn f() {}\n#[allow(x)]\nfn g() {}",
+            "#[allow(x)]\nfn f() {}"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn only_rust_sources_outside_hidden_folders_are_ordinary() {
+        for (path, word) in [
+            (".envrc", "hidden"),
+            (".gitignore", "hidden"),
+            ("src/.hidden.rs", "hidden"),
+            ("clippy.toml", "not Rust"),
+            ("rustfmt.toml", "not Rust"),
+            ("deny.toml", "not Rust"),
+            ("scripts/run.sh", "not Rust"),
+        ] {
+            let reasons = sensitive(&change(path, "a", "b"));
+            assert!(reasons.iter().any(|r| r.contains(word)), "{path}: {reasons:?}");
+        }
+        assert!(sensitive(&change("src/a.rs", "fn a() {}", "fn b() {}")).is_empty());
+    }
+
+    #[test]
+    fn look_alikes_of_git_are_denied_like_git() {
+        let guard = Guard::new(&[]).unwrap();
+        for path in [".GIT/config", ".Git/hooks/pre-commit", ".g\u{456}t/config", "sub/.GIT/x"] {
+            let reason = guard.denied(path);
+            assert!(reason.is_some(), "{path}");
+        }
+        assert!(guard.denied("src/git.rs").is_none());
+        assert!(guard.denied("TARGET/debug/x").is_some());
     }
 
     #[test]

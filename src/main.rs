@@ -22,6 +22,7 @@ mod fix;
 mod git;
 mod guard;
 mod keep;
+mod lock;
 mod log;
 mod metrics;
 mod modrefs;
@@ -111,6 +112,7 @@ fn main() -> ExitCode {
         ),
         Command::Fix(fix) => {
             process::install_interrupt_handler();
+            process::become_subreaper();
             fix::fix(&args.common, fix, &console).map(|end| match end {
                 fix::PassEnd::Done => ExitCode::Success,
                 fix::PassEnd::Interrupted => ExitCode::Interrupted,
@@ -120,6 +122,7 @@ fn main() -> ExitCode {
         Command::Review(log) => show_review(&args.common, log),
         Command::Apply(apply) => {
             process::install_interrupt_handler();
+            process::become_subreaper();
             apply_held(&args.common, apply, &console)
         }
         other => Err(UsageError(format!(

@@ -63,7 +63,17 @@ pub fn hold(
         files: changes.iter().map(|c| c.path.clone()).collect(),
         ts: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
     };
-    crate::secrets::write(&dir.join("change.json"), &serde_json::to_string(changes)?)?;
+    // Reversibly redacted: `apply` puts a secret's value back from the environment, so a held
+    // change whose code happens to hold one is stored without it and still applies whole.
+    let stored: Vec<FileChange> = changes
+        .iter()
+        .map(|change| FileChange {
+            path: change.path.clone(),
+            before: change.before.as_deref().map(reversible),
+            after: change.after.as_deref().map(reversible),
+        })
+        .collect();
+    crate::secrets::write(&dir.join("change.json"), &serde_json::to_string(&stored)?)?;
     crate::secrets::write(&dir.join("patch.diff"), &crate::patch::unified(changes))?;
     crate::secrets::write(
         &dir.join("held.json"),
@@ -110,7 +120,31 @@ pub fn load(out_dir: &Path, id: &str) -> anyhow::Result<(Held, Vec<FileChange>)>
             .with_context(|| format!("read {}", dir.join("change.json").display()))?,
     )
     .with_context(|| format!("read {}", dir.join("change.json").display()))?;
+    let changes = changes
+        .into_iter()
+        .map(|change| {
+            Ok(FileChange {
+                before: change.before.as_deref().map(unredact).transpose()?,
+                after: change.after.as_deref().map(unredact).transpose()?,
+                path: change.path,
+            })
+        })
+        .collect::<anyhow::Result<_>>()?;
     Ok((held, changes))
+}
+
+fn reversible(text: &str) -> String {
+    crate::secrets::redact_reversibly(text).into_owned()
+}
+
+fn unredact(text: &str) -> anyhow::Result<String> {
+    crate::secrets::unredact(text).map_err(|name| {
+        UsageError(format!(
+            "the held refactor's code holds the value of the environment variable `{name}`, \
+             which was redacted when it was stored; set `{name}` as it was, to apply it"
+        ))
+        .into()
+    })
 }
 
 /// Removes a held change once applied.

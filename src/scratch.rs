@@ -26,7 +26,7 @@ use crate::change::FileChange;
 use crate::files::normalize;
 
 /// Bumped when the state format changes; an older state makes the slot start over.
-const STATE_VERSION: u32 = 1;
+const STATE_VERSION: u32 = 2;
 
 /// One scratch slot: a copy of the workspace plus the target dir its builds use.
 #[derive(Debug)]
@@ -54,6 +54,8 @@ pub struct SyncStats {
     /// names that are not UTF-8). A build that needs one of them fails in the copy, so callers
     /// should show these.
     pub skipped: Vec<String>,
+    /// Entries copied otherwise than as they are (a link to a file outside, copied in).
+    pub notes: Vec<String>,
 }
 
 /// The contents of `state.json`.
@@ -183,7 +185,8 @@ impl Scratch {
             .collect();
         for entry in changed {
             match read_source(&self.source, entry) {
-                Ok(content) => {
+                Ok((content, note)) => {
+                    stats.notes.extend(note);
                     let content = self.fix_up(&entry.rel, content);
                     self.place(&entry.rel, &content, entry.executable)?;
                     stats.copied += 1;
@@ -453,9 +456,14 @@ fn source_entry(source: &Path, path: &Path) -> Result<SourceEntry, String> {
     if !file_type.is_file() && !file_type.is_symlink() {
         return Err("not a regular file or symlink".to_owned());
     }
+    // A link to a file outside is copied in, so a change of that file must show too.
+    let followed = file_type
+        .is_symlink()
+        .then(|| fs::metadata(path).ok())
+        .flatten();
     let stamp = Stamp {
-        size: meta.len(),
-        mtime_ns: mtime_ns(&meta),
+        size: meta.len() + followed.as_ref().map_or(0, fs::Metadata::len),
+        mtime_ns: mtime_ns(&meta).max(followed.as_ref().map_or(i128::MIN, mtime_ns)),
         symlink: file_type.is_symlink(),
     };
     Ok(SourceEntry {
@@ -466,17 +474,55 @@ fn source_entry(source: &Path, path: &Path) -> Result<SourceEntry, String> {
     })
 }
 
-/// Reads what a source entry holds. A relative link that leaves the workspace is pointed at
-/// its absolute target, for the same reason as path dependencies: it would dangle in the copy.
-fn read_source(source: &Path, entry: &SourceEntry) -> io::Result<Content> {
+/// Reads what a source entry holds. A copy never gives a path into the user's tree or outside
+/// it (a build script or an agent writing through it would change the original): a link to
+/// something inside the workspace becomes a relative link to the same place in the copy; a link
+/// to a file outside is copied in (the `Ok` note says so); a link to a folder outside, or to
+/// nothing outside, is left out (the `Err` says why).
+fn read_source(source: &Path, entry: &SourceEntry) -> io::Result<(Content, Option<String>)> {
     if !entry.stamp.symlink {
-        return fs::read(&entry.path).map(Content::Bytes);
+        return fs::read(&entry.path).map(|bytes| (Content::Bytes(bytes), None));
     }
     let target = fs::read_link(&entry.path)?;
-    let parent = entry.path.parent().unwrap_or(source);
-    Ok(Content::Link(
-        outside_root(&target, parent, source).unwrap_or(target),
-    ))
+    let lexical = normalize(&entry.path.parent().unwrap_or(source).join(&target));
+    let Ok(resolved) = fs::canonicalize(&entry.path) else {
+        // Dangling or a loop: harmless inside the copy, a door out of it elsewhere.
+        return match lexical.strip_prefix(source) {
+            Ok(inside) => Ok((Content::Link(relative_link(&entry.rel, inside)), None)),
+            Err(_) => Err(io::Error::other(format!(
+                "a symbolic link to {}, which does not exist, outside the workspace",
+                target.display()
+            ))),
+        };
+    };
+    let root = fs::canonicalize(source)?;
+    if let Ok(inside) = resolved.strip_prefix(&root) {
+        return Ok((Content::Link(relative_link(&entry.rel, inside)), None));
+    }
+    if resolved.is_file() {
+        let note = format!(
+            "{}: a symbolic link to {} outside the workspace; the copy holds the file itself",
+            entry.rel,
+            resolved.display()
+        );
+        return fs::read(&resolved).map(|bytes| (Content::Bytes(bytes), Some(note)));
+    }
+    Err(io::Error::other(format!(
+        "a symbolic link to the folder {} outside the workspace; left out so that nothing run \
+         in the copy can write there",
+        resolved.display()
+    )))
+}
+
+/// The target of a link at `link` (relative to the root) that names `inside` (relative too).
+fn relative_link(link: &str, inside: &Path) -> PathBuf {
+    let depth = link.split('/').count() - 1;
+    let mut target: PathBuf = std::iter::repeat_n("..", depth).collect();
+    target.push(inside);
+    if target.as_os_str().is_empty() {
+        target.push(".");
+    }
+    target
 }
 
 fn mtime_ns(meta: &fs::Metadata) -> i128 {
@@ -1156,35 +1202,48 @@ mod test {
 
     #[cfg(unix)]
     #[test]
-    fn symlinks_are_copied_as_links_including_dangling_ones() {
+    fn symlinks_never_lead_out_of_the_copy() {
         use std::os::unix::fs::symlink;
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().join("ws");
         put(&root, "src/main.rs", "fn main() {}\n");
         put(tmp.path(), "elsewhere/data.txt", "outside");
         symlink("main.rs", root.join("src/alias.rs")).unwrap();
+        symlink(root.join("src/main.rs"), root.join("src/absolute_alias.rs")).unwrap();
         symlink("src", root.join("sources")).unwrap();
         symlink("nowhere", root.join("dangling")).unwrap();
         symlink(tmp.path().join("elsewhere"), root.join("absolute")).unwrap();
         symlink("../elsewhere", root.join("relative_outside")).unwrap();
+        symlink("../elsewhere/data.txt", root.join("outside_file.txt")).unwrap();
+        symlink("/nonexistent/x", root.join("outside_nothing")).unwrap();
         symlink("self_loop", root.join("self_loop")).unwrap();
         let (scratch, stats) = Scratch::open(&root, &tmp.path().join("scratch"), &[]).unwrap();
-        assert!(stats.skipped.is_empty(), "{:?}", stats.skipped);
-        let elsewhere = tmp.path().join("elsewhere").display().to_string();
         let expected: BTreeMap<String, String> = [
-            ("absolute", format!("-> {elsewhere}")),
-            ("dangling", "-> nowhere".to_owned()),
-            // A relative link out of the workspace would dangle in the copy.
-            ("relative_outside", format!("-> {elsewhere}")),
-            ("self_loop", "-> self_loop".to_owned()),
-            ("sources", "-> src".to_owned()),
-            ("src/alias.rs", "-> main.rs".to_owned()),
-            ("src/main.rs", "fn main() {}\n".to_owned()),
+            ("dangling", "-> nowhere"),
+            ("outside_file.txt", "outside"),
+            ("self_loop", "-> self_loop"),
+            ("sources", "-> src"),
+            ("src/absolute_alias.rs", "-> ../src/main.rs"),
+            ("src/alias.rs", "-> ../src/main.rs"),
+            ("src/main.rs", "fn main() {}\n"),
         ]
         .into_iter()
-        .map(|(name, text)| (name.to_owned(), text))
+        .map(|(name, text)| (name.to_owned(), text.to_owned()))
         .collect();
         assert_eq!(listing(&scratch.tree), expected);
+        let mut left_out: Vec<&str> = stats
+            .skipped
+            .iter()
+            .map(|s| s.split(':').next().unwrap())
+            .collect();
+        left_out.sort_unstable();
+        assert_eq!(
+            left_out,
+            ["absolute", "outside_nothing", "relative_outside"],
+            "{:?}",
+            stats.skipped
+        );
+        assert!(stats.notes[0].starts_with("outside_file.txt: a symbolic link"));
     }
 
     #[cfg(unix)]
@@ -1195,10 +1254,10 @@ mod test {
         let root = tmp.path().join("ws");
         put(&root, "src/main.rs", "fn main() {}\n");
         put(tmp.path(), "elsewhere/data.txt", "outside");
-        symlink(tmp.path().join("elsewhere"), root.join("linked")).unwrap();
+        symlink("src", root.join("linked")).unwrap();
         symlink("main.rs", root.join("src/alias.rs")).unwrap();
         let (scratch, _) = Scratch::open(&root, &tmp.path().join("scratch"), &[]).unwrap();
-        for path in ["linked/data.txt", "linked/new.txt", "src/alias.rs"] {
+        for path in ["linked/main.rs", "linked/new.txt", "src/alias.rs"] {
             let changes = [
                 change("src/main.rs", None, Some("changed")),
                 change(path, None, Some("through the link")),
@@ -1209,12 +1268,8 @@ mod test {
             assert!(err.to_string().contains("is a symlink"), "{path}: {err}");
         }
         assert!(scratch
-            .write(&[change("linked/data.txt", Some("outside"), None)])
+            .write(&[change("linked/main.rs", Some("fn main() {}\n"), None)])
             .is_err());
-        assert_eq!(
-            listing(&tmp.path().join("elsewhere")),
-            BTreeMap::from([("data.txt".to_owned(), "outside".to_owned())])
-        );
         assert_eq!(
             fs::read_to_string(scratch.tree.join("src/main.rs")).unwrap(),
             "fn main() {}\n",

@@ -2,83 +2,15 @@
 //! with the scripted agents of test-fixtures/agents/: each fault is rejected at its step and
 //! leaves the tree byte-identical; a correct refactor is kept.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::path::Path;
 
 use serde_json::Value;
 
 mod util;
 
-use util::{cargo_loop, copy_of_fixture, fixture};
-
-/// A copy of `fix-crate` in a temporary folder; the scratch copy goes under its target/.
-fn copy_of_fix_crate() -> tempfile::TempDir {
-    copy_of_fixture("fix-crate")
-}
-
-fn agent(mode: &str) -> String {
-    format!(
-        "cmd:sh {} {mode}",
-        fixture("agents").join("agent.sh").display()
-    )
-}
-
-fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    cargo_loop(dir)
-        .args(args)
-        .envs(env.iter().copied())
-        .output()
-        .unwrap()
-}
-/// `cargo loop fix --allow-dirty --agent AGENT EXTRA...`.
-fn fix(dir: &Path, agent: &str, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "fix",
-        "--allow-dirty",
-        "--agent",
-        agent,
-        "--agent-timeout",
-        "20",
-    ];
-    args.extend_from_slice(extra);
-    run(dir, &args, &[])
-}
-
-/// Every file of the tree but build output, with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_entry(|e| e.file_name() != "target")
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().to_path_buf(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
-
-fn records(dir: &Path) -> Vec<Value> {
-    std::fs::read_to_string(dir.join("target/loop/audit.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-fn decisions(dir: &Path) -> Vec<Value> {
-    records(dir)
-        .into_iter()
-        .filter(|r| r["event"] == "decision")
-        .collect()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use util::{
+    agent, cargo_loop, copy_of_fix_crate, decisions, fix, fixture, records, run, snapshot, stderr,
+};
 
 /// Runs a faulty agent and checks it is rejected at `step` with the tree untouched.
 fn assert_rejected(mode: &str, step: &str, reason: &str) {
@@ -288,7 +220,7 @@ fn fix_holds_a_public_api_change_for_review_and_apply_writes_it() {
         listing.contains("D1") && listing.contains("src/stats.rs"),
         "{listing}"
     );
-    let apply = run(tmp.path(), &["apply", "1", "--allow-dirty"], &[]);
+    let apply = run(tmp.path(), &["apply", "1", "--allow-dirty", "--allow-no-vcs"], &[]);
     assert!(apply.status.success(), "{}", stderr(&apply));
     // Verified again against the tree as it is now, even though nothing changed.
     let steps = records(tmp.path())
@@ -440,7 +372,13 @@ fn fix_never_writes_an_api_key_to_the_out_dir() {
     let key = "sk-test-fake-key-0123456789abcdef";
     let out = run(
         tmp.path(),
-        &["fix", "--allow-dirty", "--agent", &agent("echo-secret")],
+        &[
+            "fix",
+            "--allow-dirty",
+            "--allow-no-vcs",
+            "--agent",
+            &agent("echo-secret"),
+        ],
         &[
             ("OPENAI_API_KEY", key),
             ("ANTHROPIC_API_KEY", "sk-ant-fake-key-9876543210"),
@@ -497,7 +435,13 @@ fn start_and_wait_for_verification(dir: &Path) -> std::process::Child {
 )]
 fn start_and_wait_for(dir: &Path, marker: &str) -> std::process::Child {
     let mut cmd = cargo_loop(dir);
-    cmd.args(["fix", "--allow-dirty", "--agent", &agent("merge")])
+    cmd.args([
+        "fix",
+        "--allow-dirty",
+        "--allow-no-vcs",
+        "--agent",
+        &agent("merge"),
+    ])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
     let mut child = cmd.spawn().unwrap();
@@ -606,7 +550,7 @@ fn apply_rebases_and_reverifies_a_held_change_whose_files_changed() {
     let stats = tmp.path().join("src/stats.rs");
     let edited = std::fs::read_to_string(&stats).unwrap() + "\n/// The largest sample.\npub fn max_sample(values: &[f64]) -> f64 {\n    values.iter().copied().fold(f64::MIN, f64::max)\n}\n";
     std::fs::write(&stats, &edited).unwrap();
-    let apply = run(tmp.path(), &["apply", "1", "--allow-dirty"], &[]);
+    let apply = run(tmp.path(), &["apply", "1", "--allow-dirty", "--allow-no-vcs"], &[]);
     assert!(apply.status.success(), "{}", stderr(&apply));
     assert!(stderr(&apply).contains("Rebasing"), "{}", stderr(&apply));
     let now = std::fs::read_to_string(&stats).unwrap();
@@ -624,7 +568,7 @@ fn apply_rebases_and_reverifies_a_held_change_whose_files_changed() {
         "clippy and test ran on the rebased change: {steps:?}"
     );
     // An unknown id names the ones there are.
-    let missing = run(tmp.path(), &["apply", "7", "--allow-dirty"], &[]);
+    let missing = run(tmp.path(), &["apply", "7", "--allow-dirty", "--allow-no-vcs"], &[]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(
         stderr(&missing).contains("no held refactor `7`"),
@@ -650,9 +594,13 @@ fn fix_names_an_agent_it_cannot_start_or_call() {
     let out = fix(tmp.path(), "cmd:no-such-agent-xyz --flag", &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("no-such-agent-xyz"),
+        stderr(&out).contains("cannot find the agent program `no-such-agent-xyz`"),
         "{}",
         stderr(&out)
+    );
+    assert!(
+        !tmp.path().join("target/loop/audit.jsonl").exists(),
+        "the baseline ran before the agent program was looked for"
     );
 }
 

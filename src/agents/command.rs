@@ -1,10 +1,12 @@
 //! `cmd:` and `exec:` agents: any program, started directly (never through a shell) in its own
-//! process group, killed whole on timeout or Ctrl-C.
+//! process group, killed whole when the call ends, with an environment holding no secret but
+//! the model providers' keys, and git confined to the folder it runs in.
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::Path;
 
+use anyhow::Context;
 use walkdir::WalkDir;
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -12,6 +14,24 @@ use super::exchange::{AgentError, Answer, Reply, Request};
 use crate::change::FileChange;
 use crate::process::{self, Exit, Job};
 
+/// The keys an agent needs to call its model; every other secret is withheld.
+const PROVIDER_KEYS: &[&str] = &[
+    "OPENAI_API_KEY",
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_AUTH_TOKEN",
+    "CLAUDE_CODE_OAUTH_TOKEN",
+    "GEMINI_API_KEY",
+    "GOOGLE_API_KEY",
+    "OPENROUTER_API_KEY",
+    "MISTRAL_API_KEY",
+    "GROQ_API_KEY",
+    "DEEPSEEK_API_KEY",
+    "XAI_API_KEY",
+    "TOGETHER_API_KEY",
+];
+
+/// Runs the agent in `cwd`; its raw stdout (read before the log is redacted, so an answer is
+/// never changed by redaction) and how long it took.
 fn run(
     argv: &[String],
     cwd: &Path,
@@ -25,24 +45,29 @@ fn run(
         &request.dir.join("agent"),
         request.timeout,
     )
-    .env("CARGO_LOOP_PROMPT", &prompt_file);
+    .env("CARGO_LOOP_PROMPT", &prompt_file)
+    .confined(cwd.parent().unwrap_or(cwd), PROVIDER_KEYS);
     job.stdin = Some(prompt_file);
+    job.max_output = request.max_output;
     let finished = process::run(&job)?;
+    let stdout = std::fs::read(&job.stdout).unwrap_or_default();
     crate::secrets::scrub(&job.stdout);
     crate::secrets::scrub(&job.stderr);
     match finished.exit {
-        Exit::Success => Ok((
-            std::fs::read(&job.stdout).unwrap_or_default(),
-            finished.duration,
-        )),
+        Exit::Success => Ok((stdout, finished.duration)),
         Exit::Timeout => Err(AgentError::Timeout(request.timeout)),
         Exit::Interrupted => Err(AgentError::Interrupted),
+        Exit::OutputLimit(cap) => Err(AgentError::TooMuchOutput(cap)),
         exit => {
-            let stderr = String::from_utf8_lossy(&std::fs::read(&job.stderr).unwrap_or_default())
-                .into_owned();
+            let stderr = std::fs::read(&job.stderr).unwrap_or_default();
+            let stderr = crate::cargo::tail(String::from_utf8_lossy(&stderr).trim(), 5);
             Err(AgentError::Failed {
                 exit: exit.to_string(),
-                stderr: crate::cargo::tail(stderr.trim(), 5),
+                stderr: if stderr.is_empty() {
+                    "it printed nothing on stderr".to_owned()
+                } else {
+                    crate::files::printable(&stderr)
+                },
             })
         }
     }
@@ -52,6 +77,8 @@ fn run(
 /// program runs in the attempt's folder, so it cannot scribble on the workspace by accident.
 pub fn cmd(argv: &[String], request: &Request) -> Result<Reply, AgentError> {
     let (stdout, duration) = run(argv, request.dir, request)?;
+    // The caller stores the answer (redacted) as response.md; once is enough.
+    let _ = std::fs::remove_file(request.dir.join("agent.stdout"));
     let text = String::from_utf8(stdout).map_err(|_| AgentError::NotText)?;
     Ok(Reply {
         answer: Answer::Text(text),
@@ -59,58 +86,108 @@ pub fn cmd(argv: &[String], request: &Request) -> Result<Reply, AgentError> {
     })
 }
 
-/// The program runs in a fresh copy of the workspace; whatever it changed there is the proposal.
+/// The program runs in a fresh copy of the workspace, outside it and a git repository of its
+/// own; whatever it changed there is the proposal.
 pub fn exec(argv: &[String], request: &Request) -> Result<Reply, AgentError> {
-    let copy_dir = request.dir.join("exec");
-    let (copy, _) = crate::scratch::Scratch::open(request.root, &copy_dir, request.skip)?;
+    let holder = tempfile::Builder::new()
+        .prefix("cargo-loop-exec-")
+        .tempdir()
+        .context("create a folder for the exec agent's copy")?;
+    let (copy, stats) = crate::scratch::Scratch::open(request.root, holder.path(), request.skip)?;
+    let log = request.dir.join("exec-copy.log");
+    crate::secrets::write(&log, &stats.skipped.join("\n"))?;
+    init_repository(&copy.tree, holder.path())?;
     let before = snapshot(&copy.tree);
     let result = run(argv, &copy.tree, request);
     let after = snapshot(&copy.tree);
-    let changes = result.and_then(|(_, duration)| {
-        let mut changes = Vec::new();
-        for path in before
-            .keys()
-            .chain(after.keys().filter(|p| !before.contains_key(*p)))
-        {
-            if before.get(path) == after.get(path) {
-                continue;
-            }
-            // A link's content is whatever it points to, possibly outside the workspace.
-            let made_link = std::fs::symlink_metadata(copy.tree.join(path))
-                .is_ok_and(|meta| meta.file_type().is_symlink());
-            if made_link {
-                return Ok(Reply {
-                    answer: Answer::Refused(format!(
-                        "the agent left a symbolic link at `{path}`; links are never kept"
-                    )),
-                    duration,
-                });
-            }
-            let read = |root: &Path| -> Result<Option<String>, AgentError> {
-                match std::fs::read(root.join(path)) {
-                    Ok(bytes) => String::from_utf8(bytes)
-                        .map(Some)
-                        .map_err(|_| AgentError::NotText),
-                    Err(_) => Ok(None),
-                }
-            };
-            let change = FileChange {
-                path: path.clone(),
-                before: read(request.root)?,
-                after: read(&copy.tree)?,
-            };
-            if !change.is_noop() {
-                changes.push(change);
-            }
+    result.and_then(|(_, duration)| {
+        let answer = match diff(request.root, &copy.tree, &before, &after)? {
+            Ok(changes) => Answer::Changes(changes),
+            Err(refusal) => Answer::Refused(refusal),
+        };
+        Ok(Reply { answer, duration })
+    })
+}
+
+/// Makes the copy a repository of its own with one commit of the copied tree, so an agent that
+/// diffs, stashes or commits works on the copy, and git never walks up from it.
+fn init_repository(tree: &Path, ceiling: &Path) -> anyhow::Result<()> {
+    for args in [
+        &["init", "--quiet"][..],
+        &["add", "--all", "--force"],
+        &[
+            "-c",
+            "user.name=cargo loop",
+            "-c",
+            "user.email=cargo-loop@localhost",
+            "-c",
+            "commit.gpgsign=false",
+            "commit",
+            "--quiet",
+            "--no-verify",
+            "--allow-empty",
+            "-m",
+            "cargo loop: the workspace as the agent found it",
+        ],
+    ] {
+        let job = Job::new(
+            std::iter::once("git".into())
+                .chain(args.iter().map(OsString::from))
+                .collect(),
+            tree,
+            &ceiling.join("git"),
+            std::time::Duration::from_secs(300),
+        )
+        .confined(ceiling, &[]);
+        let finished = process::run(&job)?;
+        if !finished.exit.success() {
+            let log = std::fs::read_to_string(&job.stderr).unwrap_or_default();
+            anyhow::bail!("git {} in the exec copy {}: {}", args[0], finished.exit, log.trim());
         }
-        Ok(Reply {
-            answer: Answer::Changes(changes),
-            duration,
-        })
-    });
-    // The copy is only needed for the diff; the patch keeps what it said.
-    let _ = std::fs::remove_dir_all(&copy_dir);
-    changes
+    }
+    Ok(())
+}
+
+/// The changes between two snapshots of the copy, against the user's files; or why they are
+/// refused (the agent left a symbolic link).
+fn diff(
+    root: &Path,
+    tree: &Path,
+    before: &BTreeMap<String, u64>,
+    after: &BTreeMap<String, u64>,
+) -> Result<Result<Vec<FileChange>, String>, AgentError> {
+    let mut changes = Vec::new();
+    let touched = before
+        .keys()
+        .chain(after.keys().filter(|p| !before.contains_key(*p)))
+        .filter(|path| before.get(*path) != after.get(*path));
+    for path in touched {
+        // A link's content is whatever it points to, possibly outside the workspace.
+        let made_link = std::fs::symlink_metadata(tree.join(path))
+            .is_ok_and(|meta| meta.file_type().is_symlink());
+        if made_link {
+            return Ok(Err(format!(
+                "the agent left a symbolic link at `{path}`; links are never kept"
+            )));
+        }
+        let read = |root: &Path| -> Result<Option<String>, AgentError> {
+            match std::fs::read(root.join(path)) {
+                Ok(bytes) => String::from_utf8(bytes)
+                    .map(Some)
+                    .map_err(|_| AgentError::NotText),
+                Err(_) => Ok(None),
+            }
+        };
+        let change = FileChange {
+            path: path.clone(),
+            before: read(root)?,
+            after: read(tree)?,
+        };
+        if !change.is_noop() {
+            changes.push(change);
+        }
+    }
+    Ok(Ok(changes))
 }
 
 /// Content hashes of every file of a tree but its build output and git data.

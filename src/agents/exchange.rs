@@ -15,6 +15,8 @@ pub struct Request<'a> {
     pub root: &'a Path,
     /// Directories never copied into an `exec:` agent's copy.
     pub skip: &'a [PathBuf],
+    /// Bytes the agent may print (stdout and stderr together) before it is stopped.
+    pub max_output: u64,
 }
 
 pub enum Answer {
@@ -39,6 +41,13 @@ pub enum AgentError {
     Interrupted,
     #[error("the {0} agent is not built yet; use cmd:PROGRAM or exec:PROGRAM")]
     NotBuilt(&'static str),
+    #[error(
+        "the agent printed more than {0} bytes and was stopped (raise --max-agent-output if \
+         the answer really is that long)"
+    )]
+    TooMuchOutput(u64),
+    #[error("cannot find the agent program `{0}` (not a file, and not on PATH)")]
+    NoProgram(String),
     #[error("the agent's answer is not UTF-8 text")]
     NotText,
     #[error(transparent)]

@@ -56,12 +56,29 @@ impl AgentSpec {
     /// Refuses, before any work, an agent this build cannot call.
     pub fn check_available(&self) -> Result<(), AgentError> {
         match self {
-            AgentSpec::Cmd(_) | AgentSpec::Exec(_) => Ok(()),
+            AgentSpec::Cmd(argv) | AgentSpec::Exec(argv) => {
+                let program = &argv[0];
+                if program_exists(program) {
+                    Ok(())
+                } else {
+                    Err(AgentError::NoProgram(program.clone()))
+                }
+            }
             AgentSpec::Builtin => Err(AgentError::NotBuilt("builtin")),
             AgentSpec::OpenAi(_) => Err(AgentError::NotBuilt("openai")),
             AgentSpec::Anthropic(_) => Err(AgentError::NotBuilt("anthropic")),
         }
     }
+}
+
+/// Whether `program` names an executable file: a path as given, or a name on `PATH`.
+fn program_exists(program: &str) -> bool {
+    let is_file = |path: &std::path::Path| path.is_file();
+    if program.contains('/') {
+        return is_file(std::path::Path::new(program));
+    }
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| is_file(&dir.join(program))))
 }
 
 pub fn call(spec: &AgentSpec, request: &Request) -> Result<Reply, AgentError> {

@@ -42,5 +42,11 @@ pub fn apply_answer(answer: &str, rules: &EditRules) -> Result<Vec<FileChange>, 
     Ok(tree.into_changes())
 }
 
+/// Checks a path an `exec:` agent changed in its copy with the rules a text answer's paths
+/// follow (inside the workspace, through no symbolic link of the user's tree, not denied).
+pub fn check_path(path: &str, rules: &EditRules) -> Result<String, Rejection> {
+    paths::checked_path(path, rules)
+}
+
 #[cfg(test)]
 mod tests;

@@ -43,15 +43,17 @@ fn unguarded_path(raw: &str, rules: &EditRules) -> Result<String, Rejection> {
             "path `{shown}` uses `\\`; separate directories with `/`"
         ));
     }
-    let parts: Vec<&str> = raw
-        .split('/')
-        .filter(|part| !part.is_empty() && *part != ".")
-        .collect();
-    if parts.contains(&"..") {
-        return reject(format!(
-            "path `{shown}` leaves the workspace through `..`; paths must stay inside the \
-             workspace root"
-        ));
+    // `src/../src/a.rs` is `src/a.rs`; only a `..` above the root leaves the workspace.
+    let mut parts: Vec<&str> = Vec::new();
+    for part in raw.split('/').filter(|part| !part.is_empty() && *part != ".") {
+        if part != ".." {
+            parts.push(part);
+        } else if parts.pop().is_none() {
+            return reject(format!(
+                "path `{shown}` leaves the workspace through `..`; paths must stay inside the \
+                 workspace root"
+            ));
+        }
     }
     if parts.is_empty() {
         return reject(format!("path `{shown}` names no file"));

@@ -29,7 +29,8 @@ pub(super) fn reject<T>(sentence: impl Into<String>) -> Result<T, Rejection> {
 /// A line of the answer short enough to quote in a rejection.
 pub(super) fn excerpt(line: &str) -> String {
     const MAX: usize = 80;
-    let line = line.trim();
+    let line = crate::files::printable(line.trim());
+    let line = line.as_str();
     match line.char_indices().nth(MAX) {
         Some((cut, _)) => format!("{}…", &line[..cut]),
         None => line.to_owned(),

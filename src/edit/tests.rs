@@ -292,11 +292,22 @@ fn an_absolute_path_is_rejected() {
 #[test]
 fn a_path_with_a_parent_component_is_rejected() {
     let root = root_with(&[("src/lib.rs", LIB)]);
-    for path in ["../outside.rs", "src/../../outside.rs", "src/../src/lib.rs"] {
+    for path in ["../outside.rs", "src/../../outside.rs", "src/lib.rs/../../../x.rs"] {
         let reason = rejection(&root, &block(path, "    one();\n", ""));
         assert!(reason.contains("`..`"), "{path}: {reason}");
         assert!(reason.contains(path), "{path}: {reason}");
     }
+}
+
+#[test]
+fn a_parent_component_that_stays_inside_names_the_file_it_reaches() {
+    let root = root_with(&[("src/lib.rs", LIB)]);
+    let changes = apply(
+        &root,
+        &block("src/../src/./lib.rs", "    one();\n", "    uno();\n"),
+    )
+    .unwrap();
+    assert_eq!(changes[0].path, "src/lib.rs");
 }
 
 #[test]

@@ -79,8 +79,10 @@ impl Console {
         }
     }
 
-    /// A cargo-style status line: a right-aligned green verb, then the message.
+    /// A cargo-style status line: a right-aligned green verb, then the message (with any
+    /// terminal control characters it quotes from an agent escaped).
     pub fn status(&self, verb: &str, message: &str) {
+        let message = crate::files::printable(message);
         let verb = self.paint(
             Style::new().bold().fg_color(Some(AnsiColor::Green.into())),
             &format!("{verb:>12}"),

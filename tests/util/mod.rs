@@ -1,8 +1,13 @@
 //! Shared by the CLI test binaries: the fixtures, copies of them, and `cargo-loop` run with an
 //! environment that cannot leak into the results.
 
+#![allow(dead_code)] // Each test binary uses its own share of these.
+
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
+
+use serde_json::Value;
 
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -48,4 +53,73 @@ pub fn cargo_loop(dir: &Path) -> Command {
         cmd.env_remove(var);
     }
     cmd
+}
+
+/// A copy of `fix-crate` in a temporary folder; the scratch copy goes under its target/.
+pub fn copy_of_fix_crate() -> tempfile::TempDir {
+    copy_of_fixture("fix-crate")
+}
+
+pub fn agent(mode: &str) -> String {
+    format!(
+        "cmd:sh {} {mode}",
+        fixture("agents").join("agent.sh").display()
+    )
+}
+
+pub fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    cargo_loop(dir)
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap()
+}
+/// `cargo loop fix --allow-dirty --agent AGENT EXTRA...`.
+pub fn fix(dir: &Path, agent: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "fix",
+        "--allow-dirty",
+        "--allow-no-vcs",
+        "--agent",
+        agent,
+        "--agent-timeout",
+        "20",
+    ];
+    args.extend_from_slice(extra);
+    run(dir, &args, &[])
+}
+
+/// Every file of the tree but build output and git's own files, with its bytes.
+pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != "target" && e.file_name() != ".git")
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+pub fn records(dir: &Path) -> Vec<Value> {
+    std::fs::read_to_string(dir.join("target/loop/audit.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+pub fn decisions(dir: &Path) -> Vec<Value> {
+    records(dir)
+        .into_iter()
+        .filter(|r| r["event"] == "decision")
+        .collect()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }

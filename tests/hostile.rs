@@ -1,0 +1,364 @@
+//! End-to-end tests of what a hostile agent (test-fixtures/agents/hostile.sh) and hostile
+//! input try against `cargo loop fix`: each attack first, then the correct merge of fix-crate's
+//! duplicate, so that only the guardrails stand between the attack and the user's files.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+mod util;
+
+use util::{cargo_loop, copy_of_fix_crate, decisions, fix, fixture, records, run, snapshot, stderr};
+
+fn hostile(kind: &str, mode: &str) -> String {
+    let script = fixture("agents").join("hostile.sh");
+    format!("{kind}:sh {} {mode}", script.display())
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A git repository of fix-crate with one commit (target/ ignored).
+fn repository() -> tempfile::TempDir {
+    let tmp = copy_of_fix_crate();
+    std::fs::write(tmp.path().join(".gitignore"), "target/\n").unwrap();
+    git(tmp.path(), &["init", "-q"]);
+    git(tmp.path(), &["add", "."]);
+    git(tmp.path(), &["commit", "-qm", "initial"]);
+    tmp
+}
+
+fn outcome(dir: &Path) -> (String, String, String) {
+    let decisions = decisions(dir);
+    assert_eq!(decisions.len(), 1, "{decisions:?}");
+    let field = |name: &str| decisions[0][name].as_str().unwrap().to_owned();
+    (field("outcome"), field("step"), field("reason"))
+}
+
+#[test]
+fn an_exec_agents_git_commands_never_reach_the_users_repository() {
+    let tmp = repository();
+    // Uncommitted work that `git stash` or `git reset --hard` would take away.
+    let lib = tmp.path().join("src/lib.rs");
+    let edited = std::fs::read_to_string(&lib).unwrap() + "\n// my uncommitted work\n";
+    std::fs::write(&lib, &edited).unwrap();
+    let config = std::fs::read(tmp.path().join(".git/config")).unwrap();
+    let head = git(tmp.path(), &["rev-parse", "HEAD"]);
+    let out = fix(tmp.path(), &hostile("exec", "exec-git"), &["--attempts", "1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), edited);
+    assert!(tmp.path().join(".git/HEAD").is_file(), "the real .git is gone");
+    assert_eq!(std::fs::read(tmp.path().join(".git/config")).unwrap(), config);
+    assert_eq!(git(tmp.path(), &["rev-parse", "HEAD"]), head);
+    assert!(git(tmp.path(), &["stash", "list"]).is_empty());
+    // The agent's merge itself went through the gates and was kept.
+    assert_eq!(outcome(tmp.path()).0, "kept");
+}
+
+#[cfg(unix)]
+#[test]
+fn links_in_the_exec_copy_never_lead_to_the_users_files() {
+    use std::os::unix::fs::symlink;
+    let tmp = copy_of_fix_crate();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("data.txt"), "outside\n").unwrap();
+    std::fs::create_dir(tmp.path().join("notes")).unwrap();
+    symlink(
+        tmp.path().join("src/report.rs"),
+        tmp.path().join("notes/alias.rs"),
+    )
+    .unwrap();
+    symlink(outside.path(), tmp.path().join("outside")).unwrap();
+    let report = std::fs::read_to_string(tmp.path().join("src/report.rs")).unwrap();
+    let out = fix(
+        tmp.path(),
+        &hostile("exec", "exec-links"),
+        &["--attempts", "1", "--dry-run"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("src/report.rs")).unwrap(),
+        report,
+        "a write through a link reached the user's file"
+    );
+    assert_eq!(
+        std::fs::read_to_string(outside.path().join("data.txt")).unwrap(),
+        "outside\n"
+    );
+    assert!(
+        stderr(&out).contains("outside the workspace"),
+        "the left-out link is not reported: {}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_second_run_in_the_same_workspace_waits_or_refuses_with_no_wait() {
+    let tmp = copy_of_fix_crate();
+    let mut first = cargo_loop(tmp.path())
+        .args(["fix", "--allow-dirty", "--allow-no-vcs", "--agent"])
+        .arg(hostile("cmd", "slow-merge"))
+        .env("SLOW_SECS", "6")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the first run holds the lock (it has started its audit trail).
+    let audit = tmp.path().join("target/loop/audit.jsonl");
+    let started = std::time::Instant::now();
+    while !audit.exists() && started.elapsed() < Duration::from_secs(120) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = fix(tmp.path(), &hostile("cmd", "slow-merge"), &["--no-wait"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("another cargo loop run (pid"),
+        "{}",
+        stderr(&out)
+    );
+    let waited = fix(tmp.path(), &hostile("cmd", "slow-merge"), &[]);
+    assert!(first.wait().unwrap().success());
+    assert!(
+        stderr(&waited).contains("Blocking"),
+        "{}",
+        stderr(&waited)
+    );
+    // The second run found the finding gone, so the first run's kept merge is the only one.
+    let kept: Vec<_> = decisions(tmp.path())
+        .into_iter()
+        .filter(|d| d["outcome"] == "kept")
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+}
+
+#[test]
+fn fix_refuses_a_workspace_outside_version_control_without_allow_no_vcs() {
+    let tmp = copy_of_fix_crate();
+    let before = snapshot(tmp.path());
+    let out = run(
+        tmp.path(),
+        &["fix", "--agent", &hostile("cmd", "slow-merge")],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no VCS found"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--allow-no-vcs"), "{}", stderr(&out));
+    assert_eq!(snapshot(tmp.path()), before);
+}
+
+#[test]
+fn verification_and_agents_never_see_the_users_secrets() {
+    let tmp = copy_of_fix_crate();
+    let leaks = tempfile::tempdir().unwrap();
+    let secrets = [
+        ("GITHUB_TOKEN", "ghp_0123456789abcdef"),
+        ("AWS_SECRET_ACCESS_KEY", "aws-secret-value-1"),
+        ("CARGO_REGISTRY_TOKEN", "cio-registry-token"),
+        ("DB_PASSWORD", "hunter2"),
+        ("SSH_AUTH_SOCK", "/tmp/ssh-agent.sock"),
+        ("DATABASE_URL", "postgres://app:pw-in-url@db/app"),
+    ];
+    let mut env: Vec<(&str, &str)> = secrets.to_vec();
+    let leak_dir = leaks.path().to_str().unwrap();
+    env.push(("LEAK_DIR", leak_dir));
+    env.push(("OPENAI_API_KEY", "sk-agent-may-have-this"));
+    let out = run(
+        tmp.path(),
+        &[
+            "fix",
+            "--allow-dirty",
+            "--allow-no-vcs",
+            "--attempts",
+            "1",
+            "--keep-env",
+            "DB_PASSWORD",
+            "--agent",
+            &hostile("cmd", "leak-env"),
+        ],
+        &env,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let build = std::fs::read_to_string(leaks.path().join("build.env")).unwrap();
+    let agent = std::fs::read_to_string(leaks.path().join("agent.env")).unwrap();
+    for (name, value) in secrets {
+        let kept = name == "DB_PASSWORD";
+        assert_eq!(build.contains(value), kept, "{name} in the build: {build}");
+        assert_eq!(agent.contains(value), kept, "{name} in the agent: {agent}");
+    }
+    assert!(agent.contains("OPENAI_API_KEY=sk-agent-may-have-this"));
+    assert!(!build.contains("sk-agent-may-have-this"));
+    // The build script is sensitive: verified, then held.
+    assert_eq!(outcome(tmp.path()).0, "held");
+}
+
+/// Every file under `dir`, as text.
+fn all_text(dir: &Path) -> String {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| String::from_utf8_lossy(&std::fs::read(e.path()).unwrap()).into_owned())
+        .collect()
+}
+
+#[test]
+fn short_secrets_never_reach_a_file_and_redaction_never_rewrites_kept_code() {
+    let tmp = copy_of_fix_crate();
+    // `positive` is in the code the agent moves: the kept code must still say it.
+    let out = run(
+        tmp.path(),
+        &[
+            "fix",
+            "--allow-dirty",
+            "--allow-no-vcs",
+            "--attempts",
+            "1",
+            "--agent",
+            &hostile("cmd", "echo-key"),
+        ],
+        &[("OPENAI_API_KEY", "sk12345"), ("DB_PASSWORD", "positive")],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(outcome(tmp.path()).0, "kept");
+    let report = std::fs::read_to_string(tmp.path().join("src/report.rs")).unwrap();
+    assert!(report.contains("crate::stats::mean_of_positive(values)"), "{report}");
+    let written = all_text(&tmp.path().join("target/loop"));
+    assert!(!written.contains("sk12345"), "the short key reached a file");
+    assert!(written.contains("[redacted]"));
+}
+
+#[test]
+fn a_held_change_holding_a_secrets_value_applies_whole() {
+    let tmp = copy_of_fix_crate();
+    let env = [("DB_PASSWORD", "positive")];
+    let args = [
+        "fix",
+        "--allow-dirty",
+        "--allow-no-vcs",
+        "--agent",
+        &hostile("cmd", "allow"),
+    ];
+    let out = run(tmp.path(), &args, &env);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (outcome, step, reason) = outcome(tmp.path());
+    assert_eq!((outcome.as_str(), step.as_str()), ("held", "review"), "{reason}");
+    assert!(reason.contains("allow (unused_variables)"), "{reason}");
+    let review = all_text(&tmp.path().join("target/loop/review"));
+    assert!(!review.contains("positive"), "a secret reached review/");
+    let apply = ["apply", "1", "--allow-dirty", "--allow-no-vcs"];
+    let out = run(tmp.path(), &apply, &env);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stats = std::fs::read_to_string(tmp.path().join("src/stats.rs")).unwrap();
+    assert!(stats.contains("pub fn mean_of_positive("), "{stats}");
+}
+
+#[test]
+fn dotfiles_and_non_rust_files_are_held_and_git_look_alikes_refused() {
+    let tmp = copy_of_fix_crate();
+    let before = snapshot(tmp.path());
+    let out = fix(tmp.path(), &hostile("cmd", "dotfiles"), &["--attempts", "1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (held, _, reason) = outcome(tmp.path());
+    assert_eq!(held, "held", "{reason}");
+    assert!(reason.contains("`.envrc`") && reason.contains("`clippy.toml`"), "{reason}");
+    assert_eq!(snapshot(tmp.path()), before);
+
+    let tmp = copy_of_fix_crate();
+    let out = fix(
+        tmp.path(),
+        &hostile("cmd", "lookalike-git"),
+        &["--attempts", "1", "--allow-sensitive"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (outcome, step, reason) = outcome(tmp.path());
+    assert_eq!((outcome.as_str(), step.as_str()), ("rejected", "guard"), "{reason}");
+    assert!(reason.contains("looks like a path the guardrails protect"), "{reason}");
+}
+
+#[test]
+fn a_failure_after_writing_is_recorded() {
+    let tmp = copy_of_fix_crate();
+    let out = fix(
+        tmp.path(),
+        &hostile("cmd", "ignore-src"),
+        &["--attempts", "1", "--allow-sensitive"],
+    );
+    let records = records(tmp.path());
+    let decision = records.iter().find(|r| r["event"] == "decision");
+    let stop = records.iter().rev().find(|r| r["event"] == "stop").unwrap();
+    if out.status.success() {
+        assert_eq!(decision.unwrap()["outcome"], "kept");
+    } else {
+        // Written, then the re-scan failed: both are in the audit trail.
+        assert_eq!(decision.unwrap()["outcome"], "kept", "{records:?}");
+        assert!(stop["reason"].as_str().unwrap().contains("was written, then"));
+    }
+}
+
+#[test]
+fn nothing_an_agent_started_outlives_its_call() {
+    let tmp = copy_of_fix_crate();
+    let marks = tempfile::tempdir().unwrap();
+    let mark = marks.path().join("mark");
+    let out = run(
+        tmp.path(),
+        &[
+            "fix",
+            "--allow-dirty",
+            "--allow-no-vcs",
+            "--dry-run",
+            "--agent",
+            &hostile("cmd", "daemon"),
+        ],
+        &[("MARK", mark.to_str().unwrap())],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    std::thread::sleep(Duration::from_secs(3));
+    let left: Vec<_> = std::fs::read_dir(marks.path()).unwrap().flatten().collect();
+    assert!(left.is_empty(), "a process the agent started lived on: {left:?}");
+}
+
+#[test]
+fn an_agent_printing_without_end_is_stopped_at_the_cap() {
+    let tmp = copy_of_fix_crate();
+    let out = fix(
+        tmp.path(),
+        &hostile("cmd", "flood"),
+        &["--attempts", "1", "--max-agent-output", "100000"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (outcome, step, reason) = outcome(tmp.path());
+    assert_eq!((outcome.as_str(), step.as_str()), ("rejected", "agent"));
+    assert!(reason.contains("printed more than 100000 bytes"), "{reason}");
+    let stored: u64 = walkdir::WalkDir::new(tmp.path().join("target/loop/runs"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.metadata().unwrap().len())
+        .sum();
+    assert!(stored < 1_000_000, "{stored} bytes stored");
+}
+
+#[test]
+fn an_agent_failing_silently_says_so() {
+    let tmp = copy_of_fix_crate();
+    let out = fix(tmp.path(), &hostile("cmd", "exit3"), &["--attempts", "1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (_, step, reason) = outcome(tmp.path());
+    assert_eq!(step, "agent");
+    assert!(
+        reason.contains("exited with code 3: it printed nothing on stderr"),
+        "{reason}"
+    );
+}
