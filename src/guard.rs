@@ -39,16 +39,21 @@ impl Guard {
             .copied()
             .chain(extra.iter().map(String::as_str))
             .collect();
-        let build = |fold_first: bool| -> anyhow::Result<GlobSet> {
-            let mut builder = GlobSetBuilder::new();
-            for pattern in &patterns {
-                let glob = if fold_first { fold(pattern) } else { (*pattern).to_owned() };
-                builder.add(Glob::new(&glob).map_err(|e| {
-                    anyhow::anyhow!("invalid glob `{pattern}` in deny-paths: {e}")
-                })?);
-            }
-            Ok(builder.build()?)
-        };
+        let build =
+            |fold_first: bool| -> anyhow::Result<GlobSet> {
+                let mut builder = GlobSetBuilder::new();
+                for pattern in &patterns {
+                    let glob = if fold_first {
+                        fold(pattern)
+                    } else {
+                        (*pattern).to_owned()
+                    };
+                    builder.add(Glob::new(&glob).map_err(|e| {
+                        anyhow::anyhow!("invalid glob `{pattern}` in deny-paths: {e}")
+                    })?);
+                }
+                Ok(builder.build()?)
+            };
         Ok(Guard {
             denied: build(false)?,
             denied_folded: build(true)?,
@@ -60,7 +65,9 @@ impl Guard {
     /// a listing, take `.GIT/` or `.gіt/` (Cyrillic і) for `.git/`.
     pub fn denied(&self, path: &str) -> Option<String> {
         if self.denied.is_match(path) {
-            Some(format!("`{path}` is protected by the guardrails (deny-paths)"))
+            Some(format!(
+                "`{path}` is protected by the guardrails (deny-paths)"
+            ))
         } else if self.denied_folded.is_match(fold(path)) {
             Some(format!(
                 "`{path}` looks like a path the guardrails protect (deny-paths), up to case or \
@@ -98,9 +105,8 @@ struct LintVisitor(Vec<String>);
 
 impl<'ast> Visit<'ast> for LintVisitor {
     fn visit_attribute(&mut self, attr: &'ast syn::Attribute) {
-        let is_level = |ident: &proc_macro2::Ident| {
-            LOWERING.iter().chain(RAISING).any(|level| ident == level)
-        };
+        let is_level =
+            |ident: &proc_macro2::Ident| LOWERING.iter().chain(RAISING).any(|level| ident == level);
         let syn::Meta::List(list) = &attr.meta else {
             return;
         };
@@ -123,36 +129,25 @@ impl<'ast> Visit<'ast> for LintVisitor {
 }
 
 /// The lint attributes a change adds at a lowering level or removes at a raising one: either
-/// lets a warning past the clippy gate.
+/// lets a warning past the clippy gate. Attributes that only move keep their counts.
 fn lint_changes(changes: &[FileChange]) -> Vec<String> {
-    let count = |pick: fn(&FileChange) -> Option<&str>| {
-        let mut all: Vec<String> = changes
-            .iter()
-            .filter(|c| c.is_rust())
-            .flat_map(|c| lint_attributes(pick(c)))
-            .collect();
-        all.sort();
-        all
-    };
-    let before = count(|c| c.before.as_deref());
-    let after = count(|c| c.after.as_deref());
-    let level = |attr: &String| attr.split_whitespace().next().unwrap_or("").to_owned();
-    let mut changed = Vec::new();
-    for attr in after.iter().filter(|a| LOWERING.contains(&level(a).as_str())) {
-        if after.iter().filter(|a| *a == attr).count() > before.iter().filter(|b| *b == attr).count()
-            && !changed.contains(attr)
-        {
-            changed.push(attr.clone());
+    let mut balance: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
+    for change in changes.iter().filter(|c| c.is_rust()) {
+        for attr in lint_attributes(change.before.as_deref()) {
+            *balance.entry(attr).or_default() -= 1;
+        }
+        for attr in lint_attributes(change.after.as_deref()) {
+            *balance.entry(attr).or_default() += 1;
         }
     }
-    for attr in before.iter().filter(|a| RAISING.contains(&level(a).as_str())) {
-        if before.iter().filter(|b| *b == attr).count() > after.iter().filter(|a| *a == attr).count()
-            && !changed.contains(attr)
-        {
-            changed.push(attr.clone());
-        }
-    }
-    changed
+    balance
+        .into_iter()
+        .filter(|(attr, delta)| {
+            let level = attr.split_whitespace().next().unwrap_or("");
+            (LOWERING.contains(&level) && *delta > 0) || (RAISING.contains(&level) && *delta < 0)
+        })
+        .map(|(attr, _)| attr)
+        .collect()
 }
 
 /// Why a change must wait for review: one reason per kind, in a fixed order.
@@ -446,8 +441,14 @@ mod test {
             ("pub type T = u8;", "pub type T = u16;"),
             ("pub mod m {}", "pub mod n {}"),
             ("mod m { pub fn f() {} }", "mod m { pub fn f(x: u8) {} }"),
-            ("struct S; impl S { pub fn f() {} }", "struct S; impl S { pub fn f(x: u8) {} }"),
-            ("struct S; impl S {}", "struct S; impl S { pub fn added() {} }"),
+            (
+                "struct S; impl S { pub fn f() {} }",
+                "struct S; impl S { pub fn f(x: u8) {} }",
+            ),
+            (
+                "struct S; impl S {}",
+                "struct S; impl S { pub fn added() {} }",
+            ),
             (
                 "struct S; impl Clone for S { fn clone(&self) -> S { S } }",
                 "struct S; impl Clone for S { fn clone(&self) -> Self { S } }",
@@ -513,7 +514,10 @@ mod test {
             "#[cfg(test)] impl S { fn t() {} }",
             "#[cfg(test)] impl S { fn t() { f() } }"
         ));
-        assert!(!test_change("#[inline] fn t() {}", "#[inline] fn t() { f() }"));
+        assert!(!test_change(
+            "#[inline] fn t() {}",
+            "#[inline] fn t() { f() }"
+        ));
         assert!(!test_change(
             "#[cfg(feature = \"x\")] fn t() {}",
             "#[cfg(feature = \"x\")] fn t() { f() }"
@@ -529,12 +533,22 @@ mod test {
                 .collect::<Vec<_>>()
         };
         assert_eq!(
-            lints("fn f() {}", "#[allow(unused_variables)]\nfn f() { let x = 1; }"),
+            lints(
+                "fn f() {}",
+                "#[allow(unused_variables)]\nfn f() { let x = 1; }"
+            ),
             ["it changes what lints check: `allow (unused_variables)`"]
         );
-        assert_eq!(lints("fn f() {}", "#![expect(dead_code)]\nfn f() {}").len(), 1);
         assert_eq!(
-            lints("fn f() {}", "#[cfg_attr(test, allow(clippy::pedantic))]\nfn f() {}").len(),
+            lints("fn f() {}", "#![expect(dead_code)]\nfn f() {}").len(),
+            1
+        );
+        assert_eq!(
+            lints(
+                "fn f() {}",
+                "#[cfg_attr(test, allow(clippy::pedantic))]\nfn f() {}"
+            )
+            .len(),
             1
         );
         assert_eq!(lints("#![deny(warnings)]\nfn f() {}", "fn f() {}").len(), 1);
@@ -563,7 +577,10 @@ mod test {
             ("scripts/run.sh", "not Rust"),
         ] {
             let reasons = sensitive(&change(path, "a", "b"));
-            assert!(reasons.iter().any(|r| r.contains(word)), "{path}: {reasons:?}");
+            assert!(
+                reasons.iter().any(|r| r.contains(word)),
+                "{path}: {reasons:?}"
+            );
         }
         assert!(sensitive(&change("src/a.rs", "fn a() {}", "fn b() {}")).is_empty());
     }
@@ -571,7 +588,12 @@ mod test {
     #[test]
     fn look_alikes_of_git_are_denied_like_git() {
         let guard = Guard::new(&[]).unwrap();
-        for path in [".GIT/config", ".Git/hooks/pre-commit", ".g\u{456}t/config", "sub/.GIT/x"] {
+        for path in [
+            ".GIT/config",
+            ".Git/hooks/pre-commit",
+            ".g\u{456}t/config",
+            "sub/.GIT/x",
+        ] {
             let reason = guard.denied(path);
             assert!(reason.is_some(), "{path}");
         }

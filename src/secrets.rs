@@ -97,9 +97,12 @@ fn secrets() -> &'static [(String, String)] {
     })
 }
 
-fn replace_secrets<'t>(text: &'t str, mark: impl Fn(&str) -> String) -> Cow<'t, str> {
+fn replace_secrets(text: &str, mark: impl Fn(&str) -> String) -> Cow<'_, str> {
     let secrets = secrets();
-    if !secrets.iter().any(|(_, value)| text.contains(value.as_str())) {
+    if !secrets
+        .iter()
+        .any(|(_, value)| text.contains(value.as_str()))
+    {
         return Cow::Borrowed(text);
     }
     let mut out = text.to_string();
@@ -190,10 +193,16 @@ mod test {
 
     #[test]
     fn urls_with_passwords_are_secrets_whatever_the_name() {
-        assert!(is_secret("DATABASE_URL", "postgres://app:hunter2@db:5432/app"));
+        assert!(is_secret(
+            "DATABASE_URL",
+            "postgres://app:hunter2@db:5432/app"
+        ));
         assert!(!is_secret("DATABASE_URL", "postgres://db:5432/app"));
         assert!(!is_secret("HOMEPAGE", "https://user@example.com/a:b"));
-        assert!(is_secret("DB_PASSWORD", "pw"), "short values are secrets too");
+        assert!(
+            is_secret("DB_PASSWORD", "pw"),
+            "short values are secrets too"
+        );
         assert!(!is_secret("DB_PASSWORD", ""));
         assert!(!is_secret("USE_AUTH", "true"));
     }

@@ -89,10 +89,24 @@ pub struct Verifier<'a> {
 
 /// The baseline failed: the run stops with exit code 3 and this output.
 #[derive(Debug, thiserror::Error)]
-#[error("the workspace's baseline fails `{step}` before any change:\n{output}")]
+#[error("the workspace's baseline {how} `{step}` before any change:\n{output}")]
 pub struct BaselineFailed {
     pub step: &'static str,
+    /// "fails", or how it was stopped ("timed out after 30 s (--test-timeout) in").
+    pub how: String,
     pub output: String,
+}
+
+/// How a command that did not succeed ended, when that is the whole story: a limit it ran into.
+fn stopped_by_limit(exit: Exit, timeout: Duration, flag: &str) -> Option<String> {
+    match exit {
+        Exit::Timeout => Some(format!(
+            "timed out after {} s ({flag}; something hangs or got much slower)",
+            timeout.as_secs()
+        )),
+        Exit::OutputLimit(cap) => Some(format!("printed more than {cap} bytes and was stopped")),
+        _ => None,
+    }
 }
 
 /// Generous first-run limit; later limits derive from what the baseline took.
@@ -105,28 +119,34 @@ fn derived(baseline: Duration, floor: u64) -> Duration {
 impl Verifier<'_> {
     /// Builds, lints, tests and analyses the unmodified copy.
     pub fn baseline(&self, audit: &mut Audit, dir: &Path) -> anyhow::Result<Baseline> {
-        let clippy = self.clippy(dir, self.build_timeout.unwrap_or(FIRST_RUN))?;
+        let build_timeout = self.build_timeout.unwrap_or(FIRST_RUN);
+        let clippy = self.clippy(dir, build_timeout)?;
         record_step(audit, "baseline", Step::Clippy, &clippy)?;
         if clippy.exit() == Exit::Interrupted {
             return Err(process::Interrupted.into());
         }
         let diagnostics = cargo::parse_diagnostics(&clippy.stdout());
         if !clippy.exit().success() || diagnostics.n_errors > 0 {
+            let how = stopped_by_limit(clippy.exit(), build_timeout, "--build-timeout");
             return Err(BaselineFailed {
                 step: "cargo clippy --all-targets",
+                how: how.map_or_else(|| "fails".to_owned(), |how| format!("{how}:")),
                 output: failure_text(&clippy, &diagnostics),
             }
             .into());
         }
-        let test = self.test(dir, self.test_timeout.unwrap_or(FIRST_RUN))?;
+        let test_timeout = self.test_timeout.unwrap_or(FIRST_RUN);
+        let test = self.test(dir, test_timeout)?;
         record_step(audit, "baseline", Step::Test, &test)?;
         if test.exit() == Exit::Interrupted {
             return Err(process::Interrupted.into());
         }
         let output = test.stderr();
         if !test.exit().success() {
+            let how = stopped_by_limit(test.exit(), test_timeout, "--test-timeout");
             return Err(BaselineFailed {
                 step: "cargo test",
+                how: how.map_or_else(|| "fails".to_owned(), |how| format!("{how}:")),
                 output: cargo::tail(&output, 40),
             }
             .into());
@@ -187,9 +207,15 @@ impl Verifier<'_> {
         }
         let diagnostics = cargo::parse_diagnostics(&clippy.stdout());
         if !clippy.exit().success() || diagnostics.n_errors > 0 {
-            let first = diagnostics.errors.first().map_or_else(
-                || format!("cargo clippy {}", clippy.exit()),
-                |e| e.lines().next().unwrap_or_default().to_string(),
+            let limit = stopped_by_limit(clippy.exit(), baseline.build_timeout, "--build-timeout");
+            let first = limit.map_or_else(
+                || {
+                    diagnostics.errors.first().map_or_else(
+                        || format!("cargo clippy {}", clippy.exit()),
+                        |e| e.lines().next().unwrap_or_default().to_string(),
+                    )
+                },
+                |how| format!("cargo clippy {how}"),
             );
             return Ok((
                 Verdict::rejected(
@@ -217,11 +243,17 @@ impl Verifier<'_> {
         let output = test.stderr();
         let results = cargo::parse_tests(&output);
         let mut problems = cargo::compare_tests(&baseline.tests, &results);
+        // A hang explains the missing tests better than their count does.
         match test.exit() {
             Exit::Interrupted => return Ok((Verdict::Interrupted, None)),
             Exit::Success => {}
-            exit if problems.is_empty() => problems.push(format!("the tests {exit}")),
-            _ => {}
+            exit => {
+                if let Some(how) = stopped_by_limit(exit, baseline.test_timeout, "--test-timeout") {
+                    problems.insert(0, format!("the tests {how}"));
+                } else if problems.is_empty() {
+                    problems.push(format!("the tests {exit}"));
+                }
+            }
         }
         if !problems.is_empty() {
             return Ok((

@@ -145,6 +145,7 @@ fn fix_kills_a_hanging_agent_at_its_timeout() {
         &[
             "fix",
             "--allow-dirty",
+            "--allow-no-vcs",
             "--agent",
             &agent("hang"),
             "--agent-timeout",
@@ -220,7 +221,11 @@ fn fix_holds_a_public_api_change_for_review_and_apply_writes_it() {
         listing.contains("D1") && listing.contains("src/stats.rs"),
         "{listing}"
     );
-    let apply = run(tmp.path(), &["apply", "1", "--allow-dirty", "--allow-no-vcs"], &[]);
+    let apply = run(
+        tmp.path(),
+        &["apply", "1", "--allow-dirty", "--allow-no-vcs"],
+        &[],
+    );
     assert!(apply.status.success(), "{}", stderr(&apply));
     // Verified again against the tree as it is now, even though nothing changed.
     let steps = records(tmp.path())
@@ -442,8 +447,8 @@ fn start_and_wait_for(dir: &Path, marker: &str) -> std::process::Child {
         "--agent",
         &agent("merge"),
     ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
+    .stdout(std::process::Stdio::null())
+    .stderr(std::process::Stdio::null());
     let mut child = cmd.spawn().unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     loop {
@@ -550,7 +555,11 @@ fn apply_rebases_and_reverifies_a_held_change_whose_files_changed() {
     let stats = tmp.path().join("src/stats.rs");
     let edited = std::fs::read_to_string(&stats).unwrap() + "\n/// The largest sample.\npub fn max_sample(values: &[f64]) -> f64 {\n    values.iter().copied().fold(f64::MIN, f64::max)\n}\n";
     std::fs::write(&stats, &edited).unwrap();
-    let apply = run(tmp.path(), &["apply", "1", "--allow-dirty", "--allow-no-vcs"], &[]);
+    let apply = run(
+        tmp.path(),
+        &["apply", "1", "--allow-dirty", "--allow-no-vcs"],
+        &[],
+    );
     assert!(apply.status.success(), "{}", stderr(&apply));
     assert!(stderr(&apply).contains("Rebasing"), "{}", stderr(&apply));
     let now = std::fs::read_to_string(&stats).unwrap();
@@ -568,7 +577,11 @@ fn apply_rebases_and_reverifies_a_held_change_whose_files_changed() {
         "clippy and test ran on the rebased change: {steps:?}"
     );
     // An unknown id names the ones there are.
-    let missing = run(tmp.path(), &["apply", "7", "--allow-dirty", "--allow-no-vcs"], &[]);
+    let missing = run(
+        tmp.path(),
+        &["apply", "7", "--allow-dirty", "--allow-no-vcs"],
+        &[],
+    );
     assert_eq!(missing.status.code(), Some(2));
     assert!(
         stderr(&missing).contains("no held refactor `7`"),

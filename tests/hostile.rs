@@ -8,7 +8,9 @@ use std::time::Duration;
 
 mod util;
 
-use util::{cargo_loop, copy_of_fix_crate, decisions, fix, fixture, records, run, snapshot, stderr};
+use util::{
+    cargo_loop, copy_of_fix_crate, decisions, fix, fixture, records, run, snapshot, stderr,
+};
 
 fn hostile(kind: &str, mode: &str) -> String {
     let script = fixture("agents").join("hostile.sh");
@@ -56,11 +58,21 @@ fn an_exec_agents_git_commands_never_reach_the_users_repository() {
     std::fs::write(&lib, &edited).unwrap();
     let config = std::fs::read(tmp.path().join(".git/config")).unwrap();
     let head = git(tmp.path(), &["rev-parse", "HEAD"]);
-    let out = fix(tmp.path(), &hostile("exec", "exec-git"), &["--attempts", "1"]);
+    let out = fix(
+        tmp.path(),
+        &hostile("exec", "exec-git"),
+        &["--attempts", "1"],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(std::fs::read_to_string(&lib).unwrap(), edited);
-    assert!(tmp.path().join(".git/HEAD").is_file(), "the real .git is gone");
-    assert_eq!(std::fs::read(tmp.path().join(".git/config")).unwrap(), config);
+    assert!(
+        tmp.path().join(".git/HEAD").is_file(),
+        "the real .git is gone"
+    );
+    assert_eq!(
+        std::fs::read(tmp.path().join(".git/config")).unwrap(),
+        config
+    );
     assert_eq!(git(tmp.path(), &["rev-parse", "HEAD"]), head);
     assert!(git(tmp.path(), &["stash", "list"]).is_empty());
     // The agent's merge itself went through the gates and was kept.
@@ -129,11 +141,7 @@ fn a_second_run_in_the_same_workspace_waits_or_refuses_with_no_wait() {
     );
     let waited = fix(tmp.path(), &hostile("cmd", "slow-merge"), &[]);
     assert!(first.wait().unwrap().success());
-    assert!(
-        stderr(&waited).contains("Blocking"),
-        "{}",
-        stderr(&waited)
-    );
+    assert!(stderr(&waited).contains("Blocking"), "{}", stderr(&waited));
     // The second run found the finding gone, so the first run's kept merge is the only one.
     let kept: Vec<_> = decisions(tmp.path())
         .into_iter()
@@ -232,7 +240,10 @@ fn short_secrets_never_reach_a_file_and_redaction_never_rewrites_kept_code() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(outcome(tmp.path()).0, "kept");
     let report = std::fs::read_to_string(tmp.path().join("src/report.rs")).unwrap();
-    assert!(report.contains("crate::stats::mean_of_positive(values)"), "{report}");
+    assert!(
+        report.contains("crate::stats::mean_of_positive(values)"),
+        "{report}"
+    );
     let written = all_text(&tmp.path().join("target/loop"));
     assert!(!written.contains("sk12345"), "the short key reached a file");
     assert!(written.contains("[redacted]"));
@@ -252,7 +263,11 @@ fn a_held_change_holding_a_secrets_value_applies_whole() {
     let out = run(tmp.path(), &args, &env);
     assert!(out.status.success(), "{}", stderr(&out));
     let (outcome, step, reason) = outcome(tmp.path());
-    assert_eq!((outcome.as_str(), step.as_str()), ("held", "review"), "{reason}");
+    assert_eq!(
+        (outcome.as_str(), step.as_str()),
+        ("held", "review"),
+        "{reason}"
+    );
     assert!(reason.contains("allow (unused_variables)"), "{reason}");
     let review = all_text(&tmp.path().join("target/loop/review"));
     assert!(!review.contains("positive"), "a secret reached review/");
@@ -267,11 +282,18 @@ fn a_held_change_holding_a_secrets_value_applies_whole() {
 fn dotfiles_and_non_rust_files_are_held_and_git_look_alikes_refused() {
     let tmp = copy_of_fix_crate();
     let before = snapshot(tmp.path());
-    let out = fix(tmp.path(), &hostile("cmd", "dotfiles"), &["--attempts", "1"]);
+    let out = fix(
+        tmp.path(),
+        &hostile("cmd", "dotfiles"),
+        &["--attempts", "1"],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let (held, _, reason) = outcome(tmp.path());
     assert_eq!(held, "held", "{reason}");
-    assert!(reason.contains("`.envrc`") && reason.contains("`clippy.toml`"), "{reason}");
+    assert!(
+        reason.contains("`.envrc`") && reason.contains("`clippy.toml`"),
+        "{reason}"
+    );
     assert_eq!(snapshot(tmp.path()), before);
 
     let tmp = copy_of_fix_crate();
@@ -282,8 +304,15 @@ fn dotfiles_and_non_rust_files_are_held_and_git_look_alikes_refused() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let (outcome, step, reason) = outcome(tmp.path());
-    assert_eq!((outcome.as_str(), step.as_str()), ("rejected", "guard"), "{reason}");
-    assert!(reason.contains("looks like a path the guardrails protect"), "{reason}");
+    assert_eq!(
+        (outcome.as_str(), step.as_str()),
+        ("rejected", "guard"),
+        "{reason}"
+    );
+    assert!(
+        reason.contains("looks like a path the guardrails protect"),
+        "{reason}"
+    );
 }
 
 #[test]
@@ -294,16 +323,18 @@ fn a_failure_after_writing_is_recorded() {
         &hostile("cmd", "ignore-src"),
         &["--attempts", "1", "--allow-sensitive"],
     );
+    // Written (`--allow-sensitive`), then the re-scan fails: the copy honours the new
+    // .gitignore. The decision and the failure are both in the audit trail.
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let records = records(tmp.path());
-    let decision = records.iter().find(|r| r["event"] == "decision");
-    let stop = records.iter().rev().find(|r| r["event"] == "stop").unwrap();
-    if out.status.success() {
-        assert_eq!(decision.unwrap()["outcome"], "kept");
-    } else {
-        // Written, then the re-scan failed: both are in the audit trail.
-        assert_eq!(decision.unwrap()["outcome"], "kept", "{records:?}");
-        assert!(stop["reason"].as_str().unwrap().contains("was written, then"));
-    }
+    let decision = records.iter().find(|r| r["event"] == "decision").unwrap();
+    assert_eq!(decision["outcome"], "kept", "{records:?}");
+    let stop = records.last().unwrap();
+    assert_eq!(stop["event"], "stop");
+    assert!(stop["reason"]
+        .as_str()
+        .unwrap()
+        .contains("c1 was written, then"));
 }
 
 #[test]
@@ -326,7 +357,10 @@ fn nothing_an_agent_started_outlives_its_call() {
     assert!(out.status.success(), "{}", stderr(&out));
     std::thread::sleep(Duration::from_secs(3));
     let left: Vec<_> = std::fs::read_dir(marks.path()).unwrap().flatten().collect();
-    assert!(left.is_empty(), "a process the agent started lived on: {left:?}");
+    assert!(
+        left.is_empty(),
+        "a process the agent started lived on: {left:?}"
+    );
 }
 
 #[test]
@@ -340,7 +374,10 @@ fn an_agent_printing_without_end_is_stopped_at_the_cap() {
     assert!(out.status.success(), "{}", stderr(&out));
     let (outcome, step, reason) = outcome(tmp.path());
     assert_eq!((outcome.as_str(), step.as_str()), ("rejected", "agent"));
-    assert!(reason.contains("printed more than 100000 bytes"), "{reason}");
+    assert!(
+        reason.contains("printed more than 100000 bytes"),
+        "{reason}"
+    );
     let stored: u64 = walkdir::WalkDir::new(tmp.path().join("target/loop/runs"))
         .into_iter()
         .flatten()
@@ -360,5 +397,40 @@ fn an_agent_failing_silently_says_so() {
     assert!(
         reason.contains("exited with code 3: it printed nothing on stderr"),
         "{reason}"
+    );
+}
+
+#[test]
+fn tests_that_hang_are_reported_as_a_timeout_at_baseline_and_for_a_candidate() {
+    let tmp = copy_of_fix_crate();
+    let out = fix(
+        tmp.path(),
+        &hostile("cmd", "hang-test"),
+        &["--attempts", "1", "--test-timeout", "8"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (_, step, reason) = outcome(tmp.path());
+    assert_eq!(step, "test");
+    assert!(
+        reason.starts_with("the tests timed out after 8 s (--test-timeout"),
+        "{reason}"
+    );
+
+    let lib = tmp.path().join("src/lib.rs");
+    let hanging = std::fs::read_to_string(&lib).unwrap().replace(
+        "fn summary_mean_matches() {",
+        "fn summary_mean_matches() {\n        std::thread::sleep(std::time::Duration::from_secs(600));",
+    );
+    std::fs::write(&lib, hanging).unwrap();
+    let out = fix(
+        tmp.path(),
+        &hostile("cmd", "slow-merge"),
+        &["--test-timeout", "3"],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("baseline timed out after 3 s (--test-timeout"),
+        "{}",
+        stderr(&out)
     );
 }

@@ -79,6 +79,19 @@ daemon)
   (sleep 2; touch "$MARK.bg") >/dev/null 2>&1 &
   setsid sh -c "sleep 2; touch '$MARK.daemon'" >/dev/null 2>&1 &
   merge ;;
+hang-test)
+  cat >/dev/null
+  merge
+  cat <<'RS'
+src/lib.rs
+<<<<<<< SEARCH
+    fn summary_mean_matches() {
+=======
+    fn summary_mean_matches() {
+        std::thread::sleep(std::time::Duration::from_secs(600));
+>>>>>>> REPLACE
+RS
+  ;;
 flood)
   cat >/dev/null
   yes "an answer without end" ;;
