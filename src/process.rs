@@ -207,7 +207,9 @@ fn wait(child: &mut std::process::Child, job: &Job, start: Instant) -> Finished 
             Err(_) => Some(Exit::Failure(-1)),
             Ok(None) if interrupted() => Some(Exit::Interrupted),
             Ok(None) if start.elapsed() > job.timeout => Some(Exit::Timeout),
-            Ok(None) if output_size(job) > job.max_output => Some(Exit::OutputLimit(job.max_output)),
+            Ok(None) if output_size(job) > job.max_output => {
+                Some(Exit::OutputLimit(job.max_output))
+            }
             Ok(None) => None,
         };
         if let Some(exit) = exit {

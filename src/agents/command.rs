@@ -142,7 +142,12 @@ fn init_repository(tree: &Path, ceiling: &Path) -> anyhow::Result<()> {
         let finished = process::run(&job)?;
         if !finished.exit.success() {
             let log = std::fs::read_to_string(&job.stderr).unwrap_or_default();
-            anyhow::bail!("git {} in the exec copy {}: {}", args[0], finished.exit, log.trim());
+            anyhow::bail!(
+                "git {} in the exec copy {}: {}",
+                args[0],
+                finished.exit,
+                log.trim()
+            );
         }
     }
     Ok(())

@@ -45,7 +45,10 @@ fn unguarded_path(raw: &str, rules: &EditRules) -> Result<String, Rejection> {
     }
     // `src/../src/a.rs` is `src/a.rs`; only a `..` above the root leaves the workspace.
     let mut parts: Vec<&str> = Vec::new();
-    for part in raw.split('/').filter(|part| !part.is_empty() && *part != ".") {
+    for part in raw
+        .split('/')
+        .filter(|part| !part.is_empty() && *part != ".")
+    {
         if part != ".." {
             parts.push(part);
         } else if parts.pop().is_none() {

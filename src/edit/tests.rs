@@ -292,7 +292,11 @@ fn an_absolute_path_is_rejected() {
 #[test]
 fn a_path_with_a_parent_component_is_rejected() {
     let root = root_with(&[("src/lib.rs", LIB)]);
-    for path in ["../outside.rs", "src/../../outside.rs", "src/lib.rs/../../../x.rs"] {
+    for path in [
+        "../outside.rs",
+        "src/../../outside.rs",
+        "src/lib.rs/../../../x.rs",
+    ] {
         let reason = rejection(&root, &block(path, "    one();\n", ""));
         assert!(reason.contains("`..`"), "{path}: {reason}");
         assert!(reason.contains(path), "{path}: {reason}");
