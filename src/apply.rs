@@ -28,6 +28,10 @@ pub fn apply(
     let root = workspace.root.clone();
     crate::secrets::keep_env(args.verify.keep_env.clone());
     crate::fix::check_clean(&root, &args.verify)?;
+    console.status(
+        "Sandbox",
+        &crate::sandbox::init(crate::sandbox::mode(args.verify.sandbox, None)?)?,
+    );
     let _lock = crate::lock::OutDirLock::acquire(out_dir, args.verify.no_wait, console)?;
     let mut audit = Audit::open(out_dir)?;
     audit.record(

@@ -211,6 +211,15 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "SECS", help_heading = "Verification Options")]
     pub test_timeout: Option<u64>,
 
+    /// Confine verification: writes only in the scratch copy, temp and cargo's home [default: auto]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHEN",
+        help_heading = "Verification Options"
+    )]
+    pub sandbox: Option<SandboxMode>,
+
     /// Pass this secret-looking environment variable to verification and agents (repeatable)
     #[arg(long, value_name = "NAME", help_heading = "Verification Options")]
     pub keep_env: Vec<String>,
@@ -259,6 +268,18 @@ pub struct ApplyArgs {
 
     #[command(flatten)]
     pub verify: VerifyArgs,
+}
+
+/// Whether verification runs confined (Landlock).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum SandboxMode {
+    /// Confine where the kernel allows it
+    #[default]
+    Auto,
+    /// Refuse to run unconfined
+    Require,
+    /// Never confine
+    Off,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -176,6 +176,8 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
     if !args.dry_run {
         check_clean(&root, &args.verify)?;
     }
+    let mode = crate::sandbox::mode(args.verify.sandbox, analysis.config.sandbox.as_deref())?;
+    console.status("Sandbox", &crate::sandbox::init(mode)?);
     let chosen = choose(
         &finding::findings(&analysis.report),
         args,
@@ -186,7 +188,7 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
     let mut audit = Audit::open(&out_dir)?;
     audit.record(
         "run_start",
-        json!({"command": "fix", "agent": agent_name(&settings.agent), "root": root, "findings": chosen.iter().map(|f| &f.id).collect::<Vec<_>>(), "dry_run": args.dry_run}),
+        json!({"command": "fix", "agent": agent_name(&settings.agent), "root": root, "sandbox": crate::sandbox::active(), "findings": chosen.iter().map(|f| &f.id).collect::<Vec<_>>(), "dry_run": args.dry_run}),
     )?;
     if chosen.is_empty() {
         console.status(

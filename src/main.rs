@@ -33,6 +33,7 @@ mod prompt;
 mod report;
 mod reporters;
 mod review;
+mod sandbox;
 mod scan;
 mod scratch;
 mod secrets;
@@ -74,9 +75,20 @@ impl Termination for ExitCode {
     }
 }
 
-fn main() -> ExitCode {
+fn main() -> std::process::ExitCode {
+    let command_line: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Verification re-enters this binary to confine a command before it becomes that command.
+    if command_line
+        .get(1)
+        .is_some_and(|first| first == sandbox::ENTRY)
+    {
+        return sandbox::enter(&command_line[2..]);
+    }
+    cli_main(command_line).report()
+}
+
+fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
     // Cargo runs `cargo-loop loop ARGS`; run by hand, `cargo-loop ARGS` works too.
-    let mut command_line: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if command_line.get(1).is_none_or(|first| first != "loop") {
         command_line.insert(1, "loop".into());
     }

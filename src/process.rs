@@ -92,6 +92,9 @@ pub struct Job {
     pub timeout: Duration,
     /// Bytes stdout and stderr may hold together before the child is killed.
     pub max_output: u64,
+    /// Folders the child may write in, when it runs confined ([`crate::sandbox`]); `None` runs
+    /// it as it is.
+    pub confine_writes: Option<Vec<PathBuf>>,
 }
 
 /// The default output cap: far more than any answer or build log, far less than a full disk.
@@ -109,6 +112,7 @@ impl Job {
             stderr: log.with_extension("log"),
             timeout,
             max_output: DEFAULT_MAX_OUTPUT,
+            confine_writes: None,
         }
     }
 
@@ -153,7 +157,11 @@ pub struct Finished {
 
 /// Runs `job` to completion, timeout or interruption.
 pub fn run(job: &Job) -> anyhow::Result<Finished> {
-    let (program, args) = job.argv.split_first().context("empty command line")?;
+    let command_line = match &job.confine_writes {
+        Some(writable) if crate::sandbox::active() => crate::sandbox::wrap(&job.argv, writable),
+        _ => job.argv.clone(),
+    };
+    let (program, args) = command_line.split_first().context("empty command line")?;
     let mut command = Command::new(program);
     command.args(args).current_dir(&job.cwd);
     for key in &job.env_remove {

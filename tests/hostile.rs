@@ -191,6 +191,9 @@ fn verification_and_agents_never_see_the_users_secrets() {
             "1",
             "--keep-env",
             "DB_PASSWORD",
+            // The build script writes outside the copy, which confinement would refuse.
+            "--sandbox",
+            "off",
             "--agent",
             &hostile("cmd", "leak-env"),
         ],
@@ -432,5 +435,50 @@ fn tests_that_hang_are_reported_as_a_timeout_at_baseline_and_for_a_candidate() {
         stderr(&out).contains("baseline timed out after 3 s (--test-timeout"),
         "{}",
         stderr(&out)
+    );
+}
+
+#[test]
+fn confined_verification_cannot_write_outside_the_scratch_copy() {
+    let probe = Command::new(assert_cmd::cargo::cargo_bin("cargo-loop"))
+        .args(["__sandbox", "--probe"])
+        .output()
+        .unwrap();
+    if !probe.status.success() {
+        eprintln!("skipped: Landlock is not available here");
+        return;
+    }
+    let tmp = copy_of_fix_crate();
+    let leaks = tempfile::tempdir().unwrap();
+    let out = run(
+        tmp.path(),
+        &[
+            "fix",
+            "--allow-dirty",
+            "--allow-no-vcs",
+            "--attempts",
+            "1",
+            "--sandbox",
+            "require",
+            "--agent",
+            &hostile("cmd", "leak-env"),
+        ],
+        &[("LEAK_DIR", leaks.path().to_str().unwrap())],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("verification is confined"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !leaks.path().join("build.env").exists(),
+        "the build script wrote outside"
+    );
+    let (outcome, step, reason) = outcome(tmp.path());
+    assert_eq!(
+        (outcome.as_str(), step.as_str()),
+        ("rejected", "check"),
+        "{reason}"
     );
 }

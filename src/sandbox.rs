@@ -1,0 +1,187 @@
+//! Confinement of the code verification runs (build scripts, tests: the agent may have written
+//! them): with Landlock, on Linux, a confined command may write only in the scratch slot, the
+//! slot's own temp dir, cargo's home (where crates are unpacked) and `/dev`; it reads everything.
+//!
+//! A confined command is started as `cargo-loop __sandbox --write DIR... -- PROGRAM ARGS`: this
+//! binary restricts itself, then `exec`s the program, so no unsafe `pre_exec` is needed and the
+//! restriction covers every descendant. `--sandbox auto` (the default) confines where the kernel
+//! allows it, `require` refuses to run where it does not, `off` never confines.
+//!
+//! The network is left open: crates' own tests often talk to servers they start on loopback,
+//! which Landlock cannot tell from the outside world.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use crate::analysis::UsageError;
+use crate::cli::SandboxMode;
+
+/// The hidden first argument that makes this binary a confining launcher.
+pub const ENTRY: &str = "__sandbox";
+
+static ACTIVE: OnceLock<bool> = OnceLock::new();
+
+/// The mode from `--sandbox`, else the `sandbox` configuration key, else `auto`.
+pub fn mode(flag: Option<SandboxMode>, config: Option<&str>) -> anyhow::Result<SandboxMode> {
+    use clap::ValueEnum;
+    match (flag, config) {
+        (Some(mode), _) => Ok(mode),
+        (None, Some(value)) => SandboxMode::from_str(value, true).map_err(|_| {
+            UsageError(format!(
+                "invalid configuration key `sandbox = \"{value}\"`: expected auto, require or off"
+            ))
+            .into()
+        }),
+        (None, None) => Ok(SandboxMode::Auto),
+    }
+}
+
+/// Decides, once per run, whether verification is confined; `require` without Landlock is a
+/// usage error. Returns the sentence that says so, for the run's first lines.
+pub fn init(mode: SandboxMode) -> anyhow::Result<String> {
+    let available = mode != SandboxMode::Off && probe();
+    if mode == SandboxMode::Require && !available {
+        return Err(UsageError(
+            "--sandbox require: Landlock is not available here (Linux 5.13 or later with \
+             Landlock enabled is needed); run without confinement with --sandbox auto or off"
+                .to_owned(),
+        )
+        .into());
+    }
+    let _ = ACTIVE.set(available);
+    Ok(if available {
+        "verification is confined (Landlock): writes only in the scratch copy, its temp dir \
+         and cargo's home"
+            .to_owned()
+    } else if mode == SandboxMode::Off {
+        "verification is not confined (--sandbox off)".to_owned()
+    } else {
+        "verification is not confined: Landlock is not available here (--sandbox require \
+         would refuse to run)"
+            .to_owned()
+    })
+}
+
+pub fn active() -> bool {
+    ACTIVE.get().copied().unwrap_or(false)
+}
+
+/// The command line that runs `argv` confined to writing in `writable`.
+pub fn wrap(argv: &[OsString], writable: &[PathBuf]) -> Vec<OsString> {
+    let exe = std::env::current_exe().map_or_else(|_| "cargo-loop".into(), PathBuf::into_os_string);
+    let mut line = vec![exe, ENTRY.into()];
+    for dir in writable {
+        line.push("--write".into());
+        line.push(dir.clone().into_os_string());
+    }
+    line.push("--".into());
+    line.extend(argv.iter().cloned());
+    line
+}
+
+/// Whether a confined child can be started here: asks this binary to confine itself once.
+fn probe() -> bool {
+    let Ok(exe) = std::env::current_exe() else {
+        return false;
+    };
+    std::process::Command::new(exe)
+        .args([ENTRY, "--probe"])
+        .output()
+        .is_ok_and(|out| out.status.success())
+}
+
+/// The launcher (`cargo-loop __sandbox ...`): confine this process, then become the program.
+/// Never returns but with an exit code on failure.
+pub fn enter(args: &[OsString]) -> std::process::ExitCode {
+    let mut writable = Vec::new();
+    let mut rest = args.iter();
+    let mut probe_only = false;
+    while let Some(arg) = rest.next() {
+        match arg.to_str() {
+            Some("--write") => writable.extend(rest.next().map(PathBuf::from)),
+            Some("--probe") => probe_only = true,
+            Some("--") => break,
+            _ => {
+                let arg = arg.to_string_lossy();
+                return launcher_error(&format!("unexpected argument `{arg}`"));
+            }
+        }
+    }
+    if let Err(err) = confine(&writable) {
+        return launcher_error(&err);
+    }
+    if probe_only {
+        return std::process::ExitCode::SUCCESS;
+    }
+    let command: Vec<&OsString> = rest.collect();
+    let Some((program, args)) = command.split_first() else {
+        return launcher_error("no program to run");
+    };
+    let err = exec(program, args);
+    launcher_error(&format!(
+        "cannot start {}: {err}",
+        program.to_string_lossy()
+    ))
+}
+
+#[cfg(unix)]
+fn exec(program: &OsString, args: &[&OsString]) -> std::io::Error {
+    use std::os::unix::process::CommandExt;
+    std::process::Command::new(program).args(args).exec()
+}
+
+#[cfg(not(unix))]
+fn exec(_program: &OsString, _args: &[&OsString]) -> std::io::Error {
+    std::io::Error::other("confinement needs Linux")
+}
+
+fn launcher_error(message: &str) -> std::process::ExitCode {
+    eprintln!("error: cargo loop sandbox: {message}");
+    std::process::ExitCode::from(126)
+}
+
+#[cfg(target_os = "linux")]
+fn confine(writable: &[PathBuf]) -> Result<(), String> {
+    use landlock::{
+        path_beneath_rules, Access, AccessFs, CompatLevel, Compatible, Ruleset, RulesetAttr,
+        RulesetCreatedAttr, RulesetStatus, ABI,
+    };
+    let abi = ABI::V5;
+    let status = Ruleset::default()
+        .set_compatibility(CompatLevel::BestEffort)
+        .handle_access(AccessFs::from_all(abi))
+        .and_then(|ruleset| ruleset.create())
+        .and_then(|ruleset| ruleset.add_rules(path_beneath_rules(["/"], AccessFs::from_read(abi))))
+        .and_then(|ruleset| {
+            ruleset.add_rules(path_beneath_rules(writable, AccessFs::from_all(abi)))
+        })
+        .and_then(|ruleset| ruleset.restrict_self())
+        .map_err(|err| err.to_string())?;
+    match status.ruleset {
+        RulesetStatus::NotEnforced => Err("Landlock is not enforced by this kernel".to_owned()),
+        RulesetStatus::FullyEnforced | RulesetStatus::PartiallyEnforced => Ok(()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn confine(_writable: &[PathBuf]) -> Result<(), String> {
+    Err("confinement needs Linux (Landlock)".to_owned())
+}
+
+/// Where a confined cargo command may write: the scratch slot (tree, target dir, its temp
+/// dir), cargo's home (it unpacks crates and takes its package lock there) and the devices.
+pub fn cargo_writable(slot: &std::path::Path) -> Vec<PathBuf> {
+    let cargo_home = std::env::var_os("CARGO_HOME").map_or_else(
+        || {
+            std::env::var_os("HOME")
+                .map(|home| PathBuf::from(home).join(".cargo"))
+                .unwrap_or_default()
+        },
+        PathBuf::from,
+    );
+    [slot.to_path_buf(), cargo_home, "/dev".into()]
+        .into_iter()
+        .filter(|dir| dir.is_dir())
+        .collect()
+}
