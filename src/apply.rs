@@ -4,13 +4,12 @@
 
 use std::path::Path;
 
-use serde_json::json;
-
 use crate::analysis::{UsageError, What};
-use crate::audit::Audit;
 use crate::change::FileChange;
 use crate::cli::{AnalysisArgs, ApplyArgs, CommonArgs};
 use crate::finding::{Finding, FindingKind};
+use crate::record::audit::Audit;
+use crate::record::event::{Event, Outcome, Step};
 use crate::reporters::console::Console;
 use crate::review::Held;
 use crate::verify::{Verdict, Verifier};
@@ -32,12 +31,18 @@ pub fn apply(
         "Sandbox",
         &crate::sandbox::init(crate::sandbox::mode(args.verify.sandbox, None)?)?,
     );
-    let _lock = crate::lock::OutDirLock::acquire(out_dir, args.verify.no_wait, console)?;
-    let mut audit = Audit::open(out_dir)?;
-    audit.record(
-        "run_start",
-        json!({"command": "apply", "held": held.id, "finding": held.finding}),
-    )?;
+    let _lock = crate::record::lock::OutDirLock::acquire(out_dir, args.verify.no_wait, console)?;
+    let mut audit = Audit::open(out_dir, console)?;
+    audit.emit(Event::RunStart {
+        command: "apply".into(),
+        agent: None,
+        root: Some(root.clone()),
+        sandbox: Some(crate::sandbox::active()),
+        findings: None,
+        dry_run: None,
+        held: Some(held.id.clone()),
+        finding: Some(held.finding.clone()),
+    })?;
     // The rest of the tree may have changed since it was held, so it is always verified
     // again, against the tree as it is now.
     let stale = crate::keep::stale_files(&root, &changes);
@@ -62,10 +67,13 @@ pub fn apply(
         match rebase(&ctx, &held, &changes, &mut audit)? {
             Ok(rebased) => rebased,
             Err((step, reason)) => {
-                audit.record(
-                    "decision",
-                    json!({"candidate": held.id, "outcome": "rejected", "step": step, "reason": reason}),
-                )?;
+                audit.emit(Event::Decision {
+                    candidate: held.id.clone(),
+                    finding: held.finding.clone(),
+                    outcome: Outcome::Rejected,
+                    step,
+                    reason: reason.clone(),
+                })?;
                 console.error(&format!(
                     "held refactor {} was not applied: {reason}",
                     held.id
@@ -76,10 +84,13 @@ pub fn apply(
     };
     crate::keep::apply(&root, &changes)?;
     crate::review::discard(out_dir, &held.id)?;
-    audit.record(
-        "decision",
-        json!({"candidate": held.id, "finding": held.finding, "outcome": "kept", "step": "review", "reason": "applied by hand after review"}),
-    )?;
+    audit.emit(Event::Decision {
+        candidate: held.id.clone(),
+        finding: held.finding.clone(),
+        outcome: Outcome::Kept,
+        step: Step::Review,
+        reason: "applied by hand after review".into(),
+    })?;
     console.status(
         "Applied",
         &format!(
@@ -106,7 +117,7 @@ fn rebase(
     held: &Held,
     changes: &[FileChange],
     audit: &mut Audit,
-) -> anyhow::Result<Result<Vec<FileChange>, (&'static str, String)>> {
+) -> anyhow::Result<Result<Vec<FileChange>, (Step, String)>> {
     let root = &ctx.workspace.root;
     let patch = crate::patch::unified(changes);
     let rules = crate::edit::EditRules {
@@ -117,7 +128,7 @@ fn rebase(
         Ok(rebased) => rebased,
         Err(rejection) => {
             return Ok(Err((
-                "parse",
+                Step::Parse,
                 format!("the patch no longer applies: {rejection}"),
             )))
         }
@@ -162,8 +173,8 @@ fn rebase(
             .0
         {
             Verdict::Passed => Ok(rebased),
-            Verdict::Interrupted => Err(("interrupted", "interrupted".to_string())),
-            Verdict::Rejected { step, reason, .. } => Err((step.as_str(), reason)),
+            Verdict::Interrupted => return Err(crate::process::Interrupted.into()),
+            Verdict::Rejected { step, reason, .. } => Err((step, reason)),
         },
     )
 }

@@ -6,44 +6,27 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
-use serde_json::{json, Value};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::agents::exchange::{AgentError, Answer, Reply, Request};
 use crate::agents::{self, AgentSpec};
 use crate::analysis::{UsageError, What};
-use crate::audit::Audit;
 use crate::change::FileChange;
 use crate::cli::{CommonArgs, FindingKinds, FixArgs, VerifyArgs};
 use crate::config::ConfigFile;
 use crate::finding::{self, Finding, FindingKind};
 use crate::guard::{self, Guard};
+use crate::record::audit::Audit;
+use crate::record::event::{At, Counts, Event, Outcome, ResponseKind, Step};
 use crate::reporters::console::Console;
 use crate::scratch::Scratch;
-use crate::verify::{self, Baseline, Step, Verdict, Verifier};
+use crate::verify::{self, Baseline, Verdict, Verifier};
 
 /// How a pass ended, for the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PassEnd {
     Done,
     Interrupted,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Outcome {
-    Kept,
-    Rejected,
-    Held,
-}
-
-impl Outcome {
-    fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Kept => "kept",
-            Outcome::Rejected => "rejected",
-            Outcome::Held => "held",
-        }
-    }
 }
 
 /// Settings of a pass, resolved from flags, then configuration, then defaults.
@@ -184,18 +167,23 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         settings.max_candidates,
     )?;
     let out_dir = analysis.out_dir.clone();
-    let _lock = crate::lock::OutDirLock::acquire(&out_dir, args.verify.no_wait, console)?;
-    let mut audit = Audit::open(&out_dir)?;
-    audit.record(
-        "run_start",
-        json!({"command": "fix", "agent": agent_name(&settings.agent), "root": root, "sandbox": crate::sandbox::active(), "findings": chosen.iter().map(|f| &f.id).collect::<Vec<_>>(), "dry_run": args.dry_run}),
-    )?;
+    let _lock = crate::record::lock::OutDirLock::acquire(&out_dir, args.verify.no_wait, console)?;
+    let mut audit = Audit::open(&out_dir, console)?;
+    audit.emit(Event::RunStart {
+        command: "fix".into(),
+        agent: Some(agent_name(&settings.agent)),
+        root: Some(root.clone()),
+        sandbox: Some(crate::sandbox::active()),
+        findings: Some(chosen.iter().map(|f| f.id.clone()).collect()),
+        dry_run: Some(args.dry_run),
+        held: None,
+        finding: None,
+    })?;
     if chosen.is_empty() {
-        console.status(
-            "Finished",
-            "nothing to fix: the scan found nothing to work on",
-        );
-        audit.record("stop", json!({"reason": "no findings to work on"}))?;
+        audit.emit(Event::Stop {
+            reason: "nothing to fix: the scan found nothing to work on".into(),
+            counts: None,
+        })?;
         return Ok(PassEnd::Done);
     }
     let scratch = open_scratch(&root, &out_dir, &analysis.target_dir, 0, console)?;
@@ -214,14 +202,15 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
     let mut baseline = match verifier.baseline(&mut audit, &baseline_dir) {
         Ok(baseline) => baseline,
         Err(err) => {
-            audit.record(
-                "stop",
-                json!({"reason": if err.is::<crate::process::Interrupted>() {
-                    "interrupted".to_string()
-                } else {
-                    format!("baseline failed: {err:#}")
-                }}),
-            )?;
+            let reason = if err.is::<crate::process::Interrupted>() {
+                "interrupted".to_string()
+            } else {
+                format!("baseline failed: {err:#}")
+            };
+            audit.emit(Event::Stop {
+                reason,
+                counts: None,
+            })?;
             return Err(err);
         }
     };
@@ -231,14 +220,15 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         skip: [analysis.target_dir.clone(), out_dir.clone()],
         settings: &settings,
         args,
-        console,
         verifier: &mut verifier,
         audit: &mut audit,
-        counts: [0; 3],
+        counts: Counts::default(),
     };
     // `fix` is one pass; `run` will repeat them.
-    pass.audit
-        .record("pass_start", json!({"pass": 1, "candidates": chosen.len()}))?;
+    pass.audit.emit(Event::PassStart {
+        pass: 1,
+        candidates: Some(chosen.len()),
+    })?;
     let mut end = PassEnd::Done;
     for (n, finding) in chosen.iter().enumerate() {
         if crate::process::interrupted() {
@@ -251,23 +241,15 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
             break;
         }
     }
-    let [kept, held, rejected] = pass.counts;
+    let counts = pass.counts;
     let reason = match end {
         PassEnd::Done => "every chosen finding was tried",
         PassEnd::Interrupted => "interrupted",
     };
-    audit.record(
-        "stop",
-        json!({"reason": reason, "kept": kept, "held": held, "rejected": rejected}),
-    )?;
-    console.status(
-        "Finished",
-        &format!(
-            "{} candidate{}: {kept} kept, {held} held for review, {rejected} rejected ({reason})",
-            chosen.len(),
-            if chosen.len() == 1 { "" } else { "s" }
-        ),
-    );
+    audit.emit(Event::Stop {
+        reason: reason.into(),
+        counts: Some(counts),
+    })?;
     Ok(end)
 }
 
@@ -321,11 +303,9 @@ struct Pass<'a, 'b> {
     skip: [PathBuf; 2],
     settings: &'a Settings,
     args: &'a FixArgs,
-    console: &'a Console,
     verifier: &'a mut Verifier<'b>,
     audit: &'a mut Audit,
-    /// Kept, held, rejected.
-    counts: [usize; 3],
+    counts: Counts,
 }
 
 impl Pass<'_, '_> {
@@ -342,17 +322,22 @@ impl Pass<'_, '_> {
             .find(|f| f.fingerprint == finding.fingerprint)
             .cloned()
         else {
-            self.audit.record("finding", json!({"candidate": candidate, "finding": finding.id, "skipped": "an earlier refactor removed it"}))?;
+            self.audit.emit(Event::Finding {
+                candidate: candidate.into(),
+                finding: finding.id.clone(),
+                fingerprint: None,
+                title: None,
+                skipped: Some("an earlier refactor removed it".into()),
+            })?;
             return Ok(PassEnd::Done);
         };
-        self.console.status(
-            "Fixing",
-            &format!("{candidate}: {} {}", finding.id, finding.title),
-        );
-        self.audit.record(
-            "finding",
-            json!({"candidate": candidate, "finding": finding.id, "fingerprint": format!("{:016x}", finding.fingerprint), "title": finding.title}),
-        )?;
+        self.audit.emit(Event::Finding {
+            candidate: candidate.into(),
+            finding: finding.id.clone(),
+            fingerprint: Some(format!("{:016x}", finding.fingerprint)),
+            title: Some(finding.title.clone()),
+            skipped: None,
+        })?;
         let candidate_dir = self.audit.candidate_dir(candidate);
         let mut feedback: Option<String> = None;
         for attempt in 1..=self.settings.attempts {
@@ -377,14 +362,14 @@ impl Pass<'_, '_> {
                         self.decide(candidate, &finding.id, Outcome::Rejected, step, &reason)?;
                         return Ok(PassEnd::Done);
                     }
-                    self.console.status(
-                        "Retrying",
-                        &format!(
-                            "{candidate}: attempt {attempt} failed at {}: {reason}",
-                            step.as_str()
-                        ),
-                    );
-                    self.audit.record("retry", json!({"candidate": candidate, "attempt": attempt, "step": step.as_str(), "reason": reason}))?;
+                    self.audit.emit(Event::Retry {
+                        at: At {
+                            candidate: candidate.into(),
+                            attempt,
+                        },
+                        step,
+                        reason,
+                    })?;
                     feedback = Some(next);
                 }
             }
@@ -401,13 +386,22 @@ impl Pass<'_, '_> {
         dir: &Path,
         baseline: &mut Baseline,
     ) -> anyhow::Result<Attempt> {
-        let at = json!({"candidate": candidate, "attempt": attempt});
+        let at = At {
+            candidate: candidate.into(),
+            attempt,
+        };
         let reply = match self.ask(&at, finding, feedback, dir)? {
             Ok(reply) => reply,
             Err(AgentError::Interrupted) => return Ok(Attempt::Interrupted),
             Err(err) => {
-                self.audit
-                    .record("response", with(&at, json!({"error": err.to_string()})))?;
+                self.audit.emit(Event::Response {
+                    at: at.clone(),
+                    answer: ResponseKind::Error {
+                        error: err.to_string(),
+                    },
+                    duration_ms: None,
+                    tokens: None,
+                })?;
                 let reason = err.to_string();
                 self.decide(
                     candidate,
@@ -425,9 +419,15 @@ impl Pass<'_, '_> {
         };
         let patch = dir.join("patch.diff");
         crate::secrets::write(&patch, &crate::patch::unified(&changes))?;
-        let files: Vec<&str> = changes.iter().map(|c| c.path.as_str()).collect();
-        let fields = json!({"ok": true, "files": files, "patch": self.audit.rel(&patch)});
-        self.audit.record("edit", with(&at, fields))?;
+        let files: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
+        let patch = self.audit.rel(&patch);
+        self.audit.emit(Event::Edit {
+            at: at.clone(),
+            ok: true,
+            files: Some(files),
+            patch: Some(patch),
+            reason: None,
+        })?;
         let (verdict, tests) = self
             .verifier
             .candidate(baseline, finding, &changes, self.audit, candidate, dir)?;
@@ -458,20 +458,19 @@ impl Pass<'_, '_> {
     /// Writes the prompt and calls the agent.
     fn ask(
         &mut self,
-        at: &Value,
+        at: &At,
         finding: &Finding,
         feedback: Option<&str>,
         dir: &Path,
     ) -> anyhow::Result<Result<Reply, AgentError>> {
         let prompt = crate::prompt::build(self.root, finding, feedback);
         let file = self.audit.rel(&dir.join("prompt.md"));
-        self.audit.record(
-            "prompt",
-            with(
-                at,
-                json!({"bytes": prompt.len(), "hash": hash(&prompt), "file": file}),
-            ),
-        )?;
+        self.audit.emit(Event::Prompt {
+            at: at.clone(),
+            bytes: prompt.len(),
+            hash: hash(&prompt),
+            file,
+        })?;
         let request = Request {
             prompt: &prompt,
             dir,
@@ -489,17 +488,26 @@ impl Pass<'_, '_> {
     /// The files the reply changes, with the agent's summary, or why it is refused.
     fn changes_of(
         &mut self,
-        at: &Value,
+        at: &At,
         reply: Reply,
         dir: &Path,
     ) -> anyhow::Result<Result<Proposal, Attempt>> {
-        let duration_ms = reply.duration.as_millis() as u64;
+        let duration_ms = Some(reply.duration.as_millis() as u64);
+        let response = |answer| Event::Response {
+            at: at.clone(),
+            answer,
+            duration_ms,
+            tokens: None,
+        };
         let (changes, summary) = match reply.answer {
             Answer::Text(text) => {
                 let file = dir.join("response.md");
                 crate::secrets::write(&file, &text)?;
-                let fields = json!({"bytes": text.len(), "hash": hash(&text), "file": self.audit.rel(&file), "duration_ms": duration_ms, "tokens": null});
-                self.audit.record("response", with(at, fields))?;
+                self.audit.emit(response(ResponseKind::Text {
+                    bytes: text.len(),
+                    hash: hash(&text),
+                    file: self.audit.rel(&file),
+                }))?;
                 let rules = crate::edit::EditRules {
                     root: self.root,
                     denied: &|path| self.settings.guard.denied(path),
@@ -511,16 +519,21 @@ impl Pass<'_, '_> {
                             crate::edit::Refusal::Path => Step::Guard,
                             crate::edit::Refusal::Format => Step::Parse,
                         };
-                        let fields = json!({"ok": false, "reason": rejection.to_string()});
-                        self.audit.record("edit", with(at, fields))?;
+                        self.audit.emit(Event::Edit {
+                            at: at.clone(),
+                            ok: false,
+                            files: None,
+                            patch: None,
+                            reason: Some(rejection.to_string()),
+                        })?;
                         return Ok(Err(Attempt::retry(step, rejection.to_string())));
                     }
                 }
             }
             Answer::Changes(changes) => {
-                let fields =
-                    json!({"files": changes.len(), "duration_ms": duration_ms, "tokens": null});
-                self.audit.record("response", with(at, fields))?;
+                self.audit.emit(response(ResponseKind::Changes {
+                    files: changes.len(),
+                }))?;
                 let rules = crate::edit::EditRules {
                     root: self.root,
                     denied: &|path| self.settings.guard.denied(path),
@@ -534,8 +547,9 @@ impl Pass<'_, '_> {
                 (changes, None)
             }
             Answer::Refused(reason) => {
-                let fields = json!({"duration_ms": duration_ms, "tokens": null, "refused": reason});
-                self.audit.record("response", with(at, fields))?;
+                self.audit.emit(response(ResponseKind::Refused {
+                    refused: reason.clone(),
+                }))?;
                 return Ok(Err(Attempt::retry(Step::Guard, reason)));
             }
         };
@@ -611,7 +625,10 @@ impl Pass<'_, '_> {
         let after = self.after_write(finding, changes, summary, tests, baseline);
         if let Err(err) = &after {
             let reason = format!("{candidate} was written, then: {err:#}");
-            self.audit.record("stop", json!({ "reason": reason }))?;
+            self.audit.emit(Event::Stop {
+                reason,
+                counts: None,
+            })?;
         }
         after
     }
@@ -652,34 +669,15 @@ impl Pass<'_, '_> {
         step: Step,
         reason: &str,
     ) -> anyhow::Result<()> {
-        self.counts[match outcome {
-            Outcome::Kept => 0,
-            Outcome::Held => 1,
-            Outcome::Rejected => 2,
-        }] += 1;
-        let verb = match outcome {
-            Outcome::Kept => "Kept",
-            Outcome::Held => "Held",
-            Outcome::Rejected => "Rejected",
-        };
-        self.console.status(
-            verb,
-            &format!("{candidate} ({finding}) at {}: {reason}", step.as_str()),
-        );
-        self.audit.record(
-            "decision",
-            json!({"candidate": candidate, "finding": finding, "outcome": outcome.as_str(), "step": step.as_str(), "reason": reason}),
-        )
+        self.counts.add(outcome);
+        self.audit.emit(Event::Decision {
+            candidate: candidate.into(),
+            finding: finding.into(),
+            outcome,
+            step,
+            reason: reason.into(),
+        })
     }
-}
-
-/// `base`'s fields followed by `extra`'s (both JSON objects), for audit records.
-fn with(base: &Value, extra: Value) -> Value {
-    let mut record = base.clone();
-    if let (Value::Object(record), Value::Object(extra)) = (&mut record, extra) {
-        record.extend(extra);
-    }
-    record
 }
 
 fn hash(text: &str) -> String {

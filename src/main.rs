@@ -8,7 +8,6 @@
 mod agents;
 mod analysis;
 mod apply;
-mod audit;
 mod cache;
 mod cargo;
 mod change;
@@ -22,14 +21,13 @@ mod fix;
 mod git;
 mod guard;
 mod keep;
-mod lock;
-mod log;
 mod metrics;
 mod modrefs;
 mod patch;
 mod plain;
 mod process;
 mod prompt;
+mod record;
 mod report;
 mod reporters;
 mod review;
@@ -184,8 +182,12 @@ fn print(text: &str) -> anyhow::Result<ExitCode> {
 }
 
 fn show_log(common: &CommonArgs, args: &cli::LogArgs) -> anyhow::Result<ExitCode> {
-    let records = audit::read(&out_dir(common, args.out.as_deref())?)?;
-    show(args.format, &log::summarise(&records), log::render)
+    let records = record::audit::read(&out_dir(common, args.out.as_deref())?)?;
+    show(
+        args.format,
+        &record::log::summarise(&records),
+        record::log::render,
+    )
 }
 
 fn show_review(common: &CommonArgs, args: &cli::LogArgs) -> anyhow::Result<ExitCode> {

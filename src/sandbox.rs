@@ -151,12 +151,12 @@ fn confine(writable: &[PathBuf]) -> Result<(), String> {
     let status = Ruleset::default()
         .set_compatibility(CompatLevel::BestEffort)
         .handle_access(AccessFs::from_all(abi))
-        .and_then(|ruleset| ruleset.create())
+        .and_then(Ruleset::create)
         .and_then(|ruleset| ruleset.add_rules(path_beneath_rules(["/"], AccessFs::from_read(abi))))
         .and_then(|ruleset| {
             ruleset.add_rules(path_beneath_rules(writable, AccessFs::from_all(abi)))
         })
-        .and_then(|ruleset| ruleset.restrict_self())
+        .and_then(landlock::RulesetCreated::restrict_self)
         .map_err(|err| err.to_string())?;
     match status.ruleset {
         RulesetStatus::NotEnforced => Err("Landlock is not enforced by this kernel".to_owned()),

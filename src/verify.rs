@@ -5,44 +5,15 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde_json::json;
-
 use crate::analysis::What;
-use crate::audit::Audit;
 use crate::cargo::{self, Diagnostics, Ran, TestResults};
 use crate::change::FileChange;
 use crate::cli::{AnalysisArgs, CommonArgs};
 use crate::finding::{self, Finding};
 use crate::process::{self, Exit};
+use crate::record::audit::Audit;
+use crate::record::event::{Event, Step};
 use crate::scratch::Scratch;
-
-/// The stage that rejected (or last passed) a candidate, as the audit trail names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
-    Agent,
-    Parse,
-    Guard,
-    Check,
-    Clippy,
-    Test,
-    Analysis,
-    Review,
-}
-
-impl Step {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Step::Agent => "agent",
-            Step::Parse => "parse",
-            Step::Guard => "guard",
-            Step::Check => "check",
-            Step::Clippy => "clippy",
-            Step::Test => "test",
-            Step::Analysis => "analysis",
-            Step::Review => "review",
-        }
-    }
-}
 
 #[derive(Debug)]
 pub enum Verdict {
@@ -366,18 +337,16 @@ fn failure_text(ran: &Ran, diagnostics: &Diagnostics) -> String {
 }
 
 fn record_step(audit: &mut Audit, candidate: &str, step: Step, ran: &Ran) -> anyhow::Result<()> {
-    audit.record(
-        "step",
-        json!({
-            "candidate": candidate,
-            "step": step.as_str(),
-            "command": ran.job.display(),
-            "exit_code": ran.exit().code(),
-            "exit": ran.exit().to_string(),
-            "duration_ms": ran.finished.duration.as_millis() as u64,
-            "log": audit.rel(&ran.job.stderr),
-        }),
-    )
+    let log = audit.rel(&ran.job.stderr);
+    audit.emit(Event::Step {
+        candidate: candidate.into(),
+        step,
+        command: ran.job.display(),
+        exit_code: ran.exit().code(),
+        exit: ran.exit().to_string(),
+        duration_ms: ran.finished.duration.as_millis() as u64,
+        log,
+    })
 }
 
 /// Where a step's logs go inside a candidate's folder.

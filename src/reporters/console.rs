@@ -8,6 +8,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::cli::{ColorChoice, CommonArgs};
 use crate::report::Report;
 
+#[derive(Debug, Clone)]
 pub struct Console {
     pub quiet: bool,
     pub verbose: bool,
@@ -18,6 +19,17 @@ pub struct Console {
 }
 
 impl Console {
+    /// A console that prints nothing.
+    #[cfg(test)]
+    pub fn silent() -> Console {
+        Console {
+            quiet: true,
+            verbose: false,
+            stdout_styled: false,
+            stderr_styled: false,
+        }
+    }
+
     /// `--color`, then `CARGO_TERM_COLOR`, then `NO_COLOR`, then whether the stream is a terminal.
     pub fn new(common: &CommonArgs) -> Console {
         let env_choice = std::env::var("CARGO_TERM_COLOR")

@@ -1,5 +1,6 @@
-//! The audit trail: `audit.jsonl` under the out dir, one JSON object per event, append-only,
-//! and a folder per candidate for its prompt, response, patch and command logs.
+//! The audit trail: `audit.jsonl` under the out dir, one JSON object per [`Event`],
+//! append-only, and a folder per candidate for its prompt, response, patch and command logs.
+//! Emitting an event also prints its status line, so the console and the trail never differ.
 //!
 //! Every record has `ts`, `run` and `event`; everything written passes through
 //! [`crate::secrets::redact`].
@@ -10,17 +11,20 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use anyhow::Context;
-use serde_json::{json, Map, Value};
+
+use super::event::{Event, Record};
+use crate::reporters::console::Console;
 
 pub struct Audit {
     file: File,
     pub run: String,
     pub dir: PathBuf,
+    console: Console,
 }
 
 impl Audit {
     /// Opens `dir/audit.jsonl` for appending, with a new run id.
-    pub fn open(dir: &Path) -> anyhow::Result<Audit> {
+    pub fn open(dir: &Path, console: &Console) -> anyhow::Result<Audit> {
         std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
         let path = dir.join("audit.jsonl");
         let file = OpenOptions::new()
@@ -36,22 +40,21 @@ impl Audit {
             file,
             run,
             dir: dir.to_path_buf(),
+            console: console.clone(),
         })
     }
 
-    /// Appends one record: `fields` (a JSON object) after `ts`, `run` and `event`.
-    pub fn record(&mut self, event: &str, fields: Value) -> anyhow::Result<()> {
-        let mut record = Map::new();
-        record.insert(
-            "ts".into(),
-            json!(humantime::format_rfc3339_millis(SystemTime::now()).to_string()),
-        );
-        record.insert("run".into(), json!(self.run));
-        record.insert("event".into(), json!(event));
-        if let Value::Object(fields) = fields {
-            record.extend(fields);
+    /// Appends the event's record and prints its status line, if it has one.
+    pub fn emit(&mut self, event: Event) -> anyhow::Result<()> {
+        if let Some((verb, message)) = event.status_line() {
+            self.console.status(verb, &message);
         }
-        let line = Value::Object(record).to_string();
+        let record = Record {
+            ts: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
+            run: self.run.clone(),
+            event,
+        };
+        let line = serde_json::to_string(&record).context("serialize an audit record")?;
         let line = crate::secrets::redact(&line);
         // One write per record, so that a kill leaves whole lines behind.
         self.file
@@ -75,8 +78,8 @@ impl Audit {
 }
 
 /// Reads every record of `dir/audit.jsonl`, skipping lines that do not parse (a kill while
-/// writing, or a hand edit).
-pub fn read(dir: &Path) -> anyhow::Result<Vec<Value>> {
+/// writing, a hand edit, an event of a newer version).
+pub fn read(dir: &Path) -> anyhow::Result<Vec<Record>> {
     let path = dir.join("audit.jsonl");
     let bytes = crate::files::read_optional(&path)?.unwrap_or_default();
     Ok(String::from_utf8_lossy(&bytes)
@@ -92,8 +95,13 @@ mod test {
     #[test]
     fn records_carry_ts_run_and_event_and_read_back() {
         let dir = tempfile::tempdir().unwrap();
-        let mut audit = Audit::open(dir.path()).unwrap();
-        audit.record("pass_start", json!({"pass": 1})).unwrap();
+        let console = Console::silent();
+        let mut audit = Audit::open(dir.path(), &console).unwrap();
+        let event = Event::PassStart {
+            pass: 1,
+            candidates: None,
+        };
+        audit.emit(event.clone()).unwrap();
         std::fs::OpenOptions::new()
             .append(true)
             .open(dir.path().join("audit.jsonl"))
@@ -102,9 +110,8 @@ mod test {
             .unwrap();
         let records = read(dir.path()).unwrap();
         assert_eq!(records.len(), 1);
-        assert_eq!(records[0]["event"], "pass_start");
-        assert_eq!(records[0]["pass"], 1);
-        assert_eq!(records[0]["run"], audit.run.as_str());
-        assert!(records[0]["ts"].as_str().unwrap().ends_with('Z'));
+        assert_eq!(records[0].event, event);
+        assert_eq!(records[0].run, audit.run);
+        assert!(records[0].ts.ends_with('Z'));
     }
 }

@@ -81,12 +81,7 @@ mod test {
     #[test]
     fn a_second_holder_is_refused_with_no_wait_until_the_first_lets_go() {
         let dir = tempfile::tempdir().unwrap();
-        let console = Console {
-            quiet: true,
-            verbose: false,
-            stdout_styled: false,
-            stderr_styled: false,
-        };
+        let console = Console::silent();
         let first = OutDirLock::acquire(dir.path(), true, &console).unwrap();
         let err = OutDirLock::acquire(dir.path(), true, &console).unwrap_err();
         let message = err.to_string();

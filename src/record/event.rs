@@ -1,0 +1,354 @@
+//! What happened during a run, as one type: the pipeline reports through [`Event`]s only, and
+//! the audit trail, the console and `cargo loop log` all read them. The serialized form is the
+//! audit record SPEC.md fixes: `event` names the variant, the fields follow flat.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+/// The stage that rejected (or last passed) a candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Step {
+    Agent,
+    Parse,
+    Guard,
+    Check,
+    Clippy,
+    Test,
+    Analysis,
+    Review,
+}
+
+impl Step {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Agent => "agent",
+            Step::Parse => "parse",
+            Step::Guard => "guard",
+            Step::Check => "check",
+            Step::Clippy => "clippy",
+            Step::Test => "test",
+            Step::Analysis => "analysis",
+            Step::Review => "review",
+        }
+    }
+}
+
+/// What became of a candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Kept,
+    Rejected,
+    Held,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Kept => "kept",
+            Outcome::Rejected => "rejected",
+            Outcome::Held => "held",
+        }
+    }
+}
+
+/// Tokens an agent call used, as providers count them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tokens {
+    pub input: u64,
+    pub output: u64,
+    pub cached_input: u64,
+    pub cache_write: u64,
+}
+
+/// Where in a run an attempt is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct At {
+    pub candidate: String,
+    pub attempt: u32,
+}
+
+/// Kept, held and rejected candidates, counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub kept: usize,
+    pub held: usize,
+    pub rejected: usize,
+}
+
+impl Counts {
+    pub fn add(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Kept => self.kept += 1,
+            Outcome::Held => self.held += 1,
+            Outcome::Rejected => self.rejected += 1,
+        }
+    }
+
+    pub fn total(self) -> usize {
+        self.kept + self.held + self.rejected
+    }
+}
+
+/// One thing that happened. Optional fields are left out of the record when absent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    RunStart {
+        command: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        agent: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        root: Option<PathBuf>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sandbox: Option<bool>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        findings: Option<Vec<String>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dry_run: Option<bool>,
+        /// `apply`: the held refactor and its finding.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        held: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        finding: Option<String>,
+    },
+    PassStart {
+        pass: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        candidates: Option<usize>,
+    },
+    /// A finding chosen for a candidate (or skipped, saying why).
+    Finding {
+        candidate: String,
+        finding: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fingerprint: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        skipped: Option<String>,
+    },
+    Prompt {
+        #[serde(flatten)]
+        at: At,
+        bytes: usize,
+        hash: String,
+        file: String,
+    },
+    Response {
+        #[serde(flatten)]
+        at: At,
+        #[serde(flatten)]
+        answer: ResponseKind,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        duration_ms: Option<u64>,
+        #[serde(default)]
+        tokens: Option<Tokens>,
+    },
+    /// The answer parsed into changes (`ok`), or why it did not.
+    Edit {
+        #[serde(flatten)]
+        at: At,
+        ok: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        files: Option<Vec<String>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        patch: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// A verification command finished.
+    Step {
+        candidate: String,
+        step: Step,
+        command: String,
+        exit_code: Option<i32>,
+        exit: String,
+        duration_ms: u64,
+        log: String,
+    },
+    Retry {
+        #[serde(flatten)]
+        at: At,
+        step: Step,
+        reason: String,
+    },
+    Decision {
+        candidate: String,
+        finding: String,
+        outcome: Outcome,
+        step: Step,
+        reason: String,
+    },
+    Stop {
+        reason: String,
+        #[serde(default, skip_serializing_if = "Option::is_none", flatten)]
+        counts: Option<Counts>,
+    },
+}
+
+/// What an agent's reply was, in a `response` record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ResponseKind {
+    /// A text answer, stored in `file`.
+    Text {
+        bytes: usize,
+        hash: String,
+        file: String,
+    },
+    /// An `exec:` agent's changes to its copy (`files` is their number).
+    Changes { files: usize },
+    /// An `exec:` agent did something no proposal may carry.
+    Refused { refused: String },
+    /// The call failed.
+    Error { error: String },
+}
+
+/// An audit record: when, which run, what.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub ts: String,
+    pub run: String,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+impl Event {
+    /// The cargo-style status line (verb, message) a person sees for this event, if any.
+    pub fn status_line(&self) -> Option<(&'static str, String)> {
+        match self {
+            Event::Finding {
+                candidate,
+                finding,
+                title: Some(title),
+                skipped: None,
+                ..
+            } => Some(("Fixing", format!("{candidate}: {finding} {title}"))),
+            Event::Retry { at, step, reason } => Some((
+                "Retrying",
+                format!(
+                    "{}: attempt {} failed at {}: {reason}",
+                    at.candidate,
+                    at.attempt,
+                    step.as_str()
+                ),
+            )),
+            Event::Decision {
+                candidate,
+                finding,
+                outcome,
+                step,
+                reason,
+            } => Some((
+                match outcome {
+                    Outcome::Kept => "Kept",
+                    Outcome::Held => "Held",
+                    Outcome::Rejected => "Rejected",
+                },
+                format!("{candidate} ({finding}) at {}: {reason}", step.as_str()),
+            )),
+            Event::Stop {
+                reason,
+                counts: Some(counts),
+            } => Some((
+                "Finished",
+                format!(
+                    "{} candidate{}: {} kept, {} held for review, {} rejected ({reason})",
+                    counts.total(),
+                    if counts.total() == 1 { "" } else { "s" },
+                    counts.kept,
+                    counts.held,
+                    counts.rejected
+                ),
+            )),
+            Event::Stop {
+                reason,
+                counts: None,
+            } => Some(("Finished", reason.clone())),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn records_keep_the_audit_trails_flat_field_names() {
+        let record = Record {
+            ts: "t".into(),
+            run: "r".into(),
+            event: Event::Decision {
+                candidate: "c1".into(),
+                finding: "D1".into(),
+                outcome: Outcome::Held,
+                step: Step::Review,
+                reason: "why".into(),
+            },
+        };
+        let value = serde_json::to_value(&record).unwrap();
+        assert_eq!(
+            value,
+            json!({"ts": "t", "run": "r", "event": "decision", "candidate": "c1", "finding": "D1", "outcome": "held", "step": "review", "reason": "why"})
+        );
+        assert_eq!(serde_json::from_value::<Record>(value).unwrap(), record);
+    }
+
+    #[test]
+    fn responses_of_each_kind_round_trip() {
+        let at = At {
+            candidate: "c1".into(),
+            attempt: 2,
+        };
+        for answer in [
+            ResponseKind::Text {
+                bytes: 3,
+                hash: "h".into(),
+                file: "f".into(),
+            },
+            ResponseKind::Changes { files: 2 },
+            ResponseKind::Refused {
+                refused: "a link".into(),
+            },
+            ResponseKind::Error {
+                error: "timeout".into(),
+            },
+        ] {
+            let event = Event::Response {
+                at: at.clone(),
+                answer,
+                duration_ms: Some(5),
+                tokens: None,
+            };
+            let value = serde_json::to_value(&event).unwrap();
+            assert_eq!(value["event"], "response");
+            assert_eq!(value["attempt"], 2);
+            assert!(value["tokens"].is_null());
+            assert_eq!(serde_json::from_value::<Event>(value).unwrap(), event);
+        }
+    }
+
+    #[test]
+    fn a_stop_with_counts_is_flat_and_reads_as_the_finished_line() {
+        let stop = Event::Stop {
+            reason: "done".into(),
+            counts: Some(Counts {
+                kept: 1,
+                held: 0,
+                rejected: 2,
+            }),
+        };
+        let value = serde_json::to_value(&stop).unwrap();
+        assert_eq!(value["kept"], 1);
+        assert_eq!(value["rejected"], 2);
+        assert_eq!(
+            stop.status_line().unwrap().1,
+            "3 candidates: 1 kept, 0 held for review, 2 rejected (done)"
+        );
+    }
+}
