@@ -5,40 +5,26 @@
 //! (`agents`, `prompt`, `edit`) → guard (`guard`) → verify (`scratch`, `verify`, `cargo`,
 //! `process`) → keep (`keep`, `git`, `review`), recorded in `audit`.
 
-mod agents;
 mod analysis;
-mod apply;
 mod cache;
-mod cargo;
-mod change;
 mod cli;
 mod config;
 mod detectors;
-mod edit;
 mod files;
-mod finding;
-mod fix;
-mod git;
-mod guard;
-mod keep;
 mod metrics;
 mod modrefs;
-mod patch;
 mod plain;
 mod process;
-mod prompt;
 mod record;
+mod refactor;
 mod report;
 mod reporters;
-mod review;
 mod sandbox;
 mod scan;
-mod scratch;
 mod secrets;
 mod smells;
 mod source;
 mod token;
-mod verify;
 mod workspace;
 
 use std::io::Write;
@@ -123,9 +109,9 @@ fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
         Command::Fix(fix) => {
             process::install_interrupt_handler();
             process::become_subreaper();
-            fix::fix(&args.common, fix, &console).map(|end| match end {
-                fix::PassEnd::Done => ExitCode::Success,
-                fix::PassEnd::Interrupted => ExitCode::Interrupted,
+            refactor::pass::fix(&args.common, fix, &console).map(|end| match end {
+                refactor::pass::PassEnd::Done => ExitCode::Success,
+                refactor::pass::PassEnd::Interrupted => ExitCode::Interrupted,
             })
         }
         Command::Log(log) => show_log(&args.common, log),
@@ -145,7 +131,7 @@ fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             console.error(&format!("{err:#}"));
-            if err.is::<verify::BaselineFailed>() {
+            if err.is::<refactor::verify::BaselineFailed>() {
                 ExitCode::BaselineFailed
             } else if err.is::<process::Interrupted>() {
                 ExitCode::Interrupted
@@ -191,8 +177,8 @@ fn show_log(common: &CommonArgs, args: &cli::LogArgs) -> anyhow::Result<ExitCode
 }
 
 fn show_review(common: &CommonArgs, args: &cli::LogArgs) -> anyhow::Result<ExitCode> {
-    let held = review::list(&out_dir(common, args.out.as_deref())?);
-    show(args.format, &held, review::render)
+    let held = refactor::review::list(&out_dir(common, args.out.as_deref())?);
+    show(args.format, &held, refactor::review::render)
 }
 
 /// Prints `items` as JSON or, for any other format, as `human` renders them.
@@ -213,7 +199,7 @@ fn apply_held(
     console: &Console,
 ) -> anyhow::Result<ExitCode> {
     let out = out_dir(common, args.log.out.as_deref())?;
-    let applied = apply::apply(common, args, &out, console)?;
+    let applied = refactor::apply::apply(common, args, &out, console)?;
     Ok(if applied {
         ExitCode::Success
     } else {

@@ -6,14 +6,14 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::analysis::What;
-use crate::cargo::{self, Diagnostics, Ran, TestResults};
-use crate::change::FileChange;
 use crate::cli::{AnalysisArgs, CommonArgs};
-use crate::finding::{self, Finding};
 use crate::process::{self, Exit};
 use crate::record::audit::Audit;
 use crate::record::event::{Event, Step};
-use crate::scratch::Scratch;
+use crate::refactor::cargo::{self, Diagnostics, Ran, TestResults};
+use crate::refactor::change::FileChange;
+use crate::refactor::finding::{self, Finding};
+use crate::refactor::scratch::Scratch;
 
 #[derive(Debug)]
 pub enum Verdict {

@@ -8,19 +8,19 @@ use std::time::Duration;
 use anyhow::Context;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::agents::exchange::{AgentError, Answer, Reply, Request};
-use crate::agents::{self, AgentSpec};
 use crate::analysis::{UsageError, What};
-use crate::change::FileChange;
 use crate::cli::{CommonArgs, FindingKinds, FixArgs, VerifyArgs};
 use crate::config::ConfigFile;
-use crate::finding::{self, Finding, FindingKind};
-use crate::guard::{self, Guard};
 use crate::record::audit::Audit;
 use crate::record::event::{At, Counts, Event, Outcome, ResponseKind, Step};
+use crate::refactor::agents::exchange::{AgentError, Answer, Reply, Request};
+use crate::refactor::agents::{self, AgentSpec};
+use crate::refactor::change::FileChange;
+use crate::refactor::finding::{self, Finding, FindingKind};
+use crate::refactor::guard::{self, Guard};
+use crate::refactor::scratch::Scratch;
+use crate::refactor::verify::{self, Baseline, Verdict, Verifier};
 use crate::reporters::console::Console;
-use crate::scratch::Scratch;
-use crate::verify::{self, Baseline, Verdict, Verifier};
 
 /// How a pass ended, for the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,7 +101,7 @@ pub fn timeouts(args: &VerifyArgs, config: &ConfigFile) -> (Option<Duration>, Op
 /// Refuses, as `cargo fix` does, a tree outside version control unless `--allow-no-vcs` and a
 /// dirty git tree unless `--allow-dirty`.
 pub fn check_clean(root: &Path, args: &VerifyArgs) -> anyhow::Result<()> {
-    let Some(dirty) = crate::git::dirty_files(root) else {
+    let Some(dirty) = crate::refactor::git::dirty_files(root) else {
         if args.allow_no_vcs {
             return Ok(());
         }
@@ -418,7 +418,7 @@ impl Pass<'_, '_> {
             Err(retry) => return Ok(retry),
         };
         let patch = dir.join("patch.diff");
-        crate::secrets::write(&patch, &crate::patch::unified(&changes))?;
+        crate::secrets::write(&patch, &crate::refactor::patch::unified(&changes))?;
         let files: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
         let patch = self.audit.rel(&patch);
         self.audit.emit(Event::Edit {
@@ -463,7 +463,7 @@ impl Pass<'_, '_> {
         feedback: Option<&str>,
         dir: &Path,
     ) -> anyhow::Result<Result<Reply, AgentError>> {
-        let prompt = crate::prompt::build(self.root, finding, feedback);
+        let prompt = crate::refactor::prompt::build(self.root, finding, feedback);
         let file = self.audit.rel(&dir.join("prompt.md"));
         self.audit.emit(Event::Prompt {
             at: at.clone(),
@@ -508,16 +508,16 @@ impl Pass<'_, '_> {
                     hash: hash(&text),
                     file: self.audit.rel(&file),
                 }))?;
-                let rules = crate::edit::EditRules {
+                let rules = crate::refactor::edit::EditRules {
                     root: self.root,
                     denied: &|path| self.settings.guard.denied(path),
                 };
-                match crate::edit::apply_answer(&text, &rules) {
+                match crate::refactor::edit::apply_answer(&text, &rules) {
                     Ok(changes) => (changes, agent_summary(&text)),
                     Err(rejection) => {
                         let step = match rejection.1 {
-                            crate::edit::Refusal::Path => Step::Guard,
-                            crate::edit::Refusal::Format => Step::Parse,
+                            crate::refactor::edit::Refusal::Path => Step::Guard,
+                            crate::refactor::edit::Refusal::Format => Step::Parse,
                         };
                         self.audit.emit(Event::Edit {
                             at: at.clone(),
@@ -534,13 +534,13 @@ impl Pass<'_, '_> {
                 self.audit.emit(response(ResponseKind::Changes {
                     files: changes.len(),
                 }))?;
-                let rules = crate::edit::EditRules {
+                let rules = crate::refactor::edit::EditRules {
                     root: self.root,
                     denied: &|path| self.settings.guard.denied(path),
                 };
                 let refused = changes
                     .iter()
-                    .find_map(|c| crate::edit::check_path(&c.path, &rules).err());
+                    .find_map(|c| crate::refactor::edit::check_path(&c.path, &rules).err());
                 if let Some(rejection) = refused {
                     return Ok(Err(Attempt::retry(Step::Guard, rejection.to_string())));
                 }
@@ -578,7 +578,7 @@ impl Pass<'_, '_> {
         } = verified;
         let reasons = guard::sensitive(changes);
         if !reasons.is_empty() && !self.args.allow_sensitive {
-            let id = crate::review::hold(
+            let id = crate::refactor::review::hold(
                 self.out_dir,
                 &self.audit.run,
                 candidate,
@@ -605,7 +605,7 @@ impl Pass<'_, '_> {
                 &reason,
             );
         }
-        if let Err(err) = crate::keep::apply(self.root, changes) {
+        if let Err(err) = crate::refactor::keep::apply(self.root, changes) {
             return self.decide(
                 candidate,
                 &finding.id,
@@ -639,7 +639,7 @@ impl Pass<'_, '_> {
         finding: &Finding,
         changes: &[FileChange],
         summary: Option<&str>,
-        tests: Option<crate::cargo::TestResults>,
+        tests: Option<crate::refactor::cargo::TestResults>,
         baseline: &mut Baseline,
     ) -> anyhow::Result<()> {
         if self.args.commit {
@@ -650,7 +650,7 @@ impl Pass<'_, '_> {
                 finding.id,
                 summary.unwrap_or(&finding.suggestion)
             );
-            crate::git::commit(self.root, &paths, &message)?;
+            crate::refactor::git::commit(self.root, &paths, &message)?;
         }
         // The kept change is the new baseline: the next candidate starts from it.
         self.verifier.scratch_sync()?;
@@ -708,7 +708,7 @@ struct Verified<'c> {
     summary: Option<&'c str>,
     /// The attempt's folder, where its patch is.
     dir: &'c Path,
-    tests: Option<crate::cargo::TestResults>,
+    tests: Option<crate::refactor::cargo::TestResults>,
 }
 
 enum Attempt {

@@ -1,5 +1,5 @@
 //! Agents: who proposes refactors. `--agent` names one; each turns a prompt into either a text
-//! answer (edit blocks or a diff, parsed by [`crate::edit`]) or, for `exec:`, the changes it
+//! answer (edit blocks or a diff, parsed by [`crate::refactor::edit`]) or, for `exec:`, the changes it
 //! made to a copy of the workspace.
 
 mod command;

@@ -13,7 +13,7 @@ mod paths;
 mod rejection;
 mod text;
 
-use crate::change::FileChange;
+use crate::refactor::change::FileChange;
 use answer::{parse, Edit, DIVIDER, REPLACE, SEARCH};
 use apply::{apply_block, apply_diff, Tree};
 pub use paths::EditRules;

@@ -10,8 +10,8 @@ use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::UsageError;
-use crate::change::FileChange;
-use crate::finding::Finding;
+use crate::refactor::change::FileChange;
+use crate::refactor::finding::Finding;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Held {
@@ -74,7 +74,10 @@ pub fn hold(
         })
         .collect();
     crate::secrets::write(&dir.join("change.json"), &serde_json::to_string(&stored)?)?;
-    crate::secrets::write(&dir.join("patch.diff"), &crate::patch::unified(changes))?;
+    crate::secrets::write(
+        &dir.join("patch.diff"),
+        &crate::refactor::patch::unified(changes),
+    )?;
     crate::secrets::write(
         &dir.join("held.json"),
         &serde_json::to_string_pretty(&held)?,

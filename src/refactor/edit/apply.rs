@@ -6,7 +6,7 @@ use super::elision::check_elision;
 use super::paths::{checked_path, read, EditRules};
 use super::rejection::{excerpt, reject, Rejection};
 use super::text::{find_matches, locate, splice, Ending};
-use crate::change::FileChange;
+use crate::refactor::change::FileChange;
 
 pub(super) struct Tree<'r, 'a> {
     rules: &'r EditRules<'a>,

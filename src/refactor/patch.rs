@@ -6,7 +6,7 @@
 
 use similar::{Algorithm, TextDiff};
 
-use crate::change::FileChange;
+use crate::refactor::change::FileChange;
 
 /// Lines of unchanged context around each hunk, as `diff -u` and git use.
 const CONTEXT: usize = 3;
@@ -52,7 +52,7 @@ mod test {
     use std::fs;
 
     use super::*;
-    use crate::edit::{apply_answer, EditRules};
+    use crate::refactor::edit::{apply_answer, EditRules};
 
     fn change(path: &str, before: Option<&str>, after: Option<&str>) -> FileChange {
         FileChange::new(path, before, after)

@@ -5,14 +5,14 @@
 use std::path::Path;
 
 use crate::analysis::{UsageError, What};
-use crate::change::FileChange;
 use crate::cli::{AnalysisArgs, ApplyArgs, CommonArgs};
-use crate::finding::{Finding, FindingKind};
 use crate::record::audit::Audit;
 use crate::record::event::{Event, Outcome, Step};
+use crate::refactor::change::FileChange;
+use crate::refactor::finding::{Finding, FindingKind};
+use crate::refactor::review::Held;
+use crate::refactor::verify::{Verdict, Verifier};
 use crate::reporters::console::Console;
-use crate::review::Held;
-use crate::verify::{Verdict, Verifier};
 use crate::workspace::Workspace;
 
 /// Returns whether the refactor was written.
@@ -22,11 +22,11 @@ pub fn apply(
     out_dir: &Path,
     console: &Console,
 ) -> anyhow::Result<bool> {
-    let (held, changes) = crate::review::load(out_dir, &args.id)?;
+    let (held, changes) = crate::refactor::review::load(out_dir, &args.id)?;
     let workspace = Workspace::open(common).map_err(|e| UsageError(format!("{e:#}")))?;
     let root = workspace.root.clone();
     crate::secrets::keep_env(args.verify.keep_env.clone());
-    crate::fix::check_clean(&root, &args.verify)?;
+    crate::refactor::pass::check_clean(&root, &args.verify)?;
     console.status(
         "Sandbox",
         &crate::sandbox::init(crate::sandbox::mode(args.verify.sandbox, None)?)?,
@@ -45,7 +45,7 @@ pub fn apply(
     })?;
     // The rest of the tree may have changed since it was held, so it is always verified
     // again, against the tree as it is now.
-    let stale = crate::keep::stale_files(&root, &changes);
+    let stale = crate::refactor::keep::stale_files(&root, &changes);
     if !stale.is_empty() {
         console.status(
             "Rebasing",
@@ -82,8 +82,8 @@ pub fn apply(
             }
         }
     };
-    crate::keep::apply(&root, &changes)?;
-    crate::review::discard(out_dir, &held.id)?;
+    crate::refactor::keep::apply(&root, &changes)?;
+    crate::refactor::review::discard(out_dir, &held.id)?;
     audit.emit(Event::Decision {
         candidate: held.id.clone(),
         finding: held.finding.clone(),
@@ -119,12 +119,12 @@ fn rebase(
     audit: &mut Audit,
 ) -> anyhow::Result<Result<Vec<FileChange>, (Step, String)>> {
     let root = &ctx.workspace.root;
-    let patch = crate::patch::unified(changes);
-    let rules = crate::edit::EditRules {
+    let patch = crate::refactor::patch::unified(changes);
+    let rules = crate::refactor::edit::EditRules {
         root,
         denied: &|_| None,
     };
-    let rebased = match crate::edit::apply_answer(&patch, &rules) {
+    let rebased = match crate::refactor::edit::apply_answer(&patch, &rules) {
         Ok(rebased) => rebased,
         Err(rejection) => {
             return Ok(Err((
@@ -134,10 +134,15 @@ fn rebase(
         }
     };
     let config = &ctx.workspace.config;
-    let scratch =
-        crate::fix::open_scratch(root, ctx.out_dir, &ctx.workspace.target_dir, 0, ctx.console)?;
-    let (build_timeout, test_timeout) = crate::fix::timeouts(&ctx.args.verify, config);
-    let test_cmd = crate::fix::test_cmd(&ctx.args.verify, config)?;
+    let scratch = crate::refactor::pass::open_scratch(
+        root,
+        ctx.out_dir,
+        &ctx.workspace.target_dir,
+        0,
+        ctx.console,
+    )?;
+    let (build_timeout, test_timeout) = crate::refactor::pass::timeouts(&ctx.args.verify, config);
+    let test_cmd = crate::refactor::pass::test_cmd(&ctx.args.verify, config)?;
     let analysis = AnalysisArgs::default();
     let verifier = Verifier {
         scratch,

@@ -10,7 +10,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use quote::ToTokens;
 use syn::visit::Visit;
 
-use crate::change::FileChange;
+use crate::refactor::change::FileChange;
 
 /// Paths no agent may edit, whatever the configuration says.
 const ALWAYS_DENIED: &[&str] = &[

@@ -11,8 +11,8 @@ use walkdir::WalkDir;
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::exchange::{AgentError, Answer, Reply, Request};
-use crate::change::FileChange;
 use crate::process::{self, Exit, Job};
+use crate::refactor::change::FileChange;
 
 /// The keys an agent needs to call its model; every other secret is withheld.
 const PROVIDER_KEYS: &[&str] = &[
@@ -60,7 +60,7 @@ fn run(
         Exit::OutputLimit(cap) => Err(AgentError::TooMuchOutput(cap)),
         exit => {
             let stderr = std::fs::read(&job.stderr).unwrap_or_default();
-            let stderr = crate::cargo::tail(String::from_utf8_lossy(&stderr).trim(), 5);
+            let stderr = crate::refactor::cargo::tail(String::from_utf8_lossy(&stderr).trim(), 5);
             Err(AgentError::Failed {
                 exit: exit.to_string(),
                 stderr: if stderr.is_empty() {
@@ -93,7 +93,8 @@ pub fn exec(argv: &[String], request: &Request) -> Result<Reply, AgentError> {
         .prefix("cargo-loop-exec-")
         .tempdir()
         .context("create a folder for the exec agent's copy")?;
-    let (copy, stats) = crate::scratch::Scratch::open(request.root, holder.path(), request.skip)?;
+    let (copy, stats) =
+        crate::refactor::scratch::Scratch::open(request.root, holder.path(), request.skip)?;
     let log = request.dir.join("exec-copy.log");
     crate::secrets::write(&log, &stats.skipped.join("\n"))?;
     init_repository(&copy.tree, holder.path())?;

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::change::FileChange;
+use crate::refactor::change::FileChange;
 
 /// One call of an agent.
 pub struct Request<'a> {

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use crate::finding::Finding;
+use crate::refactor::finding::Finding;
 
 /// Lines of context shown around each location.
 const CONTEXT: u32 = 3;

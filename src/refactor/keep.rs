@@ -10,7 +10,7 @@ use std::path::Path;
 
 use anyhow::{bail, Context};
 
-use crate::change::FileChange;
+use crate::refactor::change::FileChange;
 
 /// Files of `changes` whose current content is not their `before`.
 pub fn stale_files(root: &Path, changes: &[FileChange]) -> Vec<String> {

@@ -22,8 +22,8 @@ use std::time::UNIX_EPOCH;
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 
-use crate::change::FileChange;
 use crate::files::normalize;
+use crate::refactor::change::FileChange;
 
 /// Bumped when the state format changes; an older state makes the slot start over.
 const STATE_VERSION: u32 = 2;
@@ -752,7 +752,7 @@ mod test {
     use std::path::{Path, PathBuf};
 
     use super::Scratch;
-    use crate::change::FileChange;
+    use crate::refactor::change::FileChange;
 
     fn put(root: &Path, rel: &str, text: &str) {
         let path = root.join(rel);

@@ -1,0 +1,19 @@
+//! The refactor pipeline, the only code that may write the user's tree: a pass chooses
+//! findings, asks an agent (propose), checks its answer (guard), verifies it in a scratch copy
+//! (verify), and writes what passed (keep), or holds it for review.
+
+pub mod agents;
+pub mod apply;
+pub mod cargo;
+pub mod change;
+pub mod edit;
+pub mod finding;
+pub mod git;
+pub mod guard;
+pub mod keep;
+pub mod pass;
+pub mod patch;
+pub mod prompt;
+pub mod review;
+pub mod scratch;
+pub mod verify;
