@@ -26,7 +26,7 @@ pub fn apply(
     let workspace = Workspace::open(common).map_err(|e| UsageError(format!("{e:#}")))?;
     let root = workspace.root.clone();
     crate::secrets::keep_env(args.verify.keep_env.clone());
-    crate::refactor::pass::check_clean(&root, &args.verify)?;
+    crate::refactor::preflight::check_clean(&root, &args.verify)?;
     console.status(
         "Sandbox",
         &crate::sandbox::init(crate::sandbox::mode(args.verify.sandbox, None)?)?,
@@ -134,15 +134,16 @@ fn rebase(
         }
     };
     let config = &ctx.workspace.config;
-    let scratch = crate::refactor::pass::open_scratch(
+    let scratch = crate::refactor::preflight::open_scratch(
         root,
         ctx.out_dir,
         &ctx.workspace.target_dir,
         0,
         ctx.console,
     )?;
-    let (build_timeout, test_timeout) = crate::refactor::pass::timeouts(&ctx.args.verify, config);
-    let test_cmd = crate::refactor::pass::test_cmd(&ctx.args.verify, config)?;
+    let (build_timeout, test_timeout) =
+        crate::refactor::settings::timeouts(&ctx.args.verify, config);
+    let test_cmd = crate::refactor::settings::test_cmd(&ctx.args.verify, config)?;
     let analysis = AnalysisArgs::default();
     let verifier = Verifier {
         scratch,

@@ -3,22 +3,19 @@
 //! every step in the audit trail.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use anyhow::Context;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::analysis::{UsageError, What};
-use crate::cli::{CommonArgs, FindingKinds, FixArgs, VerifyArgs};
-use crate::config::ConfigFile;
+use crate::analysis::What;
+use crate::cli::{CommonArgs, FindingKinds, FixArgs};
 use crate::record::audit::Audit;
 use crate::record::event::{At, Counts, Event, Outcome, ResponseKind, Step};
+use crate::refactor::agents;
 use crate::refactor::agents::exchange::{AgentError, Answer, Reply, Request};
-use crate::refactor::agents::{self, AgentSpec};
 use crate::refactor::change::FileChange;
-use crate::refactor::finding::{self, Finding, FindingKind};
-use crate::refactor::guard::{self, Guard};
-use crate::refactor::scratch::Scratch;
+use crate::refactor::finding::{self, Finding};
+use crate::refactor::guard;
+use crate::refactor::settings::Settings;
 use crate::refactor::verify::{self, Baseline, Verdict, Verifier};
 use crate::reporters::console::Console;
 
@@ -29,125 +26,6 @@ pub enum PassEnd {
     Interrupted,
 }
 
-/// Settings of a pass, resolved from flags, then configuration, then defaults.
-struct Settings {
-    agent: AgentSpec,
-    agent_timeout: Duration,
-    max_agent_output: u64,
-    attempts: u32,
-    max_candidates: usize,
-    test_cmd: Option<Vec<String>>,
-    guard: Guard,
-}
-
-impl Settings {
-    fn resolve(args: &FixArgs, config: &ConfigFile) -> anyhow::Result<Settings> {
-        let agent = args
-            .agent
-            .clone()
-            .or_else(|| config.agent.clone())
-            .unwrap_or_else(|| "builtin".into());
-        let agent = agent
-            .parse::<AgentSpec>()
-            .map_err(|e| UsageError(format!("invalid --agent: {e}")))?;
-        agent
-            .check_available()
-            .map_err(|e| UsageError(e.to_string()))?;
-        let mut keep_env = args.verify.keep_env.clone();
-        keep_env.extend(config.keep_env.iter().flatten().cloned());
-        crate::secrets::keep_env(keep_env);
-        Ok(Settings {
-            agent,
-            agent_timeout: Duration::from_secs(
-                args.agent_timeout.or(config.agent_timeout).unwrap_or(600),
-            ),
-            max_agent_output: args
-                .max_agent_output
-                .or(config.max_agent_output)
-                .unwrap_or(16 << 20),
-            attempts: args.attempts.or(config.attempts).unwrap_or(2).max(1),
-            max_candidates: args.max_candidates.or(config.max_candidates).unwrap_or(5),
-            test_cmd: test_cmd(&args.verify, config)?,
-            guard: Guard::new(config.deny_paths.as_deref().unwrap_or_default())
-                .map_err(|e| UsageError(format!("{e:#}")))?,
-        })
-    }
-}
-
-pub fn test_cmd(args: &VerifyArgs, config: &ConfigFile) -> anyhow::Result<Option<Vec<String>>> {
-    let Some(cmd) = args.test_cmd.clone().or_else(|| config.test_cmd.clone()) else {
-        return Ok(None);
-    };
-    match shlex::split(&cmd) {
-        Some(words) if !words.is_empty() => Ok(Some(words)),
-        _ => Err(UsageError(format!(
-            "invalid --test-cmd `{cmd}`: expected a program and its arguments"
-        ))
-        .into()),
-    }
-}
-
-pub fn timeouts(args: &VerifyArgs, config: &ConfigFile) -> (Option<Duration>, Option<Duration>) {
-    (
-        args.build_timeout
-            .or(config.build_timeout)
-            .map(Duration::from_secs),
-        args.test_timeout
-            .or(config.test_timeout)
-            .map(Duration::from_secs),
-    )
-}
-
-/// Refuses, as `cargo fix` does, a tree outside version control unless `--allow-no-vcs` and a
-/// dirty git tree unless `--allow-dirty`.
-pub fn check_clean(root: &Path, args: &VerifyArgs) -> anyhow::Result<()> {
-    let Some(dirty) = crate::refactor::git::dirty_files(root) else {
-        if args.allow_no_vcs {
-            return Ok(());
-        }
-        return Err(UsageError(format!(
-            "no VCS found for {}: without git, a kept refactor cannot be told apart from your \
-             own changes or undone; run `git init` and commit, or pass --allow-no-vcs",
-            root.display()
-        ))
-        .into());
-    };
-    if !dirty.is_empty() && !args.allow_dirty {
-        let shown: Vec<&str> = dirty.iter().take(5).map(String::as_str).collect();
-        return Err(UsageError(format!(
-            "the working directory has uncommitted changes ({}{}); commit or stash them, or pass --allow-dirty",
-            shown.join(", "),
-            if dirty.len() > 5 { ", ..." } else { "" }
-        ))
-        .into());
-    }
-    Ok(())
-}
-
-/// The scratch slot of job `slot`, synced with the user's tree. What could not be copied is a
-/// warning: a build that needs it will fail in the copy, and the user should know why.
-pub fn open_scratch(
-    root: &Path,
-    out_dir: &Path,
-    target_dir: &Path,
-    slot: usize,
-    console: &Console,
-) -> anyhow::Result<Scratch> {
-    let skip = [target_dir.to_path_buf(), out_dir.to_path_buf()];
-    let (scratch, stats) =
-        Scratch::open(root, &out_dir.join("scratch").join(slot.to_string()), &skip)
-            .context("prepare the scratch copy")?;
-    for skipped in &stats.skipped {
-        console.eprint(&format!(
-            "warning: not copied into the scratch copy: {skipped}\n"
-        ));
-    }
-    for note in &stats.notes {
-        console.eprint(&format!("note: {note}\n"));
-    }
-    Ok(scratch)
-}
-
 pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Result<PassEnd> {
     let what = What {
         dup: args.findings != Some(FindingKinds::Smells),
@@ -156,12 +34,14 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
     let analysis = crate::analysis::analyse(common, &args.analysis, console, what)?;
     let settings = Settings::resolve(args, &analysis.config)?;
     let root = analysis.report.root.clone();
-    if !args.dry_run {
-        check_clean(&root, &args.verify)?;
-    }
-    let mode = crate::sandbox::mode(args.verify.sandbox, analysis.config.sandbox.as_deref())?;
-    console.status("Sandbox", &crate::sandbox::init(mode)?);
-    let chosen = choose(
+    crate::refactor::preflight::check(
+        &root,
+        &args.verify,
+        &analysis.config,
+        args.dry_run,
+        console,
+    )?;
+    let chosen = crate::refactor::select::choose(
         &finding::findings(&analysis.report),
         args,
         settings.max_candidates,
@@ -171,7 +51,7 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
     let mut audit = Audit::open(&out_dir, console)?;
     audit.emit(Event::RunStart {
         command: "fix".into(),
-        agent: Some(agent_name(&settings.agent)),
+        agent: Some(settings.agent.to_string()),
         root: Some(root.clone()),
         sandbox: Some(crate::sandbox::active()),
         findings: Some(chosen.iter().map(|f| f.id.clone()).collect()),
@@ -186,34 +66,22 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         })?;
         return Ok(PassEnd::Done);
     }
-    let scratch = open_scratch(&root, &out_dir, &analysis.target_dir, 0, console)?;
-    let (build_timeout, test_timeout) = timeouts(&args.verify, &analysis.config);
     let mut verifier = Verifier {
-        scratch,
+        scratch: crate::refactor::preflight::open_scratch(
+            &root,
+            &out_dir,
+            &analysis.target_dir,
+            0,
+            console,
+        )?,
         common,
         analysis: &args.analysis,
         what,
         test_cmd: settings.test_cmd.as_deref(),
-        build_timeout,
-        test_timeout,
+        build_timeout: settings.build_timeout,
+        test_timeout: settings.test_timeout,
     };
-    console.status("Verifying", "the unmodified workspace (baseline)");
-    let baseline_dir = audit.candidate_dir("baseline");
-    let mut baseline = match verifier.baseline(&mut audit, &baseline_dir) {
-        Ok(baseline) => baseline,
-        Err(err) => {
-            let reason = if err.is::<crate::process::Interrupted>() {
-                "interrupted".to_string()
-            } else {
-                format!("baseline failed: {err:#}")
-            };
-            audit.emit(Event::Stop {
-                reason,
-                counts: None,
-            })?;
-            return Err(err);
-        }
-    };
+    let mut baseline = verify_baseline(&verifier, &mut audit, console)?;
     let mut pass = Pass {
         root: &root,
         out_dir: &out_dir,
@@ -225,75 +93,39 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         counts: Counts::default(),
     };
     // `fix` is one pass; `run` will repeat them.
-    pass.audit.emit(Event::PassStart {
-        pass: 1,
-        candidates: Some(chosen.len()),
-    })?;
-    let mut end = PassEnd::Done;
-    for (n, finding) in chosen.iter().enumerate() {
-        if crate::process::interrupted() {
-            end = PassEnd::Interrupted;
-            break;
-        }
-        let candidate = format!("c{}", n + 1);
-        if pass.candidate(&candidate, finding, &mut baseline)? == PassEnd::Interrupted {
-            end = PassEnd::Interrupted;
-            break;
-        }
-    }
-    let counts = pass.counts;
+    let end = pass.run(&chosen, &mut baseline)?;
+    let counts = Some(pass.counts);
     let reason = match end {
         PassEnd::Done => "every chosen finding was tried",
         PassEnd::Interrupted => "interrupted",
     };
     audit.emit(Event::Stop {
         reason: reason.into(),
-        counts: Some(counts),
+        counts,
     })?;
     Ok(end)
 }
 
-/// The agent as recorded: the program and its arguments, never the environment.
-fn agent_name(agent: &AgentSpec) -> String {
-    match agent {
-        AgentSpec::Builtin => "builtin".into(),
-        AgentSpec::OpenAi(model) => format!("openai:{model}"),
-        AgentSpec::Anthropic(model) => format!("anthropic:{model}"),
-        AgentSpec::Cmd(argv) => format!("cmd:{}", argv.join(" ")),
-        AgentSpec::Exec(argv) => format!("exec:{}", argv.join(" ")),
-    }
-}
-
-fn choose(all: &[Finding], args: &FixArgs, max: usize) -> anyhow::Result<Vec<Finding>> {
-    for id in &args.finding {
-        if !all.iter().any(|f| f.id.eq_ignore_ascii_case(id)) {
-            return Err(UsageError(format!(
-                "--finding {id}: the scan reported no finding with this id (it has {})",
-                if all.is_empty() {
-                    "none".to_string()
-                } else {
-                    all.iter()
-                        .map(|f| f.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                }
-            ))
-            .into());
-        }
-    }
-    Ok(all
-        .iter()
-        .filter(|f| {
-            args.finding.is_empty() || args.finding.iter().any(|id| f.id.eq_ignore_ascii_case(id))
-        })
-        .filter(|f| match args.findings {
-            Some(FindingKinds::Dup) => f.kind == FindingKind::Dup,
-            Some(FindingKinds::Smells) => f.kind == FindingKind::Smell,
-            _ => true,
-        })
-        .take(max)
-        .cloned()
-        .collect())
+/// Verifies the unmodified copy; a failure (or an interruption) is the run's recorded end.
+fn verify_baseline(
+    verifier: &Verifier,
+    audit: &mut Audit,
+    console: &Console,
+) -> anyhow::Result<Baseline> {
+    console.status("Verifying", "the unmodified workspace (baseline)");
+    let dir = audit.candidate_dir("baseline");
+    verifier.baseline(audit, &dir).or_else(|err| {
+        let reason = if err.is::<crate::process::Interrupted>() {
+            "interrupted".to_string()
+        } else {
+            format!("baseline failed: {err:#}")
+        };
+        audit.emit(Event::Stop {
+            reason,
+            counts: None,
+        })?;
+        Err(err)
+    })
 }
 
 struct Pass<'a, 'b> {
@@ -309,6 +141,24 @@ struct Pass<'a, 'b> {
 }
 
 impl Pass<'_, '_> {
+    /// Tries every chosen finding in turn, until done or interrupted.
+    fn run(&mut self, chosen: &[Finding], baseline: &mut Baseline) -> anyhow::Result<PassEnd> {
+        self.audit.emit(Event::PassStart {
+            pass: 1,
+            candidates: Some(chosen.len()),
+        })?;
+        for (n, finding) in chosen.iter().enumerate() {
+            if crate::process::interrupted() {
+                return Ok(PassEnd::Interrupted);
+            }
+            let candidate = format!("c{}", n + 1);
+            if self.candidate(&candidate, finding, baseline)? == PassEnd::Interrupted {
+                return Ok(PassEnd::Interrupted);
+            }
+        }
+        Ok(PassEnd::Done)
+    }
+
     fn candidate(
         &mut self,
         candidate: &str,

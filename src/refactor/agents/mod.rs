@@ -52,6 +52,19 @@ impl FromStr for AgentSpec {
     }
 }
 
+/// The agent as recorded: the program and its arguments, never the environment.
+impl std::fmt::Display for AgentSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AgentSpec::Builtin => write!(f, "builtin"),
+            AgentSpec::OpenAi(model) => write!(f, "openai:{model}"),
+            AgentSpec::Anthropic(model) => write!(f, "anthropic:{model}"),
+            AgentSpec::Cmd(argv) => write!(f, "cmd:{}", argv.join(" ")),
+            AgentSpec::Exec(argv) => write!(f, "exec:{}", argv.join(" ")),
+        }
+    }
+}
+
 impl AgentSpec {
     /// Refuses, before any work, an agent this build cannot call.
     pub fn check_available(&self) -> Result<(), AgentError> {

@@ -1,0 +1,80 @@
+//! What must hold before a pass may write the user's tree, as `cargo fix` checks it: the tree is
+//! under version control and has no uncommitted changes (unless the user says otherwise); and
+//! the scratch slot verification runs in, opened and synced.
+
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::analysis::UsageError;
+use crate::cli::VerifyArgs;
+use crate::config::ConfigFile;
+use crate::refactor::scratch::Scratch;
+use crate::reporters::console::Console;
+
+/// Everything checked before a pass: the tree (unless `--dry-run`, which writes nothing), and
+/// whether verification can be confined as `--sandbox` asks (said on the console).
+pub fn check(
+    root: &Path,
+    args: &VerifyArgs,
+    config: &ConfigFile,
+    dry_run: bool,
+    console: &Console,
+) -> anyhow::Result<()> {
+    if !dry_run {
+        check_clean(root, args)?;
+    }
+    let mode = crate::sandbox::mode(args.sandbox, config.sandbox.as_deref())?;
+    console.status("Sandbox", &crate::sandbox::init(mode)?);
+    Ok(())
+}
+
+/// Refuses, as `cargo fix` does, a tree outside version control unless `--allow-no-vcs` and a
+/// dirty git tree unless `--allow-dirty`.
+pub fn check_clean(root: &Path, args: &VerifyArgs) -> anyhow::Result<()> {
+    let Some(dirty) = crate::refactor::git::dirty_files(root) else {
+        if args.allow_no_vcs {
+            return Ok(());
+        }
+        return Err(UsageError(format!(
+            "no VCS found for {}: without git, a kept refactor cannot be told apart from your \
+             own changes or undone; run `git init` and commit, or pass --allow-no-vcs",
+            root.display()
+        ))
+        .into());
+    };
+    if !dirty.is_empty() && !args.allow_dirty {
+        let shown: Vec<&str> = dirty.iter().take(5).map(String::as_str).collect();
+        return Err(UsageError(format!(
+            "the working directory has uncommitted changes ({}{}); commit or stash them, or pass --allow-dirty",
+            shown.join(", "),
+            if dirty.len() > 5 { ", ..." } else { "" }
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// The scratch slot of job `slot`, synced with the user's tree. What could not be copied is a
+/// warning: a build that needs it will fail in the copy, and the user should know why.
+pub fn open_scratch(
+    root: &Path,
+    out_dir: &Path,
+    target_dir: &Path,
+    slot: usize,
+    console: &Console,
+) -> anyhow::Result<Scratch> {
+    let skip = [target_dir.to_path_buf(), out_dir.to_path_buf()];
+    let (scratch, stats) =
+        Scratch::open(root, &out_dir.join("scratch").join(slot.to_string()), &skip)
+            .context("prepare the scratch copy")?;
+    for skipped in &stats.skipped {
+        console.eprint(&format!(
+            "warning: not copied into the scratch copy: {skipped}\n"
+        ));
+    }
+    for note in &stats.notes {
+        console.eprint(&format!("note: {note}\n"));
+    }
+    Ok(scratch)
+}

@@ -1,0 +1,40 @@
+//! Choosing what a pass works on: `--finding` ids (each must exist), `--findings` kinds, and
+//! at most `--max-candidates`, in the order the scan ranks them.
+
+use crate::analysis::UsageError;
+use crate::cli::{FindingKinds, FixArgs};
+use crate::refactor::finding::{Finding, FindingKind};
+
+/// The findings to try, best first; an unknown `--finding` id is a usage error naming the ids
+/// the scan has.
+pub fn choose(all: &[Finding], args: &FixArgs, max: usize) -> anyhow::Result<Vec<Finding>> {
+    for id in &args.finding {
+        if !all.iter().any(|f| f.id.eq_ignore_ascii_case(id)) {
+            return Err(UsageError(format!(
+                "--finding {id}: the scan reported no finding with this id (it has {})",
+                if all.is_empty() {
+                    "none".to_string()
+                } else {
+                    all.iter()
+                        .map(|f| f.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            ))
+            .into());
+        }
+    }
+    Ok(all
+        .iter()
+        .filter(|f| {
+            args.finding.is_empty() || args.finding.iter().any(|id| f.id.eq_ignore_ascii_case(id))
+        })
+        .filter(|f| match args.findings {
+            Some(FindingKinds::Dup) => f.kind == FindingKind::Dup,
+            Some(FindingKinds::Smells) => f.kind == FindingKind::Smell,
+            _ => true,
+        })
+        .take(max)
+        .cloned()
+        .collect())
+}
