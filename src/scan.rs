@@ -7,20 +7,22 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 use rayon::prelude::*;
 
 use crate::config::Options;
 use crate::files::normalize;
-use crate::source::{parse_file, ModDecl, ParsedFile};
+use crate::source::{parse_file, ModDecl, ParsedFile, SourceError};
 use crate::workspace::{relative, Warning, Workspace};
 
 /// One analysed file.
 #[derive(Debug)]
 pub struct SourceFile {
-    /// Path relative to the workspace root, with `/` separators.
+    /// Path relative to the workspace root, with `/` separators, for reports: bytes of the
+    /// name that are not UTF-8 are escaped (`\xff`).
     pub rel: String,
+    /// The file as found, to read it again.
+    pub path: PathBuf,
     pub package: String,
     pub parsed: ParsedFile,
     /// The root of a library target: its public API is used from outside the crate.
@@ -57,7 +59,69 @@ pub fn parse_workspace(
     progress: &(dyn Fn(usize) + Sync),
 ) -> Corpus {
     let mut visited: HashSet<PathBuf> = HashSet::new();
-    let mut frontier: Vec<Task> = Vec::new();
+    let mut frontier = roots(workspace, options, selected, &mut visited);
+    let pool = parse_pool();
+    let done = AtomicUsize::new(0);
+    let mut corpus = Corpus::default();
+    while !frontier.is_empty() {
+        let parse = || -> Vec<(Task, Result<ParsedFile, SourceError>)> {
+            frontier
+                .into_par_iter()
+                .map(|task| {
+                    let result = parse_file(&task.path, &task.module, options.tests);
+                    progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                    (task, result)
+                })
+                .collect()
+        };
+        let results = match &pool {
+            Some(pool) => pool.install(parse),
+            None => parse(),
+        };
+        let mut next = Vec::new();
+        for (task, result) in results {
+            let rel = relative(&workspace.root, &task.path);
+            corpus.seen.push(task.path.clone());
+            let parsed = match result {
+                Ok(parsed) => parsed,
+                Err(err) => {
+                    corpus.warnings.push(warning(rel, &err));
+                    continue;
+                }
+            };
+            if !workspace.plain {
+                let warnings = &mut corpus.warnings;
+                next.extend(declared(&task, &rel, &parsed, &mut visited, warnings));
+                next.extend(included(&task, &parsed, &mut visited));
+            }
+            if is_selected(workspace, options, selected, &task.path) {
+                corpus.files.push(SourceFile {
+                    rel,
+                    path: task.path,
+                    package: workspace.packages[task.package].name.clone(),
+                    parsed,
+                    library_root: task.library_root,
+                    crate_root: task.crate_root,
+                });
+            }
+        }
+        frontier = next;
+    }
+    corpus.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    corpus
+        .warnings
+        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    corpus
+}
+
+/// The target roots to parse first, each once by real path.
+fn roots(
+    workspace: &Workspace,
+    options: &Options,
+    selected: &[PathBuf],
+    visited: &mut HashSet<PathBuf>,
+) -> Vec<Task> {
+    let mut frontier = Vec::new();
     for (index, package) in workspace.packages.iter().enumerate() {
         for root in &package.roots {
             if root.test && !options.tests {
@@ -81,73 +145,33 @@ pub fn parse_workspace(
             }
         }
     }
-    let done = AtomicUsize::new(0);
-    let corpus = Mutex::new(Corpus::default());
-    while !frontier.is_empty() {
-        let results: Vec<(Task, Result<ParsedFile, crate::source::SourceError>)> = frontier
-            .into_par_iter()
-            .map(|task| {
-                let result = parse_file(&task.path, &task.module, options.tests);
-                progress(done.fetch_add(1, Ordering::Relaxed) + 1);
-                (task, result)
-            })
-            .collect();
-        let mut next = Vec::new();
-        let mut corpus = corpus.lock().expect("no panics while holding the lock");
-        for (task, result) in results {
-            let rel = relative(&workspace.root, &task.path);
-            corpus.seen.push(task.path.clone());
-            match result {
-                Ok(parsed) => {
-                    if !workspace.plain {
-                        let warnings = &mut corpus.warnings;
-                        next.extend(declared(&task, &rel, &parsed, &mut visited, warnings));
-                        next.extend(included(&task, &parsed, &mut visited));
-                    }
-                    if is_selected(workspace, options, selected, &task.path) {
-                        let package = workspace.packages[task.package].name.clone();
-                        corpus.files.push(SourceFile {
-                            rel,
-                            package,
-                            parsed,
-                            library_root: task.library_root,
-                            crate_root: task.crate_root.clone(),
-                        });
-                    }
-                }
-                Err(err) => {
-                    let (line, column) = match &err {
-                        crate::source::SourceError::Syntax { line, column, .. } => {
-                            (Some(*line as u32), Some(*column as u32))
-                        }
-                        crate::source::SourceError::NotUtf8 { line } => (Some(*line as u32), None),
-                        _ => (None, None),
-                    };
-                    let message = match err {
-                        crate::source::SourceError::Syntax { message, .. } => {
-                            format!("syntax error: {message}; file skipped")
-                        }
-                        other => other.to_string(),
-                    };
-                    corpus.warnings.push(Warning {
-                        file: rel,
-                        line,
-                        column,
-                        message,
-                    });
-                }
-            }
-        }
-        frontier = next;
+    frontier
+}
+
+/// Stack for each parsing thread. syn recurses once per level of nesting, and a debug build
+/// spends tens of kilobytes a level: the default 2 MiB overflows near 100 levels, which
+/// [`crate::source::MAX_NESTING`] allows. Only what is touched is ever committed.
+const PARSE_STACK_BYTES: usize = 64 << 20;
+
+/// The threads files are parsed on, with [`PARSE_STACK_BYTES`] of stack each; `None` (parse
+/// on the current pool, protected by the nesting limit only) if they cannot be started.
+fn parse_pool() -> Option<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .stack_size(PARSE_STACK_BYTES)
+        .thread_name(|i| format!("parse-{i}"))
+        .build()
+        .ok()
+}
+
+/// The warning for a file that could not be analysed.
+fn warning(rel: String, err: &SourceError) -> Warning {
+    let (line, column) = err.position();
+    Warning {
+        file: rel,
+        line,
+        column,
+        message: err.warning(),
     }
-    let mut corpus = corpus
-        .into_inner()
-        .expect("no panics while holding the lock");
-    corpus.files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    corpus
-        .warnings
-        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-    corpus
 }
 
 /// The files `task`'s `mod` declarations name, outside test code that is not analysed; a

@@ -338,6 +338,7 @@ mod test {
             .enumerate()
             .map(|(i, src)| SourceFile {
                 rel: format!("{}.rs", (b'a' + i as u8) as char),
+                path: format!("{}.rs", (b'a' + i as u8) as char).into(),
                 package: "p".into(),
                 parsed: crate::source::parse_str(src, "p", false).unwrap(),
                 library_root: false,
@@ -898,6 +899,7 @@ where
             .enumerate()
             .map(|(i, src)| SourceFile {
                 rel: format!("{i}.rs"),
+                path: format!("{i}.rs").into(),
                 package: "p".into(),
                 parsed: crate::source::parse_str(src, "p", false).unwrap(),
                 library_root: false,

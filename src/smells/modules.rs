@@ -462,6 +462,7 @@ mod graph_test {
                 };
                 SourceFile {
                     rel: format!("src/{rel}"),
+                    path: format!("src/{rel}").into(),
                     package: "k".to_string(),
                     parsed: crate::source::parse_str(src, &module, false).unwrap(),
                     library_root: *rel == "lib.rs",

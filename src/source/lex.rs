@@ -8,10 +8,12 @@ use proc_macro2::{Delimiter, LineColumn, Span, TokenStream, TokenTree};
 use super::parsed::SourceError;
 use crate::token::{classify_ident, classify_literal, hash_str, Tok, TokClass};
 
-/// Locates a lexing error, which proc-macro2 reports without a position, with a small scan
-/// that knows comments, strings and character literals: an unbalanced or mismatched
-/// delimiter, or an unterminated literal or comment.
-pub(super) fn lex_error(text: &str) -> SourceError {
+/// Explains a lexing error. proc-macro2 gives only where the token it could not read starts
+/// (`at`, a 0-based column); a small scan that knows comments, strings and character
+/// literals finds an unbalanced or mismatched delimiter, an unterminated literal or comment,
+/// or a carriage return where it is not allowed, with its exact position. Anything else is
+/// described from the character at `at`.
+pub(super) fn lex_error(text: &str, at: LineColumn) -> SourceError {
     let mut cursor = Cursor {
         chars: text.chars().collect(),
         i: 0,
@@ -20,7 +22,38 @@ pub(super) fn lex_error(text: &str) -> SourceError {
     };
     match cursor.scan() {
         Err(error) => error,
-        Ok(()) => SourceError::Lex,
+        Ok(()) => SourceError::Lex {
+            line: at.line.max(1),
+            column: at.column + 1,
+            message: describe(text.split('\n').nth(at.line.saturating_sub(1)), at.column),
+        },
+    }
+}
+
+/// What is at 0-based `column` of `line`, for a token proc-macro2 could not read there.
+fn describe(line: Option<&str>, column: usize) -> String {
+    match line.and_then(|l| l.chars().nth(column)) {
+        Some('\0') => "a NUL character (U+0000)".to_string(),
+        Some('\r') => BARE_CR.to_string(),
+        Some(c) if c.is_control() => format!("the control character U+{:04X}", c as u32),
+        Some(c) if c == '"' || c == '\'' || c.is_alphanumeric() => {
+            format!("an invalid literal starting with `{c}`")
+        }
+        Some(c) if c.is_whitespace() => {
+            format!("the whitespace character U+{:04X}", c as u32)
+        }
+        Some(c) => format!("an unexpected character `{c}` (U+{:04X})", c as u32),
+        None => "an unreadable token".to_string(),
+    }
+}
+
+const BARE_CR: &str = "a carriage return (U+000D) not followed by a line feed";
+
+fn lexical(line: usize, column: usize, message: String) -> SourceError {
+    SourceError::Lex {
+        line,
+        column,
+        message,
     }
 }
 
@@ -63,11 +96,7 @@ impl Cursor {
         let mut open: Vec<(char, usize, usize)> = Vec::new();
         while let Some(c) = self.at(0) {
             match (c, self.at(1)) {
-                ('/', Some('/')) => {
-                    while self.at(0).is_some_and(|c| c != '\n') {
-                        self.step(1);
-                    }
-                }
+                ('/', Some('/')) => self.line_comment()?,
                 ('/', Some('*')) => self.block_comment()?,
                 ('"', _) => self.string()?,
                 ('\'', _) => self.char_or_lifetime(),
@@ -111,11 +140,51 @@ impl Cursor {
         }
     }
 
+    /// A carriage return not followed by a line feed, where a literal or a doc comment
+    /// cannot hold one.
+    fn bare_cr(&self, inside: &str) -> Result<(), SourceError> {
+        if self.at(0) == Some('\r') && self.at(1) != Some('\n') {
+            return Err(lexical(
+                self.line,
+                self.col,
+                format!("{BARE_CR} in {inside}"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether the comment starting here is a doc comment (`///`, `//!`, `/**`, `/*!`, but not
+    /// `////`, `/***` or `/**/`).
+    fn doc_comment(&self) -> bool {
+        match (self.at(2), self.at(3)) {
+            (Some('!'), _) => true,
+            (Some('/'), next) => self.at(1) == Some('/') && next != Some('/'),
+            (Some('*'), next) => self.at(1) == Some('*') && !matches!(next, Some('*' | '/')),
+            _ => false,
+        }
+    }
+
+    /// A line comment; a doc comment cannot hold a bare carriage return.
+    fn line_comment(&mut self) -> Result<(), SourceError> {
+        let doc = self.doc_comment();
+        while self.at(0).is_some_and(|c| c != '\n') {
+            if doc {
+                self.bare_cr("a doc comment")?;
+            }
+            self.step(1);
+        }
+        Ok(())
+    }
+
     /// A block comment, nested ones included.
     fn block_comment(&mut self) -> Result<(), SourceError> {
         let (line, col) = (self.line, self.col);
+        let doc = self.doc_comment();
         let mut depth = 0;
         loop {
+            if doc {
+                self.bare_cr("a doc comment")?;
+            }
             match (self.at(0), self.at(1)) {
                 (None, _) => return Err(syntax(line, col, "unterminated block comment".into())),
                 (Some('/'), Some('*')) => depth += 1,
@@ -147,7 +216,10 @@ impl Cursor {
                     self.step(1 + if raw { hashes } else { 0 });
                     return Ok(());
                 }
-                Some(_) => self.step(1),
+                Some(_) => {
+                    self.bare_cr("a string literal")?;
+                    self.step(1);
+                }
             }
         }
     }

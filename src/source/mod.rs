@@ -9,6 +9,8 @@ use std::path::Path;
 
 use proc_macro2::TokenStream;
 
+#[allow(unused_imports)] // see `too_deep`
+pub use depth::{too_deep, MAX_NESTING};
 use lex::{lex_error, Flattener};
 use parsed::MAX_FILE_BYTES;
 pub use parsed::{
@@ -107,7 +109,14 @@ pub(crate) fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedF
     };
     let stream: TokenStream = text
         .parse()
-        .map_err(|_: proc_macro2::LexError| lex_error(text))?;
+        .map_err(|err: proc_macro2::LexError| lex_error(text, err.span().start()))?;
+    // Everything after this recurses once per level of nesting: refuse what would overflow.
+    if let Some(at) = depth::stream_too_deep(&stream) {
+        return Err(SourceError::TooDeep {
+            line: at.line,
+            column: at.column + 1,
+        });
+    }
     let mut flat = Flattener::default();
     flat.flatten(stream.clone());
     let file: syn::File = syn::parse2(stream).map_err(|err| syntax_error(&err, text))?;
@@ -115,6 +124,7 @@ pub(crate) fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedF
 }
 
 mod collect;
+mod depth;
 mod lex;
 mod parsed;
 mod spans;

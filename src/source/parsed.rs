@@ -280,12 +280,53 @@ pub enum SourceError {
     TooLarge(u64),
     #[error("file is marked @generated, skipped")]
     Generated,
-    #[error("could not tokenize file (an unterminated string, comment or character literal, an invalid character, or unbalanced delimiters), skipped")]
-    Lex,
+    /// Text that is no Rust token, located (`message` says what is there).
+    #[error("{line}:{column}: could not tokenize file: {message}, skipped")]
+    Lex {
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{line}:{column}: syntax error: {message}")]
     Syntax {
         line: usize,
         column: usize,
         message: String,
     },
+    /// Nested past [`super::MAX_NESTING`] levels, first at `line:column`: parsing it could
+    /// overflow the stack.
+    #[error("{line}:{column}: {}", too_deep_message())]
+    TooDeep { line: usize, column: usize },
+}
+
+fn too_deep_message() -> String {
+    format!(
+        "nested more than {} levels deep (brackets, braces, parentheses and generics), too deep to parse safely; file skipped",
+        super::MAX_NESTING
+    )
+}
+
+impl SourceError {
+    /// Where in the file the problem is, when known: 1-based line and column.
+    pub fn position(&self) -> (Option<u32>, Option<u32>) {
+        match self {
+            SourceError::Lex { line, column, .. }
+            | SourceError::Syntax { line, column, .. }
+            | SourceError::TooDeep { line, column } => (Some(*line as u32), Some(*column as u32)),
+            SourceError::NotUtf8 { line } => (Some(*line as u32), None),
+            _ => (None, None),
+        }
+    }
+
+    /// The warning's text, without the position that [`SourceError::position`] gives.
+    pub fn warning(&self) -> String {
+        match self {
+            SourceError::Syntax { message, .. } => format!("syntax error: {message}; file skipped"),
+            SourceError::Lex { message, .. } => {
+                format!("could not tokenize file: {message}; file skipped")
+            }
+            SourceError::TooDeep { .. } => too_deep_message(),
+            other => other.to_string(),
+        }
+    }
 }

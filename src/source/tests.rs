@@ -316,3 +316,105 @@ fn f(a: u32) -> u32 {
         .clone()
         .all(|i| file.is_gated(i) && !file.is_attribute(i)));
 }
+
+/// How deeply `text` nests, as [`too_deep`] counts levels.
+fn depth(text: &str) -> usize {
+    depth::walk(&text.parse().unwrap(), usize::MAX).0
+}
+
+#[test]
+fn nesting_past_the_limit_is_refused_before_parsing_with_its_position() {
+    // Parsed on a test thread's small stack, either would overflow it.
+    let blocks = format!(
+        "fn ok() {{}}\nfn f() {}{}\n",
+        "{".repeat(2000),
+        "}".repeat(2000)
+    );
+    let err = parse_str(&blocks, "k", false).unwrap_err();
+    // `fn f() ` is 7 columns; the brace past the limit is the 129th.
+    assert!(
+        matches!(
+            err,
+            SourceError::TooDeep {
+                line: 2,
+                column: 136
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(err.position(), (Some(2), Some(136)));
+    assert!(err.warning().contains("128 levels"), "{}", err.warning());
+    let parens = format!("fn g() {{ {}1{} }}", "(".repeat(3000), ")".repeat(3000));
+    let err = parse_str(&parens, "k", false).unwrap_err();
+    assert!(
+        matches!(err, SourceError::TooDeep { line: 1, .. }),
+        "{err:?}"
+    );
+    let generics = format!("type T = {}u8{};", "Vec<".repeat(3000), ">".repeat(3000));
+    assert_eq!(too_deep(&generics), Some((1, 9 + 4 * 129)));
+    assert_eq!(too_deep(&blocks), Some((2, 136)));
+    let shallow = format!("fn f() {}{}", "{".repeat(100), "}".repeat(100));
+    assert_eq!(too_deep(&shallow), None);
+    // Text that does not lex is syn's to refuse, without recursing.
+    assert_eq!(too_deep("fn f() { \"unterminated }"), None);
+}
+
+#[test]
+fn nesting_counts_delimiters_and_generics_but_not_comparisons() {
+    assert_eq!(depth("type T = Vec<Vec<u8>>;"), 2);
+    assert_eq!(depth("type T = Vec<Option<(u8, Box<[u8; 4]>)>>;"), 5);
+    // A comma ends a clause (`f(a < b, c < d)`): generic arguments after one count from it.
+    assert_eq!(depth("type T = HashMap<u8, Vec<(u8, Box<[u8; 4]>)>>;"), 4);
+    assert_eq!(depth("fn f() -> Vec<u8> { x >= 1 && a << 2 > b }"), 1);
+    assert_eq!(depth("fn f() { g::<Vec<u8>>() }"), 3);
+    // Comparisons are not associative: however many a condition or a match holds, they do not
+    // add up.
+    let condition = format!("fn f() {{ if {} {{}} }}", vec!["a < b"; 300].join(" && "));
+    assert_eq!(depth(&condition), 2);
+    let arms = format!(
+        "fn f(x: u8) -> u8 {{ match x {{ {} _ => 0 }} }}",
+        "y if y < 3 => 1, ".repeat(300)
+    );
+    assert_eq!(depth(&arms), 3);
+    let chain = format!("fn f() {{ {} }}", "if a < b {} else ".repeat(300) + "{}");
+    assert_eq!(depth(&chain), 2);
+    let calls = format!("fn f() {{ {} }}", "let _ = a < b;\n".repeat(300));
+    assert_eq!(depth(&calls), 2);
+}
+
+#[test]
+fn characters_that_do_not_lex_are_located() {
+    let located = |text: &str| match parse_str(text, "k", false).unwrap_err() {
+        SourceError::Lex {
+            line,
+            column,
+            message,
+        } => (line, column, message),
+        other => panic!("unexpected {other:?}"),
+    };
+    let (line, column, message) = located("fn a() {}\nfn b() { let x = 1;\0 let y = 2; }\n");
+    assert_eq!((line, column), (2, 20));
+    assert!(message.contains("NUL"), "{message}");
+    // A carriage return is whitespace, but not in a literal or a doc comment.
+    let (line, column, message) = located("fn a() {}\nfn b() { let x = \"a\rb\"; }\n");
+    assert_eq!((line, column), (2, 20));
+    assert!(
+        message.contains("carriage return") && message.contains("string"),
+        "{message}"
+    );
+    let (line, column, message) = located("fn a() {}\n/// doc\r here\nfn b() {}\n");
+    assert_eq!((line, column), (2, 8));
+    assert!(message.contains("doc comment"), "{message}");
+    let (line, column, _) = located("fn a() {\n    let c = r#\"x\ry\"#;\n}\n");
+    assert_eq!((line, column), (2, 17));
+    let (line, column, message) = located("fn a() { let s = 1€; }");
+    assert_eq!((line, column), (1, 19));
+    assert!(message.contains('€'), "{message}");
+    assert!(parse_str(
+        "fn a() {}\r\nfn b() { let x = 1;\r let y = 2; }\r\n",
+        "k",
+        false
+    )
+    .is_ok());
+    assert!(parse_str("// plain\r comment\n/*\r*/ fn a() {}\n", "k", false).is_ok());
+}
