@@ -98,7 +98,7 @@ pub fn analyse(
     });
     // A plain folder's module paths come from its `mod` declarations, known once all is parsed.
     if workspace.plain {
-        crate::plain::module_tree(&mut corpus.files, &workspace.root, options.tests);
+        crate::plain::module_tree(&mut corpus.files, options.tests);
     }
     bar.finish_and_clear();
     let parse = parse_start.elapsed();
@@ -130,11 +130,13 @@ pub fn analyse(
             .iter()
             .map(|f| FileInfo {
                 rel: f.rel.clone(),
+                path: Some(f.path.clone()),
                 package: f.package.clone(),
             })
             // Manifests that crate smells point at come after the Rust files.
             .chain(manifests.into_iter().map(|rel| FileInfo {
                 rel,
+                path: None,
                 package: String::new(),
             }))
             .collect(),

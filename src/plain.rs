@@ -25,16 +25,16 @@ struct Link {
 
 /// Renames the files' modules as their declarations say, drops files only test code
 /// declares, and marks library crate roots.
-pub fn module_tree(files: &mut Vec<SourceFile>, root: &Path, tests: bool) {
+pub fn module_tree(files: &mut Vec<SourceFile>, tests: bool) {
     let index: HashMap<PathBuf, usize> = files
         .iter()
         .enumerate()
-        .map(|(i, f)| (canonical(&root.join(&f.rel)), i))
+        .map(|(i, f)| (canonical(&f.path), i))
         .collect();
     let links: Vec<Vec<Link>> = files
         .iter()
         .enumerate()
-        .map(|(i, f)| links(i, &root.join(&f.rel), f, &index))
+        .map(|(i, f)| links(i, &f.path, f, &index))
         .collect();
     let mut declared = vec![false; files.len()];
     links

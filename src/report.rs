@@ -11,8 +11,21 @@ use crate::workspace::Warning;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileInfo {
+    /// Path relative to the root for reports (see [`crate::scan::SourceFile::rel`]).
     pub rel: String,
+    /// The file as found, to show its code: `rel` may escape bytes of its name. Not cached
+    /// (a name that is not UTF-8 cannot be stored); `root` joined with `rel` stands in.
+    #[serde(skip)]
+    pub path: Option<PathBuf>,
     pub package: String,
+}
+
+impl FileInfo {
+    /// The file's text, to show its code in reports.
+    pub fn read(&self, root: &std::path::Path) -> std::io::Result<String> {
+        let path = self.path.clone().unwrap_or_else(|| root.join(&self.rel));
+        std::fs::read_to_string(path)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

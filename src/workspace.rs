@@ -289,7 +289,7 @@ fn module_path(package: &str, rel: &Path) -> String {
     let components: Vec<String> = rel
         .with_extension("")
         .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .map(|c| escaped(c.as_os_str()))
         .collect();
     for (i, part) in components.iter().enumerate() {
         let last = i + 1 == components.len();
@@ -314,14 +314,51 @@ pub struct Warning {
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
+        .map(|c| escaped(c.as_os_str()))
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// A file name for reports: as it is when it is UTF-8, else with each byte that is not
+/// escaped as `\xff` (a replacement character would hide which name it is).
+pub fn escaped(name: &std::ffi::OsStr) -> String {
+    if let Some(text) = name.to_str() {
+        return text.to_string();
+    }
+    #[cfg(unix)]
+    {
+        use std::fmt::Write;
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in name.as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for byte in chunk.invalid() {
+                let _ = write!(out, "\\x{byte:02x}");
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    name.to_string_lossy().into_owned()
 }
 
 #[cfg(test)]
 mod test {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_are_escaped_byte_by_byte() {
+        use std::os::unix::ffi::OsStrExt;
+        let root = Path::new("/w");
+        let path = Path::new(std::ffi::OsStr::from_bytes(b"/w/src/caf\xe9/x\xff\xfe.rs"));
+        assert_eq!(relative(root, path), "src/caf\\xe9/x\\xff\\xfe.rs");
+        assert_eq!(
+            module_path("p", path.strip_prefix(root).unwrap()),
+            "p::caf\\xe9::x\\xff\\xfe"
+        );
+        assert_eq!(relative(root, Path::new("/w/src/é.rs")), "src/é.rs");
+    }
 
     #[test]
     fn module_paths_follow_file_layout() {

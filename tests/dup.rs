@@ -398,6 +398,97 @@ fn module_file_that_is_a_directory_is_reported_as_such() {
     assert!(!stderr.contains("module `missing`"), "{stderr}");
 }
 
+/// A file nested thousands of levels deep would overflow the stack of whatever parses it: it
+/// is a warning at the first level past the limit, and the rest is analysed. Files nested
+/// less deep than the limit are parsed whole, on threads with room for them.
+#[test]
+fn deep_nesting_is_a_warning_and_the_rest_is_analysed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let blocks = format!("fn f() {}{}\n", "{".repeat(2000), "}".repeat(2000));
+    std::fs::write(dir.join("blocks.rs"), blocks).unwrap();
+    let parens = format!(
+        "fn g() -> u8 {{\n    {}1{}\n}}\n",
+        "(".repeat(3000),
+        ")".repeat(3000)
+    );
+    std::fs::write(dir.join("parens.rs"), parens).unwrap();
+    // Under the limit, but deeper than a default thread's stack holds in a debug build.
+    let generics = format!(
+        "pub type Deep = {}u8{};\n",
+        "Vec<".repeat(120),
+        ">".repeat(120)
+    );
+    std::fs::write(dir.join("generics.rs"), generics).unwrap();
+    std::fs::write(dir.join("a.rs"), copyable("weigh_a")).unwrap();
+    std::fs::write(dir.join("b.rs"), copyable("weigh_b")).unwrap();
+    let out = run(dir, &["dup", "--format", "json", "--no-cache", "."]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    // `fn f() ` is 7 columns: the brace past the limit of 128 is the 129th.
+    assert!(stderr.contains("blocks.rs:1:136"), "{stderr}");
+    assert!(stderr.contains("parens.rs:2:132"), "{stderr}");
+    assert!(stderr.contains("128 levels"), "{stderr}");
+    assert!(!stderr.contains("generics.rs"), "{stderr}");
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["summary"]["files"], 3, "{doc:#}");
+    assert!(
+        has_group(&groups(&doc), "fn", &[("a.rs", 1, 11), ("b.rs", 1, 11)]),
+        "{doc:#}"
+    );
+}
+
+/// A NUL or a bare carriage return is located like any token that does not lex; a file name
+/// that is not UTF-8 is shown with its bytes escaped, and its code is still shown.
+#[cfg(unix)]
+#[test]
+fn control_characters_and_names_that_are_not_utf8_are_located() {
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(
+        dir.join("nul.rs"),
+        "fn a() {}\nfn b() { let x = 1;\0 let y = 2; }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("cr.rs"),
+        "fn a() {}\nfn b() -> &'static str {\n    \"a\rb\"\n}\n",
+    )
+    .unwrap();
+    let odd = dir.join(std::ffi::OsStr::from_bytes(b"x\xff.rs"));
+    std::fs::write(&odd, copyable("weigh_x")).unwrap();
+    std::fs::write(dir.join("y.rs"), copyable("weigh_y")).unwrap();
+    let out = run(dir, &["dup", "--no-cache", "--color", "never", "."]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("nul.rs:2:20") && stderr.contains("NUL"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("cr.rs:3:7") && stderr.contains("carriage return"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains('\u{fffd}'), "{stdout}");
+    assert!(stdout.contains("x\\xff.rs:1:1"), "{stdout}");
+    // The code of the copy in the oddly named file is shown.
+    assert!(
+        stdout.contains("1 | pub fn weigh_x(values: &[u32]) -> u32 {"),
+        "{stdout}"
+    );
+    let doc = json(dir, &["."]);
+    assert!(
+        has_group(
+            &groups(&doc),
+            "fn",
+            &[("x\\xff.rs", 1, 11), ("y.rs", 1, 11)]
+        ),
+        "{doc:#}"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn plain_dir_with_symlink_loop_huge_file_and_broken_link_warns() {

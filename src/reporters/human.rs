@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet, Title};
 
 use crate::report::{headline, suggestion, Report};
 use crate::workspace::Warning;
@@ -20,84 +20,111 @@ pub fn render(report: &Report, styled: bool) -> String {
     let mut out = String::new();
     for (i, group) in report.groups.iter().enumerate() {
         let first = &group.instances[0];
-        let rel = &report.files[first.file].rel;
-        let text = std::fs::read_to_string(report.root.join(rel)).unwrap_or_default();
-        let shown: Vec<&str> = text
-            .lines()
-            .skip(first.start_line as usize - 1)
-            .take((first.lines() as usize).min(MAX_SNIPPET_LINES))
-            .collect();
-        let mut source = shown.join("\n");
-        if (first.lines() as usize) > MAX_SNIPPET_LINES {
-            source.push_str("\n...");
-        }
-        let head_len = shown.first().map_or(0, |l| l.len());
-        let indent = shown.first().map_or(0, |l| l.len() - l.trim_start().len());
         let title = format!("{} [{}]", headline(group), group.clone_type.rule_id());
         let id = Report::group_id(i);
-        let notes: Vec<String> = group.instances[1..]
-            .iter()
-            .map(|inst| {
-                format!(
-                    "also at {}:{}-{} in `{}`",
-                    report.files[inst.file].rel, inst.start_line, inst.end_line, inst.item
-                )
-            })
-            .collect();
+        let label = format!(
+            "`{}`, lines {}-{}",
+            first.item, first.start_line, first.end_line
+        );
+        let code = Code {
+            file: first.file,
+            start: first.start_line,
+            lines: first.lines() as usize,
+        };
+        let mut element = code.under(Level::WARNING.primary_title(&title).id(&id), report, label);
+        for inst in &group.instances[1..] {
+            element = element.element(Level::NOTE.message(format!(
+                "also at {}:{}-{} in `{}`",
+                report.files[inst.file].rel, inst.start_line, inst.end_line, inst.item
+            )));
+        }
         let saved = group.saved_lines();
         let help = format!(
             "{}; that would save about {saved} line{}",
             suggestion(group),
             if saved == 1 { "" } else { "s" }
         );
-        let label = format!(
-            "`{}`, lines {}-{}",
-            first.item, first.start_line, first.end_line
-        );
-        let mut element = Level::WARNING.primary_title(&title).id(&id).element(
-            Snippet::source(&source)
-                .line_start(first.start_line as usize)
-                .path(rel)
-                .annotation(
-                    AnnotationKind::Primary
-                        .span(indent..head_len.max(indent))
-                        .label(&label),
-                ),
-        );
-        for note in &notes {
-            element = element.element(Level::NOTE.message(note));
-        }
-        element = element.element(Level::HELP.message(&help));
+        element = element.element(Level::HELP.message(help));
         let _ = writeln!(out, "{}\n", renderer.render(&[element]));
     }
     for (i, smell) in report.smells.iter().enumerate() {
         let loc = &smell.locations[0];
-        let rel = &report.files[loc.file].rel;
-        let text = std::fs::read_to_string(report.root.join(rel)).unwrap_or_default();
-        let source = text
-            .lines()
-            .nth(loc.start_line as usize - 1)
-            .unwrap_or_default();
-        let indent = source.len() - source.trim_start().len();
         let title = format!("{} [{}]", smell.message, smell.kind.rule_id());
         let id = Report::smell_id(i);
         let label = format!(
             "`{}`, lines {}-{}",
             smell.item, loc.start_line, loc.end_line
         );
-        let element = Level::WARNING.primary_title(&title).id(&id).element(
-            Snippet::source(source)
-                .line_start(loc.start_line as usize)
-                .path(rel)
-                .annotation(
-                    AnnotationKind::Primary
-                        .span(indent..source.len().max(indent))
-                        .label(&label),
-                ),
-        );
+        let code = Code {
+            file: loc.file,
+            start: loc.start_line,
+            lines: 1,
+        };
+        let element = code.under(Level::WARNING.primary_title(&title).id(&id), report, label);
         let _ = writeln!(out, "{}\n", renderer.render(&[element]));
     }
     out
+}
+
+/// The code a finding points at: `lines` lines of a file from line `start`.
+struct Code {
+    file: usize,
+    start: u32,
+    lines: usize,
+}
+
+impl Code {
+    /// The code under `title`, its first line annotated with `label`; when the code cannot be
+    /// shown (the file is unreadable, or changed since a cached scan), its path and line and
+    /// why, never a blank snippet.
+    fn under<'a>(&self, title: Title<'a>, report: &'a Report, label: String) -> Group<'a> {
+        let rel = report.files[self.file].rel.as_str();
+        let shown = match self.read(report) {
+            Ok(shown) => shown,
+            Err(why) => {
+                return title
+                    .element(Origin::path(rel).line(self.start as usize))
+                    .element(Level::NOTE.message(why));
+            }
+        };
+        let head = &shown[0];
+        let (head_len, indent) = (head.len(), head.len() - head.trim_start().len());
+        let mut source = shown.join("\n");
+        if self.lines > MAX_SNIPPET_LINES {
+            source.push_str("\n...");
+        }
+        title.element(
+            Snippet::source(source)
+                .line_start(self.start as usize)
+                .path(rel)
+                .annotation(
+                    AnnotationKind::Primary
+                        .span(indent..head_len.max(indent))
+                        .label(label),
+                ),
+        )
+    }
+
+    /// The lines shown (at most [`MAX_SNIPPET_LINES`]), or why there are none.
+    fn read(&self, report: &Report) -> Result<Vec<String>, String> {
+        let info = &report.files[self.file];
+        let text = info
+            .read(&report.root)
+            .map_err(|err| format!("code not shown: could not read {}: {err}", info.rel))?;
+        let shown: Vec<String> = text
+            .lines()
+            .skip((self.start as usize).saturating_sub(1))
+            .take(self.lines.clamp(1, MAX_SNIPPET_LINES))
+            .map(str::to_string)
+            .collect();
+        if shown.iter().all(|line| line.trim().is_empty()) {
+            return Err(format!(
+                "code not shown: {} has no code at line {} (changed since the scan?)",
+                info.rel, self.start
+            ));
+        }
+        Ok(shown)
+    }
 }
 
 /// File-level problems, as rustc prints warnings with a location.
