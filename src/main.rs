@@ -68,7 +68,15 @@ fn main() -> std::process::ExitCode {
     {
         return sandbox::enter(&command_line[2..]);
     }
-    cli_main(command_line).report()
+    // syn and the visitors recurse once per nesting level of the code they read; files nested
+    // past `source::MAX_NESTING` are refused, and a large stack keeps the rest well clear.
+    let main = std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(move || cli_main(command_line));
+    match main.map(std::thread::JoinHandle::join) {
+        Ok(Ok(code)) => code.report(),
+        _ => std::process::ExitCode::from(101),
+    }
 }
 
 fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {

@@ -482,3 +482,19 @@ fn confined_verification_cannot_write_outside_the_scratch_copy() {
         "{reason}"
     );
 }
+
+#[test]
+fn an_answer_nested_thousands_deep_is_rejected_not_a_crash() {
+    let tmp = copy_of_fix_crate();
+    let before = snapshot(tmp.path());
+    let out = fix(tmp.path(), &hostile("cmd", "deep"), &["--attempts", "1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (outcome, step, reason) = outcome(tmp.path());
+    assert_eq!(
+        (outcome.as_str(), step.as_str()),
+        ("rejected", "parse"),
+        "{reason}"
+    );
+    assert!(reason.contains("nests deeper than"), "{reason}");
+    assert_eq!(snapshot(tmp.path()), before);
+}

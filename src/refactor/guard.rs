@@ -94,7 +94,7 @@ const RAISING: &[&str] = &["warn", "deny", "forbid"];
 /// `level ( lints )` strings, sorted (a multiset).
 fn lint_attributes(text: Option<&str>) -> Vec<String> {
     let mut visitor = LintVisitor(Vec::new());
-    if let Some(file) = text.and_then(|t| syn::parse_file(t).ok()) {
+    if let Some(file) = text.and_then(parse) {
         visitor.visit_file(&file);
     }
     visitor.0.sort();
@@ -150,6 +150,14 @@ fn lint_changes(changes: &[FileChange]) -> Vec<String> {
         .collect()
 }
 
+/// The syntax tree of a file, unless it does not parse or nests too deep to walk safely.
+fn parse(text: &str) -> Option<syn::File> {
+    crate::source::too_deep(text)
+        .is_none()
+        .then(|| syn::parse_file(text).ok())
+        .flatten()
+}
+
 /// Why a change must wait for review: one reason per kind, in a fixed order.
 pub fn sensitive(changes: &[FileChange]) -> Vec<String> {
     let mut reasons = BTreeSet::new();
@@ -174,6 +182,13 @@ pub fn sensitive(changes: &[FileChange]) -> Vec<String> {
         }
         if !change.is_rust() {
             reasons.insert(format!("it changes `{path}`, which is not Rust source"));
+            continue;
+        }
+        let too_deep = |text: Option<&str>| text.and_then(crate::source::too_deep).is_some();
+        if too_deep(change.before.as_deref()) || too_deep(change.after.as_deref()) {
+            reasons.insert(format!(
+                "`{path}` nests too deep for the guardrails to read"
+            ));
             continue;
         }
         let in_tests_dir = path.starts_with("tests/") || path.contains("/tests/");
@@ -209,7 +224,7 @@ impl Surface {
     /// A file that does not parse has an empty surface; the parse gate rejects it anyway.
     fn of(text: Option<&str>) -> Surface {
         let mut visitor = SurfaceVisitor::default();
-        if let Some(file) = text.and_then(|t| syn::parse_file(t).ok()) {
+        if let Some(file) = text.and_then(parse) {
             visitor.visit_file(&file);
         }
         visitor.surface
@@ -583,6 +598,20 @@ mod test {
             );
         }
         assert!(sensitive(&change("src/a.rs", "fn a() {}", "fn b() {}")).is_empty());
+    }
+
+    #[test]
+    fn a_file_too_deep_to_read_is_held() {
+        let deep = format!(
+            "fn f() -> u8 {{ {}1{} }}",
+            "(".repeat(3000),
+            ")".repeat(3000)
+        );
+        let reasons = sensitive(&change("src/a.rs", "fn f() -> u8 { 1 }", &deep));
+        assert!(
+            reasons.iter().any(|r| r.contains("nests too deep")),
+            "{reasons:?}"
+        );
     }
 
     #[test]

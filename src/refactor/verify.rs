@@ -146,6 +146,15 @@ impl Verifier<'_> {
         dir: &Path,
     ) -> anyhow::Result<(Verdict, Option<TestResults>)> {
         for change in changes.iter().filter(|c| c.is_rust()) {
+            let deep = change.after.as_deref().and_then(crate::source::too_deep);
+            if let Some((line, column)) = deep {
+                let reason = format!(
+                    "{}:{line}:{column}: the edited file nests deeper than {} levels",
+                    change.path,
+                    crate::source::MAX_NESTING
+                );
+                return Ok((Verdict::rejected(Step::Parse, reason.clone(), reason), None));
+            }
             if let Some(Err(err)) = change.after.as_deref().map(syn::parse_file) {
                 let start = err.span().start();
                 let reason = format!(

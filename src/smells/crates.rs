@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use super::modules::{shortest_cycle, strongly_connected};
+use super::graph::{shortest_cycle, strongly_connected};
 use super::smell::{Location, Smell, SmellKind};
 use crate::token::hash_seq;
 use crate::workspace::CrateDep;

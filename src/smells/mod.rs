@@ -3,6 +3,7 @@
 
 mod crates;
 mod functions;
+mod graph;
 mod matches;
 mod modules;
 mod scope;

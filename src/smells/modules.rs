@@ -15,8 +15,9 @@
 //! Each cycle is a strongly connected component of the module graph; it is reported with
 //! its shortest cycle and the lines that make each edge of it, shortest cycles first.
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 
+use super::graph::{shortest_cycle, strongly_connected};
 use super::scope::{Place, Scope, Trail};
 use super::smell::{Location, Smell, SmellKind};
 use super::visibility::{needless_pub, Uses};
@@ -336,113 +337,6 @@ fn unstable_dependencies(graph: &ModuleGraph, t: &Thresholds) -> Vec<Smell> {
         smells.push(smell);
     }
     smells
-}
-
-/// Tarjan's strongly connected components, iteratively (deep module trees must not overflow).
-pub(super) fn strongly_connected(adjacency: &[Vec<usize>]) -> Vec<Vec<usize>> {
-    let n = adjacency.len();
-    let (mut index, mut low, mut on_stack) = (vec![usize::MAX; n], vec![0; n], vec![false; n]);
-    let (mut stack, mut out, mut counter) = (Vec::new(), Vec::new(), 0);
-    for root in 0..n {
-        if index[root] != usize::MAX {
-            continue;
-        }
-        let mut work = vec![(root, 0usize)];
-        while let Some(&mut (node, ref mut next)) = work.last_mut() {
-            if *next == 0 && index[node] == usize::MAX {
-                index[node] = counter;
-                low[node] = counter;
-                counter += 1;
-                stack.push(node);
-                on_stack[node] = true;
-            }
-            if let Some(&succ) = adjacency[node].get(*next) {
-                *next += 1;
-                if index[succ] == usize::MAX {
-                    work.push((succ, 0));
-                } else if on_stack[succ] {
-                    low[node] = low[node].min(index[succ]);
-                }
-                continue;
-            }
-            work.pop();
-            if let Some(&(parent, _)) = work.last() {
-                low[parent] = low[parent].min(low[node]);
-            }
-            if low[node] == index[node] {
-                let mut scc = Vec::new();
-                while let Some(member) = stack.pop() {
-                    on_stack[member] = false;
-                    scc.push(member);
-                    if member == node {
-                        break;
-                    }
-                }
-                out.push(scc);
-            }
-        }
-    }
-    out
-}
-
-/// The shortest cycle through the component, as modules in order, starting from the module
-/// with the smallest index so that reports are stable.
-pub(super) fn shortest_cycle(adjacency: &[Vec<usize>], scc: &[usize]) -> Option<Vec<usize>> {
-    let members: HashSet<usize> = scc.iter().copied().collect();
-    let mut best: Option<Vec<usize>> = None;
-    let mut starts = scc.to_vec();
-    starts.sort_unstable();
-    for &start in &starts {
-        // Breadth-first from `start` back to `start`, inside the component.
-        let mut previous: HashMap<usize, usize> = HashMap::new();
-        let mut queue = VecDeque::from([start]);
-        let mut closing = None;
-        while let Some(node) = queue.pop_front() {
-            for &succ in &adjacency[node] {
-                if succ == start {
-                    closing = Some(node);
-                    break;
-                }
-                if members.contains(&succ) && !previous.contains_key(&succ) {
-                    previous.insert(succ, node);
-                    queue.push_back(succ);
-                }
-            }
-            if closing.is_some() {
-                break;
-            }
-        }
-        let Some(mut node) = closing else { continue };
-        let mut cycle = vec![node];
-        while node != start {
-            node = previous[&node];
-            cycle.push(node);
-        }
-        cycle.reverse();
-        if best.as_ref().is_none_or(|b| cycle.len() < b.len()) {
-            best = Some(cycle);
-        }
-    }
-    best
-}
-
-#[cfg(test)]
-mod test {
-    use super::*;
-
-    #[test]
-    fn components_and_shortest_cycles() {
-        // 0 -> 1 -> 2 -> 0, 1 -> 0, 3 -> 4 (no cycle).
-        let adjacency = vec![vec![1], vec![2, 0], vec![0], vec![4], vec![]];
-        let mut sccs: Vec<Vec<usize>> = strongly_connected(&adjacency)
-            .into_iter()
-            .filter(|s| s.len() > 1)
-            .collect();
-        assert_eq!(sccs.len(), 1);
-        sccs[0].sort_unstable();
-        assert_eq!(sccs[0], vec![0, 1, 2]);
-        assert_eq!(shortest_cycle(&adjacency, &sccs[0]), Some(vec![0, 1]));
-    }
 }
 
 #[cfg(test)]

@@ -20,8 +20,6 @@ pub const MAX_NESTING: usize = 128;
 /// it before recursing). Levels are brackets, parentheses and braces, and generic angle
 /// brackets (`Vec<Vec<u8>>` is two). Call it before `syn::parse_file` on text that may be
 /// hostile, such as an agent's answer.
-// The refactor pipeline's parses of agent answers are its callers.
-#[allow(dead_code)]
 pub fn too_deep(text: &str) -> Option<(usize, usize)> {
     let stream = text.parse::<TokenStream>().ok()?;
     stream_too_deep(&stream).map(|at| (at.line, at.column + 1))

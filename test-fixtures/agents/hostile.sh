@@ -92,6 +92,12 @@ src/lib.rs
 >>>>>>> REPLACE
 RS
   ;;
+deep)
+  cat >/dev/null
+  merge
+  printf 'src/deep.rs\n<<<<<<< SEARCH\n=======\npub fn deep() -> u32 {\n'
+  awk 'BEGIN { for (i = 0; i < 3000; i++) printf "("; printf "1"; for (i = 0; i < 3000; i++) printf ")"; print "" }'
+  printf '}\n>>>>>>> REPLACE\n' ;;
 flood)
   cat >/dev/null
   yes "an answer without end" ;;
