@@ -11,10 +11,7 @@ use crate::report::{FileInfo, Report, Timing};
 use crate::reporters::console::Console;
 use crate::workspace::Workspace;
 
-/// A usage or environment error: exit code 2.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);
+use crate::error::UsageError;
 
 pub struct Analysis {
     pub report: Report,

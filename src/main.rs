@@ -10,6 +10,7 @@ mod cache;
 mod cli;
 mod config;
 mod detectors;
+mod error;
 mod files;
 mod metrics;
 mod modrefs;
@@ -32,8 +33,9 @@ use std::process::Termination;
 
 use clap::Parser;
 
-use crate::analysis::{UsageError, What};
+use crate::analysis::What;
 use crate::cli::{AnalysisArgs, CargoCli, Command, CommonArgs, Format};
+use crate::error::UsageError;
 use crate::reporters::console::Console;
 
 // Parsing allocates many small syntax-tree nodes; mimalloc makes that markedly cheaper than

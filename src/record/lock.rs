@@ -9,7 +9,7 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use crate::analysis::UsageError;
+use crate::error::UsageError;
 use crate::reporters::console::Console;
 
 /// Held until dropped.

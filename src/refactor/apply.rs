@@ -4,8 +4,9 @@
 
 use std::path::Path;
 
-use crate::analysis::{UsageError, What};
+use crate::analysis::What;
 use crate::cli::{AnalysisArgs, ApplyArgs, CommonArgs};
+use crate::error::UsageError;
 use crate::record::audit::Audit;
 use crate::record::event::{Event, Outcome, Step};
 use crate::refactor::change::FileChange;

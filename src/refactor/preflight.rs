@@ -6,9 +6,9 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use crate::analysis::UsageError;
 use crate::cli::VerifyArgs;
 use crate::config::ConfigFile;
+use crate::error::UsageError;
 use crate::refactor::scratch::Scratch;
 use crate::reporters::console::Console;
 

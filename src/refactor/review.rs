@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::UsageError;
+use crate::error::UsageError;
 use crate::refactor::change::FileChange;
 use crate::refactor::finding::Finding;
 

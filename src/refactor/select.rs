@@ -1,8 +1,8 @@
 //! Choosing what a pass works on: `--finding` ids (each must exist), `--findings` kinds, and
 //! at most `--max-candidates`, in the order the scan ranks them.
 
-use crate::analysis::UsageError;
 use crate::cli::{FindingKinds, FixArgs};
+use crate::error::UsageError;
 use crate::refactor::finding::{Finding, FindingKind};
 
 /// The findings to try, best first; an unknown `--finding` id is a usage error naming the ids

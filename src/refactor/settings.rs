@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
-use crate::analysis::UsageError;
 use crate::cli::{FixArgs, VerifyArgs};
 use crate::config::ConfigFile;
+use crate::error::UsageError;
 use crate::refactor::agents::AgentSpec;
 use crate::refactor::guard::Guard;
 
