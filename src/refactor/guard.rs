@@ -568,6 +568,12 @@ mod test {
         );
         assert_eq!(lints("#![deny(warnings)]\nfn f() {}", "fn f() {}").len(), 1);
         assert!(lints(
+            "#![deny(warnings)]\nfn f() {}",
+            "#![deny(warnings)]\nfn g() {}"
+        )
+        .is_empty());
+        assert!(lints("#[expect(x)]\nfn f() {}", "#[expect(x)]\nfn g() {}").is_empty());
+        assert!(lints(
             "#[allow(dead_code)]\nfn f() {}\nfn g() {}",
             "fn g() {}\n#[allow(dead_code)]\nfn f() {}"
         )
