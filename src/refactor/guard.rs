@@ -242,14 +242,6 @@ fn is_pub(vis: &syn::Visibility) -> bool {
     matches!(vis, syn::Visibility::Public(_))
 }
 
-fn is_test(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().any(|attr| {
-        let path = attr.path();
-        path.is_ident("test")
-            || (path.is_ident("cfg") && attr.to_token_stream().to_string().contains("test"))
-    })
-}
-
 /// An item's tokens without doc comments, so that rewording a comment is not an API change.
 fn signature(tokens: impl ToTokens) -> String {
     tokens
@@ -275,7 +267,7 @@ impl<'ast> Visit<'ast> for SurfaceVisitor {
             syn::Item::Impl(i) => &i.attrs,
             _ => &[],
         };
-        if is_test(attrs) {
+        if crate::source::is_test_code(attrs) {
             self.surface.test_code.push(signature(item));
             return;
         }
@@ -349,7 +341,7 @@ impl<'ast> Visit<'ast> for SurfaceVisitor {
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
-        if is_test(&f.attrs) {
+        if crate::source::is_test_code(&f.attrs) {
             self.surface.test_code.push(signature(f));
             return;
         }

@@ -173,7 +173,7 @@ impl Collector<'_> {
     }
 
     fn skip(&self, attrs: &[syn::Attribute]) -> bool {
-        !self.tests && is_test_code(attrs)
+        !self.tests && crate::source::is_test_code(attrs)
     }
 
     fn push_unit(
@@ -224,7 +224,7 @@ impl Collector<'_> {
     /// Records the `pub` items declared directly in module `module`.
     fn record_module_items(&mut self, module: u32, items: &[syn::Item]) {
         for item in items {
-            if !self.tests && is_test_code(item_attrs(item)) {
+            if !self.tests && crate::source::is_test_code(item_attrs(item)) {
                 continue;
             }
             if let syn::Item::ExternCrate(krate) = item {
@@ -897,18 +897,6 @@ fn enum_of_match(node: &syn::ExprMatch, self_type: Option<&str>) -> Option<(Stri
     (variants >= 2 && owners.iter().all(|o| *o == first)).then_some((first, variants))
 }
 
-pub(super) fn is_test_code(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().any(|attr| {
-        let path = attr.path();
-        if path.is_ident("cfg") {
-            let text = tokens_text(&attr.meta);
-            text.contains("test") && !text.contains("not(test)")
-        } else {
-            path.segments.last().is_some_and(|seg| seg.ident == "test")
-        }
-    })
-}
-
 /// The file `#[path = "..."]` names, and those `#[cfg_attr(pred, path = "...")]` name.
 fn path_attrs(attrs: &[syn::Attribute]) -> (Option<String>, Vec<String>) {
     fn path_value(meta: &syn::Meta) -> Option<String> {
@@ -1009,7 +997,7 @@ fn count_items(items: &[syn::Item], tests: bool) -> u32 {
     items
         .iter()
         .filter(|item| !matches!(item, syn::Item::Use(_) | syn::Item::ExternCrate(_)))
-        .filter(|item| tests || !is_test_code(item_attrs(item)))
+        .filter(|item| tests || !crate::source::is_test_code(item_attrs(item)))
         .count() as u32
 }
 

@@ -9,7 +9,6 @@ use std::path::Path;
 
 use proc_macro2::TokenStream;
 
-#[allow(unused_imports)] // see `too_deep`
 pub use depth::{too_deep, MAX_NESTING};
 use lex::{lex_error, Flattener};
 use parsed::MAX_FILE_BYTES;
@@ -17,6 +16,7 @@ pub use parsed::{
     CodeLines, EnumMatch, ModDecl, ModuleInfo, ParsedFile, Shape, ShapeKind, SourceError, Unit,
     UnitKind,
 };
+pub use test_code::is_test_code;
 
 /// What a path that is not a regular file is, for warnings.
 fn file_kind(file_type: std::fs::FileType) -> &'static str {
@@ -128,6 +128,7 @@ mod depth;
 mod lex;
 mod parsed;
 mod spans;
+mod test_code;
 mod trivial;
 
 #[cfg(test)]
