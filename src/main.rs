@@ -119,10 +119,7 @@ fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
         Command::Fix(fix) => {
             process::install_interrupt_handler();
             process::become_subreaper();
-            refactor::pass::fix(&args.common, fix, &console).map(|end| match end {
-                refactor::pass::PassEnd::Done => ExitCode::Success,
-                refactor::pass::PassEnd::Interrupted => ExitCode::Interrupted,
-            })
+            refactor::pass::fix(&args.common, fix, &console).map(|()| ExitCode::Success)
         }
         Command::Log(log) => show_log(&args.common, log),
         Command::Review(log) => show_review(&args.common, log),

@@ -180,7 +180,6 @@ fn rebase(
             .0
         {
             Verdict::Passed => Ok(rebased),
-            Verdict::Interrupted => return Err(crate::process::Interrupted.into()),
             Verdict::Rejected { step, reason, .. } => Err((step, reason)),
         },
     )

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use anyhow::Context;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::analysis::What;
@@ -19,14 +20,9 @@ use crate::refactor::settings::Settings;
 use crate::refactor::verify::{self, Baseline, Verdict, Verifier};
 use crate::reporters::console::Console;
 
-/// How a pass ended, for the exit code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PassEnd {
-    Done,
-    Interrupted,
-}
-
-pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Result<PassEnd> {
+/// Runs one pass. Ctrl-C ends it with [`crate::process::Interrupted`] as the error, once the
+/// scratch copy is restored and the stop recorded.
+pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Result<()> {
     let what = What {
         dup: args.findings != Some(FindingKinds::Smells),
         smells: args.findings != Some(FindingKinds::Dup),
@@ -64,7 +60,7 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
             reason: "nothing to fix: the scan found nothing to work on".into(),
             counts: None,
         })?;
-        return Ok(PassEnd::Done);
+        return Ok(());
     }
     let mut verifier = Verifier {
         scratch: crate::refactor::preflight::open_scratch(
@@ -93,17 +89,22 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         counts: Counts::default(),
     };
     // `fix` is one pass; `run` will repeat them.
-    let end = pass.run(&chosen, &mut baseline)?;
+    let end = pass.run(&chosen, &mut baseline);
     let counts = Some(pass.counts);
-    let reason = match end {
-        PassEnd::Done => "every chosen finding was tried",
-        PassEnd::Interrupted => "interrupted",
-    };
     audit.emit(Event::Stop {
-        reason: reason.into(),
+        reason: stop_reason(&end, "every chosen finding was tried"),
         counts,
     })?;
-    Ok(end)
+    end
+}
+
+/// Why a run stopped, as its stop record says it.
+fn stop_reason(end: &anyhow::Result<()>, done: &str) -> String {
+    match end {
+        Ok(()) => done.to_owned(),
+        Err(err) if err.is::<crate::process::Interrupted>() => "interrupted".to_owned(),
+        Err(err) => format!("failed: {err:#}"),
+    }
 }
 
 /// Verifies the unmodified copy; a failure (or an interruption) is the run's recorded end.
@@ -116,7 +117,7 @@ fn verify_baseline(
     let dir = audit.candidate_dir("baseline");
     verifier.baseline(audit, &dir).or_else(|err| {
         let reason = if err.is::<crate::process::Interrupted>() {
-            "interrupted".to_string()
+            "interrupted".to_owned()
         } else {
             format!("baseline failed: {err:#}")
         };
@@ -142,21 +143,18 @@ struct Pass<'a, 'b> {
 
 impl Pass<'_, '_> {
     /// Tries every chosen finding in turn, until done or interrupted.
-    fn run(&mut self, chosen: &[Finding], baseline: &mut Baseline) -> anyhow::Result<PassEnd> {
+    fn run(&mut self, chosen: &[Finding], baseline: &mut Baseline) -> anyhow::Result<()> {
         self.audit.emit(Event::PassStart {
             pass: 1,
             candidates: Some(chosen.len()),
         })?;
         for (n, finding) in chosen.iter().enumerate() {
             if crate::process::interrupted() {
-                return Ok(PassEnd::Interrupted);
+                return Err(crate::process::Interrupted.into());
             }
-            let candidate = format!("c{}", n + 1);
-            if self.candidate(&candidate, finding, baseline)? == PassEnd::Interrupted {
-                return Ok(PassEnd::Interrupted);
-            }
+            self.candidate(&format!("c{}", n + 1), finding, baseline)?;
         }
-        Ok(PassEnd::Done)
+        Ok(())
     }
 
     fn candidate(
@@ -164,7 +162,7 @@ impl Pass<'_, '_> {
         candidate: &str,
         finding: &Finding,
         baseline: &mut Baseline,
-    ) -> anyhow::Result<PassEnd> {
+    ) -> anyhow::Result<()> {
         // An earlier kept refactor may have moved or removed this finding.
         let Some(finding) = baseline
             .findings
@@ -179,7 +177,7 @@ impl Pass<'_, '_> {
                 title: None,
                 skipped: Some("an earlier refactor removed it".into()),
             })?;
-            return Ok(PassEnd::Done);
+            return Ok(());
         };
         self.audit.emit(Event::Finding {
             candidate: candidate.into(),
@@ -201,16 +199,20 @@ impl Pass<'_, '_> {
                 &dir,
                 baseline,
             )? {
-                Attempt::Interrupted => return Ok(PassEnd::Interrupted),
-                Attempt::Decided => return Ok(PassEnd::Done),
+                Attempt::Decided => return Ok(()),
                 Attempt::Retry {
                     step,
                     reason,
                     feedback: next,
                 } => {
                     if last {
-                        self.decide(candidate, &finding.id, Outcome::Rejected, step, &reason)?;
-                        return Ok(PassEnd::Done);
+                        return self.decide(
+                            candidate,
+                            &finding.id,
+                            Outcome::Rejected,
+                            step,
+                            &reason,
+                        );
                     }
                     self.audit.emit(Event::Retry {
                         at: At {
@@ -224,7 +226,7 @@ impl Pass<'_, '_> {
                 }
             }
         }
-        Ok(PassEnd::Done)
+        Ok(())
     }
 
     fn attempt(
@@ -242,7 +244,6 @@ impl Pass<'_, '_> {
         };
         let reply = match self.ask(&at, finding, feedback, dir)? {
             Ok(reply) => reply,
-            Err(AgentError::Interrupted) => return Ok(Attempt::Interrupted),
             Err(err) => {
                 self.audit.emit(Event::Response {
                     at: at.clone(),
@@ -282,7 +283,6 @@ impl Pass<'_, '_> {
             .verifier
             .candidate(baseline, finding, &changes, self.audit, candidate, dir)?;
         match verdict {
-            Verdict::Interrupted => Ok(Attempt::Interrupted),
             Verdict::Rejected {
                 step,
                 reason,
@@ -472,15 +472,9 @@ impl Pass<'_, '_> {
             Step::Analysis,
             "verified and written to the working tree",
         )?;
-        let after = self.after_write(finding, changes, summary, tests, baseline);
-        if let Err(err) = &after {
-            let reason = format!("{candidate} was written, then: {err:#}");
-            self.audit.emit(Event::Stop {
-                reason,
-                counts: None,
-            })?;
-        }
-        after
+        // A failure from here on is the run's recorded end (its stop record says so).
+        self.after_write(finding, changes, summary, tests, baseline)
+            .with_context(|| format!("{candidate} was written, then"))
     }
 
     /// What follows a write: the commit, and the kept change made the new baseline.
@@ -563,7 +557,6 @@ struct Verified<'c> {
 
 enum Attempt {
     Decided,
-    Interrupted,
     Retry {
         step: Step,
         reason: String,

@@ -24,7 +24,6 @@ pub enum Verdict {
         reason: String,
         feedback: String,
     },
-    Interrupted,
 }
 
 impl Verdict {
@@ -183,7 +182,7 @@ impl Verifier<'_> {
         let clippy = self.clippy(dir, baseline.build_timeout)?;
         record_step(audit, candidate, Step::Clippy, &clippy)?;
         if clippy.exit() == Exit::Interrupted {
-            return Ok((Verdict::Interrupted, None));
+            return Err(process::Interrupted.into());
         }
         let diagnostics = cargo::parse_diagnostics(&clippy.stdout());
         if !clippy.exit().success() || diagnostics.n_errors > 0 {
@@ -225,7 +224,7 @@ impl Verifier<'_> {
         let mut problems = cargo::compare_tests(&baseline.tests, &results);
         // A hang explains the missing tests better than their count does.
         match test.exit() {
-            Exit::Interrupted => return Ok((Verdict::Interrupted, None)),
+            Exit::Interrupted => return Err(process::Interrupted.into()),
             Exit::Success => {}
             exit => {
                 if let Some(how) = stopped_by_limit(exit, baseline.test_timeout, "--test-timeout") {

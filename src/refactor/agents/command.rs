@@ -56,7 +56,7 @@ fn run(
     match finished.exit {
         Exit::Success => Ok((stdout, finished.duration)),
         Exit::Timeout => Err(AgentError::Timeout(request.timeout)),
-        Exit::Interrupted => Err(AgentError::Interrupted),
+        Exit::Interrupted => Err(AgentError::Io(process::Interrupted.into())),
         Exit::OutputLimit(cap) => Err(AgentError::TooMuchOutput(cap)),
         exit => {
             let stderr = std::fs::read(&job.stderr).unwrap_or_default();

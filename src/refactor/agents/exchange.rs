@@ -37,8 +37,6 @@ pub enum AgentError {
     Timeout(Duration),
     #[error("the agent {exit}: {stderr}")]
     Failed { exit: String, stderr: String },
-    #[error("interrupted")]
-    Interrupted,
     #[error("the {0} agent is not built yet; use cmd:PROGRAM or exec:PROGRAM")]
     NotBuilt(&'static str),
     #[error(
