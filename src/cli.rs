@@ -151,17 +151,8 @@ pub struct FixArgs {
     #[arg(long, value_name = "AGENT", help_heading = "Agent Options")]
     pub agent: Option<String>,
 
-    /// Seconds one agent call may take before it is killed [default: 600]
-    #[arg(long, value_name = "SECS", help_heading = "Agent Options")]
-    pub agent_timeout: Option<u64>,
-
-    /// Bytes an agent may print before it is stopped and its answer rejected [default: 16 MiB]
-    #[arg(long, value_name = "BYTES", help_heading = "Agent Options")]
-    pub max_agent_output: Option<u64>,
-
-    /// Attempts per finding; a refused attempt's errors go back to the agent [default: 2]
-    #[arg(long, value_name = "N", help_heading = "Agent Options")]
-    pub attempts: Option<u32>,
+    #[command(flatten)]
+    pub agent_limits: crate::options::AgentFlags,
 
     /// Kinds of findings to work on
     #[arg(
@@ -176,9 +167,8 @@ pub struct FixArgs {
     #[arg(long, value_name = "ID", help_heading = "Finding Selection")]
     pub finding: Vec<String>,
 
-    /// Findings to work on in this pass [default: 5]
-    #[arg(long, value_name = "N", help_heading = "Finding Selection")]
-    pub max_candidates: Option<usize>,
+    #[command(flatten)]
+    pub selection: crate::options::SelectionFlags,
 
     #[command(flatten)]
     pub verify: VerifyArgs,
@@ -317,17 +307,8 @@ pub struct AnalysisArgs {
     #[arg(long, help_heading = "Output Options")]
     pub no_cache: bool,
 
-    /// Smallest clone to report, in lines spanned by each copy [default: 6]
-    #[arg(long, value_name = "N", help_heading = "Analysis Options")]
-    pub min_lines: Option<usize>,
-
-    /// Smallest clone to report, in tokens [default: 50]
-    #[arg(long, value_name = "N", help_heading = "Analysis Options")]
-    pub min_tokens: Option<usize>,
-
-    /// Near-miss similarity threshold, from 0 to 1 [default: 0.8]
-    #[arg(long, value_name = "RATIO", help_heading = "Analysis Options")]
-    pub similarity: Option<f64>,
+    #[command(flatten)]
+    pub clones: crate::options::CloneFlags,
 
     /// Analyse `#[cfg(test)]` code and tests/
     #[arg(long, overrides_with = "no_tests", help_heading = "Analysis Options")]
@@ -345,53 +326,8 @@ pub struct AnalysisArgs {
     #[arg(long, value_name = "GLOB", help_heading = "Analysis Options")]
     pub exclude_path: Vec<String>,
 
-    /// Longest function before it is reported [default: 100]
-    #[arg(long, value_name = "LINES", help_heading = "Smell Thresholds")]
-    pub max_fn_lines: Option<u32>,
-
-    /// Highest cognitive complexity before a function is reported [default: 25]
-    #[arg(long, value_name = "N", help_heading = "Smell Thresholds")]
-    pub max_cognitive: Option<u32>,
-
-    /// Highest cyclomatic complexity before a function is reported [default: 15]
-    #[arg(long, value_name = "N", help_heading = "Smell Thresholds")]
-    pub max_cyclomatic: Option<u32>,
-
-    /// Most parameters before a function is reported [default: 7]
-    #[arg(long, value_name = "N", help_heading = "Smell Thresholds")]
-    pub max_params: Option<u32>,
-
-    /// Deepest nesting of blocks before a function is reported [default: 5]
-    #[arg(long, value_name = "N", help_heading = "Smell Thresholds")]
-    pub max_nesting: Option<u32>,
-
-    /// Most items in a module before it is reported [default: 50]
-    #[arg(long, value_name = "N", help_heading = "Smell Thresholds")]
-    pub max_module_items: Option<u32>,
-
-    /// Most lines of code in a module before it is reported [default: 1000]
-    #[arg(long, value_name = "LINES", help_heading = "Smell Thresholds")]
-    pub max_module_lines: Option<u32>,
-
-    /// Fan-in and fan-out at which a module is a hub [default: 8]
-    #[arg(long, value_name = "N", help_heading = "Smell Thresholds")]
-    pub hub_fan: Option<u32>,
-
-    /// How much less stable a dependency must be to be reported, in hundredths of instability [default: 50]
-    #[arg(long, value_name = "PERCENT", help_heading = "Smell Thresholds")]
-    pub min_instability_gap: Option<u32>,
-
-    /// Modules that match one enum variant by variant before it is reported [default: 3]
-    #[arg(long, value_name = "N", help_heading = "Smell Thresholds")]
-    pub shotgun_modules: Option<u32>,
-
-    /// Most fields in a struct or enum before it is reported [default: 15]
-    #[arg(long, value_name = "N", help_heading = "Smell Thresholds")]
-    pub max_type_fields: Option<u32>,
-
-    /// Most methods of a type, across its impl blocks, before it is reported [default: 30]
-    #[arg(long, value_name = "N", help_heading = "Smell Thresholds")]
-    pub max_type_methods: Option<u32>,
+    #[command(flatten)]
+    pub thresholds: crate::options::ThresholdFlags,
 
     /// Exit with code 1 when anything is reported
     #[arg(long, help_heading = "Output Options")]

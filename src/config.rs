@@ -11,14 +11,21 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
 use crate::cli::{AnalysisArgs, Format};
+pub use crate::options::Thresholds;
+use crate::options::{AgentFlags, CloneFlags, SelectionFlags, ThresholdFlags};
 
 /// Configuration keys, named as the flags are.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ConfigFile {
-    pub min_lines: Option<usize>,
-    pub min_tokens: Option<usize>,
-    pub similarity: Option<f64>,
+    #[serde(flatten)]
+    pub clones: CloneFlags,
+    #[serde(flatten)]
+    pub thresholds: ThresholdFlags,
+    #[serde(flatten)]
+    pub agent_limits: AgentFlags,
+    #[serde(flatten)]
+    pub selection: SelectionFlags,
     pub tests: Option<bool>,
     pub include: Option<Vec<String>>,
     pub exclude_path: Option<Vec<String>>,
@@ -26,27 +33,11 @@ pub struct ConfigFile {
     pub allow_duplicate: Option<Vec<String>>,
     pub format: Option<String>,
     pub fail_on: Option<bool>,
-    pub max_fn_lines: Option<u32>,
-    pub max_cognitive: Option<u32>,
-    pub max_cyclomatic: Option<u32>,
-    pub max_params: Option<u32>,
-    pub max_nesting: Option<u32>,
-    pub max_module_items: Option<u32>,
-    pub max_module_lines: Option<u32>,
-    pub hub_fan: Option<u32>,
-    pub min_instability_gap: Option<u32>,
-    pub shotgun_modules: Option<u32>,
-    pub max_type_fields: Option<u32>,
-    pub max_type_methods: Option<u32>,
     /// Workspace members by layer, top layer first (configuration only).
     pub layers: Option<Vec<Vec<String>>>,
     pub agent: Option<String>,
-    pub agent_timeout: Option<u64>,
-    pub max_agent_output: Option<u64>,
     pub keep_env: Option<Vec<String>>,
     pub sandbox: Option<String>,
-    pub attempts: Option<u32>,
-    pub max_candidates: Option<usize>,
     pub test_cmd: Option<String>,
     pub build_timeout: Option<u64>,
     pub test_timeout: Option<u64>,
@@ -58,35 +49,20 @@ impl ConfigFile {
     /// Fills the unset keys of `self` from `lower`.
     fn or(self, lower: ConfigFile) -> ConfigFile {
         ConfigFile {
-            min_lines: self.min_lines.or(lower.min_lines),
-            min_tokens: self.min_tokens.or(lower.min_tokens),
-            similarity: self.similarity.or(lower.similarity),
+            clones: self.clones.or(lower.clones),
+            thresholds: self.thresholds.or(lower.thresholds),
+            agent_limits: self.agent_limits.or(lower.agent_limits),
+            selection: self.selection.or(lower.selection),
             tests: self.tests.or(lower.tests),
             include: self.include.or(lower.include),
             exclude_path: self.exclude_path.or(lower.exclude_path),
             allow_duplicate: self.allow_duplicate.or(lower.allow_duplicate),
             format: self.format.or(lower.format),
             fail_on: self.fail_on.or(lower.fail_on),
-            max_fn_lines: self.max_fn_lines.or(lower.max_fn_lines),
-            max_cognitive: self.max_cognitive.or(lower.max_cognitive),
-            max_cyclomatic: self.max_cyclomatic.or(lower.max_cyclomatic),
-            max_params: self.max_params.or(lower.max_params),
-            max_nesting: self.max_nesting.or(lower.max_nesting),
-            max_module_items: self.max_module_items.or(lower.max_module_items),
-            max_module_lines: self.max_module_lines.or(lower.max_module_lines),
-            hub_fan: self.hub_fan.or(lower.hub_fan),
-            min_instability_gap: self.min_instability_gap.or(lower.min_instability_gap),
-            shotgun_modules: self.shotgun_modules.or(lower.shotgun_modules),
-            max_type_fields: self.max_type_fields.or(lower.max_type_fields),
-            max_type_methods: self.max_type_methods.or(lower.max_type_methods),
             layers: self.layers.or(lower.layers),
             agent: self.agent.or(lower.agent),
-            agent_timeout: self.agent_timeout.or(lower.agent_timeout),
-            max_agent_output: self.max_agent_output.or(lower.max_agent_output),
             keep_env: self.keep_env.or(lower.keep_env),
             sandbox: self.sandbox.or(lower.sandbox),
-            attempts: self.attempts.or(lower.attempts),
-            max_candidates: self.max_candidates.or(lower.max_candidates),
             test_cmd: self.test_cmd.or(lower.test_cmd),
             build_timeout: self.build_timeout.or(lower.build_timeout),
             test_timeout: self.test_timeout.or(lower.test_timeout),
@@ -101,12 +77,28 @@ impl ConfigFile {
         };
         let text = String::from_utf8(bytes)
             .map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", path.display()))?;
-        toml::from_str(&text).map_err(|err| {
-            anyhow::anyhow!(
-                "invalid configuration in {}: {}",
-                path.display(),
-                err.message()
-            )
+        let origin = path.display().to_string();
+        let table: toml::Table = toml::from_str(&text)
+            .map_err(|err| anyhow::anyhow!("invalid configuration in {origin}: {err}"))?;
+        let line_of = |key: &str| {
+            text.lines().position(|line| {
+                let line = line.trim_start().trim_start_matches(['"', '\'']);
+                line.strip_prefix(key).is_some_and(|rest| {
+                    rest.trim_start_matches(['"', '\''])
+                        .trim_start()
+                        .starts_with('=')
+                })
+            })
+        };
+        let parse = |entries: Vec<(String, toml::Value)>| {
+            toml::Value::Table(entries.into_iter().collect())
+                .try_into::<ConfigFile>()
+                .map_err(|err| err.message().to_owned())
+        };
+        let entries: Vec<_> = table.into_iter().collect();
+        checked(&entries, parse, |key| match line_of(key) {
+            Some(line) => format!("{origin}, line {}", line + 1),
+            None => origin.clone(),
         })
     }
 
@@ -114,10 +106,41 @@ impl ConfigFile {
     pub fn from_metadata(value: &serde_json::Value, origin: &str) -> anyhow::Result<ConfigFile> {
         match value.get("loop") {
             None | Some(serde_json::Value::Null) => Ok(ConfigFile::default()),
-            Some(table) => serde_json::from_value(table.clone())
-                .map_err(|err| anyhow::anyhow!("invalid configuration in {origin}: {err}")),
+            Some(serde_json::Value::Object(table)) => {
+                let parse = |entries: Vec<(String, serde_json::Value)>| {
+                    serde_json::from_value(serde_json::Value::Object(entries.into_iter().collect()))
+                        .map_err(|err| err.to_string())
+                };
+                checked(table.clone().into_iter().collect(), parse, |_| {
+                    origin.to_owned()
+                })
+            }
+            Some(other) => {
+                bail!("invalid configuration in {origin}: expected a table, got {other}")
+            }
         }
     }
+}
+
+/// A configuration table as [`ConfigFile`]. Through `flatten`, serde's error names neither
+/// the key nor its place, so on failure each key is tried alone and the first that fails is
+/// named, with `place(key)` saying where it is.
+fn checked<V: Clone>(
+    table: &[(String, V)],
+    parse: impl Fn(Vec<(String, V)>) -> Result<ConfigFile, String>,
+    place: impl Fn(&str) -> String,
+) -> anyhow::Result<ConfigFile> {
+    let whole = match parse(table.to_vec()) {
+        Ok(config) => return Ok(config),
+        Err(err) => err,
+    };
+    for entry in table {
+        if let Err(err) = parse(vec![entry.clone()]) {
+            let key = &entry.0;
+            bail!("invalid configuration key `{key}` in {}: {err}", place(key));
+        }
+    }
+    bail!("invalid configuration in {}: {whole}", place(""))
 }
 
 /// Resolved analysis options.
@@ -139,25 +162,6 @@ pub struct Options {
     pub layers: Vec<Vec<String>>,
 }
 
-/// Limits over which a function or module is a smell; named as their flags (`--max-params`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Thresholds {
-    pub max_fn_lines: u32,
-    pub max_cognitive: u32,
-    pub max_cyclomatic: u32,
-    pub max_params: u32,
-    pub max_nesting: u32,
-    pub max_module_items: u32,
-    pub max_module_lines: u32,
-    pub hub_fan: u32,
-    /// In hundredths: how much less stable a dependency must be to be reported.
-    pub min_instability_gap: u32,
-    /// Modules matching one enum variant by variant before it is reported.
-    pub shotgun_modules: u32,
-    pub max_type_fields: u32,
-    pub max_type_methods: u32,
-}
-
 impl Options {
     /// Merges flags over configuration (already merged by precedence) over defaults.
     pub fn resolve(args: &AnalysisArgs, config: ConfigFile) -> anyhow::Result<Options> {
@@ -168,9 +172,20 @@ impl Options {
         } else {
             config.tests.unwrap_or(false)
         };
-        let similarity = args.similarity.or(config.similarity).unwrap_or(0.8);
+        let thresholds = args
+            .thresholds
+            .clone()
+            .or(config.thresholds.clone())
+            .resolve();
+        let clones = args.clones.clone().or(config.clones.clone()).resolve();
+        let similarity = clones.similarity;
         if !(0.0..=1.0).contains(&similarity) {
-            bail!("--similarity must be between 0 and 1, got {similarity}");
+            let origin = if args.clones.similarity.is_some() {
+                "--similarity"
+            } else {
+                "the `similarity` configuration key"
+            };
+            bail!("{origin} must be between 0 and 1, got {similarity}");
         }
         let format = match (args.format, config.format.as_deref()) {
             (Some(format), _) => format,
@@ -189,8 +204,8 @@ impl Options {
             Some(args.exclude_path.clone())
         };
         Ok(Options {
-            min_lines: args.min_lines.or(config.min_lines).unwrap_or(6).max(1),
-            min_tokens: args.min_tokens.or(config.min_tokens).unwrap_or(50).max(1),
+            min_lines: clones.min_lines.max(1),
+            min_tokens: clones.min_tokens.max(1),
             similarity,
             tests,
             include: glob_set(include.as_deref(), "--include")?,
@@ -202,37 +217,9 @@ impl Options {
             cache: !args.no_cache,
             layers: config.layers.clone().unwrap_or_default(),
             thresholds: Thresholds {
-                max_fn_lines: args.max_fn_lines.or(config.max_fn_lines).unwrap_or(100),
-                max_cognitive: args.max_cognitive.or(config.max_cognitive).unwrap_or(25),
-                max_cyclomatic: args.max_cyclomatic.or(config.max_cyclomatic).unwrap_or(15),
-                max_params: args.max_params.or(config.max_params).unwrap_or(7),
-                max_nesting: args.max_nesting.or(config.max_nesting).unwrap_or(5),
-                max_module_items: args
-                    .max_module_items
-                    .or(config.max_module_items)
-                    .unwrap_or(50),
-                max_module_lines: args
-                    .max_module_lines
-                    .or(config.max_module_lines)
-                    .unwrap_or(1000),
-                hub_fan: args.hub_fan.or(config.hub_fan).unwrap_or(8),
-                min_instability_gap: args
-                    .min_instability_gap
-                    .or(config.min_instability_gap)
-                    .unwrap_or(50),
-                shotgun_modules: args
-                    .shotgun_modules
-                    .or(config.shotgun_modules)
-                    .unwrap_or(3)
-                    .max(2),
-                max_type_fields: args
-                    .max_type_fields
-                    .or(config.max_type_fields)
-                    .unwrap_or(15),
-                max_type_methods: args
-                    .max_type_methods
-                    .or(config.max_type_methods)
-                    .unwrap_or(30),
+                // One module matching an enum is no shotgun surgery.
+                shotgun_modules: thresholds.shotgun_modules.max(2),
+                ..thresholds
             },
         })
     }
@@ -314,14 +301,46 @@ mod test {
     }
 
     #[test]
+    fn a_wrong_type_names_the_key_the_file_and_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("loop.toml");
+        std::fs::write(&path, "attempts = 3\nmin-lines = \"six\"\n").unwrap();
+        let err = ConfigFile::read_toml(&path).unwrap_err().to_string();
+        assert!(err.contains("loop.toml"), "{err}");
+        assert!(err.contains("line 2"), "{err}");
+        assert!(err.contains("min-lines"), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_in_metadata_are_named_and_known_ones_read() {
+        let metadata = serde_json::json!({"loop": {"max-params": 3, "hub-fann": 2}});
+        let err = ConfigFile::from_metadata(&metadata, "Cargo.toml [workspace.metadata.loop]")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`hub-fann`") && err.contains("Cargo.toml"),
+            "{err}"
+        );
+        let metadata = serde_json::json!({"loop": {"max-params": 3}});
+        let config = ConfigFile::from_metadata(&metadata, "x").unwrap();
+        assert_eq!(config.thresholds.max_params, Some(3));
+    }
+
+    #[test]
     fn flags_override_config_and_config_overrides_defaults() {
         let config = ConfigFile {
-            min_lines: Some(9),
-            min_tokens: Some(70),
+            clones: CloneFlags {
+                min_lines: Some(9),
+                min_tokens: Some(70),
+                ..CloneFlags::default()
+            },
             ..ConfigFile::default()
         };
         let args = AnalysisArgs {
-            min_tokens: Some(30),
+            clones: CloneFlags {
+                min_tokens: Some(30),
+                ..CloneFlags::default()
+            },
             ..AnalysisArgs::default()
         };
         let options = Options::resolve(&args, config).unwrap();
@@ -334,7 +353,10 @@ mod test {
     #[test]
     fn similarity_out_of_range_is_an_error_naming_the_flag() {
         let args = AnalysisArgs {
-            similarity: Some(1.5),
+            clones: CloneFlags {
+                similarity: Some(1.5),
+                ..CloneFlags::default()
+            },
             ..AnalysisArgs::default()
         };
         let err = Options::resolve(&args, ConfigFile::default())

@@ -14,6 +14,7 @@ mod error;
 mod files;
 mod metrics;
 mod modrefs;
+mod options;
 mod plain;
 mod process;
 mod record;

@@ -38,17 +38,22 @@ impl Settings {
         let mut keep_env = args.verify.keep_env.clone();
         keep_env.extend(config.keep_env.iter().flatten().cloned());
         crate::secrets::keep_env(keep_env);
+        let limits = args
+            .agent_limits
+            .clone()
+            .or(config.agent_limits.clone())
+            .resolve();
         Ok(Settings {
             agent,
-            agent_timeout: Duration::from_secs(
-                args.agent_timeout.or(config.agent_timeout).unwrap_or(600),
-            ),
-            max_agent_output: args
-                .max_agent_output
-                .or(config.max_agent_output)
-                .unwrap_or(16 << 20),
-            attempts: args.attempts.or(config.attempts).unwrap_or(2).max(1),
-            max_candidates: args.max_candidates.or(config.max_candidates).unwrap_or(5),
+            agent_timeout: Duration::from_secs(limits.agent_timeout),
+            max_agent_output: limits.max_agent_output,
+            attempts: limits.attempts.max(1),
+            max_candidates: args
+                .selection
+                .clone()
+                .or(config.selection.clone())
+                .resolve()
+                .max_candidates,
             test_cmd: test_cmd(&args.verify, config)?,
             build_timeout: timeouts(&args.verify, config).0,
             test_timeout: timeouts(&args.verify, config).1,

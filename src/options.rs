@@ -1,0 +1,145 @@
+//! Options spelled once: each group is one struct that is both the clap argument group and the
+//! configuration section (same names, kebab-case), merged flags > configuration > defaults by
+//! one `or` and one `resolve`, the default written once, next to the help that shows it.
+
+/// Declares an option group: `$flags` (every field optional: clap flags, config keys) and
+/// `$resolved` (every field set: what the engine reads).
+macro_rules! option_group {
+    (
+        $(#[$meta:meta])*
+        $flags:ident => $resolved:ident, $heading:literal {
+            $(
+                $(#[$field_meta:meta])*
+                $name:ident: $ty:ty = $default:expr, $shown:literal, $value_name:literal,
+                $help:literal;
+            )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, clap::Args, serde::Deserialize)]
+        #[serde(rename_all = "kebab-case")]
+        pub struct $flags {
+            $(
+                #[arg(
+                    long,
+                    value_name = $value_name,
+                    help_heading = $heading,
+                    help = concat!($help, " [default: ", $shown, "]")
+                )]
+                #[serde(default)]
+                pub $name: Option<$ty>,
+            )*
+        }
+
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct $resolved {
+            $(
+                #[doc = $help]
+                $(#[$field_meta])*
+                pub $name: $ty,
+            )*
+        }
+
+        impl $flags {
+            /// These values, the unset ones taken from `lower`.
+            pub fn or(self, lower: Self) -> Self {
+                Self { $($name: self.$name.or(lower.$name),)* }
+            }
+
+            /// These values, the unset ones at their defaults.
+            pub fn resolve(&self) -> $resolved {
+                $resolved { $($name: self.$name.clone().unwrap_or($default),)* }
+            }
+        }
+    };
+}
+
+option_group! {
+    /// How big and how similar copies must be to be reported.
+    CloneFlags => CloneLimits, "Analysis Options" {
+        min_lines: usize = 6, "6", "N", "Smallest clone to report, in lines spanned by each copy";
+        min_tokens: usize = 50, "50", "N", "Smallest clone to report, in tokens";
+        similarity: f64 = 0.8, "0.8", "RATIO", "Near-miss similarity threshold, from 0 to 1";
+    }
+}
+
+option_group! {
+    /// Limits over which a function, module or type is a smell.
+    ThresholdFlags => Thresholds, "Smell Thresholds" {
+        max_fn_lines: u32 = 100, "100", "LINES", "Longest function before it is reported";
+        max_cognitive: u32 = 25, "25", "N",
+            "Highest cognitive complexity before a function is reported";
+        max_cyclomatic: u32 = 15, "15", "N",
+            "Highest cyclomatic complexity before a function is reported";
+        max_params: u32 = 7, "7", "N", "Most parameters before a function is reported";
+        max_nesting: u32 = 5, "5", "N",
+            "Deepest nesting of blocks before a function is reported";
+        max_module_items: u32 = 50, "50", "N", "Most items in a module before it is reported";
+        max_module_lines: u32 = 1000, "1000", "LINES",
+            "Most lines of code in a module before it is reported";
+        hub_fan: u32 = 8, "8", "N", "Fan-in and fan-out at which a module is a hub";
+        /// In hundredths of instability.
+        min_instability_gap: u32 = 50, "50", "PERCENT",
+            "How much less stable a dependency must be to be reported, in hundredths of instability";
+        shotgun_modules: u32 = 3, "3", "N",
+            "Modules that match one enum variant by variant before it is reported";
+        max_type_fields: u32 = 15, "15", "N",
+            "Most fields in a struct or enum before it is reported";
+        max_type_methods: u32 = 30, "30", "N",
+            "Most methods of a type, across its impl blocks, before it is reported";
+    }
+}
+
+option_group! {
+    /// How agents are called.
+    AgentFlags => AgentLimits, "Agent Options" {
+        agent_timeout: u64 = 600, "600", "SECS",
+            "Seconds one agent call may take before it is killed";
+        max_agent_output: u64 = 16 << 20, "16 MiB", "BYTES",
+            "Bytes an agent may print before it is stopped and its answer rejected";
+        attempts: u32 = 2, "2", "N",
+            "Attempts per finding; a refused attempt's errors go back to the agent";
+    }
+}
+
+option_group! {
+    /// How many findings a pass works on.
+    SelectionFlags => Selection, "Finding Selection" {
+        max_candidates: usize = 5, "5", "N", "Findings to work on in this pass";
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn flags_over_config_over_defaults() {
+        let flags = CloneFlags {
+            min_tokens: Some(30),
+            ..CloneFlags::default()
+        };
+        let config = CloneFlags {
+            min_lines: Some(9),
+            min_tokens: Some(70),
+            ..CloneFlags::default()
+        };
+        let limits = flags.or(config).resolve();
+        assert_eq!((limits.min_lines, limits.min_tokens), (9, 30));
+        assert!((limits.similarity - 0.8).abs() < f64::EPSILON);
+    }
+
+    #[test]
+    fn help_shows_the_default() {
+        use clap::CommandFactory;
+        let help = crate::cli::CargoCli::command()
+            .find_subcommand_mut("loop")
+            .unwrap()
+            .find_subcommand_mut("smells")
+            .unwrap()
+            .render_help()
+            .to_string();
+        assert!(help.contains("[default: 100]"), "{help}");
+    }
+}
