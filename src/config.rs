@@ -111,9 +111,8 @@ impl ConfigFile {
                     serde_json::from_value(serde_json::Value::Object(entries.into_iter().collect()))
                         .map_err(|err| err.to_string())
                 };
-                checked(table.clone().into_iter().collect(), parse, |_| {
-                    origin.to_owned()
-                })
+                let entries: Vec<_> = table.clone().into_iter().collect();
+                checked(&entries, parse, |_| origin.to_owned())
             }
             Some(other) => {
                 bail!("invalid configuration in {origin}: expected a table, got {other}")
