@@ -471,6 +471,13 @@ mod test {
                 );
             }
         }
+        // Renaming private items, or rewording docs of public ones, is not API.
+        assert!(!is_api_change("struct S;", "struct T;"));
+        assert!(!is_api_change("enum E { A }", "enum F { A }"));
+        assert!(!is_api_change(
+            "/// One.\npub struct S { pub a: u8 }",
+            "/// Two.\npub struct S { pub a: u8 }"
+        ));
         // A private method of a private impl with a body change is not API.
         assert!(!is_api_change(
             "struct S; impl S { fn f() -> u8 { 1 } }",
@@ -524,6 +531,11 @@ mod test {
         assert!(!test_change(
             "#[inline] fn t() {}",
             "#[inline] fn t() { f() }"
+        ));
+        // A helper inside a test module is test code, though it is no test itself.
+        assert!(test_change(
+            "#[cfg(test)] mod tests { fn helper() -> u8 { 1 } }",
+            "#[cfg(test)] mod tests { fn helper() -> u8 { 2 } }"
         ));
         assert!(!test_change(
             "#[cfg(feature = \"x\")] fn t() {}",
