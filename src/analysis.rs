@@ -12,12 +12,13 @@ use crate::reporters::console::Console;
 use crate::workspace::Workspace;
 
 use crate::error::UsageError;
+use crate::record::out_dir::OutDir;
 
 pub struct Analysis {
     pub report: Report,
     pub options: Options,
     /// Where everything cargo loop writes goes (`--out`, or `target/loop`).
-    pub out_dir: PathBuf,
+    pub out_dir: OutDir,
     /// The workspace's cargo target dir (never copied into a scratch copy).
     pub target_dir: PathBuf,
     /// The configuration, for the keys analysis does not use (`agent`, `deny-paths`, ...).
@@ -49,10 +50,7 @@ pub fn analyse(
     let (workspace, selected) = open(common, &paths)?;
     let options = Options::resolve(args, workspace.config.clone())
         .map_err(|e| UsageError(format!("{e:#}")))?;
-    let out_dir = options
-        .out
-        .clone()
-        .unwrap_or_else(|| workspace.target_dir.join("loop"));
+    let out_dir = OutDir::new(options.out.as_deref(), &workspace.target_dir);
     let roots: Vec<&Path> = workspace
         .packages
         .iter()
@@ -157,7 +155,7 @@ pub fn analyse(
         if let Err(err) = crate::cache::store(&out_dir, &key, &corpus.seen, &report) {
             console.eprint(&format!(
                 "warning: could not write the scan cache in {}: {err:#}\n",
-                out_dir.display()
+                out_dir.path().display()
             ));
         }
     }

@@ -6,6 +6,7 @@ use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
+use crate::record::out_dir::OutDir;
 use crate::report::Report;
 
 #[derive(Serialize, Deserialize)]
@@ -26,16 +27,16 @@ fn stamp(path: &Path) -> Option<(u64, u128)> {
     Some((meta.len(), mtime))
 }
 
-fn entry_path(dir: &Path, key: &str) -> PathBuf {
-    dir.join("cache").join(format!(
+fn entry_path(out: &OutDir, key: &str) -> PathBuf {
+    out.cache_dir().join(format!(
         "dup-{:016x}.json",
         xxhash_rust::xxh3::xxh3_64(key.as_bytes())
     ))
 }
 
 /// The cached report for `key`, if every file it read is unchanged.
-pub fn load(dir: &Path, key: &str) -> Option<Report> {
-    let text = std::fs::read(entry_path(dir, key)).ok()?;
+pub fn load(out: &OutDir, key: &str) -> Option<Report> {
+    let text = std::fs::read(entry_path(out, key)).ok()?;
     let entry: Entry = serde_json::from_slice(&text).ok()?;
     if entry.key != key {
         return None;
@@ -48,8 +49,8 @@ pub fn load(dir: &Path, key: &str) -> Option<Report> {
 }
 
 /// Stores `report`; failures only cost the next run its cache, so they are returned for a warning.
-pub fn store(dir: &Path, key: &str, files: &[PathBuf], report: &Report) -> anyhow::Result<()> {
-    let path = entry_path(dir, key);
+pub fn store(out: &OutDir, key: &str, files: &[PathBuf], report: &Report) -> anyhow::Result<()> {
+    let path = entry_path(out, key);
     let parent = path.parent().expect("the entry is inside the cache folder");
     std::fs::create_dir_all(parent)?;
     let entry = Entry {

@@ -155,12 +155,12 @@ fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
 fn out_dir(
     common: &CommonArgs,
     out: Option<&std::path::Path>,
-) -> anyhow::Result<std::path::PathBuf> {
+) -> anyhow::Result<record::out_dir::OutDir> {
     if let Some(out) = out {
-        return Ok(out.to_path_buf());
+        return Ok(record::out_dir::OutDir::new(Some(out), out));
     }
     let workspace = workspace::Workspace::open(common).map_err(|e| UsageError(format!("{e:#}")))?;
-    Ok(workspace.target_dir.join("loop"))
+    Ok(record::out_dir::OutDir::new(None, &workspace.target_dir))
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth reporting.

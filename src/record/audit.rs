@@ -13,20 +13,22 @@ use std::time::SystemTime;
 use anyhow::Context;
 
 use super::event::{Event, Record};
+use super::out_dir::OutDir;
 use crate::reporters::console::Console;
 
 pub struct Audit {
     file: File,
     pub run: String,
-    pub dir: PathBuf,
+    pub out: OutDir,
     console: Console,
 }
 
 impl Audit {
     /// Opens `dir/audit.jsonl` for appending, with a new run id.
-    pub fn open(dir: &Path, console: &Console) -> anyhow::Result<Audit> {
+    pub fn open(out: &OutDir, console: &Console) -> anyhow::Result<Audit> {
+        let dir = out.path();
         std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
-        let path = dir.join("audit.jsonl");
+        let path = out.audit_file();
         let file = OpenOptions::new()
             .create(true)
             .append(true)
@@ -39,7 +41,7 @@ impl Audit {
         Ok(Audit {
             file,
             run,
-            dir: dir.to_path_buf(),
+            out: out.clone(),
             console: console.clone(),
         })
     }
@@ -65,12 +67,12 @@ impl Audit {
 
     /// The folder of one candidate of this run.
     pub fn candidate_dir(&self, candidate: &str) -> PathBuf {
-        self.dir.join("runs").join(&self.run).join(candidate)
+        self.out.candidate_dir(&self.run, candidate)
     }
 
     /// Path relative to the out dir, as records name files.
     pub fn rel(&self, path: &Path) -> String {
-        path.strip_prefix(&self.dir)
+        path.strip_prefix(self.out.path())
             .unwrap_or(path)
             .to_string_lossy()
             .replace('\\', "/")
@@ -79,8 +81,8 @@ impl Audit {
 
 /// Reads every record of `dir/audit.jsonl`, skipping lines that do not parse (a kill while
 /// writing, a hand edit, an event of a newer version).
-pub fn read(dir: &Path) -> anyhow::Result<Vec<Record>> {
-    let path = dir.join("audit.jsonl");
+pub fn read(out: &OutDir) -> anyhow::Result<Vec<Record>> {
+    let path = out.audit_file();
     let bytes = crate::files::read_optional(&path)?.unwrap_or_default();
     Ok(String::from_utf8_lossy(&bytes)
         .lines()
@@ -95,8 +97,9 @@ mod test {
     #[test]
     fn records_carry_ts_run_and_event_and_read_back() {
         let dir = tempfile::tempdir().unwrap();
+        let out = OutDir::new(Some(dir.path()), dir.path());
         let console = Console::silent();
-        let mut audit = Audit::open(dir.path(), &console).unwrap();
+        let mut audit = Audit::open(&out, &console).unwrap();
         let event = Event::PassStart {
             pass: 1,
             candidates: None,
@@ -104,11 +107,11 @@ mod test {
         audit.emit(event.clone()).unwrap();
         std::fs::OpenOptions::new()
             .append(true)
-            .open(dir.path().join("audit.jsonl"))
+            .open(out.audit_file())
             .unwrap()
             .write_all(b"{\"torn\": \n")
             .unwrap();
-        let records = read(dir.path()).unwrap();
+        let records = read(&out).unwrap();
         assert_eq!(records.len(), 1);
         assert_eq!(records[0].event, event);
         assert_eq!(records[0].run, audit.run);

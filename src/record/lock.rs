@@ -5,10 +5,10 @@
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, Write};
-use std::path::Path;
 
 use anyhow::Context;
 
+use super::out_dir::OutDir;
 use crate::error::UsageError;
 use crate::reporters::console::Console;
 
@@ -21,10 +21,11 @@ pub struct OutDirLock {
 impl OutDirLock {
     /// Takes the lock on `out_dir`; waits for another run to finish (saying so), or with
     /// `no_wait` refuses at once.
-    pub fn acquire(out_dir: &Path, no_wait: bool, console: &Console) -> anyhow::Result<Self> {
+    pub fn acquire(out: &OutDir, no_wait: bool, console: &Console) -> anyhow::Result<Self> {
+        let out_dir = out.path();
         std::fs::create_dir_all(out_dir)
             .with_context(|| format!("create {}", out_dir.display()))?;
-        let path = out_dir.join(".lock");
+        let path = out.lock_file();
         let mut file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -81,13 +82,14 @@ mod test {
     #[test]
     fn a_second_holder_is_refused_with_no_wait_until_the_first_lets_go() {
         let dir = tempfile::tempdir().unwrap();
+        let out = OutDir::new(Some(dir.path()), dir.path());
         let console = Console::silent();
-        let first = OutDirLock::acquire(dir.path(), true, &console).unwrap();
-        let err = OutDirLock::acquire(dir.path(), true, &console).unwrap_err();
+        let first = OutDirLock::acquire(&out, true, &console).unwrap();
+        let err = OutDirLock::acquire(&out, true, &console).unwrap_err();
         let message = err.to_string();
         assert!(message.contains("another cargo loop run"), "{message}");
         assert!(message.contains(&format!("pid {}", std::process::id())));
         drop(first);
-        OutDirLock::acquire(dir.path(), true, &console).unwrap();
+        OutDirLock::acquire(&out, true, &console).unwrap();
     }
 }

@@ -6,3 +6,4 @@ pub mod audit;
 pub mod event;
 pub mod lock;
 pub mod log;
+pub mod out_dir;

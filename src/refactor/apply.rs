@@ -2,13 +2,12 @@
 //! again against the tree as it is now: its patch is applied to the current files (the same
 //! change when they have not moved) and goes through the gates before it is written.
 
-use std::path::Path;
-
 use crate::analysis::What;
 use crate::cli::{AnalysisArgs, ApplyArgs, CommonArgs};
 use crate::error::UsageError;
 use crate::record::audit::Audit;
 use crate::record::event::{Event, Outcome, Step};
+use crate::record::out_dir::OutDir;
 use crate::refactor::change::FileChange;
 use crate::refactor::finding::{Finding, FindingKind};
 use crate::refactor::review::Held;
@@ -20,7 +19,7 @@ use crate::workspace::Workspace;
 pub fn apply(
     common: &CommonArgs,
     args: &ApplyArgs,
-    out_dir: &Path,
+    out_dir: &OutDir,
     console: &Console,
 ) -> anyhow::Result<bool> {
     let (held, changes) = crate::refactor::review::load(out_dir, &args.id)?;
@@ -107,7 +106,7 @@ pub fn apply(
 struct Rebase<'a> {
     common: &'a CommonArgs,
     args: &'a ApplyArgs,
-    out_dir: &'a Path,
+    out_dir: &'a OutDir,
     console: &'a Console,
     workspace: &'a Workspace,
 }

@@ -11,6 +11,7 @@ use crate::analysis::What;
 use crate::cli::{CommonArgs, FindingKinds, FixArgs};
 use crate::record::audit::Audit;
 use crate::record::event::{At, Counts, Event, Outcome, ResponseKind, Step};
+use crate::record::out_dir::OutDir;
 use crate::refactor::agents;
 use crate::refactor::agents::exchange::{AgentError, Answer, Reply, Request};
 use crate::refactor::change::FileChange;
@@ -81,7 +82,7 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
     let mut pass = Pass {
         root: &root,
         out_dir: &out_dir,
-        skip: [analysis.target_dir.clone(), out_dir.clone()],
+        skip: [analysis.target_dir.clone(), out_dir.path().to_path_buf()],
         settings: &settings,
         args,
         verifier: &mut verifier,
@@ -131,7 +132,7 @@ fn verify_baseline(
 
 struct Pass<'a, 'b> {
     root: &'a Path,
-    out_dir: &'a Path,
+    out_dir: &'a OutDir,
     /// Never copied into an `exec:` agent's copy: the target dir and the out dir.
     skip: [PathBuf; 2],
     settings: &'a Settings,

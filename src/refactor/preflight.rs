@@ -9,6 +9,7 @@ use anyhow::Context;
 use crate::cli::VerifyArgs;
 use crate::config::ConfigFile;
 use crate::error::UsageError;
+use crate::record::out_dir::OutDir;
 use crate::refactor::scratch::Scratch;
 use crate::reporters::console::Console;
 
@@ -59,15 +60,14 @@ pub fn check_clean(root: &Path, args: &VerifyArgs) -> anyhow::Result<()> {
 /// warning: a build that needs it will fail in the copy, and the user should know why.
 pub fn open_scratch(
     root: &Path,
-    out_dir: &Path,
+    out_dir: &OutDir,
     target_dir: &Path,
     slot: usize,
     console: &Console,
 ) -> anyhow::Result<Scratch> {
-    let skip = [target_dir.to_path_buf(), out_dir.to_path_buf()];
-    let (scratch, stats) =
-        Scratch::open(root, &out_dir.join("scratch").join(slot.to_string()), &skip)
-            .context("prepare the scratch copy")?;
+    let skip = [target_dir.to_path_buf(), out_dir.path().to_path_buf()];
+    let (scratch, stats) = Scratch::open(root, &out_dir.scratch_slot(slot), &skip)
+        .context("prepare the scratch copy")?;
     for skipped in &stats.skipped {
         console.eprint(&format!(
             "warning: not copied into the scratch copy: {skipped}\n"

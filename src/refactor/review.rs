@@ -4,12 +4,13 @@
 //! when the files it touches no longer hold what it was verified against.
 
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
 use crate::error::UsageError;
+use crate::record::out_dir::OutDir;
 use crate::refactor::change::FileChange;
 use crate::refactor::finding::Finding;
 
@@ -26,13 +27,13 @@ pub struct Held {
     pub ts: String,
 }
 
-fn review_dir(out_dir: &Path) -> PathBuf {
-    out_dir.join("review")
+fn review_dir(out_dir: &OutDir) -> PathBuf {
+    out_dir.review_dir()
 }
 
 /// Stores a verified, sensitive change; returns its id (`1`, `2`, ...).
 pub fn hold(
-    out_dir: &Path,
+    out_dir: &OutDir,
     run: &str,
     candidate: &str,
     finding: &Finding,
@@ -86,7 +87,7 @@ pub fn hold(
 }
 
 /// Every held change, by id.
-pub fn list(out_dir: &Path) -> Vec<Held> {
+pub fn list(out_dir: &OutDir) -> Vec<Held> {
     let base = review_dir(out_dir);
     let Ok(entries) = std::fs::read_dir(&base) else {
         return Vec::new();
@@ -101,7 +102,7 @@ pub fn list(out_dir: &Path) -> Vec<Held> {
 }
 
 /// The held change `id`, or a usage error naming the ids there are.
-pub fn load(out_dir: &Path, id: &str) -> anyhow::Result<(Held, Vec<FileChange>)> {
+pub fn load(out_dir: &OutDir, id: &str) -> anyhow::Result<(Held, Vec<FileChange>)> {
     let dir = review_dir(out_dir).join(id);
     let Ok(text) = std::fs::read_to_string(dir.join("held.json")) else {
         let ids: Vec<String> = list(out_dir).into_iter().map(|h| h.id).collect();
@@ -151,7 +152,7 @@ fn unredact(text: &str) -> anyhow::Result<String> {
 }
 
 /// Removes a held change once applied.
-pub fn discard(out_dir: &Path, id: &str) -> anyhow::Result<()> {
+pub fn discard(out_dir: &OutDir, id: &str) -> anyhow::Result<()> {
     let dir = review_dir(out_dir).join(id);
     std::fs::remove_dir_all(&dir).with_context(|| format!("remove {}", dir.display()))
 }

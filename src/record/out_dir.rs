@@ -1,0 +1,71 @@
+//! `target/loop/` (or `--out`): the one type that knows every path under it, so that no other
+//! module spells a file name of it.
+//!
+//! ```text
+//! target/loop/
+//!   .lock              one run at a time (record::lock)
+//!   audit.jsonl        the audit trail (record::audit)
+//!   runs/RUN/CANDIDATE/attempt-N/   prompt, response, patch, command logs
+//!   review/ID/         held refactors (refactor::review)
+//!   scratch/N/         scratch slots (refactor::scratch)
+//!   cache/             scan cache (cache)
+//! ```
+
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutDir(PathBuf);
+
+impl OutDir {
+    /// `--out` if given, else `loop/` in the workspace's target dir (which honours
+    /// `CARGO_TARGET_DIR`).
+    pub fn new(out: Option<&Path>, target_dir: &Path) -> OutDir {
+        OutDir(out.map_or_else(|| target_dir.join("loop"), Path::to_path_buf))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    pub fn lock_file(&self) -> PathBuf {
+        self.0.join(".lock")
+    }
+
+    pub fn audit_file(&self) -> PathBuf {
+        self.0.join("audit.jsonl")
+    }
+
+    /// The folder of one candidate of a run.
+    pub fn candidate_dir(&self, run: &str, candidate: &str) -> PathBuf {
+        self.0.join("runs").join(run).join(candidate)
+    }
+
+    pub fn review_dir(&self) -> PathBuf {
+        self.0.join("review")
+    }
+
+    pub fn scratch_slot(&self, slot: usize) -> PathBuf {
+        self.0.join("scratch").join(slot.to_string())
+    }
+
+    pub fn cache_dir(&self) -> PathBuf {
+        self.0.join("cache")
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn out_overrides_the_target_dir_and_names_stay_fixed() {
+        let default = OutDir::new(None, Path::new("/ws/target"));
+        assert_eq!(default.path(), Path::new("/ws/target/loop"));
+        assert_eq!(
+            default.candidate_dir("r1", "c2"),
+            Path::new("/ws/target/loop/runs/r1/c2")
+        );
+        let moved = OutDir::new(Some(Path::new("/elsewhere")), Path::new("/ws/target"));
+        assert_eq!(moved.audit_file(), Path::new("/elsewhere/audit.jsonl"));
+    }
+}
