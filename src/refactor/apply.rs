@@ -26,11 +26,7 @@ pub fn apply(
     let workspace = Workspace::open(common).map_err(|e| UsageError(format!("{e:#}")))?;
     let root = workspace.root.clone();
     crate::secrets::keep_env(args.verify.keep_env.clone());
-    crate::refactor::preflight::check_clean(&root, &args.verify)?;
-    console.status(
-        "Sandbox",
-        &crate::sandbox::init(crate::sandbox::mode(args.verify.sandbox, None)?)?,
-    );
+    crate::refactor::preflight::check(&root, &args.verify, &workspace.config, false, console)?;
     let _lock = crate::record::lock::OutDirLock::acquire(out_dir, args.verify.no_wait, console)?;
     let mut audit = Audit::open(out_dir, console)?;
     audit.emit(Event::RunStart {
@@ -45,17 +41,7 @@ pub fn apply(
     })?;
     // The rest of the tree may have changed since it was held, so it is always verified
     // again, against the tree as it is now.
-    let stale = crate::refactor::keep::stale_files(&root, &changes);
-    if !stale.is_empty() {
-        console.status(
-            "Rebasing",
-            &format!(
-                "held refactor {} onto the changed {}",
-                held.id,
-                stale.join(", ")
-            ),
-        );
-    }
+    say_rebasing(&root, &held, &changes, console);
     let changes = {
         let ctx = Rebase {
             common,
@@ -109,6 +95,20 @@ struct Rebase<'a> {
     out_dir: &'a OutDir,
     console: &'a Console,
     workspace: &'a Workspace,
+}
+
+fn say_rebasing(root: &std::path::Path, held: &Held, changes: &[FileChange], console: &Console) {
+    let stale = crate::refactor::keep::stale_files(root, changes);
+    if !stale.is_empty() {
+        console.status(
+            "Rebasing",
+            &format!(
+                "held refactor {} onto the changed {}",
+                held.id,
+                stale.join(", ")
+            ),
+        );
+    }
 }
 
 /// The held patch applied to the current files and verified, or the step and reason it failed.

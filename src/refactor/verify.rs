@@ -179,6 +179,31 @@ impl Verifier<'_> {
         candidate: &str,
         dir: &Path,
     ) -> anyhow::Result<(Verdict, Option<TestResults>)> {
+        if let Some(rejected) = self.build_gates(baseline, audit, candidate, dir)? {
+            return Ok((rejected, None));
+        }
+        let results = match self.test_gate(baseline, audit, candidate, dir)? {
+            Ok(results) => results,
+            Err(rejected) => return Ok((rejected, None)),
+        };
+        let after = self.analyse()?;
+        if let Err(reason) = finding::judge(target, &baseline.findings, &after) {
+            return Ok((
+                Verdict::rejected(Step::Analysis, reason.clone(), reason),
+                None,
+            ));
+        }
+        Ok((Verdict::Passed, Some(results)))
+    }
+
+    /// `check` (a compile error) and `clippy` (a new warning), from one clippy run.
+    fn build_gates(
+        &self,
+        baseline: &Baseline,
+        audit: &mut Audit,
+        candidate: &str,
+        dir: &Path,
+    ) -> anyhow::Result<Option<Verdict>> {
         let clippy = self.clippy(dir, baseline.build_timeout)?;
         record_step(audit, candidate, Step::Clippy, &clippy)?;
         if clippy.exit() == Exit::Interrupted {
@@ -196,27 +221,31 @@ impl Verifier<'_> {
                 },
                 |how| format!("cargo clippy {how}"),
             );
-            return Ok((
-                Verdict::rejected(
-                    Step::Check,
-                    format!("the change does not compile: {first}"),
-                    failure_text(&clippy, &diagnostics),
-                ),
-                None,
-            ));
+            return Ok(Some(Verdict::rejected(
+                Step::Check,
+                format!("the change does not compile: {first}"),
+                failure_text(&clippy, &diagnostics),
+            )));
         }
         let new = diagnostics.new_warnings(&baseline.diagnostics);
-        if !new.is_empty() {
-            let first = new[0].lines().next().unwrap_or_default().to_string();
-            return Ok((
-                Verdict::rejected(
-                    Step::Clippy,
-                    format!("the change raises {} new warning(s): {first}", new.len()),
-                    new.join("\n"),
-                ),
-                None,
-            ));
-        }
+        Ok(new.first().map(|first| {
+            let first = first.lines().next().unwrap_or_default();
+            Verdict::rejected(
+                Step::Clippy,
+                format!("the change raises {} new warning(s): {first}", new.len()),
+                new.join("\n"),
+            )
+        }))
+    }
+
+    /// `test`: the tests pass, none fewer than at baseline, none newly ignored.
+    fn test_gate(
+        &self,
+        baseline: &Baseline,
+        audit: &mut Audit,
+        candidate: &str,
+        dir: &Path,
+    ) -> anyhow::Result<Result<TestResults, Verdict>> {
         let test = self.test(dir, baseline.test_timeout)?;
         record_step(audit, candidate, Step::Test, &test)?;
         let output = test.stderr();
@@ -234,24 +263,14 @@ impl Verifier<'_> {
                 }
             }
         }
-        if !problems.is_empty() {
-            return Ok((
-                Verdict::rejected(
-                    Step::Test,
-                    problems[0].clone(),
-                    format!("{}\n{}", problems.join("\n"), cargo::tail(&output, 40)),
-                ),
-                None,
-            ));
+        match problems.first() {
+            None => Ok(Ok(results)),
+            Some(first) => Ok(Err(Verdict::rejected(
+                Step::Test,
+                first.clone(),
+                format!("{}\n{}", problems.join("\n"), cargo::tail(&output, 40)),
+            ))),
         }
-        let after = self.analyse()?;
-        if let Err(reason) = finding::judge(target, &baseline.findings, &after) {
-            return Ok((
-                Verdict::rejected(Step::Analysis, reason.clone(), reason),
-                None,
-            ));
-        }
-        Ok((Verdict::Passed, Some(results)))
     }
 
     fn clippy(&self, dir: &Path, timeout: Duration) -> anyhow::Result<Ran> {
