@@ -83,9 +83,8 @@ fn refuse_symlinks(root: &Path, parts: &[&str], path: &str) -> Result<(), Reject
                     parts[..=i].join("/")
                 ));
             }
-            Ok(meta) if meta.is_dir() => {}
-            // A file where a directory should be: reading the path reports it.
-            Ok(_) => break,
+            // A file where a folder should be fails at the next part, as "not a directory".
+            Ok(_) => {}
             Err(err) if err.kind() == ErrorKind::NotFound => break,
             Err(err) => return reject(format!("cannot inspect `{path}`: {err}")),
         }

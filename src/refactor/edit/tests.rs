@@ -651,3 +651,21 @@ fn blocks_and_diffs_in_one_answer_apply_in_order() {
         LIB.replace("one", "uno").replace("two", "dos")
     );
 }
+
+#[test]
+fn a_path_through_a_file_is_refused_as_not_a_folder() {
+    let root = root_with(&[("src/lib.rs", LIB)]);
+    let reason = rejection(&root, &block("src/lib.rs/child.rs", "", "fn c() {}\n"));
+    assert!(
+        reason.contains("cannot inspect `src/lib.rs/child.rs`"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn a_new_file_in_new_folders_is_created() {
+    let root = root_with(&[("src/lib.rs", LIB)]);
+    let changes = apply(&root, &block("src/new/deeper/mod.rs", "", "fn c() {}\n")).unwrap();
+    assert_eq!(changes[0].path, "src/new/deeper/mod.rs");
+    assert_eq!(changes[0].before, None);
+}
