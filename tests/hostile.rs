@@ -498,3 +498,22 @@ fn an_answer_nested_thousands_deep_is_rejected_not_a_crash() {
     assert!(reason.contains("nests deeper than"), "{reason}");
     assert_eq!(snapshot(tmp.path()), before);
 }
+
+#[test]
+fn temporary_files_a_kill_left_in_the_tree_are_removed_by_the_next_run() {
+    let tmp = repository();
+    // What a run killed between writing a file beside report.rs and renaming it leaves.
+    let left = tmp.path().join("src/.report.rs.cargo-loop-4242.tmp");
+    std::fs::write(&left, "half a file").unwrap();
+    let journal = tmp.path().join("target/loop/keeping.json");
+    std::fs::create_dir_all(journal.parent().unwrap()).unwrap();
+    std::fs::write(&journal, serde_json::to_vec(&[&left]).unwrap()).unwrap();
+    let out = run(
+        tmp.path(),
+        &["fix", "--agent", &hostile("cmd", "slow-merge")],
+        &[("SLOW_SECS", "0")],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!left.exists() && !journal.exists());
+    assert_eq!(outcome(tmp.path()).0, "kept");
+}

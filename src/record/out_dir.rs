@@ -5,6 +5,7 @@
 //! target/loop/
 //!   .lock              one run at a time (record::lock)
 //!   audit.jsonl        the audit trail (record::audit)
+//!   keeping.json       temporary files being written in the user's tree (refactor::keep)
 //!   runs/RUN/CANDIDATE/attempt-N/   prompt, response, patch, command logs
 //!   review/ID/         held refactors (refactor::review)
 //!   scratch/N/         scratch slots (refactor::scratch)
@@ -38,6 +39,11 @@ impl OutDir {
     /// The folder of one candidate of a run.
     pub fn candidate_dir(&self, run: &str, candidate: &str) -> PathBuf {
         self.0.join("runs").join(run).join(candidate)
+    }
+
+    /// The temporary files a keep is writing in the user's tree, while it writes them.
+    pub fn keep_journal(&self) -> PathBuf {
+        self.0.join("keeping.json")
     }
 
     pub fn review_dir(&self) -> PathBuf {

@@ -26,8 +26,9 @@ pub fn apply(
     let workspace = Workspace::open(common).map_err(|e| UsageError(format!("{e:#}")))?;
     let root = workspace.root.clone();
     crate::secrets::keep_env(args.verify.keep_env.clone());
-    crate::refactor::preflight::check(&root, &args.verify, &workspace.config, false, console)?;
     let _lock = crate::record::lock::OutDirLock::acquire(out_dir, args.verify.no_wait, console)?;
+    crate::refactor::keep::recover(&out_dir.keep_journal())?;
+    crate::refactor::preflight::check(&root, &args.verify, &workspace.config, false, console)?;
     let mut audit = Audit::open(out_dir, console)?;
     audit.emit(Event::RunStart {
         command: "apply".into(),
@@ -68,7 +69,7 @@ pub fn apply(
             }
         }
     };
-    crate::refactor::keep::apply(&root, &changes)?;
+    crate::refactor::keep::apply(&root, &changes, &out_dir.keep_journal())?;
     crate::refactor::review::discard(out_dir, &held.id)?;
     audit.emit(Event::Decision {
         candidate: held.id.clone(),

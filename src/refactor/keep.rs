@@ -2,11 +2,13 @@
 //! if every file still holds what the scratch copy started from.
 //!
 //! Each file is written to a temporary file beside it, synced, and renamed over the original, so
-//! a kill at any instant leaves every file either entirely old or entirely new.
+//! a kill at any instant leaves every file either entirely old or entirely new. The temporary
+//! names are listed in a journal under the out dir before the first is created, so that the
+//! next run removes those a kill left in the user's tree ([`recover`]).
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 
@@ -26,7 +28,8 @@ fn current(root: &Path, path: &str) -> Option<String> {
 }
 
 /// Writes every change into `root`. Refuses, writing nothing, when a file changed since.
-pub fn apply(root: &Path, changes: &[FileChange]) -> anyhow::Result<()> {
+/// `journal` lists the temporary files while they may exist.
+pub fn apply(root: &Path, changes: &[FileChange], journal: &Path) -> anyhow::Result<()> {
     let stale = stale_files(root, changes);
     if !stale.is_empty() {
         bail!(
@@ -34,43 +37,81 @@ pub fn apply(root: &Path, changes: &[FileChange]) -> anyhow::Result<()> {
             stale.join(", ")
         );
     }
-    for change in changes {
+    let temporaries: Vec<PathBuf> = changes
+        .iter()
+        .map(|change| temporary(&root.join(&change.path)))
+        .collect::<anyhow::Result<_>>()?;
+    let listed = serde_json::to_vec(&temporaries).context("list the temporary files")?;
+    crate::files::create(journal)?
+        .write_all(&listed)
+        .and_then(|()| File::open(journal)?.sync_all())
+        .with_context(|| format!("write {}", journal.display()))?;
+    for (change, tmp) in changes.iter().zip(&temporaries) {
         let path = root.join(&change.path);
         match &change.after {
-            Some(text) => write_atomically(&path, text.as_bytes())?,
+            Some(text) => write_atomically(&path, tmp, text.as_bytes())?,
             None => {
                 std::fs::remove_file(&path)
                     .with_context(|| format!("remove {}", path.display()))?;
             }
         }
     }
-    Ok(())
+    std::fs::remove_file(journal).with_context(|| format!("remove {}", journal.display()))
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+/// Removes the temporary files a killed run left in the user's tree, as its journal lists
+/// them. Only names of cargo loop's own making are touched.
+pub fn recover(journal: &Path) -> anyhow::Result<()> {
+    let Some(bytes) = crate::files::read_optional(journal)? else {
+        return Ok(());
+    };
+    let temporaries: Vec<PathBuf> = serde_json::from_slice(&bytes).unwrap_or_default();
+    for tmp in temporaries {
+        let ours = tmp
+            .file_name()
+            .and_then(|name| name.to_str())
+            .is_some_and(|name| name.starts_with('.') && name.contains(".cargo-loop-"));
+        if ours {
+            match std::fs::remove_file(&tmp) {
+                Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(err).with_context(|| format!("remove {}", tmp.display()))
+                }
+                _ => {}
+            }
+        }
+    }
+    std::fs::remove_file(journal).with_context(|| format!("remove {}", journal.display()))
+}
+
+/// The temporary file `path` is written to before it is renamed into place.
+fn temporary(path: &Path) -> anyhow::Result<PathBuf> {
     let dir = path.parent().context("a file path has a parent")?;
-    std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
     let name = path.file_name().context("a file path has a name")?;
-    let tmp = dir.join(format!(
+    Ok(dir.join(format!(
         ".{}.cargo-loop-{}.tmp",
         name.to_string_lossy(),
         std::process::id()
-    ));
+    )))
+}
+
+fn write_atomically(path: &Path, tmp: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path.parent().context("a file path has a parent")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
     let result = (|| -> anyhow::Result<()> {
         let mut file = OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(&tmp)
+            .open(tmp)
             .with_context(|| format!("create {}", tmp.display()))?;
         file.write_all(bytes)
             .and_then(|()| file.sync_all())
             .with_context(|| format!("write {}", tmp.display()))?;
         if let Ok(meta) = std::fs::metadata(path) {
             // Keep the mode (an executable script stays executable).
-            std::fs::set_permissions(&tmp, meta.permissions())
+            std::fs::set_permissions(tmp, meta.permissions())
                 .with_context(|| format!("set permissions of {}", tmp.display()))?;
         }
-        std::fs::rename(&tmp, path)
+        std::fs::rename(tmp, path)
             .with_context(|| format!("rename {} to {}", tmp.display(), path.display()))?;
         // The rename is durable once the directory is.
         if let Ok(dir) = File::open(dir) {
@@ -79,7 +120,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         Ok(())
     })();
     if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+        let _ = std::fs::remove_file(tmp);
     }
     result
 }
@@ -98,7 +139,9 @@ mod test {
             FileChange::new("sub/b.rs", None, Some("b")),
             FileChange::new("gone.rs", Some("bye"), None),
         ];
-        apply(dir.path(), &changes).unwrap();
+        let journal = dir.path().join("out/keeping.json");
+        apply(dir.path(), &changes, &journal).unwrap();
+        assert!(!journal.exists(), "the journal outlived the write");
         assert_eq!(
             std::fs::read_to_string(dir.path().join("a.rs")).unwrap(),
             "new"
@@ -125,11 +168,25 @@ mod test {
             FileChange::new("a.rs", Some("old"), Some("new")),
             FileChange::new("b.rs", Some("original"), Some("new")),
         ];
-        let err = apply(dir.path(), &changes).unwrap_err();
+        let err = apply(dir.path(), &changes, &dir.path().join("j")).unwrap_err();
         assert!(err.to_string().contains("b.rs changed since"));
         assert_eq!(
             std::fs::read_to_string(dir.path().join("a.rs")).unwrap(),
             "old"
         );
+    }
+
+    #[test]
+    fn recover_removes_what_a_killed_write_left_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let left = dir.path().join(".a.rs.cargo-loop-77.tmp");
+        let users = dir.path().join("notes.tmp");
+        std::fs::write(&left, "half").unwrap();
+        std::fs::write(&users, "mine").unwrap();
+        let journal = dir.path().join("keeping.json");
+        std::fs::write(&journal, serde_json::to_vec(&[&left, &users]).unwrap()).unwrap();
+        recover(&journal).unwrap();
+        assert!(!left.exists() && users.exists() && !journal.exists());
+        recover(&journal).unwrap();
     }
 }

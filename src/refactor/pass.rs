@@ -31,6 +31,10 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
     let analysis = crate::analysis::analyse(common, &args.analysis, console, what)?;
     let settings = Settings::resolve(args, &analysis.config)?;
     let root = analysis.report.root.clone();
+    let out_dir = analysis.out_dir.clone();
+    let _lock = crate::record::lock::OutDirLock::acquire(&out_dir, args.verify.no_wait, console)?;
+    // A run killed while writing left temporary files in the tree: not the user's changes.
+    crate::refactor::keep::recover(&out_dir.keep_journal())?;
     crate::refactor::preflight::check(
         &root,
         &args.verify,
@@ -43,8 +47,6 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         args,
         settings.max_candidates,
     )?;
-    let out_dir = analysis.out_dir.clone();
-    let _lock = crate::record::lock::OutDirLock::acquire(&out_dir, args.verify.no_wait, console)?;
     let mut audit = Audit::open(&out_dir, console)?;
     audit.emit(Event::RunStart {
         command: "fix".into(),
@@ -456,7 +458,9 @@ impl Pass<'_, '_> {
                 &reason,
             );
         }
-        if let Err(err) = crate::refactor::keep::apply(self.root, changes) {
+        if let Err(err) =
+            crate::refactor::keep::apply(self.root, changes, &self.out_dir.keep_journal())
+        {
             return self.decide(
                 candidate,
                 &finding.id,
