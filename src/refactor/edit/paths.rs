@@ -94,6 +94,9 @@ fn refuse_symlinks(root: &Path, parts: &[&str], path: &str) -> Result<(), Reject
 
 pub(super) fn read(root: &Path, path: &str) -> Result<Option<String>, Rejection> {
     let full = root.join(path);
+    if full.is_dir() {
+        return reject(format!("`{path}` is a directory, not a file"));
+    }
     match std::fs::read(&full) {
         Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
             Rejection(
@@ -102,7 +105,6 @@ pub(super) fn read(root: &Path, path: &str) -> Result<Option<String>, Rejection>
             )
         }),
         Err(err) if err.kind() == ErrorKind::NotFound => Ok(None),
-        Err(_) if full.is_dir() => reject(format!("`{path}` is a directory, not a file")),
         Err(err) => reject(format!("cannot read `{path}`: {err}")),
     }
 }
