@@ -39,3 +39,6 @@ pub fn find_smells(
     smells.extend(functions);
     (smells, manifests)
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,528 @@
+//! Every smell family on small inline crates: each rule just under and just over its limit,
+//! with the kind, the item and the measured values it reports.
+
+use super::{functions, matches, modules, types, Smell, SmellKind};
+use crate::config::Thresholds;
+use crate::options::ThresholdFlags;
+use crate::scan::SourceFile;
+
+/// A crate `k` from (file under `src/`, source): `lib.rs` or `main.rs` is the root (only
+/// `lib.rs` is a library root), `a.rs` and `a/mod.rs` are `k::a`.
+fn krate(sources: &[(&str, &str)]) -> Vec<SourceFile> {
+    sources
+        .iter()
+        .map(|(rel, src)| {
+            let stem = rel.trim_end_matches(".rs").trim_end_matches("/mod");
+            let module = match stem {
+                "lib" | "main" => "k".to_string(),
+                other => format!("k::{}", other.replace('/', "::")),
+            };
+            SourceFile {
+                rel: format!("src/{rel}"),
+                path: format!("src/{rel}").into(),
+                package: "k".to_string(),
+                parsed: crate::source::parse_str(src, &module, false).unwrap(),
+                library_root: *rel == "lib.rs",
+                crate_root: "k".to_string(),
+            }
+        })
+        .collect()
+}
+
+fn defaults() -> Thresholds {
+    ThresholdFlags::default().resolve()
+}
+
+/// The smells of `kind` among `smells`.
+fn of(smells: Vec<Smell>, kind: SmellKind) -> Vec<Smell> {
+    smells.into_iter().filter(|s| s.kind == kind).collect()
+}
+
+/// The function smells of one `lib.rs`.
+fn fn_smells(src: &str, t: &Thresholds, kind: SmellKind) -> Vec<Smell> {
+    of(functions::find(&krate(&[("lib.rs", src)]), t), kind)
+}
+
+/// The module smells of a crate.
+fn mod_smells(sources: &[(&str, &str)], t: &Thresholds, kind: SmellKind) -> Vec<Smell> {
+    of(modules::find(&krate(sources), t), kind)
+}
+
+/// The values of `keys` in a smell's metrics.
+fn metric(smell: &Smell, keys: &[&str]) -> Vec<f64> {
+    keys.iter().map(|k| smell.metrics[*k]).collect()
+}
+
+/// A function spanning `lines` lines.
+fn fn_of_lines(lines: usize) -> String {
+    format!("fn f() {{\n{}}}\n", "    let _ = 0;\n".repeat(lines - 2))
+}
+
+/// A function with `n` flat `if`s: cyclomatic `n + 1`, cognitive `n`.
+fn fn_of_ifs(n: usize) -> String {
+    format!("fn f(a: bool) {{\n{}}}\n", "    if a {}\n".repeat(n))
+}
+
+/// Three nested `if`s: cognitive 1 + 2 + 3, cyclomatic 4, nesting 3.
+const NESTED: &str =
+    "fn f(a: bool) {\n    if a {\n        if a {\n            if a {}\n        }\n    }\n}\n";
+
+fn params(n: usize) -> String {
+    let list: Vec<String> = (0..n).map(|i| format!("p{i}: u8")).collect();
+    format!("fn f({}) {{}}\n", list.join(", "))
+}
+
+// ---- functions.rs ----
+
+#[test]
+fn long_function_just_over_the_default_limit() {
+    let found = fn_smells(&fn_of_lines(101), &defaults(), SmellKind::LongFunction);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].item, "k::f");
+    let keys = ["lines", "threshold", "excess"];
+    assert_eq!(metric(&found[0], &keys), [101.0, 100.0, 1.0]);
+    assert_eq!(
+        (
+            found[0].locations[0].start_line,
+            found[0].locations[0].end_line
+        ),
+        (1, 101)
+    );
+}
+
+#[test]
+fn long_function_at_the_limit_is_not_reported() {
+    let found = fn_smells(&fn_of_lines(100), &defaults(), SmellKind::LongFunction);
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn cyclomatic_just_over_the_default_limit() {
+    let found = fn_smells(&fn_of_ifs(15), &defaults(), SmellKind::ComplexFunction);
+    assert_eq!(found.len(), 1);
+    let keys = ["cyclomatic", "cognitive", "threshold", "excess"];
+    assert_eq!(metric(&found[0], &keys), [16.0, 15.0, 15.0, 1.0]);
+}
+
+#[test]
+fn cyclomatic_at_the_limit_is_not_reported() {
+    let found = fn_smells(&fn_of_ifs(14), &defaults(), SmellKind::ComplexFunction);
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn cognitive_over_its_limit_is_reported_by_cognitive() {
+    let t = Thresholds {
+        max_cognitive: 5,
+        ..defaults()
+    };
+    let found = fn_smells(NESTED, &t, SmellKind::ComplexFunction);
+    assert_eq!(found.len(), 1);
+    let keys = ["cognitive", "cyclomatic", "threshold", "excess"];
+    assert_eq!(metric(&found[0], &keys), [6.0, 4.0, 5.0, 1.0]);
+}
+
+#[test]
+fn cognitive_at_its_limit_is_not_reported() {
+    let t = Thresholds {
+        max_cognitive: 6,
+        ..defaults()
+    };
+    assert!(fn_smells(NESTED, &t, SmellKind::ComplexFunction).is_empty());
+}
+
+#[test]
+fn nesting_over_its_limit_is_reported() {
+    let t = Thresholds {
+        max_nesting: 2,
+        ..defaults()
+    };
+    let found = fn_smells(NESTED, &t, SmellKind::DeepNesting);
+    assert_eq!(found.len(), 1);
+    assert_eq!(metric(&found[0], &["nesting", "excess"]), [3.0, 1.0]);
+}
+
+#[test]
+fn nesting_at_its_limit_is_not_reported() {
+    let t = Thresholds {
+        max_nesting: 3,
+        ..defaults()
+    };
+    assert!(fn_smells(NESTED, &t, SmellKind::DeepNesting).is_empty());
+}
+
+#[test]
+fn eight_params_are_too_many() {
+    let found = fn_smells(&params(8), &defaults(), SmellKind::TooManyParams);
+    assert_eq!(found.len(), 1);
+    assert_eq!(metric(&found[0], &["params", "threshold"]), [8.0, 7.0]);
+}
+
+#[test]
+fn seven_params_and_self_are_not_too_many() {
+    assert!(fn_smells(&params(7), &defaults(), SmellKind::TooManyParams).is_empty());
+    let method =
+        "struct S;\nimpl S { fn m(&self, a: u8, b: u8, c: u8, d: u8, e: u8, f: u8, g: u8) {} }";
+    assert!(fn_smells(method, &defaults(), SmellKind::TooManyParams).is_empty());
+}
+
+#[test]
+#[ignore = "bug: `// cargo-loop: allow(too-many-params)` does not silence the function smell, as SPEC Suppression promises"]
+fn cargo_loop_allow_silences_a_function_smell() {
+    let src = format!("// cargo-loop: allow(too-many-params)\n{}", params(8));
+    assert!(fn_smells(&src, &defaults(), SmellKind::TooManyParams).is_empty());
+}
+
+#[test]
+#[ignore = "bug: `#[allow(clippy::too_many_arguments)]` does not silence too_many_params, as SPEC Suppression promises"]
+fn clippy_allow_silences_a_function_smell() {
+    let src = format!("#[allow(clippy::too_many_arguments)]\n{}", params(8));
+    assert!(fn_smells(&src, &defaults(), SmellKind::TooManyParams).is_empty());
+}
+
+// ---- types.rs ----
+
+fn struct_of_fields(n: usize) -> String {
+    let fields: Vec<String> = (0..n).map(|i| format!("f{i}: u8")).collect();
+    format!("pub struct Big {{ {} }}", fields.join(", "))
+}
+
+#[test]
+fn sixteen_fields_make_a_god_type() {
+    let found = types::find(&krate(&[("lib.rs", &struct_of_fields(16))]), &defaults());
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        (found[0].kind, found[0].item.as_str()),
+        (SmellKind::GodType, "k::Big")
+    );
+    assert_eq!(metric(&found[0], &["fields", "max_fields"]), [16.0, 15.0]);
+}
+
+#[test]
+fn fifteen_fields_or_many_variants_are_not_a_god_type() {
+    assert!(types::find(&krate(&[("lib.rs", &struct_of_fields(15))]), &defaults()).is_empty());
+    let variants: Vec<String> = (0..20).map(|i| format!("V{i}")).collect();
+    let en = format!("pub enum E {{ {} }}", variants.join(", "));
+    assert!(types::find(&krate(&[("lib.rs", &en)]), &defaults()).is_empty());
+}
+
+/// `S` has 3 inherent methods across two impl blocks in two modules, and one trait impl.
+const SPLIT_IMPLS: [(&str, &str); 3] = [
+    ("lib.rs", "mod a;\nmod b;"),
+    (
+        "a.rs",
+        "pub struct S;\nimpl S { pub fn one(&self) {} }\nimpl Clone for S { fn clone(&self) -> S { S } }",
+    ),
+    ("b.rs", "use crate::a::S;\nimpl S { pub fn two(&self) {} pub fn three() {} }"),
+];
+
+#[test]
+fn methods_across_impl_blocks_make_a_god_type() {
+    let t = Thresholds {
+        max_type_methods: 2,
+        ..defaults()
+    };
+    let found = types::find(&krate(&SPLIT_IMPLS), &t);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].item, "k::S");
+    let keys = ["methods", "trait_methods", "trait_impls"];
+    assert_eq!(metric(&found[0], &keys), [3.0, 1.0, 1.0]);
+}
+
+#[test]
+fn trait_methods_do_not_count_toward_a_god_type() {
+    let t = Thresholds {
+        max_type_methods: 3,
+        ..defaults()
+    };
+    assert!(types::find(&krate(&SPLIT_IMPLS), &t).is_empty());
+}
+
+#[test]
+fn a_name_declared_twice_is_not_a_god_type() {
+    let big = struct_of_fields(16);
+    let files = krate(&[("lib.rs", "mod a;\nmod b;"), ("a.rs", &big), ("b.rs", &big)]);
+    assert!(types::find(&files, &defaults()).is_empty());
+}
+
+// ---- matches.rs ----
+
+/// A module matching `Color` variant by variant (or with a catch-all when `wild`).
+fn color_match(wild: bool) -> String {
+    let last = if wild { "_" } else { "crate::Color::Blue" };
+    format!("pub fn f(c: crate::Color) -> u8 {{ match c {{ crate::Color::Red => 1, crate::Color::Green => 2, {last} => 3 }} }}")
+}
+
+fn color_crate(wild_in_c: bool) -> Vec<SourceFile> {
+    krate(&[
+        (
+            "lib.rs",
+            "mod a;\nmod b;\nmod c;\npub enum Color { Red, Green, Blue }",
+        ),
+        ("a.rs", &color_match(false)),
+        ("b.rs", &color_match(false)),
+        ("c.rs", &color_match(wild_in_c)),
+    ])
+}
+
+#[test]
+fn a_match_repeated_in_three_modules_is_shotgun_surgery() {
+    let found = matches::find(&color_crate(false), &defaults());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].kind, found[0].item.as_str()),
+        (SmellKind::RepeatedMatch, "k::Color")
+    );
+    let keys = ["modules", "matches", "variants", "threshold"];
+    assert_eq!(metric(&found[0], &keys), [3.0, 3.0, 3.0, 3.0]);
+    assert_eq!(found[0].locations.len(), 3);
+}
+
+#[test]
+fn a_catch_all_arm_is_not_a_variant_by_variant_match() {
+    assert!(matches::find(&color_crate(true), &defaults()).is_empty());
+}
+
+#[test]
+fn matches_of_an_enum_the_crate_does_not_declare_are_not_reported() {
+    let files = krate(&[
+        ("lib.rs", "mod a;\nmod b;\nmod c;"),
+        ("a.rs", &color_match(false)),
+        ("b.rs", &color_match(false)),
+        ("c.rs", &color_match(false)),
+    ]);
+    assert!(matches::find(&files, &defaults()).is_empty());
+}
+
+// ---- visibility.rs (through modules::find) ----
+
+#[test]
+fn a_pub_item_used_only_in_its_module_is_needless() {
+    let found = mod_smells(
+        &[
+            ("main.rs", "mod a;\nfn main() { a::run(); }"),
+            ("a.rs", "pub fn run() { helper() }\npub fn helper() {}"),
+        ],
+        &defaults(),
+        SmellKind::NeedlessPub,
+    );
+    let items: Vec<&str> = found.iter().map(|s| s.item.as_str()).collect();
+    assert_eq!(items, ["k::a::helper"]);
+    assert_eq!(found[0].locations[0].start_line, 2);
+}
+
+#[test]
+fn pub_items_used_through_a_use_or_a_path_are_needed() {
+    let found = mod_smells(
+        &[
+            ("main.rs", "mod a;\nmod b;\nfn main() { b::go(); }"),
+            ("a.rs", "pub struct ByUse;\npub fn by_path() {}"),
+            (
+                "b.rs",
+                "use crate::a::ByUse;\npub fn go() { let _ = ByUse; crate::a::by_path(); }",
+            ),
+        ],
+        &defaults(),
+        SmellKind::NeedlessPub,
+    );
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn pub_items_of_a_library_root_are_api() {
+    let found = mod_smells(
+        &[("lib.rs", "pub fn api() {}")],
+        &defaults(),
+        SmellKind::NeedlessPub,
+    );
+    assert!(found.is_empty(), "{found:?}");
+}
+
+// ---- scope.rs (through module cycles) ----
+
+/// `a` names `X` through `b`'s re-export of `c::X`; `c` calls back into `a` when `back`.
+fn reexport_crate(back: bool) -> Vec<(&'static str, &'static str)> {
+    let c = if back {
+        "pub struct X;\npub fn g() { crate::a::f(); }"
+    } else {
+        "pub struct X;\npub fn g() {}"
+    };
+    vec![
+        ("lib.rs", "mod a;\nmod b;\nmod c;"),
+        ("a.rs", "use crate::b::X;\npub fn f() -> X { X }"),
+        ("b.rs", "pub use crate::c::X;"),
+        ("c.rs", c),
+    ]
+}
+
+#[test]
+fn a_cycle_through_a_re_export_reaches_the_defining_module() {
+    let found = mod_smells(&reexport_crate(true), &defaults(), SmellKind::ModuleCycle);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].item, "k::a");
+    assert!(
+        found[0].message.contains("k::a -> k::c -> k::a"),
+        "{}",
+        found[0].message
+    );
+    assert_eq!(metric(&found[0], &["cycle_len"]), [2.0]);
+    assert_eq!(found[0].locations.len(), 2);
+}
+
+#[test]
+fn a_re_export_alone_makes_no_cycle() {
+    let found = mod_smells(&reexport_crate(false), &defaults(), SmellKind::ModuleCycle);
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn a_cycle_through_super_and_a_module_alias() {
+    let found = mod_smells(
+        &[
+            ("lib.rs", "mod p;"),
+            ("p/mod.rs", "mod q;\npub fn f() { q::g() }"),
+            ("p/q.rs", "use super as up;\npub fn g() { up::f() }"),
+        ],
+        &defaults(),
+        SmellKind::ModuleCycle,
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].message.contains("k::p -> k::p::q -> k::p"),
+        "{}",
+        found[0].message
+    );
+}
+
+// ---- modules.rs: god, hub and unstable dependency ----
+
+#[test]
+fn a_module_over_its_item_limit_is_a_god_module() {
+    let t = Thresholds {
+        max_module_items: 2,
+        ..defaults()
+    };
+    let files = [
+        ("lib.rs", "mod a;"),
+        ("a.rs", "fn x() {}\nfn y() {}\nfn z() {}"),
+    ];
+    let found = mod_smells(&files, &t, SmellKind::GodModule);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].item, "k::a");
+    assert_eq!(metric(&found[0], &["items", "max_items"]), [3.0, 2.0]);
+}
+
+#[test]
+fn a_module_at_its_limits_is_not_a_god_module() {
+    let t = Thresholds {
+        max_module_items: 3,
+        max_module_lines: 3,
+        ..defaults()
+    };
+    let files = [
+        ("lib.rs", "mod a;"),
+        ("a.rs", "fn x() {}\nfn y() {}\nfn z() {}"),
+    ];
+    assert!(mod_smells(&files, &t, SmellKind::GodModule).is_empty());
+}
+
+#[test]
+fn a_module_over_its_line_limit_is_a_god_module() {
+    let t = Thresholds {
+        max_module_lines: 3,
+        ..defaults()
+    };
+    let files = [
+        ("lib.rs", "mod a;"),
+        (
+            "a.rs",
+            "fn x() {\n    let _ = 1;\n}\n// a comment\n\nfn y() {}",
+        ),
+    ];
+    let found = mod_smells(&files, &t, SmellKind::GodModule);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(metric(&found[0], &["code_lines"]), [4.0]);
+}
+
+/// `h` is used by `a` and `b` and uses `x`, plus `y` when `both`.
+fn hub_crate(both: bool) -> Vec<(&'static str, &'static str)> {
+    let h = if both {
+        "pub fn f() { crate::x::f(); crate::y::f(); }"
+    } else {
+        "pub fn f() { crate::x::f(); }"
+    };
+    vec![
+        ("lib.rs", "mod a; mod b; mod h; mod x; mod y;"),
+        ("a.rs", "pub fn f() { crate::h::f(); }"),
+        ("b.rs", "pub fn f() { crate::h::f(); }"),
+        ("h.rs", h),
+        ("x.rs", "pub fn f() {}"),
+        ("y.rs", "pub fn f() {}"),
+    ]
+}
+
+#[test]
+fn fan_in_and_fan_out_at_the_limit_make_a_hub() {
+    let t = Thresholds {
+        hub_fan: 2,
+        ..defaults()
+    };
+    let found = mod_smells(&hub_crate(true), &t, SmellKind::HubModule);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].item, "k::h");
+    let keys = ["fan_in", "fan_out", "hub_fan"];
+    assert_eq!(metric(&found[0], &keys), [2.0, 2.0, 2.0]);
+}
+
+#[test]
+fn fan_out_under_the_limit_is_not_a_hub() {
+    let t = Thresholds {
+        hub_fan: 2,
+        ..defaults()
+    };
+    assert!(mod_smells(&hub_crate(false), &t, SmellKind::HubModule).is_empty());
+}
+
+/// `s` (used by four modules, instability 0.2) depends on `u` (uses three, instability 0.75).
+const UNSTABLE: [(&str, &str); 10] = [
+    (
+        "lib.rs",
+        "mod a; mod b; mod c; mod d; mod s; mod u; mod x; mod y; mod z;",
+    ),
+    ("a.rs", "pub fn f() { crate::s::f(); }"),
+    ("b.rs", "pub fn f() { crate::s::f(); }"),
+    ("c.rs", "pub fn f() { crate::s::f(); }"),
+    ("d.rs", "pub fn f() { crate::s::f(); }"),
+    ("s.rs", "pub fn f() { crate::u::f(); }"),
+    (
+        "u.rs",
+        "pub fn f() { crate::x::f(); crate::y::f(); crate::z::f(); }",
+    ),
+    ("x.rs", "pub fn f() {}"),
+    ("y.rs", "pub fn f() {}"),
+    ("z.rs", "pub fn f() {}"),
+];
+
+#[test]
+fn a_stable_module_on_an_unstable_one_is_reported() {
+    let found = mod_smells(&UNSTABLE, &defaults(), SmellKind::UnstableDependency);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].item, "k::s");
+    let keys = ["instability", "unstable_dependencies"];
+    assert_eq!(metric(&found[0], &keys), [0.2, 1.0]);
+    assert!(
+        found[0].message.contains("`k::u` (0.75)"),
+        "{}",
+        found[0].message
+    );
+    assert_eq!(found[0].locations[0].start_line, 1);
+}
+
+#[test]
+fn a_gap_under_the_limit_is_not_an_unstable_dependency() {
+    let t = Thresholds {
+        min_instability_gap: 60,
+        ..defaults()
+    };
+    assert!(mod_smells(&UNSTABLE, &t, SmellKind::UnstableDependency).is_empty());
+}
