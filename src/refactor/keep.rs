@@ -189,4 +189,19 @@ mod test {
         assert!(!left.exists() && users.exists() && !journal.exists());
         recover(&journal).unwrap();
     }
+
+    #[test]
+    fn recover_skips_what_is_gone_and_reports_what_it_cannot_remove() {
+        let dir = tempfile::tempdir().unwrap();
+        let gone = dir.path().join(".a.rs.cargo-loop-1.tmp");
+        let journal = dir.path().join("keeping.json");
+        std::fs::write(&journal, serde_json::to_vec(&[&gone]).unwrap()).unwrap();
+        recover(&journal).unwrap();
+        assert!(!journal.exists());
+        let folder = dir.path().join(".b.rs.cargo-loop-1.tmp");
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::write(&journal, serde_json::to_vec(&[&folder]).unwrap()).unwrap();
+        let err = recover(&journal).unwrap_err();
+        assert!(format!("{err:#}").contains("remove"), "{err:#}");
+    }
 }
