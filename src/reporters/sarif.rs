@@ -42,7 +42,8 @@ fn location(files: &[FileInfo], inst: &Instance) -> Value {
     })
 }
 
-pub fn render(report: &Report) -> String {
+/// The rules: clone types, then smell kinds, in the order `ruleIndex` counts them.
+fn rules() -> Vec<Value> {
     let smell_rules = crate::smells::SmellKind::ALL.iter().map(|kind| {
         json!({
             "id": kind.rule_id(),
@@ -52,7 +53,7 @@ pub fn render(report: &Report) -> String {
             "properties": {"tags": ["maintainability", "design"]}
         })
     });
-    let rules: Vec<Value> = RULES
+    RULES
         .iter()
         .map(|(ty, name, text)| {
             json!({
@@ -65,58 +66,78 @@ pub fn render(report: &Report) -> String {
             })
         })
         .chain(smell_rules)
+        .collect()
+}
+
+/// One clone group: the first copy is the location, the others related locations.
+fn group_result(report: &Report, i: usize, group: &crate::detectors::Group) -> Value {
+    let rule_index = RULES
+        .iter()
+        .position(|(ty, _, _)| *ty == group.clone_type)
+        .unwrap_or(0);
+    let related: Vec<Value> = group.instances[1..]
+        .iter()
+        .enumerate()
+        .map(|(j, inst)| {
+            let mut loc = location(&report.files, inst);
+            loc["id"] = json!(j + 1);
+            loc["message"] = json!({"text": format!("copy in `{}`", inst.item)});
+            loc
+        })
         .collect();
+    let others: Vec<String> = (1..group.instances.len())
+        .map(|j| format!("[copy {j}]({j})"))
+        .collect();
+    json!({
+        "ruleId": group.clone_type.rule_id(),
+        "ruleIndex": rule_index,
+        "level": "warning",
+        "message": {"text": format!("{}: {}; see {}. Help: {}.", Report::group_id(i), headline(group), others.join(", "), suggestion(group))},
+        "locations": [location(&report.files, &group.instances[0])],
+        "relatedLocations": related,
+        "partialFingerprints": {"cargoLoopGroup/v1": format!("{:016x}", group.fingerprint)},
+        "properties": {"kind": group.kind.as_str(), "similarity": group.similarity, "lines": group.lines()}
+    })
+}
+
+fn smell_result(report: &Report, i: usize, smell: &crate::smells::Smell) -> Value {
+    let loc = &smell.locations[0];
+    let rule_index = RULES.len()
+        + crate::smells::SmellKind::ALL
+            .iter()
+            .position(|k| *k == smell.kind)
+            .unwrap_or(0);
+    json!({
+        "ruleId": smell.kind.rule_id(),
+        "ruleIndex": rule_index,
+        "level": "warning",
+        "message": {"text": format!("{}: {}", Report::smell_id(i), smell.message)},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": report.files[loc.file].rel, "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": loc.start_line, "endLine": loc.end_line}
+            }
+        }],
+        "partialFingerprints": {"cargoLoopSmell/v1": format!("{:016x}", smell.fingerprint)},
+        "properties": {"metrics": smell.metrics}
+    })
+}
+
+pub fn render(report: &Report) -> String {
     let mut results: Vec<Value> = report
         .groups
         .iter()
         .enumerate()
-        .map(|(i, group)| {
-            let rule_index = RULES.iter().position(|(ty, _, _)| *ty == group.clone_type).unwrap_or(0);
-            let related: Vec<Value> = group.instances[1..]
-                .iter()
-                .enumerate()
-                .map(|(j, inst)| {
-                    let mut loc = location(&report.files, inst);
-                    loc["id"] = json!(j + 1);
-                    loc["message"] = json!({"text": format!("copy in `{}`", inst.item)});
-                    loc
-                })
-                .collect();
-            let others: Vec<String> = (1..group.instances.len()).map(|j| format!("[copy {j}]({j})")).collect();
-            json!({
-                "ruleId": group.clone_type.rule_id(),
-                "ruleIndex": rule_index,
-                "level": "warning",
-                "message": {"text": format!("{}: {}; see {}. Help: {}.", Report::group_id(i), headline(group), others.join(", "), suggestion(group))},
-                "locations": [location(&report.files, &group.instances[0])],
-                "relatedLocations": related,
-                "partialFingerprints": {"cargoLoopGroup/v1": format!("{:016x}", group.fingerprint)},
-                "properties": {"kind": group.kind.as_str(), "similarity": group.similarity, "lines": group.lines()}
-            })
-        })
+        .map(|(i, group)| group_result(report, i, group))
         .collect();
-    for (i, smell) in report.smells.iter().enumerate() {
-        let loc = &smell.locations[0];
-        let rule_index = RULES.len()
-            + crate::smells::SmellKind::ALL
-                .iter()
-                .position(|k| *k == smell.kind)
-                .unwrap_or(0);
-        results.push(json!({
-            "ruleId": smell.kind.rule_id(),
-            "ruleIndex": rule_index,
-            "level": "warning",
-            "message": {"text": format!("{}: {}", Report::smell_id(i), smell.message)},
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": report.files[loc.file].rel, "uriBaseId": "%SRCROOT%"},
-                    "region": {"startLine": loc.start_line, "endLine": loc.end_line}
-                }
-            }],
-            "partialFingerprints": {"cargoLoopSmell/v1": format!("{:016x}", smell.fingerprint)},
-            "properties": {"metrics": smell.metrics}
-        }));
-    }
+    results.extend(
+        report
+            .smells
+            .iter()
+            .enumerate()
+            .map(|(i, smell)| smell_result(report, i, smell)),
+    );
+    let rules = rules();
     let root_uri = format!("file://{}/", report.root.display());
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
