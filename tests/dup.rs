@@ -172,6 +172,58 @@ fn dup_workspace_reports_every_planted_clone_and_nothing_else() {
     assert!((0.8..1.0).contains(&similarity), "{similarity}");
 }
 
+/// Whether each copy in `copies` lies inside its own copy of `outer`: the same group, or a
+/// bigger one that holds it.
+fn covers(outer: &[Span], copies: &[Span]) -> bool {
+    let mut used = vec![false; outer.len()];
+    copies.iter().all(|(file, start, end)| {
+        let inside = outer
+            .iter()
+            .enumerate()
+            .position(|(i, (f, s, e))| !used[i] && f == file && s <= start && end <= e);
+        inside.map(|i| used[i] = true).is_some()
+    })
+}
+
+/// Lowering the thresholds only adds groups: every group the defaults report is still
+/// reported at the lowest thresholds (its copies inside the copies of one group, itself or a
+/// bigger one). low-thresholds/ plants the two ways this went wrong: a run of statements
+/// whose every two statements also start a shorter look-alike, and near-miss copies with a
+/// small look-alike better connected than they are.
+#[test]
+fn lowest_thresholds_keep_every_group_the_defaults_report() {
+    let planted = json(&fixture("."), &["low-thresholds"]);
+    let found = groups(&planted);
+    let run = [
+        ("ledger.rs", 9, 15),
+        ("ledger.rs", 26, 32),
+        ("ledger.rs", 44, 50),
+    ];
+    assert!(has_group(&found, "block", &run), "{found:#?}");
+    let near = [("headers.rs", 3, 12), ("headers.rs", 14, 25)];
+    assert!(has_group(&found, "fn", &near), "{found:#?}");
+    assert_eq!(found.len(), 2, "{found:#?}");
+    let cases: [(&str, &[&str]); 4] = [
+        ("dup-workspace", &[]),
+        ("dup-workspace", &["--tests"]),
+        ("fix-crate", &[]),
+        (".", &["low-thresholds"]),
+    ];
+    for (dir, args) in cases {
+        let defaults = groups(&json(&fixture(dir), args));
+        let mut lowest_args = args.to_vec();
+        lowest_args.extend(["--min-lines", "1", "--min-tokens", "1"]);
+        let lowest = groups(&json(&fixture(dir), &lowest_args));
+        assert!(lowest.len() >= defaults.len(), "{dir}: {lowest:#?}");
+        for (kind, copies) in &defaults {
+            assert!(
+                lowest.iter().any(|(_, outer)| covers(outer, copies)),
+                "{dir} {args:?}: the {kind} group {copies:?} is lost at the lowest thresholds: {lowest:#?}"
+            );
+        }
+    }
+}
+
 #[test]
 fn dup_workspace_skips_suppressed_items_and_noise() {
     let found = groups(&json(&fixture("dup-workspace"), &[]));

@@ -7,7 +7,10 @@
 //!
 //! Seeds are the smallest windows of statements that reach `--min-tokens` and `--min-lines`,
 //! bucketed by the hash of their statements' blinded forms; each bucket is then grown to the
-//! longest run all its members share, and split by canonical form so renames stay consistent.
+//! longest run all its members share, and where they part (while smaller than the defaults'
+//! seeds), each set of members that goes on alike is grown further, so that smaller seeds
+//! never lose a run the defaults find; runs are split by canonical form so renames stay
+//! consistent.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -53,7 +56,38 @@ struct Run {
 }
 
 pub fn find(files: &[SourceFile], options: &Options) -> Vec<Group> {
-    let seqs: Vec<Seq> = files
+    let runs = Runs {
+        files,
+        seqs: sequences(files),
+    };
+    let (lines, tokens) = super::default_size(options);
+    let wanted = (options.min_lines, options.min_tokens);
+    // Under the defaults, seeds are the smallest windows (two statements) whatever the
+    // thresholds, and runs too small are left out once grown: a window that reaches
+    // `--min-lines` ends where the layout says (a comment between two statements makes it
+    // shorter), and copies laid out differently would not share one.
+    let below = wanted.0 < lines || wanted.1 < tokens;
+    let buckets = runs.seeds(if below { (1, 1) } else { wanted });
+    let settled = |run: &Run| runs.reaches(*run, (lines, tokens));
+    let grown: HashSet<Vec<Run>> = buckets
+        .into_par_iter()
+        .flat_map_iter(|bucket| grow(&runs.seqs, bucket, &settled))
+        .filter_map(|mut grown| {
+            grown.retain(|run| runs.reaches(*run, wanted));
+            (grown.len() >= 2).then_some(grown)
+        })
+        .collect();
+    let mut grown: Vec<Vec<Run>> = grown.into_iter().collect();
+    grown.sort();
+    grown
+        .into_iter()
+        .flat_map(|members| runs.groups(members))
+        .collect()
+}
+
+/// The statement sequences of every file, outside suppressed items.
+fn sequences(files: &[SourceFile]) -> Vec<Seq> {
+    files
         .iter()
         .enumerate()
         .flat_map(|(fi, file)| {
@@ -83,74 +117,74 @@ pub fn find(files: &[SourceFile], options: &Options) -> Vec<Group> {
                         .collect(),
                 })
         })
-        .collect();
-    let range_of = |run: Run| -> Range<u32> {
-        let seq = &seqs[run.seq as usize];
-        let stmts = &files[seq.file as usize].parsed.seqs[seq.index as usize].stmts;
+        .collect()
+}
+
+/// The statement sequences of the files, and what runs of their statements hold.
+struct Runs<'f> {
+    files: &'f [SourceFile],
+    seqs: Vec<Seq>,
+}
+
+impl<'f> Runs<'f> {
+    fn range(&self, run: Run) -> Range<u32> {
+        let seq = &self.seqs[run.seq as usize];
+        let stmts = &self.files[seq.file as usize].parsed.seqs[seq.index as usize].stmts;
         stmts[run.first as usize].start..stmts[run.last as usize].end
-    };
-    let tokens_of = |run: Run| -> &[Tok] {
-        let seq = &seqs[run.seq as usize];
-        let range = range_of(run);
-        &files[seq.file as usize].parsed.tokens[range.start as usize..range.end as usize]
-    };
-    // Seed windows, bucketed by the hash of their statement hashes.
-    let seeds: Vec<(u64, Run)> = seqs
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(index, seq)| {
-            let mut out = Vec::new();
-            let n = seq.hashes.len() as u32;
-            for first in 0..n.saturating_sub(1) {
-                let mut last = first + 1;
-                loop {
-                    let run = Run {
-                        seq: index as u32,
-                        first,
-                        last,
-                    };
-                    let tokens = tokens_of(run);
-                    let span = (seq.lines[last as usize].last + 1)
-                        .saturating_sub(seq.lines[first as usize].first);
-                    if tokens.len() >= options.min_tokens && span as usize >= options.min_lines {
-                        out.push((
-                            hash_seq(
-                                seq.hashes[first as usize..=last as usize]
-                                    .iter()
-                                    .map(|&h| h as u32 ^ (h >> 32) as u32),
-                            ),
-                            run,
-                        ));
-                        break;
-                    }
-                    last += 1;
-                    if last >= n {
-                        break;
-                    }
-                }
-            }
-            out
-        })
-        .collect();
-    let mut buckets: HashMap<u64, Vec<Run>> = HashMap::new();
-    for (hash, run) in seeds {
-        buckets.entry(hash).or_default().push(run);
     }
-    let buckets: Vec<Vec<Run>> = buckets
-        .into_values()
-        .filter(|runs| runs.len() >= 2)
-        .collect();
-    let grown: HashSet<Vec<Run>> = buckets
-        .into_par_iter()
-        .map(|runs| grow(&seqs, runs))
-        .collect();
-    let mut grown: Vec<Vec<Run>> = grown.into_iter().collect();
-    grown.sort();
-    let mut groups = Vec::new();
-    for runs in grown {
+
+    fn tokens(&self, run: Run) -> &'f [Tok] {
+        let seq = &self.seqs[run.seq as usize];
+        let range = self.range(run);
+        &self.files[seq.file as usize].parsed.tokens[range.start as usize..range.end as usize]
+    }
+
+    /// Whether the run spans `size.0` lines and holds `size.1` tokens.
+    fn reaches(&self, run: Run, size: (usize, usize)) -> bool {
+        let seq = &self.seqs[run.seq as usize];
+        let span = (seq.lines[run.last as usize].last + 1)
+            .saturating_sub(seq.lines[run.first as usize].first);
+        span as usize >= size.0 && self.tokens(run).len() >= size.1
+    }
+
+    /// Seed windows, the smallest from each statement that reach `size`, bucketed by the hash
+    /// of their statement hashes: the buckets of two or more.
+    fn seeds(&self, size: (usize, usize)) -> Vec<Vec<Run>> {
+        let seeds: Vec<(u64, Run)> = self
+            .seqs
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(index, seq)| {
+                let n = seq.hashes.len() as u32;
+                (0..n.saturating_sub(1)).filter_map(move |first| {
+                    let run = (first + 1..n)
+                        .map(|last| Run {
+                            seq: index as u32,
+                            first,
+                            last,
+                        })
+                        .find(|&run| self.reaches(run, size))?;
+                    let hashes = &seq.hashes[first as usize..=run.last as usize];
+                    let key = hash_seq(hashes.iter().map(|&h| h as u32 ^ (h >> 32) as u32));
+                    Some((key, run))
+                })
+            })
+            .collect();
+        let mut buckets: HashMap<u64, Vec<Run>> = HashMap::new();
+        for (hash, run) in seeds {
+            buckets.entry(hash).or_default().push(run);
+        }
+        buckets
+            .into_values()
+            .filter(|runs| runs.len() >= 2)
+            .collect()
+    }
+
+    /// The groups of equal runs: split by canonical form, so renames stay consistent.
+    fn groups(&self, members: Vec<Run>) -> Vec<Group> {
         let mut by_canon: HashMap<u64, Vec<(Run, u64)>> = HashMap::new();
-        for run in runs {
-            let tokens = tokens_of(run);
+        for run in members {
+            let tokens = self.tokens(run);
             let raw = hash_seq(tokens.iter().map(|t| t.sym));
             // Table-like runs (`map.insert(..)` after `map.insert(..)`) count only as exact copies.
             let key = if variety(tokens) < MIN_VARIETY {
@@ -163,72 +197,114 @@ pub fn find(files: &[SourceFile], options: &Options) -> Vec<Group> {
         let mut parts: Vec<(u64, Vec<(Run, u64)>)> =
             by_canon.into_iter().filter(|(_, m)| m.len() >= 2).collect();
         parts.sort_by_key(|(canon, _)| *canon);
-        for (canon, members) in parts {
-            let exact = members.iter().all(|m| m.1 == members[0].1);
-            let instances = members
-                .iter()
-                .map(|&(run, _)| {
-                    let tokens = tokens_of(run);
-                    let seq = &seqs[run.seq as usize];
-                    let file = &files[seq.file as usize].parsed;
-                    Instance {
-                        file: seq.file as usize,
-                        start_line: tokens.first().map_or(0, |t| t.line),
-                        end_line: tokens.last().map_or(0, |t| t.line),
-                        item: file.seqs[seq.index as usize].item.clone(),
-                        code_lines: run_lines(&seq.lines, run.first, run.last),
-                        tokens: range_of(run),
-                        owner: None,
-                    }
-                })
-                .collect();
-            groups.push(Group {
+        parts
+            .into_iter()
+            .map(|(canon, members)| Group {
                 kind: GroupKind::Block,
-                clone_type: if exact {
+                clone_type: if members.iter().all(|m| m.1 == members[0].1) {
                     CloneType::Exact
                 } else {
                     CloneType::Renamed
                 },
                 similarity: 1.0,
                 fingerprint: canon,
-                instances,
+                instances: members.iter().map(|&(run, _)| self.instance(run)).collect(),
                 detail: None,
                 saved: 0,
+            })
+            .collect()
+    }
+
+    fn instance(&self, run: Run) -> Instance {
+        let tokens = self.tokens(run);
+        let seq = &self.seqs[run.seq as usize];
+        let file = &self.files[seq.file as usize].parsed;
+        Instance {
+            file: seq.file as usize,
+            start_line: tokens.first().map_or(0, |t| t.line),
+            end_line: tokens.last().map_or(0, |t| t.line),
+            item: file.seqs[seq.index as usize].item.clone(),
+            code_lines: run_lines(&seq.lines, run.first, run.last),
+            tokens: self.range(run),
+            owner: None,
+        }
+    }
+}
+
+/// Grows a bucket of equal runs to the longest run all members share, both ways; and where
+/// they part, each set of two or more members that goes on alike, grown the same way, until
+/// every run of a set is `settled` (has the size the default thresholds ask).
+///
+/// A small seed window (low `--min-tokens`, `--min-lines`) is common: its bucket holds the
+/// copies of a long run together with short look-alikes elsewhere, and growing only the
+/// whole bucket would stop where the look-alikes do, losing the long run that the defaults'
+/// bigger seeds find. A set of settled runs is what a bucket of those seeds holds, and
+/// grows as the defaults grow it, without parting (so the defaults' own buckets never part).
+fn grow(seqs: &[Seq], runs: Vec<Run>, settled: &(dyn Fn(&Run) -> bool + Sync)) -> Vec<Vec<Run>> {
+    let hash = |run: &Run, i: u32| seqs[run.seq as usize].hashes.get(i as usize).copied();
+    // Statements compared while growing sets bigger than FREE_PART.
+    let mut budget = GROW_BUDGET.max(GROW_PER_MEMBER * runs.len());
+    let mut grown = Vec::new();
+    let mut pending = vec![runs];
+    while let Some(mut runs) = pending.pop() {
+        loop {
+            if runs.len() > FREE_PART {
+                budget = budget.saturating_sub(runs.len());
+            }
+            let next = hash(&runs[0], runs[0].last + 1);
+            if next.is_none() || runs.iter().any(|r| hash(r, r.last + 1) != next) {
+                break;
+            }
+            for run in &mut runs {
+                run.last += 1;
+            }
+        }
+        if !runs.iter().all(settled) {
+            let parts = parted(&runs, |r| hash(r, r.last + 1));
+            pending.extend(
+                parts
+                    .into_iter()
+                    .filter(|part| part.len() <= FREE_PART || budget > 0),
+            );
+        }
+        while runs.iter().all(|r| r.first > 0)
+            && runs
+                .iter()
+                .all(|r| hash(r, r.first - 1) == hash(&runs[0], runs[0].first - 1))
+        {
+            for run in &mut runs {
+                run.first -= 1;
+            }
+        }
+        runs.sort();
+        runs.dedup();
+        grown.push(runs);
+    }
+    grown
+}
+
+/// The members of `runs` whose next statement (`next`) is the same, two or more of them,
+/// each set with that statement added: where growing the whole set stopped, they go on.
+fn parted(runs: &[Run], next: impl Fn(&Run) -> Option<u64>) -> Vec<Vec<Run>> {
+    let mut alike: HashMap<u64, Vec<Run>> = HashMap::new();
+    for run in runs {
+        if let Some(hash) = next(run) {
+            alike.entry(hash).or_default().push(Run {
+                last: run.last + 1,
+                ..*run
             });
         }
     }
-    groups
+    let mut parts: Vec<Vec<Run>> = alike.into_values().filter(|p| p.len() >= 2).collect();
+    parts.sort();
+    parts
 }
 
-/// Grows a bucket of equal runs to the longest run all members share, both ways.
-fn grow(seqs: &[Seq], mut runs: Vec<Run>) -> Vec<Run> {
-    let hash = |run: &Run, i: u32| seqs[run.seq as usize].hashes[i as usize];
-    loop {
-        let next = runs[0].last + 1;
-        let fits = runs
-            .iter()
-            .all(|r| ((r.last + 1) as usize) < seqs[r.seq as usize].hashes.len());
-        if !(fits
-            && runs
-                .iter()
-                .all(|r| hash(r, r.last + 1) == hash(&runs[0], next)))
-        {
-            break;
-        }
-        for r in &mut runs {
-            r.last += 1;
-        }
-    }
-    while runs.iter().all(|r| r.first > 0)
-        && runs
-            .iter()
-            .all(|r| hash(r, r.first - 1) == hash(&runs[0], runs[0].first - 1))
-    {
-        for r in &mut runs {
-            r.first -= 1;
-        }
-    }
-    runs.sort();
-    runs.dedup();
-    runs
-}
+/// Sets of at most this many runs part freely. Bigger ones spend a budget of statements
+/// compared, [`GROW_PER_MEMBER`] per member of the bucket and at least [`GROW_BUDGET`]: a
+/// statement repeated thousands of times in a row (a generated table, on lines too few to
+/// settle) parts one member at a time, each set nearly as big as the last, and every set is
+/// a group to measure.
+const FREE_PART: usize = 64;
+const GROW_BUDGET: usize = 1 << 16;
+const GROW_PER_MEMBER: usize = 2;

@@ -88,95 +88,154 @@ fn measure_all(files: &[SourceFile], options: &Options, groups: Vec<Group>) -> V
 /// Returns the copies of a near-miss group that share too little with its reference, as a
 /// group of their own when there are two or more.
 fn measure(files: &[SourceFile], options: &Options, group: &mut Group) -> Option<Group> {
-    let others = group.instances.len().saturating_sub(1) as u32;
-    if group.kind == GroupKind::Fields {
-        // The fields move into a struct of their own (its two lines and the fields), and each
-        // copy embeds it (one line).
-        let copies = others + 1;
-        group.saved = (group.lines() * others).saturating_sub(copies + 2);
+    if let Some(saved) = declaration_saved(group) {
+        group.saved = saved;
         return None;
     }
-    if group.clone_type == CloneType::Abstraction {
-        group.saved = group.lines() * others;
-        return None;
-    }
-    let min_core = min_core_lines(options);
-    let near = group.clone_type == CloneType::NearMiss;
-    // Near-miss copies, and impls renamed for other types (which may delegate to other
-    // fields and methods), must share real code; other copies only more than scaffolding.
-    let least = match (group.clone_type, group.kind) {
-        (CloneType::NearMiss, _) | (CloneType::Renamed, GroupKind::Impl) => min_core,
-        _ => 1,
-    };
-    // Impls of one trait whose method bodies are the same code but for the type are kept
-    // however small: a generic impl or a macro removes them whole.
-    let same_bodies =
-        |s: &shared::Shared| group.kind == GroupKind::Impl && s.core > 0 && s.core == s.lines;
-    // A short body shares fewer lines: three of its four lines are as much a copy.
-    let enough = |s: &shared::Shared| {
-        s.core >= least || (s.core >= MIN_SHORT_CORE && 4 * s.core >= 3 * s.lines)
-    };
-    let kept =
-        |s: &shared::Shared| (enough(s) || same_bodies(s)) && (!near || s.saved(min_core) > 0);
-    let tokens: Vec<Vec<Range<u32>>> = group
-        .instances
-        .iter()
-        .map(|inst| compared_tokens(&files[inst.file].parsed, group.kind, inst))
-        .collect();
-    let instances = &group.instances;
-    // What each copy saves against reference `r`: lines shared, less lines that differ.
-    // Methods of another type (or of a type of the same name in another module) that are not
-    // exact copies are merged through a trait, a generic or a macro rather than a helper:
-    // parallel API more often than a copy. They count a quarter.
-    let against = |r: usize| -> Vec<Option<u32>> {
-        (0..instances.len())
-            .map(|i| {
-                if i == r {
-                    return None;
-                }
-                let s = shared::shared_lines(
-                    &files[instances[r].file].parsed,
-                    &tokens[r],
-                    &files[instances[i].file].parsed,
-                    &tokens[i],
-                );
-                let parallel = group.clone_type != CloneType::Exact
-                    && instances[r].owner.is_some()
-                    && instances[i].owner.is_some()
-                    && instances[i].owner != instances[r].owner;
-                kept(&s).then(|| s.saved(min_core) / if parallel { PARALLEL_DISCOUNT } else { 1 })
-            })
+    let rules = Rules::of(group, options);
+    let (reference, strict) = reference(files, &rules, group);
+    let saved: Vec<Option<u32>> = if rules.min_core == rules.choice_core {
+        strict.clone()
+    } else {
+        savings(files, &rules, group, reference, rules.min_core)
+            .into_iter()
+            .zip(&strict)
+            .map(|(at, strict)| at.or(*strict))
             .collect()
     };
-    // The reference is the copy the others share most with (a near-miss group is a star
-    // around it); exact and renamed copies are all alike.
-    let candidates = if near && instances.len() <= MAX_REFERENCES {
-        instances.len()
-    } else {
-        1
-    };
-    let (saved, reference) = (0..candidates)
-        .map(|r| (against(r), r))
-        .max_by_key(|(saved, r)| {
-            let total: u32 = saved.iter().flatten().sum();
-            (total, std::cmp::Reverse(*r))
-        })
-        .unwrap_or_default();
     group.saved = saved.iter().flatten().sum();
+    // Copies that share too little with the reference are measured again as a group of
+    // their own; when lower thresholds keep some of them here, they are in both, so that
+    // the copies the defaults group there stay together.
     let mut dropped = Vec::new();
     for (i, inst) in std::mem::take(&mut group.instances).into_iter().enumerate() {
+        if i != reference && strict[i].is_none() {
+            dropped.push(inst.clone());
+        }
         if i == reference || saved[i].is_some() {
             group.instances.push(inst);
-        } else {
-            dropped.push(inst);
         }
     }
-    (near && dropped.len() >= 2).then(|| Group {
+    (rules.near && dropped.len() >= 2).then(|| Group {
         fingerprint: content_fingerprint(files, &dropped),
         instances: dropped,
         saved: 0,
         ..group.clone()
     })
+}
+
+/// The reference copy of a code group, and what each copy saves against it as the default
+/// thresholds count (`None` for the reference and the copies that do not count).
+///
+/// The reference is the copy the others share most with (a near-miss group is a star
+/// around it); exact and renamed copies are all alike. It is chosen as the default
+/// thresholds choose it, so that lower ones only keep more copies around it.
+fn reference(files: &[SourceFile], rules: &Rules, group: &Group) -> (usize, Vec<Option<u32>>) {
+    let candidates = if rules.near && group.instances.len() <= MAX_REFERENCES {
+        group.instances.len()
+    } else {
+        1
+    };
+    (0..candidates)
+        .map(|r| (r, savings(files, rules, group, r, rules.choice_core)))
+        .max_by_key(|(r, saved)| {
+            let total: u32 = saved.iter().flatten().sum();
+            (total, std::cmp::Reverse(*r))
+        })
+        .expect("a group has copies")
+}
+
+/// What each copy of `group` saves against copy `reference` when `core` shared lines of real
+/// code are enough (see `shared.rs`); `None` for the reference and the copies that do not
+/// count.
+fn savings(
+    files: &[SourceFile],
+    rules: &Rules,
+    group: &Group,
+    reference: usize,
+    core: u32,
+) -> Vec<Option<u32>> {
+    let instances = &group.instances;
+    let tokens =
+        |i: usize| compared_tokens(&files[instances[i].file].parsed, group.kind, &instances[i]);
+    let base = tokens(reference);
+    (0..instances.len())
+        .map(|i| {
+            if i == reference {
+                return None;
+            }
+            let shared = shared::shared_lines(
+                &files[instances[reference].file].parsed,
+                &base,
+                &files[instances[i].file].parsed,
+                &tokens(i),
+            );
+            // Methods of another type (or of a type of the same name in another module)
+            // that are not exact copies are merged through a trait, a generic or a macro
+            // rather than a helper: parallel API more often than a copy. They count a
+            // quarter.
+            let parallel = group.clone_type != CloneType::Exact
+                && instances[reference].owner.is_some()
+                && instances[i].owner.is_some()
+                && instances[i].owner != instances[reference].owner;
+            rules.saved(&shared, parallel, core)
+        })
+        .collect()
+}
+
+/// What a merge of declarations saves: fields move into a struct of their own (its two lines
+/// and the fields), and each copy embeds it (one line); a type or trait is declared once.
+/// `None` for code.
+fn declaration_saved(group: &Group) -> Option<u32> {
+    let others = group.instances.len().saturating_sub(1) as u32;
+    if group.kind == GroupKind::Fields {
+        let copies = others + 1;
+        return Some((group.lines() * others).saturating_sub(copies + 2));
+    }
+    (group.clone_type == CloneType::Abstraction).then(|| group.lines() * others)
+}
+
+/// Which copies of a code group count, and what each saves.
+struct Rules {
+    /// Lines of real code a near-miss copy must share (see [`min_core_lines`]).
+    min_core: u32,
+    /// The same at the default thresholds when they ask more: what the reference is chosen
+    /// with, and enough to keep a copy.
+    choice_core: u32,
+    near: bool,
+    /// Near-miss copies, and impls renamed for other types (which may delegate to other
+    /// fields and methods), must share real code; other copies only more than scaffolding.
+    strict: bool,
+    impl_kind: bool,
+}
+
+impl Rules {
+    fn of(group: &Group, options: &Options) -> Rules {
+        let min_core = min_core_lines(options);
+        Rules {
+            min_core,
+            choice_core: min_core.max(DEFAULT_MIN_LINES as u32 - 2),
+            near: group.clone_type == CloneType::NearMiss,
+            strict: matches!(
+                (group.clone_type, group.kind),
+                (CloneType::NearMiss, _) | (CloneType::Renamed, GroupKind::Impl)
+            ),
+            impl_kind: group.kind == GroupKind::Impl,
+        }
+    }
+
+    /// What a copy sharing `s` with the reference saves when `core` shared lines are enough,
+    /// a quarter of it for `parallel` API; `None` when the copy does not count.
+    fn saved(&self, s: &shared::Shared, parallel: bool, core: u32) -> Option<u32> {
+        let least = if self.strict { core } else { 1 };
+        // Impls of one trait whose method bodies are the same code but for the type are kept
+        // however small: a generic impl or a macro removes them whole.
+        let same_bodies = self.impl_kind && s.core > 0 && s.core == s.lines;
+        // A short body shares fewer lines: three of its four lines are as much a copy.
+        let enough = s.core >= least || (s.core >= MIN_SHORT_CORE && 4 * s.core >= 3 * s.lines);
+        let kept = (enough || same_bodies) && (!self.near || s.saved(core) > 0);
+        kept.then(|| s.saved(core) / if parallel { PARALLEL_DISCOUNT } else { 1 })
+    }
 }
 
 /// A fingerprint of copies from their blinded tokens, in no particular order.
@@ -230,6 +289,27 @@ fn compared_tokens(parsed: &ParsedFile, kind: GroupKind, inst: &Instance) -> Vec
         }
     }
     outer
+}
+
+/// The default `--min-lines` and `--min-tokens` (SPEC.md).
+const DEFAULT_MIN_LINES: usize = 6;
+const DEFAULT_MIN_TOKENS: usize = 50;
+
+/// The size a copy must have at the default thresholds, or at the given ones when they are
+/// higher: (lines spanned, tokens). Lowering the thresholds must not lose a group the
+/// defaults report; where grouping weighs copies against each other (near-miss stars,
+/// statement runs parting), copies this big are grouped as the defaults group them.
+fn default_size(options: &Options) -> (usize, usize) {
+    (
+        options.min_lines.max(DEFAULT_MIN_LINES),
+        options.min_tokens.max(DEFAULT_MIN_TOKENS),
+    )
+}
+
+/// Whether the tokens `range` of `file` (a unit) have [`default_size`].
+fn default_sized(file: &SourceFile, range: Range<u32>, options: &Options) -> bool {
+    let (lines, tokens) = default_size(options);
+    range.len() >= tokens && file.parsed.span_lines(range) as usize >= lines
 }
 
 /// The lines of real code a near-miss copy must share: `--min-lines` counts a function's
@@ -850,6 +930,29 @@ where
         );
         let groups = detect(&[&original, &other]);
         assert!(groups.is_empty(), "{groups:#?}");
+    }
+
+    #[test]
+    fn the_default_size_is_the_default_thresholds() {
+        let options = Options::resolve(&AnalysisArgs::default(), ConfigFile::default()).unwrap();
+        assert_eq!(
+            (options.min_lines, options.min_tokens),
+            (DEFAULT_MIN_LINES, DEFAULT_MIN_TOKENS)
+        );
+        assert_eq!(default_size(&options), (6, 50));
+    }
+
+    /// Runs of statements part to find longer runs only below the defaults' seeds: a
+    /// statement repeated many times in a row (a generated table) is one group, as before.
+    #[test]
+    fn a_statement_repeated_a_thousand_times_is_one_group() {
+        let table = format!(
+            "fn fill(v: &mut Vec<u32>) {{\n{}}}\n",
+            "    v.push(v.len() as u32 + 1);\n".repeat(1000)
+        );
+        let groups = detect(&[&table]);
+        assert_eq!(groups.len(), 1, "{groups:#?}");
+        assert_eq!(groups[0].kind, GroupKind::Block);
     }
 
     #[test]

@@ -37,6 +37,8 @@ const MIN_TABLE_NAME_OVERLAP: f64 = 0.9;
 struct Candidate {
     id: UnitId,
     table: bool,
+    /// Big enough to be compared at the default thresholds (see [`super::default_sized`]).
+    default_sized: bool,
     blinded: Vec<u32>,
     /// `blinded`, sorted: bounds the alignment from above before it is computed.
     sorted: Vec<u32>,
@@ -60,6 +62,7 @@ pub fn find(
                 return None;
             }
             let tokens = unit_tokens(file, unit);
+            let default_sized = super::default_sized(file, unit.tokens.clone(), options);
             let blinded: Vec<u32> = tokens.iter().map(|t| t.blinded()).collect();
             let mut names: Vec<u32> = tokens
                 .iter()
@@ -75,6 +78,7 @@ pub fn find(
                 sorted,
                 id: (fi, ui),
                 table,
+                default_sized,
                 blinded,
                 names,
                 signature,
@@ -95,7 +99,7 @@ pub fn find(
     // Pairs that share a band and agree on enough of their signature, deduplicated.
     let buckets: Vec<Vec<u32>> = buckets
         .into_values()
-        .filter(|m| m.len() >= 2 && m.len() <= MAX_BUCKET)
+        .filter_map(|members| aligned_members(&candidates, members))
         .collect();
     let mut pairs: Vec<(u32, u32)> = buckets
         .par_iter()
@@ -145,6 +149,21 @@ pub fn find(
         })
         .collect();
     clusters(&candidates, files, &edges)
+}
+
+/// The members of a band's bucket whose pairs are worth aligning: all of them, or none when
+/// the bucket is a boilerplate shape (more than [`MAX_BUCKET`]). Units smaller than the
+/// default thresholds, analysed only under lower ones, do not make a bucket of default-size
+/// units boilerplate: those are aligned among themselves as the defaults align them.
+fn aligned_members(candidates: &[Candidate], members: Vec<u32>) -> Option<Vec<u32>> {
+    if members.len() <= MAX_BUCKET {
+        return (members.len() >= 2).then_some(members);
+    }
+    let big: Vec<u32> = members
+        .into_iter()
+        .filter(|&m| candidates[m as usize].default_sized)
+        .collect();
+    (big.len() >= 2 && big.len() <= MAX_BUCKET).then_some(big)
 }
 
 /// One-permutation `MinHash`: each 5-gram hash goes to one bin, and each bin keeps its minimum.
@@ -230,11 +249,40 @@ fn similarity(a: &[u32], b: &[u32], threshold: f64) -> Option<f64> {
 
 /// Star clusters of the similarity graph: the best-connected function and its unclaimed
 /// neighbours form a group, so that copies never chain through look-alikes (A~B~C, A≁C).
+///
+/// Units of the default size are clustered first, among themselves, as the defaults cluster
+/// them; units that only lower thresholds analyse then form stars with what is left. A small
+/// look-alike is often better connected than the copies it resembles: clustered with them,
+/// it would claim one of them and split a group the defaults report.
 fn clusters(
     candidates: &[Candidate],
     files: &[SourceFile],
     edges: &[(u32, u32, f64)],
 ) -> Vec<Group> {
+    let sized = |node: u32| candidates[node as usize].default_sized;
+    let mut claimed: HashSet<u32> = HashSet::new();
+    let mut comps = stars(
+        edges.iter().filter(|&&(a, b, _)| sized(a) && sized(b)),
+        &mut claimed,
+    );
+    let rest: Vec<&(u32, u32, f64)> = edges
+        .iter()
+        .filter(|(a, b, _)| !claimed.contains(a) && !claimed.contains(b))
+        .collect();
+    comps.extend(stars(rest.into_iter(), &mut claimed));
+    comps.sort_by(|a, b| a.0.cmp(&b.0));
+    comps
+        .into_iter()
+        .map(|(members, sim)| star_group(candidates, files, &members, sim))
+        .collect()
+}
+
+/// Star clusters of `edges`' graph, best-connected centre first, leaving out and adding to
+/// `claimed`: each as its nodes, sorted, and the lowest similarity to its centre.
+fn stars<'e>(
+    edges: impl Iterator<Item = &'e (u32, u32, f64)>,
+    claimed: &mut HashSet<u32>,
+) -> Vec<(Vec<u32>, f64)> {
     let mut adjacency: HashMap<u32, Vec<(u32, f64)>> = HashMap::new();
     for &(a, b, sim) in edges {
         adjacency.entry(a).or_default().push((b, sim));
@@ -242,7 +290,6 @@ fn clusters(
     }
     let mut order: Vec<u32> = adjacency.keys().copied().collect();
     order.sort_by_key(|node| (std::cmp::Reverse(adjacency[node].len()), *node));
-    let mut claimed: HashSet<u32> = HashSet::new();
     let mut comps: Vec<(Vec<u32>, f64)> = Vec::new();
     for center in order {
         if claimed.contains(&center) {
@@ -263,51 +310,50 @@ fn clusters(
         nodes.sort_unstable();
         comps.push((nodes, sim));
     }
-    comps.sort_by(|a, b| a.0.cmp(&b.0));
     comps
-        .into_iter()
-        .map(|(members, sim)| {
-            let instances: Vec<Instance> = members
-                .iter()
-                .map(|&m| {
-                    let (fi, ui) = candidates[m as usize].id;
-                    let parsed = &files[fi as usize].parsed;
-                    let unit = &parsed.units[ui as usize];
-                    // What near-miss copies share is in their bodies: a merge keeps each
-                    // signature (as a caller of the merged function) or makes it one.
-                    Instance {
-                        tokens: unit.body.clone(),
-                        ..Instance::of_unit(fi as usize, parsed, unit)
-                    }
-                })
-                .collect();
-            let first = &files[instances[0].file].parsed.units
-                [candidates[members[0] as usize].id.1 as usize];
-            let mut hashes: Vec<u64> = members
-                .iter()
-                .map(|&m| hash_seq(candidates[m as usize].blinded.iter().copied()))
-                .collect();
-            hashes.sort_unstable();
-            Group {
-                kind: if first.kind == UnitKind::Method {
-                    GroupKind::Method
-                } else {
-                    GroupKind::Fn
-                },
-                // Equal shapes whose names do not map one to one are still renamed copies.
-                clone_type: if sim >= 1.0 {
-                    CloneType::Renamed
-                } else {
-                    CloneType::NearMiss
-                },
-                similarity: (sim * 100.0).floor() / 100.0,
-                fingerprint: hash_seq(hashes.iter().map(|&h| h as u32)),
-                instances,
-                detail: None,
-                saved: 0,
+}
+
+/// The group of a star's `members`, `sim` the lowest similarity to its centre.
+fn star_group(candidates: &[Candidate], files: &[SourceFile], members: &[u32], sim: f64) -> Group {
+    let instances: Vec<Instance> = members
+        .iter()
+        .map(|&m| {
+            let (fi, ui) = candidates[m as usize].id;
+            let parsed = &files[fi as usize].parsed;
+            let unit = &parsed.units[ui as usize];
+            // What near-miss copies share is in their bodies: a merge keeps each
+            // signature (as a caller of the merged function) or makes it one.
+            Instance {
+                tokens: unit.body.clone(),
+                ..Instance::of_unit(fi as usize, parsed, unit)
             }
         })
-        .collect()
+        .collect();
+    let first =
+        &files[instances[0].file].parsed.units[candidates[members[0] as usize].id.1 as usize];
+    let mut hashes: Vec<u64> = members
+        .iter()
+        .map(|&m| hash_seq(candidates[m as usize].blinded.iter().copied()))
+        .collect();
+    hashes.sort_unstable();
+    Group {
+        kind: if first.kind == UnitKind::Method {
+            GroupKind::Method
+        } else {
+            GroupKind::Fn
+        },
+        // Equal shapes whose names do not map one to one are still renamed copies.
+        clone_type: if sim >= 1.0 {
+            CloneType::Renamed
+        } else {
+            CloneType::NearMiss
+        },
+        similarity: (sim * 100.0).floor() / 100.0,
+        fingerprint: hash_seq(hashes.iter().map(|&h| h as u32)),
+        instances,
+        detail: None,
+        saved: 0,
+    }
 }
 
 #[cfg(test)]
