@@ -6,28 +6,17 @@
 //! `process`) → keep (`keep`, `git`, `review`), recorded in `audit`.
 
 mod analysis;
-mod cache;
 mod cli;
 mod config;
-mod detectors;
 mod error;
 mod files;
-mod metrics;
-mod modrefs;
 mod options;
-mod plain;
 mod process;
 mod record;
 mod refactor;
-mod report;
 mod reporters;
 mod sandbox;
-mod scan;
 mod secrets;
-mod smells;
-mod source;
-mod token;
-mod workspace;
 
 use std::io::Write;
 use std::process::Termination;
@@ -159,7 +148,8 @@ fn out_dir(
     if let Some(out) = out {
         return Ok(record::out_dir::OutDir::new(Some(out), out));
     }
-    let workspace = workspace::Workspace::open(common).map_err(|e| UsageError(format!("{e:#}")))?;
+    let workspace =
+        analysis::workspace::Workspace::open(common).map_err(|e| UsageError(format!("{e:#}")))?;
     Ok(record::out_dir::OutDir::new(None, &workspace.target_dir))
 }
 

@@ -2,6 +2,7 @@
 //! again against the tree as it is now: its patch is applied to the current files (the same
 //! change when they have not moved) and goes through the gates before it is written.
 
+use crate::analysis::workspace::Workspace;
 use crate::analysis::What;
 use crate::cli::{AnalysisArgs, ApplyArgs, CommonArgs};
 use crate::error::UsageError;
@@ -13,7 +14,6 @@ use crate::refactor::finding::{Finding, FindingKind};
 use crate::refactor::review::Held;
 use crate::refactor::verify::{Verdict, Verifier};
 use crate::reporters::console::Console;
-use crate::workspace::Workspace;
 
 /// Returns whether the refactor was written.
 pub fn apply(

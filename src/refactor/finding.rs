@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use crate::report::{self, Report};
+use crate::analysis::report::{self, Report};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FindingKind {

@@ -152,7 +152,7 @@ fn lint_changes(changes: &[FileChange]) -> Vec<String> {
 
 /// The syntax tree of a file, unless it does not parse or nests too deep to walk safely.
 fn parse(text: &str) -> Option<syn::File> {
-    crate::source::too_deep(text)
+    crate::analysis::source::too_deep(text)
         .is_none()
         .then(|| syn::parse_file(text).ok())
         .flatten()
@@ -184,7 +184,8 @@ pub fn sensitive(changes: &[FileChange]) -> Vec<String> {
             reasons.insert(format!("it changes `{path}`, which is not Rust source"));
             continue;
         }
-        let too_deep = |text: Option<&str>| text.and_then(crate::source::too_deep).is_some();
+        let too_deep =
+            |text: Option<&str>| text.and_then(crate::analysis::source::too_deep).is_some();
         if too_deep(change.before.as_deref()) || too_deep(change.after.as_deref()) {
             reasons.insert(format!(
                 "`{path}` nests too deep for the guardrails to read"
@@ -267,7 +268,7 @@ impl<'ast> Visit<'ast> for SurfaceVisitor {
             syn::Item::Impl(i) => &i.attrs,
             _ => &[],
         };
-        if crate::source::is_test_code(attrs) {
+        if crate::analysis::source::is_test_code(attrs) {
             self.surface.test_code.push(signature(item));
             return;
         }
@@ -341,7 +342,7 @@ impl<'ast> Visit<'ast> for SurfaceVisitor {
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
-        if crate::source::is_test_code(&f.attrs) {
+        if crate::analysis::source::is_test_code(&f.attrs) {
             self.surface.test_code.push(signature(f));
             return;
         }

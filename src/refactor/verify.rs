@@ -145,12 +145,15 @@ impl Verifier<'_> {
         dir: &Path,
     ) -> anyhow::Result<(Verdict, Option<TestResults>)> {
         for change in changes.iter().filter(|c| c.is_rust()) {
-            let deep = change.after.as_deref().and_then(crate::source::too_deep);
+            let deep = change
+                .after
+                .as_deref()
+                .and_then(crate::analysis::source::too_deep);
             if let Some((line, column)) = deep {
                 let reason = format!(
                     "{}:{line}:{column}: the edited file nests deeper than {} levels",
                     change.path,
-                    crate::source::MAX_NESTING
+                    crate::analysis::source::MAX_NESTING
                 );
                 return Ok((Verdict::rejected(Step::Parse, reason.clone(), reason), None));
             }

@@ -5,8 +5,8 @@ use std::io::IsTerminal;
 use anstyle::{AnsiColor, Style};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::analysis::report::Report;
 use crate::cli::{ColorChoice, CommonArgs};
-use crate::report::Report;
 
 #[derive(Debug, Clone)]
 pub struct Console {

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::report::{headline, suggestion, Report};
+use crate::analysis::report::{headline, suggestion, Report};
 
 /// Escapes a workflow command's message (`%`, CR, LF).
 fn escape_data(text: &str) -> String {

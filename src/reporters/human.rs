@@ -5,8 +5,8 @@ use std::fmt::Write;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet, Title};
 
-use crate::report::{headline, suggestion, Report};
-use crate::workspace::Warning;
+use crate::analysis::report::{headline, suggestion, Report};
+use crate::analysis::workspace::Warning;
 
 /// Lines of the first copy shown under each finding.
 const MAX_SNIPPET_LINES: usize = 8;

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::report::Report;
+use crate::analysis::report::Report;
 
 #[derive(Serialize)]
 struct Document<'a> {

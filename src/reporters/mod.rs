@@ -1,4 +1,4 @@
-//! Renders a [`crate::report::Report`] in each output format, and owns the terminal (colours,
+//! Renders a [`crate::analysis::report::Report`] in each output format, and owns the terminal (colours,
 //! progress bar, summary line).
 
 pub mod console;

@@ -7,8 +7,8 @@
 
 use serde_json::{json, Value};
 
-use crate::detectors::{CloneType, Instance};
-use crate::report::{headline, suggestion, FileInfo, Report};
+use crate::analysis::detectors::{CloneType, Instance};
+use crate::analysis::report::{headline, suggestion, FileInfo, Report};
 
 const RULES: [(CloneType, &str, &str); 4] = [
     (
@@ -44,7 +44,7 @@ fn location(files: &[FileInfo], inst: &Instance) -> Value {
 
 /// The rules: clone types, then smell kinds, in the order `ruleIndex` counts them.
 fn rules() -> Vec<Value> {
-    let smell_rules = crate::smells::SmellKind::ALL.iter().map(|kind| {
+    let smell_rules = crate::analysis::smells::SmellKind::ALL.iter().map(|kind| {
         json!({
             "id": kind.rule_id(),
             "name": kind.as_str(),
@@ -70,7 +70,7 @@ fn rules() -> Vec<Value> {
 }
 
 /// One clone group: the first copy is the location, the others related locations.
-fn group_result(report: &Report, i: usize, group: &crate::detectors::Group) -> Value {
+fn group_result(report: &Report, i: usize, group: &crate::analysis::detectors::Group) -> Value {
     let rule_index = RULES
         .iter()
         .position(|(ty, _, _)| *ty == group.clone_type)
@@ -100,10 +100,10 @@ fn group_result(report: &Report, i: usize, group: &crate::detectors::Group) -> V
     })
 }
 
-fn smell_result(report: &Report, i: usize, smell: &crate::smells::Smell) -> Value {
+fn smell_result(report: &Report, i: usize, smell: &crate::analysis::smells::Smell) -> Value {
     let loc = &smell.locations[0];
     let rule_index = RULES.len()
-        + crate::smells::SmellKind::ALL
+        + crate::analysis::smells::SmellKind::ALL
             .iter()
             .position(|k| *k == smell.kind)
             .unwrap_or(0);

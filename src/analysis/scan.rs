@@ -10,10 +10,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
+use crate::analysis::source::{parse_file, ModDecl, ParsedFile, SourceError};
+use crate::analysis::workspace::{relative, Warning, Workspace};
 use crate::config::Options;
 use crate::files::normalize;
-use crate::source::{parse_file, ModDecl, ParsedFile, SourceError};
-use crate::workspace::{relative, Warning, Workspace};
 
 /// One analysed file.
 #[derive(Debug)]
@@ -150,7 +150,7 @@ fn roots(
 
 /// Stack for each parsing thread. syn recurses once per level of nesting, and a debug build
 /// spends tens of kilobytes a level: the default 2 MiB overflows near 100 levels, which
-/// [`crate::source::MAX_NESTING`] allows. Only what is touched is ever committed.
+/// [`crate::analysis::source::MAX_NESTING`] allows. Only what is touched is ever committed.
 const PARSE_STACK_BYTES: usize = 64 << 20;
 
 /// The threads files are parsed on, with [`PARSE_STACK_BYTES`] of stack each; `None` (parse

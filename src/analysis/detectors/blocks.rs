@@ -19,10 +19,10 @@ use rayon::prelude::*;
 
 use super::group::{CloneType, Group, GroupKind, Instance};
 use super::units::MIN_VARIETY;
+use crate::analysis::scan::SourceFile;
+use crate::analysis::source::token::{canonical, hash_seq, variety, Tok};
+use crate::analysis::source::CodeLines;
 use crate::config::Options;
-use crate::scan::SourceFile;
-use crate::source::CodeLines;
-use crate::token::{canonical, hash_seq, variety, Tok};
 
 struct Seq {
     file: u32,

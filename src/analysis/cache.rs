@@ -6,8 +6,8 @@ use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::report::Report;
 use crate::record::out_dir::OutDir;
-use crate::report::Report;
 
 #[derive(Serialize, Deserialize)]
 struct Entry {

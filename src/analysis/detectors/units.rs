@@ -10,10 +10,12 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::group::{CloneType, Group, GroupKind, Instance};
+use crate::analysis::scan::SourceFile;
+use crate::analysis::source::token::{
+    canonical, hash_seq, hash_str, locals_renamed, variety, Tok, TokClass,
+};
+use crate::analysis::source::{Unit, UnitKind};
 use crate::config::Options;
-use crate::scan::SourceFile;
-use crate::source::{Unit, UnitKind};
-use crate::token::{canonical, hash_seq, hash_str, locals_renamed, variety, Tok, TokClass};
 
 /// Below this share of distinct 6-grams a unit is a table, not logic worth merging.
 pub const MIN_VARIETY: f64 = 0.4;

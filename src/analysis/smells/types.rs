@@ -9,10 +9,10 @@
 use std::collections::BTreeMap;
 
 use super::smell::{Location, Smell, SmellKind};
+use crate::analysis::scan::SourceFile;
+use crate::analysis::source::token::hash_seq;
+use crate::analysis::source::{ShapeKind, UnitKind};
 use crate::config::Thresholds;
-use crate::scan::SourceFile;
-use crate::source::{ShapeKind, UnitKind};
-use crate::token::hash_seq;
 
 #[derive(Default)]
 struct TypeStats {

@@ -5,8 +5,8 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-use crate::modrefs::{Exposure, ItemDef, ModRef};
-use crate::token::Tok;
+use crate::analysis::source::modrefs::{Exposure, ItemDef, ModRef};
+use crate::analysis::source::token::Tok;
 
 /// Files larger than this are reported and skipped: they are generated tables, not code
 /// anyone merges by hand, and they dominate parse time.
@@ -181,7 +181,7 @@ pub struct Unit {
     /// For trait impls and the methods in them, the trait's last path segment.
     pub trait_name: Option<String>,
     /// For functions and methods.
-    pub metrics: Option<crate::metrics::FnMetrics>,
+    pub metrics: Option<crate::analysis::source::metrics::FnMetrics>,
     /// For impl blocks, the implementing type's name; for methods, the type they belong to.
     pub self_type: Option<String>,
 }

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 /// A path that a module names.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ModRef {
-    /// Index into [`crate::source::ParsedFile::modules`].
+    /// Index into [`crate::analysis::source::ParsedFile::modules`].
     pub module: u32,
     /// Path segments joined by `::`, as written (`crate::a::B`, `super::c`, `d::f`); `$crate`
     /// is written `crate`.
@@ -46,7 +46,7 @@ pub enum RefKind {
 /// An item declared directly in a module (any visibility), for following paths to it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ItemDef {
-    /// Index into [`crate::source::ParsedFile::modules`].
+    /// Index into [`crate::analysis::source::ParsedFile::modules`].
     pub module: u32,
     pub name: String,
     /// Traits are used by method calls that never name them, so importing one is a use.
@@ -57,7 +57,7 @@ pub struct ItemDef {
 /// signature, an alias): if the item is needed `pub`, so is that type, whoever names it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Exposure {
-    /// Index into [`crate::source::ParsedFile::modules`].
+    /// Index into [`crate::analysis::source::ParsedFile::modules`].
     pub module: u32,
     /// The item (for methods, the type of their impl).
     pub owner: String,

@@ -13,9 +13,9 @@ mod visibility;
 
 pub use smell::{Smell, SmellKind};
 
+use crate::analysis::scan::SourceFile;
+use crate::analysis::workspace::CrateDep;
 use crate::config::Options;
-use crate::scan::SourceFile;
-use crate::workspace::CrateDep;
 
 /// Every smell: workspace, module and type smells first, then functions worst first by
 /// kind. Crate smells point into manifests, returned to be listed after `files`.

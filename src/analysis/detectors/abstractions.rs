@@ -11,10 +11,10 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::group::{CloneType, Group, GroupKind, Instance};
+use crate::analysis::scan::SourceFile;
+use crate::analysis::source::token::hash_str;
+use crate::analysis::source::{Shape, ShapeKind};
 use crate::config::Options;
-use crate::scan::SourceFile;
-use crate::source::{Shape, ShapeKind};
-use crate::token::hash_str;
 
 const MIN_MEMBERS: usize = 3;
 const MIN_TRAIT_METHODS: usize = 2;

@@ -21,10 +21,10 @@ use super::graph::{shortest_cycle, strongly_connected};
 use super::scope::{Place, Scope, Trail};
 use super::smell::{Location, Smell, SmellKind};
 use super::visibility::{needless_pub, Uses};
+use crate::analysis::scan::SourceFile;
+use crate::analysis::source::modrefs::RefKind;
+use crate::analysis::source::token::hash_seq;
 use crate::config::Thresholds;
-use crate::modrefs::RefKind;
-use crate::scan::SourceFile;
-use crate::token::hash_seq;
 
 /// One edge of the graph: where it is written.
 #[derive(Debug, Clone, Copy)]
@@ -358,7 +358,7 @@ mod graph_test {
                     rel: format!("src/{rel}"),
                     path: format!("src/{rel}").into(),
                     package: "k".to_string(),
-                    parsed: crate::source::parse_str(src, &module, false).unwrap(),
+                    parsed: crate::analysis::source::parse_str(src, &module, false).unwrap(),
                     library_root: *rel == "lib.rs",
                     crate_root: "k".to_string(),
                 }

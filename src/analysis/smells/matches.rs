@@ -9,10 +9,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::smell::{Location, Smell, SmellKind};
+use crate::analysis::scan::SourceFile;
+use crate::analysis::source::token::hash_seq;
+use crate::analysis::source::EnumMatch;
 use crate::config::Thresholds;
-use crate::scan::SourceFile;
-use crate::source::EnumMatch;
-use crate::token::hash_seq;
 
 /// A match site: its module, its file index, the match.
 type Site<'f> = (&'f str, usize, &'f EnumMatch);
@@ -26,7 +26,7 @@ pub fn find(files: &[SourceFile], thresholds: &Thresholds) -> Vec<Smell> {
             .parsed
             .shapes
             .iter()
-            .filter(|s| s.kind == crate::source::ShapeKind::Enum)
+            .filter(|s| s.kind == crate::analysis::source::ShapeKind::Enum)
         {
             let krate = shape.item.split("::").next().unwrap_or_default();
             let name = shape.item.rsplit("::").next().unwrap_or_default();

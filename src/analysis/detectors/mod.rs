@@ -16,9 +16,9 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
+use crate::analysis::scan::SourceFile;
+use crate::analysis::source::{ParsedFile, UnitKind};
 use crate::config::Options;
-use crate::scan::SourceFile;
-use crate::source::{ParsedFile, UnitKind};
 
 /// Runs every detector and returns the groups ranked by lines saved, largest first.
 pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
@@ -244,7 +244,7 @@ fn content_fingerprint(files: &[SourceFile], instances: &[Instance]) -> u64 {
         .iter()
         .map(|inst| {
             let tokens = &files[inst.file].parsed.tokens;
-            crate::token::hash_seq(
+            crate::analysis::source::token::hash_seq(
                 tokens[inst.tokens.start as usize..inst.tokens.end as usize]
                     .iter()
                     .map(|t| t.blinded()),
@@ -252,7 +252,7 @@ fn content_fingerprint(files: &[SourceFile], instances: &[Instance]) -> u64 {
         })
         .collect();
     hashes.sort_unstable();
-    crate::token::hash_seq(hashes.iter().map(|&h| h as u32))
+    crate::analysis::source::token::hash_seq(hashes.iter().map(|&h| h as u32))
 }
 
 /// The fewest shared lines of real code that make a short near-miss body a copy.
@@ -420,7 +420,7 @@ mod test {
                 rel: format!("{}.rs", (b'a' + i as u8) as char),
                 path: format!("{}.rs", (b'a' + i as u8) as char).into(),
                 package: "p".into(),
-                parsed: crate::source::parse_str(src, "p", false).unwrap(),
+                parsed: crate::analysis::source::parse_str(src, "p", false).unwrap(),
                 library_root: false,
                 crate_root: "p".to_string(),
             })
@@ -1004,7 +1004,7 @@ where
                 rel: format!("{i}.rs"),
                 path: format!("{i}.rs").into(),
                 package: "p".into(),
-                parsed: crate::source::parse_str(src, "p", false).unwrap(),
+                parsed: crate::analysis::source::parse_str(src, "p", false).unwrap(),
                 library_root: false,
                 crate_root: "p".to_string(),
             })

@@ -14,8 +14,8 @@ use std::ops::Range;
 
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
-use crate::source::ParsedFile;
-use crate::token::{hash_str, is_local, Tok, TokClass};
+use crate::analysis::source::token::{hash_str, is_local, Tok, TokClass};
+use crate::analysis::source::ParsedFile;
 
 /// The tokens of `ranges` outside attributes, each with whether it is gated code.
 fn code_tokens(file: &ParsedFile, ranges: &[Range<u32>]) -> Vec<(Tok, bool)> {
@@ -224,7 +224,7 @@ mod test {
     use super::*;
 
     fn parse(src: &str) -> ParsedFile {
-        crate::source::parse_str(src, "p", false).unwrap()
+        crate::analysis::source::parse_str(src, "p", false).unwrap()
     }
 
     /// All of a parsed file's tokens, as the one range `shared_lines` compares.

@@ -5,11 +5,11 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 
+use crate::analysis::report::{FileInfo, Report, Timing};
+use crate::analysis::workspace::Workspace;
 use crate::cli::{AnalysisArgs, CommonArgs};
 use crate::config::Options;
-use crate::report::{FileInfo, Report, Timing};
 use crate::reporters::console::Console;
-use crate::workspace::Workspace;
 
 use crate::error::UsageError;
 use crate::record::out_dir::OutDir;
@@ -68,7 +68,7 @@ pub fn analyse(
         roots
     );
     if options.cache {
-        if let Some(mut report) = crate::cache::load(&out_dir, &key) {
+        if let Some(mut report) = crate::analysis::cache::load(&out_dir, &key) {
             report.timing = Timing {
                 total: start.elapsed(),
                 cached: true,
@@ -85,15 +85,16 @@ pub fn analyse(
     }
     let bar = console.progress(roots.len() as u64);
     let parse_start = Instant::now();
-    let mut corpus = crate::scan::parse_workspace(&workspace, &options, &selected, &|done| {
-        if done as u64 > bar.length().unwrap_or(0) {
-            bar.set_length(done as u64);
-        }
-        bar.set_position(done as u64);
-    });
+    let mut corpus =
+        crate::analysis::scan::parse_workspace(&workspace, &options, &selected, &|done| {
+            if done as u64 > bar.length().unwrap_or(0) {
+                bar.set_length(done as u64);
+            }
+            bar.set_position(done as u64);
+        });
     // A plain folder's module paths come from its `mod` declarations, known once all is parsed.
     if workspace.plain {
-        crate::plain::module_tree(&mut corpus.files, options.tests);
+        crate::analysis::plain::module_tree(&mut corpus.files, options.tests);
     }
     bar.finish_and_clear();
     let parse = parse_start.elapsed();
@@ -101,14 +102,14 @@ pub fn analyse(
     let (groups, smells) = rayon::join(
         || {
             if what.dup {
-                crate::detectors::find_duplicates(&corpus.files, &options)
+                crate::analysis::detectors::find_duplicates(&corpus.files, &options)
             } else {
                 Vec::new()
             }
         },
         || {
             if what.smells {
-                crate::smells::find_smells(&corpus.files, &options, &workspace.crate_deps)
+                crate::analysis::smells::find_smells(&corpus.files, &options, &workspace.crate_deps)
             } else {
                 (Vec::new(), Vec::new())
             }
@@ -152,7 +153,7 @@ pub fn analyse(
         },
     };
     if options.cache {
-        if let Err(err) = crate::cache::store(&out_dir, &key, &corpus.seen, &report) {
+        if let Err(err) = crate::analysis::cache::store(&out_dir, &key, &corpus.seen, &report) {
             console.eprint(&format!(
                 "warning: could not write the scan cache in {}: {err:#}\n",
                 out_dir.path().display()

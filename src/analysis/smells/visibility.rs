@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::scope::{Place, Scope, Trail};
 use super::smell::{Location, Smell, SmellKind};
-use crate::scan::SourceFile;
-use crate::token::hash_seq;
+use crate::analysis::scan::SourceFile;
+use crate::analysis::source::token::hash_seq;
 
 /// What the module graph saw used, and from where.
 #[derive(Default)]

@@ -16,10 +16,10 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::group::{CloneType, Group, GroupKind, Instance};
 use super::units::{unit_tokens, UnitId};
+use crate::analysis::scan::SourceFile;
+use crate::analysis::source::token::{hash_seq, TokClass};
+use crate::analysis::source::UnitKind;
 use crate::config::Options;
-use crate::scan::SourceFile;
-use crate::source::UnitKind;
-use crate::token::{hash_seq, TokClass};
 
 const SHINGLE: usize = 5;
 const BINS: usize = 24;

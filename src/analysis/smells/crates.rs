@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 
 use super::graph::{shortest_cycle, strongly_connected};
 use super::smell::{Location, Smell, SmellKind};
-use crate::token::hash_seq;
-use crate::workspace::CrateDep;
+use crate::analysis::source::token::hash_seq;
+use crate::analysis::workspace::CrateDep;
 
 /// Crate smells; their locations index `manifests`, numbered from `first_file`.
 pub fn find(

@@ -2,9 +2,9 @@
 //! with the kind, the item and the measured values it reports.
 
 use super::{functions, matches, modules, types, Smell, SmellKind};
+use crate::analysis::scan::SourceFile;
 use crate::config::Thresholds;
 use crate::options::ThresholdFlags;
-use crate::scan::SourceFile;
 
 /// A crate `k` from (file under `src/`, source): `lib.rs` or `main.rs` is the root (only
 /// `lib.rs` is a library root), `a.rs` and `a/mod.rs` are `k::a`.
@@ -21,7 +21,7 @@ fn krate(sources: &[(&str, &str)]) -> Vec<SourceFile> {
                 rel: format!("src/{rel}"),
                 path: format!("src/{rel}").into(),
                 package: "k".to_string(),
-                parsed: crate::source::parse_str(src, &module, false).unwrap(),
+                parsed: crate::analysis::source::parse_str(src, &module, false).unwrap(),
                 library_root: *rel == "lib.rs",
                 crate_root: "k".to_string(),
             }

@@ -1,5 +1,5 @@
 use super::*;
-use crate::token::TokClass;
+use crate::analysis::source::token::TokClass;
 
 fn parse(src: &str) -> ParsedFile {
     parse_str(src, "krate", false).unwrap()

@@ -10,8 +10,8 @@
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 
+use crate::analysis::scan::{canonical, resolve_mod, SourceFile};
 use crate::files::normalize;
-use crate::scan::{canonical, resolve_mod, SourceFile};
 
 /// A file that another file makes part of one of its modules.
 struct Link {

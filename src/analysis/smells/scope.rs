@@ -10,9 +10,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::modrefs::RefKind;
-use crate::scan::SourceFile;
-use crate::source::ModuleInfo;
+use crate::analysis::scan::SourceFile;
+use crate::analysis::source::modrefs::RefKind;
+use crate::analysis::source::ModuleInfo;
 
 /// Imports followed before giving up (an import of an import ...); a bound on cycles too.
 const MAX_HOPS: usize = 16;

@@ -14,7 +14,9 @@ use super::parsed::{
 };
 use super::spans::{is_cfg_gated, item_attrs, stmt_attrs, stmt_start};
 use super::trivial::is_trivial_body;
-use crate::modrefs::{token_paths, use_leaves, Exposure, ItemDef, ModRef, RefKind};
+use crate::analysis::source::modrefs::{
+    token_paths, use_leaves, Exposure, ItemDef, ModRef, RefKind,
+};
 
 /// The marker that suppresses duplicate reports on the item that follows it.
 const ALLOW_MARKER: &str = "cargo-loop: allow(duplicate)";
@@ -83,7 +85,7 @@ pub(super) fn collect(
         .iter()
         .filter_map(|(path, _)| path.rsplit("::").next())
         .collect();
-    crate::modrefs::finish(&mut out.refs, &referenced, &children);
+    crate::analysis::source::modrefs::finish(&mut out.refs, &referenced, &children);
     count_own_code_lines(&mut out, &skipped_lines);
     out
 }
@@ -173,7 +175,7 @@ impl Collector<'_> {
     }
 
     fn skip(&self, attrs: &[syn::Attribute]) -> bool {
-        !self.tests && crate::source::is_test_code(attrs)
+        !self.tests && crate::analysis::source::is_test_code(attrs)
     }
 
     fn push_unit(
@@ -224,7 +226,7 @@ impl Collector<'_> {
     /// Records the `pub` items declared directly in module `module`.
     fn record_module_items(&mut self, module: u32, items: &[syn::Item]) {
         for item in items {
-            if !self.tests && crate::source::is_test_code(item_attrs(item)) {
+            if !self.tests && crate::analysis::source::is_test_code(item_attrs(item)) {
                 continue;
             }
             if let syn::Item::ExternCrate(krate) = item {
@@ -256,7 +258,7 @@ impl Collector<'_> {
                 self.expose(
                     module,
                     &ident.to_string(),
-                    crate::modrefs::exposed_names(item),
+                    crate::analysis::source::modrefs::exposed_names(item),
                 );
             }
         }
@@ -404,7 +406,7 @@ impl Collector<'_> {
             attrs,
         );
         if let Some(unit) = self.out.units.last_mut() {
-            unit.metrics = Some(crate::metrics::measure(sig, block));
+            unit.metrics = Some(crate::analysis::source::metrics::measure(sig, block));
         }
         // Types in the signature are dependencies of the module.
         self.visit_signature(sig);
@@ -520,7 +522,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             unit.trait_name.clone_from(&trait_name);
             unit.self_type = Some(self_name.clone());
         }
-        let exposed = crate::modrefs::impl_exposed_names(node);
+        let exposed = crate::analysis::source::modrefs::impl_exposed_names(node);
         self.expose(self.module, &self_name, exposed);
         // The implemented type and trait, and the bounds, are dependencies of the module.
         self.visit_generics(&node.generics);
@@ -698,7 +700,9 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         if node.leading_colon.is_none() {
             if let Some(first) = node.segments.first() {
                 let first = first.ident.to_string();
-                if node.segments.len() >= 2 && crate::modrefs::may_name_module(&first) {
+                if node.segments.len() >= 2
+                    && crate::analysis::source::modrefs::may_name_module(&first)
+                {
                     let path = node
                         .segments
                         .iter()
@@ -997,7 +1001,7 @@ fn count_items(items: &[syn::Item], tests: bool) -> u32 {
     items
         .iter()
         .filter(|item| !matches!(item, syn::Item::Use(_) | syn::Item::ExternCrate(_)))
-        .filter(|item| tests || !crate::source::is_test_code(item_attrs(item)))
+        .filter(|item| tests || !crate::analysis::source::is_test_code(item_attrs(item)))
         .count() as u32
 }
 

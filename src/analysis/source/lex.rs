@@ -6,7 +6,7 @@ use std::ops::Range;
 use proc_macro2::{Delimiter, LineColumn, Span, TokenStream, TokenTree};
 
 use super::parsed::SourceError;
-use crate::token::{classify_ident, classify_literal, hash_str, Tok, TokClass};
+use crate::analysis::source::token::{classify_ident, classify_literal, hash_str, Tok, TokClass};
 
 /// Explains a lexing error. proc-macro2 gives only where the token it could not read starts
 /// (`at`, a 0-based column); a small scan that knows comments, strings and character

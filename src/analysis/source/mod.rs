@@ -126,9 +126,12 @@ pub(crate) fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedF
 mod collect;
 mod depth;
 mod lex;
+pub mod metrics;
+pub mod modrefs;
 mod parsed;
 mod spans;
 mod test_code;
+pub mod token;
 mod trivial;
 
 #[cfg(test)]

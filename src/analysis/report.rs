@@ -6,12 +6,12 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::detectors::{CloneType, Group, GroupKind};
-use crate::workspace::Warning;
+use crate::analysis::detectors::{CloneType, Group, GroupKind};
+use crate::analysis::workspace::Warning;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileInfo {
-    /// Path relative to the root for reports (see [`crate::scan::SourceFile::rel`]).
+    /// Path relative to the root for reports (see [`crate::analysis::scan::SourceFile::rel`]).
     pub rel: String,
     /// The file as found, to show its code: `rel` may escape bytes of its name. Not cached
     /// (a name that is not UTF-8 cannot be stored); `root` joined with `rel` stands in.
@@ -31,13 +31,13 @@ impl FileInfo {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     pub root: PathBuf,
-    /// Analysed files; [`crate::detectors::Instance::file`] indexes this list.
+    /// Analysed files; [`crate::analysis::detectors::Instance::file`] indexes this list.
     pub files: Vec<FileInfo>,
     /// Rust files analysed (`files` may also list manifests that smells point at).
     pub n_files: usize,
     pub n_lines: u64,
     pub groups: Vec<Group>,
-    pub smells: Vec<crate::smells::Smell>,
+    pub smells: Vec<crate::analysis::smells::Smell>,
     pub warnings: Vec<Warning>,
     #[serde(skip)]
     pub timing: Timing,

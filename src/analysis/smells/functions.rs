@@ -8,9 +8,9 @@
 use std::collections::BTreeMap;
 
 use super::smell::{Location, Smell, SmellKind};
+use crate::analysis::scan::SourceFile;
+use crate::analysis::source::token::hash_seq;
 use crate::config::Thresholds;
-use crate::scan::SourceFile;
-use crate::token::hash_seq;
 
 pub fn find(files: &[SourceFile], thresholds: &Thresholds) -> Vec<Smell> {
     let mut smells = Vec::new();

@@ -1,0 +1,16 @@
+//! The read-only analysis behind `dup`, `smells` and `scan`: discover the workspace
+//! (`workspace`, `plain`), parse its files (`scan`, `source`), detect clones (`detectors`) and
+//! smells (`smells`), and gather them in a `report`; `run` drives it and `cache` keeps the
+//! finished report. Nothing here writes the user's tree.
+
+pub mod cache;
+pub mod detectors;
+pub mod plain;
+pub mod report;
+mod run;
+pub mod scan;
+pub mod smells;
+pub mod source;
+pub mod workspace;
+
+pub use run::{analyse, Analysis, What};
