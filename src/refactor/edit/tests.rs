@@ -669,3 +669,13 @@ fn a_new_file_in_new_folders_is_created() {
     assert_eq!(changes[0].path, "src/new/deeper/mod.rs");
     assert_eq!(changes[0].before, None);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_file_that_cannot_be_read_is_refused_not_taken_for_missing() {
+    let root = root_with(&[("src/lib.rs", LIB)]);
+    // A socket exists but cannot be read as a file.
+    let _socket = std::os::unix::net::UnixListener::bind(root.path().join("src/sock.rs")).unwrap();
+    let reason = rejection(&root, &block("src/sock.rs", "", "fn c() {}\n"));
+    assert!(reason.contains("cannot read `src/sock.rs`"), "{reason}");
+}
