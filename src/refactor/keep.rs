@@ -181,12 +181,15 @@ mod test {
         let dir = tempfile::tempdir().unwrap();
         let left = dir.path().join(".a.rs.cargo-loop-77.tmp");
         let users = dir.path().join("notes.tmp");
-        std::fs::write(&left, "half").unwrap();
-        std::fs::write(&users, "mine").unwrap();
+        let hidden = dir.path().join(".envrc");
+        for (path, text) in [(&left, "half"), (&users, "mine"), (&hidden, "mine too")] {
+            std::fs::write(path, text).unwrap();
+        }
         let journal = dir.path().join("keeping.json");
-        std::fs::write(&journal, serde_json::to_vec(&[&left, &users]).unwrap()).unwrap();
+        let listed = serde_json::to_vec(&[&left, &users, &hidden]).unwrap();
+        std::fs::write(&journal, listed).unwrap();
         recover(&journal).unwrap();
-        assert!(!left.exists() && users.exists() && !journal.exists());
+        assert!(!left.exists() && users.exists() && hidden.exists() && !journal.exists());
         recover(&journal).unwrap();
     }
 
