@@ -60,7 +60,7 @@ pub fn find(files: &[SourceFile], options: &Options) -> Vec<Group> {
         files,
         seqs: sequences(files),
     };
-    let (lines, tokens) = super::default_size(options);
+    let (lines, tokens) = super::size::default_size(options);
     let wanted = (options.min_lines, options.min_tokens);
     // Under the defaults, seeds are the smallest windows (two statements) whatever the
     // thresholds, and runs too small are left out once grown: a window that reaches

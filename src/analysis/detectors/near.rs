@@ -37,7 +37,7 @@ const MIN_TABLE_NAME_OVERLAP: f64 = 0.9;
 struct Candidate {
     id: UnitId,
     table: bool,
-    /// Big enough to be compared at the default thresholds (see [`super::default_sized`]).
+    /// Big enough to be compared at the default thresholds (see [`super::size::default_sized`]).
     default_sized: bool,
     blinded: Vec<u32>,
     /// `blinded`, sorted: bounds the alignment from above before it is computed.
@@ -62,7 +62,7 @@ pub fn find(
                 return None;
             }
             let tokens = unit_tokens(file, unit);
-            let default_sized = super::default_sized(file, unit.tokens.clone(), options);
+            let default_sized = super::size::default_sized(file, unit.tokens.clone(), options);
             let blinded: Vec<u32> = tokens.iter().map(|t| t.blinded()).collect();
             let mut names: Vec<u32> = tokens
                 .iter()

@@ -1,0 +1,682 @@
+//! The clone search as a whole: runs every detector, drops allowed copies, measures the
+//! groups (`measure.rs`), removes groups nested in bigger ones and ranks the rest.
+
+use std::collections::HashMap;
+
+use super::group::{CloneType, Group, GroupKind, Instance};
+use super::measure::measure_all;
+use super::{abstractions, blocks, near, units};
+use crate::analysis::scan::SourceFile;
+use crate::config::Options;
+
+/// Runs every detector and returns the groups ranked by lines saved, largest first.
+pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
+    let units = units::find(files, options);
+    let (near, blocks) = rayon::join(
+        || near::find(files, options, &units.eligible, &units.exact_of),
+        || blocks::find(files, options),
+    );
+    let mut groups = units.groups;
+    groups.extend(near);
+    groups.extend(blocks);
+    groups.extend(abstractions::find(files, options));
+    if let Some(allow) = &options.allow_duplicate {
+        for group in &mut groups {
+            group.instances.retain(|inst| {
+                !allow.is_match(&files[inst.file].rel) && !allow.is_match(&inst.item)
+            });
+        }
+        groups.retain(|group| group.instances.len() >= 2);
+    }
+    for group in &mut groups {
+        group.instances.sort_by(|a, b| {
+            (&files[a.file].rel, a.start_line).cmp(&(&files[b.file].rel, b.start_line))
+        });
+    }
+    let mut groups = measure_all(files, options, groups);
+    // Fields shared by too few structs cost more to extract than they save: not worth a report.
+    groups.retain(|g| g.instances.len() >= 2 && !(g.kind == GroupKind::Fields && g.saved == 0));
+    let mut groups = drop_subsumed(drop_nested(groups));
+    groups.sort_by(|a, b| {
+        b.value()
+            .cmp(&a.value())
+            .then(a.fingerprint.cmp(&b.fingerprint))
+    });
+    groups
+}
+
+/// Drops exact and renamed copies of functions that a near-miss group of at least their value
+/// reports with others: one group says it all.
+fn drop_subsumed(groups: Vec<Group>) -> Vec<Group> {
+    let key = |inst: &Instance| (inst.file, inst.start_line, inst.end_line);
+    let near: HashMap<(usize, u32, u32), usize> = groups
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.clone_type == CloneType::NearMiss)
+        .flat_map(|(i, g)| g.instances.iter().map(move |inst| (key(inst), i)))
+        .collect();
+    let subsumed: Vec<bool> = groups
+        .iter()
+        .map(|g| {
+            let copies = matches!(g.clone_type, CloneType::Exact | CloneType::Renamed)
+                && matches!(g.kind, GroupKind::Fn | GroupKind::Method);
+            let first = near.get(&key(&g.instances[0]));
+            copies
+                && first.is_some_and(|&n| groups[n].value() >= g.value())
+                && g.instances.iter().all(|inst| near.get(&key(inst)) == first)
+        })
+        .collect();
+    groups
+        .into_iter()
+        .zip(subsumed)
+        .filter_map(|(group, subsumed)| (!subsumed).then_some(group))
+        .collect()
+}
+
+/// Drops code groups whose every instance lies inside an instance of one bigger code group,
+/// and instances that overlap another instance of the same group.
+fn drop_nested(mut groups: Vec<Group>) -> Vec<Group> {
+    groups.sort_by_key(|g| {
+        std::cmp::Reverse(g.instances.iter().map(Instance::lines).max().unwrap_or(0))
+    });
+    let mut kept: Vec<Group> = Vec::with_capacity(groups.len());
+    // Instances of kept code groups by file, with the index of their group in `kept`.
+    let mut by_file: HashMap<usize, Vec<(usize, Instance)>> = HashMap::new();
+    for mut group in groups {
+        let code = group.clone_type != CloneType::Abstraction;
+        if code {
+            let mut distinct: Vec<Instance> = Vec::with_capacity(group.instances.len());
+            for inst in group.instances {
+                if !distinct.iter().any(|d| {
+                    d.file == inst.file
+                        && d.start_line <= inst.end_line
+                        && inst.start_line <= d.end_line
+                }) {
+                    distinct.push(inst);
+                }
+            }
+            group.instances = distinct;
+            if group.instances.len() < 2 {
+                continue;
+            }
+            // Redundant when one kept group holds every copy: a group whose copies lie in
+            // different outer groups links code that none of them links.
+            let outers = |inst: &Instance| -> Vec<usize> {
+                by_file.get(&inst.file).map_or_else(Vec::new, |outer| {
+                    outer
+                        .iter()
+                        .filter(|(_, o)| o.contains(inst))
+                        .map(|(g, _)| *g)
+                        .collect()
+                })
+            };
+            let first = outers(&group.instances[0]);
+            let nested = first.iter().any(|g| {
+                group.instances[1..]
+                    .iter()
+                    .all(|inst| outers(inst).contains(g))
+            });
+            if nested {
+                continue;
+            }
+            for inst in &group.instances {
+                by_file
+                    .entry(inst.file)
+                    .or_default()
+                    .push((kept.len(), inst.clone()));
+            }
+        }
+        kept.push(group);
+    }
+    kept
+}
+
+#[cfg(test)]
+pub(super) mod test {
+    use super::*;
+    use crate::cli::AnalysisArgs;
+    use crate::config::ConfigFile;
+
+    /// The default options.
+    pub(in crate::analysis::detectors) fn options() -> Options {
+        Options::resolve(&AnalysisArgs::default(), ConfigFile::default()).unwrap()
+    }
+
+    /// In-memory files `a.rs`, `b.rs`, ... of package `p`, parsed.
+    pub(in crate::analysis::detectors) fn files(sources: &[&str]) -> Vec<SourceFile> {
+        sources
+            .iter()
+            .enumerate()
+            .map(|(i, src)| SourceFile {
+                rel: format!("{}.rs", (b'a' + i as u8) as char),
+                path: format!("{}.rs", (b'a' + i as u8) as char).into(),
+                package: "p".into(),
+                parsed: crate::analysis::source::parse_str(src, "p", false).unwrap(),
+                library_root: false,
+                crate_root: "p".to_string(),
+            })
+            .collect()
+    }
+
+    /// Runs every detector over in-memory files `a.rs`, `b.rs`, ... with default options.
+    pub(in crate::analysis::detectors) fn detect(sources: &[&str]) -> Vec<Group> {
+        find_duplicates(&files(sources), &options())
+    }
+
+    const TABLE: &str = "fn NAME(c: Color) -> &'static str {
+    match c {
+        Color::Red => \"red\",
+        Color::Green => \"green\",
+        Color::Blue => \"blue\",
+        Color::Cyan => \"cyan\",
+        Color::Magenta => \"magenta\",
+    }
+}
+";
+
+    /// Three fields in two structs cost more to extract (a struct, its fields, one embedding
+    /// line each) than they save; in four structs they are worth it.
+    #[test]
+    fn shared_fields_are_reported_only_when_extracting_them_saves_lines() {
+        use std::fmt::Write;
+        let structs = |names: &[&str]| {
+            let mut text = String::new();
+            for n in names {
+                let _ = write!(
+                    text,
+                    "pub struct {n} {{\n    pub id: u64,\n    pub host: String,\n    pub port: u16,\n    pub {n}_only: bool,\n}}\n"
+                );
+            }
+            text
+        };
+        let fields = |groups: &[Group]| {
+            groups
+                .iter()
+                .filter(|g| g.kind == GroupKind::Fields)
+                .count()
+        };
+        assert_eq!(fields(&detect(&[&structs(&["a", "b"])])), 0);
+        let four = detect(&[&structs(&["a", "b", "c", "d"])]);
+        assert_eq!(fields(&four), 1, "{four:#?}");
+        assert!(four.iter().all(|g| g.saved_lines() > 0));
+    }
+
+    #[test]
+    fn tables_group_only_when_copied_exactly_even_under_another_name() {
+        let copied = detect(&[
+            &TABLE.replace("NAME", "name"),
+            &TABLE.replace("NAME", "label"),
+        ]);
+        assert_eq!(copied.len(), 1);
+        assert_eq!(copied[0].clone_type, CloneType::Exact);
+        let other = TABLE
+            .replace("NAME", "label")
+            .replace("Color", "Shade")
+            .replace("\"red\"", "\"rouge\"");
+        assert!(detect(&[&TABLE.replace("NAME", "name"), &other]).is_empty());
+    }
+
+    /// A 9-line function (8 lines of code) padded with doc comments, comments, blank lines
+    /// and attributes.
+    const PADDED: &str = "/// Sums the weights.
+///
+/// Long documentation that a copy repeats.
+#[inline]
+#[must_use]
+pub fn NAME(items: &[Item], limit: u64) -> u64 {
+    // Start from nothing.
+    let mut total = 0u64;
+
+    #[allow(clippy::cast_possible_truncation)]
+    for item in items.iter().filter(|item| item.enabled) {
+        // Heavy items count double.
+        total += if item.heavy { item.weight * 2 } else { item.weight };
+
+        if total > limit {
+            return limit;
+        }
+    }
+    total.min(limit)
+}
+";
+
+    #[test]
+    fn lines_are_lines_of_code_and_min_lines_counts_the_span() {
+        let groups = detect(&[&PADDED.replace("NAME", "a"), &PADDED.replace("NAME", "b")]);
+        assert_eq!(groups.len(), 1, "{groups:#?}");
+        // The span is the item's, the lines are lines of code.
+        let inst = &groups[0].instances[0];
+        assert_eq!((inst.start_line, inst.end_line), (6, 20));
+        assert_eq!(groups[0].lines(), 10);
+        // `--min-lines` counts the lines the code spans, as its location shows them: 11
+        // lines, 5 of code, is big enough; its doc comment is not part of it.
+        let spread = "/// Doc.
+///
+/// More doc.
+pub fn NAME(items: &[Item], limit: u64) -> u64 {
+    // One comment.
+
+    let total: u64 = items.iter().filter(|item| item.enabled).map(|item| item.weight).sum();
+    // Another.
+
+    #[allow(clippy::cast_possible_truncation)]
+    let capped = if total > limit { limit } else { total + u64::from(items.len() as u32) };
+
+    capped
+}
+";
+        let groups = detect(&[&spread.replace("NAME", "a"), &spread.replace("NAME", "b")]);
+        assert_eq!(groups.len(), 1, "{groups:#?}");
+        assert_eq!(groups[0].lines(), 5);
+        // The same code on 5 lines is under `--min-lines` 6, doc comments or not.
+        let compact = spread
+            .replace("\n\n", "\n")
+            .replace("    // One comment.\n", "")
+            .replace("    // Another.\n", "")
+            .replace("    #[allow(clippy::cast_possible_truncation)]\n", "");
+        let groups = detect(&[&compact.replace("NAME", "a"), &compact.replace("NAME", "b")]);
+        assert!(groups.is_empty(), "{compact}\n{groups:#?}");
+    }
+
+    #[test]
+    fn delegations_in_several_types_form_no_group() {
+        let wrapper = |ty: &str, field: &str| {
+            format!(
+                "impl AsyncWrite for {ty} {{
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {{
+        self.project().{field}.poll_write(cx, buf)
+    }}
+}}
+
+impl {ty} {{
+    /// Receives the next signal.
+    pub async fn recv(
+        &mut self,
+        cx: &mut Context<'_>,
+        deadline: Option<Instant>,
+        budget: &mut Budget,
+    ) -> Option<()> {{
+        self.{field}.recv(cx, deadline, budget).await;
+        Some(())
+    }}
+
+    pub fn try_read(
+        &self,
+        buf: &mut [u8],
+        cx: &mut Context<'_>,
+        budget: &mut Budget,
+    ) -> io::Result<usize> {{
+        self.registration().try_io(Interest::READABLE, || self.{field}.read(buf, cx, budget))
+    }}
+}}
+"
+            )
+        };
+        let groups = detect(&[
+            &wrapper("Signal", "inner"),
+            &wrapper("CtrlC", "io"),
+            &wrapper("CtrlBreak", "rx"),
+        ]);
+        assert!(groups.is_empty(), "{groups:#?}");
+        // Exact copies in other types are parallel API too; in one type, a copy.
+        let groups = detect(&[&wrapper("Signal", "inner"), &wrapper("CtrlC", "inner")]);
+        assert!(groups.is_empty(), "{groups:#?}");
+        let groups = detect(&[&wrapper("Signal", "inner"), &wrapper("Signal", "inner")]);
+        assert!(!groups.is_empty());
+    }
+
+    #[test]
+    fn debug_impls_built_with_debug_struct_form_no_group() {
+        let debug = |ty: &str, fields: &[&str]| {
+            let fields = fields
+                .iter()
+                .map(|f| format!("            .field(\"{f}\", &self.{f})\n"))
+                .collect::<Vec<_>>()
+                .concat();
+            format!(
+                "impl fmt::Debug for {ty} {{
+    fn fmt(&self, fmt: &mut fmt::Formatter<'_>) -> fmt::Result {{
+        fmt.debug_struct(\"{ty}\")
+{fields}            .finish()
+    }}
+}}
+"
+            )
+        };
+        let groups = detect(&[
+            &debug("ReadBuf", &["filled", "initialized", "capacity", "buf"]),
+            &debug("BufReader", &["reader", "buffer", "pos"]),
+            &debug("BufWriter", &["writer", "buffer", "written", "pos"]),
+        ]);
+        assert!(groups.is_empty(), "{groups:#?}");
+        // The same impl written out for three types is still one.
+        let same = ["filled", "initialized", "capacity", "buf"];
+        let groups = detect(&[
+            &debug("ReadBuf", &same),
+            &debug("WriteBuf", &same),
+            &debug("PeekBuf", &same),
+        ]);
+        assert_eq!(groups.len(), 1, "{groups:#?}");
+        assert_eq!(groups[0].kind, GroupKind::Impl);
+    }
+
+    #[test]
+    fn copies_that_share_only_gated_scaffolding_rank_below_real_copies() {
+        // The same `#[cfg]`-gated tracing around a different core.
+        let traced = |name: &str, call: &str, field: &str| {
+            format!(
+                "impl RwLock {{
+    pub fn {name}(&self) -> Guard {{
+        let permits = self.{call}(self.permits, self.mode);
+        let guard = Guard::new(permits, self.{field}, self.semaphore.clone());
+        #[cfg(all(tokio_unstable, feature = \"tracing\"))]
+        self.resource_span.in_scope(|| {{
+            tracing::trace!(
+                target: \"runtime::resource::state_update\",
+                locked = true,
+                locked.op = \"override\",
+            )
+        }});
+        #[cfg(all(tokio_unstable, feature = \"tracing\"))]
+        self.resource_span.in_scope(|| {{
+            tracing::trace!(
+                target: \"runtime::resource::async_op::state_update\",
+                locked = true,
+            )
+        }});
+        guard
+    }}
+}}
+"
+            )
+        };
+        let real = "fn NAME(v: &[u32], limit: u32) -> u32 {
+    let mut s = 0;
+    for x in v {
+        if *x > limit {
+            s += x * 2;
+        } else {
+            s -= 1;
+        }
+        s = s.wrapping_mul(7);
+    }
+    s
+}
+";
+        let groups = detect(&[
+            &traced("read", "acquire_read", "reader"),
+            &traced("write", "acquire_write", "writer"),
+            &real.replace("NAME", "a"),
+            &real.replace("NAME", "b"),
+        ]);
+        assert!(!groups.is_empty());
+        assert_eq!(groups[0].instances[0].item, "p::a", "{groups:#?}");
+        assert!(
+            groups.iter().skip(1).all(|g| g.value() < groups[0].value()),
+            "{groups:#?}"
+        );
+    }
+
+    #[test]
+    fn feature_gated_shims_form_no_group() {
+        let shim = |name: &str, feature: &str, table: &str| {
+            format!(
+                "pub fn {name}() -> Result<hir::ClassUnicode, Error> {{
+    #[cfg(not(feature = \"{feature}\"))]
+    fn imp() -> Result<hir::ClassUnicode, Error> {{
+        Err(Error::PerlClassNotFound)
+    }}
+
+    #[cfg(feature = \"{feature}\")]
+    fn imp() -> Result<hir::ClassUnicode, Error> {{
+        use crate::unicode_tables::{table}::BY_NAME;
+        let set = property_set(BY_NAME, \"{name}\").ok_or(Error::PropertyValueNotFound)?;
+        Ok(hir_class(set))
+    }}
+
+    imp()
+}}
+"
+            )
+        };
+        let groups = detect(&[
+            &shim("perl_word", "unicode-perl", "perl_word"),
+            &shim("perl_space", "unicode-bool", "property_bool"),
+            &shim("perl_digit", "unicode-gencat", "general_category"),
+        ]);
+        assert!(groups.is_empty(), "{groups:#?}");
+    }
+
+    #[test]
+    fn groups_are_ranked_by_lines_saved() {
+        let long = "fn long(v: &[u32]) -> u32 {\n    let mut s = 0;\n    for x in v {\n        if *x > 3 {\n            s += x * 2;\n        } else {\n            s -= 1;\n        }\n        s = s.wrapping_mul(7);\n    }\n    s\n}\n";
+        let short = "fn short(v: &[u64]) -> u64 {\n    let mut total = v.len() as u64;\n    total += v.iter().sum::<u64>();\n    total *= 3;\n    total\n}\n";
+        let groups = detect(&[&format!("{long}{short}"), &format!("{short}{long}")]);
+        assert_eq!(groups.len(), 2, "{groups:#?}");
+        assert!(groups[0].lines() > groups[1].lines());
+    }
+
+    /// A loop over a `match` that sets one field per arm: repetitive enough to be a table.
+    const FLAGS: &str = "fn NAME(ast: &ast::Flags) -> Flags {
+    let mut FLAGS = Flags::default();
+    let mut enable = true;
+    for ITEM in &ast.items {
+        match ITEM.kind {
+            ast::FlagsItemKind::Negation => {
+                enable = false;
+            }
+            ast::FlagsItemKind::Flag(ast::Flag::CaseInsensitive) => {
+                FLAGS.case_insensitive = Some(enable);
+            }
+            ast::FlagsItemKind::Flag(ast::Flag::MultiLine) => {
+                FLAGS.multi_line = Some(enable);
+            }
+            ast::FlagsItemKind::Flag(ast::Flag::DotMatchesNewLine) => {
+                FLAGS.dot_matches_new_line = Some(enable);
+            }
+            ast::FlagsItemKind::Flag(ast::Flag::SwapGreed) => {
+                FLAGS.swap_greed = Some(enable);
+            }
+            ast::FlagsItemKind::Flag(ast::Flag::Unicode) => {
+                FLAGS.unicode = Some(enable);
+            }
+            ast::FlagsItemKind::Flag(ast::Flag::CRLF) => {
+                FLAGS.crlf = Some(enable);
+            }
+            ast::FlagsItemKind::Flag(ast::Flag::IgnoreWhitespace) => {}
+        }
+    }
+    FLAGS
+}
+";
+
+    #[test]
+    fn tables_with_locals_renamed_are_copies_but_other_fields_are_not() {
+        let flags = |name: &str, flags: &str, item: &str| {
+            FLAGS
+                .replace("NAME", name)
+                .replace("FLAGS", flags)
+                .replace("ITEM", item)
+        };
+        let renamed = detect(&[
+            &flags("from_ast", "flags", "item"),
+            &flags("from_ast_copy", "val", "cur"),
+        ]);
+        assert_eq!(renamed.len(), 1, "{renamed:#?}");
+        assert_eq!(renamed[0].clone_type, CloneType::Renamed);
+        // The same shape setting other fields is another table.
+        let other = flags("other", "flags", "item")
+            .replace("case_insensitive", "insensitive")
+            .replace("multi_line", "lines")
+            .replace("swap_greed", "greedy");
+        let groups = detect(&[&flags("from_ast", "flags", "item"), &other]);
+        assert!(groups.is_empty(), "{groups:#?}");
+    }
+
+    #[test]
+    fn one_trait_impl_with_the_same_small_bodies_for_three_types_is_an_impl_group() {
+        let imp = |ty: &str| {
+            format!(
+                "impl serde::ser::SerializeSeq for {ty} {{
+    type Ok = Value;
+    type Error = Error;
+
+    fn serialize_element<T>(&mut self, value: &T) -> Result<()>
+    where
+        T: ?Sized + Serialize,
+    {{
+        self.vec.push(tri!(to_value(value)));
+        Ok(())
+    }}
+
+    fn end(self) -> Result<Value> {{
+        Ok(Value::Array(self.vec))
+    }}
+}}
+"
+            )
+        };
+        let groups = detect(&[&imp("A"), &imp("B"), &imp("C")]);
+        assert_eq!(groups.len(), 1, "{groups:#?}");
+        assert_eq!(groups[0].kind, GroupKind::Impl);
+        assert_eq!(groups[0].instances.len(), 3);
+    }
+
+    #[test]
+    fn a_block_linking_copies_that_other_groups_hold_apart_is_kept() {
+        let block = "    debug_assert!(V::BYTES <= 32, \"vector cannot be bigger than 32 bytes\");
+    let topos = V::Mask::first_offset;
+    let len = end.distance(start);
+    debug_assert!(
+        len >= V::BYTES,
+        \"haystack has length {}, but must be at least {}\",
+        len,
+        V::BYTES
+    );
+";
+        // Two near-identical searches, and two other functions that hold the same block.
+        let search = |name: &str, step: &str| {
+            format!(
+                "unsafe fn {name}(start: *const u8, end: *const u8) -> Option<*const u8> {{
+{block}    let mut cur = start;
+    while cur < end {{
+        if topos(cur.read()) == len {{
+            return Some(cur);
+        }}
+        cur = cur.{step}(1);
+    }}
+    None
+}}
+"
+            )
+        };
+        let other = |name: &str, tail: &str| {
+            format!(
+                "unsafe fn {name}(start: *const u8, end: *const u8) {{
+    let mut steps: usize = 0;
+    while steps < 3 {{
+        steps += 1;
+    }}
+{block}    {tail}
+}}
+"
+            )
+        };
+        let groups = detect(&[
+            &search("find_raw", "add"),
+            &search("rfind_raw", "sub"),
+            &other("probe", "let _ = core::hint::black_box(len);"),
+            &other("probe_again", "let _ = core::hint::black_box(topos);"),
+        ]);
+        let block_group = groups
+            .iter()
+            .find(|g| g.kind == GroupKind::Block)
+            .unwrap_or_else(|| panic!("{groups:#?}"));
+        let files: std::collections::HashSet<usize> =
+            block_group.instances.iter().map(|i| i.file).collect();
+        assert!(files.contains(&0) || files.contains(&1), "{groups:#?}");
+        assert!(files.contains(&2) || files.contains(&3), "{groups:#?}");
+    }
+
+    #[test]
+    fn a_short_body_sharing_three_of_four_lines_is_a_near_miss_copy() {
+        let original = "fn from_trait<'de, R, T>(read: R) -> Result<T>
+where
+    R: Read<'de>,
+    T: de::Deserialize<'de>,
+{
+    let mut de = Deserializer::new(read);
+    let value = tri!(de::Deserialize::deserialize(&mut de));
+    tri!(de.end());
+    Ok(value)
+}
+";
+        let copy = original
+            .replace("from_trait<", "from_trait_again<")
+            .replace("    tri!(de.end());\n", "");
+        let groups = detect(&[original, &copy]);
+        assert_eq!(groups.len(), 1, "{groups:#?}");
+        assert_eq!(groups[0].clone_type, CloneType::NearMiss);
+    }
+
+    #[test]
+    fn a_table_with_a_statement_inserted_is_a_near_miss_copy_of_itself_only() {
+        use std::fmt::Write;
+        let merge = |name: &str, fields: &[&str], extra: &str| {
+            let mut text = format!("fn {name}(&mut self, previous: &Flags) {{\n");
+            for (i, field) in fields.iter().enumerate() {
+                if i == 2 {
+                    text.push_str(extra);
+                }
+                let _ = write!(
+                    text,
+                    "    if self.{field}.is_none() {{\n        self.{field} = previous.{field};\n    }}\n"
+                );
+            }
+            text + "}\n"
+        };
+        let fields = [
+            "case_insensitive",
+            "multi_line",
+            "dot_matches_new_line",
+            "swap_greed",
+            "unicode",
+            "crlf",
+        ];
+        let original = merge("merge", &fields, "");
+        let copy = merge(
+            "merge_again",
+            &fields,
+            "    if cfg!(debug_assertions) { let _ = core::mem::align_of::<u64>(); }\n",
+        );
+        let groups = detect(&[&original, &copy]);
+        assert_eq!(groups.len(), 1, "{groups:#?}");
+        assert_eq!(groups[0].clone_type, CloneType::NearMiss);
+        // The same shape over other fields is another table.
+        let others = ["greedy", "verbose", "octal", "lazy", "ascii", "strict"];
+        let other = merge(
+            "merge_other",
+            &others,
+            "    let _ = core::hint::black_box(0);\n",
+        );
+        let groups = detect(&[&original, &other]);
+        assert!(groups.is_empty(), "{groups:#?}");
+    }
+
+    /// Runs of statements part to find longer runs only below the defaults' seeds: a
+    /// statement repeated many times in a row (a generated table) is one group, as before.
+    #[test]
+    fn a_statement_repeated_a_thousand_times_is_one_group() {
+        let table = format!(
+            "fn fill(v: &mut Vec<u32>) {{\n{}}}\n",
+            "    v.push(v.len() as u32 + 1);\n".repeat(1000)
+        );
+        let groups = detect(&[&table]);
+        assert_eq!(groups.len(), 1, "{groups:#?}");
+        assert_eq!(groups[0].kind, GroupKind::Block);
+    }
+}
