@@ -2,6 +2,7 @@
 //! function-level ones (long, complex, deeply nested functions and long parameter lists).
 
 mod crates;
+mod find;
 mod functions;
 mod graph;
 mod matches;
@@ -11,34 +12,8 @@ mod smell;
 mod types;
 mod visibility;
 
+pub use find::find_smells;
 pub use smell::{Smell, SmellKind};
-
-use crate::analysis::scan::SourceFile;
-use crate::analysis::workspace::CrateDep;
-use crate::config::Options;
-
-/// Every smell: workspace, module and type smells first, then functions worst first by
-/// kind. Crate smells point into manifests, returned to be listed after `files`.
-pub fn find_smells(
-    files: &[SourceFile],
-    options: &Options,
-    crate_deps: &[CrateDep],
-) -> (Vec<Smell>, Vec<String>) {
-    let (mut smells, manifests) = crates::find(crate_deps, &options.layers, files.len());
-    smells.extend(modules::find(files, &options.thresholds));
-    smells.extend(matches::find(files, &options.thresholds));
-    smells.extend(types::find(files, &options.thresholds));
-    let mut functions = functions::find(files, &options.thresholds);
-    functions.sort_by(|a, b| {
-        let over = |s: &Smell| s.metrics.get("excess").copied().unwrap_or(0.0);
-        (a.kind as u8)
-            .cmp(&(b.kind as u8))
-            .then(over(b).total_cmp(&over(a)))
-            .then(a.fingerprint.cmp(&b.fingerprint))
-    });
-    smells.extend(functions);
-    (smells, manifests)
-}
 
 #[cfg(test)]
 mod tests;

@@ -5,123 +5,15 @@
 //! Items are located by their spans and recorded as token ranges; the syntax tree is
 //! dropped before this module returns, so memory does not grow with all trees at once.
 
-use std::path::Path;
-
-use proc_macro2::TokenStream;
-
 pub use depth::{too_deep, MAX_NESTING};
-use lex::{lex_error, Flattener};
-use parsed::MAX_FILE_BYTES;
 pub use parsed::{
     CodeLines, EnumMatch, ModDecl, ModuleInfo, ParsedFile, Shape, ShapeKind, SourceError, Unit,
     UnitKind,
 };
+pub use read::parse_file;
+#[cfg(test)]
+pub(crate) use read::parse_str;
 pub use test_code::is_test_code;
-
-/// What a path that is not a regular file is, for warnings.
-fn file_kind(file_type: std::fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if file_type.is_fifo() {
-            return "a named pipe";
-        }
-        if file_type.is_socket() {
-            return "a socket";
-        }
-        if file_type.is_block_device() || file_type.is_char_device() {
-            return "a device";
-        }
-    }
-    if file_type.is_dir() {
-        "a directory"
-    } else {
-        "a special file"
-    }
-}
-
-/// A syn error as a located [`SourceError`].
-fn syntax_error(err: &syn::Error, text: &str) -> SourceError {
-    let message = err.to_string();
-    let start = err.span().start();
-    // syn reports the end of input with no span: point at the last line instead.
-    let (line, column) =
-        if message.starts_with("unexpected end of input") && start.column == 0 && start.line <= 1 {
-            (
-                text.lines().count().max(1),
-                text.lines().last().map_or(0, |l| l.chars().count()) + 1,
-            )
-        } else {
-            (start.line, start.column + 1)
-        };
-    SourceError::Syntax {
-        line,
-        column,
-        message,
-    }
-}
-
-/// Reads and parses one file. `module` is the item path of the file's module.
-pub fn parse_file(path: &Path, module: &str, tests: bool) -> Result<ParsedFile, SourceError> {
-    let meta = std::fs::metadata(path).map_err(|e| SourceError::Unreadable(e.to_string()))?;
-    if !meta.is_file() {
-        // Reading a named pipe would block; a directory cannot be read.
-        return Err(SourceError::NotAFile(file_kind(meta.file_type())));
-    }
-    let len = meta.len();
-    if len > MAX_FILE_BYTES {
-        return Err(SourceError::TooLarge(len));
-    }
-    let bytes = std::fs::read(path).map_err(|e| SourceError::Unreadable(e.to_string()))?;
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(err) => {
-            let offset = err.utf8_error().valid_up_to();
-            let line = err.as_bytes()[..offset]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-                + 1;
-            return Err(SourceError::NotUtf8 { line });
-        }
-    };
-    if text.lines().take(5).any(|line| line.contains("@generated")) {
-        return Err(SourceError::Generated);
-    }
-    let result = parse_str(&text, module, tests);
-    // proc-macro2 keeps every lexed file of this thread for span lookups, which then scan
-    // them all; nothing returned holds a span, so let them go.
-    proc_macro2::extra::invalidate_current_thread_spans();
-    result
-}
-
-/// Parses source text; see [`parse_file`].
-pub(crate) fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, SourceError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let cleaned;
-    let text = if text.starts_with("#!") && !text.starts_with("#![") {
-        // A shebang line: blank it so that line numbers stay right.
-        let end = text.find('\n').unwrap_or(text.len());
-        cleaned = format!("{}{}", " ".repeat(end), &text[end..]);
-        &cleaned
-    } else {
-        text
-    };
-    let stream: TokenStream = text
-        .parse()
-        .map_err(|err: proc_macro2::LexError| lex_error(text, err.span().start()))?;
-    // Everything after this recurses once per level of nesting: refuse what would overflow.
-    if let Some(at) = depth::stream_too_deep(&stream) {
-        return Err(SourceError::TooDeep {
-            line: at.line,
-            column: at.column + 1,
-        });
-    }
-    let mut flat = Flattener::default();
-    flat.flatten(stream.clone());
-    let file: syn::File = syn::parse2(stream).map_err(|err| syntax_error(&err, text))?;
-    Ok(collect::collect(&file, flat, text, module, tests))
-}
 
 mod collect;
 mod depth;
@@ -129,6 +21,7 @@ mod lex;
 pub mod metrics;
 pub mod modrefs;
 mod parsed;
+mod read;
 mod spans;
 mod test_code;
 pub mod token;

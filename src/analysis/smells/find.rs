@@ -1,0 +1,30 @@
+//! Every smell family run in turn, in the order the report lists them.
+
+use super::smell::Smell;
+use super::{crates, functions, matches, modules, types};
+use crate::analysis::scan::SourceFile;
+use crate::analysis::workspace::CrateDep;
+use crate::config::Options;
+
+/// Every smell: workspace, module and type smells first, then functions worst first by
+/// kind. Crate smells point into manifests, returned to be listed after `files`.
+pub fn find_smells(
+    files: &[SourceFile],
+    options: &Options,
+    crate_deps: &[CrateDep],
+) -> (Vec<Smell>, Vec<String>) {
+    let (mut smells, manifests) = crates::find(crate_deps, &options.layers, files.len());
+    smells.extend(modules::find(files, &options.thresholds));
+    smells.extend(matches::find(files, &options.thresholds));
+    smells.extend(types::find(files, &options.thresholds));
+    let mut functions = functions::find(files, &options.thresholds);
+    functions.sort_by(|a, b| {
+        let over = |s: &Smell| s.metrics.get("excess").copied().unwrap_or(0.0);
+        (a.kind as u8)
+            .cmp(&(b.kind as u8))
+            .then(over(b).total_cmp(&over(a)))
+            .then(a.fingerprint.cmp(&b.fingerprint))
+    });
+    smells.extend(functions);
+    (smells, manifests)
+}
