@@ -5,7 +5,10 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 
+use crate::analysis::detectors::Group;
 use crate::analysis::report::{FileInfo, Report, Timing};
+use crate::analysis::scan::Corpus;
+use crate::analysis::smells::Smell;
 use crate::analysis::workspace::Workspace;
 use crate::cli::{AnalysisArgs, CommonArgs};
 use crate::config::Options;
@@ -39,14 +42,7 @@ pub fn analyse(
     what: What,
 ) -> anyhow::Result<Analysis> {
     let start = Instant::now();
-    let paths = args
-        .paths
-        .iter()
-        .map(|p| {
-            p.canonicalize()
-                .map_err(|_| UsageError(format!("path `{}` does not exist", p.display())).into())
-        })
-        .collect::<anyhow::Result<Vec<PathBuf>>>()?;
+    let paths = canonical_paths(&args.paths)?;
     let (workspace, selected) = open(common, &paths)?;
     let options = Options::resolve(args, workspace.config.clone())
         .map_err(|e| UsageError(format!("{e:#}")))?;
@@ -56,7 +52,76 @@ pub fn analyse(
         .iter()
         .flat_map(|p| p.roots.iter().map(|r| r.path.as_path()))
         .collect();
-    let key = format!(
+    let key = cache_key(what, args, &options, &workspace, &selected, &roots);
+    if options.cache {
+        if let Some(mut report) = crate::analysis::cache::load(&out_dir, &key) {
+            report.timing = Timing {
+                total: start.elapsed(),
+                cached: true,
+                ..Timing::default()
+            };
+            return Ok(Analysis::of(report, options, out_dir, workspace));
+        }
+    }
+    let parse_start = Instant::now();
+    let corpus = parse(console, &workspace, &options, &selected, roots.len());
+    let parse = parse_start.elapsed();
+    let detect_start = Instant::now();
+    let found = detect(what, &corpus, &options, &workspace);
+    let detect = detect_start.elapsed();
+    let timing = Timing {
+        parse,
+        detect,
+        total: start.elapsed(),
+        cached: false,
+    };
+    let report = report(&workspace, &corpus, found, timing);
+    if options.cache {
+        if let Err(err) = crate::analysis::cache::store(&out_dir, &key, &corpus.seen, &report) {
+            console.eprint(&format!(
+                "warning: could not write the scan cache in {}: {err:#}\n",
+                out_dir.path().display()
+            ));
+        }
+    }
+    Ok(Analysis::of(report, options, out_dir, workspace))
+}
+
+impl Analysis {
+    fn of(report: Report, options: Options, out_dir: OutDir, workspace: Workspace) -> Analysis {
+        Analysis {
+            report,
+            options,
+            out_dir,
+            target_dir: workspace.target_dir,
+            config: workspace.config,
+        }
+    }
+}
+
+/// The paths given on the command line, made absolute; a path that does not exist is a
+/// usage error.
+fn canonical_paths(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    paths
+        .iter()
+        .map(|p| {
+            p.canonicalize()
+                .map_err(|_| UsageError(format!("path `{}` does not exist", p.display())).into())
+        })
+        .collect()
+}
+
+/// What a cached report must have been made from: this build, the workspace, the options
+/// and the selection.
+fn cache_key(
+    what: What,
+    args: &AnalysisArgs,
+    options: &Options,
+    workspace: &Workspace,
+    selected: &[PathBuf],
+    roots: &[&Path],
+) -> String {
+    format!(
         "{} {what:?} {:?} {} {:?} {:?} {:?} {:?} {:?}",
         build_id(),
         workspace.crate_deps,
@@ -66,27 +131,21 @@ pub fn analyse(
         workspace.config.exclude_path,
         selected,
         roots
-    );
-    if options.cache {
-        if let Some(mut report) = crate::analysis::cache::load(&out_dir, &key) {
-            report.timing = Timing {
-                total: start.elapsed(),
-                cached: true,
-                ..Timing::default()
-            };
-            return Ok(Analysis {
-                report,
-                options,
-                out_dir,
-                target_dir: workspace.target_dir,
-                config: workspace.config,
-            });
-        }
-    }
-    let bar = console.progress(roots.len() as u64);
-    let parse_start = Instant::now();
+    )
+}
+
+/// Parses the workspace's files behind a progress bar of `n_roots` steps (more when files
+/// are found on the way).
+fn parse(
+    console: &Console,
+    workspace: &Workspace,
+    options: &Options,
+    selected: &[PathBuf],
+    n_roots: usize,
+) -> Corpus {
+    let bar = console.progress(n_roots as u64);
     let mut corpus =
-        crate::analysis::scan::parse_workspace(&workspace, &options, &selected, &|done| {
+        crate::analysis::scan::parse_workspace(workspace, options, selected, &|done| {
             if done as u64 > bar.length().unwrap_or(0) {
                 bar.set_length(done as u64);
             }
@@ -97,29 +156,46 @@ pub fn analyse(
         crate::analysis::plain::module_tree(&mut corpus.files, options.tests);
     }
     bar.finish_and_clear();
-    let parse = parse_start.elapsed();
-    let detect_start = Instant::now();
-    let (groups, smells) = rayon::join(
+    corpus
+}
+
+/// What the detectors find: clone groups, smells, and the manifests crate smells point at.
+struct Found {
+    groups: Vec<Group>,
+    smells: Vec<Smell>,
+    manifests: Vec<String>,
+}
+
+/// Runs the clone detectors and the smell finders that `what` asks for, side by side.
+fn detect(what: What, corpus: &Corpus, options: &Options, workspace: &Workspace) -> Found {
+    let (groups, (smells, manifests)) = rayon::join(
         || {
             if what.dup {
-                crate::analysis::detectors::find_duplicates(&corpus.files, &options)
+                crate::analysis::detectors::find_duplicates(&corpus.files, options)
             } else {
                 Vec::new()
             }
         },
         || {
             if what.smells {
-                crate::analysis::smells::find_smells(&corpus.files, &options, &workspace.crate_deps)
+                crate::analysis::smells::find_smells(&corpus.files, options, &workspace.crate_deps)
             } else {
                 (Vec::new(), Vec::new())
             }
         },
     );
-    let (smells, manifests) = smells;
-    let detect = detect_start.elapsed();
+    Found {
+        groups,
+        smells,
+        manifests,
+    }
+}
+
+/// The report of a fresh analysis.
+fn report(workspace: &Workspace, corpus: &Corpus, found: Found, timing: Timing) -> Report {
     let mut warnings = workspace.warnings.clone();
-    warnings.extend(corpus.warnings);
-    let report = Report {
+    warnings.extend(corpus.warnings.iter().cloned());
+    Report {
         root: workspace.root.clone(),
         files: corpus
             .files
@@ -130,7 +206,7 @@ pub fn analyse(
                 package: f.package.clone(),
             })
             // Manifests that crate smells point at come after the Rust files.
-            .chain(manifests.into_iter().map(|rel| FileInfo {
+            .chain(found.manifests.into_iter().map(|rel| FileInfo {
                 rel,
                 path: None,
                 package: String::new(),
@@ -142,31 +218,11 @@ pub fn analyse(
             .iter()
             .map(|f| u64::from(f.parsed.n_lines))
             .sum(),
-        groups,
-        smells,
+        groups: found.groups,
+        smells: found.smells,
         warnings,
-        timing: Timing {
-            parse,
-            detect,
-            total: start.elapsed(),
-            cached: false,
-        },
-    };
-    if options.cache {
-        if let Err(err) = crate::analysis::cache::store(&out_dir, &key, &corpus.seen, &report) {
-            console.eprint(&format!(
-                "warning: could not write the scan cache in {}: {err:#}\n",
-                out_dir.path().display()
-            ));
-        }
+        timing,
     }
-    Ok(Analysis {
-        report,
-        options,
-        out_dir,
-        target_dir: workspace.target_dir,
-        config: workspace.config,
-    })
 }
 
 /// Chooses between the workspace of `--manifest-path` (or the current directory) and a

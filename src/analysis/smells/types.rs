@@ -27,6 +27,27 @@ struct TypeStats {
 }
 
 pub fn find(files: &[SourceFile], thresholds: &Thresholds) -> Vec<Smell> {
+    let mut types = declared_types(files);
+    count_methods(files, &mut types);
+    let mut smells = Vec::new();
+    for ((krate, name), stats) in types {
+        // A name declared twice in a crate cannot be told apart without types.
+        let (1, Some(location)) = (stats.declared, &stats.location) else {
+            continue;
+        };
+        if stats.fields <= thresholds.max_type_fields
+            && stats.methods <= thresholds.max_type_methods
+        {
+            continue;
+        }
+        smells.push(god_type(krate, name, &stats, location.clone(), thresholds));
+    }
+    smells
+}
+
+/// The structs and enums of every crate by (crate, name), with their fields and where the
+/// last one of the name is declared.
+fn declared_types(files: &[SourceFile]) -> BTreeMap<(&str, &str), TypeStats> {
     let mut types: BTreeMap<(&str, &str), TypeStats> = BTreeMap::new();
     for (fi, file) in files.iter().enumerate() {
         for shape in file
@@ -49,6 +70,11 @@ pub fn find(files: &[SourceFile], thresholds: &Thresholds) -> Vec<Smell> {
             });
         }
     }
+    types
+}
+
+/// Counts the methods and trait impls of the declared `types`.
+fn count_methods<'f>(files: &'f [SourceFile], types: &mut BTreeMap<(&'f str, &'f str), TypeStats>) {
     for file in files {
         for unit in &file.parsed.units {
             let (Some(owner), krate) = (
@@ -68,42 +94,39 @@ pub fn find(files: &[SourceFile], thresholds: &Thresholds) -> Vec<Smell> {
             }
         }
     }
-    let mut smells = Vec::new();
-    for ((krate, name), stats) in types {
-        // A name declared twice in a crate cannot be told apart without types.
-        let (1, Some(location)) = (stats.declared, stats.location) else {
-            continue;
-        };
-        if stats.fields <= thresholds.max_type_fields
-            && stats.methods <= thresholds.max_type_methods
-        {
-            continue;
-        }
-        let metrics = BTreeMap::from([
-            ("fields".to_string(), f64::from(stats.fields)),
-            ("methods".to_string(), f64::from(stats.methods)),
-            ("trait_impls".to_string(), f64::from(stats.trait_impls)),
-            ("trait_methods".to_string(), f64::from(stats.trait_methods)),
-            (
-                "max_fields".to_string(),
-                f64::from(thresholds.max_type_fields),
-            ),
-            (
-                "max_methods".to_string(),
-                f64::from(thresholds.max_type_methods),
-            ),
-        ]);
-        smells.push(Smell {
-            kind: SmellKind::GodType,
-            item: format!("{krate}::{name}"),
-            message: format!(
-                "`{name}` has {} fields and {} inherent methods (limits {} and {}), besides {} trait impls: a god type does many jobs, so every change risks the others; split it by responsibility",
-                stats.fields, stats.methods, thresholds.max_type_fields, thresholds.max_type_methods, stats.trait_impls
-            ),
-            locations: vec![location],
-            metrics,
-            fingerprint: hash_seq(format!("{krate}::{name}").bytes().map(u32::from).chain([SmellKind::GodType as u32])),
-        });
+}
+
+/// The smell of a type over the limits.
+fn god_type(
+    krate: &str,
+    name: &str,
+    stats: &TypeStats,
+    location: Location,
+    thresholds: &Thresholds,
+) -> Smell {
+    let metrics = BTreeMap::from([
+        ("fields".to_string(), f64::from(stats.fields)),
+        ("methods".to_string(), f64::from(stats.methods)),
+        ("trait_impls".to_string(), f64::from(stats.trait_impls)),
+        ("trait_methods".to_string(), f64::from(stats.trait_methods)),
+        (
+            "max_fields".to_string(),
+            f64::from(thresholds.max_type_fields),
+        ),
+        (
+            "max_methods".to_string(),
+            f64::from(thresholds.max_type_methods),
+        ),
+    ]);
+    Smell {
+        kind: SmellKind::GodType,
+        item: format!("{krate}::{name}"),
+        message: format!(
+            "`{name}` has {} fields and {} inherent methods (limits {} and {}), besides {} trait impls: a god type does many jobs, so every change risks the others; split it by responsibility",
+            stats.fields, stats.methods, thresholds.max_type_fields, thresholds.max_type_methods, stats.trait_impls
+        ),
+        locations: vec![location],
+        metrics,
+        fingerprint: hash_seq(format!("{krate}::{name}").bytes().map(u32::from).chain([SmellKind::GodType as u32])),
     }
-    smells
 }
