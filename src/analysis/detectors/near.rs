@@ -53,7 +53,20 @@ pub fn find(
     eligible: &[(UnitId, bool)],
     exact_of: &HashMap<UnitId, usize>,
 ) -> Vec<Group> {
-    let candidates: Vec<Candidate> = eligible
+    let candidates = candidates(files, options, eligible);
+    let pairs = candidate_pairs(&candidates);
+    let edges = edges(&candidates, pairs, exact_of, options.similarity);
+    clusters(&candidates, files, &edges)
+}
+
+/// The functions and methods among `eligible` (impls are not near-miss copies), with their
+/// blinded tokens, names and signature.
+fn candidates(
+    files: &[SourceFile],
+    options: &Options,
+    eligible: &[(UnitId, bool)],
+) -> Vec<Candidate> {
+    eligible
         .par_iter()
         .filter_map(|&((fi, ui), table)| {
             let file = &files[fi as usize];
@@ -84,7 +97,12 @@ pub fn find(
                 signature,
             })
         })
-        .collect();
+        .collect()
+}
+
+/// Pairs of candidates that share a band and agree on enough of their signature,
+/// deduplicated and sorted.
+fn candidate_pairs(candidates: &[Candidate]) -> Vec<(u32, u32)> {
     let mut buckets: HashMap<u64, Vec<u32>> = HashMap::new();
     for (index, cand) in candidates.iter().enumerate() {
         for band in 0..BINS / ROWS {
@@ -99,12 +117,12 @@ pub fn find(
     // Pairs that share a band and agree on enough of their signature, deduplicated.
     let buckets: Vec<Vec<u32>> = buckets
         .into_values()
-        .filter_map(|members| aligned_members(&candidates, members))
+        .filter_map(|members| aligned_members(candidates, members))
         .collect();
     let mut pairs: Vec<(u32, u32)> = buckets
         .par_iter()
         .flat_map_iter(|members| {
-            let candidates = &candidates;
+            let candidates = candidates;
             members.iter().enumerate().flat_map(move |(i, &a)| {
                 members[i + 1..].iter().filter_map(move |&b| {
                     let (ca, cb) = (&candidates[a as usize], &candidates[b as usize]);
@@ -121,9 +139,18 @@ pub fn find(
         .collect();
     pairs.par_sort_unstable();
     pairs.dedup();
-    let threshold = options.similarity;
+    pairs
+}
 
-    let edges: Vec<(u32, u32, f64)> = pairs
+/// The pairs that align to at least `threshold`, with their similarity; pairs of exact copies
+/// of one another, and pairs too unlike in size or names, are not aligned.
+fn edges(
+    candidates: &[Candidate],
+    pairs: Vec<(u32, u32)>,
+    exact_of: &HashMap<UnitId, usize>,
+    threshold: f64,
+) -> Vec<(u32, u32, f64)> {
+    pairs
         .into_par_iter()
         .filter_map(|(a, b)| {
             let (ca, cb) = (&candidates[a as usize], &candidates[b as usize]);
@@ -147,8 +174,7 @@ pub fn find(
             }
             similarity(&ca.blinded, &cb.blinded, threshold).map(|sim| (a, b, sim))
         })
-        .collect();
-    clusters(&candidates, files, &edges)
+        .collect()
 }
 
 /// The members of a band's bucket whose pairs are worth aligning: all of them, or none when

@@ -122,80 +122,7 @@ pub fn shared_lines(
     let (ca, cb) = (code_tokens(a, ra), code_tokens(b, rb));
     let ta: Vec<Tok> = ca.iter().map(|c| c.0).collect();
     let tb: Vec<Tok> = cb.iter().map(|c| c.0).collect();
-    let blinded = |toks: &[Tok]| toks.iter().map(|t| t.blinded()).collect::<Vec<u32>>();
-    let (ba, bb) = (blinded(&ta), blinded(&tb));
-    // For each token of `a`, the token of `b` it aligns with.
-    let mut partner: Vec<Option<usize>> = vec![None; ta.len()];
-    for op in capture_diff_slices(Algorithm::Myers, &ba, &bb) {
-        if let DiffOp::Equal {
-            old_index,
-            new_index,
-            len,
-        } = op
-        {
-            for k in 0..len {
-                partner[old_index + k] = Some(new_index + k);
-            }
-        }
-    }
-    // How often each local of `a` aligns with each other name of `b`.
-    let mut pairs: HashMap<(u32, u32), u32> = HashMap::new();
-    for (i, j) in partner.iter().enumerate() {
-        if let Some(j) = *j {
-            if is_local(&ta, i) && ta[i].sym != tb[j].sym {
-                *pairs.entry((ta[i].sym, tb[j].sym)).or_default() += 1;
-            }
-        }
-    }
-    // A name's rename is the other name it aligns with most often, strictly; the rename must
-    // hold both ways. (A name may also align with itself: `pair` in `Finder { pair, .. }`
-    // against `Finder { pair: p, .. }`.)
-    let best = |from_a: bool| {
-        let mut best: HashMap<u32, (u32, u32, bool)> = HashMap::new();
-        for (&(x, y), &n) in &pairs {
-            let (from, to) = if from_a { (x, y) } else { (y, x) };
-            let entry = best.entry(from).or_insert((to, 0, false));
-            if n > entry.1 {
-                *entry = (to, n, true);
-            } else if n == entry.1 {
-                entry.2 = false;
-            }
-        }
-        best
-    };
-    let (forward, backward) = (best(true), best(false));
-    let renamed = |x: u32, y: u32| {
-        forward
-            .get(&x)
-            .is_some_and(|&(to, _, unique)| unique && to == y)
-            && backward
-                .get(&y)
-                .is_some_and(|&(to, _, unique)| unique && to == x)
-    };
-    // A value of another type is built field by field in another way, however alike the
-    // fields look: `Guard { s: &self.s, .. }` against `OwnedGuard { s: &self.s, .. }`.
-    let mut other_type = vec![false; ta.len()];
-    for (i, j) in partner.iter().enumerate() {
-        if let Some(j) = *j {
-            if ta[i].class == TokClass::TypeIdent && ta[i].sym != tb[j].sym && is_built(&ta, i) {
-                let end = closing(&ta, i + 1);
-                other_type[i + 1..=end].fill(true);
-            }
-        }
-    }
-    let same = |i: usize| {
-        !other_type[i]
-            && partner[i].is_some_and(|j| {
-                ta[i].sym == tb[j].sym || (is_local(&ta, i) && renamed(ta[i].sym, tb[j].sym))
-            })
-    };
-    let literal = |i: usize| {
-        matches!(
-            ta[i].class,
-            TokClass::LitStr | TokClass::LitNum | TokClass::LitChar
-        ) && partner[i].is_some()
-            && !other_type[i]
-    };
+    let alignment = Alignment::of(&ta, &tb);
     let mut shared = Shared::default();
     let mut start = 0;
     while start < ta.len() {
@@ -203,7 +130,9 @@ pub fn shared_lines(
         let end = start + ta[start..].iter().take_while(|t| t.line == line).count();
         if has_word(&ta[start..end]) {
             let gated = ca[start..end].iter().all(|c| c.1);
-            let literals = !(start..end).all(same) && (start..end).all(|i| same(i) || literal(i));
+            let same = |i: usize| alignment.same(i);
+            let literals =
+                !(start..end).all(same) && (start..end).all(|i| same(i) || alignment.literal(i));
             let same = (start..end).all(same);
             if gated {
                 shared.gated_lines += 1;
@@ -217,6 +146,140 @@ pub fn shared_lines(
         start = end;
     }
     shared
+}
+
+/// How the tokens of one copy (`ta`) align with another's (`tb`): which token of `b` each
+/// token of `a` is matched with, which names are renamed, and which tokens build a value of
+/// another type.
+struct Alignment<'t> {
+    ta: &'t [Tok],
+    tb: &'t [Tok],
+    /// For each token of `a`, the token of `b` it aligns with.
+    partner: Vec<Option<usize>>,
+    renames: Renames,
+    /// Tokens of `a` inside a value built of another type than in `b`.
+    other_type: Vec<bool>,
+}
+
+impl<'t> Alignment<'t> {
+    fn of(ta: &'t [Tok], tb: &'t [Tok]) -> Alignment<'t> {
+        let partner = partners(ta, tb);
+        let renames = Renames::of(ta, tb, &partner);
+        let other_type = other_types(ta, tb, &partner);
+        Alignment {
+            ta,
+            tb,
+            partner,
+            renames,
+            other_type,
+        }
+    }
+
+    /// Whether token `i` of `a` is the same in `b`, or a local `b` renamed consistently.
+    fn same(&self, i: usize) -> bool {
+        let (ta, tb) = (self.ta, self.tb);
+        !self.other_type[i]
+            && self.partner[i].is_some_and(|j| {
+                ta[i].sym == tb[j].sym
+                    || (is_local(ta, i) && self.renames.holds(ta[i].sym, tb[j].sym))
+            })
+    }
+
+    /// Whether token `i` of `a` is a literal aligned with a token of `b`.
+    fn literal(&self, i: usize) -> bool {
+        matches!(
+            self.ta[i].class,
+            TokClass::LitStr | TokClass::LitNum | TokClass::LitChar
+        ) && self.partner[i].is_some()
+            && !self.other_type[i]
+    }
+}
+
+/// For each token of `ta`, the token of `tb` it aligns with (Myers over blinded tokens).
+fn partners(ta: &[Tok], tb: &[Tok]) -> Vec<Option<usize>> {
+    let blinded = |toks: &[Tok]| toks.iter().map(|t| t.blinded()).collect::<Vec<u32>>();
+    let (ba, bb) = (blinded(ta), blinded(tb));
+    let mut partner: Vec<Option<usize>> = vec![None; ta.len()];
+    for op in capture_diff_slices(Algorithm::Myers, &ba, &bb) {
+        if let DiffOp::Equal {
+            old_index,
+            new_index,
+            len,
+        } = op
+        {
+            for k in 0..len {
+                partner[old_index + k] = Some(new_index + k);
+            }
+        }
+    }
+    partner
+}
+
+/// The names of `a` renamed in `b`. A name's rename is the other name it aligns with most
+/// often, strictly; the rename must hold both ways. (A name may also align with itself:
+/// `pair` in `Finder { pair, .. }` against `Finder { pair: p, .. }`.)
+struct Renames {
+    /// For each name, the other name it aligns with most, how often, and whether uniquely.
+    forward: HashMap<u32, (u32, u32, bool)>,
+    backward: HashMap<u32, (u32, u32, bool)>,
+}
+
+impl Renames {
+    fn of(ta: &[Tok], tb: &[Tok], partner: &[Option<usize>]) -> Renames {
+        // How often each local of `a` aligns with each other name of `b`.
+        let mut pairs: HashMap<(u32, u32), u32> = HashMap::new();
+        for (i, j) in partner.iter().enumerate() {
+            if let Some(j) = *j {
+                if is_local(ta, i) && ta[i].sym != tb[j].sym {
+                    *pairs.entry((ta[i].sym, tb[j].sym)).or_default() += 1;
+                }
+            }
+        }
+        let best = |from_a: bool| {
+            let mut best: HashMap<u32, (u32, u32, bool)> = HashMap::new();
+            for (&(x, y), &n) in &pairs {
+                let (from, to) = if from_a { (x, y) } else { (y, x) };
+                let entry = best.entry(from).or_insert((to, 0, false));
+                if n > entry.1 {
+                    *entry = (to, n, true);
+                } else if n == entry.1 {
+                    entry.2 = false;
+                }
+            }
+            best
+        };
+        Renames {
+            forward: best(true),
+            backward: best(false),
+        }
+    }
+
+    /// Whether `x` of `a` is renamed `y` in `b`.
+    fn holds(&self, x: u32, y: u32) -> bool {
+        self.forward
+            .get(&x)
+            .is_some_and(|&(to, _, unique)| unique && to == y)
+            && self
+                .backward
+                .get(&y)
+                .is_some_and(|&(to, _, unique)| unique && to == x)
+    }
+}
+
+/// The tokens of `ta` inside a value of another type than the one `tb` builds there: a value
+/// of another type is built field by field in another way, however alike the fields look
+/// (`Guard { s: &self.s, .. }` against `OwnedGuard { s: &self.s, .. }`).
+fn other_types(ta: &[Tok], tb: &[Tok], partner: &[Option<usize>]) -> Vec<bool> {
+    let mut other_type = vec![false; ta.len()];
+    for (i, j) in partner.iter().enumerate() {
+        if let Some(j) = *j {
+            if ta[i].class == TokClass::TypeIdent && ta[i].sym != tb[j].sym && is_built(ta, i) {
+                let end = closing(ta, i + 1);
+                other_type[i + 1..=end].fill(true);
+            }
+        }
+    }
+    other_type
 }
 
 #[cfg(test)]
