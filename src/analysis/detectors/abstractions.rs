@@ -120,6 +120,44 @@ fn shared_fields(shapes: &[(ShapeId, &Shape)]) -> Vec<Group> {
         .copied()
         .filter(|(_, s)| s.kind == ShapeKind::Struct && s.members.len() >= MIN_SHARED_FIELDS)
         .collect();
+    let postings = field_postings(&structs);
+    let keys = field_keys(&structs, &postings);
+    let mut groups = Vec::new();
+    for key in &keys {
+        let members = members_of(&postings, key);
+        // A bigger key with the same structs says the same thing better.
+        let subsumed = keys.iter().any(|other| {
+            other.len() > key.len()
+                && other.is_superset(key)
+                && members_of(&postings, other) == members
+        });
+        if subsumed || members.len() < 2 {
+            continue;
+        }
+        let fields: Vec<String> = key.iter().map(ToString::to_string).collect();
+        let instances = members
+            .iter()
+            .map(|&m| fields_instance(structs[m], key))
+            .collect();
+        groups.push(Group {
+            kind: GroupKind::Fields,
+            clone_type: CloneType::Abstraction,
+            similarity: 1.0,
+            fingerprint: fingerprint(GroupKind::Fields, &fields),
+            instances,
+            detail: Some(format!(
+                "the same {} fields: {}",
+                fields.len(),
+                fields.join(", ")
+            )),
+            saved: 0,
+        });
+    }
+    groups
+}
+
+/// For each named field, the indices of the `structs` that declare it.
+fn field_postings<'s>(structs: &[(ShapeId, &'s Shape)]) -> HashMap<&'s str, Vec<usize>> {
     let mut postings: HashMap<&str, Vec<usize>> = HashMap::new();
     for (index, (_, shape)) in structs.iter().enumerate() {
         for member in &shape.members {
@@ -129,8 +167,17 @@ fn shared_fields(shapes: &[(ShapeId, &Shape)]) -> Vec<Group> {
             }
         }
     }
+    postings
+}
+
+/// The sets of fields that two structs of different fields both declare, at least
+/// [`MIN_SHARED_FIELDS`] of them, sorted and deduplicated.
+fn field_keys<'s>(
+    structs: &[(ShapeId, &Shape)],
+    postings: &HashMap<&'s str, Vec<usize>>,
+) -> Vec<BTreeSet<&'s str>> {
     let mut shared: HashMap<(usize, usize), BTreeSet<&str>> = HashMap::new();
-    for (field, list) in &postings {
+    for (field, list) in postings {
         if list.len() < 2 || list.len() > MAX_FIELD_POSTINGS {
             continue;
         }
@@ -150,62 +197,37 @@ fn shared_fields(shapes: &[(ShapeId, &Shape)]) -> Vec<Group> {
         .collect();
     keys.sort();
     keys.dedup();
-    let members_of = |key: &BTreeSet<&str>| -> Vec<usize> {
-        let mut lists = key.iter().map(|f| &postings[f]);
-        let first = lists.next().cloned().unwrap_or_default();
-        lists.fold(first, |acc, list| {
-            acc.into_iter().filter(|x| list.contains(x)).collect()
-        })
-    };
-    let mut groups = Vec::new();
-    for key in &keys {
-        let members = members_of(key);
-        // A bigger key with the same structs says the same thing better.
-        let subsumed = keys.iter().any(|other| {
-            other.len() > key.len() && other.is_superset(key) && members_of(other) == members
-        });
-        if subsumed || members.len() < 2 {
-            continue;
-        }
-        let fields: Vec<String> = key.iter().map(ToString::to_string).collect();
-        let instances = members
-            .iter()
-            .map(|&m| {
-                let (id, shape) = structs[m];
-                let mut lines: Vec<u32> = shape
-                    .members
-                    .iter()
-                    .zip(&shape.member_lines)
-                    .filter(|(f, _)| key.contains(f.as_str()))
-                    .map(|(_, &l)| l)
-                    .collect();
-                lines.sort_unstable();
-                lines.dedup();
-                Instance {
-                    file: id.0,
-                    start_line: lines.first().copied().unwrap_or(shape.start_line),
-                    end_line: lines.last().copied().unwrap_or(shape.end_line),
-                    item: shape.item.clone(),
-                    // The shared fields, not the others declared between them.
-                    code_lines: lines.len() as u32,
-                    tokens: 0..0,
-                    owner: None,
-                }
-            })
-            .collect();
-        groups.push(Group {
-            kind: GroupKind::Fields,
-            clone_type: CloneType::Abstraction,
-            similarity: 1.0,
-            fingerprint: fingerprint(GroupKind::Fields, &fields),
-            instances,
-            detail: Some(format!(
-                "the same {} fields: {}",
-                fields.len(),
-                fields.join(", ")
-            )),
-            saved: 0,
-        });
+    keys
+}
+
+/// The structs that declare every field of `key`.
+fn members_of(postings: &HashMap<&str, Vec<usize>>, key: &BTreeSet<&str>) -> Vec<usize> {
+    let mut lists = key.iter().map(|f| &postings[f]);
+    let first = lists.next().cloned().unwrap_or_default();
+    lists.fold(first, |acc, list| {
+        acc.into_iter().filter(|x| list.contains(x)).collect()
+    })
+}
+
+/// A struct's copy of the fields of `key`: the lines that declare them.
+fn fields_instance((id, shape): (ShapeId, &Shape), key: &BTreeSet<&str>) -> Instance {
+    let mut lines: Vec<u32> = shape
+        .members
+        .iter()
+        .zip(&shape.member_lines)
+        .filter(|(f, _)| key.contains(f.as_str()))
+        .map(|(_, &l)| l)
+        .collect();
+    lines.sort_unstable();
+    lines.dedup();
+    Instance {
+        file: id.0,
+        start_line: lines.first().copied().unwrap_or(shape.start_line),
+        end_line: lines.last().copied().unwrap_or(shape.end_line),
+        item: shape.item.clone(),
+        // The shared fields, not the others declared between them.
+        code_lines: lines.len() as u32,
+        tokens: 0..0,
+        owner: None,
     }
-    groups
 }

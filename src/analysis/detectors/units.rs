@@ -218,6 +218,27 @@ pub fn find(files: &[SourceFile], options: &Options) -> UnitGroups {
         .filter(|k| matches!(k.3, Basis::Logic | Basis::Table))
         .map(|k| (k.2, k.3 == Basis::Table))
         .collect();
+    let mut groups = Vec::new();
+    let mut exact_of = HashMap::new();
+    for (canon, members) in buckets(keyed) {
+        let exact = members.iter().all(|m| m.0 == members[0].0);
+        if !groupable(files, &members, exact) {
+            continue;
+        }
+        for &(_, id, _) in &members {
+            exact_of.insert(id, groups.len());
+        }
+        groups.push(unit_group(files, canon, &members, exact));
+    }
+    UnitGroups {
+        groups,
+        eligible,
+        exact_of,
+    }
+}
+
+/// The units by key, where two or more share one, ordered by key.
+fn buckets(keyed: Vec<Keyed>) -> Vec<(u64, Vec<Member>)> {
     let mut buckets: HashMap<u64, Vec<Member>> = HashMap::new();
     for (key, raw, id, basis) in keyed {
         buckets.entry(key).or_default().push((raw, id, basis));
@@ -227,62 +248,62 @@ pub fn find(files: &[SourceFile], options: &Options) -> UnitGroups {
         .filter(|(_, members)| members.len() >= 2)
         .collect();
     buckets.sort_by_key(|(canon, _)| *canon);
-    let mut groups = Vec::new();
-    let mut exact_of = HashMap::new();
-    for (canon, members) in buckets {
-        let exact = members.iter().all(|m| m.0 == members[0].0);
-        // Small or delegating trait impls count only when three or more types repeat them,
-        // or when copied exactly.
-        let small = |m: &Member| m.2 == Basis::TraitImpl { sized: false };
-        let trait_impl = |m: &Member| matches!(m.2, Basis::TraitImpl { .. });
-        let exact_and_sized = exact && !members.iter().any(small);
-        if members.iter().any(trait_impl) && members.len() < 3 && !exact_and_sized {
-            continue;
-        }
-        let unit_of = |m: &Member| &files[m.1 .0 as usize].parsed.units[m.1 .1 as usize];
-        if members.iter().any(|m| m.2 == Basis::ExactInOneType) {
-            let header = |m: &Member| impl_header(&files[m.1 .0 as usize], unit_of(m));
-            let first = header(&members[0]);
-            if first.is_none() || !members.iter().all(|m| header(m) == first) {
-                continue;
-            }
-        }
-        let first = unit_of(&members[0]);
-        let kind = match first.kind {
-            UnitKind::Fn => GroupKind::Fn,
-            UnitKind::Method => GroupKind::Method,
-            UnitKind::Impl => GroupKind::Impl,
-        };
-        let instances = members
-            .iter()
-            .map(|&(_, (fi, ui), _)| {
-                let parsed = &files[fi as usize].parsed;
-                Instance::of_unit(fi as usize, parsed, &parsed.units[ui as usize])
-            })
-            .collect();
-        for &(_, id, _) in &members {
-            exact_of.insert(id, groups.len());
-        }
-        groups.push(Group {
-            kind,
-            clone_type: if exact {
-                CloneType::Exact
-            } else {
-                CloneType::Renamed
-            },
-            similarity: 1.0,
-            fingerprint: canon,
-            instances,
-            detail: first
-                .trait_name
-                .as_ref()
-                .map(|t| format!("the same `{t}` impl")),
-            saved: 0,
-        });
+    buckets
+}
+
+/// Whether units of one key make a group: small or delegating trait impls only when three
+/// or more types repeat them, or when copied exactly; impls that are exact copies only in
+/// one type only when they all have the same header.
+fn groupable(files: &[SourceFile], members: &[Member], exact: bool) -> bool {
+    let small = |m: &Member| m.2 == Basis::TraitImpl { sized: false };
+    let trait_impl = |m: &Member| matches!(m.2, Basis::TraitImpl { .. });
+    let exact_and_sized = exact && !members.iter().any(small);
+    if members.iter().any(trait_impl) && members.len() < 3 && !exact_and_sized {
+        return false;
     }
-    UnitGroups {
-        groups,
-        eligible,
-        exact_of,
+    if members.iter().any(|m| m.2 == Basis::ExactInOneType) {
+        let header = |m: &Member| impl_header(&files[m.1 .0 as usize], unit_of(files, m));
+        let first = header(&members[0]);
+        if first.is_none() || !members.iter().all(|m| header(m) == first) {
+            return false;
+        }
+    }
+    true
+}
+
+fn unit_of<'f>(files: &'f [SourceFile], m: &Member) -> &'f Unit {
+    &files[m.1 .0 as usize].parsed.units[m.1 .1 as usize]
+}
+
+/// The group of units of one key, `exact` copies or renamed ones.
+fn unit_group(files: &[SourceFile], canon: u64, members: &[Member], exact: bool) -> Group {
+    let first = unit_of(files, &members[0]);
+    let kind = match first.kind {
+        UnitKind::Fn => GroupKind::Fn,
+        UnitKind::Method => GroupKind::Method,
+        UnitKind::Impl => GroupKind::Impl,
+    };
+    let instances = members
+        .iter()
+        .map(|&(_, (fi, ui), _)| {
+            let parsed = &files[fi as usize].parsed;
+            Instance::of_unit(fi as usize, parsed, &parsed.units[ui as usize])
+        })
+        .collect();
+    Group {
+        kind,
+        clone_type: if exact {
+            CloneType::Exact
+        } else {
+            CloneType::Renamed
+        },
+        similarity: 1.0,
+        fingerprint: canon,
+        instances,
+        detail: first
+            .trait_name
+            .as_ref()
+            .map(|t| format!("the same `{t}` impl")),
+        saved: 0,
     }
 }
