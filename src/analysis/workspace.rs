@@ -148,24 +148,7 @@ impl Workspace {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(err) => {
-                    let file = err
-                        .path()
-                        .map_or_else(|| ".".to_string(), |p| relative(&root, p));
-                    let message = if err.loop_ancestor().is_some() {
-                        "symbolic link loop, skipped".to_string()
-                    } else {
-                        format!(
-                            "could not read: {}, skipped",
-                            err.io_error()
-                                .map_or_else(|| err.to_string(), ToString::to_string)
-                        )
-                    };
-                    warnings.push(Warning {
-                        file,
-                        line: None,
-                        column: None,
-                        message,
-                    });
+                    warnings.push(walk_warning(&root, &err));
                     continue;
                 }
             };
@@ -174,31 +157,7 @@ impl Workspace {
             {
                 continue;
             }
-            let path = entry.path().to_path_buf();
-            let (pkg_dir, pkg_name) = nearest_package(&root, &path);
-            let rel = path.strip_prefix(&pkg_dir).unwrap_or(&path);
-            let test = rel
-                .components()
-                .next()
-                .is_some_and(|c| c.as_os_str() == "tests");
-            let module = module_path(&pkg_name, rel);
-            let package = match packages.iter_mut().find(|p| p.dir == pkg_dir) {
-                Some(package) => package,
-                None => {
-                    packages.push(Package {
-                        name: pkg_name,
-                        dir: pkg_dir,
-                        roots: Vec::new(),
-                    });
-                    packages.last_mut().expect("just pushed")
-                }
-            };
-            package.roots.push(Root {
-                path,
-                module,
-                test,
-                lib: false,
-            });
+            add_plain_root(&root, &mut packages, entry.path().to_path_buf());
         }
         let config = ConfigFile::read_toml(&root.join("loop.toml"))?;
         Ok(Workspace {
@@ -211,6 +170,57 @@ impl Workspace {
             crate_deps: Vec::new(),
         })
     }
+}
+
+/// A file or folder of a plain folder that could not be read, as a warning.
+fn walk_warning(root: &Path, err: &walkdir::Error) -> Warning {
+    let file = err
+        .path()
+        .map_or_else(|| ".".to_string(), |p| relative(root, p));
+    let message = if err.loop_ancestor().is_some() {
+        "symbolic link loop, skipped".to_string()
+    } else {
+        format!(
+            "could not read: {}, skipped",
+            err.io_error()
+                .map_or_else(|| err.to_string(), ToString::to_string)
+        )
+    };
+    Warning {
+        file,
+        line: None,
+        column: None,
+        message,
+    }
+}
+
+/// Adds the `.rs` file `path` of a plain folder as a root of the package of the nearest
+/// folder holding a Cargo.toml (or of the folder itself).
+fn add_plain_root(root: &Path, packages: &mut Vec<Package>, path: PathBuf) {
+    let (pkg_dir, pkg_name) = nearest_package(root, &path);
+    let rel = path.strip_prefix(&pkg_dir).unwrap_or(&path);
+    let test = rel
+        .components()
+        .next()
+        .is_some_and(|c| c.as_os_str() == "tests");
+    let module = module_path(&pkg_name, rel);
+    let package = match packages.iter_mut().find(|p| p.dir == pkg_dir) {
+        Some(package) => package,
+        None => {
+            packages.push(Package {
+                name: pkg_name,
+                dir: pkg_dir,
+                roots: Vec::new(),
+            });
+            packages.last_mut().expect("just pushed")
+        }
+    };
+    package.roots.push(Root {
+        path,
+        module,
+        test,
+        lib: false,
+    });
 }
 
 /// Dependencies of members on members, with the manifest line that declares each.
