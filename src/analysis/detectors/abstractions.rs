@@ -231,3 +231,67 @@ fn fields_instance((id, shape): (ShapeId, &Shape), key: &BTreeSet<&str>) -> Inst
         owner: None,
     }
 }
+
+#[cfg(test)]
+mod test {
+    use super::*;
+    use crate::analysis::detectors::find::test::{files, options};
+
+    fn abstraction_groups(sources: &[&str]) -> Vec<Group> {
+        find(&files(sources), &options())
+    }
+
+    #[test]
+    fn structs_of_the_same_fields_under_other_names_are_a_struct_group() {
+        let point = "pub struct Point {\n    pub x: f64,\n    pub y: f64,\n    pub z: f64,\n}\n";
+        let groups = abstraction_groups(&[point, &point.replace("Point", "Vector")]);
+        assert_eq!(groups.len(), 1, "{groups:#?}");
+        assert_eq!(
+            (groups[0].kind, groups[0].clone_type),
+            (GroupKind::Struct, CloneType::Abstraction)
+        );
+        assert_eq!(groups[0].detail.as_deref(), Some("the same 3 fields"));
+        let items: Vec<&str> = groups[0]
+            .instances
+            .iter()
+            .map(|i| i.item.as_str())
+            .collect();
+        assert_eq!(items, ["p::Point", "p::Vector"]);
+        // One field of another name is another shape, and two shared fields are too few.
+        let other = point.replace("Point", "Vector").replace("z:", "w:");
+        assert!(abstraction_groups(&[point, &other]).is_empty());
+    }
+
+    /// A struct `name` with the `shared` fields and one of its own.
+    fn with_fields(name: &str, shared: &[&str]) -> String {
+        let fields: String = shared.iter().map(|f| format!("    {f}: u64,\n")).collect();
+        format!("struct {name} {{\n    {name}_only: bool,\n{fields}}}\n")
+    }
+
+    #[test]
+    fn three_fields_several_structs_declare_are_a_fields_group() {
+        let shared = ["id", "host", "port"];
+        let groups = abstraction_groups(&[
+            &with_fields("server", &shared),
+            &with_fields("client", &shared),
+        ]);
+        assert_eq!(groups.len(), 1, "{groups:#?}");
+        let group = &groups[0];
+        assert_eq!(group.kind, GroupKind::Fields);
+        assert_eq!(
+            group.detail.as_deref(),
+            Some("the same 3 fields: host: u64, id: u64, port: u64")
+        );
+        // The copies are the shared fields' lines, not the struct.
+        assert!(group
+            .instances
+            .iter()
+            .all(|i| (i.start_line, i.end_line, i.code_lines) == (3, 5, 3)));
+        // Two shared fields are too few.
+        let groups = abstraction_groups(&[
+            &with_fields("server", &shared[..2]),
+            &with_fields("client", &shared[..2]),
+        ]);
+        assert!(groups.is_empty(), "{groups:#?}");
+    }
+}

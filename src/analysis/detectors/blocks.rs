@@ -308,3 +308,64 @@ fn parted(runs: &[Run], next: impl Fn(&Run) -> Option<u64>) -> Vec<Vec<Run>> {
 const FREE_PART: usize = 64;
 const GROW_BUDGET: usize = 1 << 16;
 const GROW_PER_MEMBER: usize = 2;
+
+#[cfg(test)]
+mod test {
+    use super::*;
+    use crate::analysis::detectors::find::test::{files, options};
+
+    /// A function `name` that runs `before`, then `run`, then `after`.
+    fn host(name: &str, before: &str, run: &str, after: &str) -> String {
+        format!("fn {name}(input: &[u8], out: &mut Vec<u8>) -> usize {{\n{before}{run}{after}}}\n")
+    }
+
+    /// Eight varied statements, well over the default thresholds.
+    const RUN: &str = "    let header = input.first().copied().unwrap_or_default();
+    let body = &input[1..];
+    let checksum = body.iter().fold(0u32, |acc, b| acc.wrapping_add(u32::from(*b)));
+    out.push(header);
+    out.extend_from_slice(body);
+    if checksum % 2 == 0 {
+        out.push(0xff);
+    }
+    out.push((checksum & 0xff) as u8);
+";
+
+    fn block_groups(sources: &[&str]) -> Vec<Group> {
+        find(&files(sources), &options())
+    }
+
+    #[test]
+    fn a_run_of_statements_copied_into_two_functions_is_a_block_group() {
+        let groups = block_groups(&[
+            &host("encode", "    out.clear();\n", RUN, "    out.len()\n"),
+            &host(
+                "frame",
+                "    let start = out.len();\n    out.reserve(input.len() + 2);\n",
+                RUN,
+                "    out.len() - start\n",
+            ),
+        ]);
+        assert_eq!(groups.len(), 1, "{groups:#?}");
+        let group = &groups[0];
+        assert_eq!(group.kind, GroupKind::Block);
+        let spans: Vec<(usize, u32, u32)> = group
+            .instances
+            .iter()
+            .map(|i| (i.file, i.start_line, i.end_line))
+            .collect();
+        // The run is lines 3-11 of `encode` and 4-12 of `frame`.
+        assert!(spans.contains(&(0, 3, 11)), "{spans:?}");
+        assert!(spans.contains(&(1, 4, 12)), "{spans:?}");
+    }
+
+    #[test]
+    fn a_shared_run_under_the_thresholds_is_no_group() {
+        let short = "    let body = &input[1..];\n    out.extend_from_slice(body);\n";
+        let groups = block_groups(&[
+            &host("encode", "    out.clear();\n", short, "    out.len()\n"),
+            &host("frame", "    out.reserve(input.len());\n", short, "    0\n"),
+        ]);
+        assert!(groups.is_empty(), "{groups:#?}");
+    }
+}

@@ -140,3 +140,117 @@ impl Group {
         u64::from(self.saved_lines())
     }
 }
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    fn instance(file: usize, start_line: u32, end_line: u32, code_lines: u32) -> Instance {
+        Instance {
+            file,
+            start_line,
+            end_line,
+            item: format!("p::f{start_line}"),
+            code_lines,
+            tokens: 0..0,
+            owner: None,
+        }
+    }
+
+    #[test]
+    fn a_group_counts_the_lines_of_its_smallest_copy_and_ranks_by_lines_saved() {
+        let group = Group {
+            kind: GroupKind::Fn,
+            clone_type: CloneType::Renamed,
+            similarity: 1.0,
+            fingerprint: 7,
+            instances: vec![instance(0, 1, 12, 10), instance(1, 1, 9, 8)],
+            detail: None,
+            saved: 6,
+        };
+        assert_eq!(group.lines(), 8);
+        assert_eq!((group.saved_lines(), group.value()), (6, 6));
+        assert_eq!(group.instances[0].lines(), 12);
+    }
+
+    #[test]
+    fn an_instance_contains_only_copies_inside_its_span_in_its_file() {
+        let outer = instance(0, 10, 30, 15);
+        assert!(outer.contains(&instance(0, 12, 20, 5)));
+        assert!(outer.contains(&instance(0, 10, 30, 15)));
+        assert!(!outer.contains(&instance(1, 12, 20, 5)));
+        assert!(!outer.contains(&instance(0, 25, 31, 5)));
+    }
+
+    #[test]
+    fn a_method_copy_is_owned_by_its_type_and_a_function_copy_by_none() {
+        let parsed = crate::analysis::source::parse_str(
+            "fn free() -> u32 {\n    1\n}\nstruct S;\nimpl S {\n    fn method(&self) -> u32 {\n        2\n    }\n}\n",
+            "p",
+            false,
+        )
+        .unwrap();
+        let owners: Vec<(String, Option<String>, u32)> = parsed
+            .units
+            .iter()
+            .map(|u| {
+                let inst = Instance::of_unit(3, &parsed, u);
+                assert_eq!(inst.file, 3);
+                let lines = inst.lines();
+                (inst.item, inst.owner, lines)
+            })
+            .collect();
+        assert!(
+            owners.contains(&("p::free".to_string(), None, 3)),
+            "{owners:?}"
+        );
+        assert!(
+            owners.contains(&("p::S::method".to_string(), Some("p::S".to_string()), 3)),
+            "{owners:?}"
+        );
+    }
+
+    #[test]
+    fn kinds_and_rule_ids_keep_their_stable_names() {
+        let kinds = [
+            GroupKind::Fn,
+            GroupKind::Method,
+            GroupKind::Block,
+            GroupKind::Impl,
+            GroupKind::Struct,
+            GroupKind::Enum,
+            GroupKind::Trait,
+            GroupKind::Fields,
+        ];
+        let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+        assert_eq!(
+            names,
+            ["fn", "method", "block", "impl", "struct", "enum", "trait", "fields"]
+        );
+        // The serialized name is the same as `as_str`.
+        for kind in kinds {
+            assert_eq!(
+                serde_json::to_string(&kind).unwrap(),
+                format!("\"{}\"", kind.as_str())
+            );
+        }
+        let ids: Vec<&str> = [
+            CloneType::Exact,
+            CloneType::Renamed,
+            CloneType::NearMiss,
+            CloneType::Abstraction,
+        ]
+        .iter()
+        .map(|c| c.rule_id())
+        .collect();
+        assert_eq!(
+            ids,
+            [
+                "duplicate-code",
+                "renamed-clone",
+                "near-miss-clone",
+                "duplicate-abstraction"
+            ]
+        );
+    }
+}

@@ -307,3 +307,98 @@ fn unit_group(files: &[SourceFile], canon: u64, members: &[Member], exact: bool)
         saved: 0,
     }
 }
+
+#[cfg(test)]
+mod test {
+    use super::*;
+    use crate::analysis::detectors::find::test::{files, options};
+
+    /// A function of real logic, big enough at the default thresholds.
+    const LOGIC: &str = "fn NAME(values: &[u32], limit: u32) -> u32 {
+    let mut total = 0;
+    for value in values {
+        if *value > limit {
+            total += value * 2;
+        } else {
+            total -= 1;
+        }
+        total = total.wrapping_mul(7);
+    }
+    total
+}
+";
+
+    /// The (clone type, items) of each group units find.
+    fn unit_groups(sources: &[&str]) -> Vec<(CloneType, Vec<String>)> {
+        find(&files(sources), &options())
+            .groups
+            .into_iter()
+            .map(|g| {
+                (
+                    g.clone_type,
+                    g.instances.into_iter().map(|i| i.item).collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn exact_copies_of_a_function_under_another_name_are_an_exact_group() {
+        let groups = unit_groups(&[&LOGIC.replace("NAME", "sum"), &LOGIC.replace("NAME", "add")]);
+        assert_eq!(
+            groups,
+            vec![(
+                CloneType::Exact,
+                vec!["p::sum".to_string(), "p::add".to_string()]
+            )]
+        );
+    }
+
+    #[test]
+    fn copies_with_locals_renamed_are_a_renamed_group() {
+        let renamed = LOGIC
+            .replace("NAME", "add")
+            .replace("total", "acc")
+            .replace("value", "item");
+        let groups = unit_groups(&[&LOGIC.replace("NAME", "sum"), &renamed]);
+        assert_eq!(groups.len(), 1, "{groups:?}");
+        assert_eq!(groups[0].0, CloneType::Renamed);
+        // Other logic of the same size is no copy.
+        let other = LOGIC
+            .replace("NAME", "add")
+            .replace("total -= 1;", "return limit;")
+            .replace("wrapping_mul(7)", "rotate_left(3)");
+        assert!(unit_groups(&[&LOGIC.replace("NAME", "sum"), &other]).is_empty());
+    }
+
+    /// A getter of full size: its signature is long, its body reads one field.
+    fn getter(ty: &str, field: &str) -> String {
+        format!(
+            "impl {ty} {{
+    pub fn lookup(
+        &self,
+        key: &str,
+        fallback: Option<&Entry>,
+        limit: usize,
+        strict: bool,
+    ) -> Option<&Entry> {{
+        self.{field}.lookup(key, fallback, limit, strict)
+    }}
+}}
+"
+        )
+    }
+
+    #[test]
+    fn a_trivial_getter_of_another_field_in_another_type_is_no_copy() {
+        let groups = unit_groups(&[&getter("Alpha", "alpha"), &getter("Beta", "beta")]);
+        assert!(groups.is_empty(), "{groups:?}");
+        // It is big enough: copied exactly in one type, it is one (and so is its impl).
+        let groups = unit_groups(&[&getter("Alpha", "alpha"), &getter("Alpha", "alpha")]);
+        let method = vec![
+            "p::Alpha::lookup".to_string(),
+            "p::Alpha::lookup".to_string(),
+        ];
+        assert!(groups.contains(&(CloneType::Exact, method)), "{groups:?}");
+    }
+}
