@@ -234,6 +234,8 @@ fn fields_instance((id, shape): (ShapeId, &Shape), key: &BTreeSet<&str>) -> Inst
 
 #[cfg(test)]
 mod test {
+    use std::fmt::Write;
+
     use super::*;
     use crate::analysis::detectors::find::test::{files, options};
 
@@ -264,8 +266,11 @@ mod test {
 
     /// A struct `name` with the `shared` fields and one of its own.
     fn with_fields(name: &str, shared: &[&str]) -> String {
-        let fields: String = shared.iter().map(|f| format!("    {f}: u64,\n")).collect();
-        format!("struct {name} {{\n    {name}_only: bool,\n{fields}}}\n")
+        let mut text = format!("struct {name} {{\n    {name}_only: bool,\n");
+        for field in shared {
+            let _ = writeln!(text, "    {field}: u64,");
+        }
+        text + "}\n"
     }
 
     #[test]

@@ -122,7 +122,6 @@ fn candidate_pairs(candidates: &[Candidate]) -> Vec<(u32, u32)> {
     let mut pairs: Vec<(u32, u32)> = buckets
         .par_iter()
         .flat_map_iter(|members| {
-            let candidates = candidates;
             members.iter().enumerate().flat_map(move |(i, &a)| {
                 members[i + 1..].iter().filter_map(move |&b| {
                     let (ca, cb) = (&candidates[a as usize], &candidates[b as usize]);
