@@ -593,10 +593,14 @@ fn apply_rebases_and_reverifies_a_held_change_whose_files_changed() {
 #[test]
 fn fix_names_an_agent_it_cannot_start_or_call() {
     let tmp = copy_of_fix_crate();
-    let out = run(tmp.path(), &["fix", "--allow-dirty"], &[]);
+    let out = run(
+        tmp.path(),
+        &["fix", "--allow-dirty", "--agent", "anthropic:claude"],
+        &[],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("builtin agent is not built yet"),
+        stderr(&out).contains("anthropic agent is not built yet"),
         "{}",
         stderr(&out)
     );
@@ -716,4 +720,32 @@ fn fix_interrupted_during_the_baseline_exits_130() {
     interrupt(child);
     assert_last_stop_was_an_interruption(tmp.path());
     assert!(!records(tmp.path()).iter().any(|r| r["event"] == "prompt"));
+}
+
+#[test]
+fn fix_with_the_default_builtin_agent_merges_the_copies_and_keeps_a_building_tree() {
+    let tmp = copy_of_fix_crate();
+    let out = run(tmp.path(), &["fix", "--allow-no-vcs"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let decisions = decisions(tmp.path());
+    assert_eq!(decisions[0]["outcome"], "kept", "{decisions:?}");
+    let stats = std::fs::read_to_string(tmp.path().join("src/stats.rs")).unwrap();
+    let report = std::fs::read_to_string(tmp.path().join("src/report.rs")).unwrap();
+    // One copy delegates to the other, keeping its own name and signature.
+    let delegates = stats.contains("crate::report::summary_mean(values)")
+        || report.contains("crate::stats::mean_of_positive(values)");
+    assert!(delegates, "{stats}\n{report}");
+    assert!(stats.contains("pub fn mean_of_positive(values: &[f64]) -> Option<f64>"));
+    assert!(report.contains("pub fn summary_mean(values: &[f64]) -> Option<f64>"));
+    let check = std::process::Command::new("cargo")
+        .args(["test", "-q"])
+        .env("CARGO_TARGET_DIR", tmp.path().join("target/check"))
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
 }

@@ -171,6 +171,7 @@ fn rebase(
         suggestion: String::new(),
         locations: Vec::new(),
         size: f64::INFINITY,
+        clone: None,
     };
     ctx.console
         .status("Verifying", &format!("held refactor {}", held.id));

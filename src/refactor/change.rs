@@ -19,7 +19,6 @@ impl FileChange {
         self.before == self.after
     }
 
-    #[cfg(test)]
     pub fn new(path: &str, before: Option<&str>, after: Option<&str>) -> FileChange {
         FileChange {
             path: path.to_owned(),

@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use crate::analysis::detectors::{CloneType, GroupKind};
 use crate::analysis::report::{self, Report};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +24,8 @@ pub struct Finding {
     pub locations: Vec<Location>,
     /// Lines of duplication, or the sum of a smell's metrics: what a refactor should reduce.
     pub size: f64,
+    /// For a clone group: what was copied and how alike the copies are.
+    pub clone: Option<(GroupKind, CloneType)>,
 }
 
 #[derive(Debug, Clone)]
@@ -52,6 +55,7 @@ pub fn findings(report: &Report) -> Vec<Finding> {
             })
             .collect(),
         size: f64::from(group.saved_lines()),
+        clone: Some((group.kind, group.clone_type)),
     });
     let smells = report.smells.iter().enumerate().map(|(i, smell)| Finding {
         id: Report::smell_id(i),
@@ -70,6 +74,7 @@ pub fn findings(report: &Report) -> Vec<Finding> {
             })
             .collect(),
         size: smell.metrics.values().sum(),
+        clone: None,
     });
     groups.chain(smells).collect()
 }

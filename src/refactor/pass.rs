@@ -331,6 +331,7 @@ impl Pass<'_, '_> {
             root: self.root,
             skip: &self.skip,
             max_output: self.settings.max_agent_output,
+            finding,
         };
         match agents::call(&self.settings.agent, &request) {
             Err(AgentError::Io(err)) => Err(err),

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::refactor::change::FileChange;
+use crate::refactor::finding::Finding;
 
 /// One call of an agent.
 pub struct Request<'a> {
@@ -17,6 +18,8 @@ pub struct Request<'a> {
     pub skip: &'a [PathBuf],
     /// Bytes the agent may print (stdout and stderr together) before it is stopped.
     pub max_output: u64,
+    /// What the prompt asks about, for agents that read it as data (the built-in one).
+    pub finding: &'a Finding,
 }
 
 pub enum Answer {
@@ -44,6 +47,9 @@ pub enum AgentError {
          the answer really is that long)"
     )]
     TooMuchOutput(u64),
+    /// The built-in agent has no refactor for this finding: why.
+    #[error("{0}")]
+    Declined(String),
     #[error("cannot find the agent program `{0}` (not a file, and not on PATH)")]
     NoProgram(String),
     #[error("the agent's answer is not UTF-8 text")]

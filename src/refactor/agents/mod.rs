@@ -2,6 +2,7 @@
 //! answer (edit blocks or a diff, parsed by [`crate::refactor::edit`]) or, for `exec:`, the changes it
 //! made to a copy of the workspace.
 
+mod builtin;
 mod command;
 pub mod exchange;
 
@@ -77,7 +78,7 @@ impl AgentSpec {
                     Err(AgentError::NoProgram(program.clone()))
                 }
             }
-            AgentSpec::Builtin => Err(AgentError::NotBuilt("builtin")),
+            AgentSpec::Builtin => Ok(()),
             AgentSpec::OpenAi(_) => Err(AgentError::NotBuilt("openai")),
             AgentSpec::Anthropic(_) => Err(AgentError::NotBuilt("anthropic")),
         }
@@ -99,7 +100,15 @@ pub fn call(spec: &AgentSpec, request: &Request) -> Result<Reply, AgentError> {
     match spec {
         AgentSpec::Cmd(argv) => command::cmd(argv, request),
         AgentSpec::Exec(argv) => command::exec(argv, request),
-        AgentSpec::Builtin | AgentSpec::OpenAi(_) | AgentSpec::Anthropic(_) => {
+        AgentSpec::Builtin => {
+            let start = std::time::Instant::now();
+            let changes = builtin::propose(request.finding, request.root)?;
+            Ok(Reply {
+                answer: exchange::Answer::Changes(changes),
+                duration: start.elapsed(),
+            })
+        }
+        AgentSpec::OpenAi(_) | AgentSpec::Anthropic(_) => {
             unreachable!("check_available refused it")
         }
     }
