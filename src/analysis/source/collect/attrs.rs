@@ -1,0 +1,78 @@
+//! The attributes and comments the visitor reads: the allow marker that suppresses
+//! duplicate reports, test code left out of the analysis, `#[cfg]`-gated scaffolding, and
+//! the files `#[path]` and `#[cfg_attr(.., path = ..)]` name.
+
+use proc_macro2::Span;
+
+use super::Collector;
+
+/// The marker that suppresses duplicate reports on the item that follows it.
+const ALLOW_MARKER: &str = "cargo-loop: allow(duplicate)";
+
+/// The lines of `text` (from 1) that carry the allow marker.
+pub(super) fn allow_lines(text: &str) -> Vec<u32> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| line.contains(ALLOW_MARKER))
+        .map(|(i, _)| i as u32 + 1)
+        .collect()
+}
+
+impl Collector<'_> {
+    /// Whether the allow marker sits on the line above the item or among its attributes.
+    pub(super) fn is_suppressed(&self, attrs: &[syn::Attribute], code_start: Span) -> bool {
+        let first = attrs
+            .first()
+            .map_or(code_start, |attr| attr.pound_token.span)
+            .start()
+            .line as u32;
+        let code = code_start.start().line as u32;
+        self.owner_suppressed
+            || self
+                .allow_lines
+                .iter()
+                .any(|&line| line + 1 >= first && line <= code)
+    }
+
+    pub(super) fn skip(&self, attrs: &[syn::Attribute]) -> bool {
+        !self.tests && crate::analysis::source::is_test_code(attrs)
+    }
+
+    /// Records a `#[cfg]`-gated node of a body as scaffolding.
+    pub(super) fn push_gated<T: quote::ToTokens>(&mut self, node: &T) {
+        let span = syn::spanned::Spanned::span(node);
+        let start = self.flat.index_at(span.start());
+        let end = self.flat.index_at(span.end());
+        self.out.gated.push(start..end.max(start));
+    }
+}
+
+/// The file `#[path = "..."]` names, and those `#[cfg_attr(pred, path = "...")]` name.
+pub(super) fn path_attrs(attrs: &[syn::Attribute]) -> (Option<String>, Vec<String>) {
+    fn path_value(meta: &syn::Meta) -> Option<String> {
+        match meta {
+            syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+    let parser = syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated;
+    let plain = attrs.iter().find_map(|attr| path_value(&attr.meta));
+    let conditional = attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("cfg_attr"))
+        .flat_map(|attr| {
+            // The predicate first, then the attributes it applies.
+            attr.parse_args_with(parser).map_or_else(
+                |_| Vec::new(),
+                |metas| metas.iter().skip(1).filter_map(path_value).collect(),
+            )
+        })
+        .collect();
+    (plain, conditional)
+}

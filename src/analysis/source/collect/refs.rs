@@ -1,0 +1,149 @@
+//! What each module refers to, for the module graph: `use` leaves, code paths, the paths
+//! and names in macro calls, `macro_rules!` bodies, and the items macro calls declare.
+
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use syn::visit::Visit;
+
+use super::Collector;
+use crate::analysis::source::modrefs::{token_paths, use_leaves, ModRef, RefKind};
+
+impl Collector<'_> {
+    fn push_ref(&mut self, path: String, line: u32, kind: RefKind) {
+        self.out.refs.push(ModRef {
+            module: self.module,
+            path,
+            line,
+            kind,
+        });
+    }
+
+    fn refer(&mut self, name: String) {
+        if let Some(names) = self.referenced.get_mut(self.module as usize) {
+            names.insert(name);
+        }
+    }
+
+    /// Records the imports and globs of a `use` item.
+    pub(super) fn record_use(&mut self, node: &syn::ItemUse) {
+        if self.skip(&node.attrs) || node.leading_colon.is_some() {
+            return;
+        }
+        let public = !matches!(node.vis, syn::Visibility::Inherited);
+        let mut leaves = Vec::new();
+        use_leaves(&node.tree, &mut Vec::new(), &mut leaves);
+        for (path, name, line) in leaves {
+            let kind = if name == "*" {
+                RefKind::Glob { public }
+            } else {
+                RefKind::Import {
+                    name,
+                    public,
+                    referenced: false,
+                }
+            };
+            self.push_ref(path, line, kind);
+        }
+    }
+
+    /// Records a path of code that may name a module, and the name it starts with.
+    pub(super) fn record_path(&mut self, node: &syn::Path) {
+        if node.leading_colon.is_none() {
+            if let Some(first) = node.segments.first() {
+                let first = first.ident.to_string();
+                if node.segments.len() >= 2
+                    && crate::analysis::source::modrefs::may_name_module(&first)
+                {
+                    let path = node
+                        .segments
+                        .iter()
+                        .map(|s| s.ident.to_string())
+                        .collect::<Vec<_>>()
+                        .join("::");
+                    let line = node.segments[0].ident.span().start().line as u32;
+                    self.push_ref(path, line, RefKind::Code);
+                }
+                self.refer(first);
+            }
+        }
+    }
+
+    /// Records a macro call's path and the paths and names among its tokens.
+    pub(super) fn record_macro(&mut self, node: &syn::Macro) {
+        // The tokens of a macro call expand here: their paths are this module's, and so are
+        // the names they mention (`vec![Imported::new()]`, `matches!(k, Kind::A)`).
+        self.visit_path(&node.path);
+        let (mut paths, mut idents) = (Vec::new(), Vec::new());
+        token_paths(node.tokens.clone(), &mut paths, &mut idents);
+        for p in paths {
+            let kind = if p.glob {
+                RefKind::Glob { public: false }
+            } else {
+                RefKind::Code
+            };
+            self.push_ref(p.path, p.line, kind);
+        }
+        for ident in idents {
+            self.refer(ident);
+        }
+    }
+
+    /// Records a macro call among items, or a `macro_rules!` definition.
+    pub(super) fn record_item_macro(&mut self, node: &syn::ItemMacro) {
+        if node.ident.is_none() {
+            // A macro call among items (`cfg_rt! { pub mod rt; }`, `cfg_if!`): items in it
+            // are this module's, other tokens this module's code.
+            if !self.visit_macro_items(node.mac.tokens.clone()) {
+                self.visit_macro(&node.mac);
+            }
+            return;
+        }
+        // A `macro_rules!` body is code of the modules that call it: its `$crate::` paths
+        // use items, but the defining module does not depend on them.
+        let (mut paths, mut idents) = (Vec::new(), Vec::new());
+        token_paths(node.mac.tokens.clone(), &mut paths, &mut idents);
+        for p in paths {
+            let kind = if p.glob {
+                RefKind::Glob { public: false }
+            } else {
+                RefKind::MacroDef
+            };
+            self.push_ref(p.path, p.line, kind);
+        }
+    }
+
+    /// Visits the items in a macro call's tokens, or in each of its brace groups (`cfg_if!`
+    /// branches), for the module graph only: clone and function detection keep treating
+    /// macro bodies as opaque, as the compiler does not promise they are items. Returns
+    /// whether any items were found.
+    fn visit_macro_items(&mut self, tokens: TokenStream) -> bool {
+        if let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) {
+            if file.items.is_empty() {
+                return false;
+            }
+            let kept = (
+                self.out.units.len(),
+                self.out.seqs.len(),
+                self.out.shapes.len(),
+                self.out.enum_matches.len(),
+            );
+            self.record_module_items(self.module, &file.items);
+            for item in &file.items {
+                self.visit_item(item);
+            }
+            self.out.units.truncate(kept.0);
+            self.out.seqs.truncate(kept.1);
+            self.out.shapes.truncate(kept.2);
+            self.out.enum_matches.truncate(kept.3);
+            return true;
+        }
+        let mut found = false;
+        for tree in tokens {
+            if let TokenTree::Group(group) = tree {
+                if group.delimiter() == Delimiter::Brace {
+                    found |= self.visit_macro_items(group.stream());
+                }
+            }
+        }
+        found
+    }
+}

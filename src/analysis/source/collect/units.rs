@@ -1,0 +1,180 @@
+//! The units of code detection compares: functions, methods and impl blocks as token ranges
+//! with their metrics, and the statement sequences of each block.
+
+use proc_macro2::extra::DelimSpan;
+use proc_macro2::Span;
+use syn::visit::Visit;
+
+use super::shapes::tokens_text;
+use super::Collector;
+use crate::analysis::source::parsed::{StmtSeq, Unit, UnitKind};
+use crate::analysis::source::spans::stmt_start;
+use crate::analysis::source::trivial::is_trivial_body;
+
+impl Collector<'_> {
+    fn push_unit(
+        &mut self,
+        kind: UnitKind,
+        name: &str,
+        start: Span,
+        braces: DelimSpan,
+        body: Option<&syn::Block>,
+        attrs: &[syn::Attribute],
+    ) -> bool {
+        let close = braces.close();
+        let tokens = self.flat.range(start, close);
+        let suppressed = self.is_suppressed(attrs, start);
+        self.out.units.push(Unit {
+            kind,
+            item: self.item_path(name),
+            start_line: start.start().line as u32,
+            end_line: close.start().line as u32,
+            tokens,
+            body: self.flat.range(braces.open(), close),
+            trivial: body.is_some_and(is_trivial_body),
+            suppressed,
+            trait_name: self.impl_trait.clone(),
+            metrics: None,
+            self_type: self.self_type.clone(),
+        });
+        suppressed
+    }
+
+    /// Records a function or method and visits its body.
+    pub(super) fn push_fn(
+        &mut self,
+        kind: UnitKind,
+        sig: &syn::Signature,
+        start: Span,
+        block: &syn::Block,
+        attrs: &[syn::Attribute],
+    ) {
+        if self.skip(attrs) {
+            return;
+        }
+        let name = sig.ident.to_string();
+        let suppressed = self.push_unit(
+            kind,
+            &name,
+            start,
+            block.brace_token.span,
+            Some(block),
+            attrs,
+        );
+        if let Some(unit) = self.out.units.last_mut() {
+            unit.metrics = Some(crate::analysis::source::metrics::measure(sig, block));
+        }
+        // Types in the signature are dependencies of the module.
+        self.visit_signature(sig);
+        self.with_owner(name, suppressed, |this| this.visit_block(block));
+    }
+
+    /// Records an impl block and visits its items as methods of its type.
+    pub(super) fn record_impl(&mut self, node: &syn::ItemImpl) {
+        if self.skip(&node.attrs) {
+            return;
+        }
+        let self_name = type_name(&node.self_ty);
+        let trait_name = node
+            .trait_
+            .as_ref()
+            .and_then(|(_, path, _)| path.segments.last())
+            .map(|seg| seg.ident.to_string());
+        let start = node.defaultness.map_or(
+            node.unsafety.map_or(node.impl_token.span, |u| u.span),
+            |d| d.span,
+        );
+        let label = match &trait_name {
+            Some(trait_name) => format!("<impl {trait_name} for {self_name}>"),
+            None => format!("<impl {self_name}>"),
+        };
+        let suppressed = self.push_unit(
+            UnitKind::Impl,
+            &label,
+            start,
+            node.brace_token.span,
+            None,
+            &node.attrs,
+        );
+        if let Some(unit) = self.out.units.last_mut() {
+            unit.trait_name.clone_from(&trait_name);
+            unit.self_type = Some(self_name.clone());
+        }
+        let exposed = crate::analysis::source::modrefs::impl_exposed_names(node);
+        self.expose(self.module, &self_name, exposed);
+        // The implemented type and trait, and the bounds, are dependencies of the module.
+        self.visit_generics(&node.generics);
+        if let Some((_, path, _)) = &node.trait_ {
+            self.visit_path(path);
+        }
+        self.visit_type(&node.self_ty);
+        let outer_self = self.self_type.replace(self_name.clone());
+        let outer_trait = std::mem::replace(&mut self.impl_trait, trait_name);
+        self.with_owner(self_name, suppressed, |this| {
+            for item in &node.items {
+                this.visit_impl_item(item);
+            }
+        });
+        self.self_type = outer_self;
+        self.impl_trait = outer_trait;
+    }
+
+    /// Records the statements of a block of two or more (items aside) as a sequence.
+    pub(super) fn record_seq(&mut self, node: &syn::Block) {
+        let stmts: Vec<&syn::Stmt> = node
+            .stmts
+            .iter()
+            .filter(|stmt| !(matches!(stmt, syn::Stmt::Item(_))))
+            .collect();
+        if stmts.len() >= 2 {
+            let close = self.flat.index_at(node.brace_token.span.close().start());
+            let open = self.flat.index_at(node.brace_token.span.open().start());
+            let mut starts: Vec<u32> = stmts
+                .iter()
+                .map(|stmt| self.flat.index_at(stmt_start(stmt).start()))
+                .collect();
+            // A span that points elsewhere (macro-made tokens) must not break the order.
+            let mut floor = open + 1;
+            for start in &mut starts {
+                *start = (*start).clamp(floor, close);
+                floor = *start;
+            }
+            let ranges = starts
+                .iter()
+                .enumerate()
+                .map(|(i, &start)| {
+                    let next = starts.get(i + 1).copied().unwrap_or(close);
+                    start..next.max(start)
+                })
+                .collect();
+            self.out.seqs.push(StmtSeq {
+                stmts: ranges,
+                item: self.item_path(""),
+                suppressed: self.owner_suppressed,
+            });
+        }
+    }
+}
+
+fn type_name(ty: &syn::Type) -> String {
+    match ty {
+        syn::Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .map_or_else(|| tokens_text(ty), |seg| seg.ident.to_string()),
+        syn::Type::Reference(r) => type_name(&r.elem),
+        _ => tokens_text(ty),
+    }
+}
+
+/// Where a function's code starts: its signature, without attributes or visibility (a copy
+/// made private is still a copy).
+pub(super) fn sig_start(sig: &syn::Signature) -> Span {
+    sig.constness
+        .map(|t| t.span)
+        .or(sig.asyncness.map(|t| t.span))
+        .or(sig.unsafety.map(|t| t.span))
+        .or(sig.abi.as_ref().map(|abi| abi.extern_token.span))
+        .unwrap_or(sig.fn_token.span)
+}
