@@ -8,10 +8,12 @@
 //! module names) and `matches` (enum matches).
 
 mod attrs;
+mod collector;
 mod matches;
 mod modules;
 mod refs;
 mod shapes;
+mod text;
 mod units;
 
 use std::ops::Range;
@@ -21,8 +23,9 @@ use syn::visit::Visit;
 use super::lex::Flattener;
 use super::parsed::{ModuleInfo, ParsedFile, UnitKind};
 use super::spans::{is_cfg_gated, stmt_attrs};
+use collector::Collector;
 use modules::{count_items, count_own_code_lines};
-use units::sig_start;
+use text::sig_start;
 
 /// Walks `file`, flattened as `flat`, and records what detection needs from it.
 pub(super) fn collect(
@@ -86,29 +89,6 @@ pub(super) fn collect(
     crate::analysis::source::modrefs::finish(&mut out.refs, &referenced, &children);
     count_own_code_lines(&mut out, &skipped_lines);
     out
-}
-
-pub(super) struct Collector<'a> {
-    flat: &'a Flattener,
-    tests: bool,
-    allow_lines: Vec<u32>,
-    /// Item path segments: the file's module, inline modules, impl types, functions.
-    path: Vec<String>,
-    inline_mods: Vec<String>,
-    out: ParsedFile,
-    /// The module being visited, an index into `out.modules`.
-    module: u32,
-    /// Set inside an item that carries the allow marker, so nested blocks are suppressed too.
-    owner_suppressed: bool,
-    /// The type of the impl block being visited, for `Self::Variant` patterns.
-    self_type: Option<String>,
-    /// The trait of the impl block being visited, if it is a trait impl.
-    impl_trait: Option<String>,
-    /// The names each module's own code refers to (first path segments, macro tokens), by
-    /// index into `out.modules`: an import none of them names is not a dependency.
-    referenced: Vec<std::collections::HashSet<String>>,
-    /// Lines of inline test modules left out of the analysis: not the parent's code either.
-    skipped_lines: Vec<(u32, u32)>,
 }
 
 impl Collector<'_> {

@@ -4,7 +4,7 @@
 
 use proc_macro2::Span;
 
-use super::Collector;
+use super::collector::Collector;
 
 /// The marker that suppresses duplicate reports on the item that follows it.
 const ALLOW_MARKER: &str = "cargo-loop: allow(duplicate)";

@@ -1,7 +1,7 @@
 //! Enum-match recognition: a `match` whose arms all name variants of one enum, recorded for
 //! the repeated-match smell.
 
-use super::Collector;
+use super::collector::Collector;
 use crate::analysis::source::parsed::EnumMatch;
 
 impl Collector<'_> {

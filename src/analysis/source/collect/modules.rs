@@ -3,7 +3,7 @@
 //! and the lines of code each module owns.
 
 use super::attrs::path_attrs;
-use super::Collector;
+use super::collector::Collector;
 use crate::analysis::source::modrefs::{Exposure, ItemDef, ModRef, RefKind};
 use crate::analysis::source::parsed::{Include, ModDecl, ModuleInfo, ParsedFile, PubItem};
 use crate::analysis::source::spans::item_attrs;

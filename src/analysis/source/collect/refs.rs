@@ -4,7 +4,7 @@
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use syn::visit::Visit;
 
-use super::Collector;
+use super::collector::Collector;
 use crate::analysis::source::modrefs::{token_paths, use_leaves, ModRef, RefKind};
 
 impl Collector<'_> {

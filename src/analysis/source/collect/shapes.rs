@@ -4,8 +4,8 @@
 use proc_macro2::Span;
 use syn::visit::Visit;
 
-use super::units::sig_start;
-use super::Collector;
+use super::collector::Collector;
+use super::text::{sig_start, tokens_text};
 use crate::analysis::source::parsed::{Shape, ShapeKind, UnitKind};
 
 impl Collector<'_> {
@@ -161,29 +161,6 @@ impl Collector<'_> {
             syn::visit::visit_fields(self, &variant.fields);
         }
     }
-}
-
-/// A node's tokens as text, with spaces only where two words meet (`Option<Vec<u8>>`).
-pub(super) fn tokens_text<T: quote::ToTokens>(node: &T) -> String {
-    let spaced = node.to_token_stream().to_string();
-    let mut out = String::with_capacity(spaced.len());
-    let mut chars = spaced.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == ' ' {
-            let prev_word = out
-                .chars()
-                .last()
-                .is_some_and(|p: char| p.is_alphanumeric() || p == '_' || p == '\'');
-            let next_word = chars
-                .peek()
-                .is_some_and(|n| n.is_alphanumeric() || *n == '_');
-            if !(prev_word && next_word) {
-                continue;
-            }
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// A method signature without parameter names, so traits compare by shape.

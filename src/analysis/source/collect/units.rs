@@ -5,8 +5,8 @@ use proc_macro2::extra::DelimSpan;
 use proc_macro2::Span;
 use syn::visit::Visit;
 
-use super::shapes::tokens_text;
-use super::Collector;
+use super::collector::Collector;
+use super::text::tokens_text;
 use crate::analysis::source::parsed::{StmtSeq, Unit, UnitKind};
 use crate::analysis::source::spans::stmt_start;
 use crate::analysis::source::trivial::is_trivial_body;
@@ -166,15 +166,4 @@ fn type_name(ty: &syn::Type) -> String {
         syn::Type::Reference(r) => type_name(&r.elem),
         _ => tokens_text(ty),
     }
-}
-
-/// Where a function's code starts: its signature, without attributes or visibility (a copy
-/// made private is still a copy).
-pub(super) fn sig_start(sig: &syn::Signature) -> Span {
-    sig.constness
-        .map(|t| t.span)
-        .or(sig.asyncness.map(|t| t.span))
-        .or(sig.unsafety.map(|t| t.span))
-        .or(sig.abi.as_ref().map(|abi| abi.extern_token.span))
-        .unwrap_or(sig.fn_token.span)
 }

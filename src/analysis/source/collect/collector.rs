@@ -1,0 +1,29 @@
+//! The visitor's state while it walks one file: where it is (item path, module, owner) and
+//! what it has recorded so far. Its methods live beside the nodes they record.
+
+use super::super::lex::Flattener;
+use super::super::parsed::ParsedFile;
+
+/// The visitor: `collect` makes one per file and walks the tree with it.
+pub(super) struct Collector<'a> {
+    pub(super) flat: &'a Flattener,
+    pub(super) tests: bool,
+    pub(super) allow_lines: Vec<u32>,
+    /// Item path segments: the file's module, inline modules, impl types, functions.
+    pub(super) path: Vec<String>,
+    pub(super) inline_mods: Vec<String>,
+    pub(super) out: ParsedFile,
+    /// The module being visited, an index into `out.modules`.
+    pub(super) module: u32,
+    /// Set inside an item that carries the allow marker, so nested blocks are suppressed too.
+    pub(super) owner_suppressed: bool,
+    /// The type of the impl block being visited, for `Self::Variant` patterns.
+    pub(super) self_type: Option<String>,
+    /// The trait of the impl block being visited, if it is a trait impl.
+    pub(super) impl_trait: Option<String>,
+    /// The names each module's own code refers to (first path segments, macro tokens), by
+    /// index into `out.modules`: an import none of them names is not a dependency.
+    pub(super) referenced: Vec<std::collections::HashSet<String>>,
+    /// Lines of inline test modules left out of the analysis: not the parent's code either.
+    pub(super) skipped_lines: Vec<(u32, u32)>,
+}
