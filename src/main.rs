@@ -8,6 +8,7 @@
 mod analysis;
 mod cli;
 mod config;
+mod console;
 mod error;
 mod files;
 mod options;
@@ -25,8 +26,8 @@ use clap::Parser;
 
 use crate::analysis::What;
 use crate::cli::{AnalysisArgs, CargoCli, Command, CommonArgs, Format};
+use crate::console::Console;
 use crate::error::UsageError;
-use crate::reporters::console::Console;
 
 // Parsing allocates many small syntax-tree nodes; mimalloc makes that markedly cheaper than
 // the system allocator.
@@ -228,7 +229,7 @@ fn analyse(
         ));
     }
     print(&text)?;
-    console.summary(&report);
+    reporters::summary::summary(console, &report);
     Ok(
         if options.fail_on && !(report.groups.is_empty() && report.smells.is_empty()) {
             ExitCode::FoundProblems

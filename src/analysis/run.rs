@@ -12,7 +12,7 @@ use crate::analysis::smells::Smell;
 use crate::analysis::workspace::Workspace;
 use crate::cli::{AnalysisArgs, CommonArgs};
 use crate::config::Options;
-use crate::reporters::console::Console;
+use crate::console::Console;
 
 use crate::error::UsageError;
 use crate::record::out_dir::OutDir;

@@ -14,7 +14,7 @@ use anyhow::Context;
 
 use super::event::{Event, Record};
 use super::out_dir::OutDir;
-use crate::reporters::console::Console;
+use crate::console::Console;
 
 pub struct Audit {
     file: File,

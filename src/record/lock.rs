@@ -9,8 +9,8 @@ use std::io::{Read, Seek, Write};
 use anyhow::Context;
 
 use super::out_dir::OutDir;
+use crate::console::Console;
 use crate::error::UsageError;
-use crate::reporters::console::Console;
 
 /// Held until dropped.
 #[derive(Debug)]

@@ -5,6 +5,7 @@
 use crate::analysis::workspace::Workspace;
 use crate::analysis::What;
 use crate::cli::{AnalysisArgs, ApplyArgs, CommonArgs};
+use crate::console::Console;
 use crate::error::UsageError;
 use crate::record::audit::Audit;
 use crate::record::event::{Event, Outcome, Step};
@@ -13,7 +14,6 @@ use crate::refactor::change::FileChange;
 use crate::refactor::finding::{Finding, FindingKind};
 use crate::refactor::review::Held;
 use crate::refactor::verify::{Verdict, Verifier};
-use crate::reporters::console::Console;
 
 /// Returns whether the refactor was written.
 pub fn apply(

@@ -9,6 +9,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::analysis::What;
 use crate::cli::{CommonArgs, FindingKinds, FixArgs};
+use crate::console::Console;
 use crate::record::audit::Audit;
 use crate::record::event::{At, Counts, Event, Outcome, ResponseKind, Step};
 use crate::record::out_dir::OutDir;
@@ -19,7 +20,6 @@ use crate::refactor::finding::{self, Finding};
 use crate::refactor::guard;
 use crate::refactor::settings::Settings;
 use crate::refactor::verify::{self, Baseline, Verdict, Verifier};
-use crate::reporters::console::Console;
 
 /// Runs one pass. Ctrl-C ends it with [`crate::process::Interrupted`] as the error, once the
 /// scratch copy is restored and the stop recorded.

@@ -8,10 +8,10 @@ use anyhow::Context;
 
 use crate::cli::VerifyArgs;
 use crate::config::ConfigFile;
+use crate::console::Console;
 use crate::error::UsageError;
 use crate::record::out_dir::OutDir;
 use crate::refactor::scratch::Scratch;
-use crate::reporters::console::Console;
 
 /// Everything checked before a pass: the tree (unless `--dry-run`, which writes nothing), and
 /// whether verification can be confined as `--sandbox` asks (said on the console).

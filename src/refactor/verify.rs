@@ -352,7 +352,7 @@ impl Verifier<'_> {
             no_cache: true,
             ..self.analysis.clone()
         };
-        let console = crate::reporters::console::Console::new(&common);
+        let console = crate::console::Console::new(&common);
         let analysis = crate::analysis::analyse(&common, &args, &console, self.what)?;
         Ok(finding::findings(&analysis.report))
     }

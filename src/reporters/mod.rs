@@ -1,8 +1,8 @@
-//! Renders a [`crate::analysis::report::Report`] in each output format, and owns the terminal (colours,
-//! progress bar, summary line).
+//! Renders a [`crate::analysis::report::Report`] in each output format, and the summary line
+//! a scan ends with.
 
-pub mod console;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod sarif;
+pub mod summary;
