@@ -69,6 +69,7 @@ fn has_group(found: &[(String, Vec<Span>)], kind: &str, instances: &[(&str, u64,
 }
 
 #[test]
+#[allow(clippy::too_many_lines)] // one table of every planted clone, read as one
 fn dup_workspace_reports_every_planted_clone_and_nothing_else() {
     let doc = json(&fixture("dup-workspace"), &[]);
     let found = groups(&doc);
@@ -915,6 +916,7 @@ fn include_exclude_path_and_allow_duplicate_globs_filter_groups() {
 }
 
 #[test]
+#[allow(clippy::too_many_lines)] // one table of every planted smell, read as one
 fn smells_crate_reports_each_planted_function_smell_with_metrics() {
     let out = run(
         &fixture("smells-crate"),
