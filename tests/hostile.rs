@@ -49,6 +49,15 @@ fn outcome(dir: &Path) -> (String, String, String) {
     (field("outcome"), field("step"), field("reason"))
 }
 
+/// Runs the `cmd:` attacker `mode` once and returns its one decision.
+fn attempt(dir: &Path, mode: &str, extra: &[&str]) -> (String, String, String) {
+    let mut args = vec!["--attempts", "1"];
+    args.extend_from_slice(extra);
+    let out = fix(dir, &hostile("cmd", mode), &args);
+    assert!(out.status.success(), "{mode}: {}", stderr(&out));
+    outcome(dir)
+}
+
 #[test]
 fn an_exec_agents_git_commands_never_reach_the_users_repository() {
     let tmp = repository();
@@ -285,13 +294,7 @@ fn a_held_change_holding_a_secrets_value_applies_whole() {
 fn dotfiles_and_non_rust_files_are_held_and_git_look_alikes_refused() {
     let tmp = copy_of_fix_crate();
     let before = snapshot(tmp.path());
-    let out = fix(
-        tmp.path(),
-        &hostile("cmd", "dotfiles"),
-        &["--attempts", "1"],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
-    let (held, _, reason) = outcome(tmp.path());
+    let (held, _, reason) = attempt(tmp.path(), "dotfiles", &[]);
     assert_eq!(held, "held", "{reason}");
     assert!(
         reason.contains("`.envrc`") && reason.contains("`clippy.toml`"),
@@ -300,13 +303,7 @@ fn dotfiles_and_non_rust_files_are_held_and_git_look_alikes_refused() {
     assert_eq!(snapshot(tmp.path()), before);
 
     let tmp = copy_of_fix_crate();
-    let out = fix(
-        tmp.path(),
-        &hostile("cmd", "lookalike-git"),
-        &["--attempts", "1", "--allow-sensitive"],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
-    let (outcome, step, reason) = outcome(tmp.path());
+    let (outcome, step, reason) = attempt(tmp.path(), "lookalike-git", &["--allow-sensitive"]);
     assert_eq!(
         (outcome.as_str(), step.as_str()),
         ("rejected", "guard"),
@@ -369,13 +366,7 @@ fn nothing_an_agent_started_outlives_its_call() {
 #[test]
 fn an_agent_printing_without_end_is_stopped_at_the_cap() {
     let tmp = copy_of_fix_crate();
-    let out = fix(
-        tmp.path(),
-        &hostile("cmd", "flood"),
-        &["--attempts", "1", "--max-agent-output", "100000"],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
-    let (outcome, step, reason) = outcome(tmp.path());
+    let (outcome, step, reason) = attempt(tmp.path(), "flood", &["--max-agent-output", "100000"]);
     assert_eq!((outcome.as_str(), step.as_str()), ("rejected", "agent"));
     assert!(
         reason.contains("printed more than 100000 bytes"),
@@ -393,9 +384,7 @@ fn an_agent_printing_without_end_is_stopped_at_the_cap() {
 #[test]
 fn an_agent_failing_silently_says_so() {
     let tmp = copy_of_fix_crate();
-    let out = fix(tmp.path(), &hostile("cmd", "exit3"), &["--attempts", "1"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let (_, step, reason) = outcome(tmp.path());
+    let (_, step, reason) = attempt(tmp.path(), "exit3", &[]);
     assert_eq!(step, "agent");
     assert!(
         reason.contains("exited with code 3: it printed nothing on stderr"),
@@ -406,13 +395,7 @@ fn an_agent_failing_silently_says_so() {
 #[test]
 fn tests_that_hang_are_reported_as_a_timeout_at_baseline_and_for_a_candidate() {
     let tmp = copy_of_fix_crate();
-    let out = fix(
-        tmp.path(),
-        &hostile("cmd", "hang-test"),
-        &["--attempts", "1", "--test-timeout", "8"],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
-    let (_, step, reason) = outcome(tmp.path());
+    let (_, step, reason) = attempt(tmp.path(), "hang-test", &["--test-timeout", "8"]);
     assert_eq!(step, "test");
     assert!(
         reason.starts_with("the tests timed out after 8 s (--test-timeout"),
@@ -487,9 +470,7 @@ fn confined_verification_cannot_write_outside_the_scratch_copy() {
 fn an_answer_nested_thousands_deep_is_rejected_not_a_crash() {
     let tmp = copy_of_fix_crate();
     let before = snapshot(tmp.path());
-    let out = fix(tmp.path(), &hostile("cmd", "deep"), &["--attempts", "1"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let (outcome, step, reason) = outcome(tmp.path());
+    let (outcome, step, reason) = attempt(tmp.path(), "deep", &[]);
     assert_eq!(
         (outcome.as_str(), step.as_str()),
         ("rejected", "parse"),

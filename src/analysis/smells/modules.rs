@@ -343,28 +343,7 @@ fn unstable_dependencies(graph: &ModuleGraph, t: &Thresholds) -> Vec<Smell> {
 mod graph_test {
     use super::*;
 
-    /// A crate from (file under `src/`, source): `lib.rs` is the root `k`, `a/mod.rs` and
-    /// `a.rs` are `k::a`.
-    pub(crate) fn krate(sources: &[(&str, &str)]) -> Vec<SourceFile> {
-        sources
-            .iter()
-            .map(|(rel, src)| {
-                let stem = rel.trim_end_matches(".rs").trim_end_matches("/mod");
-                let module = match stem {
-                    "lib" | "main" => "k".to_string(),
-                    other => format!("k::{}", other.replace('/', "::")),
-                };
-                SourceFile {
-                    rel: format!("src/{rel}"),
-                    path: format!("src/{rel}").into(),
-                    package: "k".to_string(),
-                    parsed: crate::analysis::source::parse_str(src, &module, false).unwrap(),
-                    library_root: *rel == "lib.rs",
-                    crate_root: "k".to_string(),
-                }
-            })
-            .collect()
-    }
+    pub(super) use crate::analysis::smells::tests::krate;
 
     /// The items `needless_pub` reports in `files`.
     pub(crate) fn needless_items(files: &[SourceFile]) -> Vec<String> {

@@ -8,7 +8,7 @@ use crate::options::ThresholdFlags;
 
 /// A crate `k` from (file under `src/`, source): `lib.rs` or `main.rs` is the root (only
 /// `lib.rs` is a library root), `a.rs` and `a/mod.rs` are `k::a`.
-fn krate(sources: &[(&str, &str)]) -> Vec<SourceFile> {
+pub(super) fn krate(sources: &[(&str, &str)]) -> Vec<SourceFile> {
     sources
         .iter()
         .map(|(rel, src)| {
