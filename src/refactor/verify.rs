@@ -90,36 +90,28 @@ impl Verifier<'_> {
     /// Builds, lints, tests and analyses the unmodified copy.
     pub fn baseline(&self, audit: &mut Audit, dir: &Path) -> anyhow::Result<Baseline> {
         let build_timeout = self.build_timeout.unwrap_or(FIRST_RUN);
-        let clippy = self.clippy(dir, build_timeout)?;
-        record_step(audit, "baseline", Step::Clippy, &clippy)?;
-        if clippy.exit() == Exit::Interrupted {
-            return Err(process::Interrupted.into());
-        }
+        let clippy = record_step(
+            audit,
+            "baseline",
+            Step::Clippy,
+            self.clippy(dir, build_timeout)?,
+        )?;
         let diagnostics = cargo::parse_diagnostics(&clippy.stdout());
         if !clippy.exit().success() || diagnostics.n_errors > 0 {
-            let how = stopped_by_limit(clippy.exit(), build_timeout, "--build-timeout");
-            return Err(BaselineFailed {
-                step: "cargo clippy --all-targets",
-                how: how.map_or_else(|| "fails".to_owned(), |how| format!("{how}:")),
-                output: failure_text(&clippy, &diagnostics),
-            }
-            .into());
+            let output = failure_text(&clippy, &diagnostics);
+            return Err(baseline_failed(
+                &clippy,
+                build_timeout,
+                "cargo clippy --all-targets",
+                output,
+            ));
         }
         let test_timeout = self.test_timeout.unwrap_or(FIRST_RUN);
-        let test = self.test(dir, test_timeout)?;
-        record_step(audit, "baseline", Step::Test, &test)?;
-        if test.exit() == Exit::Interrupted {
-            return Err(process::Interrupted.into());
-        }
+        let test = record_step(audit, "baseline", Step::Test, self.test(dir, test_timeout)?)?;
         let output = test.stderr();
         if !test.exit().success() {
-            let how = stopped_by_limit(test.exit(), test_timeout, "--test-timeout");
-            return Err(BaselineFailed {
-                step: "cargo test",
-                how: how.map_or_else(|| "fails".to_owned(), |how| format!("{how}:")),
-                output: cargo::tail(&output, 40),
-            }
-            .into());
+            let tail = cargo::tail(&output, 40);
+            return Err(baseline_failed(&test, test_timeout, "cargo test", tail));
         }
         Ok(Baseline {
             diagnostics,
@@ -208,10 +200,7 @@ impl Verifier<'_> {
         dir: &Path,
     ) -> anyhow::Result<Option<Verdict>> {
         let clippy = self.clippy(dir, baseline.build_timeout)?;
-        record_step(audit, candidate, Step::Clippy, &clippy)?;
-        if clippy.exit() == Exit::Interrupted {
-            return Err(process::Interrupted.into());
-        }
+        let clippy = record_step(audit, candidate, Step::Clippy, clippy)?;
         let diagnostics = cargo::parse_diagnostics(&clippy.stdout());
         if !clippy.exit().success() || diagnostics.n_errors > 0 {
             let limit = stopped_by_limit(clippy.exit(), baseline.build_timeout, "--build-timeout");
@@ -250,7 +239,7 @@ impl Verifier<'_> {
         dir: &Path,
     ) -> anyhow::Result<Result<TestResults, Verdict>> {
         let test = self.test(dir, baseline.test_timeout)?;
-        record_step(audit, candidate, Step::Test, &test)?;
+        let test = record_step(audit, candidate, Step::Test, test)?;
         let output = test.stderr();
         let results = cargo::parse_tests(&output);
         let mut problems = cargo::compare_tests(&baseline.tests, &results);
@@ -366,7 +355,8 @@ fn failure_text(ran: &Ran, diagnostics: &Diagnostics) -> String {
     }
 }
 
-fn record_step(audit: &mut Audit, candidate: &str, step: Step, ran: &Ran) -> anyhow::Result<()> {
+/// Records a finished step; an interrupted one ends the run (the error), any other goes on.
+fn record_step(audit: &mut Audit, candidate: &str, step: Step, ran: Ran) -> anyhow::Result<Ran> {
     let log = audit.rel(&ran.job.stderr);
     audit.emit(Event::Step {
         candidate: candidate.into(),
@@ -376,7 +366,32 @@ fn record_step(audit: &mut Audit, candidate: &str, step: Step, ran: &Ran) -> any
         exit: ran.exit().to_string(),
         duration_ms: ran.finished.duration.as_millis() as u64,
         log,
-    })
+    })?;
+    if ran.exit() == Exit::Interrupted {
+        return Err(process::Interrupted.into());
+    }
+    Ok(ran)
+}
+
+/// The baseline's `step` did not pass: how (failed, or stopped by a limit) and its output.
+fn baseline_failed(
+    ran: &Ran,
+    timeout: Duration,
+    step: &'static str,
+    output: String,
+) -> anyhow::Error {
+    let flag = if step == "cargo test" {
+        "--test-timeout"
+    } else {
+        "--build-timeout"
+    };
+    let how = stopped_by_limit(ran.exit(), timeout, flag);
+    BaselineFailed {
+        step,
+        how: how.map_or_else(|| "fails".to_owned(), |how| format!("{how}:")),
+        output,
+    }
+    .into()
 }
 
 /// Where a step's logs go inside a candidate's folder.
