@@ -245,7 +245,6 @@ impl Verifier<'_> {
         let mut problems = cargo::compare_tests(&baseline.tests, &results);
         // A hang explains the missing tests better than their count does.
         match test.exit() {
-            Exit::Interrupted => return Err(process::Interrupted.into()),
             Exit::Success => {}
             exit => {
                 if let Some(how) = stopped_by_limit(exit, baseline.test_timeout, "--test-timeout") {
