@@ -2,7 +2,10 @@ use std::fs;
 
 use tempfile::TempDir;
 
+use super::answer::{DIVIDER, REPLACE, SEARCH};
+use super::rejection::Rejection;
 use super::*;
+use crate::refactor::change::FileChange;
 
 fn root_with(files: &[(&str, &str)]) -> TempDir {
     let root = tempfile::tempdir().unwrap();
