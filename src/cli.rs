@@ -22,6 +22,7 @@ pub struct LoopArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run: boxing would buy nothing
 pub enum Command {
     /// Find duplicated code and duplicated abstractions
     Dup(AnalysisArgs),
@@ -147,10 +148,6 @@ pub struct FixArgs {
     #[command(flatten)]
     pub analysis: AnalysisArgs,
 
-    /// Who proposes refactors: builtin, openai:MODEL, anthropic:MODEL, cmd:PROGRAM ARGS, exec:PROGRAM ARGS
-    #[arg(long, value_name = "AGENT", help_heading = "Agent Options")]
-    pub agent: Option<String>,
-
     #[command(flatten)]
     pub agent_limits: crate::options::AgentFlags,
 
@@ -189,26 +186,8 @@ pub struct FixArgs {
 /// How refactors are verified (shared by `fix` and `apply`).
 #[derive(Debug, Args, Clone, Default)]
 pub struct VerifyArgs {
-    /// Command that runs the tests instead of `cargo test --workspace` (e.g. "cargo nextest run")
-    #[arg(long, value_name = "CMD", help_heading = "Verification Options")]
-    pub test_cmd: Option<String>,
-
-    /// Seconds `cargo clippy` may take [default: 3x the baseline, at least 60]
-    #[arg(long, value_name = "SECS", help_heading = "Verification Options")]
-    pub build_timeout: Option<u64>,
-
-    /// Seconds the tests may take [default: 3x the baseline, at least 30]
-    #[arg(long, value_name = "SECS", help_heading = "Verification Options")]
-    pub test_timeout: Option<u64>,
-
-    /// Confine verification: writes only in the scratch copy, temp and cargo's home [default: auto]
-    #[arg(
-        long,
-        value_enum,
-        value_name = "WHEN",
-        help_heading = "Verification Options"
-    )]
-    pub sandbox: Option<SandboxMode>,
+    #[command(flatten)]
+    pub options: crate::options::VerifyFlags,
 
     /// Pass this secret-looking environment variable to verification and agents (repeatable)
     #[arg(long, value_name = "NAME", help_heading = "Verification Options")]
@@ -261,7 +240,8 @@ pub struct ApplyArgs {
 }
 
 /// Whether verification runs confined (Landlock).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum SandboxMode {
     /// Confine where the kernel allows it
     #[default]
@@ -279,7 +259,8 @@ pub enum ColorChoice {
     Never,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     #[default]
     Human,
@@ -295,9 +276,8 @@ pub struct AnalysisArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Output format
-    #[arg(long, value_enum, value_name = "FMT", help_heading = "Output Options")]
-    pub format: Option<Format>,
+    #[command(flatten)]
+    pub output: crate::options::OutputFlags,
 
     /// Directory for the cache and other files (default: target/loop)
     #[arg(long, value_name = "DIR", help_heading = "Output Options")]

@@ -12,7 +12,9 @@ use serde::Deserialize;
 
 use crate::cli::{AnalysisArgs, Format};
 pub use crate::options::Thresholds;
-use crate::options::{AgentFlags, CloneFlags, SelectionFlags, ThresholdFlags};
+use crate::options::{
+    AgentFlags, CloneFlags, OutputFlags, SelectionFlags, ThresholdFlags, VerifyFlags,
+};
 
 /// Configuration keys, named as the flags are.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -26,21 +28,19 @@ pub struct ConfigFile {
     pub agent_limits: AgentFlags,
     #[serde(flatten)]
     pub selection: SelectionFlags,
+    #[serde(flatten)]
+    pub output: OutputFlags,
+    #[serde(flatten)]
+    pub verify: VerifyFlags,
     pub tests: Option<bool>,
     pub include: Option<Vec<String>>,
     pub exclude_path: Option<Vec<String>>,
     /// Globs over file paths or item paths whose duplicates are never reported.
     pub allow_duplicate: Option<Vec<String>>,
-    pub format: Option<String>,
     pub fail_on: Option<bool>,
     /// Workspace members by layer, top layer first (configuration only).
     pub layers: Option<Vec<Vec<String>>>,
-    pub agent: Option<String>,
     pub keep_env: Option<Vec<String>>,
-    pub sandbox: Option<String>,
-    pub test_cmd: Option<String>,
-    pub build_timeout: Option<u64>,
-    pub test_timeout: Option<u64>,
     /// Globs over paths that no agent may edit (configuration only).
     pub deny_paths: Option<Vec<String>>,
 }
@@ -53,19 +53,15 @@ impl ConfigFile {
             thresholds: self.thresholds.or(lower.thresholds),
             agent_limits: self.agent_limits.or(lower.agent_limits),
             selection: self.selection.or(lower.selection),
+            output: self.output.or(lower.output),
+            verify: self.verify.or(lower.verify),
             tests: self.tests.or(lower.tests),
             include: self.include.or(lower.include),
             exclude_path: self.exclude_path.or(lower.exclude_path),
             allow_duplicate: self.allow_duplicate.or(lower.allow_duplicate),
-            format: self.format.or(lower.format),
             fail_on: self.fail_on.or(lower.fail_on),
             layers: self.layers.or(lower.layers),
-            agent: self.agent.or(lower.agent),
             keep_env: self.keep_env.or(lower.keep_env),
-            sandbox: self.sandbox.or(lower.sandbox),
-            test_cmd: self.test_cmd.or(lower.test_cmd),
-            build_timeout: self.build_timeout.or(lower.build_timeout),
-            test_timeout: self.test_timeout.or(lower.test_timeout),
             deny_paths: self.deny_paths.or(lower.deny_paths),
         }
     }
@@ -186,12 +182,12 @@ impl Options {
             };
             bail!("{origin} must be between 0 and 1, got {similarity}");
         }
-        let format = match (args.format, config.format.as_deref()) {
-            (Some(format), _) => format,
-            (None, None) => Format::Human,
-            (None, Some(name)) => <Format as clap::ValueEnum>::from_str(name, true)
-                .map_err(|_| anyhow::anyhow!("invalid configuration: unknown format `{name}` (expected human, json, sarif or github)"))?,
-        };
+        let format = args
+            .output
+            .clone()
+            .or(config.output.clone())
+            .resolve()
+            .format;
         let include = if args.include.is_empty() {
             config.include
         } else {

@@ -2,6 +2,8 @@
 //! configuration section (same names, kebab-case), merged flags > configuration > defaults by
 //! one `or` and one `resolve`, the default written once, next to the help that shows it.
 
+use crate::cli::{Format, SandboxMode};
+
 /// Declares an option group: `$flags` (every field optional: clap flags, config keys) and
 /// `$resolved` (every field set: what the engine reads).
 macro_rules! option_group {
@@ -55,6 +57,58 @@ macro_rules! option_group {
     };
 }
 
+/// Declares an option group whose values have no fixed default (it is derived later, or the
+/// option is simply off): `$resolved` keeps them optional.
+macro_rules! optional_group {
+    (
+        $(#[$meta:meta])*
+        $flags:ident => $resolved:ident, $heading:literal {
+            $($name:ident: $ty:ty, $shown:literal, $value_name:literal, $help:literal;)*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, clap::Args, serde::Deserialize)]
+        #[serde(rename_all = "kebab-case")]
+        pub struct $flags {
+            $(
+                #[arg(
+                    long,
+                    value_name = $value_name,
+                    help_heading = $heading,
+                    help = concat!($help, " [default: ", $shown, "]")
+                )]
+                #[serde(default)]
+                pub $name: Option<$ty>,
+            )*
+        }
+
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct $resolved {
+            $(#[doc = $help] pub $name: Option<$ty>,)*
+        }
+
+        impl $flags {
+            /// These values, the unset ones taken from `lower`.
+            pub fn or(self, lower: Self) -> Self {
+                Self { $($name: self.$name.or(lower.$name),)* }
+            }
+
+            /// These values as resolved: still optional, their defaults decided by their users.
+            pub fn resolve(&self) -> $resolved {
+                $resolved { $($name: self.$name.clone(),)* }
+            }
+        }
+    };
+}
+
+option_group! {
+    /// How reports are printed.
+    OutputFlags => Output, "Output Options" {
+        format: Format = Format::Human, "human", "FMT", "Output format";
+    }
+}
+
 option_group! {
     /// How big and how similar copies must be to be reported.
     CloneFlags => CloneLimits, "Analysis Options" {
@@ -94,12 +148,26 @@ option_group! {
 option_group! {
     /// How agents are called.
     AgentFlags => AgentLimits, "Agent Options" {
+        agent: String = "builtin".to_owned(), "builtin", "AGENT",
+            "Who proposes refactors: builtin, openai:MODEL, anthropic:MODEL, cmd:PROGRAM ARGS, exec:PROGRAM ARGS";
         agent_timeout: u64 = 600, "600", "SECS",
             "Seconds one agent call may take before it is killed";
         max_agent_output: u64 = 16 << 20, "16 MiB", "BYTES",
             "Bytes an agent may print before it is stopped and its answer rejected";
         attempts: u32 = 2, "2", "N",
             "Attempts per finding; a refused attempt's errors go back to the agent";
+    }
+}
+
+optional_group! {
+    /// How refactors are verified.
+    VerifyFlags => VerifyOptions, "Verification Options" {
+        test_cmd: String, "cargo test --workspace", "CMD",
+            "Command that runs the tests (e.g. \"cargo nextest run\")";
+        build_timeout: u64, "3x the baseline, at least 60", "SECS", "Seconds `cargo clippy` may take";
+        test_timeout: u64, "3x the baseline, at least 30", "SECS", "Seconds the tests may take";
+        sandbox: SandboxMode, "auto", "WHEN",
+            "Confine verification: writes only in the scratch copy, temp and cargo's home";
     }
 }
 

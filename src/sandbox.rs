@@ -22,21 +22,6 @@ pub const ENTRY: &str = "__sandbox";
 
 static ACTIVE: OnceLock<bool> = OnceLock::new();
 
-/// The mode from `--sandbox`, else the `sandbox` configuration key, else `auto`.
-pub fn mode(flag: Option<SandboxMode>, config: Option<&str>) -> anyhow::Result<SandboxMode> {
-    use clap::ValueEnum;
-    match (flag, config) {
-        (Some(mode), _) => Ok(mode),
-        (None, Some(value)) => SandboxMode::from_str(value, true).map_err(|_| {
-            UsageError(format!(
-                "invalid configuration key `sandbox = \"{value}\"`: expected auto, require or off"
-            ))
-            .into()
-        }),
-        (None, None) => Ok(SandboxMode::Auto),
-    }
-}
-
 /// Decides, once per run, whether verification is confined; `require` without Landlock is a
 /// usage error. Returns the sentence that says so, for the run's first lines.
 pub fn init(mode: SandboxMode) -> anyhow::Result<String> {

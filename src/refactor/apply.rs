@@ -13,6 +13,7 @@ use crate::record::out_dir::OutDir;
 use crate::refactor::change::FileChange;
 use crate::refactor::finding::{Finding, FindingKind};
 use crate::refactor::review::Held;
+use crate::refactor::settings::VerifySettings;
 use crate::refactor::verify::{Verdict, Verifier};
 
 /// Returns whether the refactor was written.
@@ -25,10 +26,10 @@ pub fn apply(
     let (held, changes) = crate::refactor::review::load(out_dir, &args.id)?;
     let workspace = Workspace::open(common).map_err(|e| UsageError(format!("{e:#}")))?;
     let root = workspace.root.clone();
-    crate::secrets::keep_env(args.verify.keep_env.clone());
     let _lock = crate::record::lock::OutDirLock::acquire(out_dir, args.verify.no_wait, console)?;
     crate::refactor::keep::recover(&out_dir.keep_journal())?;
-    crate::refactor::preflight::check(&root, &args.verify, &workspace.config, false, console)?;
+    let verify = VerifySettings::resolve(&args.verify, &workspace.config)?;
+    crate::refactor::preflight::check(&root, &args.verify, verify.sandbox, false, console)?;
     let mut audit = Audit::open(out_dir, console)?;
     audit.emit(Event::RunStart {
         command: "apply".into(),
@@ -134,7 +135,7 @@ fn rebase(
             )))
         }
     };
-    let config = &ctx.workspace.config;
+    let verify = VerifySettings::resolve(&ctx.args.verify, &ctx.workspace.config)?;
     let scratch = crate::refactor::preflight::open_scratch(
         root,
         ctx.out_dir,
@@ -142,9 +143,6 @@ fn rebase(
         0,
         ctx.console,
     )?;
-    let (build_timeout, test_timeout) =
-        crate::refactor::settings::timeouts(&ctx.args.verify, config);
-    let test_cmd = crate::refactor::settings::test_cmd(&ctx.args.verify, config)?;
     let analysis = AnalysisArgs::default();
     let verifier = Verifier {
         scratch,
@@ -154,9 +152,9 @@ fn rebase(
             dup: true,
             smells: true,
         },
-        test_cmd: test_cmd.as_deref(),
-        build_timeout,
-        test_timeout,
+        test_cmd: verify.test_cmd.as_deref(),
+        build_timeout: verify.build_timeout,
+        test_timeout: verify.test_timeout,
     };
     ctx.console
         .status("Verifying", "the unmodified workspace (baseline)");

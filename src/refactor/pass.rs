@@ -38,7 +38,7 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
     crate::refactor::preflight::check(
         &root,
         &args.verify,
-        &analysis.config,
+        settings.verify.sandbox,
         args.dry_run,
         console,
     )?;
@@ -76,9 +76,9 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         common,
         analysis: &args.analysis,
         what,
-        test_cmd: settings.test_cmd.as_deref(),
-        build_timeout: settings.build_timeout,
-        test_timeout: settings.test_timeout,
+        test_cmd: settings.verify.test_cmd.as_deref(),
+        build_timeout: settings.verify.build_timeout,
+        test_timeout: settings.verify.test_timeout,
     };
     let mut baseline = verify_baseline(&verifier, &mut audit, console)?;
     let mut pass = Pass {

@@ -6,8 +6,7 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use crate::cli::VerifyArgs;
-use crate::config::ConfigFile;
+use crate::cli::{SandboxMode, VerifyArgs};
 use crate::console::Console;
 use crate::error::UsageError;
 use crate::record::out_dir::OutDir;
@@ -18,15 +17,14 @@ use crate::refactor::scratch::Scratch;
 pub fn check(
     root: &Path,
     args: &VerifyArgs,
-    config: &ConfigFile,
+    sandbox: SandboxMode,
     dry_run: bool,
     console: &Console,
 ) -> anyhow::Result<()> {
     if !dry_run {
         check_clean(root, args)?;
     }
-    let mode = crate::sandbox::mode(args.sandbox, config.sandbox.as_deref())?;
-    console.status("Sandbox", &crate::sandbox::init(mode)?);
+    console.status("Sandbox", &crate::sandbox::init(sandbox)?);
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::cli::{FixArgs, VerifyArgs};
+use crate::cli::{FixArgs, SandboxMode, VerifyArgs};
 use crate::config::ConfigFile;
 use crate::error::UsageError;
 use crate::refactor::agents::AgentSpec;
@@ -15,34 +15,24 @@ pub struct Settings {
     pub max_agent_output: u64,
     pub attempts: u32,
     pub max_candidates: usize,
-    pub test_cmd: Option<Vec<String>>,
-    /// `--build-timeout` and `--test-timeout`; `None` derives them from the baseline.
-    pub build_timeout: Option<Duration>,
-    pub test_timeout: Option<Duration>,
+    pub verify: VerifySettings,
     pub guard: Guard,
 }
 
 impl Settings {
     pub fn resolve(args: &FixArgs, config: &ConfigFile) -> anyhow::Result<Settings> {
-        let agent = args
-            .agent
-            .clone()
-            .or_else(|| config.agent.clone())
-            .unwrap_or_else(|| "builtin".into());
-        let agent = agent
-            .parse::<AgentSpec>()
-            .map_err(|e| UsageError(format!("invalid --agent: {e}")))?;
-        agent
-            .check_available()
-            .map_err(|e| UsageError(e.to_string()))?;
-        let mut keep_env = args.verify.keep_env.clone();
-        keep_env.extend(config.keep_env.iter().flatten().cloned());
-        crate::secrets::keep_env(keep_env);
         let limits = args
             .agent_limits
             .clone()
             .or(config.agent_limits.clone())
             .resolve();
+        let agent = limits
+            .agent
+            .parse::<AgentSpec>()
+            .map_err(|e| UsageError(format!("invalid --agent: {e}")))?;
+        agent
+            .check_available()
+            .map_err(|e| UsageError(e.to_string()))?;
         Ok(Settings {
             agent,
             agent_timeout: Duration::from_secs(limits.agent_timeout),
@@ -54,35 +44,47 @@ impl Settings {
                 .or(config.selection.clone())
                 .resolve()
                 .max_candidates,
-            test_cmd: test_cmd(&args.verify, config)?,
-            build_timeout: timeouts(&args.verify, config).0,
-            test_timeout: timeouts(&args.verify, config).1,
+            verify: VerifySettings::resolve(&args.verify, config)?,
             guard: Guard::new(config.deny_paths.as_deref().unwrap_or_default())
                 .map_err(|e| UsageError(format!("{e:#}")))?,
         })
     }
 }
 
-pub fn test_cmd(args: &VerifyArgs, config: &ConfigFile) -> anyhow::Result<Option<Vec<String>>> {
-    let Some(cmd) = args.test_cmd.clone().or_else(|| config.test_cmd.clone()) else {
-        return Ok(None);
-    };
-    match shlex::split(&cmd) {
-        Some(words) if !words.is_empty() => Ok(Some(words)),
-        _ => Err(UsageError(format!(
-            "invalid --test-cmd `{cmd}`: expected a program and its arguments"
-        ))
-        .into()),
-    }
+/// How verification runs, resolved (shared by `fix` and `apply`).
+pub struct VerifySettings {
+    /// `--test-cmd` as words, replacing `cargo test --workspace`.
+    pub test_cmd: Option<Vec<String>>,
+    /// `--build-timeout` and `--test-timeout`; `None` derives them from the baseline.
+    pub build_timeout: Option<Duration>,
+    pub test_timeout: Option<Duration>,
+    pub sandbox: SandboxMode,
 }
 
-pub fn timeouts(args: &VerifyArgs, config: &ConfigFile) -> (Option<Duration>, Option<Duration>) {
-    (
-        args.build_timeout
-            .or(config.build_timeout)
-            .map(Duration::from_secs),
-        args.test_timeout
-            .or(config.test_timeout)
-            .map(Duration::from_secs),
-    )
+impl VerifySettings {
+    /// Flags over configuration; also hands the `--keep-env` names to [`crate::secrets`].
+    pub fn resolve(args: &VerifyArgs, config: &ConfigFile) -> anyhow::Result<VerifySettings> {
+        let options = args.options.clone().or(config.verify.clone()).resolve();
+        let mut keep_env = args.keep_env.clone();
+        keep_env.extend(config.keep_env.iter().flatten().cloned());
+        crate::secrets::keep_env(keep_env);
+        let test_cmd = match options.test_cmd {
+            None => None,
+            Some(cmd) => match shlex::split(&cmd) {
+                Some(words) if !words.is_empty() => Some(words),
+                _ => {
+                    return Err(UsageError(format!(
+                        "invalid --test-cmd `{cmd}`: expected a program and its arguments"
+                    ))
+                    .into())
+                }
+            },
+        };
+        Ok(VerifySettings {
+            test_cmd,
+            build_timeout: options.build_timeout.map(Duration::from_secs),
+            test_timeout: options.test_timeout.map(Duration::from_secs),
+            sandbox: options.sandbox.unwrap_or_default(),
+        })
+    }
 }
