@@ -298,13 +298,8 @@ pub struct AnalysisArgs {
     #[arg(long, overrides_with = "tests", help_heading = "Analysis Options")]
     pub no_tests: bool,
 
-    /// Analyse only files matching this glob (repeatable)
-    #[arg(long, value_name = "GLOB", help_heading = "Analysis Options")]
-    pub include: Vec<String>,
-
-    /// Skip files matching this glob (repeatable)
-    #[arg(long, value_name = "GLOB", help_heading = "Analysis Options")]
-    pub exclude_path: Vec<String>,
+    #[command(flatten)]
+    pub files: crate::options::FileFilter,
 
     #[command(flatten)]
     pub thresholds: crate::options::ThresholdFlags,

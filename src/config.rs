@@ -13,7 +13,7 @@ use serde::Deserialize;
 use crate::cli::{AnalysisArgs, Format};
 pub use crate::options::Thresholds;
 use crate::options::{
-    AgentFlags, CloneFlags, OutputFlags, SelectionFlags, ThresholdFlags, VerifyFlags,
+    AgentFlags, CloneFlags, FileFilter, OutputFlags, SelectionFlags, ThresholdFlags, VerifyFlags,
 };
 
 /// Configuration keys, named as the flags are.
@@ -31,10 +31,10 @@ pub struct ConfigFile {
     #[serde(flatten)]
     pub output: OutputFlags,
     #[serde(flatten)]
+    pub files: FileFilter,
+    #[serde(flatten)]
     pub verify: VerifyFlags,
     pub tests: Option<bool>,
-    pub include: Option<Vec<String>>,
-    pub exclude_path: Option<Vec<String>>,
     /// Globs over file paths or item paths whose duplicates are never reported.
     pub allow_duplicate: Option<Vec<String>>,
     pub fail_on: Option<bool>,
@@ -56,8 +56,7 @@ impl ConfigFile {
             output: self.output.or(lower.output),
             verify: self.verify.or(lower.verify),
             tests: self.tests.or(lower.tests),
-            include: self.include.or(lower.include),
-            exclude_path: self.exclude_path.or(lower.exclude_path),
+            files: self.files.or(lower.files),
             allow_duplicate: self.allow_duplicate.or(lower.allow_duplicate),
             fail_on: self.fail_on.or(lower.fail_on),
             layers: self.layers.or(lower.layers),
@@ -159,7 +158,7 @@ pub struct Options {
 
 impl Options {
     /// Merges flags over configuration (already merged by precedence) over defaults.
-    pub fn resolve(args: &AnalysisArgs, config: ConfigFile) -> anyhow::Result<Options> {
+    pub fn resolve(args: &AnalysisArgs, config: &ConfigFile) -> anyhow::Result<Options> {
         let tests = if args.tests {
             true
         } else if args.no_tests {
@@ -188,23 +187,14 @@ impl Options {
             .or(config.output.clone())
             .resolve()
             .format;
-        let include = if args.include.is_empty() {
-            config.include
-        } else {
-            Some(args.include.clone())
-        };
-        let exclude_path = if args.exclude_path.is_empty() {
-            config.exclude_path
-        } else {
-            Some(args.exclude_path.clone())
-        };
+        let files = args.files.clone().or(config.files.clone());
         Ok(Options {
             min_lines: clones.min_lines.max(1),
             min_tokens: clones.min_tokens.max(1),
             similarity,
             tests,
-            include: glob_set(include.as_deref(), "--include")?,
-            exclude_path: glob_set(exclude_path.as_deref(), "--exclude-path")?,
+            include: glob_set(Some(&files.include), "--include")?,
+            exclude_path: glob_set(Some(&files.exclude_path), "--exclude-path")?,
             allow_duplicate: glob_set(config.allow_duplicate.as_deref(), "allow-duplicate")?,
             format,
             fail_on: args.fail_on || config.fail_on.unwrap_or(false),
@@ -338,7 +328,7 @@ mod test {
             },
             ..AnalysisArgs::default()
         };
-        let options = Options::resolve(&args, config).unwrap();
+        let options = Options::resolve(&args, &config).unwrap();
         assert_eq!(options.min_lines, 9);
         assert_eq!(options.min_tokens, 30);
         assert!((options.similarity - 0.8).abs() < f64::EPSILON);
@@ -354,7 +344,7 @@ mod test {
             },
             ..AnalysisArgs::default()
         };
-        let err = Options::resolve(&args, ConfigFile::default())
+        let err = Options::resolve(&args, &ConfigFile::default())
             .unwrap_err()
             .to_string();
         assert!(err.contains("--similarity"), "{err}");

@@ -178,6 +178,33 @@ option_group! {
     }
 }
 
+/// Which files the analysis reads. Lists: a flag given replaces the configuration's list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, clap::Args, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct FileFilter {
+    /// Analyse only files matching this glob (repeatable)
+    #[arg(long, value_name = "GLOB", help_heading = "Analysis Options")]
+    #[serde(default)]
+    pub include: Vec<String>,
+
+    /// Skip files matching this glob (repeatable)
+    #[arg(long, value_name = "GLOB", help_heading = "Analysis Options")]
+    #[serde(default)]
+    pub exclude_path: Vec<String>,
+}
+
+impl FileFilter {
+    /// These lists, the empty ones taken from `lower`.
+    pub fn or(self, lower: Self) -> Self {
+        let pick =
+            |mine: Vec<String>, theirs: Vec<String>| if mine.is_empty() { theirs } else { mine };
+        FileFilter {
+            include: pick(self.include, lower.include),
+            exclude_path: pick(self.exclude_path, lower.exclude_path),
+        }
+    }
+}
+
 #[cfg(test)]
 mod test {
     use super::*;

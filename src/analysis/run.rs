@@ -44,8 +44,8 @@ pub fn analyse(
     let start = Instant::now();
     let paths = canonical_paths(&args.paths)?;
     let (workspace, selected) = open(common, &paths)?;
-    let options = Options::resolve(args, workspace.config.clone())
-        .map_err(|e| UsageError(format!("{e:#}")))?;
+    let options =
+        Options::resolve(args, &workspace.config).map_err(|e| UsageError(format!("{e:#}")))?;
     let out_dir = OutDir::new(options.out.as_deref(), &workspace.target_dir);
     let roots: Vec<&Path> = workspace
         .packages
@@ -122,13 +122,12 @@ fn cache_key(
     roots: &[&Path],
 ) -> String {
     format!(
-        "{} {what:?} {:?} {} {:?} {:?} {:?} {:?} {:?}",
+        "{} {what:?} {:?} {} {:?} {:?} {:?} {:?}",
         build_id(),
         workspace.crate_deps,
-        options.analysis_key(&[&args.include, &args.exclude_path]),
+        options.analysis_key(&[&args.files.include, &args.files.exclude_path]),
         workspace.config.allow_duplicate,
-        workspace.config.include,
-        workspace.config.exclude_path,
+        workspace.config.files,
         selected,
         roots
     )

@@ -139,7 +139,7 @@ pub(super) mod test {
 
     /// The default options.
     pub(in crate::analysis::detectors) fn options() -> Options {
-        Options::resolve(&AnalysisArgs::default(), ConfigFile::default()).unwrap()
+        Options::resolve(&AnalysisArgs::default(), &ConfigFile::default()).unwrap()
     }
 
     /// In-memory files `a.rs`, `b.rs`, ... of package `p`, parsed.

@@ -299,7 +299,7 @@ mod test {
             reverse("rfind_a", ""),
             reverse("rfind_b", "\n        trace(back);"),
         ];
-        let options = Options::resolve(&AnalysisArgs::default(), ConfigFile::default()).unwrap();
+        let options = Options::resolve(&AnalysisArgs::default(), &ConfigFile::default()).unwrap();
         let files: Vec<SourceFile> = sources
             .iter()
             .enumerate()

@@ -41,7 +41,7 @@ mod test {
 
     #[test]
     fn the_default_size_is_the_default_thresholds() {
-        let options = Options::resolve(&AnalysisArgs::default(), ConfigFile::default()).unwrap();
+        let options = Options::resolve(&AnalysisArgs::default(), &ConfigFile::default()).unwrap();
         assert_eq!(
             (options.min_lines, options.min_tokens),
             (DEFAULT_MIN_LINES, DEFAULT_MIN_TOKENS)
