@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::options::Format;
+
 /// Cargo passes the subcommand name as the first argument, so the top level is `cargo`.
 #[derive(Debug, Parser)]
 #[command(name = "cargo", bin_name = "cargo", styles = clap::builder::styling::Styles::styled())]
@@ -239,34 +241,11 @@ pub struct ApplyArgs {
     pub verify: VerifyArgs,
 }
 
-/// Whether verification runs confined (Landlock).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SandboxMode {
-    /// Confine where the kernel allows it
-    #[default]
-    Auto,
-    /// Refuse to run unconfined
-    Require,
-    /// Never confine
-    Off,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
     Always,
     Never,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    #[default]
-    Human,
-    Json,
-    Sarif,
-    Github,
 }
 
 /// Flags of the analysis commands (`dup`, `smells`, `scan`).

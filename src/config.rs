@@ -10,7 +10,8 @@ use anyhow::{bail, Context};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
-use crate::cli::{AnalysisArgs, Format};
+use crate::cli::AnalysisArgs;
+use crate::options::Format;
 pub use crate::options::Thresholds;
 use crate::options::{
     AgentFlags, CloneFlags, FileFilter, OutputFlags, SelectionFlags, ThresholdFlags, VerifyFlags,

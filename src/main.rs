@@ -25,9 +25,10 @@ use std::process::Termination;
 use clap::Parser;
 
 use crate::analysis::What;
-use crate::cli::{AnalysisArgs, CargoCli, Command, CommonArgs, Format};
+use crate::cli::{AnalysisArgs, CargoCli, Command, CommonArgs};
 use crate::console::Console;
 use crate::error::UsageError;
+use crate::options::Format;
 
 // Parsing allocates many small syntax-tree nodes; mimalloc makes that markedly cheaper than
 // the system allocator.

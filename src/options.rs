@@ -2,7 +2,30 @@
 //! configuration section (same names, kebab-case), merged flags > configuration > defaults by
 //! one `or` and one `resolve`, the default written once, next to the help that shows it.
 
-use crate::cli::{Format, SandboxMode};
+use clap::ValueEnum;
+
+/// Whether verification runs confined (Landlock).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SandboxMode {
+    /// Confine where the kernel allows it
+    #[default]
+    Auto,
+    /// Refuse to run unconfined
+    Require,
+    /// Never confine
+    Off,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    #[default]
+    Human,
+    Json,
+    Sarif,
+    Github,
+}
 
 /// Declares an option group: `$flags` (every field optional: clap flags, config keys) and
 /// `$resolved` (every field set: what the engine reads).

@@ -98,7 +98,7 @@ pub struct Job {
 }
 
 /// The default output cap: far more than any answer or build log, far less than a full disk.
-pub const DEFAULT_MAX_OUTPUT: u64 = 256 << 20;
+const DEFAULT_MAX_OUTPUT: u64 = 256 << 20;
 
 impl Job {
     pub fn new(argv: Vec<OsString>, cwd: &Path, log: &Path, timeout: Duration) -> Job {

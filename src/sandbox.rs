@@ -14,8 +14,8 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use crate::cli::SandboxMode;
 use crate::error::UsageError;
+use crate::options::SandboxMode;
 
 /// The hidden first argument that makes this binary a confining launcher.
 pub const ENTRY: &str = "__sandbox";

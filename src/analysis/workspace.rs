@@ -331,7 +331,7 @@ pub fn relative(root: &Path, path: &Path) -> String {
 
 /// A file name for reports: as it is when it is UTF-8, else with each byte that is not
 /// escaped as `\xff` (a replacement character would hide which name it is).
-pub fn escaped(name: &std::ffi::OsStr) -> String {
+fn escaped(name: &std::ffi::OsStr) -> String {
     if let Some(text) = name.to_str() {
         return text.to_string();
     }

@@ -6,9 +6,10 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use crate::cli::{SandboxMode, VerifyArgs};
+use crate::cli::VerifyArgs;
 use crate::console::Console;
 use crate::error::UsageError;
+use crate::options::SandboxMode;
 use crate::record::out_dir::OutDir;
 use crate::refactor::scratch::Scratch;
 
@@ -30,7 +31,7 @@ pub fn check(
 
 /// Refuses, as `cargo fix` does, a tree outside version control unless `--allow-no-vcs` and a
 /// dirty git tree unless `--allow-dirty`.
-pub fn check_clean(root: &Path, args: &VerifyArgs) -> anyhow::Result<()> {
+fn check_clean(root: &Path, args: &VerifyArgs) -> anyhow::Result<()> {
     let Some(dirty) = crate::refactor::git::dirty_files(root) else {
         if args.allow_no_vcs {
             return Ok(());

@@ -2,9 +2,10 @@
 
 use std::time::Duration;
 
-use crate::cli::{FixArgs, SandboxMode, VerifyArgs};
+use crate::cli::{FixArgs, VerifyArgs};
 use crate::config::ConfigFile;
 use crate::error::UsageError;
+use crate::options::SandboxMode;
 use crate::refactor::agents::AgentSpec;
 use crate::refactor::guard::Guard;
 
