@@ -749,3 +749,24 @@ fn fix_with_the_default_builtin_agent_merges_the_copies_and_keeps_a_building_tre
         String::from_utf8_lossy(&check.stderr)
     );
 }
+
+#[test]
+fn the_builtin_agent_merges_copies_across_crates_into_the_one_the_others_depend_on() {
+    let tmp = util::copy_of_fixture("dup-workspace");
+    let out = run(
+        tmp.path(),
+        &["fix", "--allow-no-vcs", "--max-candidates", "1"],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let decisions = decisions(tmp.path());
+    assert_eq!(decisions[0]["outcome"], "kept", "{decisions:?}");
+    // beta depends on alpha: beta's copy delegates, never the other way round.
+    let beta = std::fs::read_to_string(tmp.path().join("crates/beta/src/report.rs")).unwrap();
+    assert!(
+        beta.contains("alpha::config::parse_assignment(line)"),
+        "{beta}"
+    );
+    let alpha = tmp.path().join("crates/alpha/src/config.rs");
+    assert!(!std::fs::read_to_string(alpha).unwrap().contains("beta::"));
+}

@@ -26,6 +26,8 @@ pub struct Analysis {
     pub target_dir: PathBuf,
     /// The configuration, for the keys analysis does not use (`agent`, `deny-paths`, ...).
     pub config: crate::config::ConfigFile,
+    /// Dependencies between workspace members, for refactors that cross crates.
+    pub crate_deps: Vec<crate::analysis::workspace::CrateDep>,
 }
 
 /// Which analyses run over the one parse.
@@ -95,6 +97,7 @@ impl Analysis {
             out_dir,
             target_dir: workspace.target_dir,
             config: workspace.config,
+            crate_deps: workspace.crate_deps,
         }
     }
 }

@@ -85,6 +85,12 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         root: &root,
         out_dir: &out_dir,
         skip: [analysis.target_dir.clone(), out_dir.path().to_path_buf()],
+        crate_deps: analysis
+            .crate_deps
+            .iter()
+            .filter(|dep| !dep.dev)
+            .map(|dep| (dep.from.replace('-', "_"), dep.to.replace('-', "_")))
+            .collect(),
         settings: &settings,
         args,
         verifier: &mut verifier,
@@ -137,6 +143,8 @@ struct Pass<'a, 'b> {
     out_dir: &'a OutDir,
     /// Never copied into an `exec:` agent's copy: the target dir and the out dir.
     skip: [PathBuf; 2],
+    /// (crate, crate it depends on) among workspace members, by library name.
+    crate_deps: Vec<(String, String)>,
     settings: &'a Settings,
     args: &'a FixArgs,
     verifier: &'a mut Verifier<'b>,
@@ -332,6 +340,7 @@ impl Pass<'_, '_> {
             skip: &self.skip,
             max_output: self.settings.max_agent_output,
             finding,
+            crate_deps: &self.crate_deps,
         };
         match agents::call(&self.settings.agent, &request) {
             Err(AgentError::Io(err)) => Err(err),

@@ -16,59 +16,100 @@ use crate::refactor::change::FileChange;
 use crate::refactor::finding::{Finding, Location};
 
 /// The changes that merge `finding`'s copies, or why the built-in agent declines it.
-pub fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>, AgentError> {
-    let decline = |why: String| Err(AgentError::Declined(why));
-    match finding.clone {
-        Some((GroupKind::Fn, CloneType::Exact | CloneType::Renamed)) => {}
-        Some((kind, ty)) => {
-            return decline(format!(
-                "the built-in agent merges identical or consistently renamed free functions; \
-                 {} is {} ({}), a job for an LLM agent",
-                finding.id,
-                kind.as_str(),
-                ty.rule_id()
-            ))
-        }
-        None => {
-            return decline(format!(
-                "the built-in agent has no refactor for smells yet ({})",
-                finding.id
-            ))
-        }
-    }
+/// `deps` are (crate, workspace crate it depends on) pairs, by library name.
+pub fn propose(
+    finding: &Finding,
+    root: &Path,
+    deps: &[(String, String)],
+) -> Result<Vec<FileChange>, AgentError> {
+    supported(finding)?;
     let mut copies: Vec<Copy> = finding
         .locations
         .iter()
         .map(|location| Copy::read(root, location))
         .collect::<Result<_, String>>()
         .map_err(AgentError::Declined)?;
-    // The copy nearest the crate root is kept; ties go to the first path in order.
-    copies.sort_by(|a, b| {
-        (a.module.len(), &a.location.item).cmp(&(b.module.len(), &b.location.item))
-    });
-    let (canonical, others) = copies.split_first().expect("a group has copies");
-    if let Some(other) = others.iter().find(|c| c.crate_name != canonical.crate_name) {
-        return decline(format!(
-            "`{}` and `{}` are in different crates; merging across crates is not built yet",
-            canonical.location.item, other.location.item
-        ));
+    for copy in &copies[1..] {
+        same_but_locals(&copies[0], copy).map_err(AgentError::Declined)?;
     }
+    let canonical = canonical_index(&copies, deps)?;
+    copies.swap(0, canonical);
+    let (canonical, others) = copies.split_first().expect("a group has copies");
     let mut edits = Edits::default();
     for other in others {
-        edits.replace(
-            &other.location.file,
-            other.body.clone(),
-            delegation(canonical, other),
-        );
+        let body = delegation(canonical, other);
+        edits.replace(&other.location.file, other.body.clone(), body);
     }
-    let called_from_elsewhere = others
-        .iter()
-        .any(|o| !o.module.starts_with(&canonical.module));
-    if canonical.private && called_from_elsewhere {
-        let at = canonical.signature_start;
-        edits.replace(&canonical.location.file, at..at, "pub(crate) ".to_owned());
+    if let Some(opened) = opened_visibility(canonical, others) {
+        let at = canonical.visibility_range.clone();
+        edits.replace(&canonical.location.file, at, opened.to_owned());
     }
     edits.into_changes(root)
+}
+
+/// Declines what the built-in agent has no refactor for, saying so.
+fn supported(finding: &Finding) -> Result<(), AgentError> {
+    match finding.clone {
+        Some((GroupKind::Fn, CloneType::Exact | CloneType::Renamed)) => Ok(()),
+        Some((kind, ty)) => Err(AgentError::Declined(format!(
+            "the built-in agent merges identical or consistently renamed free functions; \
+             {} is {} ({}), a job for an LLM agent",
+            finding.id,
+            kind.as_str(),
+            ty.rule_id()
+        ))),
+        None => Err(AgentError::Declined(format!(
+            "the built-in agent has no refactor for smells yet ({})",
+            finding.id
+        ))),
+    }
+}
+
+/// The visibility the canonical copy needs so every other copy can call it: `pub` from
+/// another crate (an API change, so the guardrails hold it for review), `pub(crate)` from
+/// another module of its crate; `None` when it already has enough.
+fn opened_visibility(canonical: &Copy, others: &[Copy]) -> Option<&'static str> {
+    let other_crate = others.iter().any(|o| o.crate_name != canonical.crate_name);
+    let other_module = others
+        .iter()
+        .any(|o| !o.module.starts_with(&canonical.module));
+    match canonical.visibility {
+        Visibility::Private | Visibility::Restricted if other_crate => Some("pub "),
+        Visibility::Private if other_module => Some("pub(crate) "),
+        _ => None,
+    }
+}
+
+/// The copy to keep: one in a crate every other copy's crate is or depends on (never a new
+/// dependency), the nearest its crate root, ties to the first path in order.
+fn canonical_index(copies: &[Copy], deps: &[(String, String)]) -> Result<usize, AgentError> {
+    let reaches =
+        |from: &str, to: &str| from == to || deps.iter().any(|(f, t)| f == from && t == to);
+    let eligible = |c: &Copy| copies.iter().all(|o| reaches(&o.crate_name, &c.crate_name));
+    copies
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| eligible(c))
+        .min_by(|(_, a), (_, b)| {
+            (a.module.len(), &a.location.item).cmp(&(b.module.len(), &b.location.item))
+        })
+        .map(|(i, _)| i)
+        .ok_or_else(|| {
+            let crates: Vec<&str> = copies.iter().map(|c| c.crate_name.as_str()).collect();
+            AgentError::Declined(format!(
+                "the copies are in crates {} and none is a dependency of all the others: \
+                 merging them would need a new dependency",
+                crates.join(", ")
+            ))
+        })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Visibility {
+    Private,
+    /// `pub(crate)`, `pub(super)`, `pub(in ..)`.
+    Restricted,
+    Public,
 }
 
 /// One copy, as its file holds it.
@@ -80,11 +121,15 @@ struct Copy {
     name: String,
     /// Byte range of the body, braces included.
     body: std::ops::Range<usize>,
-    /// Byte offset where the signature (qualifiers, `fn`) starts.
-    signature_start: usize,
-    private: bool,
+    /// Where the visibility is (empty, before the signature, when there is none).
+    visibility_range: std::ops::Range<usize>,
+    visibility: Visibility,
     args: Vec<String>,
     is_async: bool,
+    /// The function's tokens (parameter types, return type, body) and the names it binds
+    /// locally, to tell a renamed copy from one whose literals or types differ.
+    tokens: Vec<(Tok, String)>,
+    locals: std::collections::HashSet<String>,
 }
 
 impl Copy {
@@ -127,15 +172,125 @@ impl Copy {
         }
         Ok(Copy {
             body: byte_range(&text, function.block.span()),
-            signature_start: byte_range(&text, function.sig.span()).start,
-            private: matches!(function.vis, syn::Visibility::Inherited),
+            visibility_range: visibility_range(&text, function),
+            visibility: match function.vis {
+                syn::Visibility::Inherited => Visibility::Private,
+                syn::Visibility::Restricted(_) => Visibility::Restricted,
+                syn::Visibility::Public(_) => Visibility::Public,
+            },
             is_async: function.sig.asyncness.is_some(),
+            tokens: flat_tokens(function),
+            locals: local_names(function),
             module: path[1..].to_vec(),
             location: location.clone(),
             crate_name,
             name,
             args,
         })
+    }
+}
+
+/// Whether `b` is `a` with only its local names changed (consistently); otherwise the first
+/// difference, as the reason to decline (a parameter or a generic is the LLM agent's job).
+fn same_but_locals(a: &Copy, b: &Copy) -> Result<(), String> {
+    let differ = |what: &str, x: &str, y: &str| {
+        Err(format!(
+            "`{}` and `{}` differ in {what} (`{x}` and `{y}`): merging them needs a parameter \
+             or a generic, a job for an LLM agent",
+            a.location.item, b.location.item
+        ))
+    };
+    if a.tokens.len() != b.tokens.len() {
+        return differ(
+            "length",
+            &a.tokens.len().to_string(),
+            &b.tokens.len().to_string(),
+        );
+    }
+    let mut renamed = std::collections::HashMap::new();
+    for ((kind_x, x), (kind_y, y)) in a.tokens.iter().zip(&b.tokens) {
+        if kind_x != kind_y {
+            return differ("code", x, y);
+        }
+        match kind_x {
+            Tok::Ident if a.locals.contains(x) => {
+                if renamed.entry(x.as_str()).or_insert(y.as_str()) != y {
+                    return differ("a name", x, y);
+                }
+            }
+            _ if x == y => {}
+            Tok::Ident => return differ("a name or type", x, y),
+            Tok::Literal => return differ("a literal", x, y),
+            Tok::Other => return differ("code", x, y),
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tok {
+    Ident,
+    Literal,
+    /// Punctuation and delimiters.
+    Other,
+}
+
+/// The tokens that must match between copies, as text: parameter types, return type, body.
+fn flat_tokens(function: &syn::ItemFn) -> Vec<(Tok, String)> {
+    use proc_macro2::{Delimiter, TokenTree};
+    use quote::ToTokens;
+    fn flatten(stream: proc_macro2::TokenStream, out: &mut Vec<(Tok, String)>) {
+        for tree in stream {
+            match tree {
+                TokenTree::Group(group) => {
+                    let (open, close) = match group.delimiter() {
+                        Delimiter::Parenthesis => ("(", ")"),
+                        Delimiter::Brace => ("{", "}"),
+                        Delimiter::Bracket => ("[", "]"),
+                        Delimiter::None => ("", ""),
+                    };
+                    out.push((Tok::Other, open.to_owned()));
+                    flatten(group.stream(), out);
+                    out.push((Tok::Other, close.to_owned()));
+                }
+                TokenTree::Ident(ident) => out.push((Tok::Ident, ident.to_string())),
+                TokenTree::Literal(literal) => out.push((Tok::Literal, literal.to_string())),
+                TokenTree::Punct(punct) => out.push((Tok::Other, punct.as_char().to_string())),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for input in &function.sig.inputs {
+        if let syn::FnArg::Typed(typed) = input {
+            flatten(typed.ty.to_token_stream(), &mut out);
+        }
+    }
+    flatten(function.sig.output.to_token_stream(), &mut out);
+    flatten(function.block.to_token_stream(), &mut out);
+    out
+}
+
+/// The names a function binds itself: parameters, `let`, `for`, `match` and closure patterns.
+fn local_names(function: &syn::ItemFn) -> std::collections::HashSet<String> {
+    struct Names(std::collections::HashSet<String>);
+    impl<'ast> syn::visit::Visit<'ast> for Names {
+        fn visit_pat_ident(&mut self, pat: &'ast syn::PatIdent) {
+            self.0.insert(pat.ident.to_string());
+            syn::visit::visit_pat_ident(self, pat);
+        }
+    }
+    let mut names = Names(std::collections::HashSet::new());
+    syn::visit::Visit::visit_item_fn(&mut names, function);
+    names.0
+}
+
+/// The bytes of the function's visibility and the space after it, or the empty range where
+/// one would go.
+fn visibility_range(text: &str, function: &syn::ItemFn) -> std::ops::Range<usize> {
+    let signature = byte_range(text, function.sig.span()).start;
+    match &function.vis {
+        syn::Visibility::Inherited => signature..signature,
+        vis => byte_range(text, vis.span()).start..signature,
     }
 }
 
@@ -157,7 +312,12 @@ fn find_fn<'a>(items: &'a [syn::Item], name: &str, line: u32) -> Option<&'a syn:
 
 /// The body that makes `copy` call `canonical` with its own parameters.
 fn delegation(canonical: &Copy, copy: &Copy) -> String {
-    let path: Vec<&str> = std::iter::once("crate")
+    let root = if canonical.crate_name == copy.crate_name {
+        "crate"
+    } else {
+        canonical.crate_name.as_str()
+    };
+    let path: Vec<&str> = std::iter::once(root)
         .chain(canonical.module.iter().map(String::as_str))
         .chain(std::iter::once(canonical.name.as_str()))
         .collect();
@@ -268,7 +428,7 @@ mod test {
                 ("src/a.rs", 1, "k::a::sum"),
             ],
         );
-        let changes = propose(&found, dir.path()).unwrap();
+        let changes = propose(&found, dir.path(), &[]).unwrap();
         let after = |path: &str| {
             changes
                 .iter()
@@ -296,7 +456,7 @@ mod test {
             CloneType::Exact,
             &[("src/a.rs", 1, "k::a::f"), ("src/b.rs", 1, "k::b::f")],
         );
-        let changes = propose(&found, dir.path()).unwrap();
+        let changes = propose(&found, dir.path(), &[]).unwrap();
         assert_eq!(changes.len(), 1, "the canonical copy is untouched");
         assert!(changes[0]
             .after
@@ -306,21 +466,65 @@ mod test {
     }
 
     #[test]
+    fn copies_that_differ_in_a_literal_or_a_type_are_declined() {
+        let a = format!("fn sum(values: &[u32]) -> u32 {BODY}");
+        for (changed, what) in [
+            (
+                a.replace("total = 0", "total = 1"),
+                "a literal (`0` and `1`)",
+            ),
+            (a.replace("u32", "u64"), "a name or type (`u32` and `u64`)"),
+        ] {
+            let dir = workspace(&[("src/a.rs", &a), ("src/b.rs", &changed)]);
+            let found = finding(
+                CloneType::Renamed,
+                &[("src/a.rs", 1, "k::a::sum"), ("src/b.rs", 1, "k::b::sum")],
+            );
+            let err = propose(&found, dir.path(), &[]).unwrap_err().to_string();
+            assert!(err.contains(what), "{err}");
+        }
+    }
+
+    #[test]
+    fn across_crates_the_copy_in_the_crate_the_others_depend_on_is_kept() {
+        let a = format!("fn sum(values: &[u32]) -> u32 {BODY}");
+        let dir = workspace(&[("app/src/a.rs", &a), ("core/src/b.rs", &a)]);
+        let found = finding(
+            CloneType::Exact,
+            &[
+                ("app/src/a.rs", 1, "app::a::sum"),
+                ("core/src/b.rs", 1, "core::b::sum"),
+            ],
+        );
+        let deps = [("app".to_owned(), "core".to_owned())];
+        let changes = propose(&found, dir.path(), &deps).unwrap();
+        let after = |path: &str| {
+            let change = changes.iter().find(|c| c.path == path).unwrap();
+            change.after.clone().unwrap()
+        };
+        assert!(after("app/src/a.rs").contains("core::b::sum(values)"));
+        // Called from another crate, it must be `pub`: an API change the guard will hold.
+        assert!(after("core/src/b.rs").starts_with("pub fn sum("));
+        let err = propose(&found, dir.path(), &[]).unwrap_err().to_string();
+        assert!(err.contains("would need a new dependency"), "{err}");
+    }
+
+    #[test]
     fn near_misses_methods_and_smells_are_declined_with_a_reason() {
         let dir = workspace(&[("src/a.rs", "struct S;\nimpl S {\n    fn f(&self) {}\n}\n")]);
         let near = finding(CloneType::NearMiss, &[("src/a.rs", 3, "k::a::S::f")]);
-        let err = propose(&near, dir.path()).unwrap_err().to_string();
+        let err = propose(&near, dir.path(), &[]).unwrap_err().to_string();
         assert!(err.contains("a job for an LLM agent"), "{err}");
         let method = finding(
             CloneType::Exact,
             &[("src/a.rs", 3, "k::a::f"), ("src/a.rs", 3, "k::a::f")],
         );
-        let err = propose(&method, dir.path()).unwrap_err().to_string();
+        let err = propose(&method, dir.path(), &[]).unwrap_err().to_string();
         assert!(err.contains("is not a free function"), "{err}");
         let smell = Finding {
             clone: None,
             ..near
         };
-        assert!(propose(&smell, dir.path()).is_err());
+        assert!(propose(&smell, dir.path(), &[]).is_err());
     }
 }

@@ -20,6 +20,8 @@ pub struct Request<'a> {
     pub max_output: u64,
     /// What the prompt asks about, for agents that read it as data (the built-in one).
     pub finding: &'a Finding,
+    /// Crates (library names) and the workspace crates each depends on, not for tests only.
+    pub crate_deps: &'a [(String, String)],
 }
 
 pub enum Answer {

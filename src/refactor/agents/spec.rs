@@ -98,7 +98,7 @@ pub fn call(spec: &AgentSpec, request: &Request) -> Result<Reply, AgentError> {
         AgentSpec::Exec(argv) => command::exec(argv, request),
         AgentSpec::Builtin => {
             let start = std::time::Instant::now();
-            let changes = builtin::propose(request.finding, request.root)?;
+            let changes = builtin::propose(request.finding, request.root, request.crate_deps)?;
             Ok(Reply {
                 answer: exchange::Answer::Changes(changes),
                 duration: start.elapsed(),
