@@ -98,7 +98,16 @@ pub fn call(spec: &AgentSpec, request: &Request) -> Result<Reply, AgentError> {
         AgentSpec::Exec(argv) => command::exec(argv, request),
         AgentSpec::Builtin => {
             let start = std::time::Instant::now();
-            let changes = builtin::propose(request.finding, request.root, request.crate_deps)?;
+            // A bug of the built-in agent costs its candidate, not the run.
+            let proposed = std::panic::catch_unwind(|| {
+                builtin::propose(request.finding, request.root, request.crate_deps)
+            });
+            let changes = proposed.unwrap_or_else(|_| {
+                Err(AgentError::Declined(
+                    "the built-in agent failed on this finding (a bug: please report it)"
+                        .to_owned(),
+                ))
+            })?;
             Ok(Reply {
                 answer: exchange::Answer::Changes(changes),
                 duration: start.elapsed(),
