@@ -27,18 +27,13 @@ pub enum Format {
     Github,
 }
 
-/// Declares an option group: `$flags` (every field optional: clap flags, config keys) and
-/// `$resolved` (every field set: what the engine reads).
-macro_rules! option_group {
+/// The flags half of a group: every field optional, a clap flag and a config key of the same
+/// name, and `or` to merge flags over configuration.
+macro_rules! flags_struct {
     (
         $(#[$meta:meta])*
-        $flags:ident => $resolved:ident, $heading:literal {
-            $(
-                $(#[$field_meta:meta])*
-                $name:ident: $ty:ty = $default:expr, $shown:literal, $value_name:literal,
-                $help:literal;
-            )*
-        }
+        $flags:ident, $heading:literal,
+        $($name:ident: $ty:ty, $shown:literal, $value_name:literal, $help:literal;)*
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Default, clap::Args, serde::Deserialize)]
@@ -56,6 +51,33 @@ macro_rules! option_group {
             )*
         }
 
+        impl $flags {
+            /// These values, the unset ones taken from `lower`.
+            pub fn or(self, lower: Self) -> Self {
+                Self { $($name: self.$name.or(lower.$name),)* }
+            }
+        }
+    };
+}
+
+/// Declares an option group: `$flags` (every field optional: clap flags, config keys) and
+/// `$resolved` (every field set: what the engine reads), the default written once.
+macro_rules! option_group {
+    (
+        $(#[$meta:meta])*
+        $flags:ident => $resolved:ident, $heading:literal {
+            $(
+                $(#[$field_meta:meta])*
+                $name:ident: $ty:ty = $default:expr, $shown:literal, $value_name:literal,
+                $help:literal;
+            )*
+        }
+    ) => {
+        flags_struct! {
+            $(#[$meta])*
+            $flags, $heading, $($name: $ty, $shown, $value_name, $help;)*
+        }
+
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq)]
         pub struct $resolved {
@@ -67,11 +89,6 @@ macro_rules! option_group {
         }
 
         impl $flags {
-            /// These values, the unset ones taken from `lower`.
-            pub fn or(self, lower: Self) -> Self {
-                Self { $($name: self.$name.or(lower.$name),)* }
-            }
-
             /// These values, the unset ones at their defaults.
             pub fn resolve(&self) -> $resolved {
                 $resolved { $($name: self.$name.clone().unwrap_or($default),)* }
@@ -89,20 +106,9 @@ macro_rules! optional_group {
             $($name:ident: $ty:ty, $shown:literal, $value_name:literal, $help:literal;)*
         }
     ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Default, clap::Args, serde::Deserialize)]
-        #[serde(rename_all = "kebab-case")]
-        pub struct $flags {
-            $(
-                #[arg(
-                    long,
-                    value_name = $value_name,
-                    help_heading = $heading,
-                    help = concat!($help, " [default: ", $shown, "]")
-                )]
-                #[serde(default)]
-                pub $name: Option<$ty>,
-            )*
+        flags_struct! {
+            $(#[$meta])*
+            $flags, $heading, $($name: $ty, $shown, $value_name, $help;)*
         }
 
         $(#[$meta])*
@@ -112,11 +118,6 @@ macro_rules! optional_group {
         }
 
         impl $flags {
-            /// These values, the unset ones taken from `lower`.
-            pub fn or(self, lower: Self) -> Self {
-                Self { $($name: self.$name.or(lower.$name),)* }
-            }
-
             /// These values as resolved: still optional, their defaults decided by their users.
             pub fn resolve(&self) -> $resolved {
                 $resolved { $($name: self.$name.clone(),)* }

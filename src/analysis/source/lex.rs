@@ -296,12 +296,8 @@ impl Flattener {
                     self.push(sym, class, lit.span());
                 }
                 TokenTree::Group(group) => {
-                    let (open, close) = match group.delimiter() {
-                        Delimiter::Parenthesis => ("(", ")"),
-                        Delimiter::Brace => ("{", "}"),
-                        Delimiter::Bracket => ("[", "]"),
-                        Delimiter::None => ("", ""),
-                    };
+                    let (open, close) =
+                        crate::analysis::source::token::delimiters(group.delimiter());
                     if !open.is_empty() {
                         self.push(hash_str(open), TokClass::Open, group.span_open());
                     }

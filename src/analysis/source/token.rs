@@ -305,6 +305,16 @@ pub fn variety(tokens: &[Tok]) -> f64 {
     grams.len() as f64 / total as f64
 }
 
+/// The opening and closing text of a delimiter (empty for an invisible group).
+pub fn delimiters(delimiter: proc_macro2::Delimiter) -> (&'static str, &'static str) {
+    match delimiter {
+        proc_macro2::Delimiter::Parenthesis => ("(", ")"),
+        proc_macro2::Delimiter::Brace => ("{", "}"),
+        proc_macro2::Delimiter::Bracket => ("[", "]"),
+        proc_macro2::Delimiter::None => ("", ""),
+    }
+}
+
 #[cfg(test)]
 mod test {
     use super::*;

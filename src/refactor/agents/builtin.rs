@@ -237,18 +237,14 @@ enum Tok {
 
 /// The tokens that must match between copies, as text: parameter types, return type, body.
 fn flat_tokens(function: &syn::ItemFn) -> Vec<(Tok, String)> {
-    use proc_macro2::{Delimiter, TokenTree};
+    use proc_macro2::TokenTree;
     use quote::ToTokens;
     fn flatten(stream: proc_macro2::TokenStream, out: &mut Vec<(Tok, String)>) {
         for tree in stream {
             match tree {
                 TokenTree::Group(group) => {
-                    let (open, close) = match group.delimiter() {
-                        Delimiter::Parenthesis => ("(", ")"),
-                        Delimiter::Brace => ("{", "}"),
-                        Delimiter::Bracket => ("[", "]"),
-                        Delimiter::None => ("", ""),
-                    };
+                    let (open, close) =
+                        crate::analysis::source::token::delimiters(group.delimiter());
                     out.push((Tok::Other, open.to_owned()));
                     flatten(group.stream(), out);
                     out.push((Tok::Other, close.to_owned()));
