@@ -31,6 +31,14 @@ pub fn propose(
         .map_err(AgentError::Declined)?;
     for copy in &copies[1..] {
         same_but_locals(&copies[0], copy).map_err(AgentError::Declined)?;
+        let other_type = copy.owner != copies[0].owner;
+        if other_type || (copy.owner.is_some() && copy.crate_name != copies[0].crate_name) {
+            return Err(AgentError::Declined(format!(
+                "`{}` and `{}` are methods of different types; merging them needs a shared \
+                 function or trait, a job for an LLM agent",
+                copies[0].location.item, copy.location.item
+            )));
+        }
     }
     let canonical = canonical_index(&copies, deps)?;
     copies.swap(0, canonical);
@@ -50,9 +58,9 @@ pub fn propose(
 /// Declines what the built-in agent has no refactor for, saying so.
 fn supported(finding: &Finding) -> Result<(), AgentError> {
     match finding.clone {
-        Some((GroupKind::Fn, CloneType::Exact | CloneType::Renamed)) => Ok(()),
+        Some((GroupKind::Fn | GroupKind::Method, CloneType::Exact | CloneType::Renamed)) => Ok(()),
         Some((kind, ty)) => Err(AgentError::Declined(format!(
-            "the built-in agent merges identical or consistently renamed free functions; \
+            "the built-in agent merges identical or consistently renamed functions and methods; \
              {} is {} ({}), a job for an LLM agent",
             finding.id,
             kind.as_str(),
@@ -129,6 +137,8 @@ struct Copy {
     /// The function's tokens (parameter types, return type, body) and the names it binds
     /// locally, to tell a renamed copy from one whose literals or types differ.
     tokens: Vec<(Tok, String)>,
+    /// For a method, its type's name; the module path then leads to the impl block.
+    owner: Option<String>,
     locals: std::collections::HashSet<String>,
 }
 
@@ -143,12 +153,23 @@ impl Copy {
         let mut path: Vec<String> = location.item.split("::").map(str::to_owned).collect();
         let name = path.pop().unwrap_or_default();
         let crate_name = path.first().cloned().unwrap_or_default();
-        let function = find_fn(&file.items, &name, location.start_line).ok_or_else(|| {
+        let found = find_fn(&file.items, &name, location.start_line)
+            .map(|function| (function.clone(), None))
+            .or_else(|| {
+                let owner = path.last()?;
+                find_method(&file.items, owner, &name, location.start_line)
+                    .map(|function| (function, Some(owner.clone())))
+            });
+        let (function, owner) = found.ok_or_else(|| {
             format!(
-                "`{}` is not a free function at {}:{}",
+                "`{}` is not a function or method at {}:{}",
                 location.item, location.file, location.start_line
             )
         })?;
+        let function = &function;
+        if owner.is_some() {
+            path.pop();
+        }
         let args = function
             .sig
             .inputs
@@ -161,7 +182,7 @@ impl Copy {
                         location.item
                     )),
                 },
-                syn::FnArg::Receiver(_) => Err(format!("`{}` is a method", location.item)),
+                syn::FnArg::Receiver(_) => Ok("self".to_owned()),
             })
             .collect::<Result<_, String>>()?;
         if function.sig.unsafety.is_some() || function.sig.variadic.is_some() {
@@ -180,6 +201,7 @@ impl Copy {
             },
             is_async: function.sig.asyncness.is_some(),
             tokens: flat_tokens(function),
+            owner,
             locals: local_names(function),
             module: path[1..].to_vec(),
             location: location.clone(),
@@ -257,8 +279,9 @@ fn flat_tokens(function: &syn::ItemFn) -> Vec<(Tok, String)> {
     }
     let mut out = Vec::new();
     for input in &function.sig.inputs {
-        if let syn::FnArg::Typed(typed) = input {
-            flatten(typed.ty.to_token_stream(), &mut out);
+        match input {
+            syn::FnArg::Typed(typed) => flatten(typed.ty.to_token_stream(), &mut out),
+            syn::FnArg::Receiver(receiver) => flatten(receiver.to_token_stream(), &mut out),
         }
     }
     flatten(function.sig.output.to_token_stream(), &mut out);
@@ -306,8 +329,50 @@ fn find_fn<'a>(items: &'a [syn::Item], name: &str, line: u32) -> Option<&'a syn:
     })
 }
 
+/// The method `name` of an impl block for `owner` whose span holds `line`, as a function.
+fn find_method(items: &[syn::Item], owner: &str, name: &str, line: u32) -> Option<syn::ItemFn> {
+    items.iter().find_map(|item| match item {
+        syn::Item::Impl(block) if block.trait_.is_none() && type_name(&block.self_ty) == owner => {
+            block.items.iter().find_map(|member| match member {
+                syn::ImplItem::Fn(method) if method.sig.ident == name => {
+                    let span = method.span();
+                    let lines = span.start().line..=span.end().line;
+                    lines.contains(&(line as usize)).then(|| syn::ItemFn {
+                        attrs: method.attrs.clone(),
+                        vis: method.vis.clone(),
+                        sig: method.sig.clone(),
+                        block: Box::new(method.block.clone()),
+                    })
+                }
+                _ => None,
+            })
+        }
+        syn::Item::Mod(module) => module
+            .content
+            .as_ref()
+            .and_then(|(_, items)| find_method(items, owner, name, line)),
+        _ => None,
+    })
+}
+
+/// The last segment of a type's path (`Foo` of `crate::a::Foo<T>`), empty for other types.
+fn type_name(ty: &syn::Type) -> String {
+    match ty {
+        syn::Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .map(|segment| segment.ident.to_string())
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
 /// The body that makes `copy` call `canonical` with its own parameters.
 fn delegation(canonical: &Copy, copy: &Copy) -> String {
+    if copy.owner.is_some() {
+        return method_delegation(canonical, copy);
+    }
     let root = if canonical.crate_name == copy.crate_name {
         "crate"
     } else {
@@ -323,6 +388,17 @@ fn delegation(canonical: &Copy, copy: &Copy) -> String {
         path.join("::"),
         copy.args.join(", ")
     )
+}
+
+/// A method calls its canonical sibling of the same type: `self.name(..)` or `Self::name(..)`.
+fn method_delegation(canonical: &Copy, copy: &Copy) -> String {
+    let awaited = if copy.is_async { ".await" } else { "" };
+    let name = &canonical.name;
+    let call = match copy.args.split_first() {
+        Some((receiver, rest)) if receiver == "self" => format!("self.{name}({})", rest.join(", ")),
+        _ => format!("Self::{name}({})", copy.args.join(", ")),
+    };
+    format!("{{\n        {call}{awaited}\n    }}")
 }
 
 /// Byte offsets of a span in `text` (spans count lines from 1 and columns in characters).
@@ -506,6 +582,44 @@ mod test {
     }
 
     #[test]
+    fn methods_of_one_type_delegate_to_their_sibling_and_of_two_types_are_declined() {
+        let body = BODY.replace('\n', "\n    ");
+        let text = format!(
+            "struct S;\nimpl S {{\n    fn a(&self, values: &[u32]) -> u32 {body}\n\n    fn b(&self, xs: &[u32]) -> u32 {}\n}}\n",
+            body.replace("values", "xs")
+        );
+        let dir = workspace(&[("src/a.rs", &text)]);
+        let line = |name: &str| {
+            let at = text.find(&format!("fn {name}(")).unwrap();
+            text[..at].lines().count() as u32
+        };
+        let found = finding(
+            CloneType::Renamed,
+            &[
+                ("src/a.rs", line("a"), "k::a::S::a"),
+                ("src/a.rs", line("b"), "k::a::S::b"),
+            ],
+        );
+        let changes = propose(&found, dir.path(), &[]).unwrap();
+        let after = changes[0].after.as_deref().unwrap();
+        assert!(
+            after.contains("fn b(&self, xs: &[u32]) -> u32 {\n        self.a(xs)\n    }"),
+            "{after}"
+        );
+        let other = text.replacen("impl S {", "struct T;\nimpl T {", 1);
+        let dir = workspace(&[("src/a.rs", &text), ("src/b.rs", &other)]);
+        let found = finding(
+            CloneType::Renamed,
+            &[
+                ("src/a.rs", line("a"), "k::a::S::a"),
+                ("src/b.rs", line("b") + 1, "k::b::T::b"),
+            ],
+        );
+        let err = propose(&found, dir.path(), &[]).unwrap_err().to_string();
+        assert!(err.contains("methods of different types"), "{err}");
+    }
+
+    #[test]
     fn near_misses_methods_and_smells_are_declined_with_a_reason() {
         let dir = workspace(&[("src/a.rs", "struct S;\nimpl S {\n    fn f(&self) {}\n}\n")]);
         let near = finding(CloneType::NearMiss, &[("src/a.rs", 3, "k::a::S::f")]);
@@ -516,7 +630,7 @@ mod test {
             &[("src/a.rs", 3, "k::a::f"), ("src/a.rs", 3, "k::a::f")],
         );
         let err = propose(&method, dir.path(), &[]).unwrap_err().to_string();
-        assert!(err.contains("is not a free function"), "{err}");
+        assert!(err.contains("is not a function or method"), "{err}");
         let smell = Finding {
             clone: None,
             ..near
