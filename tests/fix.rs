@@ -770,3 +770,18 @@ fn the_builtin_agent_merges_copies_across_crates_into_the_one_the_others_depend_
     let alpha = tmp.path().join("crates/alpha/src/config.rs");
     assert!(!std::fs::read_to_string(alpha).unwrap().contains("beta::"));
 }
+
+#[test]
+fn an_import_a_change_leaves_unused_is_removed_by_the_compilers_fix_and_kept() {
+    let tmp = copy_of_fix_crate();
+    let out = fix(tmp.path(), &agent("unused-import"), &["--attempts", "1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let decisions = decisions(tmp.path());
+    assert_eq!(decisions[0]["outcome"], "kept", "{decisions:?}");
+    let report = std::fs::read_to_string(tmp.path().join("src/report.rs")).unwrap();
+    assert!(!report.contains("HashMap"), "{report}");
+    assert!(
+        report.contains("crate::stats::mean_of_positive(values)"),
+        "{report}"
+    );
+}

@@ -173,13 +173,10 @@ fn rebase(
     };
     ctx.console
         .status("Verifying", &format!("held refactor {}", held.id));
-    Ok(
-        match verifier
-            .candidate(&baseline, &target, &rebased, audit, &held.id, &dir)?
-            .0
-        {
-            Verdict::Passed => Ok(rebased),
-            Verdict::Rejected { step, reason, .. } => Err((step, reason)),
-        },
-    )
+    let (verdict, _, verified) =
+        verifier.candidate(&baseline, &target, &rebased, audit, &held.id, &dir)?;
+    Ok(match verdict {
+        Verdict::Passed => Ok(verified),
+        Verdict::Rejected { step, reason, .. } => Err((step, reason)),
+    })
 }

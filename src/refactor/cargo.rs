@@ -64,9 +64,37 @@ pub struct Diagnostics {
     pub rendered: BTreeMap<DiagnosticKey, String>,
     pub n_errors: usize,
     pub errors: Vec<String>,
+    /// Each warning's machine-applicable suggestions (clippy's and rustc's own), by key.
+    pub fixes: BTreeMap<DiagnosticKey, Vec<Fix>>,
+}
+
+/// A replacement the compiler is sure of: `file` (relative to the tree), bytes, new text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub file: String,
+    pub bytes: std::ops::Range<usize>,
+    pub replacement: String,
 }
 
 impl Diagnostics {
+    /// The fixes that remove every new warning, when each new warning is an import a change
+    /// left unused (new in kind: none like it at baseline) and comes with a machine-applicable
+    /// fix; `None` otherwise. Only imports: other fixes (an `_` before an unused variable)
+    /// would hide what the warning is about.
+    pub fn fixes_for_new(&self, baseline: &Diagnostics) -> Option<Vec<Fix>> {
+        let mut fixes = Vec::new();
+        for (key, n) in &self.warnings {
+            let before = baseline.warnings.get(key).copied().unwrap_or(0);
+            if *n <= before {
+                continue;
+            }
+            let fixable = before == 0 && key.lint == "unused_imports";
+            let found = self.fixes.get(key).filter(|f| fixable && !f.is_empty())?;
+            fixes.extend(found.iter().cloned());
+        }
+        (!fixes.is_empty()).then_some(fixes)
+    }
+
     /// Warnings that `self` has more of than `baseline`, rendered.
     pub fn new_warnings(&self, baseline: &Diagnostics) -> Vec<String> {
         self.warnings
@@ -80,6 +108,23 @@ impl Diagnostics {
             })
             .collect()
     }
+}
+
+/// The machine-applicable replacements of a diagnostic and its children.
+fn machine_fixes(diag: &cargo_metadata::diagnostic::Diagnostic) -> Vec<Fix> {
+    use cargo_metadata::diagnostic::Applicability;
+    std::iter::once(diag)
+        .chain(&diag.children)
+        .flat_map(|d| &d.spans)
+        .filter(|span| span.suggestion_applicability == Some(Applicability::MachineApplicable))
+        .filter_map(|span| {
+            Some(Fix {
+                file: span.file_name.clone(),
+                bytes: span.byte_start as usize..span.byte_end as usize,
+                replacement: span.suggested_replacement.clone()?,
+            })
+        })
+        .collect()
 }
 
 /// Reads `--message-format=json` output; lines that are not cargo messages are skipped.
@@ -116,6 +161,10 @@ pub fn parse_diagnostics(stdout: &[u8]) -> Diagnostics {
             }
             DiagnosticLevel::Warning => {
                 *out.warnings.entry(key.clone()).or_default() += 1;
+                out.fixes
+                    .entry(key.clone())
+                    .or_default()
+                    .extend(machine_fixes(&diag));
                 out.rendered.insert(key, rendered);
             }
             _ => {}

@@ -290,9 +290,15 @@ impl Pass<'_, '_> {
             patch: Some(patch),
             reason: None,
         })?;
-        let (verdict, tests) = self
+        let (verdict, tests, verified) = self
             .verifier
             .candidate(baseline, finding, &changes, self.audit, candidate, dir)?;
+        if verified != changes {
+            // The compiler's own fixes completed it: the patch is what was verified.
+            let patch = crate::refactor::patch::unified(&verified);
+            crate::secrets::write(&dir.join("patch.diff"), &patch)?;
+        }
+        let changes = verified;
         match verdict {
             Verdict::Rejected {
                 step,

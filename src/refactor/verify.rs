@@ -10,7 +10,7 @@ use crate::cli::{AnalysisArgs, CommonArgs};
 use crate::process::{self, Exit};
 use crate::record::audit::Audit;
 use crate::record::event::{Event, Step};
-use crate::refactor::cargo::{self, Diagnostics, Ran, TestResults};
+use crate::refactor::cargo::{self, Diagnostics, Fix, Ran, TestResults};
 use crate::refactor::change::FileChange;
 use crate::refactor::finding::{self, Finding};
 use crate::refactor::scratch::Scratch;
@@ -126,7 +126,9 @@ impl Verifier<'_> {
         })
     }
 
-    /// Runs `changes` through the gates, then puts the copy back as it was.
+    /// Runs `changes` through the gates and puts the copy back as it was. A candidate whose
+    /// only fault is new warnings the compiler can fix itself (an import left unused) is
+    /// verified once more with those fixes; the changes returned are what was verified.
     pub fn candidate(
         &self,
         baseline: &Baseline,
@@ -135,7 +137,29 @@ impl Verifier<'_> {
         audit: &mut Audit,
         candidate: &str,
         dir: &Path,
-    ) -> anyhow::Result<(Verdict, Option<TestResults>)> {
+    ) -> anyhow::Result<(Verdict, Option<TestResults>, Vec<FileChange>)> {
+        let (verdict, tests, fixes) =
+            self.check_once(baseline, target, changes, audit, candidate, dir)?;
+        let Some(fixed) = fixes.and_then(|fixes| with_fixes(changes, &fixes)) else {
+            return Ok((verdict, tests, changes.to_vec()));
+        };
+        let fixed_dir = dir.join("compiler-fixes");
+        let (verdict, tests, _) =
+            self.check_once(baseline, target, &fixed, audit, candidate, &fixed_dir)?;
+        Ok((verdict, tests, fixed))
+    }
+
+    /// Runs `changes` through the gates once, then puts the copy back as it was; with a
+    /// rejection at clippy, the compiler's fixes for it when it has them all.
+    fn check_once(
+        &self,
+        baseline: &Baseline,
+        target: &Finding,
+        changes: &[FileChange],
+        audit: &mut Audit,
+        candidate: &str,
+        dir: &Path,
+    ) -> anyhow::Result<(Verdict, Option<TestResults>, Option<Vec<Fix>>)> {
         for change in changes.iter().filter(|c| c.is_rust()) {
             let deep = change
                 .after
@@ -147,7 +171,11 @@ impl Verifier<'_> {
                     change.path,
                     crate::analysis::source::MAX_NESTING
                 );
-                return Ok((Verdict::rejected(Step::Parse, reason.clone(), reason), None));
+                return Ok((
+                    Verdict::rejected(Step::Parse, reason.clone(), reason),
+                    None,
+                    None,
+                ));
             }
             if let Some(Err(err)) = change.after.as_deref().map(syn::parse_file) {
                 let start = err.span().start();
@@ -157,7 +185,11 @@ impl Verifier<'_> {
                     start.line,
                     start.column + 1
                 );
-                return Ok((Verdict::rejected(Step::Parse, reason.clone(), reason), None));
+                return Ok((
+                    Verdict::rejected(Step::Parse, reason.clone(), reason),
+                    None,
+                    None,
+                ));
             }
         }
         self.scratch.write(changes)?;
@@ -173,22 +205,23 @@ impl Verifier<'_> {
         audit: &mut Audit,
         candidate: &str,
         dir: &Path,
-    ) -> anyhow::Result<(Verdict, Option<TestResults>)> {
-        if let Some(rejected) = self.build_gates(baseline, audit, candidate, dir)? {
-            return Ok((rejected, None));
+    ) -> anyhow::Result<(Verdict, Option<TestResults>, Option<Vec<Fix>>)> {
+        if let Some((rejected, fixes)) = self.build_gates(baseline, audit, candidate, dir)? {
+            return Ok((rejected, None, fixes));
         }
         let results = match self.test_gate(baseline, audit, candidate, dir)? {
             Ok(results) => results,
-            Err(rejected) => return Ok((rejected, None)),
+            Err(rejected) => return Ok((rejected, None, None)),
         };
         let after = self.analyse()?;
         if let Err(reason) = finding::judge(target, &baseline.findings, &after) {
             return Ok((
                 Verdict::rejected(Step::Analysis, reason.clone(), reason),
                 None,
+                None,
             ));
         }
-        Ok((Verdict::Passed, Some(results)))
+        Ok((Verdict::Passed, Some(results), None))
     }
 
     /// `check` (a compile error) and `clippy` (a new warning), from one clippy run.
@@ -198,7 +231,7 @@ impl Verifier<'_> {
         audit: &mut Audit,
         candidate: &str,
         dir: &Path,
-    ) -> anyhow::Result<Option<Verdict>> {
+    ) -> anyhow::Result<Option<(Verdict, Option<Vec<Fix>>)>> {
         let clippy = self.clippy(dir, baseline.build_timeout)?;
         let clippy = record_step(audit, candidate, Step::Clippy, clippy)?;
         let diagnostics = cargo::parse_diagnostics(&clippy.stdout());
@@ -213,20 +246,23 @@ impl Verifier<'_> {
                 },
                 |how| format!("cargo clippy {how}"),
             );
-            return Ok(Some(Verdict::rejected(
+            let verdict = Verdict::rejected(
                 Step::Check,
                 format!("the change does not compile: {first}"),
                 failure_text(&clippy, &diagnostics),
-            )));
+            );
+            return Ok(Some((verdict, None)));
         }
         let new = diagnostics.new_warnings(&baseline.diagnostics);
+        let fixes = diagnostics.fixes_for_new(&baseline.diagnostics);
         Ok(new.first().map(|first| {
             let first = first.lines().next().unwrap_or_default();
-            Verdict::rejected(
+            let verdict = Verdict::rejected(
                 Step::Clippy,
                 format!("the change raises {} new warning(s): {first}", new.len()),
                 new.join("\n"),
-            )
+            );
+            (verdict, fixes)
         }))
     }
 
@@ -391,6 +427,31 @@ fn baseline_failed(
         output,
     }
     .into()
+}
+
+/// `changes` with the compiler's fixes applied to their new contents; `None` when a fix is
+/// for a file the change does not touch, or two fixes overlap.
+fn with_fixes(changes: &[FileChange], fixes: &[Fix]) -> Option<Vec<FileChange>> {
+    let mut fixes: Vec<&Fix> = fixes.iter().collect();
+    fixes.sort_by_key(|fix| (fix.file.clone(), std::cmp::Reverse(fix.bytes.start)));
+    fixes.dedup();
+    let mut fixed = changes.to_vec();
+    let mut previous: Option<&Fix> = None;
+    for fix in fixes {
+        let overlaps =
+            previous.is_some_and(|p| p.file == fix.file && fix.bytes.end > p.bytes.start);
+        let change = fixed.iter_mut().find(|c| c.path == fix.file)?;
+        let text = change.after.as_mut()?;
+        let inside = fix.bytes.end <= text.len()
+            && text.is_char_boundary(fix.bytes.start)
+            && text.is_char_boundary(fix.bytes.end);
+        if overlaps || !inside {
+            return None;
+        }
+        text.replace_range(fix.bytes.clone(), &fix.replacement);
+        previous = Some(fix);
+    }
+    Some(fixed)
 }
 
 /// Where a step's logs go inside a candidate's folder.

@@ -43,6 +43,20 @@ merge)
   echo '    crate::stats::mean_of_positive(values)' | replace_body
   echo '```'
   ;;
+unused-import)
+  # The merge, plus an import it leaves unused: the compiler's own fix removes it.
+  echo '    crate::stats::mean_of_positive(values)' | replace_body
+  cat <<'EOF'
+src/report.rs
+<<<<<<< SEARCH
+//! Report lines.
+=======
+//! Report lines.
+
+use std::collections::HashMap;
+>>>>>>> REPLACE
+EOF
+  ;;
 break-build)
   echo '    crate::stats::no_such_function(values)' | replace_body ;;
 break-test)
