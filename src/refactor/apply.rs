@@ -173,10 +173,10 @@ fn rebase(
     };
     ctx.console
         .status("Verifying", &format!("held refactor {}", held.id));
-    let (verdict, _, verified) =
+    let (verdict, _, checked) =
         verifier.candidate(&baseline, &target, &rebased, audit, &held.id, &dir)?;
     Ok(match verdict {
-        Verdict::Passed => Ok(verified),
+        Verdict::Passed => Ok(checked),
         Verdict::Rejected { step, reason, .. } => Err((step, reason)),
     })
 }

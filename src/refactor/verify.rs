@@ -140,13 +140,13 @@ impl Verifier<'_> {
     ) -> anyhow::Result<(Verdict, Option<TestResults>, Vec<FileChange>)> {
         let (verdict, tests, fixes) =
             self.check_once(baseline, target, changes, audit, candidate, dir)?;
-        let Some(fixed) = fixes.and_then(|fixes| with_fixes(changes, &fixes)) else {
+        let Some(completed) = fixes.and_then(|fixes| with_fixes(changes, &fixes)) else {
             return Ok((verdict, tests, changes.to_vec()));
         };
-        let fixed_dir = dir.join("compiler-fixes");
+        let again = dir.join("compiler-fixes");
         let (verdict, tests, _) =
-            self.check_once(baseline, target, &fixed, audit, candidate, &fixed_dir)?;
-        Ok((verdict, tests, fixed))
+            self.check_once(baseline, target, &completed, audit, candidate, &again)?;
+        Ok((verdict, tests, completed))
     }
 
     /// Runs `changes` through the gates once, then puts the copy back as it was; with a
