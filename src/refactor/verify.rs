@@ -435,12 +435,12 @@ fn with_fixes(changes: &[FileChange], fixes: &[Fix]) -> Option<Vec<FileChange>> 
     let mut fixes: Vec<&Fix> = fixes.iter().collect();
     fixes.sort_by_key(|fix| (fix.file.clone(), std::cmp::Reverse(fix.bytes.start)));
     fixes.dedup();
-    let mut fixed = changes.to_vec();
+    let mut completed = changes.to_vec();
     let mut previous: Option<&Fix> = None;
     for fix in fixes {
         let overlaps =
             previous.is_some_and(|p| p.file == fix.file && fix.bytes.end > p.bytes.start);
-        let change = fixed.iter_mut().find(|c| c.path == fix.file)?;
+        let change = completed.iter_mut().find(|c| c.path == fix.file)?;
         let text = change.after.as_mut()?;
         let inside = fix.bytes.end <= text.len()
             && text.is_char_boundary(fix.bytes.start)
@@ -451,7 +451,7 @@ fn with_fixes(changes: &[FileChange], fixes: &[Fix]) -> Option<Vec<FileChange>> 
         text.replace_range(fix.bytes.clone(), &fix.replacement);
         previous = Some(fix);
     }
-    Some(fixed)
+    Some(completed)
 }
 
 /// Where a step's logs go inside a candidate's folder.
