@@ -785,3 +785,41 @@ fn an_import_a_change_leaves_unused_is_removed_by_the_compilers_fix_and_kept() {
         "{report}"
     );
 }
+
+#[test]
+fn the_builtin_agent_merges_copies_that_differ_in_one_literal_and_keeps_them_passing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = |name: &str, factor: &str| {
+        format!(
+            "/// Weighted readings.\npub fn {name}(readings: &[f64]) -> Vec<f64> {{\n    let mut out = Vec::new();\n    let mut last = 0.0;\n    for reading in readings {{\n        let value = {factor} * reading + (1.0 - {factor}) * last;\n        out.push(value);\n        last = value;\n    }}\n    out\n}}\n"
+        )
+    };
+    let files = [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"lit\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\ndoctest = false\n\n[workspace]\n".to_owned(),
+        ),
+        (
+            "src/lib.rs",
+            "pub mod a;\npub mod b;\n\n#[test]\nfn weights() {\n    assert_eq!(a::smooth(&[2.0]), vec![1.0]);\n    assert_eq!(b::soften(&[4.0]), vec![1.0]);\n}\n".to_owned(),
+        ),
+        ("src/a.rs", body("smooth", "0.5")),
+        ("src/b.rs", body("soften", "0.25")),
+    ];
+    for (path, text) in &files {
+        let path = tmp.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let out = run(tmp.path(), &["fix", "--allow-no-vcs"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let decisions = decisions(tmp.path());
+    assert_eq!(decisions[0]["outcome"], "kept", "{decisions:?}");
+    let a = std::fs::read_to_string(tmp.path().join("src/a.rs")).unwrap();
+    let b = std::fs::read_to_string(tmp.path().join("src/b.rs")).unwrap();
+    assert!(
+        a.contains("fn smooth_with(readings: &[f64], literal: f64)"),
+        "{a}"
+    );
+    assert!(b.contains("crate::a::smooth_with(readings, 0.25)"), "{b}");
+}

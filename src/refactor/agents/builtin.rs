@@ -29,8 +29,9 @@ pub fn propose(
         .map(|location| Copy::read(root, location))
         .collect::<Result<_, String>>()
         .map_err(AgentError::Declined)?;
+    let mut literal_places = Vec::new();
     for copy in &copies[1..] {
-        same_but_locals(&copies[0], copy).map_err(AgentError::Declined)?;
+        literal_places.push(same_but_locals(&copies[0], copy).map_err(AgentError::Declined)?);
         let other_type = copy.owner != copies[0].owner;
         if other_type || (copy.owner.is_some() && copy.crate_name != copies[0].crate_name) {
             return Err(AgentError::Declined(format!(
@@ -41,6 +42,10 @@ pub fn propose(
         }
     }
     let canonical = canonical_index(&copies, deps)?;
+    let places: Vec<usize> = literal_places.concat();
+    if !places.is_empty() {
+        return parameterised(&copies, canonical, &places).map_err(AgentError::Declined);
+    }
     copies.swap(0, canonical);
     let (canonical, others) = copies.split_first().expect("a group has copies");
     let mut edits = Edits::default();
@@ -136,7 +141,13 @@ struct Copy {
     is_async: bool,
     /// The function's tokens (parameter types, return type, body) and the names it binds
     /// locally, to tell a renamed copy from one whose literals or types differ.
-    tokens: Vec<(Tok, String)>,
+    tokens: Vec<(Tok, String, proc_macro2::Span)>,
+    /// The file's text, for the literals' places and the signature.
+    text: String,
+    /// Byte offset just after the signature's parameter list's `(`..`)`, before the `)`.
+    params_end: usize,
+    /// Byte offset where the whole function ends.
+    item_end: usize,
     /// For a method, its type's name; the module path then leads to the impl block.
     owner: Option<String>,
     locals: std::collections::HashSet<String>,
@@ -201,10 +212,13 @@ impl Copy {
             },
             is_async: function.sig.asyncness.is_some(),
             tokens: flat_tokens(function),
+            params_end: byte_range(&text, function.sig.paren_token.span.close()).start,
+            item_end: byte_range(&text, function.span()).end,
             owner,
             locals: local_names(function),
             module: path[1..].to_vec(),
             location: location.clone(),
+            text: text.clone(),
             crate_name,
             name,
             args,
@@ -212,9 +226,146 @@ impl Copy {
     }
 }
 
+/// Copies that differ in one literal (the same value at each of its places in a copy): the
+/// kept copy's code moves into `NAME_with`, which takes the literal as its last parameter, and
+/// every copy, the kept one too, delegates to it with its own value. Signatures stay as they
+/// are, so no caller changes.
+fn parameterised(
+    copies: &[Copy],
+    canonical: usize,
+    places: &[usize],
+) -> Result<Vec<FileChange>, String> {
+    let mut places = places.to_vec();
+    places.sort_unstable();
+    places.dedup();
+    let values: Vec<String> = copies
+        .iter()
+        .map(|copy| literal_value(copy, &places))
+        .collect::<Result<_, _>>()?;
+    let kept = &copies[canonical];
+    if kept.owner.is_some() || kept.args.first().is_some_and(|a| a == "self") {
+        return Err("methods that differ in a literal are not merged automatically yet".to_owned());
+    }
+    let helper = format!("{}_with", kept.name);
+    let mut edits = Edits::default();
+    let opened = copies
+        .iter()
+        .any(|c| c.module != kept.module || c.crate_name != kept.crate_name);
+    let item = helper_item(kept, &places, &values[canonical], &helper);
+    let visibility = if opened { "pub(crate) " } else { "" };
+    let at = kept.item_end..kept.item_end;
+    edits.replace(&kept.location.file, at, format!("\n\n{visibility}{item}"));
+    for (copy, value) in copies.iter().zip(&values) {
+        let mut args = copy.args.clone();
+        args.push(value.clone());
+        let same_module = copy.module == kept.module && copy.crate_name == kept.crate_name;
+        let path = if same_module {
+            helper.clone()
+        } else {
+            let mut path = vec![if copy.crate_name == kept.crate_name {
+                "crate"
+            } else {
+                &kept.crate_name
+            }];
+            path.extend(kept.module.iter().map(String::as_str));
+            path.push(&helper);
+            path.join("::")
+        };
+        let awaited = if copy.is_async { ".await" } else { "" };
+        let body = format!("{{\n    {path}({}){awaited}\n}}", args.join(", "));
+        edits.replace(&copy.location.file, copy.body.clone(), body);
+    }
+    edits.into_changes_with(|file| {
+        copies
+            .iter()
+            .find(|c| c.location.file == file)
+            .map(|c| c.text.clone())
+    })
+}
+
+/// The one literal a copy has at the places its copies differ, or why there is not one.
+fn literal_value(copy: &Copy, places: &[usize]) -> Result<String, String> {
+    let mut values: Vec<&str> = places
+        .iter()
+        .map(|at| copy.tokens[*at].1.as_str())
+        .collect();
+    values.dedup();
+    match values.as_slice() {
+        [one] => Ok((*one).to_owned()),
+        _ => Err(format!(
+            "`{}` differs from its copies in more than one literal; merging it needs several \
+             parameters, a job for an LLM agent",
+            copy.location.item
+        )),
+    }
+}
+
+/// The kept copy's function, renamed `helper`, taking the literal (its `value` at `places`)
+/// as its last parameter.
+fn helper_item(kept: &Copy, places: &[usize], value: &str, helper: &str) -> String {
+    let ty = literal_type(
+        value,
+        &kept.text[kept.visibility_range.end..kept.params_end],
+    );
+    let shift = kept.visibility_range.end;
+    let mut item = kept.text[shift..kept.item_end].to_owned();
+    let mut cuts: Vec<(std::ops::Range<usize>, String)> = places
+        .iter()
+        .map(|at| {
+            (
+                byte_range(&kept.text, kept.tokens[*at].2),
+                "literal".to_owned(),
+            )
+        })
+        .collect();
+    let comma = if kept.args.is_empty() { "" } else { ", " };
+    cuts.push((
+        kept.params_end..kept.params_end,
+        format!("{comma}literal: {ty}"),
+    ));
+    cuts.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
+    for (range, with) in cuts {
+        item.replace_range(range.start - shift..range.end - shift, &with);
+    }
+    item.replacen(&format!("fn {}", kept.name), &format!("fn {helper}"), 1)
+}
+
+/// The type a literal parameter gets: its suffix, else the first type of its kind the
+/// signature names (a float parameter of a function over `f32` is an `f32`).
+fn literal_type(literal: &str, signature: &str) -> &'static str {
+    const INTS: [&str; 12] = [
+        "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+    ];
+    if literal.starts_with('"') || literal.starts_with("r\"") || literal.starts_with("r#") {
+        return "&'static str";
+    }
+    if literal.starts_with('\'') {
+        return "char";
+    }
+    let float = literal.contains('.') || literal.ends_with("f32") || literal.ends_with("f64");
+    let named = |candidates: &[&'static str]| {
+        candidates
+            .iter()
+            .copied()
+            .find(|t| literal.ends_with(t))
+            .or_else(|| {
+                candidates.iter().copied().find(|t| {
+                    signature
+                        .split(|c: char| !c.is_alphanumeric())
+                        .any(|w| w == *t)
+                })
+            })
+    };
+    if float {
+        named(&["f32", "f64"]).unwrap_or("f64")
+    } else {
+        named(&INTS).unwrap_or("i32")
+    }
+}
+
 /// Whether `b` is `a` with only its local names changed (consistently); otherwise the first
 /// difference, as the reason to decline (a parameter or a generic is the LLM agent's job).
-fn same_but_locals(a: &Copy, b: &Copy) -> Result<(), String> {
+fn same_but_locals(a: &Copy, b: &Copy) -> Result<Vec<usize>, String> {
     let differ = |what: &str, x: &str, y: &str| {
         Err(format!(
             "`{}` and `{}` differ in {what} (`{x}` and `{y}`): merging them needs a parameter \
@@ -230,7 +381,8 @@ fn same_but_locals(a: &Copy, b: &Copy) -> Result<(), String> {
         );
     }
     let mut renamed = std::collections::HashMap::new();
-    for ((kind_x, x), (kind_y, y)) in a.tokens.iter().zip(&b.tokens) {
+    let mut literals = Vec::new();
+    for (at, ((kind_x, x, _), (kind_y, y, _))) in a.tokens.iter().zip(&b.tokens).enumerate() {
         if kind_x != kind_y {
             return differ("code", x, y);
         }
@@ -242,11 +394,11 @@ fn same_but_locals(a: &Copy, b: &Copy) -> Result<(), String> {
             }
             _ if x == y => {}
             Tok::Ident => return differ("a name or type", x, y),
-            Tok::Literal => return differ("a literal", x, y),
+            Tok::Literal => literals.push(at),
             Tok::Other => return differ("code", x, y),
         }
     }
-    Ok(())
+    Ok(literals)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -258,22 +410,26 @@ enum Tok {
 }
 
 /// The tokens that must match between copies, as text: parameter types, return type, body.
-fn flat_tokens(function: &syn::ItemFn) -> Vec<(Tok, String)> {
+fn flat_tokens(function: &syn::ItemFn) -> Vec<(Tok, String, proc_macro2::Span)> {
     use proc_macro2::TokenTree;
     use quote::ToTokens;
-    fn flatten(stream: proc_macro2::TokenStream, out: &mut Vec<(Tok, String)>) {
+    fn flatten(stream: proc_macro2::TokenStream, out: &mut Vec<(Tok, String, proc_macro2::Span)>) {
         for tree in stream {
             match tree {
                 TokenTree::Group(group) => {
                     let (open, close) =
                         crate::analysis::source::token::delimiters(group.delimiter());
-                    out.push((Tok::Other, open.to_owned()));
+                    out.push((Tok::Other, open.to_owned(), group.span_open()));
                     flatten(group.stream(), out);
-                    out.push((Tok::Other, close.to_owned()));
+                    out.push((Tok::Other, close.to_owned(), group.span_close()));
                 }
-                TokenTree::Ident(ident) => out.push((Tok::Ident, ident.to_string())),
-                TokenTree::Literal(literal) => out.push((Tok::Literal, literal.to_string())),
-                TokenTree::Punct(punct) => out.push((Tok::Other, punct.as_char().to_string())),
+                TokenTree::Ident(ident) => out.push((Tok::Ident, ident.to_string(), ident.span())),
+                TokenTree::Literal(literal) => {
+                    out.push((Tok::Literal, literal.to_string(), literal.span()));
+                }
+                TokenTree::Punct(punct) => {
+                    out.push((Tok::Other, punct.as_char().to_string(), punct.span()));
+                }
             }
         }
     }
@@ -431,6 +587,24 @@ impl Edits {
             .push((range, with));
     }
 
+    /// The changes, reading each file's current text with `text_of`.
+    fn into_changes_with(
+        self,
+        text_of: impl Fn(&str) -> Option<String>,
+    ) -> Result<Vec<FileChange>, String> {
+        let mut changes = Vec::new();
+        for (file, mut replacements) in self.0 {
+            let before = text_of(&file).ok_or_else(|| format!("cannot read `{file}`"))?;
+            let mut after = before.clone();
+            replacements.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
+            for (range, with) in replacements {
+                after.replace_range(range, &with);
+            }
+            changes.push(FileChange::new(&file, Some(&before), Some(&after)));
+        }
+        Ok(changes)
+    }
+
     fn into_changes(self, root: &Path) -> Result<Vec<FileChange>, AgentError> {
         let mut changes = Vec::new();
         for (file, mut replacements) in self.0 {
@@ -538,23 +712,44 @@ mod test {
     }
 
     #[test]
-    fn copies_that_differ_in_a_literal_or_a_type_are_declined() {
+    fn copies_that_differ_in_a_type_are_declined() {
         let a = format!("fn sum(values: &[u32]) -> u32 {BODY}");
-        for (changed, what) in [
-            (
-                a.replace("total = 0", "total = 1"),
-                "a literal (`0` and `1`)",
-            ),
-            (a.replace("u32", "u64"), "a name or type (`u32` and `u64`)"),
-        ] {
-            let dir = workspace(&[("src/a.rs", &a), ("src/b.rs", &changed)]);
-            let found = finding(
-                CloneType::Renamed,
-                &[("src/a.rs", 1, "k::a::sum"), ("src/b.rs", 1, "k::b::sum")],
-            );
-            let err = propose(&found, dir.path(), &[]).unwrap_err().to_string();
-            assert!(err.contains(what), "{err}");
-        }
+        let changed = a.replace("u32", "u64");
+        let dir = workspace(&[("src/a.rs", &a), ("src/b.rs", &changed)]);
+        let found = finding(
+            CloneType::Renamed,
+            &[("src/a.rs", 1, "k::a::sum"), ("src/b.rs", 1, "k::b::sum")],
+        );
+        let err = propose(&found, dir.path(), &[]).unwrap_err().to_string();
+        assert!(err.contains("a name or type (`u32` and `u64`)"), "{err}");
+    }
+
+    #[test]
+    fn copies_that_differ_in_one_literal_share_a_function_taking_it() {
+        let a = "pub fn damp(x: f64) -> f64 {\n    x * 0.5 + 0.5\n}\n";
+        let b = "pub fn soften(y: f64) -> f64 {\n    y * 0.25 + 0.25\n}\n";
+        let dir = workspace(&[("src/a.rs", a), ("src/b.rs", b)]);
+        let found = finding(
+            CloneType::Renamed,
+            &[
+                ("src/a.rs", 1, "k::a::damp"),
+                ("src/b.rs", 1, "k::b::soften"),
+            ],
+        );
+        let changes = propose(&found, dir.path(), &[]).unwrap();
+        let after = |path: &str| {
+            let change = changes.iter().find(|c| c.path == path).unwrap();
+            change.after.clone().unwrap()
+        };
+        assert_eq!(
+            after("src/a.rs"),
+            "pub fn damp(x: f64) -> f64 {\n    damp_with(x, 0.5)\n}\n\npub(crate) fn damp_with(x: f64, literal: f64) -> f64 {\n    x * literal + literal\n}\n"
+        );
+        assert!(after("src/b.rs").contains("crate::a::damp_with(y, 0.25)"));
+        let two = b.replacen("0.25", "0.75", 1);
+        let dir = workspace(&[("src/a.rs", a), ("src/b.rs", &two)]);
+        let err = propose(&found, dir.path(), &[]).unwrap_err().to_string();
+        assert!(err.contains("more than one literal"), "{err}");
     }
 
     #[test]
