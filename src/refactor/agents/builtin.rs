@@ -1,9 +1,10 @@
 //! The built-in agent: deterministic refactors that need no model, so `fix` works offline at
-//! zero tokens. It merges functions that are copies of each other, identical or renamed
-//! consistently: one copy stays (the canonical one), every other keeps its name, signature,
-//! attributes and docs and becomes a one-line delegation to it, so no caller and no public
-//! signature changes. A private canonical copy that another module now calls becomes
-//! `pub(crate)`. Everything else is declined with the reason, and every proposal still goes
+//! zero tokens. It merges functions (and methods of one type) that are copies of each other,
+//! identical or renamed consistently: one copy stays (the canonical one, in a crate the others
+//! already depend on), every other keeps its name, signature, attributes and docs and becomes
+//! a one-line delegation to it, so no caller changes. Free functions that differ in one
+//! literal share a function taking it as a parameter. Visibility opens only as far as the
+//! callers need. Everything else is declined with the reason, and every proposal still goes
 //! through the same gates as any agent's.
 
 use std::path::Path;
@@ -57,7 +58,7 @@ pub fn propose(
         let at = canonical.visibility_range.clone();
         edits.replace(&canonical.location.file, at, opened.to_owned());
     }
-    edits.into_changes(root)
+    edits.into_changes(&copies)
 }
 
 /// Declines what the built-in agent has no refactor for, saying so.
@@ -252,7 +253,12 @@ fn parameterised(
         .iter()
         .any(|c| c.module != kept.module || c.crate_name != kept.crate_name);
     let item = helper_item(kept, &places, &values[canonical], &helper);
-    let visibility = if opened { "pub(crate) " } else { "" };
+    let other_crate = copies.iter().any(|c| c.crate_name != kept.crate_name);
+    let visibility = match (other_crate, opened) {
+        (true, _) => "pub ",
+        (false, true) => "pub(crate) ",
+        (false, false) => "",
+    };
     let at = kept.item_end..kept.item_end;
     edits.replace(&kept.location.file, at, format!("\n\n{visibility}{item}"));
     for (copy, value) in copies.iter().zip(&values) {
@@ -275,12 +281,7 @@ fn parameterised(
         let body = format!("{{\n    {path}({}){awaited}\n}}", args.join(", "));
         edits.replace(&copy.location.file, copy.body.clone(), body);
     }
-    edits.into_changes_with(|file| {
-        copies
-            .iter()
-            .find(|c| c.location.file == file)
-            .map(|c| c.text.clone())
-    })
+    edits.into_changes(copies).map_err(|err| err.to_string())
 }
 
 /// The one literal a copy has at the places its copies differ, or why there is not one.
@@ -587,29 +588,15 @@ impl Edits {
             .push((range, with));
     }
 
-    /// The changes, reading each file's current text with `text_of`.
-    fn into_changes_with(
-        self,
-        text_of: impl Fn(&str) -> Option<String>,
-    ) -> Result<Vec<FileChange>, String> {
+    /// The changes, from each file's text as the copies read it.
+    fn into_changes(self, copies: &[Copy]) -> Result<Vec<FileChange>, AgentError> {
         let mut changes = Vec::new();
         for (file, mut replacements) in self.0 {
-            let before = text_of(&file).ok_or_else(|| format!("cannot read `{file}`"))?;
-            let mut after = before.clone();
-            replacements.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
-            for (range, with) in replacements {
-                after.replace_range(range, &with);
-            }
-            changes.push(FileChange::new(&file, Some(&before), Some(&after)));
-        }
-        Ok(changes)
-    }
-
-    fn into_changes(self, root: &Path) -> Result<Vec<FileChange>, AgentError> {
-        let mut changes = Vec::new();
-        for (file, mut replacements) in self.0 {
-            let before = std::fs::read_to_string(root.join(&file))
-                .map_err(|err| AgentError::Declined(format!("cannot read `{file}`: {err}")))?;
+            let before = copies
+                .iter()
+                .find(|c| c.location.file == file)
+                .map(|c| c.text.clone())
+                .ok_or_else(|| AgentError::Declined(format!("cannot read `{file}`")))?;
             let mut after = before.clone();
             replacements.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
             for (range, with) in replacements {
