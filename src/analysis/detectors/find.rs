@@ -34,8 +34,12 @@ pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
         });
     }
     let mut groups = measure_all(files, options, groups);
-    // Fields shared by too few structs cost more to extract than they save: not worth a report.
-    groups.retain(|g| g.instances.len() >= 2 && !(g.kind == GroupKind::Fields && g.saved == 0));
+    // A merge that saves nothing (fields shared by too few structs cost more to extract than
+    // they save; a block whose copies differ in as many lines as they share) is no finding.
+    groups.retain(|g| {
+        g.instances.len() >= 2
+            && !(matches!(g.kind, GroupKind::Fields | GroupKind::Block) && g.saved == 0)
+    });
     let mut groups = drop_subsumed(drop_nested(groups));
     groups.sort_by(|a, b| {
         b.value()
