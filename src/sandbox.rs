@@ -1,6 +1,7 @@
 //! Confinement of the code verification runs (build scripts, tests: the agent may have written
 //! them): with Landlock, on Linux, a confined command may write only in the scratch slot, the
 //! slot's own temp dir, cargo's home (where crates are unpacked) and `/dev`; it reads everything.
+//! Agents are confined the other way round: everywhere but the user's workspace.
 //!
 //! A confined command is started as `cargo-loop __sandbox --write DIR... -- PROGRAM ARGS`: this
 //! binary restricts itself, then `exec`s the program, so no unsafe `pre_exec` is needed and the
@@ -152,6 +153,33 @@ fn confine(writable: &[PathBuf]) -> Result<(), String> {
 #[cfg(not(target_os = "linux"))]
 fn confine(_writable: &[PathBuf]) -> Result<(), String> {
     Err("confinement needs Linux (Landlock)".to_owned())
+}
+
+/// Every place but `protected` (and what is below it): the siblings of each folder on the
+/// way from `/` down to it. An agent confined to these writes anywhere it keeps state (its
+/// home, its caches, the temp dir) but in the user's workspace. Links are left out (one could
+/// lead back into `protected`); so are names that do not exist yet next to those folders.
+pub fn everything_but(protected: &std::path::Path) -> Vec<PathBuf> {
+    let Ok(protected) = std::fs::canonicalize(protected) else {
+        return Vec::new();
+    };
+    let mut writable = Vec::new();
+    let mut above = PathBuf::from("/");
+    for part in protected
+        .strip_prefix("/")
+        .unwrap_or(&protected)
+        .components()
+    {
+        let next = above.join(part);
+        if let Ok(entries) = std::fs::read_dir(&above) {
+            let siblings = entries.flatten().map(|entry| entry.path()).filter(|path| {
+                *path != next && std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_symlink())
+            });
+            writable.extend(siblings);
+        }
+        above = next;
+    }
+    writable
 }
 
 /// Where a confined cargo command may write: the scratch slot (tree, target dir, its temp

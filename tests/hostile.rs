@@ -498,3 +498,41 @@ fn temporary_files_a_kill_left_in_the_tree_are_removed_by_the_next_run() {
     assert!(!left.exists() && !journal.exists());
     assert_eq!(outcome(tmp.path()).0, "kept");
 }
+
+#[test]
+fn a_confined_agent_cannot_write_the_users_tree_by_its_absolute_path() {
+    let probe = Command::new(assert_cmd::cargo::cargo_bin("cargo-loop"))
+        .args(["__sandbox", "--probe"])
+        .output()
+        .unwrap();
+    if !probe.status.success() {
+        eprintln!("skipped: Landlock is not available here");
+        return;
+    }
+    let tmp = copy_of_fix_crate();
+    let lib = tmp.path().join("src/lib.rs");
+    let before = std::fs::read_to_string(&lib).unwrap();
+    let out = run(
+        tmp.path(),
+        &[
+            "fix",
+            "--allow-dirty",
+            "--allow-no-vcs",
+            "--attempts",
+            "1",
+            "--sandbox",
+            "require",
+            "--agent",
+            &hostile("exec", "exec-absolute"),
+        ],
+        &[("ATTACK_TARGET", lib.to_str().unwrap())],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&lib).unwrap(),
+        before,
+        "the agent wrote the tree"
+    );
+    // Its work in its own copy still went through the gates and was kept.
+    assert_eq!(outcome(tmp.path()).0, "kept");
+}

@@ -16,6 +16,10 @@ exec-git)
   git commit -q --allow-empty -m "an agent's commit"
   rm -rf "$(git rev-parse --absolute-git-dir)"
   sh "$here/exec-merge.sh" ;;
+exec-absolute)
+  # Writes straight into the user's tree by its absolute path, then edits its copy.
+  echo "// written around the gates" >> "$ATTACK_TARGET" 2>/dev/null
+  sh "$here/exec-merge.sh" ;;
 exec-links)
   # notes/alias.rs links to the user's src/report.rs, outside/ to a folder outside.
   echo "// appended through a link" >> notes/alias.rs

@@ -49,6 +49,12 @@ fn run(
     .confined(cwd.parent().unwrap_or(cwd), PROVIDER_KEYS);
     job.stdin = Some(prompt_file);
     job.max_output = request.max_output;
+    // Confined, an agent writes where it keeps its state, its folder and its copy, never in
+    // the user's workspace.
+    let mut writable = crate::sandbox::everything_but(request.root);
+    writable.push(request.dir.to_path_buf());
+    writable.push(cwd.to_path_buf());
+    job.confine_writes = Some(writable);
     let finished = process::run(&job)?;
     let stdout = std::fs::read(&job.stdout).unwrap_or_default();
     crate::secrets::scrub(&job.stdout);
