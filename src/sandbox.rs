@@ -130,20 +130,25 @@ fn launcher_error(message: &str) -> std::process::ExitCode {
 #[cfg(target_os = "linux")]
 fn confine(writable: &[PathBuf]) -> Result<(), String> {
     use landlock::{
-        path_beneath_rules, Access, AccessFs, CompatLevel, Compatible, Ruleset, RulesetAttr,
-        RulesetCreatedAttr, RulesetStatus, ABI,
+        path_beneath_rules, Access, AccessFs, CompatLevel, Compatible, PathBeneath, PathFd,
+        Ruleset, RulesetAttr, RulesetCreatedAttr, RulesetStatus, ABI,
     };
     let abi = ABI::V5;
-    let status = Ruleset::default()
+    let mut ruleset = Ruleset::default()
         .set_compatibility(CompatLevel::BestEffort)
         .handle_access(AccessFs::from_all(abi))
         .and_then(Ruleset::create)
         .and_then(|ruleset| ruleset.add_rules(path_beneath_rules(["/"], AccessFs::from_read(abi))))
-        .and_then(|ruleset| {
-            ruleset.add_rules(path_beneath_rules(writable, AccessFs::from_all(abi)))
-        })
-        .and_then(landlock::RulesetCreated::restrict_self)
         .map_err(|err| err.to_string())?;
+    // A place that cannot be opened (gone meanwhile, not ours to open) is simply not granted.
+    for path in writable {
+        if let Ok(fd) = PathFd::new(path) {
+            ruleset = ruleset
+                .add_rule(PathBeneath::new(fd, AccessFs::from_all(abi)))
+                .map_err(|err| err.to_string())?;
+        }
+    }
+    let status = ruleset.restrict_self().map_err(|err| err.to_string())?;
     match status.ruleset {
         RulesetStatus::NotEnforced => Err("Landlock is not enforced by this kernel".to_owned()),
         RulesetStatus::FullyEnforced | RulesetStatus::PartiallyEnforced => Ok(()),
