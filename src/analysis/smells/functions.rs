@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use super::smell::{Location, Smell, SmellKind};
 use crate::analysis::scan::SourceFile;
+use crate::analysis::source::metrics::Allowed;
 use crate::analysis::source::token::hash_seq;
 use crate::config::Thresholds;
 
@@ -20,6 +21,10 @@ pub fn find(files: &[SourceFile], thresholds: &Thresholds) -> Vec<Smell> {
             let lines = unit.end_line + 1 - unit.start_line;
             let name = unit.item.rsplit("::").next().unwrap_or(&unit.item);
             let mut push = |kind: SmellKind, value: u32, limit: u32, message: String| {
+                // `// cargo-loop: allow(RULE)` or the matching clippy allow silences it.
+                if Allowed::bit(kind.rule_id()).is_some_and(|bit| m.allowed & bit != 0) {
+                    return;
+                }
                 let mut metrics = BTreeMap::new();
                 metrics.insert("lines".to_string(), f64::from(lines));
                 metrics.insert("params".to_string(), f64::from(m.params));

@@ -167,17 +167,37 @@ fn seven_params_and_self_are_not_too_many() {
 }
 
 #[test]
-#[ignore = "bug: `// cargo-loop: allow(too-many-params)` does not silence the function smell, as SPEC Suppression promises"]
 fn cargo_loop_allow_silences_a_function_smell() {
     let src = format!("// cargo-loop: allow(too-many-params)\n{}", params(8));
     assert!(fn_smells(&src, &defaults(), SmellKind::TooManyParams).is_empty());
 }
 
 #[test]
-#[ignore = "bug: `#[allow(clippy::too_many_arguments)]` does not silence too_many_params, as SPEC Suppression promises"]
 fn clippy_allow_silences_a_function_smell() {
     let src = format!("#[allow(clippy::too_many_arguments)]\n{}", params(8));
     assert!(fn_smells(&src, &defaults(), SmellKind::TooManyParams).is_empty());
+}
+
+#[test]
+fn an_allow_silences_only_what_it_names_on_the_item_below_it() {
+    let other = format!("// cargo-loop: allow(long-function)\n{}", params(8));
+    assert_eq!(
+        fn_smells(&other, &defaults(), SmellKind::TooManyParams).len(),
+        1
+    );
+    let far = format!(
+        "// cargo-loop: allow(too-many-params)\n\nfn g() {{}}\n\n{}",
+        params(8)
+    );
+    assert_eq!(
+        fn_smells(&far, &defaults(), SmellKind::TooManyParams).len(),
+        1
+    );
+    let both = format!(
+        "// cargo-loop: allow(long-function, too-many-params)\n{}",
+        params(8)
+    );
+    assert!(fn_smells(&both, &defaults(), SmellKind::TooManyParams).is_empty());
 }
 
 // ---- types.rs ----

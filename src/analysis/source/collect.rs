@@ -40,6 +40,7 @@ pub(super) fn collect(
         flat: &flat,
         tests,
         allow_lines,
+        allow_rules: attrs::allow_rules(text),
         path: vec![module.to_string()],
         inline_mods: Vec::new(),
         out: ParsedFile {

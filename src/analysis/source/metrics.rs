@@ -22,6 +22,39 @@ pub struct FnMetrics {
     pub nesting: u32,
     pub cyclomatic: u32,
     pub cognitive: u32,
+    /// The function smells silenced on this function, as rule ids (`// cargo-loop:
+    /// allow(long-function)`, or the matching clippy allow), one bit each: see [`Allowed`].
+    #[serde(default)]
+    pub allowed: u8,
+}
+
+/// The function smells that can be silenced, and how: their rule id and the clippy lint whose
+/// allow silences them too.
+pub struct Allowed;
+
+impl Allowed {
+    pub const RULES: [(&'static str, &'static str); 4] = [
+        ("long-function", "too_many_lines"),
+        ("complex-function", "cognitive_complexity"),
+        ("too-many-params", "too_many_arguments"),
+        ("deep-nesting", "excessive_nesting"),
+    ];
+
+    /// The bit of a rule id, if it is one of them.
+    pub fn bit(rule: &str) -> Option<u8> {
+        Self::RULES
+            .iter()
+            .position(|(id, _)| *id == rule)
+            .map(|i| 1 << i)
+    }
+
+    /// The bit the clippy lint `clippy::NAME` silences, if any.
+    pub fn clippy_bit(lint: &str) -> Option<u8> {
+        Self::RULES
+            .iter()
+            .position(|(_, clippy)| *clippy == lint)
+            .map(|i| 1 << i)
+    }
 }
 
 /// Measures one function from its signature and body.
@@ -32,6 +65,7 @@ pub fn measure(sig: &syn::Signature, body: &syn::Block) -> FnMetrics {
     };
     visitor.visit_block(body);
     FnMetrics {
+        allowed: 0,
         params: sig
             .inputs
             .iter()
@@ -221,7 +255,8 @@ mod test {
                 params: 2,
                 nesting: 0,
                 cyclomatic: 1,
-                cognitive: 0
+                cognitive: 0,
+                allowed: 0,
             }
         );
     }

@@ -47,7 +47,7 @@ pub fn classify(values: &[i64], strict: bool, limit: i64) -> Vec<&'static str> {
 }
 
 /// Too many parameters.
-#[allow(clippy::too_many_arguments)]
+// Planted: no clippy allow here, since an allow would silence the smell.
 pub fn configure(host: &str, port: u16, user: &str, password: &str, timeout: u32, retries: u8, tls: bool, verbose: bool) -> String {
     format!("{user}:{password}@{host}:{port}?timeout={timeout}&retries={retries}&tls={tls}&verbose={verbose}")
 }

@@ -18,6 +18,51 @@ pub(super) fn allow_lines(text: &str) -> Vec<u32> {
         .collect()
 }
 
+/// The rules `// cargo-loop: allow(a, b)` names on each line of `text` that has one (from 1).
+pub(super) fn allow_rules(text: &str) -> Vec<(u32, Vec<String>)> {
+    text.lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let rest = line.split_once("cargo-loop: allow(")?.1;
+            let rules = rest.split_once(')')?.0;
+            let rules = rules.split(',').map(|r| r.trim().to_owned()).collect();
+            Some((i as u32 + 1, rules))
+        })
+        .collect()
+}
+
+/// The function smells silenced on a function by the markers above it or among its
+/// attributes, and by clippy allows (`#[allow(clippy::too_many_lines)]`), as bits.
+pub(super) fn silenced_smells(
+    attrs: &[syn::Attribute],
+    code_start: Span,
+    markers: &[(u32, Vec<String>)],
+) -> u8 {
+    use crate::analysis::source::metrics::Allowed;
+    let first = attrs
+        .first()
+        .map_or(code_start, |attr| attr.pound_token.span)
+        .start()
+        .line as u32;
+    let code = code_start.start().line as u32;
+    let marked = markers
+        .iter()
+        .filter(|(line, _)| line + 1 >= first && *line <= code)
+        .flat_map(|(_, rules)| rules.iter().filter_map(|rule| Allowed::bit(rule)));
+    let clippy = attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("allow") || attr.path().is_ident("expect"))
+        .flat_map(|attr| {
+            let text = quote::ToTokens::to_token_stream(&attr.meta).to_string();
+            Allowed::RULES
+                .iter()
+                .filter(move |(_, lint)| text.contains(lint))
+                .filter_map(|(_, lint)| Allowed::clippy_bit(lint))
+                .collect::<Vec<_>>()
+        });
+    marked.chain(clippy).fold(0, |bits, bit| bits | bit)
+}
+
 impl Collector<'_> {
     /// Whether the allow marker sits on the line above the item or among its attributes.
     pub(super) fn is_suppressed(&self, attrs: &[syn::Attribute], code_start: Span) -> bool {

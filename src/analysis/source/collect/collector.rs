@@ -9,6 +9,8 @@ pub(super) struct Collector<'a> {
     pub(super) flat: &'a Flattener,
     pub(super) tests: bool,
     pub(super) allow_lines: Vec<u32>,
+    /// Lines with `// cargo-loop: allow(..)` and the rules each names.
+    pub(super) allow_rules: Vec<(u32, Vec<String>)>,
     /// Item path segments: the file's module, inline modules, impl types, functions.
     pub(super) path: Vec<String>,
     pub(super) inline_mods: Vec<String>,

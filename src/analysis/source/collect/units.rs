@@ -61,8 +61,11 @@ impl Collector<'_> {
             Some(block),
             attrs,
         );
+        let allowed = super::attrs::silenced_smells(attrs, start, &self.allow_rules);
         if let Some(unit) = self.out.units.last_mut() {
-            unit.metrics = Some(crate::analysis::source::metrics::measure(sig, block));
+            let mut metrics = crate::analysis::source::metrics::measure(sig, block);
+            metrics.allowed = allowed;
+            unit.metrics = Some(metrics);
         }
         // Types in the signature are dependencies of the module.
         self.visit_signature(sig);
