@@ -42,18 +42,16 @@ impl Allowed {
 
     /// The bit of a rule id, if it is one of them.
     pub fn bit(rule: &str) -> Option<u8> {
-        Self::RULES
-            .iter()
-            .position(|(id, _)| *id == rule)
-            .map(|i| 1 << i)
+        Self::bit_of(|(id, _)| *id == rule)
     }
 
     /// The bit the clippy lint `clippy::NAME` silences, if any.
     pub fn clippy_bit(lint: &str) -> Option<u8> {
-        Self::RULES
-            .iter()
-            .position(|(_, clippy)| *clippy == lint)
-            .map(|i| 1 << i)
+        Self::bit_of(|(_, clippy)| *clippy == lint)
+    }
+
+    fn bit_of(found: impl Fn(&(&str, &str)) -> bool) -> Option<u8> {
+        Self::RULES.iter().position(found).map(|i| 1 << i)
     }
 }
 
