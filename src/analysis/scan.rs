@@ -183,6 +183,17 @@ fn declared(
     visited: &mut HashSet<PathBuf>,
     warnings: &mut Vec<Warning>,
 ) -> Vec<Task> {
+    for (line, rule) in &parsed.unknown_allows {
+        warnings.push(Warning {
+            file: rel.to_string(),
+            line: Some(*line),
+            column: None,
+            message: format!(
+                "`cargo-loop: allow({rule})` names no rule, so it silences nothing (the rule ids \
+                 are the ones in brackets in the report, or `duplicate` for every clone rule)"
+            ),
+        });
+    }
     let mut next = Vec::new();
     for decl in parsed.mods.iter().filter(|d| !d.test) {
         let Some(path) = resolve_mod(&task.path, task.mod_rs, decl) else {

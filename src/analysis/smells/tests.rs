@@ -200,6 +200,40 @@ fn an_allow_silences_only_what_it_names_on_the_item_below_it() {
     assert!(fn_smells(&both, &defaults(), SmellKind::TooManyParams).is_empty());
 }
 
+#[test]
+fn the_rule_ids_an_allow_may_name_are_the_reports_rule_ids() {
+    use crate::analysis::detectors::CloneType;
+    let mut expected = vec!["duplicate"];
+    expected.extend(
+        [
+            CloneType::Exact,
+            CloneType::Renamed,
+            CloneType::NearMiss,
+            CloneType::Abstraction,
+        ]
+        .map(CloneType::rule_id),
+    );
+    expected.extend(SmellKind::ALL.map(SmellKind::rule_id));
+    let mut known = crate::analysis::source::RULE_IDS.to_vec();
+    known.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(known, expected);
+}
+
+#[test]
+fn an_allow_that_names_no_rule_is_kept_for_a_warning() {
+    let src = format!(
+        "// cargo-loop: allow(long-funcion, too-many-params)\n{}",
+        params(8)
+    );
+    let files = krate(&[("lib.rs", &src)]);
+    assert_eq!(
+        files[0].parsed.unknown_allows,
+        [(1, "long-funcion".to_owned())]
+    );
+    assert!(fn_smells(&src, &defaults(), SmellKind::TooManyParams).is_empty());
+}
+
 // ---- types.rs ----
 
 fn struct_of_fields(n: usize) -> String {

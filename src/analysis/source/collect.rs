@@ -8,6 +8,8 @@
 //! module names) and `matches` (enum matches).
 
 mod attrs;
+#[cfg(test)]
+pub use attrs::RULE_IDS;
 mod collector;
 mod matches;
 mod modules;
@@ -66,6 +68,7 @@ pub(super) fn collect(
             child_modules: Vec::new(),
             includes: Vec::new(),
             n_lines: text.lines().count() as u32,
+            unknown_allows: attrs::unknown_allows(text),
         },
         module: 0,
         owner_suppressed: false,

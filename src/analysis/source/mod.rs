@@ -5,6 +5,8 @@
 //! Items are located by their spans and recorded as token ranges; the syntax tree is
 //! dropped before this module returns, so memory does not grow with all trees at once.
 
+#[cfg(test)]
+pub use collect::RULE_IDS;
 pub use depth::{too_deep, MAX_NESTING};
 pub use parsed::{
     CodeLines, EnumMatch, ModDecl, ModuleInfo, ParsedFile, Shape, ShapeKind, SourceError, Unit,

@@ -39,6 +39,9 @@ pub struct ParsedFile {
     /// Files pasted in among items by `include!("...")`.
     pub includes: Vec<Include>,
     pub n_lines: u32,
+    /// `// cargo-loop: allow(..)` markers naming no rule: (line, the name), for warnings.
+    #[serde(default)]
+    pub unknown_allows: Vec<(u32, String)>,
 }
 
 /// Lines of code among some tokens: how many, the first and the last (0 when none).

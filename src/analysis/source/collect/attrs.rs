@@ -18,6 +18,38 @@ pub(super) fn allow_lines(text: &str) -> Vec<u32> {
         .collect()
 }
 
+/// Every rule id an allow may name: the clone rules (and `duplicate` for all of them), then
+/// the smells; a test ties the list to the reports' rule ids.
+pub const RULE_IDS: [&str; 18] = [
+    "duplicate",
+    "duplicate-code",
+    "renamed-clone",
+    "near-miss-clone",
+    "duplicate-abstraction",
+    "long-function",
+    "complex-function",
+    "too-many-params",
+    "deep-nesting",
+    "module-cycle",
+    "god-module",
+    "hub-module",
+    "unstable-dependency",
+    "repeated-match",
+    "god-type",
+    "crate-cycle",
+    "layer-violation",
+    "needless-pub",
+];
+
+/// The names allow markers give that are no rule, with their lines.
+pub(super) fn unknown_allows(text: &str) -> Vec<(u32, String)> {
+    allow_rules(text)
+        .into_iter()
+        .flat_map(|(line, rules)| rules.into_iter().map(move |rule| (line, rule)))
+        .filter(|(_, rule)| !RULE_IDS.contains(&rule.as_str()))
+        .collect()
+}
+
 /// The rules `// cargo-loop: allow(a, b)` names on each line of `text` that has one (from 1).
 pub(super) fn allow_rules(text: &str) -> Vec<(u32, Vec<String>)> {
     text.lines()
