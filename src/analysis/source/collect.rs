@@ -9,13 +9,14 @@
 
 mod attrs;
 #[cfg(test)]
-pub use attrs::RULE_IDS;
+pub(crate) use attrs::RULE_IDS;
 mod collector;
 mod matches;
 mod modules;
 mod refs;
 mod shapes;
 mod text;
+pub use text::type_name;
 mod units;
 
 use std::ops::Range;

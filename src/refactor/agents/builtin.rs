@@ -489,7 +489,10 @@ fn find_fn<'a>(items: &'a [syn::Item], name: &str, line: u32) -> Option<&'a syn:
 /// The method `name` of an impl block for `owner` whose span holds `line`, as a function.
 fn find_method(items: &[syn::Item], owner: &str, name: &str, line: u32) -> Option<syn::ItemFn> {
     items.iter().find_map(|item| match item {
-        syn::Item::Impl(block) if block.trait_.is_none() && type_name(&block.self_ty) == owner => {
+        syn::Item::Impl(block)
+            if block.trait_.is_none()
+                && crate::analysis::source::type_name(&block.self_ty) == owner =>
+        {
             block.items.iter().find_map(|member| match member {
                 syn::ImplItem::Fn(method) if method.sig.ident == name => {
                     let span = method.span();
@@ -510,19 +513,6 @@ fn find_method(items: &[syn::Item], owner: &str, name: &str, line: u32) -> Optio
             .and_then(|(_, items)| find_method(items, owner, name, line)),
         _ => None,
     })
-}
-
-/// The last segment of a type's path (`Foo` of `crate::a::Foo<T>`), empty for other types.
-fn type_name(ty: &syn::Type) -> String {
-    match ty {
-        syn::Type::Path(path) => path
-            .path
-            .segments
-            .last()
-            .map(|segment| segment.ident.to_string())
-            .unwrap_or_default(),
-        _ => String::new(),
-    }
 }
 
 /// The body that makes `copy` call `canonical` with its own parameters.

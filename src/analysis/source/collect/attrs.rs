@@ -20,7 +20,7 @@ pub(super) fn allow_lines(text: &str) -> Vec<u32> {
 
 /// Every rule id an allow may name: the clone rules (and `duplicate` for all of them), then
 /// the smells; a test ties the list to the reports' rule ids.
-pub const RULE_IDS: [&str; 18] = [
+pub(crate) const RULE_IDS: [&str; 18] = [
     "duplicate",
     "duplicate-code",
     "renamed-clone",
@@ -63,6 +63,17 @@ pub(super) fn allow_rules(text: &str) -> Vec<(u32, Vec<String>)> {
         .collect()
 }
 
+/// The lines a marker for an item may stand on: the line above its first attribute (or its
+/// code) down to the line its code starts on.
+fn marker_lines(attrs: &[syn::Attribute], code_start: Span) -> std::ops::RangeInclusive<u32> {
+    let first = attrs
+        .first()
+        .map_or(code_start, |attr| attr.pound_token.span)
+        .start()
+        .line as u32;
+    first.saturating_sub(1)..=code_start.start().line as u32
+}
+
 /// The function smells silenced on a function by the markers above it or among its
 /// attributes, and by clippy allows (`#[allow(clippy::too_many_lines)]`), as bits.
 pub(super) fn silenced_smells(
@@ -71,15 +82,10 @@ pub(super) fn silenced_smells(
     markers: &[(u32, Vec<String>)],
 ) -> u8 {
     use crate::analysis::source::metrics::Allowed;
-    let first = attrs
-        .first()
-        .map_or(code_start, |attr| attr.pound_token.span)
-        .start()
-        .line as u32;
-    let code = code_start.start().line as u32;
+    let lines = marker_lines(attrs, code_start);
     let marked = markers
         .iter()
-        .filter(|(line, _)| line + 1 >= first && *line <= code)
+        .filter(|(line, _)| lines.contains(line))
         .flat_map(|(_, rules)| rules.iter().filter_map(|rule| Allowed::bit(rule)));
     let clippy = attrs
         .iter()
@@ -98,17 +104,8 @@ pub(super) fn silenced_smells(
 impl Collector<'_> {
     /// Whether the allow marker sits on the line above the item or among its attributes.
     pub(super) fn is_suppressed(&self, attrs: &[syn::Attribute], code_start: Span) -> bool {
-        let first = attrs
-            .first()
-            .map_or(code_start, |attr| attr.pound_token.span)
-            .start()
-            .line as u32;
-        let code = code_start.start().line as u32;
-        self.owner_suppressed
-            || self
-                .allow_lines
-                .iter()
-                .any(|&line| line + 1 >= first && line <= code)
+        let lines = marker_lines(attrs, code_start);
+        self.owner_suppressed || self.allow_lines.iter().any(|line| lines.contains(line))
     }
 
     pub(super) fn skip(&self, attrs: &[syn::Attribute]) -> bool {

@@ -36,3 +36,17 @@ pub(super) fn tokens_text<T: quote::ToTokens>(node: &T) -> String {
     }
     out
 }
+
+/// The name of a type as an item path ends with it (`Foo` of `crate::a::Foo<T>`, `&Foo`), or
+/// its tokens for other types.
+pub fn type_name(ty: &syn::Type) -> String {
+    match ty {
+        syn::Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .map_or_else(|| tokens_text(ty), |seg| seg.ident.to_string()),
+        syn::Type::Reference(r) => type_name(&r.elem),
+        _ => tokens_text(ty),
+    }
+}

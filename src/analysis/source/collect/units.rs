@@ -6,7 +6,7 @@ use proc_macro2::Span;
 use syn::visit::Visit;
 
 use super::collector::Collector;
-use super::text::tokens_text;
+use super::text::type_name;
 use crate::analysis::source::parsed::{StmtSeq, Unit, UnitKind};
 use crate::analysis::source::spans::stmt_start;
 use crate::analysis::source::trivial::is_trivial_body;
@@ -156,17 +156,5 @@ impl Collector<'_> {
                 suppressed: self.owner_suppressed,
             });
         }
-    }
-}
-
-fn type_name(ty: &syn::Type) -> String {
-    match ty {
-        syn::Type::Path(path) => path
-            .path
-            .segments
-            .last()
-            .map_or_else(|| tokens_text(ty), |seg| seg.ident.to_string()),
-        syn::Type::Reference(r) => type_name(&r.elem),
-        _ => tokens_text(ty),
     }
 }
