@@ -48,16 +48,7 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         settings.max_candidates,
     )?;
     let mut audit = Audit::open(&out_dir, console)?;
-    audit.emit(Event::RunStart {
-        command: "fix".into(),
-        agent: Some(settings.agent.to_string()),
-        root: Some(root.clone()),
-        sandbox: Some(crate::sandbox::active()),
-        findings: Some(chosen.iter().map(|f| f.id.clone()).collect()),
-        dry_run: Some(args.dry_run),
-        held: None,
-        finding: None,
-    })?;
+    audit.emit(run_start(&settings, &root, &chosen, args.dry_run))?;
     if chosen.is_empty() {
         audit.emit(Event::Stop {
             reason: "nothing to fix: the scan found nothing to work on".into(),
@@ -65,14 +56,15 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         })?;
         return Ok(());
     }
+    let scratch = crate::refactor::preflight::open_scratch(
+        &root,
+        &out_dir,
+        &analysis.target_dir,
+        0,
+        console,
+    )?;
     let mut verifier = Verifier {
-        scratch: crate::refactor::preflight::open_scratch(
-            &root,
-            &out_dir,
-            &analysis.target_dir,
-            0,
-            console,
-        )?,
+        scratch,
         common,
         analysis: &args.analysis,
         what,
@@ -85,12 +77,7 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         root: &root,
         out_dir: &out_dir,
         skip: [analysis.target_dir.clone(), out_dir.path().to_path_buf()],
-        crate_deps: analysis
-            .crate_deps
-            .iter()
-            .filter(|dep| !dep.dev)
-            .map(|dep| (dep.from.replace('-', "_"), dep.to.replace('-', "_")))
-            .collect(),
+        crate_deps: library_deps(&analysis.crate_deps),
         settings: &settings,
         args,
         verifier: &mut verifier,
@@ -105,6 +92,28 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         counts,
     })?;
     end
+}
+
+/// The record a `fix` run starts with.
+fn run_start(settings: &Settings, root: &Path, chosen: &[Finding], dry_run: bool) -> Event {
+    Event::RunStart {
+        command: "fix".into(),
+        agent: Some(settings.agent.to_string()),
+        root: Some(root.to_path_buf()),
+        sandbox: Some(crate::sandbox::active()),
+        findings: Some(chosen.iter().map(|f| f.id.clone()).collect()),
+        dry_run: Some(dry_run),
+        held: None,
+        finding: None,
+    }
+}
+
+/// (crate, crate it depends on) among workspace members, by library name, tests aside.
+fn library_deps(deps: &[crate::analysis::workspace::CrateDep]) -> Vec<(String, String)> {
+    deps.iter()
+        .filter(|dep| !dep.dev)
+        .map(|dep| (dep.from.replace('-', "_"), dep.to.replace('-', "_")))
+        .collect()
 }
 
 /// Why a run stopped, as its stop record says it.
@@ -279,17 +288,7 @@ impl Pass<'_, '_> {
             Ok(proposal) => proposal,
             Err(retry) => return Ok(retry),
         };
-        let patch = dir.join("patch.diff");
-        crate::secrets::write(&patch, &crate::refactor::patch::unified(&changes))?;
-        let files: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
-        let patch = self.audit.rel(&patch);
-        self.audit.emit(Event::Edit {
-            at: at.clone(),
-            ok: true,
-            files: Some(files),
-            patch: Some(patch),
-            reason: None,
-        })?;
+        self.record_patch(&at, &changes, dir)?;
         let (verdict, tests, verified) = self
             .verifier
             .candidate(baseline, finding, &changes, self.audit, candidate, dir)?;
@@ -320,6 +319,21 @@ impl Pass<'_, '_> {
                 Ok(Attempt::Decided)
             }
         }
+    }
+
+    /// Writes the proposal's patch and records the parsed edit.
+    fn record_patch(&mut self, at: &At, changes: &[FileChange], dir: &Path) -> anyhow::Result<()> {
+        let patch = dir.join("patch.diff");
+        crate::secrets::write(&patch, &crate::refactor::patch::unified(changes))?;
+        let files: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
+        let patch = self.audit.rel(&patch);
+        self.audit.emit(Event::Edit {
+            at: at.clone(),
+            ok: true,
+            files: Some(files),
+            patch: Some(patch),
+            reason: None,
+        })
     }
 
     /// Writes the prompt and calls the agent.
