@@ -15,6 +15,7 @@ pub mod pass;
 pub mod patch;
 pub mod preflight;
 pub mod prompt;
+pub mod proposal;
 pub mod review;
 pub mod scratch;
 pub mod select;

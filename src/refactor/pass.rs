@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use xxhash_rust::xxh3::xxh3_64;
 
 use crate::analysis::What;
 use crate::cli::{CommonArgs, FindingKinds, FixArgs};
@@ -14,10 +13,11 @@ use crate::record::audit::Audit;
 use crate::record::event::{At, Counts, Event, Outcome, ResponseKind, Step};
 use crate::record::out_dir::OutDir;
 use crate::refactor::agents;
-use crate::refactor::agents::exchange::{AgentError, Answer, Reply, Request};
+use crate::refactor::agents::exchange::{AgentError, Reply, Request};
 use crate::refactor::change::FileChange;
 use crate::refactor::finding::{self, Finding};
 use crate::refactor::guard;
+use crate::refactor::proposal::{self, Proposal};
 use crate::refactor::settings::Settings;
 use crate::refactor::verify::{self, Baseline, Verdict, Verifier};
 
@@ -284,9 +284,15 @@ impl Pass<'_, '_> {
                 return Ok(Attempt::Decided);
             }
         };
-        let Proposal { changes, summary } = match self.changes_of(&at, reply, dir)? {
+        let ctx = proposal::Context {
+            at: &at,
+            dir,
+            root: self.root,
+            guard: &self.settings.guard,
+        };
+        let Proposal { changes, summary } = match proposal::changes_of(reply, &ctx, self.audit)? {
             Ok(proposal) => proposal,
-            Err(retry) => return Ok(retry),
+            Err(rejected) => return Ok(Attempt::retry(rejected.step, rejected.reason)),
         };
         self.record_patch(&at, &changes, dir)?;
         let (verdict, tests, verified) = self
@@ -349,7 +355,7 @@ impl Pass<'_, '_> {
         self.audit.emit(Event::Prompt {
             at: at.clone(),
             bytes: prompt.len(),
-            hash: hash(&prompt),
+            hash: proposal::hash(&prompt),
             file,
         })?;
         let request = Request {
@@ -366,83 +372,6 @@ impl Pass<'_, '_> {
             Err(AgentError::Io(err)) => Err(err),
             result => Ok(result),
         }
-    }
-
-    /// The files the reply changes, with the agent's summary, or why it is refused.
-    fn changes_of(
-        &mut self,
-        at: &At,
-        reply: Reply,
-        dir: &Path,
-    ) -> anyhow::Result<Result<Proposal, Attempt>> {
-        let duration_ms = Some(reply.duration.as_millis() as u64);
-        let response = |answer| Event::Response {
-            at: at.clone(),
-            answer,
-            duration_ms,
-            tokens: None,
-        };
-        let (changes, summary) = match reply.answer {
-            Answer::Text(text) => {
-                let file = dir.join("response.md");
-                crate::secrets::write(&file, &text)?;
-                self.audit.emit(response(ResponseKind::Text {
-                    bytes: text.len(),
-                    hash: hash(&text),
-                    file: self.audit.rel(&file),
-                }))?;
-                let rules = crate::refactor::edit::EditRules {
-                    root: self.root,
-                    denied: &|path| self.settings.guard.denied(path),
-                };
-                match crate::refactor::edit::apply_answer(&text, &rules) {
-                    Ok(changes) => (changes, agent_summary(&text)),
-                    Err(rejection) => {
-                        let step = match rejection.1 {
-                            crate::refactor::edit::Refusal::Path => Step::Guard,
-                            crate::refactor::edit::Refusal::Format => Step::Parse,
-                        };
-                        self.audit.emit(Event::Edit {
-                            at: at.clone(),
-                            ok: false,
-                            files: None,
-                            patch: None,
-                            reason: Some(rejection.to_string()),
-                        })?;
-                        return Ok(Err(Attempt::retry(step, rejection.to_string())));
-                    }
-                }
-            }
-            Answer::Changes(changes) => {
-                self.audit.emit(response(ResponseKind::Changes {
-                    files: changes.len(),
-                }))?;
-                let rules = crate::refactor::edit::EditRules {
-                    root: self.root,
-                    denied: &|path| self.settings.guard.denied(path),
-                };
-                let refused = changes
-                    .iter()
-                    .find_map(|c| crate::refactor::edit::check_path(&c.path, &rules).err());
-                if let Some(rejection) = refused {
-                    return Ok(Err(Attempt::retry(Step::Guard, rejection.to_string())));
-                }
-                (changes, None)
-            }
-            Answer::Refused(reason) => {
-                self.audit.emit(response(ResponseKind::Refused {
-                    refused: reason.clone(),
-                }))?;
-                return Ok(Err(Attempt::retry(Step::Guard, reason)));
-            }
-        };
-        if changes.is_empty() {
-            return Ok(Err(Attempt::retry(
-                Step::Parse,
-                "the answer changes nothing",
-            )));
-        }
-        Ok(Ok(Proposal { changes, summary }))
     }
 
     /// A verified candidate: held for review, kept as a patch (`--dry-run`), or written.
@@ -559,27 +488,6 @@ impl Pass<'_, '_> {
     }
 }
 
-fn hash(text: &str) -> String {
-    format!("{:016x}", xxh3_64(text.as_bytes()))
-}
-
-/// The agent's own words about its change: the first line of prose before its edits.
-fn agent_summary(answer: &str) -> Option<String> {
-    answer
-        .lines()
-        .map(str::trim)
-        .take_while(|line| !line.starts_with("<<<<<<<") && !line.starts_with("--- "))
-        .find(|line| line.contains(' ') && !line.starts_with("```") && line.len() > 10)
-        .map(|line| line.chars().take(300).collect())
-}
-
-/// What an agent proposes, once its answer is parsed.
-struct Proposal {
-    changes: Vec<FileChange>,
-    /// The agent's words about it, for the commit message.
-    summary: Option<String>,
-}
-
 /// A candidate that passed every gate, with what keeping it needs.
 struct Verified<'c> {
     changes: &'c [FileChange],
@@ -607,23 +515,5 @@ impl Attempt {
             feedback: reason.clone(),
             reason,
         }
-    }
-}
-
-#[cfg(test)]
-mod test {
-    use super::agent_summary;
-
-    #[test]
-    fn agent_summary_is_the_first_prose_line_before_the_edits() {
-        let answer = "```rust\nThe two functions are identical; one delegates now.\nsrc/a.rs\n<<<<<<< SEARCH\nfn a() {}\n=======\n>>>>>>> REPLACE\n";
-        assert_eq!(
-            agent_summary(answer).as_deref(),
-            Some("The two functions are identical; one delegates now.")
-        );
-        assert_eq!(
-            agent_summary("src/a.rs\n<<<<<<< SEARCH\nlet x = a b c d e;\n"),
-            None
-        );
     }
 }
