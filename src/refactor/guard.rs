@@ -92,10 +92,10 @@ const RAISING: &[&str] = &["warn", "deny", "forbid"];
 
 /// Lint attributes of a file (`#[allow(..)]`, `#![deny(..)]`, inside `cfg_attr` too), as
 /// `level ( lints )` strings, sorted (a multiset).
-fn lint_attributes(text: Option<&str>) -> Vec<String> {
+fn lint_attributes(file: Option<&syn::File>) -> Vec<String> {
     let mut visitor = LintVisitor(Vec::new());
-    if let Some(file) = text.and_then(parse) {
-        visitor.visit_file(&file);
+    if let Some(file) = file {
+        visitor.visit_file(file);
     }
     visitor.0.sort();
     visitor.0
@@ -130,13 +130,13 @@ impl<'ast> Visit<'ast> for LintVisitor {
 
 /// The lint attributes a change adds at a lowering level or removes at a raising one: either
 /// lets a warning past the clippy gate. Attributes that only move keep their counts.
-fn lint_changes(changes: &[FileChange]) -> Vec<String> {
+fn lint_changes(sides: &[Sides]) -> Vec<String> {
     let mut balance: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
-    for change in changes.iter().filter(|c| c.is_rust()) {
-        for attr in lint_attributes(change.before.as_deref()) {
+    for side in sides {
+        for attr in lint_attributes(side.before.as_ref()) {
             *balance.entry(attr).or_default() -= 1;
         }
-        for attr in lint_attributes(change.after.as_deref()) {
+        for attr in lint_attributes(side.after.as_ref()) {
             *balance.entry(attr).or_default() += 1;
         }
     }
@@ -150,21 +150,45 @@ fn lint_changes(changes: &[FileChange]) -> Vec<String> {
         .collect()
 }
 
-/// The syntax tree of a file, unless it does not parse or nests too deep to walk safely.
-fn parse(text: &str) -> Option<syn::File> {
-    crate::analysis::source::too_deep(text)
-        .is_none()
-        .then(|| syn::parse_file(text).ok())
-        .flatten()
+/// A Rust change's two sides parsed once, for every question the guardrails ask of them.
+#[derive(Default)]
+struct Sides {
+    before: Option<syn::File>,
+    after: Option<syn::File>,
+    /// A side nests too deep to walk safely, so it was not parsed.
+    too_deep: bool,
+}
+
+impl Sides {
+    /// Nothing for a file that is not Rust; a side that does not parse is `None`.
+    fn of(change: &FileChange) -> Sides {
+        if !change.is_rust() {
+            return Sides::default();
+        }
+        let deep = |text: Option<&str>| text.and_then(crate::analysis::source::too_deep).is_some();
+        if deep(change.before.as_deref()) || deep(change.after.as_deref()) {
+            return Sides {
+                too_deep: true,
+                ..Sides::default()
+            };
+        }
+        let parse = |text: Option<&str>| text.and_then(|t| syn::parse_file(t).ok());
+        Sides {
+            before: parse(change.before.as_deref()),
+            after: parse(change.after.as_deref()),
+            too_deep: false,
+        }
+    }
 }
 
 /// Why a change must wait for review: one reason per kind, in a fixed order.
 pub fn sensitive(changes: &[FileChange]) -> Vec<String> {
     let mut reasons = BTreeSet::new();
-    for attr in lint_changes(changes) {
+    let sides: Vec<Sides> = changes.iter().map(Sides::of).collect();
+    for attr in lint_changes(&sides) {
         reasons.insert(format!("it changes what lints check: `{attr}`"));
     }
-    for change in changes {
+    for (change, side) in changes.iter().zip(&sides) {
         let path = change.path.as_str();
         let name = path.rsplit('/').next().unwrap_or(path);
         if name == "Cargo.toml" || name == "Cargo.lock" {
@@ -184,9 +208,7 @@ pub fn sensitive(changes: &[FileChange]) -> Vec<String> {
             reasons.insert(format!("it changes `{path}`, which is not Rust source"));
             continue;
         }
-        let too_deep =
-            |text: Option<&str>| text.and_then(crate::analysis::source::too_deep).is_some();
-        if too_deep(change.before.as_deref()) || too_deep(change.after.as_deref()) {
+        if side.too_deep {
             reasons.insert(format!(
                 "`{path}` nests too deep for the guardrails to read"
             ));
@@ -196,8 +218,8 @@ pub fn sensitive(changes: &[FileChange]) -> Vec<String> {
         if in_tests_dir {
             reasons.insert(format!("it changes test code in `{path}`"));
         }
-        let before = Surface::of(change.before.as_deref());
-        let after = Surface::of(change.after.as_deref());
+        let before = Surface::of(side.before.as_ref());
+        let after = Surface::of(side.after.as_ref());
         if before.api != after.api {
             reasons.insert(format!("it changes the public API in `{path}`"));
         }
@@ -223,10 +245,10 @@ struct Surface {
 
 impl Surface {
     /// A file that does not parse has an empty surface; the parse gate rejects it anyway.
-    fn of(text: Option<&str>) -> Surface {
+    fn of(file: Option<&syn::File>) -> Surface {
         let mut visitor = SurfaceVisitor::default();
-        if let Some(file) = text.and_then(parse) {
-            visitor.visit_file(&file);
+        if let Some(file) = file {
+            visitor.visit_file(file);
         }
         visitor.surface
     }

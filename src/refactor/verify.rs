@@ -101,7 +101,7 @@ impl Verifier<'_> {
             let output = failure_text(&clippy, &diagnostics);
             return Err(baseline_failed(
                 &clippy,
-                build_timeout,
+                (build_timeout, "--build-timeout"),
                 "cargo clippy --all-targets",
                 output,
             ));
@@ -111,7 +111,12 @@ impl Verifier<'_> {
         let output = test.stderr();
         if !test.exit().success() {
             let tail = cargo::tail(&output, 40);
-            return Err(baseline_failed(&test, test_timeout, "cargo test", tail));
+            return Err(baseline_failed(
+                &test,
+                (test_timeout, "--test-timeout"),
+                "cargo test",
+                tail,
+            ));
         }
         Ok(Baseline {
             diagnostics,
@@ -411,15 +416,10 @@ fn record_step(audit: &mut Audit, candidate: &str, step: Step, ran: Ran) -> anyh
 /// The baseline's `step` did not pass: how (failed, or stopped by a limit) and its output.
 fn baseline_failed(
     ran: &Ran,
-    timeout: Duration,
+    (timeout, flag): (Duration, &str),
     step: &'static str,
     output: String,
 ) -> anyhow::Error {
-    let flag = if step == "cargo test" {
-        "--test-timeout"
-    } else {
-        "--build-timeout"
-    };
     let how = stopped_by_limit(ran.exit(), timeout, flag);
     BaselineFailed {
         step,
