@@ -24,6 +24,7 @@ use std::process::Termination;
 
 use clap::Parser;
 
+use crate::analysis::smells::Severity;
 use crate::analysis::What;
 use crate::cli::{AnalysisArgs, CargoCli, Command, CommonArgs};
 use crate::console::Console;
@@ -231,8 +232,10 @@ fn analyse(
     }
     print(&text)?;
     reporters::summary::summary(console, &report);
+    // Notes tell a cost that is often accepted; like rustc's, they never fail a run.
+    let warned = (report.smells.iter()).any(|s| s.severity == Severity::Warning);
     Ok(
-        if options.fail_on && !(report.groups.is_empty() && report.smells.is_empty()) {
+        if options.fail_on && (!report.groups.is_empty() || warned) {
             ExitCode::FoundProblems
         } else {
             ExitCode::Success

@@ -280,9 +280,10 @@ fn nearest_package(root: &Path, path: &Path) -> (PathBuf, String) {
     let mut dir = path.parent();
     while let Some(d) = dir {
         if d.join("Cargo.toml").is_file() || d == root {
-            let name = d
-                .file_name()
-                .map_or_else(|| "root".to_string(), |n| n.to_string_lossy().into_owned());
+            let name = package_name(&d.join("Cargo.toml")).unwrap_or_else(|| {
+                d.file_name()
+                    .map_or_else(|| "root".to_string(), |n| n.to_string_lossy().into_owned())
+            });
             return (d.to_path_buf(), name);
         }
         if !d.starts_with(root) {
@@ -291,6 +292,13 @@ fn nearest_package(root: &Path, path: &Path) -> (PathBuf, String) {
         dir = d.parent();
     }
     (root.to_path_buf(), "root".to_string())
+}
+
+/// The `[package] name` of a manifest, if it has one that can be read.
+fn package_name(manifest: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(manifest).ok()?;
+    let table: toml::Table = text.parse().ok()?;
+    Some(table.get("package")?.get("name")?.as_str()?.to_string())
 }
 
 /// `pkg::a::b` for `src/a/b.rs`, `src/a/mod.rs` is `pkg::a`, `src/lib.rs` is `pkg`.
@@ -368,6 +376,22 @@ mod test {
             "p::caf\\xe9::x\\xff\\xfe"
         );
         assert_eq!(relative(root, Path::new("/w/src/é.rs")), "src/é.rs");
+    }
+
+    #[test]
+    fn a_plain_package_is_named_by_its_manifest_not_its_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let pkg = dir.path().join("real-name-1.0.0");
+        std::fs::create_dir_all(pkg.join("src")).unwrap();
+        std::fs::write(pkg.join("Cargo.toml"), "[package]\nname = \"real-name\"\n").unwrap();
+        let (found, name) = nearest_package(dir.path(), &pkg.join("src/lib.rs"));
+        assert_eq!((found, name.as_str()), (pkg.clone(), "real-name"));
+        // A manifest without a package (a virtual workspace) falls back to the folder.
+        std::fs::write(pkg.join("Cargo.toml"), "[workspace]\n").unwrap();
+        assert_eq!(
+            nearest_package(dir.path(), &pkg.join("src/lib.rs")).1,
+            "real-name-1.0.0"
+        );
     }
 
     #[test]

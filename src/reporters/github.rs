@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use crate::analysis::report::{headline, suggestion, Report};
+use crate::analysis::smells::Severity;
 
 /// Escapes a workflow command's message (`%`, CR, LF).
 fn escape_data(text: &str) -> String {
@@ -65,7 +66,11 @@ pub fn render(report: &Report) -> String {
         let loc = &smell.locations[0];
         let _ = writeln!(
             out,
-            "::warning file={},line={},endLine={},title={}::{}",
+            "::{} file={},line={},endLine={},title={}::{}",
+            match smell.severity {
+                Severity::Warning => "warning",
+                Severity::Note => "notice",
+            },
             escape_property(&report.files[loc.file].rel),
             loc.start_line,
             loc.end_line,

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet, Title};
 
 use crate::analysis::report::{headline, suggestion, Report};
+use crate::analysis::smells::Severity;
 use crate::analysis::workspace::Warning;
 
 /// Lines of the first copy shown under each finding.
@@ -60,7 +61,11 @@ pub fn render(report: &Report, styled: bool) -> String {
             start: loc.start_line,
             lines: 1,
         };
-        let element = code.under(Level::WARNING.primary_title(&title).id(&id), report, label);
+        let level = match smell.severity {
+            Severity::Warning => Level::WARNING,
+            Severity::Note => Level::NOTE,
+        };
+        let element = code.under(level.primary_title(&title).id(&id), report, label);
         let _ = writeln!(out, "{}\n", renderer.render(&[element]));
     }
     out

@@ -102,7 +102,7 @@ pub fn render(report: &Report) -> String {
                 id: Report::smell_id(i),
                 fingerprint: format!("{:016x}", smell.fingerprint),
                 kind: smell.kind.as_str(),
-                severity: "warning",
+                severity: smell.severity.as_str(),
                 message: &smell.message,
                 locations: smell
                     .locations

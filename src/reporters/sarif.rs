@@ -110,7 +110,7 @@ fn smell_result(report: &Report, i: usize, smell: &crate::analysis::smells::Smel
     json!({
         "ruleId": smell.kind.rule_id(),
         "ruleIndex": rule_index,
-        "level": "warning",
+        "level": smell.severity.as_str(),
         "message": {"text": format!("{}: {}", Report::smell_id(i), smell.message)},
         "locations": [{
             "physicalLocation": {

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use super::graph::{shortest_cycle, strongly_connected};
-use super::smell::{Location, Smell, SmellKind};
+use super::smell::{Location, Severity, Smell, SmellKind};
 use crate::analysis::source::token::hash_seq;
 use crate::analysis::workspace::CrateDep;
 
@@ -116,6 +116,7 @@ fn crate_cycles(deps: &[CrateDep], manifests: &mut Manifests) -> Vec<Smell> {
             .collect();
         smells.push(Smell {
             kind: SmellKind::CrateCycle,
+            severity: Severity::Warning,
             item: ring[0].from.clone(),
             message: format!(
                 "workspace members depend on each other through dev-dependencies: {}; they can no longer be built or published apart: move the shared test code into a crate of its own",
@@ -148,6 +149,7 @@ fn layer_violations(
         if to < from {
             smells.push(Smell {
                 kind: SmellKind::LayerViolation,
+                severity: Severity::Warning,
                 item: dep.from.clone(),
                 message: format!(
                     "`{}` (layer {}) depends on `{}` (layer {}), a layer above it: a lower layer must not know the upper ones; invert the dependency with a trait `{}` declares",

@@ -1,17 +1,33 @@
 //! Long, complex and deeply nested functions, and long parameter lists.
 //!
-//! What it finds: functions over `--max-fn-lines`, over `--max-cognitive` or
-//! `--max-cyclomatic`, nested deeper than `--max-nesting`, or taking more than `--max-params`.
+//! What it finds: functions over `--max-fn-lines`, over `--max-cognitive`, nested deeper
+//! than `--max-nesting`, or taking more than `--max-params`; one finding per function, of
+//! the first rule in that order, carrying every measure. Cyclomatic complexity alone (flat
+//! `match` tables, `||` chains) is not a finding: it counts paths to test, not how hard the
+//! code is to follow, so it is in the metrics only. A long function that is mostly data
+//! (a table, a builder chain, one macro literal: cognitive complexity 3 or less) is not
+//! reported as long either.
 //! Why it matters: such functions are hard to read, to test and to change safely.
 //! Suggested fix: extract the steps into named functions; group parameters into a struct.
 
 use std::collections::BTreeMap;
 
-use super::smell::{Location, Smell, SmellKind};
+use super::smell::{Location, Severity, Smell, SmellKind};
 use crate::analysis::scan::SourceFile;
-use crate::analysis::source::metrics::Allowed;
+use crate::analysis::source::metrics::{Allowed, FnMetrics};
 use crate::analysis::source::token::hash_seq;
 use crate::config::Thresholds;
+
+/// Cognitive complexity at or under which a long function is data, not logic.
+const DATA_COGNITIVE: u32 = 3;
+
+/// One rule a function breaks: which, by how much, and how to say it.
+struct Excess {
+    kind: SmellKind,
+    value: u32,
+    limit: u32,
+    clause: String,
+}
 
 pub fn find(files: &[SourceFile], thresholds: &Thresholds) -> Vec<Smell> {
     let mut smells = Vec::new();
@@ -19,74 +35,105 @@ pub fn find(files: &[SourceFile], thresholds: &Thresholds) -> Vec<Smell> {
         for unit in &file.parsed.units {
             let Some(m) = unit.metrics else { continue };
             let lines = unit.end_line + 1 - unit.start_line;
-            let name = unit.item.rsplit("::").next().unwrap_or(&unit.item);
-            let mut push = |kind: SmellKind, value: u32, limit: u32, message: String| {
-                // `// cargo-loop: allow(RULE)` or the matching clippy allow silences it.
-                if Allowed::bit(kind.rule_id()).is_some_and(|bit| m.allowed & bit != 0) {
-                    return;
-                }
-                let mut metrics = BTreeMap::new();
-                metrics.insert("lines".to_string(), f64::from(lines));
-                metrics.insert("params".to_string(), f64::from(m.params));
-                metrics.insert("nesting".to_string(), f64::from(m.nesting));
-                metrics.insert("cyclomatic".to_string(), f64::from(m.cyclomatic));
-                metrics.insert("cognitive".to_string(), f64::from(m.cognitive));
-                metrics.insert("threshold".to_string(), f64::from(limit));
-                metrics.insert("excess".to_string(), f64::from(value - limit));
-                smells.push(Smell {
-                    kind,
-                    item: unit.item.clone(),
-                    message,
-                    locations: vec![Location {
-                        file: fi,
-                        start_line: unit.start_line,
-                        end_line: unit.end_line,
-                    }],
-                    metrics,
-                    fingerprint: hash_seq(unit.item.bytes().map(u32::from).chain([kind as u32])),
-                });
+            // `// cargo-loop: allow(RULE)` or the matching clippy allow silences a rule.
+            let excesses: Vec<Excess> = excesses(lines, &m, thresholds)
+                .into_iter()
+                .filter(|e| Allowed::bit(e.kind.rule_id()).is_none_or(|bit| m.allowed & bit == 0))
+                .collect();
+            let Some(first) = excesses.first() else {
+                continue;
             };
-            if lines > thresholds.max_fn_lines {
-                push(
-                    SmellKind::LongFunction,
-                    lines,
-                    thresholds.max_fn_lines,
-                    format!("`{name}` is {lines} lines long (limit {}): long functions hide their steps; extract them into named functions", thresholds.max_fn_lines),
-                );
-            }
-            if m.cognitive > thresholds.max_cognitive || m.cyclomatic > thresholds.max_cyclomatic {
-                let (value, limit) = if m.cognitive > thresholds.max_cognitive {
-                    (m.cognitive, thresholds.max_cognitive)
-                } else {
-                    (m.cyclomatic, thresholds.max_cyclomatic)
-                };
-                push(
-                    SmellKind::ComplexFunction,
-                    value,
-                    limit,
-                    format!(
-                        "`{name}` has cognitive complexity {} and cyclomatic complexity {} (limits {} and {}): it is hard to follow and to test; split the branches into functions or flatten them with early returns",
-                        m.cognitive, m.cyclomatic, thresholds.max_cognitive, thresholds.max_cyclomatic
-                    ),
-                );
-            }
-            if m.nesting > thresholds.max_nesting {
-                push(
-                    SmellKind::DeepNesting,
-                    m.nesting,
-                    thresholds.max_nesting,
-                    format!("`{name}` nests {} levels deep (limit {}): deep nesting hides the main path; return early or extract the inner blocks", m.nesting, thresholds.max_nesting),
-                );
-            }
-            if m.params > thresholds.max_params {
-                push(
-                    SmellKind::TooManyParams,
-                    m.params,
-                    thresholds.max_params,
-                    format!("`{name}` takes {} parameters (limit {}): long parameter lists are easy to get wrong; group them into a struct", m.params, thresholds.max_params),
-                );
-            }
+            let name = unit.item.rsplit("::").next().unwrap_or(&unit.item);
+            let clauses: Vec<&str> = excesses.iter().map(|e| e.clause.as_str()).collect();
+            let metrics = BTreeMap::from([
+                ("lines".to_string(), f64::from(lines)),
+                ("params".to_string(), f64::from(m.params)),
+                ("nesting".to_string(), f64::from(m.nesting)),
+                ("cyclomatic".to_string(), f64::from(m.cyclomatic)),
+                ("cognitive".to_string(), f64::from(m.cognitive)),
+                ("threshold".to_string(), f64::from(first.limit)),
+                ("excess".to_string(), f64::from(first.value - first.limit)),
+            ]);
+            smells.push(Smell {
+                kind: first.kind,
+                severity: Severity::Warning,
+                item: unit.item.clone(),
+                message: format!("`{name}` {}: {}", and_list(&clauses), advice(first.kind)),
+                locations: vec![Location {
+                    file: fi,
+                    start_line: unit.start_line,
+                    end_line: unit.end_line,
+                }],
+                metrics,
+                // Not the kind: a function keeps its fingerprint when another rule leads.
+                fingerprint: hash_seq(unit.item.bytes().map(u32::from).chain([u32::MAX])),
+            });
         }
     }
     smells
+}
+
+/// The rules a function of `lines` lines measuring `m` breaks, the one to lead with first.
+fn excesses(lines: u32, m: &FnMetrics, t: &Thresholds) -> Vec<Excess> {
+    let mut out = Vec::new();
+    if m.cognitive > t.max_cognitive {
+        let cyclomatic = if m.cyclomatic > t.max_cyclomatic {
+            format!("; cyclomatic {}, limit {}", m.cyclomatic, t.max_cyclomatic)
+        } else {
+            String::new()
+        };
+        out.push(Excess {
+            kind: SmellKind::ComplexFunction,
+            value: m.cognitive,
+            limit: t.max_cognitive,
+            clause: format!(
+                "has cognitive complexity {} (limit {}{cyclomatic})",
+                m.cognitive, t.max_cognitive
+            ),
+        });
+    }
+    if lines > t.max_fn_lines && m.cognitive > DATA_COGNITIVE {
+        out.push(Excess {
+            kind: SmellKind::LongFunction,
+            value: lines,
+            limit: t.max_fn_lines,
+            clause: format!("is {lines} lines long (limit {})", t.max_fn_lines),
+        });
+    }
+    if m.nesting > t.max_nesting {
+        out.push(Excess {
+            kind: SmellKind::DeepNesting,
+            value: m.nesting,
+            limit: t.max_nesting,
+            clause: format!("nests {} levels deep (limit {})", m.nesting, t.max_nesting),
+        });
+    }
+    if m.params > t.max_params {
+        out.push(Excess {
+            kind: SmellKind::TooManyParams,
+            value: m.params,
+            limit: t.max_params,
+            clause: format!("takes {} parameters (limit {})", m.params, t.max_params),
+        });
+    }
+    out
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(clauses: &[&str]) -> String {
+    match clauses.split_last() {
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// Why the leading rule matters and what to do.
+fn advice(kind: SmellKind) -> &'static str {
+    match kind {
+        SmellKind::ComplexFunction => "it is hard to follow and to test; split the branches into functions or flatten them with early returns",
+        SmellKind::LongFunction => "long functions hide their steps; extract them into named functions",
+        SmellKind::DeepNesting => "deep nesting hides the main path; return early or extract the inner blocks",
+        _ => "long parameter lists are easy to get wrong; group them into a struct",
+    }
 }

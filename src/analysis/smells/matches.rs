@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::smell::{Location, Smell, SmellKind};
+use super::smell::{Location, Severity, Smell, SmellKind};
 use crate::analysis::scan::SourceFile;
 use crate::analysis::source::token::hash_seq;
 use crate::analysis::source::EnumMatch;
@@ -70,6 +70,7 @@ pub fn find(files: &[SourceFile], thresholds: &Thresholds) -> Vec<Smell> {
         ]);
         smells.push(Smell {
             kind: SmellKind::RepeatedMatch,
+            severity: Severity::Warning,
             item: format!("{krate}::{name}"),
             message: format!(
                 "`{name}` is matched variant by variant in {} modules ({} matches): adding a variant means editing each of them; move the behaviour into methods on `{name}`",

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::graph::{shortest_cycle, strongly_connected};
 use super::scope::{Place, Scope, Trail};
-use super::smell::{Location, Smell, SmellKind};
+use super::smell::{Location, Severity, Smell, SmellKind};
 use super::visibility::{needless_pub, Uses};
 use crate::analysis::scan::SourceFile;
 use crate::analysis::source::modrefs::RefKind;
@@ -118,6 +118,7 @@ impl<'f> ModuleGraph<'f> {
     ) -> Smell {
         Smell {
             kind,
+            severity: Severity::Warning,
             item: self.names[module].to_string(),
             message,
             locations: vec![self.location(module)],
@@ -194,47 +195,106 @@ pub fn find(files: &[SourceFile], thresholds: &Thresholds) -> Vec<Smell> {
     smells
 }
 
+/// A cycle to report: its modules in order, the size of its tangle, and for a module and
+/// its ancestors, the top ancestor and the bottom descendant.
+struct Ring<'f> {
+    modules: Vec<usize>,
+    component: usize,
+    lineage: Option<(&'f str, &'f str)>,
+}
+
 fn cycles(graph: &ModuleGraph) -> Vec<Smell> {
     let names = &graph.names;
-    let mut cycles = rings(graph);
-    cycles.sort_by(|(a, _), (b, _)| {
-        a.len()
-            .cmp(&b.len())
-            .then_with(|| a.iter().map(|&m| names[m]).cmp(b.iter().map(|&m| names[m])))
-    });
-    cycles
+    let mut found: Vec<Ring> = rings(graph)
         .into_iter()
-        .map(|(cycle, component)| {
-            let ring: Vec<&str> = cycle.iter().chain(cycle.first()).map(|&m| names[m]).collect();
-            let locations = (0..cycle.len())
-                .map(|i| {
-                    let edge = graph.edges[&(cycle[i], cycle[(i + 1) % cycle.len()])];
-                    Location { file: edge.file, start_line: edge.line, end_line: edge.line }
-                })
-                .collect();
-            let mut sorted: Vec<&str> = cycle.iter().map(|&m| names[m]).collect();
-            sorted.sort_unstable();
-            let tangle = if component > cycle.len() {
-                format!(" (part of a tangle of {component} modules that all depend on each other)")
-            } else {
-                String::new()
-            };
-            Smell {
-                kind: SmellKind::ModuleCycle,
-                item: names[cycle[0]].to_string(),
-                message: format!(
-                    "modules depend on each other in a cycle: {}{tangle}; none can be understood or changed alone: move what they share into a module of its own, or invert one dependency",
-                    ring.join(" -> ")
-                ),
-                locations,
-                metrics: BTreeMap::from([
-                    ("cycle_len".to_string(), cycle.len() as f64),
-                    ("component_size".to_string(), component as f64),
-                ]),
-                fingerprint: hash_seq(sorted.join(" ").bytes().map(u32::from)),
+        .map(|(modules, component)| Ring {
+            lineage: lineage(modules.iter().map(|&m| names[m])),
+            modules,
+            component,
+        })
+        .collect();
+    // Tangles across the tree first, then the rings of a module and its ancestors.
+    found.sort_by(|a, b| {
+        (a.lineage.is_some(), a.modules.len())
+            .cmp(&(b.lineage.is_some(), b.modules.len()))
+            .then_with(|| {
+                (a.modules.iter().map(|&m| names[m])).cmp(b.modules.iter().map(|&m| names[m]))
+            })
+    });
+    found
+        .into_iter()
+        .map(|ring| cycle_smell(graph, &ring))
+        .collect()
+}
+
+fn cycle_smell(graph: &ModuleGraph, ring: &Ring) -> Smell {
+    let (names, cycle) = (&graph.names, &ring.modules);
+    let locations = (0..cycle.len())
+        .map(|i| {
+            let edge = graph.edges[&(cycle[i], cycle[(i + 1) % cycle.len()])];
+            Location {
+                file: edge.file,
+                start_line: edge.line,
+                end_line: edge.line,
             }
         })
-        .collect()
+        .collect();
+    let mut sorted: Vec<&str> = cycle.iter().map(|&m| names[m]).collect();
+    sorted.sort_unstable();
+    let path: Vec<&str> = cycle
+        .iter()
+        .chain(cycle.first())
+        .map(|&m| names[m])
+        .collect();
+    let tangle = if ring.component > cycle.len() {
+        format!(
+            " (part of a tangle of {} modules that all depend on each other)",
+            ring.component
+        )
+    } else {
+        String::new()
+    };
+    let head = format!(
+        "modules depend on each other in a cycle: {}{tangle}",
+        path.join(" -> ")
+    );
+    let (severity, message) = match ring.lineage {
+        Some((ancestor, descendant)) => (Severity::Note, format!(
+            "{head}; a module and its {} use each other, which is common in Rust and costs only that `{descendant}` cannot be moved to another crate or tested apart from `{ancestor}`: if it should stand alone, move what both need into a module of its own",
+            if ancestor.contains("::") { "parent" } else { "crate root" }
+        )),
+        None => (Severity::Warning, format!(
+            "{head}; none can be understood or changed alone: move what they share into a module of its own, or invert one dependency"
+        )),
+    };
+    Smell {
+        kind: SmellKind::ModuleCycle,
+        severity,
+        item: names[cycle[0]].to_string(),
+        message,
+        locations,
+        metrics: BTreeMap::from([
+            ("cycle_len".to_string(), cycle.len() as f64),
+            ("component_size".to_string(), ring.component as f64),
+        ]),
+        fingerprint: hash_seq(sorted.join(" ").bytes().map(u32::from)),
+    }
+}
+
+/// For modules that all lie on one line of descent (`a`, `a::b`, `a::b::c`), the top
+/// ancestor and the bottom descendant; `None` when two of them are not each other's.
+fn lineage<'a>(modules: impl Iterator<Item = &'a str>) -> Option<(&'a str, &'a str)> {
+    let mut chain: Vec<&str> = modules.collect();
+    chain.sort_by_key(|m| m.len());
+    let descends = |child: &str, parent: &str| {
+        child
+            .strip_prefix(parent)
+            .is_some_and(|rest| rest.starts_with("::"))
+    };
+    chain
+        .windows(2)
+        .all(|w| descends(w[1], w[0]))
+        .then(|| (chain[0], chain[chain.len() - 1]))
 }
 
 /// The cycles to report, with the size of the strongly connected component each is in:

@@ -78,6 +78,25 @@ impl SmellKind {
     ];
 }
 
+/// How sure the finding is that something should change: a warning asks for a change, a
+/// note tells a cost that is often accepted (a child module using its parent).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    #[default]
+    Warning,
+    Note,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Location {
     /// Index into the analysed files.
@@ -89,6 +108,8 @@ pub struct Location {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Smell {
     pub kind: SmellKind,
+    #[serde(default)]
+    pub severity: Severity,
     pub item: String,
     pub message: String,
     pub locations: Vec<Location>,

@@ -1,7 +1,7 @@
 //! Every smell family on small inline crates: each rule just under and just over its limit,
 //! with the kind, the item and the measured values it reports.
 
-use super::{functions, matches, modules, types, Smell, SmellKind};
+use super::{functions, matches, modules, types, Severity, Smell, SmellKind};
 use crate::analysis::scan::SourceFile;
 use crate::config::Thresholds;
 use crate::options::ThresholdFlags;
@@ -53,9 +53,13 @@ fn metric(smell: &Smell, keys: &[&str]) -> Vec<f64> {
     keys.iter().map(|k| smell.metrics[*k]).collect()
 }
 
-/// A function spanning `lines` lines.
+/// A function spanning `lines` lines, with four `if`s: logic, not data.
 fn fn_of_lines(lines: usize) -> String {
-    format!("fn f() {{\n{}}}\n", "    let _ = 0;\n".repeat(lines - 2))
+    let ifs = "    if a {}\n".repeat(4);
+    format!(
+        "fn f(a: bool) {{\n{ifs}{}}}\n",
+        "    let _ = 0;\n".repeat(lines - 6)
+    )
 }
 
 /// A function with `n` flat `if`s: cyclomatic `n + 1`, cognitive `n`.
@@ -79,8 +83,8 @@ fn long_function_just_over_the_default_limit() {
     let found = fn_smells(&fn_of_lines(101), &defaults(), SmellKind::LongFunction);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].item, "k::f");
-    let keys = ["lines", "threshold", "excess"];
-    assert_eq!(metric(&found[0], &keys), [101.0, 100.0, 1.0]);
+    let keys = ["lines", "threshold", "excess", "cognitive"];
+    assert_eq!(metric(&found[0], &keys), [101.0, 100.0, 1.0, 4.0]);
     assert_eq!(
         (
             found[0].locations[0].start_line,
@@ -97,17 +101,63 @@ fn long_function_at_the_limit_is_not_reported() {
 }
 
 #[test]
-fn cyclomatic_just_over_the_default_limit() {
-    let found = fn_smells(&fn_of_ifs(15), &defaults(), SmellKind::ComplexFunction);
+fn cyclomatic_alone_is_not_a_finding_but_shows_in_the_metrics() {
+    // A flat table of 40 `if`s: cyclomatic 41, cognitive 40 is over; 20 `||`s are not.
+    let flat = format!(
+        "fn f(a: bool) -> bool {{\n    {}\n}}\n",
+        vec!["a"; 21].join(" || ")
+    );
+    let cognitive = |src: &str| {
+        let files = krate(&[("lib.rs", src)]);
+        files[0].parsed.units[0].metrics.unwrap()
+    };
+    let m = cognitive(&flat);
+    assert!(m.cyclomatic > 15 && m.cognitive <= 25, "{m:?}");
+    assert!(functions::find(&krate(&[("lib.rs", &flat)]), &defaults()).is_empty());
+    let found = fn_smells(&fn_of_ifs(26), &defaults(), SmellKind::ComplexFunction);
     assert_eq!(found.len(), 1);
-    let keys = ["cyclomatic", "cognitive", "threshold", "excess"];
-    assert_eq!(metric(&found[0], &keys), [16.0, 15.0, 15.0, 1.0]);
+    let keys = ["cognitive", "cyclomatic", "threshold", "excess"];
+    assert_eq!(metric(&found[0], &keys), [26.0, 27.0, 25.0, 1.0]);
+    assert!(
+        found[0]
+            .message
+            .contains("cognitive complexity 26 (limit 25; cyclomatic 27, limit 15)"),
+        "{}",
+        found[0].message
+    );
 }
 
 #[test]
-fn cyclomatic_at_the_limit_is_not_reported() {
-    let found = fn_smells(&fn_of_ifs(14), &defaults(), SmellKind::ComplexFunction);
-    assert!(found.is_empty(), "{found:?}");
+fn a_long_function_that_is_data_is_not_long() {
+    // 150 lines of one literal table and a builder chain: cognitive 0.
+    let rows = "        (1, \"one\"),\n".repeat(150);
+    let src = format!("fn table() -> Vec<(u8, &'static str)> {{\n    vec![\n{rows}    ]\n}}\n");
+    assert!(functions::find(&krate(&[("lib.rs", &src)]), &defaults()).is_empty());
+}
+
+#[test]
+fn one_finding_per_function_carries_every_rule_it_breaks() {
+    let t = Thresholds {
+        max_cognitive: 5,
+        max_nesting: 2,
+        max_params: 1,
+        ..defaults()
+    };
+    let src = NESTED.replace("(a: bool)", "(a: bool, b: u8)");
+    let found = functions::find(&krate(&[("lib.rs", &src)]), &t);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].kind, SmellKind::ComplexFunction);
+    assert_eq!(
+        found[0].message,
+        "`f` has cognitive complexity 6 (limit 5), nests 3 levels deep (limit 2) and takes 2 \
+         parameters (limit 1): it is hard to follow and to test; split the branches into \
+         functions or flatten them with early returns"
+    );
+    // Silencing the leading rule leaves the others, led by the next.
+    let allowed = format!("// cargo-loop: allow(complex-function)\n{src}");
+    let found = functions::find(&krate(&[("lib.rs", &allowed)]), &t);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].kind, SmellKind::DeepNesting);
 }
 
 #[test]
@@ -392,6 +442,34 @@ fn pub_items_of_a_library_root_are_api() {
     assert!(found.is_empty(), "{found:?}");
 }
 
+#[test]
+fn items_the_compiler_the_linker_or_serde_name_are_not_needless() {
+    let found = mod_smells(
+        &[
+            ("main.rs", "mod a;\nmod wire;\nfn main() {}"),
+            (
+                "a.rs",
+                "#[proc_macro_derive(X)]\npub fn derive(i: TokenStream) -> TokenStream { i }\n\
+                 #[no_mangle]\npub fn exported() {}\n\
+                 #[unsafe(no_mangle)]\npub fn exported_2024() {}\n\
+                 pub extern \"C\" fn callback() {}\n\
+                 pub mod hex { pub fn serialize() {} pub fn deserialize() {} pub fn other() {} }\n\
+                 pub fn zero() -> u8 { 0 }\n\
+                 pub fn unused() {}",
+            ),
+            (
+                "wire.rs",
+                "#[derive(serde::Serialize)]\nstruct S {\n\
+                 #[serde(with = \"crate::a::hex\", default = \"crate::a::zero\")]\nf: u8,\n}",
+            ),
+        ],
+        &defaults(),
+        SmellKind::NeedlessPub,
+    );
+    let items: Vec<&str> = found.iter().map(|s| s.item.as_str()).collect();
+    assert_eq!(items, ["k::a::unused", "k::a::hex::other"]);
+}
+
 // ---- scope.rs (through module cycles) ----
 
 /// `a` names `X` through `b`'s re-export of `c::X`; `c` calls back into `a` when `back`.
@@ -445,6 +523,43 @@ fn a_cycle_through_super_and_a_module_alias() {
         found[0].message.contains("k::p -> k::p::q -> k::p"),
         "{}",
         found[0].message
+    );
+}
+
+#[test]
+fn a_module_and_its_ancestors_in_a_cycle_are_a_note_after_the_warnings() {
+    let found = mod_smells(
+        &[
+            ("lib.rs", "mod p;\nmod x;\nmod y;\npub struct Root;"),
+            ("p/mod.rs", "mod q;\npub fn f() { q::g() }"),
+            ("p/q.rs", "pub fn g() { super::f(); let _ = crate::Root; }"),
+            ("x.rs", "pub fn f() { crate::y::g() }"),
+            ("y.rs", "pub fn g() { crate::x::f() }"),
+        ],
+        &defaults(),
+        SmellKind::ModuleCycle,
+    );
+    let seen: Vec<(Severity, &str)> = found
+        .iter()
+        .map(|s| (s.severity, s.message.split(';').next().unwrap()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                Severity::Warning,
+                "modules depend on each other in a cycle: k::x -> k::y -> k::x"
+            ),
+            (
+                Severity::Note,
+                "modules depend on each other in a cycle: k::p -> k::p::q -> k::p"
+            ),
+        ]
+    );
+    assert!(
+        found[1].message.contains("its parent use each other"),
+        "{}",
+        found[1].message
     );
 }
 

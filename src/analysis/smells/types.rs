@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use super::smell::{Location, Smell, SmellKind};
+use super::smell::{Location, Severity, Smell, SmellKind};
 use crate::analysis::scan::SourceFile;
 use crate::analysis::source::token::hash_seq;
 use crate::analysis::source::{ShapeKind, UnitKind};
@@ -120,6 +120,7 @@ fn god_type(
     ]);
     Smell {
         kind: SmellKind::GodType,
+        severity: Severity::Warning,
         item: format!("{krate}::{name}"),
         message: format!(
             "`{name}` has {} fields and {} inherent methods (limits {} and {}), besides {} trait impls: a god type does many jobs, so every change risks the others; split it by responsibility",

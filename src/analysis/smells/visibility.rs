@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::scope::{Place, Scope, Trail};
-use super::smell::{Location, Smell, SmellKind};
+use super::smell::{Location, Severity, Smell, SmellKind};
 use crate::analysis::scan::SourceFile;
 use crate::analysis::source::token::hash_seq;
 
@@ -94,6 +94,7 @@ pub(super) fn needless_pub(
             let path = format!("{module_path}::{}", item.name);
             smells.push(Smell {
                 kind: SmellKind::NeedlessPub,
+                severity: Severity::Warning,
                 message: format!(
                     "`{}` is `pub`, but nothing outside `{module_path}` uses it and the crate's public API does not reach it: `pub(crate)` or private would say so and let the compiler find dead code",
                     item.name

@@ -163,6 +163,11 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         syn::visit::visit_path(self, node);
     }
 
+    fn visit_attribute(&mut self, node: &'ast syn::Attribute) {
+        self.record_serde_paths(node);
+        syn::visit::visit_attribute(self, node);
+    }
+
     fn visit_vis_restricted(&mut self, _node: &'ast syn::VisRestricted) {
         // `pub(in crate::a)` says who may see an item; it uses nothing from `a`.
     }

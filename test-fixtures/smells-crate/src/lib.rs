@@ -69,7 +69,7 @@ pub fn long_report(total: u64) -> String {
     text.push_str(&format!("line 7: {}\n", total + 7));
     text.push_str(&format!("line 8: {}\n", total + 8));
     text.push_str(&format!("line 9: {}\n", total + 9));
-    text.push_str(&format!("line 10: {}\n", total + 10));
+    if total > 10 { text.push('+'); }
     text.push_str(&format!("line 11: {}\n", total + 11));
     text.push_str(&format!("line 12: {}\n", total + 12));
     text.push_str(&format!("line 13: {}\n", total + 13));
@@ -89,7 +89,7 @@ pub fn long_report(total: u64) -> String {
     text.push_str(&format!("line 27: {}\n", total + 27));
     text.push_str(&format!("line 28: {}\n", total + 28));
     text.push_str(&format!("line 29: {}\n", total + 29));
-    text.push_str(&format!("line 30: {}\n", total + 30));
+    if total > 30 { text.push('+'); }
     text.push_str(&format!("line 31: {}\n", total + 31));
     text.push_str(&format!("line 32: {}\n", total + 32));
     text.push_str(&format!("line 33: {}\n", total + 33));
@@ -109,7 +109,7 @@ pub fn long_report(total: u64) -> String {
     text.push_str(&format!("line 47: {}\n", total + 47));
     text.push_str(&format!("line 48: {}\n", total + 48));
     text.push_str(&format!("line 49: {}\n", total + 49));
-    text.push_str(&format!("line 50: {}\n", total + 50));
+    if total > 50 { text.push('+'); }
     text.push_str(&format!("line 51: {}\n", total + 51));
     text.push_str(&format!("line 52: {}\n", total + 52));
     text.push_str(&format!("line 53: {}\n", total + 53));
@@ -129,7 +129,7 @@ pub fn long_report(total: u64) -> String {
     text.push_str(&format!("line 67: {}\n", total + 67));
     text.push_str(&format!("line 68: {}\n", total + 68));
     text.push_str(&format!("line 69: {}\n", total + 69));
-    text.push_str(&format!("line 70: {}\n", total + 70));
+    if total > 70 { text.push('+'); }
     text.push_str(&format!("line 71: {}\n", total + 71));
     text.push_str(&format!("line 72: {}\n", total + 72));
     text.push_str(&format!("line 73: {}\n", total + 73));

@@ -83,7 +83,7 @@ impl Collector<'_> {
                 name: ident.to_string(),
                 is_trait: matches!(item, syn::Item::Trait(_)),
             });
-            if matches!(vis, syn::Visibility::Public(_)) {
+            if matches!(vis, syn::Visibility::Public(_)) && !named_from_outside(item) {
                 self.out.pub_items.push(PubItem {
                     module,
                     name: ident.to_string(),
@@ -225,4 +225,29 @@ pub(super) fn count_own_code_lines(out: &mut ParsedFile, skipped: &[(u32, u32)])
         lines.dedup();
         module.code_lines = lines.len() as u32;
     }
+}
+
+/// Whether something outside the crate's paths names `item`: the compiler (a
+/// `#[proc_macro*]` entry point) or the linker (`#[no_mangle]`, `#[export_name]`, an
+/// `extern "ABI"` function), so its `pub` is needed however little the crate uses it.
+fn named_from_outside(item: &syn::Item) -> bool {
+    const ATTRS: [&str; 5] = [
+        "proc_macro",
+        "proc_macro_derive",
+        "proc_macro_attribute",
+        "no_mangle",
+        "export_name",
+    ];
+    if matches!(item, syn::Item::Fn(f) if f.sig.abi.is_some()) {
+        return true;
+    }
+    item_attrs(item).iter().any(|attr| {
+        let named = |path: &syn::Path| ATTRS.iter().any(|a| path.is_ident(a));
+        // `#[unsafe(no_mangle)]` (edition 2024) wraps the attribute.
+        named(attr.path())
+            || (attr.path().is_ident("unsafe")
+                && attr
+                    .parse_args::<syn::Meta>()
+                    .is_ok_and(|meta| named(meta.path())))
+    })
 }

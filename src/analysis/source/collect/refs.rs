@@ -67,6 +67,51 @@ impl Collector<'_> {
         }
     }
 
+    /// Records the paths a `#[serde(..)]` attribute names in strings (`with`,
+    /// `serialize_with`, `deserialize_with`, `default`, `getter`): the derive's expansion
+    /// calls them from this module, so they are used from here.
+    pub(super) fn record_serde_paths(&mut self, attr: &syn::Attribute) {
+        if !attr.path().is_ident("serde") {
+            return;
+        }
+        let line = attr.pound_token.span.start().line as u32;
+        let mut named = Vec::new();
+        // A parse error only ends the reading: serde reports malformed attributes itself.
+        let _ = attr.parse_nested_meta(|meta| {
+            let key = meta.path.get_ident().map(ToString::to_string);
+            if meta.input.peek(syn::token::Paren) {
+                let content;
+                syn::parenthesized!(content in meta.input);
+                let _: TokenStream = content.parse()?;
+            } else if meta.input.peek(syn::Token![=]) {
+                let value: syn::Expr = meta.value()?.parse()?;
+                if let syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) = value
+                {
+                    named.push((key.unwrap_or_default(), s.value()));
+                }
+            }
+            Ok(())
+        });
+        for (key, path) in named {
+            let paths = match key.as_str() {
+                "with" => vec![format!("{path}::serialize"), format!("{path}::deserialize")],
+                "serialize_with" | "deserialize_with" | "default" | "getter" => vec![path],
+                _ => continue,
+            };
+            for path in paths {
+                let first = path.split("::").next().unwrap_or_default().to_string();
+                if path.contains("::") && crate::analysis::source::modrefs::may_name_module(&first)
+                {
+                    self.push_ref(path, line, RefKind::Code);
+                }
+                self.refer(first);
+            }
+        }
+    }
+
     /// Records a macro call's path and the paths and names among its tokens.
     pub(super) fn record_macro(&mut self, node: &syn::Macro) {
         // The tokens of a macro call expand here: their paths are this module's, and so are
