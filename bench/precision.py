@@ -3,7 +3,7 @@
 
     python3 bench/precision.py fetch            # crates into bench/work/precision/<crate>
     python3 bench/precision.py run [--held-out] # cargo loop dup + smells on each, JSON kept
-    python3 bench/precision.py score [--held-out] [--todo]
+    python3 bench/precision.py score [--held-out] [--todo] [--outputs DIR]
 
 The judgements live in bench/precision/<crate>.json, written by reading the code:
   dup:    [{"at": ["file:start-end", ...], "verdict": "worth|weak|noise", "why": "..."}]
@@ -119,15 +119,18 @@ def excerpt(root, file, start, end, limit=40):
     return "".join(f"    {start + i:5} | {l}" for i, l in enumerate(lines))
 
 
-def score_crate(crate, todo):
+def score_crate(crate, todo, outputs):
     root = os.path.join(WORK, crate)
-    dup = json.load(open(os.path.join(WORK, f"{crate}.dup.json")))
-    smells = json.load(open(os.path.join(WORK, f"{crate}.smells.json")))["smells"]
+    dup = json.load(open(os.path.join(outputs, f"{crate}.dup.json")))
+    smells = json.load(open(os.path.join(outputs, f"{crate}.smells.json")))["smells"]
+    # Notes say what a finding costs without asking for a change: counted apart.
+    notes = sum(1 for s in smells if s.get("severity") == "note")
+    smells = [s for s in smells if s.get("severity", "warning") == "warning"]
     path = os.path.join(JUDGED, f"{crate}.json")
     judged = json.load(open(path)) if os.path.exists(path) else {"dup": [], "smells": []}
     tally = {"worth": 0, "weak": 0, "noise": 0, "unjudged": 0}
     seen = []
-    print(f"\n## {crate}: {len(dup['groups'])} groups, {len(smells)} smells")
+    print(f"\n## {crate}: {len(dup['groups'])} groups, {len(smells)} warnings, {notes} notes")
     for group in dup["groups"][:TOP]:
         verdict, why = judge_group(group, judged["dup"], seen)
         seen += [span(i) for i in group["instances"]]
@@ -148,11 +151,11 @@ def score_crate(crate, todo):
     return tally, stally
 
 
-def score(held_out, todo):
+def score(held_out, todo, outputs):
     total, stotal = {}, {}
     rows = []
     for crate in crates(held_out):
-        tally, stally = score_crate(crate, todo)
+        tally, stally = score_crate(crate, todo, outputs)
         rows.append((crate, tally, stally))
         for k, v in tally.items():
             total[k] = total.get(k, 0) + v
@@ -173,6 +176,7 @@ def main():
     p.add_argument("command", choices=["fetch", "run", "score"])
     p.add_argument("--held-out", action="store_true")
     p.add_argument("--todo", action="store_true")
+    p.add_argument("--outputs", default=WORK, help="where the JSON of `run` is (default: %(default)s)")
     a = p.parse_args()
     if a.command == "fetch":
         fetch()
@@ -180,7 +184,7 @@ def main():
         fetch()
         run(a.held_out)
     else:
-        score(a.held_out, a.todo)
+        score(a.held_out, a.todo, a.outputs)
 
 
 if __name__ == "__main__":

@@ -45,8 +45,12 @@ pub fn module_tree(files: &mut Vec<SourceFile>, tests: bool) {
     let mut paths: Vec<Option<String>> = vec![None; files.len()];
     let mut roots: Vec<usize> = (0..files.len()).collect();
     let mut queue = VecDeque::new();
-    for (i, file) in files.iter().enumerate().filter(|(i, _)| !declared[*i]) {
-        paths[i] = Some(file.parsed.modules[0].path.clone());
+    // Build scripts last: a file that a build script includes (to generate completions from
+    // the CLI's code) and the crate declares is the crate's module.
+    let mut starts: Vec<usize> = (0..files.len()).filter(|&i| !declared[i]).collect();
+    starts.sort_by_key(|&i| is_build_script(&files[i].rel));
+    for i in starts {
+        paths[i] = Some(files[i].parsed.modules[0].path.clone());
         queue.push_back(i);
     }
     while let Some(i) = queue.pop_front() {
@@ -116,6 +120,11 @@ fn links(i: usize, path: &Path, file: &SourceFile, index: &HashMap<PathBuf, usiz
     declared.chain(included).collect()
 }
 
+/// A package's build script by its place (beside Cargo.toml, not under `src/`).
+fn is_build_script(rel: &str) -> bool {
+    rel == "build.rs" || rel.ends_with("/build.rs") && !rel.contains("/src/")
+}
+
 /// Files that are binaries, examples, benchmarks, tests or build scripts by their place:
 /// their `pub` items are no library's API.
 fn is_binary_layout(rel: &str) -> bool {
@@ -137,5 +146,7 @@ mod test {
         assert!(is_binary_layout("src/bin/tool/mod.rs"));
         assert!(!is_binary_layout("tokio/src/lib.rs"));
         assert!(!is_binary_layout("plain-dir/calc.rs"));
+        assert!(is_build_script("build.rs") && is_build_script("crates/a/build.rs"));
+        assert!(!is_build_script("crates/a/src/build.rs"));
     }
 }

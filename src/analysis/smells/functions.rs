@@ -34,7 +34,7 @@ pub fn find(files: &[SourceFile], thresholds: &Thresholds) -> Vec<Smell> {
     for (fi, file) in files.iter().enumerate() {
         for unit in &file.parsed.units {
             let Some(m) = unit.metrics else { continue };
-            let lines = unit.end_line + 1 - unit.start_line;
+            let lines = (unit.end_line + 1 - unit.start_line).saturating_sub(m.nested_lines);
             // `// cargo-loop: allow(RULE)` or the matching clippy allow silences a rule.
             let excesses: Vec<Excess> = excesses(lines, &m, thresholds)
                 .into_iter()

@@ -167,7 +167,9 @@ fn follow<'f>(
                     *referenced || place.is_some_and(|p| scope.is_trait(p)),
                 ),
                 RefKind::Code => (false, true),
-                RefKind::MacroDef => (false, false),
+                // A `macro_rules!` body expands where it is called, in other modules too:
+                // what it names is used from outside even when it is defined beside it.
+                RefKind::MacroDef => (true, false),
             };
             let seen = trail.seen.into_iter().filter(|&(m, _)| m != from || public);
             uses.used.extend(seen);

@@ -455,6 +455,9 @@ fn items_the_compiler_the_linker_or_serde_name_are_not_needless() {
                  pub extern \"C\" fn callback() {}\n\
                  pub mod hex { pub fn serialize() {} pub fn deserialize() {} pub fn other() {} }\n\
                  pub fn zero() -> u8 { 0 }\n\
+                 #[repr(C)]\npub struct Ffi { pub x: u8 }\n\
+                 #[repr(align(8))]\npub struct Aligned;\n\
+                 macro_rules! m { () => { crate::a::in_macro() } }\npub fn in_macro() {}\n\
                  pub fn unused() {}",
             ),
             (
@@ -467,7 +470,7 @@ fn items_the_compiler_the_linker_or_serde_name_are_not_needless() {
         SmellKind::NeedlessPub,
     );
     let items: Vec<&str> = found.iter().map(|s| s.item.as_str()).collect();
-    assert_eq!(items, ["k::a::unused", "k::a::hex::other"]);
+    assert_eq!(items, ["k::a::Aligned", "k::a::unused", "k::a::hex::other"]);
 }
 
 // ---- scope.rs (through module cycles) ----

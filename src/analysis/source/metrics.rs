@@ -22,6 +22,8 @@ pub struct FnMetrics {
     pub nesting: u32,
     pub cyclomatic: u32,
     pub cognitive: u32,
+    /// Lines of items declared in the body (helper functions), which are units of their own.
+    pub nested_lines: u32,
     /// The function smells silenced on this function, as rule ids (`// cargo-loop:
     /// allow(long-function)`, or the matching clippy allow), one bit each: see [`Allowed`].
     #[serde(default)]
@@ -72,11 +74,13 @@ pub fn measure(sig: &syn::Signature, body: &syn::Block) -> FnMetrics {
         nesting: visitor.max_nesting,
         cyclomatic: visitor.cyclomatic,
         cognitive: visitor.cognitive,
+        nested_lines: visitor.nested_lines,
     }
 }
 
 #[derive(Default)]
 struct Measure {
+    nested_lines: u32,
     nesting: u32,
     max_nesting: u32,
     cyclomatic: u32,
@@ -218,20 +222,12 @@ impl<'ast> Visit<'ast> for Measure {
         }
     }
 
-    fn visit_item_fn(&mut self, node: &'ast syn::ItemFn) {
-        // A function nested in a body adds nesting to its code, as a closure does.
-        self.nested(|this| this.visit_block(&node.block));
-    }
-
-    fn visit_impl_item_fn(&mut self, node: &'ast syn::ImplItemFn) {
-        // A method of an impl declared in the body is a nested function too.
-        self.nested(|this| this.visit_block(&node.block));
-    }
-
-    fn visit_trait_item_fn(&mut self, node: &'ast syn::TraitItemFn) {
-        if let Some(block) = &node.default {
-            self.nested(|this| this.visit_block(block));
-        }
+    fn visit_item(&mut self, node: &'ast syn::Item) {
+        // An item nested in a body (a helper function, an impl) is a unit of its own,
+        // measured and reported on its own: the enclosing function neither counts its
+        // branches nor its lines.
+        let span = syn::spanned::Spanned::span(node);
+        self.nested_lines += (span.end().line + 1).saturating_sub(span.start().line) as u32;
     }
 }
 
@@ -254,6 +250,7 @@ mod test {
                 nesting: 0,
                 cyclomatic: 1,
                 cognitive: 0,
+                nested_lines: 0,
                 allowed: 0,
             }
         );
@@ -350,11 +347,12 @@ mod test {
         assert_eq!(nested.nesting, 3);
     }
 
-    /// A method of an impl declared in the body nests like a nested `fn`.
+    /// A function, impl or trait declared in the body is a unit of its own: neither its
+    /// branches nor its lines are the enclosing function's.
     #[test]
-    fn local_impl_methods_nest_like_nested_functions() {
+    fn items_in_a_body_are_measured_on_their_own() {
         let nested_fn = metrics(
-            "fn f() -> u32 { fn inner(x: bool) -> u32 { if x { 1 } else { 0 } } inner(true) }",
+            "fn f() -> u32 {\n fn inner(x: bool) -> u32 {\n if x { 1 } else { 0 }\n }\n inner(true) }",
         );
         let local_impl = metrics(
             "fn f() -> u32 { struct S; impl S { fn inner(&self, x: bool) -> u32 { if x { 1 } else { 0 } } } S.inner(true) }",
@@ -362,9 +360,11 @@ mod test {
         let local_trait = metrics(
             "fn f() -> u32 { trait T { fn inner(&self, x: bool) -> u32 { if x { 1 } else { 0 } } } 0 }",
         );
-        assert_eq!(nested_fn.cognitive, 3);
-        assert_eq!(local_impl.cognitive, 3);
-        assert_eq!(local_trait.cognitive, 3);
-        assert_eq!(local_impl.nesting, 2);
+        let closure = metrics("fn f() -> u32 { let g = |x: bool| if x { 1 } else { 0 }; g(true) }");
+        assert_eq!((nested_fn.cognitive, nested_fn.nested_lines), (0, 3));
+        assert_eq!((local_impl.cognitive, local_impl.nesting), (0, 0));
+        assert_eq!(local_trait.cognitive, 0);
+        // A closure is part of its function's code.
+        assert_eq!((closure.cognitive, closure.nesting), (3, 2));
     }
 }

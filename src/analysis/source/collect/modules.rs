@@ -228,8 +228,9 @@ pub(super) fn count_own_code_lines(out: &mut ParsedFile, skipped: &[(u32, u32)])
 }
 
 /// Whether something outside the crate's paths names `item`: the compiler (a
-/// `#[proc_macro*]` entry point) or the linker (`#[no_mangle]`, `#[export_name]`, an
-/// `extern "ABI"` function), so its `pub` is needed however little the crate uses it.
+/// `#[proc_macro*]` entry point), the linker (`#[no_mangle]`, `#[export_name]`, an
+/// `extern "ABI"` function) or foreign code (a `#[repr(C)]` type mirrors a C declaration),
+/// so its `pub` is needed however little the crate uses it.
 fn named_from_outside(item: &syn::Item) -> bool {
     const ATTRS: [&str; 5] = [
         "proc_macro",
@@ -243,8 +244,14 @@ fn named_from_outside(item: &syn::Item) -> bool {
     }
     item_attrs(item).iter().any(|attr| {
         let named = |path: &syn::Path| ATTRS.iter().any(|a| path.is_ident(a));
+        let repr_c = attr.path().is_ident("repr")
+            && attr.meta.require_list().is_ok_and(|list| {
+                (list.tokens.clone().into_iter())
+                    .any(|t| matches!(t, proc_macro2::TokenTree::Ident(i) if i == "C"))
+            });
         // `#[unsafe(no_mangle)]` (edition 2024) wraps the attribute.
-        named(attr.path())
+        repr_c
+            || named(attr.path())
             || (attr.path().is_ident("unsafe")
                 && attr
                     .parse_args::<syn::Meta>()
