@@ -11,6 +11,7 @@ use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 
 use crate::analysis::scan::{canonical, resolve_mod, SourceFile};
+use crate::analysis::source::cfg::Cfg;
 use crate::files::normalize;
 
 /// A file that another file makes part of one of its modules.
@@ -21,6 +22,8 @@ struct Link {
     suffix: Vec<String>,
     /// Declared only by test code that is not analysed.
     test: bool,
+    /// The `#[cfg]` the declaration is under.
+    cfg: Option<Cfg>,
 }
 
 /// Renames the files' modules as their declarations say, drops files only test code
@@ -63,6 +66,8 @@ pub fn module_tree(files: &mut Vec<SourceFile>, tests: bool) {
                 }
                 paths[link.target] = Some(path);
                 roots[link.target] = roots[i];
+                let cfg = files[i].cfg.iter().chain(&link.cfg).cloned().collect();
+                files[link.target].cfg = Cfg::all(cfg);
                 queue.push_back(link.target);
             }
         }
@@ -107,6 +112,7 @@ fn links(i: usize, path: &Path, file: &SourceFile, index: &HashMap<PathBuf, usiz
             target,
             suffix,
             test: decl.test,
+            cfg: decl.cfg.clone(),
         })
     });
     let included = file.parsed.includes.iter().filter_map(|include| {
@@ -115,6 +121,7 @@ fn links(i: usize, path: &Path, file: &SourceFile, index: &HashMap<PathBuf, usiz
             target,
             suffix: include.inline_parents.clone(),
             test: false,
+            cfg: None,
         })
     });
     declared.chain(included).collect()

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
+use crate::analysis::source::cfg::{Build, Cfg};
 use crate::analysis::source::{parse_file, ModDecl, ParsedFile, SourceError};
 use crate::analysis::workspace::{relative, Warning, Workspace};
 use crate::config::Options;
@@ -29,6 +30,8 @@ pub struct SourceFile {
     pub library_root: bool,
     /// The module of the crate root the file belongs to, which `crate::` names.
     pub crate_root: String,
+    /// The `#[cfg]` its module is declared under (on the `mod` items that lead to it).
+    pub cfg: Option<Cfg>,
 }
 
 #[derive(Debug, Default)]
@@ -48,6 +51,7 @@ struct Task {
     test: bool,
     library_root: bool,
     crate_root: String,
+    cfg: Option<Cfg>,
 }
 
 /// Parses every file reachable from the workspace's roots. `selected` restricts which files
@@ -68,7 +72,11 @@ pub fn parse_workspace(
             frontier
                 .into_par_iter()
                 .map(|task| {
-                    let result = parse_file(&task.path, &task.module, options.tests);
+                    let build = Build {
+                        test: options.tests,
+                        features: workspace.packages[task.package].features.clone(),
+                    };
+                    let result = parse_file(&task.path, &task.module, &build);
                     progress(done.fetch_add(1, Ordering::Relaxed) + 1);
                     (task, result)
                 })
@@ -102,6 +110,7 @@ pub fn parse_workspace(
                     parsed,
                     library_root: task.library_root,
                     crate_root: task.crate_root,
+                    cfg: task.cfg,
                 });
             }
         }
@@ -141,6 +150,7 @@ fn roots(
                     test: root.test,
                     library_root: root.lib,
                     crate_root: root.module.clone(),
+                    cfg: None,
                 });
             }
         }
@@ -220,6 +230,7 @@ fn declared(
                 test: task.test,
                 library_root: false,
                 crate_root: task.crate_root.clone(),
+                cfg: Cfg::all(task.cfg.iter().chain(&decl.cfg).cloned().collect()),
                 path,
             });
         }
@@ -248,6 +259,7 @@ fn included(task: &Task, parsed: &ParsedFile, visited: &mut HashSet<PathBuf>) ->
                 test: task.test,
                 library_root: false,
                 crate_root: task.crate_root.clone(),
+                cfg: task.cfg.clone(),
                 path,
             })
         })

@@ -1,6 +1,7 @@
 //! Finds what to analyse: workspace members and their target roots through `cargo_metadata`,
 //! or every `.rs` file of a plain folder outside any workspace.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
@@ -41,6 +42,9 @@ pub struct Package {
     pub name: String,
     pub dir: PathBuf,
     pub roots: Vec<Root>,
+    /// The features a feature flag selects, to leave out code that build does not compile;
+    /// `None` without a flag (every `cfg` alternative is analysed) or a manifest.
+    pub features: Option<BTreeSet<String>>,
 }
 
 /// A target's root file (or, in plain mode, any file), from which `mod` declarations are followed.
@@ -96,6 +100,7 @@ impl Workspace {
             })
             .filter(|pkg| !common.exclude.iter().any(|p| p == pkg.name.as_str()))
             .map(|pkg| Package {
+                features: selected_features(&pkg.name, &pkg.features, common),
                 name: pkg.name.to_string(),
                 dir: pkg
                     .manifest_path
@@ -208,6 +213,7 @@ fn add_plain_root(root: &Path, packages: &mut Vec<Package>, path: PathBuf) {
         Some(package) => package,
         None => {
             packages.push(Package {
+                features: None,
                 name: pkg_name,
                 dir: pkg_dir,
                 roots: Vec::new(),
@@ -292,6 +298,47 @@ fn nearest_package(root: &Path, path: &Path) -> (PathBuf, String) {
         dir = d.parent();
     }
     (root.to_path_buf(), "root".to_string())
+}
+
+/// The features `--features`, `--all-features` and `--no-default-features` select for
+/// package `name` whose manifest declares `declared`, each with what it enables; `None`
+/// when no flag is given.
+fn selected_features(
+    name: &str,
+    declared: &BTreeMap<String, Vec<String>>,
+    common: &CommonArgs,
+) -> Option<BTreeSet<String>> {
+    if common.features.is_empty() && !common.all_features && !common.no_default_features {
+        return None;
+    }
+    if common.all_features {
+        return Some(declared.keys().cloned().collect());
+    }
+    let asked = (common.features.iter())
+        .flat_map(|f| f.split([',', ' ']))
+        .filter_map(|f| match f.split_once('/') {
+            Some((pkg, feature)) => (pkg == name).then_some(feature),
+            None => (!f.is_empty()).then_some(f),
+        });
+    let mut queue: Vec<String> = asked.map(str::to_string).collect();
+    if !common.no_default_features {
+        queue.push("default".to_string());
+    }
+    let mut selected = BTreeSet::new();
+    while let Some(feature) = queue.pop() {
+        if !selected.insert(feature.clone()) {
+            continue;
+        }
+        // `dep:x` enables a dependency only; `x/f` and `x?/f` a feature of dependency `x`,
+        // which is also the implicit feature `x` when written without `?`.
+        for enabled in declared.get(&feature).into_iter().flatten() {
+            let target = enabled.split('/').next().unwrap_or(enabled);
+            if !enabled.starts_with("dep:") && !target.ends_with('?') {
+                queue.push(target.to_string());
+            }
+        }
+    }
+    Some(selected)
 }
 
 /// The `[package] name` of a manifest, if it has one that can be read.
@@ -391,6 +438,50 @@ mod test {
         assert_eq!(
             nearest_package(dir.path(), &pkg.join("src/lib.rs")).1,
             "real-name-1.0.0"
+        );
+    }
+
+    #[test]
+    fn feature_flags_select_features_and_what_they_enable() {
+        let declared: BTreeMap<String, Vec<String>> = [
+            ("default", vec!["std"]),
+            ("std", vec!["alloc", "dep:libc"]),
+            ("alloc", vec![]),
+            ("simd", vec!["wide/simd", "serde?/std"]),
+            ("wide", vec!["dep:wide"]),
+            ("serde", vec!["dep:serde"]),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.into_iter().map(String::from).collect()))
+        .collect();
+        let select = |features: &[&str], all: bool, no_default: bool| {
+            let common = CommonArgs {
+                features: features.iter().map(ToString::to_string).collect(),
+                all_features: all,
+                no_default_features: no_default,
+                ..CommonArgs::default()
+            };
+            selected_features("p", &declared, &common)
+                .map(|s| s.into_iter().collect::<Vec<_>>().join(" "))
+        };
+        assert_eq!(
+            select(&[], false, false),
+            None,
+            "no flag: every alternative"
+        );
+        assert_eq!(select(&[], false, true).as_deref(), Some(""));
+        assert_eq!(
+            select(&["simd"], false, true).as_deref(),
+            Some("simd wide"),
+            "`wide/simd` enables the implicit feature `wide`, `serde?/std` does not"
+        );
+        assert_eq!(
+            select(&["p/simd,other/x"], false, false).as_deref(),
+            Some("alloc default simd std wide")
+        );
+        assert_eq!(
+            select(&[], true, false).map(|s| s.split(' ').count()),
+            Some(6)
         );
     }
 

@@ -7,6 +7,7 @@ use super::group::{CloneType, Group, GroupKind, Instance};
 use super::measure::measure_all;
 use super::{abstractions, blocks, near, units};
 use crate::analysis::scan::SourceFile;
+use crate::analysis::source::cfg::{exclusive, Cfg};
 use crate::config::Options;
 
 /// Runs every detector and returns the groups ranked by lines saved, largest first.
@@ -33,6 +34,10 @@ pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
             (&files[a.file].rel, a.start_line).cmp(&(&files[b.file].rel, b.start_line))
         });
     }
+    for group in &mut groups {
+        drop_exclusive_alternatives(files, group);
+    }
+    groups.retain(|group| group.instances.len() >= 2);
     let mut groups = measure_all(files, options, groups);
     // A merge that saves nothing (fields shared by too few structs cost more to extract than
     // they save; a block whose copies differ in as many lines as they share) is no finding.
@@ -47,6 +52,48 @@ pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
             .then(a.fingerprint.cmp(&b.fingerprint))
     });
     groups
+}
+
+/// The `#[cfg]` a copy is compiled under: its module's and its innermost unit's.
+fn cfg_of(files: &[SourceFile], inst: &Instance) -> Option<Cfg> {
+    let file = &files[inst.file];
+    let unit = (file.parsed.units.iter())
+        .filter(|u| u.start_line <= inst.start_line && inst.end_line <= u.end_line)
+        .min_by_key(|u| u.end_line - u.start_line);
+    Cfg::all(
+        file.cfg
+            .iter()
+            .chain(unit.and_then(|u| u.cfg.as_ref()))
+            .cloned()
+            .collect(),
+    )
+}
+
+/// Keeps of a group only copies that can build together: the unix and the windows version
+/// of a function, or a feature's on and off versions, are alternatives, not copies to merge.
+/// A copy is kept when it can build with every copy kept before it.
+fn drop_exclusive_alternatives(files: &[SourceFile], group: &mut Group) {
+    let cfgs: Vec<Option<Cfg>> = group.instances.iter().map(|i| cfg_of(files, i)).collect();
+    if cfgs.iter().all(Option::is_none) {
+        return;
+    }
+    let mut kept: Vec<usize> = Vec::new();
+    for (i, cfg) in cfgs.iter().enumerate() {
+        let fits = |k: &usize| match (cfg, &cfgs[*k]) {
+            (Some(a), Some(b)) => !exclusive(a, b),
+            _ => true,
+        };
+        if kept.iter().all(fits) {
+            kept.push(i);
+        }
+    }
+    if kept.len() < group.instances.len() {
+        let mut index = 0;
+        group.instances.retain(|_| {
+            index += 1;
+            kept.contains(&(index - 1))
+        });
+    }
 }
 
 /// Drops exact and renamed copies of functions that a near-miss group of at least their value
@@ -158,6 +205,7 @@ pub(super) mod test {
                 parsed: crate::analysis::source::parse_str(src, "p", false).unwrap(),
                 library_root: false,
                 crate_root: "p".to_string(),
+                cfg: None,
             })
             .collect()
     }
@@ -453,6 +501,24 @@ impl {ty} {{
             &shim("perl_digit", "unicode-gencat", "general_category"),
         ]);
         assert!(groups.is_empty(), "{groups:#?}");
+    }
+
+    #[test]
+    fn platform_and_feature_alternatives_are_not_copies() {
+        let body = "(v: &[u32]) -> u32 {\n    let mut s = 0;\n    for x in v {\n        if *x > 3 {\n            s += x * 2;\n        } else {\n            s -= 1;\n        }\n        s = s.wrapping_mul(7);\n    }\n    s\n}\n";
+        let pair = |a: &str, b: &str| format!("#[cfg({a})]\nfn sum{body}#[cfg({b})]\nfn sum{body}");
+        assert!(detect(&[&pair("unix", "windows")]).is_empty());
+        let gated = format!(
+            "mod imp {{\n#![cfg(feature = \"fast\")]\n}}\n{}",
+            pair("feature = \"fast\"", "not(feature = \"fast\")")
+        );
+        assert!(detect(&[&gated]).is_empty());
+        // Code that builds together is a copy: unix and one of its systems, or no cfg.
+        assert_eq!(detect(&[&pair("unix", "target_os = \"linux\"")]).len(), 1);
+        let three = format!("{}fn total{body}", pair("unix", "windows"));
+        let groups = detect(&[&three]);
+        assert_eq!(groups.len(), 1, "{groups:?}");
+        assert_eq!(groups[0].instances.len(), 2);
     }
 
     #[test]

@@ -310,6 +310,7 @@ mod test {
                 parsed: crate::analysis::source::parse_str(src, "p", false).unwrap(),
                 library_root: false,
                 crate_root: "p".to_string(),
+                cfg: None,
             })
             .collect();
         // One star of look-alikes holding both families, as near-miss clustering can make.

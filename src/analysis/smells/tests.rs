@@ -24,6 +24,7 @@ pub(super) fn krate(sources: &[(&str, &str)]) -> Vec<SourceFile> {
                 parsed: crate::analysis::source::parse_str(src, &module, false).unwrap(),
                 library_root: *rel == "lib.rs",
                 crate_root: "k".to_string(),
+                cfg: None,
             }
         })
         .collect()

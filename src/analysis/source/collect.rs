@@ -23,9 +23,10 @@ use std::ops::Range;
 
 use syn::visit::Visit;
 
+use super::cfg::Build;
 use super::lex::Flattener;
 use super::parsed::{ModuleInfo, ParsedFile, UnitKind};
-use super::spans::{is_cfg_gated, stmt_attrs};
+use super::spans::{is_instrumentation, stmt_attrs};
 use collector::Collector;
 use modules::{count_items, count_own_code_lines};
 use text::sig_start;
@@ -36,8 +37,9 @@ pub(super) fn collect(
     flat: Flattener,
     text: &str,
     module: &str,
-    tests: bool,
+    build: &Build,
 ) -> ParsedFile {
+    let tests = build.test;
     let allow_lines = attrs::allow_lines(text);
     let mut collector = Collector {
         flat: &flat,
@@ -73,6 +75,8 @@ pub(super) fn collect(
         },
         module: 0,
         owner_suppressed: false,
+        cfg: Vec::new(),
+        build,
         self_type: None,
         impl_trait: None,
         referenced: vec![std::collections::HashSet::new()],
@@ -182,7 +186,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     }
 
     fn visit_field_value(&mut self, node: &'ast syn::FieldValue) {
-        if is_cfg_gated(&node.attrs) {
+        if is_instrumentation(&node.attrs, None) {
             self.push_gated(node);
         }
         syn::visit::visit_field_value(self, node);
@@ -201,7 +205,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     }
 
     fn visit_stmt(&mut self, node: &'ast syn::Stmt) {
-        if is_cfg_gated(stmt_attrs(node)) {
+        if is_instrumentation(stmt_attrs(node), Some(node)) {
             self.push_gated(node);
         }
         match node {

@@ -18,6 +18,7 @@ pub use read::parse_file;
 pub(crate) use read::parse_str;
 pub use test_code::is_test_code;
 
+pub mod cfg;
 mod collect;
 mod depth;
 mod lex;

@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::source::cfg::Cfg;
 use crate::analysis::source::modrefs::{Exposure, ItemDef, ModRef};
 use crate::analysis::source::token::Tok;
 
@@ -187,6 +188,8 @@ pub struct Unit {
     pub metrics: Option<crate::analysis::source::metrics::FnMetrics>,
     /// For impl blocks, the implementing type's name; for methods, the type they belong to.
     pub self_type: Option<String>,
+    /// The `#[cfg]` it is compiled under in its file (its own, its impl's, inline modules').
+    pub cfg: Option<Cfg>,
 }
 
 /// The statements of one block, each as a token range.
@@ -222,6 +225,8 @@ pub struct Shape {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ModDecl {
     pub name: String,
+    /// The `#[cfg]` the declaration is compiled under (its own, enclosing ones, `cfg_if!`).
+    pub cfg: Option<Cfg>,
     /// The `#[path = "..."]` attribute, if any.
     pub path_attr: Option<String>,
     /// Inline modules enclosing the declaration, outermost first.

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use proc_macro2::TokenStream;
 
+use super::cfg::Build;
 use super::collect;
 use super::depth;
 use super::lex::{lex_error, Flattener};
@@ -55,7 +56,7 @@ fn syntax_error(err: &syn::Error, text: &str) -> SourceError {
 }
 
 /// Reads and parses one file. `module` is the item path of the file's module.
-pub fn parse_file(path: &Path, module: &str, tests: bool) -> Result<ParsedFile, SourceError> {
+pub fn parse_file(path: &Path, module: &str, build: &Build) -> Result<ParsedFile, SourceError> {
     let meta = std::fs::metadata(path).map_err(|e| SourceError::Unreadable(e.to_string()))?;
     if !meta.is_file() {
         // Reading a named pipe would block; a directory cannot be read.
@@ -81,15 +82,25 @@ pub fn parse_file(path: &Path, module: &str, tests: bool) -> Result<ParsedFile, 
     if text.lines().take(5).any(|line| line.contains("@generated")) {
         return Err(SourceError::Generated);
     }
-    let result = parse_str(&text, module, tests);
+    let result = parse_text(&text, module, build);
     // proc-macro2 keeps every lexed file of this thread for span lookups, which then scan
     // them all; nothing returned holds a span, so let them go.
     proc_macro2::extra::invalidate_current_thread_spans();
     result
 }
 
-/// Parses source text; see [`parse_file`].
+/// Parses source text with every `cfg` alternative, and test code when `tests`.
+#[cfg(test)]
 pub(crate) fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedFile, SourceError> {
+    let build = Build {
+        test: tests,
+        features: None,
+    };
+    parse_text(text, module, &build)
+}
+
+/// Parses source text; see [`parse_file`].
+fn parse_text(text: &str, module: &str, build: &Build) -> Result<ParsedFile, SourceError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let cleaned;
     let text = if text.starts_with("#!") && !text.starts_with("#![") {
@@ -113,5 +124,5 @@ pub(crate) fn parse_str(text: &str, module: &str, tests: bool) -> Result<ParsedF
     let mut flat = Flattener::default();
     flat.flatten(stream.clone());
     let file: syn::File = syn::parse2(stream).map_err(|err| syntax_error(&err, text))?;
-    Ok(collect::collect(&file, flat, text, module, tests))
+    Ok(collect::collect(&file, flat, text, module, build))
 }

@@ -64,6 +64,36 @@ pub(super) fn is_cfg_gated(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|attr| attr.path().is_ident("cfg"))
 }
 
+/// Words in a `cfg` flag or feature that gate instrumentation (tracing, logging, metrics).
+const INSTRUMENTATION: [&str; 6] = ["trac", "log", "metric", "instrument", "telemetry", "stats"];
+
+/// Whether `attrs` gate instrumentation: a `#[cfg]` that names a tracing or logging feature
+/// or flag, or any `#[cfg]` on a logging macro call (`#[cfg(debug_assertions)] debug!(..)`).
+/// Such code is scaffolding copies share without being the same logic; other gated code is
+/// code (a `match` for one feature, an expression for the other).
+pub(super) fn is_instrumentation(attrs: &[syn::Attribute], stmt: Option<&syn::Stmt>) -> bool {
+    let Some(cfg) = super::cfg::Cfg::of_attrs(attrs) else {
+        return false;
+    };
+    let logging = |mac: &syn::Macro| {
+        mac.path.segments.last().is_some_and(|s| {
+            ["trace", "debug", "info", "warn", "error", "event", "span"]
+                .iter()
+                .any(|m| s.ident == m)
+        })
+    };
+    let logs = match stmt {
+        Some(syn::Stmt::Macro(m)) => logging(&m.mac),
+        Some(syn::Stmt::Expr(syn::Expr::Macro(m), _)) => logging(&m.mac),
+        _ => false,
+    };
+    logs || (cfg.names().iter()).any(|name| {
+        INSTRUMENTATION
+            .iter()
+            .any(|w| name.to_lowercase().contains(w))
+    })
+}
+
 /// The span of an expression's first token, found without re-generating its tokens.
 fn expr_start(expr: &syn::Expr) -> Span {
     use syn::Expr;

@@ -288,6 +288,27 @@ fn module_code_lines_leave_out_inline_children_and_skipped_tests() {
 }
 
 #[test]
+fn only_gated_instrumentation_is_scaffolding_other_gated_code_is_code() {
+    let file = parse(
+        "fn f(a: u32) -> u32 {
+    #[cfg(feature = \"simd\")]
+    let b = fast(a);
+    #[cfg(not(feature = \"simd\"))]
+    let b = slow(a);
+    #[cfg(debug_assertions)]
+    debug!(\"b = {b}\");
+    #[cfg(feature = \"log\")]
+    note(b);
+    b
+}
+",
+    );
+    let unit = &file.units[0];
+    // `fn`, both `let b`, `b`, `}`: the logging call and the `log` feature's call aside.
+    assert_eq!(file.logic_lines(unit.tokens.clone()), 5);
+}
+
+#[test]
 fn code_lines_leave_out_comments_blank_lines_and_attributes() {
     let file = parse(
         "/// Doc.
@@ -298,7 +319,7 @@ fn f(a: u32) -> u32 {
     #[allow(unused)]
     let b = a
         + 1;
-    #[cfg(feature = \"x\")]
+    #[cfg(feature = \"tracing\")]
     trace(b);
     b
 }
@@ -418,4 +439,41 @@ fn characters_that_do_not_lex_are_located() {
     )
     .is_ok());
     assert!(parse_str("// plain\r comment\n/*\r*/ fn a() {}\n", "k", false).is_ok());
+}
+
+#[test]
+fn cfg_if_branches_and_attributes_give_modules_and_units_their_cfg() {
+    use crate::analysis::source::cfg::Cfg;
+    let file = parse(
+        "cfg_if::cfg_if! {
+    if #[cfg(unix)] {
+        mod unix;
+    } else if #[cfg(windows)] {
+        mod windows;
+    } else {
+        mod other;
+    }
+}
+#[cfg(feature = \"x\")]
+impl S {
+    #[cfg(unix)]
+    fn f() {}
+}
+",
+    );
+    let unix = Cfg::Flag("unix".to_string());
+    let windows = Cfg::Flag("windows".to_string());
+    let not = |c: &Cfg| Cfg::Not(Box::new(c.clone()));
+    let cfgs: Vec<Option<Cfg>> = file.mods.iter().map(|m| m.cfg.clone()).collect();
+    assert_eq!(
+        cfgs,
+        [
+            Some(unix.clone()),
+            Some(Cfg::All(vec![not(&unix), windows.clone()])),
+            Some(Cfg::All(vec![not(&unix), not(&windows)])),
+        ]
+    );
+    let method = file.units.iter().find(|u| u.item.ends_with("::f")).unwrap();
+    let feature = Cfg::Key("feature".to_string(), "x".to_string());
+    assert_eq!(method.cfg, Some(Cfg::All(vec![feature, unix])));
 }

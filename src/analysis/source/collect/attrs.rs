@@ -5,6 +5,7 @@
 use proc_macro2::Span;
 
 use super::collector::Collector;
+use crate::analysis::source::cfg::Cfg;
 
 /// The marker that suppresses duplicate reports on the item that follows it.
 const ALLOW_MARKER: &str = "cargo-loop: allow(duplicate)";
@@ -108,8 +109,11 @@ impl Collector<'_> {
         self.owner_suppressed || self.allow_lines.iter().any(|line| lines.contains(line))
     }
 
+    /// Whether code with `attrs` is left out: test code without `--tests`, and code the
+    /// selected features do not compile.
     pub(super) fn skip(&self, attrs: &[syn::Attribute]) -> bool {
-        !self.tests && crate::analysis::source::is_test_code(attrs)
+        (!self.tests && crate::analysis::source::is_test_code(attrs))
+            || Cfg::of_attrs(attrs).and_then(|c| c.eval(self.build)) == Some(false)
     }
 
     /// Records a `#[cfg]`-gated node of a body as scaffolding.

@@ -1,6 +1,7 @@
 //! The visitor's state while it walks one file: where it is (item path, module, owner) and
 //! what it has recorded so far. Its methods live beside the nodes they record.
 
+use super::super::cfg::{Build, Cfg};
 use super::super::lex::Flattener;
 use super::super::parsed::ParsedFile;
 
@@ -28,4 +29,30 @@ pub(super) struct Collector<'a> {
     pub(super) referenced: Vec<std::collections::HashSet<String>>,
     /// Lines of inline test modules left out of the analysis: not the parent's code either.
     pub(super) skipped_lines: Vec<(u32, u32)>,
+    /// The `#[cfg]` predicates of the enclosing impls, inline modules and `cfg_if!` branches.
+    pub(super) cfg: Vec<Cfg>,
+    /// What the build is known to select, to leave out code it does not compile.
+    pub(super) build: &'a Build,
+}
+
+impl Collector<'_> {
+    /// The predicate code with `attrs` is compiled under, here: the enclosing ones and its own.
+    pub(super) fn cfg_of(&self, attrs: &[syn::Attribute]) -> Option<Cfg> {
+        Cfg::all(
+            self.cfg
+                .iter()
+                .cloned()
+                .chain(Cfg::of_attrs(attrs))
+                .collect(),
+        )
+    }
+
+    /// Runs `f` with `cfg` (if any) added to the enclosing predicates.
+    pub(super) fn with_cfg<F: FnOnce(&mut Self)>(&mut self, cfg: Option<Cfg>, f: F) {
+        let pushed = cfg.map(|c| self.cfg.push(c)).is_some();
+        f(self);
+        if pushed {
+            self.cfg.pop();
+        }
+    }
 }

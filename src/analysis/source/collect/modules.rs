@@ -4,6 +4,7 @@
 
 use super::attrs::path_attrs;
 use super::collector::Collector;
+use crate::analysis::source::cfg::Cfg;
 use crate::analysis::source::modrefs::{Exposure, ItemDef, ModRef, RefKind};
 use crate::analysis::source::parsed::{Include, ModDecl, ModuleInfo, ParsedFile, PubItem};
 use crate::analysis::source::spans::item_attrs;
@@ -49,7 +50,9 @@ impl Collector<'_> {
                 self.record_module_items(self.module, items);
                 self.inline_mods.push(name.clone());
                 self.path.push(name);
-                syn::visit::visit_item_mod(self, node);
+                self.with_cfg(Cfg::of_attrs(&node.attrs), |this| {
+                    syn::visit::visit_item_mod(this, node);
+                });
                 self.path.pop();
                 self.inline_mods.pop();
                 self.module = parent;
@@ -120,6 +123,7 @@ impl Collector<'_> {
         let alternatives = conditional.into_iter().map(|p| (Some(p), false));
         for (path_attr, optional) in alternatives.chain([(path, optional)]) {
             self.out.mods.push(ModDecl {
+                cfg: self.cfg_of(&node.attrs),
                 name: node.ident.to_string(),
                 path_attr,
                 inline_parents: self.inline_mods.clone(),

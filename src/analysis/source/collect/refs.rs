@@ -5,6 +5,7 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use syn::visit::Visit;
 
 use super::collector::Collector;
+use crate::analysis::source::cfg::Cfg;
 use crate::analysis::source::modrefs::{token_paths, use_leaves, ModRef, RefKind};
 
 impl Collector<'_> {
@@ -181,12 +182,32 @@ impl Collector<'_> {
             self.out.enum_matches.truncate(kept.3);
             return true;
         }
-        let mut found = false;
-        for tree in tokens {
-            if let TokenTree::Group(group) = tree {
-                if group.delimiter() == Delimiter::Brace {
-                    found |= self.visit_macro_items(group.stream());
+        // `cfg_if! { if #[cfg(a)] { .. } else if #[cfg(b)] { .. } else { .. } }`: each
+        // branch holds under its predicate and none of the ones before it.
+        let (mut found, mut before, mut pending) = (false, Vec::<Cfg>::new(), None);
+        let mut trees = tokens.into_iter().peekable();
+        while let Some(tree) = trees.next() {
+            match tree {
+                TokenTree::Punct(p) if p.as_char() == '#' => {
+                    if let Some(TokenTree::Group(attr)) = trees.next_if(
+                        |t| matches!(t, TokenTree::Group(g) if g.delimiter() == Delimiter::Bracket),
+                    ) {
+                        pending = syn::parse2::<syn::Meta>(attr.stream())
+                            .ok()
+                            .filter(|meta| meta.path().is_ident("cfg"))
+                            .and_then(|meta| meta.require_list().ok()?.parse_args().ok())
+                            .and_then(|meta: syn::Meta| Cfg::parse(&meta));
+                    }
                 }
+                TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => {
+                    let not_before = before.iter().map(|c: &Cfg| Cfg::Not(Box::new(c.clone())));
+                    let branch = Cfg::all(not_before.chain(pending.clone()).collect());
+                    self.with_cfg(branch, |this| {
+                        found |= this.visit_macro_items(group.stream());
+                    });
+                    before.extend(pending.take());
+                }
+                _ => {}
             }
         }
         found

@@ -7,6 +7,7 @@ use syn::visit::Visit;
 
 use super::collector::Collector;
 use super::text::type_name;
+use crate::analysis::source::cfg::Cfg;
 use crate::analysis::source::parsed::{StmtSeq, Unit, UnitKind};
 use crate::analysis::source::spans::stmt_start;
 use crate::analysis::source::trivial::is_trivial_body;
@@ -24,7 +25,9 @@ impl Collector<'_> {
         let close = braces.close();
         let tokens = self.flat.range(start, close);
         let suppressed = self.is_suppressed(attrs, start);
+        let cfg = self.cfg_of(attrs);
         self.out.units.push(Unit {
+            cfg,
             kind,
             item: self.item_path(name),
             start_line: start.start().line as u32,
@@ -113,10 +116,13 @@ impl Collector<'_> {
         self.visit_type(&node.self_ty);
         let outer_self = self.self_type.replace(self_name.clone());
         let outer_trait = std::mem::replace(&mut self.impl_trait, trait_name);
-        self.with_owner(self_name, suppressed, |this| {
-            for item in &node.items {
-                this.visit_impl_item(item);
-            }
+        let cfg = Cfg::of_attrs(&node.attrs);
+        self.with_cfg(cfg, |this| {
+            this.with_owner(self_name, suppressed, |this| {
+                for item in &node.items {
+                    this.visit_impl_item(item);
+                }
+            });
         });
         self.self_type = outer_self;
         self.impl_trait = outer_trait;
