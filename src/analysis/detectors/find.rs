@@ -187,6 +187,7 @@ pub(super) mod test {
     use super::*;
     use crate::cli::AnalysisArgs;
     use crate::config::ConfigFile;
+    use std::fmt::Write;
 
     /// The default options.
     pub(in crate::analysis::detectors) fn options() -> Options {
@@ -519,6 +520,25 @@ impl {ty} {{
         let groups = detect(&[&three]);
         assert_eq!(groups.len(), 1, "{groups:?}");
         assert_eq!(groups[0].instances.len(), 2);
+    }
+
+    #[test]
+    fn copies_that_differ_in_literals_on_most_lines_are_tables_not_copies() {
+        let palette = |name: &str, colours: [&str; 6]| {
+            let fields: String =
+                (colours.iter().enumerate()).fold(String::new(), |mut out, (i, c)| {
+                    let _ = writeln!(out, "        field_{i}: style(\"{c}\").bold(),");
+                    out
+                });
+            format!("fn {name}() -> Palette {{\n    Palette {{\n{fields}        ..Palette::default()\n    }}\n}}\n")
+        };
+        // Five of six colours differ: five values to pass.
+        let dark = palette("dark", ["#000", "#111", "#222", "#333", "#444", "#555"]);
+        let light = palette("light", ["#000", "#eee", "#ddd", "#ccc", "#bbb", "#aaa"]);
+        assert!(detect(&[&format!("{dark}{light}")]).is_empty());
+        // One literal apart, the same code is a copy to merge with a parameter.
+        let close = palette("close", ["#000", "#111", "#222", "#333", "#444", "#666"]);
+        assert_eq!(detect(&[&format!("{dark}{close}")]).len(), 1);
     }
 
     #[test]

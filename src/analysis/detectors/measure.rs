@@ -188,6 +188,9 @@ impl Rules {
     /// What a copy sharing `s` with the reference saves when `core` shared lines are enough,
     /// a quarter of it for `parallel` API; `None` when the copy does not count.
     fn saved(&self, s: &shared::Shared, parallel: bool, core: u32) -> Option<u32> {
+        if s.is_table() {
+            return None;
+        }
         let least = if self.strict { core } else { 1 };
         // Impls of one trait whose method bodies are the same code but for the type are kept
         // however small: a generic impl or a macro removes them whole.

@@ -43,7 +43,16 @@ pub struct Shared {
     pub literal_lines: u32,
 }
 
+/// More lines than this differing only in literals: a table of data (a palette, a keymap),
+/// not logic to merge; nobody passes a function that many values to tell its copies apart.
+const MAX_LITERAL_PARAMS: u32 = 4;
+
 impl Shared {
+    /// Whether the copies are tables of data: a merge would take a parameter per line.
+    pub fn is_table(&self) -> bool {
+        self.literal_lines > MAX_LITERAL_PARAMS
+    }
+
     /// Lines a merge of the two copies saves: the lines they share, less one for each line
     /// that differs in more than literals (the merged function needs a parameter, a branch or
     /// a closure for it; a literal is an argument).
