@@ -202,19 +202,18 @@ fn walk_warning(root: &Path, err: &walkdir::Error) -> Warning {
 /// Adds the `.rs` file `path` of a plain folder as a root of the package of the nearest
 /// folder holding a Cargo.toml (or of the folder itself).
 fn add_plain_root(root: &Path, packages: &mut Vec<Package>, path: PathBuf) {
-    let (pkg_dir, pkg_name) = nearest_package(root, &path);
+    let pkg_dir = nearest_package(root, &path);
     let rel = path.strip_prefix(&pkg_dir).unwrap_or(&path);
     let test = rel
         .components()
         .next()
         .is_some_and(|c| c.as_os_str() == "tests");
-    let module = module_path(&pkg_name, rel);
     let package = match packages.iter_mut().find(|p| p.dir == pkg_dir) {
         Some(package) => package,
         None => {
             packages.push(Package {
                 features: None,
-                name: pkg_name,
+                name: package_name(&pkg_dir),
                 dir: pkg_dir,
                 roots: Vec::new(),
             });
@@ -222,8 +221,8 @@ fn add_plain_root(root: &Path, packages: &mut Vec<Package>, path: PathBuf) {
         }
     };
     package.roots.push(Root {
+        module: module_path(&package.name, rel),
         path,
-        module,
         test,
         lib: false,
     });
@@ -281,23 +280,27 @@ fn member_deps(root: &Path, members: &[&cargo_metadata::Package]) -> Vec<CrateDe
     deps
 }
 
-/// The closest folder between `path` and `root` that holds a Cargo.toml, and its name.
-fn nearest_package(root: &Path, path: &Path) -> (PathBuf, String) {
+/// The closest folder between `path` and `root` that holds a Cargo.toml.
+fn nearest_package(root: &Path, path: &Path) -> PathBuf {
     let mut dir = path.parent();
     while let Some(d) = dir {
         if d.join("Cargo.toml").is_file() || d == root {
-            let name = package_name(&d.join("Cargo.toml")).unwrap_or_else(|| {
-                d.file_name()
-                    .map_or_else(|| "root".to_string(), |n| n.to_string_lossy().into_owned())
-            });
-            return (d.to_path_buf(), name);
+            return d.to_path_buf();
         }
         if !d.starts_with(root) {
             break;
         }
         dir = d.parent();
     }
-    (root.to_path_buf(), "root".to_string())
+    root.to_path_buf()
+}
+
+/// A plain package's name: its manifest's `[package] name`, else its folder's name.
+fn package_name(dir: &Path) -> String {
+    manifest_name(&dir.join("Cargo.toml")).unwrap_or_else(|| {
+        dir.file_name()
+            .map_or_else(|| "root".to_string(), |n| n.to_string_lossy().into_owned())
+    })
 }
 
 /// The features `--features`, `--all-features` and `--no-default-features` select for
@@ -342,7 +345,7 @@ fn selected_features(
 }
 
 /// The `[package] name` of a manifest, if it has one that can be read.
-fn package_name(manifest: &Path) -> Option<String> {
+fn manifest_name(manifest: &Path) -> Option<String> {
     let text = std::fs::read_to_string(manifest).ok()?;
     let table: toml::Table = text.parse().ok()?;
     Some(table.get("package")?.get("name")?.as_str()?.to_string())
@@ -431,14 +434,14 @@ mod test {
         let pkg = dir.path().join("real-name-1.0.0");
         std::fs::create_dir_all(pkg.join("src")).unwrap();
         std::fs::write(pkg.join("Cargo.toml"), "[package]\nname = \"real-name\"\n").unwrap();
-        let (found, name) = nearest_package(dir.path(), &pkg.join("src/lib.rs"));
-        assert_eq!((found, name.as_str()), (pkg.clone(), "real-name"));
+        let found = nearest_package(dir.path(), &pkg.join("src/lib.rs"));
+        assert_eq!(
+            (found, package_name(&pkg).as_str()),
+            (pkg.clone(), "real-name")
+        );
         // A manifest without a package (a virtual workspace) falls back to the folder.
         std::fs::write(pkg.join("Cargo.toml"), "[workspace]\n").unwrap();
-        assert_eq!(
-            nearest_package(dir.path(), &pkg.join("src/lib.rs")).1,
-            "real-name-1.0.0"
-        );
+        assert_eq!(package_name(&pkg), "real-name-1.0.0");
     }
 
     #[test]

@@ -34,8 +34,14 @@ pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
             (&files[a.file].rel, a.start_line).cmp(&(&files[b.file].rel, b.start_line))
         });
     }
+    // Most files have no `#[cfg]`: look for alternatives only in groups that touch one.
+    let has_cfg: Vec<bool> = (files.iter())
+        .map(|f| f.cfg.is_some() || f.parsed.units.iter().any(|u| u.cfg.is_some()))
+        .collect();
     for group in &mut groups {
-        drop_exclusive_alternatives(files, group);
+        if group.instances.iter().any(|i| has_cfg[i.file]) {
+            drop_exclusive_alternatives(files, group);
+        }
     }
     groups.retain(|group| group.instances.len() >= 2);
     let mut groups = measure_all(files, options, groups);
