@@ -94,11 +94,10 @@ fn drop_exclusive_alternatives(files: &[SourceFile], group: &mut Group) {
         }
     }
     if kept.len() < group.instances.len() {
-        let mut index = 0;
-        group.instances.retain(|_| {
-            index += 1;
-            kept.contains(&(index - 1))
-        });
+        let instances = std::mem::take(&mut group.instances);
+        group.instances = (instances.into_iter().enumerate())
+            .filter_map(|(i, inst)| kept.contains(&i).then_some(inst))
+            .collect();
     }
 }
 

@@ -39,11 +39,9 @@ pub(super) fn collect(
     module: &str,
     build: &Build,
 ) -> ParsedFile {
-    let tests = build.test;
     let allow_lines = attrs::allow_lines(text);
     let mut collector = Collector {
         flat: &flat,
-        tests,
         allow_lines,
         allow_rules: attrs::allow_rules(text),
         path: vec![module.to_string()],
@@ -60,7 +58,7 @@ pub(super) fn collect(
                 path: module.to_string(),
                 line: 1,
                 end_line: text.lines().count().max(1) as u32,
-                items: count_items(&file.items, tests),
+                items: count_items(&file.items, build.test),
                 code_lines: 0,
             }],
             refs: Vec::new(),

@@ -112,7 +112,7 @@ impl Collector<'_> {
     /// Whether code with `attrs` is left out: test code without `--tests`, and code the
     /// selected features do not compile.
     pub(super) fn skip(&self, attrs: &[syn::Attribute]) -> bool {
-        (!self.tests && crate::analysis::source::is_test_code(attrs))
+        (!self.build.test && crate::analysis::source::is_test_code(attrs))
             || Cfg::of_attrs(attrs).and_then(|c| c.eval(self.build)) == Some(false)
     }
 

@@ -8,7 +8,6 @@ use super::super::parsed::ParsedFile;
 /// The visitor: `collect` makes one per file and walks the tree with it.
 pub(super) struct Collector<'a> {
     pub(super) flat: &'a Flattener,
-    pub(super) tests: bool,
     pub(super) allow_lines: Vec<u32>,
     /// Lines with `// cargo-loop: allow(..)` and the rules each names.
     pub(super) allow_rules: Vec<(u32, Vec<String>)>,

@@ -39,7 +39,7 @@ impl Collector<'_> {
                     path: format!("{}::{}", self.out.modules[parent as usize].path, name),
                     line: node.mod_token.span.start().line as u32,
                     end_line: brace.span.close().start().line as u32,
-                    items: count_items(items, self.tests),
+                    items: count_items(items, self.build.test),
                     code_lines: 0,
                 });
                 self.referenced.push(std::collections::HashSet::new());
@@ -63,7 +63,7 @@ impl Collector<'_> {
     /// Records the `pub` items declared directly in module `module`.
     pub(super) fn record_module_items(&mut self, module: u32, items: &[syn::Item]) {
         for item in items {
-            if !self.tests && crate::analysis::source::is_test_code(item_attrs(item)) {
+            if !self.build.test && crate::analysis::source::is_test_code(item_attrs(item)) {
                 continue;
             }
             if let syn::Item::ExternCrate(krate) = item {
