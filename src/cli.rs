@@ -153,6 +153,9 @@ pub struct FixArgs {
     #[command(flatten)]
     pub agent_limits: crate::options::AgentFlags,
 
+    #[command(flatten)]
+    pub oversight: crate::options::OversightFlags,
+
     /// Kinds of findings to work on
     #[arg(
         long,

@@ -14,7 +14,8 @@ use crate::cli::AnalysisArgs;
 use crate::options::Format;
 pub use crate::options::Thresholds;
 use crate::options::{
-    AgentFlags, CloneFlags, FileFilter, OutputFlags, SelectionFlags, ThresholdFlags, VerifyFlags,
+    AgentFlags, CloneFlags, FileFilter, OutputFlags, OversightFlags, SelectionFlags,
+    ThresholdFlags, VerifyFlags,
 };
 
 /// Configuration keys, named as the flags are.
@@ -27,6 +28,8 @@ pub struct ConfigFile {
     pub thresholds: ThresholdFlags,
     #[serde(flatten)]
     pub agent_limits: AgentFlags,
+    #[serde(flatten)]
+    pub oversight: OversightFlags,
     #[serde(flatten)]
     pub selection: SelectionFlags,
     #[serde(flatten)]
@@ -44,6 +47,19 @@ pub struct ConfigFile {
     pub keep_env: Option<Vec<String>>,
     /// Globs over paths that no agent may edit (configuration only).
     pub deny_paths: Option<Vec<String>>,
+    /// Prices per model, per million tokens (configuration only).
+    pub prices: Option<std::collections::BTreeMap<String, Price>>,
+}
+
+/// A model's prices in US dollars per million tokens: cached input and cache writes cost as
+/// much as input unless said otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Price {
+    pub input: f64,
+    pub output: f64,
+    pub cached_input: Option<f64>,
+    pub cache_write: Option<f64>,
 }
 
 impl ConfigFile {
@@ -53,6 +69,7 @@ impl ConfigFile {
             clones: self.clones.or(lower.clones),
             thresholds: self.thresholds.or(lower.thresholds),
             agent_limits: self.agent_limits.or(lower.agent_limits),
+            oversight: self.oversight.or(lower.oversight),
             selection: self.selection.or(lower.selection),
             output: self.output.or(lower.output),
             verify: self.verify.or(lower.verify),
@@ -63,6 +80,7 @@ impl ConfigFile {
             layers: self.layers.or(lower.layers),
             keep_env: self.keep_env.or(lower.keep_env),
             deny_paths: self.deny_paths.or(lower.deny_paths),
+            prices: self.prices.or(lower.prices),
         }
     }
 

@@ -180,6 +180,22 @@ option_group! {
             "Bytes an agent may print before it is stopped and its answer rejected";
         attempts: u32 = 2, "2", "N",
             "Attempts per finding; a refused attempt's errors go back to the agent";
+        max_retries: u32 = crate::refactor::agents::MAX_RETRIES, "2", "N",
+            "Times a model API call is sent again after a 429, a 5xx or a dropped connection";
+        context_tokens: usize = 4000, "4000", "N",
+            "Tokens a prompt may carry; the least relevant context is cut first";
+    }
+}
+
+optional_group! {
+    /// What a run may spend, and who reviews what it keeps.
+    OversightFlags => Oversight, "Agent Options" {
+        budget_tokens: u64, "none", "N",
+            "Stop before an agent call would take the run's tokens past N";
+        budget_usd: f64, "none", "USD",
+            "Stop before an agent call would take the run's cost past USD (prices in configuration)";
+        reviewer: String, "none", "AGENT",
+            "A second agent that approves or vetoes each verified change (builtin: vetoes growth and public API changes)";
     }
 }
 

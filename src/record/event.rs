@@ -63,6 +63,40 @@ pub struct Tokens {
     pub cache_write: u64,
 }
 
+impl Tokens {
+    pub fn total(self) -> u64 {
+        self.input + self.output + self.cached_input + self.cache_write
+    }
+}
+
+/// How one agent call went and what it cost: the accounting half of its `response` record.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Call {
+    /// `openai`, `anthropic`, `cmd`, `exec` or `builtin`.
+    pub provider: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// `input` counts the tokens billed at the full input rate (cached and cache-write tokens
+    /// apart), as both providers' prices read.
+    pub tokens: Tokens,
+    /// The tokens were estimated from the text: the agent reported no usage.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub estimated: bool,
+    /// `None` when no price is known for the model.
+    #[serde(default)]
+    pub cost_usd: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    /// Transport retries (429, 5xx, dropped connections) within this call.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub retries: u32,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 /// Where in a run an attempt is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct At {
@@ -136,6 +170,12 @@ pub enum Event {
         bytes: usize,
         hash: String,
         file: String,
+        /// Estimated tokens.
+        #[serde(default)]
+        tokens: usize,
+        /// What the context budget left out.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        cut: Vec<String>,
     },
     Response {
         #[serde(flatten)]
@@ -144,8 +184,8 @@ pub enum Event {
         answer: ResponseKind,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         duration_ms: Option<u64>,
-        #[serde(default)]
-        tokens: Option<Tokens>,
+        #[serde(flatten)]
+        call: Call,
     },
     /// The answer parsed into changes (`ok`), or why it did not.
     Edit {
@@ -323,12 +363,28 @@ mod test {
                 at: at.clone(),
                 answer,
                 duration_ms: Some(5),
-                tokens: None,
+                call: Call {
+                    provider: "anthropic".into(),
+                    model: Some("claude".into()),
+                    tokens: Tokens {
+                        input: 10,
+                        output: 5,
+                        cached_input: 3,
+                        cache_write: 0,
+                    },
+                    cost_usd: Some(0.25),
+                    http_status: Some(200),
+                    retries: 1,
+                    estimated: false,
+                },
             };
             let value = serde_json::to_value(&event).unwrap();
             assert_eq!(value["event"], "response");
             assert_eq!(value["attempt"], 2);
-            assert!(value["tokens"].is_null());
+            assert_eq!(value["provider"], "anthropic");
+            assert_eq!(value["tokens"]["cached_input"], 3);
+            assert_eq!(value["cost_usd"], 0.25);
+            assert!(value.get("estimated").is_none());
             assert_eq!(serde_json::from_value::<Event>(value).unwrap(), event);
         }
     }

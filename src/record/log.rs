@@ -18,7 +18,10 @@ pub struct RunSummary {
     pub candidates: usize,
     /// `kept`, `rejected at test`, `held at review`, ... with counts.
     pub outcomes: BTreeMap<String, usize>,
+    /// Agent calls, the tokens they used and what they cost (priced calls only).
+    pub calls: usize,
     pub tokens: u64,
+    pub cost_usd: f64,
     pub stop: String,
 }
 
@@ -56,10 +59,11 @@ pub fn summarise(records: &[Record]) -> Vec<RunSummary> {
                 };
                 *summary.outcomes.entry(key).or_default() += 1;
             }
-            Event::Response {
-                tokens: Some(tokens),
-                ..
-            } => summary.tokens += tokens.input + tokens.output,
+            Event::Response { call, .. } => {
+                summary.calls += 1;
+                summary.tokens += call.tokens.total();
+                summary.cost_usd += call.cost_usd.unwrap_or(0.0);
+            }
             Event::Stop { reason, .. } => summary.stop.clone_from(reason),
             _ => {}
         }
@@ -82,18 +86,28 @@ pub fn render(runs: &[RunSummary]) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let _ =
-            writeln!(
+        let _ = writeln!(
             out,
-            "run {} ({} {}, agent {}): {} candidates in {:.1}s, {} tokens: {outcomes}; stopped: {}",
+            "run {} ({} {}, agent {}): {} candidates in {:.1}s, {} agent calls, {} tokens, \
+             ${:.4}: {outcomes}; stopped: {}",
             run.run,
             run.command,
             run.started,
-            if run.agent.is_empty() { "-" } else { &run.agent },
+            if run.agent.is_empty() {
+                "-"
+            } else {
+                &run.agent
+            },
             run.candidates,
             run.seconds,
+            run.calls,
             run.tokens,
-            if run.stop.is_empty() { "did not finish (killed?)" } else { &run.stop },
+            run.cost_usd,
+            if run.stop.is_empty() {
+                "did not finish (killed?)"
+            } else {
+                &run.stop
+            },
         );
     }
     out

@@ -10,13 +10,15 @@ use crate::analysis::What;
 use crate::cli::{CommonArgs, FindingKinds, FixArgs};
 use crate::console::Console;
 use crate::record::audit::Audit;
-use crate::record::event::{At, Counts, Event, Outcome, ResponseKind, Step};
+use crate::record::event::{At, Counts, Event, Outcome, Step};
 use crate::record::out_dir::OutDir;
 use crate::refactor::agents;
-use crate::refactor::agents::exchange::{AgentError, Reply, Request};
+use crate::refactor::agents::exchange::{Reply, Request};
+use crate::refactor::budget::Budget;
 use crate::refactor::change::FileChange;
 use crate::refactor::finding::{self, Finding};
 use crate::refactor::guard;
+use crate::refactor::prompt::Feedback;
 use crate::refactor::proposal::{self, Proposal};
 use crate::refactor::settings::Settings;
 use crate::refactor::verify::{self, Baseline, Verdict, Verifier};
@@ -29,7 +31,8 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         smells: args.findings != Some(FindingKinds::Dup),
     };
     let analysis = crate::analysis::analyse(common, &args.analysis, console, what)?;
-    let settings = Settings::resolve(args, &analysis.config)?;
+    let mut settings = Settings::resolve(args, &analysis.config)?;
+    let budget = std::mem::take(&mut settings.budget);
     let root = analysis.report.root.clone();
     let out_dir = analysis.out_dir.clone();
     let _lock = crate::record::lock::OutDirLock::acquire(&out_dir, args.verify.no_wait, console)?;
@@ -83,12 +86,18 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         verifier: &mut verifier,
         audit: &mut audit,
         counts: Counts::default(),
+        budget,
+        stop: None,
     };
     // `fix` is one pass; `run` will repeat them.
     let end = pass.run(&chosen, &mut baseline);
     let counts = Some(pass.counts);
+    let done = pass
+        .stop
+        .take()
+        .unwrap_or_else(|| "every chosen finding was tried".to_owned());
     audit.emit(Event::Stop {
-        reason: stop_reason(&end, "every chosen finding was tried"),
+        reason: stop_reason(&end, &done),
         counts,
     })?;
     end
@@ -159,6 +168,10 @@ struct Pass<'a, 'b> {
     verifier: &'a mut Verifier<'b>,
     audit: &'a mut Audit,
     counts: Counts,
+    /// What the run may still spend.
+    budget: Budget,
+    /// Why the pass must stop before its last candidate (a budget ran out).
+    stop: Option<String>,
 }
 
 impl Pass<'_, '_> {
@@ -173,6 +186,9 @@ impl Pass<'_, '_> {
                 return Err(crate::process::Interrupted.into());
             }
             self.candidate(&format!("c{}", n + 1), finding, baseline)?;
+            if self.stop.is_some() {
+                break;
+            }
         }
         Ok(())
     }
@@ -207,15 +223,25 @@ impl Pass<'_, '_> {
             skipped: None,
         })?;
         let candidate_dir = self.audit.candidate_dir(candidate);
-        let mut feedback: Option<String> = None;
+        // The attempt refused last, and why.
+        let mut refused: Option<(u32, String)> = None;
         for attempt in 1..=self.settings.attempts {
             let dir = verify::step_dir(&candidate_dir, attempt);
             let last = attempt == self.settings.attempts;
+            let patch = refused.as_ref().and_then(|(n, _)| {
+                std::fs::read_to_string(verify::step_dir(&candidate_dir, *n).join("patch.diff"))
+                    .ok()
+            });
+            let feedback = refused.as_ref().map(|(n, errors)| Feedback {
+                attempt: *n,
+                errors,
+                patch: patch.as_deref(),
+            });
             match self.attempt(
                 candidate,
                 attempt,
                 &finding,
-                feedback.as_deref(),
+                feedback.as_ref(),
                 &dir,
                 baseline,
             )? {
@@ -242,7 +268,7 @@ impl Pass<'_, '_> {
                         step,
                         reason,
                     })?;
-                    feedback = Some(next);
+                    refused = Some((attempt, next));
                 }
             }
         }
@@ -254,7 +280,7 @@ impl Pass<'_, '_> {
         candidate: &str,
         attempt: u32,
         finding: &Finding,
-        feedback: Option<&str>,
+        feedback: Option<&Feedback>,
         dir: &Path,
         baseline: &mut Baseline,
     ) -> anyhow::Result<Attempt> {
@@ -262,27 +288,16 @@ impl Pass<'_, '_> {
             candidate: candidate.into(),
             attempt,
         };
-        let reply = match self.ask(&at, finding, feedback, dir)? {
-            Ok(reply) => reply,
-            Err(err) => {
-                self.audit.emit(Event::Response {
-                    at: at.clone(),
-                    answer: ResponseKind::Error {
-                        error: err.to_string(),
-                    },
-                    duration_ms: None,
-                    tokens: None,
-                })?;
-                let reason = err.to_string();
-                self.decide(
-                    candidate,
-                    &finding.id,
-                    Outcome::Rejected,
-                    Step::Agent,
-                    &reason,
-                )?;
-                return Ok(Attempt::Decided);
-            }
+        let Some(reply) = self.ask(&at, finding, feedback, dir)? else {
+            let reason = self.stop.clone().unwrap_or_default();
+            self.decide(
+                candidate,
+                &finding.id,
+                Outcome::Rejected,
+                Step::Agent,
+                &reason,
+            )?;
+            return Ok(Attempt::Decided);
         };
         let ctx = proposal::Context {
             at: &at,
@@ -292,6 +307,17 @@ impl Pass<'_, '_> {
         };
         let Proposal { changes, summary } = match proposal::changes_of(reply, &ctx, self.audit)? {
             Ok(proposal) => proposal,
+            Err(rejected) if rejected.no_answer => {
+                let reason = &rejected.reason;
+                self.decide(
+                    candidate,
+                    &finding.id,
+                    Outcome::Rejected,
+                    rejected.step,
+                    reason,
+                )?;
+                return Ok(Attempt::Decided);
+            }
             Err(rejected) => return Ok(Attempt::retry(rejected.step, rejected.reason)),
         };
         self.record_patch(&at, &changes, dir)?;
@@ -342,36 +368,53 @@ impl Pass<'_, '_> {
         })
     }
 
-    /// Writes the prompt and calls the agent.
+    /// Writes the prompt and calls the agent, if the budgets allow the call; if not, the
+    /// pass stops (`self.stop` says why) and there is no reply.
     fn ask(
         &mut self,
         at: &At,
         finding: &Finding,
-        feedback: Option<&str>,
+        feedback: Option<&Feedback>,
         dir: &Path,
-    ) -> anyhow::Result<Result<Reply, AgentError>> {
-        let prompt = crate::refactor::prompt::build(self.root, finding, feedback);
-        let file = self.audit.rel(&dir.join("prompt.md"));
+    ) -> anyhow::Result<Option<Reply>> {
+        let prompt = crate::refactor::prompt::build(
+            self.root,
+            finding,
+            feedback,
+            self.settings.context_tokens,
+        );
+        let file = dir.join("prompt.md");
+        let text = prompt.text();
+        crate::secrets::write(&file, &text)?;
         self.audit.emit(Event::Prompt {
             at: at.clone(),
-            bytes: prompt.len(),
-            hash: proposal::hash(&prompt),
-            file,
+            bytes: text.len(),
+            hash: proposal::hash(&text),
+            file: self.audit.rel(&file),
+            tokens: prompt.tokens,
+            cut: prompt.cut.clone(),
         })?;
+        if self.settings.agent != agents::AgentSpec::Builtin {
+            if let Err(why) = self.budget.admit(prompt.tokens as u64) {
+                self.stop = Some(why);
+                return Ok(None);
+            }
+        }
         let request = Request {
-            prompt: &prompt,
+            stable: &prompt.stable,
+            task: &prompt.task,
             dir,
             timeout: self.settings.agent_timeout,
             root: self.root,
             skip: &self.skip,
             max_output: self.settings.max_agent_output,
+            max_retries: self.settings.max_retries,
             finding,
             crate_deps: &self.crate_deps,
         };
-        match agents::call(&self.settings.agent, &request) {
-            Err(AgentError::Io(err)) => Err(err),
-            result => Ok(result),
-        }
+        let mut reply = agents::call(&self.settings.agent, &request);
+        self.budget.charge(&mut reply.call);
+        Ok(Some(reply))
     }
 
     /// A verified candidate: held for review, kept as a patch (`--dry-run`), or written.

@@ -9,7 +9,46 @@ use crate::refactor::finding::Finding;
 /// Lines of context shown around each location.
 const CONTEXT: u32 = 3;
 
-pub fn build(root: &Path, finding: &Finding, feedback: Option<&str>) -> String {
+/// What went wrong with an earlier attempt, for the next one.
+pub struct Feedback<'a> {
+    pub attempt: u32,
+    pub errors: &'a str,
+    pub patch: Option<&'a str>,
+}
+
+pub struct Prompt {
+    pub stable: String,
+    pub task: String,
+    pub tokens: usize,
+    pub cut: Vec<String>,
+}
+
+impl Prompt {
+    pub fn text(&self) -> String {
+        format!("{}{}", self.stable, self.task)
+    }
+}
+
+pub fn estimate_tokens(text: &str) -> usize {
+    text.len().div_ceil(4)
+}
+
+pub fn build(
+    root: &Path,
+    finding: &Finding,
+    feedback: Option<&Feedback>,
+    _context_tokens: usize,
+) -> Prompt {
+    let task = build_text(root, finding, feedback.map(|f| f.errors));
+    Prompt {
+        stable: String::new(),
+        tokens: estimate_tokens(&task),
+        task,
+        cut: Vec::new(),
+    }
+}
+
+fn build_text(root: &Path, finding: &Finding, feedback: Option<&str>) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,

@@ -8,7 +8,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::record::audit::Audit;
 use crate::record::event::{At, Event, ResponseKind, Step};
-use crate::refactor::agents::exchange::{Answer, Reply};
+use crate::refactor::agents::exchange::{AgentError, Answer, Reply};
 use crate::refactor::change::FileChange;
 use crate::refactor::guard::Guard;
 
@@ -25,6 +25,9 @@ pub struct Context<'a> {
 pub struct Rejected {
     pub step: Step,
     pub reason: String,
+    /// The call itself failed (timeout, API error, truncated answer): another attempt is not
+    /// asked for.
+    pub no_answer: bool,
 }
 
 impl Rejected {
@@ -32,6 +35,7 @@ impl Rejected {
         Rejected {
             step,
             reason: reason.into(),
+            no_answer: false,
         }
     }
 }
@@ -56,13 +60,28 @@ pub fn changes_of(
         guard,
     } = *ctx;
     let duration_ms = Some(reply.duration.as_millis() as u64);
+    let call = reply.call;
     let response = |answer| Event::Response {
         at: at.clone(),
         answer,
         duration_ms,
-        tokens: None,
+        call: call.clone(),
     };
-    let (changes, summary) = match reply.answer {
+    let answer = match reply.answer {
+        Ok(answer) => answer,
+        Err(AgentError::Io(err)) => return Err(err),
+        Err(err) => {
+            let error = err.to_string();
+            audit.emit(response(ResponseKind::Error {
+                error: error.clone(),
+            }))?;
+            return Ok(Err(Rejected {
+                no_answer: true,
+                ..Rejected::new(Step::Agent, error)
+            }));
+        }
+    };
+    let (changes, summary) = match answer {
         Answer::Text(text) => {
             let file = dir.join("response.md");
             crate::secrets::write(&file, &text)?;

@@ -5,8 +5,9 @@ use std::time::Duration;
 use crate::cli::{FixArgs, VerifyArgs};
 use crate::config::ConfigFile;
 use crate::error::UsageError;
-use crate::options::SandboxMode;
+use crate::options::{Oversight, SandboxMode};
 use crate::refactor::agents::AgentSpec;
+use crate::refactor::budget::Budget;
 use crate::refactor::guard::Guard;
 
 /// Settings of a pass, resolved from flags, then configuration, then defaults.
@@ -15,6 +16,12 @@ pub struct Settings {
     pub agent_timeout: Duration,
     pub max_agent_output: u64,
     pub attempts: u32,
+    pub max_retries: u32,
+    pub context_tokens: usize,
+    /// Budgets, with the agent model's price.
+    pub budget: Budget,
+    /// Who approves each verified change, if anyone.
+    pub reviewer: Option<AgentSpec>,
     pub max_candidates: usize,
     pub verify: VerifySettings,
     pub guard: Guard,
@@ -34,7 +41,28 @@ impl Settings {
         agent
             .check_available()
             .map_err(|e| UsageError(e.to_string()))?;
+        let oversight = args
+            .oversight
+            .clone()
+            .or(config.oversight.clone())
+            .resolve();
+        let reviewer = match &oversight.reviewer {
+            None => None,
+            Some(value) => {
+                let reviewer = value
+                    .parse::<AgentSpec>()
+                    .map_err(|e| UsageError(format!("invalid --reviewer: {e}")))?;
+                reviewer
+                    .check_available()
+                    .map_err(|e| UsageError(format!("--reviewer: {e}")))?;
+                Some(reviewer)
+            }
+        };
         Ok(Settings {
+            budget: budget(&agent, &oversight, config)?,
+            reviewer,
+            max_retries: limits.max_retries,
+            context_tokens: limits.context_tokens,
             agent,
             agent_timeout: Duration::from_secs(limits.agent_timeout),
             max_agent_output: limits.max_agent_output,
@@ -50,6 +78,27 @@ impl Settings {
                 .map_err(|e| UsageError(format!("{e:#}")))?,
         })
     }
+}
+
+/// The run's budgets. A money budget needs the model API's price, from configuration.
+fn budget(agent: &AgentSpec, oversight: &Oversight, config: &ConfigFile) -> anyhow::Result<Budget> {
+    let prices = config.prices.clone().unwrap_or_default();
+    let model = agent.api().map(|(_, model)| model);
+    let price = model.and_then(|model| crate::refactor::budget::price_of(&prices, model));
+    if let (Some(limit), Some(model), None) = (oversight.budget_usd, model, price) {
+        return Err(UsageError(format!(
+            "--budget-usd {limit} needs the price of `{model}`: add \
+             [workspace.metadata.loop.prices.\"{model}\"] with input = ... and output = ... \
+             (dollars per million tokens) to Cargo.toml, or a [prices.\"{model}\"] table to \
+             loop.toml"
+        ))
+        .into());
+    }
+    Ok(Budget::new(
+        oversight.budget_tokens,
+        oversight.budget_usd,
+        price,
+    ))
 }
 
 /// How verification runs, resolved (shared by `fix` and `apply`).

@@ -123,3 +123,4 @@ pub fn decisions(dir: &Path) -> Vec<Value> {
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+pub mod wire;

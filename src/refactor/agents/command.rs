@@ -12,6 +12,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::exchange::{AgentError, Answer, Reply, Request};
 use crate::process::{self, Exit, Job};
+use crate::record::event::{Call, Tokens};
 use crate::refactor::change::FileChange;
 
 /// The keys an agent needs to call its model; every other secret is withheld.
@@ -32,13 +33,9 @@ const PROVIDER_KEYS: &[&str] = &[
 
 /// Runs the agent in `cwd`; its raw stdout (read before the log is redacted, so an answer is
 /// never changed by redaction) and how long it took.
-fn run(
-    argv: &[String],
-    cwd: &Path,
-    request: &Request,
-) -> Result<(Vec<u8>, std::time::Duration), AgentError> {
+fn run(argv: &[String], cwd: &Path, request: &Request) -> Result<Vec<u8>, AgentError> {
+    // The caller wrote the prompt there.
     let prompt_file = request.dir.join("prompt.md");
-    crate::secrets::write(&prompt_file, request.prompt)?;
     let mut job = Job::new(
         argv.iter().map(OsString::from).collect(),
         cwd,
@@ -60,7 +57,7 @@ fn run(
     crate::secrets::scrub(&job.stdout);
     crate::secrets::scrub(&job.stderr);
     match finished.exit {
-        Exit::Success => Ok((stdout, finished.duration)),
+        Exit::Success => Ok(stdout),
         Exit::Timeout => Err(AgentError::Timeout(request.timeout)),
         Exit::Interrupted => Err(AgentError::Io(process::Interrupted.into())),
         Exit::OutputLimit(cap) => Err(AgentError::TooMuchOutput(cap)),
@@ -81,20 +78,65 @@ fn run(
 
 /// The prompt on stdin (and its path in `CARGO_LOOP_PROMPT`), the answer on stdout. The
 /// program runs in the attempt's folder, so it cannot scribble on the workspace by accident.
-pub fn cmd(argv: &[String], request: &Request) -> Result<Reply, AgentError> {
-    let (stdout, duration) = run(argv, request.dir, request)?;
-    // The caller stores the answer (redacted) as response.md; once is enough.
-    let _ = std::fs::remove_file(request.dir.join("agent.stdout"));
-    let text = String::from_utf8(stdout).map_err(|_| AgentError::NotText)?;
-    Ok(Reply {
-        answer: Answer::Text(text),
-        duration,
-    })
+pub fn cmd(argv: &[String], request: &Request) -> Reply {
+    let start = std::time::Instant::now();
+    let mut call = program_call("cmd", request);
+    let answer = run(argv, request.dir, request).and_then(|stdout| {
+        // The caller stores the answer (redacted) as response.md; once is enough.
+        let _ = std::fs::remove_file(request.dir.join("agent.stdout"));
+        let text = String::from_utf8(stdout).map_err(|_| AgentError::NotText)?;
+        let text = match super::envelope::read(&text) {
+            Some(envelope) => {
+                call.tokens = envelope.tokens;
+                call.cost_usd = envelope.cost_usd;
+                call.estimated = false;
+                envelope.text
+            }
+            None => {
+                call.tokens.output = estimate(&text);
+                text
+            }
+        };
+        Ok(Answer::Text(text))
+    });
+    Reply {
+        answer,
+        duration: start.elapsed(),
+        call,
+    }
+}
+
+/// The record of a program's call before it answers: its input tokens estimated from the
+/// prompt (a program that reports its usage replaces the estimate).
+fn program_call(kind: &str, request: &Request) -> Call {
+    Call {
+        provider: kind.to_owned(),
+        tokens: Tokens {
+            input: estimate(request.stable) + estimate(request.task),
+            ..Tokens::default()
+        },
+        estimated: true,
+        ..Call::default()
+    }
+}
+
+fn estimate(text: &str) -> u64 {
+    crate::refactor::prompt::estimate_tokens(text) as u64
 }
 
 /// The program runs in a fresh copy of the workspace, outside it and a git repository of its
 /// own; whatever it changed there is the proposal.
-pub fn exec(argv: &[String], request: &Request) -> Result<Reply, AgentError> {
+pub fn exec(argv: &[String], request: &Request) -> Reply {
+    let start = std::time::Instant::now();
+    let answer = exec_in_copy(argv, request);
+    Reply {
+        answer,
+        duration: start.elapsed(),
+        call: program_call("exec", request),
+    }
+}
+
+fn exec_in_copy(argv: &[String], request: &Request) -> Result<Answer, AgentError> {
     let holder = tempfile::Builder::new()
         .prefix("cargo-loop-exec-")
         .tempdir()
@@ -107,12 +149,10 @@ pub fn exec(argv: &[String], request: &Request) -> Result<Reply, AgentError> {
     let before = snapshot(&copy.tree);
     let result = run(argv, &copy.tree, request);
     let after = snapshot(&copy.tree);
-    result.and_then(|(_, duration)| {
-        let answer = match diff(request.root, &copy.tree, &before, &after)? {
-            Ok(changes) => Answer::Changes(changes),
-            Err(refusal) => Answer::Refused(refusal),
-        };
-        Ok(Reply { answer, duration })
+    result?;
+    Ok(match diff(request.root, &copy.tree, &before, &after)? {
+        Ok(changes) => Answer::Changes(changes),
+        Err(refusal) => Answer::Refused(refusal),
     })
 }
 

@@ -3,12 +3,16 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::record::event::Call;
 use crate::refactor::change::FileChange;
 use crate::refactor::finding::Finding;
 
 /// One call of an agent.
 pub struct Request<'a> {
-    pub prompt: &'a str,
+    /// The part of the prompt every candidate shares (sent first, for prompt caches).
+    pub stable: &'a str,
+    /// The part about this finding.
+    pub task: &'a str,
     /// The attempt's folder: prompt, response and the agent's log go here.
     pub dir: &'a Path,
     pub timeout: Duration,
@@ -18,6 +22,8 @@ pub struct Request<'a> {
     pub skip: &'a [PathBuf],
     /// Bytes the agent may print (stdout and stderr together) before it is stopped.
     pub max_output: u64,
+    /// Transport retries a model API call may make (429, 5xx, dropped connections).
+    pub max_retries: u32,
     /// What the prompt asks about, for agents that read it as data (the built-in one).
     pub finding: &'a Finding,
     /// Crates (library names) and the workspace crates each depends on, not for tests only.
@@ -31,9 +37,11 @@ pub enum Answer {
     Refused(String),
 }
 
+/// What a call gave: its answer or why there is none, and what it cost either way.
 pub struct Reply {
-    pub answer: Answer,
+    pub answer: Result<Answer, AgentError>,
     pub duration: Duration,
+    pub call: Call,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -42,8 +50,6 @@ pub enum AgentError {
     Timeout(Duration),
     #[error("the agent {exit}: {stderr}")]
     Failed { exit: String, stderr: String },
-    #[error("the {0} agent is not built yet; use cmd:PROGRAM or exec:PROGRAM")]
-    NotBuilt(&'static str),
     #[error(
         "the agent printed more than {0} bytes and was stopped (raise --max-agent-output if \
          the answer really is that long)"
@@ -56,6 +62,16 @@ pub enum AgentError {
     NoProgram(String),
     #[error("the agent's answer is not UTF-8 text")]
     NotText,
+    /// A model API refused the call or failed: the whole sentence.
+    #[error("{0}")]
+    Api(String),
+    #[error(
+        "the answer was cut off by the model's output limit ({0}); a truncated answer is never \
+         applied"
+    )]
+    Truncated(String),
+    #[error("the API's answer is not what its format says: {0}")]
+    Malformed(String),
     #[error(transparent)]
     Io(#[from] anyhow::Error),
 }

@@ -4,7 +4,10 @@
 
 mod builtin;
 mod command;
+mod envelope;
 pub mod exchange;
+mod llm;
 mod spec;
 
+pub use llm::MAX_RETRIES;
 pub use spec::{call, AgentSpec};

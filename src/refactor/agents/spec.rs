@@ -4,7 +4,9 @@
 use std::str::FromStr;
 
 use super::exchange::{self, AgentError, Reply, Request};
+use super::llm::{self, Provider};
 use super::{builtin, command};
+use crate::record::event::Call;
 
 /// The `--agent` value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,8 +77,22 @@ impl AgentSpec {
                 }
             }
             AgentSpec::Builtin => Ok(()),
-            AgentSpec::OpenAi(_) => Err(AgentError::NotBuilt("openai")),
-            AgentSpec::Anthropic(_) => Err(AgentError::NotBuilt("anthropic")),
+            AgentSpec::OpenAi(_) | AgentSpec::Anthropic(_) => {
+                let (provider, _) = self.api().expect("an API agent");
+                provider
+                    .endpoint(|name| std::env::var(name).ok())
+                    .map(drop)
+                    .map_err(AgentError::Api)
+            }
+        }
+    }
+
+    /// The model API and model, for `openai:` and `anthropic:` agents.
+    pub fn api(&self) -> Option<(Provider, &str)> {
+        match self {
+            AgentSpec::OpenAi(model) => Some((Provider::OpenAi, model)),
+            AgentSpec::Anthropic(model) => Some((Provider::Anthropic, model)),
+            _ => None,
         }
     }
 }
@@ -91,11 +107,20 @@ fn program_exists(program: &str) -> bool {
         .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| is_file(&dir.join(program))))
 }
 
-pub fn call(spec: &AgentSpec, request: &Request) -> Result<Reply, AgentError> {
-    spec.check_available()?;
+/// Calls the agent: its answer or why there is none, and what it cost.
+pub fn call(spec: &AgentSpec, request: &Request) -> Reply {
+    if let Err(err) = spec.check_available() {
+        return Reply {
+            answer: Err(err),
+            duration: std::time::Duration::ZERO,
+            call: Call::default(),
+        };
+    }
     match spec {
         AgentSpec::Cmd(argv) => command::cmd(argv, request),
         AgentSpec::Exec(argv) => command::exec(argv, request),
+        AgentSpec::OpenAi(model) => llm::call(Provider::OpenAi, model, request),
+        AgentSpec::Anthropic(model) => llm::call(Provider::Anthropic, model, request),
         AgentSpec::Builtin => {
             let start = std::time::Instant::now();
             // A bug of the built-in agent costs its candidate, not the run.
@@ -107,14 +132,15 @@ pub fn call(spec: &AgentSpec, request: &Request) -> Result<Reply, AgentError> {
                     "the built-in agent failed on this finding (a bug: please report it)"
                         .to_owned(),
                 ))
-            })?;
-            Ok(Reply {
-                answer: exchange::Answer::Changes(changes),
+            });
+            Reply {
+                answer: changes.map(exchange::Answer::Changes),
                 duration: start.elapsed(),
-            })
-        }
-        AgentSpec::OpenAi(_) | AgentSpec::Anthropic(_) => {
-            unreachable!("check_available refused it")
+                call: Call {
+                    provider: "builtin".to_owned(),
+                    ..Call::default()
+                },
+            }
         }
     }
 }

@@ -1,0 +1,278 @@
+//! The model API clients against a scripted server on loopback that speaks each provider's
+//! wire format: answers, usage, errors, retries, and the broken answers a network gives.
+
+use std::time::Duration;
+
+use super::client::call_with;
+use super::wire::Provider;
+use crate::refactor::agents::exchange::{AgentError, Answer, Reply, Request};
+use crate::refactor::finding::{Finding, FindingKind};
+
+#[path = "../../../../tests/util/wire.rs"]
+mod wire;
+
+use wire::{Reply as Scripted, Server, Wire};
+
+const WIRES: [(Wire, Provider); 2] = [
+    (Wire::OpenAi, Provider::OpenAi),
+    (Wire::Anthropic, Provider::Anthropic),
+];
+
+fn finding() -> Finding {
+    Finding {
+        id: "D1".into(),
+        kind: FindingKind::Dup,
+        fingerprint: 1,
+        title: "two copies".into(),
+        suggestion: String::new(),
+        locations: Vec::new(),
+        size: 10.0,
+        clone: None,
+    }
+}
+
+/// Calls the server's model as `wire` with a `timeout` and `retries`.
+fn ask(wire: Wire, provider: Provider, server: &Server, timeout: u64, retries: u32) -> Reply {
+    let dir = tempfile::tempdir().unwrap();
+    let finding = finding();
+    let request = Request {
+        stable: "You refactor Rust.",
+        task: "Merge D1.",
+        dir: dir.path(),
+        timeout: Duration::from_secs(timeout),
+        root: dir.path(),
+        skip: &[],
+        max_output: 1 << 20,
+        max_retries: retries,
+        finding: &finding,
+        crate_deps: &[],
+    };
+    let (_, env) = wire.agent(server);
+    let lookup = move |name: &str| {
+        env.iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.clone())
+    };
+    call_with(provider, "test-model", &request, &lookup)
+}
+
+fn text(reply: &Reply) -> &str {
+    match &reply.answer {
+        Ok(Answer::Text(text)) => text,
+        Ok(_) => panic!("not a text answer"),
+        Err(err) => panic!("no answer: {err}"),
+    }
+}
+
+fn error(reply: &Reply) -> String {
+    match &reply.answer {
+        Err(err) => err.to_string(),
+        Ok(_) => panic!("an answer where an error was expected"),
+    }
+}
+
+#[test]
+fn an_answer_is_read_with_its_usage_in_each_wire_format() {
+    for (wire, provider) in WIRES {
+        let server = Server::start(vec![wire.answer("src/a.rs\nedits", false)]);
+        let reply = ask(wire, provider, &server, 10, 2);
+        assert_eq!(text(&reply), "src/a.rs\nedits");
+        let call = &reply.call;
+        assert_eq!((call.http_status, call.retries), (Some(200), 0));
+        assert_eq!(call.provider, provider.name());
+        assert_eq!(call.model.as_deref(), Some("test-model"));
+        // Both scripts bill 1,000 tokens at the input rate and read 200 from the cache.
+        assert_eq!(
+            (
+                call.tokens.input,
+                call.tokens.cached_input,
+                call.tokens.output
+            ),
+            (1000, 200, 80),
+            "{wire:?}"
+        );
+        let seen = server.seen();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].body["model"], "test-model");
+        assert_eq!(wire.task(&seen[0]), "Merge D1.");
+    }
+}
+
+#[test]
+fn requests_follow_each_providers_wire_format() {
+    let server = Server::start(vec![Wire::OpenAi.answer("ok", false)]);
+    ask(Wire::OpenAi, Provider::OpenAi, &server, 10, 0);
+    let seen = &server.seen()[0];
+    assert_eq!(seen.path, "/v1/chat/completions");
+    assert_eq!(
+        seen.header("authorization"),
+        Some("Bearer sk-test-key-0123456789")
+    );
+    assert_eq!(seen.body["messages"][0]["role"], "system");
+    assert_eq!(seen.body["messages"][0]["content"], "You refactor Rust.");
+
+    let server = Server::start(vec![Wire::Anthropic.answer("ok", false)]);
+    ask(Wire::Anthropic, Provider::Anthropic, &server, 10, 0);
+    let seen = &server.seen()[0];
+    assert_eq!(seen.path, "/v1/messages");
+    assert_eq!(seen.header("x-api-key"), Some("sk-ant-test-key-0123456789"));
+    assert_eq!(seen.header("anthropic-version"), Some("2023-06-01"));
+    assert!(seen.body["max_tokens"].as_u64().unwrap() > 0);
+    // The stable part is the system prompt, marked for the cache.
+    assert_eq!(seen.body["system"][0]["text"], "You refactor Rust.");
+    assert_eq!(seen.body["system"][0]["cache_control"]["type"], "ephemeral");
+}
+
+#[test]
+fn a_429_is_retried_after_the_wait_the_server_asked_for() {
+    for (wire, provider) in WIRES {
+        let limited = wire
+            .error(429, "rate_limit_error", "slow down")
+            .with_header("retry-after", "1");
+        let server = Server::start(vec![limited, wire.answer("ok", false)]);
+        let reply = ask(wire, provider, &server, 20, 2);
+        assert_eq!(text(&reply), "ok");
+        assert_eq!(reply.call.retries, 1);
+        let seen = server.seen();
+        assert_eq!(seen.len(), 2);
+        let waited = seen[1].at - seen[0].at;
+        assert!(
+            waited >= Duration::from_millis(950),
+            "{wire:?} waited {waited:?}"
+        );
+    }
+}
+
+#[test]
+fn server_errors_overload_and_dropped_connections_are_retried() {
+    for (wire, provider) in WIRES {
+        for failure in [
+            wire.error(500, "api_error", "boom"),
+            wire.error(529, "overloaded_error", "overloaded"),
+            Scripted::Drop,
+            Scripted::Cut(wire.answer("cut short", false).body()),
+        ] {
+            let server = Server::start(vec![failure.clone(), wire.answer("ok", false)]);
+            let reply = ask(wire, provider, &server, 20, 2);
+            assert_eq!(text(&reply), "ok", "{wire:?} {failure:?}");
+            assert_eq!(reply.call.retries, 1);
+        }
+    }
+}
+
+#[test]
+fn retries_stop_at_the_limit_and_say_so() {
+    for (wire, provider) in WIRES {
+        let server = Server::start(vec![wire.error(500, "api_error", "still broken")]);
+        let reply = ask(wire, provider, &server, 30, 2);
+        let message = error(&reply);
+        assert!(message.contains("(500)"), "{message}");
+        assert!(message.contains("after 2 retries"), "{message}");
+        assert!(message.contains("still broken"), "{message}");
+        assert_eq!(server.seen().len(), 3);
+        let server = Server::start(vec![Scripted::Drop]);
+        let message = error(&ask(wire, provider, &server, 30, 0));
+        assert!(message.contains("could not reach"), "{message}");
+    }
+}
+
+#[test]
+fn client_errors_are_never_retried_and_say_what_to_fix() {
+    for (wire, provider) in WIRES {
+        let cases = [
+            (
+                wire.error(401, "authentication_error", "invalid x-api-key"),
+                "refused the key",
+            ),
+            (
+                wire.error(404, "not_found_error", "model: test-model"),
+                "does not know model `test-model`",
+            ),
+            (
+                wire.error(
+                    400,
+                    "invalid_request_error",
+                    "prompt is too long: 300000 tokens > 200000 maximum",
+                ),
+                "too long for model",
+            ),
+            (
+                wire.error(403, "permission_error", "not allowed"),
+                "denied access",
+            ),
+            (
+                wire.error(429, "insufficient_quota", "You exceeded your current quota"),
+                "quota or spend limit",
+            ),
+        ];
+        for (scripted, says) in cases {
+            let server = Server::start(vec![scripted, wire.answer("ok", false)]);
+            let reply = ask(wire, provider, &server, 20, 2);
+            let message = error(&reply);
+            assert!(message.contains(says), "{wire:?}: {message}");
+            assert_eq!(server.seen().len(), 1, "{wire:?} retried: {message}");
+            assert_eq!(reply.call.retries, 0);
+        }
+    }
+}
+
+#[test]
+fn truncated_and_malformed_answers_are_errors_not_answers() {
+    for (wire, provider) in WIRES {
+        let server = Server::start(vec![wire.answer("src/a.rs\n<<<<<<< SEARCH", true)]);
+        let reply = ask(wire, provider, &server, 20, 2);
+        assert!(matches!(reply.answer, Err(AgentError::Truncated(_))));
+        assert!(error(&reply).contains("cut off"), "{}", error(&reply));
+        // The tokens of a truncated answer were spent all the same.
+        assert_eq!(reply.call.tokens.output, 80);
+
+        for body in ["{not json", r#"{"unexpected": true}"#] {
+            let server = Server::start(vec![Scripted::Answer {
+                status: 200,
+                headers: Vec::new(),
+                body: body.to_owned(),
+            }]);
+            let reply = ask(wire, provider, &server, 20, 2);
+            assert!(
+                matches!(reply.answer, Err(AgentError::Malformed(_))),
+                "{wire:?} {body}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_slow_server_is_given_up_at_the_agent_timeout() {
+    for (wire, provider) in WIRES {
+        let slow = Scripted::Slow(
+            Duration::from_secs(30),
+            Box::new(wire.answer("late", false)),
+        );
+        let server = Server::start(vec![slow]);
+        let start = std::time::Instant::now();
+        let reply = ask(wire, provider, &server, 1, 2);
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            start.elapsed()
+        );
+        assert!(matches!(reply.answer, Err(AgentError::Timeout(_))));
+    }
+}
+
+#[test]
+fn a_wait_longer_than_the_time_left_ends_the_call_at_once() {
+    let limited = Wire::OpenAi
+        .error(429, "rate_limit_error", "slow down")
+        .with_header("retry-after", "60");
+    let server = Server::start(vec![limited, Wire::OpenAi.answer("ok", false)]);
+    let start = std::time::Instant::now();
+    let reply = ask(Wire::OpenAi, Provider::OpenAi, &server, 5, 2);
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(matches!(reply.answer, Err(AgentError::Timeout(_))));
+    assert_eq!(reply.call.http_status, Some(429));
+}
