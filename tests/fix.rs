@@ -599,8 +599,9 @@ fn fix_names_an_agent_it_cannot_start_or_call() {
         &[],
     );
     assert_eq!(out.status.code(), Some(2));
+    // No key and no local server: nothing to call.
     assert!(
-        stderr(&out).contains("anthropic agent is not built yet"),
+        stderr(&out).contains("ANTHROPIC_API_KEY is not set"),
         "{}",
         stderr(&out)
     );

@@ -215,6 +215,14 @@ pub enum Event {
         step: Step,
         reason: String,
     },
+    /// A second agent's opinion of a verified change (`--reviewer`).
+    Review {
+        candidate: String,
+        reviewer: String,
+        approved: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
     Decision {
         candidate: String,
         finding: String,

@@ -235,6 +235,22 @@ pub fn sensitive(changes: &[FileChange]) -> Vec<String> {
     reasons.into_iter().collect()
 }
 
+/// The public items a change removes, renames or changes, as `file: item` (their old
+/// signatures), for reviewers that veto them.
+pub fn lost_public_items(changes: &[FileChange]) -> Vec<String> {
+    let mut lost = Vec::new();
+    for change in changes.iter().filter(|c| c.is_rust()) {
+        let side = Sides::of(change);
+        let before = Surface::of(side.before.as_ref()).api;
+        let after = Surface::of(side.after.as_ref()).api;
+        for item in before.difference(&after) {
+            let item = item.split_once('|').map_or(item.as_str(), |(_, what)| what);
+            lost.push(format!("{}: `{item}`", change.path));
+        }
+    }
+    lost
+}
+
 /// What of a file the guardrails watch, as token strings.
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Surface {

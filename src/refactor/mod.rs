@@ -18,6 +18,7 @@ pub mod preflight;
 pub mod prompt;
 pub mod proposal;
 pub mod review;
+pub mod reviewer;
 pub mod scratch;
 pub mod select;
 pub mod settings;

@@ -18,8 +18,9 @@ use crate::refactor::budget::Budget;
 use crate::refactor::change::FileChange;
 use crate::refactor::finding::{self, Finding};
 use crate::refactor::guard;
-use crate::refactor::prompt::Feedback;
+use crate::refactor::prompt::{Feedback, Prompt};
 use crate::refactor::proposal::{self, Proposal};
+use crate::refactor::reviewer::{self, Opinion};
 use crate::refactor::settings::Settings;
 use crate::refactor::verify::{self, Baseline, Verdict, Verifier};
 
@@ -92,6 +93,15 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
     // `fix` is one pass; `run` will repeat them.
     let end = pass.run(&chosen, &mut baseline);
     let counts = Some(pass.counts);
+    let (tokens, usd) = pass.budget.spent();
+    if tokens > 0 {
+        let cost = if usd > 0.0 {
+            format!(" (${usd:.4})")
+        } else {
+            String::new()
+        };
+        console.status("Spent", &format!("{tokens} tokens{cost} on agent calls"));
+    }
     let done = pass
         .stop
         .take()
@@ -341,6 +351,16 @@ impl Pass<'_, '_> {
                 feedback,
             }),
             Verdict::Passed => {
+                if let Some(veto) = self.second_opinion(&at, finding, &changes, dir)? {
+                    self.decide(
+                        candidate,
+                        &finding.id,
+                        Outcome::Rejected,
+                        Step::Review,
+                        &veto,
+                    )?;
+                    return Ok(Attempt::Decided);
+                }
                 let verified = Verified {
                     changes: &changes,
                     summary: summary.as_deref(),
@@ -368,8 +388,7 @@ impl Pass<'_, '_> {
         })
     }
 
-    /// Writes the prompt and calls the agent, if the budgets allow the call; if not, the
-    /// pass stops (`self.stop` says why) and there is no reply.
+    /// Builds the prompt and calls the agent (see [`Pass::call`]).
     fn ask(
         &mut self,
         at: &At,
@@ -383,6 +402,20 @@ impl Pass<'_, '_> {
             feedback,
             self.settings.context_tokens,
         );
+        let agent = &self.settings.agent;
+        self.call(agent, at, finding, &prompt, dir)
+    }
+
+    /// Writes `prompt` in `dir`, records it, and calls `agent` with it if the budgets allow
+    /// the call; if not, the pass stops (`self.stop` says why) and there is no reply.
+    fn call(
+        &mut self,
+        agent: &agents::AgentSpec,
+        at: &At,
+        finding: &Finding,
+        prompt: &Prompt,
+        dir: &Path,
+    ) -> anyhow::Result<Option<Reply>> {
         let file = dir.join("prompt.md");
         let text = prompt.text();
         crate::secrets::write(&file, &text)?;
@@ -394,7 +427,7 @@ impl Pass<'_, '_> {
             tokens: prompt.tokens,
             cut: prompt.cut.clone(),
         })?;
-        if self.settings.agent != agents::AgentSpec::Builtin {
+        if *agent != agents::AgentSpec::Builtin {
             if let Err(why) = self.budget.admit(prompt.tokens as u64) {
                 self.stop = Some(why);
                 return Ok(None);
@@ -412,9 +445,50 @@ impl Pass<'_, '_> {
             finding,
             crate_deps: &self.crate_deps,
         };
-        let mut reply = agents::call(&self.settings.agent, &request);
+        let mut reply = agents::call(agent, &request);
         self.budget.charge(&mut reply.call);
         Ok(Some(reply))
+    }
+
+    /// The reviewer's veto of a verified change, if there is a reviewer and it vetoes.
+    fn second_opinion(
+        &mut self,
+        at: &At,
+        finding: &Finding,
+        changes: &[FileChange],
+        dir: &Path,
+    ) -> anyhow::Result<Option<String>> {
+        let Some(reviewer) = &self.settings.reviewer else {
+            return Ok(None);
+        };
+        let opinion = if *reviewer == agents::AgentSpec::Builtin {
+            reviewer::builtin(changes)
+        } else {
+            let dir = dir.join("review");
+            std::fs::create_dir_all(&dir).context("create the review folder")?;
+            let prompt = reviewer::prompt(finding, &crate::refactor::patch::unified(changes));
+            match self.call(reviewer, at, finding, &prompt, &dir)? {
+                None => Opinion::Veto(format!(
+                    "not reviewed: {}",
+                    self.stop.clone().unwrap_or_default()
+                )),
+                Some(reply) => match proposal::record(reply, at, &dir, self.audit)?.answer {
+                    Ok(answer) => reviewer::read(&answer),
+                    Err(err) => Opinion::Veto(format!("the reviewer failed: {err}")),
+                },
+            }
+        };
+        let reason = match &opinion {
+            Opinion::Approve => None,
+            Opinion::Veto(why) => Some(why.clone()),
+        };
+        self.audit.emit(Event::Review {
+            candidate: at.candidate.clone(),
+            reviewer: reviewer.to_string(),
+            approved: reason.is_none(),
+            reason: reason.clone(),
+        })?;
+        Ok(reason.map(|why| format!("vetoed by the reviewer ({reviewer}): {why}")))
     }
 
     /// A verified candidate: held for review, kept as a patch (`--dry-run`), or written.

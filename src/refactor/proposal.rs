@@ -47,6 +47,42 @@ pub struct Proposal {
     pub summary: Option<String>,
 }
 
+/// Records a reply in the audit trail (a text answer stored as `response.md` in `dir`),
+/// whatever it is; a failure of the run itself (`AgentError::Io`) is returned instead.
+pub fn record(reply: Reply, at: &At, dir: &Path, audit: &mut Audit) -> anyhow::Result<Reply> {
+    let reply = match reply.answer {
+        Err(AgentError::Io(err)) => return Err(err),
+        answer => Reply { answer, ..reply },
+    };
+    let kind = match &reply.answer {
+        Ok(Answer::Text(text)) => {
+            let file = dir.join("response.md");
+            crate::secrets::write(&file, text)?;
+            ResponseKind::Text {
+                bytes: text.len(),
+                hash: hash(text),
+                file: audit.rel(&file),
+            }
+        }
+        Ok(Answer::Changes(changes)) => ResponseKind::Changes {
+            files: changes.len(),
+        },
+        Ok(Answer::Refused(reason)) => ResponseKind::Refused {
+            refused: reason.clone(),
+        },
+        Err(err) => ResponseKind::Error {
+            error: err.to_string(),
+        },
+    };
+    audit.emit(Event::Response {
+        at: at.clone(),
+        answer: kind,
+        duration_ms: Some(reply.duration.as_millis() as u64),
+        call: reply.call.clone(),
+    })?;
+    Ok(reply)
+}
+
 /// The files the reply changes, with the agent's summary, or why it is refused.
 pub fn changes_of(
     reply: Reply,
@@ -59,67 +95,36 @@ pub fn changes_of(
         root,
         guard,
     } = *ctx;
-    let duration_ms = Some(reply.duration.as_millis() as u64);
-    let call = reply.call;
-    let response = |answer| Event::Response {
-        at: at.clone(),
-        answer,
-        duration_ms,
-        call: call.clone(),
+    let reply = record(reply, at, dir, audit)?;
+    let rules = crate::refactor::edit::EditRules {
+        root,
+        denied: &|path| guard.denied(path),
     };
-    let answer = match reply.answer {
-        Ok(answer) => answer,
-        Err(AgentError::Io(err)) => return Err(err),
+    let (changes, summary) = match reply.answer {
         Err(err) => {
-            let error = err.to_string();
-            audit.emit(response(ResponseKind::Error {
-                error: error.clone(),
-            }))?;
             return Ok(Err(Rejected {
                 no_answer: true,
-                ..Rejected::new(Step::Agent, error)
-            }));
+                ..Rejected::new(Step::Agent, err.to_string())
+            }))
         }
-    };
-    let (changes, summary) = match answer {
-        Answer::Text(text) => {
-            let file = dir.join("response.md");
-            crate::secrets::write(&file, &text)?;
-            audit.emit(response(ResponseKind::Text {
-                bytes: text.len(),
-                hash: hash(&text),
-                file: audit.rel(&file),
-            }))?;
-            let rules = crate::refactor::edit::EditRules {
-                root,
-                denied: &|path| guard.denied(path),
-            };
-            match crate::refactor::edit::apply_answer(&text, &rules) {
-                Ok(changes) => (changes, agent_summary(&text)),
-                Err(rejection) => {
-                    let step = match rejection.1 {
-                        crate::refactor::edit::Refusal::Path => Step::Guard,
-                        crate::refactor::edit::Refusal::Format => Step::Parse,
-                    };
-                    audit.emit(Event::Edit {
-                        at: at.clone(),
-                        ok: false,
-                        files: None,
-                        patch: None,
-                        reason: Some(rejection.to_string()),
-                    })?;
-                    return Ok(Err(Rejected::new(step, rejection.to_string())));
-                }
+        Ok(Answer::Text(text)) => match crate::refactor::edit::apply_answer(&text, &rules) {
+            Ok(changes) => (changes, agent_summary(&text)),
+            Err(rejection) => {
+                let step = match rejection.1 {
+                    crate::refactor::edit::Refusal::Path => Step::Guard,
+                    crate::refactor::edit::Refusal::Format => Step::Parse,
+                };
+                audit.emit(Event::Edit {
+                    at: at.clone(),
+                    ok: false,
+                    files: None,
+                    patch: None,
+                    reason: Some(rejection.to_string()),
+                })?;
+                return Ok(Err(Rejected::new(step, rejection.to_string())));
             }
-        }
-        Answer::Changes(changes) => {
-            audit.emit(response(ResponseKind::Changes {
-                files: changes.len(),
-            }))?;
-            let rules = crate::refactor::edit::EditRules {
-                root,
-                denied: &|path| guard.denied(path),
-            };
+        },
+        Ok(Answer::Changes(changes)) => {
             let refused = changes
                 .iter()
                 .find_map(|c| crate::refactor::edit::check_path(&c.path, &rules).err());
@@ -128,12 +133,7 @@ pub fn changes_of(
             }
             (changes, None)
         }
-        Answer::Refused(reason) => {
-            audit.emit(response(ResponseKind::Refused {
-                refused: reason.clone(),
-            }))?;
-            return Ok(Err(Rejected::new(Step::Guard, reason)));
-        }
+        Ok(Answer::Refused(reason)) => return Ok(Err(Rejected::new(Step::Guard, reason))),
     };
     if changes.is_empty() {
         return Ok(Err(Rejected::new(

@@ -198,19 +198,24 @@ pub enum Wire {
 impl Wire {
     /// A successful answer carrying `text`, cut off by the output limit if `truncated`.
     pub fn answer(self, text: &str, truncated: bool) -> Reply {
+        self.answer_using(text, truncated, 1000)
+    }
+
+    /// [`Wire::answer`] billing `input` tokens at the full rate (and 200 cached, 80 out).
+    pub fn answer_using(self, text: &str, truncated: bool, input: u64) -> Reply {
         let body = match self {
             Wire::OpenAi => json!({
                 "id": "chatcmpl-1", "object": "chat.completion", "model": "m",
                 "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
                              "finish_reason": if truncated { "length" } else { "stop" }}],
-                "usage": {"prompt_tokens": 1200, "completion_tokens": 80, "total_tokens": 1280,
+                "usage": {"prompt_tokens": input + 200, "completion_tokens": 80, "total_tokens": input + 280,
                           "prompt_tokens_details": {"cached_tokens": 200}}
             }),
             Wire::Anthropic => json!({
                 "id": "msg_1", "type": "message", "role": "assistant", "model": "m",
                 "content": [{"type": "text", "text": text}],
                 "stop_reason": if truncated { "max_tokens" } else { "end_turn" },
-                "usage": {"input_tokens": 1000, "output_tokens": 80,
+                "usage": {"input_tokens": input, "output_tokens": 80,
                           "cache_creation_input_tokens": 0, "cache_read_input_tokens": 200}
             }),
         };
