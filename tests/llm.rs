@@ -172,9 +172,9 @@ fn a_wrong_edit_is_followed_by_a_right_one_that_sees_the_compiler_errors() {
         assert_eq!(decision(tmp.path())["outcome"], "kept", "{wire:?}");
         let seen = server.seen();
         assert_eq!(seen.len(), 2);
-        let retry = wire.task(&seen[1]);
+        let retry = seen[1].task();
         assert!(retry.contains("no_such_function"), "{retry}");
-        assert!(!wire.task(&seen[0]).contains("no_such_function"));
+        assert!(!seen[0].task().contains("no_such_function"));
     }
 }
 

@@ -92,25 +92,7 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
     };
     // `fix` is one pass; `run` will repeat them.
     let end = pass.run(&chosen, &mut baseline);
-    let counts = Some(pass.counts);
-    let (tokens, usd) = pass.budget.spent();
-    if tokens > 0 {
-        let cost = if usd > 0.0 {
-            format!(" (${usd:.4})")
-        } else {
-            String::new()
-        };
-        console.status("Spent", &format!("{tokens} tokens{cost} on agent calls"));
-    }
-    let done = pass
-        .stop
-        .take()
-        .unwrap_or_else(|| "every chosen finding was tried".to_owned());
-    audit.emit(Event::Stop {
-        reason: stop_reason(&end, &done),
-        counts,
-    })?;
-    end
+    pass.finish(end, console)
 }
 
 /// The record a `fix` run starts with.
@@ -185,6 +167,27 @@ struct Pass<'a, 'b> {
 }
 
 impl Pass<'_, '_> {
+    /// Ends the run: what it spent, and the stop record with why it ended.
+    fn finish(self, end: anyhow::Result<()>, console: &Console) -> anyhow::Result<()> {
+        let (tokens, usd) = self.budget.spent();
+        if tokens > 0 {
+            let cost = if usd > 0.0 {
+                format!(" (${usd:.4})")
+            } else {
+                String::new()
+            };
+            console.status("Spent", &format!("{tokens} tokens{cost} on agent calls"));
+        }
+        let done = self
+            .stop
+            .unwrap_or_else(|| "every chosen finding was tried".to_owned());
+        self.audit.emit(Event::Stop {
+            reason: stop_reason(&end, &done),
+            counts: Some(self.counts),
+        })?;
+        end
+    }
+
     /// Tries every chosen finding in turn, until done or interrupted.
     fn run(&mut self, chosen: &[Finding], baseline: &mut Baseline) -> anyhow::Result<()> {
         self.audit.emit(Event::PassStart {

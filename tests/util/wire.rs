@@ -6,6 +6,7 @@
 
 #![allow(dead_code)] // The unit tests and each test binary use their own share of it.
 
+use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
@@ -138,7 +139,7 @@ fn serve(mut stream: TcpStream, reply: &Reply, log: &Mutex<Vec<Seen>>) {
                 body.len()
             );
             for (name, value) in headers {
-                head.push_str(&format!("{name}: {value}\r\n"));
+                let _ = write!(head, "{name}: {value}\r\n");
             }
             stream.write_all(format!("{head}\r\n{body}").as_bytes())
         }
@@ -254,10 +255,12 @@ impl Wire {
             ),
         }
     }
+}
 
-    /// The task half of the prompt a request carried.
-    pub fn task(self, seen: &Seen) -> String {
-        seen.body["messages"]
+impl Seen {
+    /// The task half of the prompt a request carried (the last message).
+    pub fn task(&self) -> String {
+        self.body["messages"]
             .as_array()
             .and_then(|m| m.last())
             .and_then(|m| m["content"].as_str())

@@ -33,7 +33,7 @@ pub fn delay(headers: &HeaderMap, retry: u32) -> Duration {
     asked(headers, SystemTime::now())
         .filter(|wait| *wait <= MAX_RETRY_AFTER)
         .unwrap_or_else(|| {
-            let base = (0.5 * 2f64.powi(retry.min(8) as i32)).min(8.0);
+            let base = (0.5 * f64::from(1u32 << retry.min(8))).min(8.0);
             Duration::from_secs_f64(base * (1.0 - 0.25 * fastrand::f64()))
         })
 }

@@ -94,7 +94,7 @@ fn an_answer_is_read_with_its_usage_in_each_wire_format() {
         let seen = server.seen();
         assert_eq!(seen.len(), 1);
         assert_eq!(seen[0].body["model"], "test-model");
-        assert_eq!(wire.task(&seen[0]), "Merge D1.");
+        assert_eq!(seen[0].task(), "Merge D1.");
     }
 }
 

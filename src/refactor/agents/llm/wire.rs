@@ -66,7 +66,7 @@ impl Provider {
         }
     }
 
-    /// The official base URLs: OpenAI's includes `/v1`, Anthropic's does not.
+    /// The official base URLs: with `/v1` for `openai`, without for `anthropic`.
     fn default_base(self) -> &'static str {
         match self {
             Provider::OpenAi => "https://api.openai.com/v1",
@@ -114,7 +114,7 @@ impl Provider {
     }
 
     /// The request body: the stable part of the prompt first (the system prompt, marked for
-    /// Anthropic's cache; OpenAI caches a shared prefix by itself), then the task.
+    /// the cache of `anthropic`; `openai` caches a shared prefix by itself), then the task.
     pub fn body(self, model: &str, stable: &str, task: &str) -> Value {
         match self {
             Provider::OpenAi => json!({
