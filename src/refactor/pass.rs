@@ -350,7 +350,13 @@ impl Pass<'_, '_> {
         feedback: Option<&str>,
         dir: &Path,
     ) -> anyhow::Result<Result<Reply, AgentError>> {
-        let prompt = crate::refactor::prompt::build(self.root, finding, feedback);
+        let feedback = feedback.map(|errors| crate::refactor::prompt::Feedback {
+            attempt: at.attempt - 1,
+            errors,
+            patch: None,
+        });
+        let prompt =
+            crate::refactor::prompt::build(self.root, finding, feedback.as_ref(), 4000).text();
         let file = self.audit.rel(&dir.join("prompt.md"));
         self.audit.emit(Event::Prompt {
             at: at.clone(),
