@@ -125,7 +125,7 @@ echo-secret)
 second-try)
   # Wrong first, right once told why.
   case $prompt in
-  *"previous answer was refused"*) echo '    crate::stats::mean_of_positive(values)' | replace_body ;;
+  *"Attempt 1 was refused"*) echo '    crate::stats::mean_of_positive(values)' | replace_body ;;
   *) echo '    crate::stats::no_such_function(values)' | replace_body ;;
   esac
   ;;
