@@ -186,6 +186,11 @@ pub struct FixArgs {
     /// Make one git commit per kept refactor
     #[arg(long, help_heading = "Keeping Options")]
     pub commit: bool,
+
+    /// Print the prompt each chosen finding would get (with `--format json`: its size and
+    /// what the context budget cut), and stop: no agent, no verification
+    #[arg(long, help_heading = "Agent Options")]
+    pub show_prompts: bool,
 }
 
 /// How refactors are verified (shared by `fix` and `apply`).

@@ -293,3 +293,50 @@ fn no_key_reaches_any_file_the_run_writes() {
         assert!(!stderr(&out).contains(key.as_str()));
     }
 }
+
+#[test]
+fn show_prompts_prints_what_an_agent_would_get_and_calls_nothing() {
+    let tmp = copy_of_fix_crate();
+    let out = run(
+        tmp.path(),
+        &[
+            "fix",
+            "--show-prompts",
+            "--format",
+            "json",
+            "--agent",
+            "openai:unset",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let prompts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = &prompts[0];
+    assert_eq!(first["finding"], "D1");
+    let text = first["prompt"].as_str().unwrap();
+    assert!(text.contains("pub fn mean_of_positive(values: &[f64]) -> Option<f64> {"));
+    assert!(text.contains("Rust edition 2021"), "{text}");
+    let tokens = first["tokens"].as_u64().unwrap();
+    assert!((100..4000).contains(&tokens), "{tokens}");
+    assert!(!tmp.path().join("target/loop/audit.jsonl").exists());
+}
+
+#[test]
+fn every_prompt_record_carries_its_estimated_size() {
+    let wire = Wire::Anthropic;
+    let tmp = copy_of_fix_crate();
+    let server = Server::start(vec![wire.answer(&scripted_answer("merge"), false)]);
+    let out = fix_with(tmp.path(), wire, &server, &["--context-tokens", "1500"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let prompt = records(tmp.path())
+        .into_iter()
+        .find(|r| r["event"] == "prompt")
+        .unwrap();
+    let sent = server.seen()[0].body.to_string().len() as u64;
+    let tokens = prompt["tokens"].as_u64().unwrap();
+    // About four bytes a token, of the prompt the server got (JSON escapes aside).
+    assert!(
+        tokens * 4 <= sent && tokens * 5 > sent,
+        "{tokens} tokens, {sent} bytes sent"
+    );
+}

@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use std::io::Write;
+
 use anyhow::Context;
 
 use crate::analysis::What;
@@ -32,6 +34,9 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         smells: args.findings != Some(FindingKinds::Dup),
     };
     let analysis = crate::analysis::analyse(common, &args.analysis, console, what)?;
+    if args.show_prompts {
+        return show_prompts(&analysis, args);
+    }
     let mut settings = Settings::resolve(args, &analysis.config)?;
     let budget = std::mem::take(&mut settings.budget);
     let root = analysis.report.root.clone();
@@ -93,6 +98,52 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
     // `fix` is one pass; `run` will repeat them.
     let end = pass.run(&chosen, &mut baseline);
     pass.finish(end, console)
+}
+
+/// `--show-prompts`: the prompt of every chosen finding on stdout, as text or JSON.
+fn show_prompts(analysis: &crate::analysis::Analysis, args: &FixArgs) -> anyhow::Result<()> {
+    let config = &analysis.config;
+    let limits = args.agent_limits.clone().or(config.agent_limits.clone());
+    let selection = args.selection.clone().or(config.selection.clone());
+    let chosen = crate::refactor::select::choose(
+        &finding::findings(&analysis.report),
+        args,
+        selection.resolve().max_candidates,
+    )?;
+    let root = &analysis.report.root;
+    let context_tokens = limits.resolve().context_tokens;
+    let prompts = chosen.iter().map(|finding| {
+        let prompt = crate::refactor::prompt::build(root, finding, None, context_tokens);
+        (finding, prompt)
+    });
+    let mut out = std::io::stdout().lock();
+    if analysis.options.format == crate::options::Format::Json {
+        let list: Vec<serde_json::Value> = prompts
+            .map(|(finding, prompt)| {
+                serde_json::json!({
+                    "finding": finding.id,
+                    "tokens": prompt.tokens,
+                    "bytes": prompt.stable.len() + prompt.task.len(),
+                    "cut": prompt.cut,
+                    "prompt": prompt.text(),
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &list)?;
+        writeln!(out)?;
+    } else {
+        for (finding, prompt) in prompts {
+            let cut = prompt.cut.len();
+            writeln!(
+                out,
+                "=== {} (about {} tokens, {cut} cut) ===\n{}",
+                finding.id,
+                prompt.tokens,
+                prompt.text()
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// The record a `fix` run starts with.

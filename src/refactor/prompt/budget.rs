@@ -2,10 +2,11 @@
 //! cuts to fit: the least relevant context first, each cut named for the audit trail.
 //!
 //! The order is: signatures, least used first; then the imports of each file, last file
-//! first; then the lines of enclosing items, outermost first; then the code of instances
-//! after the second, last first, each replaced by a line saying where it is. The first two
-//! instances are the finding itself and are never cut, nor are the finding and the feedback:
-//! a prompt that cannot fit without them is sent over budget.
+//! first; then the lines of enclosing items, outermost first; then long instances (a whole
+//! module) as outlines of their items, longest first; then the code of instances after the
+//! second, last first, each replaced by a line saying where it is. The first two instances
+//! are the finding itself and are never cut whole, nor are the finding and the feedback: a
+//! prompt that cannot fit without them is sent over budget.
 
 use super::context::{Code, Context};
 
@@ -62,6 +63,20 @@ fn cut_one(ctx: &mut Context) -> Option<String> {
         return Some(format!(
             "enclosing `{first}` ({}:{})",
             header.file, header.line
+        ));
+    }
+    // A long instance (a whole module) as the outline of its items, longest first.
+    let longest = ctx
+        .instances
+        .iter_mut()
+        .filter(|i| !i.outlined && !i.elided && i.outline.is_some())
+        .max_by_key(|i| i.location.end_line - i.location.start_line);
+    if let Some(instance) = longest {
+        instance.outlined = true;
+        let location = &instance.location;
+        return Some(format!(
+            "bodies in `{}` ({}:{}-{}), shown as an outline",
+            location.item, location.file, location.start_line, location.end_line
         ));
     }
     let instance = ctx

@@ -142,9 +142,13 @@ fn instance_section(n: usize, instance: &Instance, kind: FindingKind) -> String 
             fenced("rust", &header.text)
         );
     }
-    match &instance.code {
-        Code::Lines(lines) => out.push_str(&fenced("rust", lines)),
-        Code::Missing(why) => {
+    match (&instance.code, &instance.outline) {
+        (_, Some(outline)) if instance.outlined => {
+            out.push_str("An outline: item bodies are left out to fit the context budget.\n\n");
+            out.push_str(&fenced("rust", outline));
+        }
+        (Code::Lines(lines), _) => out.push_str(&fenced("rust", lines)),
+        (Code::Missing(why), _) => {
             let _ = writeln!(out, "Not available: {why}.");
         }
     }

@@ -11,6 +11,7 @@ use syn::spanned::Spanned;
 
 use super::file::{lines_of, start_after_attrs, SourceFile};
 use super::manifest::{package_of, Package};
+use super::render;
 use super::resolve::{self, module_of, ModPath, Scope};
 use super::signatures::{self, Signature};
 use crate::refactor::finding::{Finding, Location};
@@ -34,6 +35,11 @@ pub(super) struct Instance {
     pub enclosing: Vec<Header>,
     /// Left out by the budget: the task names the place only.
     pub elided: bool,
+    /// For a long instance (a whole module, a long impl): its items with their bodies left
+    /// out, which the budget may show instead of the code.
+    pub outline: Option<String>,
+    /// The budget chose the outline.
+    pub outlined: bool,
 }
 
 pub(super) enum Code {
@@ -81,11 +87,17 @@ pub(super) fn gather(root: &Path, finding: &Finding) -> Context {
             }
         }
         scopes.push(around.scope);
+        let outline = match file {
+            Some(Ok(file)) => outline(file, location),
+            _ => None,
+        };
         instances.push(Instance {
             location: location.clone(),
             code: code(location, file),
             enclosing: around.headers,
             elided: false,
+            outline,
+            outlined: false,
         });
     }
     let imports = uses
@@ -131,6 +143,48 @@ fn code(location: &Location, file: Option<&Result<SourceFile, String>>) -> Code 
         Some(Err(err)) => Code::Missing(format!("{} could not be read: {err}", location.file)),
         None => Code::Missing(format!("{} could not be read", location.file)),
     }
+}
+
+/// Instances shorter than this are always shown whole.
+const OUTLINE_MIN_LINES: u32 = 80;
+
+/// The items inside a long instance with their bodies left out (impls as their methods'
+/// signatures), in file order; `None` for a short instance or one holding no whole item.
+fn outline(file: &SourceFile, location: &Location) -> Option<String> {
+    if location.end_line - location.start_line < OUTLINE_MIN_LINES {
+        return None;
+    }
+    let (first, last) = (location.start_line as usize, location.end_line as usize);
+    let mut parts = Vec::new();
+    let mut items: Vec<&syn::Item> = file.syntax.as_ref()?.items.iter().collect();
+    while let Some(item) = items.pop() {
+        let (start, end) = lines_of(item.span());
+        if end < first || start > last {
+            continue;
+        }
+        if start < first || end > last {
+            // An item around the instance: look inside it for the items the instance holds.
+            if let syn::Item::Mod(syn::ItemMod {
+                content: Some((_, inner)),
+                ..
+            }) = item
+            {
+                items.extend(inner);
+            }
+            continue;
+        }
+        let text = match item {
+            syn::Item::Impl(block) => render::impl_outline(file, block),
+            other => render::item(file, other).unwrap_or_else(|| {
+                let text = file.lines(start, start).unwrap_or_default().trim_end();
+                format!("{text} ...")
+            }),
+        };
+        parts.push((start, text));
+    }
+    parts.sort_by_key(|(start, _)| *start);
+    let outline: Vec<String> = parts.into_iter().map(|(_, text)| text).collect();
+    (!outline.is_empty()).then(|| outline.join("\n\n"))
 }
 
 /// The `use` lines of `file` in these ranges, in file order; `None` when there are none.

@@ -105,6 +105,29 @@ pub(super) fn method(file: &SourceFile, block: &syn::ItemImpl, method: &syn::Imp
     format!("{header}\n    {signature} {{ ... }}\n}}")
 }
 
+/// An `impl` block as its header and its members' signatures.
+pub(super) fn impl_outline(file: &SourceFile, block: &syn::ItemImpl) -> String {
+    let mut out = file
+        .slice(
+            start_after_attrs(block),
+            block.brace_token.span.open().end(),
+        )
+        .to_string();
+    for member in &block.items {
+        let line = match member {
+            syn::ImplItem::Fn(f) => format!(
+                "{} {{ ... }}",
+                file.slice(start_after_attrs(f), f.sig.span().end())
+            ),
+            other => first_line(full(file, other)),
+        };
+        out.push_str("\n    ");
+        out.push_str(&line);
+    }
+    out.push_str("\n}");
+    out
+}
+
 /// A struct, enum, function, trait, type alias, constant or static; `None` for other items.
 pub(super) fn item(file: &SourceFile, item: &syn::Item) -> Option<String> {
     Some(match item {

@@ -406,3 +406,63 @@ fn estimate_tokens_is_bytes_over_four_rounded_up() {
     assert_eq!(prompt.tokens, estimate_tokens(&prompt.text()));
     assert!(prompt.tokens > estimate_tokens(&prompt.stable));
 }
+
+#[test]
+fn a_whole_module_over_budget_is_shown_as_an_outline_of_its_items() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Cargo.toml", MANIFEST);
+    let mut module = String::from("use std::fmt;\n\npub struct Big { pub a: u32 }\n\nimpl Big {\n");
+    for n in 0..40 {
+        module.push_str(&format!(
+            "    pub fn method_{n}(&self) -> u32 {{\n        let x = self.a + {n};\n        x * 2\n    }}\n"
+        ));
+    }
+    module.push_str("}\n\npub fn helper(x: u32) -> u32 {\n    x + 1\n}\n");
+    write(dir.path(), "src/lib.rs", &module);
+    let lines = module.lines().count() as u32;
+    let smell = finding(
+        FindingKind::Smell,
+        "module `demo` is a god module",
+        &[("src/lib.rs", 1, lines, "demo")],
+    );
+    let whole = unbounded(dir.path(), &smell);
+    assert!(
+        whole.task.contains("let x = self.a + 39;"),
+        "{}",
+        whole.task
+    );
+    let tight = build(dir.path(), &smell, None, whole.tokens - 300);
+    assert!(
+        tight.tokens <= whole.tokens - 300,
+        "{} of {}",
+        tight.tokens,
+        whole.tokens
+    );
+    assert!(
+        tight.cut.iter().any(|c| c.contains("shown as an outline")),
+        "{:?}",
+        tight.cut
+    );
+    assert!(
+        tight
+            .task
+            .contains("pub fn method_39(&self) -> u32 { ... }"),
+        "{}",
+        tight.task
+    );
+    assert!(tight.task.contains("pub fn helper(x: u32) -> u32 { ... }"));
+    assert!(tight.task.contains("impl Big {"));
+    assert!(!tight.task.contains("let x = self.a + 39;"));
+    // A short instance is never outlined, however tight the budget.
+    let short = finding(
+        FindingKind::Dup,
+        "copies",
+        &[("src/lib.rs", 6, 9, "demo::Big::method_0")],
+    );
+    let prompt = build(dir.path(), &short, None, 10);
+    assert!(
+        prompt.task.contains("let x = self.a + 0;"),
+        "{}",
+        prompt.task
+    );
+}
