@@ -1,5 +1,6 @@
 //! Tests of prompts, on small packages written to a temporary folder.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use super::manifest::package_of;
@@ -413,9 +414,10 @@ fn a_whole_module_over_budget_is_shown_as_an_outline_of_its_items() {
     write(dir.path(), "Cargo.toml", MANIFEST);
     let mut module = String::from("use std::fmt;\n\npub struct Big { pub a: u32 }\n\nimpl Big {\n");
     for n in 0..40 {
-        module.push_str(&format!(
+        let _ = write!(
+            module,
             "    pub fn method_{n}(&self) -> u32 {{\n        let x = self.a + {n};\n        x * 2\n    }}\n"
-        ));
+        );
     }
     module.push_str("}\n\npub fn helper(x: u32) -> u32 {\n    x + 1\n}\n");
     write(dir.path(), "src/lib.rs", &module);
