@@ -276,3 +276,17 @@ fn a_wait_longer_than_the_time_left_ends_the_call_at_once() {
     assert!(matches!(reply.answer, Err(AgentError::Timeout(_))));
     assert_eq!(reply.call.http_status, Some(429));
 }
+
+#[test]
+fn content_parts_of_compatible_servers_are_joined() {
+    let body = serde_json::json!({
+        "choices": [{"message": {"content": [{"type": "text", "text": "src/a.rs\n"},
+                                             {"type": "text", "text": "edits"}]},
+                     "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 10, "completion_tokens": 2}
+    });
+    let server = Server::start(vec![Scripted::json(200, &body)]);
+    let reply = ask(Wire::OpenAi, Provider::OpenAi, &server, 10, 0);
+    assert_eq!(text(&reply), "src/a.rs\nedits");
+    assert_eq!(reply.call.tokens.input, 10);
+}

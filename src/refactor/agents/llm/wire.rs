@@ -149,6 +149,11 @@ impl Provider {
                 let text = match choice.pointer("/message/content") {
                     Some(Value::String(text)) => text.clone(),
                     Some(Value::Null) | None => String::new(),
+                    // Some compatible servers answer in content parts.
+                    Some(Value::Array(parts)) => parts
+                        .iter()
+                        .filter_map(|part| part["text"].as_str())
+                        .collect(),
                     Some(_) => return Err(missing("text content")),
                 };
                 let usage = &value["usage"];
