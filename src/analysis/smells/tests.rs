@@ -285,6 +285,22 @@ fn an_allow_that_names_no_rule_is_kept_for_a_warning() {
     assert!(fn_smells(&src, &defaults(), SmellKind::TooManyParams).is_empty());
 }
 
+#[test]
+fn a_marker_shown_in_a_doc_comment_or_spelled_in_a_string_is_no_marker() {
+    let src = format!(
+        "//! `// cargo-loop: allow(x)` is a marker.\n\
+         /// Write `// cargo-loop: allow(..)` above an item.\n\
+         pub const M: &str = \"cargo-loop: allow(\";\n{}",
+        params(8)
+    );
+    let files = krate(&[("lib.rs", &src)]);
+    assert!(files[0].parsed.unknown_allows.is_empty());
+    assert_eq!(
+        fn_smells(&src, &defaults(), SmellKind::TooManyParams).len(),
+        1
+    );
+}
+
 // ---- types.rs ----
 
 fn struct_of_fields(n: usize) -> String {

@@ -68,31 +68,53 @@ fn function(file: &SourceFile, f: &syn::ItemFn) -> String {
 
 /// A trait as its header and the signatures of its members.
 fn interface(file: &SourceFile, t: &syn::ItemTrait) -> String {
-    let mut out = file
-        .slice(start_after_attrs(t), t.brace_token.span.open().end())
-        .to_string();
-    for member in &t.items {
-        let line = match member {
-            syn::TraitItem::Fn(method) => {
-                format!(
-                    "{};",
-                    file.slice(start_after_attrs(method), method.sig.span().end())
-                )
-            }
-            other => {
-                let text = full(file, other);
-                if text.lines().count() == 1 {
-                    text.to_string()
-                } else {
-                    first_line(text)
-                }
-            }
-        };
+    let members = t.items.iter().map(|member| match member {
+        syn::TraitItem::Fn(method) => format!(
+            "{};",
+            file.slice(start_after_attrs(method), method.sig.span().end())
+        ),
+        other => one_line(full(file, other)),
+    });
+    members_of(
+        file.slice(start_after_attrs(t), t.brace_token.span.open().end()),
+        members,
+    )
+}
+
+/// An `impl` block as its header and its members' signatures.
+pub(super) fn impl_outline(file: &SourceFile, block: &syn::ItemImpl) -> String {
+    let members = block.items.iter().map(|member| match member {
+        syn::ImplItem::Fn(f) => format!(
+            "{} {{ ... }}",
+            file.slice(start_after_attrs(f), f.sig.span().end())
+        ),
+        other => one_line(full(file, other)),
+    });
+    let header = file.slice(
+        start_after_attrs(block),
+        block.brace_token.span.open().end(),
+    );
+    members_of(header, members)
+}
+
+/// A block's header, one line per member, indented, and `}`.
+fn members_of(header: &str, members: impl Iterator<Item = String>) -> String {
+    let mut out = header.to_string();
+    for line in members {
         out.push_str("\n    ");
         out.push_str(&line);
     }
     out.push_str("\n}");
     out
+}
+
+/// A member in full when it is one line, else its first line marked as cut.
+fn one_line(text: &str) -> String {
+    if text.lines().count() == 1 {
+        text.to_string()
+    } else {
+        first_line(text)
+    }
 }
 
 /// A method inside its `impl` header.
@@ -103,29 +125,6 @@ pub(super) fn method(file: &SourceFile, block: &syn::ItemImpl, method: &syn::Imp
     );
     let signature = file.slice(start_after_attrs(method), method.sig.span().end());
     format!("{header}\n    {signature} {{ ... }}\n}}")
-}
-
-/// An `impl` block as its header and its members' signatures.
-pub(super) fn impl_outline(file: &SourceFile, block: &syn::ItemImpl) -> String {
-    let mut out = file
-        .slice(
-            start_after_attrs(block),
-            block.brace_token.span.open().end(),
-        )
-        .to_string();
-    for member in &block.items {
-        let line = match member {
-            syn::ImplItem::Fn(f) => format!(
-                "{} {{ ... }}",
-                file.slice(start_after_attrs(f), f.sig.span().end())
-            ),
-            other => first_line(full(file, other)),
-        };
-        out.push_str("\n    ");
-        out.push_str(&line);
-    }
-    out.push_str("\n}");
-    out
 }
 
 /// A struct, enum, function, trait, type alias, constant or static; `None` for other items.

@@ -52,11 +52,17 @@ pub(super) fn unknown_allows(text: &str) -> Vec<(u32, String)> {
 }
 
 /// The rules `// cargo-loop: allow(a, b)` names on each line of `text` that has one (from 1).
+/// The marker is a plain line comment of its own: a doc comment that shows it, or a string
+/// that spells it, is not one.
 pub(super) fn allow_rules(text: &str) -> Vec<(u32, Vec<String>)> {
     text.lines()
         .enumerate()
         .filter_map(|(i, line)| {
-            let rest = line.split_once("cargo-loop: allow(")?.1;
+            let comment = line.split_once("//")?.1;
+            if comment.starts_with(['/', '!']) {
+                return None;
+            }
+            let rest = comment.trim_start().strip_prefix("cargo-loop: allow(")?;
             let rules = rest.split_once(')')?.0;
             let rules = rules.split(',').map(|r| r.trim().to_owned()).collect();
             Some((i as u32 + 1, rules))
