@@ -34,8 +34,8 @@ pub enum Command {
     Scan(AnalysisArgs),
     /// Run one improvement pass: ask the agent for refactors, verify each, keep what passes
     Fix(FixArgs),
-    /// Run improvement passes until a stopping rule fires (not built yet)
-    Run(PassthroughArgs),
+    /// Run improvement passes until a stopping rule fires
+    Run(RunArgs),
     /// Gate CI on new findings (not built yet)
     Ci(PassthroughArgs),
     /// Write the baseline file that `ci` compares against (not built yet)
@@ -191,6 +191,19 @@ pub struct FixArgs {
     /// what the context budget cut), and stop: no agent, no verification
     #[arg(long, help_heading = "Agent Options")]
     pub show_prompts: bool,
+}
+
+/// Flags of `cargo loop run`: those of `fix`, and when to stop.
+#[derive(Debug, Args, Clone)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub fix: FixArgs,
+
+    #[command(flatten)]
+    pub limits: crate::options::LoopFlags,
+
+    #[command(flatten)]
+    pub goals: crate::options::LoopGoalFlags,
 }
 
 /// How refactors are verified (shared by `fix` and `apply`).

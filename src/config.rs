@@ -14,8 +14,8 @@ use crate::cli::AnalysisArgs;
 use crate::options::Format;
 pub use crate::options::Thresholds;
 use crate::options::{
-    AgentFlags, CloneFlags, FileFilter, OutputFlags, OversightFlags, SelectionFlags,
-    ThresholdFlags, VerifyFlags,
+    AgentFlags, CloneFlags, FileFilter, LoopFlags, LoopGoalFlags, OutputFlags, OversightFlags,
+    SelectionFlags, ThresholdFlags, VerifyFlags,
 };
 
 /// Configuration keys, named as the flags are.
@@ -30,6 +30,10 @@ pub struct ConfigFile {
     pub agent_limits: AgentFlags,
     #[serde(flatten)]
     pub oversight: OversightFlags,
+    #[serde(flatten)]
+    pub loop_limits: LoopFlags,
+    #[serde(flatten)]
+    pub loop_goals: LoopGoalFlags,
     #[serde(flatten)]
     pub selection: SelectionFlags,
     #[serde(flatten)]
@@ -70,6 +74,8 @@ impl ConfigFile {
             thresholds: self.thresholds.or(lower.thresholds),
             agent_limits: self.agent_limits.or(lower.agent_limits),
             oversight: self.oversight.or(lower.oversight),
+            loop_limits: self.loop_limits.or(lower.loop_limits),
+            loop_goals: self.loop_goals.or(lower.loop_goals),
             selection: self.selection.or(lower.selection),
             output: self.output.or(lower.output),
             verify: self.verify.or(lower.verify),

@@ -114,6 +114,11 @@ fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
             process::become_subreaper();
             refactor::pass::fix(&args.common, fix, &console).map(|()| ExitCode::Success)
         }
+        Command::Run(run) => {
+            process::install_interrupt_handler();
+            process::become_subreaper();
+            refactor::run::run(&args.common, run, &console).map(|()| ExitCode::Success)
+        }
         Command::Log(log) => show_log(&args.common, log),
         Command::Review(log) => show_review(&args.common, log),
         Command::Apply(apply) => {

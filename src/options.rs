@@ -212,6 +212,25 @@ optional_group! {
 }
 
 option_group! {
+    /// When `run` stops by itself.
+    LoopFlags => LoopLimits, "Loop Control" {
+        max_passes: u32 = 10, "10", "N", "Passes before the loop stops";
+        stall: u32 = 2, "2", "N",
+            "Stop after N passes in a row that keep nothing or lower no score";
+    }
+}
+
+optional_group! {
+    /// Goals and limits of `run` that are off unless set.
+    LoopGoalFlags => LoopGoals, "Loop Control" {
+        time_limit: u64, "none", "SECS",
+            "Start no candidate after SECS seconds of the run";
+        target_score: f64, "none", "SCORE",
+            "Stop once duplication + smell score (per 1,000 lines) is at most SCORE";
+    }
+}
+
+option_group! {
     /// How many findings a pass works on.
     SelectionFlags => Selection, "Finding Selection" {
         max_candidates: usize = 5, "5", "N", "Findings to work on in this pass";

@@ -663,7 +663,7 @@ fn broken_workspace_and_bad_paths_exit_with_usage_errors() {
     let out = run(tmp.path(), &["dup", "--similarity", "2"]);
     assert_eq!(out.status.code(), Some(2));
 
-    let out = run(tmp.path(), &["run"]);
+    let out = run(tmp.path(), &["ci"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not built yet"));
 }

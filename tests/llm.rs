@@ -72,7 +72,7 @@ fn a_right_answer_is_kept_and_its_usage_recorded() {
         assert_eq!(response["tokens"]["output"], 80, "{response}");
         let log = run(tmp.path(), &["log"], &[]);
         let log = String::from_utf8_lossy(&log.stdout);
-        assert!(log.contains("1 agent calls, 1280 tokens"), "{log}");
+        assert!(log.contains("1 agent calls, 1280 tokens:"), "{log}");
     }
 }
 

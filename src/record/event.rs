@@ -4,7 +4,11 @@
 
 use std::path::PathBuf;
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
+
+use crate::refactor::score::Scores;
 
 /// The stage that rejected (or last passed) a candidate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -230,6 +234,27 @@ pub enum Event {
         step: Step,
         reason: String,
     },
+    /// The "is the goal reached?" check after a pass: what it did, the scores before and
+    /// after, what was spent and is left, and whether the loop goes on.
+    PassEnd {
+        pass: u32,
+        #[serde(flatten)]
+        counts: Counts,
+        /// Rejections by the step that rejected them.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        rejected_at: BTreeMap<String, usize>,
+        before: Scores,
+        after: Scores,
+        tokens: u64,
+        cost_usd: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tokens_left: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        usd_left: Option<f64>,
+        seconds: f64,
+        go_on: bool,
+        reason: String,
+    },
     Stop {
         reason: String,
         #[serde(default, skip_serializing_if = "Option::is_none", flatten)]
@@ -316,8 +341,58 @@ impl Event {
                 reason,
                 counts: None,
             } => Some(("Finished", reason.clone())),
+            Event::PassEnd { .. } => Some(("Completed", self.pass_summary()?)),
             _ => None,
         }
+    }
+}
+
+impl Event {
+    /// One line of a pass's summary, as a changelog reads it.
+    pub fn pass_summary(&self) -> Option<String> {
+        let Event::PassEnd {
+            pass,
+            counts,
+            rejected_at,
+            before,
+            after,
+            tokens,
+            cost_usd,
+            seconds,
+            go_on,
+            reason,
+            ..
+        } = self
+        else {
+            return None;
+        };
+        let steps: Vec<String> = rejected_at
+            .iter()
+            .map(|(s, n)| format!("{n} at {s}"))
+            .collect();
+        let rejected = if steps.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", steps.join(", "))
+        };
+        let cost = if *cost_usd > 0.0 {
+            format!(", ${cost_usd:.4}")
+        } else {
+            String::new()
+        };
+        Some(format!(
+            "pass {pass}: {} kept, {} rejected{rejected}, {} held; duplication {:.1} -> {:.1}, \
+             smells {:.1} -> {:.1} per 1,000 lines; {tokens} tokens{cost}; {seconds:.1}s; {}: \
+             {reason}",
+            counts.kept,
+            counts.rejected,
+            counts.held,
+            before.duplication,
+            after.duplication,
+            before.smells,
+            after.smells,
+            if *go_on { "going on" } else { "stopping" },
+        ))
     }
 }
 

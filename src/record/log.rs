@@ -22,6 +22,8 @@ pub struct RunSummary {
     pub calls: usize,
     pub tokens: u64,
     pub cost_usd: f64,
+    /// One line per pass of a `run`: what it did and whether the loop went on.
+    pub passes: Vec<String>,
     pub stop: String,
 }
 
@@ -64,6 +66,7 @@ pub fn summarise(records: &[Record]) -> Vec<RunSummary> {
                 summary.tokens += call.tokens.total();
                 summary.cost_usd += call.cost_usd.unwrap_or(0.0);
             }
+            Event::PassEnd { .. } => summary.passes.extend(record.event.pass_summary()),
             Event::Stop { reason, .. } => summary.stop.clone_from(reason),
             _ => {}
         }
@@ -86,29 +89,30 @@ pub fn render(runs: &[RunSummary]) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
+        let spent = match (run.tokens, run.cost_usd) {
+            (0, _) => String::new(),
+            (tokens, cost) if cost > 0.0 => format!(", {tokens} tokens, ${cost:.4}"),
+            (tokens, _) => format!(", {tokens} tokens"),
+        };
+        let agent = if run.agent.is_empty() {
+            "-"
+        } else {
+            &run.agent
+        };
+        let stop = if run.stop.is_empty() {
+            "did not finish (killed?)"
+        } else {
+            &run.stop
+        };
         let _ = writeln!(
             out,
-            "run {} ({} {}, agent {}): {} candidates in {:.1}s, {} agent calls, {} tokens, \
-             ${:.4}: {outcomes}; stopped: {}",
-            run.run,
-            run.command,
-            run.started,
-            if run.agent.is_empty() {
-                "-"
-            } else {
-                &run.agent
-            },
-            run.candidates,
-            run.seconds,
-            run.calls,
-            run.tokens,
-            run.cost_usd,
-            if run.stop.is_empty() {
-                "did not finish (killed?)"
-            } else {
-                &run.stop
-            },
+            "run {} ({} {}, agent {agent}): {} candidates in {:.1}s, {} agent calls{spent}: \
+             {outcomes}; stopped: {stop}",
+            run.run, run.command, run.started, run.candidates, run.seconds, run.calls,
         );
+        for pass in &run.passes {
+            let _ = writeln!(out, "  {pass}");
+        }
     }
     out
 }

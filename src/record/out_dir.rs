@@ -46,6 +46,11 @@ impl OutDir {
         self.0.join("keeping.json")
     }
 
+    /// What `run` tried and did not keep, remembered across runs.
+    pub fn tried_file(&self) -> PathBuf {
+        self.0.join("tried.json")
+    }
+
     pub fn review_dir(&self) -> PathBuf {
         self.0.join("review")
     }

@@ -86,6 +86,15 @@ impl Budget {
     pub fn spent(&self) -> (u64, f64) {
         (self.spent_tokens, self.spent_usd)
     }
+
+    /// Tokens and dollars left, for the budgets that are set.
+    pub fn left(&self) -> (Option<u64>, Option<f64>) {
+        (
+            self.tokens
+                .map(|limit| limit.saturating_sub(self.spent_tokens)),
+            self.usd.map(|limit| (limit - self.spent_usd).max(0.0)),
+        )
+    }
 }
 
 /// The price of `model`: its own entry, else the longest entry naming a prefix of it

@@ -20,88 +20,46 @@ use crate::refactor::budget::Budget;
 use crate::refactor::change::FileChange;
 use crate::refactor::finding::{self, Finding};
 use crate::refactor::guard;
+use crate::refactor::memory::Memory;
 use crate::refactor::prompt::{Feedback, Prompt};
 use crate::refactor::proposal::{self, Proposal};
 use crate::refactor::reviewer::{self, Opinion};
 use crate::refactor::settings::Settings;
 use crate::refactor::verify::{self, Baseline, Verdict, Verifier};
 
-/// Runs one pass. Ctrl-C ends it with [`crate::process::Interrupted`] as the error, once the
-/// scratch copy is restored and the stop recorded.
+/// `cargo loop fix`: one pass over the top findings. Ctrl-C ends it with
+/// [`crate::process::Interrupted`] as the error, once the scratch copy is restored and the stop
+/// recorded.
 pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Result<()> {
+    if args.show_prompts {
+        return show_prompts(common, args, console);
+    }
+    let choose =
+        |all: &[Finding], max: usize, _: &Memory| crate::refactor::select::choose(all, args, max);
+    crate::refactor::session::session(
+        common,
+        args,
+        console,
+        "fix",
+        choose,
+        |pass, baseline, chosen| {
+            pass.run(1, &chosen, baseline)?;
+            Ok("every chosen finding was tried".to_owned())
+        },
+    )
+}
+
+/// `--show-prompts`: the prompt of every chosen finding on stdout, as text or JSON.
+pub(super) fn show_prompts(
+    common: &CommonArgs,
+    args: &FixArgs,
+    console: &Console,
+) -> anyhow::Result<()> {
     let what = What {
         dup: args.findings != Some(FindingKinds::Smells),
         smells: args.findings != Some(FindingKinds::Dup),
     };
     let analysis = crate::analysis::analyse(common, &args.analysis, console, what)?;
-    if args.show_prompts {
-        return show_prompts(&analysis, args);
-    }
-    let mut settings = Settings::resolve(args, &analysis.config)?;
-    let budget = std::mem::take(&mut settings.budget);
-    let root = analysis.report.root.clone();
-    let out_dir = analysis.out_dir.clone();
-    let _lock = crate::record::lock::OutDirLock::acquire(&out_dir, args.verify.no_wait, console)?;
-    // A run killed while writing left temporary files in the tree: not the user's changes.
-    crate::refactor::keep::recover(&out_dir.keep_journal())?;
-    crate::refactor::preflight::check(
-        &root,
-        &args.verify,
-        settings.verify.sandbox,
-        args.dry_run,
-        console,
-    )?;
-    let chosen = crate::refactor::select::choose(
-        &finding::findings(&analysis.report),
-        args,
-        settings.max_candidates,
-    )?;
-    let mut audit = Audit::open(&out_dir, console)?;
-    audit.emit(run_start(&settings, &root, &chosen, args.dry_run))?;
-    if chosen.is_empty() {
-        audit.emit(Event::Stop {
-            reason: "nothing to fix: the scan found nothing to work on".into(),
-            counts: None,
-        })?;
-        return Ok(());
-    }
-    let scratch = crate::refactor::preflight::open_scratch(
-        &root,
-        &out_dir,
-        &analysis.target_dir,
-        0,
-        console,
-    )?;
-    let mut verifier = Verifier {
-        scratch,
-        common,
-        analysis: &args.analysis,
-        what,
-        test_cmd: settings.verify.test_cmd.as_deref(),
-        build_timeout: settings.verify.build_timeout,
-        test_timeout: settings.verify.test_timeout,
-    };
-    let mut baseline = verify_baseline(&verifier, &mut audit, console)?;
-    let mut pass = Pass {
-        root: &root,
-        out_dir: &out_dir,
-        skip: [analysis.target_dir.clone(), out_dir.path().to_path_buf()],
-        crate_deps: library_deps(&analysis.crate_deps),
-        settings: &settings,
-        args,
-        verifier: &mut verifier,
-        audit: &mut audit,
-        counts: Counts::default(),
-        budget,
-        stop: None,
-    };
-    // `fix` is one pass; `run` will repeat them.
-    let end = pass.run(&chosen, &mut baseline);
-    pass.finish(end, console)
-}
-
-/// `--show-prompts`: the prompt of every chosen finding on stdout, as text or JSON.
-fn show_prompts(analysis: &crate::analysis::Analysis, args: &FixArgs) -> anyhow::Result<()> {
     let config = &analysis.config;
     let limits = args.agent_limits.clone().or(config.agent_limits.clone());
     let selection = args.selection.clone().or(config.selection.clone());
@@ -146,80 +104,55 @@ fn show_prompts(analysis: &crate::analysis::Analysis, args: &FixArgs) -> anyhow:
     Ok(())
 }
 
-/// The record a `fix` run starts with.
-fn run_start(settings: &Settings, root: &Path, chosen: &[Finding], dry_run: bool) -> Event {
-    Event::RunStart {
-        command: "fix".into(),
-        agent: Some(settings.agent.to_string()),
-        root: Some(root.to_path_buf()),
-        sandbox: Some(crate::sandbox::active()),
-        findings: Some(chosen.iter().map(|f| f.id.clone()).collect()),
-        dry_run: Some(dry_run),
-        held: None,
-        finding: None,
-    }
-}
-
-/// (crate, crate it depends on) among workspace members, by library name, tests aside.
-fn library_deps(deps: &[crate::analysis::workspace::CrateDep]) -> Vec<(String, String)> {
-    deps.iter()
-        .filter(|dep| !dep.dev)
-        .map(|dep| (dep.from.replace('-', "_"), dep.to.replace('-', "_")))
-        .collect()
-}
-
-/// Why a run stopped, as its stop record says it.
-fn stop_reason(end: &anyhow::Result<()>, done: &str) -> String {
-    match end {
-        Ok(()) => done.to_owned(),
-        Err(err) if err.is::<crate::process::Interrupted>() => "interrupted".to_owned(),
-        Err(err) => format!("failed: {err:#}"),
-    }
-}
-
-/// Verifies the unmodified copy; a failure (or an interruption) is the run's recorded end.
-fn verify_baseline(
-    verifier: &Verifier,
-    audit: &mut Audit,
-    console: &Console,
-) -> anyhow::Result<Baseline> {
-    console.status("Verifying", "the unmodified workspace (baseline)");
-    let dir = audit.candidate_dir("baseline");
-    verifier.baseline(audit, &dir).or_else(|err| {
-        let reason = if err.is::<crate::process::Interrupted>() {
-            "interrupted".to_owned()
-        } else {
-            format!("baseline failed: {err:#}")
-        };
-        audit.emit(Event::Stop {
-            reason,
-            counts: None,
-        })?;
-        Err(err)
-    })
-}
-
-struct Pass<'a, 'b> {
-    root: &'a Path,
-    out_dir: &'a OutDir,
+/// The machinery of passes: the run's settings, audit trail, verifier and budgets, and what
+/// its passes decided so far.
+pub struct Pass<'a, 'b> {
+    pub(super) root: &'a Path,
+    pub(super) out_dir: &'a OutDir,
     /// Never copied into an `exec:` agent's copy: the target dir and the out dir.
-    skip: [PathBuf; 2],
+    pub(super) skip: [PathBuf; 2],
     /// (crate, crate it depends on) among workspace members, by library name.
-    crate_deps: Vec<(String, String)>,
-    settings: &'a Settings,
-    args: &'a FixArgs,
-    verifier: &'a mut Verifier<'b>,
-    audit: &'a mut Audit,
-    counts: Counts,
+    pub(super) crate_deps: Vec<(String, String)>,
+    pub(super) settings: &'a Settings,
+    pub(super) args: &'a FixArgs,
+    pub(super) verifier: &'a mut Verifier<'b>,
+    pub(super) audit: &'a mut Audit,
+    pub(super) counts: Counts,
     /// What the run may still spend.
-    budget: Budget,
-    /// Why the pass must stop before its last candidate (a budget ran out).
-    stop: Option<String>,
+    pub(super) budget: Budget,
+    /// Why the run must stop before its last candidate (a budget ran out).
+    pub(super) stop: Option<String>,
+    /// What was tried before and not kept, across runs.
+    pub(super) memory: Memory,
+    /// Every decision of the run, in order, and whether the agent was stuck.
+    pub(super) decided: Vec<Decided>,
+    /// Candidates named so far (`c1`, `c2`, ... across passes).
+    pub(super) named: usize,
+    /// Patches rejected in this run, by finding fingerprint: proposing one again is stuck.
+    pub(super) rejected_patches: std::collections::HashSet<(u64, u64)>,
+    /// No candidate starts after this (`--time-limit`).
+    pub(super) deadline: Option<std::time::Instant>,
+}
+
+/// One decision, as the pass summary counts it.
+#[derive(Debug, Clone)]
+pub struct Decided {
+    pub finding: u64,
+    pub outcome: Outcome,
+    pub step: Step,
+    pub reason: String,
+    /// The agent proposed what was refused before, or failed the same way twice.
+    pub stuck: bool,
 }
 
 impl Pass<'_, '_> {
-    /// Ends the run: what it spent, and the stop record with why it ended.
-    fn finish(self, end: anyhow::Result<()>, console: &Console) -> anyhow::Result<()> {
+    /// Ends the run: what it spent, and the stop record with why it ended (`end`: the reason,
+    /// or the error that ended it).
+    pub(super) fn finish(
+        self,
+        end: anyhow::Result<String>,
+        console: &Console,
+    ) -> anyhow::Result<()> {
         let (tokens, usd) = self.budget.spent();
         if tokens > 0 {
             let cost = if usd > 0.0 {
@@ -229,27 +162,49 @@ impl Pass<'_, '_> {
             };
             console.status("Spent", &format!("{tokens} tokens{cost} on agent calls"));
         }
-        let done = self
-            .stop
-            .unwrap_or_else(|| "every chosen finding was tried".to_owned());
+        let reason = match (&end, self.stop) {
+            (Ok(_), Some(stop)) => stop,
+            (Ok(done), None) => done.clone(),
+            (Err(err), _) if err.is::<crate::process::Interrupted>() => "interrupted".to_owned(),
+            (Err(err), _) => format!("failed: {err:#}"),
+        };
         self.audit.emit(Event::Stop {
-            reason: stop_reason(&end, &done),
+            reason,
             counts: Some(self.counts),
         })?;
-        end
+        end.map(drop)
     }
 
-    /// Tries every chosen finding in turn, until done or interrupted.
-    fn run(&mut self, chosen: &[Finding], baseline: &mut Baseline) -> anyhow::Result<()> {
+    /// Pass `pass`: tries every chosen finding in turn, until done, a budget runs out, or
+    /// interrupted.
+    pub(super) fn run(
+        &mut self,
+        pass: u32,
+        chosen: &[Finding],
+        baseline: &mut Baseline,
+    ) -> anyhow::Result<()> {
         self.audit.emit(Event::PassStart {
-            pass: 1,
+            pass,
             candidates: Some(chosen.len()),
         })?;
-        for (n, finding) in chosen.iter().enumerate() {
+        for finding in chosen {
             if crate::process::interrupted() {
                 return Err(crate::process::Interrupted.into());
             }
-            self.candidate(&format!("c{}", n + 1), finding, baseline)?;
+            if self
+                .deadline
+                .is_some_and(|deadline| std::time::Instant::now() >= deadline)
+            {
+                break;
+            }
+            self.named += 1;
+            let candidate = format!("c{}", self.named);
+            let decisions = self.decided.len();
+            self.candidate(&candidate, finding, baseline)?;
+            if let Some(last) = self.decided[decisions..].last() {
+                let decision = (last.outcome, last.step, last.reason.as_str());
+                self.memory.remember(finding, decision)?;
+            }
             if self.stop.is_some() {
                 break;
             }
@@ -287,8 +242,9 @@ impl Pass<'_, '_> {
             skipped: None,
         })?;
         let candidate_dir = self.audit.candidate_dir(candidate);
-        // The attempt refused last, and why.
+        // The attempt refused last, and why (for the agent, and as the step and sentence).
         let mut refused: Option<(u32, String)> = None;
+        let mut failed: Option<(Step, String)> = None;
         for attempt in 1..=self.settings.attempts {
             let dir = verify::step_dir(&candidate_dir, attempt);
             let last = attempt == self.settings.attempts;
@@ -315,14 +271,17 @@ impl Pass<'_, '_> {
                     reason,
                     feedback: next,
                 } => {
-                    if last {
-                        return self.decide(
-                            candidate,
-                            &finding.id,
-                            Outcome::Rejected,
-                            step,
-                            &reason,
+                    if failed.as_ref() == Some(&(step, reason.clone())) {
+                        let reason = format!(
+                            "{STUCK}attempt {attempt} failed at {} as attempt {} did: {reason}",
+                            step.as_str(),
+                            attempt - 1
                         );
+                        return self.decide(candidate, &finding, Outcome::Rejected, step, &reason);
+                    }
+                    failed = Some((step, reason.clone()));
+                    if last {
+                        return self.decide(candidate, &finding, Outcome::Rejected, step, &reason);
                     }
                     self.audit.emit(Event::Retry {
                         at: At {
@@ -354,13 +313,7 @@ impl Pass<'_, '_> {
         };
         let Some(reply) = self.ask(&at, finding, feedback, dir)? else {
             let reason = self.stop.clone().unwrap_or_default();
-            self.decide(
-                candidate,
-                &finding.id,
-                Outcome::Rejected,
-                Step::Agent,
-                &reason,
-            )?;
+            self.decide(candidate, finding, Outcome::Rejected, Step::Agent, &reason)?;
             return Ok(Attempt::Decided);
         };
         let ctx = proposal::Context {
@@ -373,18 +326,19 @@ impl Pass<'_, '_> {
             Ok(proposal) => proposal,
             Err(rejected) if rejected.no_answer => {
                 let reason = &rejected.reason;
-                self.decide(
-                    candidate,
-                    &finding.id,
-                    Outcome::Rejected,
-                    rejected.step,
-                    reason,
-                )?;
+                self.decide(candidate, finding, Outcome::Rejected, rejected.step, reason)?;
                 return Ok(Attempt::Decided);
             }
             Err(rejected) => return Ok(Attempt::retry(rejected.step, rejected.reason)),
         };
-        self.record_patch(&at, &changes, dir)?;
+        let patch = (finding.fingerprint, self.record_patch(&at, &changes, dir)?);
+        if self.rejected_patches.contains(&patch) {
+            let reason = format!(
+                "{STUCK}the agent proposed the very change it proposed before, which was rejected"
+            );
+            self.decide(candidate, finding, Outcome::Rejected, Step::Agent, &reason)?;
+            return Ok(Attempt::Decided);
+        }
         let (verdict, tests, verified) = self
             .verifier
             .candidate(baseline, finding, &changes, self.audit, candidate, dir)?;
@@ -399,20 +353,17 @@ impl Pass<'_, '_> {
                 step,
                 reason,
                 feedback,
-            } => Ok(Attempt::Retry {
-                step,
-                reason,
-                feedback,
-            }),
+            } => {
+                self.rejected_patches.insert(patch);
+                Ok(Attempt::Retry {
+                    step,
+                    reason,
+                    feedback,
+                })
+            }
             Verdict::Passed => {
                 if let Some(veto) = self.second_opinion(&at, finding, &changes, dir)? {
-                    self.decide(
-                        candidate,
-                        &finding.id,
-                        Outcome::Rejected,
-                        Step::Review,
-                        &veto,
-                    )?;
+                    self.decide(candidate, finding, Outcome::Rejected, Step::Review, &veto)?;
                     return Ok(Attempt::Decided);
                 }
                 let verified = Verified {
@@ -428,9 +379,11 @@ impl Pass<'_, '_> {
     }
 
     /// Writes the proposal's patch and records the parsed edit.
-    fn record_patch(&mut self, at: &At, changes: &[FileChange], dir: &Path) -> anyhow::Result<()> {
+    /// Returns the patch's hash.
+    fn record_patch(&mut self, at: &At, changes: &[FileChange], dir: &Path) -> anyhow::Result<u64> {
         let patch = dir.join("patch.diff");
-        crate::secrets::write(&patch, &crate::refactor::patch::unified(changes))?;
+        let text = crate::refactor::patch::unified(changes);
+        crate::secrets::write(&patch, &text)?;
         let files: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
         let patch = self.audit.rel(&patch);
         self.audit.emit(Event::Edit {
@@ -439,7 +392,8 @@ impl Pass<'_, '_> {
             files: Some(files),
             patch: Some(patch),
             reason: None,
-        })
+        })?;
+        Ok(xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
     }
 
     /// Builds the prompt and calls the agent (see [`Pass::call`]).
@@ -573,27 +527,21 @@ impl Pass<'_, '_> {
                 "verified, held for review as {id} because {}",
                 reasons.join(" and ")
             );
-            return self.decide(candidate, &finding.id, Outcome::Held, Step::Review, &reason);
+            return self.decide(candidate, finding, Outcome::Held, Step::Review, &reason);
         }
         if self.args.dry_run {
             let reason = format!(
                 "verified; --dry-run kept the patch only ({})",
                 dir.join("patch.diff").display()
             );
-            return self.decide(
-                candidate,
-                &finding.id,
-                Outcome::Kept,
-                Step::Analysis,
-                &reason,
-            );
+            return self.decide(candidate, finding, Outcome::Kept, Step::Analysis, &reason);
         }
         if let Err(err) =
             crate::refactor::keep::apply(self.root, changes, &self.out_dir.keep_journal())
         {
             return self.decide(
                 candidate,
-                &finding.id,
+                finding,
                 Outcome::Rejected,
                 Step::Analysis,
                 &format!("{err:#}"),
@@ -602,7 +550,7 @@ impl Pass<'_, '_> {
         // Written: the decision is recorded before anything else can fail.
         self.decide(
             candidate,
-            &finding.id,
+            finding,
             Outcome::Kept,
             Step::Analysis,
             "verified and written to the working tree",
@@ -636,28 +584,38 @@ impl Pass<'_, '_> {
         if let Some(tests) = tests {
             baseline.tests = tests;
         }
-        baseline.findings = self.verifier.analyse()?;
+        (baseline.findings, baseline.scores) = self.verifier.analyse()?;
         Ok(())
     }
 
     fn decide(
         &mut self,
         candidate: &str,
-        finding: &str,
+        finding: &Finding,
         outcome: Outcome,
         step: Step,
         reason: &str,
     ) -> anyhow::Result<()> {
         self.counts.add(outcome);
+        self.decided.push(Decided {
+            finding: finding.fingerprint,
+            outcome,
+            step,
+            reason: reason.to_owned(),
+            stuck: reason.starts_with(STUCK),
+        });
         self.audit.emit(Event::Decision {
             candidate: candidate.into(),
-            finding: finding.into(),
+            finding: finding.id.clone(),
             outcome,
             step,
             reason: reason.into(),
         })
     }
 }
+
+/// How a stuck agent's rejection begins.
+const STUCK: &str = "stuck: ";
 
 /// A candidate that passed every gate, with what keeping it needs.
 struct Verified<'c> {

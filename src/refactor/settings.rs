@@ -5,7 +5,7 @@ use std::time::Duration;
 use crate::cli::{FixArgs, VerifyArgs};
 use crate::config::ConfigFile;
 use crate::error::UsageError;
-use crate::options::{Oversight, SandboxMode};
+use crate::options::{LoopFlags, LoopGoalFlags, Oversight, SandboxMode};
 use crate::refactor::agents::AgentSpec;
 use crate::refactor::budget::Budget;
 use crate::refactor::guard::Guard;
@@ -23,6 +23,8 @@ pub struct Settings {
     /// Who approves each verified change, if anyone.
     pub reviewer: Option<AgentSpec>,
     pub max_candidates: usize,
+    /// `run`'s stopping rules as configuration sets them (its flags go over them).
+    pub loop_config: (LoopFlags, LoopGoalFlags),
     pub verify: VerifySettings,
     pub guard: Guard,
 }
@@ -73,6 +75,7 @@ impl Settings {
                 .or(config.selection.clone())
                 .resolve()
                 .max_candidates,
+            loop_config: (config.loop_limits.clone(), config.loop_goals.clone()),
             verify: VerifySettings::resolve(&args.verify, config)?,
             guard: Guard::new(config.deny_paths.as_deref().unwrap_or_default())
                 .map_err(|e| UsageError(format!("{e:#}")))?,

@@ -13,6 +13,7 @@ use crate::record::event::{Event, Step};
 use crate::refactor::cargo::{self, Diagnostics, Fix, Ran, TestResults};
 use crate::refactor::change::FileChange;
 use crate::refactor::finding::{self, Finding};
+use crate::refactor::score::Scores;
 use crate::refactor::scratch::Scratch;
 
 #[derive(Debug)]
@@ -41,6 +42,8 @@ pub struct Baseline {
     pub diagnostics: Diagnostics,
     pub tests: TestResults,
     pub findings: Vec<Finding>,
+    /// The scores of the copy as it is now.
+    pub scores: Scores,
     pub build_timeout: Duration,
     pub test_timeout: Duration,
 }
@@ -118,10 +121,12 @@ impl Verifier<'_> {
                 tail,
             ));
         }
+        let (findings, scores) = self.analyse()?;
         Ok(Baseline {
             diagnostics,
             tests: cargo::parse_tests(&output),
-            findings: self.analyse()?,
+            findings,
+            scores,
             build_timeout: self
                 .build_timeout
                 .unwrap_or_else(|| derived(clippy.finished.duration, 60)),
@@ -218,7 +223,7 @@ impl Verifier<'_> {
             Ok(results) => results,
             Err(rejected) => return Ok((rejected, None, None)),
         };
-        let after = self.analyse()?;
+        let (after, _) = self.analyse()?;
         if let Err(reason) = finding::judge(target, &baseline.findings, &after) {
             return Ok((
                 Verdict::rejected(Step::Analysis, reason.clone(), reason),
@@ -369,8 +374,9 @@ impl Verifier<'_> {
         self.scratch.sync().map(drop)
     }
 
-    /// Re-analysis of the copy, with the user's thresholds, over the whole workspace.
-    pub fn analyse(&self) -> anyhow::Result<Vec<Finding>> {
+    /// Re-analysis of the copy, with the user's thresholds, over the whole workspace: its
+    /// findings and scores.
+    pub fn analyse(&self) -> anyhow::Result<(Vec<Finding>, Scores)> {
         let common = CommonArgs {
             manifest_path: Some(self.scratch.tree.join("Cargo.toml")),
             quiet: true,
@@ -383,7 +389,8 @@ impl Verifier<'_> {
         };
         let console = crate::console::Console::new(&common);
         let analysis = crate::analysis::analyse(&common, &args, &console, self.what)?;
-        Ok(finding::findings(&analysis.report))
+        let report = &analysis.report;
+        Ok((finding::findings(report), Scores::of(report)))
     }
 }
 

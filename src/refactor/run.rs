@@ -1,0 +1,238 @@
+//! `cargo loop run`: passes of scan, propose, verify and keep, until a stopping rule fires.
+//! After every pass comes the "is the goal reached?" check: what the pass kept, rejected and
+//! held, the scores before and after, what was spent and is left, and the decision to go on
+//! or stop with its reason, printed and recorded as a `pass_end` record.
+
+use std::collections::HashSet;
+use std::time::Instant;
+
+use crate::cli::{CommonArgs, FindingKinds, RunArgs};
+use crate::console::Console;
+use crate::record::event::{Counts, Event, Outcome};
+use crate::refactor::finding::{Finding, FindingKind};
+use crate::refactor::memory::Memory;
+use crate::refactor::pass::Pass;
+use crate::refactor::score::Scores;
+use crate::refactor::verify::Baseline;
+
+/// The stopping rules, resolved.
+struct Rules {
+    max_passes: u32,
+    stall: u32,
+    time_limit: Option<std::time::Duration>,
+    target_score: Option<f64>,
+}
+
+pub fn run(common: &CommonArgs, args: &RunArgs, console: &Console) -> anyhow::Result<()> {
+    let fix = &args.fix;
+    if fix.show_prompts {
+        return crate::refactor::pass::show_prompts(common, fix, console);
+    }
+    let start = Instant::now();
+    let choose = |all: &[Finding], max: usize, memory: &Memory| {
+        let wanted = crate::refactor::select::choose(all, fix, usize::MAX)?;
+        Ok(untried(&wanted, memory, None, max))
+    };
+    crate::refactor::session::session(
+        common,
+        fix,
+        console,
+        "run",
+        choose,
+        |pass, baseline, chosen| {
+            let (limits, goals) = &pass.settings.loop_config;
+            let limits = args.limits.clone().or(limits.clone()).resolve();
+            let goals = args.goals.clone().or(goals.clone()).resolve();
+            let rules = Rules {
+                max_passes: limits.max_passes.max(1),
+                stall: limits.stall.max(1),
+                time_limit: goals.time_limit.map(std::time::Duration::from_secs),
+                target_score: goals.target_score,
+            };
+            pass.deadline = rules.time_limit.map(|limit| start + limit);
+            // `--finding` names findings of the first scan; later passes keep to those.
+            let named: Option<HashSet<u64>> =
+                (!fix.finding.is_empty()).then(|| chosen.iter().map(|f| f.fingerprint).collect());
+            passes(pass, baseline, chosen, &rules, named.as_ref(), start)
+        },
+    )
+}
+
+/// Runs passes until a rule stops them; returns why.
+fn passes(
+    pass: &mut Pass,
+    baseline: &mut Baseline,
+    mut chosen: Vec<Finding>,
+    rules: &Rules,
+    named: Option<&HashSet<u64>>,
+    start: Instant,
+) -> anyhow::Result<String> {
+    let mut stalled = 0;
+    for number in 1.. {
+        let before = baseline.scores;
+        let (counts_before, decided_before) = (pass.counts, pass.decided.len());
+        let began = Instant::now();
+        pass.run(number, &chosen, baseline)?;
+        let kept = pass.counts.kept - counts_before.kept;
+        let improved = kept > 0 && baseline.scores.improves_on(before);
+        stalled = if improved { 0 } else { stalled + 1 };
+        chosen = next(pass, baseline, named);
+        let stop = stop_rule(
+            pass,
+            baseline.scores,
+            rules,
+            (number, stalled, decided_before),
+            &chosen,
+            start,
+        );
+        let summary = summary(
+            pass,
+            (number, counts_before, decided_before),
+            (before, baseline.scores),
+            began,
+            stop.as_deref(),
+        );
+        pass.audit.emit(summary)?;
+        if let Some(reason) = stop {
+            return Ok(reason);
+        }
+    }
+    unreachable!("the passes end with a stopping rule")
+}
+
+/// The first rule that stops the loop after pass `number`, if one does.
+fn stop_rule(
+    pass: &Pass,
+    scores: Scores,
+    rules: &Rules,
+    (number, stalled, decided_before): (u32, u32, usize),
+    next: &[Finding],
+    start: Instant,
+) -> Option<String> {
+    if let Some(budget) = &pass.stop {
+        return Some(budget.clone());
+    }
+    let decided = &pass.decided[decided_before..];
+    if !decided.is_empty() && decided.iter().all(|d| d.stuck) {
+        return Some(
+            "stuck: the agent proposed again what was refused, or failed the same way twice, \
+             on every candidate of the pass"
+                .to_owned(),
+        );
+    }
+    if let Some(target) = rules.target_score {
+        if scores.total() <= target {
+            return Some(format!(
+                "target score reached: {:.1} <= {target} (--target-score)",
+                scores.total()
+            ));
+        }
+    }
+    if number >= rules.max_passes {
+        return Some(format!(
+            "{number} passes done (--max-passes {})",
+            rules.max_passes
+        ));
+    }
+    if let Some(limit) = rules.time_limit {
+        if start.elapsed() >= limit {
+            return Some(format!(
+                "time limit reached (--time-limit {})",
+                limit.as_secs()
+            ));
+        }
+    }
+    if stalled >= rules.stall {
+        return Some(format!(
+            "stalled: {stalled} passes in a row kept nothing or lowered no score (--stall {})",
+            rules.stall
+        ));
+    }
+    if next.is_empty() {
+        return Some(
+            "nothing left to try: every finding was tried, or its code is unchanged since it was"
+                .to_owned(),
+        );
+    }
+    None
+}
+
+/// The next pass's candidates: the current findings of the kinds asked for, not decided in
+/// this run, not tried before with the code they have now.
+fn next(pass: &Pass, baseline: &Baseline, named: Option<&HashSet<u64>>) -> Vec<Finding> {
+    let kinds = pass.args.findings;
+    let wanted: Vec<Finding> = baseline
+        .findings
+        .iter()
+        .filter(|f| named.is_none_or(|named| named.contains(&f.fingerprint)))
+        .filter(|f| match kinds {
+            Some(FindingKinds::Dup) => f.kind == FindingKind::Dup,
+            Some(FindingKinds::Smells) => f.kind == FindingKind::Smell,
+            _ => true,
+        })
+        .cloned()
+        .collect();
+    let decided: HashSet<u64> = pass.decided.iter().map(|d| d.finding).collect();
+    untried(
+        &wanted,
+        &pass.memory,
+        Some(&decided),
+        pass.settings.max_candidates,
+    )
+}
+
+/// At most `max` of `findings` that memory has no rejection for (with their code as it is
+/// now) and that this run has not decided.
+fn untried(
+    findings: &[Finding],
+    memory: &Memory,
+    decided: Option<&HashSet<u64>>,
+    max: usize,
+) -> Vec<Finding> {
+    findings
+        .iter()
+        .filter(|f| decided.is_none_or(|d| !d.contains(&f.fingerprint)))
+        .filter(|f| memory.tried(f).is_none())
+        .take(max)
+        .cloned()
+        .collect()
+}
+
+/// The `pass_end` record of pass `number`.
+fn summary(
+    pass: &Pass,
+    (number, counts_before, decided_before): (u32, Counts, usize),
+    (before, after): (Scores, Scores),
+    began: Instant,
+    stop: Option<&str>,
+) -> Event {
+    let mut rejected_at = std::collections::BTreeMap::new();
+    for decision in &pass.decided[decided_before..] {
+        if decision.outcome == Outcome::Rejected {
+            *rejected_at
+                .entry(decision.step.as_str().to_owned())
+                .or_default() += 1;
+        }
+    }
+    let counts = Counts {
+        kept: pass.counts.kept - counts_before.kept,
+        held: pass.counts.held - counts_before.held,
+        rejected: pass.counts.rejected - counts_before.rejected,
+    };
+    let (tokens, cost_usd) = pass.budget.spent();
+    let (tokens_left, usd_left) = pass.budget.left();
+    Event::PassEnd {
+        pass: number,
+        counts,
+        rejected_at,
+        before,
+        after,
+        tokens,
+        cost_usd,
+        tokens_left,
+        usd_left,
+        seconds: began.elapsed().as_secs_f64(),
+        go_on: stop.is_none(),
+        reason: stop.map_or_else(|| "findings are left to try".to_owned(), str::to_owned),
+    }
+}

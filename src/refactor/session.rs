@@ -1,0 +1,154 @@
+//! What every run of the refactor pipeline sets up before its first candidate and records
+//! after its last: the scan, the settings, the out dir's lock, the checks of the tree, the
+//! audit trail, the scratch copy and its verified baseline. `fix` drives one pass with it,
+//! `run` as many as its stopping rules allow.
+
+use std::path::Path;
+
+use crate::analysis::What;
+use crate::cli::{CommonArgs, FindingKinds, FixArgs};
+use crate::console::Console;
+use crate::record::audit::Audit;
+use crate::record::event::{Counts, Event};
+use crate::refactor::finding::{self, Finding};
+use crate::refactor::memory::Memory;
+use crate::refactor::pass::Pass;
+use crate::refactor::settings::Settings;
+use crate::refactor::verify::{Baseline, Verifier};
+
+/// Sets a run up, lets `choose` pick the first pass's candidates from the scan (with at most
+/// `--max-candidates`, and the memory of earlier runs), and hands the rest to `drive`, which
+/// returns why the run ended; the stop record says it. Nothing to work on ends the run before
+/// any build.
+pub fn session(
+    common: &CommonArgs,
+    args: &FixArgs,
+    console: &Console,
+    command: &'static str,
+    choose: impl FnOnce(&[Finding], usize, &Memory) -> anyhow::Result<Vec<Finding>>,
+    drive: impl FnOnce(&mut Pass, &mut Baseline, Vec<Finding>) -> anyhow::Result<String>,
+) -> anyhow::Result<()> {
+    let what = What {
+        dup: args.findings != Some(FindingKinds::Smells),
+        smells: args.findings != Some(FindingKinds::Dup),
+    };
+    let analysis = crate::analysis::analyse(common, &args.analysis, console, what)?;
+    let mut settings = Settings::resolve(args, &analysis.config)?;
+    let budget = std::mem::take(&mut settings.budget);
+    let root = analysis.report.root.clone();
+    let out_dir = analysis.out_dir.clone();
+    let _lock = crate::record::lock::OutDirLock::acquire(&out_dir, args.verify.no_wait, console)?;
+    // A run killed while writing left temporary files in the tree: not the user's changes.
+    crate::refactor::keep::recover(&out_dir.keep_journal())?;
+    crate::refactor::preflight::check(
+        &root,
+        &args.verify,
+        settings.verify.sandbox,
+        args.dry_run,
+        console,
+    )?;
+    let memory = Memory::load(&out_dir.tried_file(), &root);
+    let findings = finding::findings(&analysis.report);
+    let chosen = choose(&findings, settings.max_candidates, &memory)?;
+    let mut audit = Audit::open(&out_dir, console)?;
+    audit.emit(run_start(command, &settings, &root, &chosen, args.dry_run))?;
+    if chosen.is_empty() {
+        let reason = if findings.is_empty() {
+            "nothing to fix: the scan found nothing to work on"
+        } else {
+            "nothing left to try: every finding was tried before, and its code is unchanged"
+        };
+        audit.emit(Event::Stop {
+            reason: reason.into(),
+            counts: None,
+        })?;
+        return Ok(());
+    }
+    let scratch = crate::refactor::preflight::open_scratch(
+        &root,
+        &out_dir,
+        &analysis.target_dir,
+        0,
+        console,
+    )?;
+    let mut verifier = Verifier {
+        scratch,
+        common,
+        analysis: &args.analysis,
+        what,
+        test_cmd: settings.verify.test_cmd.as_deref(),
+        build_timeout: settings.verify.build_timeout,
+        test_timeout: settings.verify.test_timeout,
+    };
+    let mut baseline = verify_baseline(&verifier, &mut audit, console)?;
+    let mut pass = Pass {
+        root: &root,
+        out_dir: &out_dir,
+        skip: [analysis.target_dir.clone(), out_dir.path().to_path_buf()],
+        crate_deps: library_deps(&analysis.crate_deps),
+        settings: &settings,
+        args,
+        verifier: &mut verifier,
+        audit: &mut audit,
+        counts: Counts::default(),
+        budget,
+        stop: None,
+        memory,
+        decided: Vec::new(),
+        named: 0,
+        rejected_patches: std::collections::HashSet::new(),
+        deadline: None,
+    };
+    let end = drive(&mut pass, &mut baseline, chosen);
+    pass.finish(end, console)
+}
+
+/// The record a run starts with.
+fn run_start(
+    command: &str,
+    settings: &Settings,
+    root: &Path,
+    chosen: &[Finding],
+    dry_run: bool,
+) -> Event {
+    Event::RunStart {
+        command: command.into(),
+        agent: Some(settings.agent.to_string()),
+        root: Some(root.to_path_buf()),
+        sandbox: Some(crate::sandbox::active()),
+        findings: Some(chosen.iter().map(|f| f.id.clone()).collect()),
+        dry_run: Some(dry_run),
+        held: None,
+        finding: None,
+    }
+}
+
+/// (crate, crate it depends on) among workspace members, by library name, tests aside.
+fn library_deps(deps: &[crate::analysis::workspace::CrateDep]) -> Vec<(String, String)> {
+    deps.iter()
+        .filter(|dep| !dep.dev)
+        .map(|dep| (dep.from.replace('-', "_"), dep.to.replace('-', "_")))
+        .collect()
+}
+
+/// Verifies the unmodified copy; a failure (or an interruption) is the run's recorded end.
+fn verify_baseline(
+    verifier: &Verifier,
+    audit: &mut Audit,
+    console: &Console,
+) -> anyhow::Result<Baseline> {
+    console.status("Verifying", "the unmodified workspace (baseline)");
+    let dir = audit.candidate_dir("baseline");
+    verifier.baseline(audit, &dir).or_else(|err| {
+        let reason = if err.is::<crate::process::Interrupted>() {
+            "interrupted".to_owned()
+        } else {
+            format!("baseline failed: {err:#}")
+        };
+        audit.emit(Event::Stop {
+            reason,
+            counts: None,
+        })?;
+        Err(err)
+    })
+}

@@ -1,0 +1,192 @@
+//! End-to-end tests of `cargo loop run`: passes until a stopping rule fires, each rule
+//! recorded, the pass summaries, and what a later run remembers.
+
+use std::path::Path;
+use std::process::Output;
+
+use serde_json::Value;
+
+mod util;
+
+use util::{agent, copy_of_fix_crate, copy_of_fixture, decisions, records, run, stderr};
+
+/// `cargo loop run --allow-dirty --allow-no-vcs EXTRA...` in `dir`.
+fn run_loop(dir: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "run",
+        "--allow-dirty",
+        "--allow-no-vcs",
+        "--agent-timeout",
+        "20",
+    ];
+    args.extend_from_slice(extra);
+    run(dir, &args, &[])
+}
+
+fn of_kind(dir: &Path, event: &str) -> Vec<Value> {
+    records(dir)
+        .into_iter()
+        .filter(|r| r["event"] == event)
+        .collect()
+}
+
+/// The reason of the run's stop record.
+fn stop_reason(dir: &Path) -> String {
+    let stops = of_kind(dir, "stop");
+    assert_eq!(stops.len(), 1, "{stops:?}");
+    stops[0]["reason"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn the_builtin_agent_passes_until_nothing_is_left_and_the_score_falls() {
+    let tmp = copy_of_fixture("loop-crate");
+    let out = run_loop(tmp.path(), &["--max-candidates", "3"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let passes = of_kind(tmp.path(), "pass_end");
+    assert!(passes.len() >= 2, "{passes:?}");
+    let duplication = |pass: &Value, when: &str| pass[when]["duplication"].as_f64().unwrap();
+    assert!(duplication(&passes[0], "after") < duplication(&passes[0], "before"));
+    for pass in &passes {
+        assert!(
+            duplication(pass, "after") <= duplication(pass, "before"),
+            "{pass}"
+        );
+    }
+    let last = passes.last().unwrap();
+    assert_eq!(last["go_on"], false);
+    assert!(passes[..passes.len() - 1]
+        .iter()
+        .all(|p| p["go_on"] == true));
+    assert!(stop_reason(tmp.path()).contains("nothing left to try"));
+    let kept = decisions(tmp.path())
+        .iter()
+        .filter(|d| d["outcome"] == "kept")
+        .count();
+    assert!(kept >= 5, "{kept} kept");
+    let report = std::fs::read_to_string(tmp.path().join("src/report.rs")).unwrap();
+    assert!(
+        report.contains("crate::billing::order_total(entries)"),
+        "{report}"
+    );
+    assert!(
+        stderr(&out).contains("Completed pass 1:"),
+        "{}",
+        stderr(&out)
+    );
+    let log = run(tmp.path(), &["log"], &[]);
+    let log = String::from_utf8_lossy(&log.stdout);
+    assert!(log.contains("  pass 2:"), "{log}");
+}
+
+#[test]
+fn max_passes_and_the_target_score_stop_the_loop() {
+    let tmp = copy_of_fixture("loop-crate");
+    let out = run_loop(tmp.path(), &["--max-candidates", "1", "--max-passes", "1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(of_kind(tmp.path(), "pass_end").len(), 1);
+    assert!(stop_reason(tmp.path()).contains("--max-passes 1"));
+
+    let tmp = copy_of_fixture("loop-crate");
+    let out = run_loop(
+        tmp.path(),
+        &["--max-candidates", "1", "--target-score", "100000"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(of_kind(tmp.path(), "pass_end").len(), 1);
+    assert!(stop_reason(tmp.path()).contains("target score reached"));
+}
+
+#[test]
+fn passes_that_keep_nothing_stall_the_loop() {
+    let tmp = copy_of_fixture("loop-crate");
+    let silent = "cmd:sh -c 'cat >/dev/null; echo no edits today'";
+    let out = run_loop(
+        tmp.path(),
+        &[
+            "--agent",
+            silent,
+            "--attempts",
+            "1",
+            "--max-candidates",
+            "2",
+            "--stall",
+            "1",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(of_kind(tmp.path(), "pass_end").len(), 1);
+    assert!(
+        stop_reason(tmp.path()).contains("stalled"),
+        "{}",
+        stop_reason(tmp.path())
+    );
+}
+
+#[test]
+fn an_agent_that_repeats_a_rejected_change_is_stuck() {
+    let tmp = copy_of_fix_crate();
+    let out = run_loop(
+        tmp.path(),
+        &["--agent", &agent("break-build"), "--attempts", "3"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let decisions = decisions(tmp.path());
+    assert_eq!(decisions.len(), 1);
+    let reason = decisions[0]["reason"].as_str().unwrap();
+    assert!(reason.starts_with("stuck:"), "{reason}");
+    // The second attempt was not verified again: one check of the first attempt only.
+    let checks = of_kind(tmp.path(), "step")
+        .into_iter()
+        .filter(|s| s["candidate"] == "c1" && s["step"] == "clippy")
+        .count();
+    assert_eq!(checks, 1);
+    assert!(stop_reason(tmp.path()).starts_with("stuck:"));
+}
+
+#[test]
+fn a_time_limit_or_a_spent_budget_starts_nothing_more() {
+    let tmp = copy_of_fixture("loop-crate");
+    let out = run_loop(tmp.path(), &["--time-limit", "0"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(decisions(tmp.path()).is_empty());
+    assert!(stop_reason(tmp.path()).contains("time limit"));
+
+    let tmp = copy_of_fix_crate();
+    let out = run_loop(
+        tmp.path(),
+        &["--agent", &agent("merge"), "--budget-tokens", "10"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        of_kind(tmp.path(), "response").is_empty(),
+        "an agent was called"
+    );
+    assert!(stop_reason(tmp.path()).contains("--budget-tokens 10"));
+}
+
+#[test]
+fn a_later_run_does_not_pay_again_for_what_was_rejected() {
+    let tmp = copy_of_fix_crate();
+    let out = run_loop(
+        tmp.path(),
+        &["--agent", &agent("break-build"), "--attempts", "1"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(decisions(tmp.path()).len(), 1);
+    let out = run_loop(tmp.path(), &["--agent", &agent("merge")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        decisions(tmp.path()).len(),
+        1,
+        "the rejected finding was tried again"
+    );
+    let reasons: Vec<String> = of_kind(tmp.path(), "stop")
+        .iter()
+        .map(|s| s["reason"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(reasons[1].contains("tried before"), "{reasons:?}");
+    // `fix` is asked for it by name and tries it.
+    let out = util::fix(tmp.path(), &agent("merge"), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(decisions(tmp.path()).last().unwrap()["outcome"], "kept");
+}
