@@ -187,6 +187,12 @@ pub struct FixArgs {
     #[arg(long, help_heading = "Keeping Options")]
     pub commit: bool,
 
+    /// Work on a deterministic share of the findings (by fingerprint, the same on every
+    /// machine), for CI matrix jobs; verified refactors are held as patches (`target/loop/review/`)
+    /// for a final `cargo loop apply DIR`
+    #[arg(long, value_name = "K/N", help_heading = "Finding Selection")]
+    pub shard: Option<Shard>,
+
     /// Print the prompt each chosen finding would get (with `--format json`: its size and
     /// what the context budget cut), and stop: no agent, no verification
     #[arg(long, help_heading = "Agent Options")]
@@ -229,6 +235,42 @@ pub struct VerifyArgs {
     pub no_wait: bool,
 }
 
+/// `--shard K/N`: the K-th of N shares of the findings, counting from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub k: u64,
+    pub n: u64,
+}
+
+impl Shard {
+    /// Whether the finding with this fingerprint is in this share.
+    pub fn contains(self, fingerprint: u64) -> bool {
+        fingerprint % self.n == self.k - 1
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Shard, String> {
+        let parsed = value
+            .split_once('/')
+            .and_then(|(k, n)| Some((k.trim().parse().ok()?, n.trim().parse().ok()?)));
+        match parsed {
+            Some((k, n)) if (1..=n).contains(&k) => Ok(Shard { k, n }),
+            _ => Err(format!(
+                "expected K/N with 1 <= K <= N (e.g. 2/3), got `{value}`"
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.k, self.n)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FindingKinds {
     Dup,
@@ -251,8 +293,9 @@ pub struct LogArgs {
 /// Flags of `apply`.
 #[derive(Debug, Args, Clone)]
 pub struct ApplyArgs {
-    /// The held refactor, as `cargo loop review` lists it
-    #[arg(value_name = "ID")]
+    /// The held refactor, as `cargo loop review` lists it; or a folder of held refactors
+    /// (a shard's `target/loop/review/`), applied in order
+    #[arg(value_name = "ID|DIR")]
     pub id: String,
 
     #[command(flatten)]

@@ -190,3 +190,78 @@ fn a_later_run_does_not_pay_again_for_what_was_rejected() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(decisions(tmp.path()).last().unwrap()["outcome"], "kept");
 }
+
+/// The fingerprints of the findings a run took as candidates.
+fn tried(dir: &Path) -> Vec<String> {
+    of_kind(dir, "finding")
+        .iter()
+        .filter_map(|f| f["fingerprint"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn shards_split_the_findings_exactly_and_their_patches_apply_from_a_folder() {
+    let whole = copy_of_fixture("loop-crate");
+    let out = run(
+        whole.path(),
+        &["dup", "--format", "json", "--no-cache"],
+        &[],
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut all: Vec<String> = doc["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["fingerprint"].as_str().unwrap().to_owned())
+        .collect();
+    all.sort();
+    let mut union = Vec::new();
+    let mut first_shard = None;
+    for k in 1..=3 {
+        let tmp = copy_of_fixture("loop-crate");
+        let shard = format!("{k}/3");
+        let out = util::fix(
+            tmp.path(),
+            "builtin",
+            &[
+                "--findings",
+                "dup",
+                "--shard",
+                &shard,
+                "--max-candidates",
+                "100",
+            ],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        union.extend(tried(tmp.path()));
+        // A shard never writes the tree: what it verified is held for the final job.
+        assert!(decisions(tmp.path()).iter().all(|d| d["outcome"] != "kept"));
+        if decisions(tmp.path()).iter().any(|d| d["outcome"] == "held") {
+            first_shard.get_or_insert(tmp);
+        }
+    }
+    union.sort();
+    assert_eq!(
+        union, all,
+        "the shards' union is not every finding exactly once"
+    );
+
+    let shard = first_shard.expect("a shard held a verified refactor");
+    let target = copy_of_fixture("loop-crate");
+    let folder = shard.path().join("target/loop/review");
+    let out = run(
+        target.path(),
+        &[
+            "apply",
+            folder.to_str().unwrap(),
+            "--allow-dirty",
+            "--allow-no-vcs",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Applied"), "{}", stderr(&out));
+    let bad = run(target.path(), &["fix", "--shard", "4/3"], &[]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("1 <= K <= N"), "{}", stderr(&bad));
+}

@@ -12,18 +12,35 @@ use crate::record::event::{Event, Outcome, Step};
 use crate::record::out_dir::OutDir;
 use crate::refactor::change::FileChange;
 use crate::refactor::finding::{Finding, FindingKind};
-use crate::refactor::review::Held;
+use crate::refactor::review::{self, Held};
 use crate::refactor::settings::VerifySettings;
 use crate::refactor::verify::{Verdict, Verifier};
 
-/// Returns whether the refactor was written.
+/// Returns whether every refactor was written: the held one `args.id`, or each one held in
+/// the folder `args.id` names (a shard's `target/loop/review/`), in order.
 pub fn apply(
     common: &CommonArgs,
     args: &ApplyArgs,
     out_dir: &OutDir,
     console: &Console,
 ) -> anyhow::Result<bool> {
-    let (held, changes) = crate::refactor::review::load(out_dir, &args.id)?;
+    let folder = std::path::Path::new(&args.id);
+    let (base, ids, ours) = if folder.is_dir() {
+        let ids: Vec<String> = review::list_in(folder).into_iter().map(|h| h.id).collect();
+        if ids.is_empty() {
+            return Err(UsageError(format!(
+                "{} holds no refactors (a folder of `ID/held.json`, as a shard leaves in \
+                 target/loop/review/)",
+                folder.display()
+            ))
+            .into());
+        }
+        (folder.to_path_buf(), ids, false)
+    } else {
+        // Checked before any work: an unknown id is a usage error naming the held ones.
+        review::load(out_dir, &args.id)?;
+        (out_dir.review_dir(), vec![args.id.clone()], true)
+    };
     let workspace = Workspace::open(common).map_err(|e| UsageError(format!("{e:#}")))?;
     let root = workspace.root.clone();
     let _lock = crate::record::lock::OutDirLock::acquire(out_dir, args.verify.no_wait, console)?;
@@ -38,40 +55,56 @@ pub fn apply(
         sandbox: Some(crate::sandbox::active()),
         findings: None,
         dry_run: None,
-        held: Some(held.id.clone()),
-        finding: Some(held.finding.clone()),
+        held: Some(args.id.clone()),
+        finding: None,
     })?;
+    let ctx = Rebase {
+        common,
+        args,
+        out_dir,
+        console,
+        workspace: &workspace,
+    };
+    let mut all = true;
+    for id in ids {
+        let (held, changes) = review::load_from(&base, &id)?;
+        all &= apply_one(&ctx, &held, changes, &mut audit)?;
+        if ours && all {
+            review::discard(out_dir, &held.id)?;
+        }
+    }
+    Ok(all)
+}
+
+/// Verifies one held refactor against the tree as it is now and writes it; whether it was.
+fn apply_one(
+    ctx: &Rebase,
+    held: &Held,
+    changes: Vec<FileChange>,
+    audit: &mut Audit,
+) -> anyhow::Result<bool> {
+    let (root, console) = (&ctx.workspace.root, ctx.console);
     // The rest of the tree may have changed since it was held, so it is always verified
     // again, against the tree as it is now.
-    say_rebasing(&root, &held, &changes, console);
-    let changes = {
-        let ctx = Rebase {
-            common,
-            args,
-            out_dir,
-            console,
-            workspace: &workspace,
-        };
-        match rebase(&ctx, &held, &changes, &mut audit)? {
-            Ok(rebased) => rebased,
-            Err((step, reason)) => {
-                audit.emit(Event::Decision {
-                    candidate: held.id.clone(),
-                    finding: held.finding.clone(),
-                    outcome: Outcome::Rejected,
-                    step,
-                    reason: reason.clone(),
-                })?;
-                console.error(&format!(
-                    "held refactor {} was not applied: {reason}",
-                    held.id
-                ));
-                return Ok(false);
-            }
+    say_rebasing(root, held, &changes, console);
+    let changes = match rebase(ctx, held, &changes, audit)? {
+        Ok(rebased) => rebased,
+        Err((step, reason)) => {
+            audit.emit(Event::Decision {
+                candidate: held.id.clone(),
+                finding: held.finding.clone(),
+                outcome: Outcome::Rejected,
+                step,
+                reason: reason.clone(),
+            })?;
+            console.error(&format!(
+                "held refactor {} was not applied: {reason}",
+                held.id
+            ));
+            return Ok(false);
         }
     };
-    crate::refactor::keep::apply(&root, &changes, &out_dir.keep_journal())?;
-    crate::refactor::review::discard(out_dir, &held.id)?;
+    crate::refactor::keep::apply(root, &changes, &ctx.out_dir.keep_journal())?;
     audit.emit(Event::Decision {
         candidate: held.id.clone(),
         finding: held.finding.clone(),

@@ -513,8 +513,14 @@ impl Pass<'_, '_> {
             dir,
             tests,
         } = verified;
-        let reasons = guard::sensitive(changes);
-        if !reasons.is_empty() && !self.args.allow_sensitive {
+        let mut reasons = guard::sensitive(changes);
+        if let Some(shard) = self.args.shard {
+            reasons.push(format!(
+                "it was verified in shard {shard}, whose patches a final `cargo loop apply DIR` \
+                 writes"
+            ));
+        }
+        if !reasons.is_empty() && (!self.args.allow_sensitive || self.args.shard.is_some()) {
             let id = crate::refactor::review::hold(
                 self.out_dir,
                 &self.audit.run,

@@ -88,8 +88,12 @@ pub fn hold(
 
 /// Every held change, by id.
 pub fn list(out_dir: &OutDir) -> Vec<Held> {
-    let base = review_dir(out_dir);
-    let Ok(entries) = std::fs::read_dir(&base) else {
+    list_in(&review_dir(out_dir))
+}
+
+/// Every held change in `base` (a review folder, ours or a shard's), by id.
+pub fn list_in(base: &std::path::Path) -> Vec<Held> {
+    let Ok(entries) = std::fs::read_dir(base) else {
         return Vec::new();
     };
     let mut held: Vec<Held> = entries
@@ -103,12 +107,17 @@ pub fn list(out_dir: &OutDir) -> Vec<Held> {
 
 /// The held change `id`, or a usage error naming the ids there are.
 pub fn load(out_dir: &OutDir, id: &str) -> anyhow::Result<(Held, Vec<FileChange>)> {
-    let dir = review_dir(out_dir).join(id);
+    load_from(&review_dir(out_dir), id)
+}
+
+/// The held change `id` of the review folder `base`.
+pub fn load_from(base: &std::path::Path, id: &str) -> anyhow::Result<(Held, Vec<FileChange>)> {
+    let dir = base.join(id);
     let Ok(text) = std::fs::read_to_string(dir.join("held.json")) else {
-        let ids: Vec<String> = list(out_dir).into_iter().map(|h| h.id).collect();
+        let ids: Vec<String> = list_in(base).into_iter().map(|h| h.id).collect();
         return Err(UsageError(format!(
             "no held refactor `{id}` in {} (held: {})",
-            review_dir(out_dir).display(),
+            base.display(),
             if ids.is_empty() {
                 "none".to_string()
             } else {

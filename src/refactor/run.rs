@@ -6,10 +6,10 @@
 use std::collections::HashSet;
 use std::time::Instant;
 
-use crate::cli::{CommonArgs, FindingKinds, RunArgs};
+use crate::cli::{CommonArgs, RunArgs};
 use crate::console::Console;
 use crate::record::event::{Counts, Event, Outcome};
-use crate::refactor::finding::{Finding, FindingKind};
+use crate::refactor::finding::Finding;
 use crate::refactor::memory::Memory;
 use crate::refactor::pass::Pass;
 use crate::refactor::score::Scores;
@@ -157,19 +157,14 @@ fn stop_rule(
     None
 }
 
-/// The next pass's candidates: the current findings of the kinds asked for, not decided in
-/// this run, not tried before with the code they have now.
+/// The next pass's candidates: the current findings of the kinds (and shard) asked for, not
+/// decided in this run, not tried before with the code they have now.
 fn next(pass: &Pass, baseline: &Baseline, named: Option<&HashSet<u64>>) -> Vec<Finding> {
-    let kinds = pass.args.findings;
     let wanted: Vec<Finding> = baseline
         .findings
         .iter()
         .filter(|f| named.is_none_or(|named| named.contains(&f.fingerprint)))
-        .filter(|f| match kinds {
-            Some(FindingKinds::Dup) => f.kind == FindingKind::Dup,
-            Some(FindingKinds::Smells) => f.kind == FindingKind::Smell,
-            _ => true,
-        })
+        .filter(|f| crate::refactor::select::wanted(f, pass.args))
         .cloned()
         .collect();
     let decided: HashSet<u64> = pass.decided.iter().map(|d| d.finding).collect();

@@ -5,6 +5,18 @@ use crate::cli::{FindingKinds, FixArgs};
 use crate::error::UsageError;
 use crate::refactor::finding::{Finding, FindingKind};
 
+/// Whether `finding` is of the kinds `--findings` asks for and in the `--shard`.
+pub fn wanted(finding: &Finding, args: &FixArgs) -> bool {
+    let kind = match args.findings {
+        Some(FindingKinds::Dup) => finding.kind == FindingKind::Dup,
+        Some(FindingKinds::Smells) => finding.kind == FindingKind::Smell,
+        _ => true,
+    };
+    kind && args
+        .shard
+        .is_none_or(|shard| shard.contains(finding.fingerprint))
+}
+
 /// The findings to try, best first; an unknown `--finding` id is a usage error naming the ids
 /// the scan has.
 pub fn choose(all: &[Finding], args: &FixArgs, max: usize) -> anyhow::Result<Vec<Finding>> {
@@ -29,11 +41,7 @@ pub fn choose(all: &[Finding], args: &FixArgs, max: usize) -> anyhow::Result<Vec
         .filter(|f| {
             args.finding.is_empty() || args.finding.iter().any(|id| f.id.eq_ignore_ascii_case(id))
         })
-        .filter(|f| match args.findings {
-            Some(FindingKinds::Dup) => f.kind == FindingKind::Dup,
-            Some(FindingKinds::Smells) => f.kind == FindingKind::Smell,
-            _ => true,
-        })
+        .filter(|f| wanted(f, args))
         .take(max)
         .cloned()
         .collect())
