@@ -68,7 +68,7 @@ pub fn apply(
     let mut all = true;
     for id in ids {
         let (held, changes) = review::load_from(&base, &id)?;
-        all &= apply_one(&ctx, &held, changes, &mut audit)?;
+        all &= apply_one(&ctx, &held, &changes, &mut audit)?;
         if ours && all {
             review::discard(out_dir, &held.id)?;
         }
@@ -80,14 +80,14 @@ pub fn apply(
 fn apply_one(
     ctx: &Rebase,
     held: &Held,
-    changes: Vec<FileChange>,
+    changes: &[FileChange],
     audit: &mut Audit,
 ) -> anyhow::Result<bool> {
     let (root, console) = (&ctx.workspace.root, ctx.console);
     // The rest of the tree may have changed since it was held, so it is always verified
     // again, against the tree as it is now.
-    say_rebasing(root, held, &changes, console);
-    let changes = match rebase(ctx, held, &changes, audit)? {
+    say_rebasing(root, held, changes, console);
+    let changes = match rebase(ctx, held, changes, audit)? {
         Ok(rebased) => rebased,
         Err((step, reason)) => {
             audit.emit(Event::Decision {
