@@ -824,3 +824,30 @@ fn the_builtin_agent_merges_copies_that_differ_in_one_literal_and_keeps_them_pas
     );
     assert!(b.contains("crate::a::smooth_with(readings, 0.25)"), "{b}");
 }
+
+#[test]
+fn a_bench_that_needs_nightly_is_left_out_not_a_failed_baseline() {
+    let tmp = copy_of_fix_crate();
+    std::fs::create_dir_all(tmp.path().join("benches")).unwrap();
+    std::fs::write(
+        tmp.path().join("benches/speed.rs"),
+        "#![feature(test)]\nextern crate test;\n\n#[bench]\nfn mean(b: &mut test::Bencher) {\n    b.iter(|| fix_crate::stats::mean_of_positive(&[1.0]));\n}\n",
+    )
+    .unwrap();
+    let out = fix(tmp.path(), &agent("merge"), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("leaving out the bench targets"),
+        "{}",
+        stderr(&out)
+    );
+    let notice = records(tmp.path())
+        .into_iter()
+        .find(|r| r["event"] == "notice")
+        .expect("a notice record");
+    assert!(notice["message"]
+        .as_str()
+        .unwrap()
+        .contains("benches/speed.rs"));
+    assert_eq!(decisions(tmp.path())[0]["outcome"], "kept");
+}

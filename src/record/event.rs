@@ -152,6 +152,8 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         finding: Option<String>,
     },
+    /// Something a person should know about the run, said once.
+    Notice { message: String },
     PassStart {
         pass: u32,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -342,6 +344,7 @@ impl Event {
                 counts: None,
             } => Some(("Finished", reason.clone())),
             Event::PassEnd { .. } => Some(("Completed", self.pass_summary()?)),
+            Event::Notice { message } => Some(("Note", message.clone())),
             _ => None,
         }
     }

@@ -177,7 +177,7 @@ fn rebase(
         ctx.console,
     )?;
     let analysis = AnalysisArgs::default();
-    let verifier = Verifier {
+    let mut verifier = Verifier {
         scratch,
         common: ctx.common,
         analysis: &analysis,
@@ -188,6 +188,7 @@ fn rebase(
         test_cmd: verify.test_cmd.as_deref(),
         build_timeout: verify.build_timeout,
         test_timeout: verify.test_timeout,
+        left_out: Vec::new(),
     };
     ctx.console
         .status("Verifying", "the unmodified workspace (baseline)");

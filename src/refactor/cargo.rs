@@ -41,12 +41,42 @@ pub fn job(args: &[&str], tree: &Path, target_dir: &Path, log: &Path, timeout: D
     job
 }
 
-pub const CLIPPY: &[&str] = &[
-    "clippy",
-    "--workspace",
-    "--all-targets",
-    "--message-format=json",
+pub const CLIPPY: &[&str] = &["clippy", "--workspace", "--message-format=json"];
+
+/// Cargo's target selections, which `--all-targets` means together.
+pub const TARGET_KINDS: &[(&str, &str)] = &[
+    ("lib", "--lib"),
+    ("bin", "--bins"),
+    ("test", "--tests"),
+    ("example", "--examples"),
+    ("bench", "--benches"),
 ];
+
+/// The kinds of targets (`bench`, `example`, ...) that failed only because they use
+/// `#![feature]`, which this toolchain refuses (E0554: a bench on stable, typically), each with
+/// the files that did.
+pub fn nightly_only_targets(stdout: &[u8]) -> BTreeMap<String, Vec<String>> {
+    let mut kinds: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for message in Message::parse_stream(stdout).flatten() {
+        let Message::CompilerMessage(msg) = message else {
+            continue;
+        };
+        if msg.message.code.as_ref().is_some_and(|c| c.code == "E0554") {
+            for kind in &msg.target.kind {
+                let kind = match kind.to_string().as_str() {
+                    "bin" | "test" | "example" | "bench" => kind.to_string(),
+                    _ => "lib".to_owned(),
+                };
+                let files = kinds.entry(kind).or_default();
+                let file = msg.target.src_path.to_string();
+                if !files.contains(&file) {
+                    files.push(file);
+                }
+            }
+        }
+    }
+    kinds
+}
 
 /// One compiler diagnostic, keyed without its line so that moved code is not "new".
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -79,8 +79,9 @@ pub fn session(
         test_cmd: settings.verify.test_cmd.as_deref(),
         build_timeout: settings.verify.build_timeout,
         test_timeout: settings.verify.test_timeout,
+        left_out: Vec::new(),
     };
-    let mut baseline = verify_baseline(&verifier, &mut audit, console)?;
+    let mut baseline = verify_baseline(&mut verifier, &mut audit, console)?;
     let mut pass = Pass {
         root: &root,
         out_dir: &out_dir,
@@ -133,7 +134,7 @@ fn library_deps(deps: &[crate::analysis::workspace::CrateDep]) -> Vec<(String, S
 
 /// Verifies the unmodified copy; a failure (or an interruption) is the run's recorded end.
 fn verify_baseline(
-    verifier: &Verifier,
+    verifier: &mut Verifier,
     audit: &mut Audit,
     console: &Console,
 ) -> anyhow::Result<Baseline> {

@@ -58,6 +58,8 @@ pub struct Verifier<'a> {
     pub test_cmd: Option<&'a [String]>,
     pub build_timeout: Option<Duration>,
     pub test_timeout: Option<Duration>,
+    /// Target kinds clippy leaves out, because this toolchain cannot build them.
+    pub left_out: Vec<String>,
 }
 
 /// The baseline failed: the run stops with exit code 3 and this output.
@@ -91,14 +93,18 @@ fn derived(baseline: Duration, floor: u64) -> Duration {
 
 impl Verifier<'_> {
     /// Builds, lints, tests and analyses the unmodified copy.
-    pub fn baseline(&self, audit: &mut Audit, dir: &Path) -> anyhow::Result<Baseline> {
+    pub fn baseline(&mut self, audit: &mut Audit, dir: &Path) -> anyhow::Result<Baseline> {
         let build_timeout = self.build_timeout.unwrap_or(FIRST_RUN);
-        let clippy = record_step(
+        let mut clippy = record_step(
             audit,
             "baseline",
             Step::Clippy,
             self.clippy(dir, build_timeout)?,
         )?;
+        if !clippy.exit().success() && self.leave_out_nightly_targets(&clippy, audit)? {
+            let again = self.clippy(&dir.join("without-nightly"), build_timeout)?;
+            clippy = record_step(audit, "baseline", Step::Clippy, again)?;
+        }
         let diagnostics = cargo::parse_diagnostics(&clippy.stdout());
         if !clippy.exit().success() || diagnostics.n_errors > 0 {
             let output = failure_text(&clippy, &diagnostics);
@@ -134,6 +140,41 @@ impl Verifier<'_> {
                 .test_timeout
                 .unwrap_or_else(|| derived(test.finished.duration, 30)),
         })
+    }
+
+    /// `cargo test`'s own selection builds examples, not benches: only examples left out
+    /// need an explicit one (without doctests, which no selection with targets runs).
+    fn test_targets(&self) -> &'static [&'static str] {
+        if self.left_out.iter().any(|kind| kind == "example") {
+            &["--lib", "--bins", "--tests"]
+        } else {
+            &[]
+        }
+    }
+
+    /// After a failed baseline clippy: whether it failed only on targets that need a nightly
+    /// toolchain (`#![feature]` on stable, E0554), which every step then leaves out, saying so.
+    fn leave_out_nightly_targets(
+        &mut self,
+        clippy: &Ran,
+        audit: &mut Audit,
+    ) -> anyhow::Result<bool> {
+        let targets = cargo::nightly_only_targets(&clippy.stdout());
+        if targets.is_empty() || targets.contains_key("lib") || !self.left_out.is_empty() {
+            return Ok(false);
+        }
+        let files: Vec<String> = targets.values().flatten().cloned().collect();
+        let kinds: Vec<String> = targets.into_keys().collect();
+        audit.emit(Event::Notice {
+            message: format!(
+                "leaving out the {} targets: they use `#![feature]`, which this toolchain \
+                 cannot build ({})",
+                kinds.join(" and "),
+                files.join(", ")
+            ),
+        })?;
+        self.left_out = kinds;
+        Ok(true)
     }
 
     /// Runs `changes` through the gates and puts the copy back as it was. A candidate whose
@@ -311,7 +352,16 @@ impl Verifier<'_> {
     }
 
     fn clippy(&self, dir: &Path, timeout: Duration) -> anyhow::Result<Ran> {
-        let args = [cargo::CLIPPY, &self.feature_flags()].concat();
+        let targets: Vec<&str> = if self.left_out.is_empty() {
+            vec!["--all-targets"]
+        } else {
+            cargo::TARGET_KINDS
+                .iter()
+                .filter(|(kind, _)| !self.left_out.iter().any(|left| left == kind))
+                .map(|(_, flag)| *flag)
+                .collect()
+        };
+        let args = [cargo::CLIPPY, &targets, &self.feature_flags()].concat();
         let job = cargo::job(
             &args,
             &self.scratch.tree,
@@ -340,7 +390,12 @@ impl Verifier<'_> {
                 job
             }
             None => cargo::job(
-                &[&["test", "--workspace"][..], &self.feature_flags()].concat(),
+                &[
+                    &["test", "--workspace"][..],
+                    self.test_targets(),
+                    &self.feature_flags(),
+                ]
+                .concat(),
                 &self.scratch.tree,
                 &self.scratch.target_dir,
                 &log,
