@@ -210,6 +210,11 @@ pub struct RunArgs {
 
     #[command(flatten)]
     pub goals: crate::options::LoopGoalFlags,
+
+    /// Keep running: after the loop stops, start again when the sources change and the tree
+    /// is clean (Ctrl-C stops)
+    #[arg(long, help_heading = "Loop Control")]
+    pub watch: bool,
 }
 
 /// How refactors are verified (shared by `fix` and `apply`).

@@ -265,3 +265,63 @@ fn shards_split_the_findings_exactly_and_their_patches_apply_from_a_folder() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("1 <= K <= N"), "{}", stderr(&bad));
 }
+
+/// Polls until `done` holds for the audit trail of `dir`, for at most a minute.
+fn wait_for(dir: &Path, what: &str, done: impl Fn(&[Value]) -> bool) {
+    let audit = dir.join("target/loop/audit.jsonl");
+    for _ in 0..600 {
+        if audit.exists() && done(&records(dir)) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("waited a minute for {what}");
+}
+
+#[test]
+fn watch_starts_a_new_run_when_a_source_changes_and_stops_on_ctrl_c() {
+    let tmp = copy_of_fixture("loop-crate");
+    let child = util::cargo_loop(tmp.path())
+        .args([
+            "run",
+            "--watch",
+            "--allow-dirty",
+            "--allow-no-vcs",
+            "--max-candidates",
+            "10",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stops = |records: &[Value]| records.iter().filter(|r| r["event"] == "stop").count();
+    wait_for(tmp.path(), "the first run", |r| stops(r) == 1);
+    // A new pair of copies, in a new module.
+    let copy = "pub fn evens_{0}(values: &[u64], limit: u64) -> (u64, usize) {\n    let mut sum = 0;\n    let mut count = 0;\n    for value in values {\n        if *value % 2 == 0 && *value < limit {\n            sum += value * 2;\n            count += 1;\n        }\n    }\n    if count == 0 {\n        return (0, 0);\n    }\n    (sum / count as u64, count)\n}\n\n";
+    let module = format!("{}{}", copy.replace("{0}", "a"), copy.replace("{0}", "b"));
+    std::fs::write(tmp.path().join("src/extra.rs"), module).unwrap();
+    let lib = tmp.path().join("src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(
+        &lib,
+        text.replace("pub mod billing;", "pub mod billing;\npub mod extra;"),
+    )
+    .unwrap();
+    wait_for(tmp.path(), "a second run", |r| stops(r) == 2);
+    let second: Vec<Value> = records(tmp.path())
+        .into_iter()
+        .skip_while(|r| r["event"] != "stop")
+        .skip(1)
+        .filter(|r| r["event"] == "decision")
+        .collect();
+    assert_eq!(second.len(), 1, "{second:?}");
+    assert_eq!(second[0]["outcome"], "kept", "{second:?}");
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Watching"), "{}", stderr(&out));
+}

@@ -27,3 +27,4 @@ pub mod select;
 pub mod session;
 pub mod settings;
 pub mod verify;
+pub mod watch;

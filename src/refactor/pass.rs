@@ -47,6 +47,7 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
             Ok("every chosen finding was tried".to_owned())
         },
     )
+    .map(drop)
 }
 
 /// `--show-prompts`: the prompt of every chosen finding on stdout, as text or JSON.

@@ -24,10 +24,37 @@ struct Rules {
 }
 
 pub fn run(common: &CommonArgs, args: &RunArgs, console: &Console) -> anyhow::Result<()> {
-    let fix = &args.fix;
-    if fix.show_prompts {
-        return crate::refactor::pass::show_prompts(common, fix, console);
+    if args.fix.show_prompts {
+        return crate::refactor::pass::show_prompts(common, &args.fix, console);
     }
+    loop {
+        let place = run_once(common, args, console)?;
+        if !args.watch {
+            return Ok(());
+        }
+        let allow_dirty = args.fix.verify.allow_dirty;
+        let changed =
+            crate::refactor::watch::next_change(&place.root, &place.output, allow_dirty, console)?;
+        let names: Vec<String> = changed
+            .iter()
+            .map(|path| {
+                path.strip_prefix(&place.root)
+                    .unwrap_or(path)
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        console.status("Changed", &names.join(", "));
+    }
+}
+
+/// One run: passes until a stopping rule fires.
+fn run_once(
+    common: &CommonArgs,
+    args: &RunArgs,
+    console: &Console,
+) -> anyhow::Result<crate::refactor::session::Place> {
+    let fix = &args.fix;
     let start = Instant::now();
     let choose = |all: &[Finding], max: usize, memory: &Memory| {
         let wanted = crate::refactor::select::choose(all, fix, usize::MAX)?;

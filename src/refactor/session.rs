@@ -3,7 +3,7 @@
 //! audit trail, the scratch copy and its verified baseline. `fix` drives one pass with it,
 //! `run` as many as its stopping rules allow.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::analysis::What;
 use crate::cli::{CommonArgs, FindingKinds, FixArgs};
@@ -16,6 +16,13 @@ use crate::refactor::pass::Pass;
 use crate::refactor::settings::Settings;
 use crate::refactor::verify::{Baseline, Verifier};
 
+/// Where a run worked: the workspace root, and the folders its own output goes to (which a
+/// watcher ignores).
+pub struct Place {
+    pub root: PathBuf,
+    pub output: Vec<PathBuf>,
+}
+
 /// Sets a run up, lets `choose` pick the first pass's candidates from the scan (with at most
 /// `--max-candidates`, and the memory of earlier runs), and hands the rest to `drive`, which
 /// returns why the run ended; the stop record says it. Nothing to work on ends the run before
@@ -27,7 +34,7 @@ pub fn session(
     command: &'static str,
     choose: impl FnOnce(&[Finding], usize, &Memory) -> anyhow::Result<Vec<Finding>>,
     drive: impl FnOnce(&mut Pass, &mut Baseline, Vec<Finding>) -> anyhow::Result<String>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Place> {
     let what = What {
         dup: args.findings != Some(FindingKinds::Smells),
         smells: args.findings != Some(FindingKinds::Dup),
@@ -37,6 +44,10 @@ pub fn session(
     let budget = std::mem::take(&mut settings.budget);
     let root = analysis.report.root.clone();
     let out_dir = analysis.out_dir.clone();
+    let place = Place {
+        root: root.clone(),
+        output: vec![analysis.target_dir.clone(), out_dir.path().to_path_buf()],
+    };
     let _lock = crate::record::lock::OutDirLock::acquire(&out_dir, args.verify.no_wait, console)?;
     // A run killed while writing left temporary files in the tree: not the user's changes.
     crate::refactor::keep::recover(&out_dir.keep_journal())?;
@@ -62,7 +73,7 @@ pub fn session(
             reason: reason.into(),
             counts: None,
         })?;
-        return Ok(());
+        return Ok(place);
     }
     let scratch = crate::refactor::preflight::open_scratch(
         &root,
@@ -101,7 +112,8 @@ pub fn session(
         deadline: None,
     };
     let end = drive(&mut pass, &mut baseline, chosen);
-    pass.finish(end, console)
+    pass.finish(end, console)?;
+    Ok(place)
 }
 
 /// The record a run starts with.
