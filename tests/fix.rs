@@ -2,6 +2,7 @@
 //! with the scripted agents of test-fixtures/agents/: each fault is rejected at its step and
 //! leaves the tree byte-identical; a correct refactor is kept.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use serde_json::Value;
@@ -850,4 +851,64 @@ fn a_bench_that_needs_nightly_is_left_out_not_a_failed_baseline() {
         .unwrap()
         .contains("benches/speed.rs"));
     assert_eq!(decisions(tmp.path())[0]["outcome"], "kept");
+}
+
+#[test]
+fn a_candidate_builds_and_tests_only_the_packages_its_edit_reaches() {
+    let tmp = util::copy_of_fixture("dup-workspace");
+    // The largest clone group, inside `beta`, which nothing depends on.
+    let copy = |name: &str| {
+        let mut body = format!("pub fn {name}(values: &[u64]) -> u64 {{\n    let mut total = 0;\n");
+        for n in 0..12 {
+            let _ = write!(
+                body,
+                "    if values.len() > {n} {{\n        total += values[{n}] * {};\n    }}\n",
+                n + 3
+            );
+        }
+        body.push_str("    total\n}\n\n");
+        body
+    };
+    let beta = tmp.path().join("crates/beta/src");
+    std::fs::write(
+        beta.join("weights.rs"),
+        copy("weigh") + &copy("weigh_again"),
+    )
+    .unwrap();
+    let lib = std::fs::read_to_string(beta.join("lib.rs")).unwrap();
+    std::fs::write(
+        beta.join("lib.rs"),
+        lib.replace("pub mod catalog;", "pub mod catalog;\npub mod weights;"),
+    )
+    .unwrap();
+    let out = fix(tmp.path(), "builtin", &["--max-candidates", "1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        decisions(tmp.path())[0]["outcome"],
+        "kept",
+        "{}",
+        stderr(&out)
+    );
+    let steps: Vec<Value> = records(tmp.path())
+        .into_iter()
+        .filter(|r| r["event"] == "step" && r["candidate"] == "c1")
+        .collect();
+    assert!(!steps.is_empty());
+    for step in &steps {
+        let command = step["command"].as_str().unwrap();
+        assert!(command.contains("-p beta"), "{command}");
+        assert!(
+            !command.contains("--workspace") && !command.contains("alpha"),
+            "{command}"
+        );
+    }
+    // The baseline still covers the whole workspace.
+    let baseline = records(tmp.path())
+        .into_iter()
+        .find(|r| r["event"] == "step" && r["candidate"] == "baseline")
+        .unwrap();
+    assert!(baseline["command"]
+        .as_str()
+        .unwrap()
+        .contains("--workspace"));
 }

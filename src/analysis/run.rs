@@ -28,6 +28,8 @@ pub struct Analysis {
     pub config: crate::config::ConfigFile,
     /// Dependencies between workspace members, for refactors that cross crates.
     pub crate_deps: Vec<crate::analysis::workspace::CrateDep>,
+    /// The analysed packages and their folders, relative to the root.
+    pub packages: Vec<(String, PathBuf)>,
 }
 
 /// Which analyses run over the one parse.
@@ -97,6 +99,14 @@ impl Analysis {
             out_dir,
             target_dir: workspace.target_dir,
             config: workspace.config,
+            packages: workspace
+                .packages
+                .iter()
+                .filter_map(|p| {
+                    let dir = p.dir.strip_prefix(&workspace.root).ok()?;
+                    Some((p.name.clone(), dir.to_path_buf()))
+                })
+                .collect(),
             crate_deps: workspace.crate_deps,
         }
     }

@@ -189,6 +189,7 @@ fn rebase(
         build_timeout: verify.build_timeout,
         test_timeout: verify.test_timeout,
         left_out: Vec::new(),
+        members: crate::refactor::reach::Members::default(),
     };
     ctx.console
         .status("Verifying", "the unmodified workspace (baseline)");

@@ -41,7 +41,7 @@ pub fn job(args: &[&str], tree: &Path, target_dir: &Path, log: &Path, timeout: D
     job
 }
 
-pub const CLIPPY: &[&str] = &["clippy", "--workspace", "--message-format=json"];
+pub const CLIPPY: &[&str] = &["clippy", "--message-format=json"];
 
 /// Cargo's target selections, which `--all-targets` means together.
 pub const TARGET_KINDS: &[(&str, &str)] = &[

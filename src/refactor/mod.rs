@@ -18,6 +18,7 @@ pub mod patch;
 pub mod preflight;
 pub mod prompt;
 pub mod proposal;
+pub mod reach;
 pub mod review;
 pub mod reviewer;
 pub mod run;

@@ -8,8 +8,7 @@ use std::io::Write;
 
 use anyhow::Context;
 
-use crate::analysis::What;
-use crate::cli::{CommonArgs, FindingKinds, FixArgs};
+use crate::cli::{CommonArgs, FixArgs};
 use crate::console::Console;
 use crate::record::audit::Audit;
 use crate::record::event::{At, Counts, Event, Outcome, Step};
@@ -56,10 +55,7 @@ pub(super) fn show_prompts(
     args: &FixArgs,
     console: &Console,
 ) -> anyhow::Result<()> {
-    let what = What {
-        dup: args.findings != Some(FindingKinds::Smells),
-        smells: args.findings != Some(FindingKinds::Dup),
-    };
+    let what = crate::refactor::session::what_of(args);
     let analysis = crate::analysis::analyse(common, &args.analysis, console, what)?;
     let config = &analysis.config;
     let limits = args.agent_limits.clone().or(config.agent_limits.clone());
@@ -588,8 +584,9 @@ impl Pass<'_, '_> {
         }
         // The kept change is the new baseline: the next candidate starts from it.
         self.verifier.scratch_sync()?;
+        // Only the reached packages were tested: the others keep their baseline results.
         if let Some(tests) = tests {
-            baseline.tests = tests;
+            baseline.tests.extend(tests);
         }
         (baseline.findings, baseline.scores) = self.verifier.analyse()?;
         Ok(())

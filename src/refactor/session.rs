@@ -35,11 +35,7 @@ pub fn session(
     choose: impl FnOnce(&[Finding], usize, &Memory) -> anyhow::Result<Vec<Finding>>,
     drive: impl FnOnce(&mut Pass, &mut Baseline, Vec<Finding>) -> anyhow::Result<String>,
 ) -> anyhow::Result<Place> {
-    let what = What {
-        dup: args.findings != Some(FindingKinds::Smells),
-        smells: args.findings != Some(FindingKinds::Dup),
-    };
-    let analysis = crate::analysis::analyse(common, &args.analysis, console, what)?;
+    let analysis = crate::analysis::analyse(common, &args.analysis, console, what_of(args))?;
     let mut settings = Settings::resolve(args, &analysis.config)?;
     let budget = std::mem::take(&mut settings.budget);
     let root = analysis.report.root.clone();
@@ -75,23 +71,7 @@ pub fn session(
         })?;
         return Ok(place);
     }
-    let scratch = crate::refactor::preflight::open_scratch(
-        &root,
-        &out_dir,
-        &analysis.target_dir,
-        0,
-        console,
-    )?;
-    let mut verifier = Verifier {
-        scratch,
-        common,
-        analysis: &args.analysis,
-        what,
-        test_cmd: settings.verify.test_cmd.as_deref(),
-        build_timeout: settings.verify.build_timeout,
-        test_timeout: settings.verify.test_timeout,
-        left_out: Vec::new(),
-    };
+    let mut verifier = open_verifier(common, args, &analysis, &settings, console)?;
     let mut baseline = verify_baseline(&mut verifier, &mut audit, console)?;
     let mut pass = Pass {
         root: &root,
@@ -114,6 +94,45 @@ pub fn session(
     let end = drive(&mut pass, &mut baseline, chosen);
     pass.finish(end, console)?;
     Ok(place)
+}
+
+/// The scratch copy, opened and synced, and how candidates are verified in it.
+fn open_verifier<'a>(
+    common: &'a CommonArgs,
+    args: &'a FixArgs,
+    analysis: &crate::analysis::Analysis,
+    settings: &'a Settings,
+    console: &Console,
+) -> anyhow::Result<Verifier<'a>> {
+    let scratch = crate::refactor::preflight::open_scratch(
+        &analysis.report.root,
+        &analysis.out_dir,
+        &analysis.target_dir,
+        0,
+        console,
+    )?;
+    Ok(Verifier {
+        scratch,
+        common,
+        analysis: &args.analysis,
+        what: what_of(args),
+        test_cmd: settings.verify.test_cmd.as_deref(),
+        build_timeout: settings.verify.build_timeout,
+        test_timeout: settings.verify.test_timeout,
+        left_out: Vec::new(),
+        members: crate::refactor::reach::Members {
+            packages: analysis.packages.clone(),
+            deps: analysis.crate_deps.clone(),
+        },
+    })
+}
+
+/// The analyses `--findings` asks for.
+pub fn what_of(args: &FixArgs) -> What {
+    What {
+        dup: args.findings != Some(FindingKinds::Smells),
+        smells: args.findings != Some(FindingKinds::Dup),
+    }
 }
 
 /// The record a run starts with.

@@ -13,6 +13,7 @@ use crate::record::event::{Event, Step};
 use crate::refactor::cargo::{self, Diagnostics, Fix, Ran, TestResults};
 use crate::refactor::change::FileChange;
 use crate::refactor::finding::{self, Finding};
+use crate::refactor::reach::Members;
 use crate::refactor::score::Scores;
 use crate::refactor::scratch::Scratch;
 
@@ -60,6 +61,24 @@ pub struct Verifier<'a> {
     pub test_timeout: Option<Duration>,
     /// Target kinds clippy leaves out, because this toolchain cannot build them.
     pub left_out: Vec<String>,
+    /// The workspace's packages, so a candidate builds and tests only what it can reach.
+    pub members: Members,
+}
+
+/// The packages a candidate's steps build and test: those its edit can reach, or `None` for
+/// the whole workspace.
+pub struct Reach(Option<Vec<String>>);
+
+impl Reach {
+    const WORKSPACE: Reach = Reach(None);
+
+    /// `--workspace`, or `-p NAME` per package.
+    fn flags(&self) -> Vec<&str> {
+        match &self.0 {
+            None => vec!["--workspace"],
+            Some(packages) => packages.iter().flat_map(|p| ["-p", p.as_str()]).collect(),
+        }
+    }
 }
 
 /// The baseline failed: the run stops with exit code 3 and this output.
@@ -99,10 +118,14 @@ impl Verifier<'_> {
             audit,
             "baseline",
             Step::Clippy,
-            self.clippy(dir, build_timeout)?,
+            self.clippy(dir, build_timeout, &Reach::WORKSPACE)?,
         )?;
         if !clippy.exit().success() && self.leave_out_nightly_targets(&clippy, audit)? {
-            let again = self.clippy(&dir.join("without-nightly"), build_timeout)?;
+            let again = self.clippy(
+                &dir.join("without-nightly"),
+                build_timeout,
+                &Reach::WORKSPACE,
+            )?;
             clippy = record_step(audit, "baseline", Step::Clippy, again)?;
         }
         let diagnostics = cargo::parse_diagnostics(&clippy.stdout());
@@ -116,7 +139,12 @@ impl Verifier<'_> {
             ));
         }
         let test_timeout = self.test_timeout.unwrap_or(FIRST_RUN);
-        let test = record_step(audit, "baseline", Step::Test, self.test(dir, test_timeout)?)?;
+        let test = record_step(
+            audit,
+            "baseline",
+            Step::Test,
+            self.test(dir, test_timeout, &Reach::WORKSPACE)?,
+        )?;
         let output = test.stderr();
         if !test.exit().success() {
             let tail = cargo::tail(&output, 40);
@@ -243,8 +271,10 @@ impl Verifier<'_> {
                 ));
             }
         }
+        let paths: Vec<&str> = changes.iter().map(|c| c.path.as_str()).collect();
+        let reach = Reach(self.members.reached(&paths));
         self.scratch.write(changes)?;
-        let result = self.gates(baseline, target, audit, candidate, dir);
+        let result = self.gates(baseline, target, (audit, candidate, &reach), dir);
         self.scratch.restore(changes)?;
         result
     }
@@ -253,14 +283,15 @@ impl Verifier<'_> {
         &self,
         baseline: &Baseline,
         target: &Finding,
-        audit: &mut Audit,
-        candidate: &str,
+        (audit, candidate, reach): (&mut Audit, &str, &Reach),
         dir: &Path,
     ) -> anyhow::Result<(Verdict, Option<TestResults>, Option<Vec<Fix>>)> {
-        if let Some((rejected, fixes)) = self.build_gates(baseline, audit, candidate, dir)? {
+        if let Some((rejected, fixes)) =
+            self.build_gates(baseline, audit, (candidate, reach), dir)?
+        {
             return Ok((rejected, None, fixes));
         }
-        let results = match self.test_gate(baseline, audit, candidate, dir)? {
+        let results = match self.test_gate(baseline, audit, (candidate, reach), dir)? {
             Ok(results) => results,
             Err(rejected) => return Ok((rejected, None, None)),
         };
@@ -280,10 +311,10 @@ impl Verifier<'_> {
         &self,
         baseline: &Baseline,
         audit: &mut Audit,
-        candidate: &str,
+        (candidate, reach): (&str, &Reach),
         dir: &Path,
     ) -> anyhow::Result<Option<(Verdict, Option<Vec<Fix>>)>> {
-        let clippy = self.clippy(dir, baseline.build_timeout)?;
+        let clippy = self.clippy(dir, baseline.build_timeout, reach)?;
         let clippy = record_step(audit, candidate, Step::Clippy, clippy)?;
         let diagnostics = cargo::parse_diagnostics(&clippy.stdout());
         if !clippy.exit().success() || diagnostics.n_errors > 0 {
@@ -322,10 +353,10 @@ impl Verifier<'_> {
         &self,
         baseline: &Baseline,
         audit: &mut Audit,
-        candidate: &str,
+        (candidate, reach): (&str, &Reach),
         dir: &Path,
     ) -> anyhow::Result<Result<TestResults, Verdict>> {
-        let test = self.test(dir, baseline.test_timeout)?;
+        let test = self.test(dir, baseline.test_timeout, reach)?;
         let test = record_step(audit, candidate, Step::Test, test)?;
         let output = test.stderr();
         let results = cargo::parse_tests(&output);
@@ -351,7 +382,7 @@ impl Verifier<'_> {
         }
     }
 
-    fn clippy(&self, dir: &Path, timeout: Duration) -> anyhow::Result<Ran> {
+    fn clippy(&self, dir: &Path, timeout: Duration, reach: &Reach) -> anyhow::Result<Ran> {
         let targets: Vec<&str> = if self.left_out.is_empty() {
             vec!["--all-targets"]
         } else {
@@ -361,7 +392,13 @@ impl Verifier<'_> {
                 .map(|(_, flag)| *flag)
                 .collect()
         };
-        let args = [cargo::CLIPPY, &targets, &self.feature_flags()].concat();
+        let args = [
+            cargo::CLIPPY,
+            &reach.flags(),
+            &targets,
+            &self.feature_flags(),
+        ]
+        .concat();
         let job = cargo::job(
             &args,
             &self.scratch.tree,
@@ -375,7 +412,7 @@ impl Verifier<'_> {
         Ok(Ran { job, finished })
     }
 
-    fn test(&self, dir: &Path, timeout: Duration) -> anyhow::Result<Ran> {
+    fn test(&self, dir: &Path, timeout: Duration, reach: &Reach) -> anyhow::Result<Ran> {
         let log = dir.join("test");
         let mut job = match self.test_cmd {
             Some(argv) => {
@@ -391,7 +428,8 @@ impl Verifier<'_> {
             }
             None => cargo::job(
                 &[
-                    &["test", "--workspace"][..],
+                    &["test"][..],
+                    &reach.flags(),
                     self.test_targets(),
                     &self.feature_flags(),
                 ]
