@@ -9,6 +9,8 @@ use crate::cli::{ColorChoice, CommonArgs};
 
 #[derive(Debug, Clone)]
 pub struct Console {
+    /// The live line at the bottom of a terminal, while a run shows one.
+    live: std::sync::Arc<std::sync::Mutex<Option<ProgressBar>>>,
     pub quiet: bool,
     pub verbose: bool,
     /// Whether stdout gets ANSI colours.
@@ -22,6 +24,7 @@ impl Console {
     #[cfg(test)]
     pub fn silent() -> Console {
         Console {
+            live: std::sync::Arc::default(),
             quiet: true,
             verbose: false,
             stdout_styled: false,
@@ -53,6 +56,7 @@ impl Console {
             ColorChoice::Auto => terminal && !no_color,
         };
         Console {
+            live: std::sync::Arc::default(),
             quiet: common.quiet,
             verbose: common.verbose > 0,
             stdout_styled: styled(std::io::stdout().is_terminal()),
@@ -75,6 +79,39 @@ impl Console {
         bar
     }
 
+    /// Shows `message` on the live line (a spinner with the elapsed time), starting it if
+    /// needed; nothing when stderr is not a terminal or with `-q`.
+    pub fn live(&self, message: String) {
+        if self.quiet || !std::io::stderr().is_terminal() {
+            return;
+        }
+        let mut live = self
+            .live
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let bar = live.get_or_insert_with(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner:>12.cyan.bold} {elapsed:>4} {msg}")
+                    .expect("the template is valid"),
+            );
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar
+        });
+        bar.set_message(message);
+    }
+
+    /// Removes the live line.
+    pub fn end_live(&self) {
+        let mut live = self
+            .live
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(bar) = live.take() {
+            bar.finish_and_clear();
+        }
+    }
+
     fn paint(&self, style: Style, text: &str) -> String {
         if self.stderr_styled {
             format!("{}{text}{}", style.render(), style.render_reset())
@@ -83,10 +120,18 @@ impl Console {
         }
     }
 
-    /// Writes to stderr unless quiet.
+    /// Writes to stderr unless quiet, above the live line if there is one.
     pub fn eprint(&self, text: &str) {
-        if !self.quiet && !text.is_empty() {
-            anstream::eprint!("{text}");
+        if self.quiet || text.is_empty() {
+            return;
+        }
+        let live = self
+            .live
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match live.as_ref() {
+            Some(bar) => bar.suspend(|| anstream::eprint!("{text}")),
+            None => anstream::eprint!("{text}"),
         }
     }
 

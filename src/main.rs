@@ -132,6 +132,8 @@ fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
         ))
         .into()),
     };
+    // A run that ended by an error leaves no live line behind.
+    console.end_live();
     match result {
         Ok(code) => code,
         Err(err) => {

@@ -13,6 +13,7 @@ use std::time::SystemTime;
 use anyhow::Context;
 
 use super::event::{Event, Record};
+use super::live::Live;
 use super::out_dir::OutDir;
 use crate::console::Console;
 
@@ -21,6 +22,7 @@ pub struct Audit {
     pub run: String,
     pub out: OutDir,
     console: Console,
+    live: Live,
 }
 
 impl Audit {
@@ -43,6 +45,7 @@ impl Audit {
             run,
             out: out.clone(),
             console: console.clone(),
+            live: Live::default(),
         })
     }
 
@@ -50,6 +53,12 @@ impl Audit {
     pub fn emit(&mut self, event: Event) -> anyhow::Result<()> {
         if let Some((verb, message)) = event.status_line() {
             self.console.status(verb, &message);
+        }
+        self.live.update(&event);
+        if matches!(event, Event::Stop { .. }) {
+            self.console.end_live();
+        } else if self.live.is_running() {
+            self.console.live(self.live.message());
         }
         let record = Record {
             ts: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
