@@ -187,6 +187,11 @@ pub struct FixArgs {
     #[arg(long, help_heading = "Keeping Options")]
     pub commit: bool,
 
+    /// Keep each refactor as its own commit on its own local branch (`loop/<finding>-<summary>`)
+    /// off the starting commit, leaving the working tree untouched
+    #[arg(long, help_heading = "Keeping Options", conflicts_with_all = ["commit", "dry_run"])]
+    pub branch_per_refactor: bool,
+
     /// Work on a deterministic share of the findings (by fingerprint, the same on every
     /// machine), for CI matrix jobs; verified refactors are held as patches (`target/loop/review/`)
     /// for a final `cargo loop apply DIR`

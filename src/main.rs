@@ -186,7 +186,23 @@ fn show_log(common: &CommonArgs, args: &cli::LogArgs) -> anyhow::Result<ExitCode
 
 fn show_review(common: &CommonArgs, args: &cli::LogArgs) -> anyhow::Result<ExitCode> {
     let held = refactor::review::list(&out_dir(common, args.out.as_deref())?);
-    show(args.format, &held, refactor::review::render)
+    let code = show(args.format, &held, refactor::review::render)?;
+    // `--branch-per-refactor` left its refactors on branches: those are for review too.
+    let root = analysis::workspace::Workspace::open(common).map(|w| w.root);
+    let branches = root
+        .map(|root| refactor::branch::list(&root))
+        .unwrap_or_default();
+    if args.format != Some(Format::Json) && !branches.is_empty() {
+        let lines: Vec<String> = branches
+            .iter()
+            .map(|(branch, subject)| format!("{branch:>40}  {subject}\n"))
+            .collect();
+        print(&format!(
+            "\nrefactors on their own branches (merge each one you approve):\n{}",
+            lines.concat()
+        ))?;
+    }
+    Ok(code)
 }
 
 /// Prints `items` as JSON or, for any other format, as `human` renders them.

@@ -325,3 +325,69 @@ fn watch_starts_a_new_run_when_a_source_changes_and_stops_on_ctrl_c() {
     assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
     assert!(stderr(&out).contains("Watching"), "{}", stderr(&out));
 }
+
+/// Runs git in `dir`; its stdout.
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn each_refactor_lands_on_its_own_branch_and_the_tree_stays_as_it_was() {
+    let tmp = copy_of_fixture("loop-crate");
+    git(tmp.path(), &["init", "-q"]);
+    std::fs::write(tmp.path().join(".gitignore"), "target/\n").unwrap();
+    git(tmp.path(), &["add", "."]);
+    git(tmp.path(), &["commit", "-qm", "initial"]);
+    let before = util::snapshot(tmp.path());
+    let out = run(
+        tmp.path(),
+        &[
+            "run",
+            "--branch-per-refactor",
+            "--max-candidates",
+            "2",
+            "--max-passes",
+            "1",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        util::snapshot(tmp.path()),
+        before,
+        "the working tree changed"
+    );
+    assert_eq!(git(tmp.path(), &["status", "--porcelain"]), "");
+    let branches = git(tmp.path(), &["branch", "--list", "loop/*"]);
+    let branches: Vec<&str> = branches.lines().map(str::trim).collect();
+    assert_eq!(branches.len(), 2, "{branches:?}");
+    // Each branch is one commit off the start, holding one refactor.
+    for branch in &branches {
+        let count = git(
+            tmp.path(),
+            &["rev-list", "--count", &format!("HEAD..{branch}")],
+        );
+        assert_eq!(count.trim(), "1");
+    }
+    let kept = decisions(tmp.path());
+    assert!(kept
+        .iter()
+        .all(|d| d["reason"].as_str().unwrap().contains("on branch loop/")));
+    let review = run(tmp.path(), &["review"], &[]);
+    let review = String::from_utf8_lossy(&review.stdout);
+    assert!(review.contains(branches[0]), "{review}");
+}

@@ -4,6 +4,7 @@
 
 pub mod agents;
 pub mod apply;
+pub mod branch;
 pub mod budget;
 pub mod cargo;
 pub mod change;

@@ -129,6 +129,8 @@ pub struct Pass<'a, 'b> {
     pub(super) rejected_patches: std::collections::HashSet<(u64, u64)>,
     /// No candidate starts after this (`--time-limit`).
     pub(super) deadline: Option<std::time::Instant>,
+    /// `--branch-per-refactor`: where kept refactors go instead of the working tree.
+    pub(super) branches: Option<crate::refactor::branch::Branches>,
 }
 
 /// One decision, as the pass summary counts it.
@@ -539,6 +541,14 @@ impl Pass<'_, '_> {
             );
             return self.decide(candidate, finding, Outcome::Kept, Step::Analysis, &reason);
         }
+        if let Some(branches) = &self.branches {
+            let message = commit_message(finding, summary);
+            let name = summary.unwrap_or(&finding.title);
+            let branch = branches.commit(&finding.id, name, changes, &message)?;
+            let reason =
+                format!("verified and committed on branch {branch}; the working tree is untouched");
+            return self.decide(candidate, finding, Outcome::Kept, Step::Analysis, &reason);
+        }
         if let Err(err) =
             crate::refactor::keep::apply(self.root, changes, &self.out_dir.keep_journal())
         {
@@ -574,12 +584,7 @@ impl Pass<'_, '_> {
     ) -> anyhow::Result<()> {
         if self.args.commit {
             let paths: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
-            let message = format!(
-                "cargo loop: {} ({})\n\n{}",
-                finding.title,
-                finding.id,
-                summary.unwrap_or(&finding.suggestion)
-            );
+            let message = commit_message(finding, summary);
             crate::refactor::git::commit(self.root, &paths, &message)?;
         }
         // The kept change is the new baseline: the next candidate starts from it.
@@ -616,6 +621,16 @@ impl Pass<'_, '_> {
             reason: reason.into(),
         })
     }
+}
+
+/// The message of a kept refactor's commit: the finding, and the agent's words (or the usual fix).
+fn commit_message(finding: &Finding, summary: Option<&str>) -> String {
+    format!(
+        "cargo loop: {} ({})\n\n{}",
+        finding.title,
+        finding.id,
+        summary.unwrap_or(&finding.suggestion)
+    )
 }
 
 /// How a stuck agent's rejection begins.

@@ -54,6 +54,13 @@ pub fn session(
         args.dry_run,
         console,
     )?;
+    let branches = if args.branch_per_refactor {
+        let branches = crate::refactor::branch::Branches::open(&root)
+            .map_err(|e| crate::error::UsageError(format!("{e:#}")))?;
+        Some(branches)
+    } else {
+        None
+    };
     let memory = Memory::load(&out_dir.tried_file(), &root);
     let findings = finding::findings(&analysis.report);
     let chosen = choose(&findings, settings.max_candidates, &memory)?;
@@ -90,6 +97,7 @@ pub fn session(
         named: 0,
         rejected_patches: std::collections::HashSet::new(),
         deadline: None,
+        branches,
     };
     let end = drive(&mut pass, &mut baseline, chosen);
     pass.finish(end, console)?;
