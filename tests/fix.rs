@@ -316,28 +316,8 @@ fn fix_stops_with_exit_3_when_the_baseline_fails_its_tests() {
 
 #[test]
 fn fix_refuses_a_dirty_git_tree_and_commits_with_commit() {
-    let tmp = copy_of_fix_crate();
-    let git = |args: &[&str]| {
-        let status = std::process::Command::new("git")
-            .args(args)
-            .current_dir(tmp.path())
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.com")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.com")
-            .output()
-            .unwrap();
-        assert!(
-            status.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&status.stderr)
-        );
-        String::from_utf8_lossy(&status.stdout).into_owned()
-    };
-    git(&["init", "-q"]);
-    std::fs::write(tmp.path().join(".gitignore"), "target/\n").unwrap();
-    git(&["add", "."]);
-    git(&["commit", "-qm", "initial"]);
+    let tmp = util::repository_of("fix-crate");
+    let git = |args: &[&str]| util::git(tmp.path(), args);
     std::fs::write(
         tmp.path().join("src/report.rs"),
         std::fs::read_to_string(tmp.path().join("src/report.rs")).unwrap() + "\n",

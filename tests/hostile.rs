@@ -9,7 +9,7 @@ use std::time::Duration;
 mod util;
 
 use util::{
-    cargo_loop, copy_of_fix_crate, decisions, fix, fixture, records, run, snapshot, stderr,
+    cargo_loop, copy_of_fix_crate, decisions, fix, fixture, git, records, run, snapshot, stderr,
 };
 
 fn hostile(kind: &str, mode: &str) -> String {
@@ -17,29 +17,9 @@ fn hostile(kind: &str, mode: &str) -> String {
     format!("{kind}:sh {} {mode}", script.display())
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// A git repository of fix-crate with one commit (target/ ignored).
 fn repository() -> tempfile::TempDir {
-    let tmp = copy_of_fix_crate();
-    std::fs::write(tmp.path().join(".gitignore"), "target/\n").unwrap();
-    git(tmp.path(), &["init", "-q"]);
-    git(tmp.path(), &["add", "."]);
-    git(tmp.path(), &["commit", "-qm", "initial"]);
-    tmp
+    util::repository_of("fix-crate")
 }
 
 fn outcome(dir: &Path) -> (String, String, String) {

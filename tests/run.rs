@@ -8,7 +8,7 @@ use serde_json::Value;
 
 mod util;
 
-use util::{agent, copy_of_fix_crate, copy_of_fixture, decisions, records, run, stderr};
+use util::{agent, copy_of_fix_crate, copy_of_fixture, decisions, git, records, run, stderr};
 
 /// `cargo loop run --allow-dirty --allow-no-vcs EXTRA...` in `dir`.
 fn run_loop(dir: &Path, extra: &[&str]) -> Output {
@@ -326,32 +326,9 @@ fn watch_starts_a_new_run_when_a_source_changes_and_stops_on_ctrl_c() {
     assert!(stderr(&out).contains("Watching"), "{}", stderr(&out));
 }
 
-/// Runs git in `dir`; its stdout.
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 #[test]
 fn each_refactor_lands_on_its_own_branch_and_the_tree_stays_as_it_was() {
-    let tmp = copy_of_fixture("loop-crate");
-    git(tmp.path(), &["init", "-q"]);
-    std::fs::write(tmp.path().join(".gitignore"), "target/\n").unwrap();
-    git(tmp.path(), &["add", "."]);
-    git(tmp.path(), &["commit", "-qm", "initial"]);
+    let tmp = util::repository_of("loop-crate");
     let before = util::snapshot(tmp.path());
     let out = run(
         tmp.path(),

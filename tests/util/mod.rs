@@ -123,4 +123,30 @@ pub fn decisions(dir: &Path) -> Vec<Value> {
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+/// Runs git in `dir` (as a fixed author); its stdout. A failure fails the test.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A copy of fixture `name` as a git repository with one commit (target/ ignored).
+pub fn repository_of(name: &str) -> tempfile::TempDir {
+    let tmp = copy_of_fixture(name);
+    std::fs::write(tmp.path().join(".gitignore"), "target/\n").unwrap();
+    git(tmp.path(), &["init", "-q"]);
+    git(tmp.path(), &["add", "."]);
+    git(tmp.path(), &["commit", "-qm", "initial"]);
+    tmp
+}
+
 pub mod wire;
