@@ -60,46 +60,49 @@ fn enumeration(file: &SourceFile, e: &syn::ItemEnum) -> String {
 }
 
 fn function(file: &SourceFile, f: &syn::ItemFn) -> String {
-    format!(
-        "{} {{ ... }}",
-        file.slice(start_after_attrs(f), f.sig.span().end())
-    )
+    signature(file, f, &f.sig, " { ... }")
 }
 
 /// A trait as its header and the signatures of its members.
 fn interface(file: &SourceFile, t: &syn::ItemTrait) -> String {
     let members = t.items.iter().map(|member| match member {
-        syn::TraitItem::Fn(method) => format!(
-            "{};",
-            file.slice(start_after_attrs(method), method.sig.span().end())
-        ),
+        syn::TraitItem::Fn(method) => signature(file, method, &method.sig, ";"),
         other => one_line(full(file, other)),
     });
-    members_of(
-        file.slice(start_after_attrs(t), t.brace_token.span.open().end()),
-        members,
-    )
+    members_of(file, (t, t.brace_token), members)
 }
 
 /// An `impl` block as its header and its members' signatures.
 pub(super) fn impl_outline(file: &SourceFile, block: &syn::ItemImpl) -> String {
     let members = block.items.iter().map(|member| match member {
-        syn::ImplItem::Fn(f) => format!(
-            "{} {{ ... }}",
-            file.slice(start_after_attrs(f), f.sig.span().end())
-        ),
+        syn::ImplItem::Fn(f) => signature(file, f, &f.sig, " { ... }"),
         other => one_line(full(file, other)),
     });
-    let header = file.slice(
-        start_after_attrs(block),
-        block.brace_token.span.open().end(),
-    );
-    members_of(header, members)
+    members_of(file, (block, block.brace_token), members)
 }
 
-/// A block's header, one line per member, indented, and `}`.
-fn members_of(header: &str, members: impl Iterator<Item = String>) -> String {
-    let mut out = header.to_string();
+/// A function's text up to the end of its signature, then `end`.
+fn signature(
+    file: &SourceFile,
+    node: &(impl quote::ToTokens + Spanned),
+    sig: &syn::Signature,
+    end: &str,
+) -> String {
+    format!(
+        "{}{end}",
+        file.slice(start_after_attrs(node), sig.span().end())
+    )
+}
+
+/// A block's header (up to its `{`), one line per member, indented, and `}`.
+fn members_of(
+    file: &SourceFile,
+    (block, brace): (&impl quote::ToTokens, syn::token::Brace),
+    members: impl Iterator<Item = String>,
+) -> String {
+    let mut out = file
+        .slice(start_after_attrs(block), brace.span.open().end())
+        .to_string();
     for line in members {
         out.push_str("\n    ");
         out.push_str(&line);
@@ -123,8 +126,8 @@ pub(super) fn method(file: &SourceFile, block: &syn::ItemImpl, method: &syn::Imp
         start_after_attrs(block),
         block.brace_token.span.open().end(),
     );
-    let signature = file.slice(start_after_attrs(method), method.sig.span().end());
-    format!("{header}\n    {signature} {{ ... }}\n}}")
+    let signature = signature(file, method, &method.sig, " { ... }");
+    format!("{header}\n    {signature}\n}}")
 }
 
 /// A struct, enum, function, trait, type alias, constant or static; `None` for other items.
