@@ -403,13 +403,28 @@ impl Pass<'_, '_> {
         feedback: Option<&Feedback>,
         dir: &Path,
     ) -> anyhow::Result<Option<Reply>> {
-        let prompt = crate::refactor::prompt::build(
-            self.root,
-            finding,
-            feedback,
-            self.settings.context_tokens,
-        );
         let agent = &self.settings.agent;
+        // The built-in agent reads the finding itself: gathering context (a parse of the
+        // package per candidate) would be work for nothing.
+        let prompt = if *agent == agents::AgentSpec::Builtin {
+            let task = format!(
+                "{}: {} (the built-in agent reads the finding itself)\n",
+                finding.id, finding.title
+            );
+            Prompt {
+                stable: String::new(),
+                tokens: 0,
+                task,
+                cut: Vec::new(),
+            }
+        } else {
+            crate::refactor::prompt::build(
+                self.root,
+                finding,
+                feedback,
+                self.settings.context_tokens,
+            )
+        };
         self.call(agent, at, finding, &prompt, dir)
     }
 
