@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use super::group::{CloneType, Group, GroupKind, Instance};
+use super::interface::{interface, is_prologue};
 use super::measure::measure_all;
+use super::size::DEFAULT_MIN_LINES;
 use super::{abstractions, blocks, near, units};
 use crate::analysis::scan::SourceFile;
 use crate::analysis::source::cfg::{exclusive, Cfg};
@@ -45,6 +47,7 @@ pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
     }
     groups.retain(|group| group.instances.len() >= 2);
     let mut groups = measure_all(files, options, groups);
+    groups.retain(|g| g.kind != GroupKind::Block || !saves_nothing(files, g));
     // A merge that saves nothing (fields shared by too few structs cost more to extract than
     // they save; a block whose copies differ in as many lines as they share) is no finding.
     groups.retain(|g| {
@@ -58,6 +61,17 @@ pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
             .then(a.fingerprint.cmp(&b.fingerprint))
     });
     groups
+}
+
+/// Blocks whose merge would save nothing: a short prologue, or wiring whose extracted
+/// function would be mostly signature (see `interface.rs`). Copies are alike, so the
+/// narrowest interface of any copy is the one the extracted function would have.
+fn saves_nothing(files: &[SourceFile], group: &Group) -> bool {
+    let parsed = |inst: &Instance| &files[inst.file].parsed;
+    let lines = group.lines();
+    let prologue = (group.instances.iter()).all(|i| is_prologue(parsed(i), &i.tokens));
+    (prologue && lines < DEFAULT_MIN_LINES as u32)
+        || (group.instances.iter()).all(|i| interface(parsed(i), &i.tokens).is_wiring(lines))
 }
 
 /// The `#[cfg]` a copy is compiled under: its module's and its innermost unit's.

@@ -6,6 +6,7 @@ mod abstractions;
 mod blocks;
 mod find;
 mod group;
+mod interface;
 mod measure;
 mod near;
 mod shared;

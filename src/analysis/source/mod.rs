@@ -10,8 +10,8 @@ pub use collect::type_name;
 pub(crate) use collect::RULE_IDS;
 pub use depth::{too_deep, MAX_NESTING};
 pub use parsed::{
-    CodeLines, EnumMatch, ModDecl, ModuleInfo, ParsedFile, Shape, ShapeKind, SourceError, Unit,
-    UnitKind,
+    CodeLines, EnumMatch, ModDecl, ModuleInfo, ParsedFile, Shape, ShapeKind, SourceError, StmtSeq,
+    Unit, UnitKind,
 };
 pub use read::parse_file;
 #[cfg(test)]
