@@ -11,6 +11,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::group::{CloneType, Group, GroupKind, Instance};
+use super::mirrors::converted;
 use crate::analysis::scan::SourceFile;
 use crate::analysis::source::token::hash_str;
 use crate::analysis::source::{Shape, ShapeKind};
@@ -38,7 +39,7 @@ pub fn find(files: &[SourceFile], options: &Options) -> Vec<Group> {
         .filter(|(_, shape)| !shape.suppressed)
         .collect();
     let mut groups = same_shapes(files, &shapes, options);
-    groups.extend(shared_fields(&shapes));
+    groups.extend(shared_fields(files, &shapes));
     groups
 }
 
@@ -87,6 +88,9 @@ fn same_shapes(
     let mut groups: Vec<Group> = by_shape
         .into_iter()
         .filter(|(_, ids)| ids.len() >= 2)
+        .filter(|((kind, members), ids)| {
+            !converted(&files_of(files, ids.iter().copied()), *kind, members)
+        })
         .map(|((kind, members), ids)| {
             let (kind, what) = match kind {
                 ShapeKind::Struct => (GroupKind::Struct, "fields"),
@@ -108,13 +112,21 @@ fn same_shapes(
     groups
 }
 
+/// The files that hold these shapes, each once.
+fn files_of(files: &[SourceFile], ids: impl Iterator<Item = ShapeId>) -> Vec<&SourceFile> {
+    let mut held: Vec<usize> = ids.map(|id| id.0).collect();
+    held.sort_unstable();
+    held.dedup();
+    held.into_iter().map(|f| &files[f]).collect()
+}
+
 fn fingerprint(kind: GroupKind, members: &[String]) -> u64 {
     let text = format!("{}\n{}", kind.as_str(), members.join("\n"));
     xxhash_rust::xxh3::xxh3_64(text.as_bytes()) ^ u64::from(hash_str(kind.as_str()))
 }
 
 /// Groups of at least three fields declared by several structs that otherwise differ.
-fn shared_fields(shapes: &[(ShapeId, &Shape)]) -> Vec<Group> {
+fn shared_fields(files: &[SourceFile], shapes: &[(ShapeId, &Shape)]) -> Vec<Group> {
     let structs: Vec<(ShapeId, &Shape)> = shapes
         .iter()
         .copied()
@@ -135,6 +147,13 @@ fn shared_fields(shapes: &[(ShapeId, &Shape)]) -> Vec<Group> {
             continue;
         }
         let fields: Vec<String> = key.iter().map(ToString::to_string).collect();
+        if converted(
+            &files_of(files, members.iter().map(|&m| structs[m].0)),
+            ShapeKind::Struct,
+            &fields,
+        ) {
+            continue;
+        }
         let instances = members
             .iter()
             .map(|&m| fields_instance(structs[m], key))

@@ -45,7 +45,7 @@ pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
             drop_exclusive_alternatives(files, group);
         }
     }
-    groups.retain(|group| group.instances.len() >= 2);
+    groups.retain(|group| group.instances.len() >= 2 && !all_conversions(files, group));
     let mut groups = measure_all(files, options, groups);
     groups.retain(|g| g.kind != GroupKind::Block || !saves_nothing(files, g));
     // A merge that saves nothing (fields shared by too few structs cost more to extract than
@@ -61,6 +61,25 @@ pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
             .then(a.fingerprint.cmp(&b.fingerprint))
     });
     groups
+}
+
+/// Traits whose impls convert one type into another: written once per source type on
+/// purpose, and one generic impl in their place would conflict with the others.
+const CONVERSIONS: [&str; 4] = ["From", "TryFrom", "Into", "TryInto"];
+
+/// Whether every copy is in a conversion impl (the impl, a method, statements of one):
+/// parallel API, not copies.
+fn all_conversions(files: &[SourceFile], group: &Group) -> bool {
+    matches!(
+        group.kind,
+        GroupKind::Impl | GroupKind::Method | GroupKind::Block
+    ) && group.instances.iter().all(|inst| {
+        (files[inst.file].parsed.units.iter())
+            .filter(|u| u.tokens.start <= inst.tokens.start && inst.tokens.end <= u.tokens.end)
+            .min_by_key(|u| u.tokens.len())
+            .and_then(|u| u.trait_name.as_deref())
+            .is_some_and(|t| CONVERSIONS.contains(&t))
+    })
 }
 
 /// Blocks whose merge would save nothing: a short prologue, or wiring whose extracted
@@ -271,6 +290,12 @@ pub(super) mod test {
         let four = detect(&[&structs(&["a", "b", "c", "d"])]);
         assert_eq!(fields(&four), 1, "{four:#?}");
         assert!(four.iter().all(|g| g.saved_lines() > 0));
+        // Layers of one configuration, each built from the one before, are not copies.
+        let layered = format!(
+            "{}fn resolve(a: a) -> b {{\n    b {{ id: a.id, host: a.host, port: a.port, b_only: true }}\n}}\n",
+            structs(&["a", "b", "c", "d"])
+        );
+        assert_eq!(fields(&detect(&[&layered])), 0);
     }
 
     #[test]
@@ -348,6 +373,34 @@ pub fn NAME(items: &[Item], limit: u64) -> u64 {
             .replace("    #[allow(clippy::cast_possible_truncation)]\n", "");
         let groups = detect(&[&compact.replace("NAME", "a"), &compact.replace("NAME", "b")]);
         assert!(groups.is_empty(), "{compact}\n{groups:#?}");
+    }
+
+    #[test]
+    fn conversions_from_different_types_are_parallel_api_not_copies() {
+        let conversion = |trait_name: &str, from: &str| {
+            format!(
+                "impl {trait_name}<{from}> for Settings {{
+    fn from(value: {from}) -> Self {{
+        let mut settings = Settings::default();
+        settings.jobs = value.jobs.unwrap_or(1).max(1);
+        settings.color = value.color.is_some_and(|c| c != \"never\");
+        settings.paths = value.paths.iter().map(PathBuf::from).collect();
+        settings.quiet = value.verbosity == 0 && !value.trace;
+        settings
+    }}
+}}
+"
+            )
+        };
+        let froms = [conversion("From", "Args"), conversion("From", "FileConfig")];
+        let g = detect(&[&froms[0], &froms[1]]);
+        assert!(g.is_empty(), "{g:#?}");
+        // The same bodies in another trait's impls are copies.
+        let others = [
+            conversion("Merge", "Args"),
+            conversion("Merge", "FileConfig"),
+        ];
+        assert!(!detect(&[&others[0], &others[1]]).is_empty());
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod find;
 mod group;
 mod interface;
 mod measure;
+mod mirrors;
 mod near;
 mod shared;
 mod size;
