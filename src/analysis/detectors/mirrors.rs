@@ -1,9 +1,10 @@
-//! Types of the same shape that convert into each other are layers, not copies.
+//! Types that convert into each other member by member are layers, not copies.
 //!
 //! A snapshot enum that mirrors an internal one for a stable API, a command-line `Args`
-//! struct and the resolved `Config` built from it, a wire type and its domain type: each is
+//! struct and the resolved `Config` built from it that share some of their fields: each is
 //! kept apart on purpose, and the code that maps one onto the other, member by member, says
-//! so. Merging them would couple what the author decoupled.
+//! so. Merging them would couple what the author decoupled. (Two structs of the very same
+//! fields are still one type declared twice, conversion or not.)
 
 use std::collections::HashSet;
 
@@ -111,7 +112,7 @@ mod tests {
     }
 
     #[test]
-    fn a_struct_built_field_by_field_from_another_is_a_layer_not_a_copy() {
+    fn a_struct_of_the_same_fields_built_from_another_is_still_a_copy() {
         let args = "pub struct Args {\n    pub jobs: usize,\n    pub color: bool,\n    pub path: PathBuf,\n}\n";
         let config = "pub struct Config {\n    pub jobs: usize,\n    pub color: bool,\n    pub path: PathBuf,\n}\n";
         let resolve = format!(
@@ -122,7 +123,6 @@ mod tests {
 }}
 "
         );
-        assert_eq!(types(&detect(&[args, &resolve])), 0);
-        assert_eq!(types(&detect(&[args, config])), 1);
+        assert_eq!(types(&detect(&[args, &resolve])), 1);
     }
 }
