@@ -25,7 +25,7 @@ pub(super) struct Interface {
 impl Interface {
     /// Whether more values cross the block's edges than it has lines of code: copied
     /// wiring between calls, whose extracted function would be mostly signature.
-    pub(super) fn is_wiring(&self, lines: u32) -> bool {
+    pub(super) fn is_wiring(self, lines: u32) -> bool {
         self.inputs + self.outputs >= lines
     }
 }
@@ -56,7 +56,7 @@ pub(super) fn interface(file: &ParsedFile, block: &Range<u32>) -> Interface {
             .map(|i| toks[i as usize].sym)
             .collect()
     };
-    let scope_end = enclosing_seq(file, block).map_or(body.end, |seq| seq_end(seq));
+    let scope_end = enclosing_seq(file, block).map_or(body.end, seq_end);
     let before = locals_in(body.start..block.start);
     let inside = locals_in(block.clone());
     let after = locals_in(block.end..scope_end.min(body.end));
@@ -110,6 +110,8 @@ pub(super) fn is_prologue(file: &ParsedFile, block: &Range<u32>) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write;
+
     use crate::analysis::detectors::find::test::detect;
     use crate::analysis::detectors::GroupKind;
 
@@ -150,12 +152,10 @@ mod tests {
         let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"];
         for i in 0..lets {
             let (x, y) = (names[i], names[i + 3]);
-            body.push_str(&format!(
-                "    let {y}{i} = mix({x}, {y}, \"{x}\", 0x{i}ff);\n"
-            ));
+            let _ = writeln!(body, "    let {y}{i} = mix({x}, {y}, \"{x}\", 0x{i}ff);");
         }
         let used: Vec<String> = (0..lets).map(|i| format!("{}{i}", names[i + 3])).collect();
-        body.push_str(&format!("    {fold}(&[{}])\n}}\n", used.join(", ")));
+        let _ = writeln!(body, "    {fold}(&[{}])\n}}", used.join(", "));
         body
     }
 
