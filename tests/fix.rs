@@ -788,11 +788,7 @@ fn the_builtin_agent_merges_copies_that_differ_in_one_literal_and_keeps_them_pas
         ("src/a.rs", body("smooth", "0.5")),
         ("src/b.rs", body("soften", "0.25")),
     ];
-    for (path, text) in &files {
-        let path = tmp.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
+    write_files(tmp.path(), &files);
     let out = run(tmp.path(), &["fix", "--allow-no-vcs"], &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let decisions = decisions(tmp.path());
@@ -804,6 +800,46 @@ fn the_builtin_agent_merges_copies_that_differ_in_one_literal_and_keeps_them_pas
         "{a}"
     );
     assert!(b.contains("crate::a::smooth_with(readings, 0.25)"), "{b}");
+}
+
+/// Writes `files` (path, text) under `dir`.
+fn write_files(dir: &Path, files: &[(&str, String)]) {
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+#[test]
+fn the_builtin_agent_narrows_a_needless_pub_and_keeps_it_building() {
+    let tmp = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"vis\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\ndoctest = false\n\n[workspace]\n".to_owned(),
+        ),
+        (
+            "src/lib.rs",
+            "mod internal;\n\n/// The API.\npub fn answer() -> u32 {\n    internal::used()\n}\n\n#[test]\nfn answers() {\n    assert_eq!(answer(), 42);\n}\n".to_owned(),
+        ),
+        (
+            "src/internal.rs",
+            "/// Used from the root.\npub fn used() -> u32 {\n    helper() + 1\n}\n\n/// Used only here.\npub fn helper() -> u32 {\n    41 // the answer, almost\n}\n".to_owned(),
+        ),
+    ];
+    write_files(tmp.path(), &files);
+    let out = run(
+        tmp.path(),
+        &["fix", "--allow-no-vcs", "--findings", "smells"],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let decisions = decisions(tmp.path());
+    assert_eq!(decisions[0]["outcome"], "kept", "{decisions:?}");
+    let internal = std::fs::read_to_string(tmp.path().join("src/internal.rs")).unwrap();
+    let narrowed = files[2].1.replace("pub fn helper", "pub(crate) fn helper");
+    assert_eq!(internal, narrowed);
 }
 
 #[test]

@@ -205,6 +205,7 @@ fn rebase(
         locations: Vec::new(),
         size: f64::INFINITY,
         clone: None,
+        smell: None,
     };
     ctx.console
         .status("Verifying", &format!("held refactor {}", held.id));

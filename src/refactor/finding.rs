@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use crate::analysis::detectors::{CloneType, GroupKind};
 use crate::analysis::report::{self, Report};
+use crate::analysis::smells::SmellKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FindingKind {
@@ -26,6 +27,8 @@ pub struct Finding {
     pub size: f64,
     /// For a clone group: what was copied and how alike the copies are.
     pub clone: Option<(GroupKind, CloneType)>,
+    /// For a smell: its rule.
+    pub smell: Option<SmellKind>,
 }
 
 #[derive(Debug, Clone)]
@@ -56,6 +59,7 @@ pub fn findings(report: &Report) -> Vec<Finding> {
             .collect(),
         size: f64::from(group.saved_lines()),
         clone: Some((group.kind, group.clone_type)),
+        smell: None,
     });
     let smells = report.smells.iter().enumerate().map(|(i, smell)| Finding {
         id: Report::smell_id(i),
@@ -75,6 +79,7 @@ pub fn findings(report: &Report) -> Vec<Finding> {
             .collect(),
         size: smell.metrics.values().sum(),
         clone: None,
+        smell: Some(smell.kind),
     });
     groups.chain(smells).collect()
 }

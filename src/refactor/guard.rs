@@ -181,8 +181,34 @@ impl Sides {
     }
 }
 
+/// Whether a change's public items are API, or proved internal by the analysis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    Watched,
+    /// The finding is a `needless_pub`: no library's public API reaches the item, so a change
+    /// that only narrows one `pub` to `pub(crate)` changes no API.
+    ProvedInternal,
+}
+
+/// Whether `change` only turns one `pub` into `pub(crate)`.
+fn narrows_one_pub(change: &FileChange) -> bool {
+    let (Some(before), Some(after)) = (change.before.as_deref(), change.after.as_deref()) else {
+        return false;
+    };
+    let at = before
+        .bytes()
+        .zip(after.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    // `get`: the first difference may fall inside a character both texts start alike.
+    let inserted = after.get(at..).is_some_and(|a| a.starts_with("(crate)"));
+    inserted
+        && before.get(..at).is_some_and(|b| b.ends_with("pub"))
+        && before.get(at..) == after.get(at + "(crate)".len()..)
+}
+
 /// Why a change must wait for review: one reason per kind, in a fixed order.
-pub fn sensitive(changes: &[FileChange]) -> Vec<String> {
+pub fn sensitive(changes: &[FileChange], api: Api) -> Vec<String> {
     let mut reasons = BTreeSet::new();
     let sides: Vec<Sides> = changes.iter().map(Sides::of).collect();
     for attr in lint_changes(&sides) {
@@ -220,7 +246,8 @@ pub fn sensitive(changes: &[FileChange]) -> Vec<String> {
         }
         let before = Surface::of(side.before.as_ref());
         let after = Surface::of(side.after.as_ref());
-        if before.api != after.api {
+        let narrowed = api == Api::ProvedInternal && narrows_one_pub(change);
+        if before.api != after.api && !narrowed {
             reasons.insert(format!("it changes the public API in `{path}`"));
         }
         if before.unsafe_code != after.unsafe_code {
@@ -413,6 +440,31 @@ impl<'ast> Visit<'ast> for SurfaceVisitor {
 #[cfg(test)]
 mod test {
     use super::*;
+
+    /// What the guard says of a change whose public items are API.
+    fn sensitive(changes: &[FileChange]) -> Vec<String> {
+        super::sensitive(changes, Api::Watched)
+    }
+
+    #[test]
+    fn narrowing_one_pub_proved_internal_is_no_api_change_and_nothing_else_is() {
+        let before = "/// Docs.\npub fn helper() -> u32 {\n    41\n}\n";
+        let narrowed = change(
+            "src/a.rs",
+            before,
+            &before.replace("pub fn", "pub(crate) fn"),
+        );
+        assert!(super::sensitive(&narrowed, Api::ProvedInternal).is_empty());
+        assert!(!super::sensitive(&narrowed, Api::Watched).is_empty());
+        // Anything more than the one keyword is still watched.
+        let more = before
+            .replace("pub fn", "pub(crate) fn")
+            .replace("41", "42");
+        let more = change("src/a.rs", before, &more);
+        assert!(!super::sensitive(&more, Api::ProvedInternal).is_empty());
+        let private = change("src/a.rs", before, &before.replace("pub fn", "fn"));
+        assert!(!super::sensitive(&private, Api::ProvedInternal).is_empty());
+    }
 
     fn change(path: &str, before: &str, after: &str) -> Vec<FileChange> {
         vec![FileChange::new(path, Some(before), Some(after))]

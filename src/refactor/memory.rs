@@ -118,6 +118,7 @@ mod test {
             }],
             size: 2.0,
             clone: None,
+            smell: None,
         }
     }
 

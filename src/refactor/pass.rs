@@ -2,6 +2,7 @@
 //! agent, parse its answer, guard, verify in the scratch copy, and keep, hold or reject, with
 //! every step in the audit trail.
 
+use crate::analysis::smells::SmellKind;
 use std::path::{Path, PathBuf};
 
 use std::io::Write;
@@ -527,7 +528,12 @@ impl Pass<'_, '_> {
             dir,
             tests,
         } = verified;
-        let mut reasons = guard::sensitive(changes);
+        let api = if finding.smell == Some(SmellKind::NeedlessPub) {
+            guard::Api::ProvedInternal
+        } else {
+            guard::Api::Watched
+        };
+        let mut reasons = guard::sensitive(changes, api);
         if let Some(shard) = self.args.shard {
             reasons.push(format!(
                 "it was verified in shard {shard}, whose patches a final `cargo loop apply DIR` \

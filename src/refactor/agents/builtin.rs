@@ -11,6 +11,7 @@ mod compare;
 mod copy;
 mod edits;
 mod literal;
+mod visibility;
 
 use std::path::Path;
 
@@ -21,6 +22,7 @@ use crate::refactor::finding::Finding;
 use copy::{same_but_locals, Copy, Visibility};
 use edits::Edits;
 use literal::parameterised;
+pub use visibility::narrow;
 
 /// The changes that merge `finding`'s copies, or why the built-in agent declines it.
 /// `deps` are (crate, workspace crate it depends on) pairs, by library name.
@@ -182,6 +184,7 @@ mod test {
                 .collect(),
             size: 6.0,
             clone: Some((GroupKind::Fn, ty)),
+            smell: None,
         }
     }
 
@@ -364,6 +367,7 @@ mod test {
         assert!(err.contains("is not a function or method"), "{err}");
         let smell = Finding {
             clone: None,
+            smell: None,
             ..near
         };
         assert!(propose(&smell, dir.path(), &[]).is_err());

@@ -1,6 +1,7 @@
 //! The `--agent` value: which agent, parsed from its spelling, shown as it is recorded, and
 //! whether this build can call it; and the call itself, handed to the agent's module.
 
+use crate::analysis::smells::SmellKind;
 use std::str::FromStr;
 
 use super::exchange::{self, AgentError, Reply, Request};
@@ -124,8 +125,9 @@ pub fn call(spec: &AgentSpec, request: &Request) -> Reply {
         AgentSpec::Builtin => {
             let start = std::time::Instant::now();
             // A bug of the built-in agent costs its candidate, not the run.
-            let proposed = std::panic::catch_unwind(|| {
-                builtin::propose(request.finding, request.root, request.crate_deps)
+            let proposed = std::panic::catch_unwind(|| match request.finding.smell {
+                Some(SmellKind::NeedlessPub) => builtin::narrow(request.finding, request.root),
+                _ => builtin::propose(request.finding, request.root, request.crate_deps),
             });
             let changes = proposed.unwrap_or_else(|_| {
                 Err(AgentError::Declined(

@@ -32,6 +32,7 @@ fn finding(kind: FindingKind, title: &str, places: &[(&str, u32, u32, &str)]) ->
             .collect(),
         size: 3.0,
         clone: None,
+        smell: None,
     }
 }
 

@@ -28,6 +28,7 @@ fn finding() -> Finding {
         locations: Vec::new(),
         size: 10.0,
         clone: None,
+        smell: None,
     }
 }
 
