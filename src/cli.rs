@@ -156,6 +156,16 @@ pub struct FixArgs {
     #[command(flatten)]
     pub oversight: crate::options::OversightFlags,
 
+    /// Give one kind of finding its own agent: duplication=AGENT (clone groups) or
+    /// architecture=AGENT (smells); repeatable, over `[roles]` in configuration
+    #[arg(
+        long,
+        value_name = "ROLE=AGENT",
+        value_parser = crate::refactor::roles::parse_flag,
+        help_heading = "Agent Options"
+    )]
+    pub role: Vec<(crate::refactor::roles::Role, String)>,
+
     /// Kinds of findings to work on
     #[arg(
         long,

@@ -53,6 +53,8 @@ pub struct ConfigFile {
     pub deny_paths: Option<Vec<String>>,
     /// Prices per model, per million tokens (configuration only).
     pub prices: Option<std::collections::BTreeMap<String, Price>>,
+    /// Agents, budget shares and prompts per kind of finding.
+    pub roles: Option<std::collections::BTreeMap<String, crate::refactor::roles::RoleConfig>>,
 }
 
 /// A model's prices in US dollars per million tokens: cached input and cache writes cost as
@@ -87,6 +89,7 @@ impl ConfigFile {
             keep_env: self.keep_env.or(lower.keep_env),
             deny_paths: self.deny_paths.or(lower.deny_paths),
             prices: self.prices.or(lower.prices),
+            roles: self.roles.or(lower.roles),
         }
     }
 

@@ -368,3 +368,79 @@ fn each_refactor_lands_on_its_own_branch_and_the_tree_stays_as_it_was() {
     let review = String::from_utf8_lossy(&review.stdout);
     assert!(review.contains(branches[0]), "{review}");
 }
+
+#[test]
+fn roles_send_clones_and_smells_to_their_own_agents_and_log_reports_each() {
+    let tmp = copy_of_fixture("loop-crate");
+    // One smell beside the planted clones: a `pub` item only its own module uses.
+    let lib = tmp.path().join("src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, text.replace("pub mod text;\n", "pub mod text;\nmod internal;\n\n/// Uses the internal module.\npub fn answer() -> u32 {\n    internal::used()\n}\n")).unwrap();
+    std::fs::write(
+        tmp.path().join("src/internal.rs"),
+        "/// The crate root calls it.\npub fn used() -> u32 {\n    helper()\n}\n\n/// Only this module calls it.\npub fn helper() -> u32 {\n    42\n}\n",
+    )
+    .unwrap();
+    // The role's instructions come from configuration, its agent from the flag.
+    std::fs::write(
+        tmp.path().join("loop.toml"),
+        "[roles.architecture]\nagent = \"builtin\"\nprompt = \"Prefer pub(crate) to pub.\"\n",
+    )
+    .unwrap();
+    // The architecture role's agent answers nothing: its smells are rejected at `agent`.
+    let silent = "cmd:sh -c 'cat >/dev/null; exit 3'";
+    let out = run_loop(
+        tmp.path(),
+        &[
+            "--max-passes",
+            "1",
+            "--max-candidates",
+            "10",
+            "--role",
+            "duplication=builtin",
+            "--role",
+            &format!("architecture={silent}"),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let findings = of_kind(tmp.path(), "finding");
+    let role_of = |id: &str| {
+        let f = findings
+            .iter()
+            .find(|f| f["finding"].as_str().unwrap().starts_with(id));
+        f.map(|f| f["role"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(role_of("D").as_deref(), Some("duplication"));
+    assert_eq!(role_of("S").as_deref(), Some("architecture"));
+    let smells: Vec<Value> = decisions(tmp.path())
+        .into_iter()
+        .filter(|d| d["finding"].as_str().unwrap().starts_with('S'))
+        .collect();
+    assert!(
+        !smells.is_empty()
+            && smells
+                .iter()
+                .all(|d| d["outcome"] == "rejected" && d["step"] == "agent"),
+        "{smells:?}"
+    );
+    let internal = std::fs::read_to_string(tmp.path().join("src/internal.rs")).unwrap();
+    assert!(
+        internal.contains("pub fn helper"),
+        "the builtin agent never saw the smell"
+    );
+    let pass = &of_kind(tmp.path(), "pass_end")[0];
+    assert!(
+        pass["roles"]["duplication"]["kept"].as_u64().unwrap() >= 1,
+        "{pass}"
+    );
+    assert!(
+        pass["roles"]["architecture"]["rejected"].as_u64().unwrap() >= 1,
+        "{pass}"
+    );
+    let log = run(tmp.path(), &["log"], &[]);
+    let log = String::from_utf8_lossy(&log.stdout);
+    assert!(
+        log.contains("  duplication: ") && log.contains("  architecture: "),
+        "{log}"
+    );
+}

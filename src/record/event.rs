@@ -2,6 +2,7 @@
 //! the audit trail, the console and `cargo loop log` all read them. The serialized form is the
 //! audit record SPEC.md fixes: `event` names the variant, the fields follow flat.
 
+use crate::refactor::roles::Role;
 use std::path::PathBuf;
 
 use std::collections::BTreeMap;
@@ -169,6 +170,9 @@ pub enum Event {
         title: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         skipped: Option<String>,
+        /// The role the finding went to, when the run has roles.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<Role>,
     },
     Prompt {
         #[serde(flatten)]
@@ -245,6 +249,9 @@ pub enum Event {
         /// Rejections by the step that rejected them.
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         rejected_at: BTreeMap<String, usize>,
+        /// What each role decided, when the run has roles.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        roles: BTreeMap<Role, Counts>,
         before: Scores,
         after: Scores,
         tokens: u64,
@@ -357,6 +364,7 @@ impl Event {
             pass,
             counts,
             rejected_at,
+            roles,
             before,
             after,
             tokens,
@@ -383,8 +391,21 @@ impl Event {
         } else {
             String::new()
         };
+        let roles: Vec<String> = (roles.iter())
+            .map(|(role, c)| {
+                format!(
+                    "{role}: {} kept, {} rejected, {} held",
+                    c.kept, c.rejected, c.held
+                )
+            })
+            .collect();
+        let roles = if roles.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", roles.join("; "))
+        };
         Some(format!(
-            "pass {pass}: {} kept, {} rejected{rejected}, {} held; duplication {:.1} -> {:.1}, \
+            "pass {pass}: {} kept, {} rejected{rejected}, {} held{roles}; duplication {:.1} -> {:.1}, \
              smells {:.1} -> {:.1} per 1,000 lines; {tokens} tokens{cost}; {seconds:.1}s; {}: \
              {reason}",
             counts.kept,

@@ -96,6 +96,7 @@ mod test {
             fingerprint: None,
             title: Some("copies".into()),
             skipped: None,
+            role: None,
         });
         live.update(&Event::Response {
             at,

@@ -7,6 +7,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::event::{Event, Outcome, Record};
+use crate::refactor::roles::Role;
 
 #[derive(Debug, Default, Serialize)]
 pub struct RunSummary {
@@ -25,11 +26,45 @@ pub struct RunSummary {
     /// One line per pass of a `run`: what it did and whether the loop went on.
     pub passes: Vec<String>,
     pub stop: String,
+    /// What each role did, when the run had roles.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub roles: BTreeMap<Role, RoleSummary>,
+}
+
+/// One role's share of a run: its candidates, their outcomes and what its agent spent.
+#[derive(Debug, Default, Serialize)]
+pub struct RoleSummary {
+    pub candidates: usize,
+    pub outcomes: BTreeMap<String, usize>,
+    pub tokens: u64,
+    pub cost_usd: f64,
+}
+
+/// `kept`, or the outcome and the step that decided it.
+fn outcome_key(outcome: Outcome, step: super::event::Step) -> String {
+    if outcome == Outcome::Kept {
+        outcome.as_str().to_owned()
+    } else {
+        format!("{} at {}", outcome.as_str(), step.as_str())
+    }
+}
+
+/// Counts as `2 kept, 1 rejected at test`.
+fn outcome_list(outcomes: &BTreeMap<String, usize>) -> String {
+    if outcomes.is_empty() {
+        return "no decision".to_string();
+    }
+    (outcomes.iter())
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn summarise(records: &[Record]) -> Vec<RunSummary> {
     let mut runs: Vec<RunSummary> = Vec::new();
     let mut first_ts: BTreeMap<&str, std::time::SystemTime> = BTreeMap::new();
+    // Each candidate's role, by (run, candidate).
+    let mut role_of: BTreeMap<(&str, &str), Role> = BTreeMap::new();
     for record in records {
         let index = runs
             .iter()
@@ -52,19 +87,40 @@ pub fn summarise(records: &[Record]) -> Vec<RunSummary> {
                 summary.agent = agent.clone().unwrap_or_default();
                 summary.started.clone_from(&record.ts);
             }
-            Event::Finding { skipped: None, .. } => summary.candidates += 1,
-            Event::Decision { outcome, step, .. } => {
-                let key = if *outcome == Outcome::Kept {
-                    outcome.as_str().to_owned()
-                } else {
-                    format!("{} at {}", outcome.as_str(), step.as_str())
-                };
+            Event::Finding {
+                skipped: None,
+                candidate,
+                role,
+                ..
+            } => {
+                summary.candidates += 1;
+                if let Some(role) = role {
+                    role_of.insert((&record.run, candidate), *role);
+                    summary.roles.entry(*role).or_default().candidates += 1;
+                }
+            }
+            Event::Decision {
+                candidate,
+                outcome,
+                step,
+                ..
+            } => {
+                let key = outcome_key(*outcome, *step);
+                if let Some(role) = role_of.get(&(record.run.as_str(), candidate.as_str())) {
+                    let role = summary.roles.entry(*role).or_default();
+                    *role.outcomes.entry(key.clone()).or_default() += 1;
+                }
                 *summary.outcomes.entry(key).or_default() += 1;
             }
-            Event::Response { call, .. } => {
+            Event::Response { call, at, .. } => {
                 summary.calls += 1;
                 summary.tokens += call.tokens.total();
                 summary.cost_usd += call.cost_usd.unwrap_or(0.0);
+                if let Some(role) = role_of.get(&(record.run.as_str(), at.candidate.as_str())) {
+                    let role = summary.roles.entry(*role).or_default();
+                    role.tokens += call.tokens.total();
+                    role.cost_usd += call.cost_usd.unwrap_or(0.0);
+                }
             }
             Event::PassEnd { .. } => summary.passes.extend(record.event.pass_summary()),
             Event::Stop { reason, .. } => summary.stop.clone_from(reason),
@@ -80,15 +136,7 @@ pub fn render(runs: &[RunSummary]) -> String {
     }
     let mut out = String::new();
     for run in runs {
-        let outcomes = if run.outcomes.is_empty() {
-            "no decision".to_string()
-        } else {
-            run.outcomes
-                .iter()
-                .map(|(k, n)| format!("{n} {k}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let outcomes = outcome_list(&run.outcomes);
         let spent = match (run.tokens, run.cost_usd) {
             (0, _) => String::new(),
             (tokens, cost) if cost > 0.0 => format!(", {tokens} tokens, ${cost:.4}"),
@@ -110,6 +158,20 @@ pub fn render(runs: &[RunSummary]) -> String {
              {outcomes}; stopped: {stop}",
             run.run, run.command, run.started, run.candidates, run.seconds, run.calls,
         );
+        for (role, r) in &run.roles {
+            let _ = writeln!(
+                out,
+                "  {role}: {} candidates, {} tokens{}: {}",
+                r.candidates,
+                r.tokens,
+                if r.cost_usd > 0.0 {
+                    format!(", ${:.4}", r.cost_usd)
+                } else {
+                    String::new()
+                },
+                outcome_list(&r.outcomes)
+            );
+        }
         for pass in &run.passes {
             let _ = writeln!(out, "  {pass}");
         }
@@ -131,8 +193,12 @@ mod test {
     }
 
     fn decision(outcome: Outcome, step: Step) -> Event {
+        decided("c", outcome, step)
+    }
+
+    fn decided(candidate: &str, outcome: Outcome, step: Step) -> Event {
         Event::Decision {
-            candidate: "c".into(),
+            candidate: candidate.into(),
             finding: "D1".into(),
             outcome,
             step,
@@ -141,13 +207,64 @@ mod test {
     }
 
     fn finding(candidate: &str) -> Event {
+        finding_for(candidate, None)
+    }
+
+    fn finding_for(candidate: &str, role: Option<Role>) -> Event {
         Event::Finding {
             candidate: candidate.into(),
             finding: "D1".into(),
             fingerprint: None,
             title: Some("t".into()),
             skipped: None,
+            role,
         }
+    }
+
+    #[test]
+    fn runs_with_roles_are_summarised_per_role() {
+        let records = vec![
+            record("10:00:01", "r1", finding_for("c1", Some(Role::Duplication))),
+            record(
+                "10:00:02",
+                "r1",
+                decided("c1", Outcome::Kept, Step::Analysis),
+            ),
+            record(
+                "10:00:03",
+                "r1",
+                finding_for("c2", Some(Role::Architecture)),
+            ),
+            record(
+                "10:00:04",
+                "r1",
+                decided("c2", Outcome::Rejected, Step::Test),
+            ),
+            record(
+                "10:00:05",
+                "r1",
+                finding_for("c3", Some(Role::Architecture)),
+            ),
+            record(
+                "10:00:06",
+                "r1",
+                decided("c3", Outcome::Rejected, Step::Test),
+            ),
+        ];
+        let runs = summarise(&records);
+        let roles = &runs[0].roles;
+        assert_eq!(roles[&Role::Duplication].outcomes["kept"], 1);
+        assert_eq!(roles[&Role::Architecture].candidates, 2);
+        assert_eq!(roles[&Role::Architecture].outcomes["rejected at test"], 2);
+        let text = render(&runs);
+        assert!(
+            text.contains("  architecture: 2 candidates, 0 tokens: 2 rejected at test"),
+            "{text}"
+        );
+        // Without roles, no line per role.
+        assert!(summarise(&[record("10:00:01", "r2", finding("c1"))])[0]
+            .roles
+            .is_empty());
     }
 
     #[test]

@@ -6,31 +6,46 @@ use std::collections::BTreeMap;
 
 use crate::config::Price;
 use crate::record::event::{Call, Tokens};
+use crate::refactor::roles::Role;
 
-/// The budgets of a run and what it spent so far.
+/// Tokens and dollars.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+struct Spent {
+    tokens: u64,
+    usd: f64,
+}
+
+/// The budgets of a run and what it spent so far, in all and per role.
 #[derive(Debug, Default)]
 pub struct Budget {
     tokens: Option<u64>,
     usd: Option<f64>,
-    /// The agent model's price, if configuration has one.
-    price: Option<Price>,
-    spent_tokens: u64,
-    spent_usd: f64,
+    /// Prices per model, from configuration.
+    prices: BTreeMap<String, Price>,
+    /// The share of the budgets a role may spend, for the roles that have one.
+    shares: BTreeMap<Role, f64>,
+    spent: Spent,
+    by_role: BTreeMap<Role, Spent>,
 }
 
 impl Budget {
-    pub fn new(tokens: Option<u64>, usd: Option<f64>, price: Option<Price>) -> Budget {
+    pub fn new(tokens: Option<u64>, usd: Option<f64>, prices: BTreeMap<String, Price>) -> Budget {
         Budget {
             tokens,
             usd,
-            price,
+            prices,
             ..Budget::default()
         }
     }
 
-    /// What `tokens` cost at the model's price.
-    pub fn cost(&self, tokens: Tokens) -> Option<f64> {
-        let price = self.price?;
+    /// Limits `role` to `share` (0 to 1) of each budget.
+    pub fn share(&mut self, role: Role, share: f64) {
+        self.shares.insert(role, share);
+    }
+
+    /// What `tokens` cost at `model`'s price.
+    pub fn cost(&self, tokens: Tokens, model: &str) -> Option<f64> {
+        let price = price_of(&self.prices, model)?;
         let per = |count: u64, rate: f64| count as f64 * rate / 1e6;
         Some(
             per(tokens.input, price.input)
@@ -43,58 +58,89 @@ impl Budget {
         )
     }
 
-    /// Whether a call whose prompt is about `estimate` tokens may start; if not, the sentence
-    /// saying which budget ran out.
-    pub fn admit(&self, estimate: u64) -> Result<(), String> {
-        if let Some(limit) = self.tokens {
-            if self.spent_tokens + estimate > limit {
-                return Err(format!(
-                    "the token budget (--budget-tokens {limit}) ran out: {} tokens spent, and \
-                     the next prompt alone is about {estimate}",
-                    self.spent_tokens
-                ));
-            }
+    /// Whether a call to `model` whose prompt is about `estimate` tokens may start for
+    /// `role`; if not, the sentence saying which budget ran out.
+    pub fn admit(&self, estimate: u64, model: &str, role: Role) -> Result<(), String> {
+        let input = Tokens {
+            input: estimate,
+            ..Tokens::default()
+        };
+        let next = Spent {
+            tokens: estimate,
+            usd: self.cost(input, model).unwrap_or(0.0),
+        };
+        check(self.spent, next, self.tokens, self.usd, None)?;
+        match self.shares.get(&role) {
+            Some(&share) => check(
+                self.by_role.get(&role).copied().unwrap_or_default(),
+                next,
+                self.tokens.map(|t| (t as f64 * share) as u64),
+                self.usd.map(|usd| usd * share),
+                Some((role, share)),
+            ),
+            None => Ok(()),
         }
-        if let Some(limit) = self.usd {
-            let next = self
-                .cost(Tokens {
-                    input: estimate,
-                    ..Tokens::default()
-                })
-                .unwrap_or(0.0);
-            if self.spent_usd + next > limit {
-                return Err(format!(
-                    "the money budget (--budget-usd {limit}) ran out: ${:.4} spent, and the \
-                     next prompt alone costs about ${next:.4}",
-                    self.spent_usd
-                ));
-            }
-        }
-        Ok(())
     }
 
-    /// Adds a finished call to what was spent, pricing it when the agent did not.
-    pub fn charge(&mut self, call: &mut Call) {
+    /// Adds a finished call of `role` to what was spent, pricing it when the agent did not.
+    pub fn charge(&mut self, call: &mut Call, role: Role) {
         if call.cost_usd.is_none() {
-            call.cost_usd = self.cost(call.tokens);
+            call.cost_usd = self.cost(call.tokens, call.model.as_deref().unwrap_or_default());
         }
-        self.spent_tokens += call.tokens.total();
-        self.spent_usd += call.cost_usd.unwrap_or(0.0);
+        let add = |spent: &mut Spent| {
+            spent.tokens += call.tokens.total();
+            spent.usd += call.cost_usd.unwrap_or(0.0);
+        };
+        add(&mut self.spent);
+        add(self.by_role.entry(role).or_default());
     }
 
     /// Tokens and dollars spent so far.
     pub fn spent(&self) -> (u64, f64) {
-        (self.spent_tokens, self.spent_usd)
+        (self.spent.tokens, self.spent.usd)
     }
 
     /// Tokens and dollars left, for the budgets that are set.
     pub fn left(&self) -> (Option<u64>, Option<f64>) {
         (
             self.tokens
-                .map(|limit| limit.saturating_sub(self.spent_tokens)),
-            self.usd.map(|limit| (limit - self.spent_usd).max(0.0)),
+                .map(|limit| limit.saturating_sub(self.spent.tokens)),
+            self.usd.map(|limit| (limit - self.spent.usd).max(0.0)),
         )
     }
+}
+
+/// Whether `next` fits in the budgets after `spent`; if not, the sentence saying which.
+/// `share` is a role's, with its name, when the limits are that role's share.
+fn check(
+    spent: Spent,
+    next: Spent,
+    tokens: Option<u64>,
+    usd: Option<f64>,
+    share: Option<(Role, f64)>,
+) -> Result<(), String> {
+    let (whose, part) = match share {
+        Some((role, share)) => (
+            format!("the {role} role's share of "),
+            format!("{:.0}% of ", share * 100.0),
+        ),
+        None => (String::new(), String::new()),
+    };
+    if let Some(limit) = tokens.filter(|limit| spent.tokens + next.tokens > *limit) {
+        return Err(format!(
+            "{whose}the token budget ({part}--budget-tokens: {limit}) ran out: {} tokens \
+             spent, and the next prompt alone is about {}",
+            spent.tokens, next.tokens
+        ));
+    }
+    if let Some(limit) = usd.filter(|limit| spent.usd + next.usd > *limit) {
+        return Err(format!(
+            "{whose}the money budget ({part}--budget-usd: {limit}) ran out: ${:.4} spent, and \
+             the next prompt alone costs about ${:.4}",
+            spent.usd, next.usd
+        ));
+    }
+    Ok(())
 }
 
 /// The price of `model`: its own entry, else the longest entry naming a prefix of it
@@ -120,8 +166,15 @@ mod test {
         cache_write: None,
     };
 
+    const D: Role = Role::Duplication;
+
+    fn sonnet() -> BTreeMap<String, Price> {
+        BTreeMap::from([("sonnet".to_owned(), SONNET)])
+    }
+
     fn call(input: u64, output: u64) -> Call {
         Call {
+            model: Some("sonnet".into()),
             tokens: Tokens {
                 input,
                 output,
@@ -133,46 +186,66 @@ mod test {
 
     #[test]
     fn a_call_is_priced_per_million_tokens_of_each_kind() {
-        let budget = Budget::new(None, None, Some(SONNET));
+        let budget = Budget::new(None, None, sonnet());
         let cost = budget
-            .cost(Tokens {
-                input: 1_000_000,
-                output: 100_000,
-                cached_input: 1_000_000,
-                cache_write: 1_000_000,
-            })
+            .cost(
+                Tokens {
+                    input: 1_000_000,
+                    output: 100_000,
+                    cached_input: 1_000_000,
+                    cache_write: 1_000_000,
+                },
+                "sonnet",
+            )
             .unwrap();
         assert!((cost - (3.0 + 1.5 + 0.3 + 3.0)).abs() < 1e-9, "{cost}");
-        assert_eq!(Budget::default().cost(Tokens::default()), None);
+        assert_eq!(budget.cost(Tokens::default(), "gpt-4o"), None);
     }
 
     #[test]
     fn no_call_starts_that_would_pass_a_budget() {
-        let mut budget = Budget::new(Some(10_000), None, None);
-        assert!(budget.admit(9_000).is_ok());
-        budget.charge(&mut call(8_000, 1_500));
-        let refused = budget.admit(600).unwrap_err();
-        assert!(refused.contains("--budget-tokens 10000"), "{refused}");
+        let mut budget = Budget::new(Some(10_000), None, BTreeMap::new());
+        assert!(budget.admit(9_000, "", D).is_ok());
+        budget.charge(&mut call(8_000, 1_500), D);
+        let refused = budget.admit(600, "", D).unwrap_err();
+        assert!(refused.contains("--budget-tokens: 10000"), "{refused}");
         assert!(refused.contains("9500 tokens spent"), "{refused}");
-        assert!(budget.admit(500).is_ok());
+        assert!(budget.admit(500, "", D).is_ok());
 
-        let mut budget = Budget::new(None, Some(0.05), Some(SONNET));
+        let mut budget = Budget::new(None, Some(0.05), sonnet());
         let mut first = call(10_000, 1_000);
-        budget.charge(&mut first);
+        budget.charge(&mut first, D);
         assert!((first.cost_usd.unwrap() - 0.045).abs() < 1e-9);
-        assert!(budget.admit(1_000).is_ok());
-        let refused = budget.admit(2_000).unwrap_err();
-        assert!(refused.contains("--budget-usd 0.05"), "{refused}");
+        assert!(budget.admit(1_000, "sonnet", D).is_ok());
+        let refused = budget.admit(2_000, "sonnet", D).unwrap_err();
+        assert!(refused.contains("--budget-usd: 0.05"), "{refused}");
     }
 
     #[test]
     fn an_agents_own_cost_is_kept_and_counted() {
-        let mut budget = Budget::new(None, Some(1.0), Some(SONNET));
+        let mut budget = Budget::new(None, Some(1.0), sonnet());
         let mut reported = call(1_000_000, 0);
         reported.cost_usd = Some(0.5);
-        budget.charge(&mut reported);
+        budget.charge(&mut reported, D);
         assert_eq!(reported.cost_usd, Some(0.5));
         assert_eq!(budget.spent(), (1_000_000, 0.5));
+    }
+
+    #[test]
+    fn a_role_spends_only_its_share() {
+        let mut budget = Budget::new(Some(10_000), None, BTreeMap::new());
+        budget.share(Role::Architecture, 0.25);
+        let a = Role::Architecture;
+        assert!(budget.admit(2_000, "", a).is_ok());
+        budget.charge(&mut call(2_000, 0), a);
+        let refused = budget.admit(600, "", a).unwrap_err();
+        assert!(refused.contains("architecture role's share"), "{refused}");
+        assert!(
+            refused.contains("25% of --budget-tokens: 2500"),
+            "{refused}"
+        );
+        // The other role still has the rest of the run's budget.
+        assert!(budget.admit(7_000, "", D).is_ok());
     }
 
     #[test]

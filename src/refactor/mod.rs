@@ -22,6 +22,7 @@ pub mod proposal;
 pub mod reach;
 pub mod review;
 pub mod reviewer;
+pub mod roles;
 pub mod run;
 pub mod score;
 pub mod scratch;

@@ -2,13 +2,13 @@
 //! agent, parse its answer, guard, verify in the scratch copy, and keep, hold or reject, with
 //! every step in the audit trail.
 
-use crate::analysis::smells::SmellKind;
-use std::path::{Path, PathBuf};
-
+use std::fmt::Write as _;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use crate::analysis::smells::SmellKind;
 use crate::cli::{CommonArgs, FixArgs};
 use crate::console::Console;
 use crate::record::audit::Audit;
@@ -24,6 +24,7 @@ use crate::refactor::memory::Memory;
 use crate::refactor::prompt::{Feedback, Prompt};
 use crate::refactor::proposal::{self, Proposal};
 use crate::refactor::reviewer::{self, Opinion};
+use crate::refactor::roles::Role;
 use crate::refactor::settings::Settings;
 use crate::refactor::verify::{self, Baseline, Verdict, Verifier};
 
@@ -138,6 +139,7 @@ pub struct Pass<'a, 'b> {
 #[derive(Debug, Clone)]
 pub struct Decided {
     pub finding: u64,
+    pub role: Role,
     pub outcome: Outcome,
     pub step: Step,
     pub reason: String,
@@ -231,6 +233,7 @@ impl Pass<'_, '_> {
                 fingerprint: None,
                 title: None,
                 skipped: Some("an earlier refactor removed it".into()),
+                role: None,
             })?;
             return Ok(());
         };
@@ -240,6 +243,7 @@ impl Pass<'_, '_> {
             fingerprint: Some(format!("{:016x}", finding.fingerprint)),
             title: Some(finding.title.clone()),
             skipped: None,
+            role: (!self.settings.roles.is_empty()).then(|| Role::of(&finding)),
         })?;
         let candidate_dir = self.audit.candidate_dir(candidate);
         // The attempt refused last, and why (for the agent, and as the step and sentence).
@@ -404,7 +408,8 @@ impl Pass<'_, '_> {
         feedback: Option<&Feedback>,
         dir: &Path,
     ) -> anyhow::Result<Option<Reply>> {
-        let agent = &self.settings.agent;
+        let role = Role::of(finding);
+        let agent = self.settings.agent_for(role);
         // The built-in agent reads the finding itself: gathering context (a parse of the
         // package per candidate) would be work for nothing.
         let prompt = if *agent == agents::AgentSpec::Builtin {
@@ -419,12 +424,25 @@ impl Pass<'_, '_> {
                 cut: Vec::new(),
             }
         } else {
-            crate::refactor::prompt::build(
+            let mut prompt = crate::refactor::prompt::build(
                 self.root,
                 finding,
                 feedback,
                 self.settings.context_tokens,
-            )
+            );
+            let instructions = self
+                .settings
+                .roles
+                .get(&role)
+                .and_then(|r| r.prompt.as_ref());
+            if let Some(instructions) = instructions {
+                // Still byte-identical across the role's candidates, so still cacheable.
+                let _ = write!(
+                    prompt.stable,
+                    "\n## For {role} findings\n\n{instructions}\n"
+                );
+            }
+            prompt
         };
         self.call(agent, at, finding, &prompt, dir)
     }
@@ -450,8 +468,10 @@ impl Pass<'_, '_> {
             tokens: prompt.tokens,
             cut: prompt.cut.clone(),
         })?;
+        let role = Role::of(finding);
         if *agent != agents::AgentSpec::Builtin {
-            if let Err(why) = self.budget.admit(prompt.tokens as u64) {
+            let model = agent.api().map_or("", |(_, model)| model);
+            if let Err(why) = self.budget.admit(prompt.tokens as u64, model, role) {
                 self.stop = Some(why);
                 return Ok(None);
             }
@@ -469,7 +489,7 @@ impl Pass<'_, '_> {
             crate_deps: &self.crate_deps,
         };
         let mut reply = agents::call(agent, &request);
-        self.budget.charge(&mut reply.call);
+        self.budget.charge(&mut reply.call, role);
         Ok(Some(reply))
     }
 
@@ -629,6 +649,7 @@ impl Pass<'_, '_> {
         self.counts.add(outcome);
         self.decided.push(Decided {
             finding: finding.fingerprint,
+            role: Role::of(finding),
             outcome,
             step,
             reason: reason.to_owned(),

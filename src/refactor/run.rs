@@ -229,7 +229,14 @@ fn summary(
     stop: Option<&str>,
 ) -> Event {
     let mut rejected_at = std::collections::BTreeMap::new();
+    let mut roles = std::collections::BTreeMap::new();
     for decision in &pass.decided[decided_before..] {
+        if !pass.settings.roles.is_empty() {
+            roles
+                .entry(decision.role)
+                .or_insert_with(Counts::default)
+                .add(decision.outcome);
+        }
         if decision.outcome == Outcome::Rejected {
             *rejected_at
                 .entry(decision.step.as_str().to_owned())
@@ -247,6 +254,7 @@ fn summary(
         pass: number,
         counts,
         rejected_at,
+        roles,
         before,
         after,
         tokens,

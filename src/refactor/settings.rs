@@ -1,5 +1,6 @@
 //! The settings of a pass, resolved once from flags, then configuration, then defaults.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::cli::{FixArgs, VerifyArgs};
@@ -9,10 +10,13 @@ use crate::options::{LoopFlags, LoopGoalFlags, Oversight, SandboxMode};
 use crate::refactor::agents::AgentSpec;
 use crate::refactor::budget::Budget;
 use crate::refactor::guard::Guard;
+use crate::refactor::roles::{self, Role, RoleSettings};
 
 /// Settings of a pass, resolved from flags, then configuration, then defaults.
 pub struct Settings {
     pub agent: AgentSpec,
+    /// Agents, budget shares and prompts of the roles configured (`--role`, `[roles]`).
+    pub roles: BTreeMap<Role, RoleSettings>,
     pub agent_timeout: Duration,
     pub max_agent_output: u64,
     pub attempts: u32,
@@ -60,8 +64,18 @@ impl Settings {
                 Some(reviewer)
             }
         };
+        let roles = roles::resolve(&args.role, config.roles.as_ref())?;
+        let mut agents: Vec<&AgentSpec> = roles.values().map(|r| &r.agent).collect();
+        agents.push(&agent);
+        let mut budget = budget(&agents, &oversight, config)?;
+        for (role, settings) in &roles {
+            if let Some(share) = settings.share {
+                budget.share(*role, share);
+            }
+        }
         Ok(Settings {
-            budget: budget(&agent, &oversight, config)?,
+            budget,
+            roles,
             reviewer,
             max_retries: limits.max_retries,
             context_tokens: limits.context_tokens,
@@ -83,12 +97,17 @@ impl Settings {
     }
 }
 
-/// The run's budgets. A money budget needs the model API's price, from configuration.
-fn budget(agent: &AgentSpec, oversight: &Oversight, config: &ConfigFile) -> anyhow::Result<Budget> {
+/// The run's budgets. A money budget needs the price of every model API the run calls.
+fn budget(
+    agents: &[&AgentSpec],
+    oversight: &Oversight,
+    config: &ConfigFile,
+) -> anyhow::Result<Budget> {
     let prices = config.prices.clone().unwrap_or_default();
-    let model = agent.api().map(|(_, model)| model);
-    let price = model.and_then(|model| crate::refactor::budget::price_of(&prices, model));
-    if let (Some(limit), Some(model), None) = (oversight.budget_usd, model, price) {
+    let unpriced = (agents.iter())
+        .filter_map(|agent| agent.api().map(|(_, model)| model))
+        .find(|model| crate::refactor::budget::price_of(&prices, model).is_none());
+    if let (Some(limit), Some(model)) = (oversight.budget_usd, unpriced) {
         return Err(UsageError(format!(
             "--budget-usd {limit} needs the price of `{model}`: add \
              [workspace.metadata.loop.prices.\"{model}\"] with input = ... and output = ... \
@@ -100,8 +119,15 @@ fn budget(agent: &AgentSpec, oversight: &Oversight, config: &ConfigFile) -> anyh
     Ok(Budget::new(
         oversight.budget_tokens,
         oversight.budget_usd,
-        price,
+        prices,
     ))
+}
+
+impl Settings {
+    /// The agent that works on `role`'s findings.
+    pub fn agent_for(&self, role: Role) -> &AgentSpec {
+        self.roles.get(&role).map_or(&self.agent, |r| &r.agent)
+    }
 }
 
 /// How verification runs, resolved (shared by `fix` and `apply`).
