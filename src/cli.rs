@@ -36,40 +36,16 @@ pub enum Command {
     Fix(FixArgs),
     /// Run improvement passes until a stopping rule fires
     Run(RunArgs),
-    /// Gate CI on new findings (not built yet)
-    Ci(PassthroughArgs),
-    /// Write the baseline file that `ci` compares against (not built yet)
-    Baseline(PassthroughArgs),
+    /// Gate CI on findings the baseline does not have
+    Ci(CiArgs),
+    /// Write the baseline file that `ci` compares against
+    Baseline(BaselineArgs),
     /// Summarise the audit trail: runs, candidates, outcomes by step, time
     Log(LogArgs),
     /// List refactors held back for human review
     Review(LogArgs),
     /// Apply a held refactor, re-verified if the tree changed since it was held
     Apply(ApplyArgs),
-}
-
-impl Command {
-    pub fn name(&self) -> &'static str {
-        match self {
-            Command::Dup(_) => "dup",
-            Command::Smells(_) => "smells",
-            Command::Scan(_) => "scan",
-            Command::Fix(_) => "fix",
-            Command::Run(_) => "run",
-            Command::Ci(_) => "ci",
-            Command::Baseline(_) => "baseline",
-            Command::Log(_) => "log",
-            Command::Review(_) => "review",
-            Command::Apply(_) => "apply",
-        }
-    }
-}
-
-/// Arguments of commands that are not built yet, accepted so that `--help` works.
-#[derive(Debug, Args)]
-pub struct PassthroughArgs {
-    #[arg(hide = true, trailing_var_arg = true, allow_hyphen_values = true)]
-    pub rest: Vec<String>,
 }
 
 /// Flags shared by every subcommand, spelled as cargo spells them.
@@ -367,9 +343,76 @@ pub struct AnalysisArgs {
     #[command(flatten)]
     pub thresholds: crate::options::ThresholdFlags,
 
-    /// Exit with code 1 when anything is reported
-    #[arg(long, help_heading = "Output Options")]
-    pub fail_on: bool,
+    /// Exit with code 1 on findings: any (the default), new (not in the baseline), never;
+    /// with a level, warning (the default) or note (notes count too); comma-separated
+    #[arg(
+        long,
+        value_name = "WHEN",
+        num_args = 0..=1,
+        default_missing_value = "any",
+        value_delimiter = ',',
+        value_enum,
+        help_heading = "Output Options"
+    )]
+    pub fail_on: Option<Vec<FailOn>>,
+}
+
+/// `--fail-on` values: which findings fail the run, and from which level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Every finding.
+    Any,
+    /// Findings the baseline does not have.
+    New,
+    /// Nothing: report only.
+    Never,
+    /// Warnings only (notes never fail).
+    Warning,
+    /// Notes as well as warnings.
+    Note,
+}
+
+/// Where the baseline is.
+#[derive(Debug, Clone, Args)]
+pub struct BaselineArgs {
+    #[command(flatten)]
+    pub analysis: AnalysisArgs,
+
+    /// The baseline file (default: loop-baseline.json at the workspace root)
+    #[arg(
+        long = "baseline",
+        value_name = "FILE",
+        help_heading = "Baseline Options"
+    )]
+    pub file: Option<PathBuf>,
+}
+
+/// `cargo loop ci`: the gate.
+#[derive(Debug, Clone, Args)]
+pub struct CiArgs {
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
+
+    /// Compare with the findings of git REF (scanned in a temporary worktree) instead of a file
+    #[arg(
+        long,
+        value_name = "REF",
+        conflicts_with = "file",
+        help_heading = "Baseline Options"
+    )]
+    pub baseline_from_ref: Option<String>,
+
+    /// Rewrite the baseline with this scan's findings instead of comparing
+    #[arg(long, help_heading = "Baseline Options")]
+    pub update_baseline: bool,
+
+    /// Fail when more lines than N are duplicated, new or not
+    #[arg(long, value_name = "N", help_heading = "Gate Options")]
+    pub max_duplicated_lines: Option<u64>,
+
+    /// Fail when there are more than N smell warnings, new or not
+    #[arg(long, value_name = "N", help_heading = "Gate Options")]
+    pub max_smells: Option<usize>,
 }
 
 #[cfg(test)]

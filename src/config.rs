@@ -10,7 +10,7 @@ use anyhow::{bail, Context};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
-use crate::cli::AnalysisArgs;
+use crate::cli::{AnalysisArgs, FailOn};
 use crate::options::Format;
 pub use crate::options::Thresholds;
 use crate::options::{
@@ -176,12 +176,41 @@ pub struct Options {
     pub exclude_path: Option<GlobSet>,
     pub allow_duplicate: Option<GlobSet>,
     pub format: Format,
-    pub fail_on: bool,
+    /// When findings fail the run (`--fail-on`); `None`: never.
+    pub fail_on: Option<Gate>,
     pub out: Option<PathBuf>,
     pub cache: bool,
     pub thresholds: Thresholds,
     /// Workspace members by layer, top layer first.
     pub layers: Vec<Vec<String>>,
+}
+
+/// Which findings fail a run with exit code 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Gate {
+    /// Only findings the baseline lacks (`ci`), or every finding.
+    pub new_only: bool,
+    /// Notes count as well as warnings.
+    pub notes: bool,
+}
+
+impl Gate {
+    /// `--fail-on` values over the `fail-on = true` configuration key; `None`: nothing fails.
+    pub fn of(values: Option<&[FailOn]>, config: bool) -> Option<Gate> {
+        let Some(values) = values else {
+            return config.then_some(Gate {
+                new_only: false,
+                notes: false,
+            });
+        };
+        if values.contains(&FailOn::Never) {
+            return None;
+        }
+        Some(Gate {
+            new_only: values.contains(&FailOn::New) && !values.contains(&FailOn::Any),
+            notes: values.contains(&FailOn::Note),
+        })
+    }
 }
 
 impl Options {
@@ -225,7 +254,7 @@ impl Options {
             exclude_path: glob_set(Some(&files.exclude_path), "--exclude-path")?,
             allow_duplicate: glob_set(config.allow_duplicate.as_deref(), "allow-duplicate")?,
             format,
-            fail_on: args.fail_on || config.fail_on.unwrap_or(false),
+            fail_on: Gate::of(args.fail_on.as_deref(), config.fail_on.unwrap_or(false)),
             out: args.out.clone(),
             cache: !args.no_cache,
             layers: config.layers.clone().unwrap_or_default(),

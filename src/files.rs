@@ -23,6 +23,22 @@ pub fn create(path: &Path) -> anyhow::Result<File> {
     File::create(path).with_context(|| format!("create {}", path.display()))
 }
 
+/// Writes `bytes` to `path` through a temporary file beside it, so a reader (or a kill)
+/// sees the old file or the new one, never half of one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("create a temporary file in {}", dir.display()))?;
+    std::io::Write::write_all(&mut file, bytes)
+        .with_context(|| format!("write {}", path.display()))?;
+    file.persist(path)
+        .with_context(|| format!("write {}", path.display()))?;
+    Ok(())
+}
+
 /// Removes `.` and `..` components without touching the file system (`#[path = "../x.rs"]`,
 /// path dependencies); a `..` that leaves a relative path is kept.
 pub fn normalize(path: &Path) -> PathBuf {

@@ -24,7 +24,7 @@ use std::process::Termination;
 
 use clap::Parser;
 
-use crate::analysis::smells::Severity;
+use crate::analysis::smells::{Severity, Smell};
 use crate::analysis::What;
 use crate::cli::{AnalysisArgs, CargoCli, Command, CommonArgs};
 use crate::console::Console;
@@ -126,11 +126,14 @@ fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
             process::become_subreaper();
             apply_held(&args.common, apply, &console)
         }
-        other => Err(UsageError(format!(
-            "`cargo loop {}` is not built yet; `dup`, `smells`, `scan`, `fix`, `log`, `review` and `apply` are",
-            other.name()
-        ))
-        .into()),
+        Command::Baseline(baseline) => {
+            analysis::gate::write_baseline(&args.common, baseline, &console).map(|(path, n)| {
+                let what = format!("{n} findings to the baseline {}", path.display());
+                console.status("Wrote", &what);
+                ExitCode::Success
+            })
+        }
+        Command::Ci(ci) => gate(&args.common, ci, &console),
     };
     // A run that ended by an error leaves no live line behind.
     console.end_live();
@@ -148,6 +151,35 @@ fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
             }
         }
     }
+}
+
+/// `cargo loop ci`: the new findings in the format asked, a summary line, and the verdict.
+fn gate(common: &CommonArgs, args: &cli::CiArgs, console: &Console) -> anyhow::Result<ExitCode> {
+    let verdict = analysis::gate::ci(common, args, console)?;
+    let report = &verdict.report;
+    let text = match verdict.analysis_format {
+        Format::Human => reporters::human::render(report, console.stdout_styled),
+        Format::Json => reporters::json::render(report),
+        Format::Sarif => reporters::sarif::render(report),
+        Format::Github => reporters::github::render(report),
+    };
+    print(&text)?;
+    let c = &verdict.comparison;
+    let compared = format!(
+        "{} new, {} known, {} fixed since the baseline",
+        c.new.len(),
+        c.known,
+        c.fixed
+    );
+    if verdict.failures.is_empty() {
+        console.status("Passed", &compared);
+        return Ok(ExitCode::Success);
+    }
+    console.error(&format!(
+        "the gate failed: {} ({compared})",
+        verdict.failures.join("; ")
+    ));
+    Ok(ExitCode::FoundProblems)
 }
 
 /// The out dir of the workspace (`--out`, or `target/loop`).
@@ -255,13 +287,22 @@ fn analyse(
     }
     print(&text)?;
     reporters::summary::summary(console, &report);
-    // Notes tell a cost that is often accepted; like rustc's, they never fail a run.
-    let warned = (report.smells.iter()).any(|s| s.severity == Severity::Warning);
-    Ok(
-        if options.fail_on && (!report.groups.is_empty() || warned) {
-            ExitCode::FoundProblems
-        } else {
-            ExitCode::Success
-        },
-    )
+    let Some(gate) = options.fail_on else {
+        return Ok(ExitCode::Success);
+    };
+    let found = if gate.new_only {
+        let baseline =
+            analysis::baseline::Baseline::read(&report.root.join(analysis::baseline::FILE))?;
+        let now = analysis::baseline::keys(&report, gate.notes);
+        !analysis::baseline::compare(&baseline, &now).new.is_empty()
+    } else {
+        // Notes tell a cost that is often accepted; like rustc's, they fail only when asked.
+        let counted = |s: &&Smell| gate.notes || s.severity == Severity::Warning;
+        !report.groups.is_empty() || report.smells.iter().any(|s| counted(&s))
+    };
+    Ok(if found {
+        ExitCode::FoundProblems
+    } else {
+        ExitCode::Success
+    })
 }

@@ -665,7 +665,7 @@ fn broken_workspace_and_bad_paths_exit_with_usage_errors() {
 
     let out = run(tmp.path(), &["ci"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not built yet"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Cargo.toml"));
 }
 
 #[test]

@@ -3,8 +3,10 @@
 //! smells (`smells`), and gather them in a `report`; `run` drives it and `cache` keeps the
 //! finished report. Nothing here writes the user's tree.
 
+pub mod baseline;
 pub mod cache;
 pub mod detectors;
+pub mod gate;
 pub mod plain;
 pub mod report;
 mod run;

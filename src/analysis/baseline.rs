@@ -1,0 +1,173 @@
+//! The baseline `ci` compares against (`loop-baseline.json`, meant to be committed): every
+//! finding of a scan as keys, one per copy of each clone group and one per smell, with the
+//! tool version and a hash of the settings. Sorted and one key per line, so it diffs well.
+//!
+//! A copy's key is its group's fingerprint with its file and item: a new copy of a known
+//! clone is a new key, while copies that only moved within their file keep theirs.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::report::Report;
+use crate::analysis::smells::Severity;
+
+/// The file name `cargo loop baseline` writes at the workspace root.
+pub const FILE: &str = "loop-baseline.json";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Baseline {
+    /// The cargo-loop version that wrote it.
+    pub version: String,
+    /// A hash of the analysis settings: other settings find other things.
+    pub settings: String,
+    /// One entry per finding key, sorted.
+    pub findings: BTreeSet<Key>,
+}
+
+/// One copy of a clone group, or one smell.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Key {
+    pub rule: String,
+    pub fingerprint: String,
+    pub file: String,
+    pub item: String,
+}
+
+/// The keys of a report's findings; notes only with `notes`.
+pub fn keys(report: &Report, notes: bool) -> BTreeSet<Key> {
+    let mut keys = BTreeSet::new();
+    for group in &report.groups {
+        for inst in &group.instances {
+            keys.insert(Key {
+                rule: group.clone_type.rule_id().to_owned(),
+                fingerprint: format!("{:016x}", group.fingerprint),
+                file: report.files[inst.file].rel.clone(),
+                item: inst.item.clone(),
+            });
+        }
+    }
+    for smell in &report.smells {
+        if smell.severity == Severity::Note && !notes {
+            continue;
+        }
+        let file = smell
+            .locations
+            .first()
+            .map(|l| report.files[l.file].rel.clone());
+        keys.insert(Key {
+            rule: smell.kind.rule_id().to_owned(),
+            fingerprint: format!("{:016x}", smell.fingerprint),
+            file: file.unwrap_or_default(),
+            item: smell.item.clone(),
+        });
+    }
+    keys
+}
+
+impl Baseline {
+    /// No findings: everything is new.
+    pub fn empty() -> Baseline {
+        Baseline {
+            version: String::new(),
+            settings: String::new(),
+            findings: BTreeSet::new(),
+        }
+    }
+
+    pub fn of(report: &Report, settings: u64) -> Baseline {
+        Baseline {
+            version: format!("cargo-loop {}", env!("CARGO_PKG_VERSION")),
+            settings: format!("{settings:016x}"),
+            findings: keys(report, true),
+        }
+    }
+
+    pub fn read(path: &Path) -> anyhow::Result<Baseline> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the baseline {}", path.display()))?;
+        serde_json::from_str(&text).with_context(|| {
+            format!(
+                "{} is not a cargo-loop baseline (write one with `cargo loop baseline`)",
+                path.display()
+            )
+        })
+    }
+
+    /// Writes the baseline atomically: a killed run leaves the old one or the new one.
+    pub fn write(&self, path: &Path) -> anyhow::Result<()> {
+        let mut text = serde_json::to_string_pretty(self)?;
+        text.push('\n');
+        crate::files::write_atomic(path, text.as_bytes())
+            .with_context(|| format!("cannot write the baseline {}", path.display()))
+    }
+}
+
+/// What a scan has that a baseline lacks, and what the baseline had that is gone.
+#[derive(Debug, Default, PartialEq)]
+pub struct Comparison {
+    /// Keys not in the baseline: new copies and new smells.
+    pub new: BTreeSet<Key>,
+    /// Keys of the baseline the scan no longer finds.
+    pub fixed: usize,
+    /// Keys in both.
+    pub known: usize,
+}
+
+pub fn compare(baseline: &Baseline, now: &BTreeSet<Key>) -> Comparison {
+    Comparison {
+        new: now.difference(&baseline.findings).cloned().collect(),
+        fixed: baseline.findings.difference(now).count(),
+        known: now.intersection(&baseline.findings).count(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(fingerprint: &str, file: &str) -> Key {
+        Key {
+            rule: "duplicate-code".into(),
+            fingerprint: fingerprint.into(),
+            file: file.into(),
+            item: "c::f".into(),
+        }
+    }
+
+    #[test]
+    fn a_new_copy_of_a_known_clone_is_new_and_a_fixed_one_is_counted() {
+        let baseline = Baseline {
+            version: String::new(),
+            settings: String::new(),
+            findings: [key("1", "a.rs"), key("1", "b.rs"), key("2", "c.rs")].into(),
+        };
+        let now: BTreeSet<Key> = [key("1", "a.rs"), key("1", "b.rs"), key("1", "d.rs")].into();
+        let comparison = compare(&baseline, &now);
+        assert_eq!(comparison.new, [key("1", "d.rs")].into());
+        assert_eq!((comparison.fixed, comparison.known), (1, 2));
+    }
+
+    #[test]
+    fn a_baseline_survives_a_round_trip_sorted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE);
+        let baseline = Baseline {
+            version: "cargo-loop 0.1.0".into(),
+            settings: "00".into(),
+            findings: [key("2", "b.rs"), key("1", "a.rs")].into(),
+        };
+        baseline.write(&path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.find("a.rs").unwrap() < text.find("b.rs").unwrap(),
+            "{text}"
+        );
+        assert_eq!(Baseline::read(&path).unwrap(), baseline);
+        std::fs::write(&path, "{}").unwrap();
+        let err = format!("{:#}", Baseline::read(&path).unwrap_err());
+        assert!(err.contains("is not a cargo-loop baseline"), "{err}");
+    }
+}

@@ -1,0 +1,228 @@
+//! `cargo loop ci` and `cargo loop baseline`: a scan compared with the baseline, and the
+//! gate's verdict. Only what got worse fails: findings the baseline lacks (at the level
+//! asked), or totals over an absolute limit; findings fixed since only show in the summary.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::Context;
+
+use super::baseline::{self, Baseline, Comparison, Key};
+use super::report::Report;
+use super::smells::Severity;
+use super::{analyse, Analysis, What};
+use crate::cli::{BaselineArgs, CiArgs, CommonArgs};
+use crate::config::Gate;
+use crate::console::Console;
+use crate::error::UsageError;
+
+/// What `ci` found: the scan with only its new findings, and the verdict.
+pub struct Verdict {
+    /// The scan, narrowed to the findings the gate counts (new ones unless `--fail-on any`).
+    pub report: Report,
+    pub analysis_format: crate::options::Format,
+    pub comparison: Comparison,
+    /// Why the gate fails, one sentence each; empty when it passes.
+    pub failures: Vec<String>,
+}
+
+/// `cargo loop baseline`: scans and writes the baseline; returns its path and size.
+pub fn write_baseline(
+    common: &CommonArgs,
+    args: &BaselineArgs,
+    console: &Console,
+) -> anyhow::Result<(PathBuf, usize)> {
+    let analysis = scan(common, args, console)?;
+    let path = baseline_path(&analysis, args);
+    let baseline = Baseline::of(&analysis.report, settings_hash(&analysis));
+    baseline.write(&path)?;
+    Ok((path, baseline.findings.len()))
+}
+
+/// `cargo loop ci`: scans, compares with the baseline (a file, or a scan of a git ref), and
+/// judges. With `--update-baseline` it rewrites the baseline and passes.
+pub fn ci(common: &CommonArgs, args: &CiArgs, console: &Console) -> anyhow::Result<Verdict> {
+    let analysis = scan(common, &args.baseline, console)?;
+    let path = baseline_path(&analysis, &args.baseline);
+    if args.update_baseline {
+        Baseline::of(&analysis.report, settings_hash(&analysis)).write(&path)?;
+        console.status("Updated", &format!("the baseline {}", path.display()));
+        return Ok(verdict(analysis, Comparison::default(), Vec::new()));
+    }
+    // `ci` fails on new findings unless `--fail-on` says otherwise (`never`: report only).
+    let gate = match &args.baseline.analysis.fail_on {
+        None => Some(Gate {
+            new_only: true,
+            notes: false,
+        }),
+        Some(values) => Gate::of(Some(values), false),
+    };
+    let notes = gate.is_some_and(|g| g.notes);
+    let new_only = gate.is_none_or(|g| g.new_only);
+    let baseline = match &args.baseline_from_ref {
+        Some(rev) => baseline_of_ref(common, &args.baseline, rev, &analysis.report.root, console)?,
+        None if path.exists() => Baseline::read(&path)?,
+        None if new_only => {
+            return Err(UsageError(format!(
+                "no baseline at {}: write one with `cargo loop baseline` (and commit it), or \
+                 compare with a git ref (`--baseline-from-ref origin/main`)",
+                path.display()
+            ))
+            .into())
+        }
+        None => Baseline::empty(),
+    };
+    let now = baseline::keys(&analysis.report, notes);
+    let comparison = baseline::compare(&baseline, &now);
+    let mut failures = limits(&analysis.report, args);
+    let counted = if new_only {
+        comparison.new.len()
+    } else {
+        now.len()
+    };
+    if counted > 0 && gate.is_some() {
+        let what = if new_only { "new " } else { "" };
+        let s = if counted == 1 { "" } else { "s" };
+        failures.push(format!("{counted} {what}finding{s}"));
+    }
+    let new = new_only.then(|| comparison.new.clone());
+    let mut verdict = verdict(analysis, comparison, failures);
+    if let Some(new) = new {
+        narrow_to(&mut verdict.report, &new);
+    }
+    Ok(verdict)
+}
+
+fn verdict(analysis: Analysis, comparison: Comparison, failures: Vec<String>) -> Verdict {
+    Verdict {
+        analysis_format: analysis.options.format,
+        report: analysis.report,
+        comparison,
+        failures,
+    }
+}
+
+fn scan(common: &CommonArgs, args: &BaselineArgs, console: &Console) -> anyhow::Result<Analysis> {
+    let what = What {
+        dup: true,
+        smells: true,
+    };
+    analyse(common, &args.analysis, console, what)
+}
+
+fn baseline_path(analysis: &Analysis, args: &BaselineArgs) -> PathBuf {
+    args.file
+        .clone()
+        .unwrap_or_else(|| analysis.report.root.join(baseline::FILE))
+}
+
+/// A hash of what decides the findings: the analysis settings.
+fn settings_hash(analysis: &Analysis) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(analysis.options.analysis_key(&[]).as_bytes())
+}
+
+/// The absolute limits a scan passes, new findings or not.
+fn limits(report: &Report, args: &CiArgs) -> Vec<String> {
+    let mut failures = Vec::new();
+    if let Some(max) = args.max_duplicated_lines {
+        let lines = report.duplicated_lines();
+        if lines > max {
+            failures.push(format!(
+                "{lines} duplicated lines (--max-duplicated-lines {max})"
+            ));
+        }
+    }
+    if let Some(max) = args.max_smells {
+        let smells = (report.smells.iter())
+            .filter(|s| s.severity == Severity::Warning)
+            .count();
+        if smells > max {
+            failures.push(format!("{smells} smell warnings (--max-smells {max})"));
+        }
+    }
+    failures
+}
+
+/// Keeps the groups with a new copy and the new smells.
+fn narrow_to(report: &mut Report, new: &std::collections::BTreeSet<Key>) {
+    let fresh = |rule: &str, fingerprint: u64| {
+        let fingerprint = format!("{fingerprint:016x}");
+        new.iter()
+            .any(|k| k.rule == rule && k.fingerprint == fingerprint)
+    };
+    report
+        .groups
+        .retain(|g| fresh(g.clone_type.rule_id(), g.fingerprint));
+    report
+        .smells
+        .retain(|s| fresh(s.kind.rule_id(), s.fingerprint));
+}
+
+/// The baseline of git revision `rev`: its tree checked out in a temporary worktree (the
+/// user's tree and index untouched) and scanned with the same settings.
+fn baseline_of_ref(
+    common: &CommonArgs,
+    args: &BaselineArgs,
+    rev: &str,
+    root: &Path,
+    console: &Console,
+) -> anyhow::Result<Baseline> {
+    let git = |dir: &Path, argv: &[&str]| -> anyhow::Result<String> {
+        let out = Command::new("git")
+            .current_dir(dir)
+            .args(argv)
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .env_remove("GIT_INDEX_FILE")
+            .output()
+            .context("run git")?;
+        if !out.status.success() {
+            anyhow::bail!(
+                "git {}: {}",
+                argv.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    };
+    let top =
+        PathBuf::from(git(root, &["rev-parse", "--show-toplevel"]).map_err(|e| {
+            UsageError(format!("--baseline-from-ref needs a git repository: {e:#}"))
+        })?);
+    git(
+        root,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ],
+    )
+    .map_err(|_| UsageError(format!("--baseline-from-ref: `{rev}` names no commit")))?;
+    let tmp = tempfile::tempdir().context("create a folder for the worktree")?;
+    let tree = tmp.path().join("tree");
+    let tree_arg = tree.to_string_lossy().into_owned();
+    git(
+        &top,
+        &["worktree", "add", "--detach", "--quiet", &tree_arg, rev],
+    )?;
+    console.status("Scanning", &format!("`{rev}` for the baseline"));
+    let inside = root.strip_prefix(&top).unwrap_or(Path::new(""));
+    let mut at_ref = common.clone();
+    at_ref.manifest_path = Some(tree.join(inside).join("Cargo.toml"));
+    let mut analysis_args = args.analysis.clone();
+    analysis_args.paths = Vec::new();
+    let scanned = analyse(
+        &at_ref,
+        &analysis_args,
+        console,
+        What {
+            dup: true,
+            smells: true,
+        },
+    );
+    // The worktree goes whatever the scan did.
+    let _ = git(&top, &["worktree", "remove", "--force", &tree_arg]);
+    let analysis = scanned.with_context(|| format!("scanning `{rev}`"))?;
+    Ok(Baseline::of(&analysis.report, settings_hash(&analysis)))
+}

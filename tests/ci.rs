@@ -1,0 +1,123 @@
+//! End-to-end tests of `cargo loop baseline` and `cargo loop ci`: the gate fails only on what
+//! got worse, against a committed baseline file or a scan of a git ref.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+mod util;
+
+use util::{git, repository_of, run, stderr};
+
+/// Adds a fourth copy of the planted `parse_assignment` clone under another name.
+fn add_a_copy(dir: &Path) {
+    let config = std::fs::read_to_string(dir.join("crates/alpha/src/config.rs")).unwrap();
+    let copy: Vec<&str> = config.lines().skip(19).take(16).collect();
+    let copy = copy.join("\n").replace("parse_assignment", "parse_pair");
+    let metrics = dir.join("crates/beta/src/metrics.rs");
+    let text = std::fs::read_to_string(&metrics).unwrap();
+    std::fs::write(&metrics, format!("{text}\n{copy}\n")).unwrap();
+}
+
+fn json(out: &std::process::Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(out)))
+}
+
+#[test]
+fn ci_fails_on_a_new_copy_of_a_known_clone_and_passes_on_what_the_baseline_knows() {
+    let tmp = repository_of("dup-workspace");
+    let dir = tmp.path();
+    let missing = run(dir, &["ci"], &[]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("cargo loop baseline"),
+        "{}",
+        stderr(&missing)
+    );
+
+    let written = run(dir, &["baseline"], &[]);
+    assert!(written.status.success(), "{}", stderr(&written));
+    let baseline: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("loop-baseline.json")).unwrap())
+            .unwrap();
+    let findings = baseline["findings"].as_array().unwrap();
+    assert!(findings.len() > 10, "{baseline}");
+    let known = run(dir, &["ci"], &[]);
+    assert_eq!(known.status.code(), Some(0), "{}", stderr(&known));
+    assert!(stderr(&known).contains("0 new"), "{}", stderr(&known));
+
+    add_a_copy(dir);
+    let new = run(dir, &["ci", "--format", "json"], &[]);
+    assert_eq!(new.status.code(), Some(1), "{}", stderr(&new));
+    let report = json(&new);
+    let groups = report["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 1, "only the group with a new copy: {report}");
+    let files: Vec<&str> = (groups[0]["instances"].as_array().unwrap().iter())
+        .map(|i| i["file"].as_str().unwrap())
+        .collect();
+    assert!(files.contains(&"crates/beta/src/metrics.rs"), "{files:?}");
+    assert!(stderr(&new).contains("1 new"), "{}", stderr(&new));
+
+    let never = run(dir, &["ci", "--fail-on", "never"], &[]);
+    assert_eq!(never.status.code(), Some(0), "{}", stderr(&never));
+    let updated = run(dir, &["ci", "--update-baseline"], &[]);
+    assert_eq!(updated.status.code(), Some(0), "{}", stderr(&updated));
+    assert_eq!(run(dir, &["ci"], &[]).status.code(), Some(0));
+}
+
+#[test]
+fn fixed_findings_never_fail_but_absolute_limits_do() {
+    let tmp = repository_of("dup-workspace");
+    let dir = tmp.path();
+    add_a_copy(dir);
+    assert!(run(dir, &["baseline"], &[]).status.success());
+    // Removing the added copy fixes a finding: better is never a failure.
+    git(dir, &["checkout", "--", "crates/beta/src/metrics.rs"]);
+    let better = run(dir, &["ci"], &[]);
+    assert_eq!(better.status.code(), Some(0), "{}", stderr(&better));
+    assert!(stderr(&better).contains("1 fixed"), "{}", stderr(&better));
+    let over = run(dir, &["ci", "--max-duplicated-lines", "10"], &[]);
+    assert_eq!(over.status.code(), Some(1));
+    assert!(
+        stderr(&over).contains("--max-duplicated-lines 10"),
+        "{}",
+        stderr(&over)
+    );
+    let smells = run(dir, &["ci", "--max-smells", "1000"], &[]);
+    assert_eq!(smells.status.code(), Some(0), "{}", stderr(&smells));
+}
+
+#[test]
+fn a_baseline_from_a_git_ref_needs_no_file_and_leaves_no_worktree() {
+    let tmp = repository_of("dup-workspace");
+    let dir = tmp.path();
+    let same = run(dir, &["ci", "--baseline-from-ref", "HEAD"], &[]);
+    assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
+    add_a_copy(dir);
+    let new = run(dir, &["ci", "--baseline-from-ref", "HEAD"], &[]);
+    assert_eq!(new.status.code(), Some(1), "{}", stderr(&new));
+    assert!(!dir.join("loop-baseline.json").exists());
+    let worktrees = git(dir, &["worktree", "list"]);
+    assert_eq!(worktrees.lines().count(), 1, "{worktrees}");
+    let bad = run(dir, &["ci", "--baseline-from-ref", "no-such-branch"], &[]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("`no-such-branch` names no commit"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[test]
+fn fail_on_takes_a_level_and_is_never_read_as_a_path() {
+    let tmp = repository_of("dup-workspace");
+    let dir = tmp.path();
+    let warning = run(dir, &["dup", "--fail-on", "warning"], &[]);
+    assert_eq!(warning.status.code(), Some(1), "{}", stderr(&warning));
+    let never = run(dir, &["dup", "--fail-on", "never"], &[]);
+    assert_eq!(never.status.code(), Some(0), "{}", stderr(&never));
+    let bare = run(dir, &["dup", "--fail-on"], &[]);
+    assert_eq!(bare.status.code(), Some(1), "{}", stderr(&bare));
+    let wrong = run(dir, &["dup", "--fail-on", "sometimes"], &[]);
+    assert_eq!(wrong.status.code(), Some(2));
+}
