@@ -427,6 +427,20 @@ fn bad_input_is_reported_with_locations_and_the_rest_is_analysed() {
         ),
         "{found:#?}"
     );
+    // The JSON carries what the human output says: the skipped files too.
+    let warnings = doc["warnings"].as_array().unwrap();
+    let broken = warnings
+        .iter()
+        .find(|w| w["file"] == "src/broken.rs")
+        .unwrap();
+    assert_eq!(
+        (broken["line"].as_u64(), broken["column"].as_u64()),
+        (Some(5), Some(28))
+    );
+    assert!(
+        warnings.iter().any(|w| w["file"] == "src/latin1.rs"),
+        "{warnings:?}"
+    );
     // Quiet mode prints no warnings.
     let quiet = run(&dir, &["dup", "-q", "--format", "json", "--no-cache"]);
     assert!(
@@ -666,6 +680,35 @@ fn broken_workspace_and_bad_paths_exit_with_usage_errors() {
     let out = run(tmp.path(), &["ci"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("Cargo.toml"));
+}
+
+#[test]
+fn json_names_each_findings_rule_type_and_message_with_integer_counts() {
+    let dir = fixture("smells-crate");
+    let out = run(&dir, &["scan", "--format", "json", "--no-cache"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let smells = doc["smells"].as_array().unwrap();
+    let long = smells
+        .iter()
+        .find(|s| s["kind"] == "long_function")
+        .unwrap();
+    assert_eq!(long["rule"], "long-function");
+    assert!(long["metrics"]["lines"].is_u64(), "{long}");
+    let dir = fixture("dup-workspace");
+    let out = run(&dir, &["dup", "--format", "json", "--no-cache"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let types: Vec<&str> = (doc["groups"].as_array().unwrap().iter())
+        .map(|g| g["type"].as_str().unwrap())
+        .collect();
+    assert!(
+        types.contains(&"exact") && types.contains(&"renamed") && types.contains(&"near"),
+        "{types:?}"
+    );
+    assert!(doc["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|g| g["message"].is_string() && g["saves"].is_u64()));
 }
 
 #[test]

@@ -1,9 +1,14 @@
 //! `--format json`: SPEC.md's document, built from explicit serialisable structs because it is
 //! a compatibility surface.
 
-use serde::Serialize;
+use std::collections::BTreeMap;
 
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::analysis::detectors::CloneType;
 use crate::analysis::report::Report;
+use crate::analysis::workspace::Warning;
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -12,6 +17,8 @@ struct Document<'a> {
     summary: Summary,
     groups: Vec<JsonGroup<'a>>,
     smells: Vec<JsonSmell<'a>>,
+    /// Files skipped or read in part, with where and why.
+    warnings: &'a [Warning],
 }
 
 #[derive(Serialize)]
@@ -19,10 +26,11 @@ struct JsonSmell<'a> {
     id: String,
     fingerprint: String,
     kind: &'static str,
+    rule: &'static str,
     severity: &'static str,
     message: &'a str,
     locations: Vec<JsonLocation<'a>>,
-    metrics: &'a std::collections::BTreeMap<String, f64>,
+    metrics: BTreeMap<&'a str, Value>,
 }
 
 #[derive(Serialize)]
@@ -46,9 +54,39 @@ struct JsonGroup<'a> {
     id: String,
     fingerprint: String,
     kind: &'static str,
+    rule: &'static str,
+    /// `exact`, `renamed`, `near` or `abstraction`.
+    #[serde(rename = "type")]
+    clone_type: &'static str,
+    message: String,
     similarity: f64,
     lines: u32,
+    /// Lines a merge would save.
+    saves: u32,
     instances: Vec<JsonInstance<'a>>,
+}
+
+/// Metrics as numbers: counts as integers (`"cycle_len": 2`), ratios as they are.
+fn metrics(metrics: &BTreeMap<String, f64>) -> BTreeMap<&str, Value> {
+    (metrics.iter())
+        .map(|(name, &value)| {
+            let number = if value.fract() == 0.0 && value.abs() < 1e15 {
+                Value::from(value as i64)
+            } else {
+                Value::from(value)
+            };
+            (name.as_str(), number)
+        })
+        .collect()
+}
+
+fn type_of(clone_type: CloneType) -> &'static str {
+    match clone_type {
+        CloneType::Exact => "exact",
+        CloneType::Renamed => "renamed",
+        CloneType::NearMiss => "near",
+        CloneType::Abstraction => "abstraction",
+    }
 }
 
 #[derive(Serialize)]
@@ -79,8 +117,12 @@ pub fn render(report: &Report) -> String {
                 id: Report::group_id(i),
                 fingerprint: format!("{:016x}", group.fingerprint),
                 kind: group.kind.as_str(),
+                rule: group.clone_type.rule_id(),
+                clone_type: type_of(group.clone_type),
+                message: crate::analysis::report::headline(group),
                 similarity: group.similarity,
                 lines: group.lines(),
+                saves: group.saved_lines(),
                 instances: group
                     .instances
                     .iter()
@@ -102,6 +144,7 @@ pub fn render(report: &Report) -> String {
                 id: Report::smell_id(i),
                 fingerprint: format!("{:016x}", smell.fingerprint),
                 kind: smell.kind.as_str(),
+                rule: smell.kind.rule_id(),
                 severity: smell.severity.as_str(),
                 message: &smell.message,
                 locations: smell
@@ -113,9 +156,10 @@ pub fn render(report: &Report) -> String {
                         end_line: loc.end_line,
                     })
                     .collect(),
-                metrics: &smell.metrics,
+                metrics: metrics(&smell.metrics),
             })
             .collect(),
+        warnings: &report.warnings,
     };
     let mut text = serde_json::to_string_pretty(&doc).expect("the report serialises");
     text.push('\n');
