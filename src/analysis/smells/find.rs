@@ -26,5 +26,30 @@ pub fn find_smells(
             .then(a.fingerprint.cmp(&b.fingerprint))
     });
     smells.extend(functions);
+    smells.retain(|smell| !allowed(files, smell));
     (smells, manifests)
+}
+
+/// Whether a `// cargo-loop: allow(RULE)` marker covers `smell`: on the item where it is
+/// reported (its first location) or one enclosing it, or atop the file of the module it is
+/// about (a module's smells are reported where the module is declared).
+fn allowed(files: &[SourceFile], smell: &Smell) -> bool {
+    let rule = smell.kind.rule_id();
+    let covers = |file: &SourceFile, line: u32| {
+        (file.parsed.allowed.iter())
+            .any(|(lines, rules)| lines.contains(&line) && rules.iter().any(|r| r == rule))
+    };
+    // Crate smells point into manifests, listed after the Rust files.
+    let at = smell.locations.first();
+    if at.is_some_and(|at| files.get(at.file).is_some_and(|f| covers(f, at.start_line))) {
+        return true;
+    }
+    (files.iter()).any(|f| {
+        f.parsed
+            .modules
+            .first()
+            .is_some_and(|m| m.path == smell.item)
+            && covers(f, f.parsed.n_lines.max(1))
+            && covers(f, 1)
+    })
 }

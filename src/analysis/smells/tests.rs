@@ -715,3 +715,63 @@ fn a_gap_under_the_limit_is_not_an_unstable_dependency() {
     };
     assert!(mod_smells(&UNSTABLE, &t, SmellKind::UnstableDependency).is_empty());
 }
+
+// ---- find.rs: suppression of any rule ----
+
+/// Every smell `find_smells` reports on a crate, with thresholds `t`, as (rule, item).
+fn all_smells(sources: &[(&str, &str)], t: Thresholds) -> Vec<(&'static str, String)> {
+    let args = crate::cli::AnalysisArgs::default();
+    let config = crate::config::ConfigFile::default();
+    let options = crate::config::Options {
+        thresholds: t,
+        ..crate::config::Options::resolve(&args, &config).unwrap()
+    };
+    let (smells, _) = super::find_smells(&krate(sources), &options, &[]);
+    smells
+        .into_iter()
+        .map(|s| (s.kind.rule_id(), s.item))
+        .collect()
+}
+
+#[test]
+fn an_allow_marker_silences_any_rule_on_its_item_or_its_file() {
+    let t = Thresholds {
+        max_module_items: 2,
+        ..defaults()
+    };
+    let god = "fn x() {}\nfn y() {}\nfn z() {}\n";
+    let lib = "mod a;\npub fn api() -> u32 {\n    a::used()\n}\n";
+    let a = format!("{god}/// Used.\npub fn used() -> u32 {{\n    helper()\n}}\n\npub fn helper() -> u32 {{\n    1\n}}\n");
+    let found = all_smells(&[("lib.rs", lib), ("a.rs", &a)], t.clone());
+    assert!(found.contains(&("god-module", "k::a".into())), "{found:?}");
+    assert!(
+        found.contains(&("needless-pub", "k::a::helper".into())),
+        "{found:?}"
+    );
+    // A marker atop the file (apart from the first item) silences the module's smell; one
+    // above an item, the item's.
+    let marked = format!(
+        "// cargo-loop: allow(god-module)\n\n{}",
+        a.replace(
+            "pub fn helper",
+            "// cargo-loop: allow(needless-pub)\npub fn helper",
+        )
+    );
+    let found = all_smells(&[("lib.rs", lib), ("a.rs", &marked)], t.clone());
+    assert!(
+        !found
+            .iter()
+            .any(|(rule, _)| *rule == "god-module" || *rule == "needless-pub"),
+        "{found:?}"
+    );
+    // A marker for another rule silences nothing.
+    let other = a.replace(
+        "pub fn helper",
+        "// cargo-loop: allow(long-function)\npub fn helper",
+    );
+    let found = all_smells(&[("lib.rs", lib), ("a.rs", &other)], t);
+    assert!(
+        found.contains(&("needless-pub", "k::a::helper".into())),
+        "{found:?}"
+    );
+}

@@ -70,6 +70,7 @@ pub(super) fn collect(
             includes: Vec::new(),
             n_lines: text.lines().count() as u32,
             unknown_allows: attrs::unknown_allows(text),
+            allowed: Vec::new(),
         },
         module: 0,
         owner_suppressed: false,
@@ -82,6 +83,8 @@ pub(super) fn collect(
     };
     collector.record_module_items(0, &file.items);
     collector.visit_file(file);
+    collector.out.allowed =
+        attrs::allowed_items(file, &collector.allow_rules, collector.out.n_lines);
     let referenced = std::mem::take(&mut collector.referenced);
     let skipped_lines = std::mem::take(&mut collector.skipped_lines);
     let mut out = collector.out;

@@ -43,6 +43,10 @@ pub struct ParsedFile {
     /// `// cargo-loop: allow(..)` markers naming no rule: (line, the name), for warnings.
     #[serde(default)]
     pub unknown_allows: Vec<(u32, String)>,
+    /// The lines of items (or the whole file) that `// cargo-loop: allow(..)` markers cover,
+    /// with the rules they name.
+    #[serde(default)]
+    pub allowed: Vec<(std::ops::RangeInclusive<u32>, Vec<String>)>,
 }
 
 /// Lines of code among some tokens: how many, the first and the last (0 when none).

@@ -81,6 +81,105 @@ fn marker_lines(attrs: &[syn::Attribute], code_start: Span) -> std::ops::RangeIn
     first.saturating_sub(1)..=code_start.start().line as u32
 }
 
+/// The rules allowed on each item that carries markers (`// cargo-loop: allow(RULE)` above
+/// it or among its attributes), as the lines the item spans; markers above a file's first
+/// item, among its leading comments, cover the whole file (its module).
+pub(super) fn allowed_items(
+    file: &syn::File,
+    markers: &[(u32, Vec<String>)],
+    n_lines: u32,
+) -> Allowed {
+    let mut allowed = Vec::new();
+    if markers.is_empty() {
+        return allowed;
+    }
+    let first_item = file.items.first().map_or(u32::MAX, |item| {
+        let attrs = item_attrs(item);
+        let start = attrs.first().map_or_else(
+            || syn::spanned::Spanned::span(item).start().line,
+            |a| a.pound_token.span.start().line,
+        );
+        start as u32
+    });
+    for (line, rules) in markers {
+        if *line + 1 < first_item {
+            allowed.push((1..=n_lines, rules.clone()));
+        }
+    }
+    items_allowed(&file.items, markers, &mut allowed);
+    allowed
+}
+
+fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
+    match item {
+        syn::Item::Fn(i) => &i.attrs,
+        syn::Item::Struct(i) => &i.attrs,
+        syn::Item::Enum(i) => &i.attrs,
+        syn::Item::Trait(i) => &i.attrs,
+        syn::Item::Impl(i) => &i.attrs,
+        syn::Item::Mod(i) => &i.attrs,
+        syn::Item::Const(i) => &i.attrs,
+        syn::Item::Static(i) => &i.attrs,
+        syn::Item::Type(i) => &i.attrs,
+        syn::Item::Union(i) => &i.attrs,
+        syn::Item::Use(i) => &i.attrs,
+        syn::Item::Macro(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
+type Allowed = Vec<(std::ops::RangeInclusive<u32>, Vec<String>)>;
+
+/// Records the rules that markers above an item spanning `span`, or among its `attrs`, name.
+fn mark(attrs: &[syn::Attribute], span: Span, markers: &[(u32, Vec<String>)], out: &mut Allowed) {
+    use syn::spanned::Spanned;
+    let start = span.start().line as u32;
+    let first = attrs
+        .first()
+        .map_or(start, |a| a.span().start().line as u32);
+    let last = attrs
+        .last()
+        .map_or(start, |a| a.span().end().line as u32 + 1);
+    let lines = first.saturating_sub(1)..=last.max(start);
+    let rules: Vec<String> = (markers.iter())
+        .filter(|(line, _)| lines.contains(line))
+        .flat_map(|(_, rules)| rules.iter().cloned())
+        .collect();
+    if !rules.is_empty() {
+        out.push((start..=span.end().line as u32, rules));
+    }
+}
+
+/// Items (and the methods of impls and traits, and inline modules' items) with markers.
+fn items_allowed(items: &[syn::Item], markers: &[(u32, Vec<String>)], out: &mut Allowed) {
+    use syn::spanned::Spanned;
+    for item in items {
+        mark(item_attrs(item), item.span(), markers, out);
+        match item {
+            syn::Item::Impl(i) => {
+                for m in &i.items {
+                    if let syn::ImplItem::Fn(f) = m {
+                        mark(&f.attrs, f.span(), markers, out);
+                    }
+                }
+            }
+            syn::Item::Trait(t) => {
+                for m in &t.items {
+                    if let syn::TraitItem::Fn(f) = m {
+                        mark(&f.attrs, f.span(), markers, out);
+                    }
+                }
+            }
+            syn::Item::Mod(m) => {
+                if let Some((_, inner)) = &m.content {
+                    items_allowed(inner, markers, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// The function smells silenced on a function by the markers above it or among its
 /// attributes, and by clippy allows (`#[allow(clippy::too_many_lines)]`), as bits.
 pub(super) fn silenced_smells(
