@@ -44,6 +44,8 @@ pub enum Command {
     Log(LogArgs),
     /// List refactors held back for human review
     Review(LogArgs),
+    /// Explain a rule: what it finds, why it matters, the usual fix, how to silence it
+    Explain(ExplainArgs),
     /// Apply a held refactor, re-verified if the tree changed since it was held
     Apply(ApplyArgs),
 }
@@ -370,6 +372,14 @@ pub enum FailOn {
     Warning,
     /// Notes as well as warnings.
     Note,
+}
+
+/// `cargo loop explain [RULE]`.
+#[derive(Debug, Clone, Args)]
+pub struct ExplainArgs {
+    /// The rule id (`long-function`, `duplicate-code`, ...); every rule when left out
+    #[arg(value_name = "RULE")]
+    pub rule: Option<String>,
 }
 
 /// Where the baseline is.

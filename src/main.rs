@@ -134,6 +134,7 @@ fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
             })
         }
         Command::Ci(ci) => gate(&args.common, ci, &console),
+        Command::Explain(explain) => explain_rule(explain.rule.as_deref()),
     };
     // A run that ended by an error leaves no live line behind.
     console.end_live();
@@ -180,6 +181,26 @@ fn gate(common: &CommonArgs, args: &cli::CiArgs, console: &Console) -> anyhow::R
         verdict.failures.join("; ")
     ));
     Ok(ExitCode::FoundProblems)
+}
+
+/// `cargo loop explain`: one rule's documentation, or every rule's.
+fn explain_rule(id: Option<&str>) -> anyhow::Result<ExitCode> {
+    let Some(id) = id else {
+        return print(&analysis::rules::document());
+    };
+    let rule = analysis::rules::rule(id).ok_or_else(|| {
+        let ids: Vec<&str> = analysis::rules::RULES.iter().map(|r| r.id).collect();
+        UsageError(format!(
+            "unknown rule `{id}`: expected one of {}",
+            ids.join(", ")
+        ))
+    })?;
+    print(&format!(
+        "{} ({})\n\n{}",
+        rule.id,
+        rule.name,
+        rule.markdown()
+    ))
 }
 
 /// The out dir of the workspace (`--out`, or `target/loop`).

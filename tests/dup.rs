@@ -1368,3 +1368,90 @@ fn layers_workspace_reports_the_dev_dependency_cycle_and_the_layer_violation() {
     .unwrap();
     assert_eq!(doc["smells"].as_array().unwrap().len(), 1);
 }
+
+/// The SARIF of `args` (a scan) checked against the official SARIF 2.1.0 schema.
+fn valid_sarif(dir: &Path, args: &[&str]) -> Value {
+    let out = run(dir, args);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let schema: Value =
+        serde_json::from_str(include_str!("schemas/sarif-schema-2.1.0.json")).unwrap();
+    let validator = jsonschema::draft4::new(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&doc)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    doc
+}
+
+#[test]
+fn sarif_is_valid_and_carries_what_code_scanning_shows() {
+    let doc = valid_sarif(
+        &fixture("smells-crate"),
+        &["scan", "--no-cache", "--format", "sarif"],
+    );
+    let run = &doc["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    for rule in rules {
+        let name = rule["name"].as_str().unwrap();
+        assert!(
+            name.starts_with(|c: char| c.is_ascii_uppercase()) && !name.contains(['-', ' ', '_']),
+            "{name}"
+        );
+        assert!(
+            rule["fullDescription"]["text"].as_str().unwrap().len() > 20,
+            "{rule}"
+        );
+        assert!(
+            rule["help"]["markdown"]
+                .as_str()
+                .unwrap()
+                .contains("cargo-loop: allow("),
+            "{rule}"
+        );
+        assert!(
+            rule["properties"]["precision"].is_string()
+                && rule["properties"]["problem.severity"].is_string()
+        );
+    }
+    let names: Vec<&str> = rules.iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert!(
+        names.contains(&"DuplicatedCode") && names.contains(&"LongFunction"),
+        "{names:?}"
+    );
+    for result in run["results"].as_array().unwrap() {
+        let text = result["message"]["text"].as_str().unwrap();
+        assert!(
+            !text.starts_with('S') || !text[1..].starts_with(|c: char| c.is_ascii_digit()),
+            "rank id in {text}"
+        );
+    }
+    // A cycle is at every edge that closes it.
+    let doc = valid_sarif(
+        &fixture("cycles-crate"),
+        &["smells", "--no-cache", "--format", "sarif"],
+    );
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    let cycle = results
+        .iter()
+        .find(|r| r["ruleId"] == "module-cycle")
+        .unwrap();
+    assert!(
+        !cycle["relatedLocations"].as_array().unwrap().is_empty(),
+        "{cycle:#}"
+    );
+    // Skipped files are the tool's notifications, with where.
+    let doc = valid_sarif(
+        &fixture("bad-input"),
+        &["scan", "--no-cache", "--format", "sarif"],
+    );
+    let notes = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert!(
+        notes.iter().any(
+            |n| n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "src/broken.rs"
+        ),
+        "{notes:#?}"
+    );
+}

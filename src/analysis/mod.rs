@@ -9,6 +9,7 @@ pub mod detectors;
 pub mod gate;
 pub mod plain;
 pub mod report;
+pub mod rules;
 mod run;
 pub mod scan;
 pub mod smells;

@@ -31,7 +31,7 @@ impl FileInfo {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     pub root: PathBuf,
-    /// Analysed files; [`crate::analysis::detectors::Instance::file`] indexes this list.
+    /// Analysed files; `Instance::file` indexes this list.
     pub files: Vec<FileInfo>,
     /// Rust files analysed (`files` may also list manifests that smells point at).
     pub n_files: usize,

@@ -15,4 +15,4 @@ mod size;
 mod units;
 
 pub use find::find_duplicates;
-pub use group::{CloneType, Group, GroupKind, Instance};
+pub use group::{CloneType, Group, GroupKind};

@@ -13,7 +13,7 @@ mod types;
 mod visibility;
 
 pub use find::find_smells;
-pub use smell::{Severity, Smell, SmellKind};
+pub use smell::{Location, Severity, Smell, SmellKind};
 
 #[cfg(test)]
 mod tests;

@@ -61,6 +61,7 @@ impl SmellKind {
         }
     }
 
+    #[cfg(test)]
     pub const ALL: [SmellKind; 13] = [
         SmellKind::CrateCycle,
         SmellKind::LayerViolation,
