@@ -9,7 +9,7 @@ use std::fmt::Write;
 pub struct Rule {
     /// The rule id findings carry (`ruleId`, `allow(..)`).
     pub id: &'static str,
-    /// PascalCase, as code scanning shows rule names.
+    /// In `PascalCase`, as code scanning shows rule names.
     pub name: &'static str,
     /// One line: what it finds.
     pub short: &'static str,
