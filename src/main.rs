@@ -154,16 +154,42 @@ fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
     }
 }
 
+/// The report in `format`. For `github`, what GitHub would not show as annotations goes to
+/// the step summary (`$GITHUB_STEP_SUMMARY`) when there is one.
+fn render(
+    report: &analysis::report::Report,
+    format: Format,
+    console: &Console,
+) -> anyhow::Result<String> {
+    Ok(match format {
+        Format::Human => reporters::human::render(report, console.stdout_styled),
+        Format::Json => reporters::json::render(report),
+        Format::Sarif => reporters::sarif::render(report),
+        Format::Github => {
+            let summary = std::env::var_os("GITHUB_STEP_SUMMARY");
+            if let (Some(path), Some(table)) = (summary, reporters::github::step_summary(report)) {
+                let mut file = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&path)
+                    .map_err(|e| {
+                        anyhow::anyhow!(
+                            "cannot append to $GITHUB_STEP_SUMMARY ({}): {e}",
+                            std::path::Path::new(&path).display()
+                        )
+                    })?;
+                file.write_all(table.as_bytes())?;
+            }
+            reporters::github::render(report)
+        }
+    })
+}
+
 /// `cargo loop ci`: the new findings in the format asked, a summary line, and the verdict.
 fn gate(common: &CommonArgs, args: &cli::CiArgs, console: &Console) -> anyhow::Result<ExitCode> {
     let verdict = analysis::gate::ci(common, args, console)?;
     let report = &verdict.report;
-    let text = match verdict.analysis_format {
-        Format::Human => reporters::human::render(report, console.stdout_styled),
-        Format::Json => reporters::json::render(report),
-        Format::Sarif => reporters::sarif::render(report),
-        Format::Github => reporters::github::render(report),
-    };
+    let text = render(report, verdict.analysis_format, console)?;
     print(&text)?;
     let c = &verdict.comparison;
     let compared = format!(
@@ -294,12 +320,7 @@ fn analyse(
     let analysis::Analysis {
         report, options, ..
     } = analysis::analyse(common, args, console, what)?;
-    let text = match options.format {
-        Format::Human => reporters::human::render(&report, console.stdout_styled),
-        Format::Json => reporters::json::render(&report),
-        Format::Sarif => reporters::sarif::render(&report),
-        Format::Github => reporters::github::render(&report),
-    };
+    let text = render(&report, options.format, console)?;
     if options.format != Format::Github {
         console.eprint(&reporters::human::render_warnings(
             &report.warnings,

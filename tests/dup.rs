@@ -1455,3 +1455,33 @@ fn sarif_is_valid_and_carries_what_code_scanning_shows() {
         "{notes:#?}"
     );
 }
+
+#[test]
+fn github_shows_ten_annotations_per_level_and_the_rest_in_the_step_summary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let summary = tmp.path().join("summary.md");
+    let out = cargo_loop(&fixture("dup-workspace"))
+        .args([
+            "scan",
+            "--no-cache",
+            "--format",
+            "github",
+            "--max-fn-lines",
+            "3",
+        ])
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let warnings = stdout
+        .lines()
+        .filter(|l| l.starts_with("::warning "))
+        .count();
+    assert_eq!(warnings, 10, "{stdout}");
+    let table = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        table.contains("| level | location | rule | message |"),
+        "{table}"
+    );
+    assert!(table.contains("| warning | `"), "{table}");
+}
