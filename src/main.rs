@@ -165,6 +165,7 @@ fn render(
         Format::Human => reporters::human::render(report, console.stdout_styled),
         Format::Json => reporters::json::render(report),
         Format::Sarif => reporters::sarif::render(report),
+        Format::Rdjsonl => reporters::rdjsonl::render(report),
         Format::Github => {
             let summary = std::env::var_os("GITHUB_STEP_SUMMARY");
             if let (Some(path), Some(table)) = (summary, reporters::github::step_summary(report)) {
@@ -321,7 +322,7 @@ fn analyse(
         report, options, ..
     } = analysis::analyse(common, args, console, what)?;
     let text = render(&report, options.format, console)?;
-    if options.format != Format::Github {
+    if !matches!(options.format, Format::Github | Format::Rdjsonl) {
         console.eprint(&reporters::human::render_warnings(
             &report.warnings,
             console.stderr_styled,

@@ -25,6 +25,8 @@ pub enum Format {
     Json,
     Sarif,
     Github,
+    /// reviewdog's diagnostics, one JSON object per line.
+    Rdjsonl,
 }
 
 /// The flags half of a group: every field optional, a clap flag and a config key of the same

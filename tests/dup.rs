@@ -1485,3 +1485,23 @@ fn github_shows_ten_annotations_per_level_and_the_rest_in_the_step_summary() {
     );
     assert!(table.contains("| warning | `"), "{table}");
 }
+
+#[test]
+fn rdjsonl_is_one_reviewdog_diagnostic_per_line() {
+    let out = run(
+        &fixture("dup-workspace"),
+        &["scan", "--no-cache", "--format", "rdjsonl"],
+    );
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let diagnostics: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(diagnostics.len() >= 10, "{text}");
+    let first = &diagnostics[0];
+    assert_eq!(first["location"]["path"], "crates/alpha/src/config.rs");
+    assert_eq!(first["location"]["range"]["start"]["line"], 20);
+    assert_eq!(first["code"]["value"], "duplicate-code");
+    assert_eq!(first["severity"], "WARNING");
+}

@@ -4,5 +4,6 @@
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod rdjsonl;
 pub mod sarif;
 pub mod summary;
