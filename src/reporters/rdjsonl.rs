@@ -44,7 +44,7 @@ pub fn render(report: &Report) -> String {
         lines.push(diagnostic(
             path,
             at,
-            message,
+            &message,
             group.clone_type.rule_id(),
             "WARNING",
         ));
