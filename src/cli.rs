@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::options::Format;
+use crate::record::event::Role;
 
 /// Cargo passes the subcommand name as the first argument, so the top level is `cargo`.
 #[derive(Debug, Parser)]
@@ -139,10 +140,10 @@ pub struct FixArgs {
     #[arg(
         long,
         value_name = "ROLE=AGENT",
-        value_parser = crate::refactor::roles::parse_flag,
+        value_parser = parse_role,
         help_heading = "Agent Options"
     )]
-    pub role: Vec<(crate::refactor::roles::Role, String)>,
+    pub role: Vec<(Role, String)>,
 
     /// Kinds of findings to work on
     #[arg(
@@ -423,6 +424,14 @@ pub struct CiArgs {
     /// Fail when there are more than N smell warnings, new or not
     #[arg(long, value_name = "N", help_heading = "Gate Options")]
     pub max_smells: Option<usize>,
+}
+
+/// `--role NAME=AGENT` as (role, agent).
+pub(crate) fn parse_role(value: &str) -> Result<(Role, String), String> {
+    let (name, agent) = value
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=AGENT, got `{value}`"))?;
+    Ok((Role::parse(name.trim())?, agent.trim().to_owned()))
 }
 
 #[cfg(test)]

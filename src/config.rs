@@ -54,7 +54,7 @@ pub struct ConfigFile {
     /// Prices per model, per million tokens (configuration only).
     pub prices: Option<std::collections::BTreeMap<String, Price>>,
     /// Agents, budget shares and prompts per kind of finding.
-    pub roles: Option<std::collections::BTreeMap<String, crate::refactor::roles::RoleConfig>>,
+    pub roles: Option<std::collections::BTreeMap<String, RoleConfig>>,
 }
 
 /// A model's prices in US dollars per million tokens: cached input and cache writes cost as
@@ -66,6 +66,24 @@ pub struct Price {
     pub output: f64,
     pub cached_input: Option<f64>,
     pub cache_write: Option<f64>,
+}
+
+/// A role in configuration: an agent alone (`duplication = "builtin"`) or a table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RoleConfig {
+    Agent(String),
+    Table(RoleTable),
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RoleTable {
+    pub agent: Option<String>,
+    /// The share of `--budget-tokens` and `--budget-usd` the role may spend, from 0 to 1.
+    pub budget_share: Option<f64>,
+    /// Instructions added to the role's prompts.
+    pub prompt: Option<String>,
 }
 
 impl ConfigFile {

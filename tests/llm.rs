@@ -197,7 +197,7 @@ fn a_spent_budget_stops_further_calls_and_says_which() {
             .find(|r| r["event"] == "stop")
             .unwrap();
         let reason = stop["reason"].as_str().unwrap();
-        assert!(reason.contains("--budget-tokens: 100000"), "{reason}");
+        assert!(reason.contains("--budget-tokens 100000"), "{reason}");
         assert!(stderr(&out).contains("token budget"), "{}", stderr(&out));
     }
 }

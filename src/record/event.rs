@@ -2,14 +2,11 @@
 //! the audit trail, the console and `cargo loop log` all read them. The serialized form is the
 //! audit record SPEC.md fixes: `event` names the variant, the fields follow flat.
 
-use crate::refactor::roles::Role;
 use std::path::PathBuf;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-
-use crate::refactor::score::Scores;
 
 /// The stage that rejected (or last passed) a candidate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -417,6 +414,73 @@ impl Event {
             after.smells,
             if *go_on { "going on" } else { "stopping" },
         ))
+    }
+}
+
+/// How much is left to fix: duplicated lines and weighted smells per 1,000 lines of code
+/// (`refactor::score` computes them from a scan).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Scores {
+    /// Duplicated lines per 1,000 lines of code.
+    pub duplication: f64,
+    /// Weighted smells per 1,000 lines of code.
+    pub smells: f64,
+}
+
+impl Scores {
+    /// Both scores together, the number `--target-score` compares.
+    pub fn total(self) -> f64 {
+        self.duplication + self.smells
+    }
+
+    /// Whether `self` is lower than `before` in either score (by more than rounding).
+    pub fn improves_on(self, before: Scores) -> bool {
+        self.duplication < before.duplication - 1e-9 || self.smells < before.smells - 1e-9
+    }
+}
+
+impl std::fmt::Display for Scores {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "duplication {:.1}, smells {:.1} per 1,000 lines",
+            self.duplication, self.smells
+        )
+    }
+}
+
+/// Who a finding goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Clone groups.
+    Duplication,
+    /// Smells.
+    Architecture,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Duplication => "duplication",
+            Role::Architecture => "architecture",
+        }
+    }
+
+    pub fn parse(name: &str) -> Result<Role, String> {
+        match name {
+            "duplication" => Ok(Role::Duplication),
+            "architecture" => Ok(Role::Architecture),
+            other => Err(format!(
+                "unknown role `{other}`: expected duplication or architecture"
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

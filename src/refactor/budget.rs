@@ -119,24 +119,25 @@ fn check(
     usd: Option<f64>,
     share: Option<(Role, f64)>,
 ) -> Result<(), String> {
-    let (whose, part) = match share {
+    let (whose, part, sep) = match share {
         Some((role, share)) => (
             format!("the {role} role's share of "),
             format!("{:.0}% of ", share * 100.0),
+            ": ",
         ),
-        None => (String::new(), String::new()),
+        None => (String::new(), String::new(), " "),
     };
     if let Some(limit) = tokens.filter(|limit| spent.tokens + next.tokens > *limit) {
         return Err(format!(
-            "{whose}the token budget ({part}--budget-tokens: {limit}) ran out: {} tokens \
+            "{whose}the token budget ({part}--budget-tokens{sep}{limit}) ran out: {} tokens \
              spent, and the next prompt alone is about {}",
             spent.tokens, next.tokens
         ));
     }
     if let Some(limit) = usd.filter(|limit| spent.usd + next.usd > *limit) {
         return Err(format!(
-            "{whose}the money budget ({part}--budget-usd: {limit}) ran out: ${:.4} spent, and \
-             the next prompt alone costs about ${:.4}",
+            "{whose}the money budget ({part}--budget-usd{sep}{limit}) ran out: ${:.4} spent, \
+             and the next prompt alone costs about ${:.4}",
             spent.usd, next.usd
         ));
     }
@@ -208,7 +209,7 @@ mod test {
         assert!(budget.admit(9_000, "", D).is_ok());
         budget.charge(&mut call(8_000, 1_500), D);
         let refused = budget.admit(600, "", D).unwrap_err();
-        assert!(refused.contains("--budget-tokens: 10000"), "{refused}");
+        assert!(refused.contains("--budget-tokens 10000"), "{refused}");
         assert!(refused.contains("9500 tokens spent"), "{refused}");
         assert!(budget.admit(500, "", D).is_ok());
 
@@ -218,7 +219,7 @@ mod test {
         assert!((first.cost_usd.unwrap() - 0.045).abs() < 1e-9);
         assert!(budget.admit(1_000, "sonnet", D).is_ok());
         let refused = budget.admit(2_000, "sonnet", D).unwrap_err();
-        assert!(refused.contains("--budget-usd: 0.05"), "{refused}");
+        assert!(refused.contains("--budget-usd 0.05"), "{refused}");
     }
 
     #[test]

@@ -24,7 +24,7 @@ use crate::refactor::memory::Memory;
 use crate::refactor::prompt::{Feedback, Prompt};
 use crate::refactor::proposal::{self, Proposal};
 use crate::refactor::reviewer::{self, Opinion};
-use crate::refactor::roles::Role;
+use crate::refactor::roles::{self, Role};
 use crate::refactor::settings::Settings;
 use crate::refactor::verify::{self, Baseline, Verdict, Verifier};
 
@@ -243,7 +243,7 @@ impl Pass<'_, '_> {
             fingerprint: Some(format!("{:016x}", finding.fingerprint)),
             title: Some(finding.title.clone()),
             skipped: None,
-            role: (!self.settings.roles.is_empty()).then(|| Role::of(&finding)),
+            role: (!self.settings.roles.is_empty()).then(|| roles::role_of(&finding)),
         })?;
         let candidate_dir = self.audit.candidate_dir(candidate);
         // The attempt refused last, and why (for the agent, and as the step and sentence).
@@ -408,7 +408,7 @@ impl Pass<'_, '_> {
         feedback: Option<&Feedback>,
         dir: &Path,
     ) -> anyhow::Result<Option<Reply>> {
-        let role = Role::of(finding);
+        let role = roles::role_of(finding);
         let agent = self.settings.agent_for(role);
         // The built-in agent reads the finding itself: gathering context (a parse of the
         // package per candidate) would be work for nothing.
@@ -468,7 +468,7 @@ impl Pass<'_, '_> {
             tokens: prompt.tokens,
             cut: prompt.cut.clone(),
         })?;
-        let role = Role::of(finding);
+        let role = roles::role_of(finding);
         if *agent != agents::AgentSpec::Builtin {
             let model = agent.api().map_or("", |(_, model)| model);
             if let Err(why) = self.budget.admit(prompt.tokens as u64, model, role) {
@@ -649,7 +649,7 @@ impl Pass<'_, '_> {
         self.counts.add(outcome);
         self.decided.push(Decided {
             finding: finding.fingerprint,
-            role: Role::of(finding),
+            role: roles::role_of(finding),
             outcome,
             step,
             reason: reason.to_owned(),

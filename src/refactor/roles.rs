@@ -6,72 +6,19 @@
 //! finding goes to `--agent`.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
-use serde::{Deserialize, Serialize};
-
+use crate::config::{RoleConfig, RoleTable};
 use crate::error::UsageError;
+pub use crate::record::event::Role;
 use crate::refactor::agents::AgentSpec;
 use crate::refactor::finding::{Finding, FindingKind};
 
-/// Who a finding goes to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Clone groups.
-    Duplication,
-    /// Smells.
-    Architecture,
-}
-
-impl Role {
-    pub fn of(finding: &Finding) -> Role {
-        match finding.kind {
-            FindingKind::Dup => Role::Duplication,
-            FindingKind::Smell => Role::Architecture,
-        }
+/// The role a finding goes to: clone groups to duplication, smells to architecture.
+pub fn role_of(finding: &Finding) -> Role {
+    match finding.kind {
+        FindingKind::Dup => Role::Duplication,
+        FindingKind::Smell => Role::Architecture,
     }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Duplication => "duplication",
-            Role::Architecture => "architecture",
-        }
-    }
-
-    fn parse(name: &str) -> Result<Role, String> {
-        match name {
-            "duplication" => Ok(Role::Duplication),
-            "architecture" => Ok(Role::Architecture),
-            other => Err(format!(
-                "unknown role `{other}`: expected duplication or architecture"
-            )),
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A role in configuration: an agent alone (`duplication = "builtin"`) or a table.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum RoleConfig {
-    Agent(String),
-    Table(RoleTable),
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct RoleTable {
-    pub agent: Option<String>,
-    /// The share of `--budget-tokens` and `--budget-usd` the role may spend, from 0 to 1.
-    pub budget_share: Option<f64>,
-    /// Instructions added to the role's prompts.
-    pub prompt: Option<String>,
 }
 
 /// A role's agent, budget share and instructions, resolved.
@@ -80,14 +27,6 @@ pub struct RoleSettings {
     pub agent: AgentSpec,
     pub share: Option<f64>,
     pub prompt: Option<String>,
-}
-
-/// `--role NAME=AGENT` as (role, agent).
-pub fn parse_flag(value: &str) -> Result<(Role, String), String> {
-    let (name, agent) = value
-        .split_once('=')
-        .ok_or_else(|| format!("expected NAME=AGENT, got `{value}`"))?;
-    Ok((Role::parse(name.trim())?, agent.trim().to_owned()))
 }
 
 /// The roles: flags over configuration; a role named nowhere has no entry (`--agent` serves).
@@ -149,7 +88,7 @@ mod tests {
             "duplication = \"cmd:true\"\n[architecture]\nagent = \"builtin\"\nbudget-share = 0.25\nprompt = \"Keep modules small.\"\n",
         )
         .unwrap();
-        let flags = [parse_flag("duplication=builtin").unwrap()];
+        let flags = [crate::cli::parse_role("duplication=builtin").unwrap()];
         let roles = resolve(&flags, Some(&config)).unwrap();
         assert_eq!(roles[&Role::Duplication].agent, AgentSpec::Builtin);
         let architecture = &roles[&Role::Architecture];
@@ -159,10 +98,12 @@ mod tests {
 
     #[test]
     fn bad_roles_are_usage_errors_that_name_the_role() {
-        assert!(parse_flag("design=builtin")
+        assert!(crate::cli::parse_role("design=builtin")
             .unwrap_err()
             .contains("unknown role `design`"));
-        assert!(parse_flag("builtin").unwrap_err().contains("NAME=AGENT"));
+        assert!(crate::cli::parse_role("builtin")
+            .unwrap_err()
+            .contains("NAME=AGENT"));
         let config: BTreeMap<String, RoleConfig> =
             toml::from_str("[architecture]\nbudget-share = 2.0\nagent = \"builtin\"\n").unwrap();
         let err = resolve(&[], Some(&config)).unwrap_err().to_string();

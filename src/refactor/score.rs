@@ -1,64 +1,34 @@
 //! How much there is left to fix, as two numbers a loop can watch fall: duplicated lines per
 //! 1,000 lines of code, and smells per 1,000 lines (a note weighs a quarter of a warning).
 
-use serde::{Deserialize, Serialize};
-
 use crate::analysis::report::Report;
 use crate::analysis::smells::Severity;
+pub use crate::record::event::Scores;
 
 /// A note is a quarter of a warning: normal Rust more often than not (parent-child cycles).
 const NOTE_WEIGHT: f64 = 0.25;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-pub struct Scores {
-    /// Duplicated lines per 1,000 lines of code.
-    pub duplication: f64,
-    /// Weighted smells per 1,000 lines of code.
-    pub smells: f64,
-}
-
-impl Scores {
-    pub fn of(report: &Report) -> Scores {
-        let per_kloc = |n: f64| {
-            if report.n_lines == 0 {
-                0.0
-            } else {
-                n * 1000.0 / report.n_lines as f64
-            }
-        };
-        // A fold from +0.0: an empty f64 sum is -0.0, which prints as "-0.0".
-        let smells = report
-            .smells
-            .iter()
-            .map(|smell| match smell.severity {
-                Severity::Warning => 1.0,
-                Severity::Note => NOTE_WEIGHT,
-            })
-            .fold(0.0, |sum, weight| sum + weight);
-        Scores {
-            duplication: per_kloc(report.duplicated_lines() as f64),
-            smells: per_kloc(smells),
+/// The scores of a scan.
+pub fn of(report: &Report) -> Scores {
+    let per_kloc = |n: f64| {
+        if report.n_lines == 0 {
+            0.0
+        } else {
+            n * 1000.0 / report.n_lines as f64
         }
-    }
-
-    /// Both scores together, the number `--target-score` compares.
-    pub fn total(self) -> f64 {
-        self.duplication + self.smells
-    }
-
-    /// Whether `self` is lower than `before` in either score (by more than rounding).
-    pub fn improves_on(self, before: Scores) -> bool {
-        self.duplication < before.duplication - 1e-9 || self.smells < before.smells - 1e-9
-    }
-}
-
-impl std::fmt::Display for Scores {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "duplication {:.1}, smells {:.1} per 1,000 lines",
-            self.duplication, self.smells
-        )
+    };
+    // A fold from +0.0: an empty f64 sum is -0.0, which prints as "-0.0".
+    let smells = report
+        .smells
+        .iter()
+        .map(|smell| match smell.severity {
+            Severity::Warning => 1.0,
+            Severity::Note => NOTE_WEIGHT,
+        })
+        .fold(0.0, |sum, weight| sum + weight);
+    Scores {
+        duplication: per_kloc(report.duplicated_lines() as f64),
+        smells: per_kloc(smells),
     }
 }
 

@@ -483,7 +483,10 @@ impl Verifier<'_> {
         let console = crate::console::Console::new(&common);
         let analysis = crate::analysis::analyse(&common, &args, &console, self.what)?;
         let report = &analysis.report;
-        Ok((finding::findings(report), Scores::of(report)))
+        Ok((
+            finding::findings(report),
+            crate::refactor::score::of(report),
+        ))
     }
 }
 

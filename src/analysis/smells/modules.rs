@@ -643,6 +643,35 @@ mod glob_test {
         assert!(found.is_empty(), "{found:?}");
     }
 
+    /// A path in an attribute's arguments (`#[arg(value_parser = crate::parse::flag)]`) is
+    /// code the derive expands in that module: a use.
+    #[test]
+    fn paths_in_attribute_arguments_are_uses() {
+        let files = krate(&[
+            (
+                "lib.rs",
+                "mod cli;
+mod parse;
+pub use cli::Args;",
+            ),
+            (
+                "cli.rs",
+                "#[derive(Parser)]
+pub struct Args {
+    #[arg(long, value_parser = crate::parse::flag)]
+    pub role: String,
+}",
+            ),
+            (
+                "parse.rs",
+                "pub fn flag(v: &str) -> String { v.into() }
+pub fn unused() {}",
+            ),
+        ]);
+        let found = needless_items(&files);
+        assert_eq!(found, ["k::parse::unused"]);
+    }
+
     /// A type that a used `pub` item shows (a method's return type, a field's type, an
     /// alias) must stay as visible: it is not needless.
     #[test]

@@ -170,6 +170,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
 
     fn visit_attribute(&mut self, node: &'ast syn::Attribute) {
         self.record_serde_paths(node);
+        self.record_attribute_paths(node);
         syn::visit::visit_attribute(self, node);
     }
 

@@ -118,8 +118,13 @@ impl Collector<'_> {
         // The tokens of a macro call expand here: their paths are this module's, and so are
         // the names they mention (`vec![Imported::new()]`, `matches!(k, Kind::A)`).
         self.visit_path(&node.path);
+        self.record_token_paths(node.tokens.clone());
+    }
+
+    /// Records the paths and names among `tokens` as this module's code.
+    fn record_token_paths(&mut self, tokens: TokenStream) {
         let (mut paths, mut idents) = (Vec::new(), Vec::new());
-        token_paths(node.tokens.clone(), &mut paths, &mut idents);
+        token_paths(tokens, &mut paths, &mut idents);
         for p in paths {
             let kind = if p.glob {
                 RefKind::Glob { public: false }
@@ -130,6 +135,20 @@ impl Collector<'_> {
         }
         for ident in idents {
             self.refer(ident);
+        }
+    }
+
+    /// Records the paths an attribute's arguments name (`#[arg(value_parser =
+    /// crate::cli::parse)]`): a derive or attribute macro expands them into this module.
+    /// Attributes the compiler reads itself name no code.
+    pub(super) fn record_attribute_paths(&mut self, attr: &syn::Attribute) {
+        const BUILT_IN: [&str; 10] = [
+            "cfg", "cfg_attr", "doc", "allow", "warn", "deny", "forbid", "expect", "path", "serde",
+        ];
+        if let syn::Meta::List(list) = &attr.meta {
+            if !BUILT_IN.iter().any(|name| list.path.is_ident(name)) {
+                self.record_token_paths(list.tokens.clone());
+            }
         }
     }
 
