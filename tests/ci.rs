@@ -44,7 +44,11 @@ fn ci_fails_on_a_new_copy_of_a_known_clone_and_passes_on_what_the_baseline_knows
     assert!(findings.len() > 10, "{baseline}");
     let known = run(dir, &["ci"], &[]);
     assert_eq!(known.status.code(), Some(0), "{}", stderr(&known));
-    assert!(stderr(&known).contains("0 new"), "{}", stderr(&known));
+    assert!(
+        stderr(&known).contains("0 new") && stderr(&known).contains("0 fixed"),
+        "{}",
+        stderr(&known)
+    );
 
     add_a_copy(dir);
     let new = run(dir, &["ci", "--format", "json"], &[]);
