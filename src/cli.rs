@@ -47,6 +47,10 @@ pub enum Command {
     Review(LogArgs),
     /// Explain a rule: what it finds, why it matters, the usual fix, how to silence it
     Explain(ExplainArgs),
+    /// Print a shell completion script for cargo-loop (bash, zsh, fish, elvish, powershell)
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of cargo-loop
+    Man,
     /// Apply a held refactor, re-verified if the tree changed since it was held
     Apply(ApplyArgs),
 }
@@ -373,6 +377,13 @@ pub enum FailOn {
     Warning,
     /// Notes as well as warnings.
     Note,
+}
+
+/// `cargo loop completions SHELL`.
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_name = "SHELL", value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// `cargo loop explain [RULE]`.

@@ -135,6 +135,8 @@ fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
         }
         Command::Ci(ci) => gate(&args.common, ci, &console),
         Command::Explain(explain) => explain_rule(explain.rule.as_deref()),
+        Command::Completions(args) => completions(args.shell),
+        Command::Man => man_page(),
     };
     // A run that ended by an error leaves no live line behind.
     console.end_live();
@@ -208,6 +210,31 @@ fn gate(common: &CommonArgs, args: &cli::CiArgs, console: &Console) -> anyhow::R
         verdict.failures.join("; ")
     ));
     Ok(ExitCode::FoundProblems)
+}
+
+/// The command line as the `cargo-loop` binary parses it, for completions and the man page.
+fn binary_command() -> clap::Command {
+    use clap::CommandFactory;
+    let cargo = cli::CargoCli::command();
+    let loop_command = cargo
+        .find_subcommand("loop")
+        .expect("`loop` is the only subcommand")
+        .clone();
+    loop_command.name("cargo-loop").bin_name("cargo-loop")
+}
+
+/// `cargo loop completions SHELL`: the script on stdout.
+fn completions(shell: clap_complete::Shell) -> anyhow::Result<ExitCode> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut binary_command(), "cargo-loop", &mut script);
+    print(&String::from_utf8_lossy(&script))
+}
+
+/// `cargo loop man`: the man page in roff on stdout (`cargo loop man > cargo-loop.1`).
+fn man_page() -> anyhow::Result<ExitCode> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(binary_command()).render(&mut page)?;
+    print(&String::from_utf8_lossy(&page))
 }
 
 /// `cargo loop explain`: one rule's documentation, or every rule's.

@@ -1,0 +1,54 @@
+//! The command line itself: completions, the man page and rule explanations.
+
+mod util;
+
+use util::{run, stderr};
+
+#[test]
+fn completions_and_the_man_page_cover_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = run(dir.path(), &["completions", shell], &[]);
+        assert!(out.status.success(), "{shell}: {}", stderr(&out));
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            script.contains("cargo-loop") && script.contains("baseline"),
+            "{shell}"
+        );
+    }
+    let out = run(dir.path(), &["completions", "tcsh"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let man = run(dir.path(), &["man"], &[]);
+    let page = String::from_utf8_lossy(&man.stdout);
+    assert!(
+        page.starts_with(".ie") && page.contains(".TH cargo-loop 1"),
+        "{page}"
+    );
+    for command in ["dup", "fix", "run", "ci", "baseline", "explain"] {
+        assert!(
+            page.contains(command),
+            "{command} missing from the man page"
+        );
+    }
+}
+
+#[test]
+fn explain_prints_a_rule_or_every_rule_and_refuses_an_unknown_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["explain", "long-function"], &[]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("LongFunction") && text.contains("max-fn-lines"),
+        "{text}"
+    );
+    assert!(text.contains("clippy::too_many_lines"), "{text}");
+    let all = run(dir.path(), &["explain"], &[]);
+    assert!(String::from_utf8_lossy(&all.stdout).contains("## needless-pub"));
+    let unknown = run(dir.path(), &["explain", "long-fn"], &[]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("unknown rule `long-fn`"),
+        "{}",
+        stderr(&unknown)
+    );
+}
