@@ -322,6 +322,34 @@ fn plain_dir_is_scanned_without_a_manifest() {
     assert_eq!(doc["groups"][0]["instances"][0]["package"], "plain-dir");
 }
 
+#[test]
+fn plain_dir_honours_gitignore_and_keeps_its_cache_out_of_the_folder() {
+    let tmp = copy_of_fixture("plain-dir");
+    let cache = tempfile::tempdir().unwrap();
+    let scan = |dir: &Path| {
+        let out = cargo_loop(dir)
+            .args(["dup", "--format", "json", "."])
+            .env("XDG_CACHE_HOME", cache.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        groups(&serde_json::from_slice(&out.stdout).unwrap())
+    };
+    assert_eq!(scan(tmp.path()).len(), 2);
+    // Ignoring one copy of each group leaves nothing to report.
+    std::fs::write(tmp.path().join(".gitignore"), "calc.rs\n").unwrap();
+    assert!(scan(tmp.path()).is_empty());
+    assert!(
+        !tmp.path().join("target").exists(),
+        "a cache was written into the folder"
+    );
+    assert!(cache.path().join("cargo-loop").is_dir());
+}
+
 /// A function body long enough to be reported when copied, named `name`.
 fn copyable(name: &str) -> String {
     format!(

@@ -140,6 +140,7 @@ impl Workspace {
             .with_context(|| format!("open {}", dir.display()))?;
         let mut warnings = Vec::new();
         let mut packages: Vec<Package> = Vec::new();
+        let kept = not_ignored(&root);
         let walker = walkdir::WalkDir::new(&root)
             .follow_links(true)
             .sort_by_file_name()
@@ -162,11 +163,14 @@ impl Workspace {
             {
                 continue;
             }
+            if !kept.contains(entry.path()) {
+                continue;
+            }
             add_plain_root(&root, &mut packages, entry.path().to_path_buf());
         }
         let config = ConfigFile::read_toml(&root.join("loop.toml"))?;
         Ok(Workspace {
-            target_dir: root.join("target"),
+            target_dir: plain_target_dir(&root),
             root,
             packages,
             config,
@@ -178,6 +182,45 @@ impl Workspace {
 }
 
 /// A file or folder of a plain folder that could not be read, as a warning.
+/// Where a plain folder's cache goes, never inside the folder analysed: `CARGO_TARGET_DIR`,
+/// else the target folder of the cargo project the command runs in, else a user cache folder
+/// (`$XDG_CACHE_HOME/cargo-loop/<hash of the folder>`, or under `~/.cache`).
+fn plain_target_dir(root: &Path) -> PathBuf {
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    let cwd = std::env::current_dir().ok();
+    let project = cwd.as_deref().and_then(|cwd| {
+        cwd.ancestors()
+            .find(|dir| dir.join("Cargo.toml").is_file())
+            .map(Path::to_path_buf)
+    });
+    if let Some(project) = project.filter(|p| !p.starts_with(root)) {
+        return project.join("target");
+    }
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    let key = xxhash_rust::xxh3::xxh3_64(root.to_string_lossy().as_bytes());
+    cache.join("cargo-loop").join(format!("{key:016x}"))
+}
+
+/// The `.rs` files under `root` that no `.gitignore` (there or in a parent folder, with or
+/// without a git repository) excludes. The main walk reports unreadable folders and link
+/// loops; this one only answers "ignored?".
+fn not_ignored(root: &Path) -> std::collections::HashSet<PathBuf> {
+    ignore::WalkBuilder::new(root)
+        .follow_links(true)
+        .hidden(false)
+        .require_git(false)
+        .build()
+        .flatten()
+        .map(ignore::DirEntry::into_path)
+        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+        .collect()
+}
+
 fn walk_warning(root: &Path, err: &walkdir::Error) -> Warning {
     let file = err
         .path()
