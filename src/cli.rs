@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::options::Format;
 use crate::record::event::Role;
 
 /// Cargo passes the subcommand name as the first argument, so the top level is `cargo`.
@@ -288,9 +287,17 @@ pub struct LogArgs {
     #[arg(long, value_name = "DIR", help_heading = "Output Options")]
     pub out: Option<PathBuf>,
 
-    /// Output format (human or json)
+    /// Output format
     #[arg(long, value_enum, value_name = "FMT", help_heading = "Output Options")]
-    pub format: Option<Format>,
+    pub format: Option<RecordFormat>,
+}
+
+/// How `log`, `review` and `apply` print what was done: findings formats (SARIF, workflow
+/// commands) have nothing to say about runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RecordFormat {
+    Human,
+    Json,
 }
 
 /// Flags of `apply`.

@@ -299,7 +299,7 @@ fn show_review(common: &CommonArgs, args: &cli::LogArgs) -> anyhow::Result<ExitC
     let branches = root
         .map(|root| refactor::branch::list(&root))
         .unwrap_or_default();
-    if args.format != Some(Format::Json) && !branches.is_empty() {
+    if args.format != Some(cli::RecordFormat::Json) && !branches.is_empty() {
         let lines: Vec<String> = branches
             .iter()
             .map(|(branch, subject)| format!("{branch:>40}  {subject}\n"))
@@ -314,12 +314,14 @@ fn show_review(common: &CommonArgs, args: &cli::LogArgs) -> anyhow::Result<ExitC
 
 /// Prints `items` as JSON or, for any other format, as `human` renders them.
 fn show<T: serde::Serialize>(
-    format: Option<Format>,
+    format: Option<cli::RecordFormat>,
     items: &[T],
     human: fn(&[T]) -> String,
 ) -> anyhow::Result<ExitCode> {
     match format {
-        Some(Format::Json) => print(&format!("{}\n", serde_json::to_string_pretty(items)?)),
+        Some(cli::RecordFormat::Json) => {
+            print(&format!("{}\n", serde_json::to_string_pretty(items)?))
+        }
         _ => print(&human(items)),
     }
 }

@@ -928,3 +928,23 @@ fn a_candidate_builds_and_tests_only_the_packages_its_edit_reaches() {
         .unwrap()
         .contains("--workspace"));
 }
+
+#[test]
+fn fix_prints_what_it_did_as_json_and_refuses_formats_for_findings() {
+    let tmp = copy_of_fix_crate();
+    let out = fix(tmp.path(), &agent("merge"), &["--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["decisions"][0]["outcome"], "kept", "{doc}");
+    assert_eq!(doc["summary"]["outcomes"]["kept"], 1, "{doc}");
+    assert_eq!(doc["run"], doc["decisions"][0]["run"]);
+    let sarif = fix(tmp.path(), &agent("merge"), &["--format", "sarif"]);
+    assert_eq!(sarif.status.code(), Some(2));
+    assert!(
+        stderr(&sarif).contains("`--format sarif` does not apply"),
+        "{}",
+        stderr(&sarif)
+    );
+    let log = run(tmp.path(), &["log", "--format", "sarif"], &[]);
+    assert_eq!(log.status.code(), Some(2), "{}", stderr(&log));
+}

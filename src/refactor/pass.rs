@@ -48,7 +48,16 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
             Ok("every chosen finding was tried".to_owned())
         },
     )
-    .map(drop)
+    .and_then(|place| print_document(&place))
+}
+
+/// `--format json`: the run's document on stdout.
+pub(super) fn print_document(place: &crate::refactor::session::Place) -> anyhow::Result<()> {
+    if place.json {
+        let text = crate::refactor::session::run_document(place)?;
+        std::io::stdout().write_all(text.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// `--show-prompts`: the prompt of every chosen finding on stdout, as text or JSON.

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::analysis::What;
 use crate::cli::{CommonArgs, FindingKinds, FixArgs};
 use crate::console::Console;
+use crate::options::Format;
 use crate::record::audit::Audit;
 use crate::record::event::{Counts, Event};
 use crate::refactor::finding::{self, Finding};
@@ -21,6 +22,30 @@ use crate::refactor::verify::{Baseline, Verifier};
 pub struct Place {
     pub root: PathBuf,
     pub output: Vec<PathBuf>,
+    /// The run's id in the audit trail, once it started one.
+    pub run: Option<String>,
+    pub out_dir: crate::record::out_dir::OutDir,
+    /// `--format json`: what the run did, as a document on stdout when it ends.
+    pub json: bool,
+}
+
+/// What run `place.run` did, from its audit records: the summary `log` prints, and every
+/// decision, as a JSON document.
+pub fn run_document(place: &Place) -> anyhow::Result<String> {
+    let records = crate::record::audit::read(&place.out_dir)?;
+    let mine: Vec<_> = (records.into_iter())
+        .filter(|r| place.run.as_deref() == Some(r.run.as_str()))
+        .collect();
+    let decisions: Vec<&crate::record::event::Record> = (mine.iter())
+        .filter(|r| matches!(r.event, Event::Decision { .. }))
+        .collect();
+    let summary = crate::record::log::summarise(&mine);
+    let doc = serde_json::json!({
+        "run": place.run,
+        "summary": summary.first(),
+        "decisions": decisions,
+    });
+    Ok(format!("{}\n", serde_json::to_string_pretty(&doc)?))
 }
 
 /// Sets a run up, lets `choose` pick the first pass's candidates from the scan (with at most
@@ -36,13 +61,17 @@ pub fn session(
     drive: impl FnOnce(&mut Pass, &mut Baseline, Vec<Finding>) -> anyhow::Result<String>,
 ) -> anyhow::Result<Place> {
     let analysis = crate::analysis::analyse(common, &args.analysis, console, what_of(args))?;
+    let json = wants_json(analysis.options.format, command)?;
     let mut settings = Settings::resolve(args, &analysis.config)?;
     let budget = std::mem::take(&mut settings.budget);
     let root = analysis.report.root.clone();
     let out_dir = analysis.out_dir.clone();
-    let place = Place {
+    let mut place = Place {
         root: root.clone(),
         output: vec![analysis.target_dir.clone(), out_dir.path().to_path_buf()],
+        run: None,
+        out_dir: out_dir.clone(),
+        json,
     };
     let _lock = crate::record::lock::OutDirLock::acquire(&out_dir, args.verify.no_wait, console)?;
     // A run killed while writing left temporary files in the tree: not the user's changes.
@@ -65,6 +94,7 @@ pub fn session(
     let findings = finding::findings(&analysis.report);
     let chosen = choose(&findings, settings.max_candidates, &memory)?;
     let mut audit = Audit::open(&out_dir, console)?;
+    place.run = Some(audit.run.clone());
     audit.emit(run_start(command, &settings, &root, &chosen, args.dry_run))?;
     if chosen.is_empty() {
         let reason = if findings.is_empty() {
@@ -102,6 +132,20 @@ pub fn session(
     let end = drive(&mut pass, &mut baseline, chosen);
     pass.finish(end, console)?;
     Ok(place)
+}
+
+/// Whether the run's document goes to stdout as JSON; formats for findings are refused.
+fn wants_json(format: Format, command: &str) -> anyhow::Result<bool> {
+    match format {
+        Format::Human => Ok(false),
+        Format::Json => Ok(true),
+        other => Err(crate::error::UsageError(format!(
+            "`--format {}` does not apply to `cargo loop {command}`: it reports what it did as \
+             text, or as a JSON document with `--format json`",
+            format!("{other:?}").to_lowercase()
+        ))
+        .into()),
+    }
 }
 
 /// The scratch copy, opened and synced, and how candidates are verified in it.
