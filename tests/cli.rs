@@ -52,3 +52,43 @@ fn explain_prints_a_rule_or_every_rule_and_refuses_an_unknown_one() {
         stderr(&unknown)
     );
 }
+
+/// The packages the groups of a `dup --format json` run in `dir` come from.
+fn packages(dir: &std::path::Path, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["dup", "--no-cache", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = run(dir, &all, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut names: Vec<String> = (doc["groups"].as_array().unwrap().iter())
+        .flat_map(|g| g["instances"].as_array().unwrap().iter())
+        .map(|i| i["package"].as_str().unwrap().to_owned())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+#[test]
+fn packages_are_selected_as_cargo_selects_them() {
+    let tmp = util::copy_of_fixture("dup-workspace");
+    let root = tmp.path();
+    assert_eq!(packages(root, &[]), ["alpha", "beta"]);
+    assert_eq!(packages(root, &["-p", "alpha@0.1.0"]), ["alpha"]);
+    assert_eq!(packages(root, &["-p", "alp*"]), ["alpha"]);
+    assert_eq!(
+        packages(root, &["--workspace", "--exclude", "b*"]),
+        ["alpha"]
+    );
+    // Run from a member's folder, the member alone; --workspace for all.
+    let alpha = root.join("crates/alpha");
+    assert_eq!(packages(&alpha, &[]), ["alpha"]);
+    assert_eq!(packages(&alpha, &["--workspace"]), ["alpha", "beta"]);
+    let out = run(root, &["dup", "-p", "alpha@9"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("`alpha@9` did not match"),
+        "{}",
+        stderr(&out)
+    );
+}

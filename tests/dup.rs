@@ -276,7 +276,7 @@ fn dup_workspace_package_selection_restricts_files() {
         &["dup", "-p", "gamma", "--no-cache"],
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("`gamma` is not a member"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`gamma` did not match any member"));
 }
 
 #[test]

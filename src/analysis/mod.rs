@@ -12,6 +12,7 @@ pub mod report;
 pub mod rules;
 mod run;
 pub mod scan;
+pub mod selection;
 pub mod smells;
 pub mod source;
 pub mod workspace;

@@ -81,24 +81,11 @@ impl Workspace {
     fn from_metadata(metadata: &Metadata, common: &CommonArgs) -> anyhow::Result<Workspace> {
         let root = metadata.workspace_root.clone().into_std_path_buf();
         let members = metadata.workspace_packages();
-        for spec in common.package.iter().chain(&common.exclude) {
-            if !members.iter().any(|pkg| pkg.name.as_str() == spec) {
-                let names: Vec<&str> = members.iter().map(|pkg| pkg.name.as_str()).collect();
-                bail!(
-                    "package `{spec}` is not a member of the workspace (members: {})",
-                    names.join(", ")
-                );
-            }
-        }
         let root_package = metadata.root_package().map(|pkg| &pkg.metadata);
         let config = crate::config::load(&root, &metadata.workspace_metadata, root_package)?;
         let crate_deps = member_deps(&root, &members);
-        let packages = members
+        let packages = crate::analysis::selection::select(metadata, &members, common)?
             .into_iter()
-            .filter(|pkg| {
-                common.package.is_empty() || common.package.iter().any(|p| p == pkg.name.as_str())
-            })
-            .filter(|pkg| !common.exclude.iter().any(|p| p == pkg.name.as_str()))
             .map(|pkg| Package {
                 features: selected_features(&pkg.name, &pkg.features, common),
                 name: pkg.name.to_string(),
