@@ -7,10 +7,14 @@
 //! callers need. Everything else is declined with the reason, and every proposal still goes
 //! through the same gates as any agent's.
 
+mod block;
 mod compare;
 mod copy;
 mod edits;
 mod literal;
+mod scope;
+mod site;
+mod types;
 
 use std::path::Path;
 
@@ -30,6 +34,9 @@ pub fn propose(
     deps: &[(String, String)],
 ) -> Result<Vec<FileChange>, AgentError> {
     supported(finding)?;
+    if let Some((GroupKind::Block, _)) = finding.clone {
+        return block::propose(finding, root);
+    }
     let mut copies: Vec<Copy> = finding
         .locations
         .iter()
@@ -70,10 +77,14 @@ pub fn propose(
 /// Declines what the built-in agent has no refactor for, saying so.
 fn supported(finding: &Finding) -> Result<(), AgentError> {
     match finding.clone {
-        Some((GroupKind::Fn | GroupKind::Method, CloneType::Exact | CloneType::Renamed)) => Ok(()),
+        Some((
+            GroupKind::Fn | GroupKind::Method | GroupKind::Block,
+            CloneType::Exact | CloneType::Renamed,
+        )) => Ok(()),
         Some((kind, ty)) => Err(AgentError::Declined(format!(
-            "the built-in agent merges identical or consistently renamed functions and methods; \
-             {} is {} ({}), a job for an LLM agent",
+            "the built-in agent merges identical or consistently renamed functions and methods \
+             and extracts duplicated runs of statements into a function; {} is {} ({}), a job \
+             for an LLM agent",
             finding.id,
             kind.as_str(),
             ty.rule_id()

@@ -1,0 +1,593 @@
+//! Duplicated runs of statements inside functions: one private helper beside the function
+//! holding the first copy takes the run's statements, and each copy becomes one call to it.
+//!
+//! The helper's parameters are the locals from around the run that it uses: by value where
+//! a copy is exact (primitive scalars, shared references, a `&mut` passed on), `&mut` where
+//! the run may change a `mut` local, `&` otherwise, with each use rewritten to read through
+//! the reference exactly as before (`*x`, `(*x).m()`). It returns the locals the run binds
+//! that the code after it uses. Types come only from what the source declares (`x: T`,
+//! `let x: T`, a suffixed literal); a run whose types cannot be read there, or which returns,
+//! breaks out, uses `?`, `.await`, labels, `self` or a macro that may bind names, is declined
+//! with the reason, as are copies in different modules (the helper's names must mean the
+//! same items for every copy).
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+
+use quote::ToTokens;
+
+use super::compare::{flatten, local_names, Tok};
+use super::copy::byte_offset;
+use super::edits::Edits;
+use super::scope::{position, Binding, Ctx, Use, Walker};
+use super::site::Site;
+use super::types::{copy_type, expressible, is_mut_ref};
+use crate::refactor::agents::exchange::AgentError;
+use crate::refactor::change::FileChange;
+use crate::refactor::finding::Finding;
+
+/// How the helper receives a local from around the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Value,
+    Shared,
+    Exclusive,
+}
+
+struct Param {
+    name: String,
+    /// The type as the source spells it, and as tokens (to compare copies).
+    ty: String,
+    key: String,
+    mode: Mode,
+}
+
+/// A local the run binds at its own level.
+struct Local {
+    name: String,
+    ty: Option<(String, String)>,
+    /// Whether dropping it earlier (when the helper returns) is unobservable.
+    drops_quietly: bool,
+    returnable: bool,
+    used_after: bool,
+    mutated_after: bool,
+}
+
+/// What one copy needs: parameters, its locals, and the rewrites of its uses of references.
+struct Analysis {
+    params: Vec<Param>,
+    locals: Vec<Local>,
+    rewrites: Vec<(Range<usize>, String)>,
+}
+
+/// Clippy's `too_many_arguments` starts above seven.
+const MAX_PARAMS: usize = 7;
+
+/// The changes that extract `finding`'s duplicated runs into one helper, or why not.
+pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>, AgentError> {
+    let sites: Vec<Site> = finding
+        .locations
+        .iter()
+        .map(|location| Site::read(root, location))
+        .collect::<Result<_, String>>()
+        .map_err(AgentError::Declined)?;
+    same_module(&sites)?;
+    let renames: Vec<HashMap<String, String>> = sites[1..]
+        .iter()
+        .map(|site| renamed(&sites[0], site))
+        .collect::<Result<_, _>>()?;
+    let analyses: Vec<Analysis> = sites.iter().map(analyse).collect::<Result<_, _>>()?;
+    for (analysis, rename) in analyses[1..].iter().zip(&renames) {
+        agree(&analyses[0], analysis, rename)?;
+    }
+    let returned = returned(&analyses)?;
+    let first = &sites[0];
+    let name = helper_name(first);
+    let helper = render_helper(first, &analyses[0], &returned, &name)?;
+    let mut edits = Edits::default();
+    edits.replace(&first.location.file, first.item_end..first.item_end, helper);
+    for (site, analysis) in sites.iter().zip(&analyses) {
+        let call = render_call(&name, analysis, &returned);
+        edits.replace(&site.location.file, site.range.clone(), call);
+    }
+    edits.into_changes_of(|file| Some(sites.iter().find(|s| s.location.file == file)?.text.clone()))
+}
+
+fn declined(site: &Site, why: &str) -> AgentError {
+    AgentError::Declined(format!(
+        "the run of statements at {}:{} cannot move into a function of its own: {why}",
+        site.location.file, site.location.start_line
+    ))
+}
+
+/// Copies in one module of one file, not overlapping, in functions a helper may serve.
+fn same_module(sites: &[Site]) -> Result<(), AgentError> {
+    let first = &sites[0];
+    for site in sites {
+        let elsewhere = site.crate_name != first.crate_name || site.module != first.module;
+        if site.location.file != first.location.file || elsewhere {
+            return Err(declined(
+                site,
+                "the copies are in different modules, where the same names may mean other \
+                 items; a job for an LLM agent",
+            ));
+        }
+        let sig = &site.function.sig;
+        if sig.constness.is_some() || sig.unsafety.is_some() {
+            return Err(declined(site, "its function is `const` or `unsafe`"));
+        }
+    }
+    let mut ranges: Vec<&Range<usize>> = sites.iter().map(|s| &s.range).collect();
+    ranges.sort_by_key(|r| r.start);
+    if ranges.windows(2).any(|pair| pair[0].end > pair[1].start) {
+        return Err(declined(first, "the copies overlap"));
+    }
+    Ok(())
+}
+
+/// How `b`'s run renames `a`'s locals, if it is `a`'s with only locals renamed (one to one).
+fn renamed(a: &Site, b: &Site) -> Result<HashMap<String, String>, AgentError> {
+    let tokens = |site: &Site| {
+        let mut out = Vec::new();
+        for stmt in &site.stmts {
+            flatten(stmt.to_token_stream(), &mut out);
+        }
+        out
+    };
+    let (xs, ys) = (tokens(a), tokens(b));
+    let (locals_a, locals_b) = (local_names(&a.function), local_names(&b.function));
+    let differ = |x: &str, y: &str| {
+        Err(declined(
+            b,
+            &format!(
+                "it differs from its copy at {}:{} in more than local names (`{x}` and `{y}`)",
+                a.location.file, a.location.start_line
+            ),
+        ))
+    };
+    if xs.len() != ys.len() {
+        return differ(
+            &format!("{} tokens", xs.len()),
+            &format!("{} tokens", ys.len()),
+        );
+    }
+    let mut forward = HashMap::new();
+    let mut backward = HashMap::new();
+    for ((kind_x, x, _), (kind_y, y, _)) in xs.iter().zip(&ys) {
+        let local = locals_a.contains(x) || locals_b.contains(y);
+        let same = match (kind_x, kind_y) {
+            (Tok::Ident, Tok::Ident) if local => {
+                locals_a.contains(x)
+                    && locals_b.contains(y)
+                    && forward.entry(x.clone()).or_insert_with(|| y.clone()) == y
+                    && backward.entry(y.clone()).or_insert_with(|| x.clone()) == x
+            }
+            _ => kind_x == kind_y && x == y,
+        };
+        if !same {
+            return differ(x, y);
+        }
+    }
+    Ok(forward)
+}
+
+/// What moving one copy's run into a helper takes.
+fn analyse(site: &Site) -> Result<Analysis, AgentError> {
+    if site.is_value {
+        return Err(declined(site, "it ends in the value of its block"));
+    }
+    let (scope, has_items) = Walker::in_scope_at(&site.function, site.brace, site.first);
+    let scope = scope.ok_or_else(|| declined(site, "its statements were not found again"))?;
+    if has_items {
+        return Err(declined(
+            site,
+            "its function declares items inside it, which a helper outside would not see",
+        ));
+    }
+    let walker = Walker::run(scope.clone(), &site.stmts);
+    if let Some(problem) = walker.problems.first() {
+        return Err(declined(site, problem));
+    }
+    let params = params(site, &scope, &walker)?;
+    if params.len() > MAX_PARAMS {
+        return Err(declined(site, "it would need more than seven parameters"));
+    }
+    let rewrites = rewrites(site, &params, &walker.uses)?;
+    let locals = walker
+        .run_locals()
+        .into_iter()
+        .map(|(name, binding)| local(site, name, &binding))
+        .collect();
+    Ok(Analysis {
+        params,
+        locals,
+        rewrites,
+    })
+}
+
+/// The locals from around the run that it uses, in order of first use, each with the way
+/// the helper receives it.
+fn params(
+    site: &Site,
+    scope: &HashMap<String, Binding>,
+    walker: &Walker,
+) -> Result<Vec<Param>, AgentError> {
+    let mut names: Vec<&Use> = walker.uses.iter().collect();
+    names.sort_by_key(|u| position(u.start));
+    let mut params: Vec<Param> = Vec::new();
+    for first in names {
+        if params.iter().any(|p| p.name == first.name) {
+            continue;
+        }
+        let name = &first.name;
+        let binding = &scope[name];
+        let uses: Vec<&Use> = walker.uses.iter().filter(|u| &u.name == name).collect();
+        let ty = binding.ty.as_ref().ok_or_else(|| {
+            declined(
+                site,
+                &format!("the type of `{name}` is not written where it is declared"),
+            )
+        })?;
+        if !expressible(ty, &site.generics, false) {
+            return Err(declined(
+                site,
+                &format!("the type of `{name}` names a generic, a lifetime, `Self` or `impl`"),
+            ));
+        }
+        let at = |u: &&Use| position(u.start);
+        let mutated = uses.iter().any(|u| walker.mutated.contains(&at(u)));
+        let receiver = uses.iter().any(|u| walker.receivers.contains(&at(u)));
+        let mode = if is_mut_ref(ty) && !binding.mutable {
+            Mode::Value
+        } else if binding.mutable && (mutated || receiver && !copy_type(ty)) {
+            Mode::Exclusive
+        } else if copy_type(ty) {
+            Mode::Value
+        } else {
+            Mode::Shared
+        };
+        check_uses(site, name, binding, mode, &uses)?;
+        params.push(Param {
+            name: name.clone(),
+            ty: type_text(site, binding),
+            key: ty.to_token_stream().to_string(),
+            mode,
+        });
+    }
+    Ok(params)
+}
+
+/// Declines uses a helper cannot take over exactly.
+fn check_uses(
+    site: &Site,
+    name: &str,
+    binding: &Binding,
+    mode: Mode,
+    uses: &[&Use],
+) -> Result<(), AgentError> {
+    let has = |ctx: Ctx| uses.iter().any(|u| u.ctx == ctx);
+    if !binding.mutable && (has(Ctx::AssignTarget) || mode == Mode::Shared && has(Ctx::RefMut)) {
+        return Err(declined(
+            site,
+            &format!("it assigns or borrows `{name}` mutably, which is not declared `mut`"),
+        ));
+    }
+    if mode != Mode::Value && has(Ctx::FormatPointer) {
+        return Err(declined(
+            site,
+            &format!("it formats the address of `{name}`, which the helper would borrow"),
+        ));
+    }
+    Ok(())
+}
+
+/// The type of a local as the file spells it.
+fn type_text(site: &Site, binding: &Binding) -> String {
+    match (&binding.ty_text, &binding.ty) {
+        (Some(text), _) => text.clone(),
+        (None, Some(ty)) => {
+            let range = super::copy::byte_range(&site.text, syn::spanned::Spanned::span(ty));
+            site.text[range].to_owned()
+        }
+        (None, None) => String::new(),
+    }
+}
+
+/// How each use of a local the helper borrows reads through the reference, as before.
+fn rewrites(
+    site: &Site,
+    params: &[Param],
+    uses: &[Use],
+) -> Result<Vec<(Range<usize>, String)>, AgentError> {
+    let mut rewrites = Vec::new();
+    for found in uses {
+        let Some(param) = params.iter().find(|p| p.name == found.name) else {
+            continue;
+        };
+        let name = &found.name;
+        let with = match (param.mode, found.ctx) {
+            (Mode::Value, _) | (_, Ctx::Field | Ctx::Format | Ctx::FormatPointer) => continue,
+            // `&x` has the type the helper's `x` has.
+            (Mode::Shared, Ctx::Ref) => name.clone(),
+            (Mode::Shared, Ctx::RefMut | Ctx::AssignTarget) => {
+                return Err(declined(site, &format!("it changes `{name}`")));
+            }
+            (Mode::Exclusive, Ctx::Ref) => format!("&*{name}"),
+            (Mode::Exclusive, Ctx::RefMut) => format!("&mut *{name}"),
+            (_, Ctx::Receiver | Ctx::Callee | Ctx::Index) => format!("(*{name})"),
+            (_, Ctx::Shorthand) => format!("{name}: *{name}"),
+            (_, Ctx::Value | Ctx::AssignTarget) => format!("*{name}"),
+        };
+        let range = byte_offset(&site.text, found.from)..byte_offset(&site.text, found.end);
+        rewrites.push((range, with));
+    }
+    Ok(rewrites)
+}
+
+/// One of the run's own locals, and what the code after the run does with it.
+fn local(site: &Site, name: String, binding: &Binding) -> Local {
+    let copy = binding.ty.as_ref().is_some_and(copy_type);
+    let after = Walker::run(
+        HashMap::from([(name.clone(), binding.clone())]),
+        &site.after,
+    );
+    let mut tokens = Vec::new();
+    for stmt in &site.after {
+        flatten(stmt.to_token_stream(), &mut tokens);
+    }
+    let named = tokens.iter().any(|(kind, text, _)| match kind {
+        Tok::Ident => *text == name,
+        Tok::Literal => text.contains(&format!("{{{name}")),
+        Tok::Other => false,
+    });
+    let mutated = after.uses.iter().any(|u| {
+        let at = position(u.start);
+        after.mutated.contains(&at) || !copy && after.receivers.contains(&at)
+    });
+    Local {
+        ty: binding
+            .ty
+            .as_ref()
+            .map(|ty| (type_text(site, binding), ty.to_token_stream().to_string())),
+        drops_quietly: copy || binding.inert,
+        returnable: binding
+            .ty
+            .as_ref()
+            .is_some_and(|ty| expressible(ty, &site.generics, true)),
+        used_after: named || !after.uses.is_empty(),
+        // Inside a macro the walker cannot read, a use may change it.
+        mutated_after: binding.mutable && (mutated || named && after.hidden),
+        name,
+    }
+}
+
+/// Copies agree when their parameters and locals correspond one to one under the renaming,
+/// with the same types and the same ways of passing.
+fn agree(a: &Analysis, b: &Analysis, rename: &HashMap<String, String>) -> Result<(), AgentError> {
+    let renamed = |name: &str| rename.get(name).cloned().unwrap_or_else(|| name.to_owned());
+    let params = a.params.len() == b.params.len()
+        && a.params
+            .iter()
+            .zip(&b.params)
+            .all(|(x, y)| renamed(&x.name) == y.name && x.key == y.key && x.mode == y.mode);
+    let locals = a.locals.len() == b.locals.len()
+        && a.locals.iter().zip(&b.locals).all(|(x, y)| {
+            renamed(&x.name) == y.name && x.ty.as_ref().map(|t| &t.1) == y.ty.as_ref().map(|t| &t.1)
+        });
+    if params && locals {
+        Ok(())
+    } else {
+        Err(AgentError::Declined(
+            "the copies' locals differ in their types or in how they are declared or used"
+                .to_owned(),
+        ))
+    }
+}
+
+/// The run's locals the helper returns (those the code after any copy uses), by index; the
+/// others are dropped when it returns, which must do nothing observable.
+fn returned(analyses: &[Analysis]) -> Result<Vec<usize>, AgentError> {
+    let first = &analyses[0];
+    let mut returned = Vec::new();
+    for (i, local) in first.locals.iter().enumerate() {
+        let used = analyses.iter().any(|a| a.locals[i].used_after);
+        let name = &local.name;
+        let why = if used && local.ty.is_none() {
+            format!(
+                "the code after it uses `{name}`, whose type is not written where it is declared"
+            )
+        } else if used && !local.returnable {
+            format!(
+                "the code after it uses `{name}`, a borrow or generic the helper could not return"
+            )
+        } else if analyses
+            .iter()
+            .any(|a| !a.locals[i].used_after && !a.locals[i].drops_quietly)
+        {
+            format!("it binds `{name}`, which the helper would drop earlier than the function does")
+        } else {
+            if used {
+                returned.push(i);
+            }
+            continue;
+        };
+        return Err(AgentError::Declined(format!(
+            "the duplicated run of statements cannot move into a function of its own: {why}"
+        )));
+    }
+    Ok(returned)
+}
+
+/// A name for the helper: the first copy's function's name and `_step`, numbered past any
+/// name its file already uses.
+fn helper_name(site: &Site) -> String {
+    let base = format!("{}_step", site.function.sig.ident);
+    let mut tokens = Vec::new();
+    if let Ok(stream) = site.text.parse::<proc_macro2::TokenStream>() {
+        flatten(stream, &mut tokens);
+    }
+    let idents: std::collections::HashSet<&str> = tokens
+        .iter()
+        .filter(|(kind, _, _)| *kind == Tok::Ident)
+        .map(|(_, text, _)| text.as_str())
+        .collect();
+    let taken = |name: &str| idents.contains(name);
+    if !taken(&base) {
+        return base;
+    }
+    let mut n = 2;
+    while taken(&format!("{base}_{n}")) {
+        n += 1;
+    }
+    format!("{base}_{n}")
+}
+
+/// The helper, placed after the function (or impl) holding the first copy: its parameters,
+/// the run's statements read through the references it gets, and its locals returned.
+fn render_helper(
+    site: &Site,
+    analysis: &Analysis,
+    returned: &[usize],
+    name: &str,
+) -> Result<String, AgentError> {
+    let params: Vec<String> = analysis
+        .params
+        .iter()
+        .map(|p| {
+            let borrow = match p.mode {
+                Mode::Value => "",
+                Mode::Shared => "&",
+                Mode::Exclusive => "&mut ",
+            };
+            format!("{}: {borrow}{}", p.name, p.ty)
+        })
+        .collect();
+    let locals: Vec<&Local> = returned.iter().map(|&i| &analysis.locals[i]).collect();
+    let types: Vec<&str> = locals
+        .iter()
+        .filter_map(|l| l.ty.as_ref().map(|t| t.0.as_str()))
+        .collect();
+    let output = match types.as_slice() {
+        [] => String::new(),
+        [one] => format!(" -> {one}"),
+        many => format!(" -> ({})", many.join(", ")),
+    };
+    let (body, tail) = body_and_tail(site, analysis, &locals);
+    let inner = format!("{}    ", site.indent);
+    let body = reindent(site, &body, &inner)?;
+    let tail = tail.map(|t| format!("\n{inner}{t}")).unwrap_or_default();
+    Ok(format!(
+        "\n\n{indent}fn {name}({}){output} {{\n{inner}{body}{tail}\n{indent}}}",
+        params.join(", "),
+        indent = site.indent,
+    ))
+}
+
+/// The run's text with `rewrites` applied within `range`.
+fn rewritten(site: &Site, range: Range<usize>, rewrites: &[(Range<usize>, String)]) -> String {
+    let mut inside: Vec<&(Range<usize>, String)> = rewrites
+        .iter()
+        .filter(|(r, _)| r.start >= range.start && r.end <= range.end)
+        .collect();
+    inside.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+    let mut text = site.text[range.clone()].to_owned();
+    for (r, with) in inside {
+        text.replace_range(r.start - range.start..r.end - range.start, with);
+    }
+    text
+}
+
+/// The helper's statements and its final expression. One local bound by the last statement
+/// is returned as that statement's value (clippy's `let_and_return`).
+fn body_and_tail(site: &Site, analysis: &Analysis, locals: &[&Local]) -> (String, Option<String>) {
+    let all = rewritten(site, site.range.clone(), &analysis.rewrites);
+    let names: Vec<&str> = locals.iter().map(|l| l.name.as_str()).collect();
+    match (names.as_slice(), site.stmts.last()) {
+        ([], _) => (all, None),
+        ([one], Some(syn::Stmt::Local(last))) => {
+            let binds_it = match &last.pat {
+                syn::Pat::Ident(ident) => ident.ident == one,
+                syn::Pat::Type(typed) => {
+                    matches!(&*typed.pat, syn::Pat::Ident(ident) if ident.ident == one)
+                }
+                _ => false,
+            };
+            match &last.init {
+                Some(init) if binds_it && init.diverge.is_none() => {
+                    use syn::spanned::Spanned;
+                    let last_start = super::copy::byte_range(&site.text, last.span()).start;
+                    let value = super::copy::byte_range(&site.text, init.expr.span());
+                    let before = rewritten(site, site.range.start..last_start, &analysis.rewrites);
+                    let value = rewritten(site, value, &analysis.rewrites);
+                    (before.trim_end().to_owned(), Some(value))
+                }
+                _ => (all, Some((*one).to_owned())),
+            }
+        }
+        ([one], _) => (all, Some((*one).to_owned())),
+        (many, _) => (all, Some(format!("({})", many.join(", ")))),
+    }
+}
+
+/// The run's text indented for the helper; declined when a literal spans lines (re-indenting
+/// would change it).
+fn reindent(site: &Site, body: &str, inner: &str) -> Result<String, AgentError> {
+    let line_start = site.text[..site.range.start]
+        .rfind('\n')
+        .map_or(0, |at| at + 1);
+    let base = &site.text[line_start..site.range.start];
+    if base == inner {
+        return Ok(body.to_owned());
+    }
+    let mut tokens = Vec::new();
+    for stmt in &site.stmts {
+        flatten(stmt.to_token_stream(), &mut tokens);
+    }
+    let multiline = tokens
+        .iter()
+        .any(|(kind, _, span)| *kind == Tok::Literal && span.start().line != span.end().line);
+    if multiline {
+        return Err(declined(site, "a literal in it spans lines"));
+    }
+    let lines: Vec<String> = body
+        .split('\n')
+        .enumerate()
+        .map(|(i, line)| match line.strip_prefix(base) {
+            Some(rest) if i > 0 => format!("{inner}{rest}"),
+            _ => line.to_owned(),
+        })
+        .collect();
+    Ok(lines.join("\n"))
+}
+
+/// The statement that replaces one copy: a call passing its own locals, binding what the
+/// code after it uses.
+fn render_call(name: &str, analysis: &Analysis, returned: &[usize]) -> String {
+    let args: Vec<String> = analysis
+        .params
+        .iter()
+        .map(|p| match p.mode {
+            Mode::Value => p.name.clone(),
+            Mode::Shared => format!("&{}", p.name),
+            Mode::Exclusive => format!("&mut {}", p.name),
+        })
+        .collect();
+    let call = format!("{name}({})", args.join(", "));
+    let patterns: Vec<String> = returned
+        .iter()
+        .map(|&i| {
+            let local = &analysis.locals[i];
+            match (local.used_after, local.mutated_after) {
+                (false, _) => "_".to_owned(),
+                (true, true) => format!("mut {}", local.name),
+                (true, false) => local.name.clone(),
+            }
+        })
+        .collect();
+    match patterns.as_slice() {
+        [] => format!("{call};"),
+        [one] => format!("let {one} = {call};"),
+        many => format!("let ({}) = {call};", many.join(", ")),
+    }
+}
