@@ -591,3 +591,6 @@ fn render_call(name: &str, analysis: &Analysis, returned: &[usize]) -> String {
         many => format!("let ({}) = {call};", many.join(", ")),
     }
 }
+
+#[cfg(test)]
+mod tests;

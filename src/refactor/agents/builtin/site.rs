@@ -177,7 +177,7 @@ fn find_run(function: &syn::ItemFn, location: &Location) -> Option<Run> {
                 .iter()
                 .rposition(|s| line(s.span().end()) == self.location.end_line);
             if let (Some(first), Some(last)) = (first, last) {
-                if first < last {
+                if first <= last {
                     let is_last = last + 1 == block.stmts.len();
                     self.found = Some(Run {
                         stmts: block.stmts[first..=last].to_vec(),

@@ -1,0 +1,267 @@
+//! Before/after pairs for extracting duplicated runs of statements, and one test per reason
+//! to decline.
+
+use crate::analysis::detectors::{CloneType, GroupKind};
+use crate::refactor::agents::builtin::propose;
+use crate::refactor::finding::{Finding, FindingKind, Location};
+
+/// A finding for every place one of `runs` appears in `text` (as `src/m.rs` of crate `k`),
+/// each in the function (or `S`'s method) around it.
+fn finding_for(text: &str, runs: &[&str]) -> Finding {
+    let locations = runs
+        .iter()
+        .flat_map(|run| text.match_indices(run.trim_end()))
+        .map(|(at, run)| {
+            let start_line = text[..at].lines().count() as u32 + 1;
+            let end_line = start_line + run.lines().count() as u32 - 1;
+            let before = &text[..at];
+            let name_at = before.rfind("fn ").unwrap() + 3;
+            let name: String = before[name_at..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let owner = if before.contains("impl S") { "S::" } else { "" };
+            Location {
+                file: "src/m.rs".into(),
+                start_line,
+                end_line,
+                item: format!("k::m::{owner}{name}"),
+            }
+        })
+        .collect();
+    Finding {
+        id: "D1".into(),
+        kind: FindingKind::Dup,
+        fingerprint: 1,
+        title: String::new(),
+        suggestion: String::new(),
+        locations,
+        size: 4.0,
+        clone: Some((GroupKind::Block, CloneType::Renamed)),
+    }
+}
+
+/// `src/m.rs` after extracting `run` (or the first of `runs`) from `text`, or the reason the
+/// agent declined.
+fn extract(text: &str, run: &str) -> Result<String, String> {
+    extract_all(text, &[run])
+}
+
+fn extract_all(text: &str, runs: &[&str]) -> Result<String, String> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("src/m.rs"), text).unwrap();
+    let finding = finding_for(text, runs);
+    assert!(
+        finding.locations.len() >= 2,
+        "the run is not copied in {text}"
+    );
+    let changes = propose(&finding, dir.path(), &[]).map_err(|err| err.to_string())?;
+    assert_eq!(changes.len(), 1);
+    Ok(changes[0].after.clone().unwrap())
+}
+
+/// Two functions holding the same `run` between `before` and `after`, taking `params`.
+fn twice(params: &str, before: &str, run: &str, after: &str) -> String {
+    let one = format!("fn one({params}) {{\n{before}{run}{after}}}\n");
+    format!("{one}\n{}", one.replacen("fn one(", "fn two(", 1))
+}
+
+fn declined(text: &str, run: &str) -> String {
+    extract(text, run).expect_err("declined")
+}
+
+const STATS: &str = "    let mut count: usize = 0;
+    let mut total: i64 = 0;
+    for reading in readings {
+        total += (*reading).clamp(-limit, limit);
+        count += 1;
+    }
+    let mean: i64 = if count == 0 { 0 } else { total / count as i64 };
+";
+
+#[test]
+fn a_run_becomes_one_helper_beside_its_first_copy_returning_what_the_code_after_uses() {
+    let two = STATS
+        .replace("readings", "weights")
+        .replace("reading", "weight")
+        .replace("limit", "cap")
+        .replace("count", "n");
+    let text = format!(
+        "pub fn one(readings: &[i64], limit: i64) -> i64 {{\n{STATS}    mean + total\n}}\n\n\
+         pub fn two(weights: &[i64], cap: i64) -> i64 {{\n{two}    mean * 2\n}}\n"
+    );
+    let after = extract_all(&text, &[STATS, &two]).unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(
+        after,
+        "pub fn one(readings: &[i64], limit: i64) -> i64 {
+    let (total, mean) = one_step(readings, limit);
+    mean + total
+}
+
+fn one_step(readings: &[i64], limit: i64) -> (i64, i64) {
+    let mut count: usize = 0;
+    let mut total: i64 = 0;
+    for reading in readings {
+        total += (*reading).clamp(-limit, limit);
+        count += 1;
+    }
+    let mean: i64 = if count == 0 { 0 } else { total / count as i64 };
+    (total, mean)
+}
+
+pub fn two(weights: &[i64], cap: i64) -> i64 {
+    let (_, mean) = one_step(weights, cap);
+    mean * 2
+}
+"
+    );
+}
+
+#[test]
+fn a_mut_local_the_run_changes_is_lent_mutably_and_others_shared_each_use_read_through() {
+    let run = "    for item in items {
+        if !seen.contains(item) && names.len() > 1 {
+            seen.push(*item);
+            total += 1;
+        }
+    }
+    seen.sort();
+    println!(\"{total} {}\", total);
+";
+    let before = "    let names: Vec<String> = Vec::new();\n    let mut seen: Vec<u32> = Vec::new();\n    let mut total: u64 = 0;\n";
+    let text = twice(
+        "items: &[u32]",
+        before,
+        run,
+        "    assert!(seen.len() as u64 == total);\n",
+    );
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("    one_step(items, &mut seen, &names, &mut total);\n    assert!"),
+        "{after}"
+    );
+    assert!(
+        after.contains(
+            "fn one_step(items: &[u32], seen: &mut Vec<u32>, names: &Vec<String>, total: &mut u64) {
+    for item in items {
+        if !(*seen).contains(item) && (*names).len() > 1 {
+            (*seen).push(*item);
+            *total += 1;
+        }
+    }
+    (*seen).sort();
+    println!(\"{total} {}\", *total);
+}"
+        ),
+        "{after}"
+    );
+}
+
+#[test]
+fn a_run_in_methods_that_uses_no_self_becomes_a_free_helper_after_the_impl() {
+    let run = "        let doubled: u32 = x * 2;\n        let shifted: u32 = doubled + 7;\n";
+    let text = format!(
+        "struct S;\nimpl S {{\n    fn a(&self, x: u32) -> u32 {{\n{run}        shifted\n    }}\n\n    fn b(&self, x: u32) -> u32 {{\n{run}        shifted + 1\n    }}\n}}\n"
+    );
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("        let shifted = a_step(x);\n        shifted\n"),
+        "{after}"
+    );
+    assert!(
+        after.ends_with(
+            "}\n\nfn a_step(x: u32) -> u32 {\n    let doubled: u32 = x * 2;\n    doubled + 7\n}\n"
+        ),
+        "{after}"
+    );
+}
+
+#[test]
+fn a_helper_name_taken_in_the_file_gets_a_number() {
+    let run = "    let a: u8 = x + 1;\n    let b: u8 = a * 2;\n";
+    let text = twice("x: u8", "", run, "    let _ = b;\n") + "\nfn one_step() {}\n";
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(after.contains("let b = one_step_2(x);"), "{after}");
+}
+
+/// Runs that cannot move into a function, each declined with its reason.
+#[test]
+fn runs_that_leave_the_block_or_hide_what_they_use_are_declined_with_the_reason() {
+    let cases = [
+        (
+            "    if x > 3 {\n        return;\n    }\n    let _y: u8 = x;\n",
+            "returns",
+        ),
+        ("    let y: u8 = x?;\n    let _z: u8 = y;\n", "`?`"),
+        ("    let y: u8 = x.await;\n    let _z: u8 = y;\n", "awaits"),
+        ("    mine!(x);\n    let _y: u8 = x;\n", "`mine!`"),
+        (
+            "    'outer: loop {\n        break 'outer;\n    }\n    let _y: u8 = x;\n",
+            "label",
+        ),
+        ("    let _y: u8 = x;\n    let _z = self.0;\n", "`self`"),
+        ("    let _y = Self::new();\n    let _z: u8 = x;\n", "`Self`"),
+    ];
+    for (run, reason) in cases {
+        let err = declined(&twice("x: u8", "", run, ""), run);
+        assert!(err.contains(reason), "{reason}: {err}");
+    }
+    let looped = "    for x in xs {\n        let y: u8 = *x;\n        if y > 2 {\n            break;\n        }\n        let _z: u8 = y;\n    }\n";
+    let in_loop = |body: &str| format!("    for z in zs {{\n        let _ = z;\n{body}    }}\n");
+    let run = "        let y: u8 = 1;\n        if y > 2 {\n            continue;\n        }\n";
+    let text = twice("zs: &[u8]", "", &in_loop(run), "");
+    assert!(declined(&text, run).contains("breaks or continues a loop around it"));
+    // A `break` of a loop inside the run stays inside it.
+    assert!(extract(&twice("xs: &[u8]", "", looped, ""), looped).is_ok());
+}
+
+#[test]
+fn locals_whose_types_the_source_does_not_write_are_declined_never_guessed() {
+    let run = "    let y: u32 = x + 1;\n    let _z: u32 = y * 2;\n";
+    let err = declined(&twice("", "    let x = 5;\n", run, ""), run);
+    assert!(err.contains("the type of `x` is not written"), "{err}");
+    let run = "    let y = x.wrapping_add(1);\n    let _z: u32 = y * 2;\n";
+    let err = declined(&twice("x: u32", "", run, "    let _ = y;\n"), run);
+    assert!(
+        err.contains("the code after it uses `y`, whose type"),
+        "{err}"
+    );
+}
+
+#[test]
+fn borrows_generics_and_earlier_drops_the_signature_could_not_express_are_declined() {
+    let run = "    let first: &str = &names[0];\n    let _n: usize = first.len();\n";
+    let text = twice("names: &[String]", "", run, "    let _ = first;\n");
+    assert!(declined(&text, run).contains("a borrow or generic"));
+    let run = "    let _guard = lock.lock();\n    let _n: u8 = 1;\n";
+    let text = twice("lock: &std::sync::Mutex<u8>", "", run, "    let _ = 2;\n");
+    let err = declined(&text, run);
+    assert!(err.contains("drop earlier"), "{err}");
+    let run = "    let y: T = x.clone();\n    let _z: T = y;\n";
+    let text = twice("x: T", "", run, "").replace("fn one(", "fn one<T: Clone>(");
+    let text = text.replace("fn two(", "fn two<T: Clone>(");
+    assert!(declined(&text, run).contains("names a generic"));
+}
+
+#[test]
+fn copies_in_other_modules_or_with_other_literals_or_nested_items_are_declined() {
+    let run = "    let y: u8 = x + 1;\n    let _z: u8 = y * 2;\n";
+    let other = twice("x: u8", "", run, "").replacen("fn two(", "mod inner {\nfn two(", 1) + "}\n";
+    let mut finding = finding_for(&other, &[run]);
+    finding.locations[1].item = "k::m::inner::two".into();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("src/m.rs"), &other).unwrap();
+    let err = propose(&finding, dir.path(), &[]).unwrap_err().to_string();
+    assert!(err.contains("different modules"), "{err}");
+    let text = twice("x: u8", "", run, "");
+    let changed = text.replacen("x + 1", "x + 2", 1);
+    let finding = finding_for(&text, &[run]);
+    std::fs::write(dir.path().join("src/m.rs"), &changed).unwrap();
+    let err = propose(&finding, dir.path(), &[]).unwrap_err().to_string();
+    assert!(err.contains("more than local names (`2` and `1`)"), "{err}");
+    let nested = twice("x: u8", "", run, "    fn helper() {}\n");
+    let err = declined(&nested, run);
+    assert!(err.contains("declares items inside it"), "{err}");
+}
