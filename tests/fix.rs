@@ -806,6 +806,82 @@ fn the_builtin_agent_merges_copies_that_differ_in_one_literal_and_keeps_them_pas
     assert!(b.contains("crate::a::smooth_with(readings, 0.25)"), "{b}");
 }
 
+/// Edge values the fixture's own tests lack, run only after the refactor: a kept extraction
+/// must keep them passing.
+const BUILTIN_BLOCKS_EDGES: &str = r#"
+use builtin_blocks::{stats, tags};
+
+#[test]
+fn edges() {
+    assert_eq!(stats::summarize(&[], 5), "0 OVER 0");
+    assert_eq!(stats::summarize(&[5, -5, 5], 5), "5 OVER 3");
+    assert_eq!(stats::summarize(&[6, -6], 5), "0 OVER 2");
+    assert_eq!(stats::summarize(&[1, 20, -30], 6), "1 over 3, wide");
+    assert_eq!(stats::weigh(&[], 5), None);
+    assert_eq!(stats::weigh(&[-7], 5), Some(-10));
+    assert_eq!(stats::weigh(&[i64::MAX / 2, i64::MAX / 2], i64::MAX), None);
+    assert_eq!(tags::distinct(&[], 1), (vec![], 0));
+    let cleaned = tags::distinct(&[" B", "b", "spam", "a"], 1);
+    assert_eq!(cleaned, (vec!["a".to_owned(), "b".to_owned()], 2));
+    assert_eq!(tags::distinct(&["ab", "a"], 2), (vec!["ab".to_owned()], 1));
+    assert_eq!(tags::joined(&["ads", "Z"], 1, "h"), "h,z:1");
+    assert_eq!(tags::joined(&["h"], 1, "h"), "h:0");
+    assert_eq!(tags::joined(&[], 0, ""), ":0");
+}
+"#;
+
+#[test]
+fn the_builtin_agent_extracts_the_duplicated_blocks_of_builtin_blocks_and_keeps_their_behaviour() {
+    let tmp = util::copy_of_fixture("builtin-blocks");
+    let out = fix(tmp.path(), "builtin", &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let decisions = decisions(tmp.path());
+    assert_eq!(decisions.len(), 2, "{decisions:?}");
+    assert!(
+        decisions.iter().all(|d| d["outcome"] == "kept"),
+        "{decisions:?}"
+    );
+    let read = |file: &str| std::fs::read_to_string(tmp.path().join(file)).unwrap();
+    let stats = read("src/stats.rs");
+    // The first copy's function keeps its signature and calls the helper beside it, which
+    // returns what the code after the run uses; the second copy calls it with its own names.
+    assert!(stats.contains("pub fn summarize(readings: &[i64], limit: i64) -> String {\n    let (count, total, spread) = summarize_step(readings, limit);\n"), "{stats}");
+    assert!(
+        stats
+            .contains("\nfn summarize_step(readings: &[i64], limit: i64) -> (usize, i64, i64) {\n"),
+        "{stats}"
+    );
+    assert!(
+        stats.contains("    let (n, sum, spread) = summarize_step(weights, cap);\n"),
+        "{stats}"
+    );
+    assert_eq!(
+        stats.matches("for reading in readings").count(),
+        1,
+        "{stats}"
+    );
+    let tags = read("src/tags.rs");
+    // What the run changes is lent `&mut`, what it only reads is shared.
+    assert!(
+        tags.contains("let added = distinct_step(labels, shortest, &banned, &mut kept);"),
+        "{tags}"
+    );
+    assert!(tags.contains("(*kept).push(tag);"), "{tags}");
+    std::fs::create_dir_all(tmp.path().join("tests")).unwrap();
+    std::fs::write(tmp.path().join("tests/edges.rs"), BUILTIN_BLOCKS_EDGES).unwrap();
+    let check = std::process::Command::new("cargo")
+        .args(["test", "-q"])
+        .env("CARGO_TARGET_DIR", tmp.path().join("target/check"))
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
 #[test]
 fn a_bench_that_needs_nightly_is_left_out_not_a_failed_baseline() {
     let tmp = copy_of_fix_crate();

@@ -88,7 +88,7 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
     let mut edits = Edits::default();
     edits.replace(&first.location.file, first.item_end..first.item_end, helper);
     for (site, analysis) in sites.iter().zip(&analyses) {
-        let call = render_call(&name, analysis, &returned);
+        let call = render_call(site, &name, analysis, &returned);
         edits.replace(&site.location.file, site.range.clone(), call);
     }
     edits.into_changes_of(|file| Some(sites.iter().find(|s| s.location.file == file)?.text.clone()))
@@ -477,11 +477,27 @@ fn render_helper(
     let inner = format!("{}    ", site.indent);
     let body = reindent(site, &body, &inner)?;
     let tail = tail.map(|t| format!("\n{inner}{t}")).unwrap_or_default();
+    let head = listed(
+        &format!("fn {name}"),
+        &params,
+        &format!("{output} {{"),
+        &site.indent,
+    );
     Ok(format!(
-        "\n\n{indent}fn {name}({}){output} {{\n{inner}{body}{tail}\n{indent}}}",
-        params.join(", "),
+        "\n\n{indent}{head}\n{inner}{body}{tail}\n{indent}}}",
         indent = site.indent,
     ))
+}
+
+/// `open(items)close` on one line as rustfmt would leave it, or one item a line when the
+/// line (after `indent`) would pass rustfmt's 100 columns.
+fn listed(open: &str, items: &[String], close: &str, indent: &str) -> String {
+    let line = format!("{open}({}){close}", items.join(", "));
+    if indent.len() + line.len() <= 100 {
+        return line;
+    }
+    let lines: Vec<String> = items.iter().map(|i| format!("{indent}    {i},")).collect();
+    format!("{open}(\n{}\n{indent}){close}", lines.join("\n"))
 }
 
 /// The run's text with `rewrites` applied within `range`.
@@ -533,10 +549,7 @@ fn body_and_tail(site: &Site, analysis: &Analysis, locals: &[&Local]) -> (String
 /// The run's text indented for the helper; declined when a literal spans lines (re-indenting
 /// would change it).
 fn reindent(site: &Site, body: &str, inner: &str) -> Result<String, AgentError> {
-    let line_start = site.text[..site.range.start]
-        .rfind('\n')
-        .map_or(0, |at| at + 1);
-    let base = &site.text[line_start..site.range.start];
+    let base = base_indent(site);
     if base == inner {
         return Ok(body.to_owned());
     }
@@ -561,9 +574,17 @@ fn reindent(site: &Site, body: &str, inner: &str) -> Result<String, AgentError> 
     Ok(lines.join("\n"))
 }
 
+/// The indentation of the run's first line.
+fn base_indent(site: &Site) -> &str {
+    let line_start = site.text[..site.range.start]
+        .rfind('\n')
+        .map_or(0, |at| at + 1);
+    &site.text[line_start..site.range.start]
+}
+
 /// The statement that replaces one copy: a call passing its own locals, binding what the
 /// code after it uses.
-fn render_call(name: &str, analysis: &Analysis, returned: &[usize]) -> String {
+fn render_call(site: &Site, name: &str, analysis: &Analysis, returned: &[usize]) -> String {
     let args: Vec<String> = analysis
         .params
         .iter()
@@ -573,7 +594,6 @@ fn render_call(name: &str, analysis: &Analysis, returned: &[usize]) -> String {
             Mode::Exclusive => format!("&mut {}", p.name),
         })
         .collect();
-    let call = format!("{name}({})", args.join(", "));
     let patterns: Vec<String> = returned
         .iter()
         .map(|&i| {
@@ -585,11 +605,12 @@ fn render_call(name: &str, analysis: &Analysis, returned: &[usize]) -> String {
             }
         })
         .collect();
-    match patterns.as_slice() {
-        [] => format!("{call};"),
-        [one] => format!("let {one} = {call};"),
-        many => format!("let ({}) = {call};", many.join(", ")),
-    }
+    let open = match patterns.as_slice() {
+        [] => name.to_owned(),
+        [one] => format!("let {one} = {name}"),
+        many => format!("let ({}) = {name}", many.join(", ")),
+    };
+    listed(&open, &args, ";", base_indent(site))
 }
 
 #[cfg(test)]

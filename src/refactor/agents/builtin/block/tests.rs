@@ -265,3 +265,20 @@ fn copies_in_other_modules_or_with_other_literals_or_nested_items_are_declined()
     let err = declined(&nested, run);
     assert!(err.contains("declares items inside it"), "{err}");
 }
+
+#[test]
+fn a_signature_or_call_past_a_hundred_columns_is_wrapped_one_item_a_line_as_rustfmt_would() {
+    let params = "first_reading_kelvin: u64, second_reading_kelvin: u64, third_reading_kelvin: u64, fourth_reading_kelvin: u64";
+    let run = "    let total: u64 = first_reading_kelvin + second_reading_kelvin;\n    let _all: u64 = total + third_reading_kelvin + fourth_reading_kelvin;\n";
+    let after = extract(&twice(params, "", run, ""), run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains(
+            "\n    one_step(\n        first_reading_kelvin,\n        second_reading_kelvin,\n        third_reading_kelvin,\n        fourth_reading_kelvin,\n    );\n"
+        ),
+        "{after}"
+    );
+    assert!(
+        after.contains("fn one_step(\n    first_reading_kelvin: u64,\n    second_reading_kelvin: u64,\n    third_reading_kelvin: u64,\n    fourth_reading_kelvin: u64,\n) {\n"),
+        "{after}"
+    );
+}
