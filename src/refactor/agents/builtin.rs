@@ -4,7 +4,10 @@
 //! already depend on), every other keeps its name, signature, attributes and docs and becomes
 //! a one-line delegation to it, so no caller changes. Free functions that differ in one
 //! literal share a function taking it as a parameter. Visibility opens only as far as the
-//! callers need. Everything else is declined with the reason, and every proposal still goes
+//! callers need. Duplicated runs of statements inside functions of one module move into one
+//! private helper that each copy calls ([`block`]): it takes the locals the run uses (by
+//! value, `&` or `&mut`, with types read from their declarations) and returns those the code
+//! after it uses. Everything else is declined with the reason, and every proposal still goes
 //! through the same gates as any agent's.
 
 mod block;

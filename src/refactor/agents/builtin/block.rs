@@ -22,7 +22,7 @@ use super::copy::byte_offset;
 use super::edits::Edits;
 use super::scope::{position, Binding, Ctx, Use, Walker};
 use super::site::Site;
-use super::types::{copy_type, expressible, is_mut_ref};
+use super::types::{copy_type, expressible, is_mut_ref, Names};
 use crate::refactor::agents::exchange::AgentError;
 use crate::refactor::change::FileChange;
 use crate::refactor::finding::Finding;
@@ -59,6 +59,19 @@ struct Analysis {
     params: Vec<Param>,
     locals: Vec<Local>,
     rewrites: Vec<(Range<usize>, String)>,
+    /// Whether the run uses `self`, or names `Self`: only a helper in its impl can.
+    uses_self: bool,
+    in_impl: bool,
+}
+
+/// Where the helper goes and how each copy calls it.
+struct Placement {
+    /// Where it is inserted in the first copy's file, and its indentation.
+    at: usize,
+    indent: String,
+    /// `self.` or `Self::` before each call, and the receiver the helper takes.
+    prefix: &'static str,
+    receiver: Option<String>,
 }
 
 /// Clippy's `too_many_arguments` starts above seven.
@@ -82,13 +95,15 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
         agree(&analyses[0], analysis, rename)?;
     }
     let returned = returned(&analyses)?;
+    let placement = placement(&sites, &analyses)?;
     let first = &sites[0];
     let name = helper_name(first);
-    let helper = render_helper(first, &analyses[0], &returned, &name)?;
+    let helper = render_helper(first, &placement, &analyses[0], &returned, &name)?;
     let mut edits = Edits::default();
-    edits.replace(&first.location.file, first.item_end..first.item_end, helper);
+    edits.replace(&first.location.file, placement.at..placement.at, helper);
     for (site, analysis) in sites.iter().zip(&analyses) {
-        let call = render_call(site, &name, analysis, &returned);
+        let call = format!("{}{name}", placement.prefix);
+        let call = render_call(site, &call, analysis, &returned);
         edits.replace(&site.location.file, site.range.clone(), call);
     }
     edits.into_changes_of(|file| Some(sites.iter().find(|s| s.location.file == file)?.text.clone()))
@@ -99,6 +114,61 @@ fn declined(site: &Site, why: &str) -> AgentError {
         "the run of statements at {}:{} cannot move into a function of its own: {why}",
         site.location.file, site.location.start_line
     ))
+}
+
+/// A free helper after the function (or impl) holding the first copy; or, for a run that
+/// uses `self` or `Self`, a method (or associated function) after that method in its impl,
+/// which every copy must share (with the same receiver, by reference).
+fn placement(sites: &[Site], analyses: &[Analysis]) -> Result<Placement, AgentError> {
+    let first = &sites[0];
+    if !analyses.iter().any(|a| a.in_impl) {
+        return Ok(Placement {
+            at: first.item_end,
+            indent: first.indent.clone(),
+            prefix: "",
+            receiver: None,
+        });
+    }
+    let uses_self = analyses.iter().any(|a| a.uses_self);
+    let receiver = |site: &Site| {
+        let method = site.method.as_ref()?;
+        let words: Vec<&str> = method.receiver.as_deref()?.split_whitespace().collect();
+        Some(words.join(" "))
+    };
+    let shared = |site: &Site| {
+        let (Some(a), Some(b)) = (&first.method, &site.method) else {
+            return false;
+        };
+        a.impl_at == b.impl_at && b.inherent && (!uses_self || receiver(site) == receiver(first))
+    };
+    if let Some(site) = sites.iter().find(|site| !shared(site)) {
+        return Err(declined(
+            site,
+            "it uses `self` or `Self`, and the copies are not methods of one inherent impl \
+             taking `self` alike",
+        ));
+    }
+    let method = first.method.as_ref().expect("checked above");
+    let receiver = match receiver(first) {
+        Some(taken) if uses_self && (taken == "&self" || taken == "&mut self") => Some(taken),
+        _ if uses_self => {
+            return Err(declined(
+                first,
+                "it uses `self`, which its method does not borrow",
+            ));
+        }
+        _ => None,
+    };
+    Ok(Placement {
+        at: method.end,
+        indent: method.indent.clone(),
+        prefix: if receiver.is_some() {
+            "self."
+        } else {
+            "Self::"
+        },
+        receiver,
+    })
 }
 
 /// Copies in one module of one file, not overlapping, in functions a helper may serve.
@@ -157,9 +227,10 @@ fn renamed(a: &Site, b: &Site) -> Result<HashMap<String, String>, AgentError> {
     for ((kind_x, x, _), (kind_y, y, _)) in xs.iter().zip(&ys) {
         let local = locals_a.contains(x) || locals_b.contains(y);
         let same = match (kind_x, kind_y) {
+            // The same name is the same code even where only one function binds it (a
+            // `None` pattern, a local shadowing an item): `agree` then finds the uses differ.
             (Tok::Ident, Tok::Ident) if local => {
-                locals_a.contains(x)
-                    && locals_b.contains(y)
+                (x == y || locals_a.contains(x) && locals_b.contains(y))
                     && forward.entry(x.clone()).or_insert_with(|| y.clone()) == y
                     && backward.entry(y.clone()).or_insert_with(|| x.clone()) == x
             }
@@ -189,7 +260,17 @@ fn analyse(site: &Site) -> Result<Analysis, AgentError> {
     if let Some(problem) = walker.problems.first() {
         return Err(declined(site, problem));
     }
-    let params = params(site, &scope, &walker)?;
+    // A helper in the impl may name the impl's generics and `Self`; a free one neither.
+    let in_impl = walker.uses_self || walker.names_self_type;
+    let mut generics = site.generics.clone();
+    if !in_impl {
+        generics.extend(site.impl_generics.iter().cloned());
+    }
+    let names = Names {
+        generics,
+        allow_self: in_impl,
+    };
+    let params = params(site, &names, &scope, &walker)?;
     if params.len() > MAX_PARAMS {
         return Err(declined(site, "it would need more than seven parameters"));
     }
@@ -197,12 +278,14 @@ fn analyse(site: &Site) -> Result<Analysis, AgentError> {
     let locals = walker
         .run_locals()
         .into_iter()
-        .map(|(name, binding)| local(site, name, &binding))
+        .map(|(name, binding)| local(site, &names, name, &binding))
         .collect();
     Ok(Analysis {
         params,
         locals,
         rewrites,
+        uses_self: walker.uses_self,
+        in_impl,
     })
 }
 
@@ -210,13 +293,14 @@ fn analyse(site: &Site) -> Result<Analysis, AgentError> {
 /// the helper receives it.
 fn params(
     site: &Site,
+    names: &Names,
     scope: &HashMap<String, Binding>,
     walker: &Walker,
 ) -> Result<Vec<Param>, AgentError> {
-    let mut names: Vec<&Use> = walker.uses.iter().collect();
-    names.sort_by_key(|u| position(u.start));
+    let mut ordered: Vec<&Use> = walker.uses.iter().collect();
+    ordered.sort_by_key(|u| position(u.start));
     let mut params: Vec<Param> = Vec::new();
-    for first in names {
+    for first in ordered {
         if params.iter().any(|p| p.name == first.name) {
             continue;
         }
@@ -229,7 +313,7 @@ fn params(
                 &format!("the type of `{name}` is not written where it is declared"),
             )
         })?;
-        if !expressible(ty, &site.generics, false) {
+        if !expressible(ty, names, false) {
             return Err(declined(
                 site,
                 &format!("the type of `{name}` names a generic, a lifetime, `Self` or `impl`"),
@@ -326,7 +410,7 @@ fn rewrites(
 }
 
 /// One of the run's own locals, and what the code after the run does with it.
-fn local(site: &Site, name: String, binding: &Binding) -> Local {
+fn local(site: &Site, names: &Names, name: String, binding: &Binding) -> Local {
     let copy = binding.ty.as_ref().is_some_and(copy_type);
     let after = Walker::run(
         HashMap::from([(name.clone(), binding.clone())]),
@@ -336,7 +420,7 @@ fn local(site: &Site, name: String, binding: &Binding) -> Local {
     for stmt in &site.after {
         flatten(stmt.to_token_stream(), &mut tokens);
     }
-    let named = tokens.iter().any(|(kind, text, _)| match kind {
+    let mentioned = tokens.iter().any(|(kind, text, _)| match kind {
         Tok::Ident => *text == name,
         Tok::Literal => text.contains(&format!("{{{name}")),
         Tok::Other => false,
@@ -354,10 +438,10 @@ fn local(site: &Site, name: String, binding: &Binding) -> Local {
         returnable: binding
             .ty
             .as_ref()
-            .is_some_and(|ty| expressible(ty, &site.generics, true)),
-        used_after: named || !after.uses.is_empty(),
+            .is_some_and(|ty| expressible(ty, names, true)),
+        used_after: mentioned || !after.uses.is_empty(),
         // Inside a macro the walker cannot read, a use may change it.
-        mutated_after: binding.mutable && (mutated || named && after.hidden),
+        mutated_after: binding.mutable && (mutated || mentioned && after.hidden),
         name,
     }
 }
@@ -447,21 +531,21 @@ fn helper_name(site: &Site) -> String {
 /// the run's statements read through the references it gets, and its locals returned.
 fn render_helper(
     site: &Site,
+    placement: &Placement,
     analysis: &Analysis,
     returned: &[usize],
     name: &str,
 ) -> Result<String, AgentError> {
-    let params: Vec<String> = analysis
-        .params
-        .iter()
-        .map(|p| {
+    let receiver = placement.receiver.iter().cloned();
+    let params: Vec<String> = receiver
+        .chain(analysis.params.iter().map(|p| {
             let borrow = match p.mode {
                 Mode::Value => "",
                 Mode::Shared => "&",
                 Mode::Exclusive => "&mut ",
             };
             format!("{}: {borrow}{}", p.name, p.ty)
-        })
+        }))
         .collect();
     let locals: Vec<&Local> = returned.iter().map(|&i| &analysis.locals[i]).collect();
     let types: Vec<&str> = locals
@@ -474,18 +558,18 @@ fn render_helper(
         many => format!(" -> ({})", many.join(", ")),
     };
     let (body, tail) = body_and_tail(site, analysis, &locals);
-    let inner = format!("{}    ", site.indent);
+    let indent = &placement.indent;
+    let inner = format!("{indent}    ");
     let body = reindent(site, &body, &inner)?;
     let tail = tail.map(|t| format!("\n{inner}{t}")).unwrap_or_default();
     let head = listed(
         &format!("fn {name}"),
         &params,
         &format!("{output} {{"),
-        &site.indent,
+        indent,
     );
     Ok(format!(
-        "\n\n{indent}{head}\n{inner}{body}{tail}\n{indent}}}",
-        indent = site.indent,
+        "\n\n{indent}{head}\n{inner}{body}{tail}\n{indent}}}"
     ))
 }
 

@@ -78,6 +78,9 @@ pub(super) struct Walker {
     /// Why the run cannot move into a function, first reason first.
     pub(super) problems: Vec<String>,
     pub(super) has_items: bool,
+    /// Whether the run uses `self`, or names `Self`: only a helper in the same impl can.
+    pub(super) uses_self: bool,
+    pub(super) names_self_type: bool,
     /// Whether a macro hid some of the code (its uses are then unknown).
     pub(super) hidden: bool,
     loops: usize,
@@ -262,7 +265,7 @@ impl Walker {
     /// Records a use of `name` at `span` if it names a local from around the run.
     fn record(&mut self, name: &str, span: proc_macro2::Span, ctx: Option<Ctx>) {
         if name == "self" {
-            self.problem("it uses `self`".to_owned());
+            self.uses_self = true;
         }
         if self.bound_inside(name) || !self.outer.contains_key(name) {
             return;
@@ -489,7 +492,7 @@ impl<'ast> Visit<'ast> for Walker {
 
     fn visit_path(&mut self, path: &'ast syn::Path) {
         if path.segments.first().is_some_and(|s| s.ident == "Self") {
-            self.problem("it names `Self`".to_owned());
+            self.names_self_type = true;
         }
         syn::visit::visit_path(self, path);
     }

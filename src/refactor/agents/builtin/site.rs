@@ -18,8 +18,11 @@ pub(super) struct Site {
     pub(super) text: String,
     /// The function holding the run (a method as a function).
     pub(super) function: syn::ItemFn,
-    /// The names of the generic parameters of the function and of its impl block.
+    /// The names of the generic parameters of the function, and of its impl block.
     pub(super) generics: Vec<String>,
+    pub(super) impl_generics: Vec<String>,
+    /// For a method, where a helper method beside it goes.
+    pub(super) method: Option<Method>,
     /// Module path below the crate root, and the crate.
     pub(super) module: Vec<String>,
     pub(super) crate_name: String,
@@ -35,6 +38,19 @@ pub(super) struct Site {
     pub(super) range: Range<usize>,
     /// Where the function (or the impl holding the method) ends, and its indentation.
     pub(super) item_end: usize,
+    pub(super) indent: String,
+}
+
+/// A method holding a run, as a helper method of the same impl needs it.
+pub(super) struct Method {
+    /// Where its impl block starts (one impl for every copy), and whether it is inherent
+    /// (a trait impl cannot take another method).
+    pub(super) impl_at: (usize, usize),
+    pub(super) inherent: bool,
+    /// Its receiver as written (`&self`, `&mut self`), if it has one.
+    pub(super) receiver: Option<String>,
+    /// Where the method ends, and its indentation.
+    pub(super) end: usize,
     pub(super) indent: String,
 }
 
@@ -64,13 +80,28 @@ impl Site {
                 location.item, location.start_line, location.end_line, location.file
             )
         })?;
-        let item_start = byte_range(&text, holder.span).start;
-        let line_start = text[..item_start].rfind('\n').map_or(0, |at| at + 1);
+        let (item_end, indent) = end_and_indent(&text, holder.span);
+        let method = holder.method.map(|(span, impl_at, inherent)| {
+            let (end, indent) = end_and_indent(&text, span);
+            let receiver = holder.function.sig.receiver().map(|receiver| {
+                let range = byte_range(&text, receiver.span());
+                text[range].to_owned()
+            });
+            Method {
+                impl_at,
+                inherent,
+                receiver,
+                end,
+                indent,
+            }
+        });
         Ok(Site {
             range: byte_range(&text, run.stmts[0].span()).start
                 ..byte_range(&text, run.stmts[run.stmts.len() - 1].span()).end,
-            item_end: byte_range(&text, holder.span).end,
-            indent: text[line_start..item_start].to_owned(),
+            item_end,
+            indent,
+            method,
+            impl_generics: holder.impl_generics,
             location: location.clone(),
             function: holder.function,
             generics: holder.generics,
@@ -86,11 +117,21 @@ impl Site {
     }
 }
 
+/// Where an item ends, and the indentation of its first line.
+fn end_and_indent(text: &str, span: proc_macro2::Span) -> (usize, String) {
+    let range = byte_range(text, span);
+    let line_start = text[..range.start].rfind('\n').map_or(0, |at| at + 1);
+    (range.end, text[line_start..range.start].to_owned())
+}
+
 /// The function a run is in, with what a helper beside it must know.
 struct Holder {
     function: syn::ItemFn,
     in_impl: bool,
     generics: Vec<String>,
+    impl_generics: Vec<String>,
+    /// For a method: its span, where its impl starts, and whether the impl is inherent.
+    method: Option<(proc_macro2::Span, (usize, usize), bool)>,
     /// The function's span, or its impl block's.
     span: proc_macro2::Span,
 }
@@ -106,13 +147,14 @@ fn find_holder(items: &[syn::Item], name: &str, line: u32) -> Option<Holder> {
                 function: function.clone(),
                 in_impl: false,
                 generics: generic_names(&function.sig.generics),
+                impl_generics: Vec::new(),
+                method: None,
                 span: function.span(),
             })
         }
         syn::Item::Impl(block) => block.items.iter().find_map(|member| match member {
             syn::ImplItem::Fn(method) if method.sig.ident == name && holds(method.span()) => {
-                let mut generics = generic_names(&block.generics);
-                generics.extend(generic_names(&method.sig.generics));
+                let impl_at = position(block.impl_token.span.start());
                 Some(Holder {
                     function: syn::ItemFn {
                         attrs: method.attrs.clone(),
@@ -121,7 +163,9 @@ fn find_holder(items: &[syn::Item], name: &str, line: u32) -> Option<Holder> {
                         block: Box::new(method.block.clone()),
                     },
                     in_impl: true,
-                    generics,
+                    generics: generic_names(&method.sig.generics),
+                    impl_generics: generic_names(&block.generics),
+                    method: Some((method.span(), impl_at, block.trait_.is_none())),
                     span: block.span(),
                 })
             }

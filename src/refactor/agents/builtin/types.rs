@@ -29,12 +29,19 @@ pub(super) fn is_mut_ref(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Reference(reference) if reference.mutability.is_some())
 }
 
-/// Whether a helper outside the function can name `ty` in its signature: no generic of the
-/// function or its impl, no `Self`, no `impl Trait`, no `_`, and no lifetime but `'static`
-/// (none at all, and no reference, in what it returns: elision could not tie it to an input).
-pub(super) fn expressible(ty: &syn::Type, generics: &[String], returned: bool) -> bool {
+/// What a helper's signature cannot name: the generics not in scope where it goes, and
+/// `Self` unless it goes in the impl.
+pub(super) struct Names {
+    pub(super) generics: Vec<String>,
+    pub(super) allow_self: bool,
+}
+
+/// Whether the helper can name `ty` in its signature: none of `names`' generics, no `Self`
+/// outside the impl, no `impl Trait`, no `_`, and no lifetime but `'static` (none at all,
+/// and no reference, in what it returns: elision could not tie it to an input).
+pub(super) fn expressible(ty: &syn::Type, names: &Names, returned: bool) -> bool {
     struct Check<'a> {
-        generics: &'a [String],
+        names: &'a Names,
         returned: bool,
         ok: bool,
     }
@@ -55,8 +62,10 @@ pub(super) fn expressible(ty: &syn::Type, generics: &[String], returned: bool) -
             }
         }
         fn visit_path(&mut self, path: &'ast syn::Path) {
+            let scope = self.names;
             let named = |ident: &syn::Ident| {
-                ident == "Self" || self.generics.iter().any(|g| ident == g.as_str())
+                ident == "Self" && !scope.allow_self
+                    || scope.generics.iter().any(|g| ident == g.as_str())
             };
             if path.segments.iter().any(|segment| named(&segment.ident)) {
                 self.ok = false;
@@ -65,7 +74,7 @@ pub(super) fn expressible(ty: &syn::Type, generics: &[String], returned: bool) -
         }
     }
     let mut check = Check {
-        generics,
+        names,
         returned,
         ok: true,
     };

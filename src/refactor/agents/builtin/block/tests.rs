@@ -200,8 +200,6 @@ fn runs_that_leave_the_block_or_hide_what_they_use_are_declined_with_the_reason(
             "    'outer: loop {\n        break 'outer;\n    }\n    let _y: u8 = x;\n",
             "label",
         ),
-        ("    let _y: u8 = x;\n    let _z = self.0;\n", "`self`"),
-        ("    let _y = Self::new();\n    let _z: u8 = x;\n", "`Self`"),
     ];
     for (run, reason) in cases {
         let err = declined(&twice("x: u8", "", run, ""), run);
@@ -281,4 +279,52 @@ fn a_signature_or_call_past_a_hundred_columns_is_wrapped_one_item_a_line_as_rust
         after.contains("fn one_step(\n    first_reading_kelvin: u64,\n    second_reading_kelvin: u64,\n    third_reading_kelvin: u64,\n    fourth_reading_kelvin: u64,\n) {\n"),
         "{after}"
     );
+}
+
+/// Two methods of `S` (an inherent impl, or a trait's when `trait_impl`) taking `receiver`
+/// and holding `run`.
+fn methods(receiver: &str, run: &str, trait_impl: bool) -> String {
+    let header = if trait_impl { "impl T for S" } else { "impl S" };
+    let trait_decl = if trait_impl {
+        "trait T {\n    fn a(&self, x: u32) -> u32;\n    fn b(&self, x: u32) -> u32;\n}\n"
+    } else {
+        ""
+    };
+    format!(
+        "struct S(u32);\n{trait_decl}{header} {{\n    fn a({receiver}, x: u32) -> u32 {{\n{run}        y\n    }}\n\n    fn b({receiver}, x: u32) -> u32 {{\n{run}        y + 1\n    }}\n}}\n"
+    )
+}
+
+#[test]
+fn a_run_that_uses_self_becomes_a_method_of_its_impl_taking_self_alike() {
+    let run = "        let base: u32 = self.0 * 2;\n        let y: u32 = base + x;\n";
+    let after = extract(&methods("&self", run, false), run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("        let y = self.a_step(x);\n        y\n"),
+        "{after}"
+    );
+    assert!(
+        after.contains(
+            "    }\n\n    fn a_step(&self, x: u32) -> u32 {\n        let base: u32 = self.0 * 2;\n        base + x\n    }\n\n    fn b(&self"
+        ),
+        "{after}"
+    );
+    let run = "        let base: u32 = Self::ZERO;\n        let y: u32 = base + x;\n";
+    let text =
+        methods("&self", run, false).replace("impl S {", "impl S {\n    const ZERO: u32 = 0;\n");
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(after.contains("let y = Self::a_step(x);"), "{after}");
+    assert!(after.contains("    fn a_step(x: u32) -> u32 {"), "{after}");
+}
+
+#[test]
+fn a_run_using_self_in_a_trait_impl_or_a_method_taking_self_by_value_is_declined() {
+    let run = "        let base: u32 = self.0 * 2;\n        let y: u32 = base + x;\n";
+    let err = declined(&methods("&self", run, true), run);
+    assert!(err.contains("not methods of one inherent impl"), "{err}");
+    let err = declined(&methods("self", run, false), run);
+    assert!(err.contains("which its method does not borrow"), "{err}");
+    let run = "    let _y: u8 = x;\n    let _z: u8 = Self::ZERO;\n";
+    let err = declined(&twice("x: u8", "", run, ""), run);
+    assert!(err.contains("not methods of one inherent impl"), "{err}");
 }
