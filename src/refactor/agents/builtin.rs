@@ -15,6 +15,7 @@ mod compare;
 mod copy;
 mod edits;
 mod literal;
+mod output;
 mod scope;
 mod site;
 mod types;

@@ -36,7 +36,7 @@ pub(super) enum Ctx {
     RefMut,
     /// `x.method(..)`.
     Receiver,
-    /// `x(..)`.
+    /// `x(..)`, `x?`: postfix operators bind before `*`.
     Callee,
     /// `x.field`: auto-deref reads the same field through a reference.
     Field,
@@ -81,6 +81,9 @@ pub(super) struct Walker {
     /// Whether the run uses `self`, or names `Self`: only a helper in the same impl can.
     pub(super) uses_self: bool,
     pub(super) names_self_type: bool,
+    /// Whether the run returns, or uses `?`, outside closures.
+    pub(super) returns: bool,
+    pub(super) tries: bool,
     /// Whether a macro hid some of the code (its uses are then unknown).
     pub(super) hidden: bool,
     loops: usize,
@@ -312,8 +315,11 @@ impl Walker {
             Expr::Field(field) => self.mark(&field.base, Ctx::Field),
             Expr::Index(index) => self.mark(&index.expr, Ctx::Index),
             Expr::Call(call) => self.mark(&call.func, Ctx::Callee),
-            Expr::Return(_) if outside_closures => self.problem("it returns".to_owned()),
-            Expr::Try(_) if outside_closures => self.problem("it uses `?`".to_owned()),
+            Expr::Try(tried) => {
+                self.mark(&tried.expr, Ctx::Callee);
+                self.tries |= outside_closures;
+            }
+            Expr::Return(_) if outside_closures => self.returns = true,
             Expr::Await(_) => self.problem("it awaits".to_owned()),
             Expr::Yield(_) => self.problem("it yields".to_owned()),
             Expr::Break(syn::ExprBreak { label: Some(_), .. })

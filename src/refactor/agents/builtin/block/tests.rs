@@ -328,3 +328,56 @@ fn a_run_using_self_in_a_trait_impl_or_a_method_taking_self_by_value_is_declined
     let err = declined(&twice("x: u8", "", run, ""), run);
     assert!(err.contains("not methods of one inherent impl"), "{err}");
 }
+
+#[test]
+fn a_run_ending_its_function_returns_the_function_s_value_so_return_and_question_marks_stay() {
+    let run =
+        "    let v: u32 = x?;\n    if v > 10 {\n        return None;\n    }\n    Some(v * 2)\n";
+    let text = format!(
+        "fn one(x: Option<u32>) -> Option<u32> {{\n{run}}}\n\nfn two(x: Option<u32>) -> Option<u32> {{\n    let _unused: u8 = 0;\n{run}}}\n"
+    );
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.starts_with(&format!(
+            "fn one(x: Option<u32>) -> Option<u32> {{\n    one_step(&x)\n}}\n\nfn one_step(x: &Option<u32>) -> Option<u32> {{\n{}}}\n", run.replace("x?", "(*x)?")
+        )),
+        "{after}"
+    );
+    assert!(
+        after.contains("    let _unused: u8 = 0;\n    one_step(&x)\n}"),
+        "{after}"
+    );
+}
+
+#[test]
+fn a_run_using_question_marks_returns_its_locals_in_the_function_s_result_and_the_call_tries() {
+    let run = "    let n: u32 = s.parse::<u32>().map_err(|e| e.to_string())?;\n    let doubled: u32 = n.checked_mul(2).ok_or(\"overflow\")?;\n";
+    let head = "(s: &str) -> Result<u32, String> {\n";
+    let text = format!(
+        "fn one{head}{run}    Ok(doubled + 1)\n}}\n\nfn two{head}{run}    Ok(doubled)\n}}\n"
+    );
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("    let doubled = one_step(s)?;\n    Ok(doubled + 1)\n"),
+        "{after}"
+    );
+    assert!(
+        after.contains(&format!(
+            "fn one_step(s: &str) -> Result<u32, String> {{\n{run}    Ok(doubled)\n}}"
+        )),
+        "{after}"
+    );
+    let other = text.replacen(
+        "Result<u32, String>",
+        "Result<u32, Box<dyn std::error::Error>>",
+        1,
+    );
+    let err = declined(&other, run);
+    assert!(err.contains("differ in their types"), "{err}");
+    let unit = format!("fn one(s: &str) {{\n{run}}}\n\nfn two(s: &str) {{\n{run}}}\n");
+    let err = declined(&unit, run);
+    assert!(
+        err.contains("it uses `?` in a function returning `()`"),
+        "{err}"
+    );
+}
