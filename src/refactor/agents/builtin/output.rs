@@ -92,13 +92,13 @@ pub(super) fn output(
     if !ends_function && !tries {
         return Ok(Output::Locals);
     }
-    if !expressible(ty, names, false) {
-        return Err(
-            "its function's return type names a generic, a lifetime, `Self` or `impl`".to_owned(),
-        );
-    }
+    let unnamable =
+        || "its function's return type names a generic, a lifetime, `Self` or `impl`".to_owned();
     let whole = byte_range(&site.text, ty.span());
     if ends_function {
+        if !expressible(ty, names, false) {
+            return Err(unnamable());
+        }
         return Ok(Output::Function {
             ty: Some(site.text[whole].to_owned()),
         });
@@ -120,6 +120,14 @@ pub(super) fn output(
     let Some(syn::GenericArgument::Type(first)) = args.args.first() else {
         return Err(unwrapped());
     };
+    // The first argument is replaced; the rest (the error type) must be namable.
+    let rest_namable = args.args.iter().skip(1).all(|arg| match arg {
+        syn::GenericArgument::Type(ty) => expressible(ty, names, false),
+        _ => false,
+    });
+    if !rest_namable {
+        return Err(unnamable());
+    }
     let inner = byte_range(&site.text, first.span());
     Ok(Output::Tried {
         ctor,

@@ -337,6 +337,25 @@ impl Walker {
         }
     }
 
+    /// A macro whose expansion cannot be read. Hygiene keeps a `macro_rules!` macro from
+    /// naming a local its tokens do not spell, so one that spells none neither uses nor
+    /// binds the run's locals (what it may hide, a `return` or `?`, changes the helper's
+    /// types and fails the build); one that spells a local is declined.
+    fn opaque_macro(&mut self, name: &str, mac: &syn::Macro) {
+        let mut tokens = Vec::new();
+        super::compare::flatten(mac.tokens.clone(), &mut tokens);
+        let local = tokens.iter().find(|(kind, text, _)| {
+            *kind == super::compare::Tok::Ident
+                && (self.bound_inside(text) || self.outer.contains_key(text))
+        });
+        if let Some((_, local, _)) = local {
+            self.hidden = true;
+            self.problem(format!(
+                "it passes `{local}` to `{name}!`, which may bind or use it out of sight"
+            ));
+        }
+    }
+
     /// The arguments of an expression-like std macro, visited as the code they are.
     fn visit_macro_args(&mut self, name: &str, mac: &syn::Macro) {
         use syn::parse::Parser;
@@ -503,6 +522,10 @@ impl<'ast> Visit<'ast> for Walker {
         syn::visit::visit_path(self, path);
     }
 
+    fn visit_type_macro(&mut self, _: &'ast syn::TypeMacro) {
+        // A macro in a type's place (`Token![fn]`) makes a type: it binds and uses no local.
+    }
+
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         let name = mac
             .path
@@ -517,10 +540,7 @@ impl<'ast> Visit<'ast> for Walker {
         if std_path && EXPRESSION_MACROS.contains(&name.as_str()) {
             self.visit_macro_args(&name, mac);
         } else {
-            self.hidden = true;
-            self.problem(format!(
-                "it calls `{name}!`, which may bind or use names out of sight"
-            ));
+            self.opaque_macro(&name, mac);
         }
     }
 }

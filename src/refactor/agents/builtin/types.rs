@@ -48,7 +48,7 @@ pub(super) fn expressible(ty: &syn::Type, names: &Names, returned: bool) -> bool
     impl<'ast> Visit<'ast> for Check<'_> {
         fn visit_type(&mut self, ty: &'ast syn::Type) {
             match ty {
-                syn::Type::ImplTrait(_) | syn::Type::Infer(_) | syn::Type::Macro(_) => {
+                syn::Type::ImplTrait(_) | syn::Type::Infer(_) => {
                     self.ok = false;
                 }
                 syn::Type::Reference(_) | syn::Type::Ptr(_) if self.returned => self.ok = false,

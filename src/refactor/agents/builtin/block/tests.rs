@@ -381,3 +381,16 @@ fn a_run_using_question_marks_returns_its_locals_in_the_function_s_result_and_th
         "{err}"
     );
 }
+
+#[test]
+fn a_macro_that_spells_no_local_moves_with_the_run_and_one_that_spells_a_local_is_declined() {
+    let run = "    let y: u8 = x + mine![1, 2];\n    let _z: u8 = y * 2;\n";
+    let after = extract(&twice("x: u8", "", run, ""), run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("fn one_step(x: u8) {\n    let y: u8 = x + mine![1, 2];"),
+        "{after}"
+    );
+    let run = "    let y: u8 = x + mine![x];\n    let _z: u8 = y * 2;\n";
+    let err = declined(&twice("x: u8", "", run, ""), run);
+    assert!(err.contains("it passes `x` to `mine!`"), "{err}");
+}
