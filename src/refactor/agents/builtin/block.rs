@@ -23,7 +23,7 @@ use super::edits::Edits;
 use super::output::{output, Output};
 use super::scope::{position, Binding, Ctx, Use, Walker};
 use super::site::Site;
-use super::types::{copy_type, expressible, is_mut_ref, Names};
+use super::types::{copy_type, expressible, is_mut_ref, quiet_drop, Names};
 use crate::refactor::agents::exchange::AgentError;
 use crate::refactor::change::FileChange;
 use crate::refactor::finding::Finding;
@@ -445,7 +445,7 @@ fn local(site: &Site, names: &Names, name: String, binding: &Binding) -> Local {
             .ty
             .as_ref()
             .map(|ty| (type_text(site, binding), ty.to_token_stream().to_string())),
-        drops_quietly: copy || binding.inert,
+        drops_quietly: binding.inert || binding.ty.as_ref().is_some_and(quiet_drop),
         returnable: binding
             .ty
             .as_ref()

@@ -185,19 +185,21 @@ impl Walker {
 
     /// Binds the names of `pat`; a lone identifier gets the type `ty` names, if any.
     fn bind_typed(&mut self, pat: &syn::Pat, ty: Option<&syn::Type>, init: Option<&syn::Expr>) {
-        let scope = self.scopes.last_mut().expect("a scope");
         match pat {
             syn::Pat::Type(typed) => self.bind_typed(&typed.pat, Some(&typed.ty), init),
             syn::Pat::Ident(ident) if ident.subpat.is_none() && ident.by_ref.is_none() => {
-                let literal = init.and_then(literal_type).filter(|_| ty.is_none());
-                let parsed = literal
-                    .as_deref()
-                    .and_then(|name| syn::parse_str(name).ok());
+                let (ty, ty_text) = match ty {
+                    Some(ty) => (Some(ty.clone()), None),
+                    None => init
+                        .and_then(|init| self.infer(init))
+                        .map_or((None, None), |(ty, text)| (Some(ty), text)),
+                };
+                let scope = self.scopes.last_mut().expect("a scope");
                 scope.insert(
                     ident.ident.to_string(),
                     Binding {
-                        ty: ty.cloned().or(parsed),
-                        ty_text: literal,
+                        ty,
+                        ty_text,
                         mutable: ident.mutability.is_some(),
                         at: position(ident.ident.span().start()),
                         inert: init.is_some_and(inert),
@@ -219,9 +221,26 @@ impl Walker {
                         syn::visit::visit_pat_ident(self, pat);
                     }
                 }
+                let scope = self.scopes.last_mut().expect("a scope");
                 Names(scope).visit_pat(pat);
             }
         }
+    }
+
+    /// The local `name` as the code at this point sees it.
+    fn lookup(&self, name: &str) -> Option<&Binding> {
+        let inner = self.scopes.iter().rev().find_map(|scope| scope.get(name));
+        inner.or_else(|| self.outer.get(name))
+    }
+
+    /// The type of a `let` without one, where its initializer alone decides it (as
+    /// `types::infer` reads it), with the type's text when it is not in the file.
+    fn infer(&self, init: &syn::Expr) -> Option<(syn::Type, Option<String>)> {
+        let local = |expr: &syn::Expr| {
+            let binding = self.lookup(&single_ident(expr)?.to_string())?;
+            Some((binding.ty.clone()?, binding.ty_text.clone()))
+        };
+        super::types::infer(init, &local)
     }
 
     fn bind(&mut self, pat: &syn::Pat) {
@@ -600,23 +619,6 @@ pub(super) fn format_captures(text: &str) -> Vec<(String, bool)> {
         rest = &rest[close + 1..];
     }
     captures
-}
-
-/// The type a literal initializer gives a local without a declared type: only where the
-/// literal alone decides it (a suffix, `true`, a char or a string).
-fn literal_type(init: &syn::Expr) -> Option<String> {
-    let syn::Expr::Lit(literal) = init else {
-        return None;
-    };
-    let name = match &literal.lit {
-        syn::Lit::Int(whole) if !whole.suffix().is_empty() => whole.suffix().to_owned(),
-        syn::Lit::Float(real) if !real.suffix().is_empty() => real.suffix().to_owned(),
-        syn::Lit::Bool(_) => "bool".to_owned(),
-        syn::Lit::Char(_) => "char".to_owned(),
-        syn::Lit::Str(_) => "&str".to_owned(),
-        _ => return None,
-    };
-    Some(name)
 }
 
 /// Whether an initializer can only make a value whose drop does nothing observable: made of

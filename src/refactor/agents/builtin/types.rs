@@ -81,3 +81,178 @@ pub(super) fn expressible(ty: &syn::Type, names: &Names, returned: bool) -> bool
     check.visit_type(ty);
     check.ok
 }
+
+/// A type and, when it is not written in the file, its text.
+pub(super) type Typed = (syn::Type, Option<String>);
+
+/// The type of a `let` initializer where the expression alone decides it, whatever the code
+/// around it: a suffixed literal, `true`, a char or a string; a cast; a comparison; a local
+/// whose type `local` knows, moved or cloned, or in arithmetic with a literal or a local of
+/// the same primitive type; and std methods whose result type is fixed (`len`, `is_empty`,
+/// `to_string`) or is their receiver's (`min`, `abs`). A user type's method of one of those
+/// names that returns another type fails the build: the helper's signature says which.
+pub(super) fn infer(
+    init: &syn::Expr,
+    local: &dyn Fn(&syn::Expr) -> Option<Typed>,
+) -> Option<Typed> {
+    use syn::Expr;
+    match init {
+        Expr::Lit(literal) => literal_type(&literal.lit).and_then(|name| named(&name)),
+        Expr::Paren(paren) => infer(&paren.expr, local),
+        Expr::Path(_) => local(init),
+        Expr::Cast(cast) => Some(((*cast.ty).clone(), None)),
+        Expr::Macro(mac) if mac.mac.path.is_ident("format") => named("String"),
+        Expr::Binary(binary) => infer_binary(binary, local),
+        Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Neg(_)) => {
+            infer(&unary.expr, local).and_then(scalar)
+        }
+        Expr::Call(call) => {
+            let Expr::Path(path) = &*call.func else {
+                return None;
+            };
+            let path: Vec<String> = path
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect();
+            let constructor = matches!(
+                path.iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .as_slice(),
+                ["String", "new" | "from" | "with_capacity"]
+            );
+            constructor.then(|| named("String")).flatten()
+        }
+        Expr::MethodCall(call) => infer_method(call, local),
+        _ => None,
+    }
+}
+
+/// A type whose text is `name`, not written in the file.
+fn named(name: &str) -> Option<Typed> {
+    Some((syn::parse_str(name).ok()?, Some(name.to_owned())))
+}
+
+/// The type if it is a primitive scalar (whose operators and methods keep it).
+fn scalar(typed: Typed) -> Option<Typed> {
+    let is_scalar = matches!(&typed.0, syn::Type::Path(path) if path.qself.is_none()
+        && path.path.get_ident().is_some_and(|i| PRIMITIVES.contains(&i.to_string().as_str())));
+    is_scalar.then_some(typed)
+}
+
+/// Comparisons give `bool`; arithmetic on a primitive and a literal or another of the same
+/// primitive gives that primitive.
+fn infer_binary(
+    binary: &syn::ExprBinary,
+    local: &dyn Fn(&syn::Expr) -> Option<Typed>,
+) -> Option<Typed> {
+    use syn::BinOp::{
+        Add, And, BitAnd, BitOr, BitXor, Div, Eq, Ge, Gt, Le, Lt, Mul, Ne, Or, Rem, Shl, Shr, Sub,
+    };
+    let unsuffixed =
+        |expr: &syn::Expr| matches!(expr, syn::Expr::Lit(l) if literal_type(&l.lit).is_none());
+    match binary.op {
+        Eq(_) | Ne(_) | Lt(_) | Le(_) | Gt(_) | Ge(_) | And(_) | Or(_) => named("bool"),
+        Shl(_) | Shr(_) => infer(&binary.left, local).and_then(scalar),
+        Add(_) | Sub(_) | Mul(_) | Div(_) | Rem(_) | BitAnd(_) | BitOr(_) | BitXor(_) => {
+            let left = infer(&binary.left, local);
+            let right = infer(&binary.right, local);
+            match (left, right) {
+                (Some(l), Some(r)) if key(&l.0) == key(&r.0) => scalar(l),
+                (Some(l), None) if unsuffixed(&binary.right) => scalar(l),
+                (None, Some(r)) if unsuffixed(&binary.left) => scalar(r),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Std methods whose result type is fixed, or their receiver's.
+fn infer_method(
+    call: &syn::ExprMethodCall,
+    local: &dyn Fn(&syn::Expr) -> Option<Typed>,
+) -> Option<Typed> {
+    const SAME: &[&str] = &[
+        "abs",
+        "clamp",
+        "max",
+        "min",
+        "pow",
+        "saturating_add",
+        "saturating_sub",
+        "wrapping_add",
+        "wrapping_mul",
+        "wrapping_sub",
+    ];
+    const BOOL: &[&str] = &[
+        "contains",
+        "ends_with",
+        "is_empty",
+        "is_err",
+        "is_none",
+        "is_ok",
+        "is_some",
+        "starts_with",
+    ];
+    let method = call.method.to_string();
+    match method.as_str() {
+        "len" | "count" => named("usize"),
+        "to_string" => named("String"),
+        "clone" => local(&call.receiver).filter(|t| !matches!(t.0, syn::Type::Reference(_))),
+        m if BOOL.contains(&m) => named("bool"),
+        m if SAME.contains(&m) => infer(&call.receiver, local).and_then(scalar),
+        _ => None,
+    }
+}
+
+fn key(ty: &syn::Type) -> String {
+    quote::ToTokens::to_token_stream(ty).to_string()
+}
+
+/// The type a literal alone decides: a suffix, `true`, a char or a string.
+fn literal_type(literal: &syn::Lit) -> Option<String> {
+    let name = match literal {
+        syn::Lit::Int(whole) if !whole.suffix().is_empty() => whole.suffix().to_owned(),
+        syn::Lit::Float(real) if !real.suffix().is_empty() => real.suffix().to_owned(),
+        syn::Lit::Bool(_) => "bool".to_owned(),
+        syn::Lit::Char(_) => "char".to_owned(),
+        syn::Lit::Byte(_) => "u8".to_owned(),
+        syn::Lit::Str(_) => "&str".to_owned(),
+        _ => return None,
+    };
+    Some(name)
+}
+
+/// Whether dropping a value of `ty` does nothing a program can observe: primitives and
+/// references, and std containers (`String`, `Vec`, `Option`, `Box`, maps, sets) of such,
+/// which only free memory. A guard, a handle or a user type with `Drop` is not.
+pub(super) fn quiet_drop(ty: &syn::Type) -> bool {
+    const CONTAINERS: &[&str] = &[
+        "BTreeMap", "BTreeSet", "Box", "HashMap", "HashSet", "Option", "String", "Vec", "VecDeque",
+    ];
+    match ty {
+        syn::Type::Tuple(tuple) => tuple.elems.iter().all(quiet_drop),
+        syn::Type::Array(array) => quiet_drop(&array.elem),
+        syn::Type::Paren(paren) => quiet_drop(&paren.elem),
+        syn::Type::Path(path) if path.qself.is_none() => {
+            let Some(last) = path.path.segments.last() else {
+                return false;
+            };
+            if !CONTAINERS.contains(&last.ident.to_string().as_str()) {
+                return copy_type(ty);
+            }
+            match &last.arguments {
+                syn::PathArguments::None => true,
+                syn::PathArguments::AngleBracketed(args) => args.args.iter().all(|arg| match arg {
+                    syn::GenericArgument::Type(inner) => quiet_drop(inner),
+                    _ => false,
+                }),
+                syn::PathArguments::Parenthesized(_) => false,
+            }
+        }
+        _ => copy_type(ty),
+    }
+}

@@ -219,7 +219,7 @@ fn locals_whose_types_the_source_does_not_write_are_declined_never_guessed() {
     let run = "    let y: u32 = x + 1;\n    let _z: u32 = y * 2;\n";
     let err = declined(&twice("", "    let x = 5;\n", run, ""), run);
     assert!(err.contains("the type of `x` is not written"), "{err}");
-    let run = "    let y = x.wrapping_add(1);\n    let _z: u32 = y * 2;\n";
+    let run = "    let y = x.frobnicate(1);\n    let _z: u32 = y * 2;\n";
     let err = declined(&twice("x: u32", "", run, "    let _ = y;\n"), run);
     assert!(
         err.contains("the code after it uses `y`, whose type"),
@@ -393,4 +393,20 @@ fn a_macro_that_spells_no_local_moves_with_the_run_and_one_that_spells_a_local_i
     let run = "    let y: u8 = x + mine![x];\n    let _z: u8 = y * 2;\n";
     let err = declined(&twice("x: u8", "", run, ""), run);
     assert!(err.contains("it passes `x` to `mine!`"), "{err}");
+}
+
+#[test]
+fn types_an_initializer_alone_decides_are_read_from_it() {
+    let run = "    let n = xs.len();\n    let wide = n > 3;\n    let scaled = x as u64 * 2;\n    let name = format!(\"{n}\");\n    let copy = name.clone();\n";
+    let after = "    let _ = (n, wide, scaled, copy);\n";
+    let text = twice("xs: &[u8], x: u32", "", run, after);
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("fn one_step(xs: &[u8], x: u32) -> (usize, bool, u64, String) {"),
+        "{after}"
+    );
+    assert!(
+        after.contains("    let (n, wide, scaled, copy) = one_step(xs, x);\n"),
+        "{after}"
+    );
 }
