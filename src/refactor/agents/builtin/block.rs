@@ -88,7 +88,13 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
         .map(|location| Site::read(root, location))
         .collect::<Result<_, String>>()
         .map_err(AgentError::Declined)?;
-    same_module(&sites)?;
+    // The helper goes beside the copy in the outermost module, which the others can reach.
+    let mut sites = sites;
+    let home = (0..sites.len())
+        .min_by_key(|&i| sites[i].module.len())
+        .expect("a group has copies");
+    sites.swap(0, home);
+    modules_agree(&sites)?;
     let renames: Vec<HashMap<String, String>> = sites[1..]
         .iter()
         .map(|site| renamed(&sites[0], site))
@@ -105,7 +111,12 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
     let mut edits = Edits::default();
     edits.replace(&first.location.file, placement.at..placement.at, helper);
     for (site, analysis) in sites.iter().zip(&analyses) {
-        let call = format!("{}{name}", placement.prefix);
+        let parent = if site.module == first.module {
+            ""
+        } else {
+            "super::"
+        };
+        let call = format!("{}{parent}{name}", placement.prefix);
         let call = render_call(site, &call, analysis, &returned);
         edits.replace(&site.location.file, site.range.clone(), call);
     }
@@ -174,16 +185,20 @@ fn placement(sites: &[Site], analyses: &[Analysis]) -> Result<Placement, AgentEr
     })
 }
 
-/// Copies in one module of one file, not overlapping, in functions a helper may serve.
-fn same_module(sites: &[Site]) -> Result<(), AgentError> {
-    let first = &sites[0];
+/// Copies the helper in the first copy's module serves with the same meaning: in that
+/// module, or in a child module that glob-imports it (`use super::*;`) and defines or imports
+/// none of the names the run spells (so each name means there what it means in the parent);
+/// not overlapping, in functions a helper may serve.
+fn modules_agree(sites: &[Site]) -> Result<(), AgentError> {
+    let home = &sites[0];
     for site in sites {
-        let elsewhere = site.crate_name != first.crate_name || site.module != first.module;
-        if site.location.file != first.location.file || elsewhere {
+        let same = site.crate_name == home.crate_name && site.module == home.module;
+        if !same && !child_sees_home(home, site) {
             return Err(declined(
                 site,
-                "the copies are in different modules, where the same names may mean other \
-                 items; a job for an LLM agent",
+                "the copies are in modules where the same names may mean other items (only \
+                 one module, or a child that imports it with `use super::*;`, is safe); a job \
+                 for an LLM agent",
             ));
         }
         let sig = &site.function.sig;
@@ -191,12 +206,36 @@ fn same_module(sites: &[Site]) -> Result<(), AgentError> {
             return Err(declined(site, "its function is `const` or `unsafe`"));
         }
     }
-    let mut ranges: Vec<&Range<usize>> = sites.iter().map(|s| &s.range).collect();
-    ranges.sort_by_key(|r| r.start);
-    if ranges.windows(2).any(|pair| pair[0].end > pair[1].start) {
-        return Err(declined(first, "the copies overlap"));
+    for (i, a) in sites.iter().enumerate() {
+        let overlaps = sites[i + 1..].iter().any(|b| {
+            b.location.file == a.location.file
+                && a.range.start < b.range.end
+                && b.range.start < a.range.end
+        });
+        if overlaps {
+            return Err(declined(a, "the copies overlap"));
+        }
     }
     Ok(())
+}
+
+/// Whether `site` is in a child module of `home`'s that glob-imports it and shadows none of
+/// the names its run spells.
+fn child_sees_home(home: &Site, site: &Site) -> bool {
+    let child = site.crate_name == home.crate_name
+        && site.module.len() == home.module.len() + 1
+        && site.module.starts_with(&home.module);
+    if !child || !site.glob_super {
+        return false;
+    }
+    let locals = local_names(&site.function);
+    let mut tokens = Vec::new();
+    for stmt in &site.stmts {
+        flatten(stmt.to_token_stream(), &mut tokens);
+    }
+    !tokens.iter().any(|(kind, text, _)| {
+        *kind == Tok::Ident && !locals.contains(text) && site.module_names.contains(text)
+    })
 }
 
 /// How `b`'s run renames `a`'s locals, if it is `a`'s with only locals renamed (one to one).

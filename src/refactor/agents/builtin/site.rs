@@ -2,6 +2,7 @@
 //! the run's statements and bytes, the statements after it in its block, and where a helper
 //! beside that function goes.
 
+use std::collections::HashSet;
 use std::ops::Range;
 use std::path::Path;
 
@@ -23,6 +24,10 @@ pub(super) struct Site {
     pub(super) impl_generics: Vec<String>,
     /// For a method, where a helper method beside it goes.
     pub(super) method: Option<Method>,
+    /// The names the copy's module defines or imports by name, and whether it glob-imports
+    /// its parent (`use super::*;`).
+    pub(super) module_names: HashSet<String>,
+    pub(super) glob_super: bool,
     /// Module path below the crate root, and the crate.
     pub(super) module: Vec<String>,
     pub(super) crate_name: String,
@@ -102,6 +107,8 @@ impl Site {
             indent,
             method,
             impl_generics: holder.impl_generics,
+            module_names: holder.module_names,
+            glob_super: holder.glob_super,
             location: location.clone(),
             function: holder.function,
             generics: holder.generics,
@@ -132,30 +139,38 @@ struct Holder {
     impl_generics: Vec<String>,
     /// For a method: its span, where its impl starts, and whether the impl is inherent.
     method: Option<(proc_macro2::Span, (usize, usize), bool)>,
+    module_names: HashSet<String>,
+    glob_super: bool,
     /// The function's span, or its impl block's.
     span: proc_macro2::Span,
 }
 
 /// The free function or method `name` whose span holds `line`, in these items or inline
-/// modules.
+/// modules, with the names of the module it is found in.
 fn find_holder(items: &[syn::Item], name: &str, line: u32) -> Option<Holder> {
     let holds =
         |span: proc_macro2::Span| (span.start().line..=span.end().line).contains(&(line as usize));
+    let here = |mut holder: Holder| {
+        (holder.module_names, holder.glob_super) = module_names(items);
+        holder
+    };
     items.iter().find_map(|item| match item {
         syn::Item::Fn(function) if function.sig.ident == name && holds(function.span()) => {
-            Some(Holder {
+            Some(here(Holder {
                 function: function.clone(),
                 in_impl: false,
                 generics: generic_names(&function.sig.generics),
                 impl_generics: Vec::new(),
                 method: None,
+                module_names: HashSet::new(),
+                glob_super: false,
                 span: function.span(),
-            })
+            }))
         }
         syn::Item::Impl(block) => block.items.iter().find_map(|member| match member {
             syn::ImplItem::Fn(method) if method.sig.ident == name && holds(method.span()) => {
                 let impl_at = position(block.impl_token.span.start());
-                Some(Holder {
+                Some(here(Holder {
                     function: syn::ItemFn {
                         attrs: method.attrs.clone(),
                         vis: method.vis.clone(),
@@ -166,8 +181,10 @@ fn find_holder(items: &[syn::Item], name: &str, line: u32) -> Option<Holder> {
                     generics: generic_names(&method.sig.generics),
                     impl_generics: generic_names(&block.generics),
                     method: Some((method.span(), impl_at, block.trait_.is_none())),
+                    module_names: HashSet::new(),
+                    glob_super: false,
                     span: block.span(),
-                })
+                }))
             }
             _ => None,
         }),
@@ -177,6 +194,64 @@ fn find_holder(items: &[syn::Item], name: &str, line: u32) -> Option<Holder> {
             .and_then(|(_, items)| find_holder(items, name, line)),
         _ => None,
     })
+}
+
+/// The names a module's items define or import by name, and whether it glob-imports its
+/// parent (`use super::*;`).
+fn module_names(items: &[syn::Item]) -> (HashSet<String>, bool) {
+    fn leaves(
+        tree: &syn::UseTree,
+        names: &mut HashSet<String>,
+        glob_super: &mut bool,
+        depth: usize,
+    ) {
+        match tree {
+            syn::UseTree::Path(path) => {
+                if path.ident == "super"
+                    && depth == 0
+                    && matches!(&*path.tree, syn::UseTree::Glob(_))
+                {
+                    *glob_super = true;
+                }
+                leaves(&path.tree, names, glob_super, depth + 1);
+            }
+            syn::UseTree::Name(name) => {
+                names.insert(name.ident.to_string());
+            }
+            syn::UseTree::Rename(rename) => {
+                names.insert(rename.rename.to_string());
+            }
+            syn::UseTree::Group(group) => {
+                for tree in &group.items {
+                    leaves(tree, names, glob_super, depth);
+                }
+            }
+            syn::UseTree::Glob(_) => {}
+        }
+    }
+    let mut names = HashSet::new();
+    let mut glob_super = false;
+    for item in items {
+        let ident = match item {
+            syn::Item::Use(used) => {
+                leaves(&used.tree, &mut names, &mut glob_super, 0);
+                None
+            }
+            syn::Item::Fn(f) => Some(&f.sig.ident),
+            syn::Item::Const(c) => Some(&c.ident),
+            syn::Item::Static(s) => Some(&s.ident),
+            syn::Item::Struct(s) => Some(&s.ident),
+            syn::Item::Enum(e) => Some(&e.ident),
+            syn::Item::Union(u) => Some(&u.ident),
+            syn::Item::Type(t) => Some(&t.ident),
+            syn::Item::Trait(t) => Some(&t.ident),
+            syn::Item::Mod(m) => Some(&m.ident),
+            syn::Item::Macro(m) => m.ident.as_ref(),
+            _ => None,
+        };
+        names.extend(ident.map(ToString::to_string));
+    }
+    (names, glob_super)
 }
 
 fn generic_names(generics: &syn::Generics) -> Vec<String> {

@@ -252,7 +252,7 @@ fn copies_in_other_modules_or_with_other_literals_or_nested_items_are_declined()
     std::fs::create_dir_all(dir.path().join("src")).unwrap();
     std::fs::write(dir.path().join("src/m.rs"), &other).unwrap();
     let err = propose(&finding, dir.path(), &[]).unwrap_err().to_string();
-    assert!(err.contains("different modules"), "{err}");
+    assert!(err.contains("where the same names may mean other items"), "{err}");
     let text = twice("x: u8", "", run, "");
     let changed = text.replacen("x + 1", "x + 2", 1);
     let finding = finding_for(&text, &[run]);
@@ -408,5 +408,66 @@ fn types_an_initializer_alone_decides_are_read_from_it() {
     assert!(
         after.contains("    let (n, wide, scaled, copy) = one_step(xs, x);\n"),
         "{after}"
+    );
+}
+
+/// The changes for a run copied into `src/m.rs` (`one`) and its child `src/m/child.rs` (`two`).
+fn across_child(parent: &str, child: &str, run: &str) -> Result<Vec<(String, String)>, String> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src/m")).unwrap();
+    std::fs::write(dir.path().join("src/m.rs"), parent).unwrap();
+    std::fs::write(dir.path().join("src/m/child.rs"), child).unwrap();
+    let locate = |file: &str, text: &str, item: &str| {
+        let at = text.find(run).unwrap();
+        let start_line = text[..at].lines().count() as u32 + 1;
+        Location {
+            file: file.into(),
+            start_line,
+            end_line: start_line + run.lines().count() as u32 - 1,
+            item: item.into(),
+        }
+    };
+    let mut finding = finding_for("", &[]);
+    // The child's copy first: the helper still goes to the parent, which the child reaches.
+    finding.locations = vec![
+        locate("src/m/child.rs", child, "k::m::child::two"),
+        locate("src/m.rs", parent, "k::m::one"),
+    ];
+    let changes = propose(&finding, dir.path(), &[]).map_err(|err| err.to_string())?;
+    Ok(changes
+        .into_iter()
+        .map(|c| (c.path, c.after.unwrap()))
+        .collect())
+}
+
+#[test]
+fn a_copy_in_a_child_module_that_imports_its_parent_calls_the_parent_s_helper() {
+    let run = "    let y: u32 = scale(x);\n    let z: u32 = y + 1;\n";
+    let parent = format!(
+        "mod child;\n\nfn scale(v: u32) -> u32 {{\n    v * 3\n}}\n\nfn one(x: u32) -> u32 {{\n{run}    z\n}}\n"
+    );
+    let child = format!("use super::*;\n\nfn two(x: u32) -> u32 {{\n{run}    z * 2\n}}\n");
+    let changes = across_child(&parent, &child, run).unwrap_or_else(|err| panic!("{err}"));
+    let after = |path: &str| &changes.iter().find(|c| c.0 == path).unwrap().1;
+    assert!(after("src/m/child.rs").contains("    let z = super::one_step(x);\n    z * 2\n"));
+    assert!(
+        after("src/m.rs").ends_with(
+            "    z\n}\n\nfn one_step(x: u32) -> u32 {\n    let y: u32 = scale(x);\n    y + 1\n}\n"
+        ),
+        "{}",
+        after("src/m.rs")
+    );
+    // A child that defines `scale` itself means another function by it: declined.
+    let shadowing = format!("{child}\nfn scale(v: u32) -> u32 {{\n    v\n}}\n");
+    let err = across_child(&parent, &shadowing, run).unwrap_err();
+    assert!(
+        err.contains("where the same names may mean other items"),
+        "{err}"
+    );
+    let no_glob = child.replace("use super::*;", "use super::scale;");
+    let err = across_child(&parent, &no_glob, run).unwrap_err();
+    assert!(
+        err.contains("where the same names may mean other items"),
+        "{err}"
     );
 }
