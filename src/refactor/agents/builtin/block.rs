@@ -27,6 +27,7 @@ use super::types::{copy_type, expressible, is_mut_ref, quiet_drop, Names};
 use crate::refactor::agents::exchange::AgentError;
 use crate::refactor::change::FileChange;
 use crate::refactor::finding::Finding;
+use literals::{is_literal, literal_params, run_tokens, LiteralParam};
 use render::{helper_name, render_call, render_helper};
 
 /// How the helper receives a local from around the run.
@@ -65,6 +66,9 @@ struct Analysis {
     uses_self: bool,
     in_impl: bool,
     output: Output,
+    /// Literals the copies differ in: the helper's parameters, and this copy's values.
+    extra_params: Vec<String>,
+    extra_args: Vec<String>,
 }
 
 /// Where the helper goes and how each copy calls it.
@@ -95,14 +99,27 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
         .expect("a group has copies");
     sites.swap(0, home);
     modules_agree(&sites)?;
-    let renames: Vec<HashMap<String, String>> = sites[1..]
+    let (renames, differing): (Vec<HashMap<String, String>>, Vec<Vec<usize>>) = sites[1..]
         .iter()
         .map(|site| renamed(&sites[0], site))
-        .collect::<Result<_, _>>()?;
-    let analyses: Vec<Analysis> = sites.iter().map(analyse).collect::<Result<_, _>>()?;
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .unzip();
+    let mut differing: Vec<usize> = differing.concat();
+    differing.sort_unstable();
+    differing.dedup();
+    let literals = literal_params(&sites, &differing)?;
+    let mut analyses: Vec<Analysis> = sites.iter().map(analyse).collect::<Result<_, _>>()?;
     for (analysis, rename) in analyses[1..].iter().zip(&renames) {
         agree(&analyses[0], analysis, rename)?;
     }
+    if analyses[0].params.len() + literals.len() > MAX_PARAMS {
+        return Err(declined(
+            &sites[0],
+            "it would need more than seven parameters",
+        ));
+    }
+    pass_literals(&mut analyses, &literals);
     let returned = returned(&analyses)?;
     let placement = placement(&sites, &analyses)?;
     let first = &sites[0];
@@ -121,6 +138,24 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
         edits.replace(&site.location.file, site.range.clone(), call);
     }
     edits.into_changes_of(|file| Some(sites.iter().find(|s| s.location.file == file)?.text.clone()))
+}
+
+/// The differing literals as the helper's last parameters: the first copy's places read the
+/// parameter, and every copy passes its own value.
+fn pass_literals(analyses: &mut [Analysis], literals: &[LiteralParam]) {
+    for literal in literals {
+        for place in &literal.places {
+            analyses[0]
+                .rewrites
+                .push((place.clone(), literal.name.clone()));
+        }
+        analyses[0]
+            .extra_params
+            .push(format!("{}: {}", literal.name, literal.ty));
+        for (analysis, value) in analyses.iter_mut().zip(&literal.values) {
+            analysis.extra_args.push(value.clone());
+        }
+    }
 }
 
 fn declined(site: &Site, why: &str) -> AgentError {
@@ -239,15 +274,9 @@ fn child_sees_home(home: &Site, site: &Site) -> bool {
 }
 
 /// How `b`'s run renames `a`'s locals, if it is `a`'s with only locals renamed (one to one).
-fn renamed(a: &Site, b: &Site) -> Result<HashMap<String, String>, AgentError> {
-    let tokens = |site: &Site| {
-        let mut out = Vec::new();
-        for stmt in &site.stmts {
-            flatten(stmt.to_token_stream(), &mut out);
-        }
-        out
-    };
-    let (xs, ys) = (tokens(a), tokens(b));
+/// The token positions where their literals differ come with it.
+fn renamed(a: &Site, b: &Site) -> Result<(HashMap<String, String>, Vec<usize>), AgentError> {
+    let (xs, ys) = (run_tokens(a), run_tokens(b));
     let (locals_a, locals_b) = (local_names(&a.function), local_names(&b.function));
     let differ = |x: &str, y: &str| {
         Err(declined(
@@ -266,7 +295,12 @@ fn renamed(a: &Site, b: &Site) -> Result<HashMap<String, String>, AgentError> {
     }
     let mut forward = HashMap::new();
     let mut backward = HashMap::new();
-    for ((kind_x, x, _), (kind_y, y, _)) in xs.iter().zip(&ys) {
+    let mut literals = Vec::new();
+    for (at, ((kind_x, x, _), (kind_y, y, _))) in xs.iter().zip(&ys).enumerate() {
+        if x != y && is_literal(*kind_x, x) && is_literal(*kind_y, y) {
+            literals.push(at);
+            continue;
+        }
         let local = locals_a.contains(x) || locals_b.contains(y);
         let same = match (kind_x, kind_y) {
             // The same name is the same code even where only one function binds it (a
@@ -282,7 +316,7 @@ fn renamed(a: &Site, b: &Site) -> Result<HashMap<String, String>, AgentError> {
             return differ(x, y);
         }
     }
-    Ok(forward)
+    Ok((forward, literals))
 }
 
 /// What moving one copy's run into a helper takes.
@@ -336,6 +370,8 @@ fn analyse(site: &Site) -> Result<Analysis, AgentError> {
         uses_self: walker.uses_self,
         in_impl,
         output,
+        extra_params: Vec::new(),
+        extra_args: Vec::new(),
     })
 }
 
@@ -557,6 +593,7 @@ fn returned(analyses: &[Analysis]) -> Result<Vec<usize>, AgentError> {
     Ok(returned)
 }
 
+mod literals;
 mod render;
 #[cfg(test)]
 mod tests;

@@ -55,6 +55,7 @@ pub(super) fn render_helper(
             };
             format!("{}: {borrow}{}", p.name, p.ty)
         }))
+        .chain(analysis.extra_params.iter().cloned())
         .collect();
     let locals: Vec<&Local> = returned.iter().map(|&i| &analysis.locals[i]).collect();
     let types: Vec<&str> = locals
@@ -190,6 +191,7 @@ pub(super) fn render_call(
             Mode::Shared => format!("&{}", p.name),
             Mode::Exclusive => format!("&mut {}", p.name),
         })
+        .chain(analysis.extra_args.iter().cloned())
         .collect();
     let patterns: Vec<String> = returned
         .iter()

@@ -252,13 +252,19 @@ fn copies_in_other_modules_or_with_other_literals_or_nested_items_are_declined()
     std::fs::create_dir_all(dir.path().join("src")).unwrap();
     std::fs::write(dir.path().join("src/m.rs"), &other).unwrap();
     let err = propose(&finding, dir.path(), &[]).unwrap_err().to_string();
-    assert!(err.contains("where the same names may mean other items"), "{err}");
+    assert!(
+        err.contains("where the same names may mean other items"),
+        "{err}"
+    );
     let text = twice("x: u8", "", run, "");
     let changed = text.replacen("x + 1", "x + 2", 1);
     let finding = finding_for(&text, &[run]);
     std::fs::write(dir.path().join("src/m.rs"), &changed).unwrap();
     let err = propose(&finding, dir.path(), &[]).unwrap_err().to_string();
-    assert!(err.contains("more than local names (`2` and `1`)"), "{err}");
+    assert!(
+        err.contains("a literal (`2` and `1`) whose type the literal does not spell"),
+        "{err}"
+    );
     let nested = twice("x: u8", "", run, "    fn helper() {}\n");
     let err = declined(&nested, run);
     assert!(err.contains("declares items inside it"), "{err}");
@@ -470,4 +476,31 @@ fn a_copy_in_a_child_module_that_imports_its_parent_calls_the_parent_s_helper() 
         err.contains("where the same names may mean other items"),
         "{err}"
     );
+}
+
+#[test]
+fn copies_that_differ_in_literals_that_spell_their_type_pass_them_as_parameters() {
+    let run = "    let parts: usize = line.split(',').count();\n    let named = line.starts_with(\"key\") && parts > 1;\n";
+    let other = run.replace("','", "';'").replace("\"key\"", "\"id\"");
+    let text = format!(
+        "fn one(line: &str) -> bool {{\n{run}    named\n}}\n\nfn two(line: &str) -> bool {{\n{other}    !named\n}}\n"
+    );
+    let after = extract_all(&text, &[run, &other]).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("    let named = one_step(line, ',', \"key\");\n    named\n"),
+        "{after}"
+    );
+    assert!(
+        after.contains("    let named = one_step(line, ';', \"id\");\n    !named\n"),
+        "{after}"
+    );
+    assert!(
+        after.contains("fn one_step(line: &str, literal: char, literal_2: &str) -> bool {\n    let parts: usize = line.split(literal).count();\n    line.starts_with(literal_2) && parts > 1\n}"),
+        "{after}"
+    );
+    // In a pattern or a format string a literal must stay a constant.
+    let run = "    let hit: bool = matches!(c, 'a');\n    let _n: u8 = 1;\n";
+    let text = twice("c: char", "", run, "    let _ = hit;\n").replacen("'a'", "'b'", 1);
+    let err = extract_all(&text, &[run, &run.replace("'a'", "'b'")]).unwrap_err();
+    assert!(err.contains("a literal that must stay a constant"), "{err}");
 }
