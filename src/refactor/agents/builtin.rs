@@ -14,6 +14,7 @@ mod block;
 mod compare;
 mod copy;
 mod edits;
+mod impls;
 mod literal;
 mod output;
 mod scope;
@@ -38,8 +39,10 @@ pub fn propose(
     deps: &[(String, String)],
 ) -> Result<Vec<FileChange>, AgentError> {
     supported(finding)?;
-    if let Some((GroupKind::Block, _)) = finding.clone {
-        return block::propose(finding, root);
+    match finding.clone {
+        Some((GroupKind::Block, _)) => return block::propose(finding, root),
+        Some((GroupKind::Impl, _)) => return impls::propose(finding, root),
+        _ => {}
     }
     let mut copies: Vec<Copy> = finding
         .locations
@@ -82,13 +85,13 @@ pub fn propose(
 fn supported(finding: &Finding) -> Result<(), AgentError> {
     match finding.clone {
         Some((
-            GroupKind::Fn | GroupKind::Method | GroupKind::Block,
+            GroupKind::Fn | GroupKind::Method | GroupKind::Block | GroupKind::Impl,
             CloneType::Exact | CloneType::Renamed,
         )) => Ok(()),
         Some((kind, ty)) => Err(AgentError::Declined(format!(
-            "the built-in agent merges identical or consistently renamed functions and methods \
-             and extracts duplicated runs of statements into a function; {} is {} ({}), a job \
-             for an LLM agent",
+            "the built-in agent merges identical or consistently renamed functions and methods, \
+             extracts duplicated runs of statements into a function and writes one macro for a \
+             trait implemented alike for several types; {} is {} ({}), a job for an LLM agent",
             finding.id,
             kind.as_str(),
             ty.rule_id()
