@@ -410,7 +410,8 @@ fn params(
         let receiver = uses.iter().any(|u| walker.receivers.contains(&at(u)));
         let mode = if is_mut_ref(ty) && !binding.mutable {
             Mode::Value
-        } else if binding.mutable && (mutated || receiver && !copy_type(ty)) {
+        } else if binding.mutable && (mutated || receiver) {
+            // A method may take `&mut self`, even of a primitive (`make_ascii_uppercase`).
             Mode::Exclusive
         } else if copy_type(ty) {
             Mode::Value
@@ -497,7 +498,6 @@ fn rewrites(
 
 /// One of the run's own locals, and what the code after the run does with it.
 fn local(site: &Site, names: &Names, name: String, binding: &Binding) -> Local {
-    let copy = binding.ty.as_ref().is_some_and(copy_type);
     let after = Walker::run(
         HashMap::from([(name.clone(), binding.clone())]),
         &site.after,
@@ -513,7 +513,7 @@ fn local(site: &Site, names: &Names, name: String, binding: &Binding) -> Local {
     });
     let mutated = after.uses.iter().any(|u| {
         let at = position(u.start);
-        after.mutated.contains(&at) || !copy && after.receivers.contains(&at)
+        after.mutated.contains(&at) || after.receivers.contains(&at)
     });
     Local {
         ty: binding

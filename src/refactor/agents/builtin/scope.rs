@@ -206,6 +206,14 @@ impl Walker {
                     },
                 );
             }
+            syn::Pat::Tuple(tuple) if self.tuple_elems(ty, init, tuple.elems.len()).is_some() => {
+                let elems = self
+                    .tuple_elems(ty, init, tuple.elems.len())
+                    .expect("checked");
+                for (pat, ty) in tuple.elems.iter().zip(&elems) {
+                    self.bind_typed(pat, Some(ty), None);
+                }
+            }
             _ => {
                 struct Names<'a>(&'a mut HashMap<String, Binding>);
                 impl<'ast> Visit<'ast> for Names<'_> {
@@ -241,6 +249,29 @@ impl Walker {
             Some((binding.ty.clone()?, binding.ty_text.clone()))
         };
         super::types::infer(init, &local)
+    }
+
+    /// The element types of a tuple of `len` that a pattern takes apart: declared, or the
+    /// type of the local it is taken from (whose element types are then in the file too).
+    fn tuple_elems(
+        &self,
+        ty: Option<&syn::Type>,
+        init: Option<&syn::Expr>,
+        len: usize,
+    ) -> Option<Vec<syn::Type>> {
+        let ty = match ty {
+            Some(ty) => ty.clone(),
+            None => match self.infer(init?)? {
+                (ty, None) => ty,
+                _ => return None,
+            },
+        };
+        match ty {
+            syn::Type::Tuple(tuple) if tuple.elems.len() == len => {
+                Some(tuple.elems.into_iter().collect())
+            }
+            _ => None,
+        }
     }
 
     fn bind(&mut self, pat: &syn::Pat) {

@@ -9,13 +9,15 @@ const PRIMITIVES: &[&str] = &[
     "u64", "u128", "usize",
 ];
 
-/// Whether passing a value of `ty` by value copies it exactly: a primitive, `()`, or a shared
-/// reference (interior mutability reads the same through a copied reference).
+/// Whether passing a value of `ty` by value copies it exactly, and no method of it takes
+/// `&mut self`: a primitive, a shared reference (interior mutability reads the same through
+/// a copied reference), or a tuple of those.
 pub(super) fn copy_type(ty: &syn::Type) -> bool {
     match ty {
         syn::Type::Reference(reference) => reference.mutability.is_none(),
         syn::Type::Paren(paren) => copy_type(&paren.elem),
-        syn::Type::Tuple(tuple) => tuple.elems.is_empty(),
+        // Not arrays: they lend `&mut self` methods of slices (`sort`).
+        syn::Type::Tuple(tuple) => tuple.elems.iter().all(copy_type),
         syn::Type::Path(path) if path.qself.is_none() => path
             .path
             .get_ident()

@@ -504,3 +504,39 @@ fn copies_that_differ_in_literals_that_spell_their_type_pass_them_as_parameters(
     let err = extract_all(&text, &[run, &run.replace("'a'", "'b'")]).unwrap_err();
     assert!(err.contains("a literal that must stay a constant"), "{err}");
 }
+
+#[test]
+fn a_tuple_taken_apart_gives_each_name_its_element_s_type() {
+    let run =
+        "    let (low, high) = bounds;\n    let width = high - low;\n    let wide = width > 10;\n";
+    let text = twice("bounds: (u32, u32)", "", run, "    let _ = (low, wide);\n");
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("fn one_step(bounds: (u32, u32)) -> (u32, bool) {"),
+        "{after}"
+    );
+    assert!(
+        after.contains("    let (low, wide) = one_step(bounds);\n"),
+        "{after}"
+    );
+}
+
+#[test]
+fn a_mut_primitive_whose_method_the_run_calls_is_lent_mutably_as_the_method_may_change_it() {
+    let run = "    c.make_ascii_uppercase();\n    let upper: bool = c.is_ascii_uppercase();\n";
+    let text = twice(
+        "",
+        "    let mut c: char = 'a';\n",
+        run,
+        "    let _ = (c, upper);\n",
+    );
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("    let upper = one_step(&mut c);\n"),
+        "{after}"
+    );
+    assert!(
+        after.contains("    (*c).make_ascii_uppercase();\n"),
+        "{after}"
+    );
+}
