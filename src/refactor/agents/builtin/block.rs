@@ -344,6 +344,18 @@ fn analyse(site: &Site) -> Result<Analysis, AgentError> {
     if !in_impl {
         generics.extend(site.impl_generics.iter().cloned());
     }
+    let spelled = run_tokens(site).into_iter().find(|(kind, text, _)| {
+        *kind == Tok::Ident && generics.iter().any(|g| g == text)
+            || *kind == Tok::Other && text == "'"
+    });
+    if let Some((_, generic, _)) = spelled {
+        return Err(declined(
+            site,
+            &format!(
+                "it names `{generic}`, a generic parameter or lifetime the helper would not have"
+            ),
+        ));
+    }
     let names = Names {
         generics,
         allow_self: in_impl,

@@ -239,7 +239,13 @@ fn borrows_generics_and_earlier_drops_the_signature_could_not_express_are_declin
     let run = "    let y: T = x.clone();\n    let _z: T = y;\n";
     let text = twice("x: T", "", run, "").replace("fn one(", "fn one<T: Clone>(");
     let text = text.replace("fn two(", "fn two<T: Clone>(");
-    assert!(declined(&text, run).contains("names a generic"));
+    let err = declined(&text, run);
+    assert!(err.contains("it names `T`, a generic parameter"), "{err}");
+    let run = "    let y: u8 = x.len() as u8;\n    let _z: u8 = y;\n";
+    let text = twice("x: &[T]", "", run, "").replace("fn one(", "fn one<T>(");
+    let text = text.replace("fn two(", "fn two<T>(");
+    let err = declined(&text, run);
+    assert!(err.contains("the type of `x` names a generic"), "{err}");
 }
 
 #[test]
