@@ -510,6 +510,7 @@ fn rewrites(
 
 /// One of the run's own locals, and what the code after the run does with it.
 fn local(site: &Site, names: &Names, name: String, binding: &Binding) -> Local {
+    let copy = binding.ty.as_ref().is_some_and(copy_type);
     let after = Walker::run(
         HashMap::from([(name.clone(), binding.clone())]),
         &site.after,
@@ -525,7 +526,8 @@ fn local(site: &Site, names: &Names, name: String, binding: &Binding) -> Local {
     });
     let mutated = after.uses.iter().any(|u| {
         let at = position(u.start);
-        after.mutated.contains(&at) || after.receivers.contains(&at)
+        // A missing `mut` fails the build, never silently: primitives' methods count not.
+        after.mutated.contains(&at) || !copy && after.receivers.contains(&at)
     });
     Local {
         ty: binding
