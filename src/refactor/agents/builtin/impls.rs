@@ -41,17 +41,24 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
         .map(|location| TraitImpl::read(root, location))
         .collect::<Result<_, String>>()
         .map_err(AgentError::Declined)?;
+    // The impls of one module share the macro; those elsewhere stay (a macro's names would
+    // resolve in each invoking module), and the group shrinks by the ones merged.
+    let place = |i: &TraitImpl| (i.location.file.clone(), module_of(&i.location).to_owned());
+    let largest = impls
+        .iter()
+        .map(place)
+        .max_by_key(|p| impls.iter().filter(|i| place(i) == *p).count())
+        .expect("a group has impls");
+    impls.retain(|i| place(i) == largest);
     impls.sort_by_key(|i| i.range.start);
     let first = &impls[0];
+    if impls.len() < 2 {
+        return Err(declined(
+            first,
+            "the impls are each in a different module or file",
+        ));
+    }
     for other in &impls[1..] {
-        let same_place = other.location.file == first.location.file
-            && module_of(&other.location) == module_of(&first.location);
-        if !same_place {
-            return Err(declined(
-                first,
-                "the impls are in different modules or files",
-            ));
-        }
         if other.trait_path != first.trait_path || other.tokens != first.tokens {
             return Err(declined(
                 other,
@@ -251,6 +258,14 @@ mod tests {
 
     /// `src/m.rs` after turning the impls starting at `lines` into one macro, or why not.
     fn rewrite(text: &str, lines: &[u32]) -> Result<String, String> {
+        let items: Vec<(u32, &str)> = lines
+            .iter()
+            .map(|&l| (l, "k::m::<impl Area for X>"))
+            .collect();
+        rewrite_items(text, &items)
+    }
+
+    fn rewrite_items(text: &str, lines: &[(u32, &str)]) -> Result<String, String> {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("src")).unwrap();
         std::fs::write(dir.path().join("src/m.rs"), text).unwrap();
@@ -262,11 +277,11 @@ mod tests {
             suggestion: String::new(),
             locations: lines
                 .iter()
-                .map(|&line| Location {
+                .map(|&(line, item)| Location {
                     file: "src/m.rs".into(),
                     start_line: line,
                     end_line: line + 5,
-                    item: "k::m::<impl Area for X>".into(),
+                    item: item.into(),
                 })
                 .collect(),
             size: 5.0,
@@ -284,6 +299,25 @@ mod tests {
             after,
             "pub trait Area {\n    fn area(&self) -> u32;\n}\n\npub struct Square(pub u32);\npub struct Tile(pub u32);\n\nmacro_rules! impl_area {\n    ($ty:ty) => {\n        impl Area for $ty {\n            /// Side squared.\n            fn area(&self) -> u32 {\n                self.0 * self.0\n            }\n        }\n    };\n}\n\nimpl_area!(Square);\n\nimpl_area!(Tile);\n"
         );
+    }
+
+    #[test]
+    fn impls_in_another_module_stay_and_those_of_the_module_with_most_share_the_macro() {
+        let inner = "\nmod inner {\n    use super::*;\n    pub struct Brick(pub u32);\n    impl Area for Brick {\n        /// Side squared.\n        fn area(&self) -> u32 {\n            self.0 * self.0\n        }\n    }\n}\n";
+        let text = format!("{IMPLS}{inner}");
+        let items = [
+            (25, "k::m::inner::<impl Area for Brick>"),
+            (8, "k::m::<impl Area for Square>"),
+            (15, "k::m::<impl Area for Tile>"),
+        ];
+        let after = rewrite_items(&text, &items).unwrap_or_else(|err| panic!("{err}"));
+        assert!(
+            after.contains("impl_area!(Square);\n\nimpl_area!(Tile);\n"),
+            "{after}"
+        );
+        assert!(after.ends_with(inner), "{after}");
+        let err = rewrite_items(&text, &items[..2]).unwrap_err();
+        assert!(err.contains("each in a different module"), "{err}");
     }
 
     #[test]
