@@ -7,8 +7,10 @@
 //! callers need. Duplicated runs of statements inside functions of one module move into one
 //! private helper that each copy calls ([`block`]): it takes the locals the run uses (by
 //! value, `&` or `&mut`, with types read from their declarations) and returns those the code
-//! after it uses. Everything else is declined with the reason, and every proposal still goes
-//! through the same gates as any agent's.
+//! after it uses. A trait implemented with the same items for several types of one module
+//! becomes one `macro_rules!` over the type and an invocation per type ([`impls`]).
+//! Everything else is declined with the reason, and every proposal still goes through the
+//! same gates as any agent's.
 
 mod block;
 mod compare;
