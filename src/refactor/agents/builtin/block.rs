@@ -188,13 +188,15 @@ fn placement(sites: &[Site], analyses: &[Analysis]) -> Result<Placement, AgentEr
         let (Some(a), Some(b)) = (&first.method, &site.method) else {
             return false;
         };
-        a.impl_at == b.impl_at && b.inherent && (!uses_self || receiver(site) == receiver(first))
+        // Inherent impls of one type (in the home module or a child that sees it): a
+        // private method of one is a method of the type for both.
+        a.owner == b.owner && b.inherent && (!uses_self || receiver(site) == receiver(first))
     };
     if let Some(site) = sites.iter().find(|site| !shared(site)) {
         return Err(declined(
             site,
-            "it uses `self` or `Self`, and the copies are not methods of one inherent impl \
-             taking `self` alike",
+            "it uses `self` or `Self`, and the copies are not methods of one type's inherent \
+             impls taking `self` alike",
         ));
     }
     let method = first.method.as_ref().expect("checked above");

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::path::Path;
 
+use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 
@@ -48,9 +49,9 @@ pub(super) struct Site {
 
 /// A method holding a run, as a helper method of the same impl needs it.
 pub(super) struct Method {
-    /// Where its impl block starts (one impl for every copy), and whether it is inherent
-    /// (a trait impl cannot take another method).
-    pub(super) impl_at: (usize, usize),
+    /// Its impl's header as tokens (generics, type, bounds: copies' impls must agree), and
+    /// whether it is inherent (a trait impl cannot take another method).
+    pub(super) owner: String,
     pub(super) inherent: bool,
     /// Its receiver as written (`&self`, `&mut self`), if it has one.
     pub(super) receiver: Option<String>,
@@ -86,14 +87,14 @@ impl Site {
             )
         })?;
         let (item_end, indent) = end_and_indent(&text, holder.span);
-        let method = holder.method.map(|(span, impl_at, inherent)| {
+        let method = holder.method.map(|(span, owner, inherent)| {
             let (end, indent) = end_and_indent(&text, span);
             let receiver = holder.function.sig.receiver().map(|receiver| {
                 let range = byte_range(&text, receiver.span());
                 text[range].to_owned()
             });
             Method {
-                impl_at,
+                owner,
                 inherent,
                 receiver,
                 end,
@@ -138,7 +139,7 @@ struct Holder {
     generics: Vec<String>,
     impl_generics: Vec<String>,
     /// For a method: its span, where its impl starts, and whether the impl is inherent.
-    method: Option<(proc_macro2::Span, (usize, usize), bool)>,
+    method: Option<(proc_macro2::Span, String, bool)>,
     module_names: HashSet<String>,
     glob_super: bool,
     /// The function's span, or its impl block's.
@@ -169,7 +170,12 @@ fn find_holder(items: &[syn::Item], name: &str, line: u32) -> Option<Holder> {
         }
         syn::Item::Impl(block) => block.items.iter().find_map(|member| match member {
             syn::ImplItem::Fn(method) if method.sig.ident == name && holds(method.span()) => {
-                let impl_at = position(block.impl_token.span.start());
+                let owner = format!(
+                    "{} {} {}",
+                    block.generics.to_token_stream(),
+                    block.self_ty.to_token_stream(),
+                    block.generics.where_clause.to_token_stream()
+                );
                 Some(here(Holder {
                     function: syn::ItemFn {
                         attrs: method.attrs.clone(),
@@ -180,7 +186,7 @@ fn find_holder(items: &[syn::Item], name: &str, line: u32) -> Option<Holder> {
                     in_impl: true,
                     generics: generic_names(&method.sig.generics),
                     impl_generics: generic_names(&block.generics),
-                    method: Some((method.span(), impl_at, block.trait_.is_none())),
+                    method: Some((method.span(), owner, block.trait_.is_none())),
                     module_names: HashSet::new(),
                     glob_super: false,
                     span: block.span(),

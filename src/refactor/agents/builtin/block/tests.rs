@@ -333,12 +333,12 @@ fn a_run_that_uses_self_becomes_a_method_of_its_impl_taking_self_alike() {
 fn a_run_using_self_in_a_trait_impl_or_a_method_taking_self_by_value_is_declined() {
     let run = "        let base: u32 = self.0 * 2;\n        let y: u32 = base + x;\n";
     let err = declined(&methods("&self", run, true), run);
-    assert!(err.contains("not methods of one inherent impl"), "{err}");
+    assert!(err.contains("not methods of one type's inherent"), "{err}");
     let err = declined(&methods("self", run, false), run);
     assert!(err.contains("which its method does not borrow"), "{err}");
     let run = "    let _y: u8 = x;\n    let _z: u8 = Self::ZERO;\n";
     let err = declined(&twice("x: u8", "", run, ""), run);
-    assert!(err.contains("not methods of one inherent impl"), "{err}");
+    assert!(err.contains("not methods of one type's inherent"), "{err}");
 }
 
 #[test]
