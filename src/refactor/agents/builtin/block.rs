@@ -92,8 +92,8 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
         .map(|location| Site::read(root, location))
         .collect::<Result<_, String>>()
         .map_err(AgentError::Declined)?;
+    let mut sites = alike(sites)?;
     // The helper goes beside the copy in the outermost module, which the others can reach.
-    let mut sites = sites;
     let home = (0..sites.len())
         .min_by_key(|&i| sites[i].module.len())
         .expect("a group has copies");
@@ -222,6 +222,40 @@ fn placement(sites: &[Site], analyses: &[Analysis]) -> Result<Placement, AgentEr
     })
 }
 
+/// The largest set of copies that are the same code but for local names and literals (a
+/// copy renamed otherwise stays as it is, and the group still shrinks), or why none is.
+fn alike(mut sites: Vec<Site>) -> Result<Vec<Site>, AgentError> {
+    let n = sites.len();
+    if n < 2 {
+        return Err(AgentError::Declined(
+            "a group of one copy has nothing to merge".to_owned(),
+        ));
+    }
+    let sets: Vec<Vec<usize>> = (0..n)
+        .map(|i| {
+            (0..n)
+                .filter(|&j| j == i || renamed(&sites[i], &sites[j]).is_ok())
+                .collect()
+        })
+        .collect();
+    let best = sets
+        .iter()
+        .max_by_key(|set| (set.len(), std::cmp::Reverse(set[0])))
+        .expect("a group has copies");
+    if best.len() < 2 {
+        return Err(renamed(&sites[0], &sites[1]).err().unwrap_or_else(|| {
+            AgentError::Declined("the copies differ in more than local names".to_owned())
+        }));
+    }
+    let keep: Vec<bool> = (0..n).map(|i| best.contains(&i)).collect();
+    let mut at = 0;
+    sites.retain(|_| {
+        at += 1;
+        keep[at - 1]
+    });
+    Ok(sites)
+}
+
 /// Copies the helper in the first copy's module serves with the same meaning: in that
 /// module, or in a child module that glob-imports it (`use super::*;`) and defines or imports
 /// none of the names the run spells (so each name means there what it means in the parent);
@@ -340,28 +374,8 @@ fn analyse(site: &Site) -> Result<Analysis, AgentError> {
     if let Some(problem) = walker.problems.first() {
         return Err(declined(site, problem));
     }
-    // A helper in the impl may name the impl's generics and `Self`; a free one neither.
     let in_impl = walker.uses_self || walker.names_self_type;
-    let mut generics = site.generics.clone();
-    if !in_impl {
-        generics.extend(site.impl_generics.iter().cloned());
-    }
-    let spelled = run_tokens(site).into_iter().find(|(kind, text, _)| {
-        *kind == Tok::Ident && generics.iter().any(|g| g == text)
-            || *kind == Tok::Other && text == "'"
-    });
-    if let Some((_, generic, _)) = spelled {
-        return Err(declined(
-            site,
-            &format!(
-                "it names `{generic}`, a generic parameter or lifetime the helper would not have"
-            ),
-        ));
-    }
-    let names = Names {
-        generics,
-        allow_self: in_impl,
-    };
+    let names = helper_names(site, in_impl)?;
     if walker.returns && !ends_function {
         return Err(declined(site, "it returns"));
     }
@@ -386,6 +400,31 @@ fn analyse(site: &Site) -> Result<Analysis, AgentError> {
         output,
         extra_params: Vec::new(),
         extra_args: Vec::new(),
+    })
+}
+
+/// What the helper's signature may not name. A helper in the impl may name the impl's
+/// generics and `Self`; a free one neither. A run spelling one it may not is declined.
+fn helper_names(site: &Site, in_impl: bool) -> Result<Names, AgentError> {
+    let mut generics = site.generics.clone();
+    if !in_impl {
+        generics.extend(site.impl_generics.iter().cloned());
+    }
+    let spelled = run_tokens(site).into_iter().find(|(kind, text, _)| {
+        *kind == Tok::Ident && generics.iter().any(|g| g == text)
+            || *kind == Tok::Other && text == "'"
+    });
+    if let Some((_, generic, _)) = spelled {
+        return Err(declined(
+            site,
+            &format!(
+                "it names `{generic}`, a generic parameter or lifetime the helper would not have"
+            ),
+        ));
+    }
+    Ok(Names {
+        generics,
+        allow_self: in_impl,
     })
 }
 

@@ -546,3 +546,21 @@ fn a_mut_primitive_whose_method_the_run_calls_is_lent_mutably_as_the_method_may_
         "{after}"
     );
 }
+
+#[test]
+fn of_three_copies_the_two_alike_share_the_helper_and_the_one_that_differs_stays() {
+    let run = "    let y: u32 = x * 3;\n    let z: u32 = y + 1;\n";
+    let other = "    let y: u32 = scale(x);\n    let z: u32 = y + 1;\n";
+    let one = format!("fn one(x: u32) -> u32 {{\n{run}    z\n}}\n");
+    let text = format!(
+        "{one}\n{}\n{}\nfn scale(v: u32) -> u32 {{\n    v\n}}\n",
+        one.replace("fn one(", "fn two("),
+        one.replace("fn one(", "fn three(").replace(run, other)
+    );
+    let after = extract_all(&text, &[other, run]).unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(after.matches("one_step(x)").count(), 2, "{after}");
+    assert!(
+        after.contains(&format!("fn three(x: u32) -> u32 {{\n{other}    z\n}}")),
+        "{after}"
+    );
+}
