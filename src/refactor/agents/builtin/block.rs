@@ -1,15 +1,22 @@
 //! Duplicated runs of statements inside functions: one private helper beside the function
-//! holding the first copy takes the run's statements, and each copy becomes one call to it.
+//! holding the outermost copy takes the run's statements, and each copy becomes one call.
 //!
 //! The helper's parameters are the locals from around the run that it uses: by value where
-//! a copy is exact (primitive scalars, shared references, a `&mut` passed on), `&mut` where
-//! the run may change a `mut` local, `&` otherwise, with each use rewritten to read through
-//! the reference exactly as before (`*x`, `(*x).m()`). It returns the locals the run binds
-//! that the code after it uses. Types come only from what the source declares (`x: T`,
-//! `let x: T`, a suffixed literal); a run whose types cannot be read there, or which returns,
-//! breaks out, uses `?`, `.await`, labels, `self` or a macro that may bind names, is declined
-//! with the reason, as are copies in different modules (the helper's names must mean the
-//! same items for every copy).
+//! a copy is exact (primitive scalars, shared references and tuples of them, a `&mut`
+//! passed on), `&mut` where the run may change a `mut` local, `&` otherwise, each use
+//! rewritten to read through the reference exactly as before (`*x`, `(*x).m()`, `(*x)?`);
+//! then one parameter per literal the copies differ in ([`literals`]). It returns the locals
+//! the run binds that the code after it uses (wrapped in the function's `Result`/`Option`
+//! when the run uses `?`, or the function's own value when the run ends the function, see
+//! [`super::output`]). A run using `self` becomes a method of its type's impl.
+//!
+//! Types come only from what the source says: declarations (`x: T`, `let x: T`) and
+//! initializers that alone decide a type ([`super::types::infer`]); anything else is
+//! declined with the reason, never guessed, as are runs that return or break out of their
+//! block, await, use labels, pass a local to a macro whose expansion cannot be read, name
+//! a generic the helper lacks, or would drop a value with an observable drop earlier; and
+//! copies in modules where the same names may mean other items. The largest set of copies
+//! alike is extracted; the others stay.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -128,7 +135,8 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
     let mut edits = Edits::default();
     edits.replace(&first.location.file, placement.at..placement.at, helper);
     for (site, analysis) in sites.iter().zip(&analyses) {
-        let parent = if site.module == first.module {
+        // A free helper is the parent's item; a method or associated function is the type's.
+        let parent = if site.module == first.module || !placement.prefix.is_empty() {
             ""
         } else {
             "super::"

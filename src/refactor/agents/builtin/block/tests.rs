@@ -564,3 +564,47 @@ fn of_three_copies_the_two_alike_share_the_helper_and_the_one_that_differs_stays
         "{after}"
     );
 }
+
+#[test]
+fn a_method_in_a_child_module_s_impl_of_the_type_calls_the_helper_through_self() {
+    let run = "        let base: u32 = self.0 * 2;\n        let y: u32 = base + x;\n";
+    let parent = format!(
+        "mod child;\n\npub struct S(u32);\n\nimpl S {{\n    fn two(&self, x: u32) -> u32 {{\n{run}        y\n    }}\n}}\n"
+    );
+    let child = format!(
+        "use super::*;\n\nimpl S {{\n    fn one(&self, x: u32) -> u32 {{\n{run}        y + 1\n    }}\n}}\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src/m")).unwrap();
+    std::fs::write(dir.path().join("src/m.rs"), &parent).unwrap();
+    std::fs::write(dir.path().join("src/m/child.rs"), &child).unwrap();
+    let at = |text: &str| text[..text.find(run).unwrap()].lines().count() as u32 + 1;
+    let mut finding = finding_for("", &[]);
+    finding.locations = vec![
+        Location {
+            file: "src/m/child.rs".into(),
+            start_line: at(&child),
+            end_line: at(&child) + 1,
+            item: "k::m::child::S::one".into(),
+        },
+        Location {
+            file: "src/m.rs".into(),
+            start_line: at(&parent),
+            end_line: at(&parent) + 1,
+            item: "k::m::S::two".into(),
+        },
+    ];
+    let changes = propose(&finding, dir.path(), &[]).unwrap_or_else(|err| panic!("{err}"));
+    let child_after = changes.iter().find(|c| c.path == "src/m/child.rs").unwrap();
+    let child_after = child_after.after.as_deref().unwrap();
+    assert!(
+        child_after.contains("        let y = self.two_step(x);\n        y + 1\n"),
+        "{child_after}"
+    );
+    let parent_after = changes.iter().find(|c| c.path == "src/m.rs").unwrap();
+    let parent_after = parent_after.after.as_deref().unwrap();
+    assert!(
+        parent_after.contains("    fn two_step(&self, x: u32) -> u32 {\n"),
+        "{parent_after}"
+    );
+}
