@@ -883,6 +883,60 @@ fn the_builtin_agent_extracts_the_duplicated_blocks_of_builtin_blocks_and_keeps_
 }
 
 #[test]
+fn the_builtin_agent_writes_one_macro_for_a_trait_implemented_alike_for_two_types() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = "    fn label(&self) -> String {\n        let mut text = format!(\"{} ({})\", self.name, self.weight);\n        if self.weight > 100 {\n            text.push_str(\" heavy\");\n        }\n        text\n    }\n\n    fn heavier(&self, other: u32) -> bool {\n        self.weight > other\n    }\n";
+    let lib = format!(
+        "pub trait Label {{\n    fn label(&self) -> String;\n    fn heavier(&self, other: u32) -> bool;\n}}\n\npub struct Crate {{\n    pub name: String,\n    pub weight: u32,\n}}\n\npub struct Parcel {{\n    pub name: String,\n    pub weight: u32,\n}}\n\nimpl Label for Crate {{\n{body}}}\n\nimpl Label for Parcel {{\n{body}}}\n"
+    );
+    let files = [
+        ("Cargo.toml", "[package]\nname = \"labels\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\ndoctest = false\n\n[workspace]\n".to_owned()),
+        ("src/lib.rs", lib),
+    ];
+    for (path, text) in &files {
+        let path = tmp.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    // Trait impls of public types are public API: kept only with --allow-sensitive.
+    let out = fix(tmp.path(), "builtin", &["--allow-sensitive"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let decisions = decisions(tmp.path());
+    assert_eq!(decisions[0]["outcome"], "kept", "{decisions:?}");
+    let lib = std::fs::read_to_string(tmp.path().join("src/lib.rs")).unwrap();
+    assert!(
+        lib.contains(
+            "macro_rules! impl_label {\n    ($ty:ty) => {\n        impl Label for $ty {\n"
+        ),
+        "{lib}"
+    );
+    assert!(
+        lib.contains("impl_label!(Crate);\n\nimpl_label!(Parcel);\n"),
+        "{lib}"
+    );
+    assert_eq!(
+        lib.matches("fn heavier").count(),
+        2,
+        "the trait and the macro: {lib}"
+    );
+    // Behaviour the crate has no tests for, at the boundaries, after the change.
+    let edges = "use labels::{Crate, Label, Parcel};\n\n#[test]\nfn edges() {\n    let c = Crate { name: String::new(), weight: 100 };\n    assert_eq!(c.label(), \" (100)\");\n    assert!(!c.heavier(100));\n    let p = Parcel { name: \"p\".into(), weight: 101 };\n    assert_eq!(p.label(), \"p (101) heavy\");\n    assert!(p.heavier(100));\n    assert!(!p.heavier(u32::MAX));\n}\n";
+    std::fs::create_dir_all(tmp.path().join("tests")).unwrap();
+    std::fs::write(tmp.path().join("tests/edges.rs"), edges).unwrap();
+    let check = std::process::Command::new("cargo")
+        .args(["test", "-q"])
+        .env("CARGO_TARGET_DIR", tmp.path().join("target/check"))
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
 fn a_bench_that_needs_nightly_is_left_out_not_a_failed_baseline() {
     let tmp = copy_of_fix_crate();
     std::fs::create_dir_all(tmp.path().join("benches")).unwrap();
