@@ -397,7 +397,10 @@ fn analyse(site: &Site) -> Result<Analysis, AgentError> {
     let locals = walker
         .run_locals()
         .into_iter()
-        .map(|(name, binding)| local(site, &names, name, &binding))
+        .map(|(name, binding)| {
+            let moved = walker.moved_by_last_use(&name);
+            local(site, &names, name, &binding, moved)
+        })
         .collect();
     Ok(Analysis {
         params,
@@ -549,7 +552,7 @@ fn rewrites(
             (Mode::Exclusive, Ctx::RefMut) => format!("&mut *{name}"),
             (_, Ctx::Receiver | Ctx::Callee | Ctx::Index) => format!("(*{name})"),
             (_, Ctx::Shorthand) => format!("{name}: *{name}"),
-            (_, Ctx::Value | Ctx::AssignTarget) => format!("*{name}"),
+            (_, Ctx::Value | Ctx::Argument | Ctx::AssignTarget) => format!("*{name}"),
         };
         let range = byte_offset(&site.text, found.from)..byte_offset(&site.text, found.end);
         rewrites.push((range, with));
@@ -558,7 +561,7 @@ fn rewrites(
 }
 
 /// One of the run's own locals, and what the code after the run does with it.
-fn local(site: &Site, names: &Names, name: String, binding: &Binding) -> Local {
+fn local(site: &Site, names: &Names, name: String, binding: &Binding, moved: bool) -> Local {
     let copy = binding.ty.as_ref().is_some_and(copy_type);
     let after = Walker::run(
         HashMap::from([(name.clone(), binding.clone())]),
@@ -583,7 +586,8 @@ fn local(site: &Site, names: &Names, name: String, binding: &Binding) -> Local {
             .ty
             .as_ref()
             .map(|ty| (type_text(site, binding), ty.to_token_stream().to_string())),
-        drops_quietly: binding.inert || binding.ty.as_ref().is_some_and(quiet_drop),
+        // Moved by its last use, it leaves nothing to drop when the helper returns.
+        drops_quietly: moved || binding.inert || binding.ty.as_ref().is_some_and(quiet_drop),
         returnable: binding
             .ty
             .as_ref()

@@ -38,6 +38,8 @@ pub(super) enum Ctx {
     Receiver,
     /// `x(..)`, `x?`: postfix operators bind before `*`.
     Callee,
+    /// `f(x)`, `y.m(x)`, `let y = x;`: moved (or copied), read as a value.
+    Argument,
     /// `x.field`: auto-deref reads the same field through a reference.
     Field,
     /// `x[i]`.
@@ -84,6 +86,11 @@ pub(super) struct Walker {
     /// Whether the run returns, or uses `?`, outside closures.
     pub(super) returns: bool,
     pub(super) tries: bool,
+    /// For the run's own locals: where each is last used, and where it is moved by a use
+    /// that always runs (not in a branch, loop, closure or the right of `&&`/`||`).
+    last_use: HashMap<String, (usize, usize)>,
+    moved: HashMap<String, (usize, usize)>,
+    lazy: usize,
     /// Whether a macro hid some of the code (its uses are then unknown).
     pub(super) hidden: bool,
     loops: usize,
@@ -320,7 +327,11 @@ impl Walker {
         if name == "self" {
             self.uses_self = true;
         }
-        if self.bound_inside(name) || !self.outer.contains_key(name) {
+        if self.bound_inside(name) {
+            self.record_own(name, span);
+            return;
+        }
+        if !self.outer.contains_key(name) {
             return;
         }
         let (ctx, from) = match ctx {
@@ -338,6 +349,35 @@ impl Walker {
             end: span.end(),
             ctx,
         });
+    }
+
+    /// Notes a use of one of the run's own locals, and whether it certainly moves it.
+    fn record_own(&mut self, name: &str, span: proc_macro2::Span) {
+        let innermost = self
+            .scopes
+            .iter()
+            .rposition(|scope| scope.contains_key(name));
+        if innermost != Some(0) {
+            return;
+        }
+        let at = position(span.start());
+        self.last_use.insert(name.to_owned(), at);
+        let always = self.scopes.len() == 1 && self.lazy == 0 && self.closures == 0;
+        let moved = self
+            .ctx
+            .get(&at)
+            .is_some_and(|(ctx, _)| *ctx == Ctx::Argument);
+        if always && moved {
+            self.moved.insert(name.to_owned(), at);
+        }
+    }
+
+    /// Whether the run's own local `name` is moved by its last use, which always runs: then
+    /// nothing of it is left to drop when the helper returns.
+    pub(super) fn moved_by_last_use(&self, name: &str) -> bool {
+        self.moved
+            .get(name)
+            .is_some_and(|at| self.last_use.get(name) == Some(at))
     }
 
     /// Notes what `expr` does to its direct operands, and what would not survive the move.
@@ -361,10 +401,18 @@ impl Walker {
             Expr::MethodCall(call) => {
                 self.mark(&call.receiver, Ctx::Receiver);
                 self.mutates(&call.receiver, true);
+                for arg in &call.args {
+                    self.mark(arg, Ctx::Argument);
+                }
             }
             Expr::Field(field) => self.mark(&field.base, Ctx::Field),
             Expr::Index(index) => self.mark(&index.expr, Ctx::Index),
-            Expr::Call(call) => self.mark(&call.func, Ctx::Callee),
+            Expr::Call(call) => {
+                self.mark(&call.func, Ctx::Callee);
+                for arg in &call.args {
+                    self.mark(arg, Ctx::Argument);
+                }
+            }
             Expr::Try(tried) => {
                 self.mark(&tried.expr, Ctx::Callee);
                 self.tries |= outside_closures;
@@ -467,6 +515,7 @@ impl<'ast> Visit<'ast> for Walker {
 
     fn visit_local(&mut self, local: &'ast syn::Local) {
         if let Some(init) = &local.init {
+            self.mark(&init.expr, Ctx::Argument);
             self.visit_expr(&init.expr);
             if let Some((_, diverge)) = &init.diverge {
                 self.visit_expr(diverge);
@@ -532,6 +581,14 @@ impl<'ast> Visit<'ast> for Walker {
         if let Some((_, otherwise)) = &branch.else_branch {
             self.visit_expr(otherwise);
         }
+    }
+
+    fn visit_expr_binary(&mut self, binary: &'ast syn::ExprBinary) {
+        let lazy = matches!(binary.op, syn::BinOp::And(_) | syn::BinOp::Or(_));
+        self.visit_expr(&binary.left);
+        self.lazy += usize::from(lazy);
+        self.visit_expr(&binary.right);
+        self.lazy -= usize::from(lazy);
     }
 
     fn visit_expr_let(&mut self, binding: &'ast syn::ExprLet) {

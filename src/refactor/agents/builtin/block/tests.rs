@@ -608,3 +608,19 @@ fn a_method_in_a_child_module_s_impl_of_the_type_calls_the_helper_through_self()
         "{parent_after}"
     );
 }
+
+#[test]
+fn a_local_of_unknown_type_moved_by_its_last_use_leaves_nothing_to_drop_early() {
+    let items = "\nfn build(x: u8) -> Vec<u8> {\n    vec![x]\n}\n\nfn consume(v: Vec<u8>) {\n    drop(v);\n}\n";
+    let run = "    let item = build(x);\n    consume(item);\n";
+    let after =
+        extract(&(twice("x: u8", "", run, "") + items), run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("fn one_step(x: u8) {\n    let item = build(x);\n    consume(item);\n}"),
+        "{after}"
+    );
+    // Moved only on one branch, it may still be dropped at the end: declined.
+    let run = "    let item = build(x);\n    if x > 1 {\n        consume(item);\n    }\n";
+    let err = declined(&(twice("x: u8", "", run, "") + items), run);
+    assert!(err.contains("drop earlier"), "{err}");
+}
