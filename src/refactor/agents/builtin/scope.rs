@@ -38,7 +38,7 @@ pub(super) enum Ctx {
     Receiver,
     /// `x(..)`, `x?`: postfix operators bind before `*`.
     Callee,
-    /// `f(x)`, `y.m(x)`, `let y = x;`: moved (or copied), read as a value.
+    /// `f(x)`, `y.m(x)`, `let y = x;`, `S { f: x }`: moved (or copied), read as a value.
     Argument,
     /// `x.field`: auto-deref reads the same field through a reference.
     Field,
@@ -366,7 +366,7 @@ impl Walker {
         let moved = self
             .ctx
             .get(&at)
-            .is_some_and(|(ctx, _)| *ctx == Ctx::Argument);
+            .is_some_and(|(ctx, _)| matches!(ctx, Ctx::Argument | Ctx::Shorthand));
         if always && moved {
             self.moved.insert(name.to_owned(), at);
         }
@@ -618,6 +618,9 @@ impl<'ast> Visit<'ast> for Walker {
     fn visit_field_value(&mut self, field: &'ast syn::FieldValue) {
         if field.colon_token.is_none() {
             self.mark(&field.expr, Ctx::Shorthand);
+        } else {
+            // A field's value is moved into the struct, like an argument.
+            self.mark(&field.expr, Ctx::Argument);
         }
         syn::visit::visit_field_value(self, field);
     }

@@ -619,6 +619,11 @@ fn a_local_of_unknown_type_moved_by_its_last_use_leaves_nothing_to_drop_early() 
         after.contains("fn one_step(x: u8) {\n    let item = build(x);\n    consume(item);\n}"),
         "{after}"
     );
+    let run = "    let item = build(x);\n    let _w = Wrap { inner: item };\n";
+    let wrapped = twice("x: u8", "", run, "") + items + "\nstruct Wrap {\n    inner: Vec<u8>,\n}\n";
+    let err = declined(&wrapped, run);
+    // `item` moves into `Wrap`; `_w`, a `Wrap` whose drop is unknown, is what stays.
+    assert!(err.contains("it binds `_w`"), "{err}");
     // Moved only on one branch, it may still be dropped at the end: declined.
     let run = "    let item = build(x);\n    if x > 1 {\n        consume(item);\n    }\n";
     let err = declined(&(twice("x: u8", "", run, "") + items), run);
