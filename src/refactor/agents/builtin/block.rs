@@ -477,7 +477,7 @@ fn params(
         } else if binding.mutable && (mutated || receiver) {
             // A method may take `&mut self`, even of a primitive (`make_ascii_uppercase`).
             Mode::Exclusive
-        } else if copy_type(ty) {
+        } else if copy_type(ty) || handed_over(site, name, ty, &uses) {
             Mode::Value
         } else {
             Mode::Shared
@@ -491,6 +491,33 @@ fn params(
         });
     }
     Ok(params)
+}
+
+/// Whether the helper may take a local by value: the function never names it after the
+/// run, and the run either moves it by its last use, which always runs, or only borrows a
+/// value whose drop does nothing observable (so dropping it in the helper is unnoticed).
+/// A use after a move the run makes fails the build, never silently.
+fn handed_over(site: &Site, name: &str, ty: &syn::Type, uses: &[&Use]) -> bool {
+    let Some(last) = uses.iter().max_by_key(|u| position(u.start)) else {
+        return false;
+    };
+    let moved = last.always && matches!(last.ctx, Ctx::Argument | Ctx::Shorthand);
+    if !moved && !quiet_drop(ty) {
+        return false;
+    }
+    let body = super::copy::byte_range(&site.text, site.function.block.brace_token.span.close());
+    !mentions(&site.text[site.range.end..body.start], name)
+}
+
+/// Whether `text` spells `name` as a word anywhere (code, comments, format strings): a
+/// conservative answer to whether code there uses it.
+fn mentions(text: &str, name: &str) -> bool {
+    let ident = |c: char| c == '_' || c.is_alphanumeric();
+    text.match_indices(name).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + name.len()..].chars().next();
+        !before.is_some_and(ident) && !after.is_some_and(ident)
+    })
 }
 
 /// Declines uses a helper cannot take over exactly.

@@ -60,6 +60,9 @@ pub(super) struct Use {
     pub(super) start: LineColumn,
     pub(super) end: LineColumn,
     pub(super) ctx: Ctx,
+    /// Whether it always runs once the run does (not in a branch, a loop, a closure or the
+    /// right of `&&`/`||`).
+    pub(super) always: bool,
 }
 
 /// Walks a function (to find the locals in scope at a run) or a run (to find what it uses).
@@ -342,12 +345,14 @@ impl Walker {
                 marked.unwrap_or((Ctx::Value, span.start()))
             }
         };
+        let always = self.scopes.len() == 1 && self.lazy == 0 && self.closures == 0;
         self.uses.push(Use {
             name: name.to_owned(),
             from,
             start: span.start(),
             end: span.end(),
             ctx,
+            always,
         });
     }
 

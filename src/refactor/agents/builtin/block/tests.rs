@@ -134,11 +134,11 @@ fn a_mut_local_the_run_changes_is_lent_mutably_and_others_shared_each_use_read_t
         "items: &[u32]",
         before,
         run,
-        "    assert!(seen.len() as u64 == total);\n",
+        "    assert!(seen.len() as u64 == total && names.is_empty());\n",
     );
     let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
     assert!(
-        after.contains("    one_step(items, &mut seen, &names, &mut total);\n    assert!"),
+        after.contains("    one_step(items, &mut seen, &names, &mut total);\n    assert!(seen"),
         "{after}"
     );
     assert!(
@@ -351,12 +351,12 @@ fn a_run_ending_its_function_returns_the_function_s_value_so_return_and_question
     let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
     assert!(
         after.starts_with(&format!(
-            "fn one(x: Option<u32>) -> Option<u32> {{\n    one_step(&x)\n}}\n\nfn one_step(x: &Option<u32>) -> Option<u32> {{\n{}}}\n", run.replace("x?", "(*x)?")
+            "fn one(x: Option<u32>) -> Option<u32> {{\n    one_step(x)\n}}\n\nfn one_step(x: Option<u32>) -> Option<u32> {{\n{run}}}\n"
         )),
         "{after}"
     );
     assert!(
-        after.contains("    let _unused: u8 = 0;\n    one_step(&x)\n}"),
+        after.contains("    let _unused: u8 = 0;\n    one_step(x)\n}"),
         "{after}"
     );
 }
@@ -628,4 +628,21 @@ fn a_local_of_unknown_type_moved_by_its_last_use_leaves_nothing_to_drop_early() 
     let run = "    let item = build(x);\n    if x > 1 {\n        consume(item);\n    }\n";
     let err = declined(&(twice("x: u8", "", run, "") + items), run);
     assert!(err.contains("drop earlier"), "{err}");
+}
+
+#[test]
+fn a_local_the_function_never_names_after_the_run_is_handed_over_by_value() {
+    let run = "    let n: usize = words.len();\n    let _twice: usize = n * 2;\n";
+    let before = "    let words: Vec<String> = Vec::new();\n";
+    let text = twice("", before, run, "    let _ = 1;\n");
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(after.contains("    one_step(words);\n"), "{after}");
+    assert!(
+        after.contains("fn one_step(words: Vec<String>) {\n    let n: usize = words.len();"),
+        "{after}"
+    );
+    // Named after the run, it is lent instead.
+    let text = twice("", before, run, "    let _ = words;\n");
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(after.contains("    one_step(&words);\n"), "{after}");
 }
