@@ -1,6 +1,6 @@
-//! One trait implemented for several types with the same items: a small `macro_rules!`
-//! takes the implementing type, the first impl's place holds it, and every impl becomes one
-//! invocation. The items must be token for token the same (they say `Self`, never the
+//! One trait implemented for several types with the same items (or inherent impls written
+//! alike for several types): a small `macro_rules!` takes the implementing type, the first
+//! impl's place holds it, and every impl becomes one invocation. The items must be token for token the same (they say `Self`, never the
 //! type), the impls in one module of one file, without generics, attributes or `unsafe`:
 //! then each expansion is the impl it replaces, and its names resolve where they did, since
 //! a `macro_rules!` body resolves items at the invocation (only its locals are hygienic).
@@ -22,7 +22,7 @@ use crate::refactor::finding::{Finding, Location};
 struct TraitImpl {
     location: Location,
     text: String,
-    /// The trait's path and the implementing type, as written.
+    /// The trait's path (empty for an inherent impl) and the implementing type, as written.
     trait_path: String,
     self_ty: String,
     /// The impl's bytes, and its items' (between the braces).
@@ -85,9 +85,14 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
 }
 
 fn declined(one: &TraitImpl, why: &str) -> AgentError {
+    let of = if one.trait_path.is_empty() {
+        String::new()
+    } else {
+        format!(" of `{}`", one.trait_path)
+    };
     AgentError::Declined(format!(
-        "the impl of `{}` for `{}` at {}:{} is not turned into a macro invocation: {why}",
-        one.trait_path, one.self_ty, one.location.file, one.location.start_line
+        "the impl{of} for `{}` at {}:{} is not turned into a macro invocation: {why}",
+        one.self_ty, one.location.file, one.location.start_line
     ))
 }
 
@@ -109,7 +114,7 @@ impl TraitImpl {
         let file = syn::parse_file(&text).map_err(|err| format!("`{}`: {err}", location.file))?;
         let block = find_impl(&file.items, location.start_line).ok_or_else(|| {
             format!(
-                "no trait impl starts at {}:{}",
+                "no impl starts at {}:{}",
                 location.file, location.start_line
             )
         })?;
@@ -118,11 +123,16 @@ impl TraitImpl {
             && block.attrs.is_empty()
             && block.unsafety.is_none()
             && block.defaultness.is_none();
-        let Some((None, path, _)) = &block.trait_ else {
-            return Err(format!(
-                "the impl at {}:{} is not a plain trait impl",
-                location.file, location.start_line
-            ));
+        // An inherent impl (`impl S { .. }`) is written alike, with no trait.
+        let path = match &block.trait_ {
+            None => None,
+            Some((None, path, _)) => Some(path),
+            Some(_) => {
+                return Err(format!(
+                    "the impl at {}:{} is a negative impl",
+                    location.file, location.start_line
+                ))
+            }
         };
         if !simple {
             return Err(format!(
@@ -141,7 +151,7 @@ impl TraitImpl {
         }
         let spelled = |node: &dyn Spanned| text[byte_range(&text, node.span())].to_owned();
         Ok(TraitImpl {
-            trait_path: spelled(path),
+            trait_path: path.map_or_else(String::new, |path| spelled(path)),
             self_ty: spelled(&*block.self_ty),
             indent: text[line_start..range.start].to_owned(),
             tokens: tokens
@@ -156,12 +166,10 @@ impl TraitImpl {
     }
 }
 
-/// The trait impl that starts on `line`, in these items or inline modules.
+/// The impl that starts on `line`, in these items or inline modules.
 fn find_impl(items: &[syn::Item], line: u32) -> Option<&syn::ItemImpl> {
     items.iter().find_map(|item| match item {
-        syn::Item::Impl(block)
-            if block.trait_.is_some() && block.impl_token.span.start().line == line as usize =>
-        {
+        syn::Item::Impl(block) if block.impl_token.span.start().line == line as usize => {
             Some(block)
         }
         syn::Item::Mod(module) => module
@@ -172,7 +180,8 @@ fn find_impl(items: &[syn::Item], line: u32) -> Option<&syn::ItemImpl> {
     })
 }
 
-/// `impl_` and the trait's name in snake case, numbered past any name the file spells.
+/// `impl_` and the trait's name in snake case (`impl_methods` for inherent impls), numbered
+/// past any name the file spells.
 fn macro_name(one: &TraitImpl) -> String {
     let last = one
         .trait_path
@@ -180,6 +189,7 @@ fn macro_name(one: &TraitImpl) -> String {
         .next()
         .unwrap_or(&one.trait_path);
     let last = last.split('<').next().unwrap_or(last).trim();
+    let last = if last.is_empty() { "Methods" } else { last };
     let mut snake = String::new();
     for (i, c) in last.chars().enumerate() {
         if c.is_uppercase() && i > 0 {
@@ -242,8 +252,12 @@ fn definition(first: &TraitImpl, name: &str) -> Result<String, AgentError> {
         })
         .collect();
     Ok(format!(
-        "macro_rules! {name} {{\n{indent}    ($ty:ty) => {{\n{indent}        impl {} for $ty {{\n{}\n{indent}        }}\n{indent}    }};\n{indent}}}",
-        first.trait_path,
+        "macro_rules! {name} {{\n{indent}    ($ty:ty) => {{\n{indent}        impl {}$ty {{\n{}\n{indent}        }}\n{indent}    }};\n{indent}}}",
+        if first.trait_path.is_empty() {
+            String::new()
+        } else {
+            format!("{} for ", first.trait_path)
+        },
         inner.join("\n"),
     ))
 }
@@ -318,6 +332,22 @@ mod tests {
         assert!(after.ends_with(inner), "{after}");
         let err = rewrite_items(&text, &items[..2]).unwrap_err();
         assert!(err.contains("each in a different module"), "{err}");
+    }
+
+    #[test]
+    fn inherent_impls_written_alike_share_a_macro_too() {
+        let text = IMPLS
+            .replace("impl Area for Square", "impl Square")
+            .replace("impl Area for Tile", "impl Tile");
+        let after = rewrite(&text, &[8, 15]).unwrap_or_else(|err| panic!("{err}"));
+        assert!(
+            after.contains("macro_rules! impl_methods {\n    ($ty:ty) => {\n        impl $ty {\n            /// Side squared.\n"),
+            "{after}"
+        );
+        assert!(
+            after.ends_with("impl_methods!(Square);\n\nimpl_methods!(Tile);\n"),
+            "{after}"
+        );
     }
 
     #[test]
