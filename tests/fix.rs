@@ -842,6 +842,137 @@ fn the_builtin_agent_narrows_a_needless_pub_and_keeps_it_building() {
     assert_eq!(internal, narrowed);
 }
 
+/// Edge values the fixture's own tests lack, run only after the refactor: a kept extraction
+/// must keep them passing.
+const BUILTIN_BLOCKS_EDGES: &str = r#"
+use builtin_blocks::{stats, tags};
+
+#[test]
+fn edges() {
+    assert_eq!(stats::summarize(&[], 5), "0 OVER 0");
+    assert_eq!(stats::summarize(&[5, -5, 5], 5), "5 OVER 3");
+    assert_eq!(stats::summarize(&[6, -6], 5), "0 OVER 2");
+    assert_eq!(stats::summarize(&[1, 20, -30], 6), "1 over 3, wide");
+    assert_eq!(stats::weigh(&[], 5), None);
+    assert_eq!(stats::weigh(&[-7], 5), Some(-10));
+    assert_eq!(stats::weigh(&[i64::MAX / 2, i64::MAX / 2], i64::MAX), None);
+    assert_eq!(tags::distinct(&[], 1), (vec![], 0));
+    let cleaned = tags::distinct(&[" B", "b", "spam", "a"], 1);
+    assert_eq!(cleaned, (vec!["a".to_owned(), "b".to_owned()], 2));
+    assert_eq!(tags::distinct(&["ab", "a"], 2), (vec!["ab".to_owned()], 1));
+    assert_eq!(tags::joined(&["ads", "Z"], 1, "h"), "h,z:1");
+    assert_eq!(tags::joined(&["h"], 1, "h"), "h:0");
+    assert_eq!(tags::joined(&[], 0, ""), ":0");
+}
+"#;
+
+#[test]
+fn the_builtin_agent_extracts_the_duplicated_blocks_of_builtin_blocks_and_keeps_their_behaviour() {
+    let tmp = util::copy_of_fixture("builtin-blocks");
+    let out = fix(tmp.path(), "builtin", &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let decisions = decisions(tmp.path());
+    assert_eq!(decisions.len(), 2, "{decisions:?}");
+    assert!(
+        decisions.iter().all(|d| d["outcome"] == "kept"),
+        "{decisions:?}"
+    );
+    let read = |file: &str| std::fs::read_to_string(tmp.path().join(file)).unwrap();
+    let stats = read("src/stats.rs");
+    // The first copy's function keeps its signature and calls the helper beside it, which
+    // returns what the code after the run uses; the second copy calls it with its own names.
+    assert!(stats.contains("pub fn summarize(readings: &[i64], limit: i64) -> String {\n    let (count, total, spread) = summarize_step(readings, limit);\n"), "{stats}");
+    assert!(
+        stats
+            .contains("\nfn summarize_step(readings: &[i64], limit: i64) -> (usize, i64, i64) {\n"),
+        "{stats}"
+    );
+    assert!(
+        stats.contains("    let (n, sum, spread) = summarize_step(weights, cap);\n"),
+        "{stats}"
+    );
+    assert_eq!(
+        stats.matches("for reading in readings").count(),
+        1,
+        "{stats}"
+    );
+    let tags = read("src/tags.rs");
+    // What the run changes is lent `&mut`; what it only reads and the function never names
+    // again is handed over.
+    assert!(
+        tags.contains("let added = distinct_step(labels, shortest, banned, &mut kept);"),
+        "{tags}"
+    );
+    assert!(tags.contains("(*kept).push(tag);"), "{tags}");
+    std::fs::create_dir_all(tmp.path().join("tests")).unwrap();
+    std::fs::write(tmp.path().join("tests/edges.rs"), BUILTIN_BLOCKS_EDGES).unwrap();
+    let check = std::process::Command::new("cargo")
+        .args(["test", "-q"])
+        .env("CARGO_TARGET_DIR", tmp.path().join("target/check"))
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
+fn the_builtin_agent_writes_one_macro_for_a_trait_implemented_alike_for_two_types() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = "    fn label(&self) -> String {\n        let mut text = format!(\"{} ({})\", self.name, self.weight);\n        if self.weight > 100 {\n            text.push_str(\" heavy\");\n        }\n        text\n    }\n\n    fn heavier(&self, other: u32) -> bool {\n        self.weight > other\n    }\n";
+    let lib = format!(
+        "pub trait Label {{\n    fn label(&self) -> String;\n    fn heavier(&self, other: u32) -> bool;\n}}\n\npub struct Crate {{\n    pub name: String,\n    pub weight: u32,\n}}\n\npub struct Parcel {{\n    pub name: String,\n    pub weight: u32,\n}}\n\nimpl Label for Crate {{\n{body}}}\n\nimpl Label for Parcel {{\n{body}}}\n"
+    );
+    let files = [
+        ("Cargo.toml", "[package]\nname = \"labels\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\ndoctest = false\n\n[workspace]\n".to_owned()),
+        ("src/lib.rs", lib),
+    ];
+    for (path, text) in &files {
+        let path = tmp.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    // Trait impls of public types are public API: kept only with --allow-sensitive.
+    let out = fix(tmp.path(), "builtin", &["--allow-sensitive"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let decisions = decisions(tmp.path());
+    assert_eq!(decisions[0]["outcome"], "kept", "{decisions:?}");
+    let lib = std::fs::read_to_string(tmp.path().join("src/lib.rs")).unwrap();
+    assert!(
+        lib.contains(
+            "macro_rules! impl_label {\n    ($ty:ty) => {\n        impl Label for $ty {\n"
+        ),
+        "{lib}"
+    );
+    assert!(
+        lib.contains("impl_label!(Crate);\n\nimpl_label!(Parcel);\n"),
+        "{lib}"
+    );
+    assert_eq!(
+        lib.matches("fn heavier").count(),
+        2,
+        "the trait and the macro: {lib}"
+    );
+    // Behaviour the crate has no tests for, at the boundaries, after the change.
+    let edges = "use labels::{Crate, Label, Parcel};\n\n#[test]\nfn edges() {\n    let c = Crate { name: String::new(), weight: 100 };\n    assert_eq!(c.label(), \" (100)\");\n    assert!(!c.heavier(100));\n    let p = Parcel { name: \"p\".into(), weight: 101 };\n    assert_eq!(p.label(), \"p (101) heavy\");\n    assert!(p.heavier(100));\n    assert!(!p.heavier(u32::MAX));\n}\n";
+    std::fs::create_dir_all(tmp.path().join("tests")).unwrap();
+    std::fs::write(tmp.path().join("tests/edges.rs"), edges).unwrap();
+    let check = std::process::Command::new("cargo")
+        .args(["test", "-q"])
+        .env("CARGO_TARGET_DIR", tmp.path().join("target/check"))
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
 #[test]
 fn a_bench_that_needs_nightly_is_left_out_not_a_failed_baseline() {
     let tmp = copy_of_fix_crate();

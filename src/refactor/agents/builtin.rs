@@ -4,13 +4,24 @@
 //! already depend on), every other keeps its name, signature, attributes and docs and becomes
 //! a one-line delegation to it, so no caller changes. Free functions that differ in one
 //! literal share a function taking it as a parameter. Visibility opens only as far as the
-//! callers need. Everything else is declined with the reason, and every proposal still goes
-//! through the same gates as any agent's.
+//! callers need. Duplicated runs of statements inside functions of one module move into one
+//! private helper that each copy calls ([`block`]): it takes the locals the run uses (by
+//! value, `&` or `&mut`, with types read from their declarations) and returns those the code
+//! after it uses. A trait implemented with the same items for several types of one module
+//! becomes one `macro_rules!` over the type and an invocation per type ([`impls`]).
+//! Everything else is declined with the reason, and every proposal still goes through the
+//! same gates as any agent's.
 
+mod block;
 mod compare;
 mod copy;
 mod edits;
+mod impls;
 mod literal;
+mod output;
+mod scope;
+mod site;
+mod types;
 mod visibility;
 
 use std::path::Path;
@@ -32,6 +43,11 @@ pub fn propose(
     deps: &[(String, String)],
 ) -> Result<Vec<FileChange>, AgentError> {
     supported(finding)?;
+    match finding.clone {
+        Some((GroupKind::Block, _)) => return block::propose(finding, root),
+        Some((GroupKind::Impl, _)) => return impls::propose(finding, root),
+        _ => {}
+    }
     let mut copies: Vec<Copy> = finding
         .locations
         .iter()
@@ -72,10 +88,14 @@ pub fn propose(
 /// Declines what the built-in agent has no refactor for, saying so.
 fn supported(finding: &Finding) -> Result<(), AgentError> {
     match finding.clone {
-        Some((GroupKind::Fn | GroupKind::Method, CloneType::Exact | CloneType::Renamed)) => Ok(()),
+        Some((
+            GroupKind::Fn | GroupKind::Method | GroupKind::Block | GroupKind::Impl,
+            CloneType::Exact | CloneType::Renamed,
+        )) => Ok(()),
         Some((kind, ty)) => Err(AgentError::Declined(format!(
-            "the built-in agent merges identical or consistently renamed functions and methods; \
-             {} is {} ({}), a job for an LLM agent",
+            "the built-in agent merges identical or consistently renamed functions and methods, \
+             extracts duplicated runs of statements into a function and writes one macro for a \
+             trait implemented alike for several types; {} is {} ({}), a job for an LLM agent",
             finding.id,
             kind.as_str(),
             ty.rule_id()

@@ -11,31 +11,7 @@ pub(super) enum Tok {
 
 /// The tokens that must match between copies, as text: parameter types, return type, body.
 pub(super) fn flat_tokens(function: &syn::ItemFn) -> Vec<(Tok, String, proc_macro2::Span)> {
-    use proc_macro2::TokenTree;
     use quote::ToTokens;
-    pub(super) fn flatten(
-        stream: proc_macro2::TokenStream,
-        out: &mut Vec<(Tok, String, proc_macro2::Span)>,
-    ) {
-        for tree in stream {
-            match tree {
-                TokenTree::Group(group) => {
-                    let (open, close) =
-                        crate::analysis::source::token::delimiters(group.delimiter());
-                    out.push((Tok::Other, open.to_owned(), group.span_open()));
-                    flatten(group.stream(), out);
-                    out.push((Tok::Other, close.to_owned(), group.span_close()));
-                }
-                TokenTree::Ident(ident) => out.push((Tok::Ident, ident.to_string(), ident.span())),
-                TokenTree::Literal(literal) => {
-                    out.push((Tok::Literal, literal.to_string(), literal.span()));
-                }
-                TokenTree::Punct(punct) => {
-                    out.push((Tok::Other, punct.as_char().to_string(), punct.span()));
-                }
-            }
-        }
-    }
     let mut out = Vec::new();
     for input in &function.sig.inputs {
         match input {
@@ -46,6 +22,32 @@ pub(super) fn flat_tokens(function: &syn::ItemFn) -> Vec<(Tok, String, proc_macr
     flatten(function.sig.output.to_token_stream(), &mut out);
     flatten(function.block.to_token_stream(), &mut out);
     out
+}
+
+/// A token stream's tokens in order, each with its kind, text and span; groups as their
+/// delimiters around their contents.
+pub(super) fn flatten(
+    stream: proc_macro2::TokenStream,
+    out: &mut Vec<(Tok, String, proc_macro2::Span)>,
+) {
+    use proc_macro2::TokenTree;
+    for tree in stream {
+        match tree {
+            TokenTree::Group(group) => {
+                let (open, close) = crate::analysis::source::token::delimiters(group.delimiter());
+                out.push((Tok::Other, open.to_owned(), group.span_open()));
+                flatten(group.stream(), out);
+                out.push((Tok::Other, close.to_owned(), group.span_close()));
+            }
+            TokenTree::Ident(ident) => out.push((Tok::Ident, ident.to_string(), ident.span())),
+            TokenTree::Literal(literal) => {
+                out.push((Tok::Literal, literal.to_string(), literal.span()));
+            }
+            TokenTree::Punct(punct) => {
+                out.push((Tok::Other, punct.as_char().to_string(), punct.span()));
+            }
+        }
+    }
 }
 
 /// The names a function binds itself: parameters, `let`, `for`, `match` and closure patterns.

@@ -221,18 +221,20 @@ pub(super) fn find_method(
 
 /// Byte offsets of a span in `text` (spans count lines from 1 and columns in characters).
 pub(super) fn byte_range(text: &str, span: proc_macro2::Span) -> std::ops::Range<usize> {
-    let offset = |at: proc_macro2::LineColumn| {
-        let line_start: usize = text
-            .split_inclusive('\n')
-            .take(at.line - 1)
-            .map(str::len)
-            .sum();
-        let column: usize = text[line_start..]
-            .chars()
-            .take(at.column)
-            .map(char::len_utf8)
-            .sum();
-        line_start + column
-    };
-    offset(span.start())..offset(span.end())
+    byte_offset(text, span.start())..byte_offset(text, span.end())
+}
+
+/// The byte offset of a line and column in `text`.
+pub(super) fn byte_offset(text: &str, at: proc_macro2::LineColumn) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(at.line - 1)
+        .map(str::len)
+        .sum();
+    let column: usize = text[line_start..]
+        .chars()
+        .take(at.column)
+        .map(char::len_utf8)
+        .sum();
+    line_start + column
 }

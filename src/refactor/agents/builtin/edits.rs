@@ -18,12 +18,22 @@ impl Edits {
 
     /// The changes, from each file's text as the copies read it.
     pub(super) fn into_changes(self, copies: &[Copy]) -> Result<Vec<FileChange>, AgentError> {
-        let mut changes = Vec::new();
-        for (file, mut replacements) in self.0 {
-            let before = copies
+        self.into_changes_of(|file| {
+            copies
                 .iter()
                 .find(|c| c.location.file == file)
                 .map(|c| c.text.clone())
+        })
+    }
+
+    /// The changes, from each file's text as `text_of` gives it.
+    pub(super) fn into_changes_of(
+        self,
+        text_of: impl Fn(&str) -> Option<String>,
+    ) -> Result<Vec<FileChange>, AgentError> {
+        let mut changes = Vec::new();
+        for (file, mut replacements) in self.0 {
+            let before = text_of(&file)
                 .ok_or_else(|| AgentError::Declined(format!("cannot read `{file}`")))?;
             let mut after = before.clone();
             replacements.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));

@@ -1,0 +1,649 @@
+//! Before/after pairs for extracting duplicated runs of statements, and one test per reason
+//! to decline.
+
+use crate::analysis::detectors::{CloneType, GroupKind};
+use crate::refactor::agents::builtin::propose;
+use crate::refactor::finding::{Finding, FindingKind, Location};
+
+/// A finding for every place one of `runs` appears in `text` (as `src/m.rs` of crate `k`),
+/// each in the function (or `S`'s method) around it.
+fn finding_for(text: &str, runs: &[&str]) -> Finding {
+    let locations = runs
+        .iter()
+        .flat_map(|run| text.match_indices(run.trim_end()))
+        .map(|(at, run)| {
+            let start_line = text[..at].lines().count() as u32 + 1;
+            let end_line = start_line + run.lines().count() as u32 - 1;
+            let before = &text[..at];
+            let name_at = before.rfind("fn ").unwrap() + 3;
+            let name: String = before[name_at..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let owner = if before.contains("impl S") { "S::" } else { "" };
+            Location {
+                file: "src/m.rs".into(),
+                start_line,
+                end_line,
+                item: format!("k::m::{owner}{name}"),
+            }
+        })
+        .collect();
+    Finding {
+        id: "D1".into(),
+        kind: FindingKind::Dup,
+        fingerprint: 1,
+        title: String::new(),
+        suggestion: String::new(),
+        locations,
+        size: 4.0,
+        clone: Some((GroupKind::Block, CloneType::Renamed)),
+        smell: None,
+    }
+}
+
+/// `src/m.rs` after extracting `run` (or the first of `runs`) from `text`, or the reason the
+/// agent declined.
+fn extract(text: &str, run: &str) -> Result<String, String> {
+    extract_all(text, &[run])
+}
+
+fn extract_all(text: &str, runs: &[&str]) -> Result<String, String> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("src/m.rs"), text).unwrap();
+    let finding = finding_for(text, runs);
+    assert!(
+        finding.locations.len() >= 2,
+        "the run is not copied in {text}"
+    );
+    let changes = propose(&finding, dir.path(), &[]).map_err(|err| err.to_string())?;
+    assert_eq!(changes.len(), 1);
+    Ok(changes[0].after.clone().unwrap())
+}
+
+/// Two functions holding the same `run` between `before` and `after`, taking `params`.
+fn twice(params: &str, before: &str, run: &str, after: &str) -> String {
+    let one = format!("fn one({params}) {{\n{before}{run}{after}}}\n");
+    format!("{one}\n{}", one.replacen("fn one(", "fn two(", 1))
+}
+
+fn declined(text: &str, run: &str) -> String {
+    extract(text, run).expect_err("declined")
+}
+
+const STATS: &str = "    let mut count: usize = 0;
+    let mut total: i64 = 0;
+    for reading in readings {
+        total += (*reading).clamp(-limit, limit);
+        count += 1;
+    }
+    let mean: i64 = if count == 0 { 0 } else { total / count as i64 };
+";
+
+#[test]
+fn a_run_becomes_one_helper_beside_its_first_copy_returning_what_the_code_after_uses() {
+    let two = STATS
+        .replace("readings", "weights")
+        .replace("reading", "weight")
+        .replace("limit", "cap")
+        .replace("count", "n");
+    let text = format!(
+        "pub fn one(readings: &[i64], limit: i64) -> i64 {{\n{STATS}    mean + total\n}}\n\n\
+         pub fn two(weights: &[i64], cap: i64) -> i64 {{\n{two}    mean * 2\n}}\n"
+    );
+    let after = extract_all(&text, &[STATS, &two]).unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(
+        after,
+        "pub fn one(readings: &[i64], limit: i64) -> i64 {
+    let (total, mean) = one_step(readings, limit);
+    mean + total
+}
+
+fn one_step(readings: &[i64], limit: i64) -> (i64, i64) {
+    let mut count: usize = 0;
+    let mut total: i64 = 0;
+    for reading in readings {
+        total += (*reading).clamp(-limit, limit);
+        count += 1;
+    }
+    let mean: i64 = if count == 0 { 0 } else { total / count as i64 };
+    (total, mean)
+}
+
+pub fn two(weights: &[i64], cap: i64) -> i64 {
+    let (_, mean) = one_step(weights, cap);
+    mean * 2
+}
+"
+    );
+}
+
+#[test]
+fn a_mut_local_the_run_changes_is_lent_mutably_and_others_shared_each_use_read_through() {
+    let run = "    for item in items {
+        if !seen.contains(item) && names.len() > 1 {
+            seen.push(*item);
+            total += 1;
+        }
+    }
+    seen.sort();
+    println!(\"{total} {}\", total);
+";
+    let before = "    let names: Vec<String> = Vec::new();\n    let mut seen: Vec<u32> = Vec::new();\n    let mut total: u64 = 0;\n";
+    let text = twice(
+        "items: &[u32]",
+        before,
+        run,
+        "    assert!(seen.len() as u64 == total && names.is_empty());\n",
+    );
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("    one_step(items, &mut seen, &names, &mut total);\n    assert!(seen"),
+        "{after}"
+    );
+    assert!(
+        after.contains(
+            "fn one_step(items: &[u32], seen: &mut Vec<u32>, names: &Vec<String>, total: &mut u64) {
+    for item in items {
+        if !(*seen).contains(item) && (*names).len() > 1 {
+            (*seen).push(*item);
+            *total += 1;
+        }
+    }
+    (*seen).sort();
+    println!(\"{total} {}\", *total);
+}"
+        ),
+        "{after}"
+    );
+}
+
+#[test]
+fn a_run_in_methods_that_uses_no_self_becomes_a_free_helper_after_the_impl() {
+    let run = "        let doubled: u32 = x * 2;\n        let shifted: u32 = doubled + 7;\n";
+    let text = format!(
+        "struct S;\nimpl S {{\n    fn a(&self, x: u32) -> u32 {{\n{run}        shifted\n    }}\n\n    fn b(&self, x: u32) -> u32 {{\n{run}        shifted + 1\n    }}\n}}\n"
+    );
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("        let shifted = a_step(x);\n        shifted\n"),
+        "{after}"
+    );
+    assert!(
+        after.ends_with(
+            "}\n\nfn a_step(x: u32) -> u32 {\n    let doubled: u32 = x * 2;\n    doubled + 7\n}\n"
+        ),
+        "{after}"
+    );
+}
+
+#[test]
+fn a_helper_name_taken_in_the_file_gets_a_number() {
+    let run = "    let a: u8 = x + 1;\n    let b: u8 = a * 2;\n";
+    let text = twice("x: u8", "", run, "    let _ = b;\n") + "\nfn one_step() {}\n";
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(after.contains("let b = one_step_2(x);"), "{after}");
+}
+
+/// Runs that cannot move into a function, each declined with its reason.
+#[test]
+fn runs_that_leave_the_block_or_hide_what_they_use_are_declined_with_the_reason() {
+    let cases = [
+        (
+            "    if x > 3 {\n        return;\n    }\n    let _y: u8 = x;\n",
+            "returns",
+        ),
+        ("    let y: u8 = x?;\n    let _z: u8 = y;\n", "`?`"),
+        ("    let y: u8 = x.await;\n    let _z: u8 = y;\n", "awaits"),
+        ("    mine!(x);\n    let _y: u8 = x;\n", "`mine!`"),
+        (
+            "    'outer: loop {\n        break 'outer;\n    }\n    let _y: u8 = x;\n",
+            "label",
+        ),
+    ];
+    for (run, reason) in cases {
+        let err = declined(&twice("x: u8", "", run, ""), run);
+        assert!(err.contains(reason), "{reason}: {err}");
+    }
+    let looped = "    for x in xs {\n        let y: u8 = *x;\n        if y > 2 {\n            break;\n        }\n        let _z: u8 = y;\n    }\n";
+    let in_loop = |body: &str| format!("    for z in zs {{\n        let _ = z;\n{body}    }}\n");
+    let run = "        let y: u8 = 1;\n        if y > 2 {\n            continue;\n        }\n";
+    let text = twice("zs: &[u8]", "", &in_loop(run), "");
+    assert!(declined(&text, run).contains("breaks or continues a loop around it"));
+    // A `break` of a loop inside the run stays inside it.
+    assert!(extract(&twice("xs: &[u8]", "", looped, ""), looped).is_ok());
+}
+
+#[test]
+fn locals_whose_types_the_source_does_not_write_are_declined_never_guessed() {
+    let run = "    let y: u32 = x + 1;\n    let _z: u32 = y * 2;\n";
+    let err = declined(&twice("", "    let x = 5;\n", run, ""), run);
+    assert!(err.contains("the type of `x` is not written"), "{err}");
+    let run = "    let y = x.frobnicate(1);\n    let _z: u32 = y * 2;\n";
+    let err = declined(&twice("x: u32", "", run, "    let _ = y;\n"), run);
+    assert!(
+        err.contains("the code after it uses `y`, whose type"),
+        "{err}"
+    );
+}
+
+#[test]
+fn borrows_generics_and_earlier_drops_the_signature_could_not_express_are_declined() {
+    let run = "    let first: &str = &names[0];\n    let _n: usize = first.len();\n";
+    let text = twice("names: &[String]", "", run, "    let _ = first;\n");
+    assert!(declined(&text, run).contains("a borrow or generic"));
+    let run = "    let _guard = lock.lock();\n    let _n: u8 = 1;\n";
+    let text = twice("lock: &std::sync::Mutex<u8>", "", run, "    let _ = 2;\n");
+    let err = declined(&text, run);
+    assert!(err.contains("drop earlier"), "{err}");
+    let run = "    let y: T = x.clone();\n    let _z: T = y;\n";
+    let text = twice("x: T", "", run, "").replace("fn one(", "fn one<T: Clone>(");
+    let text = text.replace("fn two(", "fn two<T: Clone>(");
+    let err = declined(&text, run);
+    assert!(err.contains("it names `T`, a generic parameter"), "{err}");
+    let run = "    let y: u8 = x.len() as u8;\n    let _z: u8 = y;\n";
+    let text = twice("x: &[T]", "", run, "").replace("fn one(", "fn one<T>(");
+    let text = text.replace("fn two(", "fn two<T>(");
+    let err = declined(&text, run);
+    assert!(err.contains("the type of `x` names a generic"), "{err}");
+}
+
+#[test]
+fn copies_in_other_modules_or_with_other_literals_or_nested_items_are_declined() {
+    let run = "    let y: u8 = x + 1;\n    let _z: u8 = y * 2;\n";
+    let other = twice("x: u8", "", run, "").replacen("fn two(", "mod inner {\nfn two(", 1) + "}\n";
+    let mut finding = finding_for(&other, &[run]);
+    finding.locations[1].item = "k::m::inner::two".into();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("src/m.rs"), &other).unwrap();
+    let err = propose(&finding, dir.path(), &[]).unwrap_err().to_string();
+    assert!(
+        err.contains("where the same names may mean other items"),
+        "{err}"
+    );
+    let text = twice("x: u8", "", run, "");
+    let changed = text.replacen("x + 1", "x + 2", 1);
+    let finding = finding_for(&text, &[run]);
+    std::fs::write(dir.path().join("src/m.rs"), &changed).unwrap();
+    let err = propose(&finding, dir.path(), &[]).unwrap_err().to_string();
+    assert!(
+        err.contains("a literal (`2` and `1`) whose type the literal does not spell"),
+        "{err}"
+    );
+    let nested = twice("x: u8", "", run, "    fn helper() {}\n");
+    let err = declined(&nested, run);
+    assert!(err.contains("declares items inside it"), "{err}");
+}
+
+#[test]
+fn a_signature_or_call_past_a_hundred_columns_is_wrapped_one_item_a_line_as_rustfmt_would() {
+    let params = "first_reading_kelvin: u64, second_reading_kelvin: u64, third_reading_kelvin: u64, fourth_reading_kelvin: u64";
+    let run = "    let total: u64 = first_reading_kelvin + second_reading_kelvin;\n    let _all: u64 = total + third_reading_kelvin + fourth_reading_kelvin;\n";
+    let after = extract(&twice(params, "", run, ""), run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains(
+            "\n    one_step(\n        first_reading_kelvin,\n        second_reading_kelvin,\n        third_reading_kelvin,\n        fourth_reading_kelvin,\n    );\n"
+        ),
+        "{after}"
+    );
+    assert!(
+        after.contains("fn one_step(\n    first_reading_kelvin: u64,\n    second_reading_kelvin: u64,\n    third_reading_kelvin: u64,\n    fourth_reading_kelvin: u64,\n) {\n"),
+        "{after}"
+    );
+}
+
+/// Two methods of `S` (an inherent impl, or a trait's when `trait_impl`) taking `receiver`
+/// and holding `run`.
+fn methods(receiver: &str, run: &str, trait_impl: bool) -> String {
+    let header = if trait_impl { "impl T for S" } else { "impl S" };
+    let trait_decl = if trait_impl {
+        "trait T {\n    fn a(&self, x: u32) -> u32;\n    fn b(&self, x: u32) -> u32;\n}\n"
+    } else {
+        ""
+    };
+    format!(
+        "struct S(u32);\n{trait_decl}{header} {{\n    fn a({receiver}, x: u32) -> u32 {{\n{run}        y\n    }}\n\n    fn b({receiver}, x: u32) -> u32 {{\n{run}        y + 1\n    }}\n}}\n"
+    )
+}
+
+#[test]
+fn a_run_that_uses_self_becomes_a_method_of_its_impl_taking_self_alike() {
+    let run = "        let base: u32 = self.0 * 2;\n        let y: u32 = base + x;\n";
+    let after = extract(&methods("&self", run, false), run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("        let y = self.a_step(x);\n        y\n"),
+        "{after}"
+    );
+    assert!(
+        after.contains(
+            "    }\n\n    fn a_step(&self, x: u32) -> u32 {\n        let base: u32 = self.0 * 2;\n        base + x\n    }\n\n    fn b(&self"
+        ),
+        "{after}"
+    );
+    let run = "        let base: u32 = Self::ZERO;\n        let y: u32 = base + x;\n";
+    let text =
+        methods("&self", run, false).replace("impl S {", "impl S {\n    const ZERO: u32 = 0;\n");
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(after.contains("let y = Self::a_step(x);"), "{after}");
+    assert!(after.contains("    fn a_step(x: u32) -> u32 {"), "{after}");
+}
+
+#[test]
+fn a_run_using_self_in_a_trait_impl_or_a_method_taking_self_by_value_is_declined() {
+    let run = "        let base: u32 = self.0 * 2;\n        let y: u32 = base + x;\n";
+    let err = declined(&methods("&self", run, true), run);
+    assert!(err.contains("not methods of one type's inherent"), "{err}");
+    let err = declined(&methods("self", run, false), run);
+    assert!(err.contains("which its method does not borrow"), "{err}");
+    let run = "    let _y: u8 = x;\n    let _z: u8 = Self::ZERO;\n";
+    let err = declined(&twice("x: u8", "", run, ""), run);
+    assert!(err.contains("not methods of one type's inherent"), "{err}");
+}
+
+#[test]
+fn a_run_ending_its_function_returns_the_function_s_value_so_return_and_question_marks_stay() {
+    let run =
+        "    let v: u32 = x?;\n    if v > 10 {\n        return None;\n    }\n    Some(v * 2)\n";
+    let text = format!(
+        "fn one(x: Option<u32>) -> Option<u32> {{\n{run}}}\n\nfn two(x: Option<u32>) -> Option<u32> {{\n    let _unused: u8 = 0;\n{run}}}\n"
+    );
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.starts_with(&format!(
+            "fn one(x: Option<u32>) -> Option<u32> {{\n    one_step(x)\n}}\n\nfn one_step(x: Option<u32>) -> Option<u32> {{\n{run}}}\n"
+        )),
+        "{after}"
+    );
+    assert!(
+        after.contains("    let _unused: u8 = 0;\n    one_step(x)\n}"),
+        "{after}"
+    );
+}
+
+#[test]
+fn a_run_using_question_marks_returns_its_locals_in_the_function_s_result_and_the_call_tries() {
+    let run = "    let n: u32 = s.parse::<u32>().map_err(|e| e.to_string())?;\n    let doubled: u32 = n.checked_mul(2).ok_or(\"overflow\")?;\n";
+    let head = "(s: &str) -> Result<u32, String> {\n";
+    let text = format!(
+        "fn one{head}{run}    Ok(doubled + 1)\n}}\n\nfn two{head}{run}    Ok(doubled)\n}}\n"
+    );
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("    let doubled = one_step(s)?;\n    Ok(doubled + 1)\n"),
+        "{after}"
+    );
+    assert!(
+        after.contains(&format!(
+            "fn one_step(s: &str) -> Result<u32, String> {{\n{run}    Ok(doubled)\n}}"
+        )),
+        "{after}"
+    );
+    let other = text.replacen(
+        "Result<u32, String>",
+        "Result<u32, Box<dyn std::error::Error>>",
+        1,
+    );
+    let err = declined(&other, run);
+    assert!(err.contains("differ in their types"), "{err}");
+    let unit = format!("fn one(s: &str) {{\n{run}}}\n\nfn two(s: &str) {{\n{run}}}\n");
+    let err = declined(&unit, run);
+    assert!(
+        err.contains("it uses `?` in a function returning `()`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_macro_that_spells_no_local_moves_with_the_run_and_one_that_spells_a_local_is_declined() {
+    let run = "    let y: u8 = x + mine![1, 2];\n    let _z: u8 = y * 2;\n";
+    let after = extract(&twice("x: u8", "", run, ""), run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("fn one_step(x: u8) {\n    let y: u8 = x + mine![1, 2];"),
+        "{after}"
+    );
+    let run = "    let y: u8 = x + mine![x];\n    let _z: u8 = y * 2;\n";
+    let err = declined(&twice("x: u8", "", run, ""), run);
+    assert!(err.contains("it passes `x` to `mine!`"), "{err}");
+}
+
+#[test]
+fn types_an_initializer_alone_decides_are_read_from_it() {
+    let run = "    let n = xs.len();\n    let wide = n > 3;\n    let scaled = x as u64 * 2;\n    let name = format!(\"{n}\");\n    let copy = name.clone();\n";
+    let after = "    let _ = (n, wide, scaled, copy);\n";
+    let text = twice("xs: &[u8], x: u32", "", run, after);
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("fn one_step(xs: &[u8], x: u32) -> (usize, bool, u64, String) {"),
+        "{after}"
+    );
+    assert!(
+        after.contains("    let (n, wide, scaled, copy) = one_step(xs, x);\n"),
+        "{after}"
+    );
+}
+
+/// The changes for a run copied into `src/m.rs` (`one`) and its child `src/m/child.rs` (`two`).
+fn across_child(parent: &str, child: &str, run: &str) -> Result<Vec<(String, String)>, String> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src/m")).unwrap();
+    std::fs::write(dir.path().join("src/m.rs"), parent).unwrap();
+    std::fs::write(dir.path().join("src/m/child.rs"), child).unwrap();
+    let locate = |file: &str, text: &str, item: &str| {
+        let at = text.find(run).unwrap();
+        let start_line = text[..at].lines().count() as u32 + 1;
+        Location {
+            file: file.into(),
+            start_line,
+            end_line: start_line + run.lines().count() as u32 - 1,
+            item: item.into(),
+        }
+    };
+    let mut finding = finding_for("", &[]);
+    // The child's copy first: the helper still goes to the parent, which the child reaches.
+    finding.locations = vec![
+        locate("src/m/child.rs", child, "k::m::child::two"),
+        locate("src/m.rs", parent, "k::m::one"),
+    ];
+    let changes = propose(&finding, dir.path(), &[]).map_err(|err| err.to_string())?;
+    Ok(changes
+        .into_iter()
+        .map(|c| (c.path, c.after.unwrap()))
+        .collect())
+}
+
+#[test]
+fn a_copy_in_a_child_module_that_imports_its_parent_calls_the_parent_s_helper() {
+    let run = "    let y: u32 = scale(x);\n    let z: u32 = y + 1;\n";
+    let parent = format!(
+        "mod child;\n\nfn scale(v: u32) -> u32 {{\n    v * 3\n}}\n\nfn one(x: u32) -> u32 {{\n{run}    z\n}}\n"
+    );
+    let child = format!("use super::*;\n\nfn two(x: u32) -> u32 {{\n{run}    z * 2\n}}\n");
+    let changes = across_child(&parent, &child, run).unwrap_or_else(|err| panic!("{err}"));
+    let after = |path: &str| &changes.iter().find(|c| c.0 == path).unwrap().1;
+    assert!(after("src/m/child.rs").contains("    let z = super::one_step(x);\n    z * 2\n"));
+    assert!(
+        after("src/m.rs").ends_with(
+            "    z\n}\n\nfn one_step(x: u32) -> u32 {\n    let y: u32 = scale(x);\n    y + 1\n}\n"
+        ),
+        "{}",
+        after("src/m.rs")
+    );
+    // A child that defines `scale` itself means another function by it: declined.
+    let shadowing = format!("{child}\nfn scale(v: u32) -> u32 {{\n    v\n}}\n");
+    let err = across_child(&parent, &shadowing, run).unwrap_err();
+    assert!(
+        err.contains("where the same names may mean other items"),
+        "{err}"
+    );
+    let no_glob = child.replace("use super::*;", "use super::scale;");
+    let err = across_child(&parent, &no_glob, run).unwrap_err();
+    assert!(
+        err.contains("where the same names may mean other items"),
+        "{err}"
+    );
+}
+
+#[test]
+fn copies_that_differ_in_literals_that_spell_their_type_pass_them_as_parameters() {
+    let run = "    let parts: usize = line.split(',').count();\n    let named = line.starts_with(\"key\") && parts > 1;\n";
+    let other = run.replace("','", "';'").replace("\"key\"", "\"id\"");
+    let text = format!(
+        "fn one(line: &str) -> bool {{\n{run}    named\n}}\n\nfn two(line: &str) -> bool {{\n{other}    !named\n}}\n"
+    );
+    let after = extract_all(&text, &[run, &other]).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("    let named = one_step(line, ',', \"key\");\n    named\n"),
+        "{after}"
+    );
+    assert!(
+        after.contains("    let named = one_step(line, ';', \"id\");\n    !named\n"),
+        "{after}"
+    );
+    assert!(
+        after.contains("fn one_step(line: &str, literal: char, literal_2: &str) -> bool {\n    let parts: usize = line.split(literal).count();\n    line.starts_with(literal_2) && parts > 1\n}"),
+        "{after}"
+    );
+    // In a pattern or a format string a literal must stay a constant.
+    let run = "    let hit: bool = matches!(c, 'a');\n    let _n: u8 = 1;\n";
+    let text = twice("c: char", "", run, "    let _ = hit;\n").replacen("'a'", "'b'", 1);
+    let err = extract_all(&text, &[run, &run.replace("'a'", "'b'")]).unwrap_err();
+    assert!(err.contains("a literal that must stay a constant"), "{err}");
+}
+
+#[test]
+fn a_tuple_taken_apart_gives_each_name_its_element_s_type() {
+    let run =
+        "    let (low, high) = bounds;\n    let width = high - low;\n    let wide = width > 10;\n";
+    let text = twice("bounds: (u32, u32)", "", run, "    let _ = (low, wide);\n");
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("fn one_step(bounds: (u32, u32)) -> (u32, bool) {"),
+        "{after}"
+    );
+    assert!(
+        after.contains("    let (low, wide) = one_step(bounds);\n"),
+        "{after}"
+    );
+}
+
+#[test]
+fn a_mut_primitive_whose_method_the_run_calls_is_lent_mutably_as_the_method_may_change_it() {
+    let run = "    c.make_ascii_uppercase();\n    let upper: bool = c.is_ascii_uppercase();\n";
+    let text = twice(
+        "",
+        "    let mut c: char = 'a';\n",
+        run,
+        "    let _ = (c, upper);\n",
+    );
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("    let upper = one_step(&mut c);\n"),
+        "{after}"
+    );
+    assert!(
+        after.contains("    (*c).make_ascii_uppercase();\n"),
+        "{after}"
+    );
+}
+
+#[test]
+fn of_three_copies_the_two_alike_share_the_helper_and_the_one_that_differs_stays() {
+    let run = "    let y: u32 = x * 3;\n    let z: u32 = y + 1;\n";
+    let other = "    let y: u32 = scale(x);\n    let z: u32 = y + 1;\n";
+    let one = format!("fn one(x: u32) -> u32 {{\n{run}    z\n}}\n");
+    let text = format!(
+        "{one}\n{}\n{}\nfn scale(v: u32) -> u32 {{\n    v\n}}\n",
+        one.replace("fn one(", "fn two("),
+        one.replace("fn one(", "fn three(").replace(run, other)
+    );
+    let after = extract_all(&text, &[other, run]).unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(after.matches("one_step(x)").count(), 2, "{after}");
+    assert!(
+        after.contains(&format!("fn three(x: u32) -> u32 {{\n{other}    z\n}}")),
+        "{after}"
+    );
+}
+
+#[test]
+fn a_method_in_a_child_module_s_impl_of_the_type_calls_the_helper_through_self() {
+    let run = "        let base: u32 = self.0 * 2;\n        let y: u32 = base + x;\n";
+    let parent = format!(
+        "mod child;\n\npub struct S(u32);\n\nimpl S {{\n    fn two(&self, x: u32) -> u32 {{\n{run}        y\n    }}\n}}\n"
+    );
+    let child = format!(
+        "use super::*;\n\nimpl S {{\n    fn one(&self, x: u32) -> u32 {{\n{run}        y + 1\n    }}\n}}\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src/m")).unwrap();
+    std::fs::write(dir.path().join("src/m.rs"), &parent).unwrap();
+    std::fs::write(dir.path().join("src/m/child.rs"), &child).unwrap();
+    let at = |text: &str| text[..text.find(run).unwrap()].lines().count() as u32 + 1;
+    let mut finding = finding_for("", &[]);
+    finding.locations = vec![
+        Location {
+            file: "src/m/child.rs".into(),
+            start_line: at(&child),
+            end_line: at(&child) + 1,
+            item: "k::m::child::S::one".into(),
+        },
+        Location {
+            file: "src/m.rs".into(),
+            start_line: at(&parent),
+            end_line: at(&parent) + 1,
+            item: "k::m::S::two".into(),
+        },
+    ];
+    let changes = propose(&finding, dir.path(), &[]).unwrap_or_else(|err| panic!("{err}"));
+    let child_after = changes.iter().find(|c| c.path == "src/m/child.rs").unwrap();
+    let child_after = child_after.after.as_deref().unwrap();
+    assert!(
+        child_after.contains("        let y = self.two_step(x);\n        y + 1\n"),
+        "{child_after}"
+    );
+    let parent_after = changes.iter().find(|c| c.path == "src/m.rs").unwrap();
+    let parent_after = parent_after.after.as_deref().unwrap();
+    assert!(
+        parent_after.contains("    fn two_step(&self, x: u32) -> u32 {\n"),
+        "{parent_after}"
+    );
+}
+
+#[test]
+fn a_local_of_unknown_type_moved_by_its_last_use_leaves_nothing_to_drop_early() {
+    let items = "\nfn build(x: u8) -> Vec<u8> {\n    vec![x]\n}\n\nfn consume(v: Vec<u8>) {\n    drop(v);\n}\n";
+    let run = "    let item = build(x);\n    consume(item);\n";
+    let after =
+        extract(&(twice("x: u8", "", run, "") + items), run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("fn one_step(x: u8) {\n    let item = build(x);\n    consume(item);\n}"),
+        "{after}"
+    );
+    let run = "    let item = build(x);\n    let _w = Wrap { inner: item };\n";
+    let wrapped = twice("x: u8", "", run, "") + items + "\nstruct Wrap {\n    inner: Vec<u8>,\n}\n";
+    let err = declined(&wrapped, run);
+    // `item` moves into `Wrap`; `_w`, a `Wrap` whose drop is unknown, is what stays.
+    assert!(err.contains("it binds `_w`"), "{err}");
+    // Moved only on one branch, it may still be dropped at the end: declined.
+    let run = "    let item = build(x);\n    if x > 1 {\n        consume(item);\n    }\n";
+    let err = declined(&(twice("x: u8", "", run, "") + items), run);
+    assert!(err.contains("drop earlier"), "{err}");
+}
+
+#[test]
+fn a_local_the_function_never_names_after_the_run_is_handed_over_by_value() {
+    let run = "    let n: usize = words.len();\n    let _twice: usize = n * 2;\n";
+    let before = "    let words: Vec<String> = Vec::new();\n";
+    let text = twice("", before, run, "    let _ = 1;\n");
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(after.contains("    one_step(words);\n"), "{after}");
+    assert!(
+        after.contains("fn one_step(words: Vec<String>) {\n    let n: usize = words.len();"),
+        "{after}"
+    );
+    // Named after the run, it is lent instead.
+    let text = twice("", before, run, "    let _ = words;\n");
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(after.contains("    one_step(&words);\n"), "{after}");
+}

@@ -1,0 +1,376 @@
+//! One trait implemented for several types with the same items (or inherent impls written
+//! alike for several types): a small `macro_rules!` takes the implementing type, the first
+//! impl's place holds it, and every impl becomes one invocation. The items must be token for token the same (they say `Self`, never the
+//! type), the impls in one module of one file, without generics, attributes or `unsafe`:
+//! then each expansion is the impl it replaces, and its names resolve where they did, since
+//! a `macro_rules!` body resolves items at the invocation (only its locals are hygienic).
+
+use std::ops::Range;
+use std::path::Path;
+
+use quote::ToTokens;
+use syn::spanned::Spanned;
+
+use super::compare::{flatten, Tok};
+use super::copy::byte_range;
+use super::edits::Edits;
+use crate::refactor::agents::exchange::AgentError;
+use crate::refactor::change::FileChange;
+use crate::refactor::finding::{Finding, Location};
+
+/// One impl of the group, as its file holds it.
+struct TraitImpl {
+    location: Location,
+    text: String,
+    /// The trait's path (empty for an inherent impl) and the implementing type, as written.
+    trait_path: String,
+    self_ty: String,
+    /// The impl's bytes, and its items' (between the braces).
+    range: Range<usize>,
+    items: Range<usize>,
+    indent: String,
+    /// The items' tokens, to compare impls by.
+    tokens: Vec<String>,
+}
+
+/// The changes that turn `finding`'s impls into invocations of one macro, or why not.
+pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>, AgentError> {
+    let mut impls: Vec<TraitImpl> = finding
+        .locations
+        .iter()
+        .map(|location| TraitImpl::read(root, location))
+        .collect::<Result<_, String>>()
+        .map_err(AgentError::Declined)?;
+    // The impls of one module share the macro; those elsewhere stay (a macro's names would
+    // resolve in each invoking module), and the group shrinks by the ones merged.
+    let place = |i: &TraitImpl| (i.location.file.clone(), module_of(&i.location).to_owned());
+    let largest = impls
+        .iter()
+        .map(place)
+        .max_by_key(|p| impls.iter().filter(|i| place(i) == *p).count())
+        .expect("a group has impls");
+    impls.retain(|i| place(i) == largest);
+    impls.sort_by_key(|i| i.range.start);
+    let first = &impls[0];
+    if impls.len() < 2 {
+        return Err(declined(
+            first,
+            "the impls are each in a different module or file",
+        ));
+    }
+    for other in &impls[1..] {
+        if other.trait_path != first.trait_path || other.tokens != first.tokens {
+            return Err(declined(
+                other,
+                &format!(
+                    "its items differ from those of the impl for `{}` in more than layout \
+                     (a macro would need more than the type as its argument)",
+                    first.self_ty
+                ),
+            ));
+        }
+    }
+    let name = macro_name(first);
+    let mut edits = Edits::default();
+    for (i, one) in impls.iter().enumerate() {
+        let call = format!("{name}!({});", one.self_ty);
+        let with = if i == 0 {
+            format!("{}\n\n{}{call}", definition(first, &name)?, first.indent)
+        } else {
+            call
+        };
+        edits.replace(&one.location.file, one.range.clone(), with);
+    }
+    edits.into_changes_of(|file| Some(impls.iter().find(|i| i.location.file == file)?.text.clone()))
+}
+
+fn declined(one: &TraitImpl, why: &str) -> AgentError {
+    let of = if one.trait_path.is_empty() {
+        String::new()
+    } else {
+        format!(" of `{}`", one.trait_path)
+    };
+    AgentError::Declined(format!(
+        "the impl{of} for `{}` at {}:{} is not turned into a macro invocation: {why}",
+        one.self_ty, one.location.file, one.location.start_line
+    ))
+}
+
+/// The module path an impl's item path names (`krate::a::<impl T for S>` is in `krate::a`).
+fn module_of(location: &Location) -> &str {
+    location
+        .item
+        .rsplit_once("::<")
+        .map_or("", |(module, _)| module)
+}
+
+impl TraitImpl {
+    fn read(root: &Path, location: &Location) -> Result<TraitImpl, String> {
+        let text = std::fs::read_to_string(root.join(&location.file))
+            .map_err(|err| format!("cannot read `{}`: {err}", location.file))?;
+        if crate::analysis::source::too_deep(&text).is_some() {
+            return Err(format!("`{}` nests too deep to rewrite", location.file));
+        }
+        let file = syn::parse_file(&text).map_err(|err| format!("`{}`: {err}", location.file))?;
+        let block = find_impl(&file.items, location.start_line).ok_or_else(|| {
+            format!(
+                "no impl starts at {}:{}",
+                location.file, location.start_line
+            )
+        })?;
+        let simple = block.generics.params.is_empty()
+            && block.generics.where_clause.is_none()
+            && block.attrs.is_empty()
+            && block.unsafety.is_none()
+            && block.defaultness.is_none();
+        // An inherent impl (`impl S { .. }`) is written alike, with no trait.
+        let path = match &block.trait_ {
+            None => None,
+            Some((None, path, _)) => Some(path),
+            Some(_) => {
+                return Err(format!(
+                    "the impl at {}:{} is a negative impl",
+                    location.file, location.start_line
+                ))
+            }
+        };
+        if !simple {
+            return Err(format!(
+                "the impl at {}:{} has generics, attributes or `unsafe`; a macro over its type \
+                 alone would not reproduce it",
+                location.file, location.start_line
+            ));
+        }
+        let range = byte_range(&text, block.span());
+        let open = byte_range(&text, block.brace_token.span.open()).end;
+        let close = byte_range(&text, block.brace_token.span.close()).start;
+        let line_start = text[..range.start].rfind('\n').map_or(0, |at| at + 1);
+        let mut tokens = Vec::new();
+        for item in &block.items {
+            flatten(item.to_token_stream(), &mut tokens);
+        }
+        let spelled = |node: &dyn Spanned| text[byte_range(&text, node.span())].to_owned();
+        Ok(TraitImpl {
+            trait_path: path.map_or_else(String::new, |path| spelled(path)),
+            self_ty: spelled(&*block.self_ty),
+            indent: text[line_start..range.start].to_owned(),
+            tokens: tokens
+                .into_iter()
+                .map(|(kind, t, _)| format!("{kind:?}{t}"))
+                .collect(),
+            items: open..close,
+            location: location.clone(),
+            range,
+            text,
+        })
+    }
+}
+
+/// The impl that starts on `line`, in these items or inline modules.
+fn find_impl(items: &[syn::Item], line: u32) -> Option<&syn::ItemImpl> {
+    items.iter().find_map(|item| match item {
+        syn::Item::Impl(block) if block.impl_token.span.start().line == line as usize => {
+            Some(block)
+        }
+        syn::Item::Mod(module) => module
+            .content
+            .as_ref()
+            .and_then(|(_, items)| find_impl(items, line)),
+        _ => None,
+    })
+}
+
+/// `impl_` and the trait's name in snake case (`impl_methods` for inherent impls), numbered
+/// past any name the file spells.
+fn macro_name(one: &TraitImpl) -> String {
+    let last = one
+        .trait_path
+        .rsplit("::")
+        .next()
+        .unwrap_or(&one.trait_path);
+    let last = last.split('<').next().unwrap_or(last).trim();
+    let last = if last.is_empty() { "Methods" } else { last };
+    let mut snake = String::new();
+    for (i, c) in last.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            snake.push('_');
+        }
+        snake.extend(c.to_lowercase());
+    }
+    let mut tokens = Vec::new();
+    if let Ok(stream) = one.text.parse::<proc_macro2::TokenStream>() {
+        flatten(stream, &mut tokens);
+    }
+    let taken = |name: &str| {
+        tokens
+            .iter()
+            .any(|(kind, t, _)| *kind == Tok::Ident && t == name)
+    };
+    let base = format!("impl_{snake}");
+    let mut name = base.clone();
+    let mut n = 1;
+    while taken(&name) {
+        n += 1;
+        name = format!("{base}_{n}");
+    }
+    name
+}
+
+/// The `macro_rules!` whose expansion for a type is the first impl for that type.
+fn definition(first: &TraitImpl, name: &str) -> Result<String, AgentError> {
+    let body = &first.text[first.items.clone()];
+    if body.contains('$') {
+        return Err(declined(
+            first,
+            "its items spell `$`, which a macro body would read",
+        ));
+    }
+    let mut tokens = Vec::new();
+    if let Ok(stream) = body.parse::<proc_macro2::TokenStream>() {
+        flatten(stream, &mut tokens);
+    }
+    if tokens
+        .iter()
+        .any(|(kind, _, span)| *kind == Tok::Literal && span.start().line != span.end().line)
+    {
+        return Err(declined(
+            first,
+            "a literal in it spans lines, which re-indenting would change",
+        ));
+    }
+    let indent = &first.indent;
+    let inner: Vec<String> = body
+        .trim_matches('\n')
+        .split('\n')
+        .map(|line| {
+            let line = line.strip_prefix(indent.as_str()).unwrap_or(line);
+            if line.trim().is_empty() {
+                String::new()
+            } else {
+                format!("{indent}        {line}")
+            }
+        })
+        .collect();
+    Ok(format!(
+        "macro_rules! {name} {{\n{indent}    ($ty:ty) => {{\n{indent}        impl {}$ty {{\n{}\n{indent}        }}\n{indent}    }};\n{indent}}}",
+        if first.trait_path.is_empty() {
+            String::new()
+        } else {
+            format!("{} for ", first.trait_path)
+        },
+        inner.join("\n"),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::detectors::{CloneType, GroupKind};
+    use crate::refactor::finding::FindingKind;
+
+    const IMPLS: &str = "pub trait Area {\n    fn area(&self) -> u32;\n}\n\npub struct Square(pub u32);\npub struct Tile(pub u32);\n\nimpl Area for Square {\n    /// Side squared.\n    fn area(&self) -> u32 {\n        self.0 * self.0\n    }\n}\n\nimpl Area for Tile {\n    /// Side squared.\n    fn area(&self) -> u32 {\n        self.0 * self.0\n    }\n}\n";
+
+    /// `src/m.rs` after turning the impls starting at `lines` into one macro, or why not.
+    fn rewrite(text: &str, lines: &[u32]) -> Result<String, String> {
+        let items: Vec<(u32, &str)> = lines
+            .iter()
+            .map(|&l| (l, "k::m::<impl Area for X>"))
+            .collect();
+        rewrite_items(text, &items)
+    }
+
+    fn rewrite_items(text: &str, lines: &[(u32, &str)]) -> Result<String, String> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("src")).unwrap();
+        std::fs::write(dir.path().join("src/m.rs"), text).unwrap();
+        let finding = Finding {
+            id: "D1".into(),
+            kind: FindingKind::Dup,
+            fingerprint: 1,
+            title: String::new(),
+            suggestion: String::new(),
+            locations: lines
+                .iter()
+                .map(|&(line, item)| Location {
+                    file: "src/m.rs".into(),
+                    start_line: line,
+                    end_line: line + 5,
+                    item: item.into(),
+                })
+                .collect(),
+            size: 5.0,
+            clone: Some((GroupKind::Impl, CloneType::Exact)),
+            smell: None,
+        };
+        let changes = crate::refactor::agents::builtin::propose(&finding, dir.path(), &[])
+            .map_err(|err| err.to_string())?;
+        Ok(changes[0].after.clone().unwrap())
+    }
+
+    #[test]
+    fn impls_with_the_same_items_become_invocations_of_one_macro_over_the_type() {
+        let after = rewrite(IMPLS, &[15, 8]).unwrap_or_else(|err| panic!("{err}"));
+        assert_eq!(
+            after,
+            "pub trait Area {\n    fn area(&self) -> u32;\n}\n\npub struct Square(pub u32);\npub struct Tile(pub u32);\n\nmacro_rules! impl_area {\n    ($ty:ty) => {\n        impl Area for $ty {\n            /// Side squared.\n            fn area(&self) -> u32 {\n                self.0 * self.0\n            }\n        }\n    };\n}\n\nimpl_area!(Square);\n\nimpl_area!(Tile);\n"
+        );
+    }
+
+    #[test]
+    fn impls_in_another_module_stay_and_those_of_the_module_with_most_share_the_macro() {
+        let inner = "\nmod inner {\n    use super::*;\n    pub struct Brick(pub u32);\n    impl Area for Brick {\n        /// Side squared.\n        fn area(&self) -> u32 {\n            self.0 * self.0\n        }\n    }\n}\n";
+        let text = format!("{IMPLS}{inner}");
+        let items = [
+            (25, "k::m::inner::<impl Area for Brick>"),
+            (8, "k::m::<impl Area for Square>"),
+            (15, "k::m::<impl Area for Tile>"),
+        ];
+        let after = rewrite_items(&text, &items).unwrap_or_else(|err| panic!("{err}"));
+        assert!(
+            after.contains("impl_area!(Square);\n\nimpl_area!(Tile);\n"),
+            "{after}"
+        );
+        assert!(after.ends_with(inner), "{after}");
+        let err = rewrite_items(&text, &items[..2]).unwrap_err();
+        assert!(err.contains("each in a different module"), "{err}");
+    }
+
+    #[test]
+    fn inherent_impls_written_alike_share_a_macro_too() {
+        let text = IMPLS
+            .replace("impl Area for Square", "impl Square")
+            .replace("impl Area for Tile", "impl Tile");
+        let after = rewrite(&text, &[8, 15]).unwrap_or_else(|err| panic!("{err}"));
+        assert!(
+            after.contains("macro_rules! impl_methods {\n    ($ty:ty) => {\n        impl $ty {\n            /// Side squared.\n"),
+            "{after}"
+        );
+        assert!(
+            after.ends_with("impl_methods!(Square);\n\nimpl_methods!(Tile);\n"),
+            "{after}"
+        );
+    }
+
+    #[test]
+    fn impls_whose_items_differ_or_that_have_generics_or_attributes_are_declined() {
+        let other = IMPLS.replacen(
+            "self.0 * self.0\n    }\n}\n\nimpl Area for Tile",
+            "self.0 * 2\n    }\n}\n\nimpl Area for Tile",
+            1,
+        );
+        let err = rewrite(&other, &[8, 15]).unwrap_err();
+        assert!(err.contains("its items differ"), "{err}");
+        let generic = IMPLS.replace("impl Area for Tile", "impl<T> Area for Tile");
+        let err = rewrite(&generic, &[8, 15]).unwrap_err();
+        assert!(
+            err.contains("has generics, attributes or `unsafe`"),
+            "{err}"
+        );
+        let attributed = IMPLS.replace("\nimpl Area for Tile", "#[cfg(test)]\nimpl Area for Tile");
+        let err = rewrite(&attributed, &[8, 15]).unwrap_err();
+        assert!(
+            err.contains("has generics, attributes or `unsafe`"),
+            "{err}"
+        );
+    }
+}
