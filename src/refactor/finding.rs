@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use crate::analysis::detectors::{CloneType, GroupKind};
 use crate::analysis::report::{self, Report};
 use crate::analysis::smells::SmellKind;
+use crate::refactor::change::FileChange;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FindingKind {
@@ -84,8 +85,15 @@ pub fn findings(report: &Report) -> Vec<Finding> {
     groups.chain(smells).collect()
 }
 
-/// What re-analysis says of an edit: the target must be gone or smaller, nothing new.
-pub fn judge(target: &Finding, before: &[Finding], after: &[Finding]) -> Result<(), String> {
+/// What re-analysis says of an edit: the target must be gone or smaller, nothing new. A
+/// finding is new when re-analysis reports one the scan did not, at code the edit wrote: a
+/// smaller copy that a merged one used to hide, in lines nobody touched, was there before.
+pub fn judge(
+    target: &Finding,
+    before: &[Finding],
+    after: &[Finding],
+    changes: &[FileChange],
+) -> Result<(), String> {
     if let Some(still) = after.iter().find(|f| f.fingerprint == target.fingerprint) {
         if still.size >= target.size {
             return Err(format!(
@@ -94,10 +102,22 @@ pub fn judge(target: &Finding, before: &[Finding], after: &[Finding]) -> Result<
             ));
         }
     }
+    let touched = touched_lines(changes);
+    let written = |f: &&Finding| {
+        f.locations.iter().any(|l| {
+            (touched.iter()).any(|(file, lines)| {
+                *file == l.file
+                    && lines
+                        .iter()
+                        .any(|r| r.start <= l.end_line && l.start_line < r.end)
+            })
+        })
+    };
     let known: HashSet<u64> = before.iter().map(|f| f.fingerprint).collect();
     let new: Vec<String> = after
         .iter()
         .filter(|f| !known.contains(&f.fingerprint))
+        .filter(written)
         .map(|f| {
             let at = f
                 .locations
@@ -114,5 +134,66 @@ pub fn judge(target: &Finding, before: &[Finding], after: &[Finding]) -> Result<
             "the change introduces new findings: {}",
             new.join("; ")
         ))
+    }
+}
+
+/// The lines (from 1, end exclusive) each change wrote in its new text.
+fn touched_lines(changes: &[FileChange]) -> Vec<(&str, Vec<std::ops::Range<u32>>)> {
+    changes
+        .iter()
+        .map(|change| {
+            let before = change.before.as_deref().unwrap_or_default();
+            let after = change.after.as_deref().unwrap_or_default();
+            let diff = similar::TextDiff::from_lines(before, after);
+            let lines = (diff.ops().iter())
+                .filter(|op| op.tag() != similar::DiffTag::Equal)
+                .map(|op| {
+                    let r = op.new_range();
+                    // A deletion wrote nothing, but joins the lines around it.
+                    r.start as u32 + 1..(r.end as u32 + 1).max(r.start as u32 + 2)
+                })
+                .collect();
+            (change.path.as_str(), lines)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(fingerprint: u64, file: &str, lines: (u32, u32)) -> Finding {
+        Finding {
+            id: "D1".into(),
+            kind: FindingKind::Dup,
+            fingerprint,
+            title: format!("copy {fingerprint}"),
+            suggestion: String::new(),
+            locations: vec![Location {
+                file: file.into(),
+                start_line: lines.0,
+                end_line: lines.1,
+                item: "c::f".into(),
+            }],
+            size: 10.0,
+            clone: None,
+            smell: None,
+        }
+    }
+
+    #[test]
+    fn a_finding_is_new_only_where_the_edit_wrote() {
+        let before = (1..=40).fold(String::new(), |text, i| text + &format!("line {i}\n"));
+        let after = before.replace("line 5\nline 6\n", "call()\n");
+        let change = FileChange::new("src/a.rs", Some(&before), Some(&after));
+        let target = finding(1, "src/a.rs", (5, 6));
+        // A smaller copy lower in the file, untouched, that the merged one used to hide.
+        let unmasked = finding(2, "src/a.rs", (20, 30));
+        let known = std::slice::from_ref(&target);
+        assert!(judge(&target, known, &[unmasked], std::slice::from_ref(&change)).is_ok());
+        // A copy in the lines the edit wrote is new.
+        let written = finding(3, "src/a.rs", (4, 6));
+        let err = judge(&target, known, &[written], &[change]).unwrap_err();
+        assert!(err.contains("introduces new findings"), "{err}");
     }
 }

@@ -14,8 +14,8 @@ use crate::console::Console;
 use crate::record::audit::Audit;
 use crate::record::event::{At, Counts, Event, Outcome, Step};
 use crate::record::out_dir::OutDir;
-use crate::refactor::agents;
 use crate::refactor::agents::exchange::{Reply, Request};
+use crate::refactor::agents::{self, AgentSpec};
 use crate::refactor::budget::Budget;
 use crate::refactor::change::FileChange;
 use crate::refactor::finding::{self, Finding};
@@ -223,44 +223,58 @@ impl Pass<'_, '_> {
         Ok(())
     }
 
+    /// The finding as the current scan has it, recorded as the candidate's; `None` (recorded
+    /// as skipped) when an earlier kept refactor moved or removed it.
+    fn announce(
+        &mut self,
+        candidate: &str,
+        finding: &Finding,
+        baseline: &Baseline,
+    ) -> anyhow::Result<Option<Finding>> {
+        let current = (baseline.findings.iter())
+            .find(|f| f.fingerprint == finding.fingerprint)
+            .cloned();
+        let role = current.as_ref().filter(|_| !self.settings.roles.is_empty());
+        self.audit.emit(Event::Finding {
+            candidate: candidate.into(),
+            finding: finding.id.clone(),
+            fingerprint: current.as_ref().map(|f| format!("{:016x}", f.fingerprint)),
+            title: current.as_ref().map(|f| f.title.clone()),
+            skipped: current
+                .is_none()
+                .then(|| "an earlier refactor removed it".into()),
+            role: role.map(roles::role_of),
+        })?;
+        Ok(current)
+    }
+
+    /// Attempts for `finding`: the built-in agent answers a finding the same way every time,
+    /// so a second attempt would only be refused as stuck, hiding why the first failed.
+    fn attempts_for(&self, finding: &Finding) -> u32 {
+        if *self.settings.agent_for(roles::role_of(finding)) == AgentSpec::Builtin {
+            1
+        } else {
+            self.settings.attempts
+        }
+    }
+
     fn candidate(
         &mut self,
         candidate: &str,
         finding: &Finding,
         baseline: &mut Baseline,
     ) -> anyhow::Result<()> {
-        // An earlier kept refactor may have moved or removed this finding.
-        let Some(finding) = baseline
-            .findings
-            .iter()
-            .find(|f| f.fingerprint == finding.fingerprint)
-            .cloned()
-        else {
-            self.audit.emit(Event::Finding {
-                candidate: candidate.into(),
-                finding: finding.id.clone(),
-                fingerprint: None,
-                title: None,
-                skipped: Some("an earlier refactor removed it".into()),
-                role: None,
-            })?;
+        let Some(finding) = self.announce(candidate, finding, baseline)? else {
             return Ok(());
         };
-        self.audit.emit(Event::Finding {
-            candidate: candidate.into(),
-            finding: finding.id.clone(),
-            fingerprint: Some(format!("{:016x}", finding.fingerprint)),
-            title: Some(finding.title.clone()),
-            skipped: None,
-            role: (!self.settings.roles.is_empty()).then(|| roles::role_of(&finding)),
-        })?;
         let candidate_dir = self.audit.candidate_dir(candidate);
         // The attempt refused last, and why (for the agent, and as the step and sentence).
         let mut refused: Option<(u32, String)> = None;
         let mut failed: Option<(Step, String)> = None;
-        for attempt in 1..=self.settings.attempts {
+        let attempts = self.attempts_for(&finding);
+        for attempt in 1..=attempts {
             let dir = verify::step_dir(&candidate_dir, attempt);
-            let last = attempt == self.settings.attempts;
+            let last = attempt == attempts;
             let patch = refused.as_ref().and_then(|(n, _)| {
                 std::fs::read_to_string(verify::step_dir(&candidate_dir, *n).join("patch.diff"))
                     .ok()

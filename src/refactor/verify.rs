@@ -274,7 +274,7 @@ impl Verifier<'_> {
         let paths: Vec<&str> = changes.iter().map(|c| c.path.as_str()).collect();
         let reach = Reach(self.members.reached(&paths));
         self.scratch.write(changes)?;
-        let result = self.gates(baseline, target, (audit, candidate, &reach), dir);
+        let result = self.gates(baseline, (target, changes), (audit, candidate, &reach), dir);
         self.scratch.restore(changes)?;
         result
     }
@@ -282,7 +282,7 @@ impl Verifier<'_> {
     fn gates(
         &self,
         baseline: &Baseline,
-        target: &Finding,
+        (target, changes): (&Finding, &[FileChange]),
         (audit, candidate, reach): (&mut Audit, &str, &Reach),
         dir: &Path,
     ) -> anyhow::Result<(Verdict, Option<TestResults>, Option<Vec<Fix>>)> {
@@ -296,7 +296,7 @@ impl Verifier<'_> {
             Err(rejected) => return Ok((rejected, None, None)),
         };
         let (after, _) = self.analyse()?;
-        if let Err(reason) = finding::judge(target, &baseline.findings, &after) {
+        if let Err(reason) = finding::judge(target, &baseline.findings, &after, changes) {
             return Ok((
                 Verdict::rejected(Step::Analysis, reason.clone(), reason),
                 None,
