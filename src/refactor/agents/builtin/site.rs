@@ -10,7 +10,7 @@ use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 
-use super::copy::byte_range;
+use super::copy::{byte_range, item_path, read_source};
 use super::scope::position;
 use crate::refactor::finding::Location;
 
@@ -62,15 +62,8 @@ pub(super) struct Method {
 
 impl Site {
     pub(super) fn read(root: &Path, location: &Location) -> Result<Site, String> {
-        let text = std::fs::read_to_string(root.join(&location.file))
-            .map_err(|err| format!("cannot read `{}`: {err}", location.file))?;
-        if crate::analysis::source::too_deep(&text).is_some() {
-            return Err(format!("`{}` nests too deep to rewrite", location.file));
-        }
-        let file = syn::parse_file(&text).map_err(|err| format!("`{}`: {err}", location.file))?;
-        let mut path: Vec<String> = location.item.split("::").map(str::to_owned).collect();
-        let name = path.pop().unwrap_or_default();
-        let crate_name = path.first().cloned().unwrap_or_default();
+        let (text, file) = read_source(root, location)?;
+        let (mut path, name, crate_name) = item_path(location);
         let holder = find_holder(&file.items, &name, location.start_line).ok_or_else(|| {
             format!(
                 "`{}` is not a function or method at {}:{}",
