@@ -440,6 +440,13 @@ impl Walker {
         }
     }
 
+    /// A loop's body, inside which `break` and `continue` stay in the run.
+    fn loop_body(&mut self, body: &syn::Block) {
+        self.loops += 1;
+        self.visit_block(body);
+        self.loops -= 1;
+    }
+
     /// A macro whose expansion cannot be read. Hygiene keeps a `macro_rules!` macro from
     /// naming a local its tokens do not spell, so one that spells none neither uses nor
     /// binds the run's locals (what it may hide, a `return` or `?`, changes the helper's
@@ -557,25 +564,20 @@ impl<'ast> Visit<'ast> for Walker {
         self.visit_expr(&for_loop.expr);
         self.scopes.push(HashMap::new());
         self.bind(&for_loop.pat);
-        self.loops += 1;
-        self.visit_block(&for_loop.body);
-        self.loops -= 1;
+        self.loop_body(&for_loop.body);
         self.scopes.pop();
     }
 
     fn visit_expr_while(&mut self, while_loop: &'ast syn::ExprWhile) {
+        // `while let` binds in a scope of its own, around the body.
         self.scopes.push(HashMap::new());
         self.visit_expr(&while_loop.cond);
-        self.loops += 1;
-        self.visit_block(&while_loop.body);
-        self.loops -= 1;
+        self.loop_body(&while_loop.body);
         self.scopes.pop();
     }
 
     fn visit_expr_loop(&mut self, looped: &'ast syn::ExprLoop) {
-        self.loops += 1;
-        self.visit_block(&looped.body);
-        self.loops -= 1;
+        self.loop_body(&looped.body);
     }
 
     fn visit_expr_if(&mut self, branch: &'ast syn::ExprIf) {
