@@ -382,13 +382,13 @@ fn analyse(site: &Site) -> Result<Analysis, AgentError> {
     if let Some(problem) = walker.problems.first() {
         return Err(declined(site, problem));
     }
-    let in_impl = walker.uses_self || walker.names_self_type;
+    let in_impl = walker.shape.uses_self || walker.shape.names_self_type;
     let names = helper_names(site, in_impl)?;
-    if walker.returns && !ends_function {
+    if walker.shape.returns && !ends_function {
         return Err(declined(site, "it returns"));
     }
-    let output =
-        output(site, &names, ends_function, walker.tries).map_err(|why| declined(site, &why))?;
+    let output = output(site, &names, ends_function, walker.shape.tries)
+        .map_err(|why| declined(site, &why))?;
     let params = params(site, &names, &scope, &walker)?;
     if params.len() > MAX_PARAMS {
         return Err(declined(site, "it would need more than seven parameters"));
@@ -406,7 +406,7 @@ fn analyse(site: &Site) -> Result<Analysis, AgentError> {
         params,
         locals,
         rewrites,
-        uses_self: walker.uses_self,
+        uses_self: walker.shape.uses_self,
         in_impl,
         output,
         extra_params: Vec::new(),
