@@ -309,7 +309,7 @@ fn child_sees_home(home: &Site, site: &Site) -> bool {
     }
     let locals = local_names(&site.function);
     let mut tokens = Vec::new();
-    for stmt in &site.stmts {
+    for stmt in &site.run.stmts {
         flatten(stmt.to_token_stream(), &mut tokens);
     }
     !tokens.iter().any(|(kind, text, _)| {
@@ -366,11 +366,11 @@ fn renamed(a: &Site, b: &Site) -> Result<(HashMap<String, String>, Vec<usize>), 
 /// What moving one copy's run into a helper takes.
 fn analyse(site: &Site) -> Result<Analysis, AgentError> {
     let body = position(site.function.block.brace_token.span.open().start());
-    let ends_function = site.is_value && site.brace == body;
-    if site.is_value && !ends_function {
+    let ends_function = site.run.is_value && site.run.brace == body;
+    if site.run.is_value && !ends_function {
         return Err(declined(site, "it ends in the value of its block"));
     }
-    let (scope, has_items) = Walker::in_scope_at(&site.function, site.brace, site.first);
+    let (scope, has_items) = Walker::in_scope_at(&site.function, site.run.brace, site.run.first);
     let scope = scope.ok_or_else(|| declined(site, "its statements were not found again"))?;
     if has_items {
         return Err(declined(
@@ -378,17 +378,17 @@ fn analyse(site: &Site) -> Result<Analysis, AgentError> {
             "its function declares items inside it, which a helper outside would not see",
         ));
     }
-    let walker = Walker::run(scope.clone(), &site.stmts);
+    let walker = Walker::run(scope.clone(), &site.run.stmts);
     if let Some(problem) = walker.problems.first() {
         return Err(declined(site, problem));
     }
-    let in_impl = walker.uses_self || walker.names_self_type;
+    let in_impl = walker.shape.uses_self || walker.shape.names_self_type;
     let names = helper_names(site, in_impl)?;
-    if walker.returns && !ends_function {
+    if walker.shape.returns && !ends_function {
         return Err(declined(site, "it returns"));
     }
-    let output =
-        output(site, &names, ends_function, walker.tries).map_err(|why| declined(site, &why))?;
+    let output = output(site, &names, ends_function, walker.shape.tries)
+        .map_err(|why| declined(site, &why))?;
     let params = params(site, &names, &scope, &walker)?;
     if params.len() > MAX_PARAMS {
         return Err(declined(site, "it would need more than seven parameters"));
@@ -406,7 +406,7 @@ fn analyse(site: &Site) -> Result<Analysis, AgentError> {
         params,
         locals,
         rewrites,
-        uses_self: walker.uses_self,
+        uses_self: walker.shape.uses_self,
         in_impl,
         output,
         extra_params: Vec::new(),
@@ -592,10 +592,10 @@ fn local(site: &Site, names: &Names, name: String, binding: &Binding, moved: boo
     let copy = binding.ty.as_ref().is_some_and(copy_type);
     let after = Walker::run(
         HashMap::from([(name.clone(), binding.clone())]),
-        &site.after,
+        &site.run.after,
     );
     let mut tokens = Vec::new();
-    for stmt in &site.after {
+    for stmt in &site.run.after {
         flatten(stmt.to_token_stream(), &mut tokens);
     }
     let mentioned = tokens.iter().any(|(kind, text, _)| match kind {

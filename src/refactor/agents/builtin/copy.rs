@@ -46,15 +46,8 @@ pub(super) struct Copy {
 
 impl Copy {
     pub(super) fn read(root: &Path, location: &Location) -> Result<Copy, String> {
-        let text = std::fs::read_to_string(root.join(&location.file))
-            .map_err(|err| format!("cannot read `{}`: {err}", location.file))?;
-        if crate::analysis::source::too_deep(&text).is_some() {
-            return Err(format!("`{}` nests too deep to rewrite", location.file));
-        }
-        let file = syn::parse_file(&text).map_err(|err| format!("`{}`: {err}", location.file))?;
-        let mut path: Vec<String> = location.item.split("::").map(str::to_owned).collect();
-        let name = path.pop().unwrap_or_default();
-        let crate_name = path.first().cloned().unwrap_or_default();
+        let (text, file) = read_source(root, location)?;
+        let (mut path, name, crate_name) = item_path(location);
         let found = find_fn(&file.items, &name, location.start_line)
             .map(|function| (function.clone(), None))
             .or_else(|| {
@@ -115,6 +108,26 @@ impl Copy {
             args,
         })
     }
+}
+
+/// The text of the location's file and its syntax tree, or why it cannot be rewritten.
+pub(super) fn read_source(root: &Path, location: &Location) -> Result<(String, syn::File), String> {
+    let text = std::fs::read_to_string(root.join(&location.file))
+        .map_err(|err| format!("cannot read `{}`: {err}", location.file))?;
+    if crate::analysis::source::too_deep(&text).is_some() {
+        return Err(format!("`{}` nests too deep to rewrite", location.file));
+    }
+    let file = syn::parse_file(&text).map_err(|err| format!("`{}`: {err}", location.file))?;
+    Ok((text, file))
+}
+
+/// The location's item path split into the path above the item (crate first), the item's
+/// own name, and the crate's name.
+pub(super) fn item_path(location: &Location) -> (Vec<String>, String, String) {
+    let mut path: Vec<String> = location.item.split("::").map(str::to_owned).collect();
+    let name = path.pop().unwrap_or_default();
+    let crate_name = path.first().cloned().unwrap_or_default();
+    (path, name, crate_name)
 }
 
 /// Whether `b` is `a` with only its local names changed (consistently); otherwise the first

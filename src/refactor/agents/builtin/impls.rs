@@ -12,7 +12,7 @@ use quote::ToTokens;
 use syn::spanned::Spanned;
 
 use super::compare::{flatten, Tok};
-use super::copy::byte_range;
+use super::copy::{byte_range, read_source};
 use super::edits::Edits;
 use crate::refactor::agents::exchange::AgentError;
 use crate::refactor::change::FileChange;
@@ -106,12 +106,7 @@ fn module_of(location: &Location) -> &str {
 
 impl TraitImpl {
     fn read(root: &Path, location: &Location) -> Result<TraitImpl, String> {
-        let text = std::fs::read_to_string(root.join(&location.file))
-            .map_err(|err| format!("cannot read `{}`: {err}", location.file))?;
-        if crate::analysis::source::too_deep(&text).is_some() {
-            return Err(format!("`{}` nests too deep to rewrite", location.file));
-        }
-        let file = syn::parse_file(&text).map_err(|err| format!("`{}`: {err}", location.file))?;
+        let (text, file) = read_source(root, location)?;
         let block = find_impl(&file.items, location.start_line).ok_or_else(|| {
             format!(
                 "no impl starts at {}:{}",

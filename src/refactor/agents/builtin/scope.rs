@@ -83,19 +83,39 @@ pub(super) struct Walker {
     /// Why the run cannot move into a function, first reason first.
     pub(super) problems: Vec<String>,
     pub(super) has_items: bool,
+    /// What the run does that decides the helper's form.
+    pub(super) shape: Shape,
+    /// Where the run's own locals are last used and moved.
+    own: OwnLocals,
+    /// What the walk is inside of at this point.
+    depth: Depth,
+    /// Whether a macro hid some of the code (its uses are then unknown).
+    pub(super) hidden: bool,
+}
+
+/// What a run does that decides the form of the helper it moves into.
+#[derive(Default)]
+pub(super) struct Shape {
     /// Whether the run uses `self`, or names `Self`: only a helper in the same impl can.
     pub(super) uses_self: bool,
     pub(super) names_self_type: bool,
     /// Whether the run returns, or uses `?`, outside closures.
     pub(super) returns: bool,
     pub(super) tries: bool,
-    /// For the run's own locals: where each is last used, and where it is moved by a use
-    /// that always runs (not in a branch, loop, closure or the right of `&&`/`||`).
+}
+
+/// For the run's own locals: where each is last used, and where it is moved by a use that
+/// always runs (not in a branch, loop, closure or the right of `&&`/`||`).
+#[derive(Default)]
+struct OwnLocals {
     last_use: HashMap<String, (usize, usize)>,
     moved: HashMap<String, (usize, usize)>,
+}
+
+/// How deep the walk is inside the right of `&&`/`||`, loops and closures.
+#[derive(Default)]
+struct Depth {
     lazy: usize,
-    /// Whether a macro hid some of the code (its uses are then unknown).
-    pub(super) hidden: bool,
     loops: usize,
     closures: usize,
 }
@@ -328,7 +348,7 @@ impl Walker {
     /// Records a use of `name` at `span` if it names a local from around the run.
     fn record(&mut self, name: &str, span: proc_macro2::Span, ctx: Option<Ctx>) {
         if name == "self" {
-            self.uses_self = true;
+            self.shape.uses_self = true;
         }
         if self.bound_inside(name) {
             self.record_own(name, span);
@@ -345,7 +365,7 @@ impl Walker {
                 marked.unwrap_or((Ctx::Value, span.start()))
             }
         };
-        let always = self.scopes.len() == 1 && self.lazy == 0 && self.closures == 0;
+        let always = self.scopes.len() == 1 && self.depth.lazy == 0 && self.depth.closures == 0;
         self.uses.push(Use {
             name: name.to_owned(),
             from,
@@ -366,29 +386,30 @@ impl Walker {
             return;
         }
         let at = position(span.start());
-        self.last_use.insert(name.to_owned(), at);
-        let always = self.scopes.len() == 1 && self.lazy == 0 && self.closures == 0;
+        self.own.last_use.insert(name.to_owned(), at);
+        let always = self.scopes.len() == 1 && self.depth.lazy == 0 && self.depth.closures == 0;
         let moved = self
             .ctx
             .get(&at)
             .is_some_and(|(ctx, _)| matches!(ctx, Ctx::Argument | Ctx::Shorthand));
         if always && moved {
-            self.moved.insert(name.to_owned(), at);
+            self.own.moved.insert(name.to_owned(), at);
         }
     }
 
     /// Whether the run's own local `name` is moved by its last use, which always runs: then
     /// nothing of it is left to drop when the helper returns.
     pub(super) fn moved_by_last_use(&self, name: &str) -> bool {
-        self.moved
+        self.own
+            .moved
             .get(name)
-            .is_some_and(|at| self.last_use.get(name) == Some(at))
+            .is_some_and(|at| self.own.last_use.get(name) == Some(at))
     }
 
     /// Notes what `expr` does to its direct operands, and what would not survive the move.
     fn classify(&mut self, expr: &syn::Expr) {
         use syn::Expr;
-        let outside_closures = self.closures == 0;
+        let outside_closures = self.depth.closures == 0;
         match expr {
             Expr::Assign(assign) => {
                 self.mark(&assign.left, Ctx::AssignTarget);
@@ -420,9 +441,9 @@ impl Walker {
             }
             Expr::Try(tried) => {
                 self.mark(&tried.expr, Ctx::Callee);
-                self.tries |= outside_closures;
+                self.shape.tries |= outside_closures;
             }
-            Expr::Return(_) if outside_closures => self.returns = true,
+            Expr::Return(_) if outside_closures => self.shape.returns = true,
             Expr::Await(_) => self.problem("it awaits".to_owned()),
             Expr::Yield(_) => self.problem("it yields".to_owned()),
             Expr::Break(syn::ExprBreak { label: Some(_), .. })
@@ -433,11 +454,18 @@ impl Walker {
             | Expr::Block(syn::ExprBlock { label: Some(_), .. }) => {
                 self.problem("it uses a label".to_owned());
             }
-            Expr::Break(_) | Expr::Continue(_) if self.loops == 0 => {
+            Expr::Break(_) | Expr::Continue(_) if self.depth.loops == 0 => {
                 self.problem("it breaks or continues a loop around it".to_owned());
             }
             _ => {}
         }
+    }
+
+    /// A loop's body, inside which `break` and `continue` stay in the run.
+    fn loop_body(&mut self, body: &syn::Block) {
+        self.depth.loops += 1;
+        self.visit_block(body);
+        self.depth.loops -= 1;
     }
 
     /// A macro whose expansion cannot be read. Hygiene keeps a `macro_rules!` macro from
@@ -545,11 +573,11 @@ impl<'ast> Visit<'ast> for Walker {
         for input in &closure.inputs {
             self.bind(input);
         }
-        self.closures += 1;
-        let loops = std::mem::take(&mut self.loops);
+        self.depth.closures += 1;
+        let loops = std::mem::take(&mut self.depth.loops);
         self.visit_expr(&closure.body);
-        self.loops = loops;
-        self.closures -= 1;
+        self.depth.loops = loops;
+        self.depth.closures -= 1;
         self.scopes.pop();
     }
 
@@ -557,25 +585,20 @@ impl<'ast> Visit<'ast> for Walker {
         self.visit_expr(&for_loop.expr);
         self.scopes.push(HashMap::new());
         self.bind(&for_loop.pat);
-        self.loops += 1;
-        self.visit_block(&for_loop.body);
-        self.loops -= 1;
+        self.loop_body(&for_loop.body);
         self.scopes.pop();
     }
 
     fn visit_expr_while(&mut self, while_loop: &'ast syn::ExprWhile) {
+        // `while let` binds in a scope of its own, around the body.
         self.scopes.push(HashMap::new());
         self.visit_expr(&while_loop.cond);
-        self.loops += 1;
-        self.visit_block(&while_loop.body);
-        self.loops -= 1;
+        self.loop_body(&while_loop.body);
         self.scopes.pop();
     }
 
     fn visit_expr_loop(&mut self, looped: &'ast syn::ExprLoop) {
-        self.loops += 1;
-        self.visit_block(&looped.body);
-        self.loops -= 1;
+        self.loop_body(&looped.body);
     }
 
     fn visit_expr_if(&mut self, branch: &'ast syn::ExprIf) {
@@ -591,9 +614,9 @@ impl<'ast> Visit<'ast> for Walker {
     fn visit_expr_binary(&mut self, binary: &'ast syn::ExprBinary) {
         let lazy = matches!(binary.op, syn::BinOp::And(_) | syn::BinOp::Or(_));
         self.visit_expr(&binary.left);
-        self.lazy += usize::from(lazy);
+        self.depth.lazy += usize::from(lazy);
         self.visit_expr(&binary.right);
-        self.lazy -= usize::from(lazy);
+        self.depth.lazy -= usize::from(lazy);
     }
 
     fn visit_expr_let(&mut self, binding: &'ast syn::ExprLet) {
@@ -632,7 +655,7 @@ impl<'ast> Visit<'ast> for Walker {
 
     fn visit_path(&mut self, path: &'ast syn::Path) {
         if path.segments.first().is_some_and(|s| s.ident == "Self") {
-            self.names_self_type = true;
+            self.shape.names_self_type = true;
         }
         syn::visit::visit_path(self, path);
     }

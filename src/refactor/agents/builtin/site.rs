@@ -10,7 +10,7 @@ use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 
-use super::copy::byte_range;
+use super::copy::{byte_range, item_path, read_source};
 use super::scope::position;
 use crate::refactor::finding::Location;
 
@@ -32,14 +32,8 @@ pub(super) struct Site {
     /// Module path below the crate root, and the crate.
     pub(super) module: Vec<String>,
     pub(super) crate_name: String,
-    pub(super) stmts: Vec<syn::Stmt>,
-    /// The statements after the run in its block, which may use what the run binds.
-    pub(super) after: Vec<syn::Stmt>,
-    /// Whether the run ends its block with a value (a final expression without `;`).
-    pub(super) is_value: bool,
-    /// The `{` of the run's block and the index of its first statement there.
-    pub(super) brace: (usize, usize),
-    pub(super) first: usize,
+    /// The run's statements and where they stand in their block.
+    pub(super) run: Run,
     /// The run's bytes, from its first statement to the end of its last.
     pub(super) range: Range<usize>,
     /// Where the function (or the impl holding the method) ends, and its indentation.
@@ -62,15 +56,8 @@ pub(super) struct Method {
 
 impl Site {
     pub(super) fn read(root: &Path, location: &Location) -> Result<Site, String> {
-        let text = std::fs::read_to_string(root.join(&location.file))
-            .map_err(|err| format!("cannot read `{}`: {err}", location.file))?;
-        if crate::analysis::source::too_deep(&text).is_some() {
-            return Err(format!("`{}` nests too deep to rewrite", location.file));
-        }
-        let file = syn::parse_file(&text).map_err(|err| format!("`{}`: {err}", location.file))?;
-        let mut path: Vec<String> = location.item.split("::").map(str::to_owned).collect();
-        let name = path.pop().unwrap_or_default();
-        let crate_name = path.first().cloned().unwrap_or_default();
+        let (text, file) = read_source(root, location)?;
+        let (mut path, name, crate_name) = item_path(location);
         let holder = find_holder(&file.items, &name, location.start_line).ok_or_else(|| {
             format!(
                 "`{}` is not a function or method at {}:{}",
@@ -115,11 +102,7 @@ impl Site {
             generics: holder.generics,
             module: path.get(1..).unwrap_or_default().to_vec(),
             crate_name,
-            stmts: run.stmts,
-            after: run.after,
-            is_value: run.is_value,
-            brace: run.brace,
-            first: run.first,
+            run,
             text,
         })
     }
@@ -272,12 +255,16 @@ fn generic_names(generics: &syn::Generics) -> Vec<String> {
         .collect()
 }
 
-struct Run {
-    stmts: Vec<syn::Stmt>,
-    after: Vec<syn::Stmt>,
-    is_value: bool,
-    brace: (usize, usize),
-    first: usize,
+/// A run of statements in its block.
+pub(super) struct Run {
+    pub(super) stmts: Vec<syn::Stmt>,
+    /// The statements after the run in its block, which may use what the run binds.
+    pub(super) after: Vec<syn::Stmt>,
+    /// Whether the run ends its block with a value (a final expression without `;`).
+    pub(super) is_value: bool,
+    /// The `{` of the run's block and the index of its first statement there.
+    pub(super) brace: (usize, usize),
+    pub(super) first: usize,
 }
 
 /// The statements of one block of `function` that start on the location's first line and

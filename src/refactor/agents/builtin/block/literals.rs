@@ -31,7 +31,7 @@ pub(super) struct LiteralParam {
 /// The run's tokens in order, as copies are compared.
 pub(super) fn run_tokens(site: &Site) -> Vec<(Tok, String, proc_macro2::Span)> {
     let mut out = Vec::new();
-    for stmt in &site.stmts {
+    for stmt in &site.run.stmts {
         flatten(stmt.to_token_stream(), &mut out);
     }
     out
@@ -174,7 +174,7 @@ fn frozen_ranges(site: &Site) -> Vec<Range<usize>> {
         text: &site.text,
         ranges: Vec::new(),
     };
-    for stmt in &site.stmts {
+    for stmt in &site.run.stmts {
         frozen.visit_stmt(stmt);
     }
     frozen.ranges

@@ -112,7 +112,7 @@ fn body_and_tail(site: &Site, analysis: &Analysis, locals: &[&Local]) -> (String
     let names: Vec<&str> = locals.iter().map(|l| l.name.as_str()).collect();
     // `Ok(value?)` would be clippy's `needless_question_mark`; `let x = ..; Ok(x)` is fine.
     let wrapped = matches!(analysis.output, Output::Tried { .. });
-    match (names.as_slice(), site.stmts.last()) {
+    match (names.as_slice(), site.run.stmts.last()) {
         ([], _) => (all, None),
         ([one], Some(syn::Stmt::Local(last))) if !wrapped => {
             let binds_it = match &last.pat {
@@ -147,7 +147,7 @@ fn reindent(site: &Site, body: &str, inner: &str) -> Result<String, AgentError> 
         return Ok(body.to_owned());
     }
     let mut tokens = Vec::new();
-    for stmt in &site.stmts {
+    for stmt in &site.run.stmts {
         flatten(stmt.to_token_stream(), &mut tokens);
     }
     let multiline = tokens
