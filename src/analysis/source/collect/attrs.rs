@@ -7,15 +7,14 @@ use proc_macro2::Span;
 use super::collector::Collector;
 use crate::analysis::source::cfg::Cfg;
 
-/// The marker that suppresses duplicate reports on the item that follows it.
-const ALLOW_MARKER: &str = "cargo-loop: allow(duplicate)";
-
-/// The lines of `text` (from 1) that carry the allow marker.
+/// The lines of `text` (from 1) with a marker that silences clone reports on the item that
+/// follows: `allow(duplicate)`, or any clone rule's id (the copies of an item are one
+/// finding, whatever type of clone they turn out to be).
 pub(super) fn allow_lines(text: &str) -> Vec<u32> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| line.contains(ALLOW_MARKER))
-        .map(|(i, _)| i as u32 + 1)
+    allow_rules(text)
+        .into_iter()
+        .filter(|(_, rules)| rules.iter().any(|rule| RULE_IDS[..5].contains(&rule.as_str())))
+        .map(|(line, _)| line)
         .collect()
 }
 
@@ -258,4 +257,13 @@ pub(super) fn path_attrs(attrs: &[syn::Attribute]) -> (Option<String>, Vec<Strin
         })
         .collect();
     (plain, conditional)
+}
+
+#[cfg(test)]
+mod allow_tests {
+    #[test]
+    fn any_clone_rule_silences_an_items_copies_but_a_smell_rule_does_not() {
+        let text = "// cargo-loop: allow(duplicate)\nfn a() {}\n// cargo-loop: allow(renamed-clone, long-function)\nfn b() {}\n// cargo-loop: allow(long-function)\nfn c() {}\n/// `// cargo-loop: allow(duplicate)` in a doc is no marker\nfn d() {}\n";
+        assert_eq!(super::allow_lines(text), [1, 3]);
+    }
 }

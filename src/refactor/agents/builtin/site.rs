@@ -15,6 +15,9 @@ use super::scope::position;
 use crate::refactor::finding::Location;
 
 /// One copy of the run.
+// Shares five field names with `copy::Copy`, but `item_end` ends the whole impl here and the
+// function there: one embedded struct would hide that, for a saving of about one line.
+// cargo-loop: allow(duplicate-abstraction)
 pub(super) struct Site {
     pub(super) location: Location,
     pub(super) text: String,
