@@ -10,8 +10,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use rayon::prelude::*;
+
 use super::group::{CloneType, Group, GroupKind, Instance};
-use super::mirrors::converted;
+use super::mirrors::{converted, Mappings};
 use crate::analysis::scan::SourceFile;
 use crate::analysis::source::token::hash_str;
 use crate::analysis::source::{Shape, ShapeKind};
@@ -38,8 +40,12 @@ pub fn find(files: &[SourceFile], options: &Options) -> Vec<Group> {
         })
         .filter(|(_, shape)| !shape.suppressed)
         .collect();
-    let mut groups = same_shapes(files, &shapes, options);
-    groups.extend(shared_fields(files, &shapes));
+    // What each file maps member by member, read once (see `mirrors.rs`).
+    let maps: Vec<Mappings> = (files.par_iter())
+        .map(|f| Mappings::of(&f.parsed.tokens))
+        .collect();
+    let mut groups = same_shapes(files, &maps, &shapes, options);
+    groups.extend(shared_fields(&maps, &shapes));
     groups
 }
 
@@ -64,6 +70,7 @@ fn instance(files: &[SourceFile], id: ShapeId) -> Instance {
 
 fn same_shapes(
     files: &[SourceFile],
+    maps: &[Mappings],
     shapes: &[(ShapeId, &Shape)],
     options: &Options,
 ) -> Vec<Group> {
@@ -92,7 +99,7 @@ fn same_shapes(
             // A struct of the very same fields is one type declared twice even when one is
             // built from the other; an enum mapped variant by variant is a mirror on purpose.
             *kind != ShapeKind::Enum
-                || !converted(&files_of(files, ids.iter().copied()), *kind, members)
+                || !converted(&files_of(maps, ids.iter().copied()), *kind, members)
         })
         .map(|((kind, members), ids)| {
             let (kind, what) = match kind {
@@ -116,11 +123,11 @@ fn same_shapes(
 }
 
 /// The files that hold these shapes, each once.
-fn files_of(files: &[SourceFile], ids: impl Iterator<Item = ShapeId>) -> Vec<&SourceFile> {
+fn files_of(maps: &[Mappings], ids: impl Iterator<Item = ShapeId>) -> Vec<&Mappings> {
     let mut held: Vec<usize> = ids.map(|id| id.0).collect();
     held.sort_unstable();
     held.dedup();
-    held.into_iter().map(|f| &files[f]).collect()
+    held.into_iter().map(|f| &maps[f]).collect()
 }
 
 fn fingerprint(kind: GroupKind, members: &[String]) -> u64 {
@@ -129,7 +136,7 @@ fn fingerprint(kind: GroupKind, members: &[String]) -> u64 {
 }
 
 /// Groups of at least three fields declared by several structs that otherwise differ.
-fn shared_fields(files: &[SourceFile], shapes: &[(ShapeId, &Shape)]) -> Vec<Group> {
+fn shared_fields(maps: &[Mappings], shapes: &[(ShapeId, &Shape)]) -> Vec<Group> {
     let structs: Vec<(ShapeId, &Shape)> = shapes
         .iter()
         .copied()
@@ -151,7 +158,7 @@ fn shared_fields(files: &[SourceFile], shapes: &[(ShapeId, &Shape)]) -> Vec<Grou
         }
         let fields: Vec<String> = key.iter().map(ToString::to_string).collect();
         if converted(
-            &files_of(files, members.iter().map(|&m| structs[m].0)),
+            &files_of(maps, members.iter().map(|&m| structs[m].0)),
             ShapeKind::Struct,
             &fields,
         ) {

@@ -43,7 +43,17 @@ pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
             drop_exclusive_alternatives(files, group);
         }
     }
-    groups.retain(|group| group.instances.len() >= 2 && !all_conversions(files, group));
+    // Most files implement no conversion trait: look only in groups whose files all do.
+    let converts: Vec<bool> = (files.iter())
+        .map(|f| {
+            (f.parsed.units.iter()).any(|u| {
+                u.trait_name
+                    .as_deref()
+                    .is_some_and(|t| CONVERSIONS.contains(&t))
+            })
+        })
+        .collect();
+    groups.retain(|g| g.instances.len() >= 2 && !all_conversions(files, g, &converts));
     let mut groups = measure_all(files, options, groups);
     groups.retain(|g| g.kind != GroupKind::Block || !saves_nothing(files, g));
     // A merge that saves nothing (fields shared by too few structs cost more to extract than
@@ -116,17 +126,19 @@ const CONVERSIONS: [&str; 4] = ["From", "TryFrom", "Into", "TryInto"];
 
 /// Whether every copy is in a conversion impl (the impl, a method, statements of one):
 /// parallel API, not copies.
-fn all_conversions(files: &[SourceFile], group: &Group) -> bool {
-    matches!(
+fn all_conversions(files: &[SourceFile], group: &Group, converts: &[bool]) -> bool {
+    let kind = matches!(
         group.kind,
         GroupKind::Impl | GroupKind::Method | GroupKind::Block
-    ) && group.instances.iter().all(|inst| {
-        (files[inst.file].parsed.units.iter())
-            .filter(|u| u.tokens.start <= inst.tokens.start && inst.tokens.end <= u.tokens.end)
-            .min_by_key(|u| u.tokens.len())
-            .and_then(|u| u.trait_name.as_deref())
-            .is_some_and(|t| CONVERSIONS.contains(&t))
-    })
+    );
+    kind && group.instances.iter().all(|inst| converts[inst.file])
+        && group.instances.iter().all(|inst| {
+            (files[inst.file].parsed.units.iter())
+                .filter(|u| u.tokens.start <= inst.tokens.start && inst.tokens.end <= u.tokens.end)
+                .min_by_key(|u| u.tokens.len())
+                .and_then(|u| u.trait_name.as_deref())
+                .is_some_and(|t| CONVERSIONS.contains(&t))
+        })
 }
 
 /// Blocks whose merge would save nothing: a short prologue, or wiring whose extracted
@@ -135,9 +147,9 @@ fn all_conversions(files: &[SourceFile], group: &Group) -> bool {
 fn saves_nothing(files: &[SourceFile], group: &Group) -> bool {
     let parsed = |inst: &Instance| &files[inst.file].parsed;
     let lines = group.lines();
-    let prologue = (group.instances.iter()).all(|i| is_prologue(parsed(i), &i.tokens));
-    (prologue && lines < DEFAULT_MIN_LINES as u32)
-        || (group.instances.iter()).all(|i| interface(parsed(i), &i.tokens).is_wiring(lines))
+    let prologue = || (group.instances.iter()).all(|i| is_prologue(parsed(i), &i.tokens));
+    let wiring = |i: &Instance| interface(parsed(i), &i.tokens, lines).is_wiring(lines);
+    (lines < DEFAULT_MIN_LINES as u32 && prologue()) || group.instances.iter().all(wiring)
 }
 
 /// The `#[cfg]` a copy is compiled under: its module's and its innermost unit's.

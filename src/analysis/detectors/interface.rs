@@ -40,8 +40,9 @@ fn enclosing_body(file: &ParsedFile, block: &Range<u32>) -> Option<Range<u32>> {
         .min_by_key(|body| body.end - body.start)
 }
 
-/// The interface of the block of tokens `block` (see the module documentation).
-pub(super) fn interface(file: &ParsedFile, block: &Range<u32>) -> Interface {
+/// The interface of the block of tokens `block` (see the module documentation), when it can
+/// be as wide as the block's `lines`; an empty one when it cannot.
+pub(super) fn interface(file: &ParsedFile, block: &Range<u32>, lines: u32) -> Interface {
     let Some(body) = enclosing_body(file, block) else {
         return Interface::default();
     };
@@ -57,8 +58,12 @@ pub(super) fn interface(file: &ParsedFile, block: &Range<u32>) -> Interface {
             .collect()
     };
     let scope_end = enclosing_seq(file, block).map_or(body.end, seq_end);
-    let before = locals_in(body.start..block.start);
     let inside = locals_in(block.clone());
+    if (inside.len() as u32) < lines {
+        // Fewer names than lines: whatever crosses the edges, it is no wiring.
+        return Interface::default();
+    }
+    let before = locals_in(body.start..block.start);
     let after = locals_in(block.end..scope_end.min(body.end));
     Interface {
         inputs: inside.intersection(&before).count() as u32,

@@ -8,7 +8,6 @@
 
 use std::collections::HashSet;
 
-use crate::analysis::scan::SourceFile;
 use crate::analysis::source::token::{hash_str, Tok, TokClass};
 use crate::analysis::source::ShapeKind;
 
@@ -18,64 +17,90 @@ fn member_name(member: &str) -> &str {
     &member[..end]
 }
 
-fn is(t: Option<&Tok>, text: &str) -> bool {
-    t.is_some_and(|t| t.class != TokClass::Ident && t.sym == hash_str(text))
+/// The punctuation the mappings are made of, hashed once.
+struct Puncts {
+    colon: u32,
+    eq: u32,
+    gt: u32,
+    comma: u32,
+    dot: u32,
 }
 
-/// Variants `V` that some match arm maps onto a variant of the same name elsewhere:
-/// `a::V => b::V` or `Self::V`.
-fn mapped_variants(toks: &[Tok], names: &HashSet<u32>, found: &mut HashSet<u32>) {
-    for i in 2..toks.len() {
-        let v = toks[i].sym;
-        let arm = names.contains(&v) && is(toks.get(i - 1), ":") && is(toks.get(i + 1), "=");
-        if !(arm && is(toks.get(i + 2), ">")) {
-            continue;
-        }
-        // The arm's value: up to the next `,` or `}` at this depth, a path ending in `::V`.
-        let value = toks[i + 3..].iter().take_while(|t| {
-            !(t.class == TokClass::Close || (t.class == TokClass::Punct && t.sym == hash_str(",")))
-        });
-        let value: Vec<&Tok> = value.collect();
-        if value
-            .windows(3)
-            .any(|w| is(Some(w[0]), ":") && is(Some(w[1]), ":") && w[2].sym == v)
-        {
-            found.insert(v);
+impl Puncts {
+    fn new() -> Puncts {
+        Puncts {
+            colon: hash_str(":"),
+            eq: hash_str("="),
+            gt: hash_str(">"),
+            comma: hash_str(","),
+            dot: hash_str("."),
         }
     }
 }
 
-/// Fields `f` that a struct expression fills from the same field of another value:
-/// `f: other.f`.
-fn mapped_fields(toks: &[Tok], names: &HashSet<u32>, found: &mut HashSet<u32>) {
-    for i in 0..toks.len().saturating_sub(4) {
-        let f = toks[i].sym;
-        if names.contains(&f)
-            && toks[i].class == TokClass::Ident
-            && is(toks.get(i + 1), ":")
-            && !is(toks.get(i + 2), ":")
-            && toks[i + 2].class == TokClass::Ident
-            && is(toks.get(i + 3), ".")
-            && toks[i + 4].sym == f
-        {
-            found.insert(f);
+fn is(t: Option<&Tok>, sym: u32) -> bool {
+    t.is_some_and(|t| t.class != TokClass::Ident && t.sym == sym)
+}
+
+/// What one file maps member by member: variants `V` that a match arm maps onto a variant of
+/// the same name elsewhere (`a::V => b::V`, `Self::V`), and fields `f` a struct expression
+/// fills from the same field of another value (`f: other.f`).
+#[derive(Debug, Default)]
+pub(super) struct Mappings {
+    variants: HashSet<u32>,
+    fields: HashSet<u32>,
+}
+
+impl Mappings {
+    /// One pass over the file's tokens.
+    pub(super) fn of(toks: &[Tok]) -> Mappings {
+        let p = Puncts::new();
+        let mut found = Mappings::default();
+        for i in 2..toks.len().saturating_sub(4) {
+            let t = toks[i];
+            let arm = is(toks.get(i - 1), p.colon) && is(toks.get(i + 1), p.eq);
+            if arm && is(toks.get(i + 2), p.gt) && maps_onto(&toks[i + 3..], t.sym, &p) {
+                found.variants.insert(t.sym);
+            }
+            let field = t.class == TokClass::Ident
+                && is(toks.get(i + 1), p.colon)
+                && !is(toks.get(i + 2), p.colon)
+                && toks[i + 2].class == TokClass::Ident
+                && is(toks.get(i + 3), p.dot)
+                && toks[i + 4].sym == t.sym;
+            if field {
+                found.fields.insert(t.sym);
+            }
         }
+        found
     }
 }
 
-/// Whether the code of `files` maps at least half the members (two or more) of a type of
+/// Whether an arm's value (up to the next `,` or closing delimiter) is a path ending `::v`.
+fn maps_onto(value: &[Tok], v: u32, p: &Puncts) -> bool {
+    let value: Vec<&Tok> = (value.iter())
+        .take_while(|t| {
+            !(t.class == TokClass::Close || (t.class == TokClass::Punct && t.sym == p.comma))
+        })
+        .collect();
+    value
+        .windows(3)
+        .any(|w| is(Some(w[0]), p.colon) && is(Some(w[1]), p.colon) && w[2].sym == v)
+}
+
+/// Whether the files' mappings map at least half the members (two or more) of a type of
 /// this shape onto another's, member by member: the types are layers of one another.
-pub(super) fn converted(files: &[&SourceFile], kind: ShapeKind, members: &[String]) -> bool {
+pub(super) fn converted(files: &[&Mappings], kind: ShapeKind, members: &[String]) -> bool {
     let names: HashSet<u32> = members.iter().map(|m| hash_str(member_name(m))).collect();
-    let mut found = HashSet::new();
-    for file in files {
-        let toks = &file.parsed.tokens;
-        match kind {
-            ShapeKind::Enum => mapped_variants(toks, &names, &mut found),
-            ShapeKind::Struct => mapped_fields(toks, &names, &mut found),
-            ShapeKind::Trait => return false,
-        }
-    }
+    let mapped = |m: &Mappings| match kind {
+        ShapeKind::Enum => m.variants.clone(),
+        ShapeKind::Struct => m.fields.clone(),
+        ShapeKind::Trait => HashSet::new(),
+    };
+    let found: HashSet<u32> = (files.iter())
+        .flat_map(|m| mapped(m))
+        .filter(|sym| names.contains(sym))
+        .collect();
     found.len() >= 2 && 2 * found.len() >= names.len()
 }
 

@@ -13,7 +13,11 @@ use crate::analysis::source::cfg::Cfg;
 pub(super) fn allow_lines(text: &str) -> Vec<u32> {
     allow_rules(text)
         .into_iter()
-        .filter(|(_, rules)| rules.iter().any(|rule| RULE_IDS[..5].contains(&rule.as_str())))
+        .filter(|(_, rules)| {
+            rules
+                .iter()
+                .any(|rule| RULE_IDS[..5].contains(&rule.as_str()))
+        })
         .map(|(line, _)| line)
         .collect()
 }
