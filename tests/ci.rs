@@ -209,3 +209,44 @@ fn in_diff_keeps_only_findings_in_the_lines_a_diff_touches_and_refuses_a_stale_d
     let baseline = run(dir, &["baseline", "--in-diff", "d.patch"], &[]);
     assert_eq!(baseline.status.code(), Some(2), "{}", stderr(&baseline));
 }
+
+#[test]
+fn in_diff_maps_repository_paths_to_a_workspace_in_a_subfolder() {
+    let tmp = repository_of("dup-workspace");
+    let top = tmp.path();
+    let ws = top.join("ws");
+    std::fs::create_dir(&ws).unwrap();
+    for entry in std::fs::read_dir(top).unwrap() {
+        let name = entry.unwrap().file_name();
+        if name != ".git" && name != "ws" && name != ".gitignore" {
+            std::fs::rename(top.join(&name), ws.join(&name)).unwrap();
+        }
+    }
+    git(top, &["add", "-A"]);
+    git(top, &["commit", "-qm", "into ws/"]);
+    add_a_copy(&ws);
+    let patch = git(top, &["diff"]);
+    assert!(
+        patch.contains("+++ b/ws/crates/beta/src/metrics.rs"),
+        "{patch}"
+    );
+    std::fs::write(top.join("d.patch"), patch).unwrap();
+    let patch_path = top.join("d.patch");
+    let args = [
+        "dup",
+        "--in-diff",
+        patch_path.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
+    let dup = run(&ws, &args, &[]);
+    assert_eq!(dup.status.code(), Some(0), "{}", stderr(&dup));
+    let groups = json(&dup)["groups"].as_array().unwrap().clone();
+    assert!(!groups.is_empty());
+    for group in &groups {
+        let files: Vec<&str> = (group["instances"].as_array().unwrap().iter())
+            .map(|i| i["file"].as_str().unwrap())
+            .collect();
+        assert!(files.contains(&"crates/beta/src/metrics.rs"), "{files:?}");
+    }
+}
