@@ -357,6 +357,10 @@ pub struct AnalysisArgs {
     #[command(flatten)]
     pub thresholds: crate::options::ThresholdFlags,
 
+    /// Report only findings in code this unified diff (`git diff origin/main`; `-`: stdin) adds or changes; it must match the tree
+    #[arg(long, value_name = "FILE", help_heading = "Analysis Options")]
+    pub in_diff: Option<PathBuf>,
+
     /// Exit with code 1 on findings: any (the default), new (not in the baseline), never;
     /// with a level, warning (the default) or note (notes count too); comma-separated
     #[arg(

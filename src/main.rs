@@ -26,7 +26,7 @@ use clap::Parser;
 
 use crate::analysis::smells::{Severity, Smell};
 use crate::analysis::What;
-use crate::cli::{AnalysisArgs, CargoCli, Command, CommonArgs};
+use crate::cli::{AnalysisArgs, BaselineArgs, CargoCli, Command, CommonArgs, FixArgs, RunArgs};
 use crate::console::Console;
 use crate::error::UsageError;
 use crate::options::Format;
@@ -74,6 +74,22 @@ fn main() -> std::process::ExitCode {
     }
 }
 
+const IN_DIFF_REFUSED: &str =
+    "--in-diff narrows what dup, smells, scan and ci report; this command needs every finding";
+
+/// Whether the command was given `--in-diff` but needs every finding (`fix`, `run`, `baseline`).
+fn refuses_in_diff(command: &Command) -> bool {
+    match command {
+        Command::Fix(FixArgs { analysis, .. })
+        | Command::Run(RunArgs {
+            fix: FixArgs { analysis, .. },
+            ..
+        })
+        | Command::Baseline(BaselineArgs { analysis, .. }) => analysis.in_diff.is_some(),
+        _ => false,
+    }
+}
+
 fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
     // Cargo runs `cargo-loop loop ARGS`; run by hand, `cargo-loop ARGS` works too.
     if command_line.get(1).is_none_or(|first| first != "loop") {
@@ -82,6 +98,7 @@ fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
     let CargoCli::Loop(args) = CargoCli::parse_from(command_line);
     let console = Console::new(&args.common);
     let result = match &args.command {
+        command if refuses_in_diff(command) => Err(UsageError(IN_DIFF_REFUSED.into()).into()),
         Command::Dup(analysis) => analyse(
             &args.common,
             analysis,
@@ -348,8 +365,13 @@ fn analyse(
     what: What,
 ) -> anyhow::Result<ExitCode> {
     let analysis::Analysis {
-        report, options, ..
+        mut report,
+        options,
+        ..
     } = analysis::analyse(common, args, console, what)?;
+    if let Some(diff) = &args.in_diff {
+        analysis::diff::read(diff, &report.root)?.narrow(&mut report);
+    }
     let text = render(&report, options.format, console)?;
     if !matches!(options.format, Format::Github | Format::Rdjsonl) {
         console.eprint(&reporters::human::render_warnings(

@@ -125,3 +125,128 @@ fn fail_on_takes_a_level_and_is_never_read_as_a_path() {
     let wrong = run(dir, &["dup", "--fail-on", "sometimes"], &[]);
     assert_eq!(wrong.status.code(), Some(2));
 }
+
+#[test]
+fn in_diff_keeps_only_findings_in_the_lines_a_diff_touches_and_refuses_a_stale_diff() {
+    let tmp = repository_of("dup-workspace");
+    let dir = tmp.path();
+    assert!(run(dir, &["baseline"], &[]).status.success());
+    let everything = json(&run(
+        dir,
+        &["ci", "--fail-on", "any", "--format", "json"],
+        &[],
+    ));
+    add_a_copy(dir);
+    std::fs::write(dir.join("d.patch"), git(dir, &["diff"])).unwrap();
+    let metrics = "crates/beta/src/metrics.rs";
+    let files_of = |group: &Value| -> Vec<String> {
+        (group["instances"].as_array().unwrap().iter())
+            .map(|i| i["file"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    let new = run(
+        dir,
+        &["ci", "--in-diff", "d.patch", "--format", "json"],
+        &[],
+    );
+    assert_eq!(new.status.code(), Some(1), "{}", stderr(&new));
+    let groups = json(&new)["groups"].as_array().unwrap().clone();
+    assert_eq!(groups.len(), 1, "{groups:?}");
+    assert!(files_of(&groups[0]).iter().any(|f| f == metrics));
+
+    // Judging every finding, only those with a copy in the changed file remain.
+    let args = [
+        "ci",
+        "--in-diff",
+        "d.patch",
+        "--fail-on",
+        "any",
+        "--format",
+        "json",
+    ];
+    let any = run(dir, &args, &[]);
+    assert_eq!(any.status.code(), Some(1), "{}", stderr(&any));
+    let touched = json(&any)["groups"].as_array().unwrap().clone();
+    let all = everything["groups"].as_array().unwrap().len();
+    assert!(!touched.is_empty() && touched.len() < all, "{touched:?}");
+    assert!(touched
+        .iter()
+        .all(|g| files_of(g).iter().any(|f| f == metrics)));
+
+    // `-` reads the diff from stdin.
+    let mut piped = (util::cargo_loop(dir).args(["ci", "--in-diff", "-"]))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let patch = std::fs::read(dir.join("d.patch")).unwrap();
+    std::io::Write::write_all(&mut piped.stdin.take().unwrap(), &patch).unwrap();
+    let piped = piped.wait_with_output().unwrap();
+    assert_eq!(piped.status.code(), Some(1), "{}", stderr(&piped));
+    assert!(stderr(&piped).contains("1 new"), "{}", stderr(&piped));
+
+    // An empty diff touches nothing: the gate passes.
+    std::fs::write(dir.join("empty.patch"), "").unwrap();
+    let nothing = run(dir, &["ci", "--in-diff", "empty.patch"], &[]);
+    assert_eq!(nothing.status.code(), Some(0), "{}", stderr(&nothing));
+
+    // The tree moved on since the diff was written.
+    let text = std::fs::read_to_string(dir.join(metrics)).unwrap();
+    std::fs::write(
+        dir.join(metrics),
+        text.replace("parse_pair", "parse_couple"),
+    )
+    .unwrap();
+    let stale = run(dir, &["ci", "--in-diff", "d.patch"], &[]);
+    assert_eq!(stale.status.code(), Some(2), "{}", stderr(&stale));
+    assert!(
+        stderr(&stale).contains(&format!("the diff does not match the tree at {metrics}:")),
+        "{}",
+        stderr(&stale)
+    );
+    let baseline = run(dir, &["baseline", "--in-diff", "d.patch"], &[]);
+    assert_eq!(baseline.status.code(), Some(2), "{}", stderr(&baseline));
+}
+
+#[test]
+fn in_diff_maps_repository_paths_to_a_workspace_in_a_subfolder() {
+    let tmp = repository_of("dup-workspace");
+    let top = tmp.path();
+    let ws = top.join("ws");
+    std::fs::create_dir(&ws).unwrap();
+    for entry in std::fs::read_dir(top).unwrap() {
+        let name = entry.unwrap().file_name();
+        if name != ".git" && name != "ws" && name != ".gitignore" {
+            std::fs::rename(top.join(&name), ws.join(&name)).unwrap();
+        }
+    }
+    git(top, &["add", "-A"]);
+    git(top, &["commit", "-qm", "into ws/"]);
+    add_a_copy(&ws);
+    let patch = git(top, &["diff"]);
+    assert!(
+        patch.contains("+++ b/ws/crates/beta/src/metrics.rs"),
+        "{patch}"
+    );
+    std::fs::write(top.join("d.patch"), patch).unwrap();
+    let patch_path = top.join("d.patch");
+    let args = [
+        "dup",
+        "--in-diff",
+        patch_path.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
+    let dup = run(&ws, &args, &[]);
+    assert_eq!(dup.status.code(), Some(0), "{}", stderr(&dup));
+    let groups = json(&dup)["groups"].as_array().unwrap().clone();
+    assert!(!groups.is_empty());
+    for group in &groups {
+        let files: Vec<&str> = (group["instances"].as_array().unwrap().iter())
+            .map(|i| i["file"].as_str().unwrap())
+            .collect();
+        assert!(files.contains(&"crates/beta/src/metrics.rs"), "{files:?}");
+    }
+}

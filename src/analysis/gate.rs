@@ -10,7 +10,7 @@ use anyhow::Context;
 use super::baseline::{self, Baseline, Comparison, Key};
 use super::report::Report;
 use super::smells::Severity;
-use super::{analyse, Analysis, What};
+use super::{analyse, diff, Analysis, What};
 use crate::cli::{BaselineArgs, CiArgs, CommonArgs};
 use crate::config::Gate;
 use crate::console::Console;
@@ -40,11 +40,19 @@ pub fn write_baseline(
 }
 
 /// `cargo loop ci`: scans, compares with the baseline (a file, or a scan of a git ref), and
-/// judges. With `--update-baseline` it rewrites the baseline and passes.
+/// judges. With `--update-baseline` it rewrites the baseline and passes. With `--in-diff`
+/// only findings in the lines the diff touches can be new (or, `--fail-on any`, counted);
+/// known, fixed and the absolute limits still count the whole scan.
 pub fn ci(common: &CommonArgs, args: &CiArgs, console: &Console) -> anyhow::Result<Verdict> {
-    let analysis = scan(common, &args.baseline, console)?;
+    let mut analysis = scan(common, &args.baseline, console)?;
     let path = baseline_path(&analysis, &args.baseline);
+    let in_diff = args.baseline.analysis.in_diff.as_deref();
+    let touched = (in_diff.map(|diff| diff::read(diff, &analysis.report.root))).transpose()?;
     if args.update_baseline {
+        if touched.is_some() {
+            let why = "--update-baseline writes every finding: leave out --in-diff";
+            return Err(UsageError(why.into()).into());
+        }
         Baseline::of(&analysis.report, settings_hash(&analysis)).write(&path)?;
         console.status("Updated", &format!("the baseline {}", path.display()));
         return Ok(verdict(analysis, Comparison::default(), Vec::new()));
@@ -59,24 +67,22 @@ pub fn ci(common: &CommonArgs, args: &CiArgs, console: &Console) -> anyhow::Resu
     };
     let notes = gate.is_some_and(|g| g.notes);
     let new_only = gate.is_none_or(|g| g.new_only);
-    let baseline = match &args.baseline_from_ref {
-        Some(rev) => baseline_of_ref(common, &args.baseline, rev, &analysis.report.root, console)?,
-        None if path.exists() => Baseline::read(&path)?,
-        None if new_only => {
-            return Err(UsageError(format!(
-                "no baseline at {}: write one with `cargo loop baseline` (and commit it), or \
-                 compare with a git ref (`--baseline-from-ref origin/main`)",
-                path.display()
-            ))
-            .into())
-        }
-        None => Baseline::empty(),
-    };
+    let baseline = baseline_for(
+        common,
+        args,
+        &path,
+        new_only,
+        &analysis.report.root,
+        console,
+    )?;
     // Known and fixed count every finding; new ones only at the level the gate counts.
-    let now = baseline::keys(&analysis.report, notes);
     let mut comparison = baseline::compare(&baseline, &baseline::keys(&analysis.report, true));
-    comparison.new.retain(|key| now.contains(key));
     let mut failures = limits(&analysis.report, args);
+    if let Some(touched) = &touched {
+        touched.narrow(&mut analysis.report);
+    }
+    let now = baseline::keys(&analysis.report, notes);
+    comparison.new.retain(|key| now.contains(key));
     let counted = if new_only {
         comparison.new.len()
     } else {
@@ -93,6 +99,31 @@ pub fn ci(common: &CommonArgs, args: &CiArgs, console: &Console) -> anyhow::Resu
         narrow_to(&mut verdict.report, &new);
     }
     Ok(verdict)
+}
+
+/// The baseline to compare with: a scan of `--baseline-from-ref`, or the file, or (when the
+/// gate judges every finding) none.
+fn baseline_for(
+    common: &CommonArgs,
+    args: &CiArgs,
+    path: &Path,
+    new_only: bool,
+    root: &Path,
+    console: &Console,
+) -> anyhow::Result<Baseline> {
+    Ok(match &args.baseline_from_ref {
+        Some(rev) => baseline_of_ref(common, &args.baseline, rev, root, console)?,
+        None if path.exists() => Baseline::read(path)?,
+        None if new_only => {
+            return Err(UsageError(format!(
+                "no baseline at {}: write one with `cargo loop baseline` (and commit it), or \
+                 compare with a git ref (`--baseline-from-ref origin/main`)",
+                path.display()
+            ))
+            .into())
+        }
+        None => Baseline::empty(),
+    })
 }
 
 fn verdict(analysis: Analysis, comparison: Comparison, failures: Vec<String>) -> Verdict {

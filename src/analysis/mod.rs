@@ -6,6 +6,7 @@
 pub mod baseline;
 pub mod cache;
 pub mod detectors;
+pub mod diff;
 pub mod gate;
 pub mod plain;
 pub mod report;
