@@ -719,17 +719,7 @@ fn fix_with_the_default_builtin_agent_merges_the_copies_and_keeps_a_building_tre
     assert!(delegates, "{stats}\n{report}");
     assert!(stats.contains("pub fn mean_of_positive(values: &[f64]) -> Option<f64>"));
     assert!(report.contains("pub fn summary_mean(values: &[f64]) -> Option<f64>"));
-    let check = std::process::Command::new("cargo")
-        .args(["test", "-q"])
-        .env("CARGO_TARGET_DIR", tmp.path().join("target/check"))
-        .current_dir(tmp.path())
-        .output()
-        .unwrap();
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
+    passes_its_tests_with(tmp.path(), None);
 }
 
 #[test]
@@ -800,6 +790,26 @@ fn the_builtin_agent_merges_copies_that_differ_in_one_literal_and_keeps_them_pas
         "{a}"
     );
     assert!(b.contains("crate::a::smooth_with(readings, 0.25)"), "{b}");
+}
+
+/// Runs the crate's own tests in `dir`, with `edges` (tests it lacks) added as
+/// tests/edges.rs: a kept refactor must keep them all passing.
+fn passes_its_tests_with(dir: &Path, edges: Option<&str>) {
+    if let Some(edges) = edges {
+        std::fs::create_dir_all(dir.join("tests")).unwrap();
+        std::fs::write(dir.join("tests/edges.rs"), edges).unwrap();
+    }
+    let check = std::process::Command::new("cargo")
+        .args(["test", "-q"])
+        .env("CARGO_TARGET_DIR", dir.join("target/check"))
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
 }
 
 /// Writes `files` (path, text) under `dir`.
@@ -904,19 +914,7 @@ fn the_builtin_agent_extracts_the_duplicated_blocks_of_builtin_blocks_and_keeps_
         "{tags}"
     );
     assert!(tags.contains("(*kept).push(tag);"), "{tags}");
-    std::fs::create_dir_all(tmp.path().join("tests")).unwrap();
-    std::fs::write(tmp.path().join("tests/edges.rs"), BUILTIN_BLOCKS_EDGES).unwrap();
-    let check = std::process::Command::new("cargo")
-        .args(["test", "-q"])
-        .env("CARGO_TARGET_DIR", tmp.path().join("target/check"))
-        .current_dir(tmp.path())
-        .output()
-        .unwrap();
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
+    passes_its_tests_with(tmp.path(), Some(BUILTIN_BLOCKS_EDGES));
 }
 
 #[test]
@@ -958,19 +956,7 @@ fn the_builtin_agent_writes_one_macro_for_a_trait_implemented_alike_for_two_type
     );
     // Behaviour the crate has no tests for, at the boundaries, after the change.
     let edges = "use labels::{Crate, Label, Parcel};\n\n#[test]\nfn edges() {\n    let c = Crate { name: String::new(), weight: 100 };\n    assert_eq!(c.label(), \" (100)\");\n    assert!(!c.heavier(100));\n    let p = Parcel { name: \"p\".into(), weight: 101 };\n    assert_eq!(p.label(), \"p (101) heavy\");\n    assert!(p.heavier(100));\n    assert!(!p.heavier(u32::MAX));\n}\n";
-    std::fs::create_dir_all(tmp.path().join("tests")).unwrap();
-    std::fs::write(tmp.path().join("tests/edges.rs"), edges).unwrap();
-    let check = std::process::Command::new("cargo")
-        .args(["test", "-q"])
-        .env("CARGO_TARGET_DIR", tmp.path().join("target/check"))
-        .current_dir(tmp.path())
-        .output()
-        .unwrap();
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
+    passes_its_tests_with(tmp.path(), Some(edges));
 }
 
 #[test]

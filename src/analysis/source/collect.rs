@@ -16,6 +16,7 @@ mod modules;
 mod refs;
 mod shapes;
 mod text;
+pub use modules::named_item;
 pub use text::type_name;
 mod units;
 

@@ -5,9 +5,9 @@
 //! Items are located by their spans and recorded as token ranges; the syntax tree is
 //! dropped before this module returns, so memory does not grow with all trees at once.
 
-pub use collect::type_name;
 #[cfg(test)]
 pub(crate) use collect::RULE_IDS;
+pub use collect::{named_item, type_name};
 pub use depth::{too_deep, MAX_NESTING};
 pub use parsed::{
     CodeLines, EnumMatch, ModDecl, ModuleInfo, ParsedFile, Shape, ShapeKind, SourceError, StmtSeq,

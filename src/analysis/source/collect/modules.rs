@@ -70,16 +70,8 @@ impl Collector<'_> {
                 self.record_extern_crate(module, krate);
                 continue;
             }
-            let (vis, ident) = match item {
-                syn::Item::Fn(i) => (&i.vis, &i.sig.ident),
-                syn::Item::Struct(i) => (&i.vis, &i.ident),
-                syn::Item::Enum(i) => (&i.vis, &i.ident),
-                syn::Item::Trait(i) => (&i.vis, &i.ident),
-                syn::Item::Const(i) => (&i.vis, &i.ident),
-                syn::Item::Static(i) => (&i.vis, &i.ident),
-                syn::Item::Type(i) => (&i.vis, &i.ident),
-                syn::Item::Union(i) => (&i.vis, &i.ident),
-                _ => continue,
+            let Some((vis, ident)) = named_item(item) else {
+                continue;
             };
             self.out.defs.push(ItemDef {
                 module,
@@ -260,5 +252,21 @@ fn named_from_outside(item: &syn::Item) -> bool {
                 && attr
                     .parse_args::<syn::Meta>()
                     .is_ok_and(|meta| named(meta.path())))
+    })
+}
+
+/// The visibility and name of an item that declares a name a path can reach (functions,
+/// types, traits, constants, statics, aliases, unions); `None` for the others.
+pub fn named_item(item: &syn::Item) -> Option<(&syn::Visibility, &syn::Ident)> {
+    Some(match item {
+        syn::Item::Fn(i) => (&i.vis, &i.sig.ident),
+        syn::Item::Struct(i) => (&i.vis, &i.ident),
+        syn::Item::Enum(i) => (&i.vis, &i.ident),
+        syn::Item::Trait(i) => (&i.vis, &i.ident),
+        syn::Item::Const(i) => (&i.vis, &i.ident),
+        syn::Item::Static(i) => (&i.vis, &i.ident),
+        syn::Item::Type(i) => (&i.vis, &i.ident),
+        syn::Item::Union(i) => (&i.vis, &i.ident),
+        _ => return None,
     })
 }

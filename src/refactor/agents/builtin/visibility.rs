@@ -9,6 +9,7 @@
 use std::path::Path;
 
 use super::copy::byte_range;
+use crate::analysis::source::named_item;
 use crate::refactor::agents::exchange::AgentError;
 use crate::refactor::change::FileChange;
 use crate::refactor::finding::Finding;
@@ -43,23 +44,14 @@ pub fn narrow(finding: &Finding, root: &Path) -> Result<Vec<FileChange>, AgentEr
 /// The span of the `pub` keyword of item `name` declared on `line`, in inline modules too.
 fn find_pub(items: &[syn::Item], name: &str, line: usize) -> Option<proc_macro2::Span> {
     items.iter().find_map(|item| {
-        let (vis, ident) = match item {
-            syn::Item::Fn(i) => (&i.vis, &i.sig.ident),
-            syn::Item::Struct(i) => (&i.vis, &i.ident),
-            syn::Item::Enum(i) => (&i.vis, &i.ident),
-            syn::Item::Trait(i) => (&i.vis, &i.ident),
-            syn::Item::Const(i) => (&i.vis, &i.ident),
-            syn::Item::Static(i) => (&i.vis, &i.ident),
-            syn::Item::Type(i) => (&i.vis, &i.ident),
-            syn::Item::Union(i) => (&i.vis, &i.ident),
-            syn::Item::Mod(m) => {
-                let (_, inner) = m.content.as_ref()?;
-                return find_pub(inner, name, line);
-            }
-            _ => return None,
-        };
-        match vis {
-            syn::Visibility::Public(token) if ident == name && near(ident.span(), line) => {
+        if let syn::Item::Mod(m) = item {
+            let (_, inner) = m.content.as_ref()?;
+            return find_pub(inner, name, line);
+        }
+        match named_item(item)? {
+            (syn::Visibility::Public(token), ident)
+                if ident == name && near(ident.span(), line) =>
+            {
                 Some(token.span)
             }
             _ => None,
