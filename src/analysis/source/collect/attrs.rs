@@ -61,7 +61,15 @@ pub(super) fn allow_rules(text: &str) -> Vec<(u32, Vec<String>)> {
     text.lines()
         .enumerate()
         .filter_map(|(i, line)| {
-            let comment = line.split_once("//")?.1;
+            let (code, comment) = line.split_once("//")?;
+            // `//` inside a string literal (an odd number of unescaped quotes before it) is no
+            // comment.
+            let quotes = code
+                .match_indices('"')
+                .filter(|(i, _)| !code[..*i].ends_with('\\'));
+            if quotes.count() % 2 == 1 {
+                return None;
+            }
             if comment.starts_with(['/', '!']) {
                 return None;
             }
@@ -267,7 +275,8 @@ pub(super) fn path_attrs(attrs: &[syn::Attribute]) -> (Option<String>, Vec<Strin
 mod allow_tests {
     #[test]
     fn any_clone_rule_silences_an_items_copies_but_a_smell_rule_does_not() {
-        let text = "// cargo-loop: allow(duplicate)\nfn a() {}\n// cargo-loop: allow(renamed-clone, long-function)\nfn b() {}\n// cargo-loop: allow(long-function)\nfn c() {}\n/// `// cargo-loop: allow(duplicate)` in a doc is no marker\nfn d() {}\n";
+        let text = "// cargo-loop: allow(duplicate)\nfn a() {}\n// cargo-loop: allow(renamed-clone, long-function)\nfn b() {}\n// cargo-loop: allow(long-function)\nfn c() {}\n/// `// cargo-loop: allow(duplicate)` in a doc is no marker\nfn d() {}\nconst E: &str = \"// cargo-loop: allow(duplicate)\";\n";
         assert_eq!(super::allow_lines(text), [1, 3]);
+        assert!(super::unknown_allows("let s = \"`// cargo-loop: allow({})`\";\n").is_empty());
     }
 }
