@@ -448,6 +448,37 @@ pub struct CiArgs {
     pub max_smells: Option<usize>,
 }
 
+/// The colouring of clap's own help and errors, decided before parsing as the console
+/// decides it after: `--color WHEN`, then `CARGO_TERM_COLOR`, then `NO_COLOR`.
+pub fn early_color(command_line: &[std::ffi::OsString]) -> clap::ColorChoice {
+    let from = |value: &str| match value {
+        "always" => Some(clap::ColorChoice::Always),
+        "never" => Some(clap::ColorChoice::Never),
+        "auto" => Some(clap::ColorChoice::Auto),
+        _ => None,
+    };
+    let args: Vec<String> = (command_line.iter())
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let flag = args
+        .iter()
+        .enumerate()
+        .find_map(|(i, arg)| match arg.strip_prefix("--color") {
+            Some(rest) if rest.starts_with('=') => from(&rest[1..]),
+            Some("") => args.get(i + 1).and_then(|v| from(v)),
+            _ => None,
+        });
+    let env = std::env::var("CARGO_TERM_COLOR")
+        .ok()
+        .and_then(|v| from(&v));
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    flag.or(env).unwrap_or(if no_color {
+        clap::ColorChoice::Never
+    } else {
+        clap::ColorChoice::Auto
+    })
+}
+
 /// `--role NAME=AGENT` as (role, agent).
 pub(crate) fn parse_role(value: &str) -> Result<(Role, String), String> {
     let (name, agent) = value

@@ -22,8 +22,6 @@ mod secrets;
 use std::io::Write;
 use std::process::Termination;
 
-use clap::Parser;
-
 use crate::analysis::smells::{Severity, Smell};
 use crate::analysis::What;
 use crate::cli::{AnalysisArgs, BaselineArgs, CargoCli, Command, CommonArgs, FixArgs, RunArgs};
@@ -90,12 +88,23 @@ fn refuses_in_diff(command: &Command) -> bool {
     }
 }
 
+/// The command line, with clap's help and errors coloured as the console will be.
+fn parse(command_line: Vec<std::ffi::OsString>) -> cli::LoopArgs {
+    use clap::{CommandFactory, FromArgMatches};
+    let command = CargoCli::command().color(cli::early_color(&command_line));
+    let matches = command.clone().get_matches_from(command_line);
+    match CargoCli::from_arg_matches(&matches) {
+        Ok(CargoCli::Loop(args)) => args,
+        Err(err) => err.format(&mut command.clone()).exit(),
+    }
+}
+
 fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
     // Cargo runs `cargo-loop loop ARGS`; run by hand, `cargo-loop ARGS` works too.
     if command_line.get(1).is_none_or(|first| first != "loop") {
         command_line.insert(1, "loop".into());
     }
-    let CargoCli::Loop(args) = CargoCli::parse_from(command_line);
+    let args = parse(command_line);
     let console = Console::new(&args.common);
     let result = match &args.command {
         command if refuses_in_diff(command) => Err(UsageError(IN_DIFF_REFUSED.into()).into()),

@@ -92,3 +92,19 @@ fn packages_are_selected_as_cargo_selects_them() {
         stderr(&out)
     );
 }
+
+#[test]
+fn clap_help_and_errors_follow_color_and_cargo_term_color() {
+    let dir = tempfile::tempdir().unwrap();
+    let has_escape =
+        |out: &std::process::Output| out.stdout.contains(&0x1b) || out.stderr.contains(&0x1b);
+    let never = run(dir.path(), &["dup", "--color", "never", "--bogus"], &[]);
+    assert_eq!(never.status.code(), Some(2));
+    assert!(!has_escape(&never), "{}", stderr(&never));
+    let always = run(dir.path(), &["dup", "--color=always", "--bogus"], &[]);
+    assert!(has_escape(&always));
+    let env = run(dir.path(), &["--help"], &[("CARGO_TERM_COLOR", "never")]);
+    assert!(!has_escape(&env));
+    let env = run(dir.path(), &["--help"], &[("CARGO_TERM_COLOR", "always")]);
+    assert!(has_escape(&env));
+}
