@@ -28,7 +28,8 @@ pub struct LoopArgs {
 pub enum Command {
     /// Find duplicated code and duplicated abstractions
     Dup(AnalysisArgs),
-    /// Find architectural smells (function-level smells so far)
+    /// Find architectural smells: cycles, god and hub modules, unstable dependencies, repeated
+    /// matches, god types, long and complex functions, needless `pub`
     Smells(AnalysisArgs),
     /// Run `dup` and `smells` over one parse
     Scan(AnalysisArgs),
@@ -446,6 +447,34 @@ pub struct CiArgs {
     /// Fail when there are more than N smell warnings, new or not
     #[arg(long, value_name = "N", help_heading = "Gate Options")]
     pub max_smells: Option<usize>,
+}
+
+/// The command line as clap parses it, with each analysis command's help showing only the
+/// thresholds it uses: `dup` none of the smell thresholds, `smells` none of the clone sizes.
+/// (They are still accepted, so one configuration or alias serves every command.)
+pub fn command() -> clap::Command {
+    use clap::{Args as _, CommandFactory};
+    let ids = |args: clap::Command| -> Vec<String> {
+        args.get_arguments()
+            .map(|a| a.get_id().to_string())
+            .collect()
+    };
+    let smell_keys = ids(crate::options::ThresholdFlags::augment_args(
+        clap::Command::new("t"),
+    ));
+    let clone_keys = ids(crate::options::CloneFlags::augment_args(
+        clap::Command::new("c"),
+    ));
+    let hide = |mut command: clap::Command, keys: &[String]| {
+        for key in keys {
+            command = command.mut_arg(key, |arg| arg.hide(true));
+        }
+        command
+    };
+    CargoCli::command().mut_subcommand("loop", |lp| {
+        lp.mut_subcommand("dup", |dup| hide(dup, &smell_keys))
+            .mut_subcommand("smells", |smells| hide(smells, &clone_keys))
+    })
 }
 
 /// The colouring of clap's own help and errors, decided before parsing as the console

@@ -90,8 +90,8 @@ fn refuses_in_diff(command: &Command) -> bool {
 
 /// The command line, with clap's help and errors coloured as the console will be.
 fn parse(command_line: Vec<std::ffi::OsString>) -> cli::LoopArgs {
-    use clap::{CommandFactory, FromArgMatches};
-    let command = CargoCli::command().color(cli::early_color(&command_line));
+    use clap::FromArgMatches;
+    let command = cli::command().color(cli::early_color(&command_line));
     let matches = command.clone().get_matches_from(command_line);
     match CargoCli::from_arg_matches(&matches) {
         Ok(CargoCli::Loop(args)) => args,
@@ -240,8 +240,7 @@ fn gate(common: &CommonArgs, args: &cli::CiArgs, console: &Console) -> anyhow::R
 
 /// The command line as the `cargo-loop` binary parses it, for completions and the man page.
 fn binary_command() -> clap::Command {
-    use clap::CommandFactory;
-    let cargo = cli::CargoCli::command();
+    let cargo = cli::command();
     let loop_command = cargo
         .find_subcommand("loop")
         .expect("`loop` is the only subcommand")

@@ -108,3 +108,42 @@ fn clap_help_and_errors_follow_color_and_cargo_term_color() {
     let env = run(dir.path(), &["--help"], &[("CARGO_TERM_COLOR", "always")]);
     assert!(has_escape(&env));
 }
+
+#[test]
+fn every_help_text_is_wrapped_and_lists_only_what_its_command_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = |command: &str| {
+        let out = run(dir.path(), &[command, "--help"], &[]);
+        assert!(out.status.success(), "{command}: {}", stderr(&out));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let commands = [
+        "dup",
+        "smells",
+        "scan",
+        "fix",
+        "run",
+        "ci",
+        "baseline",
+        "log",
+        "review",
+        "apply",
+        "explain",
+        "completions",
+        "man",
+    ];
+    for command in commands {
+        let text = help(command);
+        assert!(text.contains("Usage:"), "{command}");
+        assert!(!text.contains("not built yet"), "{command}: {text}");
+        let long = text.lines().find(|l| l.chars().count() > 100);
+        assert!(
+            long.is_none(),
+            "{command}: a line over 100 columns: {long:?}"
+        );
+    }
+    assert!(!help("dup").contains("--max-fn-lines"));
+    assert!(!help("smells").contains("--min-tokens"));
+    let scan = help("scan");
+    assert!(scan.contains("--max-fn-lines") && scan.contains("--min-tokens"));
+}
