@@ -68,6 +68,15 @@ pub fn render(report: &Report, styled: bool) -> String {
         let element = code.under(level.primary_title(&title).id(&id), report, label);
         let _ = writeln!(out, "{}\n", renderer.render(&[element]));
     }
+    // As rustc points at `rustc --explain`, once, with the first rule reported.
+    let first = (report.groups.first().map(|g| g.clone_type.rule_id()))
+        .or_else(|| report.smells.first().map(|s| s.kind.rule_id()));
+    if let Some(rule) = first {
+        let _ = writeln!(
+            out,
+            "For more information about a rule, try `cargo loop explain {rule}`."
+        );
+    }
     out
 }
 
