@@ -176,11 +176,13 @@ struct Found {
     groups: Vec<Group>,
     smells: Vec<Smell>,
     manifests: Vec<String>,
+    /// Allow markers that silenced nothing.
+    allow_warnings: Vec<crate::analysis::workspace::Warning>,
 }
 
 /// Runs the clone detectors and the smell finders that `what` asks for, side by side.
 fn detect(what: What, corpus: &Corpus, options: &Options, workspace: &Workspace) -> Found {
-    let (groups, (smells, manifests)) = rayon::join(
+    let (groups, (smells, manifests, allow_warnings)) = rayon::join(
         || {
             if what.dup {
                 crate::analysis::detectors::find_duplicates(&corpus.files, options)
@@ -192,7 +194,7 @@ fn detect(what: What, corpus: &Corpus, options: &Options, workspace: &Workspace)
             if what.smells {
                 crate::analysis::smells::find_smells(&corpus.files, options, &workspace.crate_deps)
             } else {
-                (Vec::new(), Vec::new())
+                (Vec::new(), Vec::new(), Vec::new())
             }
         },
     );
@@ -200,6 +202,7 @@ fn detect(what: What, corpus: &Corpus, options: &Options, workspace: &Workspace)
         groups,
         smells,
         manifests,
+        allow_warnings,
     }
 }
 
@@ -207,6 +210,7 @@ fn detect(what: What, corpus: &Corpus, options: &Options, workspace: &Workspace)
 fn report(workspace: &Workspace, corpus: &Corpus, found: Found, timing: Timing) -> Report {
     let mut warnings = workspace.warnings.clone();
     warnings.extend(corpus.warnings.iter().cloned());
+    warnings.extend(found.allow_warnings.iter().cloned());
     Report {
         root: workspace.root.clone(),
         files: corpus

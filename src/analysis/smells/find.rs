@@ -3,16 +3,17 @@
 use super::smell::Smell;
 use super::{crates, functions, matches, modules, types};
 use crate::analysis::scan::SourceFile;
-use crate::analysis::workspace::CrateDep;
+use crate::analysis::workspace::{CrateDep, Warning};
 use crate::config::Options;
 
 /// Every smell: workspace, module and type smells first, then functions worst first by
-/// kind. Crate smells point into manifests, returned to be listed after `files`.
+/// kind. Crate smells point into manifests, returned to be listed after `files`; and the
+/// allow markers that silenced nothing, as warnings.
 pub fn find_smells(
     files: &[SourceFile],
     options: &Options,
     crate_deps: &[CrateDep],
-) -> (Vec<Smell>, Vec<String>) {
+) -> (Vec<Smell>, Vec<String>, Vec<Warning>) {
     let (mut smells, manifests) = crates::find(crate_deps, &options.layers, files.len());
     smells.extend(modules::find(files, &options.thresholds));
     smells.extend(matches::find(files, &options.thresholds));
@@ -26,8 +27,71 @@ pub fn find_smells(
             .then(a.fingerprint.cmp(&b.fingerprint))
     });
     smells.extend(functions);
-    smells.retain(|smell| !allowed(files, smell));
-    (smells, manifests)
+    let (silenced, kept): (Vec<Smell>, Vec<Smell>) =
+        smells.into_iter().partition(|smell| allowed(files, smell));
+    let mut warnings = unused_allows(files, &silenced);
+    warnings.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    (kept, manifests, warnings)
+}
+
+/// The function smells, which the parse already silenced where a marker names them: whether
+/// their markers matched anything is not known here.
+const FUNCTION_RULES: [&str; 4] = [
+    "long-function",
+    "complex-function",
+    "too-many-params",
+    "deep-nesting",
+];
+
+/// Allow markers that name a smell rule nothing reports where they stand, as rustc warns of
+/// an `#[allow]` for a lint that fired nowhere near: with `unsilenced`, the smells found
+/// before markers were applied. (Clone rules and the function smells are left out: their
+/// markers act during the parse.)
+fn unused_allows(files: &[SourceFile], unsilenced: &[Smell]) -> Vec<Warning> {
+    // The rules table lists the four clone rules first.
+    let smell_rules: Vec<&str> = (crate::analysis::rules::RULES[4..].iter())
+        .map(|r| r.id)
+        .filter(|id| !FUNCTION_RULES.contains(id))
+        .collect();
+    let mut warnings = Vec::new();
+    for (fi, file) in files.iter().enumerate() {
+        let markers = (file.parsed.allowed.iter())
+            .flat_map(|(lines, rules)| rules.iter().map(move |rule| (lines, rule)))
+            .filter(|(_, rule)| smell_rules.contains(&rule.as_str()));
+        for (lines, rule) in markers {
+            if !silences(file, fi, (lines, rule), unsilenced) {
+                warnings.push(Warning {
+                    file: file.rel.clone(),
+                    line: Some(*lines.start()),
+                    column: None,
+                    message: format!(
+                        "`cargo-loop: allow({rule})` silences nothing: no {rule} is reported \
+                         on this item"
+                    ),
+                });
+            }
+        }
+    }
+    warnings
+}
+
+/// Whether a marker for `rule` over `lines` of file `fi` silences one of `smells`: one
+/// reported there, or, atop a module's file, one about that module.
+fn silences(
+    file: &SourceFile,
+    fi: usize,
+    (lines, rule): (&std::ops::RangeInclusive<u32>, &String),
+    smells: &[Smell],
+) -> bool {
+    let module = file.parsed.modules.first().map(|m| m.path.as_str());
+    smells
+        .iter()
+        .filter(|s| s.kind.rule_id() == rule)
+        .any(|smell| {
+            let here = (smell.locations.first())
+                .is_some_and(|l| l.file == fi && lines.contains(&l.start_line));
+            here || module == Some(smell.item.as_str())
+        })
 }
 
 /// Whether a `// cargo-loop: allow(RULE)` marker covers `smell`: on the item where it is

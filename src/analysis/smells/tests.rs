@@ -726,7 +726,7 @@ fn all_smells(sources: &[(&str, &str)], t: Thresholds) -> Vec<(&'static str, Str
         thresholds: t,
         ..crate::config::Options::resolve(&args, &config).unwrap()
     };
-    let (smells, _) = super::find_smells(&krate(sources), &options, &[]);
+    let (smells, _, _) = super::find_smells(&krate(sources), &options, &[]);
     smells
         .into_iter()
         .map(|s| (s.kind.rule_id(), s.item))
