@@ -271,6 +271,34 @@ mod test {
     }
 
     #[test]
+    fn a_local_spelled_like_a_method_it_calls_is_renamed_alone() {
+        let a = "fn width(f: &Spec) -> u32 {\n    let align = f.align();\n    let pad = align * 2;\n    pad + align\n}\n";
+        let b = a
+            .replace("let align", "let side")
+            .replace("align *", "side *")
+            .replace("+ align", "+ side")
+            .replace("fn width", "fn breadth");
+        let dir = workspace(&[("src/a.rs", a), ("src/b.rs", &b)]);
+        let found = finding(
+            CloneType::Renamed,
+            &[
+                ("src/a.rs", 1, "k::a::width"),
+                ("src/b.rs", 1, "k::b::breadth"),
+            ],
+        );
+        let changes = propose(&found, dir.path(), &[]).unwrap();
+        let b_after = changes.iter().find(|c| c.path == "src/b.rs").unwrap();
+        assert!(
+            b_after
+                .after
+                .as_deref()
+                .unwrap()
+                .contains("crate::a::width(f)"),
+            "{changes:?}"
+        );
+    }
+
+    #[test]
     fn copies_that_differ_in_a_type_are_declined() {
         let a = format!("fn sum(values: &[u32]) -> u32 {BODY}");
         let changed = a.replace("u32", "u64");

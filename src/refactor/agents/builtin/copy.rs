@@ -153,8 +153,11 @@ pub(super) fn same_but_locals(a: &Copy, b: &Copy) -> Result<Vec<usize>, String> 
         if kind_x != kind_y {
             return differ("code", x, y);
         }
+        // A name after `.` or `::` is a method, a field or a path segment, never a local,
+        // even when a local is spelled the same (`let align = f.align()`).
+        let member = at > 0 && matches!(a.tokens[at - 1].1.as_str(), "." | ":");
         match kind_x {
-            Tok::Ident if a.locals.contains(x) => {
+            Tok::Ident if a.locals.contains(x) && !member => {
                 if renamed.entry(x.as_str()).or_insert(y.as_str()) != y {
                     return differ("a name", x, y);
                 }
