@@ -477,15 +477,23 @@ pub fn command() -> clap::Command {
     })
 }
 
+impl ColorChoice {
+    /// A `--color` or `CARGO_TERM_COLOR` value, as cargo spells them.
+    pub fn parse(value: &str) -> Option<ColorChoice> {
+        ValueEnum::from_str(value, false).ok()
+    }
+
+    /// `CARGO_TERM_COLOR`, when set to a value cargo knows.
+    pub fn from_env() -> Option<ColorChoice> {
+        std::env::var("CARGO_TERM_COLOR")
+            .ok()
+            .and_then(|v| ColorChoice::parse(&v))
+    }
+}
+
 /// The colouring of clap's own help and errors, decided before parsing as the console
 /// decides it after: `--color WHEN`, then `CARGO_TERM_COLOR`, then `NO_COLOR`.
 pub fn early_color(command_line: &[std::ffi::OsString]) -> clap::ColorChoice {
-    let from = |value: &str| match value {
-        "always" => Some(clap::ColorChoice::Always),
-        "never" => Some(clap::ColorChoice::Never),
-        "auto" => Some(clap::ColorChoice::Auto),
-        _ => None,
-    };
     let args: Vec<String> = (command_line.iter())
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
@@ -493,19 +501,17 @@ pub fn early_color(command_line: &[std::ffi::OsString]) -> clap::ColorChoice {
         .iter()
         .enumerate()
         .find_map(|(i, arg)| match arg.strip_prefix("--color") {
-            Some(rest) if rest.starts_with('=') => from(&rest[1..]),
-            Some("") => args.get(i + 1).and_then(|v| from(v)),
+            Some(rest) if rest.starts_with('=') => ColorChoice::parse(&rest[1..]),
+            Some("") => args.get(i + 1).and_then(|v| ColorChoice::parse(v)),
             _ => None,
         });
-    let env = std::env::var("CARGO_TERM_COLOR")
-        .ok()
-        .and_then(|v| from(&v));
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    flag.or(env).unwrap_or(if no_color {
-        clap::ColorChoice::Never
-    } else {
-        clap::ColorChoice::Auto
-    })
+    match flag.or_else(ColorChoice::from_env) {
+        Some(ColorChoice::Always) => clap::ColorChoice::Always,
+        Some(ColorChoice::Never) => clap::ColorChoice::Never,
+        _ if no_color => clap::ColorChoice::Never,
+        _ => clap::ColorChoice::Auto,
+    }
 }
 
 /// `--role NAME=AGENT` as (role, agent).

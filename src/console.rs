@@ -34,14 +34,7 @@ impl Console {
 
     /// `--color`, then `CARGO_TERM_COLOR`, then `NO_COLOR`, then whether the stream is a terminal.
     pub fn new(common: &CommonArgs) -> Console {
-        let env_choice = std::env::var("CARGO_TERM_COLOR")
-            .ok()
-            .and_then(|v| match v.as_str() {
-                "always" => Some(ColorChoice::Always),
-                "never" => Some(ColorChoice::Never),
-                "auto" => Some(ColorChoice::Auto),
-                _ => None,
-            });
+        let env_choice = ColorChoice::from_env();
         let choice = common.color.or(env_choice).unwrap_or(ColorChoice::Auto);
         // anstream strips styles on its own; tell it what was chosen.
         match choice {

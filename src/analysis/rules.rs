@@ -207,6 +207,11 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
 }
 
 impl Rule {
+    /// Whether the rule reports clone groups (the table lists them first), not smells.
+    pub fn is_clone(&self) -> bool {
+        RULES[..4].iter().any(|r| r.id == self.id)
+    }
+
     /// How to silence the rule in code.
     pub fn silence(&self) -> String {
         let clippy = match self.id {
@@ -216,8 +221,7 @@ impl Rule {
             "deep-nesting" => " or `#[allow(clippy::excessive_nesting)]`",
             _ => "",
         };
-        let clone = RULES[..4].iter().any(|r| r.id == self.id);
-        let all = if clone {
+        let all = if self.is_clone() {
             " (`allow(duplicate)` silences every clone rule)"
         } else {
             ""

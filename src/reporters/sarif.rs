@@ -44,8 +44,11 @@ fn help_uri(rule: &Rule) -> Option<String> {
 }
 
 fn rule(rule: &Rule) -> Value {
-    let clone = RULES[..4].iter().any(|r| r.id == rule.id);
-    let tag = if clone { "duplication" } else { "design" };
+    let tag = if rule.is_clone() {
+        "duplication"
+    } else {
+        "design"
+    };
     let mut value = json!({
         "id": rule.id,
         "name": rule.name,

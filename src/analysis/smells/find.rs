@@ -48,10 +48,9 @@ const FUNCTION_RULES: [&str; 4] = [
 /// before markers were applied. (Clone rules and the function smells are left out: their
 /// markers act during the parse.)
 fn unused_allows(files: &[SourceFile], unsilenced: &[Smell]) -> Vec<Warning> {
-    // The rules table lists the four clone rules first.
-    let smell_rules: Vec<&str> = (crate::analysis::rules::RULES[4..].iter())
+    let smell_rules: Vec<&str> = (crate::analysis::rules::RULES.iter())
+        .filter(|r| !r.is_clone() && !FUNCTION_RULES.contains(&r.id))
         .map(|r| r.id)
-        .filter(|id| !FUNCTION_RULES.contains(id))
         .collect();
     let mut warnings = Vec::new();
     for (fi, file) in files.iter().enumerate() {
@@ -75,23 +74,32 @@ fn unused_allows(files: &[SourceFile], unsilenced: &[Smell]) -> Vec<Warning> {
     warnings
 }
 
-/// Whether a marker for `rule` over `lines` of file `fi` silences one of `smells`: one
-/// reported there, or, atop a module's file, one about that module.
+/// Whether a marker for `rule` over `lines` of file `fi` silences one of `smells`.
 fn silences(
     file: &SourceFile,
     fi: usize,
     (lines, rule): (&std::ops::RangeInclusive<u32>, &String),
     smells: &[Smell],
 ) -> bool {
-    let module = file.parsed.modules.first().map(|m| m.path.as_str());
-    smells
-        .iter()
+    (smells.iter())
         .filter(|s| s.kind.rule_id() == rule)
-        .any(|smell| {
-            let here = (smell.locations.first())
-                .is_some_and(|l| l.file == fi && lines.contains(&l.start_line));
-            here || module == Some(smell.item.as_str())
-        })
+        .any(|smell| covers(file, fi, lines, smell))
+}
+
+/// Whether a marker over `lines` of file `fi` (naming the smell's rule) covers `smell`: the
+/// smell is reported within those lines, or it is about the file's own module and the marker
+/// covers the whole file.
+fn covers(
+    file: &SourceFile,
+    fi: usize,
+    lines: &std::ops::RangeInclusive<u32>,
+    smell: &Smell,
+) -> bool {
+    let here =
+        (smell.locations.first()).is_some_and(|l| l.file == fi && lines.contains(&l.start_line));
+    let whole = lines.contains(&1) && lines.contains(&file.parsed.n_lines.max(1));
+    let module = (file.parsed.modules.first()).is_some_and(|m| m.path == smell.item);
+    here || (whole && module)
 }
 
 /// Whether a `// cargo-loop: allow(RULE)` marker covers `smell`: on the item where it is
@@ -99,21 +107,9 @@ fn silences(
 /// about (a module's smells are reported where the module is declared).
 fn allowed(files: &[SourceFile], smell: &Smell) -> bool {
     let rule = smell.kind.rule_id();
-    let covers = |file: &SourceFile, line: u32| {
+    // Crate smells point into manifests, listed after the Rust files: no marker covers them.
+    (files.iter().enumerate()).any(|(fi, file)| {
         (file.parsed.allowed.iter())
-            .any(|(lines, rules)| lines.contains(&line) && rules.iter().any(|r| r == rule))
-    };
-    // Crate smells point into manifests, listed after the Rust files.
-    let at = smell.locations.first();
-    if at.is_some_and(|at| files.get(at.file).is_some_and(|f| covers(f, at.start_line))) {
-        return true;
-    }
-    (files.iter()).any(|f| {
-        f.parsed
-            .modules
-            .first()
-            .is_some_and(|m| m.path == smell.item)
-            && covers(f, f.parsed.n_lines.max(1))
-            && covers(f, 1)
+            .any(|(lines, rules)| rules.iter().any(|r| r == rule) && covers(file, fi, lines, smell))
     })
 }

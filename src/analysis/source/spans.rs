@@ -178,6 +178,9 @@ pub(super) fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
         syn::Item::Struct(i) => &i.attrs,
         syn::Item::Trait(i) => &i.attrs,
         syn::Item::Type(i) => &i.attrs,
+        syn::Item::Union(i) => &i.attrs,
+        syn::Item::Use(i) => &i.attrs,
+        syn::Item::Macro(i) => &i.attrs,
         _ => &[],
     }
 }

@@ -6,6 +6,7 @@ use proc_macro2::Span;
 
 use super::collector::Collector;
 use crate::analysis::source::cfg::Cfg;
+use crate::analysis::source::spans::item_attrs;
 
 /// The lines of `text` (from 1) with a marker that silences clone reports on the item that
 /// follows: `allow(duplicate)`, or any clone rule's id (the copies of an item are one
@@ -119,24 +120,6 @@ pub(super) fn allowed_items(
     }
     items_allowed(&file.items, markers, &mut allowed);
     allowed
-}
-
-fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
-    match item {
-        syn::Item::Fn(i) => &i.attrs,
-        syn::Item::Struct(i) => &i.attrs,
-        syn::Item::Enum(i) => &i.attrs,
-        syn::Item::Trait(i) => &i.attrs,
-        syn::Item::Impl(i) => &i.attrs,
-        syn::Item::Mod(i) => &i.attrs,
-        syn::Item::Const(i) => &i.attrs,
-        syn::Item::Static(i) => &i.attrs,
-        syn::Item::Type(i) => &i.attrs,
-        syn::Item::Union(i) => &i.attrs,
-        syn::Item::Use(i) => &i.attrs,
-        syn::Item::Macro(i) => &i.attrs,
-        _ => &[],
-    }
 }
 
 type Allowed = Vec<(std::ops::RangeInclusive<u32>, Vec<String>)>;
