@@ -18,7 +18,7 @@ pub enum CargoCli {
 #[derive(Debug, Args)]
 pub struct LoopArgs {
     #[command(flatten)]
-    pub common: CommonArgs,
+    pub display: DisplayArgs,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -55,76 +55,145 @@ pub enum Command {
     Apply(ApplyArgs),
 }
 
-/// Flags shared by every subcommand, spelled as cargo spells them.
-#[derive(Debug, Args, Clone, Default)]
+/// What every step reads of the cargo-style flags: the package and feature selection, the
+/// manifest, and the display flags, gathered from wherever the command declares them.
+#[derive(Debug, Clone, Default)]
 pub struct CommonArgs {
-    /// Path to Cargo.toml
-    #[arg(
-        long,
-        global = true,
-        value_name = "PATH",
-        help_heading = "Manifest Options"
-    )]
     pub manifest_path: Option<PathBuf>,
+    pub package: Vec<String>,
+    pub workspace: bool,
+    pub exclude: Vec<String>,
+    pub features: Vec<String>,
+    pub all_features: bool,
+    pub no_default_features: bool,
+    pub color: Option<ColorChoice>,
+    pub quiet: bool,
+    pub verbose: u8,
+}
 
-    /// Package to analyse (repeatable)
+/// The display flags, taken by every subcommand before or after its name, and listed with
+/// `--help` under Options as cargo lists them.
+#[derive(Debug, Args, Clone, Default)]
+pub struct DisplayArgs {
+    /// Use verbose output
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Do not print progress or warnings
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Coloring
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
+}
+
+/// `--manifest-path`, on the commands that read a workspace or its `target/loop/`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ManifestArgs {
+    /// Path to Cargo.toml
+    #[arg(long, value_name = "PATH", help_heading = "Manifest Options")]
+    pub manifest_path: Option<PathBuf>,
+}
+
+/// Cargo's package selection, on the commands that analyse packages.
+#[derive(Debug, Args, Clone, Default)]
+pub struct PackageArgs {
+    /// Package to analyse (repeatable; package id specs and globs as cargo takes them)
     #[arg(
         short,
         long = "package",
-        global = true,
         value_name = "SPEC",
         help_heading = "Package Selection"
     )]
     pub package: Vec<String>,
 
-    /// Analyse every workspace member (the default)
-    #[arg(long, global = true, help_heading = "Package Selection")]
+    /// Analyse every workspace member (the default outside a member's directory)
+    #[arg(long, help_heading = "Package Selection")]
     pub workspace: bool,
 
     /// Exclude packages from the analysis
-    #[arg(
-        long,
-        global = true,
-        value_name = "SPEC",
-        help_heading = "Package Selection"
-    )]
+    #[arg(long, value_name = "SPEC", help_heading = "Package Selection")]
     pub exclude: Vec<String>,
+}
 
+/// Cargo's feature selection, on the commands that build (verification) or read `#[cfg]`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FeatureArgs {
     /// Space or comma separated list of features to activate
     #[arg(
         short = 'F',
         long,
-        global = true,
         value_name = "FEATURES",
         help_heading = "Feature Selection"
     )]
     pub features: Vec<String>,
 
     /// Activate all available features
-    #[arg(long, global = true, help_heading = "Feature Selection")]
+    #[arg(long, help_heading = "Feature Selection")]
     pub all_features: bool,
 
     /// Do not activate the `default` feature
-    #[arg(long, global = true, help_heading = "Feature Selection")]
+    #[arg(long, help_heading = "Feature Selection")]
     pub no_default_features: bool,
+}
 
-    /// Coloring
-    #[arg(
-        long,
-        global = true,
-        value_enum,
-        value_name = "WHEN",
-        help_heading = "Display Options"
-    )]
-    pub color: Option<ColorChoice>,
+/// Package selection, feature selection and the manifest, in cargo's order of help headings.
+#[derive(Debug, Args, Clone, Default)]
+pub struct TargetArgs {
+    #[command(flatten)]
+    pub packages: PackageArgs,
 
-    /// Do not print progress or warnings
-    #[arg(short, long, global = true, help_heading = "Display Options")]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub features: FeatureArgs,
 
-    /// Use verbose output
-    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Display Options")]
-    pub verbose: u8,
+    #[command(flatten)]
+    pub manifest: ManifestArgs,
+}
+
+impl LoopArgs {
+    /// The cargo-style flags of this command line, wherever its command declares them.
+    pub fn common(&self) -> CommonArgs {
+        let mut common = CommonArgs {
+            color: self.display.color,
+            quiet: self.display.quiet,
+            verbose: self.display.verbose,
+            ..CommonArgs::default()
+        };
+        let target = match &self.command {
+            Command::Dup(a) | Command::Smells(a) | Command::Scan(a) => Some(&a.target),
+            Command::Fix(f) => Some(&f.analysis.target),
+            Command::Run(r) => Some(&r.fix.analysis.target),
+            Command::Baseline(b) => Some(&b.analysis.target),
+            Command::Ci(c) => Some(&c.baseline.analysis.target),
+            Command::Log(l) | Command::Review(l) => {
+                common.manifest_path.clone_from(&l.manifest.manifest_path);
+                None
+            }
+            Command::Apply(a) => {
+                common.manifest_path.clone_from(&a.log.manifest.manifest_path);
+                common.set_features(&a.features);
+                None
+            }
+            Command::Explain(_) | Command::Completions(_) | Command::Man => None,
+        };
+        if let Some(target) = target {
+            common.manifest_path.clone_from(&target.manifest.manifest_path);
+            common.package.clone_from(&target.packages.package);
+            common.workspace = target.packages.workspace;
+            common.exclude.clone_from(&target.packages.exclude);
+            common.set_features(&target.features);
+        }
+        common
+    }
+}
+
+impl CommonArgs {
+    fn set_features(&mut self, features: &FeatureArgs) {
+        self.features.clone_from(&features.features);
+        self.all_features = features.all_features;
+        self.no_default_features = features.no_default_features;
+    }
 }
 
 /// Flags of `cargo loop fix`.
@@ -284,6 +353,9 @@ pub enum FindingKinds {
 /// Flags of `log` and `review`.
 #[derive(Debug, Args, Clone)]
 pub struct LogArgs {
+    #[command(flatten)]
+    pub manifest: ManifestArgs,
+
     /// Directory of the audit trail (default: target/loop)
     #[arg(long, value_name = "DIR", help_heading = "Output Options")]
     pub out: Option<PathBuf>,
@@ -310,6 +382,9 @@ pub struct ApplyArgs {
     pub id: String,
 
     #[command(flatten)]
+    pub features: FeatureArgs,
+
+    #[command(flatten)]
     pub log: LogArgs,
 
     #[command(flatten)]
@@ -329,6 +404,9 @@ pub struct AnalysisArgs {
     /// Restrict the analysis to these files or folders (a folder outside any workspace is analysed as plain Rust source)
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub target: TargetArgs,
 
     #[command(flatten)]
     pub output: crate::options::OutputFlags,

@@ -105,11 +105,12 @@ fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
         command_line.insert(1, "loop".into());
     }
     let args = parse(command_line);
-    let console = Console::new(&args.common);
+    let common = args.common();
+    let console = Console::new(&common);
     let result = match &args.command {
         command if refuses_in_diff(command) => Err(UsageError(IN_DIFF_REFUSED.into()).into()),
         Command::Dup(analysis) => analyse(
-            &args.common,
+            &common,
             analysis,
             &console,
             What {
@@ -118,7 +119,7 @@ fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
             },
         ),
         Command::Smells(analysis) => analyse(
-            &args.common,
+            &common,
             analysis,
             &console,
             What {
@@ -127,7 +128,7 @@ fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
             },
         ),
         Command::Scan(analysis) => analyse(
-            &args.common,
+            &common,
             analysis,
             &console,
             What {
@@ -138,28 +139,27 @@ fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
         Command::Fix(fix) => {
             process::install_interrupt_handler();
             process::become_subreaper();
-            refactor::pass::fix(&args.common, fix, &console).map(|()| ExitCode::Success)
+            refactor::pass::fix(&common, fix, &console).map(|()| ExitCode::Success)
         }
         Command::Run(run) => {
             process::install_interrupt_handler();
             process::become_subreaper();
-            refactor::run::run(&args.common, run, &console).map(|()| ExitCode::Success)
+            refactor::run::run(&common, run, &console).map(|()| ExitCode::Success)
         }
-        Command::Log(log) => show_log(&args.common, log),
-        Command::Review(log) => show_review(&args.common, log),
+        Command::Log(log) => show_log(&common, log),
+        Command::Review(log) => show_review(&common, log),
         Command::Apply(apply) => {
             process::install_interrupt_handler();
             process::become_subreaper();
-            apply_held(&args.common, apply, &console)
+            apply_held(&common, apply, &console)
         }
-        Command::Baseline(baseline) => {
-            analysis::gate::write_baseline(&args.common, baseline, &console).map(|(path, n)| {
+        Command::Baseline(baseline) => analysis::gate::write_baseline(&common, baseline, &console)
+            .map(|(path, n)| {
                 let what = format!("{n} findings to the baseline {}", path.display());
                 console.status("Wrote", &what);
                 ExitCode::Success
-            })
-        }
-        Command::Ci(ci) => gate(&args.common, ci, &console),
+            }),
+        Command::Ci(ci) => gate(&common, ci, &console),
         Command::Explain(explain) => explain_rule(explain.rule.as_deref()),
         Command::Completions(args) => completions(args.shell),
         Command::Man => man_page(),

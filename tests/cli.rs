@@ -142,6 +142,31 @@ fn every_help_text_is_wrapped_and_lists_only_what_its_command_uses() {
             "{command}: a line over 100 columns: {long:?}"
         );
     }
+    // Cargo's order: Options (display flags and help), then the selection and manifest
+    // headings, then the command's own; and only on the commands that read packages.
+    let cargo_order = [
+        "Options:",
+        "Package Selection:",
+        "Feature Selection:",
+        "Manifest Options:",
+    ];
+    for command in ["dup", "smells", "scan", "fix", "run", "ci", "baseline"] {
+        let text = help(command);
+        let at: Vec<usize> = (cargo_order.iter())
+            .map(|h| text.find(&format!("\n{h}\n")).expect(h))
+            .collect();
+        assert!(at.is_sorted(), "{command}: headings out of cargo's order");
+        let own = text.find("Output Options:").unwrap();
+        assert!(at[3] < own, "{command}: its own options before cargo's");
+    }
+    for command in ["log", "review", "apply", "explain", "completions", "man"] {
+        let text = help(command);
+        assert!(!text.contains("--package"), "{command} takes no -p");
+        assert!(text.contains("--color") && text.contains("--quiet"));
+    }
+    assert!(!help("log").contains("--features"));
+    assert!(help("apply").contains("--features"));
+    assert!(!help("explain").contains("--manifest-path"));
     assert!(!help("dup").contains("--max-fn-lines"));
     assert!(!help("smells").contains("--min-tokens"));
     let scan = help("scan");
