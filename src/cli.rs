@@ -171,14 +171,18 @@ impl LoopArgs {
                 None
             }
             Command::Apply(a) => {
-                common.manifest_path.clone_from(&a.log.manifest.manifest_path);
+                common
+                    .manifest_path
+                    .clone_from(&a.log.manifest.manifest_path);
                 common.set_features(&a.features);
                 None
             }
             Command::Explain(_) | Command::Completions(_) | Command::Man => None,
         };
         if let Some(target) = target {
-            common.manifest_path.clone_from(&target.manifest.manifest_path);
+            common
+                .manifest_path
+                .clone_from(&target.manifest.manifest_path);
             common.package.clone_from(&target.packages.package);
             common.workspace = target.packages.workspace;
             common.exclude.clone_from(&target.packages.exclude);

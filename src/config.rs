@@ -123,7 +123,15 @@ impl ConfigFile {
             .map_err(|err| anyhow::anyhow!("invalid configuration in {origin}: {err}"))?;
         let line_of = |key: &str| {
             text.lines().position(|line| {
-                let line = line.trim_start().trim_start_matches(['"', '\'']);
+                let line = line.trim_start();
+                let header = line
+                    .trim_start_matches('[')
+                    .trim_end()
+                    .trim_end_matches(']');
+                if line.starts_with('[') && header.split('.').next() == Some(key) {
+                    return true;
+                }
+                let line = line.trim_start_matches(['"', '\'']);
                 line.strip_prefix(key).is_some_and(|rest| {
                     rest.trim_start_matches(['"', '\''])
                         .trim_start()
@@ -177,7 +185,13 @@ fn checked<V: Clone>(
     for entry in table {
         if let Err(err) = parse(vec![entry.clone()]) {
             let key = &entry.0;
-            bail!("invalid configuration key `{key}` in {}: {err}", place(key));
+            if err.starts_with("unknown field") {
+                bail!("unknown configuration key `{key}` in {}", place(key));
+            }
+            bail!(
+                "invalid value for configuration key `{key}` in {}: {err}",
+                place(key)
+            );
         }
     }
     bail!("invalid configuration in {}: {whole}", place(""))
@@ -247,15 +261,7 @@ impl Options {
             .or(config.thresholds.clone())
             .resolve();
         let clones = args.clones.clone().or(config.clones.clone()).resolve();
-        let similarity = clones.similarity;
-        if !(0.0..=1.0).contains(&similarity) {
-            let origin = if args.clones.similarity.is_some() {
-                "--similarity"
-            } else {
-                "the `similarity` configuration key"
-            };
-            bail!("{origin} must be between 0 and 1, got {similarity}");
-        }
+        let similarity = clones.similarity.0;
         let format = args
             .output
             .clone()
@@ -354,10 +360,19 @@ mod test {
     fn unknown_key_in_loop_toml_names_key_and_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("loop.toml");
-        std::fs::write(&path, "min-lines = 3\nmin-linez = 4\n").unwrap();
+        std::fs::write(&path, "min-lines = 3\nmin-linez = 4\n\n[roles.x]\n").unwrap();
         let err = ConfigFile::read_toml(&path).unwrap_err().to_string();
-        assert!(err.contains("min-linez"), "{err}");
-        assert!(err.contains("loop.toml"), "{err}");
+        assert!(
+            err.contains("unknown configuration key `min-linez`"),
+            "{err}"
+        );
+        assert!(err.contains("loop.toml, line 2"), "{err}");
+        std::fs::write(&path, "min-lines = 3\n\n[clones]\nx = 1\n").unwrap();
+        let err = ConfigFile::read_toml(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("`clones` in") && err.contains("line 3"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -411,17 +426,15 @@ mod test {
     }
 
     #[test]
-    fn similarity_out_of_range_is_an_error_naming_the_flag() {
-        let args = AnalysisArgs {
-            clones: CloneFlags {
-                similarity: Some(1.5),
-                ..CloneFlags::default()
-            },
-            ..AnalysisArgs::default()
-        };
-        let err = Options::resolve(&args, &ConfigFile::default())
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("--similarity"), "{err}");
+    fn similarity_out_of_range_is_an_error_naming_the_key_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("loop.toml");
+        std::fs::write(&path, "min-lines = 8\nsimilarity = 1.5\n").unwrap();
+        let err = ConfigFile::read_toml(&path).unwrap_err().to_string();
+        assert!(err.contains("`similarity`"), "{err}");
+        assert!(err.contains("loop.toml, line 2"), "{err}");
+        assert!(err.contains("between 0 and 1, got 1.5"), "{err}");
+        let flag: Result<crate::options::Ratio, _> = "1.5".parse();
+        assert_eq!(flag.unwrap_err(), "must be between 0 and 1, got 1.5");
     }
 }

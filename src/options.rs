@@ -29,6 +29,37 @@ pub enum Format {
     Rdjsonl,
 }
 
+/// A fraction from 0 to 1 (`--similarity`), refused out of range where it is read, so the
+/// error names the flag, or the configuration key with its file and line.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct Ratio(pub f64);
+
+impl Ratio {
+    fn checked(value: f64) -> Result<Ratio, String> {
+        if (0.0..=1.0).contains(&value) {
+            Ok(Ratio(value))
+        } else {
+            Err(format!("must be between 0 and 1, got {value}"))
+        }
+    }
+}
+
+impl std::str::FromStr for Ratio {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Ratio, String> {
+        let value: f64 = value.trim().parse().map_err(|e| format!("{e}"))?;
+        Ratio::checked(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Ratio {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Ratio, D::Error> {
+        let value = f64::deserialize(deserializer)?;
+        Ratio::checked(value).map_err(serde::de::Error::custom)
+    }
+}
+
 /// The flags half of a group: every field optional, a clap flag and a config key of the same
 /// name, and `or` to merge flags over configuration.
 macro_rules! flags_struct {
@@ -140,7 +171,7 @@ option_group! {
     CloneFlags => CloneLimits, "Analysis Options" {
         min_lines: usize = 6, "6", "N", "Smallest clone to report, in lines spanned by each copy";
         min_tokens: usize = 50, "50", "N", "Smallest clone to report, in tokens";
-        similarity: f64 = 0.8, "0.8", "RATIO", "Near-miss similarity threshold, from 0 to 1";
+        similarity: Ratio = Ratio(0.8), "0.8", "RATIO", "Near-miss similarity threshold, from 0 to 1";
     }
 }
 
@@ -283,7 +314,7 @@ mod test {
         };
         let limits = flags.or(config).resolve();
         assert_eq!((limits.min_lines, limits.min_tokens), (9, 30));
-        assert!((limits.similarity - 0.8).abs() < f64::EPSILON);
+        assert!((limits.similarity.0 - 0.8).abs() < f64::EPSILON);
     }
 
     #[test]
