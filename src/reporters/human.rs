@@ -68,9 +68,20 @@ pub fn render(report: &Report, styled: bool) -> String {
         let element = code.under(level.primary_title(&title).id(&id), report, label);
         let _ = writeln!(out, "{}\n", renderer.render(&[element]));
     }
-    // As rustc points at `rustc --explain`, once, with the first rule reported.
-    let first = (report.groups.first().map(|g| g.clone_type.rule_id()))
-        .or_else(|| report.smells.first().map(|s| s.kind.rule_id()));
+    // As rustc points at `rustc --explain`: every rule reported, then one command to try.
+    let mut rules: Vec<&str> = (report.groups.iter().map(|g| g.clone_type.rule_id()))
+        .chain(report.smells.iter().map(|s| s.kind.rule_id()))
+        .collect();
+    let first = rules.first().copied();
+    rules.sort_unstable();
+    rules.dedup();
+    if rules.len() > 1 {
+        let _ = writeln!(
+            out,
+            "Some findings have detailed explanations: {}.",
+            rules.join(", ")
+        );
+    }
     if let Some(rule) = first {
         let _ = writeln!(
             out,
