@@ -76,7 +76,7 @@ pub struct CommonArgs {
 #[derive(Debug, Args, Clone, Default)]
 pub struct DisplayArgs {
     /// Use verbose output
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,
 
     /// Do not print progress or warnings
@@ -193,6 +193,22 @@ impl LoopArgs {
 }
 
 impl CommonArgs {
+    /// `--features`, `--all-features` and `--no-default-features` as the user gave them, for
+    /// the cargo commands of verification.
+    pub fn feature_flags(&self) -> Vec<&str> {
+        let mut flags = Vec::new();
+        for features in &self.features {
+            flags.extend(["--features", features.as_str()]);
+        }
+        if self.all_features {
+            flags.push("--all-features");
+        }
+        if self.no_default_features {
+            flags.push("--no-default-features");
+        }
+        flags
+    }
+
     fn set_features(&mut self, features: &FeatureArgs) {
         self.features.clone_from(&features.features);
         self.all_features = features.all_features;
@@ -606,9 +622,38 @@ pub(crate) fn parse_role(value: &str) -> Result<(Role, String), String> {
 
 #[cfg(test)]
 mod test {
-    use clap::CommandFactory;
+    use clap::{CommandFactory, Parser};
 
     use super::CargoCli;
+
+    /// The feature flags reach verification as cargo would take them, from every command that
+    /// builds, and from nowhere else.
+    #[test]
+    fn feature_flags_pass_through_as_given() {
+        let parse = |line: &str| {
+            let args = CargoCli::try_parse_from(line.split(' ')).unwrap();
+            let super::CargoCli::Loop(args) = args;
+            args.common()
+        };
+        let fix = parse("cargo loop fix -F a,b --features c --all-features --no-default-features");
+        assert_eq!(
+            fix.feature_flags(),
+            [
+                "--features",
+                "a,b",
+                "--features",
+                "c",
+                "--all-features",
+                "--no-default-features"
+            ]
+        );
+        let apply = parse("cargo loop apply 1 --no-default-features --manifest-path x/Cargo.toml");
+        assert_eq!(apply.feature_flags(), ["--no-default-features"]);
+        assert_eq!(apply.manifest_path.unwrap().to_str(), Some("x/Cargo.toml"));
+        assert!(parse("cargo loop -q log").quiet);
+        assert!(CargoCli::try_parse_from(["cargo", "loop", "log", "--all-features"]).is_err());
+        assert!(CargoCli::try_parse_from(["cargo", "loop", "dup", "-v", "-q"]).is_err());
+    }
 
     #[test]
     fn cli_definition_is_consistent() {

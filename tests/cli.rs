@@ -84,6 +84,13 @@ fn packages_are_selected_as_cargo_selects_them() {
     let alpha = root.join("crates/alpha");
     assert_eq!(packages(&alpha, &[]), ["alpha"]);
     assert_eq!(packages(&alpha, &["--workspace"]), ["alpha", "beta"]);
+    // Without -p, at the root of a workspace with default-members: those, as cargo builds.
+    let manifest = root.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let text = text.replace("resolver", "default-members = [\"crates/alpha\"]\nresolver");
+    std::fs::write(&manifest, text).unwrap();
+    assert_eq!(packages(root, &[]), ["alpha"]);
+    assert_eq!(packages(root, &["--workspace"]), ["alpha", "beta"]);
     let out = run(root, &["dup", "-p", "alpha@9"], &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -107,6 +114,33 @@ fn clap_help_and_errors_follow_color_and_cargo_term_color() {
     assert!(!has_escape(&env));
     let env = run(dir.path(), &["--help"], &[("CARGO_TERM_COLOR", "always")]);
     assert!(has_escape(&env));
+}
+
+#[test]
+fn display_flags_behave_as_cargos() {
+    let tmp = util::copy_of_fixture("dup-workspace");
+    let dup = |flags: &[&str], env: &[(&str, &str)]| {
+        let mut args = vec!["dup", "--no-cache"];
+        args.extend_from_slice(flags);
+        run(tmp.path(), &args, env)
+    };
+    // -v adds where the time went; -q prints nothing but the report; both: a usage error.
+    let verbose = stderr(&dup(&["-v"], &[]));
+    assert!(
+        verbose.contains("(parse ") && verbose.contains("detect "),
+        "{verbose}"
+    );
+    let quiet = dup(&["-q"], &[]);
+    assert!(stderr(&quiet).is_empty(), "{}", stderr(&quiet));
+    assert!(!quiet.stdout.is_empty());
+    assert_eq!(dup(&["-v", "-q"], &[]).status.code(), Some(2));
+    // NO_COLOR turns colour off unless --color or CARGO_TERM_COLOR asks for it.
+    let has_escape = |out: &std::process::Output| out.stdout.contains(&0x1b);
+    let no_color = [("NO_COLOR", "1")];
+    assert!(!has_escape(&dup(&[], &no_color)));
+    assert!(has_escape(&dup(&["--color", "always"], &no_color)));
+    let term = [("NO_COLOR", "1"), ("CARGO_TERM_COLOR", "always")];
+    assert!(has_escape(&dup(&[], &term)));
 }
 
 #[test]

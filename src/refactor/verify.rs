@@ -396,7 +396,7 @@ impl Verifier<'_> {
             cargo::CLIPPY,
             &reach.flags(),
             &targets,
-            &self.feature_flags(),
+            &self.common.feature_flags(),
         ]
         .concat();
         let job = cargo::job(
@@ -431,7 +431,7 @@ impl Verifier<'_> {
                     &["test"][..],
                     &reach.flags(),
                     self.test_targets(),
-                    &self.feature_flags(),
+                    &self.common.feature_flags(),
                 ]
                 .concat(),
                 &self.scratch.tree,
@@ -445,21 +445,6 @@ impl Verifier<'_> {
         let finished = process::run(&job)?;
         crate::secrets::scrub(&job.stderr);
         Ok(Ran { job, finished })
-    }
-
-    /// `--features`, `--all-features` and `--no-default-features` as the user gave them.
-    fn feature_flags(&self) -> Vec<&str> {
-        let mut flags = Vec::new();
-        for features in &self.common.features {
-            flags.extend(["--features", features.as_str()]);
-        }
-        if self.common.all_features {
-            flags.push("--all-features");
-        }
-        if self.common.no_default_features {
-            flags.push("--no-default-features");
-        }
-        flags
     }
 
     /// Brings the copy up to date after a refactor was written to the user's tree.
