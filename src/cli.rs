@@ -280,6 +280,10 @@ pub struct FixArgs {
     #[arg(long, value_name = "K/N", help_heading = "Finding Selection")]
     pub shard: Option<Shard>,
 
+    /// `ci --suggest`: verified refactors become suggestions, never writes (no flag: `ci` sets it).
+    #[arg(skip)]
+    pub suggest: bool,
+
     /// Print the prompt each chosen finding would get (with `--format json`: its size and
     /// what the context budget cut), and stop: no agent, no verification
     #[arg(long, help_heading = "Agent Options")]
@@ -545,6 +549,31 @@ pub struct CiArgs {
     /// Fail when there are more than N smell warnings, new or not
     #[arg(long, value_name = "N", help_heading = "Gate Options")]
     pub max_smells: Option<usize>,
+
+    #[command(flatten)]
+    pub suggest: SuggestArgs,
+}
+
+/// `ci --suggest`: the fix pipeline on the new findings, each verified refactor a suggestion.
+#[derive(Debug, Clone, Args)]
+pub struct SuggestArgs {
+    /// Ask the agent for refactors of the new findings, verify each, and emit what passes as
+    /// suggestions (rdjsonl `suggestions`, SARIF `fixes`, target/loop/suggestions/); the
+    /// working tree is never written
+    #[arg(long, help_heading = "Suggestions")]
+    pub suggest: bool,
+
+    #[command(flatten)]
+    pub agent_limits: crate::options::AgentFlags,
+
+    #[command(flatten)]
+    pub oversight: crate::options::OversightFlags,
+
+    #[command(flatten)]
+    pub selection: crate::options::SelectionFlags,
+
+    #[command(flatten)]
+    pub verify: VerifyArgs,
 }
 
 /// The command line as clap parses it, with each analysis command's help showing only the

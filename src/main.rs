@@ -188,12 +188,13 @@ fn render(
     report: &analysis::report::Report,
     format: Format,
     console: &Console,
+    suggestions: &[refactor::suggest::Suggestion],
 ) -> anyhow::Result<String> {
     Ok(match format {
         Format::Human => reporters::human::render(report, console.stdout_styled),
-        Format::Json => reporters::json::render(report),
-        Format::Sarif => reporters::sarif::render(report),
-        Format::Rdjsonl => reporters::rdjsonl::render(report),
+        Format::Json => reporters::json::render(report, suggestions),
+        Format::Sarif => reporters::sarif::render(report, suggestions),
+        Format::Rdjsonl => reporters::rdjsonl::render(report, suggestions),
         Format::Github => {
             let summary = std::env::var_os("GITHUB_STEP_SUMMARY");
             if let (Some(path), Some(table)) = (summary, reporters::github::step_summary(report)) {
@@ -218,8 +219,20 @@ fn render(
 fn gate(common: &CommonArgs, args: &cli::CiArgs, console: &Console) -> anyhow::Result<ExitCode> {
     let verdict = analysis::gate::ci(common, args, console)?;
     let report = &verdict.report;
-    let text = render(report, verdict.analysis_format, console)?;
+    let suggestions = if args.suggest.suggest {
+        process::install_interrupt_handler();
+        process::become_subreaper();
+        let new = &verdict.comparison.new;
+        refactor::suggest::suggest(common, args, report, new, &verdict.out_dir, console)?
+    } else {
+        Vec::new()
+    };
+    let text = render(report, verdict.analysis_format, console, &suggestions)?;
     print(&text)?;
+    for suggestion in &suggestions {
+        let what = format!("{} ({})", suggestion.title, suggestion.patch.display());
+        console.status("Suggested", &what);
+    }
     let c = &verdict.comparison;
     let compared = format!(
         "{} new, {} known, {} fixed since the baseline",
@@ -380,7 +393,7 @@ fn analyse(
     if let Some(diff) = &args.in_diff {
         analysis::diff::read(diff, &report.root)?.narrow(&mut report);
     }
-    let text = render(&report, options.format, console)?;
+    let text = render(&report, options.format, console, &[])?;
     if !matches!(options.format, Format::Github | Format::Rdjsonl) {
         console.eprint(&reporters::human::render_warnings(
             &report.warnings,

@@ -250,3 +250,79 @@ fn in_diff_maps_repository_paths_to_a_workspace_in_a_subfolder() {
         assert!(files.contains(&"crates/beta/src/metrics.rs"), "{files:?}");
     }
 }
+
+/// The SARIF document in `out`, checked against the official SARIF 2.1.0 schema.
+fn valid_sarif(text: &str) -> Value {
+    let doc: Value = serde_json::from_str(text).unwrap();
+    let schema: Value =
+        serde_json::from_str(include_str!("schemas/sarif-schema-2.1.0.json")).unwrap();
+    let validator = jsonschema::draft4::new(&schema).unwrap();
+    let errors: Vec<String> = (validator.iter_errors(&doc))
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    doc
+}
+
+#[test]
+fn suggest_hands_over_verified_fixes_of_new_findings_and_never_writes_the_tree() {
+    let tmp = repository_of("loop-crate");
+    let dir = tmp.path();
+    assert!(run(dir, &["baseline"], &[]).status.success());
+    // A new copy of `count_words` under another name, in another module.
+    let text = std::fs::read_to_string(dir.join("src/text.rs")).unwrap();
+    let start = text.find("/// Words in a text.").unwrap();
+    let end = start + text[start..].find("\n}\n").unwrap() + 3;
+    let copy = text[start..end].replace("count_words", "word_count");
+    let inventory = dir.join("src/inventory.rs");
+    let before = format!("{}\n{copy}", std::fs::read_to_string(&inventory).unwrap());
+    std::fs::write(&inventory, &before).unwrap();
+    let status = git(dir, &["status", "--porcelain"]);
+
+    let args = ["ci", "--suggest", "--format", "sarif", "--attempts", "1"];
+    let out = run(dir, &args, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Suggested"), "{}", stderr(&out));
+    // The tree is as it was; the fix is a patch that applies to it.
+    assert_eq!(std::fs::read_to_string(&inventory).unwrap(), before);
+    assert_eq!(git(dir, &["status", "--porcelain"]), status);
+    let sarif = valid_sarif(&String::from_utf8_lossy(&out.stdout));
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "only the new group: {results:#?}");
+    // The copy the change adds delegates to one the project has: the suggestion lands on the
+    // lines the pull request touches.
+    let fix = &results[0]["fixes"][0];
+    let changes = fix["artifactChanges"].as_array().unwrap();
+    let added = (changes.iter())
+        .find(|c| c["artifactLocation"]["uri"] == "src/inventory.rs")
+        .unwrap_or_else(|| panic!("no change to the new copy: {fix:#}"));
+    let inserted = added["replacements"][0]["insertedContent"]["text"]
+        .as_str()
+        .unwrap();
+    assert!(
+        inserted.contains("word_total(") || inserted.contains("count_words("),
+        "a delegation to a known copy: {fix:#}"
+    );
+    let patches: Vec<_> = std::fs::read_dir(dir.join("target/loop/suggestions"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "patch"))
+        .collect();
+    assert_eq!(patches.len(), 1, "{patches:?}");
+    git(dir, &["apply", "--check", patches[0].to_str().unwrap()]);
+
+    // rdjsonl carries the same fix as reviewdog suggestions, from the same cache and audit.
+    let out = run(dir, &["ci", "--suggest", "--format", "rdjsonl"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let lines: Vec<Value> = (String::from_utf8_lossy(&out.stdout).lines())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let finding = (lines.iter()).find(|l| l["severity"] == "WARNING").unwrap();
+    assert_eq!(finding["location"]["path"], "src/inventory.rs");
+    let suggested = &finding["suggestions"][0];
+    let line = |end: &str| suggested["range"][end]["line"].as_u64().unwrap();
+    assert!(
+        line("start") >= 60 && line("end") >= line("start"),
+        "{finding}"
+    );
+}

@@ -24,6 +24,8 @@ pub struct Verdict {
     pub comparison: Comparison,
     /// Why the gate fails, one sentence each; empty when it passes.
     pub failures: Vec<String>,
+    /// Where `--suggest` leaves its patches.
+    pub out_dir: crate::record::out_dir::OutDir,
 }
 
 /// `cargo loop baseline`: scans and writes the baseline; returns its path and size.
@@ -129,6 +131,7 @@ fn baseline_for(
 fn verdict(analysis: Analysis, comparison: Comparison, failures: Vec<String>) -> Verdict {
     Verdict {
         analysis_format: analysis.options.format,
+        out_dir: analysis.out_dir,
         report: analysis.report,
         comparison,
         failures,

@@ -55,6 +55,11 @@ impl OutDir {
         self.0.join("review")
     }
 
+    /// `ci --suggest`: the verified refactors of the last gate, as patches.
+    pub fn suggestions_dir(&self) -> PathBuf {
+        self.0.join("suggestions")
+    }
+
     pub fn scratch_slot(&self, slot: usize) -> PathBuf {
         self.0.join("scratch").join(slot.to_string())
     }

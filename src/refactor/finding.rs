@@ -40,6 +40,17 @@ pub struct Location {
     pub item: String,
 }
 
+impl Finding {
+    /// The rule id the finding is reported under.
+    pub fn rule(&self) -> &'static str {
+        match (self.clone, self.smell) {
+            (Some((_, clone_type)), _) => clone_type.rule_id(),
+            (None, Some(smell)) => smell.rule_id(),
+            (None, None) => "finding",
+        }
+    }
+}
+
 /// Every finding of `report`, clone groups first, each in the report's order.
 pub fn findings(report: &Report) -> Vec<Finding> {
     let groups = report.groups.iter().enumerate().map(|(i, group)| Finding {

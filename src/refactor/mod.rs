@@ -29,5 +29,6 @@ pub mod scratch;
 pub mod select;
 pub mod session;
 pub mod settings;
+pub mod suggest;
 pub mod verify;
 pub mod watch;

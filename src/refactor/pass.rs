@@ -231,9 +231,20 @@ impl Pass<'_, '_> {
         finding: &Finding,
         baseline: &Baseline,
     ) -> anyhow::Result<Option<Finding>> {
+        // Current lines, in the order the copies were chosen in (`ci --suggest` puts the ones
+        // a change adds last).
         let current = (baseline.findings.iter())
             .find(|f| f.fingerprint == finding.fingerprint)
-            .cloned();
+            .map(|current| {
+                let mut current = current.clone();
+                let rank = |l: &crate::refactor::finding::Location| {
+                    (finding.locations.iter())
+                        .position(|c| c.file == l.file && c.item == l.item)
+                        .unwrap_or(usize::MAX)
+                };
+                current.locations.sort_by_key(rank);
+                current
+            });
         let role = current.as_ref().filter(|_| !self.settings.roles.is_empty());
         self.audit.emit(Event::Finding {
             candidate: candidate.into(),
@@ -577,6 +588,18 @@ impl Pass<'_, '_> {
             guard::Api::Watched
         };
         let mut reasons = guard::sensitive(changes, api);
+        if self.args.suggest {
+            // A suggestion is a person's to apply: the reasons to hold it travel with it.
+            let path = crate::refactor::suggest::write(
+                self.out_dir,
+                self.root,
+                finding,
+                changes,
+                &reasons,
+            )?;
+            let reason = format!("verified; suggested as {}", path.display());
+            return self.decide(candidate, finding, Outcome::Kept, Step::Analysis, &reason);
+        }
         if let Some(shard) = self.args.shard {
             reasons.push(format!(
                 "it was verified in shard {shard}, whose patches a final `cargo loop apply DIR` \

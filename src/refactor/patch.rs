@@ -4,7 +4,7 @@
 //! `/dev/null` on the side where the file does not exist, and Myers hunks with three lines of
 //! context. The `similar` crate is used here only.
 
-use similar::{Algorithm, TextDiff};
+use similar::{Algorithm, DiffOp, TextDiff};
 
 use crate::refactor::change::FileChange;
 
@@ -38,6 +38,56 @@ fn file_diff(change: &FileChange) -> String {
         return format!("--- {old_name}\n+++ {new_name}\n");
     }
     text
+}
+
+/// Whole lines `start_line..=end_line` (from 1) of a file as it was, and the text that takes
+/// their place (no final line break): a suggestion as code review tools apply one.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Replacement {
+    pub path: String,
+    pub start_line: u32,
+    pub end_line: u32,
+    pub text: String,
+}
+
+/// The change to an existing file as line replacements, one per hunk. A hunk that only adds
+/// or only removes lines takes in the line before it (after it, at the top of the file), so
+/// no replacement is empty on either side; a created or deleted file has none.
+pub fn replacements(change: &FileChange) -> Vec<Replacement> {
+    let (Some(old), Some(new)) = (change.before.as_deref(), change.after.as_deref()) else {
+        return Vec::new();
+    };
+    let diff = TextDiff::configure()
+        .algorithm(Algorithm::Myers)
+        .diff_lines(old, new);
+    let (old_lines, new_lines) = (diff.old_slices(), diff.new_slices());
+    diff.grouped_ops(0)
+        .iter()
+        .filter_map(|ops| {
+            let (first, last) = (ops.first()?, ops.last()?);
+            let span = |r: fn(&DiffOp) -> std::ops::Range<usize>| r(first).start..r(last).end;
+            let (mut old, mut new) = (span(DiffOp::old_range), span(DiffOp::new_range));
+            if old.is_empty() || new.is_empty() {
+                // Widen by one unchanged line, the same on both sides.
+                if old.start > 0 {
+                    (old.start, new.start) = (old.start - 1, new.start - 1);
+                } else if old.end < old_lines.len() {
+                    (old.end, new.end) = (old.end + 1, new.end + 1);
+                }
+            }
+            let text = new_lines[new].concat();
+            Some(Replacement {
+                path: change.path.clone(),
+                start_line: u32::try_from(old.start + 1).ok()?,
+                end_line: u32::try_from(old.end).ok()?,
+                text: text
+                    .strip_suffix('\n')
+                    .unwrap_or(&text)
+                    .trim_end_matches('\r')
+                    .to_owned(),
+            })
+        })
+        .collect()
 }
 
 fn side_name(prefix: &str, path: &str, content: Option<&String>) -> String {
@@ -114,6 +164,45 @@ mod test {
             diff.ends_with("-b\n+c\n\\ No newline at end of file\n"),
             "{diff}"
         );
+    }
+
+    /// Applies replacements as a review tool does: each range of old lines becomes its text.
+    fn replaced(old: &str, edits: &[Replacement]) -> String {
+        let lines: Vec<&str> = old.lines().collect();
+        let mut out = Vec::new();
+        let mut next = 1;
+        for edit in edits {
+            out.extend(
+                lines[next - 1..edit.start_line as usize - 1]
+                    .iter()
+                    .map(|l| (*l).to_owned()),
+            );
+            out.push(edit.text.clone());
+            next = edit.end_line as usize + 1;
+        }
+        out.extend(lines[next - 1..].iter().map(|l| (*l).to_owned()));
+        out.join("\n") + "\n"
+    }
+
+    #[test]
+    fn replacements_cover_whole_lines_and_are_never_empty() {
+        let old = "a\nb\nc\nd\ne\n";
+        let cases = [
+            ("a\nB\nc\nd\ne\n", vec![(2, 2, "B")]),
+            ("a\nb\nc\nnew\nd\ne\n", vec![(3, 3, "c\nnew")]),
+            ("a\nb\nd\ne\n", vec![(2, 3, "b")]),
+            ("top\na\nb\nc\nd\ne\n", vec![(1, 1, "top\na")]),
+            ("A\nb\nc\nd\nE\n", vec![(1, 1, "A"), (5, 5, "E")]),
+        ];
+        for (new, expected) in cases {
+            let edits = replacements(&change("x.rs", Some(old), Some(new)));
+            let got: Vec<(u32, u32, &str)> = (edits.iter())
+                .map(|e| (e.start_line, e.end_line, e.text.as_str()))
+                .collect();
+            assert_eq!(got, expected, "{new:?}");
+            assert_eq!(replaced(old, &edits), new);
+        }
+        assert!(replacements(&change("n.rs", None, Some("x\n"))).is_empty());
     }
 
     #[test]

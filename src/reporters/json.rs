@@ -1,6 +1,7 @@
 //! `--format json`: SPEC.md's document, built from explicit serialisable structs because it is
 //! a compatibility surface.
 
+use crate::refactor::suggest::Suggestion;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -19,6 +20,9 @@ struct Document<'a> {
     smells: Vec<JsonSmell<'a>>,
     /// Files skipped or read in part, with where and why.
     warnings: &'a [Warning],
+    /// `ci --suggest`: the verified fixes, by fingerprint (left out when none were asked for).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    suggestions: &'a [Suggestion],
 }
 
 #[derive(Serialize)]
@@ -98,7 +102,7 @@ struct JsonInstance<'a> {
     item: &'a str,
 }
 
-pub fn render(report: &Report) -> String {
+pub fn render(report: &Report, suggestions: &[Suggestion]) -> String {
     let doc = Document {
         version: 1,
         root: report.root.display().to_string(),
@@ -160,6 +164,7 @@ pub fn render(report: &Report) -> String {
             })
             .collect(),
         warnings: &report.warnings,
+        suggestions,
     };
     let mut text = serde_json::to_string_pretty(&doc).expect("the report serialises");
     text.push('\n');

@@ -1,11 +1,16 @@
 //! `--format rdjsonl`: reviewdog's JSON Lines diagnostics, one finding per line, so
 //! `reviewdog -f=rdjsonl` comments on the lines a pull request touches. A clone group is one
 //! diagnostic at its first copy, naming the others; a smell is one at its first location.
+//! A verified fix (`ci --suggest`) rides along as reviewdog `suggestions`, so reviewdog posts
+//! it as a suggested change: in the finding's own file on its diagnostic, in every other file
+//! it edits on a diagnostic of its own.
 
 use serde_json::{json, Value};
 
 use crate::analysis::report::{headline, suggestion, Report};
 use crate::analysis::smells::Severity;
+use crate::refactor::patch::Replacement;
+use crate::refactor::suggest::Suggestion;
 
 fn diagnostic(
     path: &str,
@@ -26,7 +31,47 @@ fn diagnostic(
     })
 }
 
-pub fn render(report: &Report) -> String {
+/// The diagnostic, with the edits of `fix` in its file as suggestions; then one diagnostic per
+/// other file the fix edits.
+fn with_fix(mut diagnostic: Value, fix: Option<&Suggestion>) -> Vec<Value> {
+    let Some(fix) = fix else {
+        return vec![diagnostic];
+    };
+    let path = diagnostic["location"]["path"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let mut files: Vec<&str> = fix.edits.iter().map(|e| e.path.as_str()).collect();
+    files.dedup();
+    let in_file =
+        |file: &str| -> Vec<&Replacement> { fix.edits.iter().filter(|e| e.path == file).collect() };
+    diagnostic["suggestions"] = suggestions(&in_file(&path));
+    let rule = diagnostic["code"]["value"].clone();
+    let mut out = vec![diagnostic];
+    for file in files.into_iter().filter(|f| *f != path) {
+        let edits = in_file(file);
+        let at = (edits[0].start_line, edits[0].end_line);
+        let message = format!("Part of the verified fix for: {}", fix.title);
+        let mut part = self::diagnostic(file, at, &message, rule.as_str().unwrap_or(""), "INFO");
+        part["suggestions"] = suggestions(&edits);
+        out.push(part);
+    }
+    out
+}
+
+fn suggestions(edits: &[&Replacement]) -> Value {
+    (edits.iter())
+        .map(|e| {
+            json!({
+                "range": {"start": {"line": e.start_line}, "end": {"line": e.end_line}},
+                "text": e.text
+            })
+        })
+        .collect()
+}
+
+pub fn render(report: &Report, fixes: &[Suggestion]) -> String {
+    let fix = |fingerprint: u64| fixes.iter().find(|s| s.fixes(fingerprint));
     let mut lines = Vec::new();
     for group in &report.groups {
         let first = &group.instances[0];
@@ -41,13 +86,9 @@ pub fn render(report: &Report) -> String {
         );
         let path = &report.files[first.file].rel;
         let at = (first.start_line, first.end_line);
-        lines.push(diagnostic(
-            path,
-            at,
-            &message,
-            group.clone_type.rule_id(),
-            "WARNING",
-        ));
+        let rule = group.clone_type.rule_id();
+        let found = diagnostic(path, at, &message, rule, "WARNING");
+        lines.extend(with_fix(found, fix(group.fingerprint)));
     }
     for smell in &report.smells {
         let loc = &smell.locations[0];
@@ -57,13 +98,8 @@ pub fn render(report: &Report) -> String {
         };
         let path = &report.files[loc.file].rel;
         let at = (loc.start_line, loc.end_line);
-        lines.push(diagnostic(
-            path,
-            at,
-            &smell.message,
-            smell.kind.rule_id(),
-            severity,
-        ));
+        let found = diagnostic(path, at, &smell.message, smell.kind.rule_id(), severity);
+        lines.extend(with_fix(found, fix(smell.fingerprint)));
     }
     let mut text = String::new();
     for line in lines {

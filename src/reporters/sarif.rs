@@ -14,6 +14,7 @@ use crate::analysis::detectors::Group;
 use crate::analysis::report::{headline, suggestion, Report};
 use crate::analysis::rules::{Rule, RULES};
 use crate::analysis::smells::Smell;
+use crate::refactor::suggest::Suggestion;
 
 /// What a URI path keeps as it is (RFC 3986 unreserved characters and `/`).
 const PATH: &AsciiSet = &NON_ALPHANUMERIC
@@ -124,6 +125,34 @@ fn smell_result(report: &Report, smell: &Smell) -> Value {
     })
 }
 
+/// A verified fix (`ci --suggest`) as a SARIF `fix`: its line replacements, file by file.
+fn fix(fix: &Suggestion) -> Value {
+    let mut files: Vec<&str> = fix.edits.iter().map(|e| e.path.as_str()).collect();
+    files.dedup();
+    let changes: Vec<Value> = (files.into_iter())
+        .map(|file| {
+            let replacements: Vec<Value> = (fix.edits.iter().filter(|e| e.path == file))
+                .map(|e| {
+                    json!({
+                        "deletedRegion": {"startLine": e.start_line, "endLine": e.end_line},
+                        "insertedContent": {"text": e.text}
+                    })
+                })
+                .collect();
+            json!({
+                "artifactLocation": {"uri": uri(file), "uriBaseId": "%SRCROOT%"},
+                "replacements": replacements
+            })
+        })
+        .collect();
+    let what = format!(
+        "Verified with cargo check, clippy and test: {} ({})",
+        fix.title,
+        fix.patch.display()
+    );
+    json!({"description": {"text": what}, "artifactChanges": changes})
+}
+
 /// Files skipped or read in part, as the run's notifications.
 fn notifications(report: &Report) -> Vec<Value> {
     (report.warnings.iter())
@@ -144,15 +173,19 @@ fn notifications(report: &Report) -> Vec<Value> {
         .collect()
 }
 
-pub fn render(report: &Report) -> String {
+pub fn render(report: &Report, fixes: &[Suggestion]) -> String {
+    let with_fix = |fingerprint: u64, mut result: Value| {
+        if let Some(found) = fixes.iter().find(|s| s.fixes(fingerprint)) {
+            result["fixes"] = json!([fix(found)]);
+        }
+        result
+    };
     let mut results: Vec<Value> = (report.groups.iter())
-        .map(|group| group_result(report, group))
+        .map(|group| with_fix(group.fingerprint, group_result(report, group)))
         .collect();
     results.extend(
-        report
-            .smells
-            .iter()
-            .map(|smell| smell_result(report, smell)),
+        (report.smells.iter())
+            .map(|smell| with_fix(smell.fingerprint, smell_result(report, smell))),
     );
     let root = report.root.to_string_lossy();
     let root_uri = format!("file://{}/", uri(root.trim_end_matches('/')));

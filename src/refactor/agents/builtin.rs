@@ -123,7 +123,8 @@ fn opened_visibility(canonical: &Copy, others: &[Copy]) -> Option<&'static str> 
 }
 
 /// The copy to keep: one in a crate every other copy's crate is or depends on (never a new
-/// dependency), the nearest its crate root, ties to the first path in order.
+/// dependency), the nearest its crate root, ties to the first in the finding's order (the
+/// report's, by path; `ci --suggest` puts the copies a pull request adds last).
 fn canonical_index(copies: &[Copy], deps: &[(String, String)]) -> Result<usize, AgentError> {
     let reaches =
         |from: &str, to: &str| from == to || deps.iter().any(|(f, t)| f == from && t == to);
@@ -132,9 +133,7 @@ fn canonical_index(copies: &[Copy], deps: &[(String, String)]) -> Result<usize, 
         .iter()
         .enumerate()
         .filter(|(_, c)| eligible(c))
-        .min_by(|(_, a), (_, b)| {
-            (a.module.len(), &a.location.item).cmp(&(b.module.len(), &b.location.item))
-        })
+        .min_by_key(|(i, c)| (c.module.len(), *i))
         .map(|(i, _)| i)
         .ok_or_else(|| {
             let crates: Vec<&str> = copies.iter().map(|c| c.crate_name.as_str()).collect();

@@ -1,0 +1,172 @@
+//! `cargo loop ci --suggest`: the fix pipeline run on the gate's new findings only, each
+//! verified refactor written to `target/loop/suggestions/` (a patch `git apply` takes, and its
+//! line replacements as JSON) for the reports to carry as suggestions. The working tree is
+//! never written, so the findings the gate reports stay where it reports them.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::baseline::Key;
+use crate::analysis::report::Report;
+use crate::cli::{CiArgs, CommonArgs, FixArgs};
+use crate::console::Console;
+use crate::record::out_dir::OutDir;
+use crate::refactor::change::FileChange;
+use crate::refactor::finding::Finding;
+use crate::refactor::patch::{self, Replacement};
+
+/// One verified refactor of one finding, as the reports show it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Suggestion {
+    /// The finding's fingerprint (hex), as the baseline keys it.
+    pub fingerprint: String,
+    pub rule: String,
+    pub title: String,
+    /// The patch, relative to the workspace root.
+    pub patch: PathBuf,
+    /// Why a person should look twice (public API, unsafe code, ...); empty when nothing is.
+    pub sensitive: Vec<String>,
+    /// The change to each existing file, as line replacements; created and deleted files are
+    /// in the patch only.
+    pub edits: Vec<Replacement>,
+}
+
+impl Suggestion {
+    /// Whether this suggestion fixes the finding with `fingerprint`.
+    pub fn fixes(&self, fingerprint: u64) -> bool {
+        self.fingerprint == format!("{fingerprint:016x}")
+    }
+}
+
+/// Runs the pipeline on the findings of `new` (the gate's report, narrowed to what is new)
+/// and returns the suggestions it verified. Earlier suggestions are cleared first.
+pub fn suggest(
+    common: &CommonArgs,
+    args: &CiArgs,
+    new: &Report,
+    new_copies: &BTreeSet<Key>,
+    out_dir: &OutDir,
+    console: &Console,
+) -> anyhow::Result<Vec<Suggestion>> {
+    let dir = out_dir.suggestions_dir();
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).with_context(|| format!("remove {}", dir.display()))?;
+    }
+    let wanted: HashSet<u64> = (new.groups.iter().map(|g| g.fingerprint))
+        .chain(new.smells.iter().map(|s| s.fingerprint))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let fix = fix_args(args);
+    let choose = |all: &[Finding], max: usize, _: &_| {
+        Ok((all.iter())
+            .filter(|f| wanted.contains(&f.fingerprint))
+            .take(max)
+            .map(|f| known_copies_first(f, new_copies))
+            .collect())
+    };
+    crate::refactor::session::session(
+        common,
+        &fix,
+        console,
+        "ci",
+        choose,
+        |pass, base, chosen| {
+            pass.run(1, &chosen, base)?;
+            Ok("every new finding was tried".to_owned())
+        },
+    )?;
+    read(out_dir)
+}
+
+/// The finding with the copies the baseline knows first: an agent that keeps one copy keeps
+/// code the project already has, so the suggestion lands on the lines the pull request adds.
+fn known_copies_first(finding: &Finding, new_copies: &BTreeSet<Key>) -> Finding {
+    let mut finding = finding.clone();
+    let fingerprint = format!("{:016x}", finding.fingerprint);
+    let is_new = |file: &str, item: &str| {
+        (new_copies.iter())
+            .any(|k| k.fingerprint == fingerprint && k.file == file && k.item == item)
+    };
+    finding.locations.sort_by_key(|l| is_new(&l.file, &l.item));
+    finding
+}
+
+/// `fix`'s flags for the gate: its analysis and agent flags, every verified refactor a
+/// suggestion, and nothing written.
+fn fix_args(args: &CiArgs) -> FixArgs {
+    let suggest = args.suggest.clone();
+    let mut analysis = args.baseline.analysis.clone();
+    // The gate already narrowed and judged; the pipeline's own output is its audit trail.
+    analysis.in_diff = None;
+    analysis.fail_on = None;
+    analysis.output = crate::options::OutputFlags::default();
+    FixArgs {
+        analysis,
+        agent_limits: suggest.agent_limits,
+        oversight: suggest.oversight,
+        role: Vec::new(),
+        findings: None,
+        finding: Vec::new(),
+        selection: suggest.selection,
+        verify: suggest.verify,
+        allow_sensitive: false,
+        dry_run: true,
+        commit: false,
+        branch_per_refactor: false,
+        shard: None,
+        suggest: true,
+        show_prompts: false,
+    }
+}
+
+/// Writes a verified refactor of `finding` as a suggestion; returns the patch's path.
+pub fn write(
+    out_dir: &OutDir,
+    root: &std::path::Path,
+    finding: &Finding,
+    changes: &[FileChange],
+    sensitive: &[String],
+) -> anyhow::Result<PathBuf> {
+    let dir = out_dir.suggestions_dir();
+    std::fs::create_dir_all(&dir).with_context(|| format!("create {}", dir.display()))?;
+    let rule = finding.rule();
+    let name = format!("{rule}-{:016x}", finding.fingerprint);
+    let path = dir.join(format!("{name}.patch"));
+    crate::secrets::write(&path, &patch::unified(changes))?;
+    let suggestion = Suggestion {
+        fingerprint: format!("{:016x}", finding.fingerprint),
+        rule: rule.to_owned(),
+        title: finding.title.clone(),
+        patch: path.strip_prefix(root).unwrap_or(&path).to_path_buf(),
+        sensitive: sensitive.to_vec(),
+        edits: changes.iter().flat_map(patch::replacements).collect(),
+    };
+    let json = serde_json::to_string_pretty(&suggestion)?;
+    crate::secrets::write(&dir.join(format!("{name}.json")), &json)?;
+    Ok(path)
+}
+
+/// The suggestions in the out dir, by file name.
+pub fn read(out_dir: &OutDir) -> anyhow::Result<Vec<Suggestion>> {
+    let dir = out_dir.suggestions_dir();
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(Vec::new());
+    };
+    let mut paths: Vec<PathBuf> = (entries.filter_map(Result::ok))
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path)?;
+            serde_json::from_str(&text).with_context(|| format!("read {}", path.display()))
+        })
+        .collect()
+}
