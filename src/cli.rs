@@ -238,18 +238,8 @@ pub struct FixArgs {
     )]
     pub role: Vec<(Role, String)>,
 
-    /// Kinds of findings to work on
-    #[arg(
-        long,
-        value_enum,
-        value_name = "KINDS",
-        help_heading = "Finding Selection"
-    )]
-    pub findings: Option<FindingKinds>,
-
-    /// Work on this finding, by the id a scan printed (repeatable: D3, S1)
-    #[arg(long, value_name = "ID", help_heading = "Finding Selection")]
-    pub finding: Vec<String>,
+    #[command(flatten)]
+    pub choice: FindingChoice,
 
     #[command(flatten)]
     pub selection: crate::options::SelectionFlags,
@@ -288,6 +278,23 @@ pub struct FixArgs {
     /// what the context budget cut), and stop: no agent, no verification
     #[arg(long, help_heading = "Agent Options")]
     pub show_prompts: bool,
+}
+
+/// Which findings `fix`, `run` and `ci --suggest` work on.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FindingChoice {
+    /// Kinds of findings to work on
+    #[arg(
+        long,
+        value_enum,
+        value_name = "KINDS",
+        help_heading = "Finding Selection"
+    )]
+    pub findings: Option<FindingKinds>,
+
+    /// Work on this finding, by the id the command's scan printed (repeatable: D3, S1)
+    #[arg(long, value_name = "ID", help_heading = "Finding Selection")]
+    pub finding: Vec<String>,
 }
 
 /// Flags of `cargo loop run`: those of `fix`, and when to stop.
@@ -568,6 +575,9 @@ pub struct SuggestArgs {
 
     #[command(flatten)]
     pub oversight: crate::options::OversightFlags,
+
+    #[command(flatten)]
+    pub choice: FindingChoice,
 
     #[command(flatten)]
     pub selection: crate::options::SelectionFlags,

@@ -325,4 +325,21 @@ fn suggest_hands_over_verified_fixes_of_new_findings_and_never_writes_the_tree()
         line("start") >= 60 && line("end") >= line("start"),
         "{finding}"
     );
+
+    // Ids are the gate's own; kinds narrow what the agent is asked for.
+    let unknown = run(dir, &["ci", "--suggest", "--finding", "D9"], &[]);
+    assert_eq!(unknown.status.code(), Some(2), "{}", stderr(&unknown));
+    assert!(
+        stderr(&unknown).contains("(it has D1)"),
+        "{}",
+        stderr(&unknown)
+    );
+    let smells = run(dir, &["ci", "--suggest", "--findings", "smells"], &[]);
+    assert_eq!(smells.status.code(), Some(1), "{}", stderr(&smells));
+    assert!(
+        !stderr(&smells).contains("Suggested"),
+        "{}",
+        stderr(&smells)
+    );
+    assert!(!dir.join("target/loop/suggestions").exists());
 }

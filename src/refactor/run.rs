@@ -79,8 +79,8 @@ fn run_once(
             };
             pass.deadline = rules.time_limit.map(|limit| start + limit);
             // `--finding` names findings of the first scan; later passes keep to those.
-            let named: Option<HashSet<u64>> =
-                (!fix.finding.is_empty()).then(|| chosen.iter().map(|f| f.fingerprint).collect());
+            let named: Option<HashSet<u64>> = (!fix.choice.finding.is_empty())
+                .then(|| chosen.iter().map(|f| f.fingerprint).collect());
             passes(pass, baseline, chosen, &rules, named.as_ref(), start)
         },
     )

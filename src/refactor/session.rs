@@ -182,8 +182,8 @@ fn open_verifier<'a>(
 /// The analyses `--findings` asks for.
 pub fn what_of(args: &FixArgs) -> What {
     What {
-        dup: args.findings != Some(FindingKinds::Smells),
-        smells: args.findings != Some(FindingKinds::Dup),
+        dup: args.choice.findings != Some(FindingKinds::Smells),
+        smells: args.choice.findings != Some(FindingKinds::Dup),
     }
 }
 

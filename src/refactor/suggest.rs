@@ -15,7 +15,7 @@ use crate::cli::{CiArgs, CommonArgs, FixArgs};
 use crate::console::Console;
 use crate::record::out_dir::OutDir;
 use crate::refactor::change::FileChange;
-use crate::refactor::finding::Finding;
+use crate::refactor::finding::{self, Finding};
 use crate::refactor::patch::{self, Replacement};
 
 /// One verified refactor of one finding, as the reports show it.
@@ -55,13 +55,14 @@ pub fn suggest(
     if dir.exists() {
         std::fs::remove_dir_all(&dir).with_context(|| format!("remove {}", dir.display()))?;
     }
-    let wanted: HashSet<u64> = (new.groups.iter().map(|g| g.fingerprint))
-        .chain(new.smells.iter().map(|s| s.fingerprint))
-        .collect();
+    // `--finding` names findings by the ids this gate printed, `--findings` their kinds.
+    let mut fix = fix_args(args);
+    let chosen = crate::refactor::select::choose(&finding::findings(new), &fix, usize::MAX)?;
+    let wanted: HashSet<u64> = chosen.iter().map(|f| f.fingerprint).collect();
     if wanted.is_empty() {
         return Ok(Vec::new());
     }
-    let fix = fix_args(args);
+    fix.choice.finding.clear();
     let choose = |all: &[Finding], max: usize, _: &_| {
         Ok((all.iter())
             .filter(|f| wanted.contains(&f.fingerprint))
@@ -110,8 +111,7 @@ fn fix_args(args: &CiArgs) -> FixArgs {
         agent_limits: suggest.agent_limits,
         oversight: suggest.oversight,
         role: Vec::new(),
-        findings: None,
-        finding: Vec::new(),
+        choice: suggest.choice,
         selection: suggest.selection,
         verify: suggest.verify,
         allow_sensitive: false,
