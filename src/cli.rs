@@ -223,10 +223,7 @@ pub struct FixArgs {
     pub analysis: AnalysisArgs,
 
     #[command(flatten)]
-    pub agent_limits: crate::options::AgentFlags,
-
-    #[command(flatten)]
-    pub oversight: crate::options::OversightFlags,
+    pub pipeline: PipelineArgs,
 
     /// Give one kind of finding its own agent: duplication=AGENT (clone groups) or
     /// architecture=AGENT (smells); repeatable, over `[roles]` in configuration
@@ -237,15 +234,6 @@ pub struct FixArgs {
         help_heading = "Agent Options"
     )]
     pub role: Vec<(Role, String)>,
-
-    #[command(flatten)]
-    pub choice: FindingChoice,
-
-    #[command(flatten)]
-    pub selection: crate::options::SelectionFlags,
-
-    #[command(flatten)]
-    pub verify: VerifyArgs,
 
     /// Keep refactors that change the public API, unsafe code, manifests, build scripts or tests
     #[arg(long, help_heading = "Keeping Options")]
@@ -278,6 +266,26 @@ pub struct FixArgs {
     /// what the context budget cut), and stop: no agent, no verification
     #[arg(long, help_heading = "Agent Options")]
     pub show_prompts: bool,
+}
+
+/// What the refactor pipeline takes from the command line (`fix`, `run`, `ci --suggest`): the
+/// agent and its limits, which findings, and how to verify.
+#[derive(Debug, Args, Clone)]
+pub struct PipelineArgs {
+    #[command(flatten)]
+    pub agent_limits: crate::options::AgentFlags,
+
+    #[command(flatten)]
+    pub oversight: crate::options::OversightFlags,
+
+    #[command(flatten)]
+    pub choice: FindingChoice,
+
+    #[command(flatten)]
+    pub selection: crate::options::SelectionFlags,
+
+    #[command(flatten)]
+    pub verify: VerifyArgs,
 }
 
 /// Which findings `fix`, `run` and `ci --suggest` work on.
@@ -571,19 +579,7 @@ pub struct SuggestArgs {
     pub suggest: bool,
 
     #[command(flatten)]
-    pub agent_limits: crate::options::AgentFlags,
-
-    #[command(flatten)]
-    pub oversight: crate::options::OversightFlags,
-
-    #[command(flatten)]
-    pub choice: FindingChoice,
-
-    #[command(flatten)]
-    pub selection: crate::options::SelectionFlags,
-
-    #[command(flatten)]
-    pub verify: VerifyArgs,
+    pub pipeline: PipelineArgs,
 }
 
 /// The command line as clap parses it, with each analysis command's help showing only the

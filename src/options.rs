@@ -32,7 +32,7 @@ pub enum Format {
 /// A fraction from 0 to 1 (`--similarity`), refused out of range where it is read, so the
 /// error names the flag, or the configuration key with its file and line.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
-pub struct Ratio(pub f64);
+pub(crate) struct Ratio(pub f64);
 
 impl Ratio {
     fn checked(value: f64) -> Result<Ratio, String> {

@@ -69,8 +69,12 @@ pub(super) fn show_prompts(
     let what = crate::refactor::session::what_of(args);
     let analysis = crate::analysis::analyse(common, &args.analysis, console, what)?;
     let config = &analysis.config;
-    let limits = args.agent_limits.clone().or(config.agent_limits.clone());
-    let selection = args.selection.clone().or(config.selection.clone());
+    let limits = args
+        .pipeline
+        .agent_limits
+        .clone()
+        .or(config.agent_limits.clone());
+    let selection = args.pipeline.selection.clone().or(config.selection.clone());
     let chosen = crate::refactor::select::choose(
         &finding::findings(&analysis.report),
         args,

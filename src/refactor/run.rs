@@ -33,7 +33,7 @@ pub fn run(common: &CommonArgs, args: &RunArgs, console: &Console) -> anyhow::Re
         if !args.watch {
             return Ok(());
         }
-        let allow_dirty = args.fix.verify.allow_dirty;
+        let allow_dirty = args.fix.pipeline.verify.allow_dirty;
         let changed =
             crate::refactor::watch::next_change(&place.root, &place.output, allow_dirty, console)?;
         let names: Vec<String> = changed
@@ -79,7 +79,7 @@ fn run_once(
             };
             pass.deadline = rules.time_limit.map(|limit| start + limit);
             // `--finding` names findings of the first scan; later passes keep to those.
-            let named: Option<HashSet<u64>> = (!fix.choice.finding.is_empty())
+            let named: Option<HashSet<u64>> = (!fix.pipeline.choice.finding.is_empty())
                 .then(|| chosen.iter().map(|f| f.fingerprint).collect());
             passes(pass, baseline, chosen, &rules, named.as_ref(), start)
         },

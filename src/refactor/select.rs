@@ -7,7 +7,7 @@ use crate::refactor::finding::{Finding, FindingKind};
 
 /// Whether `finding` is of the kinds `--findings` asks for and in the `--shard`.
 pub fn wanted(finding: &Finding, args: &FixArgs) -> bool {
-    let kind = match args.choice.findings {
+    let kind = match args.pipeline.choice.findings {
         Some(FindingKinds::Dup) => finding.kind == FindingKind::Dup,
         Some(FindingKinds::Smells) => finding.kind == FindingKind::Smell,
         _ => true,
@@ -20,7 +20,8 @@ pub fn wanted(finding: &Finding, args: &FixArgs) -> bool {
 /// The findings to try, best first; an unknown `--finding` id is a usage error naming the ids
 /// the scan has.
 pub fn choose(all: &[Finding], args: &FixArgs, max: usize) -> anyhow::Result<Vec<Finding>> {
-    for id in &args.choice.finding {
+    let named = &args.pipeline.choice.finding;
+    for id in named {
         if !all.iter().any(|f| f.id.eq_ignore_ascii_case(id)) {
             return Err(UsageError(format!(
                 "--finding {id}: the scan reported no finding with this id (it has {})",
@@ -38,14 +39,7 @@ pub fn choose(all: &[Finding], args: &FixArgs, max: usize) -> anyhow::Result<Vec
     }
     Ok(all
         .iter()
-        .filter(|f| {
-            args.choice.finding.is_empty()
-                || args
-                    .choice
-                    .finding
-                    .iter()
-                    .any(|id| f.id.eq_ignore_ascii_case(id))
-        })
+        .filter(|f| named.is_empty() || named.iter().any(|id| f.id.eq_ignore_ascii_case(id)))
         .filter(|f| wanted(f, args))
         .take(max)
         .cloned()

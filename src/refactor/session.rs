@@ -73,12 +73,13 @@ pub fn session(
         out_dir: out_dir.clone(),
         json,
     };
-    let _lock = crate::record::lock::OutDirLock::acquire(&out_dir, args.verify.no_wait, console)?;
+    let _lock =
+        crate::record::lock::OutDirLock::acquire(&out_dir, args.pipeline.verify.no_wait, console)?;
     // A run killed while writing left temporary files in the tree: not the user's changes.
     crate::refactor::keep::recover(&out_dir.keep_journal())?;
     crate::refactor::preflight::check(
         &root,
-        &args.verify,
+        &args.pipeline.verify,
         settings.verify.sandbox,
         args.dry_run,
         console,
@@ -182,8 +183,8 @@ fn open_verifier<'a>(
 /// The analyses `--findings` asks for.
 pub fn what_of(args: &FixArgs) -> What {
     What {
-        dup: args.choice.findings != Some(FindingKinds::Smells),
-        smells: args.choice.findings != Some(FindingKinds::Dup),
+        dup: args.pipeline.choice.findings != Some(FindingKinds::Smells),
+        smells: args.pipeline.choice.findings != Some(FindingKinds::Dup),
     }
 }
 

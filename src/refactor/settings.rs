@@ -35,8 +35,7 @@ pub struct Settings {
 
 impl Settings {
     pub fn resolve(args: &FixArgs, config: &ConfigFile) -> anyhow::Result<Settings> {
-        let limits = args
-            .agent_limits
+        let limits = (args.pipeline.agent_limits)
             .clone()
             .or(config.agent_limits.clone())
             .resolve();
@@ -47,8 +46,7 @@ impl Settings {
         agent
             .check_available()
             .map_err(|e| UsageError(e.to_string()))?;
-        let oversight = args
-            .oversight
+        let oversight = (args.pipeline.oversight)
             .clone()
             .or(config.oversight.clone())
             .resolve();
@@ -83,14 +81,13 @@ impl Settings {
             agent_timeout: Duration::from_secs(limits.agent_timeout),
             max_agent_output: limits.max_agent_output,
             attempts: limits.attempts.max(1),
-            max_candidates: args
-                .selection
+            max_candidates: (args.pipeline.selection)
                 .clone()
                 .or(config.selection.clone())
                 .resolve()
                 .max_candidates,
             loop_config: (config.loop_limits.clone(), config.loop_goals.clone()),
-            verify: VerifySettings::resolve(&args.verify, config)?,
+            verify: VerifySettings::resolve(&args.pipeline.verify, config)?,
             guard: Guard::new(config.deny_paths.as_deref().unwrap_or_default())
                 .map_err(|e| UsageError(format!("{e:#}")))?,
         })

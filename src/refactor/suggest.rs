@@ -62,7 +62,7 @@ pub fn suggest(
     if wanted.is_empty() {
         return Ok(Vec::new());
     }
-    fix.choice.finding.clear();
+    fix.pipeline.choice.finding.clear();
     let choose = |all: &[Finding], max: usize, _: &_| {
         Ok((all.iter())
             .filter(|f| wanted.contains(&f.fingerprint))
@@ -108,12 +108,8 @@ fn fix_args(args: &CiArgs) -> FixArgs {
     analysis.output = crate::options::OutputFlags::default();
     FixArgs {
         analysis,
-        agent_limits: suggest.agent_limits,
-        oversight: suggest.oversight,
+        pipeline: suggest.pipeline,
         role: Vec::new(),
-        choice: suggest.choice,
-        selection: suggest.selection,
-        verify: suggest.verify,
         allow_sensitive: false,
         dry_run: true,
         commit: false,
@@ -152,7 +148,7 @@ pub fn write(
 }
 
 /// The suggestions in the out dir, by file name.
-pub fn read(out_dir: &OutDir) -> anyhow::Result<Vec<Suggestion>> {
+fn read(out_dir: &OutDir) -> anyhow::Result<Vec<Suggestion>> {
     let dir = out_dir.suggestions_dir();
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return Ok(Vec::new());

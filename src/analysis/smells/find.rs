@@ -29,27 +29,24 @@ pub fn find_smells(
     smells.extend(functions);
     let (silenced, kept): (Vec<Smell>, Vec<Smell>) =
         smells.into_iter().partition(|smell| allowed(files, smell));
-    let mut warnings = unused_allows(files, &silenced);
+    let silenced_functions = functions::silenced_rules(files, &options.thresholds);
+    let mut warnings = unused_allows(files, &silenced, &silenced_functions);
     warnings.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     (kept, manifests, warnings)
 }
 
-/// The function smells, which the parse already silenced where a marker names them: whether
-/// their markers matched anything is not known here.
-const FUNCTION_RULES: [&str; 4] = [
-    "long-function",
-    "complex-function",
-    "too-many-params",
-    "deep-nesting",
-];
-
 /// Allow markers that name a smell rule nothing reports where they stand, as rustc warns of
-/// an `#[allow]` for a lint that fired nowhere near: with `unsilenced`, the smells found
-/// before markers were applied. (Clone rules and the function smells are left out: their
-/// markers act during the parse.)
-fn unused_allows(files: &[SourceFile], unsilenced: &[Smell]) -> Vec<Warning> {
+/// an `#[allow]` for a lint that fired nowhere near: `silenced` are the smells the markers
+/// took out, `functions` the function rules an allow silenced during the parse (file,
+/// function's first line, rule). Clone rules are left out: their markers take code out of
+/// detection, so what they would have matched is not known.
+fn unused_allows(
+    files: &[SourceFile],
+    silenced: &[Smell],
+    functions: &[(usize, u32, &str)],
+) -> Vec<Warning> {
     let smell_rules: Vec<&str> = (crate::analysis::rules::RULES.iter())
-        .filter(|r| !r.is_clone() && !FUNCTION_RULES.contains(&r.id))
+        .filter(|r| !r.is_clone())
         .map(|r| r.id)
         .collect();
     let mut warnings = Vec::new();
@@ -58,7 +55,9 @@ fn unused_allows(files: &[SourceFile], unsilenced: &[Smell]) -> Vec<Warning> {
             .flat_map(|(lines, rules)| rules.iter().map(move |rule| (lines, rule)))
             .filter(|(_, rule)| smell_rules.contains(&rule.as_str()));
         for (lines, rule) in markers {
-            if !silences(file, fi, (lines, rule), unsilenced) {
+            let function = (functions.iter())
+                .any(|&(f, line, r)| f == fi && r == rule && lines.contains(&line));
+            if !function && !silences(file, fi, (lines, rule), silenced) {
                 warnings.push(Warning {
                     file: file.rel.clone(),
                     line: Some(*lines.start()),

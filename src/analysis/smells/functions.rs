@@ -16,6 +16,7 @@ use super::smell::{Location, Severity, Smell, SmellKind};
 use crate::analysis::scan::SourceFile;
 use crate::analysis::source::metrics::{Allowed, FnMetrics};
 use crate::analysis::source::token::hash_seq;
+use crate::analysis::source::Unit;
 use crate::config::Thresholds;
 
 /// Cognitive complexity at or under which a long function is data, not logic.
@@ -29,16 +30,48 @@ struct Excess {
     clause: String,
 }
 
+/// Every function that breaks a rule, before allows: (file index, unit, lines, metrics, the
+/// rules it breaks).
+fn measured<'a>(
+    files: &'a [SourceFile],
+    thresholds: &'a Thresholds,
+) -> impl Iterator<Item = (usize, &'a Unit, u32, FnMetrics, Vec<Excess>)> + 'a {
+    (files.iter().enumerate())
+        .flat_map(|(fi, file)| file.parsed.units.iter().map(move |unit| (fi, unit)))
+        .filter_map(|(fi, unit)| {
+            let m = unit.metrics?;
+            let lines = (unit.end_line + 1 - unit.start_line).saturating_sub(m.nested_lines);
+            let excesses = excesses(lines, &m, thresholds);
+            (!excesses.is_empty()).then_some((fi, unit, lines, m, excesses))
+        })
+}
+
+/// Whether `// cargo-loop: allow(RULE)` or the matching clippy allow silences the rule.
+fn silenced(m: &FnMetrics, excess: &Excess) -> bool {
+    Allowed::bit(excess.kind.rule_id()).is_some_and(|bit| m.allowed & bit != 0)
+}
+
+/// The rules an allow silenced: (file index, the function's first line, the rule id), so a
+/// marker that silenced none can be warned of.
+pub fn silenced_rules(
+    files: &[SourceFile],
+    thresholds: &Thresholds,
+) -> Vec<(usize, u32, &'static str)> {
+    measured(files, thresholds)
+        .flat_map(|(fi, unit, _, m, excesses)| {
+            (excesses.into_iter())
+                .filter(move |e| silenced(&m, e))
+                .map(move |e| (fi, unit.start_line, e.kind.rule_id()))
+        })
+        .collect()
+}
+
 pub fn find(files: &[SourceFile], thresholds: &Thresholds) -> Vec<Smell> {
     let mut smells = Vec::new();
-    for (fi, file) in files.iter().enumerate() {
-        for unit in &file.parsed.units {
-            let Some(m) = unit.metrics else { continue };
-            let lines = (unit.end_line + 1 - unit.start_line).saturating_sub(m.nested_lines);
-            // `// cargo-loop: allow(RULE)` or the matching clippy allow silences a rule.
-            let excesses: Vec<Excess> = excesses(lines, &m, thresholds)
-                .into_iter()
-                .filter(|e| Allowed::bit(e.kind.rule_id()).is_none_or(|bit| m.allowed & bit == 0))
+    for (fi, unit, lines, m, excesses) in measured(files, thresholds) {
+        {
+            let excesses: Vec<Excess> = (excesses.into_iter())
+                .filter(|e| !silenced(&m, e))
                 .collect();
             let Some(first) = excesses.first() else {
                 continue;

@@ -720,17 +720,56 @@ fn a_gap_under_the_limit_is_not_an_unstable_dependency() {
 
 /// Every smell `find_smells` reports on a crate, with thresholds `t`, as (rule, item).
 fn all_smells(sources: &[(&str, &str)], t: Thresholds) -> Vec<(&'static str, String)> {
+    let (smells, _) = smells_and_warnings(sources, t);
+    smells
+        .into_iter()
+        .map(|s| (s.kind.rule_id(), s.item))
+        .collect()
+}
+
+fn smells_and_warnings(
+    sources: &[(&str, &str)],
+    t: Thresholds,
+) -> (Vec<Smell>, Vec<crate::analysis::workspace::Warning>) {
     let args = crate::cli::AnalysisArgs::default();
     let config = crate::config::ConfigFile::default();
     let options = crate::config::Options {
         thresholds: t,
         ..crate::config::Options::resolve(&args, &config).unwrap()
     };
-    let (smells, _, _) = super::find_smells(&krate(sources), &options, &[]);
-    smells
-        .into_iter()
-        .map(|s| (s.kind.rule_id(), s.item))
-        .collect()
+    let (smells, _, warnings) = super::find_smells(&krate(sources), &options, &[]);
+    (smells, warnings)
+}
+
+#[test]
+fn an_allow_that_silences_nothing_is_a_warning_at_its_line() {
+    let t = Thresholds {
+        max_fn_lines: 3,
+        ..defaults()
+    };
+    let body =
+        "{\n    for i in 0..3 {\n        if i > 1 {\n            if i > 2 {\n                \
+                println!();\n            }\n        }\n    }\n}\n";
+    let lib = format!(
+        "// cargo-loop: allow(long-function)\nfn long() {body}\n\
+         // cargo-loop: allow(long-function)\nfn short() {{}}\n\n\
+         #[allow(clippy::too_many_lines)]\nfn clippy() {body}\n\
+         // cargo-loop: allow(god-type)\nstruct Small;\n"
+    );
+    let lib = lib.as_str();
+    let (smells, warnings) = smells_and_warnings(&[("lib.rs", lib)], t);
+    assert!(smells.is_empty(), "{smells:?}");
+    let warned: Vec<(Option<u32>, &str)> = (warnings.iter())
+        .map(|w| (w.line, w.message.split(')').next().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        warned,
+        [
+            (Some(13), "`cargo-loop: allow(long-function"),
+            (Some(27), "`cargo-loop: allow(god-type")
+        ],
+        "{warnings:?}"
+    );
 }
 
 #[test]
