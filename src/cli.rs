@@ -475,6 +475,11 @@ pub struct AnalysisArgs {
     #[command(flatten)]
     pub thresholds: crate::options::ThresholdFlags,
 
+    /// Parse through this per-file cache even with `--no-cache` (verification's re-analysis of
+    /// a scratch copy shares the tree's entries).
+    #[arg(skip)]
+    pub parse_cache: Option<PathBuf>,
+
     /// Report only findings in code this unified diff (`git diff origin/main`; `-`: stdin) adds or changes; it must match the tree
     #[arg(long, value_name = "FILE", help_heading = "Analysis Options")]
     pub in_diff: Option<PathBuf>,

@@ -1533,3 +1533,37 @@ fn rdjsonl_is_one_reviewdog_diagnostic_per_line() {
     assert_eq!(first["code"]["value"], "duplicate-code");
     assert_eq!(first["severity"], "WARNING");
 }
+
+#[test]
+fn a_rescan_after_an_edit_reparses_only_that_file_and_finds_what_a_full_scan_finds() {
+    let tmp = copy_of_fixture("dup-workspace");
+    let dir = tmp.path();
+    let scan = |extra: &[&str]| {
+        let mut args = vec!["scan", "--format", "json"];
+        args.extend_from_slice(extra);
+        let out = run(dir, &args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    scan(&[]);
+    let entries = dir.join("target/loop/cache/files");
+    let before = std::fs::read_dir(&entries).unwrap().count();
+    assert!(before > 10, "one entry per parsed file: {before}");
+    // A third copy of a planted clone, in one file: one new entry, the rest read back.
+    let stats = dir.join("crates/beta/src/metrics.rs");
+    let text = std::fs::read_to_string(&stats).unwrap();
+    let copy = text.replace("fn dampen_readings", "fn dampen_again");
+    std::fs::write(
+        &stats,
+        format!("{text}\n{}", &copy[text.find("pub fn dampen").unwrap()..]),
+    )
+    .unwrap();
+    let incremental = scan(&[]);
+    assert_eq!(std::fs::read_dir(&entries).unwrap().count(), before + 1);
+    assert_eq!(incremental, scan(&["--no-cache"]));
+    assert!(incremental.to_string().contains("dampen_again"));
+}

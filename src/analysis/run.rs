@@ -6,6 +6,7 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 
 use crate::analysis::detectors::Group;
+use crate::analysis::file_cache::FileCache;
 use crate::analysis::report::{FileInfo, Report, Timing};
 use crate::analysis::scan::Corpus;
 use crate::analysis::smells::Smell;
@@ -68,7 +69,20 @@ pub fn analyse(
         }
     }
     let parse_start = Instant::now();
-    let corpus = parse(console, &workspace, &options, &selected, roots.len());
+    let files = (args.parse_cache.clone())
+        .or_else(|| options.cache.then(|| out_dir.parse_cache_dir()))
+        .map(|dir| FileCache::open(dir, build_id()));
+    let corpus = parse(
+        console,
+        &workspace,
+        &options,
+        &selected,
+        files.as_ref(),
+        roots.len(),
+    );
+    if let Some(files) = &files {
+        files.prune();
+    }
     let parse = parse_start.elapsed();
     let detect_start = Instant::now();
     let found = detect(what, &corpus, &options, &workspace);
@@ -153,11 +167,12 @@ fn parse(
     workspace: &Workspace,
     options: &Options,
     selected: &[PathBuf],
+    cache: Option<&FileCache>,
     n_roots: usize,
 ) -> Corpus {
     let bar = console.progress(n_roots as u64);
     let mut corpus =
-        crate::analysis::scan::parse_workspace(workspace, options, selected, &|done| {
+        crate::analysis::scan::parse_workspace(workspace, options, selected, cache, &|done| {
             if done as u64 > bar.length().unwrap_or(0) {
                 bar.set_length(done as u64);
             }

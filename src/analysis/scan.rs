@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
+use crate::analysis::file_cache::FileCache;
 use crate::analysis::source::cfg::{Build, Cfg};
 use crate::analysis::source::{parse_file, ModDecl, ParsedFile, SourceError};
 use crate::analysis::workspace::{relative, Warning, Workspace};
@@ -60,6 +61,7 @@ pub fn parse_workspace(
     workspace: &Workspace,
     options: &Options,
     selected: &[PathBuf],
+    cache: Option<&FileCache>,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Corpus {
     let mut visited: HashSet<PathBuf> = HashSet::new();
@@ -76,7 +78,10 @@ pub fn parse_workspace(
                         test: options.tests,
                         features: workspace.packages[task.package].features.clone(),
                     };
-                    let result = parse_file(&task.path, &task.module, &build);
+                    let result = match cache {
+                        Some(cache) => cache.parse(&task.path, &task.module, &build),
+                        None => parse_file(&task.path, &task.module, &build),
+                    };
                     progress(done.fetch_add(1, Ordering::Relaxed) + 1);
                     (task, result)
                 })

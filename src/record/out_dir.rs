@@ -67,6 +67,11 @@ impl OutDir {
     pub fn cache_dir(&self) -> PathBuf {
         self.0.join("cache")
     }
+
+    /// The per-file parse cache, shared by scans of the tree and of its scratch copies.
+    pub fn parse_cache_dir(&self) -> PathBuf {
+        self.cache_dir().join("files")
+    }
 }
 
 #[cfg(test)]

@@ -190,6 +190,7 @@ fn rebase(
         test_timeout: verify.test_timeout,
         left_out: Vec::new(),
         members: crate::refactor::reach::Members::default(),
+        parse_cache: Some(ctx.out_dir.parse_cache_dir()),
     };
     ctx.console
         .status("Verifying", "the unmodified workspace (baseline)");

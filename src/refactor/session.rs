@@ -177,6 +177,7 @@ fn open_verifier<'a>(
             packages: analysis.packages.clone(),
             deps: analysis.crate_deps.clone(),
         },
+        parse_cache: (analysis.options.cache).then(|| analysis.out_dir.parse_cache_dir()),
     })
 }
 

@@ -63,6 +63,8 @@ pub struct Verifier<'a> {
     pub left_out: Vec<String>,
     /// The workspace's packages, so a candidate builds and tests only what it can reach.
     pub members: Members,
+    /// The tree's per-file parse cache, for re-analysis of the copy (`None`: `--no-cache`).
+    pub parse_cache: Option<PathBuf>,
 }
 
 /// The packages a candidate's steps build and test: those its edit can reach, or `None` for
@@ -463,6 +465,7 @@ impl Verifier<'_> {
         let args = AnalysisArgs {
             paths: Vec::new(),
             no_cache: true,
+            parse_cache: self.parse_cache.clone(),
             ..self.analysis.clone()
         };
         let console = crate::console::Console::new(&common);

@@ -13,9 +13,9 @@ pub use parsed::{
     CodeLines, EnumMatch, ModDecl, ModuleInfo, ParsedFile, Shape, ShapeKind, SourceError, StmtSeq,
     Unit, UnitKind,
 };
-pub use read::parse_file;
 #[cfg(test)]
 pub(crate) use read::parse_str;
+pub use read::{parse_bytes, parse_file, read_source};
 pub use test_code::is_test_code;
 
 pub mod cfg;

@@ -57,6 +57,11 @@ fn syntax_error(err: &syn::Error, text: &str) -> SourceError {
 
 /// Reads and parses one file. `module` is the item path of the file's module.
 pub fn parse_file(path: &Path, module: &str, build: &Build) -> Result<ParsedFile, SourceError> {
+    parse_bytes(read_source(path)?, module, build)
+}
+
+/// The bytes of a regular file of a size worth parsing; never blocks on a pipe.
+pub fn read_source(path: &Path) -> Result<Vec<u8>, SourceError> {
     let meta = std::fs::metadata(path).map_err(|e| SourceError::Unreadable(e.to_string()))?;
     if !meta.is_file() {
         // Reading a named pipe would block; a directory cannot be read.
@@ -66,7 +71,11 @@ pub fn parse_file(path: &Path, module: &str, build: &Build) -> Result<ParsedFile
     if len > MAX_FILE_BYTES {
         return Err(SourceError::TooLarge(len));
     }
-    let bytes = std::fs::read(path).map_err(|e| SourceError::Unreadable(e.to_string()))?;
+    std::fs::read(path).map_err(|e| SourceError::Unreadable(e.to_string()))
+}
+
+/// Parses the bytes of a file (see [`parse_file`]): UTF-8 Rust that no generator wrote.
+pub fn parse_bytes(bytes: Vec<u8>, module: &str, build: &Build) -> Result<ParsedFile, SourceError> {
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {
