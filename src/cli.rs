@@ -43,6 +43,9 @@ pub enum Command {
     Baseline(BaselineArgs),
     /// Summarise the audit trail: runs, candidates, outcomes by step, time
     Log(LogArgs),
+    /// Write the self-contained HTML report (target/loop/report.html): clones side by side,
+    /// module graphs, smells, loop history
+    Report(AnalysisArgs),
     /// List refactors held back for human review
     Review(LogArgs),
     /// Explain a rule: what it finds, why it matters, the usual fix, how to silence it

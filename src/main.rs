@@ -146,6 +146,7 @@ fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
             refactor::run::run(&args.common, run, &console).map(|()| ExitCode::Success)
         }
         Command::Log(log) => show_log(&args.common, log),
+        Command::Report(analysis) => report_page(&args.common, analysis, &console),
         Command::Review(log) => show_review(&args.common, log),
         Command::Apply(apply) => {
             process::install_interrupt_handler();
@@ -182,6 +183,38 @@ fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
     }
 }
 
+/// The report in `format` on stdout; `html` is a page written to the out dir instead.
+fn output(
+    report: &analysis::report::Report,
+    format: Format,
+    out: &record::out_dir::OutDir,
+    console: &Console,
+) -> anyhow::Result<()> {
+    if format == Format::Html {
+        reporters::html::write(report, out, console)?;
+        return Ok(());
+    }
+    print(&render(report, format, console)?).map(|_| ())
+}
+
+/// `cargo loop report`: a scan and the audit trail, as the HTML page.
+fn report_page(
+    common: &CommonArgs,
+    args: &AnalysisArgs,
+    console: &Console,
+) -> anyhow::Result<ExitCode> {
+    if !matches!(args.output.format, None | Some(Format::Html)) {
+        return Err(UsageError(
+            "`cargo loop report` writes the HTML page only: use `cargo loop scan --format FMT` \
+             for other formats"
+                .into(),
+        )
+        .into());
+    }
+    reporters::html::scan_and_write(common, args, console)?;
+    Ok(ExitCode::Success)
+}
+
 /// The report in `format`. For `github`, what GitHub would not show as annotations goes to
 /// the step summary (`$GITHUB_STEP_SUMMARY`) when there is one.
 fn render(
@@ -190,6 +223,7 @@ fn render(
     console: &Console,
 ) -> anyhow::Result<String> {
     Ok(match format {
+        Format::Html => unreachable!("the page is written by `output`, not printed"),
         Format::Human => reporters::human::render(report, console.stdout_styled),
         Format::Json => reporters::json::render(report),
         Format::Sarif => reporters::sarif::render(report),
@@ -217,9 +251,12 @@ fn render(
 /// `cargo loop ci`: the new findings in the format asked, a summary line, and the verdict.
 fn gate(common: &CommonArgs, args: &cli::CiArgs, console: &Console) -> anyhow::Result<ExitCode> {
     let verdict = analysis::gate::ci(common, args, console)?;
-    let report = &verdict.report;
-    let text = render(report, verdict.analysis_format, console)?;
-    print(&text)?;
+    output(
+        &verdict.report,
+        verdict.analysis_format,
+        &verdict.out_dir,
+        console,
+    )?;
     let c = &verdict.comparison;
     let compared = format!(
         "{} new, {} known, {} fixed since the baseline",
@@ -375,19 +412,19 @@ fn analyse(
     let analysis::Analysis {
         mut report,
         options,
+        out_dir,
         ..
     } = analysis::analyse(common, args, console, what)?;
     if let Some(diff) = &args.in_diff {
         analysis::diff::read(diff, &report.root)?.narrow(&mut report);
     }
-    let text = render(&report, options.format, console)?;
     if !matches!(options.format, Format::Github | Format::Rdjsonl) {
         console.eprint(&reporters::human::render_warnings(
             &report.warnings,
             console.stderr_styled,
         ));
     }
-    print(&text)?;
+    output(&report, options.format, &out_dir, console)?;
     reporters::summary::summary(console, &report);
     let Some(gate) = options.fail_on else {
         return Ok(ExitCode::Success);

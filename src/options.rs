@@ -27,6 +27,8 @@ pub enum Format {
     Github,
     /// reviewdog's diagnostics, one JSON object per line.
     Rdjsonl,
+    /// One self-contained page, written to `target/loop/report.html` (not stdout).
+    Html,
 }
 
 /// The flags half of a group: every field optional, a clap flag and a config key of the same

@@ -21,6 +21,8 @@ pub struct Verdict {
     /// The scan, narrowed to the findings the gate counts (new ones unless `--fail-on any`).
     pub report: Report,
     pub analysis_format: crate::options::Format,
+    /// Where `--format html` writes its page.
+    pub out_dir: crate::record::out_dir::OutDir,
     pub comparison: Comparison,
     /// Why the gate fails, one sentence each; empty when it passes.
     pub failures: Vec<String>,
@@ -129,6 +131,7 @@ fn baseline_for(
 fn verdict(analysis: Analysis, comparison: Comparison, failures: Vec<String>) -> Verdict {
     Verdict {
         analysis_format: analysis.options.format,
+        out_dir: analysis.out_dir,
         report: analysis.report,
         comparison,
         failures,

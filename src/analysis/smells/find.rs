@@ -1,21 +1,30 @@
 //! Every smell family run in turn, in the order the report lists them.
 
+use super::modules::ModuleMap;
 use super::smell::Smell;
 use super::{crates, functions, matches, modules, types};
 use crate::analysis::scan::SourceFile;
 use crate::analysis::workspace::{CrateDep, Warning};
 use crate::config::Options;
 
-/// Every smell: workspace, module and type smells first, then functions worst first by
-/// kind. Crate smells point into manifests, returned to be listed after `files`; and the
-/// allow markers that silenced nothing, as warnings.
-pub fn find_smells(
-    files: &[SourceFile],
-    options: &Options,
-    crate_deps: &[CrateDep],
-) -> (Vec<Smell>, Vec<String>, Vec<Warning>) {
+/// What the smell finders found, and what they read it from.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Workspace, module and type smells first, then functions worst first by kind.
+    pub smells: Vec<Smell>,
+    /// The manifests crate smells point into, to be listed after the analysed files.
+    pub manifests: Vec<String>,
+    /// The allow markers that silenced nothing.
+    pub warnings: Vec<Warning>,
+    /// The module graph the module smells were read from.
+    pub modules: ModuleMap,
+}
+
+/// Every smell, in the order [`Found::smells`] says.
+pub fn find_smells(files: &[SourceFile], options: &Options, crate_deps: &[CrateDep]) -> Found {
     let (mut smells, manifests) = crates::find(crate_deps, &options.layers, files.len());
-    smells.extend(modules::find(files, &options.thresholds));
+    let (module_smells, modules) = modules::find(files, &options.thresholds);
+    smells.extend(module_smells);
     smells.extend(matches::find(files, &options.thresholds));
     smells.extend(types::find(files, &options.thresholds));
     let mut functions = functions::find(files, &options.thresholds);
@@ -31,7 +40,12 @@ pub fn find_smells(
         smells.into_iter().partition(|smell| allowed(files, smell));
     let mut warnings = unused_allows(files, &silenced);
     warnings.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-    (kept, manifests, warnings)
+    Found {
+        smells: kept,
+        manifests,
+        warnings,
+        modules,
+    }
 }
 
 /// The function smells, which the parse already silenced where a marker names them: whether

@@ -12,7 +12,9 @@ mod smell;
 mod types;
 mod visibility;
 
-pub use find::find_smells;
+pub use find::{find_smells, Found};
+pub(crate) use graph::strongly_connected;
+pub use modules::{ModuleMap, ModuleNode};
 pub use smell::{Location, Severity, Smell, SmellKind};
 
 #[cfg(test)]

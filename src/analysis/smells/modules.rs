@@ -17,6 +17,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use serde::{Deserialize, Serialize};
+
 use super::graph::{shortest_cycle, strongly_connected};
 use super::scope::{Place, Scope, Trail};
 use super::smell::{Location, Severity, Smell, SmellKind};
@@ -188,13 +190,49 @@ fn follow<'f>(
     (edges, uses)
 }
 
-pub fn find(files: &[SourceFile], thresholds: &Thresholds) -> Vec<Smell> {
+/// The smells of the module graph, and the graph itself for reports that draw it.
+pub fn find(files: &[SourceFile], thresholds: &Thresholds) -> (Vec<Smell>, ModuleMap) {
     let graph = ModuleGraph::build(files);
     let mut smells = cycles(&graph);
     smells.extend(sizes_and_hubs(&graph, thresholds));
     smells.extend(unstable_dependencies(&graph, thresholds));
     smells.extend(needless_pub(&graph.uses, &graph.index, files));
-    smells
+    (smells, graph.map())
+}
+
+/// The module graph as reports draw it: the declared modules and the dependencies between
+/// them, the same graph the cycle, hub and unstable-dependency smells were read from.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ModuleMap {
+    pub modules: Vec<ModuleNode>,
+    /// (from, to) as indices into `modules`: `from` depends on `to`.
+    pub edges: Vec<(u32, u32)>,
+}
+
+/// A declared module: its path (`crate::a::b`, led by the crate's name) and where it is
+/// declared (an index into the analysed files, and a line).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ModuleNode {
+    pub path: String,
+    pub file: usize,
+    pub line: u32,
+}
+
+impl ModuleGraph<'_> {
+    fn map(&self) -> ModuleMap {
+        ModuleMap {
+            modules: (self.names.iter().zip(&self.places))
+                .map(|(name, &(file, line, ..))| ModuleNode {
+                    path: (*name).to_string(),
+                    file,
+                    line,
+                })
+                .collect(),
+            edges: (self.edges.keys())
+                .map(|&(from, to)| (from as u32, to as u32))
+                .collect(),
+        }
+    }
 }
 
 /// A cycle to report: its modules in order, the size of its tangle, and for a module and

@@ -46,7 +46,7 @@ fn fn_smells(src: &str, t: &Thresholds, kind: SmellKind) -> Vec<Smell> {
 
 /// The module smells of a crate.
 fn mod_smells(sources: &[(&str, &str)], t: &Thresholds, kind: SmellKind) -> Vec<Smell> {
-    of(modules::find(&krate(sources), t), kind)
+    of(modules::find(&krate(sources), t).0, kind)
 }
 
 /// The values of `keys` in a smell's metrics.
@@ -726,7 +726,7 @@ fn all_smells(sources: &[(&str, &str)], t: Thresholds) -> Vec<(&'static str, Str
         thresholds: t,
         ..crate::config::Options::resolve(&args, &config).unwrap()
     };
-    let (smells, _, _) = super::find_smells(&krate(sources), &options, &[]);
+    let smells = super::find_smells(&krate(sources), &options, &[]).smells;
     smells
         .into_iter()
         .map(|s| (s.kind.rule_id(), s.item))
