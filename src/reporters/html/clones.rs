@@ -13,6 +13,9 @@ use crate::analysis::report::{headline, suggestion, Report};
 /// Groups shown with their code; the others are listed. Past a few dozen, side-by-side code
 /// costs the browser more than it tells a reader.
 pub const DETAILED: usize = 30;
+/// The list of the other groups starts open up to this many rows: a closed list is parsed but
+/// not laid out, which is what keeps a page of thousands of groups quick to open.
+const OPEN_LIST: usize = 200;
 /// Copies shown side by side in one group; the others are listed under them.
 const COPIES_SHOWN: usize = 3;
 /// Lines of code shown per copy.
@@ -147,13 +150,19 @@ fn write_group(
     out.push_str("</article>");
 }
 
-/// The groups past [`DETAILED`], one row each.
+/// The groups past [`DETAILED`], one row each (closed when long).
 fn write_list(out: &mut String, report: &Report) {
     let _ = write!(
         out,
-        "<h3 id=\"more-clones\">{} more groups</h3><table class=\"sortable\" id=\"clone-list\">\
+        "<details class=\"more-clones\" id=\"more-clones\"{}><summary><b>{} more groups</b>, \
+         one a line</summary><table class=\"sortable\" id=\"clone-list\">\
          <thead><tr><th>id</th><th>kind</th><th>type</th><th class=\"num\">lines</th>\
          <th class=\"num\">saves</th><th>copies</th></tr></thead><tbody>",
+        if report.groups.len() - DETAILED <= OPEN_LIST {
+            " open"
+        } else {
+            ""
+        },
         report.groups.len() - DETAILED
     );
     for (index, group) in report.groups.iter().enumerate().skip(DETAILED) {
@@ -174,7 +183,7 @@ fn write_list(out: &mut String, report: &Report) {
         }
         out.push_str("</td></tr>");
     }
-    out.push_str("</tbody></table>");
+    out.push_str("</tbody></table></details>");
 }
 
 /// The analysed files' text, read once each; a file that cannot be read shows as empty.
