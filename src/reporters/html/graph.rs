@@ -22,6 +22,9 @@ const NODE_HEIGHT: f64 = 24.0;
 const ROW_GAP: f64 = 44.0;
 const GAP: f64 = 14.0;
 const MARGIN: f64 = 8.0;
+/// How far an arc between two modules of one row rises above it (or falls below); the
+/// margin above the first row and below the last leaves room for it.
+const ARC: f64 = 30.0;
 const CHAR_WIDTH: f64 = 7.0;
 const MAX_LABEL: usize = 26;
 
@@ -292,11 +295,11 @@ fn place(paths: &[&str], layers: &[Vec<usize>]) -> Layout {
         let mut left = MARGIN + (widest - row_width(row)) / 2.0;
         for &m in *row {
             x[m] = left;
-            y[m] = MARGIN + r as f64 * (NODE_HEIGHT + ROW_GAP);
+            y[m] = ARC + MARGIN + r as f64 * (NODE_HEIGHT + ROW_GAP);
             left += width[m] + GAP;
         }
     }
-    let height = rows.len() as f64 * (NODE_HEIGHT + ROW_GAP) - ROW_GAP + 2.0 * MARGIN;
+    let height = rows.len() as f64 * (NODE_HEIGHT + ROW_GAP) - ROW_GAP + 2.0 * (MARGIN + ARC);
     Layout {
         x,
         y,
@@ -376,13 +379,24 @@ fn write_edge(
         at.x[from] + at.width[from] / 2.0,
         at.x[to] + at.width[to] / 2.0,
     );
-    let down = at.y[to] > at.y[from];
-    let (y1, y2) = if down {
-        (at.y[from] + NODE_HEIGHT, at.y[to])
+    let (top, bottom) = (at.y[from], at.y[from] + NODE_HEIGHT);
+    // Between rows: from the bottom of one box to the top of the other, bent vertically.
+    // Within a row (the modules of a cycle): an arc above when going right, below when
+    // going left, so that two modules using each other draw a loop.
+    let (y1, c1, c2, y2) = if (at.y[to] - at.y[from]).abs() < 1.0 {
+        let lift = (10.0 + (x2 - x1).abs() * 0.12).min(ARC);
+        if x1 < x2 {
+            (top, top - lift, top - lift, top)
+        } else {
+            (bottom, bottom + lift, bottom + lift, bottom)
+        }
+    } else if at.y[to] > at.y[from] {
+        let y2 = at.y[to];
+        (bottom, bottom + ROW_GAP / 2.0, y2 - ROW_GAP / 2.0, y2)
     } else {
-        (at.y[from], at.y[to] + NODE_HEIGHT)
+        let y2 = at.y[to] + NODE_HEIGHT;
+        (top, top - ROW_GAP / 2.0, y2 + ROW_GAP / 2.0, y2)
     };
-    let bend = if down { ROW_GAP / 2.0 } else { -ROW_GAP / 2.0 };
     let mut class = String::from("edge");
     if cyc {
         class.push_str(" cyc");
@@ -394,9 +408,7 @@ fn write_edge(
     let _ = write!(
         out,
         "<path class=\"{class}\" marker-end=\"url(#{marker})\" d=\"M{x1:.1} {y1:.1} C{x1:.1} \
-         {:.1} {x2:.1} {:.1} {x2:.1} {y2:.1}\"/>",
-        y1 + bend,
-        y2 - bend
+         {c1:.1} {x2:.1} {c2:.1} {x2:.1} {y2:.1}\"/>"
     );
 }
 
