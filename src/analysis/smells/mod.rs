@@ -14,7 +14,7 @@ mod visibility;
 
 pub use find::{find_smells, Found};
 pub(crate) use graph::strongly_connected;
-pub use modules::{ModuleMap, ModuleNode};
+pub use modules::{ModuleEdge, ModuleMap, ModuleNode};
 pub use smell::{Location, Severity, Smell, SmellKind};
 
 #[cfg(test)]

@@ -205,8 +205,17 @@ pub fn find(files: &[SourceFile], thresholds: &Thresholds) -> (Vec<Smell>, Modul
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ModuleMap {
     pub modules: Vec<ModuleNode>,
-    /// (from, to) as indices into `modules`: `from` depends on `to`.
-    pub edges: Vec<(u32, u32)>,
+    pub edges: Vec<ModuleEdge>,
+}
+
+/// `from` depends on `to` (indices into [`ModuleMap::modules`]), first by the path at `line`
+/// of `file`: the location a cycle or an unstable-dependency smell gives for this edge.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct ModuleEdge {
+    pub from: u32,
+    pub to: u32,
+    pub file: usize,
+    pub line: u32,
 }
 
 /// A declared module: its path (`crate::a::b`, led by the crate's name) and where it is
@@ -228,8 +237,13 @@ impl ModuleGraph<'_> {
                     line,
                 })
                 .collect(),
-            edges: (self.edges.keys())
-                .map(|&(from, to)| (from as u32, to as u32))
+            edges: (self.edges.iter())
+                .map(|(&(from, to), edge)| ModuleEdge {
+                    from: from as u32,
+                    to: to as u32,
+                    file: edge.file,
+                    line: edge.line,
+                })
                 .collect(),
         }
     }

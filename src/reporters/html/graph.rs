@@ -4,12 +4,12 @@
 //! red, hubs and modules with unstable dependencies marked, and each module links to the
 //! first smell it carries (its tooltip lists them all).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write;
 
 use super::markup::{escape, slug};
 use crate::analysis::report::Report;
-use crate::analysis::smells::{strongly_connected, ModuleNode, SmellKind};
+use crate::analysis::smells::{strongly_connected, ModuleEdge, ModuleNode, SmellKind};
 
 /// Crates with more modules than this are listed, not drawn: a picture of thousands of
 /// boxes helps nobody and costs the browser seconds.
@@ -50,6 +50,7 @@ pub fn write(out: &mut String, report: &Report) {
     out.push_str(LEGEND);
     let smells = smells_by_module(report);
     let edges = adjacency(report);
+    let unstable = unstable_edges(report);
     for (k, krate) in drawn.iter().enumerate() {
         let n_edges: usize = krate.modules.iter().map(|&m| edges[m].len()).sum();
         let _ = write!(
@@ -65,7 +66,7 @@ pub fn write(out: &mut String, report: &Report) {
         if krate.modules.len() > MAX_NODES {
             write_too_big(out, report, krate, &smells);
         } else {
-            write_svg(out, report, krate, &edges, &smells);
+            Drawing::lay_out(report, krate, &edges, &smells, &unstable).write(out);
         }
         out.push_str("</details>");
     }
@@ -104,15 +105,24 @@ fn crate_name<'r>(report: &'r Report, module: &'r ModuleNode) -> &'r str {
     }
 }
 
-/// What each module depends on, by index into the module map.
-fn adjacency(report: &Report) -> Vec<Vec<usize>> {
+/// What each module depends on, by index into the module map, with the edge's own index.
+fn adjacency(report: &Report) -> Vec<Vec<(usize, usize)>> {
     let mut adjacency = vec![Vec::new(); report.modules.modules.len()];
-    for &(from, to) in &report.modules.edges {
-        if let Some(list) = adjacency.get_mut(from as usize) {
-            list.push(to as usize);
+    for (e, edge) in report.modules.edges.iter().enumerate() {
+        if let Some(list) = adjacency.get_mut(edge.from as usize) {
+            list.push((edge.to as usize, e));
         }
     }
     adjacency
+}
+
+/// Where the edges to less stable modules are written, as unstable-dependency smells give
+/// them (one location per such edge): the edges to draw as unstable.
+fn unstable_edges(report: &Report) -> HashSet<(usize, u32)> {
+    (report.smells.iter())
+        .filter(|s| s.kind == SmellKind::UnstableDependency)
+        .flat_map(|s| s.locations.iter().map(|l| (l.file, l.start_line)))
+        .collect()
 }
 
 /// The smells each module carries (indices into `report.smells`): those whose item is the
@@ -309,133 +319,162 @@ fn place(paths: &[&str], layers: &[Vec<usize>]) -> Layout {
     }
 }
 
-fn write_svg(
-    out: &mut String,
-    report: &Report,
-    krate: &Crate,
-    edges: &[Vec<usize>],
-    smells: &HashMap<usize, Vec<usize>>,
-) {
-    let local: HashMap<usize, usize> = (krate.modules.iter().enumerate())
-        .map(|(i, &m)| (m, i))
-        .collect();
-    let adjacency: Vec<Vec<usize>> = (krate.modules.iter())
-        .map(|&m| {
-            edges[m]
-                .iter()
-                .filter_map(|t| local.get(t).copied())
-                .collect()
-        })
-        .collect();
-    let paths: Vec<&str> = (krate.modules.iter())
-        .map(|&m| report.modules.modules[m].path.as_str())
-        .collect();
-    let layers = layers(&adjacency);
-    let at = layout(&paths, &adjacency, &layers.layer);
-    let kinds = |m: usize| -> Vec<SmellKind> {
-        (smells.get(&krate.modules[m]).into_iter().flatten())
-            .map(|&s| report.smells[s].kind)
-            .collect()
-    };
-    let _ = write!(
-        out,
-        "<svg class=\"modgraph\" viewBox=\"0 0 {w:.0} {h:.0}\" width=\"{w:.0}\" height=\"{h:.0}\" \
-         role=\"img\" aria-label=\"module graph of {}\">",
-        escape(krate.name),
-        w = at.size.0,
-        h = at.size.1
-    );
-    for (from, tos) in adjacency.iter().enumerate() {
-        let unstable = kinds(from).contains(&SmellKind::UnstableDependency);
-        for &to in tos {
-            let cyc = layers.size[from] > 1 && layers.component[from] == layers.component[to];
-            write_edge(out, &at, (from, to), cyc, unstable);
+/// One crate's picture: its modules placed, and what is drawn on them.
+struct Drawing<'a> {
+    report: &'a Report,
+    krate: &'a Crate<'a>,
+    smells: &'a HashMap<usize, Vec<usize>>,
+    /// Each module's dependencies within the crate: (module, edge index in the module map).
+    adjacency: Vec<Vec<(usize, usize)>>,
+    unstable: &'a HashSet<(usize, u32)>,
+    layers: Layers,
+    at: Layout,
+}
+
+impl<'a> Drawing<'a> {
+    fn lay_out(
+        report: &'a Report,
+        krate: &'a Crate<'a>,
+        edges: &[Vec<(usize, usize)>],
+        smells: &'a HashMap<usize, Vec<usize>>,
+        unstable: &'a HashSet<(usize, u32)>,
+    ) -> Drawing<'a> {
+        let local: HashMap<usize, usize> = (krate.modules.iter().enumerate())
+            .map(|(i, &m)| (m, i))
+            .collect();
+        let adjacency: Vec<Vec<(usize, usize)>> = (krate.modules.iter())
+            .map(|&m| {
+                (edges[m].iter())
+                    .filter_map(|&(to, e)| Some((*local.get(&to)?, e)))
+                    .collect()
+            })
+            .collect();
+        let targets: Vec<Vec<usize>> = (adjacency.iter())
+            .map(|tos| tos.iter().map(|&(to, _)| to).collect())
+            .collect();
+        let paths: Vec<&str> = (krate.modules.iter())
+            .map(|&m| report.modules.modules[m].path.as_str())
+            .collect();
+        let layers = layers(&targets);
+        let at = layout(&paths, &targets, &layers.layer);
+        Drawing {
+            report,
+            krate,
+            smells,
+            adjacency,
+            unstable,
+            layers,
+            at,
         }
     }
-    for m in 0..krate.modules.len() {
-        write_node(
+
+    fn write(&self, out: &mut String) {
+        let _ = write!(
             out,
-            report,
-            &at,
-            m,
-            krate.modules[m],
-            layers.size[m] > 1,
-            smells,
+            "<svg class=\"modgraph\" viewBox=\"0 0 {w:.0} {h:.0}\" width=\"{w:.0}\" \
+             height=\"{h:.0}\" role=\"img\" aria-label=\"module graph of {}\">",
+            escape(self.krate.name),
+            w = self.at.size.0,
+            h = self.at.size.1
+        );
+        for (from, tos) in self.adjacency.iter().enumerate() {
+            for &(to, e) in tos {
+                let edge: &ModuleEdge = &self.report.modules.edges[e];
+                let cyc = self.layers.size[from] > 1
+                    && self.layers.component[from] == self.layers.component[to];
+                let unstable = self.unstable.contains(&(edge.file, edge.line));
+                self.write_edge(out, (from, to), cyc, unstable);
+            }
+        }
+        for m in 0..self.krate.modules.len() {
+            self.write_node(out, m);
+        }
+        out.push_str("</svg>");
+    }
+
+    /// An arrow from the bottom of `from` to the top of `to` (or top to bottom when `to` is
+    /// above), curved so that edges between one pair of rows do not overlap.
+    fn write_edge(&self, out: &mut String, (from, to): (usize, usize), cyc: bool, unstable: bool) {
+        let at = &self.at;
+        let (x1, x2) = (
+            at.x[from] + at.width[from] / 2.0,
+            at.x[to] + at.width[to] / 2.0,
+        );
+        let (top, bottom) = (at.y[from], at.y[from] + NODE_HEIGHT);
+        // Between rows: from the bottom of one box to the top of the other, bent vertically.
+        // Within a row (the modules of a cycle): an arc above when going right, below when
+        // going left, so that two modules using each other draw a loop.
+        let (y1, c1, c2, y2) = if (at.y[to] - at.y[from]).abs() < 1.0 {
+            let lift = (10.0 + (x2 - x1).abs() * 0.12).min(ARC);
+            if x1 < x2 {
+                (top, top - lift, top - lift, top)
+            } else {
+                (bottom, bottom + lift, bottom + lift, bottom)
+            }
+        } else if at.y[to] > at.y[from] {
+            let y2 = at.y[to];
+            (bottom, bottom + ROW_GAP / 2.0, y2 - ROW_GAP / 2.0, y2)
+        } else {
+            let y2 = at.y[to] + NODE_HEIGHT;
+            (top, top - ROW_GAP / 2.0, y2 + ROW_GAP / 2.0, y2)
+        };
+        let class = match (cyc, unstable) {
+            (true, true) => "edge cyc unstable",
+            (true, false) => "edge cyc",
+            (false, true) => "edge unstable",
+            (false, false) => "edge",
+        };
+        let marker = if cyc { "arrow-cyc" } else { "arrow" };
+        let _ = write!(
+            out,
+            "<path class=\"{class}\" marker-end=\"url(#{marker})\" d=\"M{x1:.1} {y1:.1} \
+             C{x1:.1} {c1:.1} {x2:.1} {c2:.1} {x2:.1} {y2:.1}\"/>"
         );
     }
-    out.push_str("</svg>");
+
+    /// A module's box, a link to its first smell when it carries any, with a tooltip that
+    /// names its path and lists its smells.
+    fn write_node(&self, out: &mut String, local: usize) {
+        let (report, at) = (self.report, &self.at);
+        let module = self.krate.modules[local];
+        let carried: &[usize] = self.smells.get(&module).map_or(&[], Vec::as_slice);
+        let has = |kind: SmellKind| carried.iter().any(|&s| report.smells[s].kind == kind);
+        let mut class = String::from("node");
+        for (on, name) in [
+            (self.layers.size[local] > 1, " cyc"),
+            (has(SmellKind::HubModule), " hub"),
+            (has(SmellKind::UnstableDependency), " unstable"),
+            (!carried.is_empty(), " smelly"),
+        ] {
+            if on {
+                class.push_str(name);
+            }
+        }
+        let path = &report.modules.modules[module].path;
+        let (open, close) = match carried.first() {
+            Some(&s) => (format!("<a href=\"#{}\"", Report::smell_id(s)), "</a>"),
+            None => (String::from("<g"), "</g>"),
+        };
+        let _ = write!(
+            out,
+            "{open} class=\"{class}\" data-module=\"{}\"><title>{}</title><rect x=\"{:.1}\" \
+             y=\"{:.1}\" width=\"{:.1}\" height=\"{NODE_HEIGHT}\" rx=\"4\"/><text x=\"{:.1}\" \
+             y=\"{:.1}\">{}</text>{close}",
+            escape(path),
+            escape(&tooltip(report, path, carried)),
+            at.x[local],
+            at.y[local],
+            at.width[local],
+            at.x[local] + 6.0,
+            at.y[local] + 16.0,
+            escape(&at.labels[local])
+        );
+    }
 }
 
-/// An arrow from the bottom of `from` to the top of `to` (or top to bottom when `to` is not
-/// below), curved so that edges between one pair of rows do not overlap.
-fn write_edge(
-    out: &mut String,
-    at: &Layout,
-    (from, to): (usize, usize),
-    cyc: bool,
-    unstable: bool,
-) {
-    let (x1, x2) = (
-        at.x[from] + at.width[from] / 2.0,
-        at.x[to] + at.width[to] / 2.0,
-    );
-    let (top, bottom) = (at.y[from], at.y[from] + NODE_HEIGHT);
-    // Between rows: from the bottom of one box to the top of the other, bent vertically.
-    // Within a row (the modules of a cycle): an arc above when going right, below when
-    // going left, so that two modules using each other draw a loop.
-    let (y1, c1, c2, y2) = if (at.y[to] - at.y[from]).abs() < 1.0 {
-        let lift = (10.0 + (x2 - x1).abs() * 0.12).min(ARC);
-        if x1 < x2 {
-            (top, top - lift, top - lift, top)
-        } else {
-            (bottom, bottom + lift, bottom + lift, bottom)
-        }
-    } else if at.y[to] > at.y[from] {
-        let y2 = at.y[to];
-        (bottom, bottom + ROW_GAP / 2.0, y2 - ROW_GAP / 2.0, y2)
-    } else {
-        let y2 = at.y[to] + NODE_HEIGHT;
-        (top, top - ROW_GAP / 2.0, y2 + ROW_GAP / 2.0, y2)
-    };
-    let mut class = String::from("edge");
-    if cyc {
-        class.push_str(" cyc");
-    }
-    if unstable {
-        class.push_str(" unstable");
-    }
-    let marker = if cyc { "arrow-cyc" } else { "arrow" };
-    let _ = write!(
-        out,
-        "<path class=\"{class}\" marker-end=\"url(#{marker})\" d=\"M{x1:.1} {y1:.1} C{x1:.1} \
-         {c1:.1} {x2:.1} {c2:.1} {x2:.1} {y2:.1}\"/>"
-    );
-}
-
-fn write_node(
-    out: &mut String,
-    report: &Report,
-    at: &Layout,
-    local: usize,
-    module: usize,
-    in_cycle: bool,
-    smells: &HashMap<usize, Vec<usize>>,
-) {
-    let carried: &[usize] = smells.get(&module).map_or(&[], Vec::as_slice);
-    let has = |kind: SmellKind| carried.iter().any(|&s| report.smells[s].kind == kind);
-    let mut class = String::from("node");
-    for (on, name) in [
-        (in_cycle, " cyc"),
-        (has(SmellKind::HubModule), " hub"),
-        (has(SmellKind::UnstableDependency), " unstable"),
-        (!carried.is_empty(), " smelly"),
-    ] {
-        if on {
-            class.push_str(name);
-        }
-    }
-    let path = &report.modules.modules[module].path;
-    let mut title = path.clone();
+/// A module's path and the smells it carries, one a line (the first dozen).
+fn tooltip(report: &Report, path: &str, carried: &[usize]) -> String {
+    let mut title = path.to_string();
     for &s in carried.iter().take(12) {
         let smell = &report.smells[s];
         let _ = write!(
@@ -449,24 +488,7 @@ fn write_node(
     if carried.len() > 12 {
         let _ = write!(title, "\n… {} more", carried.len() - 12);
     }
-    let (open, close) = match carried.first() {
-        Some(&s) => (format!("<a href=\"#{}\"", Report::smell_id(s)), "</a>"),
-        None => (String::from("<g"), "</g>"),
-    };
-    let _ = write!(
-        out,
-        "{open} class=\"{class}\" data-module=\"{}\"><title>{}</title><rect x=\"{:.1}\" \
-         y=\"{:.1}\" width=\"{:.1}\" height=\"{NODE_HEIGHT}\" rx=\"4\"/><text x=\"{:.1}\" \
-         y=\"{:.1}\">{}</text>{close}",
-        escape(path),
-        escape(&title),
-        at.x[local],
-        at.y[local],
-        at.width[local],
-        at.x[local] + 6.0,
-        at.y[local] + 16.0,
-        escape(&at.labels[local])
-    );
+    title
 }
 
 /// The arrowheads every graph uses, declared once for the page.

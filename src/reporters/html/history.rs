@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
+use super::chart;
 use super::diff::write_patch;
 use super::markup::{escape, number, slug};
 use crate::record::event::{Counts, Event, Outcome, Record, Scores, Step};
@@ -46,6 +47,8 @@ struct Candidate<'r> {
     skipped: Option<&'r str>,
     decision: Option<(Outcome, Step, &'r str)>,
     attempts: u32,
+    /// Agent calls, the tokens they used and what they cost.
+    calls: u32,
     tokens: u64,
     cost_usd: f64,
     /// The patch of its last parsed answer, relative to the out dir.
@@ -104,6 +107,7 @@ fn add<'r>(run: &mut Run<'r>, pass: &mut u32, event: &'r Event) {
             if let Some(c) = candidate(run, &at.candidate) {
                 let c = &mut run.candidates[c];
                 c.attempts = c.attempts.max(at.attempt);
+                c.calls += 1;
                 c.tokens += call.tokens.total();
                 c.cost_usd += call.cost_usd.unwrap_or(0.0);
             }
@@ -211,95 +215,29 @@ fn write_run(out: &mut String, run: &Run, dir: &OutDir, open: bool) {
         write_chart(out, &run.passes);
         write_passes(out, &run.passes);
     }
+    write_spent(out, run);
     write_candidates(out, run);
     write_diffs(out, run, dir);
     out.push_str("</details>");
 }
 
-/// A line of the chart: its name (and class), and the score it draws.
-type Series = (&'static str, fn(Scores) -> f64);
-
 /// The scores per pass as lines over the passes: where the run started, then after each.
 fn write_chart(out: &mut String, passes: &[Pass]) {
-    const W: f64 = 640.0;
-    const H: f64 = 220.0;
-    const LEFT: f64 = 48.0;
-    const BOTTOM: f64 = 28.0;
     let mut points: Vec<(String, Scores)> = vec![("start".into(), passes[0].before)];
-    points.extend(
-        passes
-            .iter()
-            .map(|p| (format!("pass {}", p.number), p.after)),
-    );
-    let top = (points.iter())
-        .map(|(_, s)| s.total())
-        .fold(0.0, f64::max)
-        .max(1.0)
-        * 1.1;
-    let x = |i: usize| LEFT + (W - LEFT - 40.0) * i as f64 / (points.len() - 1).max(1) as f64;
-    let y = |v: f64| (H - BOTTOM) - (H - BOTTOM - 10.0) * v / top;
-    let _ = write!(
+    points.extend((passes.iter()).map(|p| (format!("pass {}", p.number), p.after)));
+    let line = |score: fn(&Scores) -> f64| points.iter().map(|(_, s)| score(s)).collect();
+    chart::write(
         out,
-        "<figure class=\"chart\"><svg class=\"score-chart\" viewBox=\"0 0 {W} {H}\" width=\"{W}\" \
-         height=\"{H}\" role=\"img\" aria-label=\"score per pass\"><g class=\"axis\">\
-         <line x1=\"{LEFT}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
-        H - BOTTOM,
-        W - 8.0,
-        H - BOTTOM
-    );
-    for tick in 0..=4 {
-        let v = top * f64::from(tick) / 4.0;
-        let _ = write!(
-            out,
-            "<line class=\"grid\" x1=\"{LEFT}\" y1=\"{0:.1}\" x2=\"{1}\" y2=\"{0:.1}\"/><text \
-             x=\"{2}\" y=\"{3:.1}\" text-anchor=\"end\">{4:.1}</text>",
-            y(v),
-            W - 8.0,
-            LEFT - 6.0,
-            y(v) + 4.0,
-            v
-        );
-    }
-    for (i, (name, _)) in points.iter().enumerate() {
-        let _ = write!(
-            out,
-            "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-            x(i),
-            H - 8.0,
-            escape(name)
-        );
-    }
-    out.push_str("</g>");
-    let series: [Series; 3] = [
-        ("total", Scores::total),
-        ("duplication", |s| s.duplication),
-        ("smells", |s| s.smells),
-    ];
-    for (name, value) in series {
-        let line: Vec<String> = (points.iter().enumerate())
-            .map(|(i, (_, s))| format!("{:.1},{:.1}", x(i), y(value(*s))))
-            .collect();
-        let _ = write!(
-            out,
-            "<polyline class=\"series {name}\" points=\"{}\"/>",
-            line.join(" ")
-        );
-        for (i, (label, s)) in points.iter().enumerate() {
-            let _ = write!(
-                out,
-                "<circle class=\"series {name}\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\"><title>{} {name}: \
-                 {:.2} per 1,000 lines</title></circle>",
-                x(i),
-                y(value(*s)),
-                escape(label),
-                value(*s)
-            );
-        }
-    }
-    out.push_str(
-        "</svg><figcaption><span class=\"key total\">total</span> <span class=\"key \
-         duplication\">duplication</span> <span class=\"key smells\">smells</span> score per \
-         1,000 lines of code, lower is better</figcaption></figure>",
+        &chart::LineChart {
+            labels: points.iter().map(|(label, _)| label.clone()).collect(),
+            series: vec![
+                ("total", line(|s| s.total())),
+                ("duplication", line(|s| s.duplication)),
+                ("smells", line(|s| s.smells)),
+            ],
+            unit: "per 1,000 lines",
+            caption: "score per 1,000 lines of code, lower is better",
+        },
     );
 }
 
@@ -336,6 +274,18 @@ fn write_passes(out: &mut String, passes: &[Pass]) {
         );
     }
     out.push_str("</tbody></table>");
+}
+
+/// What the run's agent calls cost, all passes together.
+fn write_spent(out: &mut String, run: &Run) {
+    let calls: u32 = run.candidates.iter().map(|c| c.calls).sum();
+    let tokens: u64 = run.candidates.iter().map(|c| c.tokens).sum();
+    let cost: f64 = run.candidates.iter().map(|c| c.cost_usd).sum();
+    let _ = write!(
+        out,
+        "<p class=\"spent\">{} candidates, {calls} agent calls, {tokens} tokens, ${cost:.4}</p>",
+        run.candidates.len()
+    );
 }
 
 fn write_candidates(out: &mut String, run: &Run) {

@@ -1,6 +1,7 @@
 //! `--format html` and `cargo loop report`: one self-contained page (`target/loop/report.html`)
 //! with the clone groups side by side, the module graphs, the smells and the loop history.
 
+mod chart;
 mod clones;
 mod diff;
 mod graph;

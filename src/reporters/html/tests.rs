@@ -9,7 +9,9 @@ use std::path::Path;
 use super::page::{render, Page};
 use crate::analysis::detectors::{CloneType, Group, GroupKind, Instance};
 use crate::analysis::report::{FileInfo, Report, Timing};
-use crate::analysis::smells::{Location, ModuleMap, ModuleNode, Severity, Smell, SmellKind};
+use crate::analysis::smells::{
+    Location, ModuleEdge, ModuleMap, ModuleNode, Severity, Smell, SmellKind,
+};
 use crate::record::event::{At, Call, Counts, Event, Outcome, Record, Scores, Step};
 use crate::record::out_dir::OutDir;
 
@@ -55,7 +57,8 @@ fn node(path: &str, file: usize) -> ModuleNode {
     }
 }
 
-/// Two files with a renamed clone, a crate `demo` whose modules `a` and `b` use each other.
+/// Two files with a renamed clone, a crate `demo` whose modules `a` and `b` use each other,
+/// its root depending on the less stable `a`.
 fn report(root: &Path) -> Report {
     std::fs::create_dir_all(root.join("src")).unwrap();
     std::fs::write(root.join("src/a.rs"), A).unwrap();
@@ -88,6 +91,18 @@ fn report(root: &Path) -> Report {
                 "demo::a",
                 &[("cycle_len", 2.0), ("component_size", 2.0)],
             ),
+            Smell {
+                locations: vec![Location {
+                    file: 2,
+                    start_line: 1,
+                    end_line: 1,
+                }],
+                ..smell(
+                    SmellKind::UnstableDependency,
+                    "demo",
+                    &[("instability", 1.0)],
+                )
+            },
             smell(
                 SmellKind::LongFunction,
                 "demo::b::<script>alert(1)</script>",
@@ -96,7 +111,15 @@ fn report(root: &Path) -> Report {
         ],
         modules: ModuleMap {
             modules: vec![node("demo", 2), node("demo::a", 0), node("demo::b", 1)],
-            edges: vec![(0, 1), (1, 2), (2, 1)],
+            // Each edge written at its own place: (from, to, file, line).
+            edges: [(0, 1, 2, 1), (1, 2, 0, 2), (2, 1, 1, 3)]
+                .map(|(from, to, file, line)| ModuleEdge {
+                    from,
+                    to,
+                    file,
+                    line,
+                })
+                .to_vec(),
         },
         warnings: Vec::new(),
         timing: Timing::default(),
@@ -282,6 +305,8 @@ fn the_page_escapes_what_it_shows_and_marks_what_differs() {
     // The cycle's modules and edges are red, and each smelly module links to its smell.
     assert!(html.contains("<a href=\"#S1\" class=\"node cyc smelly\" data-module=\"demo::a\">"));
     assert!(html.contains("class=\"edge cyc\""));
+    // The edge the unstable-dependency smell names (the root's use of `a`) is marked.
+    assert_eq!(html.matches("class=\"edge unstable\"").count(), 1);
     // The kept refactor's diff is shown from its patch file.
     assert!(html.contains("crate::a::total(costs) }</span>"));
     // Nothing is fetched: no URL but the files' own links.
