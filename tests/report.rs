@@ -155,10 +155,10 @@ fn the_report_of_a_loop_crate_run_renders_groups_graph_and_chart_in_chromium() {
     );
 }
 
-/// The page passes what it shows through the audit trail's redaction, and `report` refuses
-/// a format other than HTML.
+/// The page passes what it shows through the audit trail's redaction, `ci` writes it too, and
+/// `report` refuses a format other than HTML.
 #[test]
-fn scan_format_html_writes_the_page_with_secrets_redacted() {
+fn scan_and_ci_write_the_page_of_loop_crate_with_secrets_redacted() {
     let tmp = copy_of_fixture("loop-crate");
     // A value that appears in the code of the fixture's clone groups.
     let secret = "order_total";
@@ -172,6 +172,16 @@ fn scan_format_html_writes_the_page_with_secrets_redacted() {
     let html = std::fs::read_to_string(tmp.path().join("target/loop/report.html")).unwrap();
     assert!(!html.contains(secret), "the secret reached the page");
     assert!(html.contains("[redacted]"));
+    // The gate writes the page of what it judged, and still fails on it.
+    std::fs::remove_file(tmp.path().join("target/loop/report.html")).unwrap();
+    let gate = run(
+        tmp.path(),
+        &["ci", "--format", "html", "--fail-on", "any"],
+        &[],
+    );
+    assert_eq!(gate.status.code(), Some(1), "{}", stderr(&gate));
+    assert!(gate.stdout.is_empty());
+    assert!(tmp.path().join("target/loop/report.html").is_file());
     let refused = run(tmp.path(), &["report", "--format", "json"], &[]);
     assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
     assert!(
