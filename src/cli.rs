@@ -453,7 +453,8 @@ pub struct CiArgs {
 }
 
 /// The command line as clap parses it, with each analysis command's help showing only the
-/// thresholds it uses: `dup` none of the smell thresholds, `smells` none of the clone sizes.
+/// thresholds it uses: `dup` none of the smell thresholds, `smells` none of the clone sizes,
+/// `report` no `--format` (it writes HTML only).
 /// (They are still accepted, so one configuration or alias serves every command.)
 pub fn command() -> clap::Command {
     use clap::{Args as _, CommandFactory};
@@ -477,6 +478,8 @@ pub fn command() -> clap::Command {
     CargoCli::command().mut_subcommand("loop", |lp| {
         lp.mut_subcommand("dup", |dup| hide(dup, &smell_keys))
             .mut_subcommand("smells", |smells| hide(smells, &clone_keys))
+            // `report` writes the page only (another `--format` is refused).
+            .mut_subcommand("report", |report| hide(report, &["format".to_string()]))
     })
 }
 

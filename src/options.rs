@@ -27,7 +27,7 @@ pub enum Format {
     Github,
     /// reviewdog's diagnostics, one JSON object per line.
     Rdjsonl,
-    /// One self-contained page, written to `target/loop/report.html` (not stdout).
+    /// one self-contained page, written to `target/loop/report.html` instead of stdout.
     Html,
 }
 
