@@ -1,6 +1,6 @@
 //! Every smell family run in turn, in the order the report lists them.
 
-use super::modules::ModuleMap;
+use super::map::ModuleMap;
 use super::smell::Smell;
 use super::{crates, functions, matches, modules, types};
 use crate::analysis::scan::SourceFile;

@@ -5,6 +5,7 @@ mod crates;
 mod find;
 mod functions;
 mod graph;
+mod map;
 mod matches;
 mod modules;
 mod scope;
@@ -14,7 +15,7 @@ mod visibility;
 
 pub use find::{find_smells, Found};
 pub(crate) use graph::strongly_connected;
-pub use modules::{ModuleEdge, ModuleMap, ModuleNode};
+pub use map::{ModuleEdge, ModuleMap, ModuleNode};
 pub use smell::{Location, Severity, Smell, SmellKind};
 
 #[cfg(test)]

@@ -17,9 +17,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::{Deserialize, Serialize};
-
 use super::graph::{shortest_cycle, strongly_connected};
+use super::map::{ModuleEdge, ModuleMap, ModuleNode};
 use super::scope::{Place, Scope, Trail};
 use super::smell::{Location, Severity, Smell, SmellKind};
 use super::visibility::{needless_pub, Uses};
@@ -198,33 +197,6 @@ pub fn find(files: &[SourceFile], thresholds: &Thresholds) -> (Vec<Smell>, Modul
     smells.extend(unstable_dependencies(&graph, thresholds));
     smells.extend(needless_pub(&graph.uses, &graph.index, files));
     (smells, graph.map())
-}
-
-/// The module graph as reports draw it: the declared modules and the dependencies between
-/// them, the same graph the cycle, hub and unstable-dependency smells were read from.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct ModuleMap {
-    pub modules: Vec<ModuleNode>,
-    pub edges: Vec<ModuleEdge>,
-}
-
-/// `from` depends on `to` (indices into [`ModuleMap::modules`]), first by the path at `line`
-/// of `file`: the location a cycle or an unstable-dependency smell gives for this edge.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-pub struct ModuleEdge {
-    pub from: u32,
-    pub to: u32,
-    pub file: usize,
-    pub line: u32,
-}
-
-/// A declared module: its path (`crate::a::b`, led by the crate's name) and where it is
-/// declared (an index into the analysed files, and a line).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ModuleNode {
-    pub path: String,
-    pub file: usize,
-    pub line: u32,
 }
 
 impl ModuleGraph<'_> {

@@ -12,7 +12,7 @@ use crate::analysis::report::{headline, suggestion, Report};
 
 /// Groups shown with their code; the others are listed. Past a few dozen, side-by-side code
 /// costs the browser more than it tells a reader.
-pub const DETAILED: usize = 30;
+const DETAILED: usize = 30;
 /// The list of the other groups starts open up to this many rows: a closed list is parsed but
 /// not laid out, which is what keeps a page of thousands of groups quick to open.
 const OPEN_LIST: usize = 200;

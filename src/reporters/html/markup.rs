@@ -28,7 +28,7 @@ pub fn escape(text: &str) -> String {
 
 /// An `href` to a file of the report, absolute, so that it opens from wherever the page is
 /// (browsers do not jump to a line; the text shows it).
-pub fn file_href(report: &Report, file: usize) -> String {
+fn file_href(report: &Report, file: usize) -> String {
     use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
     const PATH: &AsciiSet = &CONTROLS
         .add(b' ')
@@ -58,7 +58,7 @@ pub fn file_href(report: &Report, file: usize) -> String {
 }
 
 /// The file's path relative to the root, as the other formats print it.
-pub fn rel(report: &Report, file: usize) -> &str {
+fn rel(report: &Report, file: usize) -> &str {
     report.files.get(file).map_or("?", |f| f.rel.as_str())
 }
 
