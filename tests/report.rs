@@ -39,11 +39,16 @@ fn chromium() -> Option<PathBuf> {
     if let Some(path) = find() {
         return Some(path);
     }
-    let installed = Command::new("apt-get")
-        .args(["install", "-y", "-q", "chromium"])
-        .env("DEBIAN_FRONTEND", "noninteractive")
-        .output()
-        .is_ok_and(|out| out.status.success());
+    let apt = |args: &[&str]| {
+        Command::new("apt-get")
+            .args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .output()
+            .is_ok_and(|out| out.status.success())
+    };
+    // A fresh machine's package lists may be missing or stale: update once, then retry.
+    let installed = apt(&["install", "-y", "-q", "chromium"])
+        || (apt(&["update", "-q"]) && apt(&["install", "-y", "-q", "chromium"]));
     let found = if installed { find() } else { None };
     if found.is_none() {
         eprintln!(
