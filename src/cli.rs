@@ -43,6 +43,9 @@ pub enum Command {
     Baseline(BaselineArgs),
     /// Summarise the audit trail: runs, candidates, outcomes by step, time
     Log(LogArgs),
+    /// Write the self-contained HTML report (target/loop/report.html): clones side by side,
+    /// module graphs, smells, loop history
+    Report(AnalysisArgs),
     /// List refactors held back for human review
     Review(LogArgs),
     /// Explain a rule: what it finds, why it matters, the usual fix, how to silence it
@@ -161,7 +164,9 @@ impl LoopArgs {
             ..CommonArgs::default()
         };
         let target = match &self.command {
-            Command::Dup(a) | Command::Smells(a) | Command::Scan(a) => Some(&a.target),
+            Command::Dup(a) | Command::Smells(a) | Command::Scan(a) | Command::Report(a) => {
+                Some(&a.target)
+            }
             Command::Fix(f) => Some(&f.analysis.target),
             Command::Run(r) => Some(&r.fix.analysis.target),
             Command::Baseline(b) => Some(&b.analysis.target),
@@ -588,7 +593,8 @@ pub struct SuggestArgs {
 }
 
 /// The command line as clap parses it, with each analysis command's help showing only the
-/// thresholds it uses: `dup` none of the smell thresholds, `smells` none of the clone sizes.
+/// thresholds it uses: `dup` none of the smell thresholds, `smells` none of the clone sizes,
+/// `report` no `--format` (it writes HTML only).
 /// (They are still accepted, so one configuration or alias serves every command.)
 pub fn command() -> clap::Command {
     use clap::{Args as _, CommandFactory};
@@ -612,6 +618,8 @@ pub fn command() -> clap::Command {
     CargoCli::command().mut_subcommand("loop", |lp| {
         lp.mut_subcommand("dup", |dup| hide(dup, &smell_keys))
             .mut_subcommand("smells", |smells| hide(smells, &clone_keys))
+            // `report` writes the page only (another `--format` is refused).
+            .mut_subcommand("report", |report| hide(report, &["format".to_string()]))
     })
 }
 

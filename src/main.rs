@@ -147,6 +147,7 @@ fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
             refactor::run::run(&common, run, &console).map(|()| ExitCode::Success)
         }
         Command::Log(log) => show_log(&common, log),
+        Command::Report(analysis) => report_page(&common, analysis, &console),
         Command::Review(log) => show_review(&common, log),
         Command::Apply(apply) => {
             process::install_interrupt_handler();
@@ -182,6 +183,39 @@ fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
     }
 }
 
+/// The report in `format` on stdout; `html` is a page written to the out dir instead.
+fn output(
+    report: &analysis::report::Report,
+    format: Format,
+    out: &record::out_dir::OutDir,
+    console: &Console,
+    suggestions: &[refactor::suggest::Suggestion],
+) -> anyhow::Result<()> {
+    if format == Format::Html {
+        reporters::html::write(report, out, console)?;
+        return Ok(());
+    }
+    print(&render(report, format, console, suggestions)?).map(|_| ())
+}
+
+/// `cargo loop report`: a scan and the audit trail, as the HTML page.
+fn report_page(
+    common: &CommonArgs,
+    args: &AnalysisArgs,
+    console: &Console,
+) -> anyhow::Result<ExitCode> {
+    if !matches!(args.output.format, None | Some(Format::Html)) {
+        return Err(UsageError(
+            "`cargo loop report` writes the HTML page only: use `cargo loop scan --format FMT` \
+             for other formats"
+                .into(),
+        )
+        .into());
+    }
+    reporters::html::scan_and_write(common, args, console)?;
+    Ok(ExitCode::Success)
+}
+
 /// The report in `format`. For `github`, what GitHub would not show as annotations goes to
 /// the step summary (`$GITHUB_STEP_SUMMARY`) when there is one.
 fn render(
@@ -191,6 +225,7 @@ fn render(
     suggestions: &[refactor::suggest::Suggestion],
 ) -> anyhow::Result<String> {
     Ok(match format {
+        Format::Html => unreachable!("the page is written by `output`, not printed"),
         Format::Human => reporters::human::render(report, console.stdout_styled),
         Format::Json => reporters::json::render(report, suggestions),
         Format::Sarif => reporters::sarif::render(report, suggestions),
@@ -227,8 +262,8 @@ fn gate(common: &CommonArgs, args: &cli::CiArgs, console: &Console) -> anyhow::R
     } else {
         Vec::new()
     };
-    let text = render(report, verdict.analysis_format, console, &suggestions)?;
-    print(&text)?;
+    let format = verdict.analysis_format;
+    output(report, format, &verdict.out_dir, console, &suggestions)?;
     for suggestion in &suggestions {
         let what = format!("{} ({})", suggestion.title, suggestion.patch.display());
         console.status("Suggested", &what);
@@ -388,19 +423,19 @@ fn analyse(
     let analysis::Analysis {
         mut report,
         options,
+        out_dir,
         ..
     } = analysis::analyse(common, args, console, what)?;
     if let Some(diff) = &args.in_diff {
         analysis::diff::read(diff, &report.root)?.narrow(&mut report);
     }
-    let text = render(&report, options.format, console, &[])?;
     if !matches!(options.format, Format::Github | Format::Rdjsonl) {
         console.eprint(&reporters::human::render_warnings(
             &report.warnings,
             console.stderr_styled,
         ));
     }
-    print(&text)?;
+    output(&report, options.format, &out_dir, console, &[])?;
     reporters::summary::summary(console, &report);
     let Some(gate) = options.fail_on else {
         return Ok(ExitCode::Success);

@@ -27,6 +27,8 @@ pub enum Format {
     Github,
     /// reviewdog's diagnostics, one JSON object per line.
     Rdjsonl,
+    /// one self-contained page, written to `target/loop/report.html` instead of stdout.
+    Html,
 }
 
 /// A fraction from 0 to 1 (`--similarity`), refused out of range where it is read, so the

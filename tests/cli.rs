@@ -160,6 +160,7 @@ fn every_help_text_is_wrapped_and_lists_only_what_its_command_uses() {
         "ci",
         "baseline",
         "log",
+        "report",
         "review",
         "apply",
         "explain",

@@ -21,11 +21,11 @@ pub struct Verdict {
     /// The scan, narrowed to the findings the gate counts (new ones unless `--fail-on any`).
     pub report: Report,
     pub analysis_format: crate::options::Format,
+    /// Where `--format html` writes its page and `--suggest` its patches.
+    pub out_dir: crate::record::out_dir::OutDir,
     pub comparison: Comparison,
     /// Why the gate fails, one sentence each; empty when it passes.
     pub failures: Vec<String>,
-    /// Where `--suggest` leaves its patches.
-    pub out_dir: crate::record::out_dir::OutDir,
 }
 
 /// `cargo loop baseline`: scans and writes the baseline; returns its path and size.

@@ -38,6 +38,9 @@ pub struct Report {
     pub n_lines: u64,
     pub groups: Vec<Group>,
     pub smells: Vec<crate::analysis::smells::Smell>,
+    /// The module graph the module smells were read from (empty when smells were not asked).
+    #[serde(default)]
+    pub modules: crate::analysis::smells::ModuleMap,
     pub warnings: Vec<Warning>,
     #[serde(skip)]
     pub timing: Timing,

@@ -9,7 +9,6 @@ use crate::analysis::detectors::Group;
 use crate::analysis::file_cache::FileCache;
 use crate::analysis::report::{FileInfo, Report, Timing};
 use crate::analysis::scan::Corpus;
-use crate::analysis::smells::Smell;
 use crate::analysis::workspace::Workspace;
 use crate::cli::{AnalysisArgs, CommonArgs};
 use crate::config::Options;
@@ -189,15 +188,12 @@ fn parse(
 /// What the detectors find: clone groups, smells, and the manifests crate smells point at.
 struct Found {
     groups: Vec<Group>,
-    smells: Vec<Smell>,
-    manifests: Vec<String>,
-    /// Allow markers that silenced nothing.
-    allow_warnings: Vec<crate::analysis::workspace::Warning>,
+    smells: crate::analysis::smells::Found,
 }
 
 /// Runs the clone detectors and the smell finders that `what` asks for, side by side.
 fn detect(what: What, corpus: &Corpus, options: &Options, workspace: &Workspace) -> Found {
-    let (groups, (smells, manifests, allow_warnings)) = rayon::join(
+    let (groups, smells) = rayon::join(
         || {
             if what.dup {
                 crate::analysis::detectors::find_duplicates(&corpus.files, options)
@@ -209,23 +205,18 @@ fn detect(what: What, corpus: &Corpus, options: &Options, workspace: &Workspace)
             if what.smells {
                 crate::analysis::smells::find_smells(&corpus.files, options, &workspace.crate_deps)
             } else {
-                (Vec::new(), Vec::new(), Vec::new())
+                crate::analysis::smells::Found::default()
             }
         },
     );
-    Found {
-        groups,
-        smells,
-        manifests,
-        allow_warnings,
-    }
+    Found { groups, smells }
 }
 
 /// The report of a fresh analysis.
 fn report(workspace: &Workspace, corpus: &Corpus, found: Found, timing: Timing) -> Report {
     let mut warnings = workspace.warnings.clone();
     warnings.extend(corpus.warnings.iter().cloned());
-    warnings.extend(found.allow_warnings.iter().cloned());
+    warnings.extend(found.smells.warnings.iter().cloned());
     Report {
         root: workspace.root.clone(),
         files: corpus
@@ -237,7 +228,7 @@ fn report(workspace: &Workspace, corpus: &Corpus, found: Found, timing: Timing) 
                 package: f.package.clone(),
             })
             // Manifests that crate smells point at come after the Rust files.
-            .chain(found.manifests.into_iter().map(|rel| FileInfo {
+            .chain(found.smells.manifests.into_iter().map(|rel| FileInfo {
                 rel,
                 path: None,
                 package: String::new(),
@@ -250,7 +241,8 @@ fn report(workspace: &Workspace, corpus: &Corpus, found: Found, timing: Timing) 
             .map(|f| u64::from(f.parsed.n_lines))
             .sum(),
         groups: found.groups,
-        smells: found.smells,
+        smells: found.smells.smells,
+        modules: found.smells.modules,
         warnings,
         timing,
     }

@@ -10,6 +10,7 @@
 //!   review/ID/         held refactors (refactor::review)
 //!   scratch/N/         scratch slots (refactor::scratch)
 //!   cache/             scan cache (cache)
+//!   report.html        the HTML report (reporters::html)
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -62,6 +63,11 @@ impl OutDir {
 
     pub fn scratch_slot(&self, slot: usize) -> PathBuf {
         self.0.join("scratch").join(slot.to_string())
+    }
+
+    /// The HTML report (`cargo loop report`, `--format html`).
+    pub fn report_file(&self) -> PathBuf {
+        self.0.join("report.html")
     }
 
     pub fn cache_dir(&self) -> PathBuf {

@@ -48,14 +48,26 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
             Ok("every chosen finding was tried".to_owned())
         },
     )
-    .and_then(|place| print_document(&place))
+    .and_then(|place| print_document(common, args, &place, console))
 }
 
-/// `--format json`: the run's document on stdout.
-pub(super) fn print_document(place: &crate::refactor::session::Place) -> anyhow::Result<()> {
-    if place.json {
-        let text = crate::refactor::session::run_document(place)?;
-        std::io::stdout().write_all(text.as_bytes())?;
+/// `--format json`: the run's document on stdout; `--format html`: the report page, from a
+/// scan of the tree as the run left it and the audit trail.
+pub(super) fn print_document(
+    common: &CommonArgs,
+    args: &FixArgs,
+    place: &crate::refactor::session::Place,
+    console: &Console,
+) -> anyhow::Result<()> {
+    match place.format {
+        crate::options::Format::Json => {
+            let text = crate::refactor::session::run_document(place)?;
+            std::io::stdout().write_all(text.as_bytes())?;
+        }
+        crate::options::Format::Html => {
+            crate::reporters::html::scan_and_write(common, &args.analysis, console)?;
+        }
+        _ => {}
     }
     Ok(())
 }

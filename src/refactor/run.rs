@@ -29,7 +29,7 @@ pub fn run(common: &CommonArgs, args: &RunArgs, console: &Console) -> anyhow::Re
     }
     loop {
         let place = run_once(common, args, console)?;
-        crate::refactor::pass::print_document(&place)?;
+        crate::refactor::pass::print_document(common, &args.fix, &place, console)?;
         if !args.watch {
             return Ok(());
         }

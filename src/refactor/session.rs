@@ -25,8 +25,9 @@ pub struct Place {
     /// The run's id in the audit trail, once it started one.
     pub run: Option<String>,
     pub out_dir: crate::record::out_dir::OutDir,
-    /// `--format json`: what the run did, as a document on stdout when it ends.
-    pub json: bool,
+    /// `--format json`: what the run did, as a document on stdout when it ends; `--format
+    /// html`: the report page, written when it ends.
+    pub format: Format,
 }
 
 /// What run `place.run` did, from its audit records: the summary `log` prints, and every
@@ -61,7 +62,7 @@ pub fn session(
     drive: impl FnOnce(&mut Pass, &mut Baseline, Vec<Finding>) -> anyhow::Result<String>,
 ) -> anyhow::Result<Place> {
     let analysis = crate::analysis::analyse(common, &args.analysis, console, what_of(args))?;
-    let json = wants_json(analysis.options.format, command)?;
+    let format = run_format(analysis.options.format, command)?;
     let mut settings = Settings::resolve(args, &analysis.config)?;
     let budget = std::mem::take(&mut settings.budget);
     let root = analysis.report.root.clone();
@@ -71,7 +72,7 @@ pub fn session(
         output: vec![analysis.target_dir.clone(), out_dir.path().to_path_buf()],
         run: None,
         out_dir: out_dir.clone(),
-        json,
+        format,
     };
     let _lock =
         crate::record::lock::OutDirLock::acquire(&out_dir, args.pipeline.verify.no_wait, console)?;
@@ -135,14 +136,14 @@ pub fn session(
     Ok(place)
 }
 
-/// Whether the run's document goes to stdout as JSON; formats for findings are refused.
-fn wants_json(format: Format, command: &str) -> anyhow::Result<bool> {
+/// How the run reports what it did: text, a JSON document on stdout, or the HTML report;
+/// formats for findings alone are refused.
+fn run_format(format: Format, command: &str) -> anyhow::Result<Format> {
     match format {
-        Format::Human => Ok(false),
-        Format::Json => Ok(true),
+        Format::Human | Format::Json | Format::Html => Ok(format),
         other => Err(crate::error::UsageError(format!(
             "`--format {}` does not apply to `cargo loop {command}`: it reports what it did as \
-             text, or as a JSON document with `--format json`",
+             text, as a JSON document with `--format json`, or as a page with `--format html`",
             format!("{other:?}").to_lowercase()
         ))
         .into()),

@@ -153,6 +153,7 @@ mod test {
             root: "/w".into(),
             files: Vec::new(),
             n_files: 0,
+            modules: crate::analysis::smells::ModuleMap::default(),
             n_lines: 0,
             groups: Vec::new(),
             smells: Vec::new(),

@@ -2,6 +2,7 @@
 //! a scan ends with.
 
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod rdjsonl;

@@ -15,4 +15,6 @@ mod size;
 mod units;
 
 pub use find::find_duplicates;
+#[cfg(test)]
+pub use group::Instance;
 pub use group::{CloneType, Group, GroupKind};

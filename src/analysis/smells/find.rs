@@ -1,21 +1,30 @@
 //! Every smell family run in turn, in the order the report lists them.
 
+use super::map::ModuleMap;
 use super::smell::Smell;
 use super::{crates, functions, matches, modules, types};
 use crate::analysis::scan::SourceFile;
 use crate::analysis::workspace::{CrateDep, Warning};
 use crate::config::Options;
 
-/// Every smell: workspace, module and type smells first, then functions worst first by
-/// kind. Crate smells point into manifests, returned to be listed after `files`; and the
-/// allow markers that silenced nothing, as warnings.
-pub fn find_smells(
-    files: &[SourceFile],
-    options: &Options,
-    crate_deps: &[CrateDep],
-) -> (Vec<Smell>, Vec<String>, Vec<Warning>) {
+/// What the smell finders found, and what they read it from.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Workspace, module and type smells first, then functions worst first by kind.
+    pub smells: Vec<Smell>,
+    /// The manifests crate smells point into, to be listed after the analysed files.
+    pub manifests: Vec<String>,
+    /// The allow markers that silenced nothing.
+    pub warnings: Vec<Warning>,
+    /// The module graph the module smells were read from.
+    pub modules: ModuleMap,
+}
+
+/// Every smell, in the order [`Found::smells`] says.
+pub fn find_smells(files: &[SourceFile], options: &Options, crate_deps: &[CrateDep]) -> Found {
     let (mut smells, manifests) = crates::find(crate_deps, &options.layers, files.len());
-    smells.extend(modules::find(files, &options.thresholds));
+    let (module_smells, modules) = modules::find(files, &options.thresholds);
+    smells.extend(module_smells);
     smells.extend(matches::find(files, &options.thresholds));
     smells.extend(types::find(files, &options.thresholds));
     let mut functions = functions::find(files, &options.thresholds);
@@ -32,7 +41,12 @@ pub fn find_smells(
     let silenced_functions = functions::silenced_rules(files, &options.thresholds);
     let mut warnings = unused_allows(files, &silenced, &silenced_functions);
     warnings.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-    (kept, manifests, warnings)
+    Found {
+        smells: kept,
+        manifests,
+        warnings,
+        modules,
+    }
 }
 
 /// Allow markers that name a smell rule nothing reports where they stand, as rustc warns of

@@ -5,6 +5,7 @@ mod crates;
 mod find;
 mod functions;
 mod graph;
+mod map;
 mod matches;
 mod modules;
 mod scope;
@@ -12,7 +13,9 @@ mod smell;
 mod types;
 mod visibility;
 
-pub use find::find_smells;
+pub use find::{find_smells, Found};
+pub(crate) use graph::strongly_connected;
+pub use map::{ModuleEdge, ModuleMap, ModuleNode};
 pub use smell::{Location, Severity, Smell, SmellKind};
 
 #[cfg(test)]

@@ -18,6 +18,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::graph::{shortest_cycle, strongly_connected};
+use super::map::{ModuleEdge, ModuleMap, ModuleNode};
 use super::scope::{Place, Scope, Trail};
 use super::smell::{Location, Severity, Smell, SmellKind};
 use super::visibility::{needless_pub, Uses};
@@ -188,13 +189,36 @@ fn follow<'f>(
     (edges, uses)
 }
 
-pub fn find(files: &[SourceFile], thresholds: &Thresholds) -> Vec<Smell> {
+/// The smells of the module graph, and the graph itself for reports that draw it.
+pub fn find(files: &[SourceFile], thresholds: &Thresholds) -> (Vec<Smell>, ModuleMap) {
     let graph = ModuleGraph::build(files);
     let mut smells = cycles(&graph);
     smells.extend(sizes_and_hubs(&graph, thresholds));
     smells.extend(unstable_dependencies(&graph, thresholds));
     smells.extend(needless_pub(&graph.uses, &graph.index, files));
-    smells
+    (smells, graph.map())
+}
+
+impl ModuleGraph<'_> {
+    fn map(&self) -> ModuleMap {
+        ModuleMap {
+            modules: (self.names.iter().zip(&self.places))
+                .map(|(name, &(file, line, ..))| ModuleNode {
+                    path: (*name).to_string(),
+                    file,
+                    line,
+                })
+                .collect(),
+            edges: (self.edges.iter())
+                .map(|(&(from, to), edge)| ModuleEdge {
+                    from: from as u32,
+                    to: to as u32,
+                    file: edge.file,
+                    line: edge.line,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// A cycle to report: its modules in order, the size of its tangle, and for a module and

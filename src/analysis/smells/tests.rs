@@ -46,7 +46,7 @@ fn fn_smells(src: &str, t: &Thresholds, kind: SmellKind) -> Vec<Smell> {
 
 /// The module smells of a crate.
 fn mod_smells(sources: &[(&str, &str)], t: &Thresholds, kind: SmellKind) -> Vec<Smell> {
-    of(modules::find(&krate(sources), t), kind)
+    of(modules::find(&krate(sources), t).0, kind)
 }
 
 /// The values of `keys` in a smell's metrics.
@@ -737,8 +737,8 @@ fn smells_and_warnings(
         thresholds: t,
         ..crate::config::Options::resolve(&args, &config).unwrap()
     };
-    let (smells, _, warnings) = super::find_smells(&krate(sources), &options, &[]);
-    (smells, warnings)
+    let found = super::find_smells(&krate(sources), &options, &[]);
+    (found.smells, found.warnings)
 }
 
 #[test]
