@@ -15,7 +15,7 @@
 //! Each cycle is a strongly connected component of the module graph; it is reported with
 //! its shortest cycle and the lines that make each edge of it, shortest cycles first.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use super::graph::{shortest_cycle, strongly_connected};
 use super::map::{ModuleEdge, ModuleMap, ModuleNode};
@@ -43,7 +43,7 @@ struct ModuleGraph<'f> {
     adjacency: Vec<Vec<usize>>,
     fan_in: Vec<usize>,
     /// Module index by path.
-    index: HashMap<&'f str, usize>,
+    index: super::scope::ModuleIndex<'f>,
     /// What is used from where, for needless `pub`.
     uses: Uses<'f>,
 }

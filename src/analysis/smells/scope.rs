@@ -8,7 +8,7 @@
 //! made by a macro or hidden by a `cfg`); a first segment nothing binds is an extern crate or
 //! the prelude, and the path leaves the crate.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::analysis::scan::SourceFile;
 use crate::analysis::source::modrefs::RefKind;
@@ -46,16 +46,20 @@ enum Lookup<'f> {
 #[derive(Default)]
 pub(super) struct Trail<'f> {
     pub(super) seen: Vec<(usize, &'f str)>,
-    /// Modules already searched through their globs for a name, so glob cycles end.
-    globbed: Vec<(usize, &'f str)>,
+    /// Modules already searched through their globs for a name, so glob cycles end (a set:
+    /// a name looked up through a crate's preludes can visit hundreds of modules).
+    globbed: HashSet<(usize, &'f str)>,
     /// Modules that other glob sources bind the last name looked up to.
     alternatives: Vec<usize>,
 }
 
+/// Module index by path.
+pub(super) type ModuleIndex<'f> = HashMap<&'f str, usize>;
+
 pub(super) struct Scope<'f> {
     /// Module index by path. Modules only implied by a longer path (a crate root outside the
     /// selection) come after the declared ones.
-    pub(super) index: HashMap<&'f str, usize>,
+    pub(super) index: ModuleIndex<'f>,
     pub(super) names: Vec<&'f str>,
     /// The declared modules, `0..declared.len()`: (file, module).
     pub(super) declared: Vec<(usize, &'f ModuleInfo)>,
@@ -159,7 +163,7 @@ impl<'f> Scope<'f> {
     /// Every declared module, then the prefixes of their paths that no file declares, with
     /// parents, crate roots and children.
     fn modules(files: &'f [SourceFile]) -> Scope<'f> {
-        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut index: HashMap<&str, usize> = HashMap::default();
         let mut names = Vec::new();
         let mut declared = Vec::new();
         for (fi, file) in files.iter().enumerate() {
@@ -183,7 +187,7 @@ impl<'f> Scope<'f> {
         }
         let mut parent = vec![None; names.len()];
         let mut root = vec![0; names.len()];
-        let mut children = HashMap::new();
+        let mut children = HashMap::default();
         for (m, path) in names.iter().enumerate() {
             // `crate::` names the root of the file's crate; in a plain folder an example's
             // crate is not the package's first path segment.
@@ -208,10 +212,10 @@ impl<'f> Scope<'f> {
             parent,
             root,
             children,
-            imports: HashMap::new(),
+            imports: HashMap::default(),
             glob_sources: Vec::new(),
-            defs: HashSet::new(),
-            traits: HashSet::new(),
+            defs: HashSet::default(),
+            traits: HashSet::default(),
         }
     }
 
@@ -348,10 +352,9 @@ impl<'f> Scope<'f> {
                 None => Lookup::External,
             };
         }
-        if depth > MAX_HOPS || trail.globbed.contains(&(module, name)) {
+        if depth > MAX_HOPS || !trail.globbed.insert((module, name)) {
             return Lookup::Unbound;
         }
-        trail.globbed.push((module, name));
         // `cfg` is not evaluated, so several glob sources may bind the name (one per target):
         // the first decides where the path leads, and the others are passed through.
         let mut first = Lookup::Unbound;

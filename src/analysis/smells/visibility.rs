@@ -62,7 +62,7 @@ impl<'f> Uses<'f> {
 /// The needless `pub` items of `files`; `index` gives each module's index by path.
 pub(super) fn needless_pub(
     uses: &Uses,
-    index: &HashMap<&str, usize>,
+    index: &super::scope::ModuleIndex,
     files: &[SourceFile],
 ) -> Vec<Smell> {
     let api = api_modules(uses, index, files);
@@ -119,7 +119,11 @@ pub(super) fn needless_pub(
 
 /// The modules a library shows: its roots, then `pub mod` children and modules re-exported
 /// by name from the modules it shows.
-fn api_modules(uses: &Uses, index: &HashMap<&str, usize>, files: &[SourceFile]) -> HashSet<usize> {
+fn api_modules(
+    uses: &Uses,
+    index: &super::scope::ModuleIndex,
+    files: &[SourceFile],
+) -> HashSet<usize> {
     let mut next: HashMap<usize, Vec<usize>> = HashMap::new();
     for (path, _) in files
         .iter()
