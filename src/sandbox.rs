@@ -187,8 +187,29 @@ pub fn everything_but(protected: &std::path::Path) -> Vec<PathBuf> {
     writable
 }
 
+/// The compile cache of a `RUSTC_WRAPPER` (sccache: `SCCACHE_DIR`, else its default folder),
+/// when one is set: a wrapper the user set serves verification too, and a server it starts
+/// writes there.
+fn wrapper_cache() -> Option<PathBuf> {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|w| !w.is_empty());
+    if !set("RUSTC_WRAPPER") && !set("CARGO_BUILD_RUSTC_WRAPPER") {
+        return None;
+    }
+    let home = || std::env::var_os("HOME").map(PathBuf::from);
+    let dir = match std::env::var_os("SCCACHE_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => (std::env::var_os("XDG_CACHE_HOME").map(PathBuf::from))
+            .or_else(|| home().map(|h| h.join(".cache")))?
+            .join("sccache"),
+    };
+    // Created now: a confined first build could not create it.
+    let _ = std::fs::create_dir_all(&dir);
+    Some(dir)
+}
+
 /// Where a confined cargo command may write: the scratch slot (tree, target dir, its temp
-/// dir), cargo's home (it unpacks crates and takes its package lock there) and the devices.
+/// dir), cargo's home (it unpacks crates and takes its package lock there), the devices, and
+/// a `RUSTC_WRAPPER`'s compile cache.
 pub fn cargo_writable(slot: &std::path::Path) -> Vec<PathBuf> {
     let cargo_home = std::env::var_os("CARGO_HOME").map_or_else(
         || {
@@ -200,6 +221,7 @@ pub fn cargo_writable(slot: &std::path::Path) -> Vec<PathBuf> {
     );
     [slot.to_path_buf(), cargo_home, "/dev".into()]
         .into_iter()
+        .chain(wrapper_cache())
         .filter(|dir| dir.is_dir())
         .collect()
 }

@@ -695,6 +695,46 @@ fn fix_passes_feature_flags_to_verification() {
     );
 }
 
+/// A compile cache the user set up (`RUSTC_WRAPPER`, as sccache is used) serves
+/// verification too, confined or not: the wrapper sees every rustc call and may write its cache.
+#[test]
+fn verification_compiles_through_the_users_rustc_wrapper() {
+    let tmp = copy_of_fix_crate();
+    let cache = tempfile::tempdir().unwrap();
+    let wrapper = cache.path().join("sccache");
+    std::fs::write(
+        &wrapper,
+        "#!/bin/sh\necho \"$@\" >> \"$SCCACHE_DIR/calls\"\nexec \"$@\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        &wrapper,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let dir = cache.path().join("cache");
+    let env = [
+        ("RUSTC_WRAPPER", wrapper.to_str().unwrap()),
+        ("SCCACHE_DIR", dir.to_str().unwrap()),
+    ];
+    let args = [
+        "fix",
+        "--allow-dirty",
+        "--allow-no-vcs",
+        "--agent",
+        &agent("merge"),
+    ];
+    let out = run(tmp.path(), &args, &env);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let calls = std::fs::read_to_string(dir.join("calls")).unwrap_or_default();
+    assert!(calls.contains("--crate-name fix_crate"), "{calls}");
+    assert!(
+        stderr(&out).contains("Kept") || stderr(&out).contains("kept"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn fix_interrupted_during_the_baseline_exits_130() {
     let tmp = copy_of_fix_crate();

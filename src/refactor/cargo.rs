@@ -29,7 +29,6 @@ pub fn job(args: &[&str], tree: &Path, target_dir: &Path, log: &Path, timeout: D
         .env("INSTA_FORCE_PASS", "0")
         .env("CARGO_TERM_COLOR", "never")
         .confined(tree.parent().unwrap_or(tree), &[]);
-    job.env_remove.push("RUSTC_WRAPPER".into());
     // Confined, the build writes only in the slot (its own temp dir included) and cargo's home.
     if let Some(slot) = target_dir.parent() {
         let tmp = slot.join("tmp-run");
