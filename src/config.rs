@@ -215,6 +215,8 @@ pub struct Options {
     pub thresholds: Thresholds,
     /// Workspace members by layer, top layer first.
     pub layers: Vec<Vec<String>>,
+    /// Clone detection as if no allow marker were written: which markers silence something.
+    pub ignore_allows: bool,
 }
 
 /// Which findings fail a run with exit code 1.
@@ -282,6 +284,7 @@ impl Options {
             out: args.out.clone(),
             cache: !args.no_cache,
             layers: config.layers.clone().unwrap_or_default(),
+            ignore_allows: false,
             thresholds: Thresholds {
                 // One module matching an enum is no shotgun surgery.
                 shotgun_modules: thresholds.shotgun_modules.max(2),

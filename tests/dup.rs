@@ -1567,3 +1567,32 @@ fn a_rescan_after_an_edit_reparses_only_that_file_and_finds_what_a_full_scan_fin
     assert_eq!(incremental, scan(&["--no-cache"]));
     assert!(incremental.to_string().contains("dampen_again"));
 }
+
+#[test]
+fn a_clone_allow_that_hides_no_copy_is_a_warning_and_one_that_does_is_not() {
+    let tmp = copy_of_fixture("dup-workspace");
+    let dir = tmp.path();
+    let stats = dir.join("crates/alpha/src/stats.rs");
+    let text = std::fs::read_to_string(&stats).unwrap();
+    let text = text
+        .replace(
+            "pub fn mean(",
+            "// cargo-loop: allow(duplicate)\npub fn mean(",
+        )
+        .replace(
+            "pub fn exponential_smoothing(",
+            "// cargo-loop: allow(renamed-clone)\npub fn exponential_smoothing(",
+        );
+    std::fs::write(&stats, text).unwrap();
+    let doc = json(dir, &[]);
+    let warnings: Vec<(&str, u64)> = (doc["warnings"].as_array().unwrap().iter())
+        .filter(|w| w["message"].as_str().unwrap().contains("silences nothing"))
+        .map(|w| (w["file"].as_str().unwrap(), w["line"].as_u64().unwrap()))
+        .collect();
+    // `mean` has no copy; `exponential_smoothing` has one, hidden by its marker.
+    assert_eq!(warnings, [("crates/alpha/src/stats.rs", 6)], "{doc:#}");
+    assert!(
+        !doc.to_string().contains("exponential_smoothing"),
+        "{doc:#}"
+    );
+}

@@ -196,9 +196,12 @@ fn detect(what: What, corpus: &Corpus, options: &Options, workspace: &Workspace)
     let (groups, smells) = rayon::join(
         || {
             if what.dup {
-                crate::analysis::detectors::find_duplicates(&corpus.files, options)
+                rayon::join(
+                    || crate::analysis::detectors::find_duplicates(&corpus.files, options),
+                    || crate::analysis::detectors::unused_clone_allows(&corpus.files, options),
+                )
             } else {
-                Vec::new()
+                (Vec::new(), Vec::new())
             }
         },
         || {
@@ -209,6 +212,8 @@ fn detect(what: What, corpus: &Corpus, options: &Options, workspace: &Workspace)
             }
         },
     );
+    let ((groups, unused_allows), mut smells) = (groups, smells);
+    smells.warnings.extend(unused_allows);
     Found { groups, smells }
 }
 

@@ -38,7 +38,7 @@ pub fn find(files: &[SourceFile], options: &Options) -> Vec<Group> {
                 .enumerate()
                 .map(move |(si, shape)| ((fi, si), shape))
         })
-        .filter(|(_, shape)| !shape.suppressed)
+        .filter(|(_, shape)| !shape.suppressed || options.ignore_allows)
         .collect();
     // What each file maps member by member, read once (see `mirrors.rs`).
     let maps: Vec<Mappings> = (files.par_iter())

@@ -58,7 +58,7 @@ struct Run {
 pub fn find(files: &[SourceFile], options: &Options) -> Vec<Group> {
     let runs = Runs {
         files,
-        seqs: sequences(files),
+        seqs: sequences(files, options.ignore_allows),
     };
     let (lines, tokens) = super::size::default_size(options);
     let wanted = (options.min_lines, options.min_tokens);
@@ -85,8 +85,8 @@ pub fn find(files: &[SourceFile], options: &Options) -> Vec<Group> {
         .collect()
 }
 
-/// The statement sequences of every file, outside suppressed items.
-fn sequences(files: &[SourceFile]) -> Vec<Seq> {
+/// The statement sequences of every file, outside suppressed items (unless `ignore_allows`).
+fn sequences(files: &[SourceFile], ignore_allows: bool) -> Vec<Seq> {
     files
         .iter()
         .enumerate()
@@ -95,7 +95,7 @@ fn sequences(files: &[SourceFile]) -> Vec<Seq> {
                 .seqs
                 .iter()
                 .enumerate()
-                .filter(|(_, s)| !s.suppressed)
+                .filter(|(_, s)| !s.suppressed || ignore_allows)
                 .map(move |(si, s)| Seq {
                     file: fi as u32,
                     index: si as u32,

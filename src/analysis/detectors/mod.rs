@@ -3,6 +3,7 @@
 //! [`Group`]s; `find.rs` runs them, removes groups nested in bigger ones and ranks the rest.
 
 mod abstractions;
+mod allows;
 mod blocks;
 mod find;
 mod group;
@@ -14,6 +15,7 @@ mod shared;
 mod size;
 mod units;
 
+pub use allows::unused_clone_allows;
 pub use find::find_duplicates;
 #[cfg(test)]
 pub use group::Instance;

@@ -59,7 +59,7 @@ pub struct UnitGroups {
 /// Whether a unit is big enough to be reported at all: `--min-tokens`, and `--min-lines`
 /// lines of code.
 fn sized(file: &SourceFile, unit: &Unit, tokens: &[Tok], options: &Options) -> bool {
-    !unit.suppressed
+    (!unit.suppressed || options.ignore_allows)
         && tokens.len() >= options.min_tokens
         && file.parsed.span_lines(unit.tokens.clone()) as usize >= options.min_lines
 }
@@ -110,7 +110,7 @@ fn exact_only(file: &SourceFile, unit: &Unit, tokens: &[Tok], options: &Options)
 fn eligible_trait_impl(file: &SourceFile, unit: &Unit, tokens: &[Tok], options: &Options) -> bool {
     unit.kind == UnitKind::Impl
         && unit.trait_name.is_some()
-        && !unit.suppressed
+        && (!unit.suppressed || options.ignore_allows)
         && tokens.len() >= options.min_tokens * 3 / 5
         && file.parsed.span_lines(unit.tokens.clone()) as usize >= options.min_lines
 }

@@ -1,0 +1,58 @@
+//! Clone allow markers that silence nothing. A marker takes its item out of detection, so
+//! what it would have matched is only known by detecting again as if no marker were written:
+//! a marker is used when a copy of that run lies in the lines it covers, in a group of a rule
+//! it names. The second detection runs only where clone markers exist.
+
+use super::find::find_duplicates;
+use crate::analysis::scan::SourceFile;
+use crate::analysis::workspace::Warning;
+use crate::config::Options;
+
+/// The ids a clone marker may name: `duplicate` for every clone rule, then each rule.
+const CLONE_RULES: [&str; 5] = [
+    "duplicate",
+    "duplicate-code",
+    "renamed-clone",
+    "near-miss-clone",
+    "duplicate-abstraction",
+];
+
+/// Warnings for the clone allow markers of `files` that hide no copy, as rustc warns of an
+/// `#[allow]` no lint needed.
+pub fn unused_clone_allows(files: &[SourceFile], options: &Options) -> Vec<Warning> {
+    let markers: Vec<(usize, &std::ops::RangeInclusive<u32>, &str)> = (files.iter().enumerate())
+        .flat_map(|(fi, f)| {
+            f.parsed
+                .allowed
+                .iter()
+                .map(move |(lines, rules)| (fi, lines, rules))
+        })
+        .flat_map(|(fi, lines, rules)| rules.iter().map(move |rule| (fi, lines, rule.as_str())))
+        .filter(|(_, _, rule)| CLONE_RULES.contains(rule))
+        .collect();
+    if markers.is_empty() {
+        return Vec::new();
+    }
+    let unmarked = Options {
+        ignore_allows: true,
+        ..options.clone()
+    };
+    let groups = find_duplicates(files, &unmarked);
+    let hides = |&(fi, lines, rule): &(usize, &std::ops::RangeInclusive<u32>, &str)| {
+        (groups.iter())
+            .filter(|g| rule == "duplicate" || g.clone_type.rule_id() == rule)
+            .flat_map(|g| &g.instances)
+            .any(|i| i.file == fi && lines.contains(&i.start_line))
+    };
+    (markers.iter())
+        .filter(|marker| !hides(marker))
+        .map(|&(fi, lines, rule)| Warning {
+            file: files[fi].rel.clone(),
+            line: Some(*lines.start()),
+            column: None,
+            message: format!(
+                "`cargo-loop: allow({rule})` silences nothing: no copy of this item is reported"
+            ),
+        })
+        .collect()
+}
