@@ -412,6 +412,28 @@ mod test {
         );
         let err = propose(&method, dir.path(), &[]).unwrap_err().to_string();
         assert!(err.contains("is not a function or method"), "{err}");
+        // A trait's method is found, and declined for what it is.
+        let text = format!(
+            "struct A;\nstruct B;\nimpl T for A {{\n    fn sum(values: &[u32]) -> u32 {}}}\n\
+             impl T for B {{\n    fn sum(values: &[u32]) -> u32 {}}}\n",
+            BODY.replace('\n', "\n    ").trim_end(),
+            BODY.replace('\n', "\n    ").trim_end()
+        );
+        let dir = workspace(&[("src/a.rs", &text)]);
+        let trait_methods = finding(
+            CloneType::Exact,
+            &[
+                ("src/a.rs", 4, "k::a::A::sum"),
+                ("src/a.rs", 13, "k::a::B::sum"),
+            ],
+        );
+        let err = propose(&trait_methods, dir.path(), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`k::a::A::sum` implements a trait's method"),
+            "{err}"
+        );
         let smell = Finding {
             clone: None,
             smell: None,

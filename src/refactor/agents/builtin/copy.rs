@@ -53,7 +53,7 @@ impl Copy {
             .or_else(|| {
                 let owner = path.last()?;
                 find_method(&file.items, owner, &name, location.start_line)
-                    .map(|function| (function, Some(owner.clone())))
+                    .map(|(function, in_trait)| (function, Some((owner.clone(), in_trait))))
             });
         let (function, owner) = found.ok_or_else(|| {
             format!(
@@ -61,6 +61,14 @@ impl Copy {
                 location.item, location.file, location.start_line
             )
         })?;
+        if owner.as_ref().is_some_and(|(_, in_trait)| *in_trait) {
+            return Err(format!(
+                "`{}` implements a trait's method: its impl must keep a body of its own, and \
+                 impls written alike are merged whole (a macro) or by an LLM agent",
+                location.item
+            ));
+        }
+        let owner = owner.map(|(owner, _)| owner);
         let function = &function;
         if owner.is_some() {
             path.pop();
@@ -201,28 +209,27 @@ pub(super) fn find_fn<'a>(
     })
 }
 
-/// The method `name` of an impl block for `owner` whose span holds `line`, as a function.
+/// The method `name` of an impl block for `owner` whose span holds `line`, as a function, and
+/// whether the block implements a trait.
 pub(super) fn find_method(
     items: &[syn::Item],
     owner: &str,
     name: &str,
     line: u32,
-) -> Option<syn::ItemFn> {
+) -> Option<(syn::ItemFn, bool)> {
     items.iter().find_map(|item| match item {
-        syn::Item::Impl(block)
-            if block.trait_.is_none()
-                && crate::analysis::source::type_name(&block.self_ty) == owner =>
-        {
+        syn::Item::Impl(block) if crate::analysis::source::type_name(&block.self_ty) == owner => {
             block.items.iter().find_map(|member| match member {
                 syn::ImplItem::Fn(method) if method.sig.ident == name => {
                     let span = method.span();
                     let lines = span.start().line..=span.end().line;
-                    lines.contains(&(line as usize)).then(|| syn::ItemFn {
+                    let function = || syn::ItemFn {
                         attrs: method.attrs.clone(),
                         vis: method.vis.clone(),
                         sig: method.sig.clone(),
                         block: Box::new(method.block.clone()),
-                    })
+                    };
+                    (lines.contains(&(line as usize))).then(|| (function(), block.trait_.is_some()))
                 }
                 _ => None,
             })
