@@ -12,15 +12,19 @@
 //! written in candidate order, and the kept set is the one `--jobs 1` keeps.
 
 use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use crate::cli::FixArgs;
 use crate::record::audit::Audit;
 use crate::record::event::{Event, Record};
+use crate::record::out_dir::OutDir;
 use crate::refactor::budget::Budget;
 use crate::refactor::finding::Finding;
 use crate::refactor::memory::Memory;
 use crate::refactor::pass::{Decided, Pass, Verified};
+use crate::refactor::settings::Settings;
 use crate::refactor::verify::{Baseline, Verifier};
 
 /// What a pass needs for `--jobs`: the other scratch slots and, in a worker, the verified
@@ -84,75 +88,45 @@ pub(super) fn try_at_once(
     Ok(())
 }
 
+/// What the workers of a batch share, read only, with the run's pass.
+#[derive(Clone, Copy)]
+struct Shared<'a> {
+    root: &'a Path,
+    out_dir: &'a OutDir,
+    skip: &'a [PathBuf; 2],
+    crate_deps: &'a [(String, String)],
+    settings: &'a Settings,
+    args: &'a FixArgs,
+}
+
 /// Runs each candidate of `batch` on its own thread and slot (slot 0 for the first), from the
 /// tree and baseline as they are now; returns what each did, in order.
 fn work(pass: &mut Pass, names: &[String], batch: &[Finding], baseline: &Baseline) -> Vec<Tried> {
-    let Pass {
-        root,
-        out_dir,
-        skip,
-        crate_deps,
-        settings,
-        args,
-        verifier,
-        audit,
-        budget,
-        rejected_patches,
-        jobs,
-        ..
-    } = pass;
-    let (root, out_dir, settings, args) = (*root, *out_dir, *settings, *args);
-    let verifiers = std::iter::once(&mut **verifier).chain(jobs.slots.iter_mut());
+    let starts: Vec<Tried> = (batch.iter())
+        .map(|_| Tried {
+            audit: pass.audit.buffer(),
+            decided: Vec::new(),
+            rejected_patches: pass.rejected_patches.clone(),
+            budget: pass.budget.clone(),
+            stop: None,
+            passed: None,
+            end: Ok(()),
+        })
+        .collect();
+    let shared = Shared {
+        root: pass.root,
+        out_dir: pass.out_dir,
+        skip: &pass.skip,
+        crate_deps: &pass.crate_deps,
+        settings: pass.settings,
+        args: pass.args,
+    };
+    let verifiers = std::iter::once(&mut *pass.verifier).chain(pass.jobs.slots.iter_mut());
     std::thread::scope(|scope| {
-        let workers: Vec<_> = (names.iter().zip(batch).zip(verifiers))
-            .map(|((name, finding), verifier)| {
-                let (mut buffer, mut baseline) = (audit.buffer(), baseline.clone());
-                let (budget, rejected_patches) = (budget.clone(), rejected_patches.clone());
-                let (skip, crate_deps) = (skip.clone(), crate_deps.clone());
-                scope.spawn(move || {
-                    let mut worker = Pass {
-                        root,
-                        out_dir,
-                        skip,
-                        crate_deps,
-                        settings,
-                        args,
-                        verifier,
-                        audit: &mut buffer,
-                        counts: crate::record::event::Counts::default(),
-                        budget,
-                        stop: None,
-                        memory: Memory::default(),
-                        decided: Vec::new(),
-                        named: 0,
-                        rejected_patches,
-                        deadline: None,
-                        branches: None,
-                        jobs: Jobs {
-                            worker: true,
-                            ..Jobs::default()
-                        },
-                    };
-                    let end = (worker.verifier.scratch_sync())
-                        .and_then(|()| worker.candidate(name, finding, &mut baseline));
-                    let Pass {
-                        decided,
-                        rejected_patches,
-                        budget,
-                        stop,
-                        jobs,
-                        ..
-                    } = worker;
-                    Tried {
-                        audit: buffer,
-                        decided,
-                        rejected_patches,
-                        budget,
-                        stop,
-                        passed: jobs.passed,
-                        end,
-                    }
-                })
+        let workers: Vec<_> = (names.iter().zip(batch).zip(verifiers).zip(starts))
+            .map(|(((name, finding), verifier), start)| {
+                let baseline = baseline.clone();
+                scope.spawn(move || try_one(shared, verifier, (name, finding), (start, baseline)))
             })
             .collect();
         (workers.into_iter())
@@ -163,6 +137,51 @@ fn work(pass: &mut Pass, names: &[String], batch: &[Finding], baseline: &Baselin
             })
             .collect()
     })
+}
+
+/// A worker: tries `finding` as candidate `name` in `verifier`'s slot, synced first, from
+/// `start` (a copy of the run's state) and the batch's baseline; keeps nothing.
+fn try_one(
+    shared: Shared,
+    verifier: &mut Verifier,
+    (name, finding): (&str, &Finding),
+    (start, mut baseline): (Tried, Baseline),
+) -> Tried {
+    let Tried { mut audit, .. } = start;
+    let mut worker = Pass {
+        root: shared.root,
+        out_dir: shared.out_dir,
+        skip: shared.skip.clone(),
+        crate_deps: shared.crate_deps.to_vec(),
+        settings: shared.settings,
+        args: shared.args,
+        verifier,
+        audit: &mut audit,
+        counts: crate::record::event::Counts::default(),
+        budget: start.budget,
+        stop: None,
+        memory: Memory::default(),
+        decided: Vec::new(),
+        named: 0,
+        rejected_patches: start.rejected_patches,
+        deadline: None,
+        branches: None,
+        jobs: Jobs {
+            worker: true,
+            ..Jobs::default()
+        },
+    };
+    let end = (worker.verifier.scratch_sync())
+        .and_then(|()| worker.candidate(name, finding, &mut baseline));
+    Tried {
+        decided: worker.decided,
+        rejected_patches: worker.rejected_patches,
+        budget: worker.budget,
+        stop: worker.stop,
+        passed: worker.jobs.passed,
+        end,
+        audit,
+    }
 }
 
 /// Records what a worker did with candidate `name` and keeps it if it passed; or, when a
