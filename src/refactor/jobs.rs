@@ -1,5 +1,5 @@
-//! `--jobs N`: candidates proposed and verified N at once, each in its own scratch slot, and
-//! kept as `--jobs 1` would keep them.
+//! A pass's walk over its candidates: one at a time, or with `--jobs N`, proposed and
+//! verified N at once, each in its own scratch slot, and kept as `--jobs 1` would keep them.
 //!
 //! A pass takes its candidates in batches of up to N, in order; a batch ends before a candidate
 //! whose finding shares a file with one already in it. Each candidate of a batch runs on its own
@@ -23,27 +23,60 @@ use crate::record::out_dir::OutDir;
 use crate::refactor::budget::Budget;
 use crate::refactor::finding::Finding;
 use crate::refactor::memory::Memory;
-use crate::refactor::pass::{Decided, Pass, Verified};
+use crate::refactor::pass::{Decided, Jobs, Pass, Verified};
 use crate::refactor::settings::Settings;
 use crate::refactor::verify::{Baseline, Verifier};
 
-/// What a pass needs for `--jobs`: the other scratch slots and, in a worker, the verified
-/// candidate it leaves for the main thread to keep.
-#[derive(Default)]
-pub struct Jobs<'b> {
-    /// Verifiers of slots 1 to N-1 (slot 0 is the pass's own).
-    pub(super) slots: Vec<Verifier<'b>>,
-    /// Whether this pass is a worker's: a verified candidate is left in `passed`, not kept.
-    pub(super) worker: bool,
-    /// A worker's verified candidate: the finding as its scan had it, and the change.
-    pub(super) passed: Option<(Finding, Verified)>,
-    /// Files that kept refactors of the current batch wrote to the working tree.
-    pub(super) written: Vec<String>,
+impl Pass<'_, '_> {
+    /// Pass `pass`: tries every chosen finding in turn, until done, a budget runs out, or
+    /// interrupted.
+    pub(super) fn run(
+        &mut self,
+        pass: u32,
+        chosen: &[Finding],
+        baseline: &mut Baseline,
+    ) -> anyhow::Result<()> {
+        self.audit.emit(Event::PassStart {
+            pass,
+            candidates: Some(chosen.len()),
+        })?;
+        let mut rest = chosen;
+        while !rest.is_empty() {
+            if crate::process::interrupted() {
+                return Err(crate::process::Interrupted.into());
+            }
+            if self
+                .deadline
+                .is_some_and(|deadline| std::time::Instant::now() >= deadline)
+            {
+                break;
+            }
+            let batch = batch(rest, 1 + self.jobs.slots.len());
+            rest = &rest[batch.len()..];
+            let names: Vec<String> = (batch.iter())
+                .map(|_| {
+                    self.named += 1;
+                    format!("c{}", self.named)
+                })
+                .collect();
+            if let [finding] = batch {
+                let decisions = self.decided.len();
+                self.candidate(&names[0], finding, baseline)?;
+                self.remember(finding, decisions)?;
+            } else {
+                try_at_once(self, &names, batch, baseline)?;
+            }
+            if self.stop.is_some() {
+                break;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The next batch of `rest`: up to `width` candidates, ending before one whose finding shares a
 /// file with an earlier one of the batch; never empty unless `rest` is.
-pub fn batch(rest: &[Finding], width: usize) -> &[Finding] {
+fn batch(rest: &[Finding], width: usize) -> &[Finding] {
     let mut files: HashSet<&str> = HashSet::new();
     let mut n = 0;
     for finding in rest.iter().take(width.max(1)) {

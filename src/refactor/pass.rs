@@ -159,7 +159,21 @@ pub struct Pass<'a, 'b> {
     /// `--branch-per-refactor`: where kept refactors go instead of the working tree.
     pub(super) branches: Option<crate::refactor::branch::Branches>,
     /// `--jobs`: the other scratch slots, and what a worker leaves to keep.
-    pub(super) jobs: crate::refactor::jobs::Jobs<'b>,
+    pub(super) jobs: Jobs<'b>,
+}
+
+/// What a pass needs for `--jobs` (see [`crate::refactor::jobs`]): the other scratch slots
+/// and, in a worker, the verified candidate it leaves for the main thread to keep.
+#[derive(Default)]
+pub struct Jobs<'b> {
+    /// Verifiers of slots 1 to N-1 (slot 0 is the pass's own).
+    pub(super) slots: Vec<Verifier<'b>>,
+    /// Whether this pass is a worker's: a verified candidate is left in `passed`, not kept.
+    pub(super) worker: bool,
+    /// A worker's verified candidate: the finding as its scan had it, and the change.
+    pub(super) passed: Option<(Finding, Verified)>,
+    /// Files that kept refactors of the current batch wrote to the working tree.
+    pub(super) written: Vec<String>,
 }
 
 /// One decision, as the pass summary counts it.
@@ -202,51 +216,6 @@ impl Pass<'_, '_> {
             counts: Some(self.counts),
         })?;
         end.map(drop)
-    }
-
-    /// Pass `pass`: tries every chosen finding in turn, until done, a budget runs out, or
-    /// interrupted.
-    pub(super) fn run(
-        &mut self,
-        pass: u32,
-        chosen: &[Finding],
-        baseline: &mut Baseline,
-    ) -> anyhow::Result<()> {
-        self.audit.emit(Event::PassStart {
-            pass,
-            candidates: Some(chosen.len()),
-        })?;
-        let mut rest = chosen;
-        while !rest.is_empty() {
-            if crate::process::interrupted() {
-                return Err(crate::process::Interrupted.into());
-            }
-            if self
-                .deadline
-                .is_some_and(|deadline| std::time::Instant::now() >= deadline)
-            {
-                break;
-            }
-            let batch = crate::refactor::jobs::batch(rest, 1 + self.jobs.slots.len());
-            rest = &rest[batch.len()..];
-            let names: Vec<String> = (batch.iter())
-                .map(|_| {
-                    self.named += 1;
-                    format!("c{}", self.named)
-                })
-                .collect();
-            if let [finding] = batch {
-                let decisions = self.decided.len();
-                self.candidate(&names[0], finding, baseline)?;
-                self.remember(finding, decisions)?;
-            } else {
-                crate::refactor::jobs::try_at_once(self, &names, batch, baseline)?;
-            }
-            if self.stop.is_some() {
-                break;
-            }
-        }
-        Ok(())
     }
 
     /// Remembers across runs the last decision made since `decisions` were made, on `finding`.

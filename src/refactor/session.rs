@@ -131,7 +131,7 @@ pub fn session(
         rejected_patches: std::collections::HashSet::new(),
         deadline: None,
         branches,
-        jobs: crate::refactor::jobs::Jobs {
+        jobs: crate::refactor::pass::Jobs {
             slots,
             ..Default::default()
         },
