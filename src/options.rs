@@ -266,9 +266,11 @@ optional_group! {
 }
 
 option_group! {
-    /// How many findings a pass works on.
+    /// How many findings a pass works on, and how many at once.
     SelectionFlags => Selection, "Finding Selection" {
         max_candidates: usize = 5, "5", "N", "Findings to work on in this pass";
+        jobs: usize = 1, "1", "N",
+            "Candidates proposed and verified at once, each in its own scratch copy";
     }
 }
 

@@ -444,3 +444,57 @@ fn roles_send_clones_and_smells_to_their_own_agents_and_log_reports_each() {
         "{log}"
     );
 }
+
+/// The fingerprints of the findings a run kept refactors for, in the order it kept them.
+fn kept_fingerprints(dir: &Path) -> Vec<String> {
+    let records = records(dir);
+    let fingerprint_of = |candidate: &Value| {
+        let finding = records
+            .iter()
+            .find(|r| r["event"] == "finding" && r["candidate"] == *candidate);
+        finding.unwrap()["fingerprint"].as_str().unwrap().to_owned()
+    };
+    records
+        .iter()
+        .filter(|r| r["event"] == "decision" && r["outcome"] == "kept")
+        .map(|d| fingerprint_of(&d["candidate"]))
+        .collect()
+}
+
+#[test]
+fn jobs_2_keeps_on_loop_crate_what_jobs_1_keeps_in_the_same_order() {
+    let one = copy_of_fixture("loop-crate");
+    let two = copy_of_fixture("loop-crate");
+    let out = run_loop(one.path(), &["--max-candidates", "3"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run_loop(two.path(), &["--max-candidates", "3", "--jobs", "2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let kept = kept_fingerprints(one.path());
+    assert!(kept.len() >= 5, "{kept:?}");
+    assert_eq!(kept_fingerprints(two.path()), kept);
+    assert_eq!(util::snapshot(two.path()), util::snapshot(one.path()));
+    assert!(two.path().join("target/loop/scratch/1/tree/src").is_dir());
+    // One writer: each candidate's records are together, end with its one decision, and name
+    // logs in its own folder only.
+    let mut seen: Vec<String> = Vec::new();
+    for record in records(two.path()) {
+        let Some(candidate) = record["candidate"].as_str() else {
+            continue;
+        };
+        if candidate == "baseline" {
+            continue;
+        }
+        if seen.last().map(String::as_str) != Some(candidate) {
+            assert!(!seen.iter().any(|c| c == candidate), "{candidate} split");
+            seen.push(candidate.to_owned());
+        }
+        if let Some(log) = record["log"].as_str() {
+            assert!(log.contains(&format!("/{candidate}/")), "{log}");
+        }
+    }
+    let decided: Vec<String> = decisions(two.path())
+        .iter()
+        .map(|d| d["candidate"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(decided, seen);
+}

@@ -4,6 +4,9 @@
 //!
 //! Every record has `ts`, `run` and `event`; everything written passes through
 //! [`crate::secrets::redact`].
+//!
+//! The file has one writer: a `--jobs` worker records into a [`Audit::buffer`], whose records
+//! the run's own audit [`Audit::replay`]s in candidate order once the worker is done.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -18,7 +21,9 @@ use super::out_dir::OutDir;
 use crate::console::Console;
 
 pub struct Audit {
-    file: File,
+    /// `None` in a buffer: records wait in `buffered` instead.
+    file: Option<File>,
+    buffered: Vec<Record>,
     pub run: String,
     pub out: OutDir,
     console: Console,
@@ -41,7 +46,8 @@ impl Audit {
             .unwrap_or_default();
         let run = format!("{}-{}", now.as_secs(), std::process::id());
         Ok(Audit {
-            file,
+            file: Some(file),
+            buffered: Vec::new(),
             run,
             out: out.clone(),
             console: console.clone(),
@@ -51,26 +57,60 @@ impl Audit {
 
     /// Appends the event's record and prints its status line, if it has one.
     pub fn emit(&mut self, event: Event) -> anyhow::Result<()> {
-        if let Some((verb, message)) = event.status_line() {
-            self.console.status(verb, &message);
-        }
-        self.live.update(&event);
-        if matches!(event, Event::Stop { .. }) {
-            self.console.end_live();
-        } else if self.live.is_running() {
-            self.console.live(self.live.message());
-        }
         let record = Record {
             ts: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
             run: self.run.clone(),
             event,
         };
+        self.append(record)
+    }
+
+    /// An audit of the same run that keeps its records (and their status lines) until
+    /// [`Audit::replay`]ed: what a `--jobs` worker records into.
+    pub fn buffer(&self) -> Audit {
+        Audit {
+            file: None,
+            buffered: Vec::new(),
+            run: self.run.clone(),
+            out: self.out.clone(),
+            console: self.console.clone(),
+            live: Live::default(),
+        }
+    }
+
+    /// Appends the records of `buffer`, in the order they were made, with their times.
+    pub fn replay(&mut self, buffer: Audit) -> anyhow::Result<()> {
+        buffer
+            .buffered
+            .into_iter()
+            .try_for_each(|record| self.append(record))
+    }
+
+    /// The records a buffer holds.
+    pub fn buffered(&self) -> &[Record] {
+        &self.buffered
+    }
+
+    fn append(&mut self, record: Record) -> anyhow::Result<()> {
+        let Some(file) = &mut self.file else {
+            self.buffered.push(record);
+            return Ok(());
+        };
+        let event = &record.event;
+        if let Some((verb, message)) = event.status_line() {
+            self.console.status(verb, &message);
+        }
+        self.live.update(event);
+        if matches!(event, Event::Stop { .. }) {
+            self.console.end_live();
+        } else if self.live.is_running() {
+            self.console.live(self.live.message());
+        }
         let line = serde_json::to_string(&record).context("serialize an audit record")?;
         let line = crate::secrets::redact(&line);
         // One write per record, so that a kill leaves whole lines behind.
-        self.file
-            .write_all(format!("{line}\n").as_bytes())
-            .and_then(|()| self.file.flush())
+        file.write_all(format!("{line}\n").as_bytes())
+            .and_then(|()| file.flush())
             .context("append to audit.jsonl")
     }
 
@@ -125,5 +165,25 @@ mod test {
         assert_eq!(records[0].event, event);
         assert_eq!(records[0].run, audit.run);
         assert!(records[0].ts.ends_with('Z'));
+    }
+
+    #[test]
+    fn a_buffer_writes_nothing_until_replayed_then_in_its_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = OutDir::new(Some(dir.path()), dir.path());
+        let mut audit = Audit::open(&out, &Console::silent()).unwrap();
+        let mut buffer = audit.buffer();
+        let notice = |message: &str| Event::Notice {
+            message: message.into(),
+        };
+        buffer.emit(notice("first")).unwrap();
+        buffer.emit(notice("second")).unwrap();
+        assert_eq!(buffer.buffered().len(), 2);
+        assert!(read(&out).unwrap().is_empty());
+        audit.emit(notice("before")).unwrap();
+        audit.replay(buffer).unwrap();
+        let events: Vec<Event> = read(&out).unwrap().into_iter().map(|r| r.event).collect();
+        let expected = [notice("before"), notice("first"), notice("second")];
+        assert_eq!(events, expected);
     }
 }

@@ -16,7 +16,7 @@ struct Spent {
 }
 
 /// The budgets of a run and what it spent so far, in all and per role.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Budget {
     tokens: Option<u64>,
     usd: Option<f64>,
@@ -93,6 +93,23 @@ impl Budget {
         };
         add(&mut self.spent);
         add(self.by_role.entry(role).or_default());
+    }
+
+    /// Adds what `after`, a copy of `before` that a `--jobs` worker spent from, spent since.
+    pub fn absorb(&mut self, before: &Budget, after: &Budget) {
+        let since = |now: Spent, then: Spent| Spent {
+            tokens: now.tokens.saturating_sub(then.tokens),
+            usd: now.usd - then.usd,
+        };
+        let add = |spent: &mut Spent, more: Spent| {
+            spent.tokens += more.tokens;
+            spent.usd += more.usd;
+        };
+        add(&mut self.spent, since(after.spent, before.spent));
+        for (role, now) in &after.by_role {
+            let then = before.by_role.get(role).copied().unwrap_or_default();
+            add(self.by_role.entry(*role).or_default(), since(*now, then));
+        }
     }
 
     /// Tokens and dollars spent so far.

@@ -12,6 +12,7 @@ pub mod edit;
 pub mod finding;
 pub mod git;
 pub mod guard;
+pub mod jobs;
 pub mod keep;
 pub mod memory;
 pub mod pass;

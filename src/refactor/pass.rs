@@ -158,6 +158,22 @@ pub struct Pass<'a, 'b> {
     pub(super) deadline: Option<std::time::Instant>,
     /// `--branch-per-refactor`: where kept refactors go instead of the working tree.
     pub(super) branches: Option<crate::refactor::branch::Branches>,
+    /// `--jobs`: the other scratch slots, and what a worker leaves to keep.
+    pub(super) jobs: Jobs<'b>,
+}
+
+/// What a pass needs for `--jobs` (see [`crate::refactor::jobs`]): the other scratch slots
+/// and, in a worker, the verified candidate it leaves for the main thread to keep.
+#[derive(Default)]
+pub struct Jobs<'b> {
+    /// Verifiers of slots 1 to N-1 (slot 0 is the pass's own).
+    pub(super) slots: Vec<Verifier<'b>>,
+    /// Whether this pass is a worker's: a verified candidate is left in `passed`, not kept.
+    pub(super) worker: bool,
+    /// A worker's verified candidate: the finding as its scan had it, and the change.
+    pub(super) passed: Option<(Finding, Verified)>,
+    /// Files that kept refactors of the current batch wrote to the working tree.
+    pub(super) written: Vec<String>,
 }
 
 /// One decision, as the pass summary counts it.
@@ -202,39 +218,11 @@ impl Pass<'_, '_> {
         end.map(drop)
     }
 
-    /// Pass `pass`: tries every chosen finding in turn, until done, a budget runs out, or
-    /// interrupted.
-    pub(super) fn run(
-        &mut self,
-        pass: u32,
-        chosen: &[Finding],
-        baseline: &mut Baseline,
-    ) -> anyhow::Result<()> {
-        self.audit.emit(Event::PassStart {
-            pass,
-            candidates: Some(chosen.len()),
-        })?;
-        for finding in chosen {
-            if crate::process::interrupted() {
-                return Err(crate::process::Interrupted.into());
-            }
-            if self
-                .deadline
-                .is_some_and(|deadline| std::time::Instant::now() >= deadline)
-            {
-                break;
-            }
-            self.named += 1;
-            let candidate = format!("c{}", self.named);
-            let decisions = self.decided.len();
-            self.candidate(&candidate, finding, baseline)?;
-            if let Some(last) = self.decided[decisions..].last() {
-                let decision = (last.outcome, last.step, last.reason.as_str());
-                self.memory.remember(finding, decision)?;
-            }
-            if self.stop.is_some() {
-                break;
-            }
+    /// Remembers across runs the last decision made since `decisions` were made, on `finding`.
+    pub(super) fn remember(&mut self, finding: &Finding, decisions: usize) -> anyhow::Result<()> {
+        if let Some(last) = self.decided[decisions..].last() {
+            let decision = (last.outcome, last.step, last.reason.as_str());
+            self.memory.remember(finding, decision)?;
         }
         Ok(())
     }
@@ -285,7 +273,7 @@ impl Pass<'_, '_> {
         }
     }
 
-    fn candidate(
+    pub(super) fn candidate(
         &mut self,
         candidate: &str,
         finding: &Finding,
@@ -421,12 +409,17 @@ impl Pass<'_, '_> {
                     return Ok(Attempt::Decided);
                 }
                 let verified = Verified {
-                    changes: &changes,
-                    summary: summary.as_deref(),
-                    dir,
+                    changes,
+                    summary,
+                    dir: dir.to_path_buf(),
                     tests,
                 };
-                self.keep(candidate, finding, verified, baseline)?;
+                if self.jobs.worker {
+                    // The main thread keeps it, in candidate order.
+                    self.jobs.passed = Some((finding.clone(), verified));
+                } else {
+                    self.keep(candidate, finding, verified, baseline)?;
+                }
                 Ok(Attempt::Decided)
             }
         }
@@ -585,19 +578,15 @@ impl Pass<'_, '_> {
     }
 
     /// A verified candidate: held for review, kept as a patch (`--dry-run`), or written.
-    fn keep(
+    pub(super) fn keep(
         &mut self,
         candidate: &str,
         finding: &Finding,
         verified: Verified,
         baseline: &mut Baseline,
     ) -> anyhow::Result<()> {
-        let Verified {
-            changes,
-            summary,
-            dir,
-            tests,
-        } = verified;
+        let changes = &verified.changes[..];
+        let (summary, dir) = (verified.summary.as_deref(), verified.dir.as_path());
         let api = if finding.smell == Some(SmellKind::NeedlessPub) {
             guard::Api::ProvedInternal
         } else {
@@ -672,7 +661,7 @@ impl Pass<'_, '_> {
             "verified and written to the working tree",
         )?;
         // A failure from here on is the run's recorded end (its stop record says so).
-        self.after_write(finding, changes, summary, tests, baseline)
+        self.after_write(finding, changes, summary, verified.tests, baseline)
             .with_context(|| format!("{candidate} was written, then"))
     }
 
@@ -685,6 +674,7 @@ impl Pass<'_, '_> {
         tests: Option<crate::refactor::cargo::TestResults>,
         baseline: &mut Baseline,
     ) -> anyhow::Result<()> {
+        (self.jobs.written).extend(changes.iter().map(|c| c.path.clone()));
         if self.args.commit {
             let paths: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
             let message = commit_message(finding, summary);
@@ -741,12 +731,12 @@ fn commit_message(finding: &Finding, summary: Option<&str>) -> String {
 const STUCK: &str = "stuck: ";
 
 /// A candidate that passed every gate, with what keeping it needs.
-struct Verified<'c> {
-    changes: &'c [FileChange],
+pub(super) struct Verified {
+    pub(super) changes: Vec<FileChange>,
     /// The agent's words about it, for the commit message.
-    summary: Option<&'c str>,
+    summary: Option<String>,
     /// The attempt's folder, where its patch is.
-    dir: &'c Path,
+    dir: PathBuf,
     tests: Option<crate::refactor::cargo::TestResults>,
 }
 

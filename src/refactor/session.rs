@@ -110,8 +110,9 @@ pub fn session(
         })?;
         return Ok(place);
     }
-    let mut verifier = open_verifier(common, args, &analysis, &settings, console)?;
+    let mut verifier = open_verifier(common, args, &analysis, &settings, (0, console))?;
     let mut baseline = verify_baseline(&mut verifier, &mut audit, console)?;
+    let slots = open_slots(common, args, &analysis, &settings, (&verifier, console))?;
     let mut pass = Pass {
         root: &root,
         out_dir: &out_dir,
@@ -130,6 +131,10 @@ pub fn session(
         rejected_patches: std::collections::HashSet::new(),
         deadline: None,
         branches,
+        jobs: crate::refactor::pass::Jobs {
+            slots,
+            ..Default::default()
+        },
     };
     let end = drive(&mut pass, &mut baseline, chosen);
     pass.finish(end, console)?;
@@ -150,19 +155,19 @@ fn run_format(format: Format, command: &str) -> anyhow::Result<Format> {
     }
 }
 
-/// The scratch copy, opened and synced, and how candidates are verified in it.
+/// The scratch copy of `slot`, opened and synced, and how candidates are verified in it.
 fn open_verifier<'a>(
     common: &'a CommonArgs,
     args: &'a FixArgs,
     analysis: &crate::analysis::Analysis,
     settings: &'a Settings,
-    console: &Console,
+    (slot, console): (usize, &Console),
 ) -> anyhow::Result<Verifier<'a>> {
     let scratch = crate::refactor::preflight::open_scratch(
         &analysis.report.root,
         &analysis.out_dir,
         &analysis.target_dir,
-        0,
+        slot,
         console,
     )?;
     Ok(Verifier {
@@ -180,6 +185,24 @@ fn open_verifier<'a>(
         },
         parse_cache: (analysis.options.cache).then(|| analysis.out_dir.parse_cache_dir()),
     })
+}
+
+/// `--jobs`: the verifiers of slots 1 to N-1 (no more than a pass has candidates), leaving out
+/// the targets the baseline, verified in slot 0, left out.
+fn open_slots<'a>(
+    common: &'a CommonArgs,
+    args: &'a FixArgs,
+    analysis: &crate::analysis::Analysis,
+    settings: &'a Settings,
+    (first, console): (&Verifier, &Console),
+) -> anyhow::Result<Vec<Verifier<'a>>> {
+    (1..settings.jobs.min(settings.max_candidates))
+        .map(|slot| {
+            let mut other = open_verifier(common, args, analysis, settings, (slot, console))?;
+            other.left_out.clone_from(&first.left_out);
+            Ok(other)
+        })
+        .collect()
 }
 
 /// The analyses `--findings` asks for.

@@ -27,6 +27,8 @@ pub struct Settings {
     /// Who approves each verified change, if anyone.
     pub reviewer: Option<AgentSpec>,
     pub max_candidates: usize,
+    /// `--jobs`: candidates tried at once, each in its own scratch slot (at least 1).
+    pub jobs: usize,
     /// `run`'s stopping rules as configuration sets them (its flags go over them).
     pub loop_config: (LoopFlags, LoopGoalFlags),
     pub verify: VerifySettings,
@@ -63,6 +65,10 @@ impl Settings {
             }
         };
         let roles = roles::resolve(&args.role, config.roles.as_ref())?;
+        let selection = (args.pipeline.selection)
+            .clone()
+            .or(config.selection.clone())
+            .resolve();
         let mut agents: Vec<&AgentSpec> = roles.values().map(|r| &r.agent).collect();
         agents.push(&agent);
         let mut budget = budget(&agents, &oversight, config)?;
@@ -81,11 +87,8 @@ impl Settings {
             agent_timeout: Duration::from_secs(limits.agent_timeout),
             max_agent_output: limits.max_agent_output,
             attempts: limits.attempts.max(1),
-            max_candidates: (args.pipeline.selection)
-                .clone()
-                .or(config.selection.clone())
-                .resolve()
-                .max_candidates,
+            max_candidates: selection.max_candidates,
+            jobs: selection.jobs.max(1),
             loop_config: (config.loop_limits.clone(), config.loop_goals.clone()),
             verify: VerifySettings::resolve(&args.pipeline.verify, config)?,
             guard: Guard::new(config.deny_paths.as_deref().unwrap_or_default())

@@ -39,6 +39,7 @@ impl Verdict {
 }
 
 /// What candidates are compared with, and how long commands may run.
+#[derive(Clone)]
 pub struct Baseline {
     pub diagnostics: Diagnostics,
     pub tests: TestResults,
