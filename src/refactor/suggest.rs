@@ -35,6 +35,18 @@ pub struct Suggestion {
 }
 
 impl Suggestion {
+    /// The edits file by file, in the order the fix changes the files.
+    pub fn edits_by_file(&self) -> Vec<(&str, Vec<&Replacement>)> {
+        let mut files: Vec<(&str, Vec<&Replacement>)> = Vec::new();
+        for edit in &self.edits {
+            match files.iter_mut().find(|(file, _)| *file == edit.path) {
+                Some((_, edits)) => edits.push(edit),
+                None => files.push((&edit.path, vec![edit])),
+            }
+        }
+        files
+    }
+
     /// Whether this suggestion fixes the finding with `fingerprint`.
     pub fn fixes(&self, fingerprint: u64) -> bool {
         self.fingerprint == format!("{fingerprint:016x}")

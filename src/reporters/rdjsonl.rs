@@ -41,19 +41,16 @@ fn with_fix(mut diagnostic: Value, fix: Option<&Suggestion>) -> Vec<Value> {
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    let mut files: Vec<&str> = fix.edits.iter().map(|e| e.path.as_str()).collect();
-    files.dedup();
-    let in_file =
-        |file: &str| -> Vec<&Replacement> { fix.edits.iter().filter(|e| e.path == file).collect() };
-    diagnostic["suggestions"] = suggestions(&in_file(&path));
+    let files = fix.edits_by_file();
+    let own = (files.iter()).find(|(file, _)| *file == path);
+    diagnostic["suggestions"] = suggestions(own.map_or(&[][..], |(_, edits)| edits));
     let rule = diagnostic["code"]["value"].clone();
     let mut out = vec![diagnostic];
-    for file in files.into_iter().filter(|f| *f != path) {
-        let edits = in_file(file);
+    for (file, edits) in files.iter().filter(|(f, _)| *f != path) {
         let at = (edits[0].start_line, edits[0].end_line);
         let message = format!("Part of the verified fix for: {}", fix.title);
         let mut part = self::diagnostic(file, at, &message, rule.as_str().unwrap_or(""), "INFO");
-        part["suggestions"] = suggestions(&edits);
+        part["suggestions"] = suggestions(edits);
         out.push(part);
     }
     out

@@ -127,11 +127,9 @@ fn smell_result(report: &Report, smell: &Smell) -> Value {
 
 /// A verified fix (`ci --suggest`) as a SARIF `fix`: its line replacements, file by file.
 fn fix(fix: &Suggestion) -> Value {
-    let mut files: Vec<&str> = fix.edits.iter().map(|e| e.path.as_str()).collect();
-    files.dedup();
-    let changes: Vec<Value> = (files.into_iter())
-        .map(|file| {
-            let replacements: Vec<Value> = (fix.edits.iter().filter(|e| e.path == file))
+    let changes: Vec<Value> = (fix.edits_by_file().into_iter())
+        .map(|(file, edits)| {
+            let replacements: Vec<Value> = (edits.into_iter())
                 .map(|e| {
                     json!({
                         "deletedRegion": {"startLine": e.start_line, "endLine": e.end_line},

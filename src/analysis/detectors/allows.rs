@@ -4,18 +4,15 @@
 //! it names. The second detection runs only where clone markers exist.
 
 use super::find::find_duplicates;
+use crate::analysis::rules::RULES;
 use crate::analysis::scan::SourceFile;
 use crate::analysis::workspace::Warning;
 use crate::config::Options;
 
-/// The ids a clone marker may name: `duplicate` for every clone rule, then each rule.
-const CLONE_RULES: [&str; 5] = [
-    "duplicate",
-    "duplicate-code",
-    "renamed-clone",
-    "near-miss-clone",
-    "duplicate-abstraction",
-];
+/// Whether a marker naming `rule` is a clone marker: `duplicate` (every clone rule) or one.
+fn is_clone_rule(rule: &str) -> bool {
+    rule == "duplicate" || (RULES.iter()).any(|r| r.is_clone() && r.id == rule)
+}
 
 /// Warnings for the clone allow markers of `files` that hide no copy, as rustc warns of an
 /// `#[allow]` no lint needed.
@@ -28,7 +25,7 @@ pub fn unused_clone_allows(files: &[SourceFile], options: &Options) -> Vec<Warni
                 .map(move |(lines, rules)| (fi, lines, rules))
         })
         .flat_map(|(fi, lines, rules)| rules.iter().map(move |rule| (fi, lines, rule.as_str())))
-        .filter(|(_, _, rule)| CLONE_RULES.contains(rule))
+        .filter(|(_, _, rule)| is_clone_rule(rule))
         .collect();
     if markers.is_empty() {
         return Vec::new();

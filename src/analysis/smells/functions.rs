@@ -69,39 +69,37 @@ pub fn silenced_rules(
 pub fn find(files: &[SourceFile], thresholds: &Thresholds) -> Vec<Smell> {
     let mut smells = Vec::new();
     for (fi, unit, lines, m, excesses) in measured(files, thresholds) {
-        {
-            let excesses: Vec<Excess> = (excesses.into_iter())
-                .filter(|e| !silenced(&m, e))
-                .collect();
-            let Some(first) = excesses.first() else {
-                continue;
-            };
-            let name = unit.item.rsplit("::").next().unwrap_or(&unit.item);
-            let clauses: Vec<&str> = excesses.iter().map(|e| e.clause.as_str()).collect();
-            let metrics = BTreeMap::from([
-                ("lines".to_string(), f64::from(lines)),
-                ("params".to_string(), f64::from(m.params)),
-                ("nesting".to_string(), f64::from(m.nesting)),
-                ("cyclomatic".to_string(), f64::from(m.cyclomatic)),
-                ("cognitive".to_string(), f64::from(m.cognitive)),
-                ("threshold".to_string(), f64::from(first.limit)),
-                ("excess".to_string(), f64::from(first.value - first.limit)),
-            ]);
-            smells.push(Smell {
-                kind: first.kind,
-                severity: Severity::Warning,
-                item: unit.item.clone(),
-                message: format!("`{name}` {}: {}", and_list(&clauses), advice(first.kind)),
-                locations: vec![Location {
-                    file: fi,
-                    start_line: unit.start_line,
-                    end_line: unit.end_line,
-                }],
-                metrics,
-                // Not the kind: a function keeps its fingerprint when another rule leads.
-                fingerprint: hash_seq(unit.item.bytes().map(u32::from).chain([u32::MAX])),
-            });
-        }
+        let excesses: Vec<Excess> = (excesses.into_iter())
+            .filter(|e| !silenced(&m, e))
+            .collect();
+        let Some(first) = excesses.first() else {
+            continue;
+        };
+        let name = unit.item.rsplit("::").next().unwrap_or(&unit.item);
+        let clauses: Vec<&str> = excesses.iter().map(|e| e.clause.as_str()).collect();
+        let metrics = BTreeMap::from([
+            ("lines".to_string(), f64::from(lines)),
+            ("params".to_string(), f64::from(m.params)),
+            ("nesting".to_string(), f64::from(m.nesting)),
+            ("cyclomatic".to_string(), f64::from(m.cyclomatic)),
+            ("cognitive".to_string(), f64::from(m.cognitive)),
+            ("threshold".to_string(), f64::from(first.limit)),
+            ("excess".to_string(), f64::from(first.value - first.limit)),
+        ]);
+        smells.push(Smell {
+            kind: first.kind,
+            severity: Severity::Warning,
+            item: unit.item.clone(),
+            message: format!("`{name}` {}: {}", and_list(&clauses), advice(first.kind)),
+            locations: vec![Location {
+                file: fi,
+                start_line: unit.start_line,
+                end_line: unit.end_line,
+            }],
+            metrics,
+            // Not the kind: a function keeps its fingerprint when another rule leads.
+            fingerprint: hash_seq(unit.item.bytes().map(u32::from).chain([u32::MAX])),
+        });
     }
     smells
 }
