@@ -223,6 +223,9 @@ def score(truth, groups):
     sub = {}
     for c in truth["clones"]:
         ok = found(c, groups, index)
+        if not ok and os.environ.get("MISSED"):
+            print("missed:", c["type"], c.get("desc", {}).get("kind", ""),
+                  [f'{i["crate"]}/{i["file"]}:{i["start_line"]}-{i["end_line"]}' for i in c["instances"]], file=sys.stderr)
         res[c["type"]][1] += 1
         res[c["type"]][0] += ok
         if at_defaults(c):

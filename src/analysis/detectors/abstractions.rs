@@ -14,6 +14,7 @@ use rayon::prelude::*;
 
 use super::group::{CloneType, Group, GroupKind, Instance};
 use super::mirrors::{converted, Mappings};
+use super::presets::are_presets;
 use crate::analysis::scan::SourceFile;
 use crate::analysis::source::token::hash_str;
 use crate::analysis::source::{Shape, ShapeKind};
@@ -45,7 +46,7 @@ pub fn find(files: &[SourceFile], options: &Options) -> Vec<Group> {
         .map(|f| Mappings::of(&f.parsed.tokens))
         .collect();
     let mut groups = same_shapes(files, &maps, &shapes, options);
-    groups.extend(shared_fields(&maps, &shapes));
+    groups.extend(shared_fields(files, &maps, &shapes));
     groups
 }
 
@@ -101,6 +102,13 @@ fn same_shapes(
             *kind != ShapeKind::Enum
                 || !converted(&files_of(maps, ids.iter().copied()), *kind, members)
         })
+        .filter(|((kind, _), ids)| {
+            *kind != ShapeKind::Struct
+                || !are_presets(
+                    files,
+                    ids.iter().map(|&(f, si)| (f, &files[f].parsed.shapes[si])),
+                )
+        })
         .map(|((kind, members), ids)| {
             let (kind, what) = match kind {
                 ShapeKind::Struct => (GroupKind::Struct, "fields"),
@@ -136,7 +144,11 @@ fn fingerprint(kind: GroupKind, members: &[String]) -> u64 {
 }
 
 /// Groups of at least three fields declared by several structs that otherwise differ.
-fn shared_fields(maps: &[Mappings], shapes: &[(ShapeId, &Shape)]) -> Vec<Group> {
+fn shared_fields(
+    files: &[SourceFile],
+    maps: &[Mappings],
+    shapes: &[(ShapeId, &Shape)],
+) -> Vec<Group> {
     let structs: Vec<(ShapeId, &Shape)> = shapes
         .iter()
         .copied()
@@ -161,6 +173,9 @@ fn shared_fields(maps: &[Mappings], shapes: &[(ShapeId, &Shape)]) -> Vec<Group> 
             &files_of(maps, members.iter().map(|&m| structs[m].0)),
             ShapeKind::Struct,
             &fields,
+        ) || are_presets(
+            files,
+            members.iter().map(|&m| (structs[m].0 .0, structs[m].1)),
         ) {
             continue;
         }

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::families::{fold_nested_copies, merge_families};
 use super::group::{CloneType, Group, GroupKind, Instance};
 use super::interface::{interface, is_prologue};
 use super::measure::measure_all;
@@ -64,13 +65,13 @@ pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
     });
     let mut groups = drop_subsumed(drop_nested(groups));
     rank(&mut groups);
-    let mut groups = merge_families(files, groups);
+    let mut groups = fold_nested_copies(merge_families(files, groups));
     rank(&mut groups);
     groups
 }
 
 /// Largest saving first; the fingerprint breaks ties so the order is stable.
-fn rank(groups: &mut [Group]) {
+pub(super) fn rank(groups: &mut [Group]) {
     groups.sort_by(|a, b| {
         b.value()
             .cmp(&a.value())
@@ -78,43 +79,8 @@ fn rank(groups: &mut [Group]) {
     });
 }
 
-/// One family of copies is one group: a group of functions or methods that shares a copy
-/// with a group ranked above it joins that group (a near-miss twin lands with its sibling),
-/// so one refactor is not reported twice. The family is as alike as its least alike pair.
-fn merge_families(files: &[SourceFile], groups: Vec<Group>) -> Vec<Group> {
-    let key = |inst: &Instance| (inst.file, inst.start_line, inst.end_line);
-    let mut kept: Vec<Group> = Vec::with_capacity(groups.len());
-    let mut family_of: HashMap<(usize, u32, u32), usize> = HashMap::new();
-    for group in groups {
-        let unit = matches!(group.kind, GroupKind::Fn | GroupKind::Method);
-        let family = (group.instances.iter()).find_map(|inst| family_of.get(&key(inst)).copied());
-        let Some(family) = family.filter(|&f| unit && kept[f].kind == group.kind) else {
-            if unit {
-                for inst in &group.instances {
-                    family_of.insert(key(inst), kept.len());
-                }
-            }
-            kept.push(group);
-            continue;
-        };
-        let head = &mut kept[family];
-        head.saved += group.saved;
-        head.similarity = head.similarity.min(group.similarity);
-        head.clone_type = head.clone_type.max(group.clone_type);
-        for inst in group.instances {
-            if family_of.insert(key(&inst), family).is_none() {
-                head.instances.push(inst);
-            }
-        }
-    }
-    for group in &mut kept {
-        sort_instances(files, group);
-    }
-    kept
-}
-
 /// Copies in the order of their paths and lines.
-fn sort_instances(files: &[SourceFile], group: &mut Group) {
+pub(super) fn sort_instances(files: &[SourceFile], group: &mut Group) {
     (group.instances).sort_by(|a, b| {
         (&files[a.file].rel, a.start_line).cmp(&(&files[b.file].rel, b.start_line))
     });
@@ -432,72 +398,6 @@ pub fn NAME(items: &[Item], limit: u64) -> u64 {
             .replace("    #[allow(clippy::cast_possible_truncation)]\n", "");
         let groups = detect(&[&compact.replace("NAME", "a"), &compact.replace("NAME", "b")]);
         assert!(groups.is_empty(), "{compact}\n{groups:#?}");
-    }
-
-    #[test]
-    fn groups_sharing_a_copy_are_one_family() {
-        let copy = |file: usize, line: u32| Instance {
-            file,
-            start_line: line,
-            end_line: line + 9,
-            item: format!("f{line}"),
-            code_lines: 10,
-            tokens: 0..0,
-            owner: None,
-        };
-        let group = |kind, clone_type, saved, instances: Vec<Instance>| Group {
-            kind,
-            clone_type,
-            similarity: if clone_type == CloneType::NearMiss {
-                0.9
-            } else {
-                1.0
-            },
-            fingerprint: u64::from(saved),
-            instances,
-            detail: None,
-            saved,
-        };
-        let exact = group(
-            GroupKind::Fn,
-            CloneType::Exact,
-            20,
-            vec![copy(0, 1), copy(1, 1)],
-        );
-        let twin = group(
-            GroupKind::Fn,
-            CloneType::NearMiss,
-            8,
-            vec![copy(1, 1), copy(2, 5)],
-        );
-        let other = group(
-            GroupKind::Fn,
-            CloneType::Exact,
-            9,
-            vec![copy(0, 30), copy(2, 30)],
-        );
-        // Blocks are whole statements runs of their own, not members of a family.
-        let block = group(
-            GroupKind::Block,
-            CloneType::Exact,
-            5,
-            vec![copy(0, 1), copy(2, 40)],
-        );
-        let merged = merge_families(&files(&["", "", ""]), vec![exact, other, twin, block]);
-        assert_eq!(merged.len(), 3, "{merged:#?}");
-        let family = &merged[0];
-        let at: Vec<(usize, u32)> = family
-            .instances
-            .iter()
-            .map(|i| (i.file, i.start_line))
-            .collect();
-        assert_eq!(at, [(0, 1), (1, 1), (2, 5)]);
-        assert_eq!(
-            (family.saved, family.clone_type, family.similarity),
-            (28, CloneType::NearMiss, 0.9)
-        );
-        assert_eq!(merged[1].saved, 9);
-        assert_eq!(merged[2].kind, GroupKind::Block);
     }
 
     #[test]

@@ -5,12 +5,14 @@
 mod abstractions;
 mod allows;
 mod blocks;
+mod families;
 mod find;
 mod group;
 mod interface;
 mod measure;
 mod mirrors;
 mod near;
+mod presets;
 mod shared;
 mod size;
 mod units;
