@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::find::sort_instances;
-use super::group::{CloneType, Group, GroupKind, Instance};
+use super::group::{Group, GroupKind, Instance};
 use crate::analysis::scan::SourceFile;
 
 /// One family of copies is one group: a group of functions or methods that shares a copy
@@ -43,62 +43,59 @@ pub(super) fn merge_families(files: &[SourceFile], groups: Vec<Group>) -> Vec<Gr
     kept
 }
 
-/// Copies nested in the copies of a function, method or impl group ranked above are merged
-/// along with it. A group with most of its copies in such a family is a piece of that
-/// family's shared code, one refactor with it: dropped. Otherwise its copies in one outer
-/// group count once (the first stays as their representative: after the merge they are one
-/// copy, in the kept function) and what a merge saves shrinks to match; a group left with
-/// one copy is no finding. Groups must come ranked; they leave unranked.
+/// Statement runs nested in the copies of a function, method or impl group are merged along
+/// with it, whatever the ranks: once it is, the copies in one outer group are one copy, in
+/// the kept function. What a merge of the run saves counts each outer group once, and a run
+/// only ever in one outer group is no finding. Its copies stay listed: which one the kept
+/// function holds is the agent's choice. Groups leave unranked.
 pub(super) fn fold_nested_copies(groups: Vec<Group>) -> Vec<Group> {
-    let mut kept: Vec<Group> = Vec::with_capacity(groups.len());
-    // Copies of the kept function, method and impl groups by file, with their group's index.
-    let mut outers: HashMap<usize, Vec<(usize, Instance)>> = HashMap::new();
-    for mut group in groups {
-        if group.clone_type != CloneType::Abstraction {
-            let before = group.instances.len();
-            let outer_of = |inst: &Instance| {
-                (outers.get(&inst.file).into_iter().flatten())
-                    .find(|(_, o)| o.contains(inst) && o != inst)
-                    .map(|(g, _)| *g)
-            };
-            let nested = group
-                .instances
-                .iter()
-                .filter(|i| outer_of(i).is_some())
-                .count();
-            let mut folded = HashSet::new();
-            group
-                .instances
-                .retain(|inst| outer_of(inst).is_none_or(|g| folded.insert(g)));
-            let after = group.instances.len();
-            if after < 2 || nested * 2 > before {
-                continue;
-            }
-            if after < before {
-                let saved = u64::from(group.saved) * (after as u64 - 1) / (before as u64 - 1);
-                group.saved = u32::try_from(saved).unwrap_or(u32::MAX);
-            }
-        }
+    // Lines of the copies of the function, method and impl groups by file, with their
+    // group's index.
+    let mut outers: HashMap<usize, Vec<(usize, u32, u32)>> = HashMap::new();
+    for (g, group) in groups.iter().enumerate() {
         if matches!(
             group.kind,
             GroupKind::Fn | GroupKind::Method | GroupKind::Impl
         ) {
             for inst in &group.instances {
-                outers
-                    .entry(inst.file)
-                    .or_default()
-                    .push((kept.len(), inst.clone()));
+                let lines = (g, inst.start_line, inst.end_line);
+                outers.entry(inst.file).or_default().push(lines);
             }
         }
-        kept.push(group);
     }
-    kept
+    let outer_of = |inst: &Instance| {
+        (outers.get(&inst.file).into_iter().flatten())
+            .find(|&&(_, start, end)| {
+                let around = start <= inst.start_line && inst.end_line <= end;
+                around && (start, end) != (inst.start_line, inst.end_line)
+            })
+            .map(|&(g, _, _)| g)
+    };
+    let mut folded = Vec::new();
+    for mut group in groups {
+        if group.kind == GroupKind::Block {
+            // Where the run will be once the outer groups are merged: each outer group once.
+            let mut outer = HashSet::new();
+            let places = (group.instances.iter())
+                .filter(|inst| outer_of(inst).is_none_or(|g| outer.insert(g)))
+                .count();
+            let copies = group.instances.len();
+            if places < 2 {
+                continue;
+            }
+            let saved = u64::from(group.saved) * (places as u64 - 1) / (copies as u64 - 1);
+            group.saved = u32::try_from(saved).unwrap_or(u32::MAX);
+        }
+        folded.push(group);
+    }
+    folded
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::analysis::detectors::find::test::files;
+    use crate::analysis::detectors::CloneType;
 
     fn copy(file: usize, line: u32, lines: u32) -> Instance {
         Instance {
@@ -179,9 +176,9 @@ mod tests {
     }
 
     /// A statement run inside two functions of a family and in three other functions is,
-    /// once the family is merged, in four places; one mostly inside the family is part of it.
+    /// once the family is merged, in four places; one only inside the family is in one.
     #[test]
-    fn copies_nested_in_a_family_ranked_above_count_once() {
+    fn statement_runs_nested_in_a_family_count_once() {
         let family = group(
             GroupKind::Fn,
             CloneType::Renamed,
@@ -196,20 +193,20 @@ mod tests {
             40,
             nested.chain(outside).collect(),
         );
-        let mostly_nested = (1..4).map(|f| copy(f, 12, 6)).chain([copy(5, 40, 6)]);
-        let piece = group(
+        let inner = group(
             GroupKind::Block,
             CloneType::Exact,
             30,
-            mostly_nested.collect(),
+            (1..4).map(|f| copy(f, 12, 6)).collect(),
         );
-        let folded = fold_nested_copies(vec![family, guard, piece]);
+        // Ranked above the family or below it, the blocks fold the same.
+        let folded = fold_nested_copies(vec![guard, inner, family]);
         assert_eq!(folded.len(), 2, "{folded:#?}");
-        let at: Vec<(usize, u32)> = (folded[1].instances.iter())
+        let at: Vec<(usize, u32)> = (folded[0].instances.iter())
             .map(|i| (i.file, i.start_line))
             .collect();
-        assert_eq!(at, [(0, 2), (4, 10), (5, 10), (6, 10)]);
-        assert_eq!(folded[1].saved, 30);
-        assert_eq!(folded[0].instances.len(), 4);
+        assert_eq!(at, [(0, 2), (1, 2), (4, 10), (5, 10), (6, 10)]);
+        assert_eq!(folded[0].saved, 30);
+        assert_eq!(folded[1].instances.len(), 4);
     }
 }
