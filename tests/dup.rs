@@ -1016,9 +1016,9 @@ fn smells_crate_reports_each_planted_function_smell_with_metrics() {
         [
             ("needless_pub".to_string(), 9, 0.0),
             ("repeated_match".to_string(), 4, 0.0),
-            ("long_function".to_string(), 60, 9.0),
             ("complex_function".to_string(), 11, 17.0),
             ("too_many_params".to_string(), 51, 1.0),
+            ("long_function".to_string(), 60, 9.0),
         ]
     );
     assert_eq!(doc["smells"][0]["locations"][0]["file"], "src/internal.rs");
@@ -1038,8 +1038,8 @@ fn smells_crate_reports_each_planted_function_smell_with_metrics() {
         .map(|l| l["file"].as_str().unwrap())
         .collect();
     assert_eq!(sites, ["src/area.rs", "src/draw.rs", "src/label.rs"]);
-    let complex = &doc["smells"][3];
-    assert_eq!(complex["id"], "S4");
+    let complex = &doc["smells"][2];
+    assert_eq!(complex["id"], "S3");
     assert_eq!(complex["metrics"]["cognitive"], 42.0);
     assert_eq!(complex["metrics"]["cyclomatic"], 17.0);
     assert!(complex["message"].as_str().unwrap().contains("`classify`"));

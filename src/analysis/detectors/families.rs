@@ -4,7 +4,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::find::sort_instances;
 use super::group::{Group, GroupKind, Instance};
 use crate::analysis::scan::SourceFile;
 
@@ -38,7 +37,7 @@ pub(super) fn merge_families(files: &[SourceFile], groups: Vec<Group>) -> Vec<Gr
         }
     }
     for group in &mut kept {
-        sort_instances(files, group);
+        group.sort_instances(files);
     }
     kept
 }

@@ -33,7 +33,7 @@ pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
         groups.retain(|group| group.instances.len() >= 2);
     }
     for group in &mut groups {
-        sort_instances(files, group);
+        group.sort_instances(files);
     }
     // Most files have no `#[cfg]`: look for alternatives only in groups that touch one.
     let has_cfg: Vec<bool> = (files.iter())
@@ -76,13 +76,6 @@ pub(super) fn rank(groups: &mut [Group]) {
         b.value()
             .cmp(&a.value())
             .then(a.fingerprint.cmp(&b.fingerprint))
-    });
-}
-
-/// Copies in the order of their paths and lines.
-pub(super) fn sort_instances(files: &[SourceFile], group: &mut Group) {
-    (group.instances).sort_by(|a, b| {
-        (&files[a.file].rel, a.start_line).cmp(&(&files[b.file].rel, b.start_line))
     });
 }
 

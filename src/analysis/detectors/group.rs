@@ -4,6 +4,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::scan::SourceFile;
 use crate::analysis::source::{ParsedFile, Unit, UnitKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -134,6 +135,13 @@ impl Group {
     /// Lines a merge would save.
     pub fn saved_lines(&self) -> u32 {
         self.saved
+    }
+
+    /// Copies in the order of their paths and lines.
+    pub(super) fn sort_instances(&mut self, files: &[SourceFile]) {
+        (self.instances).sort_by(|a, b| {
+            (&files[a.file].rel, a.start_line).cmp(&(&files[b.file].rel, b.start_line))
+        });
     }
 
     /// Ranking value: lines saved.

@@ -10,7 +10,8 @@ use crate::config::Options;
 /// What the smell finders found, and what they read it from.
 #[derive(Debug, Default)]
 pub struct Found {
-    /// Workspace, module and type smells first, then functions worst first by kind.
+    /// Workspace, module and type smells first, then functions, the furthest over a limit
+    /// first.
     pub smells: Vec<Smell>,
     /// The manifests crate smells point into, to be listed after the analysed files.
     pub manifests: Vec<String>,
@@ -28,12 +29,14 @@ pub fn find_smells(files: &[SourceFile], options: &Options, crate_deps: &[CrateD
     smells.extend(matches::find(files, &options.thresholds));
     smells.extend(types::find(files, &options.thresholds));
     let mut functions = functions::find(files, &options.thresholds);
+    // Worst first whatever the rule: how many times over its limit a function is (a
+    // cognitive complexity of 100 against 25 before 150 lines against 100).
     functions.sort_by(|a, b| {
-        let over = |s: &Smell| s.metrics.get("excess").copied().unwrap_or(0.0);
-        (a.kind as u8)
-            .cmp(&(b.kind as u8))
-            .then(over(b).total_cmp(&over(a)))
-            .then(a.fingerprint.cmp(&b.fingerprint))
+        let times = |s: &Smell| {
+            let metric = |k: &str| s.metrics.get(k).copied().unwrap_or(0.0);
+            (metric("threshold") + metric("excess")) / metric("threshold").max(1.0)
+        };
+        (times(b).total_cmp(&times(a))).then(a.fingerprint.cmp(&b.fingerprint))
     });
     smells.extend(functions);
     let (silenced, kept): (Vec<Smell>, Vec<Smell>) =

@@ -137,6 +137,23 @@ fn a_long_function_that_is_data_is_not_long() {
 }
 
 #[test]
+fn the_lines_of_a_table_match_do_not_count_towards_length() {
+    // A `Display` over 40 variants, each arm three lines with a branch: 120 lines of table.
+    let arm = "        E::VN(x) => {\n            if *x { write!(f, \"vN\") } else { write!(f, \"-\") }\n        }\n";
+    let arms: String = (0..40).map(|v| arm.replace('N', &v.to_string())).collect();
+    let steps = "    let a = 1;\n    println!(\"{a}\");\n".repeat(5);
+    let display = |steps: &str| {
+        format!("fn fmt(e: &E, f: &mut F) -> R {{\n{steps}    match e {{\n{arms}    }}\n}}\n")
+    };
+    let found = |src: &str| functions::find(&krate(&[("lib.rs", src)]), &defaults());
+    assert!(found(&display(&steps)).is_empty());
+    // The steps around the table still count: 12 times as many are too many.
+    let long = found(&display(&steps.repeat(12)));
+    assert_eq!(long.len(), 1, "{long:?}");
+    assert_eq!(long[0].kind, SmellKind::LongFunction);
+}
+
+#[test]
 fn one_finding_per_function_carries_every_rule_it_breaks() {
     let t = Thresholds {
         max_cognitive: 5,

@@ -9,9 +9,13 @@
 //! Complexity", 2018): +1 for each `if`, `else if`, `else`, `let ... else`, `match`, loop,
 //! labelled `break` or `continue`, and each sequence of like logical operators (parentheses
 //! do not split a sequence, as in SonarSource's own implementation); `if`, `let ... else`,
-//! `match` and loops also add their nesting level; nesting grows inside those and inside
-//! closures and functions nested in the body (free functions and methods of local impls
-//! alike). Macro bodies are opaque to both.
+//! `match` and loops also add their nesting level, and nesting grows inside them. Items
+//! declared in a body (helper functions, local impls) are units of their own. Macro bodies
+//! are opaque to both. Two departures, for how Rust reads: a closure adds no nesting (the
+//! closure an iterator adapter or a builder takes reads inline, as part of its call), and
+//! the arms of a `match` of six arms or more (a table: a `Display` over every variant, a
+//! dispatch) add what the hardest arm costs, not their sum, since each is read on its own.
+//! Nesting depth leaves closures out too.
 
 use serde::{Deserialize, Serialize};
 use syn::visit::Visit;
@@ -24,6 +28,9 @@ pub struct FnMetrics {
     pub cognitive: u32,
     /// Lines of items declared in the body (helper functions), which are units of their own.
     pub nested_lines: u32,
+    /// Lines of table `match`es (six arms or more, outermost only): data more than steps.
+    #[serde(default)]
+    pub table_lines: u32,
     /// The function smells silenced on this function, as rule ids (`// cargo-loop:
     /// allow(long-function)`, or the matching clippy allow), one bit each: see [`Allowed`].
     #[serde(default)]
@@ -75,22 +82,36 @@ pub fn measure(sig: &syn::Signature, body: &syn::Block) -> FnMetrics {
         cyclomatic: visitor.cyclomatic,
         cognitive: visitor.cognitive,
         nested_lines: visitor.nested_lines,
+        table_lines: visitor.table_lines,
     }
 }
 
 #[derive(Default)]
 struct Measure {
     nested_lines: u32,
+    table_lines: u32,
+    in_table: bool,
+    /// Closures around the code being measured: they deepen the nesting, not its cost.
+    closures: u32,
     nesting: u32,
     max_nesting: u32,
     cyclomatic: u32,
     cognitive: u32,
 }
 
+/// Arms from which a `match` is a table whose arms are read one at a time.
+const TABLE_ARMS: usize = 6;
+
 impl Measure {
+    /// The nesting a decision pays for: closures left out. A closure handed to an iterator
+    /// adapter or a builder is read inline, as the call it is an argument of.
+    fn depth(&self) -> u32 {
+        self.nesting - self.closures
+    }
+
     fn nested<F: FnOnce(&mut Self)>(&mut self, f: F) {
         self.nesting += 1;
-        self.max_nesting = self.max_nesting.max(self.nesting);
+        self.max_nesting = self.max_nesting.max(self.depth());
         f(self);
         self.nesting -= 1;
     }
@@ -98,7 +119,7 @@ impl Measure {
     /// An `if` and its `else if` chain: the first `if` pays for its nesting, the rest do not.
     fn visit_if_chain(&mut self, node: &syn::ExprIf, first: bool) {
         self.cyclomatic += 1;
-        self.cognitive += if first { 1 + self.nesting } else { 1 };
+        self.cognitive += if first { 1 + self.depth() } else { 1 };
         self.visit_expr(&node.cond);
         self.nested(|this| this.visit_block(&node.then_branch));
         match node.else_branch.as_ref().map(|(_, e)| &**e) {
@@ -108,6 +129,37 @@ impl Measure {
                 self.nested(|this| this.visit_expr(other));
             }
             None => {}
+        }
+    }
+
+    /// A `match`: one increment and its nesting, then its arms. The arms of a table (a
+    /// `Display` over every variant, a command dispatch) are read one at a time, each on its
+    /// own like a function of its own: they add what the hardest of them costs, not the sum.
+    fn visit_match(&mut self, node: &syn::ExprMatch) {
+        self.cyclomatic += node.arms.len().saturating_sub(1) as u32;
+        self.cognitive += 1 + self.depth();
+        self.visit_expr(&node.expr);
+        let table = node.arms.len() >= TABLE_ARMS;
+        let outermost = table && !self.in_table;
+        if outermost {
+            let span = syn::spanned::Spanned::span(node);
+            self.table_lines += (span.end().line + 1).saturating_sub(span.start().line) as u32;
+            self.in_table = true;
+        }
+        let before = self.cognitive;
+        let mut hardest = 0;
+        self.nested(|this| {
+            for arm in &node.arms {
+                let start = this.cognitive;
+                this.visit_arm(arm);
+                hardest = hardest.max(this.cognitive - start);
+            }
+        });
+        if table {
+            self.cognitive = before + hardest;
+        }
+        if outermost {
+            self.in_table = false;
         }
     }
 
@@ -168,34 +220,29 @@ impl<'ast> Visit<'ast> for Measure {
     fn visit_expr(&mut self, node: &'ast syn::Expr) {
         match node {
             syn::Expr::If(e) => self.visit_if_chain(e, true),
-            syn::Expr::Match(e) => {
-                self.cyclomatic += e.arms.len().saturating_sub(1) as u32;
-                self.cognitive += 1 + self.nesting;
-                self.visit_expr(&e.expr);
-                self.nested(|this| {
-                    for arm in &e.arms {
-                        this.visit_arm(arm);
-                    }
-                });
-            }
+            syn::Expr::Match(e) => self.visit_match(e),
             syn::Expr::ForLoop(e) => {
                 self.cyclomatic += 1;
-                self.cognitive += 1 + self.nesting;
+                self.cognitive += 1 + self.depth();
                 self.visit_expr(&e.expr);
                 self.nested(|this| this.visit_block(&e.body));
             }
             syn::Expr::While(e) => {
                 self.cyclomatic += 1;
-                self.cognitive += 1 + self.nesting;
+                self.cognitive += 1 + self.depth();
                 self.visit_expr(&e.cond);
                 self.nested(|this| this.visit_block(&e.body));
             }
             syn::Expr::Loop(e) => {
                 self.cyclomatic += 1;
-                self.cognitive += 1 + self.nesting;
+                self.cognitive += 1 + self.depth();
                 self.nested(|this| this.visit_block(&e.body));
             }
-            syn::Expr::Closure(e) => self.nested(|this| this.visit_expr(&e.body)),
+            syn::Expr::Closure(e) => {
+                self.closures += 1;
+                self.nested(|this| this.visit_expr(&e.body));
+                self.closures -= 1;
+            }
             syn::Expr::Binary(e) if is_logical(&e.op).is_some() => self.visit_logical(e),
             syn::Expr::Try(e) => {
                 self.cyclomatic += 1;
@@ -217,7 +264,7 @@ impl<'ast> Visit<'ast> for Measure {
         self.visit_expr(&init.expr);
         if let Some((_, diverge)) = &init.diverge {
             self.cyclomatic += 1;
-            self.cognitive += 1 + self.nesting;
+            self.cognitive += 1 + self.depth();
             self.nested(|this| this.visit_expr(diverge));
         }
     }
@@ -251,6 +298,7 @@ mod test {
                 cyclomatic: 1,
                 cognitive: 0,
                 nested_lines: 0,
+                table_lines: 0,
                 allowed: 0,
             }
         );
@@ -276,6 +324,28 @@ mod test {
         assert_eq!(m.cognitive, 7);
         assert_eq!(m.cyclomatic, 4);
         assert_eq!(m.nesting, 3);
+    }
+
+    /// A table's arms are read one at a time: it costs its hardest arm, however many there
+    /// are; a short `match` costs the sum of its arms, as an `if` chain would.
+    #[test]
+    fn a_table_of_arms_costs_its_hardest_arm() {
+        let arm = |v: u32| format!("{v} => if x > {v} {{ 1 }} else {{ 2 }},");
+        let body = |arms: u32| -> String { (0..arms).map(arm).collect() };
+        let table = metrics(&format!(
+            "fn f(n: u32, x: u32) -> u32 {{ match n {{ {} _ => 0 }} }}",
+            body(9)
+        ));
+        // The match (1), the hardest arm: an `if` nested once (2) and its `else` (1).
+        assert_eq!(table.cognitive, 4);
+        assert_eq!(table.cyclomatic, 1 + 9 + 9);
+        assert_eq!(table.table_lines, 1);
+        let short = metrics(&format!(
+            "fn f(n: u32, x: u32) -> u32 {{ match n {{ {} _ => 0 }} }}",
+            body(2)
+        ));
+        assert_eq!(short.cognitive, 1 + 2 * 3);
+        assert_eq!(short.table_lines, 0);
     }
 
     /// The paper's `getWords` switch is 1 however many cases it has; cyclomatic grows with arms.
@@ -306,10 +376,10 @@ mod test {
     }
 
     #[test]
-    fn closures_add_nesting_and_question_marks_add_paths() {
+    fn closures_are_read_inline_and_question_marks_add_paths() {
         let m = metrics("fn f(v: Vec<u32>) -> Result<u32, E> { v.iter().map(|x| if *x > 1 { 1 } else { 0 }).sum::<u32>(); g()?; Ok(1) }");
-        // if inside a closure: +1 +1 nesting, else +1.
-        assert_eq!(m.cognitive, 3);
+        // if inside a closure: +1, no nesting for the closure; else +1.
+        assert_eq!((m.cognitive, m.nesting), (2, 1));
         assert_eq!(m.cyclomatic, 3);
     }
 
@@ -364,7 +434,7 @@ mod test {
         assert_eq!((nested_fn.cognitive, nested_fn.nested_lines), (0, 3));
         assert_eq!((local_impl.cognitive, local_impl.nesting), (0, 0));
         assert_eq!(local_trait.cognitive, 0);
-        // A closure is part of its function's code.
-        assert_eq!((closure.cognitive, closure.nesting), (3, 2));
+        // A closure is part of its function's code, read inline.
+        assert_eq!((closure.cognitive, closure.nesting), (2, 1));
     }
 }
