@@ -102,6 +102,7 @@ fn same_shapes(
             *kind != ShapeKind::Enum
                 || !converted(&files_of(maps, ids.iter().copied()), *kind, members)
         })
+        .filter(|((kind, _), ids)| *kind != ShapeKind::Enum || !other_help(files, ids))
         .filter(|((kind, _), ids)| {
             *kind != ShapeKind::Struct
                 || !are_presets(
@@ -128,6 +129,13 @@ fn same_shapes(
         .collect();
     groups.sort_by_key(|g| g.fingerprint);
     groups
+}
+
+/// Whether the enums are `ValueEnum`s whose values are documented differently: the same
+/// names, but other `--help` text, so other meanings to the users who pick them.
+fn other_help(files: &[SourceFile], ids: &[ShapeId]) -> bool {
+    let help = |&(f, s): &ShapeId| files[f].parsed.shapes[s].value_help;
+    ids.iter().all(|id| help(id).is_some()) && ids.iter().any(|id| help(id) != help(&ids[0]))
 }
 
 /// The files that hold these shapes, each once.
@@ -306,6 +314,44 @@ mod test {
         // One field of another name is another shape, and two shared fields are too few.
         let other = point.replace("Point", "Vector").replace("z:", "w:");
         assert!(abstraction_groups(&[point, &other]).is_empty());
+    }
+
+    /// Two `ValueEnum`s of the same values documented differently are two options' `--help`
+    /// text, not one type; documented alike, or plain enums, they are one type twice.
+    #[test]
+    fn value_enums_whose_values_mean_other_things_are_not_copies() {
+        let value_enum = |name: &str, derive: &str, docs: [&str; 4]| {
+            let variants = ["Name", "Size", "Time", "None"];
+            let body: String = (variants.iter().zip(docs))
+                .map(|(v, doc)| format!("    /// {doc}\n    {v},\n"))
+                .collect();
+            format!("#[derive({derive})]\npub enum {name} {{\n{body}}}\n")
+        };
+        let sort = [
+            "by file name",
+            "by size",
+            "by modification time",
+            "in walk order",
+        ];
+        let group = [
+            "group by name",
+            "group by size bucket",
+            "group by day",
+            "no grouping",
+        ];
+        let count = |a: &str, b: &str| abstraction_groups(&[a, b]).len();
+        let derive = "Clone, Copy, clap::ValueEnum";
+        let (by, per) = (
+            value_enum("SortBy", derive, sort),
+            value_enum("GroupBy", derive, group),
+        );
+        assert_eq!(count(&by, &per), 0);
+        assert_eq!(count(&by, &value_enum("Order", derive, sort)), 1);
+        let (by, per) = (
+            value_enum("SortBy", "Clone", sort),
+            value_enum("GroupBy", "Clone", group),
+        );
+        assert_eq!(count(&by, &per), 1);
     }
 
     /// A struct `name` with the `shared` fields and one of its own.

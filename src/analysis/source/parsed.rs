@@ -223,6 +223,10 @@ pub struct Shape {
     pub start_line: u32,
     pub end_line: u32,
     pub suppressed: bool,
+    /// For an enum deriving clap's `ValueEnum`, a hash of its variants' doc comments: the
+    /// `--help` text of each value, what the enum means to its users.
+    #[serde(default)]
+    pub value_help: Option<u32>,
 }
 
 /// An out-of-line `mod name;` declaration, for discovery to follow.

@@ -27,6 +27,7 @@ impl Collector<'_> {
             start_line: start.start().line as u32,
             end_line: end.start().line as u32,
             suppressed,
+            value_help: None,
         });
     }
 
@@ -156,11 +157,40 @@ impl Collector<'_> {
             node.brace_token.span.close(),
             members,
         );
+        if let Some(shape) = self.out.shapes.last_mut() {
+            shape.value_help = value_help(node);
+        }
         self.visit_generics(&node.generics);
         for variant in &node.variants {
             syn::visit::visit_fields(self, &variant.fields);
         }
     }
+}
+
+/// For an enum deriving `ValueEnum`, a hash of its variants' doc comments.
+fn value_help(node: &syn::ItemEnum) -> Option<u32> {
+    let derives_value_enum = node.attrs.iter().any(|attr| {
+        attr.path().is_ident("derive") && {
+            let mut found = false;
+            let _ = attr.parse_nested_meta(|meta| {
+                found |= meta
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "ValueEnum");
+                Ok(())
+            });
+            found
+        }
+    });
+    if !derives_value_enum {
+        return None;
+    }
+    let docs: Vec<String> = (node.variants.iter())
+        .flat_map(|v| v.attrs.iter().filter(|a| a.path().is_ident("doc")))
+        .map(tokens_text)
+        .collect();
+    Some(crate::analysis::source::token::hash_str(&docs.join("\n")))
 }
 
 /// A method signature without parameter names, so traits compare by shape.
