@@ -322,9 +322,10 @@ mod test {
     fn value_enums_whose_values_mean_other_things_are_not_copies() {
         let value_enum = |name: &str, derive: &str, docs: [&str; 4]| {
             let variants = ["Name", "Size", "Time", "None"];
-            let body: String = (variants.iter().zip(docs))
-                .map(|(v, doc)| format!("    /// {doc}\n    {v},\n"))
-                .collect();
+            let mut body = String::new();
+            for (v, doc) in variants.iter().zip(docs) {
+                let _ = write!(body, "    /// {doc}\n    {v},\n");
+            }
             format!("#[derive({derive})]\npub enum {name} {{\n{body}}}\n")
         };
         let sort = [
