@@ -35,6 +35,14 @@ pub struct SourceFile {
     pub cfg: Option<Cfg>,
 }
 
+impl SourceFile {
+    /// Whether the file is part of an example or a benchmark (under cargo's `examples/` or
+    /// `benches/`): a program of its own, written to be read or run alone.
+    pub fn is_standalone_program(&self) -> bool {
+        (self.rel.split('/')).any(|part| part == "examples" || part == "benches")
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Corpus {
     pub files: Vec<SourceFile>,

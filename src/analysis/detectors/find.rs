@@ -54,7 +54,11 @@ pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
             })
         })
         .collect();
-    groups.retain(|g| g.instances.len() >= 2 && !all_conversions(files, g, &converts));
+    groups.retain(|g| {
+        g.instances.len() >= 2
+            && !all_conversions(files, g, &converts)
+            && !across_examples(files, g)
+    });
     let mut groups = measure_all(files, options, groups);
     groups.retain(|g| g.kind != GroupKind::Block || !saves_nothing(files, g));
     // A merge that saves nothing (fields shared by too few structs cost more to extract than
@@ -77,6 +81,14 @@ pub(super) fn rank(groups: &mut [Group]) {
             .cmp(&a.value())
             .then(a.fingerprint.cmp(&b.fingerprint))
     });
+}
+
+/// Whether every copy is in an example or a benchmark and they are in several files: each
+/// such program is written to be read alone, and copies are how it stays so.
+fn across_examples(files: &[SourceFile], group: &Group) -> bool {
+    let file = group.instances[0].file;
+    (group.instances.iter()).all(|inst| files[inst.file].is_standalone_program())
+        && group.instances.iter().any(|inst| inst.file != file)
 }
 
 /// Traits whose impls convert one type into another: written once per source type on
@@ -562,6 +574,35 @@ impl {ty} {{
             groups.iter().skip(1).all(|g| g.value() < groups[0].value()),
             "{groups:#?}"
         );
+    }
+
+    /// Examples are programs of their own, written to be read alone: copies between them
+    /// are how each stays whole. A copy inside one example, or shared with the library, is
+    /// still a copy.
+    #[test]
+    fn copies_across_examples_are_not_findings() {
+        let setup = "fn NAME(url: &str) -> Vec<u8> {
+    let client = Client::new();
+    let mut request = client.get(url);
+    request = request.header(\"accept\", \"*/*\");
+    let response = request.send().unwrap();
+    let total = response.content_length().unwrap_or(0);
+    let mut body = Vec::with_capacity(total as usize);
+    response.copy_to(&mut body).unwrap();
+    body
+}
+";
+        let placed = |dirs: [&str; 2]| {
+            let mut files = files(&[&setup.replace("NAME", "a"), &setup.replace("NAME", "b")]);
+            for (file, dir) in files.iter_mut().zip(dirs) {
+                file.rel = format!("{dir}{}", file.rel);
+            }
+            find_duplicates(&files, &options()).len()
+        };
+        assert_eq!(placed(["examples/", "examples/"]), 0);
+        assert_eq!(placed(["benches/", "examples/"]), 0);
+        assert_eq!(placed(["src/", "examples/"]), 1);
+        assert_eq!(placed(["src/", "src/"]), 1);
     }
 
     #[test]

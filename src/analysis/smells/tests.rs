@@ -450,6 +450,17 @@ fn a_pub_item_used_only_in_its_module_is_needless() {
 }
 
 #[test]
+fn a_pub_main_is_an_entry_point_not_needless() {
+    let found = mod_smells(
+        &[("main.rs", "pub fn main() {}\npub fn unused() {}")],
+        &defaults(),
+        SmellKind::NeedlessPub,
+    );
+    let items: Vec<&str> = found.iter().map(|s| s.item.as_str()).collect();
+    assert_eq!(items, ["k::unused"]);
+}
+
+#[test]
 fn pub_items_used_through_a_use_or_a_path_are_needed() {
     let found = mod_smells(
         &[

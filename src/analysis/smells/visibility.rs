@@ -88,7 +88,8 @@ pub(super) fn needless_pub(
     for (fi, file) in files.iter().enumerate() {
         for item in &file.parsed.pub_items {
             let module_path = file.parsed.modules[item.module as usize].path.as_str();
-            if needed.contains(&(index[module_path], item.name.as_str())) {
+            // `pub fn main` says nothing of an API: a program's entry point is called by none.
+            if item.name == "main" || needed.contains(&(index[module_path], item.name.as_str())) {
                 continue;
             }
             let path = format!("{module_path}::{}", item.name);
