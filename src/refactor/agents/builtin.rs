@@ -18,6 +18,7 @@ mod copy;
 mod edits;
 mod impls;
 mod literal;
+mod numeric;
 mod output;
 mod scope;
 mod site;
@@ -332,10 +333,135 @@ mod test {
             "pub fn damp(x: f64) -> f64 {\n    damp_with(x, 0.5)\n}\n\npub(crate) fn damp_with(x: f64, literal: f64) -> f64 {\n    x * literal + literal\n}\n"
         );
         assert!(after("src/b.rs").contains("crate::a::damp_with(y, 0.25)"));
+        // Two literals that differ are two parameters.
         let two = b.replacen("0.25", "0.75", 1);
         let dir = workspace(&[("src/a.rs", a), ("src/b.rs", &two)]);
-        let err = propose(&found, dir.path(), &[]).unwrap_err().to_string();
-        assert!(err.contains("more than one literal"), "{err}");
+        let changes = propose(&found, dir.path(), &[]).unwrap();
+        let b_after = changes.iter().find(|c| c.path == "src/b.rs").unwrap();
+        let b_after = b_after.after.as_deref().unwrap();
+        assert!(
+            b_after.contains("crate::a::damp_with(y, 0.75, 0.25)"),
+            "{b_after}"
+        );
+    }
+
+    /// Two free functions in `src/a.rs` and `src/b.rs`, `a` as written and `b` with `edit`
+    /// applied, as a renamed-clone finding; the proposal's text of each file, or the reason.
+    fn merged(a: &str, edit: impl Fn(&str) -> String) -> Result<(String, String), String> {
+        let b = edit(a);
+        let dir = workspace(&[("src/a.rs", a), ("src/b.rs", &b)]);
+        let name = |text: &str| {
+            let at = text.find("fn ").unwrap() + 3;
+            text[at..].split('(').next().unwrap().to_owned()
+        };
+        let found = finding(
+            CloneType::Renamed,
+            &[
+                ("src/a.rs", 1, &format!("k::a::{}", name(a))),
+                ("src/b.rs", 1, &format!("k::b::{}", name(&b))),
+            ],
+        );
+        let changes = propose(&found, dir.path(), &[]).map_err(|err| err.to_string())?;
+        let after = |path: &str| {
+            changes
+                .iter()
+                .find(|c| c.path == path)
+                .and_then(|c| c.after.clone())
+                .unwrap_or_default()
+        };
+        Ok((after("src/a.rs"), after("src/b.rs")))
+    }
+
+    #[test]
+    fn a_number_that_counts_an_index_becomes_a_usize_parameter() {
+        let a = "fn skip(input: &str) -> &str {\n    let mut at = 0;\n    let mut run = 0;\n    while run < 3 {\n        at += 1;\n        run += 1;\n    }\n    &input[at..]\n}\n";
+        let (a_after, b_after) = merged(a, |a| {
+            a.replacen("at += 1", "at += 2", 1)
+                .replace("fn skip", "fn hop")
+        })
+        .unwrap();
+        assert!(
+            a_after.contains("fn skip_with(input: &str, literal: usize) -> &str {"),
+            "{a_after}"
+        );
+        assert!(a_after.contains("at += literal;"), "{a_after}");
+        assert!(
+            b_after.contains("crate::a::skip_with(input, 2)"),
+            "{b_after}"
+        );
+    }
+
+    #[test]
+    fn a_number_only_code_elsewhere_types_or_one_in_a_pattern_is_declined() {
+        let a = "fn scaled(v: &Vec<u16>) -> bool {\n    let total = v.iter().fold(0, |s, x| s + x);\n    let limit = 10;\n    v.contains(&limit) || total > 4\n}\n";
+        let err = merged(a, |a| {
+            a.replace("= 10", "= 20").replace("fn scaled", "fn other")
+        })
+        .unwrap_err();
+        assert!(err.contains("depends on code outside"), "{err}");
+        let a = "fn digit(b: u8) -> bool {\n    match b {\n        b'0'..=b'9' => true,\n        _ => false,\n    }\n}\n";
+        let err = merged(a, |a| {
+            a.replace("b'9'", "b'7'").replace("fn digit", "fn octal")
+        })
+        .unwrap_err();
+        assert!(err.contains("must stay a constant"), "{err}");
+    }
+
+    #[test]
+    fn a_parameter_named_like_a_field_it_fills_is_renamed_alone_and_two_locals_never_become_one() {
+        let a = "pub struct P {\n    pub a: u32,\n}\n\npub fn make(a: u32, b: u32) -> P {\n    let s = a + b;\n    P { a: s * 2 + a }\n}\n";
+        let b = a.replace(
+            "pub struct P {\n    pub a: u32,\n}\n\n",
+            "use crate::a::P;\n",
+        );
+        let b = b
+            .replace("make(a", "build(x")
+            .replace("+ a }", "+ x }")
+            .replace("= a +", "= x +");
+        let dir = workspace(&[("src/a.rs", a), ("src/b.rs", &b)]);
+        let found = finding(
+            CloneType::Renamed,
+            &[
+                ("src/a.rs", 5, "k::a::make"),
+                ("src/b.rs", 2, "k::b::build"),
+            ],
+        );
+        let changes = propose(&found, dir.path(), &[]).unwrap();
+        let b_after = changes.iter().find(|c| c.path == "src/b.rs").unwrap();
+        assert!(b_after
+            .after
+            .as_deref()
+            .unwrap()
+            .contains("crate::a::make(x, b)"));
+        // `x + y` against `z + z`: one local of the copy would stand for two of the other.
+        let a = "fn f(x: u32, y: u32) -> u32 {\n    let s = x + y;\n    s * 2 + s\n}\n";
+        let err = merged(a, |a| {
+            a.replace("fn f(x: u32, y: u32)", "fn g(z: u32, w: u32)")
+                .replace("x + y", "z + z")
+        })
+        .unwrap_err();
+        assert!(err.contains("differ in a name"), "{err}");
+    }
+
+    #[test]
+    fn methods_of_one_type_that_differ_in_a_literal_share_a_method_taking_it() {
+        let text = "struct S(u32);\nimpl S {\n    fn a(&self, v: u32) -> u32 {\n        let t = self.0 + v;\n        t * 3 + t\n    }\n\n    fn b(&self, w: u32) -> u32 {\n        let t = self.0 + w;\n        t * 5 + t\n    }\n}\n";
+        let dir = workspace(&[("src/a.rs", text)]);
+        let found = finding(
+            CloneType::Renamed,
+            &[("src/a.rs", 3, "k::a::S::a"), ("src/a.rs", 8, "k::a::S::b")],
+        );
+        let changes = propose(&found, dir.path(), &[]).unwrap();
+        let after = changes[0].after.as_deref().unwrap();
+        assert!(
+            after.contains("    fn a(&self, v: u32) -> u32 {\n        self.a_with(v, 3)\n    }"),
+            "{after}"
+        );
+        assert!(
+            after.contains("    fn b(&self, w: u32) -> u32 {\n        self.a_with(w, 5)\n    }"),
+            "{after}"
+        );
+        assert!(after.contains("\n\n    fn a_with(&self, v: u32, literal: u32) -> u32 {\n        let t = self.0 + v;\n        t * literal + t\n    }"), "{after}");
     }
 
     #[test]

@@ -24,7 +24,7 @@ use std::path::Path;
 
 use quote::ToTokens;
 
-use super::compare::{flatten, local_names, Tok};
+use super::compare::{field_labels, flatten, local_names, Tok};
 use super::copy::byte_offset;
 use super::edits::Edits;
 use super::output::{output, Output};
@@ -322,6 +322,7 @@ fn child_sees_home(home: &Site, site: &Site) -> bool {
 fn renamed(a: &Site, b: &Site) -> Result<(HashMap<String, String>, Vec<usize>), AgentError> {
     let (xs, ys) = (run_tokens(a), run_tokens(b));
     let (locals_a, locals_b) = (local_names(&a.function), local_names(&b.function));
+    let fields = field_labels(&a.function);
     let differ = |x: &str, y: &str| {
         Err(declined(
             b,
@@ -340,12 +341,14 @@ fn renamed(a: &Site, b: &Site) -> Result<(HashMap<String, String>, Vec<usize>), 
     let mut forward = HashMap::new();
     let mut backward = HashMap::new();
     let mut literals = Vec::new();
-    for (at, ((kind_x, x, _), (kind_y, y, _))) in xs.iter().zip(&ys).enumerate() {
+    for (at, ((kind_x, x, span), (kind_y, y, _))) in xs.iter().zip(&ys).enumerate() {
         if x != y && is_literal(*kind_x, x) && is_literal(*kind_y, y) {
             literals.push(at);
             continue;
         }
-        let local = locals_a.contains(x) || locals_b.contains(y);
+        // A field name written out (`S { a: a.fuse() }`) is not a local spelled alike.
+        let field = fields.contains(&(span.start().line, span.start().column));
+        let local = !field && (locals_a.contains(x) || locals_b.contains(y));
         let same = match (kind_x, kind_y) {
             // The same name is the same code even where only one function binds it (a
             // `None` pattern, a local shadowing an item): `agree` then finds the uses differ.

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use syn::spanned::Spanned;
 
-use super::compare::{flat_tokens, local_names, Tok};
+use super::compare::{field_labels, flat_tokens, local_names, Tok};
 use crate::refactor::finding::Location;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +42,10 @@ pub(super) struct Copy {
     /// For a method, its type's name; the module path then leads to the impl block.
     pub(super) owner: Option<String>,
     pub(super) locals: std::collections::HashSet<String>,
+    /// Where field names written in struct expressions and patterns start.
+    pub(super) fields: std::collections::HashSet<(usize, usize)>,
+    /// The function itself (a method as a function), for the types of its literals.
+    pub(super) function: syn::ItemFn,
 }
 
 impl Copy {
@@ -108,6 +112,8 @@ impl Copy {
             item_end: byte_range(&text, function.span()).end,
             owner,
             locals: local_names(function),
+            fields: field_labels(function),
+            function: function.clone(),
             module: path[1..].to_vec(),
             location: location.clone(),
             text: text.clone(),
@@ -155,18 +161,24 @@ pub(super) fn same_but_locals(a: &Copy, b: &Copy) -> Result<Vec<usize>, String> 
             &b.tokens.len().to_string(),
         );
     }
+    // Both ways: two locals of one copy must not become one local of the other.
     let mut renamed = std::collections::HashMap::new();
+    let mut renamed_back = std::collections::HashMap::new();
     let mut literals = Vec::new();
-    for (at, ((kind_x, x, _), (kind_y, y, _))) in a.tokens.iter().zip(&b.tokens).enumerate() {
+    for (at, ((kind_x, x, span), (kind_y, y, _))) in a.tokens.iter().zip(&b.tokens).enumerate() {
         if kind_x != kind_y {
             return differ("code", x, y);
         }
         // A name after `.` or `::` is a method, a field or a path segment, never a local,
-        // even when a local is spelled the same (`let align = f.align()`).
-        let member = at > 0 && matches!(a.tokens[at - 1].1.as_str(), "." | ":");
+        // even when a local is spelled the same (`let align = f.align()`); so is a field
+        // name written out in a struct expression or pattern (`S { a: a.fuse() }`).
+        let member = at > 0 && matches!(a.tokens[at - 1].1.as_str(), "." | ":")
+            || a.fields.contains(&(span.start().line, span.start().column));
         match kind_x {
             Tok::Ident if a.locals.contains(x) && !member => {
-                if renamed.entry(x.as_str()).or_insert(y.as_str()) != y {
+                if renamed.entry(x.as_str()).or_insert(y.as_str()) != y
+                    || renamed_back.entry(y.as_str()).or_insert(x.as_str()) != x
+                {
                     return differ("a name", x, y);
                 }
             }

@@ -250,7 +250,7 @@ fn borrows_generics_and_earlier_drops_the_signature_could_not_express_are_declin
 }
 
 #[test]
-fn copies_in_other_modules_or_with_other_literals_or_nested_items_are_declined() {
+fn copies_in_other_modules_or_with_nested_items_are_declined() {
     let run = "    let y: u8 = x + 1;\n    let _z: u8 = y * 2;\n";
     let other = twice("x: u8", "", run, "").replacen("fn two(", "mod inner {\nfn two(", 1) + "}\n";
     let mut finding = finding_for(&other, &[run]);
@@ -261,15 +261,6 @@ fn copies_in_other_modules_or_with_other_literals_or_nested_items_are_declined()
     let err = propose(&finding, dir.path(), &[]).unwrap_err().to_string();
     assert!(
         err.contains("where the same names may mean other items"),
-        "{err}"
-    );
-    let text = twice("x: u8", "", run, "");
-    let changed = text.replacen("x + 1", "x + 2", 1);
-    let finding = finding_for(&text, &[run]);
-    std::fs::write(dir.path().join("src/m.rs"), &changed).unwrap();
-    let err = propose(&finding, dir.path(), &[]).unwrap_err().to_string();
-    assert!(
-        err.contains("a literal (`2` and `1`) whose type the literal does not spell"),
         "{err}"
     );
     let nested = twice("x: u8", "", run, "    fn helper() {}\n");
@@ -646,4 +637,31 @@ fn a_local_the_function_never_names_after_the_run_is_handed_over_by_value() {
     let text = twice("", before, run, "    let _ = words;\n");
     let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
     assert!(after.contains("    one_step(&words);\n"), "{after}");
+}
+
+#[test]
+fn copies_that_differ_in_a_number_pass_it_typed_by_the_function_and_decline_what_code_elsewhere_types(
+) {
+    let run = "    let y: u8 = x + 1;\n    let _z: u8 = y * 2;\n";
+    let text = twice("x: u8", "", run, "");
+    let changed = text.replacen("x + 1", "x + 2", 1);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("src/m.rs"), &changed).unwrap();
+    let changes = propose(&finding_for(&text, &[run]), dir.path(), &[]).unwrap();
+    let after = changes[0].after.clone().unwrap();
+    assert!(after.contains("literal: u8"), "{after}");
+    assert!(
+        after.contains("one_step(x, 2)") && after.contains("one_step(x, 1)"),
+        "{after}"
+    );
+    // A number only a call's signature types (`u8::from(1)` could be `u16`) is not guessed.
+    let run = "    let y: u8 = x + u8::from(1);\n    let _z: u8 = y * 2;\n";
+    let text = twice("x: u8", "", run, "");
+    let changed = text.replacen("from(1)", "from(2)", 1);
+    std::fs::write(dir.path().join("src/m.rs"), &changed).unwrap();
+    let err = propose(&finding_for(&text, &[run]), dir.path(), &[])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("depends on code outside"), "{err}");
 }
