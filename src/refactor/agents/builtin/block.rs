@@ -381,7 +381,7 @@ fn analyse(site: &Site) -> Result<Analysis, AgentError> {
             "its function declares items inside it, which a helper outside would not see",
         ));
     }
-    let walker = Walker::run(scope.clone(), &site.run.stmts);
+    let walker = Walker::run(&site.function, scope.clone(), &site.run.stmts);
     if let Some(problem) = walker.problems.first() {
         return Err(declined(site, problem));
     }
@@ -594,6 +594,7 @@ fn rewrites(
 fn local(site: &Site, names: &Names, name: String, binding: &Binding, moved: bool) -> Local {
     let copy = binding.ty.as_ref().is_some_and(copy_type);
     let after = Walker::run(
+        &site.function,
         HashMap::from([(name.clone(), binding.clone())]),
         &site.run.after,
     );

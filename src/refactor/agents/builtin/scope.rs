@@ -91,6 +91,8 @@ pub(super) struct Walker {
     depth: Depth,
     /// Whether a macro hid some of the code (its uses are then unknown).
     pub(super) hidden: bool,
+    /// The function walked, for the type of a local a number initialises.
+    function: Option<syn::ItemFn>,
 }
 
 /// What a run does that decides the form of the helper it moves into.
@@ -159,6 +161,7 @@ impl Walker {
         let mut walker = Walker {
             target: Some((brace, first)),
             scopes: vec![HashMap::new()],
+            function: Some(function.clone()),
             ..Walker::default()
         };
         for input in &function.sig.inputs {
@@ -172,10 +175,15 @@ impl Walker {
 
     /// Walks the run's statements with `outer` in scope around them; the run's own locals
     /// are then [`Walker::run_locals`].
-    pub(super) fn run(outer: HashMap<String, Binding>, stmts: &[syn::Stmt]) -> Walker {
+    pub(super) fn run(
+        function: &syn::ItemFn,
+        outer: HashMap<String, Binding>,
+        stmts: &[syn::Stmt],
+    ) -> Walker {
         let mut walker = Walker {
             outer,
             scopes: vec![HashMap::new()],
+            function: Some(function.clone()),
             ..Walker::default()
         };
         for stmt in stmts {
@@ -278,7 +286,23 @@ impl Walker {
             let binding = self.lookup(&single_ident(expr)?.to_string())?;
             Some((binding.ty.clone()?, binding.ty_text.clone()))
         };
-        super::types::infer(init, &local)
+        super::types::infer(init, &local).or_else(|| self.number_type(init))
+    }
+
+    /// The type of an unsuffixed number (`0`, `-1`), as the function around it decides it
+    /// ([`super::numeric`]).
+    fn number_type(&self, init: &syn::Expr) -> Option<(syn::Type, Option<String>)> {
+        let literal = match init {
+            syn::Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Neg(_)) => &*unary.expr,
+            other => other,
+        };
+        let syn::Expr::Lit(syn::ExprLit { lit, .. }) = literal else {
+            return None;
+        };
+        let text = quote::ToTokens::to_token_stream(lit).to_string();
+        let ty = super::numeric::literal_type(self.function.as_ref()?, lit.span().start(), &text)
+            .ok()?;
+        Some((syn::parse_str(ty).ok()?, Some(ty.to_owned())))
     }
 
     /// The element types of a tuple of `len` that a pattern takes apart: declared, or the

@@ -218,8 +218,11 @@ fn runs_that_leave_the_block_or_hide_what_they_use_are_declined_with_the_reason(
 #[test]
 fn locals_whose_types_the_source_does_not_write_are_declined_never_guessed() {
     let run = "    let y: u32 = x + 1;\n    let _z: u32 = y * 2;\n";
-    let err = declined(&twice("", "    let x = 5;\n", run, ""), run);
+    let err = declined(&twice("", "    let x = seed(5);\n", run, ""), run);
     assert!(err.contains("the type of `x` is not written"), "{err}");
+    // A number's type is the one its function gives it: `x + 1` into a `u32` makes `x` one.
+    let after = extract(&twice("", "    let x = 5;\n", run, ""), run).unwrap();
+    assert!(after.contains("fn one_step(x: u32) {"), "{after}");
     let run = "    let y = x.frobnicate(1);\n    let _z: u32 = y * 2;\n";
     let err = declined(&twice("x: u32", "", run, "    let _ = y;\n"), run);
     assert!(
