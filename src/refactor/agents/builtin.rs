@@ -49,15 +49,14 @@ pub fn propose(
         Some((GroupKind::Impl, _)) => return impls::propose(finding, root),
         _ => {}
     }
-    let mut copies: Vec<Copy> = finding
+    let copies: Vec<Copy> = finding
         .locations
         .iter()
         .map(|location| Copy::read(root, location))
         .collect::<Result<_, String>>()
         .map_err(AgentError::Declined)?;
-    let mut literal_places = Vec::new();
+    let (mut copies, literal_places) = alike(copies).map_err(AgentError::Declined)?;
     for copy in &copies[1..] {
-        literal_places.push(same_but_locals(&copies[0], copy).map_err(AgentError::Declined)?);
         let other_type = copy.owner != copies[0].owner;
         if other_type || (copy.owner.is_some() && copy.crate_name != copies[0].crate_name) {
             return Err(AgentError::Declined(format!(
@@ -84,6 +83,42 @@ pub fn propose(
         edits.replace(&canonical.location.file, at, opened.to_owned());
     }
     edits.into_changes(&copies)
+}
+
+/// The largest set of copies that are copies of its first once locals are renamed (the
+/// first such set on a tie), with the places of the literals each differs in; the other
+/// copies stay as they are. Why not, when no two copies are alike.
+fn alike(copies: Vec<Copy>) -> Result<(Vec<Copy>, Vec<Vec<usize>>), String> {
+    let mut best: Option<(usize, Vec<(usize, Vec<usize>)>)> = None;
+    let mut first_reason = None;
+    for (i, head) in copies.iter().enumerate() {
+        let mut members = Vec::new();
+        for (j, copy) in copies.iter().enumerate().skip(i + 1) {
+            match same_but_locals(head, copy) {
+                Ok(places) => members.push((j, places)),
+                Err(reason) => {
+                    first_reason.get_or_insert(reason);
+                }
+            }
+        }
+        if best.as_ref().map_or(0, |(_, m)| m.len()) < members.len() {
+            best = Some((i, members));
+        }
+    }
+    let Some((head, members)) = best else {
+        return Err(first_reason.unwrap_or_else(|| "a group needs two copies".to_owned()));
+    };
+    let keep: Vec<usize> = std::iter::once(head)
+        .chain(members.iter().map(|(j, _)| *j))
+        .collect();
+    let places = members.into_iter().map(|(_, places)| places).collect();
+    let alike = copies
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| keep.contains(i))
+        .map(|(_, copy)| copy)
+        .collect();
+    Ok((alike, places))
 }
 
 /// Declines what the built-in agent has no refactor for, saying so.
@@ -296,6 +331,30 @@ mod test {
                 .contains("crate::a::width(f)"),
             "{changes:?}"
         );
+    }
+
+    #[test]
+    fn of_three_copies_the_two_alike_merge_and_the_one_differing_in_a_type_stays() {
+        let a = format!("fn sum(values: &[u32]) -> u32 {BODY}");
+        let wide = a.replace("u32", "u64");
+        let c = a.replace("fn sum", "fn total");
+        let dir = workspace(&[("src/a.rs", &wide), ("src/b.rs", &a), ("src/c.rs", &c)]);
+        let found = finding(
+            CloneType::Renamed,
+            &[
+                ("src/a.rs", 1, "k::a::sum"),
+                ("src/b.rs", 1, "k::b::sum"),
+                ("src/c.rs", 1, "k::c::total"),
+            ],
+        );
+        let changes = propose(&found, dir.path(), &[]).unwrap();
+        assert!(changes.iter().all(|c| c.path != "src/a.rs"), "{changes:?}");
+        let c_after = changes.iter().find(|c| c.path == "src/c.rs").unwrap();
+        assert!(c_after
+            .after
+            .as_deref()
+            .unwrap()
+            .contains("crate::b::sum(values)"));
     }
 
     #[test]
