@@ -467,16 +467,20 @@ impl Reading {
 
     fn matched(&mut self, matched: &syn::ExprMatch) -> Ty {
         let scrutinee = self.expr(&matched.expr);
-        let value = self.fresh_ty();
+        // The first arm's value gives the shape (a tuple, say) the others must have.
+        let mut value: Option<Ty> = None;
         for arm in &matched.arms {
             self.bind(&arm.pat, &scrutinee);
             if let Some((_, guard)) = &arm.guard {
                 self.expr(guard);
             }
             let body = self.expr(&arm.body);
-            self.unify(&value, &body);
+            match &value {
+                Some(value) => self.unify(value, &body),
+                None => value = Some(body),
+            }
         }
-        value
+        value.unwrap_or_else(|| self.opened())
     }
 
     /// The type a range's ends share (`index` when the range indexes: `usize`).
@@ -687,6 +691,7 @@ mod test {
             ("fn f(v: &[u8]) -> u8 {\n    let i = 7;\n    v[i]\n}", "usize"),
             ("fn f(v: &[u8]) -> bool {\n    let n = 7;\n    n < v.len()\n}", "usize"),
             ("fn f(k: bool) -> u32 {\n    let (a, b) = if k { (7, 1) } else { (1, 2) };\n    a + b\n}", "u32"),
+            ("fn f(k: u8, n: u16) -> u16 {\n    let (a, b) = match k {\n        0 => (7, n),\n        _ => (n, 1),\n    };\n    a + b\n}", "u16"),
             ("fn f(len: impl FnOnce() -> usize) -> bool {\n    let n = len();\n    n > 7\n}", "usize"),
             ("fn f() -> bool {\n    let n = 7;\n    for i in 0..n {\n        if i == 2 { return true; }\n    }\n    false\n}", "i32"),
             ("fn f() -> bool {\n    let x = 7.5;\n    x > 1.0\n}", "f64"),
