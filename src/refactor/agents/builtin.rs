@@ -468,14 +468,14 @@ mod test {
 
     #[test]
     fn a_parameter_named_like_a_field_it_fills_is_renamed_alone_and_two_locals_never_become_one() {
-        let a = "pub struct P {\n    pub a: u32,\n}\n\npub fn make(a: u32, b: u32) -> P {\n    let s = a + b;\n    P { a: s * 2 + a }\n}\n";
+        let a = "pub struct P {\n    pub a: u32,\n}\n\npub fn make(a: u32, b: u32) -> P {\n    let s = a + b;\n    P { a: a * 2 + s }\n}\n";
         let b = a.replace(
             "pub struct P {\n    pub a: u32,\n}\n\n",
             "use crate::a::P;\n",
         );
         let b = b
             .replace("make(a", "build(x")
-            .replace("+ a }", "+ x }")
+            .replace("a: a *", "a: x *")
             .replace("= a +", "= x +");
         let dir = workspace(&[("src/a.rs", a), ("src/b.rs", &b)]);
         let found = finding(

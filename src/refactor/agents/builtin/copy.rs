@@ -172,7 +172,9 @@ pub(super) fn same_but_locals(a: &Copy, b: &Copy) -> Result<Vec<usize>, String> 
         // A name after `.` or `::` is a method, a field or a path segment, never a local,
         // even when a local is spelled the same (`let align = f.align()`); so is a field
         // name written out in a struct expression or pattern (`S { a: a.fuse() }`).
-        let member = at > 0 && matches!(a.tokens[at - 1].1.as_str(), "." | ":")
+        let before = |back: usize| at >= back && a.tokens[at - back].1 == ":";
+        let member = at > 0 && a.tokens[at - 1].1 == "."
+            || before(1) && before(2)
             || a.fields.contains(&(span.start().line, span.start().column));
         match kind_x {
             Tok::Ident if a.locals.contains(x) && !member => {
