@@ -9,10 +9,13 @@
 //! value, `&` or `&mut`, with types read from their declarations) and returns those the code
 //! after it uses. A trait implemented with the same items for several types of one module
 //! becomes one `macro_rules!` over the type and an invocation per type ([`impls`]).
+//! Functions that are near misses, or copies that cannot merge whole, give up the longest
+//! run of statements they share to such a helper ([`common`]).
 //! Everything else is declined with the reason, and every proposal still goes through the
 //! same gates as any agent's.
 
 mod block;
+mod common;
 mod compare;
 mod copy;
 mod edits;
@@ -47,8 +50,25 @@ pub fn propose(
     match finding.clone {
         Some((GroupKind::Block, _)) => return block::propose(finding, root),
         Some((GroupKind::Impl, _)) => return impls::propose(finding, root),
+        Some((_, CloneType::NearMiss)) => return common::propose(finding, root),
         _ => {}
     }
+    // Copies that cannot merge whole may still share a run of statements; the reason the
+    // whole merge failed is the one worth reading when that fails too.
+    merge(finding, root, deps).or_else(|declined| match declined {
+        AgentError::Declined(reason) => {
+            common::propose(finding, root).map_err(|_| AgentError::Declined(reason))
+        }
+        other => Err(other),
+    })
+}
+
+/// The changes that make every copy of a function but one delegate to it, or why not.
+fn merge(
+    finding: &Finding,
+    root: &Path,
+    deps: &[(String, String)],
+) -> Result<Vec<FileChange>, AgentError> {
     let copies: Vec<Copy> = finding
         .locations
         .iter()
@@ -127,7 +147,8 @@ fn supported(finding: &Finding) -> Result<(), AgentError> {
         Some((
             GroupKind::Fn | GroupKind::Method | GroupKind::Block | GroupKind::Impl,
             CloneType::Exact | CloneType::Renamed,
-        )) => Ok(()),
+        ))
+        | Some((GroupKind::Fn | GroupKind::Method, CloneType::NearMiss)) => Ok(()),
         Some((kind, ty)) => Err(AgentError::Declined(format!(
             "the built-in agent merges identical or consistently renamed functions and methods, \
              extracts duplicated runs of statements into a function and writes one macro for a \
@@ -355,6 +376,46 @@ mod test {
             .as_deref()
             .unwrap()
             .contains("crate::b::sum(values)"));
+    }
+
+    #[test]
+    fn near_miss_functions_give_the_run_of_statements_they_share_to_one_helper() {
+        let shared = "    let mut total: u32 = 0;\n    for v in values {\n        total += v;\n    }\n    let mean: u32 = total / 2;\n";
+        let text = format!(
+            "fn one(values: &[u32]) -> u32 {{\n    let pad: u32 = 7;\n{shared}    mean + pad\n}}\n\n\
+             fn two(xs: &[u32]) -> u32 {{\n{}    mean * 3 - 1\n}}\n",
+            shared.replace("values", "xs")
+        );
+        let dir = workspace(&[("src/a.rs", &text)]);
+        let found = finding(
+            CloneType::NearMiss,
+            &[("src/a.rs", 1, "k::a::one"), ("src/a.rs", 11, "k::a::two")],
+        );
+        let changes = propose(&found, dir.path(), &[]).unwrap();
+        let after = changes[0].after.as_deref().unwrap();
+        assert!(
+            after.contains(
+                "    let pad: u32 = 7;\n    let mean = one_step(values);\n    mean + pad\n"
+            ),
+            "{after}"
+        );
+        assert!(
+            after.contains("    let mean = one_step(xs);\n    mean * 3 - 1\n"),
+            "{after}"
+        );
+        // Runs shorter than two statements over five lines are not worth a helper.
+        let text =
+            "fn one(v: u32) -> u32 {\n    v + 1\n}\n\nfn two(v: u32) -> u32 {\n    v + 2\n}\n";
+        let dir = workspace(&[("src/a.rs", text)]);
+        let found = finding(
+            CloneType::NearMiss,
+            &[("src/a.rs", 1, "k::a::one"), ("src/a.rs", 5, "k::a::two")],
+        );
+        let err = propose(&found, dir.path(), &[]).unwrap_err().to_string();
+        assert!(
+            err.contains("share no run of 2 or more statements"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -610,6 +671,28 @@ mod test {
             &[
                 ("src/a.rs", 4, "k::a::A::sum"),
                 ("src/a.rs", 13, "k::a::B::sum"),
+            ],
+        );
+        // Each impl keeps a body of its own, but the statements they share move into one
+        // free helper both call.
+        let changes = propose(&trait_methods, dir.path(), &[]).unwrap();
+        let after = changes[0].after.as_deref().unwrap();
+        assert!(after.contains("impl T for B {\n    fn sum(values: &[u32]) -> u32 {\n        sum_step(values)\n    }}"), "{after}");
+        assert!(
+            after.contains("\nfn sum_step(values: &[u32]) -> u32 {\n    let mut total = 0;"),
+            "{after}"
+        );
+        // Too short to share a run, they are declined for what they are.
+        let short = text.replace(
+            "let mut total = 0;\n        for v in values {\n            total += v;\n        }\n        total",
+            "values.len() as u32",
+        );
+        let dir = workspace(&[("src/a.rs", &short)]);
+        let trait_methods = finding(
+            CloneType::Exact,
+            &[
+                ("src/a.rs", 4, "k::a::A::sum"),
+                ("src/a.rs", 9, "k::a::B::sum"),
             ],
         );
         let err = propose(&trait_methods, dir.path(), &[])
