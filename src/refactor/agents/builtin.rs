@@ -512,6 +512,25 @@ mod test {
     }
 
     #[test]
+    fn a_parameter_list_written_one_a_line_takes_the_literal_on_a_line_of_its_own() {
+        let a = "fn scale(\n    base: u64,\n    by: u64,\n) -> u64 {\n    let t = base * by;\n    t + 4 * t\n}\n";
+        let (a_after, b_after) = merged(a, |a| {
+            a.replace("4 * t", "5 * t").replace("fn scale", "fn grow")
+        })
+        .unwrap();
+        assert!(
+            a_after.contains(
+                "fn scale_with(\n    base: u64,\n    by: u64,\n    literal: u64,\n) -> u64 {"
+            ),
+            "{a_after}"
+        );
+        assert!(
+            b_after.contains("crate::a::scale_with(base, by, 5)"),
+            "{b_after}"
+        );
+    }
+
+    #[test]
     fn a_number_only_code_elsewhere_types_or_one_in_a_pattern_is_declined() {
         let a = "fn scaled(v: &Vec<u16>) -> bool {\n    let total = v.iter().fold(0, |s, x| s + x);\n    let limit = 10;\n    v.contains(&limit) || total > 4\n}\n";
         let err = merged(a, |a| {

@@ -210,16 +210,34 @@ fn helper_item(kept: &Copy, params: &[Param], helper: &str) -> String {
         .iter()
         .map(|p| format!("{}: {}", p.name, p.ty))
         .collect();
-    let comma = if kept.args.is_empty() { "" } else { ", " };
-    cuts.push((
-        kept.params_end..kept.params_end,
-        format!("{comma}{}", declared.join(", ")),
-    ));
+    cuts.push(added_params(kept, &declared));
     cuts.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
     for (range, with) in cuts {
         item.replace_range(range.start - shift..range.end - shift, &with);
     }
     item.replacen(&format!("fn {}", kept.name), &format!("fn {helper}"), 1)
+}
+
+/// Where the new parameters go and how they read: after the others on their line, or, in a
+/// list written one parameter a line with a trailing comma, one line each before the `)`.
+fn added_params(kept: &Copy, declared: &[String]) -> (Range<usize>, String) {
+    let before = &kept.text[..kept.params_end];
+    if !before.trim_end().ends_with(',') {
+        let comma = if kept.args.is_empty() { "" } else { ", " };
+        let at = kept.params_end..kept.params_end;
+        return (at, format!("{comma}{}", declared.join(", ")));
+    }
+    let last_comma = before.trim_end().len() - 1;
+    let indent = indent_at(&kept.text, last_comma);
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let lines: String = declared.iter().map(|d| format!("{indent}{d},\n")).collect();
+    if before[line_start..].trim().is_empty() {
+        (line_start..line_start, lines)
+    } else {
+        // `a, b,)`: a trailing comma on one line.
+        let at = kept.params_end..kept.params_end;
+        (at, format!(" {}", declared.join(", ")))
+    }
 }
 
 /// The type a literal spells by itself, if it does.
