@@ -370,6 +370,25 @@ impl Reading {
             E::Field(field) => self.opaque(&field.base),
             E::Try(tried) => self.opaque(&tried.expr),
             E::Unsafe(block) => self.block(&block.block),
+            E::Struct(fields) => {
+                // A field's type is declared with the struct, elsewhere.
+                for field in &fields.fields {
+                    self.opaque(&field.expr);
+                }
+                if let Some(rest) = &fields.rest {
+                    self.opaque(rest);
+                }
+                self.opened()
+            }
+            E::Array(array) => {
+                let element = self.fresh_ty();
+                for elem in &array.elems {
+                    let value = self.expr(elem);
+                    self.unify(&element, &value);
+                }
+                self.open(&element);
+                self.opened()
+            }
             E::MethodCall(call) => self.method_call(call),
             E::Call(call) => self.call(call),
             other => self.unread(other),
@@ -692,6 +711,7 @@ mod test {
             ("fn f(v: &[u8]) -> bool {\n    let n = 7;\n    n < v.len()\n}", "usize"),
             ("fn f(k: bool) -> u32 {\n    let (a, b) = if k { (7, 1) } else { (1, 2) };\n    a + b\n}", "u32"),
             ("fn f(k: u8, n: u16) -> u16 {\n    let (a, b) = match k {\n        0 => (7, n),\n        _ => (n, 1),\n    };\n    a + b\n}", "u16"),
+            ("fn f(v: &[u8]) -> P {\n    P { head: &v[7], tail: &v[1..] }\n}", "usize"),
             ("fn f(len: impl FnOnce() -> usize) -> bool {\n    let n = len();\n    n > 7\n}", "usize"),
             ("fn f() -> bool {\n    let n = 7;\n    for i in 0..n {\n        if i == 2 { return true; }\n    }\n    false\n}", "i32"),
             ("fn f() -> bool {\n    let x = 7.5;\n    x > 1.0\n}", "f64"),
