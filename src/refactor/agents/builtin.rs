@@ -666,6 +666,33 @@ mod test {
     }
 
     #[test]
+    fn a_traits_provided_methods_alike_delegate_on_self() {
+        let body = BODY.replace('\n', "\n    ");
+        let text = format!(
+            "pub trait T {{\n    fn a(&self, values: &[u32]) -> u32 {body}\n\n    fn b(&self, xs: &[u32]) -> u32 {}\n}}\n",
+            body.replace("values", "xs")
+        );
+        let dir = workspace(&[("src/a.rs", &text)]);
+        let found = finding(
+            CloneType::Renamed,
+            &[
+                ("src/a.rs", 2, "k::a::T::a"),
+                ("src/a.rs", 11, "k::a::T::b"),
+            ],
+        );
+        let changes = propose(&found, dir.path(), &[]).unwrap();
+        let after = changes[0].after.as_deref().unwrap();
+        assert!(
+            after.contains("    fn b(&self, xs: &[u32]) -> u32 {\n        self.a(xs)\n    }"),
+            "{after}"
+        );
+        assert!(
+            after.starts_with("pub trait T {\n    fn a(&self"),
+            "{after}"
+        );
+    }
+
+    #[test]
     fn near_misses_methods_and_smells_are_declined_with_a_reason() {
         let dir = workspace(&[("src/a.rs", "struct S;\nimpl S {\n    fn f(&self) {}\n}\n")]);
         let near = finding(CloneType::NearMiss, &[("src/a.rs", 3, "k::a::S::f")]);

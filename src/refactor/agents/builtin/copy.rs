@@ -223,8 +223,9 @@ pub(super) fn find_fn<'a>(
     })
 }
 
-/// The method `name` of an impl block for `owner` whose span holds `line`, as a function, and
-/// whether the block implements a trait.
+/// The method `name` of an impl block for `owner` (or a provided method of the trait
+/// `owner`) whose span holds `line`, as a function, and whether the block implements a
+/// trait. A provided method counts as public: it is as visible as its trait.
 pub(super) fn find_method(
     items: &[syn::Item],
     owner: &str,
@@ -244,6 +245,25 @@ pub(super) fn find_method(
                         block: Box::new(method.block.clone()),
                     };
                     (lines.contains(&(line as usize))).then(|| (function(), block.trait_.is_some()))
+                }
+                _ => None,
+            })
+        }
+        // A trait's provided method: the trait's other methods can call it on `self`.
+        syn::Item::Trait(block) if block.ident == owner => {
+            block.items.iter().find_map(|member| match member {
+                syn::TraitItem::Fn(method) if method.sig.ident == name => {
+                    let span = method.span();
+                    let lines = span.start().line..=span.end().line;
+                    let body = method.default.as_ref()?;
+                    let function = syn::ItemFn {
+                        attrs: method.attrs.clone(),
+                        // Spanned at the signature: no visibility is written to replace.
+                        vis: syn::Visibility::Public(syn::Token![pub](method.sig.span())),
+                        sig: method.sig.clone(),
+                        block: Box::new(body.clone()),
+                    };
+                    (lines.contains(&(line as usize))).then_some((function, false))
                 }
                 _ => None,
             })
