@@ -114,6 +114,20 @@ fn primitive(ty: &syn::Type) -> Option<&'static str> {
     PRIMITIVES.iter().copied().find(|p| *p == ident)
 }
 
+/// A written type as this reading follows it: a primitive, a tuple of such, or open.
+fn declared(classes: &mut Classes, ty: &syn::Type) -> Ty {
+    match ty {
+        syn::Type::Tuple(tuple) if !tuple.elems.is_empty() => {
+            Ty::Tuple(tuple.elems.iter().map(|t| declared(classes, t)).collect())
+        }
+        syn::Type::Paren(inner) => declared(classes, &inner.elem),
+        other => match primitive(other) {
+            Some(p) => Ty::Class(classes.typed(p)),
+            None => Ty::Class(classes.opened()),
+        },
+    }
+}
+
 /// One walk over a function: the classes, each local's class, and the target literal's.
 struct Reading {
     classes: Classes,
@@ -131,10 +145,7 @@ impl Reading {
     fn new(function: &syn::ItemFn, target_at: (usize, usize)) -> Reading {
         let mut classes = Classes::default();
         let returns = match &function.sig.output {
-            syn::ReturnType::Type(_, ty) => match primitive(ty) {
-                Some(p) => Ty::Class(classes.typed(p)),
-                None => Ty::Class(classes.opened()),
-            },
+            syn::ReturnType::Type(_, ty) => declared(&mut classes, ty),
             syn::ReturnType::Default => Ty::Class(classes.opened()),
         };
         Reading {
@@ -163,10 +174,7 @@ impl Reading {
                     self.callables.insert(pat.ident.to_string(), result);
                 }
             }
-            let ty = match primitive(&typed.ty) {
-                Some(p) => Ty::Class(self.classes.typed(p)),
-                None => Ty::Class(self.classes.opened()),
-            };
+            let ty = declared(&mut self.classes, &typed.ty);
             self.bind(&typed.pat, &ty);
         }
         let value = self.block(&function.block);
@@ -227,10 +235,7 @@ impl Reading {
                 }
             }
             syn::Pat::Type(typed) => {
-                let declared = match primitive(&typed.ty) {
-                    Some(p) => self.typed(p),
-                    None => self.opened(),
-                };
+                let declared = declared(&mut self.classes, &typed.ty);
                 self.unify(&declared, ty);
                 self.bind(&typed.pat, ty);
             }
@@ -712,6 +717,7 @@ mod test {
             ("fn f(k: bool) -> u32 {\n    let (a, b) = if k { (7, 1) } else { (1, 2) };\n    a + b\n}", "u32"),
             ("fn f(k: u8, n: u16) -> u16 {\n    let (a, b) = match k {\n        0 => (7, n),\n        _ => (n, 1),\n    };\n    a + b\n}", "u16"),
             ("fn f(v: &[u8]) -> P {\n    P { head: &v[7], tail: &v[1..] }\n}", "usize"),
+            ("fn f() -> (u8, i64) {\n    let n = 7;\n    (1, n)\n}", "i64"),
             ("fn f(len: impl FnOnce() -> usize) -> bool {\n    let n = len();\n    n > 7\n}", "usize"),
             ("fn f() -> bool {\n    let n = 7;\n    for i in 0..n {\n        if i == 2 { return true; }\n    }\n    false\n}", "i32"),
             ("fn f() -> bool {\n    let x = 7.5;\n    x > 1.0\n}", "f64"),
