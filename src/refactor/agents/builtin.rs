@@ -403,6 +403,22 @@ mod test {
             after.contains("    let mean = one_step(xs);\n    mean * 3 - 1\n"),
             "{after}"
         );
+        // When the longest shared run cannot move (it returns), a shorter one inside it may.
+        let text = format!(
+            "fn one(values: &[u32]) -> u32 {{\n{shared}    if mean > 9 {{\n        return 0;\n    }}\n    mean + 1\n}}\n\n\
+             fn two(values: &[u32]) -> u32 {{\n{shared}    if mean > 9 {{\n        return 0;\n    }}\n    mean * 3\n}}\n"
+        );
+        let dir = workspace(&[("src/a.rs", &text)]);
+        let found = finding(
+            CloneType::NearMiss,
+            &[("src/a.rs", 1, "k::a::one"), ("src/a.rs", 13, "k::a::two")],
+        );
+        let changes = propose(&found, dir.path(), &[]).unwrap();
+        let after = changes[0].after.as_deref().unwrap();
+        assert!(
+            after.contains("    let mean = one_step(values);\n    if mean > 9 {"),
+            "{after}"
+        );
         // Runs shorter than two statements over five lines are not worth a helper.
         let text =
             "fn one(v: u32) -> u32 {\n    v + 1\n}\n\nfn two(v: u32) -> u32 {\n    v + 2\n}\n";

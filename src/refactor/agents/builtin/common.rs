@@ -19,6 +19,9 @@ use crate::refactor::finding::{Finding, Location};
 const MIN_STMTS: usize = 2;
 const MIN_LINES: usize = 5;
 
+/// How many shared runs are tried, longest first (each try only reads and parses).
+const MAX_TRIES: usize = 12;
+
 /// One top-level statement of a copy: its text with locals and literals blanked out, and
 /// its lines.
 struct Stmt {
@@ -35,31 +38,43 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
         .map(|location| statements(root, location))
         .collect::<Result<_, String>>()
         .map_err(AgentError::Declined)?;
-    let (first, len, starts) = longest_shared_run(&bodies).ok_or_else(|| {
-        AgentError::Declined(format!(
+    let runs = shared_runs(&bodies);
+    if runs.is_empty() {
+        return Err(AgentError::Declined(format!(
             "the copies of {} share no run of {MIN_STMTS} or more statements over {MIN_LINES} \
              lines or more; merging them is a job for an LLM agent",
             finding.id
-        ))
-    })?;
-    let locations = finding
-        .locations
-        .iter()
-        .zip(&bodies)
-        .zip(std::iter::once(first).chain(starts))
-        .map(|((location, body), at)| Location {
-            file: location.file.clone(),
-            start_line: body[at].lines.0,
-            end_line: body[at + len - 1].lines.1,
-            item: location.item.clone(),
-        })
-        .collect();
-    let block = Finding {
-        locations,
-        clone: Some((GroupKind::Block, CloneType::Renamed)),
-        ..finding.clone()
-    };
-    super::block::propose(&block, root)
+        )));
+    }
+    // The longest run first; a shorter one may still move where the longest cannot (it
+    // returns, say). The first reason is the one reported.
+    let mut first_reason = None;
+    for (first, len, starts) in runs.into_iter().take(MAX_TRIES) {
+        let locations = finding
+            .locations
+            .iter()
+            .zip(&bodies)
+            .zip(std::iter::once(first).chain(starts))
+            .map(|((location, body), at)| Location {
+                file: location.file.clone(),
+                start_line: body[at].lines.0,
+                end_line: body[at + len - 1].lines.1,
+                item: location.item.clone(),
+            })
+            .collect();
+        let block = Finding {
+            locations,
+            clone: Some((GroupKind::Block, CloneType::Renamed)),
+            ..finding.clone()
+        };
+        match super::block::propose(&block, root) {
+            Ok(changes) => return Ok(changes),
+            Err(err) => {
+                first_reason.get_or_insert(err);
+            }
+        }
+    }
+    Err(first_reason.expect("one run was tried"))
 }
 
 /// A copy's top-level statements, or why it cannot be read.
@@ -103,12 +118,15 @@ fn statements(root: &Path, location: &Location) -> Result<Vec<Stmt>, String> {
         .collect())
 }
 
-/// The longest run of statements of the first body that every other body holds too, as its
-/// start in the first body, its length, and its start in each other body; the earliest on a
-/// tie. Only runs of [`MIN_STMTS`] statements over [`MIN_LINES`] lines count.
-fn longest_shared_run(bodies: &[Vec<Stmt>]) -> Option<(usize, usize, Vec<usize>)> {
-    let (first, others) = bodies.split_first()?;
-    let mut best: Option<(usize, usize, Vec<usize>)> = None;
+/// The runs of statements of the first body that every other body holds too, longest
+/// first, each as its start in the first body, its length, and its start in each other body.
+/// Only runs of [`MIN_STMTS`] statements over [`MIN_LINES`] lines count; a shorter run
+/// inside a longer one counts too (without the longer one's `return`, it may move).
+fn shared_runs(bodies: &[Vec<Stmt>]) -> Vec<(usize, usize, Vec<usize>)> {
+    let Some((first, others)) = bodies.split_first() else {
+        return Vec::new();
+    };
+    let mut runs: Vec<(usize, usize, Vec<usize>)> = Vec::new();
     for len in (MIN_STMTS..=first.len()).rev() {
         for start in 0..=first.len() - len {
             let run = &first[start..start + len];
@@ -119,15 +137,11 @@ fn longest_shared_run(bodies: &[Vec<Stmt>]) -> Option<(usize, usize, Vec<usize>)
             let starts: Option<Vec<usize>> =
                 others.iter().map(|body| find_run(body, run)).collect();
             if let Some(starts) = starts {
-                best = Some((start, len, starts));
-                break;
+                runs.push((start, len, starts));
             }
         }
-        if best.is_some() {
-            break;
-        }
     }
-    best
+    runs
 }
 
 /// Where `body` holds statements shaped like `run`, first place first.
