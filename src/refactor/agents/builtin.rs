@@ -24,6 +24,7 @@ mod literal;
 mod numeric;
 mod output;
 mod scope;
+mod signature;
 mod site;
 mod types;
 mod visibility;

@@ -100,6 +100,7 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
         .collect::<Result<_, String>>()
         .map_err(AgentError::Declined)?;
     let mut sites = alike(sites)?;
+    super::signature::fill(&mut sites);
     // The helper goes beside the copy in the outermost module, which the others can reach.
     let home = (0..sites.len())
         .min_by_key(|&i| sites[i].module.len())
@@ -373,7 +374,8 @@ fn analyse(site: &Site) -> Result<Analysis, AgentError> {
     if site.run.is_value && !ends_function {
         return Err(declined(site, "it ends in the value of its block"));
     }
-    let (scope, has_items) = Walker::in_scope_at(&site.function, site.run.brace, site.run.first);
+    let (scope, has_items) =
+        Walker::in_scope_at(&site.function, &site.calls, site.run.brace, site.run.first);
     let scope = scope.ok_or_else(|| declined(site, "its statements were not found again"))?;
     if has_items {
         return Err(declined(
@@ -381,7 +383,7 @@ fn analyse(site: &Site) -> Result<Analysis, AgentError> {
             "its function declares items inside it, which a helper outside would not see",
         ));
     }
-    let walker = Walker::run(&site.function, scope.clone(), &site.run.stmts);
+    let walker = Walker::run(&site.function, &site.calls, scope.clone(), &site.run.stmts);
     if let Some(problem) = walker.problems.first() {
         return Err(declined(site, problem));
     }
@@ -595,6 +597,7 @@ fn local(site: &Site, names: &Names, name: String, binding: &Binding, moved: boo
     let copy = binding.ty.as_ref().is_some_and(copy_type);
     let after = Walker::run(
         &site.function,
+        &site.calls,
         HashMap::from([(name.clone(), binding.clone())]),
         &site.run.after,
     );

@@ -93,6 +93,8 @@ pub(super) struct Walker {
     pub(super) hidden: bool,
     /// The function walked, for the type of a local a number initialises.
     function: Option<syn::ItemFn>,
+    /// The types calls return, where the copies' files declare them.
+    calls: HashMap<String, syn::Type>,
 }
 
 /// What a run does that decides the form of the helper it moves into.
@@ -155,6 +157,7 @@ impl Walker {
     /// starts, and whether the function declares items inside itself.
     pub(super) fn in_scope_at(
         function: &syn::ItemFn,
+        calls: &HashMap<String, syn::Type>,
         brace: (usize, usize),
         first: usize,
     ) -> (Option<HashMap<String, Binding>>, bool) {
@@ -162,6 +165,7 @@ impl Walker {
             target: Some((brace, first)),
             scopes: vec![HashMap::new()],
             function: Some(function.clone()),
+            calls: calls.clone(),
             ..Walker::default()
         };
         for input in &function.sig.inputs {
@@ -177,6 +181,7 @@ impl Walker {
     /// are then [`Walker::run_locals`].
     pub(super) fn run(
         function: &syn::ItemFn,
+        calls: &HashMap<String, syn::Type>,
         outer: HashMap<String, Binding>,
         stmts: &[syn::Stmt],
     ) -> Walker {
@@ -184,6 +189,7 @@ impl Walker {
             outer,
             scopes: vec![HashMap::new()],
             function: Some(function.clone()),
+            calls: calls.clone(),
             ..Walker::default()
         };
         for stmt in stmts {
@@ -286,7 +292,26 @@ impl Walker {
             let binding = self.lookup(&single_ident(expr)?.to_string())?;
             Some((binding.ty.clone()?, binding.ty_text.clone()))
         };
-        super::types::infer(init, &local).or_else(|| self.number_type(init))
+        super::types::infer(init, &local)
+            .or_else(|| self.number_type(init))
+            .or_else(|| self.call_type(init))
+    }
+
+    /// The type a call of one of its type's methods on `self`, or of a free function,
+    /// returns, where the copies' files declare it.
+    fn call_type(&self, init: &syn::Expr) -> Option<(syn::Type, Option<String>)> {
+        let key = match init {
+            syn::Expr::MethodCall(call) => {
+                let receiver = single_ident(&call.receiver)?;
+                (receiver == "self").then(|| format!("self.{}", call.method))?
+            }
+            syn::Expr::Call(call) => match &*call.func {
+                syn::Expr::Path(path) if path.qself.is_none() => path.path.get_ident()?.to_string(),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        Some((self.calls.get(&key)?.clone(), None))
     }
 
     /// The type of an unsuffixed number (`0`, `-1`), as the function around it decides it

@@ -619,9 +619,13 @@ fn a_local_of_unknown_type_moved_by_its_last_use_leaves_nothing_to_drop_early() 
     let err = declined(&wrapped, run);
     // `item` moves into `Wrap`; `_w`, a `Wrap` whose drop is unknown, is what stays.
     assert!(err.contains("it binds `_w`"), "{err}");
-    // Moved only on one branch, it may still be dropped at the end: declined.
+    // Moved only on one branch, it may still be dropped at the end: declined, unless its
+    // type (declared by `build`) only frees memory when dropped.
     let run = "    let item = build(x);\n    if x > 1 {\n        consume(item);\n    }\n";
-    let err = declined(&(twice("x: u8", "", run, "") + items), run);
+    extract(&(twice("x: u8", "", run, "") + items), run).unwrap_or_else(|err| panic!("{err}"));
+    let tokens = "\nstruct Token(u8);\n\nfn issue(x: u8) -> Token {\n    Token(x)\n}\n\nfn spend(t: Token) {\n    drop(t);\n}\n";
+    let run = "    let item = issue(x);\n    if x > 1 {\n        spend(item);\n    }\n";
+    let err = declined(&(twice("x: u8", "", run, "") + tokens), run);
     assert!(err.contains("drop earlier"), "{err}");
 }
 
@@ -667,4 +671,26 @@ fn copies_that_differ_in_a_number_pass_it_typed_by_the_function_and_decline_what
         .unwrap_err()
         .to_string();
     assert!(err.contains("depends on code outside"), "{err}");
+}
+
+#[test]
+fn a_local_a_method_of_its_type_or_a_free_function_returns_takes_the_declared_type() {
+    let run = "        let base = self.doubled();\n        let y = scaled(base, x);\n";
+    let text = methods("&self", run, false)
+        .replace(
+            "impl S {\n",
+            "fn scaled(v: u32, by: u32) -> u32 {\n    v * by\n}\n\nimpl S {\n    fn doubled(&self) -> u32 {\n        self.0 * 2\n    }\n\n",
+        );
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("fn a_step(&self, x: u32) -> u32 {"),
+        "{after}"
+    );
+    // Declared twice with two types, a function tells nothing.
+    let twice = text.replace(
+        "struct S(u32);\n",
+        "struct S(u32);\nmod other {\n    pub fn scaled(v: u64) -> u64 {\n        v\n    }\n}\n",
+    );
+    let err = declined(&twice, run);
+    assert!(err.contains("`y`, whose type is not written"), "{err}");
 }
