@@ -69,8 +69,9 @@ pub(super) fn local_names(function: &syn::ItemFn) -> std::collections::HashSet<S
 pub(super) fn field_labels(function: &syn::ItemFn) -> std::collections::HashSet<(usize, usize)> {
     struct Labels(std::collections::HashSet<(usize, usize)>);
     impl Labels {
-        fn add(&mut self, member: &syn::Member) {
-            if let syn::Member::Named(ident) = member {
+        /// A field name counts when written out with its value (`a: x`), not shorthand.
+        fn add(&mut self, colon: Option<syn::Token![:]>, member: &syn::Member) {
+            if let (Some(_), syn::Member::Named(ident)) = (colon, member) {
                 let at = ident.span().start();
                 self.0.insert((at.line, at.column));
             }
@@ -78,15 +79,11 @@ pub(super) fn field_labels(function: &syn::ItemFn) -> std::collections::HashSet<
     }
     impl<'ast> syn::visit::Visit<'ast> for Labels {
         fn visit_field_value(&mut self, field: &'ast syn::FieldValue) {
-            if field.colon_token.is_some() {
-                self.add(&field.member);
-            }
+            self.add(field.colon_token, &field.member);
             syn::visit::visit_field_value(self, field);
         }
         fn visit_field_pat(&mut self, field: &'ast syn::FieldPat) {
-            if field.colon_token.is_some() {
-                self.add(&field.member);
-            }
+            self.add(field.colon_token, &field.member);
             syn::visit::visit_field_pat(self, field);
         }
     }

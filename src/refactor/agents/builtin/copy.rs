@@ -41,10 +41,8 @@ pub(super) struct Copy {
     pub(super) item_end: usize,
     /// For a method, its type's name; the module path then leads to the impl block.
     pub(super) owner: Option<String>,
-    pub(super) locals: std::collections::HashSet<String>,
-    /// Where field names written in struct expressions and patterns start.
-    pub(super) fields: std::collections::HashSet<(usize, usize)>,
-    /// The function itself (a method as a function), for the types of its literals.
+    /// The function itself (a method as a function): its locals, its field names, the types
+    /// of its literals.
     pub(super) function: syn::ItemFn,
 }
 
@@ -111,8 +109,6 @@ impl Copy {
             params_end: byte_range(&text, function.sig.paren_token.span.close()).start,
             item_end: byte_range(&text, function.span()).end,
             owner,
-            locals: local_names(function),
-            fields: field_labels(function),
             function: function.clone(),
             module: path[1..].to_vec(),
             location: location.clone(),
@@ -161,6 +157,7 @@ pub(super) fn same_but_locals(a: &Copy, b: &Copy) -> Result<Vec<usize>, String> 
             &b.tokens.len().to_string(),
         );
     }
+    let (locals, fields) = (local_names(&a.function), field_labels(&a.function));
     // Both ways: two locals of one copy must not become one local of the other.
     let mut renamed = std::collections::HashMap::new();
     let mut renamed_back = std::collections::HashMap::new();
@@ -175,9 +172,9 @@ pub(super) fn same_but_locals(a: &Copy, b: &Copy) -> Result<Vec<usize>, String> 
         let before = |back: usize| at >= back && a.tokens[at - back].1 == ":";
         let member = at > 0 && a.tokens[at - 1].1 == "."
             || before(1) && before(2)
-            || a.fields.contains(&(span.start().line, span.start().column));
+            || fields.contains(&(span.start().line, span.start().column));
         match kind_x {
-            Tok::Ident if a.locals.contains(x) && !member => {
+            Tok::Ident if locals.contains(x) && !member => {
                 if renamed.entry(x.as_str()).or_insert(y.as_str()) != y
                     || renamed_back.entry(y.as_str()).or_insert(x.as_str()) != x
                 {

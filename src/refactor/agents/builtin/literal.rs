@@ -148,7 +148,7 @@ fn literal_params(copies: &[Copy], kept: &Copy, places: &[usize]) -> Result<Vec<
             param.places.push(at);
             continue;
         }
-        let name = free_name(&taken, &params);
+        let name = free_name(&taken, |name| params.iter().any(|p| p.name == name));
         params.push(Param {
             name,
             ty,
@@ -184,8 +184,8 @@ fn typed(kept: &Copy, span: proc_macro2::Span, value: &str) -> Result<&'static s
 
 /// `literal`, or `literal_N`, whichever no identifier of the file and no earlier parameter
 /// uses.
-fn free_name(taken: &HashSet<String>, params: &[Param]) -> String {
-    let free = |name: &String| !taken.contains(name) && params.iter().all(|p| &p.name != name);
+pub(super) fn free_name(taken: &HashSet<String>, is_param: impl Fn(&str) -> bool) -> String {
+    let free = |name: &String| !taken.contains(name) && !is_param(name);
     let mut name = "literal".to_owned();
     let mut n = 1;
     while !free(&name) {

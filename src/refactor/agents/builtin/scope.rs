@@ -91,10 +91,9 @@ pub(super) struct Walker {
     depth: Depth,
     /// Whether a macro hid some of the code (its uses are then unknown).
     pub(super) hidden: bool,
-    /// The function walked, for the type of a local a number initialises.
-    function: Option<syn::ItemFn>,
-    /// The types calls return, where the copies' files declare them.
-    calls: HashMap<String, syn::Type>,
+    /// The function walked, for the type of a local a number initialises, and the types
+    /// calls return where the copies' files declare them.
+    around: Option<(syn::ItemFn, HashMap<String, syn::Type>)>,
 }
 
 /// What a run does that decides the form of the helper it moves into.
@@ -164,8 +163,7 @@ impl Walker {
         let mut walker = Walker {
             target: Some((brace, first)),
             scopes: vec![HashMap::new()],
-            function: Some(function.clone()),
-            calls: calls.clone(),
+            around: Some((function.clone(), calls.clone())),
             ..Walker::default()
         };
         for input in &function.sig.inputs {
@@ -188,8 +186,7 @@ impl Walker {
         let mut walker = Walker {
             outer,
             scopes: vec![HashMap::new()],
-            function: Some(function.clone()),
-            calls: calls.clone(),
+            around: Some((function.clone(), calls.clone())),
             ..Walker::default()
         };
         for stmt in stmts {
@@ -311,7 +308,7 @@ impl Walker {
             },
             _ => return None,
         };
-        Some((self.calls.get(&key)?.clone(), None))
+        Some((self.around.as_ref()?.1.get(&key)?.clone(), None))
     }
 
     /// The type of an unsuffixed number (`0`, `-1`), as the function around it decides it
@@ -325,8 +322,8 @@ impl Walker {
             return None;
         };
         let text = quote::ToTokens::to_token_stream(lit).to_string();
-        let ty = super::numeric::literal_type(self.function.as_ref()?, lit.span().start(), &text)
-            .ok()?;
+        let function = &self.around.as_ref()?.0;
+        let ty = super::numeric::literal_type(function, lit.span().start(), &text).ok()?;
         Some((syn::parse_str(ty).ok()?, Some(ty.to_owned())))
     }
 

@@ -15,7 +15,7 @@ use syn::visit::Visit;
 use super::declined;
 use crate::refactor::agents::builtin::compare::{flatten, Tok};
 use crate::refactor::agents::builtin::copy::byte_range;
-use crate::refactor::agents::builtin::literal::{idents, spelled_type, Frozen};
+use crate::refactor::agents::builtin::literal::{free_name, idents, spelled_type, Frozen};
 use crate::refactor::agents::builtin::numeric;
 use crate::refactor::agents::builtin::site::Site;
 use crate::refactor::agents::exchange::AgentError;
@@ -99,13 +99,7 @@ pub(super) fn literal_params(
                 ))
             }
         };
-        let free = |name: &String| !taken.contains(name) && params.iter().all(|p| &p.name != name);
-        let mut name = "literal".to_owned();
-        let mut n = 1;
-        while !free(&name) {
-            n += 1;
-            name = format!("literal_{n}");
-        }
+        let name = free_name(&taken, |name| params.iter().any(|p| p.name == name));
         params.push(LiteralParam {
             name,
             ty,
