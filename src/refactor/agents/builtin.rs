@@ -110,7 +110,9 @@ fn merge(
 /// first such set on a tie), with the places of the literals each differs in; the other
 /// copies stay as they are. Why not, when no two copies are alike.
 fn alike(copies: Vec<Copy>) -> Result<(Vec<Copy>, Vec<Vec<usize>>), String> {
-    let mut best: Option<(usize, Vec<(usize, Vec<usize>)>)> = None;
+    // The head copy, and each copy alike to it with the places of its literals.
+    type Members = Vec<(usize, Vec<usize>)>;
+    let mut best: Option<(usize, Members)> = None;
     let mut first_reason = None;
     for (i, head) in copies.iter().enumerate() {
         let mut members = Vec::new();
@@ -145,11 +147,13 @@ fn alike(copies: Vec<Copy>) -> Result<(Vec<Copy>, Vec<Vec<usize>>), String> {
 /// Declines what the built-in agent has no refactor for, saying so.
 fn supported(finding: &Finding) -> Result<(), AgentError> {
     match finding.clone {
-        Some((
-            GroupKind::Fn | GroupKind::Method | GroupKind::Block | GroupKind::Impl,
-            CloneType::Exact | CloneType::Renamed,
-        ))
-        | Some((GroupKind::Fn | GroupKind::Method, CloneType::NearMiss)) => Ok(()),
+        Some(
+            (
+                GroupKind::Fn | GroupKind::Method,
+                CloneType::Exact | CloneType::Renamed | CloneType::NearMiss,
+            )
+            | (GroupKind::Block | GroupKind::Impl, CloneType::Exact | CloneType::Renamed),
+        ) => Ok(()),
         Some((kind, ty)) => Err(AgentError::Declined(format!(
             "the built-in agent merges identical or consistently renamed functions and methods, \
              extracts duplicated runs of statements into a function and writes one macro for a \

@@ -230,7 +230,12 @@ fn added_params(kept: &Copy, declared: &[String]) -> (Range<usize>, String) {
     let last_comma = before.trim_end().len() - 1;
     let indent = indent_at(&kept.text, last_comma);
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let lines: String = declared.iter().map(|d| format!("{indent}{d},\n")).collect();
+    let mut lines = String::new();
+    for param in declared {
+        lines.push_str(&indent);
+        lines.push_str(param);
+        lines.push_str(",\n");
+    }
     if before[line_start..].trim().is_empty() {
         (line_start..line_start, lines)
     } else {

@@ -352,16 +352,7 @@ impl Reading {
                 self.opened()
             }
             E::ForLoop(for_loop) => self.for_loop(for_loop),
-            E::While(while_loop) => {
-                let cond = self.expr(&while_loop.cond);
-                self.open(&cond);
-                self.block(&while_loop.body);
-                self.opened()
-            }
-            E::Loop(body) => {
-                self.block(&body.body);
-                self.opened()
-            }
+            E::While(_) | E::Loop(_) | E::Struct(_) | E::Array(_) => self.compound(expr),
             E::Cast(cast) => {
                 // `1 as u8` may type the literal by the cast: undecided here.
                 let inner = self.expr(&cast.expr);
@@ -375,7 +366,24 @@ impl Reading {
             E::Field(field) => self.opaque(&field.base),
             E::Try(tried) => self.opaque(&tried.expr),
             E::Unsafe(block) => self.block(&block.block),
-            E::Struct(fields) => {
+            E::MethodCall(call) => self.method_call(call),
+            E::Call(call) => self.call(call),
+            other => self.unread(other),
+        }
+    }
+
+    /// Loops, struct literals and arrays: their parts are read, their own value opened.
+    fn compound(&mut self, expr: &syn::Expr) -> Ty {
+        match expr {
+            syn::Expr::While(while_loop) => {
+                let cond = self.expr(&while_loop.cond);
+                self.open(&cond);
+                self.block(&while_loop.body);
+            }
+            syn::Expr::Loop(body) => {
+                self.block(&body.body);
+            }
+            syn::Expr::Struct(fields) => {
                 // A field's type is declared with the struct, elsewhere.
                 for field in &fields.fields {
                     self.opaque(&field.expr);
@@ -383,21 +391,18 @@ impl Reading {
                 if let Some(rest) = &fields.rest {
                     self.opaque(rest);
                 }
-                self.opened()
             }
-            E::Array(array) => {
+            syn::Expr::Array(array) => {
                 let element = self.fresh_ty();
                 for elem in &array.elems {
                     let value = self.expr(elem);
                     self.unify(&element, &value);
                 }
                 self.open(&element);
-                self.opened()
             }
-            E::MethodCall(call) => self.method_call(call),
-            E::Call(call) => self.call(call),
-            other => self.unread(other),
+            other => return self.unread(other),
         }
+        self.opened()
     }
 
     fn lit(&mut self, lit: &syn::Lit) -> Ty {
@@ -445,11 +450,14 @@ impl Reading {
         let left = self.expr(&binary.left);
         let right = self.expr(&binary.right);
         match binary.op {
-            B::Add(_) | B::Sub(_) | B::Mul(_) | B::Div(_) | B::Rem(_) => {
-                self.unify(&left, &right);
-                left
-            }
-            B::BitAnd(_) | B::BitOr(_) | B::BitXor(_) => {
+            B::Add(_)
+            | B::Sub(_)
+            | B::Mul(_)
+            | B::Div(_)
+            | B::Rem(_)
+            | B::BitAnd(_)
+            | B::BitOr(_)
+            | B::BitXor(_) => {
                 self.unify(&left, &right);
                 left
             }

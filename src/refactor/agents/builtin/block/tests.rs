@@ -651,10 +651,10 @@ fn copies_that_differ_in_a_number_pass_it_typed_by_the_function_and_decline_what
 ) {
     let run = "    let y: u8 = x + 1;\n    let _z: u8 = y * 2;\n";
     let text = twice("x: u8", "", run, "");
-    let changed = text.replacen("x + 1", "x + 2", 1);
+    let edited = text.replacen("x + 1", "x + 2", 1);
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("src")).unwrap();
-    std::fs::write(dir.path().join("src/m.rs"), &changed).unwrap();
+    std::fs::write(dir.path().join("src/m.rs"), &edited).unwrap();
     let changes = propose(&finding_for(&text, &[run]), dir.path(), &[]).unwrap();
     let after = changes[0].after.clone().unwrap();
     assert!(after.contains("literal: u8"), "{after}");
@@ -665,8 +665,8 @@ fn copies_that_differ_in_a_number_pass_it_typed_by_the_function_and_decline_what
     // A number only a call's signature types (`u8::from(1)` could be `u16`) is not guessed.
     let run = "    let y: u8 = x + u8::from(1);\n    let _z: u8 = y * 2;\n";
     let text = twice("x: u8", "", run, "");
-    let changed = text.replacen("from(1)", "from(2)", 1);
-    std::fs::write(dir.path().join("src/m.rs"), &changed).unwrap();
+    let edited = text.replacen("from(1)", "from(2)", 1);
+    std::fs::write(dir.path().join("src/m.rs"), &edited).unwrap();
     let err = propose(&finding_for(&text, &[run]), dir.path(), &[])
         .unwrap_err()
         .to_string();
