@@ -23,9 +23,10 @@ use std::ops::Range;
 use std::path::Path;
 
 use quote::ToTokens;
+use syn::spanned::Spanned;
 
 use super::compare::{field_labels, flatten, local_names, Tok};
-use super::copy::byte_offset;
+use super::copy::{byte_offset, byte_range};
 use super::edits::Edits;
 use super::output::{output, Output};
 use super::scope::{position, Binding, Ctx, Use, Walker};
@@ -86,6 +87,8 @@ struct Placement {
     /// `self.` or `Self::` before each call, and the receiver the helper takes.
     prefix: &'static str,
     receiver: Option<String>,
+    /// The function's generics and `where` clause, as written, when the helper needs them.
+    generics: Option<(String, Option<String>)>,
 }
 
 /// Clippy's `too_many_arguments` starts above seven.
@@ -129,7 +132,8 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
     }
     pass_literals(&mut analyses, &literals);
     let returned = returned(&analyses)?;
-    let placement = placement(&sites, &analyses)?;
+    let mut placement = placement(&sites, &analyses)?;
+    placement.generics = inherited(&sites, &analyses[0])?;
     let first = &sites[0];
     let name = helper_name(first);
     let helper = render_helper(first, &placement, &analyses[0], &returned, &name)?;
@@ -185,6 +189,7 @@ fn placement(sites: &[Site], analyses: &[Analysis]) -> Result<Placement, AgentEr
             indent: first.indent.clone(),
             prefix: "",
             receiver: None,
+            generics: None,
         });
     }
     let uses_self = analyses.iter().any(|a| a.uses_self);
@@ -228,6 +233,7 @@ fn placement(sites: &[Site], analyses: &[Analysis]) -> Result<Placement, AgentEr
             "Self::"
         },
         receiver,
+        generics: None,
     })
 }
 
@@ -420,9 +426,11 @@ fn analyse(site: &Site) -> Result<Analysis, AgentError> {
 }
 
 /// What the helper's signature may not name. A helper in the impl may name the impl's
-/// generics and `Self`; a free one neither. A run spelling one it may not is declined.
+/// generics and `Self`; a free one neither; either may name its function's own generics,
+/// which it then declares alike. A run spelling one it may not is declined.
 fn helper_names(site: &Site, in_impl: bool) -> Result<Names, AgentError> {
-    let mut generics = site.generics.clone();
+    // The function's own generics the helper declares too ([`inherited`]).
+    let mut generics = Vec::new();
     if !in_impl {
         generics.extend(site.impl_generics.iter().cloned());
     }
@@ -442,6 +450,70 @@ fn helper_names(site: &Site, in_impl: bool) -> Result<Names, AgentError> {
         generics,
         allow_self: in_impl,
     })
+}
+
+/// The generics of the copies' function that the helper declares too, as the first copy
+/// writes them (`<I, F>`, and its `where` clause): none when its signature and the run name
+/// none of them. Every copy's function must declare the same ones, and a parameter must
+/// name one, so each call fixes them as the function did.
+fn inherited(
+    sites: &[Site],
+    analysis: &Analysis,
+) -> Result<Option<(String, Option<String>)>, AgentError> {
+    let first = &sites[0];
+    let generics = &first.function.sig.generics;
+    let mut spelled: Vec<String> = run_tokens(first).into_iter().map(|t| t.1).collect();
+    for ty in analysis
+        .params
+        .iter()
+        .map(|p| &p.ty)
+        .chain(&analysis.extra_params)
+    {
+        spelled.extend(
+            ty.split(|c: char| !c.is_alphanumeric() && c != '_')
+                .map(str::to_owned),
+        );
+    }
+    let own = &first.generics;
+    if !own.iter().any(|g| spelled.contains(g)) {
+        return Ok(None);
+    }
+    let text = |site: &Site| {
+        site.function.sig.generics.to_token_stream().to_string()
+            + &site
+                .function
+                .sig
+                .generics
+                .where_clause
+                .to_token_stream()
+                .to_string()
+    };
+    if sites.iter().any(|site| text(site) != text(first)) {
+        return Err(declined(
+            first,
+            "the copies' functions declare different generics",
+        ));
+    }
+    let in_params = analysis.params.iter().any(|p| {
+        p.ty.split(|c: char| !c.is_alphanumeric() && c != '_')
+            .any(|word| own.iter().any(|g| g == word))
+    });
+    let (Some(open), Some(close)) = (generics.lt_token, generics.gt_token) else {
+        return Ok(None);
+    };
+    if !in_params {
+        return Err(declined(
+            first,
+            "it names generics of its function that no parameter of the helper would fix",
+        ));
+    }
+    let params = &first.text
+        [byte_range(&first.text, open.span).start..byte_range(&first.text, close.span).end];
+    let clause = generics
+        .where_clause
+        .as_ref()
+        .map(|clause| first.text[byte_range(&first.text, clause.span())].to_owned());
+    Ok(Some((params.to_owned(), clause)))
 }
 
 /// The locals from around the run that it uses, in order of first use, each with the way

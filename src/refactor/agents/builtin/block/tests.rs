@@ -240,16 +240,32 @@ fn borrows_generics_and_earlier_drops_the_signature_could_not_express_are_declin
     let text = twice("lock: &std::sync::Mutex<u8>", "", run, "    let _ = 2;\n");
     let err = declined(&text, run);
     assert!(err.contains("drop earlier"), "{err}");
+    // A generic of the function: the helper declares the same ones, a parameter fixes them.
     let run = "    let y: T = x.clone();\n    let _z: T = y;\n";
     let text = twice("x: T", "", run, "").replace("fn one(", "fn one<T: Clone>(");
     let text = text.replace("fn two(", "fn two<T: Clone>(");
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("\nfn one_step<T: Clone>(x: &T) {\n"),
+        "{after}"
+    );
+    let clause = text.replace("<T: Clone>(x: T) {", "<T>(x: T)\nwhere\n    T: Clone,\n{");
+    let after = extract(&clause, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("\nfn one_step<T>(x: &T)\nwhere\n    T: Clone,\n{\n"),
+        "{after}"
+    );
+    let other = text.replacen("fn two<T: Clone>(", "fn two<T: Clone + Default>(", 1);
+    let err = declined(&other, run);
+    assert!(err.contains("declare different generics"), "{err}");
+    let run = "    let y: T = T::default();\n    let _z: T = y;\n";
+    let text = twice("x: u8", "", run, "").replace("fn one(", "fn one<T: Default>(");
+    let text = text.replace("fn two(", "fn two<T: Default>(");
     let err = declined(&text, run);
-    assert!(err.contains("it names `T`, a generic parameter"), "{err}");
-    let run = "    let y: u8 = x.len() as u8;\n    let _z: u8 = y;\n";
-    let text = twice("x: &[T]", "", run, "").replace("fn one(", "fn one<T>(");
-    let text = text.replace("fn two(", "fn two<T>(");
-    let err = declined(&text, run);
-    assert!(err.contains("the type of `x` names a generic"), "{err}");
+    assert!(
+        err.contains("no parameter of the helper would fix"),
+        "{err}"
+    );
 }
 
 #[test]
