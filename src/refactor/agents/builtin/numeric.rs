@@ -23,6 +23,10 @@ const PRIMITIVES: [&str; 15] = [
 enum Ty {
     Class(usize),
     Tuple(Vec<Ty>),
+    /// A reference to a value of the inner type (`&f64`).
+    Ref(Box<Ty>),
+    /// A slice, an array or a `Vec` of the inner type, which a `for` loop walks.
+    Seq(Box<Ty>),
 }
 
 /// Union-find over classes, each with the primitive types it met and whether code this
@@ -121,6 +125,13 @@ fn declared(classes: &mut Classes, ty: &syn::Type) -> Ty {
             Ty::Tuple(tuple.elems.iter().map(|t| declared(classes, t)).collect())
         }
         syn::Type::Paren(inner) => declared(classes, &inner.elem),
+        syn::Type::Reference(reference) => Ty::Ref(Box::new(declared(classes, &reference.elem))),
+        syn::Type::Slice(slice) => Ty::Seq(Box::new(declared(classes, &slice.elem))),
+        syn::Type::Array(array) => Ty::Seq(Box::new(declared(classes, &array.elem))),
+        syn::Type::Path(path) if vec_element(path).is_some() => {
+            let element = vec_element(path).expect("checked");
+            Ty::Seq(Box::new(declared(classes, element)))
+        }
         other => match primitive(other) {
             Some(p) => Ty::Class(classes.typed(p)),
             None => Ty::Class(classes.opened()),
@@ -128,10 +139,34 @@ fn declared(classes: &mut Classes, ty: &syn::Type) -> Ty {
     }
 }
 
+/// The element type of `Vec<T>`.
+fn vec_element(path: &syn::TypePath) -> Option<&syn::Type> {
+    let last = path.path.segments.last()?;
+    if last.ident != "Vec" || path.qself.is_some() {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) => match args.args.first()? {
+            syn::GenericArgument::Type(ty) if args.args.len() == 1 => Some(ty),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A type without the references around it: arithmetic on `&f64` and `f64` is on `f64`.
+fn deref(ty: &Ty) -> &Ty {
+    match ty {
+        Ty::Ref(inner) => deref(inner),
+        other => other,
+    }
+}
+
 /// One walk over a function: the classes, each local's class, and the target literal's.
 struct Reading {
     classes: Classes,
-    locals: HashMap<String, usize>,
+    /// Each local's type: a class, or the shape it was bound to (a reference, a tuple).
+    locals: HashMap<String, Ty>,
     target_at: (usize, usize),
     target: Option<usize>,
     /// Whether the target is a float literal (`1.5`, `1e3`), which defaults to `f64`.
@@ -163,7 +198,7 @@ impl Reading {
         let twice = bound_twice(function);
         for name in &twice {
             let class = self.classes.opened();
-            self.locals.insert(name.clone(), class);
+            self.locals.insert(name.clone(), Ty::Class(class));
         }
         for input in &function.sig.inputs {
             let syn::FnArg::Typed(typed) = input else {
@@ -190,6 +225,7 @@ impl Reading {
                     self.unify(x, y);
                 }
             }
+            (Ty::Ref(x), Ty::Ref(y)) | (Ty::Seq(x), Ty::Seq(y)) => self.unify(x, y),
             (x, y) => {
                 self.open(x);
                 self.open(y);
@@ -204,6 +240,7 @@ impl Reading {
                 self.classes.open[root] = true;
             }
             Ty::Tuple(parts) => parts.iter().for_each(|part| self.open(part)),
+            Ty::Ref(inner) | Ty::Seq(inner) => self.open(inner),
         }
     }
 
@@ -221,11 +258,13 @@ impl Reading {
         match pat {
             syn::Pat::Ident(ident) if ident.subpat.is_none() && ident.by_ref.is_none() => {
                 let name = ident.ident.to_string();
-                let class = *self
-                    .locals
-                    .entry(name)
-                    .or_insert_with(|| self.classes.fresh());
-                self.unify(&Ty::Class(class), ty);
+                match self.locals.get(&name).cloned() {
+                    // Bound twice (opened up front), or a `let x;` assigned later.
+                    Some(known) => self.unify(&known, ty),
+                    None => {
+                        self.locals.insert(name, ty.clone());
+                    }
+                }
             }
             syn::Pat::Tuple(tuple) => {
                 let parts: Vec<Ty> = tuple.elems.iter().map(|_| self.fresh_ty()).collect();
@@ -257,11 +296,14 @@ impl Reading {
 
     fn open_names_in_pat(&mut self, pat: &syn::Pat) {
         for name in names_in_pat(pat) {
-            let class = *self
-                .locals
-                .entry(name)
-                .or_insert_with(|| self.classes.fresh());
-            self.open(&Ty::Class(class));
+            let known = self.locals.get(&name).cloned();
+            match known {
+                Some(known) => self.open(&known),
+                None => {
+                    let opened = self.opened();
+                    self.locals.insert(name, opened);
+                }
+            }
         }
     }
 
@@ -323,9 +365,10 @@ impl Reading {
             }
             E::Unary(unary) => {
                 let inner = self.expr(&unary.expr);
-                match unary.op {
-                    syn::UnOp::Neg(_) | syn::UnOp::Not(_) => inner,
-                    _ => {
+                match (unary.op, inner) {
+                    (syn::UnOp::Neg(_) | syn::UnOp::Not(_), inner) => inner,
+                    (syn::UnOp::Deref(_), Ty::Ref(referent)) => *referent,
+                    (_, inner) => {
                         self.open(&inner);
                         self.opened()
                     }
@@ -439,7 +482,7 @@ impl Reading {
 
     fn local(&mut self, name: &str) -> Ty {
         match self.locals.get(name) {
-            Some(class) => Ty::Class(*class),
+            Some(known) => known.clone(),
             // A constant or a static: its type is declared elsewhere.
             None => self.opened(),
         }
@@ -458,10 +501,14 @@ impl Reading {
             | B::BitAnd(_)
             | B::BitOr(_)
             | B::BitXor(_) => {
+                // Std's operators on primitives take either side by value or by reference
+                // and give the value type.
+                let (left, right) = (deref(&left).clone(), deref(&right).clone());
                 self.unify(&left, &right);
                 left
             }
             B::Eq(_) | B::Ne(_) | B::Lt(_) | B::Le(_) | B::Gt(_) | B::Ge(_) => {
+                let (left, right) = (deref(&left).clone(), deref(&right).clone());
                 self.unify(&left, &right);
                 self.typed("bool")
             }
@@ -551,11 +598,21 @@ impl Reading {
     fn for_loop(&mut self, for_loop: &syn::ExprForLoop) -> Ty {
         let item = match &*for_loop.expr {
             syn::Expr::Range(range) => self.range(range, None),
-            other => {
-                let iterated = self.expr(other);
-                self.open(&iterated);
-                self.opened()
-            }
+            other => match self.expr(other) {
+                // Walking `&[T]` or `&Vec<T>` gives `&T`; a `Vec<T>` by value, `T`.
+                Ty::Ref(seq) => match *seq {
+                    Ty::Seq(element) => Ty::Ref(element),
+                    other => {
+                        self.open(&other);
+                        self.opened()
+                    }
+                },
+                Ty::Seq(element) => *element,
+                iterated => {
+                    self.open(&iterated);
+                    self.opened()
+                }
+            },
         };
         self.bind(&for_loop.pat, &item);
         self.block(&for_loop.body);
@@ -623,8 +680,8 @@ impl Reading {
             match tree {
                 proc_macro2::TokenTree::Group(group) => self.open_tokens(&group.stream()),
                 proc_macro2::TokenTree::Ident(ident) => {
-                    if let Some(class) = self.locals.get(&ident.to_string()).copied() {
-                        self.open(&Ty::Class(class));
+                    if let Some(known) = self.locals.get(&ident.to_string()).cloned() {
+                        self.open(&known);
                     }
                 }
                 proc_macro2::TokenTree::Literal(literal) => {
@@ -726,6 +783,8 @@ mod test {
             ("fn f(k: u8, n: u16) -> u16 {\n    let (a, b) = match k {\n        0 => (7, n),\n        _ => (n, 1),\n    };\n    a + b\n}", "u16"),
             ("fn f(v: &[u8]) -> P {\n    P { head: &v[7], tail: &v[1..] }\n}", "usize"),
             ("fn f() -> (u8, i64) {\n    let n = 7;\n    (1, n)\n}", "i64"),
+            ("fn f(xs: &[f32]) -> f32 {\n    let mut t = 0.0;\n    for x in xs {\n        t += 7.0 * x;\n    }\n    t\n}", "f32"),
+            ("fn f(x: &u16) -> bool {\n    *x > 7\n}", "u16"),
             ("fn f(len: impl FnOnce() -> usize) -> bool {\n    let n = len();\n    n > 7\n}", "usize"),
             ("fn f() -> bool {\n    let n = 7;\n    for i in 0..n {\n        if i == 2 { return true; }\n    }\n    false\n}", "i32"),
             ("fn f() -> bool {\n    let x = 7.5;\n    x > 1.0\n}", "f64"),
