@@ -957,6 +957,53 @@ fn the_builtin_agent_extracts_the_duplicated_blocks_of_builtin_blocks_and_keeps_
     passes_its_tests_with(tmp.path(), Some(BUILTIN_BLOCKS_EDGES));
 }
 
+/// Edge values `builtin-near-miss`'s own tests lack, run only after the refactor.
+const BUILTIN_NEAR_MISS_EDGES: &str = r#"
+use builtin_near_miss::words::{score, stats};
+
+#[test]
+fn edges() {
+    assert_eq!((score(""), stats("")), (0, (0, 0)));
+    assert_eq!((score(" "), stats(" ")), (0, (0, 0)));
+    assert_eq!((score("  a  "), stats("  a  ")), (101, (1, 1)));
+    assert_eq!((score("ab  c"), stats("ab  c")), (202, (2, 2)));
+    assert_eq!((score("a b c d"), stats("a b c d")), (401, (4, 1)));
+    assert_eq!((score("  longword x"), stats("  longword x")), (208, (2, 8)));
+}
+"#;
+
+#[test]
+fn the_builtin_agent_gives_the_run_builtin_near_miss_functions_share_to_one_helper() {
+    let tmp = util::copy_of_fixture("builtin-near-miss");
+    let out = fix(tmp.path(), "builtin", &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let decisions = decisions(tmp.path());
+    assert_eq!(decisions.len(), 1, "{decisions:?}");
+    assert_eq!(decisions[0]["outcome"], "kept", "{decisions:?}");
+    let words = std::fs::read_to_string(tmp.path().join("src/words.rs")).unwrap();
+    // The counters are `usize`: they index the bytes and meet `.len()`.
+    assert!(
+        words.contains("    let (count, longest) = score_step(text);\n    count * 100 + longest\n"),
+        "{words}"
+    );
+    assert!(
+        words.contains("\nfn score_step(text: &str) -> (usize, usize) {\n"),
+        "{words}"
+    );
+    assert!(
+        words.contains(
+            "    let trimmed = line.trim();\n    let (words, widest) = score_step(trimmed);\n"
+        ),
+        "{words}"
+    );
+    assert_eq!(
+        words.matches("while at < bytes.len()").count(),
+        1,
+        "{words}"
+    );
+    passes_its_tests_with(tmp.path(), Some(BUILTIN_NEAR_MISS_EDGES));
+}
+
 #[test]
 fn the_builtin_agent_writes_one_macro_for_a_trait_implemented_alike_for_two_types() {
     let tmp = tempfile::tempdir().unwrap();

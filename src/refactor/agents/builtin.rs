@@ -9,17 +9,22 @@
 //! value, `&` or `&mut`, with types read from their declarations) and returns those the code
 //! after it uses. A trait implemented with the same items for several types of one module
 //! becomes one `macro_rules!` over the type and an invocation per type ([`impls`]).
+//! Functions that are near misses, or copies that cannot merge whole, give up the longest
+//! run of statements they share to such a helper ([`common`]).
 //! Everything else is declined with the reason, and every proposal still goes through the
 //! same gates as any agent's.
 
 mod block;
+mod common;
 mod compare;
 mod copy;
 mod edits;
 mod impls;
 mod literal;
+mod numeric;
 mod output;
 mod scope;
+mod signature;
 mod site;
 mod types;
 mod visibility;
@@ -46,17 +51,33 @@ pub fn propose(
     match finding.clone {
         Some((GroupKind::Block, _)) => return block::propose(finding, root),
         Some((GroupKind::Impl, _)) => return impls::propose(finding, root),
+        Some((_, CloneType::NearMiss)) => return common::propose(finding, root),
         _ => {}
     }
-    let mut copies: Vec<Copy> = finding
+    // Copies that cannot merge whole may still share a run of statements; the reason the
+    // whole merge failed is the one worth reading when that fails too.
+    merge(finding, root, deps).or_else(|declined| match declined {
+        AgentError::Declined(reason) => {
+            common::propose(finding, root).map_err(|_| AgentError::Declined(reason))
+        }
+        other => Err(other),
+    })
+}
+
+/// The changes that make every copy of a function but one delegate to it, or why not.
+fn merge(
+    finding: &Finding,
+    root: &Path,
+    deps: &[(String, String)],
+) -> Result<Vec<FileChange>, AgentError> {
+    let copies: Vec<Copy> = finding
         .locations
         .iter()
         .map(|location| Copy::read(root, location))
         .collect::<Result<_, String>>()
         .map_err(AgentError::Declined)?;
-    let mut literal_places = Vec::new();
+    let (mut copies, literal_places) = alike(copies).map_err(AgentError::Declined)?;
     for copy in &copies[1..] {
-        literal_places.push(same_but_locals(&copies[0], copy).map_err(AgentError::Declined)?);
         let other_type = copy.owner != copies[0].owner;
         if other_type || (copy.owner.is_some() && copy.crate_name != copies[0].crate_name) {
             return Err(AgentError::Declined(format!(
@@ -85,13 +106,54 @@ pub fn propose(
     edits.into_changes(&copies)
 }
 
+/// The largest set of copies that are copies of its first once locals are renamed (the
+/// first such set on a tie), with the places of the literals each differs in; the other
+/// copies stay as they are. Why not, when no two copies are alike.
+fn alike(copies: Vec<Copy>) -> Result<(Vec<Copy>, Vec<Vec<usize>>), String> {
+    // The head copy, and each copy alike to it with the places of its literals.
+    type Members = Vec<(usize, Vec<usize>)>;
+    let mut best: Option<(usize, Members)> = None;
+    let mut first_reason = None;
+    for (i, head) in copies.iter().enumerate() {
+        let mut members = Vec::new();
+        for (j, copy) in copies.iter().enumerate().skip(i + 1) {
+            match same_but_locals(head, copy) {
+                Ok(places) => members.push((j, places)),
+                Err(reason) => {
+                    first_reason.get_or_insert(reason);
+                }
+            }
+        }
+        if best.as_ref().map_or(0, |(_, m)| m.len()) < members.len() {
+            best = Some((i, members));
+        }
+    }
+    let Some((head, members)) = best else {
+        return Err(first_reason.unwrap_or_else(|| "a group needs two copies".to_owned()));
+    };
+    let keep: Vec<usize> = std::iter::once(head)
+        .chain(members.iter().map(|(j, _)| *j))
+        .collect();
+    let places = members.into_iter().map(|(_, places)| places).collect();
+    let alike = copies
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| keep.contains(i))
+        .map(|(_, copy)| copy)
+        .collect();
+    Ok((alike, places))
+}
+
 /// Declines what the built-in agent has no refactor for, saying so.
 fn supported(finding: &Finding) -> Result<(), AgentError> {
     match finding.clone {
-        Some((
-            GroupKind::Fn | GroupKind::Method | GroupKind::Block | GroupKind::Impl,
-            CloneType::Exact | CloneType::Renamed,
-        )) => Ok(()),
+        Some(
+            (
+                GroupKind::Fn | GroupKind::Method,
+                CloneType::Exact | CloneType::Renamed | CloneType::NearMiss,
+            )
+            | (GroupKind::Block | GroupKind::Impl, CloneType::Exact | CloneType::Renamed),
+        ) => Ok(()),
         Some((kind, ty)) => Err(AgentError::Declined(format!(
             "the built-in agent merges identical or consistently renamed functions and methods, \
              extracts duplicated runs of statements into a function and writes one macro for a \
@@ -298,6 +360,86 @@ mod test {
     }
 
     #[test]
+    fn of_three_copies_the_two_alike_merge_and_the_one_differing_in_a_type_stays() {
+        let a = format!("fn sum(values: &[u32]) -> u32 {BODY}");
+        let wide = a.replace("u32", "u64");
+        let c = a.replace("fn sum", "fn total");
+        let dir = workspace(&[("src/a.rs", &wide), ("src/b.rs", &a), ("src/c.rs", &c)]);
+        let found = finding(
+            CloneType::Renamed,
+            &[
+                ("src/a.rs", 1, "k::a::sum"),
+                ("src/b.rs", 1, "k::b::sum"),
+                ("src/c.rs", 1, "k::c::total"),
+            ],
+        );
+        let changes = propose(&found, dir.path(), &[]).unwrap();
+        assert!(changes.iter().all(|c| c.path != "src/a.rs"), "{changes:?}");
+        let c_after = changes.iter().find(|c| c.path == "src/c.rs").unwrap();
+        assert!(c_after
+            .after
+            .as_deref()
+            .unwrap()
+            .contains("crate::b::sum(values)"));
+    }
+
+    #[test]
+    fn near_miss_functions_give_the_run_of_statements_they_share_to_one_helper() {
+        let shared = "    let mut total: u32 = 0;\n    for v in values {\n        total += v;\n    }\n    let mean: u32 = total / 2;\n";
+        let text = format!(
+            "fn one(values: &[u32]) -> u32 {{\n    let pad: u32 = 7;\n{shared}    mean + pad\n}}\n\n\
+             fn two(xs: &[u32]) -> u32 {{\n{}    mean * 3 - 1\n}}\n",
+            shared.replace("values", "xs")
+        );
+        let dir = workspace(&[("src/a.rs", &text)]);
+        let found = finding(
+            CloneType::NearMiss,
+            &[("src/a.rs", 1, "k::a::one"), ("src/a.rs", 11, "k::a::two")],
+        );
+        let changes = propose(&found, dir.path(), &[]).unwrap();
+        let after = changes[0].after.as_deref().unwrap();
+        assert!(
+            after.contains(
+                "    let pad: u32 = 7;\n    let mean = one_step(values);\n    mean + pad\n"
+            ),
+            "{after}"
+        );
+        assert!(
+            after.contains("    let mean = one_step(xs);\n    mean * 3 - 1\n"),
+            "{after}"
+        );
+        // When the longest shared run cannot move (it returns), a shorter one inside it may.
+        let text = format!(
+            "fn one(values: &[u32]) -> u32 {{\n{shared}    if mean > 9 {{\n        return 0;\n    }}\n    mean + 1\n}}\n\n\
+             fn two(values: &[u32]) -> u32 {{\n{shared}    if mean > 9 {{\n        return 0;\n    }}\n    mean * 3\n}}\n"
+        );
+        let dir = workspace(&[("src/a.rs", &text)]);
+        let found = finding(
+            CloneType::NearMiss,
+            &[("src/a.rs", 1, "k::a::one"), ("src/a.rs", 13, "k::a::two")],
+        );
+        let changes = propose(&found, dir.path(), &[]).unwrap();
+        let after = changes[0].after.as_deref().unwrap();
+        assert!(
+            after.contains("    let mean = one_step(values);\n    if mean > 9 {"),
+            "{after}"
+        );
+        // Runs shorter than two statements over five lines are not worth a helper.
+        let text =
+            "fn one(v: u32) -> u32 {\n    v + 1\n}\n\nfn two(v: u32) -> u32 {\n    v + 2\n}\n";
+        let dir = workspace(&[("src/a.rs", text)]);
+        let found = finding(
+            CloneType::NearMiss,
+            &[("src/a.rs", 1, "k::a::one"), ("src/a.rs", 5, "k::a::two")],
+        );
+        let err = propose(&found, dir.path(), &[]).unwrap_err().to_string();
+        assert!(
+            err.contains("share no run of 2 or more statements"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn copies_that_differ_in_a_type_are_declined() {
         let a = format!("fn sum(values: &[u32]) -> u32 {BODY}");
         let changed = a.replace("u32", "u64");
@@ -332,10 +474,154 @@ mod test {
             "pub fn damp(x: f64) -> f64 {\n    damp_with(x, 0.5)\n}\n\npub(crate) fn damp_with(x: f64, literal: f64) -> f64 {\n    x * literal + literal\n}\n"
         );
         assert!(after("src/b.rs").contains("crate::a::damp_with(y, 0.25)"));
+        // Two literals that differ are two parameters.
         let two = b.replacen("0.25", "0.75", 1);
         let dir = workspace(&[("src/a.rs", a), ("src/b.rs", &two)]);
-        let err = propose(&found, dir.path(), &[]).unwrap_err().to_string();
-        assert!(err.contains("more than one literal"), "{err}");
+        let changes = propose(&found, dir.path(), &[]).unwrap();
+        let b_after = changes.iter().find(|c| c.path == "src/b.rs").unwrap();
+        let b_after = b_after.after.as_deref().unwrap();
+        assert!(
+            b_after.contains("crate::a::damp_with(y, 0.75, 0.25)"),
+            "{b_after}"
+        );
+    }
+
+    /// Two free functions in `src/a.rs` and `src/b.rs`, `a` as written and `b` with `edit`
+    /// applied, as a renamed-clone finding; the proposal's text of each file, or the reason.
+    fn merged(a: &str, edit: impl Fn(&str) -> String) -> Result<(String, String), String> {
+        let b = edit(a);
+        let dir = workspace(&[("src/a.rs", a), ("src/b.rs", &b)]);
+        let name = |text: &str| {
+            let at = text.find("fn ").unwrap() + 3;
+            text[at..].split('(').next().unwrap().to_owned()
+        };
+        let found = finding(
+            CloneType::Renamed,
+            &[
+                ("src/a.rs", 1, &format!("k::a::{}", name(a))),
+                ("src/b.rs", 1, &format!("k::b::{}", name(&b))),
+            ],
+        );
+        let changes = propose(&found, dir.path(), &[]).map_err(|err| err.to_string())?;
+        let after = |path: &str| {
+            changes
+                .iter()
+                .find(|c| c.path == path)
+                .and_then(|c| c.after.clone())
+                .unwrap_or_default()
+        };
+        Ok((after("src/a.rs"), after("src/b.rs")))
+    }
+
+    #[test]
+    fn a_number_that_counts_an_index_becomes_a_usize_parameter() {
+        let a = "fn skip(input: &str) -> &str {\n    let mut at = 0;\n    let mut run = 0;\n    while run < 3 {\n        at += 1;\n        run += 1;\n    }\n    &input[at..]\n}\n";
+        let (a_after, b_after) = merged(a, |a| {
+            a.replacen("at += 1", "at += 2", 1)
+                .replace("fn skip", "fn hop")
+        })
+        .unwrap();
+        assert!(
+            a_after.contains("fn skip_with(input: &str, literal: usize) -> &str {"),
+            "{a_after}"
+        );
+        assert!(a_after.contains("at += literal;"), "{a_after}");
+        assert!(
+            b_after.contains("crate::a::skip_with(input, 2)"),
+            "{b_after}"
+        );
+    }
+
+    #[test]
+    fn a_parameter_list_written_one_a_line_takes_the_literal_on_a_line_of_its_own() {
+        let a = "fn scale(\n    base: u64,\n    by: u64,\n) -> u64 {\n    let t = base * by;\n    t + 4 * t\n}\n";
+        let (a_after, b_after) = merged(a, |a| {
+            a.replace("4 * t", "5 * t").replace("fn scale", "fn grow")
+        })
+        .unwrap();
+        assert!(
+            a_after.contains(
+                "fn scale_with(\n    base: u64,\n    by: u64,\n    literal: u64,\n) -> u64 {"
+            ),
+            "{a_after}"
+        );
+        assert!(
+            b_after.contains("crate::a::scale_with(base, by, 5)"),
+            "{b_after}"
+        );
+    }
+
+    #[test]
+    fn a_number_only_code_elsewhere_types_or_one_in_a_pattern_is_declined() {
+        let a = "fn scaled(v: &Vec<u16>) -> bool {\n    let total = v.iter().fold(0, |s, x| s + x);\n    let limit = 10;\n    v.contains(&limit) || total > 4\n}\n";
+        let err = merged(a, |a| {
+            a.replace("= 10", "= 20").replace("fn scaled", "fn other")
+        })
+        .unwrap_err();
+        assert!(err.contains("depends on code outside"), "{err}");
+        let a = "fn digit(b: u8) -> bool {\n    match b {\n        b'0'..=b'9' => true,\n        _ => false,\n    }\n}\n";
+        let err = merged(a, |a| {
+            a.replace("b'9'", "b'7'").replace("fn digit", "fn octal")
+        })
+        .unwrap_err();
+        assert!(err.contains("must stay a constant"), "{err}");
+    }
+
+    #[test]
+    fn a_parameter_named_like_a_field_it_fills_is_renamed_alone_and_two_locals_never_become_one() {
+        let a = "pub struct P {\n    pub a: u32,\n}\n\npub fn make(a: u32, b: u32) -> P {\n    let s = a + b;\n    P { a: a * 2 + s }\n}\n";
+        let b = a.replace(
+            "pub struct P {\n    pub a: u32,\n}\n\n",
+            "use crate::a::P;\n",
+        );
+        let b = b
+            .replace("make(a", "build(x")
+            .replace("a: a *", "a: x *")
+            .replace("= a +", "= x +");
+        let dir = workspace(&[("src/a.rs", a), ("src/b.rs", &b)]);
+        let found = finding(
+            CloneType::Renamed,
+            &[
+                ("src/a.rs", 5, "k::a::make"),
+                ("src/b.rs", 2, "k::b::build"),
+            ],
+        );
+        let changes = propose(&found, dir.path(), &[]).unwrap();
+        let b_after = changes.iter().find(|c| c.path == "src/b.rs").unwrap();
+        assert!(b_after
+            .after
+            .as_deref()
+            .unwrap()
+            .contains("crate::a::make(x, b)"));
+        // `x + y` against `z + z`: one local of the copy would stand for two of the other.
+        let a = "fn f(x: u32, y: u32) -> u32 {\n    let s = x + y;\n    s * 2 + s\n}\n";
+        let err = merged(a, |a| {
+            a.replace("fn f(x: u32, y: u32)", "fn g(z: u32, w: u32)")
+                .replace("x + y", "z + z")
+        })
+        .unwrap_err();
+        assert!(err.contains("differ in a name"), "{err}");
+    }
+
+    #[test]
+    fn methods_of_one_type_that_differ_in_a_literal_share_a_method_taking_it() {
+        let text = "struct S(u32);\nimpl S {\n    fn a(&self, v: u32) -> u32 {\n        let t = self.0 + v;\n        t * 3 + t\n    }\n\n    fn b(&self, w: u32) -> u32 {\n        let t = self.0 + w;\n        t * 5 + t\n    }\n}\n";
+        let dir = workspace(&[("src/a.rs", text)]);
+        let found = finding(
+            CloneType::Renamed,
+            &[("src/a.rs", 3, "k::a::S::a"), ("src/a.rs", 8, "k::a::S::b")],
+        );
+        let changes = propose(&found, dir.path(), &[]).unwrap();
+        let after = changes[0].after.as_deref().unwrap();
+        assert!(
+            after.contains("    fn a(&self, v: u32) -> u32 {\n        self.a_with(v, 3)\n    }"),
+            "{after}"
+        );
+        assert!(
+            after.contains("    fn b(&self, w: u32) -> u32 {\n        self.a_with(w, 5)\n    }"),
+            "{after}"
+        );
+        assert!(after.contains("\n\n    fn a_with(&self, v: u32, literal: u32) -> u32 {\n        let t = self.0 + v;\n        t * literal + t\n    }"), "{after}");
     }
 
     #[test]
@@ -401,6 +687,33 @@ mod test {
     }
 
     #[test]
+    fn a_traits_provided_methods_alike_delegate_on_self() {
+        let body = BODY.replace('\n', "\n    ");
+        let text = format!(
+            "pub trait T {{\n    fn a(&self, values: &[u32]) -> u32 {body}\n\n    fn b(&self, xs: &[u32]) -> u32 {}\n}}\n",
+            body.replace("values", "xs")
+        );
+        let dir = workspace(&[("src/a.rs", &text)]);
+        let found = finding(
+            CloneType::Renamed,
+            &[
+                ("src/a.rs", 2, "k::a::T::a"),
+                ("src/a.rs", 11, "k::a::T::b"),
+            ],
+        );
+        let changes = propose(&found, dir.path(), &[]).unwrap();
+        let after = changes[0].after.as_deref().unwrap();
+        assert!(
+            after.contains("    fn b(&self, xs: &[u32]) -> u32 {\n        self.a(xs)\n    }"),
+            "{after}"
+        );
+        assert!(
+            after.starts_with("pub trait T {\n    fn a(&self"),
+            "{after}"
+        );
+    }
+
+    #[test]
     fn near_misses_methods_and_smells_are_declined_with_a_reason() {
         let dir = workspace(&[("src/a.rs", "struct S;\nimpl S {\n    fn f(&self) {}\n}\n")]);
         let near = finding(CloneType::NearMiss, &[("src/a.rs", 3, "k::a::S::f")]);
@@ -425,6 +738,28 @@ mod test {
             &[
                 ("src/a.rs", 4, "k::a::A::sum"),
                 ("src/a.rs", 13, "k::a::B::sum"),
+            ],
+        );
+        // Each impl keeps a body of its own, but the statements they share move into one
+        // free helper both call.
+        let changes = propose(&trait_methods, dir.path(), &[]).unwrap();
+        let after = changes[0].after.as_deref().unwrap();
+        assert!(after.contains("impl T for B {\n    fn sum(values: &[u32]) -> u32 {\n        sum_step(values)\n    }}"), "{after}");
+        assert!(
+            after.contains("\nfn sum_step(values: &[u32]) -> u32 {\n    let mut total = 0;"),
+            "{after}"
+        );
+        // Too short to share a run, they are declined for what they are.
+        let short = text.replace(
+            "let mut total = 0;\n        for v in values {\n            total += v;\n        }\n        total",
+            "values.len() as u32",
+        );
+        let dir = workspace(&[("src/a.rs", &short)]);
+        let trait_methods = finding(
+            CloneType::Exact,
+            &[
+                ("src/a.rs", 4, "k::a::A::sum"),
+                ("src/a.rs", 9, "k::a::B::sum"),
             ],
         );
         let err = propose(&trait_methods, dir.path(), &[])

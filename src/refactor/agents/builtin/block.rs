@@ -23,9 +23,10 @@ use std::ops::Range;
 use std::path::Path;
 
 use quote::ToTokens;
+use syn::spanned::Spanned;
 
-use super::compare::{flatten, local_names, Tok};
-use super::copy::byte_offset;
+use super::compare::{field_labels, flatten, local_names, Tok};
+use super::copy::{byte_offset, byte_range};
 use super::edits::Edits;
 use super::output::{output, Output};
 use super::scope::{position, Binding, Ctx, Use, Walker};
@@ -86,6 +87,8 @@ struct Placement {
     /// `self.` or `Self::` before each call, and the receiver the helper takes.
     prefix: &'static str,
     receiver: Option<String>,
+    /// The function's generics and `where` clause, as written, when the helper needs them.
+    generics: Option<(String, Option<String>)>,
 }
 
 /// Clippy's `too_many_arguments` starts above seven.
@@ -100,6 +103,7 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
         .collect::<Result<_, String>>()
         .map_err(AgentError::Declined)?;
     let mut sites = alike(sites)?;
+    super::signature::fill(&mut sites);
     // The helper goes beside the copy in the outermost module, which the others can reach.
     let home = (0..sites.len())
         .min_by_key(|&i| sites[i].module.len())
@@ -128,7 +132,8 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
     }
     pass_literals(&mut analyses, &literals);
     let returned = returned(&analyses)?;
-    let placement = placement(&sites, &analyses)?;
+    let mut placement = placement(&sites, &analyses)?;
+    placement.generics = inherited(&sites, &analyses[0])?;
     let first = &sites[0];
     let name = helper_name(first);
     let helper = render_helper(first, &placement, &analyses[0], &returned, &name)?;
@@ -184,6 +189,7 @@ fn placement(sites: &[Site], analyses: &[Analysis]) -> Result<Placement, AgentEr
             indent: first.indent.clone(),
             prefix: "",
             receiver: None,
+            generics: None,
         });
     }
     let uses_self = analyses.iter().any(|a| a.uses_self);
@@ -227,6 +233,7 @@ fn placement(sites: &[Site], analyses: &[Analysis]) -> Result<Placement, AgentEr
             "Self::"
         },
         receiver,
+        generics: None,
     })
 }
 
@@ -322,6 +329,7 @@ fn child_sees_home(home: &Site, site: &Site) -> bool {
 fn renamed(a: &Site, b: &Site) -> Result<(HashMap<String, String>, Vec<usize>), AgentError> {
     let (xs, ys) = (run_tokens(a), run_tokens(b));
     let (locals_a, locals_b) = (local_names(&a.function), local_names(&b.function));
+    let fields = field_labels(&a.function);
     let differ = |x: &str, y: &str| {
         Err(declined(
             b,
@@ -340,12 +348,14 @@ fn renamed(a: &Site, b: &Site) -> Result<(HashMap<String, String>, Vec<usize>), 
     let mut forward = HashMap::new();
     let mut backward = HashMap::new();
     let mut literals = Vec::new();
-    for (at, ((kind_x, x, _), (kind_y, y, _))) in xs.iter().zip(&ys).enumerate() {
+    for (at, ((kind_x, x, span), (kind_y, y, _))) in xs.iter().zip(&ys).enumerate() {
         if x != y && is_literal(*kind_x, x) && is_literal(*kind_y, y) {
             literals.push(at);
             continue;
         }
-        let local = locals_a.contains(x) || locals_b.contains(y);
+        // A field name written out (`S { a: a.fuse() }`) is not a local spelled alike.
+        let field = fields.contains(&(span.start().line, span.start().column));
+        let local = !field && (locals_a.contains(x) || locals_b.contains(y));
         let same = match (kind_x, kind_y) {
             // The same name is the same code even where only one function binds it (a
             // `None` pattern, a local shadowing an item): `agree` then finds the uses differ.
@@ -370,7 +380,8 @@ fn analyse(site: &Site) -> Result<Analysis, AgentError> {
     if site.run.is_value && !ends_function {
         return Err(declined(site, "it ends in the value of its block"));
     }
-    let (scope, has_items) = Walker::in_scope_at(&site.function, site.run.brace, site.run.first);
+    let (scope, has_items) =
+        Walker::in_scope_at(&site.function, &site.calls, site.run.brace, site.run.first);
     let scope = scope.ok_or_else(|| declined(site, "its statements were not found again"))?;
     if has_items {
         return Err(declined(
@@ -378,7 +389,7 @@ fn analyse(site: &Site) -> Result<Analysis, AgentError> {
             "its function declares items inside it, which a helper outside would not see",
         ));
     }
-    let walker = Walker::run(scope.clone(), &site.run.stmts);
+    let walker = Walker::run(&site.function, &site.calls, scope.clone(), &site.run.stmts);
     if let Some(problem) = walker.problems.first() {
         return Err(declined(site, problem));
     }
@@ -415,9 +426,11 @@ fn analyse(site: &Site) -> Result<Analysis, AgentError> {
 }
 
 /// What the helper's signature may not name. A helper in the impl may name the impl's
-/// generics and `Self`; a free one neither. A run spelling one it may not is declined.
+/// generics and `Self`; a free one neither; either may name its function's own generics,
+/// which it then declares alike. A run spelling one it may not is declined.
 fn helper_names(site: &Site, in_impl: bool) -> Result<Names, AgentError> {
-    let mut generics = site.generics.clone();
+    // The function's own generics the helper declares too ([`inherited`]).
+    let mut generics = Vec::new();
     if !in_impl {
         generics.extend(site.impl_generics.iter().cloned());
     }
@@ -437,6 +450,70 @@ fn helper_names(site: &Site, in_impl: bool) -> Result<Names, AgentError> {
         generics,
         allow_self: in_impl,
     })
+}
+
+/// The generics of the copies' function that the helper declares too, as the first copy
+/// writes them (`<I, F>`, and its `where` clause): none when its signature and the run name
+/// none of them. Every copy's function must declare the same ones, and a parameter must
+/// name one, so each call fixes them as the function did.
+fn inherited(
+    sites: &[Site],
+    analysis: &Analysis,
+) -> Result<Option<(String, Option<String>)>, AgentError> {
+    let first = &sites[0];
+    let generics = &first.function.sig.generics;
+    let mut spelled: Vec<String> = run_tokens(first).into_iter().map(|t| t.1).collect();
+    for ty in analysis
+        .params
+        .iter()
+        .map(|p| &p.ty)
+        .chain(&analysis.extra_params)
+    {
+        spelled.extend(
+            ty.split(|c: char| !c.is_alphanumeric() && c != '_')
+                .map(str::to_owned),
+        );
+    }
+    let own = &first.generics;
+    if !own.iter().any(|g| spelled.contains(g)) {
+        return Ok(None);
+    }
+    let text = |site: &Site| {
+        site.function.sig.generics.to_token_stream().to_string()
+            + &site
+                .function
+                .sig
+                .generics
+                .where_clause
+                .to_token_stream()
+                .to_string()
+    };
+    if sites.iter().any(|site| text(site) != text(first)) {
+        return Err(declined(
+            first,
+            "the copies' functions declare different generics",
+        ));
+    }
+    let in_params = analysis.params.iter().any(|p| {
+        p.ty.split(|c: char| !c.is_alphanumeric() && c != '_')
+            .any(|word| own.iter().any(|g| g == word))
+    });
+    let (Some(open), Some(close)) = (generics.lt_token, generics.gt_token) else {
+        return Ok(None);
+    };
+    if !in_params {
+        return Err(declined(
+            first,
+            "it names generics of its function that no parameter of the helper would fix",
+        ));
+    }
+    let params = &first.text
+        [byte_range(&first.text, open.span).start..byte_range(&first.text, close.span).end];
+    let clause = generics
+        .where_clause
+        .as_ref()
+        .map(|clause| first.text[byte_range(&first.text, clause.span())].to_owned());
+    Ok(Some((params.to_owned(), clause)))
 }
 
 /// The locals from around the run that it uses, in order of first use, each with the way
@@ -591,6 +668,8 @@ fn rewrites(
 fn local(site: &Site, names: &Names, name: String, binding: &Binding, moved: bool) -> Local {
     let copy = binding.ty.as_ref().is_some_and(copy_type);
     let after = Walker::run(
+        &site.function,
+        &site.calls,
         HashMap::from([(name.clone(), binding.clone())]),
         &site.run.after,
     );

@@ -63,3 +63,31 @@ pub(super) fn local_names(function: &syn::ItemFn) -> std::collections::HashSet<S
     syn::visit::Visit::visit_item_fn(&mut names, function);
     names.0
 }
+
+/// Where the field names written out in struct expressions and patterns start (`a` in
+/// `S { a: x }`): a field is never a local, even when a local is spelled the same.
+pub(super) fn field_labels(function: &syn::ItemFn) -> std::collections::HashSet<(usize, usize)> {
+    struct Labels(std::collections::HashSet<(usize, usize)>);
+    impl Labels {
+        /// A field name counts when written out with its value (`a: x`), not shorthand.
+        fn add(&mut self, colon: Option<syn::Token![:]>, member: &syn::Member) {
+            if let (Some(_), syn::Member::Named(ident)) = (colon, member) {
+                let at = ident.span().start();
+                self.0.insert((at.line, at.column));
+            }
+        }
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Labels {
+        fn visit_field_value(&mut self, field: &'ast syn::FieldValue) {
+            self.add(field.colon_token, &field.member);
+            syn::visit::visit_field_value(self, field);
+        }
+        fn visit_field_pat(&mut self, field: &'ast syn::FieldPat) {
+            self.add(field.colon_token, &field.member);
+            syn::visit::visit_field_pat(self, field);
+        }
+    }
+    let mut labels = Labels(std::collections::HashSet::new());
+    syn::visit::Visit::visit_item_fn(&mut labels, function);
+    labels.0
+}

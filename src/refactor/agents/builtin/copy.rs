@@ -5,7 +5,7 @@ use std::path::Path;
 
 use syn::spanned::Spanned;
 
-use super::compare::{flat_tokens, local_names, Tok};
+use super::compare::{field_labels, flat_tokens, local_names, Tok};
 use crate::refactor::finding::Location;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +41,9 @@ pub(super) struct Copy {
     pub(super) item_end: usize,
     /// For a method, its type's name; the module path then leads to the impl block.
     pub(super) owner: Option<String>,
-    pub(super) locals: std::collections::HashSet<String>,
+    /// The function itself (a method as a function): its locals, its field names, the types
+    /// of its literals.
+    pub(super) function: syn::ItemFn,
 }
 
 impl Copy {
@@ -107,7 +109,7 @@ impl Copy {
             params_end: byte_range(&text, function.sig.paren_token.span.close()).start,
             item_end: byte_range(&text, function.span()).end,
             owner,
-            locals: local_names(function),
+            function: function.clone(),
             module: path[1..].to_vec(),
             location: location.clone(),
             text: text.clone(),
@@ -155,18 +157,27 @@ pub(super) fn same_but_locals(a: &Copy, b: &Copy) -> Result<Vec<usize>, String> 
             &b.tokens.len().to_string(),
         );
     }
+    let (locals, fields) = (local_names(&a.function), field_labels(&a.function));
+    // Both ways: two locals of one copy must not become one local of the other.
     let mut renamed = std::collections::HashMap::new();
+    let mut renamed_back = std::collections::HashMap::new();
     let mut literals = Vec::new();
-    for (at, ((kind_x, x, _), (kind_y, y, _))) in a.tokens.iter().zip(&b.tokens).enumerate() {
+    for (at, ((kind_x, x, span), (kind_y, y, _))) in a.tokens.iter().zip(&b.tokens).enumerate() {
         if kind_x != kind_y {
             return differ("code", x, y);
         }
         // A name after `.` or `::` is a method, a field or a path segment, never a local,
-        // even when a local is spelled the same (`let align = f.align()`).
-        let member = at > 0 && matches!(a.tokens[at - 1].1.as_str(), "." | ":");
+        // even when a local is spelled the same (`let align = f.align()`); so is a field
+        // name written out in a struct expression or pattern (`S { a: a.fuse() }`).
+        let before = |back: usize| at >= back && a.tokens[at - back].1 == ":";
+        let member = at > 0 && a.tokens[at - 1].1 == "."
+            || before(1) && before(2)
+            || fields.contains(&(span.start().line, span.start().column));
         match kind_x {
-            Tok::Ident if a.locals.contains(x) && !member => {
-                if renamed.entry(x.as_str()).or_insert(y.as_str()) != y {
+            Tok::Ident if locals.contains(x) && !member => {
+                if renamed.entry(x.as_str()).or_insert(y.as_str()) != y
+                    || renamed_back.entry(y.as_str()).or_insert(x.as_str()) != x
+                {
                     return differ("a name", x, y);
                 }
             }
@@ -209,8 +220,9 @@ pub(super) fn find_fn<'a>(
     })
 }
 
-/// The method `name` of an impl block for `owner` whose span holds `line`, as a function, and
-/// whether the block implements a trait.
+/// The method `name` of an impl block for `owner` (or a provided method of the trait
+/// `owner`) whose span holds `line`, as a function, and whether the block implements a
+/// trait. A provided method counts as public: it is as visible as its trait.
 pub(super) fn find_method(
     items: &[syn::Item],
     owner: &str,
@@ -230,6 +242,25 @@ pub(super) fn find_method(
                         block: Box::new(method.block.clone()),
                     };
                     (lines.contains(&(line as usize))).then(|| (function(), block.trait_.is_some()))
+                }
+                _ => None,
+            })
+        }
+        // A trait's provided method: the trait's other methods can call it on `self`.
+        syn::Item::Trait(block) if block.ident == owner => {
+            block.items.iter().find_map(|member| match member {
+                syn::TraitItem::Fn(method) if method.sig.ident == name => {
+                    let span = method.span();
+                    let lines = span.start().line..=span.end().line;
+                    let body = method.default.as_ref()?;
+                    let function = syn::ItemFn {
+                        attrs: method.attrs.clone(),
+                        // Spanned at the signature: no visibility is written to replace.
+                        vis: syn::Visibility::Public(syn::Token![pub](method.sig.span())),
+                        sig: method.sig.clone(),
+                        block: Box::new(body.clone()),
+                    };
+                    (lines.contains(&(line as usize))).then_some((function, false))
                 }
                 _ => None,
             })

@@ -91,6 +91,9 @@ pub(super) struct Walker {
     depth: Depth,
     /// Whether a macro hid some of the code (its uses are then unknown).
     pub(super) hidden: bool,
+    /// The function walked, for the type of a local a number initialises, and the types
+    /// calls return where the copies' files declare them.
+    around: Option<(syn::ItemFn, HashMap<String, syn::Type>)>,
 }
 
 /// What a run does that decides the form of the helper it moves into.
@@ -153,12 +156,14 @@ impl Walker {
     /// starts, and whether the function declares items inside itself.
     pub(super) fn in_scope_at(
         function: &syn::ItemFn,
+        calls: &HashMap<String, syn::Type>,
         brace: (usize, usize),
         first: usize,
     ) -> (Option<HashMap<String, Binding>>, bool) {
         let mut walker = Walker {
             target: Some((brace, first)),
             scopes: vec![HashMap::new()],
+            around: Some((function.clone(), calls.clone())),
             ..Walker::default()
         };
         for input in &function.sig.inputs {
@@ -172,10 +177,16 @@ impl Walker {
 
     /// Walks the run's statements with `outer` in scope around them; the run's own locals
     /// are then [`Walker::run_locals`].
-    pub(super) fn run(outer: HashMap<String, Binding>, stmts: &[syn::Stmt]) -> Walker {
+    pub(super) fn run(
+        function: &syn::ItemFn,
+        calls: &HashMap<String, syn::Type>,
+        outer: HashMap<String, Binding>,
+        stmts: &[syn::Stmt],
+    ) -> Walker {
         let mut walker = Walker {
             outer,
             scopes: vec![HashMap::new()],
+            around: Some((function.clone(), calls.clone())),
             ..Walker::default()
         };
         for stmt in stmts {
@@ -279,6 +290,41 @@ impl Walker {
             Some((binding.ty.clone()?, binding.ty_text.clone()))
         };
         super::types::infer(init, &local)
+            .or_else(|| self.number_type(init))
+            .or_else(|| self.call_type(init))
+    }
+
+    /// The type a call of one of its type's methods on `self`, or of a free function,
+    /// returns, where the copies' files declare it.
+    fn call_type(&self, init: &syn::Expr) -> Option<(syn::Type, Option<String>)> {
+        let key = match init {
+            syn::Expr::MethodCall(call) => {
+                let receiver = single_ident(&call.receiver)?;
+                (receiver == "self").then(|| format!("self.{}", call.method))?
+            }
+            syn::Expr::Call(call) => match &*call.func {
+                syn::Expr::Path(path) if path.qself.is_none() => path.path.get_ident()?.to_string(),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        Some((self.around.as_ref()?.1.get(&key)?.clone(), None))
+    }
+
+    /// The type of an unsuffixed number (`0`, `-1`), as the function around it decides it
+    /// ([`super::numeric`]).
+    fn number_type(&self, init: &syn::Expr) -> Option<(syn::Type, Option<String>)> {
+        let literal = match init {
+            syn::Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Neg(_)) => &*unary.expr,
+            other => other,
+        };
+        let syn::Expr::Lit(syn::ExprLit { lit, .. }) = literal else {
+            return None;
+        };
+        let text = quote::ToTokens::to_token_stream(lit).to_string();
+        let function = &self.around.as_ref()?.0;
+        let ty = super::numeric::literal_type(function, lit.span().start(), &text).ok()?;
+        Some((syn::parse_str(ty).ok()?, Some(ty.to_owned())))
     }
 
     /// The element types of a tuple of `len` that a pattern takes apart: declared, or the

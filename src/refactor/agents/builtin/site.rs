@@ -2,7 +2,7 @@
 //! the run's statements and bytes, the statements after it in its block, and where a helper
 //! beside that function goes.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 
@@ -42,6 +42,9 @@ pub(super) struct Site {
     /// Where the function (or the impl holding the method) ends, and its indentation.
     pub(super) item_end: usize,
     pub(super) indent: String,
+    /// The types calls in it return, as the copies' files declare them ([`super::signature`]):
+    /// by `self.NAME` for its type's methods, by `NAME` for free functions.
+    pub(super) calls: HashMap<String, syn::Type>,
 }
 
 /// A method holding a run, as a helper method of the same impl needs it.
@@ -107,7 +110,15 @@ impl Site {
             crate_name,
             run,
             text,
+            calls: HashMap::new(),
         })
+    }
+
+    /// The name of the type whose method holds the run, if a method does.
+    pub(super) fn owner_name(&self) -> Option<String> {
+        self.method.as_ref()?;
+        let path: Vec<&str> = self.location.item.split("::").collect();
+        path.len().checked_sub(2).map(|at| path[at].to_owned())
     }
 }
 

@@ -206,6 +206,20 @@ fn infer_method(
         "clone" => local(&call.receiver).filter(|t| !matches!(t.0, syn::Type::Reference(_))),
         m if BOOL.contains(&m) => named("bool"),
         m if SAME.contains(&m) => infer(&call.receiver, local).and_then(scalar),
+        // A string's slices borrow it: `&str` (the helper takes it; it never returns one).
+        "trim" | "trim_start" | "trim_end" | "as_str" | "as_bytes" if call.args.is_empty() => {
+            let receiver = infer(&call.receiver, local)?;
+            let text = key(&receiver.0);
+            let slice = if method == "as_bytes" {
+                "&[u8]"
+            } else {
+                "&str"
+            };
+            ["& str", "String", "& String", "& 'static str"]
+                .contains(&text.as_str())
+                .then(|| named(slice))
+                .flatten()
+        }
         _ => None,
     }
 }

@@ -69,12 +69,16 @@ pub(super) fn render_helper(
     let inner = format!("{indent}    ");
     let body = reindent(site, &body, &inner)?;
     let tail = tail.map(|t| format!("\n{inner}{t}")).unwrap_or_default();
-    let head = listed(
-        &format!("fn {name}"),
-        &params,
-        &format!("{output} {{"),
-        indent,
-    );
+    let (generics, clause) = match &placement.generics {
+        Some((generics, clause)) => (generics.as_str(), clause.as_deref()),
+        None => ("", None),
+    };
+    // A `where` clause goes on lines of its own, as rustfmt puts it.
+    let close = match clause {
+        Some(clause) => format!("{output}\n{indent}{clause}\n{indent}{{"),
+        None => format!("{output} {{"),
+    };
+    let head = listed(&format!("fn {name}{generics}"), &params, &close, indent);
     Ok(format!(
         "\n\n{indent}{head}\n{inner}{body}{tail}\n{indent}}}"
     ))

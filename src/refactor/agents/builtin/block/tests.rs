@@ -218,8 +218,11 @@ fn runs_that_leave_the_block_or_hide_what_they_use_are_declined_with_the_reason(
 #[test]
 fn locals_whose_types_the_source_does_not_write_are_declined_never_guessed() {
     let run = "    let y: u32 = x + 1;\n    let _z: u32 = y * 2;\n";
-    let err = declined(&twice("", "    let x = 5;\n", run, ""), run);
+    let err = declined(&twice("", "    let x = seed(5);\n", run, ""), run);
     assert!(err.contains("the type of `x` is not written"), "{err}");
+    // A number's type is the one its function gives it: `x + 1` into a `u32` makes `x` one.
+    let after = extract(&twice("", "    let x = 5;\n", run, ""), run).unwrap();
+    assert!(after.contains("fn one_step(x: u32) {"), "{after}");
     let run = "    let y = x.frobnicate(1);\n    let _z: u32 = y * 2;\n";
     let err = declined(&twice("x: u32", "", run, "    let _ = y;\n"), run);
     assert!(
@@ -237,20 +240,36 @@ fn borrows_generics_and_earlier_drops_the_signature_could_not_express_are_declin
     let text = twice("lock: &std::sync::Mutex<u8>", "", run, "    let _ = 2;\n");
     let err = declined(&text, run);
     assert!(err.contains("drop earlier"), "{err}");
+    // A generic of the function: the helper declares the same ones, a parameter fixes them.
     let run = "    let y: T = x.clone();\n    let _z: T = y;\n";
     let text = twice("x: T", "", run, "").replace("fn one(", "fn one<T: Clone>(");
     let text = text.replace("fn two(", "fn two<T: Clone>(");
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("\nfn one_step<T: Clone>(x: &T) {\n"),
+        "{after}"
+    );
+    let clause = text.replace("<T: Clone>(x: T) {", "<T>(x: T)\nwhere\n    T: Clone,\n{");
+    let after = extract(&clause, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("\nfn one_step<T>(x: &T)\nwhere\n    T: Clone,\n{\n"),
+        "{after}"
+    );
+    let other = text.replacen("fn two<T: Clone>(", "fn two<T: Clone + Default>(", 1);
+    let err = declined(&other, run);
+    assert!(err.contains("declare different generics"), "{err}");
+    let run = "    let y: T = T::default();\n    let _z: T = y;\n";
+    let text = twice("x: u8", "", run, "").replace("fn one(", "fn one<T: Default>(");
+    let text = text.replace("fn two(", "fn two<T: Default>(");
     let err = declined(&text, run);
-    assert!(err.contains("it names `T`, a generic parameter"), "{err}");
-    let run = "    let y: u8 = x.len() as u8;\n    let _z: u8 = y;\n";
-    let text = twice("x: &[T]", "", run, "").replace("fn one(", "fn one<T>(");
-    let text = text.replace("fn two(", "fn two<T>(");
-    let err = declined(&text, run);
-    assert!(err.contains("the type of `x` names a generic"), "{err}");
+    assert!(
+        err.contains("no parameter of the helper would fix"),
+        "{err}"
+    );
 }
 
 #[test]
-fn copies_in_other_modules_or_with_other_literals_or_nested_items_are_declined() {
+fn copies_in_other_modules_or_with_nested_items_are_declined() {
     let run = "    let y: u8 = x + 1;\n    let _z: u8 = y * 2;\n";
     let other = twice("x: u8", "", run, "").replacen("fn two(", "mod inner {\nfn two(", 1) + "}\n";
     let mut finding = finding_for(&other, &[run]);
@@ -261,15 +280,6 @@ fn copies_in_other_modules_or_with_other_literals_or_nested_items_are_declined()
     let err = propose(&finding, dir.path(), &[]).unwrap_err().to_string();
     assert!(
         err.contains("where the same names may mean other items"),
-        "{err}"
-    );
-    let text = twice("x: u8", "", run, "");
-    let changed = text.replacen("x + 1", "x + 2", 1);
-    let finding = finding_for(&text, &[run]);
-    std::fs::write(dir.path().join("src/m.rs"), &changed).unwrap();
-    let err = propose(&finding, dir.path(), &[]).unwrap_err().to_string();
-    assert!(
-        err.contains("a literal (`2` and `1`) whose type the literal does not spell"),
         "{err}"
     );
     let nested = twice("x: u8", "", run, "    fn helper() {}\n");
@@ -625,9 +635,13 @@ fn a_local_of_unknown_type_moved_by_its_last_use_leaves_nothing_to_drop_early() 
     let err = declined(&wrapped, run);
     // `item` moves into `Wrap`; `_w`, a `Wrap` whose drop is unknown, is what stays.
     assert!(err.contains("it binds `_w`"), "{err}");
-    // Moved only on one branch, it may still be dropped at the end: declined.
+    // Moved only on one branch, it may still be dropped at the end: declined, unless its
+    // type (declared by `build`) only frees memory when dropped.
     let run = "    let item = build(x);\n    if x > 1 {\n        consume(item);\n    }\n";
-    let err = declined(&(twice("x: u8", "", run, "") + items), run);
+    extract(&(twice("x: u8", "", run, "") + items), run).unwrap_or_else(|err| panic!("{err}"));
+    let tokens = "\nstruct Token(u8);\n\nfn issue(x: u8) -> Token {\n    Token(x)\n}\n\nfn spend(t: Token) {\n    drop(t);\n}\n";
+    let run = "    let item = issue(x);\n    if x > 1 {\n        spend(item);\n    }\n";
+    let err = declined(&(twice("x: u8", "", run, "") + tokens), run);
     assert!(err.contains("drop earlier"), "{err}");
 }
 
@@ -646,4 +660,53 @@ fn a_local_the_function_never_names_after_the_run_is_handed_over_by_value() {
     let text = twice("", before, run, "    let _ = words;\n");
     let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
     assert!(after.contains("    one_step(&words);\n"), "{after}");
+}
+
+#[test]
+fn copies_that_differ_in_a_number_pass_it_typed_by_the_function_and_decline_what_code_elsewhere_types(
+) {
+    let run = "    let y: u8 = x + 1;\n    let _z: u8 = y * 2;\n";
+    let text = twice("x: u8", "", run, "");
+    let edited = text.replacen("x + 1", "x + 2", 1);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("src/m.rs"), &edited).unwrap();
+    let changes = propose(&finding_for(&text, &[run]), dir.path(), &[]).unwrap();
+    let after = changes[0].after.clone().unwrap();
+    assert!(after.contains("literal: u8"), "{after}");
+    assert!(
+        after.contains("one_step(x, 2)") && after.contains("one_step(x, 1)"),
+        "{after}"
+    );
+    // A number only a call's signature types (`u8::from(1)` could be `u16`) is not guessed.
+    let run = "    let y: u8 = x + u8::from(1);\n    let _z: u8 = y * 2;\n";
+    let text = twice("x: u8", "", run, "");
+    let edited = text.replacen("from(1)", "from(2)", 1);
+    std::fs::write(dir.path().join("src/m.rs"), &edited).unwrap();
+    let err = propose(&finding_for(&text, &[run]), dir.path(), &[])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("depends on code outside"), "{err}");
+}
+
+#[test]
+fn a_local_a_method_of_its_type_or_a_free_function_returns_takes_the_declared_type() {
+    let run = "        let base = self.doubled();\n        let y = scaled(base, x);\n";
+    let text = methods("&self", run, false)
+        .replace(
+            "impl S {\n",
+            "fn scaled(v: u32, by: u32) -> u32 {\n    v * by\n}\n\nimpl S {\n    fn doubled(&self) -> u32 {\n        self.0 * 2\n    }\n\n",
+        );
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("fn a_step(&self, x: u32) -> u32 {"),
+        "{after}"
+    );
+    // Declared twice with two types, a function tells nothing.
+    let twice = text.replace(
+        "struct S(u32);\n",
+        "struct S(u32);\nmod other {\n    pub fn scaled(v: u64) -> u64 {\n        v\n    }\n}\n",
+    );
+    let err = declined(&twice, run);
+    assert!(err.contains("`y`, whose type is not written"), "{err}");
 }
