@@ -2,7 +2,7 @@
 //! join into one family, and copies nested in a family's copies count once, as they will
 //! after that family is merged.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::group::{Group, GroupKind, Instance};
 use crate::analysis::scan::SourceFile;
@@ -44,8 +44,8 @@ pub(super) fn merge_families(files: &[SourceFile], groups: Vec<Group>) -> Vec<Gr
 
 /// Statement runs nested in the copies of a function, method or impl group are merged along
 /// with it, whatever the ranks: once it is, the copies in one outer group are one copy, in
-/// the kept function. What a merge of the run saves counts each outer group once, and a run
-/// only ever in one outer group is no finding. Its copies stay listed: which one the kept
+/// the kept function. What a merge of the run saves counts the copies of one outer group as
+/// those in the outer copy that holds the most, and a run left in one place is no finding. Its copies stay listed: which one the kept
 /// function holds is the agent's choice. Groups leave unranked.
 pub(super) fn fold_nested_copies(groups: Vec<Group>) -> Vec<Group> {
     // Lines of the copies of the function, method and impl groups by file, with their
@@ -68,16 +68,27 @@ pub(super) fn fold_nested_copies(groups: Vec<Group>) -> Vec<Group> {
                 let around = start <= inst.start_line && inst.end_line <= end;
                 around && (start, end) != (inst.start_line, inst.end_line)
             })
-            .map(|&(g, _, _)| g)
+            .map(|&(g, start, _)| (g, inst.file, start))
     };
     let mut folded = Vec::new();
     for mut group in groups {
         if group.kind == GroupKind::Block {
-            // Where the run will be once the outer groups are merged: each outer group once.
-            let mut outer = HashSet::new();
-            let places = (group.instances.iter())
-                .filter(|inst| outer_of(inst).is_none_or(|g| outer.insert(g)))
-                .count();
+            // Where the run will be once the outer groups are merged: of the copies in one
+            // outer group, those of the one outer copy that holds the most.
+            let mut nested: HashMap<(usize, usize, u32), usize> = HashMap::new();
+            let mut places = 0;
+            for inst in &group.instances {
+                match outer_of(inst) {
+                    Some(outer) => *nested.entry(outer).or_default() += 1,
+                    None => places += 1,
+                }
+            }
+            let mut most: HashMap<usize, usize> = HashMap::new();
+            for ((g, _, _), n) in nested {
+                let m = most.entry(g).or_default();
+                *m = (*m).max(n);
+            }
+            places += most.values().sum::<usize>();
             let copies = group.instances.len();
             if places < 2 {
                 continue;
@@ -198,14 +209,18 @@ mod tests {
             30,
             (1..4).map(|f| copy(f, 12, 6)).collect(),
         );
+        // Twice in each copy of the family: twice in the kept one, still a copy.
+        let twice = (0..4).flat_map(|f| [copy(f, 3, 6), copy(f, 20, 6)]);
+        let twice = group(GroupKind::Block, CloneType::Exact, 35, twice.collect());
         // Ranked above the family or below it, the blocks fold the same.
-        let folded = fold_nested_copies(vec![guard, inner, family]);
-        assert_eq!(folded.len(), 2, "{folded:#?}");
+        let folded = fold_nested_copies(vec![guard, inner, twice, family]);
+        assert_eq!(folded.len(), 3, "{folded:#?}");
+        assert_eq!((folded[1].saved, folded[1].instances.len()), (5, 8));
         let at: Vec<(usize, u32)> = (folded[0].instances.iter())
             .map(|i| (i.file, i.start_line))
             .collect();
         assert_eq!(at, [(0, 2), (1, 2), (4, 10), (5, 10), (6, 10)]);
         assert_eq!(folded[0].saved, 30);
-        assert_eq!(folded[1].instances.len(), 4);
+        assert_eq!(folded[2].instances.len(), 4);
     }
 }
