@@ -138,6 +138,13 @@ fn other_help(files: &[SourceFile], ids: &[ShapeId]) -> bool {
     ids.iter().all(|id| help(id).is_some()) && ids.iter().any(|id| help(id) != help(&ids[0]))
 }
 
+/// Whether the structs are layers of one configuration: the command line a user types
+/// (clap's `Parser`/`Args`) beside the settings it resolves into. They share fields because
+/// one feeds the other; one type for both would tie the program to its flags.
+fn layers_of_one_configuration<'s>(structs: impl Iterator<Item = &'s Shape> + Clone) -> bool {
+    structs.clone().any(|s| s.command_line) && structs.into_iter().any(|s| !s.command_line)
+}
+
 /// The files that hold these shapes, each once.
 fn files_of(maps: &[Mappings], ids: impl Iterator<Item = ShapeId>) -> Vec<&Mappings> {
     let mut held: Vec<usize> = ids.map(|id| id.0).collect();
@@ -184,7 +191,8 @@ fn shared_fields(
         ) || are_presets(
             files,
             members.iter().map(|&m| (structs[m].0 .0, structs[m].1)),
-        ) {
+        ) || layers_of_one_configuration(members.iter().map(|&m| structs[m].1))
+        {
             continue;
         }
         let instances = members
@@ -353,6 +361,20 @@ mod test {
             value_enum("GroupBy", "Clone", group),
         );
         assert_eq!(count(&by, &per), 1);
+    }
+
+    /// The flags a user types and the settings they resolve into share fields on purpose.
+    #[test]
+    fn a_command_line_and_the_settings_it_resolves_into_are_layers() {
+        let shared = ["hidden", "follow", "max_depth", "threads"];
+        let args = format!("#[derive(clap::Parser)]\n{}", with_fields("Opts", &shared));
+        let config = with_fields("Config", &shared);
+        let walker = with_fields("Walker", &shared);
+        let kinds = |sources: &[&str]| -> Vec<GroupKind> {
+            abstraction_groups(sources).iter().map(|g| g.kind).collect()
+        };
+        assert!(!kinds(&[&args, &config]).contains(&GroupKind::Fields));
+        assert!(kinds(&[&config, &walker]).contains(&GroupKind::Fields));
     }
 
     /// A struct `name` with the `shared` fields and one of its own.

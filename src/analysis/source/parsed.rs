@@ -227,6 +227,9 @@ pub struct Shape {
     /// `--help` text of each value, what the enum means to its users.
     #[serde(default)]
     pub value_help: Option<u32>,
+    /// A struct deriving clap's `Parser` or `Args`: the command line, as the user types it.
+    #[serde(default)]
+    pub command_line: bool,
 }
 
 /// An out-of-line `mod name;` declaration, for discovery to follow.

@@ -28,6 +28,7 @@ impl Collector<'_> {
             end_line: end.start().line as u32,
             suppressed,
             value_help: None,
+            command_line: false,
         });
     }
 
@@ -112,6 +113,7 @@ impl Collector<'_> {
             members,
         );
         if let Some(shape) = self.out.shapes.last_mut() {
+            shape.command_line = derives(&node.attrs, &["Parser", "Args"]);
             shape.member_lines = node
                 .fields
                 .iter()
@@ -167,22 +169,24 @@ impl Collector<'_> {
     }
 }
 
-/// For an enum deriving `ValueEnum`, a hash of its variants' doc comments.
-fn value_help(node: &syn::ItemEnum) -> Option<u32> {
-    let derives_value_enum = node.attrs.iter().any(|attr| {
+/// Whether `attrs` derive one of `traits` (by the last segment of its path).
+fn derives(attrs: &[syn::Attribute], traits: &[&str]) -> bool {
+    attrs.iter().any(|attr| {
         attr.path().is_ident("derive") && {
             let mut found = false;
             let _ = attr.parse_nested_meta(|meta| {
-                found |= meta
-                    .path
-                    .segments
-                    .last()
-                    .is_some_and(|s| s.ident == "ValueEnum");
+                let last = meta.path.segments.last();
+                found |= last.is_some_and(|s| traits.iter().any(|t| s.ident == t));
                 Ok(())
             });
             found
         }
-    });
+    })
+}
+
+/// For an enum deriving `ValueEnum`, a hash of its variants' doc comments.
+fn value_help(node: &syn::ItemEnum) -> Option<u32> {
+    let derives_value_enum = derives(&node.attrs, &["ValueEnum"]);
     if !derives_value_enum {
         return None;
     }
