@@ -326,6 +326,16 @@ pub struct RunArgs {
     /// is clean (Ctrl-C stops)
     #[arg(long, help_heading = "Loop Control")]
     pub watch: bool,
+
+    /// Work in a git worktree of its own on branch NAME (made at HEAD, rebased onto HEAD before
+    /// every run), committing there, so the checkout is never written
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "commit",
+        help_heading = "Keeping Options"
+    )]
+    pub branch: Option<String>,
 }
 
 /// How refactors are verified (shared by `fix` and `apply`).

@@ -498,3 +498,59 @@ fn jobs_2_keeps_on_loop_crate_what_jobs_1_keeps_in_the_same_order() {
         .collect();
     assert_eq!(decided, seen);
 }
+
+#[test]
+fn a_branch_run_commits_in_its_own_worktree_and_follows_the_checkouts_head() {
+    let tmp = util::repository_of("loop-crate");
+    let identity = [
+        ("GIT_AUTHOR_NAME", "t"),
+        ("GIT_AUTHOR_EMAIL", "t@example.com"),
+        ("GIT_COMMITTER_NAME", "t"),
+        ("GIT_COMMITTER_EMAIL", "t@example.com"),
+    ];
+    let branch_run = |dir: &Path| {
+        let args = [
+            "run",
+            "--commit",
+            "--branch",
+            "loop/cleanup",
+            "--max-candidates",
+            "1",
+            "--max-passes",
+            "1",
+        ];
+        let out = run(dir, &args, &identity);
+        assert!(out.status.success(), "{}", stderr(&out));
+        out
+    };
+    // The person has edits of their own in progress: the loop does not wait for them.
+    let lib = tmp.path().join("src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, format!("{text}\n// work in progress\n")).unwrap();
+    let before = util::snapshot(tmp.path());
+    let head = git(tmp.path(), &["rev-parse", "HEAD"]);
+    let out = branch_run(tmp.path());
+    assert!(
+        stderr(&out).contains("loop/worktrees/loop-cleanup"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(util::snapshot(tmp.path()), before, "the checkout changed");
+    assert_eq!(git(tmp.path(), &["rev-parse", "HEAD"]), head);
+    let ahead = |dir: &Path| git(dir, &["rev-list", "--count", "HEAD..loop/cleanup"]);
+    assert_eq!(ahead(tmp.path()).trim(), "1");
+    // The person commits: the next run starts from their commit, the loop's commit on top.
+    std::fs::write(tmp.path().join("NOTES.md"), "notes\n").unwrap();
+    git(tmp.path(), &["add", "NOTES.md"]);
+    git(tmp.path(), &["commit", "-qm", "notes"]);
+    branch_run(tmp.path());
+    git(
+        tmp.path(),
+        &["merge-base", "--is-ancestor", "HEAD", "loop/cleanup"],
+    );
+    assert!(ahead(tmp.path()).trim().parse::<u32>().unwrap() >= 1);
+    assert_eq!(
+        std::fs::read_to_string(&lib).unwrap(),
+        format!("{text}\n// work in progress\n")
+    );
+}

@@ -33,3 +33,4 @@ pub mod settings;
 pub mod suggest;
 pub mod verify;
 pub mod watch;
+pub mod worktree;

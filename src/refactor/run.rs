@@ -4,6 +4,7 @@
 //! or stop with its reason, printed and recorded as a `pass_end` record.
 
 use std::collections::HashSet;
+use std::path::Path;
 use std::time::Instant;
 
 use crate::cli::{CommonArgs, RunArgs};
@@ -27,19 +28,54 @@ pub fn run(common: &CommonArgs, args: &RunArgs, console: &Console) -> anyhow::Re
     if args.fix.show_prompts {
         return crate::refactor::pass::show_prompts(common, &args.fix, console);
     }
+    let dir = (common.manifest_path.as_deref())
+        .and_then(Path::parent)
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let worktree = (args.branch.as_deref())
+        .map(|branch| crate::refactor::worktree::Worktree::open(dir, branch))
+        .transpose()?;
+    let (common, args) = match &worktree {
+        Some(worktree) => {
+            console.status(
+                "Working",
+                &format!(
+                    "in {} (the checkout is never written)",
+                    worktree.path.display()
+                ),
+            );
+            worktree.enter(common, args)?
+        }
+        None => (common.clone(), args.clone()),
+    };
     loop {
-        let place = run_once(common, args, console)?;
-        crate::refactor::pass::print_document(common, &args.fix, &place, console)?;
+        if let Some(worktree) = &worktree {
+            worktree.follow_head(console)?;
+        }
+        let place = run_once(&common, &args, console)?;
+        crate::refactor::pass::print_document(&common, &args.fix, &place, console)?;
         if !args.watch {
             return Ok(());
         }
-        let allow_dirty = args.fix.pipeline.verify.allow_dirty;
-        let changed =
-            crate::refactor::watch::next_change(&place.root, &place.output, allow_dirty, console)?;
+        let (root, mut ignored, allow_dirty) = match &worktree {
+            // Edits in the checkout are not the worktree's to fight: its commits are followed.
+            Some(worktree) => (
+                worktree.checkout().to_path_buf(),
+                vec![worktree.path.clone()],
+                true,
+            ),
+            None => (
+                place.root.clone(),
+                Vec::new(),
+                args.fix.pipeline.verify.allow_dirty,
+            ),
+        };
+        ignored.extend(place.output.iter().cloned());
+        let changed = crate::refactor::watch::next_change(&root, &ignored, allow_dirty, console)?;
         let names: Vec<String> = changed
             .iter()
             .map(|path| {
-                path.strip_prefix(&place.root)
+                path.strip_prefix(&root)
                     .unwrap_or(path)
                     .display()
                     .to_string()
