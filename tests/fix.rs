@@ -1074,6 +1074,43 @@ fn a_bench_that_needs_nightly_is_left_out_not_a_failed_baseline() {
 }
 
 #[test]
+fn a_baseline_that_fails_clippy_on_lints_only_is_verified_with_lints_capped() {
+    let tmp = copy_of_fix_crate();
+    // What a newer clippy's deny-by-default lint does to older code: an error, though the
+    // code compiles.
+    let lib = tmp.path().join("src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(
+        &lib,
+        format!("{text}\n/// One.\n#[deny(clippy::needless_return)]\npub fn one() -> u32 {{\n    return 1;\n}}\n"),
+    )
+    .unwrap();
+    let out = fix(tmp.path(), &agent("merge"), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let notice = records(tmp.path())
+        .into_iter()
+        .find(|r| r["event"] == "notice")
+        .expect("a notice record");
+    let message = notice["message"].as_str().unwrap();
+    assert!(
+        message.contains("lints only (clippy::needless_return)"),
+        "{message}"
+    );
+    assert_eq!(decisions(tmp.path())[0]["outcome"], "kept");
+    // Code that does not compile is still a failed baseline, lint errors or not.
+    let broken = copy_of_fix_crate();
+    let lib = broken.path().join("src/lib.rs");
+    std::fs::write(
+        &lib,
+        format!("{text}\npub fn broken() -> u32 {{\n    return \"x\";\n}}\n"),
+    )
+    .unwrap();
+    let out = fix(broken.path(), &agent("merge"), &[]);
+    assert!(stderr(&out).contains("baseline fails"), "{}", stderr(&out));
+    assert!(!out.status.success());
+}
+
+#[test]
 fn a_candidate_builds_and_tests_only_the_packages_its_edit_reaches() {
     let tmp = util::copy_of_fixture("dup-workspace");
     // The largest clone group, inside `beta`, which nothing depends on.

@@ -189,6 +189,7 @@ fn rebase(
         build_timeout: verify.build_timeout,
         test_timeout: verify.test_timeout,
         left_out: Vec::new(),
+        cap_lints: false,
         members: crate::refactor::reach::Members::default(),
         parse_cache: Some(ctx.out_dir.parse_cache_dir()),
     };

@@ -93,6 +93,11 @@ pub struct Diagnostics {
     pub rendered: BTreeMap<DiagnosticKey, String>,
     pub n_errors: usize,
     pub errors: Vec<String>,
+    /// The lints among the errors (a `deny` level, `#![deny(warnings)]`, or a deny-by-default
+    /// clippy lint a newer clippy added), once each.
+    pub lint_errors: BTreeSet<String>,
+    /// Errors that are not lints: the code does not compile.
+    pub compile_errors: usize,
     /// Each warning's machine-applicable suggestions (clippy's and rustc's own), by key.
     pub fixes: BTreeMap<DiagnosticKey, Vec<Fix>>,
 }
@@ -187,6 +192,11 @@ pub fn parse_diagnostics(stdout: &[u8]) -> Diagnostics {
             DiagnosticLevel::Error | DiagnosticLevel::Ice => {
                 out.n_errors += 1;
                 out.errors.push(rendered);
+                if is_lint(&key.lint) {
+                    out.lint_errors.insert(key.lint.clone());
+                } else if !diag.message.starts_with("aborting due to") {
+                    out.compile_errors += 1;
+                }
             }
             DiagnosticLevel::Warning => {
                 *out.warnings.entry(key.clone()).or_default() += 1;
@@ -200,6 +210,14 @@ pub fn parse_diagnostics(stdout: &[u8]) -> Diagnostics {
         }
     }
     out
+}
+
+/// Whether a diagnostic code names a lint (`unused_variables`, `clippy::unused_io_amount`)
+/// rather than a compiler error (`E0308`).
+fn is_lint(code: &str) -> bool {
+    let error_code =
+        code.len() == 5 && code.starts_with('E') && code[1..].bytes().all(|b| b.is_ascii_digit());
+    !code.is_empty() && !error_code
 }
 
 /// Messages that quote line numbers (`previous definition here at line 3`) would churn.

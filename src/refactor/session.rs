@@ -179,6 +179,7 @@ fn open_verifier<'a>(
         build_timeout: settings.verify.build_timeout,
         test_timeout: settings.verify.test_timeout,
         left_out: Vec::new(),
+        cap_lints: false,
         members: crate::refactor::reach::Members {
             packages: analysis.packages.clone(),
             deps: analysis.crate_deps.clone(),
@@ -200,6 +201,7 @@ fn open_slots<'a>(
         .map(|slot| {
             let mut other = open_verifier(common, args, analysis, settings, (slot, console))?;
             other.left_out.clone_from(&first.left_out);
+            other.cap_lints = first.cap_lints;
             Ok(other)
         })
         .collect()

@@ -62,6 +62,8 @@ pub struct Verifier<'a> {
     pub test_timeout: Option<Duration>,
     /// Target kinds clippy leaves out, because this toolchain cannot build them.
     pub left_out: Vec<String>,
+    /// Clippy caps lint levels at warn (`--cap-lints warn`): the baseline fails on lints only.
+    pub cap_lints: bool,
     /// The workspace's packages, so a candidate builds and tests only what it can reach.
     pub members: Members,
     /// The tree's per-file parse cache, for re-analysis of the copy (`None`: `--no-cache`).
@@ -129,6 +131,10 @@ impl Verifier<'_> {
                 build_timeout,
                 &Reach::WORKSPACE,
             )?;
+            clippy = record_step(audit, "baseline", Step::Clippy, again)?;
+        }
+        if !clippy.exit().success() && self.cap_lint_errors(&clippy, audit)? {
+            let again = self.clippy(&dir.join("lints-capped"), build_timeout, &Reach::WORKSPACE)?;
             clippy = record_step(audit, "baseline", Step::Clippy, again)?;
         }
         let diagnostics = cargo::parse_diagnostics(&clippy.stdout());
@@ -205,6 +211,27 @@ impl Verifier<'_> {
             ),
         })?;
         self.left_out = kinds;
+        Ok(true)
+    }
+
+    /// After a failed baseline clippy: whether it failed on lints only (the code compiles),
+    /// in which case every clippy step caps lints at warn, saying so. A deny-by-default lint
+    /// of a newer clippy, or `#![deny(warnings)]`, then counts as the warning it is: a change
+    /// is judged on the warnings it adds, as with any other.
+    fn cap_lint_errors(&mut self, clippy: &Ran, audit: &mut Audit) -> anyhow::Result<bool> {
+        let diagnostics = cargo::parse_diagnostics(&clippy.stdout());
+        if self.cap_lints || diagnostics.lint_errors.is_empty() || diagnostics.compile_errors > 0 {
+            return Ok(false);
+        }
+        let lints: Vec<&str> = diagnostics.lint_errors.iter().map(String::as_str).collect();
+        audit.emit(Event::Notice {
+            message: format!(
+                "the baseline fails clippy on lints only ({}): every clippy step caps lints \
+                 at warn, and a change must add no warning",
+                lints.join(", ")
+            ),
+        })?;
+        self.cap_lints = true;
         Ok(true)
     }
 
@@ -395,13 +422,16 @@ impl Verifier<'_> {
                 .map(|(_, flag)| *flag)
                 .collect()
         };
-        let args = [
+        let mut args = [
             cargo::CLIPPY,
             &reach.flags(),
             &targets,
             &self.common.feature_flags(),
         ]
         .concat();
+        if self.cap_lints {
+            args.extend(["--", "--cap-lints", "warn"]);
+        }
         let job = cargo::job(
             &args,
             &self.scratch.tree,
