@@ -96,7 +96,11 @@ def loop_side(ws, out, candidates):
 
 # All targets but benches (nightly only here).
 TARGETS = ["--workspace", "--lib", "--bins", "--tests", "--examples"]
-COMMANDS = [["cargo", "check", *TARGETS], ["cargo", "clippy", *TARGETS], ["cargo", "test", *TARGETS]]
+# ripgrep 14.1.1 fails a deny-by-default lint of clippy 1.95 (unused_io_amount): lints capped at
+# warn, as cargo loop caps them for such a baseline, so both sides compile every crate.
+COMMANDS = [["cargo", "check", *TARGETS],
+            ["cargo", "clippy", *TARGETS, "--", "--cap-lints", "warn"],
+            ["cargo", "test", *TARGETS]]
 
 
 def in_place(ws, patch, target):
