@@ -63,6 +63,11 @@ struct Local {
     returnable: bool,
     used_after: bool,
     mutated_after: bool,
+    /// Whether a use in the run may move it: then nothing is left to return.
+    maybe_moved: bool,
+    /// Whether the code after the run spells `_name`, which a copy that must keep the
+    /// local alive without using it would bind.
+    alive_name_taken: bool,
 }
 
 /// What one copy needs: parameters, its locals, and the rewrites of its uses of references.
@@ -409,7 +414,7 @@ fn analyse(site: &Site) -> Result<Analysis, AgentError> {
         .run_locals()
         .into_iter()
         .map(|(name, binding)| {
-            let moved = walker.moved_by_last_use(&name);
+            let moved = (walker.moved_by_last_use(&name), walker.maybe_moved(&name));
             local(site, &names, name, &binding, moved)
         })
         .collect();
@@ -665,7 +670,14 @@ fn rewrites(
 }
 
 /// One of the run's own locals, and what the code after the run does with it.
-fn local(site: &Site, names: &Names, name: String, binding: &Binding, moved: bool) -> Local {
+/// `moved` says whether its last use moves it, and whether any use may.
+fn local(
+    site: &Site,
+    names: &Names,
+    name: String,
+    binding: &Binding,
+    moved: (bool, bool),
+) -> Local {
     let copy = binding.ty.as_ref().is_some_and(copy_type);
     let after = Walker::run(
         &site.function,
@@ -677,11 +689,14 @@ fn local(site: &Site, names: &Names, name: String, binding: &Binding, moved: boo
     for stmt in &site.run.after {
         flatten(stmt.to_token_stream(), &mut tokens);
     }
-    let mentioned = tokens.iter().any(|(kind, text, _)| match kind {
-        Tok::Ident => *text == name,
-        Tok::Literal => text.contains(&format!("{{{name}")),
-        Tok::Other => false,
-    });
+    let spelled = |name: &str| {
+        tokens.iter().any(|(kind, text, _)| match kind {
+            Tok::Ident => text == name,
+            Tok::Literal => text.contains(&format!("{{{name}")),
+            Tok::Other => false,
+        })
+    };
+    let mentioned = spelled(&name);
     let mutated = after.uses.iter().any(|u| {
         let at = position(u.start);
         // A missing `mut` fails the build, never silently: primitives' methods count not.
@@ -693,7 +708,7 @@ fn local(site: &Site, names: &Names, name: String, binding: &Binding, moved: boo
             .as_ref()
             .map(|ty| (type_text(site, binding), ty.to_token_stream().to_string())),
         // Moved by its last use, it leaves nothing to drop when the helper returns.
-        drops_quietly: moved || binding.inert || binding.ty.as_ref().is_some_and(quiet_drop),
+        drops_quietly: moved.0 || binding.inert || binding.ty.as_ref().is_some_and(quiet_drop),
         returnable: binding
             .ty
             .as_ref()
@@ -701,6 +716,8 @@ fn local(site: &Site, names: &Names, name: String, binding: &Binding, moved: boo
         used_after: mentioned || !after.uses.is_empty(),
         // Inside a macro the walker cannot read, a use may change it.
         mutated_after: binding.mutable && (mutated || mentioned && after.hidden),
+        maybe_moved: moved.1,
+        alive_name_taken: !name.starts_with('_') && spelled(&format!("_{name}")),
         name,
     }
 }
@@ -728,8 +745,10 @@ fn agree(a: &Analysis, b: &Analysis, rename: &HashMap<String, String>) -> Result
     }
 }
 
-/// The run's locals the helper returns (those the code after any copy uses), by index; the
-/// others are dropped when it returns, which must do nothing observable.
+/// The run's locals the helper returns, by index: those the code after any copy uses, and
+/// those a copy must keep alive to drop them when the function did (a copy that does not use
+/// one binds it as `_name`). The others are dropped when it returns, which must do nothing
+/// observable.
 fn returned(analyses: &[Analysis]) -> Result<Vec<usize>, AgentError> {
     let first = &analyses[0];
     if let Output::Function { .. } = first.output {
@@ -739,24 +758,32 @@ fn returned(analyses: &[Analysis]) -> Result<Vec<usize>, AgentError> {
     let mut returned = Vec::new();
     for (i, local) in first.locals.iter().enumerate() {
         let used = analyses.iter().any(|a| a.locals[i].used_after);
+        let alive = |a: &Analysis| !a.locals[i].used_after && !a.locals[i].drops_quietly;
+        if !used && !analyses.iter().any(alive) {
+            continue;
+        }
         let name = &local.name;
-        let why = if used && local.ty.is_none() {
-            format!(
-                "the code after it uses `{name}`, whose type is not written where it is declared"
-            )
-        } else if used && !local.returnable {
-            format!(
-                "the code after it uses `{name}`, a borrow or generic the helper could not return"
-            )
+        let early = format!(
+            "it binds `{name}`, which the helper would drop earlier than the function does"
+        );
+        let what = if used {
+            format!("the code after it uses `{name}`")
+        } else {
+            early.clone()
+        };
+        let why = if !used && local.maybe_moved {
+            format!("{early}, or move")
+        } else if local.ty.is_none() {
+            format!("{what}, whose type is not written where it is declared")
+        } else if !local.returnable {
+            format!("{what}, a borrow or generic the helper could not return")
         } else if analyses
             .iter()
-            .any(|a| !a.locals[i].used_after && !a.locals[i].drops_quietly)
+            .any(|a| alive(a) && a.locals[i].alive_name_taken)
         {
-            format!("it binds `{name}`, which the helper would drop earlier than the function does")
+            format!("{what}, and the code after a copy that must keep it alive names `_{name}`")
         } else {
-            if used {
-                returned.push(i);
-            }
+            returned.push(i);
             continue;
         };
         return Err(AgentError::Declined(format!(

@@ -739,7 +739,7 @@ fn names_in_pat(pat: &syn::Pat) -> Vec<String> {
 
 /// The names bound more than once in a function (parameters, patterns, closures): one
 /// class per name would mix two locals, so such names stay open.
-fn bound_twice(function: &syn::ItemFn) -> HashSet<String> {
+pub(super) fn bound_twice(function: &syn::ItemFn) -> HashSet<String> {
     struct Count(HashMap<String, usize>);
     impl<'ast> Visit<'ast> for Count {
         fn visit_pat_ident(&mut self, pat: &'ast syn::PatIdent) {

@@ -8,6 +8,8 @@ use std::collections::{HashMap, HashSet};
 use proc_macro2::LineColumn;
 use syn::visit::Visit;
 
+use super::types::Typed;
+
 /// A local as its declaration spells it.
 #[derive(Clone)]
 pub(super) struct Binding {
@@ -93,7 +95,7 @@ pub(super) struct Walker {
     pub(super) hidden: bool,
     /// The function walked, for the type of a local a number initialises, and the types
     /// calls return where the copies' files declare them.
-    around: Option<(syn::ItemFn, HashMap<String, syn::Type>)>,
+    around: Option<(syn::ItemFn, HashMap<String, Typed>)>,
 }
 
 /// What a run does that decides the form of the helper it moves into.
@@ -113,6 +115,8 @@ pub(super) struct Shape {
 struct OwnLocals {
     last_use: HashMap<String, (usize, usize)>,
     moved: HashMap<String, (usize, usize)>,
+    /// Those a use may move, always or not.
+    maybe_moved: HashSet<String>,
 }
 
 /// How deep the walk is inside the right of `&&`/`||`, loops and closures.
@@ -156,7 +160,7 @@ impl Walker {
     /// starts, and whether the function declares items inside itself.
     pub(super) fn in_scope_at(
         function: &syn::ItemFn,
-        calls: &HashMap<String, syn::Type>,
+        calls: &HashMap<String, Typed>,
         brace: (usize, usize),
         first: usize,
     ) -> (Option<HashMap<String, Binding>>, bool) {
@@ -179,7 +183,7 @@ impl Walker {
     /// are then [`Walker::run_locals`].
     pub(super) fn run(
         function: &syn::ItemFn,
-        calls: &HashMap<String, syn::Type>,
+        calls: &HashMap<String, Typed>,
         outer: HashMap<String, Binding>,
         stmts: &[syn::Stmt],
     ) -> Walker {
@@ -232,7 +236,9 @@ impl Walker {
                 let (ty, ty_text) = match ty {
                     Some(ty) => (Some(ty.clone()), None),
                     None => init
-                        .and_then(|init| self.infer(init))
+                        .and_then(|init| {
+                            self.infer(init).or_else(|| self.pushed(&ident.ident, init))
+                        })
                         .map_or((None, None), |(ty, text)| (Some(ty), text)),
                 };
                 let scope = self.scopes.last_mut().expect("a scope");
@@ -292,11 +298,65 @@ impl Walker {
         super::types::infer(init, &local)
             .or_else(|| self.number_type(init))
             .or_else(|| self.call_type(init))
+            .or_else(|| matches!(init, syn::Expr::Struct(_)).then(|| self.value_type(init))?)
+    }
+
+    /// The type of a struct literal (`Point { .. }`) or of a call whose type the copies'
+    /// files declare: values no coercion changes, so a `Vec` they are pushed to holds them.
+    fn value_type(&self, expr: &syn::Expr) -> Option<Typed> {
+        let typed = match expr {
+            syn::Expr::Struct(literal) if literal.qself.is_none() => {
+                let name = literal.path.get_ident()?.to_string();
+                let key = super::signature::literal_key(&name);
+                self.around.as_ref()?.1.get(&key)?.clone()
+            }
+            _ => self.call_type(expr)?,
+        };
+        matches!(typed.0, syn::Type::Path(_)).then_some(typed)
+    }
+
+    /// `Vec<T>` for an empty `Vec` (`Vec::new()`, `vec![]`, `Vec::with_capacity(n)`) bound to
+    /// `name`, a name bound once in the function, which pushes a `T` to it: a struct literal
+    /// or a call of declared type, which no coercion changes. Pushes of other types fail the
+    /// build, never silently.
+    fn pushed(&self, name: &syn::Ident, init: &syn::Expr) -> Option<Typed> {
+        let empty = match init {
+            syn::Expr::Call(call) => {
+                let syn::Expr::Path(path) = &*call.func else {
+                    return None;
+                };
+                let words: Vec<String> = path
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
+                words == ["Vec", "new"] && call.args.is_empty()
+                    || words == ["Vec", "with_capacity"] && call.args.len() == 1
+            }
+            syn::Expr::Macro(mac) => mac.mac.path.is_ident("vec") && mac.mac.tokens.is_empty(),
+            _ => false,
+        };
+        let function = &self.around.as_ref()?.0;
+        if !empty || super::numeric::bound_twice(function).contains(&name.to_string()) {
+            return None;
+        }
+        let mut pushed = Vec::new();
+        for arg in method_args(function, name, "push") {
+            pushed.push(self.value_type(arg));
+        }
+        let key = |ty: &Typed| quote::ToTokens::to_token_stream(&ty.0).to_string();
+        let first = pushed.iter().flatten().next()?;
+        if pushed.iter().flatten().any(|ty| key(ty) != key(first)) {
+            return None;
+        }
+        let text = format!("Vec<{}>", first.1.as_ref()?);
+        Some((syn::parse_str(&text).ok()?, Some(text)))
     }
 
     /// The type a call of one of its type's methods on `self`, or of a free function,
     /// returns, where the copies' files declare it.
-    fn call_type(&self, init: &syn::Expr) -> Option<(syn::Type, Option<String>)> {
+    fn call_type(&self, init: &syn::Expr) -> Option<Typed> {
         let key = match init {
             syn::Expr::MethodCall(call) => {
                 let receiver = single_ident(&call.receiver)?;
@@ -308,7 +368,7 @@ impl Walker {
             },
             _ => return None,
         };
-        Some((self.around.as_ref()?.1.get(&key)?.clone(), None))
+        self.around.as_ref()?.1.get(&key).cloned()
     }
 
     /// The type of an unsuffixed number (`0`, `-1`), as the function around it decides it
@@ -438,9 +498,17 @@ impl Walker {
             .ctx
             .get(&at)
             .is_some_and(|(ctx, _)| matches!(ctx, Ctx::Argument | Ctx::Shorthand));
+        if moved {
+            self.own.maybe_moved.insert(name.to_owned());
+        }
         if always && moved {
             self.own.moved.insert(name.to_owned(), at);
         }
+    }
+
+    /// Whether a use in the run may move its own local `name` (then it cannot be returned).
+    pub(super) fn maybe_moved(&self, name: &str) -> bool {
+        self.own.maybe_moved.contains(name)
     }
 
     /// Whether the run's own local `name` is moved by its last use, which always runs: then
@@ -475,6 +543,13 @@ impl Walker {
                 self.mutates(&call.receiver, true);
                 for arg in &call.args {
                     self.mark(arg, Ctx::Argument);
+                }
+            }
+            // The elements of a tuple or an array are moved into it.
+            Expr::Tuple(syn::ExprTuple { elems, .. })
+            | Expr::Array(syn::ExprArray { elems, .. }) => {
+                for elem in elems {
+                    self.mark(elem, Ctx::Argument);
                 }
             }
             Expr::Field(field) => self.mark(&field.base, Ctx::Field),
@@ -628,6 +703,8 @@ impl<'ast> Visit<'ast> for Walker {
     }
 
     fn visit_expr_for_loop(&mut self, for_loop: &'ast syn::ExprForLoop) {
+        // `for x in v` moves `v` into its iterator.
+        self.mark(&for_loop.expr, Ctx::Argument);
         self.visit_expr(&for_loop.expr);
         self.scopes.push(HashMap::new());
         self.bind(&for_loop.pat);
@@ -727,6 +804,36 @@ impl<'ast> Visit<'ast> for Walker {
             self.opaque_macro(&name, mac);
         }
     }
+}
+
+/// The single arguments of the calls of `method` on the local `name` in `function`
+/// (`name.push(arg)`).
+fn method_args<'a>(
+    function: &'a syn::ItemFn,
+    name: &syn::Ident,
+    method: &str,
+) -> Vec<&'a syn::Expr> {
+    struct Calls<'a, 'n> {
+        name: &'n syn::Ident,
+        method: &'n str,
+        args: Vec<&'a syn::Expr>,
+    }
+    impl<'a> Visit<'a> for Calls<'a, '_> {
+        fn visit_expr_method_call(&mut self, call: &'a syn::ExprMethodCall) {
+            let on_name = single_ident(&call.receiver).is_some_and(|r| r == self.name);
+            if on_name && call.method == self.method && call.args.len() == 1 {
+                self.args.push(&call.args[0]);
+            }
+            syn::visit::visit_expr_method_call(self, call);
+        }
+    }
+    let mut calls = Calls {
+        name,
+        method,
+        args: Vec::new(),
+    };
+    calls.visit_item_fn(function);
+    calls.args
 }
 
 /// The identifier a path expression of one segment names.

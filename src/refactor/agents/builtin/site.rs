@@ -44,7 +44,7 @@ pub(super) struct Site {
     pub(super) indent: String,
     /// The types calls in it return, as the copies' files declare them ([`super::signature`]):
     /// by `self.NAME` for its type's methods, by `NAME` for free functions.
-    pub(super) calls: HashMap<String, syn::Type>,
+    pub(super) calls: HashMap<String, super::types::Typed>,
 }
 
 /// A method holding a run, as a helper method of the same impl needs it.

@@ -632,8 +632,19 @@ fn a_local_of_unknown_type_moved_by_its_last_use_leaves_nothing_to_drop_early() 
     );
     let run = "    let item = build(x);\n    let _w = Wrap { inner: item };\n";
     let wrapped = twice("x: u8", "", run, "") + items + "\nstruct Wrap {\n    inner: Vec<u8>,\n}\n";
-    let err = declined(&wrapped, run);
-    // `item` moves into `Wrap`; `_w`, a `Wrap` whose drop is unknown, is what stays.
+    // `item` moves into `Wrap`; `_w`, a `Wrap` whose drop is unknown, is returned so that
+    // each copy drops it where it did.
+    let after = extract(&wrapped, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("fn one(x: u8) {\n    let _w = one_step(x);\n}"),
+        "{after}"
+    );
+    assert!(after.contains("fn one_step(x: u8) -> Wrap {"), "{after}");
+    let unknown = wrapped.replace("Wrap { inner: item }", "wrap(item)");
+    let err = declined(
+        &unknown,
+        run.replace("Wrap { inner: item }", "wrap(item)").as_str(),
+    );
     assert!(err.contains("it binds `_w`"), "{err}");
     // Moved only on one branch, it may still be dropped at the end: declined, unless its
     // type (declared by `build`) only frees memory when dropped.
@@ -709,4 +720,50 @@ fn a_local_a_method_of_its_type_or_a_free_function_returns_takes_the_declared_ty
     );
     let err = declined(&twice, run);
     assert!(err.contains("`y`, whose type is not written"), "{err}");
+}
+
+#[test]
+fn an_empty_vec_takes_the_type_of_the_struct_it_pushes_and_a_copy_not_using_it_keeps_it_alive() {
+    let run = "    let mut items = vec![];\n    for x in xs {\n        items.push(Item { n: x });\n    }\n";
+    let text = format!(
+        "struct Item {{\n    n: u8,\n}}\n\nfn one(xs: Vec<u8>) -> Vec<Item> {{\n{run}    items\n}}\n\n\
+         fn two(xs: Vec<u8>) {{\n{run}    let _ = 1;\n}}\n"
+    );
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(
+        after,
+        "struct Item {
+    n: u8,
+}
+
+fn one(xs: Vec<u8>) -> Vec<Item> {
+    let items = one_step(xs);
+    items
+}
+
+fn one_step(xs: Vec<u8>) -> Vec<Item> {
+    let mut items = vec![];
+    for x in xs {
+        items.push(Item { n: x });
+    }
+    items
+}
+
+fn two(xs: Vec<u8>) {
+    let _items = one_step(xs);
+    let _ = 1;
+}
+"
+    );
+    // A generic struct, or one pushed from a local, says nothing of the element type.
+    let generic = text.replace("struct Item {", "struct Item<T = u8> {\n    t: Option<T>,");
+    let err = declined(&generic, run);
+    assert!(err.contains("`items`, whose type is not written"), "{err}");
+    let local = text.replace("Item { n: x }", "x");
+    let err = declined(&local, &run.replace("Item { n: x }", "x"));
+    assert!(err.contains("`items`, whose type is not written"), "{err}");
+    // A copy whose code after the run names `_items` cannot keep it alive under that name.
+    let taken = text.replace("    let _ = 1;\n", "    let _ = _items();\n") + "\nfn _items() {}\n";
+    let err = declined(&taken, run);
+    assert!(err.contains("names `_items`"), "{err}");
 }
