@@ -65,6 +65,9 @@ struct Local {
     mutated_after: bool,
     /// Whether a use in the run may move it: then nothing is left to return.
     maybe_moved: bool,
+    /// Whether no code reads it (a `let` of an integer the run only assigns integers to,
+    /// unused after it): its type is then unobservable.
+    write_only: bool,
     /// Whether the code after the run spells `_name`, which a copy that must keep the
     /// local alive without using it would bind.
     alive_name_taken: bool,
@@ -126,6 +129,7 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
     differing.dedup();
     let literals = literal_params(&sites, &differing)?;
     let mut analyses: Vec<Analysis> = sites.iter().map(analyse).collect::<Result<_, _>>()?;
+    settle_unread(&mut analyses);
     for (analysis, rename) in analyses[1..].iter().zip(&renames) {
         agree(&analyses[0], analysis, rename)?;
     }
@@ -413,10 +417,7 @@ fn analyse(site: &Site) -> Result<Analysis, AgentError> {
     let locals = walker
         .run_locals()
         .into_iter()
-        .map(|(name, binding)| {
-            let moved = (walker.moved_by_last_use(&name), walker.maybe_moved(&name));
-            local(site, &names, name, &binding, moved)
-        })
+        .map(|(name, binding)| local(site, &names, name, &binding, &walker))
         .collect();
     Ok(Analysis {
         params,
@@ -670,14 +671,8 @@ fn rewrites(
 }
 
 /// One of the run's own locals, and what the code after the run does with it.
-/// `moved` says whether its last use moves it, and whether any use may.
-fn local(
-    site: &Site,
-    names: &Names,
-    name: String,
-    binding: &Binding,
-    moved: (bool, bool),
-) -> Local {
+/// `run` is the walk of the run that binds it.
+fn local(site: &Site, names: &Names, name: String, binding: &Binding, run: &Walker) -> Local {
     let copy = binding.ty.as_ref().is_some_and(copy_type);
     let after = Walker::run(
         &site.function,
@@ -708,7 +703,9 @@ fn local(
             .as_ref()
             .map(|ty| (type_text(site, binding), ty.to_token_stream().to_string())),
         // Moved by its last use, it leaves nothing to drop when the helper returns.
-        drops_quietly: moved.0 || binding.inert || binding.ty.as_ref().is_some_and(quiet_drop),
+        drops_quietly: run.moved_by_last_use(&name)
+            || binding.inert
+            || binding.ty.as_ref().is_some_and(quiet_drop),
         returnable: binding
             .ty
             .as_ref()
@@ -716,9 +713,45 @@ fn local(
         used_after: mentioned || !after.uses.is_empty(),
         // Inside a macro the walker cannot read, a use may change it.
         mutated_after: binding.mutable && (mutated || mentioned && after.hidden),
-        maybe_moved: moved.1,
+        maybe_moved: run.maybe_moved(&name),
+        write_only: binding.number && run.unread(&name) && !mentioned && after.uses.is_empty(),
         alive_name_taken: !name.starts_with('_') && spelled(&format!("_{name}")),
         name,
+    }
+}
+
+/// Gives a number local that some copies never read the integer type the copies that read
+/// it agree on: where nothing reads a value, its type is unobservable (`let mut start = 0;`
+/// defaults to `i32` in a copy that only assigns it, and is a `usize` where the code after
+/// the run indexes with it).
+fn settle_unread(analyses: &mut [Analysis]) {
+    let n_locals = analyses[0].locals.len();
+    if analyses.iter().any(|a| a.locals.len() != n_locals) {
+        return;
+    }
+    let integer = |ty: &Option<(String, String)>| {
+        ty.as_ref()
+            .is_some_and(|(_, key)| super::numeric::is_integer(key))
+    };
+    for i in 0..n_locals {
+        let read: Vec<&Local> = analyses
+            .iter()
+            .map(|a| &a.locals[i])
+            .filter(|l| !l.write_only)
+            .collect();
+        let Some(first) = read.first() else {
+            continue;
+        };
+        let agreed = read.iter().all(|l| l.ty == first.ty) && integer(&first.ty);
+        let unread_integers = analyses
+            .iter()
+            .all(|a| !a.locals[i].write_only || integer(&a.locals[i].ty));
+        if agreed && unread_integers {
+            let ty = first.ty.clone();
+            for analysis in analyses.iter_mut() {
+                analysis.locals[i].ty.clone_from(&ty);
+            }
+        }
     }
 }
 

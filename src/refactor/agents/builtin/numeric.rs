@@ -109,6 +109,11 @@ pub(super) fn literal_type(
     }
 }
 
+/// Whether `key` (a type as tokens) is an integer primitive.
+pub(super) fn is_integer(key: &str) -> bool {
+    PRIMITIVES[..12].contains(&key)
+}
+
 /// The primitive a written type names, if it is one.
 fn primitive(ty: &syn::Type) -> Option<&'static str> {
     let syn::Type::Path(path) = ty else {

@@ -24,6 +24,8 @@ pub(super) struct Binding {
     /// does nothing observable (a local of the run the code after it does not use is dropped
     /// when the helper returns, earlier than before).
     pub(super) inert: bool,
+    /// Whether it is a `let` of an integer literal (`0`, `-1`).
+    pub(super) number: bool,
 }
 
 /// How a use of a local reads where it stands, which decides how it is rewritten when the
@@ -117,6 +119,10 @@ struct OwnLocals {
     moved: HashMap<String, (usize, usize)>,
     /// Those a use may move, always or not.
     maybe_moved: HashSet<String>,
+    /// Those a use reads: any use but the target of `x = <integer literal>`.
+    read: HashSet<String>,
+    /// Where such assignments' targets stand.
+    number_writes: HashSet<(usize, usize)>,
 }
 
 /// How deep the walk is inside the right of `&&`/`||`, loops and closures.
@@ -250,6 +256,7 @@ impl Walker {
                         mutable: ident.mutability.is_some(),
                         at: position(ident.ident.span().start()),
                         inert: init.is_some_and(inert),
+                        number: init.is_some_and(integer_literal),
                     },
                 );
             }
@@ -271,6 +278,7 @@ impl Walker {
                             mutable: pat.mutability.is_some(),
                             at: position(pat.ident.span().start()),
                             inert: false,
+                            number: false,
                         };
                         self.0.insert(pat.ident.to_string(), binding);
                         syn::visit::visit_pat_ident(self, pat);
@@ -501,9 +509,17 @@ impl Walker {
         if moved {
             self.own.maybe_moved.insert(name.to_owned());
         }
+        if !self.own.number_writes.contains(&at) {
+            self.own.read.insert(name.to_owned());
+        }
         if always && moved {
             self.own.moved.insert(name.to_owned(), at);
         }
+    }
+
+    /// Whether the run never reads its own local `name`, only assigns it integer literals.
+    pub(super) fn unread(&self, name: &str) -> bool {
+        !self.own.read.contains(name)
     }
 
     /// Whether a use in the run may move its own local `name` (then it cannot be returned).
@@ -526,6 +542,13 @@ impl Walker {
         let outside_closures = self.depth.closures == 0;
         match expr {
             Expr::Assign(assign) => {
+                if let (Some(target), true) =
+                    (single_ident(&assign.left), integer_literal(&assign.right))
+                {
+                    self.own
+                        .number_writes
+                        .insert(position(target.span().start()));
+                }
                 self.mark(&assign.left, Ctx::AssignTarget);
                 self.mutates(&assign.left, false);
             }
@@ -834,6 +857,17 @@ fn method_args<'a>(
     };
     calls.visit_item_fn(function);
     calls.args
+}
+
+/// Whether `expr` is an integer literal, negated or not.
+fn integer_literal(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Neg(_)) => {
+            integer_literal(&unary.expr)
+        }
+        syn::Expr::Lit(literal) => matches!(literal.lit, syn::Lit::Int(_)),
+        _ => false,
+    }
 }
 
 /// The identifier a path expression of one segment names.

@@ -767,3 +767,25 @@ fn two(xs: Vec<u8>) {
     let err = declined(&taken, run);
     assert!(err.contains("names `_items`"), "{err}");
 }
+
+#[test]
+fn a_number_a_copy_never_reads_takes_the_type_the_copies_reading_it_give_it() {
+    let run = "    let mut start = 0;\n    let long: bool = xs.len() > 2;\n    if long {\n        start = 2;\n    }\n";
+    let text = format!(
+        "fn one(xs: &[u8]) -> u8 {{\n{run}    xs[start]\n}}\n\n\
+         fn two(xs: &[u8]) {{\n{run}    let _ = 1;\n}}\n"
+    );
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("fn one_step(xs: &[u8]) -> usize {"),
+        "{after}"
+    );
+    assert!(
+        after.contains("fn two(xs: &[u8]) {\n    let _ = one_step(xs);\n"),
+        "{after}"
+    );
+    // A copy that reads it (`start += 2`) would compute in another type: declined.
+    let read = text.replace("start = 2;", "start += 2;");
+    let err = declined(&read, &run.replace("start = 2;", "start += 2;"));
+    assert!(err.contains("differ in their types"), "{err}");
+}
