@@ -23,6 +23,7 @@ mod impls;
 mod literal;
 mod numeric;
 mod output;
+mod receivers;
 mod scope;
 mod signature;
 mod site;

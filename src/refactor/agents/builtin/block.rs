@@ -560,7 +560,7 @@ fn params(
         } else if binding.mutable && (mutated || receiver) {
             // A method may take `&mut self`, even of a primitive (`make_ascii_uppercase`).
             Mode::Exclusive
-        } else if copy_type(ty) || handed_over(site, name, ty, &uses) {
+        } else if copy_type(ty) || handed_over(site, walker, name, ty, &uses) {
             Mode::Value
         } else {
             Mode::Shared
@@ -577,14 +577,30 @@ fn params(
 }
 
 /// Whether the helper may take a local by value: the function never names it after the
-/// run, and the run either moves it by its last use, which always runs, or only borrows a
-/// value whose drop does nothing observable (so dropping it in the helper is unnoticed).
-/// A use after a move the run makes fails the build, never silently.
-fn handed_over(site: &Site, name: &str, ty: &syn::Type, uses: &[&Use]) -> bool {
+/// run, and the run either moves it by its last use, which always runs (as an argument, or
+/// as the receiver of a method of the crate's that takes `self`), or only borrows a value
+/// whose drop does nothing observable (so dropping it in the helper is unnoticed). A use
+/// after a move the run makes fails the build, never silently.
+fn handed_over(site: &Site, walker: &Walker, name: &str, ty: &syn::Type, uses: &[&Use]) -> bool {
     let Some(last) = uses.iter().max_by_key(|u| position(u.start)) else {
         return false;
     };
-    let moved = last.always && matches!(last.ctx, Ctx::Argument | Ctx::Shorthand);
+    let consumed = || {
+        // A generic named like a type of the crate is not that type.
+        let named = crate::analysis::source::type_name(ty);
+        let generic = site
+            .generics
+            .iter()
+            .chain(&site.impl_generics)
+            .any(|g| *g == named);
+        let method = walker.methods.get(&position(last.start));
+        method.is_some_and(|method| {
+            !generic && super::receivers::consumes(&site.root, &site.location.file, ty, method)
+        })
+    };
+    let moved = last.always
+        && (matches!(last.ctx, Ctx::Argument | Ctx::Shorthand)
+            || last.ctx == Ctx::Receiver && consumed());
     if !moved && !quiet_drop(ty) {
         return false;
     }

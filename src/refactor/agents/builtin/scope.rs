@@ -83,6 +83,8 @@ pub(super) struct Walker {
     /// receiver of a method (which may take `&mut self`).
     pub(super) mutated: HashSet<(usize, usize)>,
     pub(super) receivers: HashSet<(usize, usize)>,
+    /// The method each local receiver there is called with.
+    pub(super) methods: HashMap<(usize, usize), String>,
     ctx: HashMap<(usize, usize), (Ctx, LineColumn)>,
     /// Why the run cannot move into a function, first reason first.
     pub(super) problems: Vec<String>,
@@ -562,6 +564,10 @@ impl Walker {
             }
             Expr::Reference(reference) => self.mark_reference(reference, Ctx::Ref),
             Expr::MethodCall(call) => {
+                if let Some(receiver) = single_ident(&call.receiver) {
+                    let at = position(receiver.span().start());
+                    self.methods.insert(at, call.method.to_string());
+                }
                 self.mark(&call.receiver, Ctx::Receiver);
                 self.mutates(&call.receiver, true);
                 for arg in &call.args {

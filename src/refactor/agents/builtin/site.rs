@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use quote::ToTokens;
 use syn::spanned::Spanned;
@@ -19,6 +19,8 @@ use crate::refactor::finding::Location;
 // function there: one embedded struct would hide that, for a saving of about one line.
 // cargo-loop: allow(duplicate-abstraction)
 pub(super) struct Site {
+    /// The workspace root the location is relative to.
+    pub(super) root: PathBuf,
     pub(super) location: Location,
     pub(super) text: String,
     /// The function holding the run (a method as a function).
@@ -103,6 +105,7 @@ impl Site {
             impl_generics: holder.impl_generics,
             module_names: holder.module_names,
             glob_super: holder.glob_super,
+            root: root.to_path_buf(),
             location: location.clone(),
             function: holder.function,
             generics: holder.generics,

@@ -789,3 +789,35 @@ fn a_number_a_copy_never_reads_takes_the_type_the_copies_reading_it_give_it() {
     let err = declined(&read, &run.replace("start = 2;", "start += 2;"));
     assert!(err.contains("differ in their types"), "{err}");
 }
+
+#[test]
+fn a_local_the_run_hands_to_a_method_of_the_crate_taking_self_is_passed_by_value() {
+    let run = "    let n: usize = bag.into_items().len();\n    let _m: usize = n * 2;\n";
+    let text = twice("bag: Bag", "", run, "");
+    let bag = |receiver: &str| {
+        format!(
+            "pub struct Bag {{\n    items: Vec<u8>,\n}}\n\nimpl Bag {{\n    \
+             pub fn into_items({receiver}) -> Vec<u8> {{\n        self.items.clone()\n    }}\n}}\n"
+        )
+    };
+    let propose_with = |receiver: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("src")).unwrap();
+        std::fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \"k\"\n").unwrap();
+        std::fs::write(dir.path().join("src/m.rs"), &text).unwrap();
+        std::fs::write(dir.path().join("src/bag.rs"), bag(receiver)).unwrap();
+        let changes = propose(&finding_for(&text, &[run]), dir.path(), &[]).unwrap();
+        changes[0].after.clone().unwrap()
+    };
+    let after = propose_with("self");
+    assert!(
+        after.contains("fn one_step(bag: Bag) {\n    let n: usize = bag.into_items().len();"),
+        "{after}"
+    );
+    // A method taking `&self` leaves the local to its function: it is lent.
+    let after = propose_with("&self");
+    assert!(
+        after.contains("fn one_step(bag: &Bag) {\n    let n: usize = (*bag).into_items().len();"),
+        "{after}"
+    );
+}
