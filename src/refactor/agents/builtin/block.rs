@@ -595,7 +595,7 @@ fn handed_over(site: &Site, walker: &Walker, name: &str, ty: &syn::Type, uses: &
             .any(|g| *g == named);
         let method = walker.methods.get(&position(last.start));
         method.is_some_and(|method| {
-            !generic && super::receivers::consumes(&site.root, &site.location.file, ty, method)
+            !generic && super::declarations::consumes(&site.root, &site.location.file, ty, method)
         })
     };
     let moved = last.always

@@ -241,33 +241,28 @@ impl Walker {
         match pat {
             syn::Pat::Type(typed) => self.bind_typed(&typed.pat, Some(&typed.ty), init),
             syn::Pat::Ident(ident) if ident.subpat.is_none() && ident.by_ref.is_none() => {
-                let (ty, ty_text) = match ty {
-                    Some(ty) => (Some(ty.clone()), None),
-                    None => init
-                        .and_then(|init| {
-                            self.infer(init).or_else(|| self.pushed(&ident.ident, init))
-                        })
-                        .map_or((None, None), |(ty, text)| (Some(ty), text)),
+                let typed = match ty {
+                    Some(ty) => Some((ty.clone(), None)),
+                    None => init.and_then(|init| {
+                        self.infer(init).or_else(|| self.pushed(&ident.ident, init))
+                    }),
                 };
-                let scope = self.scopes.last_mut().expect("a scope");
-                scope.insert(
-                    ident.ident.to_string(),
-                    Binding {
-                        ty,
-                        ty_text,
-                        mutable: ident.mutability.is_some(),
-                        at: position(ident.ident.span().start()),
-                        inert: init.is_some_and(inert),
-                        number: init.is_some_and(integer_literal),
-                    },
-                );
+                self.insert(ident, typed, init);
             }
             syn::Pat::Tuple(tuple) if self.tuple_elems(ty, init, tuple.elems.len()).is_some() => {
                 let elems = self
                     .tuple_elems(ty, init, tuple.elems.len())
                     .expect("checked");
-                for (pat, ty) in tuple.elems.iter().zip(&elems) {
-                    self.bind_typed(pat, Some(ty), None);
+                for (pat, (ty, text)) in tuple.elems.iter().zip(elems) {
+                    match pat {
+                        syn::Pat::Ident(ident)
+                            if ident.subpat.is_none() && ident.by_ref.is_none() =>
+                        {
+                            self.insert(ident, Some((ty, text)), None);
+                        }
+                        _ if text.is_none() => self.bind_typed(pat, Some(&ty), None),
+                        _ => self.bind(pat),
+                    }
                 }
             }
             _ => {
@@ -292,6 +287,23 @@ impl Walker {
         }
     }
 
+    /// Binds `ident` with its type (and the type's text, when the file does not spell it).
+    fn insert(&mut self, ident: &syn::PatIdent, typed: Option<Typed>, init: Option<&syn::Expr>) {
+        let (ty, ty_text) = typed.map_or((None, None), |(ty, text)| (Some(ty), text));
+        let scope = self.scopes.last_mut().expect("a scope");
+        scope.insert(
+            ident.ident.to_string(),
+            Binding {
+                ty,
+                ty_text,
+                mutable: ident.mutability.is_some(),
+                at: position(ident.ident.span().start()),
+                inert: init.is_some_and(inert),
+                number: init.is_some_and(integer_literal),
+            },
+        );
+    }
+
     /// The local `name` as the code at this point sees it.
     fn lookup(&self, name: &str) -> Option<&Binding> {
         let inner = self.scopes.iter().rev().find_map(|scope| scope.get(name));
@@ -309,6 +321,85 @@ impl Walker {
             .or_else(|| self.number_type(init))
             .or_else(|| self.call_type(init))
             .or_else(|| matches!(init, syn::Expr::Struct(_)).then(|| self.value_type(init))?)
+            .or_else(|| self.composite(init))
+    }
+
+    /// The type of a value that names no local: a literal, a struct literal, a call of
+    /// declared type, a unit variant of an enum of the crate, or a tuple, `match` or
+    /// `if`/`else` made of such values (the arms that do not diverge agreeing). Pattern
+    /// bindings in arms are not locals in scope here, so no local is looked up at all.
+    fn self_contained(&self, expr: &syn::Expr) -> Option<Typed> {
+        super::types::infer(expr, &|_| None)
+            .or_else(|| self.value_type(expr))
+            .or_else(|| self.composite(expr))
+    }
+
+    /// The type of a tuple, `match`, `if`/`else` or enum variant path of self-contained
+    /// values, spelled in full.
+    fn composite(&self, expr: &syn::Expr) -> Option<Typed> {
+        use syn::Expr;
+        let text = match expr {
+            Expr::Tuple(tuple) if !tuple.elems.is_empty() => {
+                let elems: Vec<String> = tuple
+                    .elems
+                    .iter()
+                    .map(|e| {
+                        self.self_contained(e)
+                            .map(|t| t.1.unwrap_or_else(|| super::types::spelled(&t.0)))
+                    })
+                    .collect::<Option<_>>()?;
+                format!("({})", elems.join(", "))
+            }
+            Expr::Path(path) if path.qself.is_none() && path.path.segments.len() >= 2 => {
+                let words: Vec<String> = path
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
+                let generic = path.path.segments.iter().any(|s| !s.arguments.is_empty());
+                let key = words[words.len() - 2..].join("::");
+                if generic || !self.around.as_ref()?.1.contains_key(&key) {
+                    return None;
+                }
+                words[..words.len() - 1].join("::")
+            }
+            Expr::Match(branches) => {
+                let values = branches.arms.iter().map(|arm| &*arm.body);
+                return self.agreed(values.collect());
+            }
+            Expr::If(branch) => {
+                let (_, otherwise) = branch.else_branch.as_ref()?;
+                let then = syn::Expr::Block(syn::ExprBlock {
+                    attrs: Vec::new(),
+                    label: None,
+                    block: branch.then_branch.clone(),
+                });
+                return self.agreed(vec![&then, otherwise]);
+            }
+            Expr::Block(block) if block.label.is_none() => match block.block.stmts.as_slice() {
+                [syn::Stmt::Expr(value, None)] => return self.self_contained(value),
+                _ => return None,
+            },
+            Expr::Paren(paren) => return self.self_contained(&paren.expr),
+            _ => return None,
+        };
+        Some((syn::parse_str(&text).ok()?, Some(text)))
+    }
+
+    /// The one type the values that do not diverge (`panic!`, `return`, ..) have.
+    fn agreed(&self, values: Vec<&syn::Expr>) -> Option<Typed> {
+        let key = |t: &Typed| quote::ToTokens::to_token_stream(&t.0).to_string();
+        let typed: Vec<Typed> = values
+            .into_iter()
+            .filter(|value| !diverges(value))
+            .map(|value| self.self_contained(value))
+            .collect::<Option<_>>()?;
+        let first = typed.first()?;
+        typed
+            .iter()
+            .all(|t| key(t) == key(first))
+            .then(|| first.clone())
     }
 
     /// The type of a struct literal (`Point { .. }`) or of a call whose type the copies'
@@ -398,24 +489,29 @@ impl Walker {
     }
 
     /// The element types of a tuple of `len` that a pattern takes apart: declared, or the
-    /// type of the local it is taken from (whose element types are then in the file too).
+    /// type its initializer decides (with each element's text when the file does not spell
+    /// the tuple).
     fn tuple_elems(
         &self,
         ty: Option<&syn::Type>,
         init: Option<&syn::Expr>,
         len: usize,
-    ) -> Option<Vec<syn::Type>> {
-        let ty = match ty {
-            Some(ty) => ty.clone(),
-            None => match self.infer(init?)? {
-                (ty, None) => ty,
-                _ => return None,
-            },
+    ) -> Option<Vec<Typed>> {
+        let (ty, text) = match ty {
+            Some(ty) => (ty.clone(), None),
+            None => self.infer(init?)?,
         };
         match ty {
-            syn::Type::Tuple(tuple) if tuple.elems.len() == len => {
-                Some(tuple.elems.into_iter().collect())
-            }
+            syn::Type::Tuple(tuple) if tuple.elems.len() == len => Some(
+                tuple
+                    .elems
+                    .into_iter()
+                    .map(|elem| {
+                        let spelled = text.as_ref().map(|_| super::types::spelled(&elem));
+                        (elem, spelled)
+                    })
+                    .collect(),
+            ),
             _ => None,
         }
     }
@@ -863,6 +959,26 @@ fn method_args<'a>(
     };
     calls.visit_item_fn(function);
     calls.args
+}
+
+/// Whether evaluating `expr` never gives a value: it panics, returns or leaves a loop.
+fn diverges(expr: &syn::Expr) -> bool {
+    const PANICS: &[&str] = &["panic", "todo", "unimplemented", "unreachable"];
+    let panics = |mac: &syn::Macro| {
+        mac.path
+            .get_ident()
+            .is_some_and(|name| PANICS.contains(&name.to_string().as_str()))
+    };
+    match expr {
+        syn::Expr::Return(_) | syn::Expr::Break(_) | syn::Expr::Continue(_) => true,
+        syn::Expr::Macro(mac) => panics(&mac.mac),
+        syn::Expr::Block(block) => match block.block.stmts.as_slice() {
+            [syn::Stmt::Expr(value, _)] => diverges(value),
+            [syn::Stmt::Macro(mac)] => panics(&mac.mac),
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// Whether `expr` is an integer literal, negated or not.

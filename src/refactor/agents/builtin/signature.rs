@@ -4,7 +4,8 @@
 //! defined twice with different types, or generically, tells nothing. A struct the files
 //! declare without generics is the type of its literals: `Point { .. }` is a `Point`, under
 //! the key [`literal_key`]. What the helper then spells is checked like any declared type
-//! (generics, lifetimes, `Self`).
+//! (generics, lifetimes, `Self`). The unit variants of the crate's enums come too, under
+//! `Enum::Variant`, from [`super::declarations`].
 
 use std::collections::HashMap;
 
@@ -29,6 +30,8 @@ pub(super) fn fill(sites: &mut [Site]) {
         }
     }
     for site in sites.iter_mut() {
+        // `Enum::Variant` keys say a path ending so is a value of its enum ([`declarations`]).
+        let variants = super::declarations::unit_variants(&site.root, &site.location.file);
         let owner = site.owner_name();
         site.calls = declared
             .iter()
@@ -41,6 +44,10 @@ pub(super) fn fill(sites: &mut [Site]) {
                 let (ty, text) = ty.clone()?;
                 Some((key, (ty, Some(text))))
             })
+            .chain(variants.into_iter().filter_map(|key| {
+                let ty = syn::parse_str(&key).ok()?;
+                Some((key.clone(), (ty, Some(key))))
+            }))
             .collect();
     }
 }

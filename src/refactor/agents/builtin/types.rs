@@ -224,6 +224,21 @@ fn infer_method(
     }
 }
 
+/// A type's text from its tokens, spaced as Rust writes it (`ast::Kind`, `Vec<u8>`, `&str`).
+pub(super) fn spelled(ty: &syn::Type) -> String {
+    let mut text = key(ty);
+    for (spaced, tight) in [
+        (" :: ", "::"),
+        (" < ", "<"),
+        (" >", ">"),
+        ("& ", "&"),
+        (" ,", ","),
+    ] {
+        text = text.replace(spaced, tight);
+    }
+    text
+}
+
 fn key(ty: &syn::Type) -> String {
     quote::ToTokens::to_token_stream(ty).to_string()
 }

@@ -821,3 +821,42 @@ fn a_local_the_run_hands_to_a_method_of_the_crate_taking_self_is_passed_by_value
         "{after}"
     );
 }
+
+#[test]
+fn a_match_whose_arms_give_literals_and_unit_variants_of_the_crate_s_enums_has_their_type() {
+    let run = "    let (negated, kind) = match c {\n        'd' => (false, kinds::Kind::Digit),\n        'D' => (true, kinds::Kind::Digit),\n        c => panic!(\"not a class: {c}\"),\n    };\n    let _n: u8 = 1;\n";
+    let kinds = "mod kinds {\n    pub enum Kind {\n        Digit,\n        Word(u8),\n    }\n}\n";
+    let text = format!(
+        "{kinds}\nfn one(c: char) -> bool {{\n{run}    let _k = kind;\n    negated\n}}\n\n\
+         fn two(c: char) {{\n{run}    let _ = 1;\n}}\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \"k\"\n").unwrap();
+    std::fs::write(dir.path().join("src/m.rs"), &text).unwrap();
+    let changes = propose(&finding_for(&text, &[run]), dir.path(), &[]).unwrap();
+    let after = changes[0].after.clone().unwrap();
+    assert!(
+        after.contains("fn one_step(c: char) -> (bool, kinds::Kind) {"),
+        "{after}"
+    );
+    // `Kind`, whose drop is unknown, stays alive in the copy that does not use it.
+    assert!(
+        after.contains("fn two(c: char) {\n    let (_, _kind) = one_step(c);\n"),
+        "{after}"
+    );
+    // A variant with fields, or an arm of another type, decides nothing.
+    let fields = text.replace("(true, kinds::Kind::Digit)", "(true, kinds::Kind::Word(1))");
+    std::fs::write(dir.path().join("src/m.rs"), &fields).unwrap();
+    let err = propose(
+        &finding_for(
+            &fields,
+            &[&run.replace("(true, kinds::Kind::Digit)", "(true, kinds::Kind::Word(1))")],
+        ),
+        dir.path(),
+        &[],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("whose type is not written"), "{err}");
+}

@@ -1,15 +1,20 @@
-//! Which methods of a crate's own types take `self` by value, read from every source file of
-//! the crate: a run that calls one on a local hands the local over (it moves, as an argument
-//! does), so a helper takes that local by value where lending it would leave the method
-//! nothing to move (`(*union).into_item()` does not compile).
+//! What a crate's own sources declare, read from every source file of the crate (once per
+//! state of its files), as far as extracting a run of statements needs it:
 //!
-//! A method counts only where its type is declared once in the crate, under a name no
-//! generic of the copy's function shadows, and every method of that name written for a type
-//! of that name takes `self` by value; anything else is unknown, and the local is lent as
-//! before.
+//! - which methods of its types take `self` by value: a run that calls one on a local hands
+//!   the local over (it moves, as an argument does), so a helper takes that local by value
+//!   where lending it would leave the method nothing to move (`(*union).into_item()` does not
+//!   compile). A method counts only where its type is declared once in the crate, under a
+//!   name no generic of the copy's function shadows, and every method of that name written
+//!   for a type of that name takes `self` by value;
+//! - the unit variants of its enums without generics, declared once: `ast::Kind::Digit` is
+//!   an `ast::Kind`. Spelled where the run spells it, a wrong reading fails the build.
+//!
+//! Anything else is unknown, and the helper does what it did without it.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// The crate's types, and what its methods take.
 #[derive(Default)]
@@ -18,7 +23,19 @@ struct Crate {
     declared: HashMap<String, usize>,
     /// For each (type name, method name): whether every such method takes `self` by value.
     by_value: HashMap<(String, String), bool>,
+    /// The unit variants of each enum without generics.
+    unit_variants: HashMap<String, Vec<String>>,
 }
+
+/// The last crate read: its folder, the (path, length, modified) of its files, and what
+/// they declare. A `fix` pass asks about one crate many times between its edits.
+type Cached = (
+    PathBuf,
+    Vec<(PathBuf, u64, Option<std::time::SystemTime>)>,
+    Arc<Crate>,
+);
+
+static LAST: Mutex<Option<Cached>> = Mutex::new(None);
 
 /// Whether `method`, called on a value of the type `ty` names, takes it by value, as the
 /// crate holding `file` (relative to `root`) declares it.
@@ -32,12 +49,51 @@ pub(super) fn consumes(root: &Path, file: &str, ty: &syn::Type, method: &str) ->
     if path.qself.is_some() || !last.arguments.is_empty() {
         return false;
     }
-    let Some(dir) = crate_dir(root, file) else {
+    let Some(known) = read(root, file) else {
         return false;
     };
+    let name = last.ident.to_string();
+    known.declared.get(&name) == Some(&1)
+        && known.by_value.get(&(name, method.to_owned())) == Some(&true)
+}
+
+/// The unit variants (`Enum::Variant`) of the enums without generics declared once in the
+/// crate holding `file`.
+pub(super) fn unit_variants(root: &Path, file: &str) -> Vec<String> {
+    let Some(known) = read(root, file) else {
+        return Vec::new();
+    };
+    known
+        .unit_variants
+        .iter()
+        .filter(|(name, _)| known.declared.get(*name) == Some(&1))
+        .flat_map(|(name, variants)| variants.iter().map(move |v| format!("{name}::{v}")))
+        .collect()
+}
+
+/// What the crate holding `file` declares, read again only when its files changed.
+fn read(root: &Path, file: &str) -> Option<Arc<Crate>> {
+    let dir = crate_dir(root, file)?;
+    let files: Vec<(PathBuf, u64, Option<std::time::SystemTime>)> = rust_files(&dir.join("src"))
+        .into_iter()
+        .map(|path| {
+            let meta = std::fs::metadata(&path).ok();
+            let len = meta.as_ref().map_or(0, std::fs::Metadata::len);
+            let modified = meta.and_then(|m| m.modified().ok());
+            (path, len, modified)
+        })
+        .collect();
+    let mut last = LAST
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((at, seen, known)) = last.as_ref() {
+        if *at == dir && *seen == files {
+            return Some(Arc::clone(known));
+        }
+    }
     let mut known = Crate::default();
-    for source in rust_files(&dir.join("src")) {
-        let Ok(text) = std::fs::read_to_string(&source) else {
+    for (source, _, _) in &files {
+        let Ok(text) = std::fs::read_to_string(source) else {
             continue;
         };
         if crate::analysis::source::too_deep(&text).is_some() {
@@ -47,9 +103,9 @@ pub(super) fn consumes(root: &Path, file: &str, ty: &syn::Type, method: &str) ->
             collect(&parsed.items, &mut known);
         }
     }
-    let name = last.ident.to_string();
-    known.declared.get(&name) == Some(&1)
-        && known.by_value.get(&(name, method.to_owned())) == Some(&true)
+    let known = Arc::new(known);
+    *last = Some((dir, files, Arc::clone(&known)));
+    Some(known)
 }
 
 /// The nearest folder above `file` (inside `root`) holding a `Cargo.toml`.
@@ -99,6 +155,20 @@ fn collect(items: &[syn::Item], known: &mut Crate) {
         };
         if let Some(ident) = declared {
             *known.declared.entry(ident.to_string()).or_default() += 1;
+        }
+        if let syn::Item::Enum(declaration) = item {
+            if declaration.generics.params.is_empty() {
+                let units = declaration
+                    .variants
+                    .iter()
+                    .filter(|v| matches!(v.fields, syn::Fields::Unit))
+                    .map(|v| v.ident.to_string());
+                known
+                    .unit_variants
+                    .entry(declaration.ident.to_string())
+                    .or_default()
+                    .extend(units);
+            }
         }
         match item {
             // An impl for `&T` takes a reference even where its methods take `self`.
