@@ -351,12 +351,7 @@ impl Walker {
                 format!("({})", elems.join(", "))
             }
             Expr::Path(path) if path.qself.is_none() && path.path.segments.len() >= 2 => {
-                let words: Vec<String> = path
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect();
+                let words = super::types::path_words(&path.path);
                 let generic = path.path.segments.iter().any(|s| !s.arguments.is_empty());
                 let key = words[words.len() - 2..].join("::");
                 if generic || !self.around.as_ref()?.1.contains_key(&key) {
@@ -426,12 +421,7 @@ impl Walker {
                 let syn::Expr::Path(path) = &*call.func else {
                     return None;
                 };
-                let words: Vec<String> = path
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect();
+                let words = super::types::path_words(&path.path);
                 words == ["Vec", "new"] && call.args.is_empty()
                     || words == ["Vec", "with_capacity"] && call.args.len() == 1
             }

@@ -112,12 +112,7 @@ pub(super) fn infer(
             let Expr::Path(path) = &*call.func else {
                 return None;
             };
-            let path: Vec<String> = path
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
+            let path = path_words(&path.path);
             let constructor = matches!(
                 path.iter()
                     .map(String::as_str)
@@ -130,6 +125,11 @@ pub(super) fn infer(
         Expr::MethodCall(call) => infer_method(call, local),
         _ => None,
     }
+}
+
+/// The names of a path's segments (`["Vec", "new"]`), generic arguments left out.
+pub(super) fn path_words(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| s.ident.to_string()).collect()
 }
 
 /// A type whose text is `name`, not written in the file.

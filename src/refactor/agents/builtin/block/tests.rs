@@ -68,6 +68,17 @@ fn twice(params: &str, before: &str, run: &str, after: &str) -> String {
     format!("{one}\n{}", one.replacen("fn one(", "fn two(", 1))
 }
 
+/// A crate (`Cargo.toml`) holding `files`, for what the agent reads from the whole crate.
+fn crate_of(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \"k\"\n").unwrap();
+    for (path, text) in files {
+        std::fs::write(dir.path().join(path), text).unwrap();
+    }
+    dir
+}
+
 fn declined(text: &str, run: &str) -> String {
     extract(text, run).expect_err("declined")
 }
@@ -801,11 +812,7 @@ fn a_local_the_run_hands_to_a_method_of_the_crate_taking_self_is_passed_by_value
         )
     };
     let propose_with = |receiver: &str| {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("src")).unwrap();
-        std::fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \"k\"\n").unwrap();
-        std::fs::write(dir.path().join("src/m.rs"), &text).unwrap();
-        std::fs::write(dir.path().join("src/bag.rs"), bag(receiver)).unwrap();
+        let dir = crate_of(&[("src/m.rs", &text), ("src/bag.rs", &bag(receiver))]);
         let changes = propose(&finding_for(&text, &[run]), dir.path(), &[]).unwrap();
         changes[0].after.clone().unwrap()
     };
@@ -830,10 +837,7 @@ fn a_match_whose_arms_give_literals_and_unit_variants_of_the_crate_s_enums_has_t
         "{kinds}\nfn one(c: char) -> bool {{\n{run}    let _k = kind;\n    negated\n}}\n\n\
          fn two(c: char) {{\n{run}    let _ = 1;\n}}\n"
     );
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("src")).unwrap();
-    std::fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \"k\"\n").unwrap();
-    std::fs::write(dir.path().join("src/m.rs"), &text).unwrap();
+    let dir = crate_of(&[("src/m.rs", &text)]);
     let changes = propose(&finding_for(&text, &[run]), dir.path(), &[]).unwrap();
     let after = changes[0].after.clone().unwrap();
     assert!(
