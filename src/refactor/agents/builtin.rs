@@ -28,6 +28,7 @@ mod scope;
 mod signature;
 mod site;
 mod types;
+mod values;
 mod visibility;
 
 use std::path::Path;

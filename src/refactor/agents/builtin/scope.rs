@@ -9,6 +9,7 @@ use proc_macro2::LineColumn;
 use syn::visit::Visit;
 
 use super::types::Typed;
+use super::values::Known;
 
 /// A local as its declaration spells it.
 #[derive(Clone)]
@@ -244,7 +245,8 @@ impl Walker {
                 let typed = match ty {
                     Some(ty) => Some((ty.clone(), None)),
                     None => init.and_then(|init| {
-                        self.infer(init).or_else(|| self.pushed(&ident.ident, init))
+                        self.infer(init)
+                            .or_else(|| self.known()?.pushed(&ident.ident, init))
                     }),
                 };
                 self.insert(ident, typed, init);
@@ -319,147 +321,20 @@ impl Walker {
         };
         super::types::infer(init, &local)
             .or_else(|| self.number_type(init))
-            .or_else(|| self.call_type(init))
-            .or_else(|| matches!(init, syn::Expr::Struct(_)).then(|| self.value_type(init))?)
-            .or_else(|| self.composite(init))
-    }
-
-    /// The type of a value that names no local: a literal, a struct literal, a call of
-    /// declared type, a unit variant of an enum of the crate, or a tuple, `match` or
-    /// `if`/`else` made of such values (the arms that do not diverge agreeing). Pattern
-    /// bindings in arms are not locals in scope here, so no local is looked up at all.
-    fn self_contained(&self, expr: &syn::Expr) -> Option<Typed> {
-        super::types::infer(expr, &|_| None)
-            .or_else(|| self.value_type(expr))
-            .or_else(|| self.composite(expr))
-    }
-
-    /// The type of a tuple, `match`, `if`/`else` or enum variant path of self-contained
-    /// values, spelled in full.
-    fn composite(&self, expr: &syn::Expr) -> Option<Typed> {
-        use syn::Expr;
-        let text = match expr {
-            Expr::Tuple(tuple) if !tuple.elems.is_empty() => {
-                let elems: Vec<String> = tuple
-                    .elems
-                    .iter()
-                    .map(|e| {
-                        self.self_contained(e)
-                            .map(|t| t.1.unwrap_or_else(|| super::types::spelled(&t.0)))
-                    })
-                    .collect::<Option<_>>()?;
-                format!("({})", elems.join(", "))
-            }
-            Expr::Path(path) if path.qself.is_none() && path.path.segments.len() >= 2 => {
-                let words = super::types::path_words(&path.path);
-                let generic = path.path.segments.iter().any(|s| !s.arguments.is_empty());
-                let key = words[words.len() - 2..].join("::");
-                if generic || !self.around.as_ref()?.1.contains_key(&key) {
-                    return None;
+            .or_else(|| self.known()?.call_type(init))
+            .or_else(|| {
+                let known = self.known()?;
+                match init {
+                    syn::Expr::Struct(_) => known.value_type(init),
+                    _ => known.composite(init),
                 }
-                words[..words.len() - 1].join("::")
-            }
-            Expr::Match(branches) => {
-                let values = branches.arms.iter().map(|arm| &*arm.body);
-                return self.agreed(values.collect());
-            }
-            Expr::If(branch) => {
-                let (_, otherwise) = branch.else_branch.as_ref()?;
-                let then = syn::Expr::Block(syn::ExprBlock {
-                    attrs: Vec::new(),
-                    label: None,
-                    block: branch.then_branch.clone(),
-                });
-                return self.agreed(vec![&then, otherwise]);
-            }
-            Expr::Block(block) if block.label.is_none() => match block.block.stmts.as_slice() {
-                [syn::Stmt::Expr(value, None)] => return self.self_contained(value),
-                _ => return None,
-            },
-            Expr::Paren(paren) => return self.self_contained(&paren.expr),
-            _ => return None,
-        };
-        Some((syn::parse_str(&text).ok()?, Some(text)))
+            })
     }
 
-    /// The one type the values that do not diverge (`panic!`, `return`, ..) have.
-    fn agreed(&self, values: Vec<&syn::Expr>) -> Option<Typed> {
-        let key = |t: &Typed| quote::ToTokens::to_token_stream(&t.0).to_string();
-        let typed: Vec<Typed> = values
-            .into_iter()
-            .filter(|value| !diverges(value))
-            .map(|value| self.self_contained(value))
-            .collect::<Option<_>>()?;
-        let first = typed.first()?;
-        typed
-            .iter()
-            .all(|t| key(t) == key(first))
-            .then(|| first.clone())
-    }
-
-    /// The type of a struct literal (`Point { .. }`) or of a call whose type the copies'
-    /// files declare: values no coercion changes, so a `Vec` they are pushed to holds them.
-    fn value_type(&self, expr: &syn::Expr) -> Option<Typed> {
-        let typed = match expr {
-            syn::Expr::Struct(literal) if literal.qself.is_none() => {
-                let name = literal.path.get_ident()?.to_string();
-                let key = super::signature::literal_key(&name);
-                self.around.as_ref()?.1.get(&key)?.clone()
-            }
-            _ => self.call_type(expr)?,
-        };
-        matches!(typed.0, syn::Type::Path(_)).then_some(typed)
-    }
-
-    /// `Vec<T>` for an empty `Vec` (`Vec::new()`, `vec![]`, `Vec::with_capacity(n)`) bound to
-    /// `name`, a name bound once in the function, which pushes a `T` to it: a struct literal
-    /// or a call of declared type, which no coercion changes. Pushes of other types fail the
-    /// build, never silently.
-    fn pushed(&self, name: &syn::Ident, init: &syn::Expr) -> Option<Typed> {
-        let empty = match init {
-            syn::Expr::Call(call) => {
-                let syn::Expr::Path(path) = &*call.func else {
-                    return None;
-                };
-                let words = super::types::path_words(&path.path);
-                words == ["Vec", "new"] && call.args.is_empty()
-                    || words == ["Vec", "with_capacity"] && call.args.len() == 1
-            }
-            syn::Expr::Macro(mac) => mac.mac.path.is_ident("vec") && mac.mac.tokens.is_empty(),
-            _ => false,
-        };
-        let function = &self.around.as_ref()?.0;
-        if !empty || super::numeric::bound_twice(function).contains(&name.to_string()) {
-            return None;
-        }
-        let mut pushed = Vec::new();
-        for arg in method_args(function, name, "push") {
-            pushed.push(self.value_type(arg));
-        }
-        let key = |ty: &Typed| quote::ToTokens::to_token_stream(&ty.0).to_string();
-        let first = pushed.iter().flatten().next()?;
-        if pushed.iter().flatten().any(|ty| key(ty) != key(first)) {
-            return None;
-        }
-        let text = format!("Vec<{}>", first.1.as_ref()?);
-        Some((syn::parse_str(&text).ok()?, Some(text)))
-    }
-
-    /// The type a call of one of its type's methods on `self`, or of a free function,
-    /// returns, where the copies' files declare it.
-    fn call_type(&self, init: &syn::Expr) -> Option<Typed> {
-        let key = match init {
-            syn::Expr::MethodCall(call) => {
-                let receiver = single_ident(&call.receiver)?;
-                (receiver == "self").then(|| format!("self.{}", call.method))?
-            }
-            syn::Expr::Call(call) => match &*call.func {
-                syn::Expr::Path(path) if path.qself.is_none() => path.path.get_ident()?.to_string(),
-                _ => return None,
-            },
-            _ => return None,
-        };
-        self.around.as_ref()?.1.get(&key).cloned()
+    /// What the function and the copies' files declare, when walking with them.
+    fn known(&self) -> Option<Known<'_>> {
+        let (function, calls) = self.around.as_ref()?;
+        Some(Known { function, calls })
     }
 
     /// The type of an unsuffixed number (`0`, `-1`), as the function around it decides it
@@ -918,56 +793,6 @@ impl<'ast> Visit<'ast> for Walker {
         } else {
             self.opaque_macro(&name, mac);
         }
-    }
-}
-
-/// The single arguments of the calls of `method` on the local `name` in `function`
-/// (`name.push(arg)`).
-fn method_args<'a>(
-    function: &'a syn::ItemFn,
-    name: &syn::Ident,
-    method: &str,
-) -> Vec<&'a syn::Expr> {
-    struct Calls<'a, 'n> {
-        name: &'n syn::Ident,
-        method: &'n str,
-        args: Vec<&'a syn::Expr>,
-    }
-    impl<'a> Visit<'a> for Calls<'a, '_> {
-        fn visit_expr_method_call(&mut self, call: &'a syn::ExprMethodCall) {
-            let on_name = single_ident(&call.receiver).is_some_and(|r| r == self.name);
-            if on_name && call.method == self.method && call.args.len() == 1 {
-                self.args.push(&call.args[0]);
-            }
-            syn::visit::visit_expr_method_call(self, call);
-        }
-    }
-    let mut calls = Calls {
-        name,
-        method,
-        args: Vec::new(),
-    };
-    calls.visit_item_fn(function);
-    calls.args
-}
-
-/// Whether evaluating `expr` never gives a value: it panics, returns or leaves a loop.
-fn diverges(expr: &syn::Expr) -> bool {
-    const PANICS: &[&str] = &["panic", "todo", "unimplemented", "unreachable"];
-    let panics = |mac: &syn::Macro| {
-        mac.path
-            .get_ident()
-            .is_some_and(|name| PANICS.contains(&name.to_string().as_str()))
-    };
-    match expr {
-        syn::Expr::Return(_) | syn::Expr::Break(_) | syn::Expr::Continue(_) => true,
-        syn::Expr::Macro(mac) => panics(&mac.mac),
-        syn::Expr::Block(block) => match block.block.stmts.as_slice() {
-            [syn::Stmt::Expr(value, _)] => diverges(value),
-            [syn::Stmt::Macro(mac)] => panics(&mac.mac),
-            _ => false,
-        },
-        _ => false,
     }
 }
 
