@@ -329,6 +329,14 @@ impl Walker {
                     _ => known.composite(init),
                 }
             })
+            .or_else(|| {
+                let syn::Expr::Match(branches) = init else {
+                    return None;
+                };
+                let scrutinee = super::values::scrutinee_type(&branches.expr, &local)?;
+                let alias = self.known().and_then(|k| k.alias(&scrutinee.0));
+                super::values::match_type(branches, &alias.unwrap_or(scrutinee).0, &local)
+            })
     }
 
     /// What the function and the copies' files declare, when walking with them.
@@ -366,6 +374,11 @@ impl Walker {
             Some(ty) => (ty.clone(), None),
             None => self.infer(init?)?,
         };
+        // An alias (`SizeHint`) the copies' files declare stands for its tuple.
+        let (ty, text) = self
+            .known()
+            .and_then(|k| k.alias(&ty))
+            .unwrap_or((ty, text));
         match ty {
             syn::Type::Tuple(tuple) if tuple.elems.len() == len => Some(
                 tuple

@@ -3,7 +3,8 @@
 //! for the copy's type, and `width(x)` a `u32` for one free `fn width(..) -> u32`. A name
 //! defined twice with different types, or generically, tells nothing. A struct the files
 //! declare without generics is the type of its literals: `Point { .. }` is a `Point`, under
-//! the key [`literal_key`]. What the helper then spells is checked like any declared type
+//! the key [`literal_key`]; a type alias without generics stands for its type
+//! ([`alias_key`]). What the helper then spells is checked like any declared type
 //! (generics, lifetimes, `Self`). The unit variants of the crate's enums come too, under
 //! `Enum::Variant`, from [`super::declarations`].
 
@@ -52,6 +53,11 @@ pub(super) fn fill(sites: &mut [Site]) {
     }
 }
 
+/// The key under which a site's `calls` holds the type the alias `name` stands for.
+pub(super) fn alias_key(name: &str) -> String {
+    format!("type {name}")
+}
+
 /// The key under which a site's `calls` holds the type of a literal of struct `name`.
 pub(super) fn literal_key(name: &str) -> String {
     format!("{name} {{..}}")
@@ -64,6 +70,12 @@ fn collect(text: &str, items: &[syn::Item], declared: &mut Declared) {
     for item in items {
         match item {
             syn::Item::Fn(function) => record(text, declared, String::new(), &function.sig),
+            syn::Item::Type(alias) if alias.generics.params.is_empty() => {
+                use syn::spanned::Spanned;
+                let spelled = text[byte_range(text, alias.ty.span())].to_owned();
+                let key = (String::new(), alias_key(&alias.ident.to_string()));
+                remember(declared, key, Some(((*alias.ty).clone(), spelled)));
+            }
             syn::Item::Struct(declaration) => {
                 let name = declaration.ident.to_string();
                 let ty = declaration

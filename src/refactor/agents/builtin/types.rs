@@ -90,7 +90,8 @@ pub(super) type Typed = (syn::Type, Option<String>);
 /// The type of a `let` initializer where the expression alone decides it, whatever the code
 /// around it: a suffixed literal, `true`, a char or a string; a cast; a comparison; a local
 /// whose type `local` knows, moved or cloned, or in arithmetic with a literal or a local of
-/// the same primitive type; and std methods whose result type is fixed (`len`, `is_empty`,
+/// the same primitive type; `cmp::max` and `cmp::min` of two alike; and std methods whose
+/// result type is fixed (`len`, `is_empty`,
 /// `to_string`) or is their receiver's (`min`, `abs`). A user type's method of one of those
 /// names that returns another type fails the build: the helper's signature says which.
 pub(super) fn infer(
@@ -113,6 +114,15 @@ pub(super) fn infer(
                 return None;
             };
             let path = path_words(&path.path);
+            // `cmp::max(a, b)` and `cmp::min` give the type both their arguments have.
+            let ordered = path.len() >= 2
+                && path[path.len() - 2] == "cmp"
+                && matches!(path[path.len() - 1].as_str(), "max" | "min");
+            if ordered && call.args.len() == 2 {
+                let left = infer(&call.args[0], local)?;
+                let right = infer(&call.args[1], local)?;
+                return (key(&left.0) == key(&right.0)).then_some(left);
+            }
             let constructor = matches!(
                 path.iter()
                     .map(String::as_str)

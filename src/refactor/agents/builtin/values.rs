@@ -24,6 +24,16 @@ impl Known<'_> {
     /// declared type, a unit variant of an enum of the crate, or a tuple, `match` or
     /// `if`/`else` made of such values (the arms that do not diverge agreeing). Pattern
     /// bindings in arms are not locals in scope here, so no local is looked up at all.
+    /// The type an alias without generics the copies' files declare stands for, spelled.
+    pub(super) fn alias(&self, ty: &syn::Type) -> Option<Typed> {
+        let syn::Type::Path(path) = ty else {
+            return None;
+        };
+        let name = path.path.get_ident()?.to_string();
+        let (aliased, text) = self.calls.get(&super::signature::alias_key(&name))?.clone();
+        Some((aliased, Some(text?)))
+    }
+
     pub(super) fn self_contained(&self, expr: &syn::Expr) -> Option<Typed> {
         super::types::infer(expr, &|_| None)
             .or_else(|| self.value_type(expr))
@@ -156,6 +166,124 @@ impl Known<'_> {
             _ => return None,
         };
         self.calls.get(&key).cloned()
+    }
+}
+
+/// The type of a `match`'s scrutinee: a local of known type, or a tuple of such.
+pub(super) fn scrutinee_type(
+    expr: &syn::Expr,
+    local: &dyn Fn(&syn::Expr) -> Option<Typed>,
+) -> Option<Typed> {
+    let syn::Expr::Tuple(tuple) = expr else {
+        return local(expr);
+    };
+    let elems: Vec<String> = tuple
+        .elems
+        .iter()
+        .map(|e| local(e).map(|t| t.1.unwrap_or_else(|| super::types::spelled(&t.0))))
+        .collect::<Option<_>>()?;
+    let text = format!("({})", elems.join(", "));
+    Some((syn::parse_str(&text).ok()?, Some(text)))
+}
+
+/// The type of a `match` over a value of type `scrutinee` whose arms that do not diverge
+/// agree: each arm's value typed with the names its pattern binds (`(Some(x), _)` over an
+/// `(Option<u8>, T)` binds `x: u8`), or the function's locals; `Some(v)` is an `Option` of
+/// `v`'s type, and `None` fits any `Option`. A pattern this reading does not follow (a
+/// reference, a struct, a binding mode) decides nothing.
+pub(super) fn match_type(
+    branches: &syn::ExprMatch,
+    scrutinee: &syn::Type,
+    local: &dyn Fn(&syn::Expr) -> Option<Typed>,
+) -> Option<Typed> {
+    let key = |ty: &syn::Type| quote::ToTokens::to_token_stream(ty).to_string();
+    let mut agreed: Option<Typed> = None;
+    let mut nones = false;
+    for arm in branches.arms.iter().filter(|arm| !diverges(&arm.body)) {
+        let mut bound = HashMap::new();
+        bind_pattern(&arm.pat, scrutinee, &mut bound)?;
+        // The arm's own bindings shadow the function's locals.
+        let in_arm = |expr: &syn::Expr| match single_ident(expr).map(ToString::to_string) {
+            Some(name) if bound.contains_key(&name) => {
+                let ty: &syn::Type = &bound[&name];
+                Some((ty.clone(), Some(super::types::spelled(ty))))
+            }
+            _ => local(expr),
+        };
+        let typed = match &*arm.body {
+            syn::Expr::Path(path) if path.path.is_ident("None") => {
+                nones = true;
+                continue;
+            }
+            syn::Expr::Call(call) if is_some(&call.func) && call.args.len() == 1 => {
+                let (inner, text) = super::types::infer(&call.args[0], &in_arm)?;
+                let text = format!(
+                    "Option<{}>",
+                    text.unwrap_or_else(|| super::types::spelled(&inner))
+                );
+                (syn::parse_str(&text).ok()?, Some(text))
+            }
+            body => super::types::infer(body, &in_arm)?,
+        };
+        match &agreed {
+            Some(first) if key(&first.0) != key(&typed.0) => return None,
+            Some(_) => {}
+            None => agreed = Some(typed),
+        }
+    }
+    let agreed = agreed?;
+    let option = matches!(&agreed.0, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"));
+    (option || !nones).then_some(agreed)
+}
+
+/// Whether `func` is the path `Some`.
+fn is_some(func: &syn::Expr) -> bool {
+    matches!(func, syn::Expr::Path(path) if path.path.is_ident("Some"))
+}
+
+/// The names `pat` binds when it matches a value of type `ty`, or `None` where this reading
+/// does not follow it.
+fn bind_pattern(
+    pat: &syn::Pat,
+    ty: &syn::Type,
+    bound: &mut HashMap<String, syn::Type>,
+) -> Option<()> {
+    match (pat, ty) {
+        (syn::Pat::Wild(_), _) => Some(()),
+        (syn::Pat::Ident(ident), _) if ident.subpat.is_none() && ident.by_ref.is_none() => {
+            bound.insert(ident.ident.to_string(), ty.clone());
+            Some(())
+        }
+        (syn::Pat::Tuple(tuple), syn::Type::Tuple(types))
+            if tuple.elems.len() == types.elems.len() =>
+        {
+            for (pat, ty) in tuple.elems.iter().zip(&types.elems) {
+                bind_pattern(pat, ty, bound)?;
+            }
+            Some(())
+        }
+        (syn::Pat::Path(path), _) if path.path.is_ident("None") => option_of(ty).map(|_| ()),
+        (syn::Pat::TupleStruct(some), _) if some.path.is_ident("Some") && some.elems.len() == 1 => {
+            bind_pattern(&some.elems[0], option_of(ty)?, bound)
+        }
+        _ => None,
+    }
+}
+
+/// `T` of `Option<T>`.
+fn option_of(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) if last.ident == "Option" && args.args.len() == 1 => {
+            Some(inner)
+        }
+        _ => None,
     }
 }
 

@@ -864,3 +864,26 @@ fn a_match_whose_arms_give_literals_and_unit_variants_of_the_crate_s_enums_has_t
     .to_string();
     assert!(err.contains("whose type is not written"), "{err}");
 }
+
+#[test]
+fn an_alias_s_tuple_cmp_max_and_a_match_over_options_give_their_types() {
+    let run = "    let (a_low, a_high) = a;\n    let (b_low, b_high) = b;\n    let low = cmp::max(a_low, b_low);\n    let high = match (a_high, b_high) {\n        (Some(x), Some(y)) => Some(cmp::max(x, y)),\n        _ => None,\n    };\n";
+    let text = format!(
+        "use std::cmp;\n\npub type Hint = (usize, Option<usize>);\n\n\
+         pub fn one(a: Hint, b: Hint) -> Hint {{\n{run}    (low, high)\n}}\n\n\
+         pub fn two(a: Hint, b: Hint) {{\n{run}    let _ = 1;\n}}\n"
+    );
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("fn one_step(a: Hint, b: Hint) -> (usize, Option<usize>) {"),
+        "{after}"
+    );
+    assert!(
+        after.contains("    let (low, high) = one_step(a, b);\n    (low, high)\n"),
+        "{after}"
+    );
+    // An arm whose value the reading cannot type (a call of unknown type) decides nothing.
+    let unknown = run.replace("Some(cmp::max(x, y))", "Some(pick(x, y))");
+    let err = declined(&text.replace(run, &unknown), &unknown);
+    assert!(err.contains("`high`, whose type is not written"), "{err}");
+}
