@@ -18,6 +18,7 @@ mod block;
 mod common;
 mod compare;
 mod copy;
+mod declarations;
 mod edits;
 mod impls;
 mod literal;
@@ -27,6 +28,7 @@ mod scope;
 mod signature;
 mod site;
 mod types;
+mod values;
 mod visibility;
 
 use std::path::Path;
@@ -51,7 +53,11 @@ pub fn propose(
     match finding.clone {
         Some((GroupKind::Block, _)) => return block::propose(finding, root),
         Some((GroupKind::Impl, _)) => return impls::propose(finding, root),
-        Some((_, CloneType::NearMiss)) => return common::propose(finding, root),
+        // Near misses may hold a set of whole copies: those merge, the others stay; when
+        // none does, the run of statements all share is the one refactor left.
+        Some((_, CloneType::NearMiss)) => {
+            return merge(finding, root, deps).or_else(|_| common::propose(finding, root));
+        }
         _ => {}
     }
     // Copies that cannot merge whole may still share a run of statements; the reason the
@@ -426,7 +432,7 @@ mod test {
         );
         // Runs shorter than two statements over five lines are not worth a helper.
         let text =
-            "fn one(v: u32) -> u32 {\n    v + 1\n}\n\nfn two(v: u32) -> u32 {\n    v + 2\n}\n";
+            "fn one(v: u32) -> u32 {\n    v + 1\n}\n\nfn two(v: u32) -> u32 {\n    v * 1\n}\n";
         let dir = workspace(&[("src/a.rs", text)]);
         let found = finding(
             CloneType::NearMiss,
@@ -436,6 +442,31 @@ mod test {
         assert!(
             err.contains("share no run of 2 or more statements"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn a_near_miss_group_merges_its_whole_copies_and_leaves_the_near_one() {
+        let a = format!("fn sum(values: &[u32]) -> u32 {BODY}");
+        let b = a.replace("fn sum", "fn total").replace("values", "xs");
+        let near = a
+            .replace("fn sum", "fn sum_twice")
+            .replace("    total\n", "    total * 2\n");
+        let dir = workspace(&[("src/a.rs", &near), ("src/b.rs", &a), ("src/c.rs", &b)]);
+        let found = finding(
+            CloneType::NearMiss,
+            &[
+                ("src/a.rs", 1, "k::a::sum_twice"),
+                ("src/b.rs", 1, "k::b::sum"),
+                ("src/c.rs", 1, "k::c::total"),
+            ],
+        );
+        let changes = propose(&found, dir.path(), &[]).unwrap();
+        assert!(changes.iter().all(|c| c.path != "src/a.rs"), "{changes:?}");
+        let c_after = changes.iter().find(|c| c.path == "src/c.rs").unwrap();
+        assert_eq!(
+            c_after.after.as_deref().unwrap(),
+            "fn total(xs: &[u32]) -> u32 {\n    crate::b::sum(xs)\n}\n"
         );
     }
 

@@ -63,6 +63,14 @@ struct Local {
     returnable: bool,
     used_after: bool,
     mutated_after: bool,
+    /// Whether a use in the run may move it: then nothing is left to return.
+    maybe_moved: bool,
+    /// Whether no code reads it (a `let` of an integer the run only assigns integers to,
+    /// unused after it): its type is then unobservable.
+    write_only: bool,
+    /// Whether the code after the run spells `_name`, which a copy that must keep the
+    /// local alive without using it would bind.
+    alive_name_taken: bool,
 }
 
 /// What one copy needs: parameters, its locals, and the rewrites of its uses of references.
@@ -121,6 +129,7 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
     differing.dedup();
     let literals = literal_params(&sites, &differing)?;
     let mut analyses: Vec<Analysis> = sites.iter().map(analyse).collect::<Result<_, _>>()?;
+    settle_unread(&mut analyses);
     for (analysis, rename) in analyses[1..].iter().zip(&renames) {
         agree(&analyses[0], analysis, rename)?;
     }
@@ -408,10 +417,7 @@ fn analyse(site: &Site) -> Result<Analysis, AgentError> {
     let locals = walker
         .run_locals()
         .into_iter()
-        .map(|(name, binding)| {
-            let moved = walker.moved_by_last_use(&name);
-            local(site, &names, name, &binding, moved)
-        })
+        .map(|(name, binding)| local(site, &names, name, &binding, &walker))
         .collect();
     Ok(Analysis {
         params,
@@ -554,7 +560,7 @@ fn params(
         } else if binding.mutable && (mutated || receiver) {
             // A method may take `&mut self`, even of a primitive (`make_ascii_uppercase`).
             Mode::Exclusive
-        } else if copy_type(ty) || handed_over(site, name, ty, &uses) {
+        } else if copy_type(ty) || handed_over(site, walker, name, ty, &uses) {
             Mode::Value
         } else {
             Mode::Shared
@@ -571,14 +577,30 @@ fn params(
 }
 
 /// Whether the helper may take a local by value: the function never names it after the
-/// run, and the run either moves it by its last use, which always runs, or only borrows a
-/// value whose drop does nothing observable (so dropping it in the helper is unnoticed).
-/// A use after a move the run makes fails the build, never silently.
-fn handed_over(site: &Site, name: &str, ty: &syn::Type, uses: &[&Use]) -> bool {
+/// run, and the run either moves it by its last use, which always runs (as an argument, or
+/// as the receiver of a method of the crate's that takes `self`), or only borrows a value
+/// whose drop does nothing observable (so dropping it in the helper is unnoticed). A use
+/// after a move the run makes fails the build, never silently.
+fn handed_over(site: &Site, walker: &Walker, name: &str, ty: &syn::Type, uses: &[&Use]) -> bool {
     let Some(last) = uses.iter().max_by_key(|u| position(u.start)) else {
         return false;
     };
-    let moved = last.always && matches!(last.ctx, Ctx::Argument | Ctx::Shorthand);
+    let consumed = || {
+        // A generic named like a type of the crate is not that type.
+        let named = crate::analysis::source::type_name(ty);
+        let generic = site
+            .generics
+            .iter()
+            .chain(&site.impl_generics)
+            .any(|g| *g == named);
+        let method = walker.methods.get(&position(last.start));
+        method.is_some_and(|method| {
+            !generic && super::declarations::consumes(&site.root, &site.location.file, ty, method)
+        })
+    };
+    let moved = last.always
+        && (matches!(last.ctx, Ctx::Argument | Ctx::Shorthand)
+            || last.ctx == Ctx::Receiver && consumed());
     if !moved && !quiet_drop(ty) {
         return false;
     }
@@ -665,7 +687,8 @@ fn rewrites(
 }
 
 /// One of the run's own locals, and what the code after the run does with it.
-fn local(site: &Site, names: &Names, name: String, binding: &Binding, moved: bool) -> Local {
+/// `run` is the walk of the run that binds it.
+fn local(site: &Site, names: &Names, name: String, binding: &Binding, run: &Walker) -> Local {
     let copy = binding.ty.as_ref().is_some_and(copy_type);
     let after = Walker::run(
         &site.function,
@@ -677,11 +700,14 @@ fn local(site: &Site, names: &Names, name: String, binding: &Binding, moved: boo
     for stmt in &site.run.after {
         flatten(stmt.to_token_stream(), &mut tokens);
     }
-    let mentioned = tokens.iter().any(|(kind, text, _)| match kind {
-        Tok::Ident => *text == name,
-        Tok::Literal => text.contains(&format!("{{{name}")),
-        Tok::Other => false,
-    });
+    let spelled = |name: &str| {
+        tokens.iter().any(|(kind, text, _)| match kind {
+            Tok::Ident => text == name,
+            Tok::Literal => text.contains(&format!("{{{name}")),
+            Tok::Other => false,
+        })
+    };
+    let mentioned = spelled(&name);
     let mutated = after.uses.iter().any(|u| {
         let at = position(u.start);
         // A missing `mut` fails the build, never silently: primitives' methods count not.
@@ -693,7 +719,9 @@ fn local(site: &Site, names: &Names, name: String, binding: &Binding, moved: boo
             .as_ref()
             .map(|ty| (type_text(site, binding), ty.to_token_stream().to_string())),
         // Moved by its last use, it leaves nothing to drop when the helper returns.
-        drops_quietly: moved || binding.inert || binding.ty.as_ref().is_some_and(quiet_drop),
+        drops_quietly: run.moved_by_last_use(&name)
+            || binding.inert
+            || binding.ty.as_ref().is_some_and(quiet_drop),
         returnable: binding
             .ty
             .as_ref()
@@ -701,7 +729,45 @@ fn local(site: &Site, names: &Names, name: String, binding: &Binding, moved: boo
         used_after: mentioned || !after.uses.is_empty(),
         // Inside a macro the walker cannot read, a use may change it.
         mutated_after: binding.mutable && (mutated || mentioned && after.hidden),
+        maybe_moved: run.maybe_moved(&name),
+        write_only: binding.number && run.unread(&name) && !mentioned && after.uses.is_empty(),
+        alive_name_taken: !name.starts_with('_') && spelled(&format!("_{name}")),
         name,
+    }
+}
+
+/// Gives a number local that some copies never read the integer type the copies that read
+/// it agree on: where nothing reads a value, its type is unobservable (`let mut start = 0;`
+/// defaults to `i32` in a copy that only assigns it, and is a `usize` where the code after
+/// the run indexes with it).
+fn settle_unread(analyses: &mut [Analysis]) {
+    let n_locals = analyses[0].locals.len();
+    if analyses.iter().any(|a| a.locals.len() != n_locals) {
+        return;
+    }
+    let integer = |ty: &Option<(String, String)>| {
+        ty.as_ref()
+            .is_some_and(|(_, key)| super::numeric::is_integer(key))
+    };
+    for i in 0..n_locals {
+        let read: Vec<&Local> = analyses
+            .iter()
+            .map(|a| &a.locals[i])
+            .filter(|l| !l.write_only)
+            .collect();
+        let Some(first) = read.first() else {
+            continue;
+        };
+        let agreed = read.iter().all(|l| l.ty == first.ty) && integer(&first.ty);
+        let unread_integers = analyses
+            .iter()
+            .all(|a| !a.locals[i].write_only || integer(&a.locals[i].ty));
+        if agreed && unread_integers {
+            let ty = first.ty.clone();
+            for analysis in analyses.iter_mut() {
+                analysis.locals[i].ty.clone_from(&ty);
+            }
+        }
     }
 }
 
@@ -728,8 +794,10 @@ fn agree(a: &Analysis, b: &Analysis, rename: &HashMap<String, String>) -> Result
     }
 }
 
-/// The run's locals the helper returns (those the code after any copy uses), by index; the
-/// others are dropped when it returns, which must do nothing observable.
+/// The run's locals the helper returns, by index: those the code after any copy uses, and
+/// those a copy must keep alive to drop them when the function did (a copy that does not use
+/// one binds it as `_name`). The others are dropped when it returns, which must do nothing
+/// observable.
 fn returned(analyses: &[Analysis]) -> Result<Vec<usize>, AgentError> {
     let first = &analyses[0];
     if let Output::Function { .. } = first.output {
@@ -739,24 +807,32 @@ fn returned(analyses: &[Analysis]) -> Result<Vec<usize>, AgentError> {
     let mut returned = Vec::new();
     for (i, local) in first.locals.iter().enumerate() {
         let used = analyses.iter().any(|a| a.locals[i].used_after);
+        let alive = |a: &Analysis| !a.locals[i].used_after && !a.locals[i].drops_quietly;
+        if !used && !analyses.iter().any(alive) {
+            continue;
+        }
         let name = &local.name;
-        let why = if used && local.ty.is_none() {
-            format!(
-                "the code after it uses `{name}`, whose type is not written where it is declared"
-            )
-        } else if used && !local.returnable {
-            format!(
-                "the code after it uses `{name}`, a borrow or generic the helper could not return"
-            )
+        let early = format!(
+            "it binds `{name}`, which the helper would drop earlier than the function does"
+        );
+        let what = if used {
+            format!("the code after it uses `{name}`")
+        } else {
+            early.clone()
+        };
+        let why = if !used && local.maybe_moved {
+            format!("{early}, or move")
+        } else if local.ty.is_none() {
+            format!("{what}, whose type is not written where it is declared")
+        } else if !local.returnable {
+            format!("{what}, a borrow or generic the helper could not return")
         } else if analyses
             .iter()
-            .any(|a| !a.locals[i].used_after && !a.locals[i].drops_quietly)
+            .any(|a| alive(a) && a.locals[i].alive_name_taken)
         {
-            format!("it binds `{name}`, which the helper would drop earlier than the function does")
+            format!("{what}, and the code after a copy that must keep it alive names `_{name}`")
         } else {
-            if used {
-                returned.push(i);
-            }
+            returned.push(i);
             continue;
         };
         return Err(AgentError::Declined(format!(

@@ -109,6 +109,11 @@ pub(super) fn literal_type(
     }
 }
 
+/// Whether `key` (a type as tokens) is an integer primitive.
+pub(super) fn is_integer(key: &str) -> bool {
+    PRIMITIVES[..12].contains(&key)
+}
+
 /// The primitive a written type names, if it is one.
 fn primitive(ty: &syn::Type) -> Option<&'static str> {
     let syn::Type::Path(path) = ty else {
@@ -739,7 +744,7 @@ fn names_in_pat(pat: &syn::Pat) -> Vec<String> {
 
 /// The names bound more than once in a function (parameters, patterns, closures): one
 /// class per name would mix two locals, so such names stay open.
-fn bound_twice(function: &syn::ItemFn) -> HashSet<String> {
+pub(super) fn bound_twice(function: &syn::ItemFn) -> HashSet<String> {
     struct Count(HashMap<String, usize>);
     impl<'ast> Visit<'ast> for Count {
         fn visit_pat_ident(&mut self, pat: &'ast syn::PatIdent) {

@@ -8,6 +8,9 @@ use std::collections::{HashMap, HashSet};
 use proc_macro2::LineColumn;
 use syn::visit::Visit;
 
+use super::types::Typed;
+use super::values::Known;
+
 /// A local as its declaration spells it.
 #[derive(Clone)]
 pub(super) struct Binding {
@@ -22,6 +25,8 @@ pub(super) struct Binding {
     /// does nothing observable (a local of the run the code after it does not use is dropped
     /// when the helper returns, earlier than before).
     pub(super) inert: bool,
+    /// Whether it is a `let` of an integer literal (`0`, `-1`).
+    pub(super) number: bool,
 }
 
 /// How a use of a local reads where it stands, which decides how it is rewritten when the
@@ -79,6 +84,8 @@ pub(super) struct Walker {
     /// receiver of a method (which may take `&mut self`).
     pub(super) mutated: HashSet<(usize, usize)>,
     pub(super) receivers: HashSet<(usize, usize)>,
+    /// The method each local receiver there is called with.
+    pub(super) methods: HashMap<(usize, usize), String>,
     ctx: HashMap<(usize, usize), (Ctx, LineColumn)>,
     /// Why the run cannot move into a function, first reason first.
     pub(super) problems: Vec<String>,
@@ -93,7 +100,7 @@ pub(super) struct Walker {
     pub(super) hidden: bool,
     /// The function walked, for the type of a local a number initialises, and the types
     /// calls return where the copies' files declare them.
-    around: Option<(syn::ItemFn, HashMap<String, syn::Type>)>,
+    around: Option<(syn::ItemFn, HashMap<String, Typed>)>,
 }
 
 /// What a run does that decides the form of the helper it moves into.
@@ -113,6 +120,12 @@ pub(super) struct Shape {
 struct OwnLocals {
     last_use: HashMap<String, (usize, usize)>,
     moved: HashMap<String, (usize, usize)>,
+    /// Those a use may move, always or not.
+    maybe_moved: HashSet<String>,
+    /// Those a use reads: any use but the target of `x = <integer literal>`.
+    read: HashSet<String>,
+    /// Where such assignments' targets stand.
+    number_writes: HashSet<(usize, usize)>,
 }
 
 /// How deep the walk is inside the right of `&&`/`||`, loops and closures.
@@ -156,7 +169,7 @@ impl Walker {
     /// starts, and whether the function declares items inside itself.
     pub(super) fn in_scope_at(
         function: &syn::ItemFn,
-        calls: &HashMap<String, syn::Type>,
+        calls: &HashMap<String, Typed>,
         brace: (usize, usize),
         first: usize,
     ) -> (Option<HashMap<String, Binding>>, bool) {
@@ -179,7 +192,7 @@ impl Walker {
     /// are then [`Walker::run_locals`].
     pub(super) fn run(
         function: &syn::ItemFn,
-        calls: &HashMap<String, syn::Type>,
+        calls: &HashMap<String, Typed>,
         outer: HashMap<String, Binding>,
         stmts: &[syn::Stmt],
     ) -> Walker {
@@ -229,30 +242,29 @@ impl Walker {
         match pat {
             syn::Pat::Type(typed) => self.bind_typed(&typed.pat, Some(&typed.ty), init),
             syn::Pat::Ident(ident) if ident.subpat.is_none() && ident.by_ref.is_none() => {
-                let (ty, ty_text) = match ty {
-                    Some(ty) => (Some(ty.clone()), None),
-                    None => init
-                        .and_then(|init| self.infer(init))
-                        .map_or((None, None), |(ty, text)| (Some(ty), text)),
+                let typed = match ty {
+                    Some(ty) => Some((ty.clone(), None)),
+                    None => init.and_then(|init| {
+                        self.infer(init)
+                            .or_else(|| self.known()?.pushed(&ident.ident, init))
+                    }),
                 };
-                let scope = self.scopes.last_mut().expect("a scope");
-                scope.insert(
-                    ident.ident.to_string(),
-                    Binding {
-                        ty,
-                        ty_text,
-                        mutable: ident.mutability.is_some(),
-                        at: position(ident.ident.span().start()),
-                        inert: init.is_some_and(inert),
-                    },
-                );
+                self.insert(ident, typed, init);
             }
             syn::Pat::Tuple(tuple) if self.tuple_elems(ty, init, tuple.elems.len()).is_some() => {
                 let elems = self
                     .tuple_elems(ty, init, tuple.elems.len())
                     .expect("checked");
-                for (pat, ty) in tuple.elems.iter().zip(&elems) {
-                    self.bind_typed(pat, Some(ty), None);
+                for (pat, (ty, text)) in tuple.elems.iter().zip(elems) {
+                    match pat {
+                        syn::Pat::Ident(ident)
+                            if ident.subpat.is_none() && ident.by_ref.is_none() =>
+                        {
+                            self.insert(ident, Some((ty, text)), None);
+                        }
+                        _ if text.is_none() => self.bind_typed(pat, Some(&ty), None),
+                        _ => self.bind(pat),
+                    }
                 }
             }
             _ => {
@@ -265,6 +277,7 @@ impl Walker {
                             mutable: pat.mutability.is_some(),
                             at: position(pat.ident.span().start()),
                             inert: false,
+                            number: false,
                         };
                         self.0.insert(pat.ident.to_string(), binding);
                         syn::visit::visit_pat_ident(self, pat);
@@ -274,6 +287,23 @@ impl Walker {
                 Names(scope).visit_pat(pat);
             }
         }
+    }
+
+    /// Binds `ident` with its type (and the type's text, when the file does not spell it).
+    fn insert(&mut self, ident: &syn::PatIdent, typed: Option<Typed>, init: Option<&syn::Expr>) {
+        let (ty, ty_text) = typed.map_or((None, None), |(ty, text)| (Some(ty), text));
+        let scope = self.scopes.last_mut().expect("a scope");
+        scope.insert(
+            ident.ident.to_string(),
+            Binding {
+                ty,
+                ty_text,
+                mutable: ident.mutability.is_some(),
+                at: position(ident.ident.span().start()),
+                inert: init.is_some_and(inert),
+                number: init.is_some_and(integer_literal),
+            },
+        );
     }
 
     /// The local `name` as the code at this point sees it.
@@ -291,24 +321,28 @@ impl Walker {
         };
         super::types::infer(init, &local)
             .or_else(|| self.number_type(init))
-            .or_else(|| self.call_type(init))
+            .or_else(|| self.known()?.call_type(init))
+            .or_else(|| {
+                let known = self.known()?;
+                match init {
+                    syn::Expr::Struct(_) => known.value_type(init),
+                    _ => known.composite(init),
+                }
+            })
+            .or_else(|| {
+                let syn::Expr::Match(branches) = init else {
+                    return None;
+                };
+                let scrutinee = super::values::scrutinee_type(&branches.expr, &local)?;
+                let alias = self.known().and_then(|k| k.alias(&scrutinee.0));
+                super::values::match_type(branches, &alias.unwrap_or(scrutinee).0, &local)
+            })
     }
 
-    /// The type a call of one of its type's methods on `self`, or of a free function,
-    /// returns, where the copies' files declare it.
-    fn call_type(&self, init: &syn::Expr) -> Option<(syn::Type, Option<String>)> {
-        let key = match init {
-            syn::Expr::MethodCall(call) => {
-                let receiver = single_ident(&call.receiver)?;
-                (receiver == "self").then(|| format!("self.{}", call.method))?
-            }
-            syn::Expr::Call(call) => match &*call.func {
-                syn::Expr::Path(path) if path.qself.is_none() => path.path.get_ident()?.to_string(),
-                _ => return None,
-            },
-            _ => return None,
-        };
-        Some((self.around.as_ref()?.1.get(&key)?.clone(), None))
+    /// What the function and the copies' files declare, when walking with them.
+    fn known(&self) -> Option<Known<'_>> {
+        let (function, calls) = self.around.as_ref()?;
+        Some(Known { function, calls })
     }
 
     /// The type of an unsuffixed number (`0`, `-1`), as the function around it decides it
@@ -328,24 +362,34 @@ impl Walker {
     }
 
     /// The element types of a tuple of `len` that a pattern takes apart: declared, or the
-    /// type of the local it is taken from (whose element types are then in the file too).
+    /// type its initializer decides (with each element's text when the file does not spell
+    /// the tuple).
     fn tuple_elems(
         &self,
         ty: Option<&syn::Type>,
         init: Option<&syn::Expr>,
         len: usize,
-    ) -> Option<Vec<syn::Type>> {
-        let ty = match ty {
-            Some(ty) => ty.clone(),
-            None => match self.infer(init?)? {
-                (ty, None) => ty,
-                _ => return None,
-            },
+    ) -> Option<Vec<Typed>> {
+        let (ty, text) = match ty {
+            Some(ty) => (ty.clone(), None),
+            None => self.infer(init?)?,
         };
+        // An alias (`SizeHint`) the copies' files declare stands for its tuple.
+        let (ty, text) = self
+            .known()
+            .and_then(|k| k.alias(&ty))
+            .unwrap_or((ty, text));
         match ty {
-            syn::Type::Tuple(tuple) if tuple.elems.len() == len => {
-                Some(tuple.elems.into_iter().collect())
-            }
+            syn::Type::Tuple(tuple) if tuple.elems.len() == len => Some(
+                tuple
+                    .elems
+                    .into_iter()
+                    .map(|elem| {
+                        let spelled = text.as_ref().map(|_| super::types::spelled(&elem));
+                        (elem, spelled)
+                    })
+                    .collect(),
+            ),
             _ => None,
         }
     }
@@ -438,9 +482,25 @@ impl Walker {
             .ctx
             .get(&at)
             .is_some_and(|(ctx, _)| matches!(ctx, Ctx::Argument | Ctx::Shorthand));
+        if moved {
+            self.own.maybe_moved.insert(name.to_owned());
+        }
+        if !self.own.number_writes.contains(&at) {
+            self.own.read.insert(name.to_owned());
+        }
         if always && moved {
             self.own.moved.insert(name.to_owned(), at);
         }
+    }
+
+    /// Whether the run never reads its own local `name`, only assigns it integer literals.
+    pub(super) fn unread(&self, name: &str) -> bool {
+        !self.own.read.contains(name)
+    }
+
+    /// Whether a use in the run may move its own local `name` (then it cannot be returned).
+    pub(super) fn maybe_moved(&self, name: &str) -> bool {
+        self.own.maybe_moved.contains(name)
     }
 
     /// Whether the run's own local `name` is moved by its last use, which always runs: then
@@ -458,6 +518,13 @@ impl Walker {
         let outside_closures = self.depth.closures == 0;
         match expr {
             Expr::Assign(assign) => {
+                if let (Some(target), true) =
+                    (single_ident(&assign.left), integer_literal(&assign.right))
+                {
+                    self.own
+                        .number_writes
+                        .insert(position(target.span().start()));
+                }
                 self.mark(&assign.left, Ctx::AssignTarget);
                 self.mutates(&assign.left, false);
             }
@@ -471,10 +538,21 @@ impl Walker {
             }
             Expr::Reference(reference) => self.mark_reference(reference, Ctx::Ref),
             Expr::MethodCall(call) => {
+                if let Some(receiver) = single_ident(&call.receiver) {
+                    let at = position(receiver.span().start());
+                    self.methods.insert(at, call.method.to_string());
+                }
                 self.mark(&call.receiver, Ctx::Receiver);
                 self.mutates(&call.receiver, true);
                 for arg in &call.args {
                     self.mark(arg, Ctx::Argument);
+                }
+            }
+            // The elements of a tuple or an array are moved into it.
+            Expr::Tuple(syn::ExprTuple { elems, .. })
+            | Expr::Array(syn::ExprArray { elems, .. }) => {
+                for elem in elems {
+                    self.mark(elem, Ctx::Argument);
                 }
             }
             Expr::Field(field) => self.mark(&field.base, Ctx::Field),
@@ -628,6 +706,8 @@ impl<'ast> Visit<'ast> for Walker {
     }
 
     fn visit_expr_for_loop(&mut self, for_loop: &'ast syn::ExprForLoop) {
+        // `for x in v` moves `v` into its iterator.
+        self.mark(&for_loop.expr, Ctx::Argument);
         self.visit_expr(&for_loop.expr);
         self.scopes.push(HashMap::new());
         self.bind(&for_loop.pat);
@@ -726,6 +806,17 @@ impl<'ast> Visit<'ast> for Walker {
         } else {
             self.opaque_macro(&name, mac);
         }
+    }
+}
+
+/// Whether `expr` is an integer literal, negated or not.
+fn integer_literal(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Neg(_)) => {
+            integer_literal(&unary.expr)
+        }
+        syn::Expr::Lit(literal) => matches!(literal.lit, syn::Lit::Int(_)),
+        _ => false,
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use quote::ToTokens;
 use syn::spanned::Spanned;
@@ -19,6 +19,8 @@ use crate::refactor::finding::Location;
 // function there: one embedded struct would hide that, for a saving of about one line.
 // cargo-loop: allow(duplicate-abstraction)
 pub(super) struct Site {
+    /// The workspace root the location is relative to.
+    pub(super) root: PathBuf,
     pub(super) location: Location,
     pub(super) text: String,
     /// The function holding the run (a method as a function).
@@ -44,7 +46,7 @@ pub(super) struct Site {
     pub(super) indent: String,
     /// The types calls in it return, as the copies' files declare them ([`super::signature`]):
     /// by `self.NAME` for its type's methods, by `NAME` for free functions.
-    pub(super) calls: HashMap<String, syn::Type>,
+    pub(super) calls: HashMap<String, super::types::Typed>,
 }
 
 /// A method holding a run, as a helper method of the same impl needs it.
@@ -103,6 +105,7 @@ impl Site {
             impl_generics: holder.impl_generics,
             module_names: holder.module_names,
             glob_super: holder.glob_super,
+            root: root.to_path_buf(),
             location: location.clone(),
             function: holder.function,
             generics: holder.generics,

@@ -90,7 +90,8 @@ pub(super) type Typed = (syn::Type, Option<String>);
 /// The type of a `let` initializer where the expression alone decides it, whatever the code
 /// around it: a suffixed literal, `true`, a char or a string; a cast; a comparison; a local
 /// whose type `local` knows, moved or cloned, or in arithmetic with a literal or a local of
-/// the same primitive type; and std methods whose result type is fixed (`len`, `is_empty`,
+/// the same primitive type; `cmp::max` and `cmp::min` of two alike; and std methods whose
+/// result type is fixed (`len`, `is_empty`,
 /// `to_string`) or is their receiver's (`min`, `abs`). A user type's method of one of those
 /// names that returns another type fails the build: the helper's signature says which.
 pub(super) fn infer(
@@ -112,12 +113,16 @@ pub(super) fn infer(
             let Expr::Path(path) = &*call.func else {
                 return None;
             };
-            let path: Vec<String> = path
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
+            let path = path_words(&path.path);
+            // `cmp::max(a, b)` and `cmp::min` give the type both their arguments have.
+            let ordered = path.len() >= 2
+                && path[path.len() - 2] == "cmp"
+                && matches!(path[path.len() - 1].as_str(), "max" | "min");
+            if ordered && call.args.len() == 2 {
+                let left = infer(&call.args[0], local)?;
+                let right = infer(&call.args[1], local)?;
+                return (key(&left.0) == key(&right.0)).then_some(left);
+            }
             let constructor = matches!(
                 path.iter()
                     .map(String::as_str)
@@ -130,6 +135,11 @@ pub(super) fn infer(
         Expr::MethodCall(call) => infer_method(call, local),
         _ => None,
     }
+}
+
+/// The names of a path's segments (`["Vec", "new"]`), generic arguments left out.
+pub(super) fn path_words(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| s.ident.to_string()).collect()
 }
 
 /// A type whose text is `name`, not written in the file.
@@ -222,6 +232,21 @@ fn infer_method(
         }
         _ => None,
     }
+}
+
+/// A type's text from its tokens, spaced as Rust writes it (`ast::Kind`, `Vec<u8>`, `&str`).
+pub(super) fn spelled(ty: &syn::Type) -> String {
+    let mut text = key(ty);
+    for (spaced, tight) in [
+        (" :: ", "::"),
+        (" < ", "<"),
+        (" >", ">"),
+        ("& ", "&"),
+        (" ,", ","),
+    ] {
+        text = text.replace(spaced, tight);
+    }
+    text
 }
 
 fn key(ty: &syn::Type) -> String {

@@ -202,7 +202,10 @@ pub(super) fn render_call(
         .map(|&i| {
             let local = &analysis.locals[i];
             match (local.used_after, local.mutated_after) {
-                (false, _) => "_".to_owned(),
+                (false, _) if local.drops_quietly => "_".to_owned(),
+                // Bound, it is dropped where the function dropped it.
+                (false, _) if local.name.starts_with('_') => local.name.clone(),
+                (false, _) => format!("_{}", local.name),
                 (true, true) => format!("mut {}", local.name),
                 (true, false) => local.name.clone(),
             }

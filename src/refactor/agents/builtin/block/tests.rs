@@ -68,6 +68,17 @@ fn twice(params: &str, before: &str, run: &str, after: &str) -> String {
     format!("{one}\n{}", one.replacen("fn one(", "fn two(", 1))
 }
 
+/// A crate (`Cargo.toml`) holding `files`, for what the agent reads from the whole crate.
+fn crate_of(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \"k\"\n").unwrap();
+    for (path, text) in files {
+        std::fs::write(dir.path().join(path), text).unwrap();
+    }
+    dir
+}
+
 fn declined(text: &str, run: &str) -> String {
     extract(text, run).expect_err("declined")
 }
@@ -632,8 +643,19 @@ fn a_local_of_unknown_type_moved_by_its_last_use_leaves_nothing_to_drop_early() 
     );
     let run = "    let item = build(x);\n    let _w = Wrap { inner: item };\n";
     let wrapped = twice("x: u8", "", run, "") + items + "\nstruct Wrap {\n    inner: Vec<u8>,\n}\n";
-    let err = declined(&wrapped, run);
-    // `item` moves into `Wrap`; `_w`, a `Wrap` whose drop is unknown, is what stays.
+    // `item` moves into `Wrap`; `_w`, a `Wrap` whose drop is unknown, is returned so that
+    // each copy drops it where it did.
+    let after = extract(&wrapped, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("fn one(x: u8) {\n    let _w = one_step(x);\n}"),
+        "{after}"
+    );
+    assert!(after.contains("fn one_step(x: u8) -> Wrap {"), "{after}");
+    let unknown = wrapped.replace("Wrap { inner: item }", "wrap(item)");
+    let err = declined(
+        &unknown,
+        run.replace("Wrap { inner: item }", "wrap(item)").as_str(),
+    );
     assert!(err.contains("it binds `_w`"), "{err}");
     // Moved only on one branch, it may still be dropped at the end: declined, unless its
     // type (declared by `build`) only frees memory when dropped.
@@ -709,4 +731,159 @@ fn a_local_a_method_of_its_type_or_a_free_function_returns_takes_the_declared_ty
     );
     let err = declined(&twice, run);
     assert!(err.contains("`y`, whose type is not written"), "{err}");
+}
+
+#[test]
+fn an_empty_vec_takes_the_type_of_the_struct_it_pushes_and_a_copy_not_using_it_keeps_it_alive() {
+    let run = "    let mut items = vec![];\n    for x in xs {\n        items.push(Item { n: x });\n    }\n";
+    let text = format!(
+        "struct Item {{\n    n: u8,\n}}\n\nfn one(xs: Vec<u8>) -> Vec<Item> {{\n{run}    items\n}}\n\n\
+         fn two(xs: Vec<u8>) {{\n{run}    let _ = 1;\n}}\n"
+    );
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(
+        after,
+        "struct Item {
+    n: u8,
+}
+
+fn one(xs: Vec<u8>) -> Vec<Item> {
+    let items = one_step(xs);
+    items
+}
+
+fn one_step(xs: Vec<u8>) -> Vec<Item> {
+    let mut items = vec![];
+    for x in xs {
+        items.push(Item { n: x });
+    }
+    items
+}
+
+fn two(xs: Vec<u8>) {
+    let _items = one_step(xs);
+    let _ = 1;
+}
+"
+    );
+    // A generic struct, or one pushed from a local, says nothing of the element type.
+    let generic = text.replace("struct Item {", "struct Item<T = u8> {\n    t: Option<T>,");
+    let err = declined(&generic, run);
+    assert!(err.contains("`items`, whose type is not written"), "{err}");
+    let local = text.replace("Item { n: x }", "x");
+    let err = declined(&local, &run.replace("Item { n: x }", "x"));
+    assert!(err.contains("`items`, whose type is not written"), "{err}");
+    // A copy whose code after the run names `_items` cannot keep it alive under that name.
+    let taken = text.replace("    let _ = 1;\n", "    let _ = _items();\n") + "\nfn _items() {}\n";
+    let err = declined(&taken, run);
+    assert!(err.contains("names `_items`"), "{err}");
+}
+
+#[test]
+fn a_number_a_copy_never_reads_takes_the_type_the_copies_reading_it_give_it() {
+    let run = "    let mut start = 0;\n    let long: bool = xs.len() > 2;\n    if long {\n        start = 2;\n    }\n";
+    let text = format!(
+        "fn one(xs: &[u8]) -> u8 {{\n{run}    xs[start]\n}}\n\n\
+         fn two(xs: &[u8]) {{\n{run}    let _ = 1;\n}}\n"
+    );
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("fn one_step(xs: &[u8]) -> usize {"),
+        "{after}"
+    );
+    assert!(
+        after.contains("fn two(xs: &[u8]) {\n    let _ = one_step(xs);\n"),
+        "{after}"
+    );
+    // A copy that reads it (`start += 2`) would compute in another type: declined.
+    let read = text.replace("start = 2;", "start += 2;");
+    let err = declined(&read, &run.replace("start = 2;", "start += 2;"));
+    assert!(err.contains("differ in their types"), "{err}");
+}
+
+#[test]
+fn a_local_the_run_hands_to_a_method_of_the_crate_taking_self_is_passed_by_value() {
+    let run = "    let n: usize = bag.into_items().len();\n    let _m: usize = n * 2;\n";
+    let text = twice("bag: Bag", "", run, "");
+    let bag = |receiver: &str| {
+        format!(
+            "pub struct Bag {{\n    items: Vec<u8>,\n}}\n\nimpl Bag {{\n    \
+             pub fn into_items({receiver}) -> Vec<u8> {{\n        self.items.clone()\n    }}\n}}\n"
+        )
+    };
+    let propose_with = |receiver: &str| {
+        let dir = crate_of(&[("src/m.rs", &text), ("src/bag.rs", &bag(receiver))]);
+        let changes = propose(&finding_for(&text, &[run]), dir.path(), &[]).unwrap();
+        changes[0].after.clone().unwrap()
+    };
+    let after = propose_with("self");
+    assert!(
+        after.contains("fn one_step(bag: Bag) {\n    let n: usize = bag.into_items().len();"),
+        "{after}"
+    );
+    // A method taking `&self` leaves the local to its function: it is lent.
+    let after = propose_with("&self");
+    assert!(
+        after.contains("fn one_step(bag: &Bag) {\n    let n: usize = (*bag).into_items().len();"),
+        "{after}"
+    );
+}
+
+#[test]
+fn a_match_whose_arms_give_literals_and_unit_variants_of_the_crate_s_enums_has_their_type() {
+    let run = "    let (negated, kind) = match c {\n        'd' => (false, kinds::Kind::Digit),\n        'D' => (true, kinds::Kind::Digit),\n        c => panic!(\"not a class: {c}\"),\n    };\n    let _n: u8 = 1;\n";
+    let kinds = "mod kinds {\n    pub enum Kind {\n        Digit,\n        Word(u8),\n    }\n}\n";
+    let text = format!(
+        "{kinds}\nfn one(c: char) -> bool {{\n{run}    let _k = kind;\n    negated\n}}\n\n\
+         fn two(c: char) {{\n{run}    let _ = 1;\n}}\n"
+    );
+    let dir = crate_of(&[("src/m.rs", &text)]);
+    let changes = propose(&finding_for(&text, &[run]), dir.path(), &[]).unwrap();
+    let after = changes[0].after.clone().unwrap();
+    assert!(
+        after.contains("fn one_step(c: char) -> (bool, kinds::Kind) {"),
+        "{after}"
+    );
+    // `Kind`, whose drop is unknown, stays alive in the copy that does not use it.
+    assert!(
+        after.contains("fn two(c: char) {\n    let (_, _kind) = one_step(c);\n"),
+        "{after}"
+    );
+    // A variant with fields, or an arm of another type, decides nothing.
+    let fields = text.replace("(true, kinds::Kind::Digit)", "(true, kinds::Kind::Word(1))");
+    std::fs::write(dir.path().join("src/m.rs"), &fields).unwrap();
+    let err = propose(
+        &finding_for(
+            &fields,
+            &[&run.replace("(true, kinds::Kind::Digit)", "(true, kinds::Kind::Word(1))")],
+        ),
+        dir.path(),
+        &[],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("whose type is not written"), "{err}");
+}
+
+#[test]
+fn an_alias_s_tuple_cmp_max_and_a_match_over_options_give_their_types() {
+    let run = "    let (a_low, a_high) = a;\n    let (b_low, b_high) = b;\n    let low = cmp::max(a_low, b_low);\n    let high = match (a_high, b_high) {\n        (Some(x), Some(y)) => Some(cmp::max(x, y)),\n        _ => None,\n    };\n";
+    let text = format!(
+        "use std::cmp;\n\npub type Hint = (usize, Option<usize>);\n\n\
+         pub fn one(a: Hint, b: Hint) -> Hint {{\n{run}    (low, high)\n}}\n\n\
+         pub fn two(a: Hint, b: Hint) {{\n{run}    let _ = 1;\n}}\n"
+    );
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("fn one_step(a: Hint, b: Hint) -> (usize, Option<usize>) {"),
+        "{after}"
+    );
+    assert!(
+        after.contains("    let (low, high) = one_step(a, b);\n    (low, high)\n"),
+        "{after}"
+    );
+    // An arm whose value the reading cannot type (a call of unknown type) decides nothing.
+    let unknown = run.replace("Some(cmp::max(x, y))", "Some(pick(x, y))");
+    let err = declined(&text.replace(run, &unknown), &unknown);
+    assert!(err.contains("`high`, whose type is not written"), "{err}");
 }
