@@ -34,9 +34,9 @@ impl Worktree {
         let checkout = checkout.canonicalize().unwrap_or(checkout);
         git(&checkout, &["rev-parse", "--verify", "HEAD^{commit}"])
             .context("--branch needs a commit to start the branch from")?;
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map_or_else(|| checkout.join("target"), PathBuf::from);
-        let path = target.join("loop/worktrees").join(branch.replace('/', "-"));
+        // In the checkout's own folder, never a shared CARGO_TARGET_DIR: the worktrees of two
+        // repositories with a branch of the same name would collide there.
+        let path = (checkout.join("target/loop/worktrees")).join(branch.replace('/', "-"));
         let worktree = Worktree {
             checkout,
             path,
