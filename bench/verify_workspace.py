@@ -22,16 +22,13 @@ Prints per candidate, medians and the ratio. Needs a release build: cargo build 
 import argparse
 import json
 import os
-
 import shutil
 import statistics
-import subprocess
 import sys
-import time
-from datetime import datetime
 from pathlib import Path
 
 sys.dont_write_bytecode = True
+from verify import sh, ts  # noqa: E402  (bench/verify.py, beside this script)
 HERE = Path(__file__).resolve().parent
 LOOP = os.environ.get("CARGO_LOOP", str(HERE.parent / "target/release/cargo-loop"))
 CRATES = ["globset", "grep", "grep-cli", "grep-matcher", "grep-printer", "grep-regex",
@@ -43,13 +40,6 @@ TARGETS = ["--workspace", "--lib", "--bins", "--tests", "--examples"]
 COMMANDS = [["cargo", "check", *TARGETS],
             ["cargo", "clippy", *TARGETS, "--", "--cap-lints", "warn"],
             ["cargo", "test", *TARGETS]]
-
-def sh(cmd, cwd, env=None, check=True):
-    start = time.monotonic()
-    run = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
-    if check and run.returncode != 0:
-        sys.exit(f"{' '.join(map(str, cmd))} failed:\n{run.stdout[-2000:]}\n{run.stderr[-3000:]}")
-    return time.monotonic() - start
 
 def setup(root):
     if (root / "ws/.git").exists():
@@ -94,9 +84,6 @@ EDITS = [
      "    // The first replacement is where the loop below starts.\n"
      "    let first_pos = bytes.find_byte(src)?;\n"),
 ]
-
-def ts(record):
-    return datetime.strptime(record["ts"], "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()
 
 def agent_for(root, edit):
     path, old, new = edit

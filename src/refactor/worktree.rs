@@ -182,36 +182,29 @@ fn git(dir: &Path, args: &[&str]) -> anyhow::Result<String> {
 mod test {
     use super::*;
 
+    /// Runs git in `dir` as a person with an identity would.
+    fn person(dir: &Path, args: &[&str]) {
+        let out = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+    }
+
     fn repo() -> tempfile::TempDir {
         let tmp = tempfile::tempdir().unwrap();
-        let run = |args: &[&str]| {
-            let out = Command::new("git")
-                .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-                .args(args)
-                .current_dir(tmp.path())
-                .output()
-                .unwrap();
-            assert!(out.status.success(), "{args:?}: {out:?}");
-        };
         std::fs::write(tmp.path().join(".gitignore"), "target/\n").unwrap();
-        std::fs::write(tmp.path().join("a.rs"), "fn a() {}\n").unwrap();
-        run(&["init", "-q"]);
-        run(&["add", "."]);
-        run(&["commit", "-qm", "one"]);
+        person(tmp.path(), &["init", "-q"]);
+        commit_in(tmp.path(), "a.rs", "fn a() {}\n");
         tmp
     }
 
     fn commit_in(dir: &Path, file: &str, text: &str) {
         std::fs::write(dir.join(file), text).unwrap();
-        for args in [vec!["add", file], vec!["commit", "-qm", file]] {
-            let out = Command::new("git")
-                .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-                .args(&args)
-                .current_dir(dir)
-                .output()
-                .unwrap();
-            assert!(out.status.success(), "{out:?}");
-        }
+        person(dir, &["add", "."]);
+        person(dir, &["commit", "-qm", file]);
     }
 
     #[test]
