@@ -51,6 +51,21 @@ impl Finding {
     }
 }
 
+impl Finding {
+    /// Whether `other` is what is left of this finding: the same rule family, at items this
+    /// one already covered. Rewriting some copies of a group changes its fingerprint, and the
+    /// rest of the group is not a new finding.
+    fn contains(&self, other: &Finding) -> bool {
+        let family = |f: &Finding| (f.kind, f.clone.map(|(kind, _)| kind), f.smell);
+        let items: HashSet<(&str, &str)> = (self.locations.iter())
+            .map(|l| (l.file.as_str(), l.item.as_str()))
+            .collect();
+        family(self) == family(other)
+            && (other.locations.iter())
+                .all(|l| !l.item.is_empty() && items.contains(&(l.file.as_str(), l.item.as_str())))
+    }
+}
+
 /// Every finding of `report`, clone groups first, each in the report's order.
 pub fn findings(report: &Report) -> Vec<Finding> {
     let groups = report.groups.iter().enumerate().map(|(i, group)| Finding {
@@ -105,7 +120,8 @@ pub fn judge(
     after: &[Finding],
     changes: &[FileChange],
 ) -> Result<(), String> {
-    if let Some(still) = after.iter().find(|f| f.fingerprint == target.fingerprint) {
+    let still = |f: &&Finding| f.fingerprint == target.fingerprint || target.contains(f);
+    if let Some(still) = after.iter().find(still) {
         if still.size >= target.size {
             return Err(format!(
                 "re-analysis still finds {} ({}) unchanged",
@@ -128,6 +144,7 @@ pub fn judge(
     let new: Vec<String> = after
         .iter()
         .filter(|f| !known.contains(&f.fingerprint))
+        .filter(|f| !before.iter().any(|b| b.contains(f)))
         .filter(written)
         .map(|f| {
             let at = f
@@ -199,12 +216,48 @@ mod tests {
         let change = FileChange::new("src/a.rs", Some(&before), Some(&after));
         let target = finding(1, "src/a.rs", (5, 6));
         // A smaller copy lower in the file, untouched, that the merged one used to hide.
-        let unmasked = finding(2, "src/a.rs", (20, 30));
+        let mut unmasked = finding(2, "src/a.rs", (20, 30));
+        unmasked.locations[0].item = "c::g".into();
         let known = std::slice::from_ref(&target);
         assert!(judge(&target, known, &[unmasked], std::slice::from_ref(&change)).is_ok());
         // A copy in the lines the edit wrote is new.
-        let written = finding(3, "src/a.rs", (4, 6));
-        let err = judge(&target, known, &[written], &[change]).unwrap_err();
+        let mut written = finding(3, "src/a.rs", (4, 6));
+        written.locations[0].item = "c::helper".into();
+        let err = judge(&target, known, &[written], std::slice::from_ref(&change)).unwrap_err();
         assert!(err.contains("introduces new findings"), "{err}");
+    }
+
+    #[test]
+    fn what_is_left_of_a_known_group_is_not_new() {
+        let before = (1..=40).fold(String::new(), |text, i| text + &format!("line {i}\n"));
+        let after = before.replace("line 5\nline 6\n", "call()\n");
+        let change = FileChange::new("src/a.rs", Some(&before), Some(&after));
+        let target = finding(1, "src/b.rs", (1, 9));
+        // A group of three copies; the edit rewrote one, two remain under a new fingerprint.
+        let mut group = finding(2, "src/a.rs", (4, 12));
+        for (item, start) in [("c::g", 14), ("c::h", 24)] {
+            let mut l = group.locations[0].clone();
+            (l.item, l.start_line, l.end_line) = (item.into(), start, start + 8);
+            group.locations.push(l);
+        }
+        let mut rest = group.clone();
+        rest.fingerprint = 3;
+        rest.locations.remove(2);
+        let known = [target.clone(), group];
+        assert!(judge(
+            &target,
+            &known,
+            &[rest.clone()],
+            std::slice::from_ref(&change)
+        )
+        .is_ok());
+        // The target itself under a new fingerprint, as large as before, is still there.
+        let mut moved = target.clone();
+        moved.fingerprint = 4;
+        let err = judge(&target, &known, &[moved], std::slice::from_ref(&change)).unwrap_err();
+        assert!(err.contains("still finds"), "{err}");
+        // An item the group did not cover (a helper the edit wrote) makes the finding new.
+        rest.locations[1].item = "c::helper".into();
+        assert!(judge(&target, &known, &[rest], &[change]).is_err());
     }
 }
