@@ -53,16 +53,19 @@ impl Finding {
 
 impl Finding {
     /// Whether `other` is what is left of this finding: the same rule family, at items this
-    /// one already covered. Rewriting some copies of a group changes its fingerprint, and the
-    /// rest of the group is not a new finding.
-    fn contains(&self, other: &Finding) -> bool {
+    /// one covered, or at items the edit wrote in their place (a helper extracted from one
+    /// copy stands in for it), replacing as many as it lost. Rewriting some copies of a
+    /// group changes its fingerprint, and the rest of the group is not a new finding.
+    fn contains(&self, other: &Finding, wrote: &dyn Fn(&Location) -> bool) -> bool {
         let family = |f: &Finding| (f.kind, f.clone.map(|(kind, _)| kind), f.smell);
-        let items: HashSet<(&str, &str)> = (self.locations.iter())
-            .map(|l| (l.file.as_str(), l.item.as_str()))
-            .collect();
-        family(self) == family(other)
-            && (other.locations.iter())
-                .all(|l| !l.item.is_empty() && items.contains(&(l.file.as_str(), l.item.as_str())))
+        let key = |l: &Location| (l.file.clone(), l.item.clone());
+        let items: HashSet<_> = self.locations.iter().map(key).collect();
+        let others: HashSet<_> = other.locations.iter().map(key).collect();
+        let covered = (other.locations.iter())
+            .all(|l| !l.item.is_empty() && (items.contains(&key(l)) || wrote(l)));
+        let kept = others.intersection(&items).count();
+        let (added, dropped) = (others.len() - kept, items.len() - kept);
+        family(self) == family(other) && covered && kept > 0 && added <= dropped
     }
 }
 
@@ -120,7 +123,13 @@ pub fn judge(
     after: &[Finding],
     changes: &[FileChange],
 ) -> Result<(), String> {
-    let still = |f: &&Finding| f.fingerprint == target.fingerprint || target.contains(f);
+    let touched = touched_lines(changes);
+    let wrote = |l: &Location| {
+        (touched.iter()).any(|(file, lines)| {
+            *file == l.file && (lines.iter()).any(|r| r.start <= l.end_line && l.start_line < r.end)
+        })
+    };
+    let still = |f: &&Finding| f.fingerprint == target.fingerprint || target.contains(f, &wrote);
     if let Some(still) = after.iter().find(still) {
         if still.size >= target.size {
             return Err(format!(
@@ -129,23 +138,12 @@ pub fn judge(
             ));
         }
     }
-    let touched = touched_lines(changes);
-    let written = |f: &&Finding| {
-        f.locations.iter().any(|l| {
-            (touched.iter()).any(|(file, lines)| {
-                *file == l.file
-                    && lines
-                        .iter()
-                        .any(|r| r.start <= l.end_line && l.start_line < r.end)
-            })
-        })
-    };
     let known: HashSet<u64> = before.iter().map(|f| f.fingerprint).collect();
     let new: Vec<String> = after
         .iter()
         .filter(|f| !known.contains(&f.fingerprint))
-        .filter(|f| !before.iter().any(|b| b.contains(f)))
-        .filter(written)
+        .filter(|f| !before.iter().any(|b| b.contains(f, &wrote)))
+        .filter(|f| f.locations.iter().any(wrote))
         .map(|f| {
             let at = f
                 .locations
@@ -256,8 +254,23 @@ mod tests {
         moved.fingerprint = 4;
         let err = judge(&target, &known, &[moved], std::slice::from_ref(&change)).unwrap_err();
         assert!(err.contains("still finds"), "{err}");
-        // An item the group did not cover (a helper the edit wrote) makes the finding new.
-        rest.locations[1].item = "c::helper".into();
+        // A helper the edit wrote in place of the copy it rewrote stands in for it...
+        let mut swapped = rest.clone();
+        swapped.locations.push(Location {
+            item: "c::helper".into(),
+            ..finding(0, "src/a.rs", (5, 5)).locations[0].clone()
+        });
+        swapped.locations.remove(0);
+        assert!(judge(&target, &known, &[swapped], std::slice::from_ref(&change)).is_ok());
+        // ...but one more copy than the group had, or an item nobody wrote, is new.
+        let mut grown = rest.clone();
+        grown
+            .locations
+            .extend(finding(0, "src/a.rs", (5, 5)).locations);
+        grown.locations[2].item = "c::helper".into();
+        grown.locations.push(known[1].locations[2].clone());
+        assert!(judge(&target, &known, &[grown], std::slice::from_ref(&change)).is_err());
+        rest.locations[1].item = "c::elsewhere".into();
         assert!(judge(&target, &known, &[rest], &[change]).is_err());
     }
 }
