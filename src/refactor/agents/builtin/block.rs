@@ -130,6 +130,7 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
     let literals = literal_params(&sites, &differing)?;
     let mut analyses: Vec<Analysis> = sites.iter().map(analyse).collect::<Result<_, _>>()?;
     settle_unread(&mut analyses);
+    settle_untyped(&mut analyses);
     for (analysis, rename) in analyses[1..].iter().zip(&renames) {
         agree(&analyses[0], analysis, rename)?;
     }
@@ -766,6 +767,42 @@ fn settle_unread(analyses: &mut [Analysis]) {
             let ty = first.ty.clone();
             for analysis in analyses.iter_mut() {
                 analysis.locals[i].ty.clone_from(&ty);
+            }
+        }
+    }
+}
+
+/// Gives a local whose type some copies cannot tell the type the others agree on: the copies
+/// run the same statements on inputs of the same types, so they make the same values. Only
+/// for types without a number in them: an unsuffixed number's type may come from the code
+/// after the run, and differ silently; any other difference fails the build.
+fn settle_untyped(analyses: &mut [Analysis]) {
+    let n_locals = analyses[0].locals.len();
+    if analyses.iter().any(|a| a.locals.len() != n_locals) {
+        return;
+    }
+    for i in 0..n_locals {
+        let known: Vec<&Local> = (analyses.iter())
+            .map(|a| &a.locals[i])
+            .filter(|l| l.ty.is_some())
+            .collect();
+        let Some(first) = known.first() else {
+            continue;
+        };
+        let numeric = (first.ty.as_ref().expect("known").1)
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|word| super::numeric::PRIMITIVES.contains(&word));
+        if known.iter().any(|l| l.ty != first.ty) {
+            continue;
+        }
+        // A number some copies cannot type is untyped in all (declined if it is returned).
+        let (ty, returnable) = match numeric {
+            true => (None, false),
+            false => (first.ty.clone(), first.returnable),
+        };
+        if known.len() < analyses.len() {
+            for local in analyses.iter_mut().map(|a| &mut a.locals[i]) {
+                (local.ty, local.returnable) = (ty.clone(), returnable);
             }
         }
     }

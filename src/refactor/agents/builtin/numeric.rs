@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 use syn::visit::Visit;
 
-const PRIMITIVES: [&str; 15] = [
+pub(super) const PRIMITIVES: [&str; 15] = [
     "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32",
     "f64", "bool",
 ];

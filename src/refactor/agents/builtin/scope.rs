@@ -247,6 +247,7 @@ impl Walker {
                     None => init.and_then(|init| {
                         self.infer(init)
                             .or_else(|| self.known()?.pushed(&ident.ident, init))
+                            .or_else(|| self.known()?.tail_type(&ident.ident))
                     }),
                 };
                 self.insert(ident, typed, init);

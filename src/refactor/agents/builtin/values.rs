@@ -1,7 +1,7 @@
 //! The types of values the source decides without a type checker, beyond what an
 //! initializer alone says ([`super::types::infer`]): calls whose return types the copies'
 //! files declare, struct literals of structs they declare without generics, unit variants
-//! of the crate's enums, tuples, `match`es and `if`/`else`s made of such values, and empty
+//! of the crate's enums, locals the function returns as its tail, tuples, `match`es and `if`/`else`s made of such values, and empty
 //! `Vec`s from what the function pushes to them. Every type is spelled where the value is
 //! written, so a wrong reading fails the build rather than changing what the code does.
 
@@ -149,6 +149,32 @@ impl Known<'_> {
         }
         let text = format!("Vec<{}>", first.1.as_ref()?);
         Some((syn::parse_str(&text).ok()?, Some(text)))
+    }
+
+    /// The type of `name` where the function returns it as its tail, alone or as an element
+    /// of a tuple: the declared output's (element). Only for a name bound once, and an
+    /// output no coercion could reach (no reference, pointer, `dyn`, slice or `impl`), so
+    /// the value has exactly that type.
+    pub(super) fn tail_type(&self, name: &syn::Ident) -> Option<Typed> {
+        let syn::ReturnType::Type(_, output) = &self.function.sig.output else {
+            return None;
+        };
+        let Some(syn::Stmt::Expr(tail, None)) = self.function.block.stmts.last() else {
+            return None;
+        };
+        let is_name = |expr: &syn::Expr| single_ident(expr).is_some_and(|i| i == name);
+        let ty = match (tail, &**output) {
+            (tail, output) if is_name(tail) => output,
+            (syn::Expr::Tuple(tuple), syn::Type::Tuple(types))
+                if tuple.elems.len() == types.elems.len() =>
+            {
+                let at = tuple.elems.iter().position(is_name)?;
+                &types.elems[at]
+            }
+            _ => return None,
+        };
+        let once = !super::numeric::bound_twice(self.function).contains(&name.to_string());
+        (once && !coercible(ty)).then(|| (ty.clone(), None))
     }
 
     /// The type a call of one of its type's methods on `self`, or of a free function,
@@ -335,4 +361,23 @@ fn diverges(expr: &syn::Expr) -> bool {
         },
         _ => false,
     }
+}
+
+/// Whether a value of another type could coerce to `ty` where it is returned.
+fn coercible(ty: &syn::Type) -> bool {
+    struct Find(bool);
+    impl<'ast> Visit<'ast> for Find {
+        fn visit_type(&mut self, ty: &'ast syn::Type) {
+            use syn::Type::{BareFn, ImplTrait, Infer, Never, Ptr, Reference, Slice, TraitObject};
+            let open = matches!(
+                ty,
+                BareFn(_) | ImplTrait(_) | Infer(_) | Never(_) | Ptr(_) | Reference(_)
+            );
+            self.0 |= open || matches!(ty, Slice(_) | TraitObject(_) | syn::Type::Macro(_));
+            syn::visit::visit_type(self, ty);
+        }
+    }
+    let mut find = Find(false);
+    find.visit_type(ty);
+    find.0
 }

@@ -767,6 +767,8 @@ fn two(xs: Vec<u8>) {
 "
     );
     // A generic struct, or one pushed from a local, says nothing of the element type.
+    // (The function returns `items` as its tail, which would tell: return something else.)
+    let text = text.replace("    items\n}", "    drop(items);\n    Vec::new()\n}");
     let generic = text.replace("struct Item {", "struct Item<T = u8> {\n    t: Option<T>,");
     let err = declined(&generic, run);
     assert!(err.contains("`items`, whose type is not written"), "{err}");
@@ -886,4 +888,26 @@ fn an_alias_s_tuple_cmp_max_and_a_match_over_options_give_their_types() {
     let unknown = run.replace("Some(cmp::max(x, y))", "Some(pick(x, y))");
     let err = declined(&text.replace(run, &unknown), &unknown);
     assert!(err.contains("`high`, whose type is not written"), "{err}");
+}
+
+#[test]
+fn a_local_the_function_returns_as_its_tail_has_the_declared_type_in_every_copy() {
+    let run = "    let p = Pair { a: x.clone(), b: x.clone() };\n    let q = Pair { a: x.clone(), b: x };\n";
+    let text = format!(
+        "struct Pair<T> {{\n    a: T,\n    b: T,\n}}\n\n\
+         fn one<T: Clone>(x: T) -> (Pair<T>, Pair<T>) {{\n{run}    (p, q)\n}}\n\n\
+         fn two<T: Clone>(x: T) {{\n{run}    let _ = 1;\n}}\n"
+    );
+    let after = extract(&text, run).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        after.contains("fn one_step<T: Clone>(x: T) -> (Pair<T>, Pair<T>) {"),
+        "{after}"
+    );
+    // The copy that does not use them keeps them alive to drop them where it did.
+    assert!(after.contains("let (_p, _q) = one_step(x);"), "{after}");
+    // A reference in the output could be a coercion of another type: nothing is guessed.
+    let borrowed = text.replace("-> (Pair<T>, Pair<T>) {", "-> (Pair<T>, &'static str) {");
+    let borrowed = borrowed.replace("    (p, q)\n", "    drop(q);\n    (p, \"\")\n");
+    let err = declined(&borrowed, run);
+    assert!(err.contains("`q`, whose type is not written"), "{err}");
 }
