@@ -796,9 +796,10 @@ fn settle_untyped(analyses: &mut [Analysis]) {
             continue;
         }
         // A number some copies cannot type is untyped in all (declined if it is returned).
-        let (ty, returnable) = match numeric {
-            true => (None, false),
-            false => (first.ty.clone(), first.returnable),
+        let (ty, returnable) = if numeric {
+            (None, false)
+        } else {
+            (first.ty.clone(), first.returnable)
         };
         if known.len() < analyses.len() {
             for local in analyses.iter_mut().map(|a| &mut a.locals[i]) {
