@@ -87,6 +87,8 @@ EDITS = [
 
 def agent_for(root, edit):
     path, old, new = edit
+    # A SEARCH section is whole lines: the text's own last newline is not a blank line.
+    old, new = old.rstrip("\n"), new.rstrip("\n")
     script = root / "agent.sh"
     script.write_text(f"#!/bin/sh\ncat > /dev/null\ncat <<'EOF'\n{path}\n<<<<<<< SEARCH\n{old}\n"
                       f"=======\n{new}\n>>>>>>> REPLACE\nEOF\n")
