@@ -927,6 +927,10 @@ fn the_builtin_agent_extracts_the_duplicated_blocks_of_builtin_blocks_and_keeps_
         decisions.iter().all(|d| d["outcome"] == "kept"),
         "{decisions:?}"
     );
+    // Each decision names the finding by the id the scan printed, though the first kept
+    // refactor shifted the ids of a rescan.
+    let ids: Vec<_> = decisions.iter().map(|d| d["finding"].clone()).collect();
+    assert_eq!(ids, ["D1", "D2"], "{decisions:?}");
     let read = |file: &str| std::fs::read_to_string(tmp.path().join(file)).unwrap();
     let stats = read("src/stats.rs");
     // The first copy's function keeps its signature and calls the helper beside it, which

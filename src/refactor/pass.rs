@@ -241,6 +241,8 @@ impl Pass<'_, '_> {
             .find(|f| f.fingerprint == finding.fingerprint)
             .map(|current| {
                 let mut current = current.clone();
+                // Its records keep the id the scan printed, though earlier refactors shifted it.
+                current.id.clone_from(&finding.id);
                 let rank = |l: &crate::refactor::finding::Location| {
                     (finding.locations.iter())
                         .position(|c| c.file == l.file && c.item == l.item)
