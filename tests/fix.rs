@@ -1116,6 +1116,13 @@ fn a_baseline_that_fails_clippy_on_lints_only_is_verified_with_lints_capped() {
 
 #[test]
 fn a_candidate_builds_and_tests_only_the_packages_its_edit_reaches() {
+    // Whatever the selection: with `-p beta`, the other members are still there to leave out.
+    for selection in [&[][..], &["-p", "beta"][..]] {
+        candidate_reaches_beta_only(selection);
+    }
+}
+
+fn candidate_reaches_beta_only(selection: &[&str]) {
     let tmp = util::copy_of_fixture("dup-workspace");
     // The largest clone group, inside `beta`, which nothing depends on.
     let copy = |name: &str| {
@@ -1142,7 +1149,11 @@ fn a_candidate_builds_and_tests_only_the_packages_its_edit_reaches() {
         lib.replace("pub mod catalog;", "pub mod catalog;\npub mod weights;"),
     )
     .unwrap();
-    let out = fix(tmp.path(), "builtin", &["--max-candidates", "1"]);
+    let out = fix(
+        tmp.path(),
+        "builtin",
+        &[&["--max-candidates", "1"][..], selection].concat(),
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         decisions(tmp.path())[0]["outcome"],

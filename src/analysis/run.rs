@@ -28,7 +28,8 @@ pub struct Analysis {
     pub config: crate::config::ConfigFile,
     /// Dependencies between workspace members, for refactors that cross crates.
     pub crate_deps: Vec<crate::analysis::workspace::CrateDep>,
-    /// The analysed packages and their folders, relative to the root.
+    /// Every member and its folder, relative to the root (an edit can reach members the
+    /// analysis left out).
     pub packages: Vec<(String, PathBuf)>,
 }
 
@@ -112,14 +113,7 @@ impl Analysis {
             out_dir,
             target_dir: workspace.target_dir,
             config: workspace.config,
-            packages: workspace
-                .packages
-                .iter()
-                .filter_map(|p| {
-                    let dir = p.dir.strip_prefix(&workspace.root).ok()?;
-                    Some((p.name.clone(), dir.to_path_buf()))
-                })
-                .collect(),
+            packages: workspace.members,
             crate_deps: workspace.crate_deps,
         }
     }

@@ -23,6 +23,9 @@ pub struct Workspace {
     pub warnings: Vec<Warning>,
     /// Dependencies between workspace members (all members, whatever the selection).
     pub crate_deps: Vec<CrateDep>,
+    /// Every member and its folder, relative to the root, whatever the selection: an edit
+    /// can reach members the analysis left out.
+    pub members: Vec<(String, PathBuf)>,
 }
 
 /// A member's dependency on another member, as its manifest declares it.
@@ -84,6 +87,15 @@ impl Workspace {
         let root_package = metadata.root_package().map(|pkg| &pkg.metadata);
         let config = crate::config::load(&root, &metadata.workspace_metadata, root_package)?;
         let crate_deps = member_deps(&root, &members);
+        let member_dirs = (members.iter())
+            .filter_map(|pkg| {
+                let dir = pkg.manifest_path.parent()?.as_std_path();
+                Some((
+                    pkg.name.to_string(),
+                    dir.strip_prefix(&root).ok()?.to_path_buf(),
+                ))
+            })
+            .collect();
         let packages = crate::analysis::selection::select(metadata, &members, common)?
             .into_iter()
             .map(|pkg| Package {
@@ -116,6 +128,7 @@ impl Workspace {
             plain: false,
             warnings: Vec::new(),
             crate_deps,
+            members: member_dirs,
         })
     }
 
@@ -156,6 +169,14 @@ impl Workspace {
             add_plain_root(&root, &mut packages, entry.path().to_path_buf());
         }
         let config = ConfigFile::read_toml(&root.join("loop.toml"))?;
+        let members = (packages.iter())
+            .filter_map(|p| {
+                Some((
+                    p.name.clone(),
+                    p.dir.strip_prefix(&root).ok()?.to_path_buf(),
+                ))
+            })
+            .collect();
         Ok(Workspace {
             target_dir: plain_target_dir(&root),
             root,
@@ -164,6 +185,7 @@ impl Workspace {
             plain: true,
             warnings,
             crate_deps: Vec::new(),
+            members,
         })
     }
 }
