@@ -185,6 +185,7 @@ fn open_verifier<'a>(
             deps: analysis.crate_deps.clone(),
         },
         parse_cache: (analysis.options.cache).then(|| analysis.out_dir.parse_cache_dir()),
+        unlike_baseline: std::sync::Mutex::default(),
     })
 }
 

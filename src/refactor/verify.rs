@@ -68,6 +68,10 @@ pub struct Verifier<'a> {
     pub members: Members,
     /// The tree's per-file parse cache, for re-analysis of the copy (`None`: `--no-cache`).
     pub parse_cache: Option<PathBuf>,
+    /// Reaches whose tests are not the baseline's own (cargo unifies features over the
+    /// packages it builds, and a test gated on a feature another member enables is missing):
+    /// their candidates are tested with the whole workspace.
+    pub unlike_baseline: std::sync::Mutex<std::collections::HashSet<Vec<String>>>,
 }
 
 /// The packages a candidate's steps build and test: those its edit can reach, or `None` for
@@ -388,11 +392,29 @@ impl Verifier<'_> {
         (candidate, reach): (&str, &Reach),
         dir: &Path,
     ) -> anyhow::Result<Result<TestResults, Verdict>> {
+        let unlike = |reach: &Reach| {
+            let memo = self.unlike_baseline.lock().expect("not poisoned");
+            reach
+                .0
+                .as_ref()
+                .is_some_and(|packages| memo.contains(packages))
+        };
+        let reach = if unlike(reach) {
+            &Reach::WORKSPACE
+        } else {
+            reach
+        };
         let test = self.test(dir, baseline.test_timeout, reach)?;
         let test = record_step(audit, candidate, Step::Test, test)?;
         let output = test.stderr();
         let results = cargo::parse_tests(&output);
         let mut problems = cargo::compare_tests(&baseline.tests, &results);
+        if let (Some(packages), false, Exit::Success) = (&reach.0, problems.is_empty(), test.exit())
+        {
+            // Passing, but not the baseline's tests: the whole workspace's tell.
+            (self.unlike_baseline.lock().expect("not poisoned")).insert(packages.clone());
+            return self.test_gate(baseline, audit, (candidate, &Reach::WORKSPACE), dir);
+        }
         // A hang explains the missing tests better than their count does.
         match test.exit() {
             Exit::Success => {}
