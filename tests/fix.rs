@@ -1122,33 +1122,76 @@ fn a_candidate_builds_and_tests_only_the_packages_its_edit_reaches() {
     }
 }
 
+/// A member `gamma` turns on a feature of `shared` that gives `beta` one more test: cargo
+/// unifies features over the packages it builds, so `-p beta` runs one test fewer than the
+/// workspace's baseline. The candidate is then tested with the whole workspace, and kept.
+#[test]
+fn a_reach_whose_tests_differ_from_the_baselines_by_features_is_tested_whole() {
+    let tmp = util::copy_of_fixture("dup-workspace");
+    let root = tmp.path();
+    let edit = |file: &str, from: &str, to: &str| {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        assert!(text.contains(from), "{file}");
+        std::fs::write(root.join(file), text.replacen(from, to, 1)).unwrap();
+    };
+    std::fs::create_dir_all(root.join("crates/shared/src")).unwrap();
+    std::fs::write(
+        root.join("crates/shared/Cargo.toml"),
+        "[package]\nname = \"shared\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[features]\nextra = []\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("crates/shared/src/lib.rs"),
+        "//! A test its dependents get only with `extra`.\n\n#[cfg(feature = \"extra\")]\n#[macro_export]\nmacro_rules! extra_tests {\n    () => {\n        #[test]\n        fn unified_extra() {}\n    };\n}\n\n#[cfg(not(feature = \"extra\"))]\n#[macro_export]\nmacro_rules! extra_tests {\n    () => {};\n}\n",
+    )
+    .unwrap();
+    // `gamma`, which nothing depends on, turns `extra` on.
+    std::fs::create_dir_all(root.join("crates/gamma/src")).unwrap();
+    std::fs::write(
+        root.join("crates/gamma/Cargo.toml"),
+        "[package]\nname = \"gamma\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nshared = { path = \"../shared\", features = [\"extra\"] }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("crates/gamma/src/lib.rs"),
+        "//! Turns `extra` on.\n",
+    )
+    .unwrap();
+    edit(
+        "Cargo.toml",
+        "\"crates/beta\"",
+        "\"crates/beta\", \"crates/shared\", \"crates/gamma\"",
+    );
+    edit(
+        "crates/beta/Cargo.toml",
+        "[dependencies]\n",
+        "[dependencies]\nshared = { path = \"../shared\" }\n",
+    );
+    let lib = std::fs::read_to_string(root.join("crates/beta/src/lib.rs")).unwrap();
+    std::fs::write(
+        root.join("crates/beta/src/lib.rs"),
+        lib + "\nshared::extra_tests!();\n",
+    )
+    .unwrap();
+    add_beta_copies(root);
+    let out = fix(root, "builtin", &["--max-candidates", "1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(decisions(root)[0]["outcome"], "kept", "{}", stderr(&out));
+    let tests: Vec<String> = records(root)
+        .into_iter()
+        .filter(|r| r["event"] == "step" && r["candidate"] == "c1" && r["step"] == "test")
+        .map(|r| r["command"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(tests.len(), 2, "{tests:?}");
+    assert!(
+        tests[0].contains("-p beta") && tests[1].contains("--workspace"),
+        "{tests:?}"
+    );
+}
+
 fn candidate_reaches_beta_only(selection: &[&str]) {
     let tmp = util::copy_of_fixture("dup-workspace");
-    // The largest clone group, inside `beta`, which nothing depends on.
-    let copy = |name: &str| {
-        let mut body = format!("pub fn {name}(values: &[u64]) -> u64 {{\n    let mut total = 0;\n");
-        for n in 0..12 {
-            let _ = write!(
-                body,
-                "    if values.len() > {n} {{\n        total += values[{n}] * {};\n    }}\n",
-                n + 3
-            );
-        }
-        body.push_str("    total\n}\n\n");
-        body
-    };
-    let beta = tmp.path().join("crates/beta/src");
-    std::fs::write(
-        beta.join("weights.rs"),
-        copy("weigh") + &copy("weigh_again"),
-    )
-    .unwrap();
-    let lib = std::fs::read_to_string(beta.join("lib.rs")).unwrap();
-    std::fs::write(
-        beta.join("lib.rs"),
-        lib.replace("pub mod catalog;", "pub mod catalog;\npub mod weights;"),
-    )
-    .unwrap();
+    add_beta_copies(tmp.path());
     let out = fix(
         tmp.path(),
         "builtin",
@@ -1203,4 +1246,32 @@ fn fix_prints_what_it_did_as_json_and_refuses_formats_for_findings() {
     );
     let log = run(tmp.path(), &["log", "--format", "sarif"], &[]);
     assert_eq!(log.status.code(), Some(2), "{}", stderr(&log));
+}
+
+/// The largest clone group, inside `beta`, which nothing depends on.
+fn add_beta_copies(root: &std::path::Path) {
+    let copy = |name: &str| {
+        let mut body = format!("pub fn {name}(values: &[u64]) -> u64 {{\n    let mut total = 0;\n");
+        for n in 0..12 {
+            let _ = write!(
+                body,
+                "    if values.len() > {n} {{\n        total += values[{n}] * {};\n    }}\n",
+                n + 3
+            );
+        }
+        body.push_str("    total\n}\n\n");
+        body
+    };
+    let beta = root.join("crates/beta/src");
+    std::fs::write(
+        beta.join("weights.rs"),
+        copy("weigh") + &copy("weigh_again"),
+    )
+    .unwrap();
+    let lib = std::fs::read_to_string(beta.join("lib.rs")).unwrap();
+    std::fs::write(
+        beta.join("lib.rs"),
+        lib.replace("pub mod catalog;", "pub mod catalog;\npub mod weights;"),
+    )
+    .unwrap();
 }
