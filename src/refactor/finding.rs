@@ -49,9 +49,7 @@ impl Finding {
             (None, None) => "finding",
         }
     }
-}
 
-impl Finding {
     /// Whether `other` is what is left of this finding: the same rule family, at items this
     /// one covered, or at items the edit wrote in their place (a helper extracted from one
     /// copy stands in for it), replacing as many as it lost. Rewriting some copies of a
@@ -116,7 +114,8 @@ pub fn findings(report: &Report) -> Vec<Finding> {
 
 /// What re-analysis says of an edit: the target must be gone or smaller, nothing new. A
 /// finding is new when re-analysis reports one the scan did not, at code the edit wrote: a
-/// smaller copy that a merged one used to hide, in lines nobody touched, was there before.
+/// smaller copy that a merged one used to hide, in lines nobody touched, was there before,
+/// and so was what is left of a group the edit rewrote some copies of.
 pub fn judge(
     target: &Finding,
     before: &[Finding],
