@@ -89,11 +89,7 @@ impl Workspace {
         let crate_deps = member_deps(&root, &members);
         let member_dirs = (members.iter())
             .filter_map(|pkg| {
-                let dir = pkg.manifest_path.parent()?.as_std_path();
-                Some((
-                    pkg.name.to_string(),
-                    dir.strip_prefix(&root).ok()?.to_path_buf(),
-                ))
+                relative_dir(&root, &pkg.name, pkg.manifest_path.parent()?.as_std_path())
             })
             .collect();
         let packages = crate::analysis::selection::select(metadata, &members, common)?
@@ -170,12 +166,7 @@ impl Workspace {
         }
         let config = ConfigFile::read_toml(&root.join("loop.toml"))?;
         let members = (packages.iter())
-            .filter_map(|p| {
-                Some((
-                    p.name.clone(),
-                    p.dir.strip_prefix(&root).ok()?.to_path_buf(),
-                ))
-            })
+            .filter_map(|p| relative_dir(&root, &p.name, &p.dir))
             .collect();
         Ok(Workspace {
             target_dir: plain_target_dir(&root),
@@ -188,6 +179,11 @@ impl Workspace {
             members,
         })
     }
+}
+
+/// A package's name and its folder relative to the workspace root.
+fn relative_dir(root: &Path, name: &str, dir: &Path) -> Option<(String, PathBuf)> {
+    Some((name.to_owned(), dir.strip_prefix(root).ok()?.to_path_buf()))
 }
 
 /// A file or folder of a plain folder that could not be read, as a warning.

@@ -786,15 +786,14 @@ fn settle_untyped(analyses: &mut [Analysis]) {
             .map(|a| &a.locals[i])
             .filter(|l| l.ty.is_some())
             .collect();
-        let Some(first) = known.first() else {
+        let Some((first, Some((_, key)))) = known.first().map(|l| (l, &l.ty)) else {
             continue;
         };
-        let numeric = (first.ty.as_ref().expect("known").1)
-            .split(|c: char| !c.is_alphanumeric())
-            .any(|word| super::numeric::PRIMITIVES.contains(&word));
         if known.iter().any(|l| l.ty != first.ty) {
             continue;
         }
+        let numeric = (key.split(|c: char| !c.is_alphanumeric()))
+            .any(|word| super::numeric::PRIMITIVES.contains(&word));
         // A number some copies cannot type is untyped in all (declined if it is returned).
         let (ty, returnable) = if numeric {
             (None, false)

@@ -1,8 +1,8 @@
 //! The types of values the source decides without a type checker, beyond what an
 //! initializer alone says ([`super::types::infer`]): calls whose return types the copies'
 //! files declare, struct literals of structs they declare without generics, unit variants
-//! of the crate's enums, locals the function returns as its tail, tuples, `match`es and `if`/`else`s made of such values, and empty
-//! `Vec`s from what the function pushes to them. Every type is spelled where the value is
+//! of the crate's enums, tuples, `match`es and `if`/`else`s made of such values, empty
+//! `Vec`s from what the function pushes to them, and locals the function returns as its tail. Every type is spelled where the value is
 //! written, so a wrong reading fails the build rather than changing what the code does.
 
 use std::collections::HashMap;
@@ -368,12 +368,21 @@ fn coercible(ty: &syn::Type) -> bool {
     struct Find(bool);
     impl<'ast> Visit<'ast> for Find {
         fn visit_type(&mut self, ty: &'ast syn::Type) {
-            use syn::Type::{BareFn, ImplTrait, Infer, Never, Ptr, Reference, Slice, TraitObject};
-            let open = matches!(
+            use syn::Type::{
+                BareFn, ImplTrait, Infer, Macro, Never, Ptr, Reference, Slice, TraitObject,
+            };
+            self.0 |= matches!(
                 ty,
-                BareFn(_) | ImplTrait(_) | Infer(_) | Never(_) | Ptr(_) | Reference(_)
+                BareFn(_)
+                    | ImplTrait(_)
+                    | Infer(_)
+                    | Macro(_)
+                    | Never(_)
+                    | Ptr(_)
+                    | Reference(_)
+                    | Slice(_)
+                    | TraitObject(_)
             );
-            self.0 |= open || matches!(ty, Slice(_) | TraitObject(_) | syn::Type::Macro(_));
             syn::visit::visit_type(self, ty);
         }
     }
