@@ -62,11 +62,9 @@ pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
     let mut groups = measure_all(files, options, groups);
     groups.retain(|g| g.kind != GroupKind::Block || !saves_nothing(files, g));
     // A merge that saves nothing (fields shared by too few structs cost more to extract than
-    // they save; a block whose copies differ in as many lines as they share) is no finding.
-    groups.retain(|g| {
-        g.instances.len() >= 2
-            && !(matches!(g.kind, GroupKind::Fields | GroupKind::Block) && g.saved == 0)
-    });
+    // they save; copies that differ in as many lines as they share, or pick other members
+    // where a merge would need a closure for each) is no finding.
+    groups.retain(|g| g.instances.len() >= 2 && g.saved > 0);
     let mut groups = drop_subsumed(drop_nested(groups));
     rank(&mut groups);
     let mut groups = fold_nested_copies(merge_families(files, groups));
@@ -326,6 +324,38 @@ pub(super) mod test {
             structs(&["a", "b", "c", "d"])
         );
         assert_eq!(fields(&detect(&[&layered])), 0);
+    }
+
+    /// Methods that do the same to other members (`with_prefix`/`with_message`,
+    /// `inc_length`/`dec_length`) are parallel API: a merge would need a closure to pick the
+    /// member at every call and saves nothing. The same bodies with locals renamed are copies.
+    #[test]
+    fn parallel_methods_that_touch_other_members_are_not_copies() {
+        let method = |name: &str, field: &str, op: &str, local: &str| {
+            format!(
+                "    pub fn {name}(&mut self, delta: u64) {{\n        let {local} = self.state.{field}.{op}(delta);\n        self.state.{field} = {local};\n        self.state.dirty = true;\n        self.draw_target.mark_zombie();\n    }}\n"
+            )
+        };
+        let methods = |a: String, b: String| format!("impl Bar {{\n{a}{b}}}\n");
+        let parallel = methods(
+            method("inc_length", "len", "saturating_add", "next"),
+            method("dec_length", "len", "saturating_sub", "next"),
+        );
+        let fields = methods(
+            method("set_prefix", "prefix", "merge", "next"),
+            method("set_message", "message", "merge", "next"),
+        );
+        assert!(
+            detect(&[&parallel]).is_empty(),
+            "{:#?}",
+            detect(&[&parallel])
+        );
+        assert!(detect(&[&fields]).is_empty(), "{:#?}", detect(&[&fields]));
+        let renamed = methods(
+            method("grow", "len", "saturating_add", "next"),
+            method("grow_again", "len", "saturating_add", "value"),
+        );
+        assert_eq!(detect(&[&renamed]).len(), 1);
     }
 
     #[test]

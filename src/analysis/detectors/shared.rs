@@ -41,6 +41,10 @@ pub struct Shared {
     /// Lines of real code that differ only in literals: a parameter of the merged function
     /// each, with no line of its own.
     pub literal_lines: u32,
+    /// Lines of real code that differ in a name other than a local's or the item's own (a
+    /// field, a method, a function, a variant): the merged function needs a closure or a
+    /// selector for each, and every call site passes it.
+    pub member_lines: u32,
 }
 
 /// More lines than this differing only in literals: a table of data (a palette, a keymap),
@@ -55,7 +59,8 @@ impl Shared {
 
     /// Lines a merge of the two copies saves: the lines they share, less one for each line
     /// that differs in more than literals (the merged function needs a parameter, a branch or
-    /// a closure for it; a literal is an argument).
+    /// a closure for it; a literal is an argument), and one more for a line that differs in
+    /// a member's name (the closure or selector that picks it, at every call site).
     /// Gated scaffolding counts only along with at least `min_core` shared lines of real code,
     /// and never for more than those: nobody merges copies for their tracing events.
     pub fn saved(&self, min_core: u32) -> u32 {
@@ -67,7 +72,7 @@ impl Shared {
         } else {
             (self.core, self.lines)
         };
-        (2 * same + self.literal_lines).saturating_sub(all)
+        (2 * same + self.literal_lines).saturating_sub(all + self.member_lines)
     }
 }
 
@@ -142,6 +147,7 @@ pub fn shared_lines(
             let same = |i: usize| alignment.same(i);
             let literals =
                 !(start..end).all(same) && (start..end).all(|i| same(i) || alignment.literal(i));
+            let member = (start..end).any(|i| alignment.other_member(i));
             let same = (start..end).all(same);
             if gated {
                 shared.gated_lines += 1;
@@ -150,6 +156,7 @@ pub fn shared_lines(
                 shared.lines += 1;
                 shared.core += u32::from(same);
                 shared.literal_lines += u32::from(literals);
+                shared.member_lines += u32::from(member);
             }
         }
         start = end;
@@ -192,6 +199,19 @@ impl<'t> Alignment<'t> {
                 ta[i].sym == tb[j].sym
                     || (is_local(ta, i) && self.renames.holds(ta[i].sym, tb[j].sym))
             })
+    }
+
+    /// Whether token `i` of `a` names another member than its partner in `b` does: a field,
+    /// a method, a function or a variant, not a local and not the item's own name.
+    fn other_member(&self, i: usize) -> bool {
+        let (ta, tb) = (self.ta, self.tb);
+        let own_name =
+            i > 0 && ta[i - 1].class == TokClass::Keyword && ta[i - 1].sym == hash_str("fn");
+        matches!(ta[i].class, TokClass::Ident | TokClass::TypeIdent)
+            && !self.other_type[i]
+            && !own_name
+            && !is_local(ta, i)
+            && self.partner[i].is_some_and(|j| ta[i].sym != tb[j].sym)
     }
 
     /// Whether token `i` of `a` is a literal aligned with a token of `b`.
@@ -349,6 +369,7 @@ mod test {
             lines: 5,
             gated_lines: 10,
             literal_lines: 0,
+            member_lines: 0,
         };
         assert_eq!(tracing.saved(4), 2 * (4 + 4) - (5 + 4));
         // A line that differs in a literal only costs nothing.
