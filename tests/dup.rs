@@ -9,7 +9,7 @@ use serde_json::Value;
 
 mod util;
 
-use util::{cargo_loop, copy_of_fixture, fixture};
+use util::{cargo_loop, copy_of_fixture, fixture, stderr};
 
 /// `cargo-loop loop ARGS` with a clean environment, in `dir`.
 fn run(dir: &Path, args: &[&str]) -> Output {
@@ -423,6 +423,47 @@ fn plain_dir_needless_pub_follows_the_module_tree() {
         .map(|s| s["locations"][0]["file"].as_str().unwrap())
         .collect();
     assert_eq!(needless, ["internal.rs"], "{:#}", doc["smells"]);
+}
+
+/// A file that a build script includes by `#[path]` (for shell completions) and the binary
+/// declares deeper down is the binary's module: its uses there count.
+#[test]
+fn a_file_a_build_script_shares_with_the_binary_is_the_binarys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(src.join("options")).unwrap();
+    let manifest = "[package]\nname = \"tool\"\nversion = \"0.1.0\"\nedition = \"2021\"\n";
+    std::fs::write(tmp.path().join("Cargo.toml"), manifest).unwrap();
+    let build = "#[path = \"src/options/args.rs\"]\nmod args;\nfn main() {\n    let _ = args::command();\n}\n";
+    std::fs::write(tmp.path().join("build.rs"), build).unwrap();
+    std::fs::write(
+        src.join("main.rs"),
+        "mod options;\nfn main() {\n    let _ = options::args::command();\n}\n",
+    )
+    .unwrap();
+    std::fs::write(src.join("options/mod.rs"), "pub mod args;\n").unwrap();
+    let args = "pub fn command() -> u32 {\n    helper()\n}\n\npub fn helper() -> u32 {\n    1\n}\n";
+    std::fs::write(src.join("options/args.rs"), args).unwrap();
+    // In the package, and as a plain folder from elsewhere.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let folder = tmp.path().to_str().unwrap();
+    for (dir, path) in [(tmp.path(), None), (elsewhere.path(), Some(folder))] {
+        let mut args = vec!["smells", "--no-cache", "--format", "json"];
+        args.extend(path);
+        let out = run(dir, &args);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let needless: Vec<&str> = (doc["smells"].as_array().unwrap().iter())
+            .filter(|s| s["kind"] == "needless_pub")
+            .map(|s| s["message"].as_str().unwrap())
+            .collect();
+        assert_eq!(needless.len(), 1, "{needless:#?}");
+        let helper = &needless[0];
+        assert!(
+            helper.contains("`helper`") && helper.contains("tool::options::args"),
+            "{helper}"
+        );
+    }
 }
 
 #[test]

@@ -44,34 +44,7 @@ pub fn module_tree(files: &mut Vec<SourceFile>, tests: bool) {
         .iter()
         .flatten()
         .for_each(|l| declared[l.target] = true);
-    // Breadth-first from the files nothing declares, which keep the path their place gives.
-    let mut paths: Vec<Option<String>> = vec![None; files.len()];
-    let mut roots: Vec<usize> = (0..files.len()).collect();
-    let mut queue = VecDeque::new();
-    // Build scripts last: a file that a build script includes (to generate completions from
-    // the CLI's code) and the crate declares is the crate's module.
-    let mut starts: Vec<usize> = (0..files.len()).filter(|&i| !declared[i]).collect();
-    starts.sort_by_key(|&i| is_build_script(&files[i].rel));
-    for i in starts {
-        paths[i] = Some(files[i].parsed.modules[0].path.clone());
-        queue.push_back(i);
-    }
-    while let Some(i) = queue.pop_front() {
-        let base = paths[i].clone().unwrap_or_default();
-        for link in links[i].iter().filter(|l| !l.test) {
-            if paths[link.target].is_none() {
-                let mut path = base.clone();
-                for segment in &link.suffix {
-                    path = format!("{path}::{segment}");
-                }
-                paths[link.target] = Some(path);
-                roots[link.target] = roots[i];
-                let cfg = files[i].cfg.iter().chain(&link.cfg).cloned().collect();
-                files[link.target].cfg = Cfg::all(cfg);
-                queue.push_back(link.target);
-            }
-        }
-    }
+    let (paths, roots) = walk(files, &links, &declared);
     for (i, path) in paths.iter().enumerate() {
         let old = files[i].parsed.modules[0].path.clone();
         if let Some(new) = path.as_ref().filter(|new| **new != old) {
@@ -90,6 +63,46 @@ pub fn module_tree(files: &mut Vec<SourceFile>, tests: bool) {
         let mut keep = paths.iter().map(Option::is_some);
         files.retain(|_| keep.next().unwrap_or(true));
     }
+}
+
+/// Each file's module path and crate root, breadth-first from the files nothing declares,
+/// which keep the path their place gives; `None` for files only test code declares.
+///
+/// Build scripts go last, once the crate's modules are all found: a file that a build script
+/// includes (to generate completions from the CLI's code) and the crate declares, however
+/// deep, is the crate's module.
+fn walk(
+    files: &mut [SourceFile],
+    links: &[Vec<Link>],
+    declared: &[bool],
+) -> (Vec<Option<String>>, Vec<usize>) {
+    let mut paths: Vec<Option<String>> = vec![None; files.len()];
+    let mut roots: Vec<usize> = (0..files.len()).collect();
+    let (crates, builds): (Vec<usize>, Vec<usize>) = (0..files.len())
+        .filter(|&i| !declared[i])
+        .partition(|&i| !is_build_script(&files[i].rel));
+    let mut queue = VecDeque::new();
+    for starts in [crates, builds] {
+        for i in starts {
+            paths[i] = Some(files[i].parsed.modules[0].path.clone());
+            queue.push_back(i);
+        }
+        while let Some(i) = queue.pop_front() {
+            let base = paths[i].clone().unwrap_or_default();
+            for link in links[i].iter().filter(|l| !l.test) {
+                if paths[link.target].is_some() {
+                    continue;
+                }
+                let path = (link.suffix.iter()).fold(base.clone(), |p, s| format!("{p}::{s}"));
+                paths[link.target] = Some(path);
+                roots[link.target] = roots[i];
+                let cfg = files[i].cfg.iter().chain(&link.cfg).cloned().collect();
+                files[link.target].cfg = Cfg::all(cfg);
+                queue.push_back(link.target);
+            }
+        }
+    }
+    (paths, roots)
 }
 
 /// The files that `file` (at `path`) declares or includes, among the parsed ones.

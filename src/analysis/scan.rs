@@ -61,6 +61,8 @@ struct Task {
     library_root: bool,
     crate_root: String,
     cfg: Option<Cfg>,
+    /// Started from a secondary root (see [`crate::analysis::workspace::Root`]).
+    secondary: bool,
 }
 
 /// Parses every file reachable from the workspace's roots. `selected` restricts which files
@@ -73,7 +75,11 @@ pub fn parse_workspace(
     progress: &(dyn Fn(usize) + Sync),
 ) -> Corpus {
     let mut visited: HashSet<PathBuf> = HashSet::new();
-    let mut frontier = roots(workspace, options, selected, &mut visited);
+    // What the libraries and binaries reach is theirs: build scripts, examples, benches and
+    // tests follow their declarations only after them.
+    let (mut frontier, mut secondary): (Vec<Task>, Vec<Task>) =
+        (roots(workspace, options, selected, &mut visited).into_iter())
+            .partition(|task| !task.secondary);
     let pool = parse_pool();
     let done = AtomicUsize::new(0);
     let mut corpus = Corpus::default();
@@ -127,7 +133,11 @@ pub fn parse_workspace(
                 });
             }
         }
-        frontier = next;
+        frontier = if next.is_empty() {
+            std::mem::take(&mut secondary)
+        } else {
+            next
+        };
     }
     corpus.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     corpus
@@ -164,6 +174,7 @@ fn roots(
                     library_root: root.lib,
                     crate_root: root.module.clone(),
                     cfg: None,
+                    secondary: root.secondary,
                 });
             }
         }
@@ -244,6 +255,7 @@ fn declared(
                 library_root: false,
                 crate_root: task.crate_root.clone(),
                 cfg: Cfg::all(task.cfg.iter().chain(&decl.cfg).cloned().collect()),
+                secondary: task.secondary,
                 path,
             });
         }
@@ -273,6 +285,7 @@ fn included(task: &Task, parsed: &ParsedFile, visited: &mut HashSet<PathBuf>) ->
                 library_root: false,
                 crate_root: task.crate_root.clone(),
                 cfg: task.cfg.clone(),
+                secondary: task.secondary,
                 path,
             })
         })

@@ -59,6 +59,9 @@ pub struct Root {
     pub test: bool,
     /// A library target's root (set later for plain folders, from their `mod` declarations).
     pub lib: bool,
+    /// A build script, example, bench or test: a file it shares with the library or a binary
+    /// (a build script's `#[path] mod cli;` for shell completions) is theirs.
+    pub secondary: bool,
 }
 
 impl Workspace {
@@ -111,6 +114,15 @@ impl Workspace {
                         test: target.kind.iter().any(|k| matches!(k, TargetKind::Test)),
                         lib: target.kind.iter().any(|k| {
                             matches!(k, TargetKind::Lib | TargetKind::RLib | TargetKind::DyLib)
+                        }),
+                        secondary: target.kind.iter().all(|k| {
+                            matches!(
+                                k,
+                                TargetKind::CustomBuild
+                                    | TargetKind::Example
+                                    | TargetKind::Bench
+                                    | TargetKind::Test
+                            )
                         }),
                     })
                     .collect(),
@@ -273,6 +285,7 @@ fn add_plain_root(root: &Path, packages: &mut Vec<Package>, path: PathBuf) {
         path,
         test,
         lib: false,
+        secondary: false,
     });
 }
 
