@@ -358,6 +358,28 @@ pub(super) mod test {
         assert_eq!(detect(&[&renamed]).len(), 1);
     }
 
+    /// A copy that delegates keeps its signature: two entry points with a long signature
+    /// whose short bodies differ save nothing merged. An exact copy of a free function is
+    /// replaced whole by a `use` of the other, however short its body.
+    #[test]
+    fn what_a_function_merge_saves_is_in_its_body_unless_a_use_replaces_it() {
+        let entry = |name: &str, target: &str| {
+            format!(
+                "pub fn {name}(\n    h: &Helper<'_>,\n    r: &Registry<'_>,\n    ctx: &Context,\n    rc: &mut RenderContext<'_>,\n    out: &mut dyn Output,\n) -> Result<(), RenderError> {{\n    trace!(\"{name}\");\n    if let Some(found) = find_chapter(ctx, rc, Target::{target})? {{\n        render(h, r, ctx, rc, out, &found)?;\n    }}\n    Ok(())\n}}\n"
+            )
+        };
+        let entries = entry("previous", "Previous") + &entry("next", "Next");
+        assert!(detect(&[&entries]).is_empty(), "{:#?}", detect(&[&entries]));
+        let equal = "pub fn equal<I, J>(a: I, b: J) -> bool\nwhere\n    I: IntoIterator,\n    J: IntoIterator,\n    I::Item: PartialEq<J::Item>,\n{\n    a.into_iter().eq(b)\n}\n";
+        let copies = detect(&[equal, equal]);
+        assert_eq!(copies.len(), 1, "{copies:#?}");
+        assert_eq!(
+            copies[0].saved_lines(),
+            5,
+            "six lines of code, less the `use`"
+        );
+    }
+
     #[test]
     fn tables_group_only_when_copied_exactly_even_under_another_name() {
         let copied = detect(&[

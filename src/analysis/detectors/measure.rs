@@ -117,8 +117,7 @@ fn savings(
     core: u32,
 ) -> Vec<Option<u32>> {
     let instances = &group.instances;
-    let tokens =
-        |i: usize| compared_tokens(&files[instances[i].file].parsed, group.kind, &instances[i]);
+    let tokens = |i: usize| compared_tokens(&files[instances[i].file].parsed, group, &instances[i]);
     let base = tokens(reference);
     (0..instances.len())
         .map(|i| {
@@ -168,6 +167,9 @@ struct Rules {
     /// fields and methods), must share real code; other copies only more than scaffolding.
     strict: bool,
     impl_kind: bool,
+    /// Functions and methods: each copy left keeps a line, the call it delegates with or the
+    /// `use` that replaces it.
+    delegates: bool,
 }
 
 impl Rules {
@@ -182,6 +184,7 @@ impl Rules {
                 (CloneType::NearMiss, _) | (CloneType::Renamed, GroupKind::Impl)
             ),
             impl_kind: group.kind == GroupKind::Impl,
+            delegates: matches!(group.kind, GroupKind::Fn | GroupKind::Method),
         }
     }
 
@@ -197,8 +200,9 @@ impl Rules {
         let same_bodies = self.impl_kind && s.core > 0 && s.core == s.lines;
         // A short body shares fewer lines: three of its four lines are as much a copy.
         let enough = s.core >= least || (s.core >= MIN_SHORT_CORE && 4 * s.core >= 3 * s.lines);
-        let kept = (enough || same_bodies) && (!self.near || s.saved(core) > 0);
-        kept.then(|| s.saved(core) / if parallel { PARALLEL_DISCOUNT } else { 1 })
+        let saved = s.saved(core).saturating_sub(u32::from(self.delegates));
+        let kept = (enough || same_bodies) && (!self.near || saved > 0);
+        kept.then(|| saved / if parallel { PARALLEL_DISCOUNT } else { 1 })
     }
 }
 
@@ -228,9 +232,17 @@ const PARALLEL_DISCOUNT: u32 = 4;
 /// Near-miss groups up to this size are measured against each of their copies in turn.
 const MAX_REFERENCES: usize = 8;
 
-/// The tokens of a copy that a merge can share: for an impl block, the bodies of its methods
-/// (a trait dictates the signatures, and every impl of it repeats them).
-fn compared_tokens(parsed: &ParsedFile, kind: GroupKind, inst: &Instance) -> Vec<Range<u32>> {
+/// The tokens of a copy that a merge can share: for a function or a method, its body (a copy
+/// that delegates keeps its signature), unless it is an exact copy of a free function (a
+/// `use` of the other replaces it whole); for an impl block, the bodies of its methods (a
+/// trait dictates the signatures, and every impl of it repeats them).
+fn compared_tokens(parsed: &ParsedFile, group: &Group, inst: &Instance) -> Vec<Range<u32>> {
+    let kind = group.kind;
+    let imported = kind == GroupKind::Fn && group.clone_type == CloneType::Exact;
+    if matches!(kind, GroupKind::Fn | GroupKind::Method) && !imported {
+        let unit = (parsed.units.iter()).find(|u| u.tokens == inst.tokens);
+        return vec![unit.map_or_else(|| inst.tokens.clone(), |u| u.body.clone())];
+    }
     if kind != GroupKind::Impl {
         return vec![inst.tokens.clone()];
     }
