@@ -1174,18 +1174,37 @@ fn a_reach_whose_tests_differ_from_the_baselines_by_features_is_tested_whole() {
     )
     .unwrap();
     add_beta_copies(root);
-    let out = fix(root, "builtin", &["--max-candidates", "1"]);
+    // The test commands of each run's candidate, by run.
+    let tests = || {
+        let mut by_run: Vec<(String, Vec<String>)> = Vec::new();
+        let steps = (records(root).into_iter())
+            .filter(|r| r["event"] == "step" && r["candidate"] == "c1" && r["step"] == "test");
+        for r in steps {
+            let (run, command) = (r["run"].to_string(), r["command"].to_string());
+            match by_run.last_mut() {
+                Some((last, commands)) if *last == run => commands.push(command),
+                _ => by_run.push((run, vec![command])),
+            }
+        }
+        by_run
+            .into_iter()
+            .map(|(_, commands)| commands)
+            .collect::<Vec<_>>()
+    };
+    let out = fix(root, "builtin", &["--max-candidates", "1", "--dry-run"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(decisions(root)[0]["outcome"], "kept", "{}", stderr(&out));
-    let tests: Vec<String> = records(root)
-        .into_iter()
-        .filter(|r| r["event"] == "step" && r["candidate"] == "c1" && r["step"] == "test")
-        .map(|r| r["command"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(tests.len(), 2, "{tests:?}");
+    let first = &tests()[0];
+    assert_eq!(first.len(), 2, "{first:?}");
+    assert!(first[0].contains("-p beta") && first[1].contains("--workspace"));
+    // The next run remembers it: the whole workspace at once.
+    let out = fix(root, "builtin", &["--max-candidates", "1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(decisions(root)[1]["outcome"], "kept", "{}", stderr(&out));
+    let second = &tests()[1];
     assert!(
-        tests[0].contains("-p beta") && tests[1].contains("--workspace"),
-        "{tests:?}"
+        second.len() == 1 && second[0].contains("--workspace"),
+        "{second:?}"
     );
 }
 

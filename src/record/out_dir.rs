@@ -6,6 +6,8 @@
 //!   .lock              one run at a time (record::lock)
 //!   audit.jsonl        the audit trail (record::audit)
 //!   keeping.json       temporary files being written in the user's tree (refactor::keep)
+//!   reaches.json       packages tested with the whole workspace (refactor::reach)
+//!   tried.json         findings tried and not kept (refactor::memory)
 //!   runs/RUN/CANDIDATE/attempt-N/   prompt, response, patch, command logs
 //!   review/ID/         held refactors (refactor::review)
 //!   scratch/N/         scratch slots (refactor::scratch)
@@ -45,6 +47,11 @@ impl OutDir {
     /// The temporary files a keep is writing in the user's tree, while it writes them.
     pub fn keep_journal(&self) -> PathBuf {
         self.0.join("keeping.json")
+    }
+
+    /// The reaches whose tests are not the baseline's own (`refactor::reach`).
+    pub fn reaches_file(&self) -> PathBuf {
+        self.0.join("reaches.json")
     }
 
     /// What `run` tried and did not keep, remembered across runs.

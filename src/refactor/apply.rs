@@ -192,7 +192,7 @@ fn rebase(
         cap_lints: false,
         members: crate::refactor::reach::Members::default(),
         parse_cache: Some(ctx.out_dir.parse_cache_dir()),
-        unlike_baseline: std::sync::Mutex::default(),
+        unlike_baseline: std::sync::Arc::default(),
     };
     ctx.console
         .status("Verifying", "the unmodified workspace (baseline)");

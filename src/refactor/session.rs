@@ -14,6 +14,7 @@ use crate::record::event::{Counts, Event};
 use crate::refactor::finding::{self, Finding};
 use crate::refactor::memory::Memory;
 use crate::refactor::pass::Pass;
+use crate::refactor::reach::{Members, UnlikeBaseline};
 use crate::refactor::settings::Settings;
 use crate::refactor::verify::{Baseline, Verifier};
 
@@ -170,6 +171,10 @@ fn open_verifier<'a>(
         slot,
         console,
     )?;
+    let members = Members {
+        packages: analysis.packages.clone(),
+        deps: analysis.crate_deps.clone(),
+    };
     Ok(Verifier {
         scratch,
         common,
@@ -180,12 +185,13 @@ fn open_verifier<'a>(
         test_timeout: settings.verify.test_timeout,
         left_out: Vec::new(),
         cap_lints: false,
-        members: crate::refactor::reach::Members {
-            packages: analysis.packages.clone(),
-            deps: analysis.crate_deps.clone(),
-        },
+        unlike_baseline: std::sync::Arc::new(UnlikeBaseline::load(
+            analysis.out_dir.reaches_file(),
+            &analysis.report.root,
+            &members,
+        )),
+        members,
         parse_cache: (analysis.options.cache).then(|| analysis.out_dir.parse_cache_dir()),
-        unlike_baseline: std::sync::Mutex::default(),
     })
 }
 
@@ -203,6 +209,7 @@ fn open_slots<'a>(
             let mut other = open_verifier(common, args, analysis, settings, (slot, console))?;
             other.left_out.clone_from(&first.left_out);
             other.cap_lints = first.cap_lints;
+            other.unlike_baseline = std::sync::Arc::clone(&first.unlike_baseline);
             Ok(other)
         })
         .collect()

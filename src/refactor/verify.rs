@@ -13,7 +13,7 @@ use crate::record::event::{Event, Step};
 use crate::refactor::cargo::{self, Diagnostics, Fix, Ran, TestResults};
 use crate::refactor::change::FileChange;
 use crate::refactor::finding::{self, Finding};
-use crate::refactor::reach::Members;
+use crate::refactor::reach::{Members, UnlikeBaseline};
 use crate::refactor::score::Scores;
 use crate::refactor::scratch::Scratch;
 
@@ -68,10 +68,9 @@ pub struct Verifier<'a> {
     pub members: Members,
     /// The tree's per-file parse cache, for re-analysis of the copy (`None`: `--no-cache`).
     pub parse_cache: Option<PathBuf>,
-    /// Reaches whose tests are not the baseline's own (cargo unifies features over the
-    /// packages it builds, and a test gated on a feature another member enables is missing):
-    /// their candidates are tested with the whole workspace.
-    pub unlike_baseline: std::sync::Mutex<std::collections::HashSet<Vec<String>>>,
+    /// Reaches whose tests are not the baseline's own (see `reach.rs`): their candidates are
+    /// tested with the whole workspace. Shared by the slots of a run.
+    pub unlike_baseline: std::sync::Arc<UnlikeBaseline>,
 }
 
 /// The packages a candidate's steps build and test: those its edit can reach, or `None` for
@@ -393,11 +392,7 @@ impl Verifier<'_> {
         dir: &Path,
     ) -> anyhow::Result<Result<TestResults, Verdict>> {
         let unlike = |reach: &Reach| {
-            let memo = self.unlike_baseline.lock().expect("not poisoned");
-            reach
-                .0
-                .as_ref()
-                .is_some_and(|packages| memo.contains(packages))
+            (reach.0.as_ref()).is_some_and(|packages| self.unlike_baseline.contains(packages))
         };
         let reach = if unlike(reach) {
             &Reach::WORKSPACE
@@ -412,7 +407,7 @@ impl Verifier<'_> {
         if let (Some(packages), false, Exit::Success) = (&reach.0, problems.is_empty(), test.exit())
         {
             // Passing, but not the baseline's tests: the whole workspace's tell.
-            (self.unlike_baseline.lock().expect("not poisoned")).insert(packages.clone());
+            self.unlike_baseline.insert(packages);
             return self.test_gate(baseline, audit, (candidate, &Reach::WORKSPACE), dir);
         }
         // A hang explains the missing tests better than their count does.
