@@ -1197,6 +1197,11 @@ fn a_reach_whose_tests_differ_from_the_baselines_by_features_is_tested_whole() {
     let first = &tests()[0];
     assert_eq!(first.len(), 2, "{first:?}");
     assert!(first[0].contains("-p beta") && first[1].contains("--workspace"));
+    let why = (records(root).into_iter())
+        .filter(|r| r["event"] == "notice")
+        .map(|r| r["message"].as_str().unwrap().to_owned())
+        .find(|m| m.contains("whole workspace from now on"));
+    assert!(why.as_ref().is_some_and(|m| m.contains("beta")), "{why:?}");
     // The next run remembers it: the whole workspace at once.
     let out = fix(root, "builtin", &["--max-candidates", "1"]);
     assert!(out.status.success(), "{}", stderr(&out));

@@ -407,6 +407,14 @@ impl Verifier<'_> {
         if let (Some(packages), false, Exit::Success) = (&reach.0, problems.is_empty(), test.exit())
         {
             // Passing, but not the baseline's tests: the whole workspace's tell.
+            audit.emit(Event::Notice {
+                message: format!(
+                    "the tests of {} are not the baseline's ({}): they are tested with the \
+                     whole workspace from now on",
+                    packages.join(", "),
+                    problems[0]
+                ),
+            })?;
             self.unlike_baseline.insert(packages);
             return self.test_gate(baseline, audit, (candidate, &Reach::WORKSPACE), dir);
         }
