@@ -1122,13 +1122,9 @@ fn a_candidate_builds_and_tests_only_the_packages_its_edit_reaches() {
     }
 }
 
-/// A member `gamma` turns on a feature of `shared` that gives `beta` one more test: cargo
-/// unifies features over the packages it builds, so `-p beta` runs one test fewer than the
-/// workspace's baseline. The candidate is then tested with the whole workspace, and kept.
-#[test]
-fn a_reach_whose_tests_differ_from_the_baselines_by_features_is_tested_whole() {
-    let tmp = util::copy_of_fixture("dup-workspace");
-    let root = tmp.path();
+/// A `shared` crate whose macro gives `beta` one more test when its `extra` feature is on,
+/// and a `gamma` crate, which nothing depends on, that turns it on.
+fn add_feature_gated_test(root: &Path) {
     let edit = |file: &str, from: &str, to: &str| {
         let text = std::fs::read_to_string(root.join(file)).unwrap();
         assert!(text.contains(from), "{file}");
@@ -1173,6 +1169,16 @@ fn a_reach_whose_tests_differ_from_the_baselines_by_features_is_tested_whole() {
         lib + "\nshared::extra_tests!();\n",
     )
     .unwrap();
+}
+
+/// A member `gamma` turns on a feature of `shared` that gives `beta` one more test: cargo
+/// unifies features over the packages it builds, so `-p beta` runs one test fewer than the
+/// workspace's baseline. The candidate is then tested with the whole workspace, and kept.
+#[test]
+fn a_reach_whose_tests_differ_from_the_baselines_by_features_is_tested_whole() {
+    let tmp = util::copy_of_fixture("dup-workspace");
+    let root = tmp.path();
+    add_feature_gated_test(root);
     add_beta_copies(root);
     // The test commands of each run's candidate, by run.
     let tests = || {
