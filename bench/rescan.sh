@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Rescan after a one-file change, as a share of a cold scan: `cargo loop scan` over the
-# corpus's crates matching a prefix (default ra-ap-*, rust-analyzer's published crates),
+# corpus's crates matching a prefix (default ra_ap_*, rust-analyzer's published crates;
+# ra-ap-* are the rustc crates it vendors),
 # analysed as a plain folder. Cold is --no-cache (every file parsed); one-file appends a
 # function to one file before each run, with the caches of the run before it.
 # Run in release mode:
 #   cargo build --release && bench/rescan.sh [CORPUS_VENDOR_DIR] [PREFIX] [RUNS]
 set -euo pipefail
-corpus=${1:-/work/corpus/vendor}; prefix=${2:-ra-ap-}; runs=${3:-5}
+corpus=${1:-/work/corpus/vendor}; prefix=${2:-ra_ap_}; runs=${3:-5}
 bin=${CARGO_LOOP:-$(cd "$(dirname "$0")/.." && pwd)/target/release/cargo-loop}
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 for crate in "$corpus"/"$prefix"*; do
