@@ -385,6 +385,13 @@ fn renamed(a: &Site, b: &Site) -> Result<(HashMap<String, String>, Vec<usize>), 
 
 /// What moving one copy's run into a helper takes.
 fn analyse(site: &Site) -> Result<Analysis, AgentError> {
+    if site.run.stmts.iter().any(is_gated_value) {
+        return Err(declined(
+            site,
+            "it holds an expression without `;` under `#[cfg]`: which one its block ends \
+             with depends on the build",
+        ));
+    }
     let body = position(site.function.block.brace_token.span.open().start());
     let ends_function = site.run.is_value && site.run.brace == body;
     if site.run.is_value && !ends_function {
@@ -430,6 +437,29 @@ fn analyse(site: &Site) -> Result<Analysis, AgentError> {
         extra_params: Vec::new(),
         extra_args: Vec::new(),
     })
+}
+
+/// Whether a statement is an expression without `;` (`#[cfg(unix)] { .. }`) with a `#[cfg]`
+/// or `#[cfg_attr]` of its own: on another build, another one may be its block's value.
+fn is_gated_value(stmt: &syn::Stmt) -> bool {
+    if !matches!(stmt, syn::Stmt::Expr(_, None)) {
+        return false;
+    }
+    let mut tokens = stmt.to_token_stream().into_iter().peekable();
+    while let (
+        Some(proc_macro2::TokenTree::Punct(hash)),
+        Some(proc_macro2::TokenTree::Group(attr)),
+    ) = (tokens.next(), tokens.next())
+    {
+        if hash.as_char() != '#' {
+            return false;
+        }
+        let name = attr.stream().into_iter().next().map(|t| t.to_string());
+        if matches!(name.as_deref(), Some("cfg" | "cfg_attr")) {
+            return true;
+        }
+    }
+    false
 }
 
 /// What the helper's signature may not name. A helper in the impl may name the impl's

@@ -212,6 +212,11 @@ fn runs_that_leave_the_block_or_hide_what_they_use_are_declined_with_the_reason(
             "    'outer: loop {\n        break 'outer;\n    }\n    let _y: u8 = x;\n",
             "label",
         ),
+        // On another target the function would end in another block.
+        (
+            "    #[cfg(unix)]\n    {\n        let _y: u8 = x;\n    }\n    let _z: u8 = x;\n",
+            "`#[cfg]`",
+        ),
     ];
     for (run, reason) in cases {
         let err = declined(&twice("x: u8", "", run, ""), run);
@@ -222,6 +227,9 @@ fn runs_that_leave_the_block_or_hide_what_they_use_are_declined_with_the_reason(
     let run = "        let y: u8 = 1;\n        if y > 2 {\n            continue;\n        }\n";
     let text = twice("zs: &[u8]", "", &in_loop(run), "");
     assert!(declined(&text, run).contains("breaks or continues a loop around it"));
+    // A statement under `#[cfg]` that ends in `;` is the same statement in the helper.
+    let gated = "    #[cfg(unix)]\n    let _y: u8 = x;\n    let _z: u8 = x;\n";
+    assert!(extract(&twice("x: u8", "", gated, ""), gated).is_ok());
     // A `break` of a loop inside the run stays inside it.
     assert!(extract(&twice("xs: &[u8]", "", looped, ""), looped).is_ok());
 }
