@@ -326,6 +326,57 @@ fn watch_starts_a_new_run_when_a_source_changes_and_stops_on_ctrl_c() {
     assert!(stderr(&out).contains("Watching"), "{}", stderr(&out));
 }
 
+/// With `--branch`, a watching run never waits for the person's uncommitted edits nor touches
+/// them: it works in its own worktree, and a commit in the checkout starts a new run from it.
+#[test]
+fn watch_on_a_branch_follows_the_checkouts_commits_and_leaves_its_edits_alone() {
+    let tmp = util::repository_of("loop-crate");
+    let identity = [
+        ("GIT_AUTHOR_NAME", "t"),
+        ("GIT_AUTHOR_EMAIL", "t@example.com"),
+        ("GIT_COMMITTER_NAME", "t"),
+        ("GIT_COMMITTER_EMAIL", "t@example.com"),
+    ];
+    let lib = tmp.path().join("src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    let wip = format!("{text}\n// work in progress\n");
+    std::fs::write(&lib, &wip).unwrap();
+    let child = util::cargo_loop(tmp.path())
+        .args(["run", "--watch", "--commit", "--branch", "loop/cleanup"])
+        .args(["--max-candidates", "1", "--max-passes", "1"])
+        .envs(identity)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let worktree = tmp.path().join("target/loop/worktrees/loop-cleanup");
+    let stops = |records: &[Value]| records.iter().filter(|r| r["event"] == "stop").count();
+    wait_for(&worktree, "the first run", |r| stops(r) == 1);
+    let ahead = || git(tmp.path(), &["rev-list", "--count", "HEAD..loop/cleanup"]);
+    assert_eq!(ahead().trim(), "1");
+    // The person commits new copies, their work in progress still uncommitted.
+    let copy = "pub fn evens_{0}(values: &[u64], limit: u64) -> (u64, usize) {\n    let mut sum = 0;\n    let mut count = 0;\n    for value in values {\n        if *value % 2 == 0 && *value < limit {\n            sum += value * 2;\n            count += 1;\n        }\n    }\n    if count == 0 {\n        return (0, 0);\n    }\n    (sum / count as u64, count)\n}\n\n";
+    let module = format!("{}{}", copy.replace("{0}", "a"), copy.replace("{0}", "b"));
+    std::fs::write(tmp.path().join("src/extra.rs"), module).unwrap();
+    git(tmp.path(), &["add", "src/extra.rs"]);
+    git(tmp.path(), &["commit", "-qm", "extra"]);
+    wait_for(&worktree, "a second run", |r| stops(r) == 2);
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    git(
+        tmp.path(),
+        &["merge-base", "--is-ancestor", "HEAD", "loop/cleanup"],
+    );
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), wip);
+    let status = git(tmp.path(), &["status", "--porcelain"]);
+    assert_eq!(status.trim(), "M src/lib.rs", "{status}");
+}
+
 #[test]
 fn each_refactor_lands_on_its_own_branch_and_the_tree_stays_as_it_was() {
     let tmp = util::repository_of("loop-crate");
