@@ -278,6 +278,20 @@ fn wait_for(dir: &Path, what: &str, done: impl Fn(&[Value]) -> bool) {
     panic!("waited a minute for {what}");
 }
 
+/// Who commits in these tests.
+const IDENTITY: [(&str, &str); 4] = [
+    ("GIT_AUTHOR_NAME", "t"),
+    ("GIT_AUTHOR_EMAIL", "t@example.com"),
+    ("GIT_COMMITTER_NAME", "t"),
+    ("GIT_COMMITTER_EMAIL", "t@example.com"),
+];
+
+/// A module holding a new pair of copied functions.
+fn two_copies() -> String {
+    let copy = "pub fn evens_{0}(values: &[u64], limit: u64) -> (u64, usize) {\n    let mut sum = 0;\n    let mut count = 0;\n    for value in values {\n        if *value % 2 == 0 && *value < limit {\n            sum += value * 2;\n            count += 1;\n        }\n    }\n    if count == 0 {\n        return (0, 0);\n    }\n    (sum / count as u64, count)\n}\n\n";
+    format!("{}{}", copy.replace("{0}", "a"), copy.replace("{0}", "b"))
+}
+
 #[test]
 fn watch_starts_a_new_run_when_a_source_changes_and_stops_on_ctrl_c() {
     let tmp = copy_of_fixture("loop-crate");
@@ -297,8 +311,7 @@ fn watch_starts_a_new_run_when_a_source_changes_and_stops_on_ctrl_c() {
     let stops = |records: &[Value]| records.iter().filter(|r| r["event"] == "stop").count();
     wait_for(tmp.path(), "the first run", |r| stops(r) == 1);
     // A new pair of copies, in a new module.
-    let copy = "pub fn evens_{0}(values: &[u64], limit: u64) -> (u64, usize) {\n    let mut sum = 0;\n    let mut count = 0;\n    for value in values {\n        if *value % 2 == 0 && *value < limit {\n            sum += value * 2;\n            count += 1;\n        }\n    }\n    if count == 0 {\n        return (0, 0);\n    }\n    (sum / count as u64, count)\n}\n\n";
-    let module = format!("{}{}", copy.replace("{0}", "a"), copy.replace("{0}", "b"));
+    let module = two_copies();
     std::fs::write(tmp.path().join("src/extra.rs"), module).unwrap();
     let lib = tmp.path().join("src/lib.rs");
     let text = std::fs::read_to_string(&lib).unwrap();
@@ -331,12 +344,6 @@ fn watch_starts_a_new_run_when_a_source_changes_and_stops_on_ctrl_c() {
 #[test]
 fn watch_on_a_branch_follows_the_checkouts_commits_and_leaves_its_edits_alone() {
     let tmp = util::repository_of("loop-crate");
-    let identity = [
-        ("GIT_AUTHOR_NAME", "t"),
-        ("GIT_AUTHOR_EMAIL", "t@example.com"),
-        ("GIT_COMMITTER_NAME", "t"),
-        ("GIT_COMMITTER_EMAIL", "t@example.com"),
-    ];
     let lib = tmp.path().join("src/lib.rs");
     let text = std::fs::read_to_string(&lib).unwrap();
     let wip = format!("{text}\n// work in progress\n");
@@ -344,7 +351,7 @@ fn watch_on_a_branch_follows_the_checkouts_commits_and_leaves_its_edits_alone() 
     let child = util::cargo_loop(tmp.path())
         .args(["run", "--watch", "--commit", "--branch", "loop/cleanup"])
         .args(["--max-candidates", "1", "--max-passes", "1"])
-        .envs(identity)
+        .envs(IDENTITY)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -355,8 +362,7 @@ fn watch_on_a_branch_follows_the_checkouts_commits_and_leaves_its_edits_alone() 
     let ahead = || git(tmp.path(), &["rev-list", "--count", "HEAD..loop/cleanup"]);
     assert_eq!(ahead().trim(), "1");
     // The person commits new copies, their work in progress still uncommitted.
-    let copy = "pub fn evens_{0}(values: &[u64], limit: u64) -> (u64, usize) {\n    let mut sum = 0;\n    let mut count = 0;\n    for value in values {\n        if *value % 2 == 0 && *value < limit {\n            sum += value * 2;\n            count += 1;\n        }\n    }\n    if count == 0 {\n        return (0, 0);\n    }\n    (sum / count as u64, count)\n}\n\n";
-    let module = format!("{}{}", copy.replace("{0}", "a"), copy.replace("{0}", "b"));
+    let module = two_copies();
     std::fs::write(tmp.path().join("src/extra.rs"), module).unwrap();
     git(tmp.path(), &["add", "src/extra.rs"]);
     git(tmp.path(), &["commit", "-qm", "extra"]);
@@ -553,12 +559,6 @@ fn jobs_2_keeps_on_loop_crate_what_jobs_1_keeps_in_the_same_order() {
 #[test]
 fn a_branch_run_commits_in_its_own_worktree_and_follows_the_checkouts_head() {
     let tmp = util::repository_of("loop-crate");
-    let identity = [
-        ("GIT_AUTHOR_NAME", "t"),
-        ("GIT_AUTHOR_EMAIL", "t@example.com"),
-        ("GIT_COMMITTER_NAME", "t"),
-        ("GIT_COMMITTER_EMAIL", "t@example.com"),
-    ];
     let branch_run = |dir: &Path| {
         let args = [
             "run",
@@ -570,7 +570,7 @@ fn a_branch_run_commits_in_its_own_worktree_and_follows_the_checkouts_head() {
             "--max-passes",
             "1",
         ];
-        let out = run(dir, &args, &identity);
+        let out = run(dir, &args, &IDENTITY);
         assert!(out.status.success(), "{}", stderr(&out));
         out
     };
