@@ -14,7 +14,7 @@ for path in sys.argv[1:]:
     ev=[json.loads(l) for l in open(path)]
     fnd={}; start={}; rows=collections.defaultdict(lambda: collections.Counter()); reasons=collections.defaultdict(collections.Counter); times=[]
     for e in ev:
-        if e['event']=='finding': fnd[e['candidate']]=kind(e['title']); start[e['candidate']]=ts(e['ts'])
+        if e['event']=='finding' and 'title' in e: fnd[e['candidate']]=kind(e['title']); start[e['candidate']]=ts(e['ts'])
         if e['event']=='decision':
             k=fnd[e['candidate']]; rows[k]['found']+=1; rows[k][e['outcome']]+=1
             if e['outcome']=='kept': times.append(ts(e['ts'])-start[e['candidate']])

@@ -5,11 +5,11 @@ crate, dupjson, audit = sys.argv[1:4]
 truth = json.load(open(__import__('os').path.join(__import__('os').path.dirname(__file__), '..', 'work', 'truth.json')))
 groups = json.load(open(dupjson))['groups']
 ev = [json.loads(l) for l in open(audit)]
-cand_fp = {e['candidate']: e['fingerprint'] for e in ev if e['event'] == 'finding'}
+cand_fp = {e['candidate']: e['fingerprint'] for e in ev if e['event'] == 'finding' and 'fingerprint' in e}
 dec = {}
 for e in ev:
     if e['event'] == 'decision':
-        dec.setdefault(cand_fp[e['candidate']], (e['outcome'], e['step'], e['reason'][:160]))
+        dec.setdefault(cand_fp.get(e['candidate']), (e['outcome'], e['step'], e['reason'][:160]))
 def overlap(a, g):
     return a['file'] == g['file'] and a['start_line'] <= g['end_line'] and g['start_line'] <= a['end_line']
 tally = collections.Counter()
