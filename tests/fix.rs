@@ -1305,3 +1305,37 @@ fn add_beta_copies(root: &std::path::Path) {
     )
     .unwrap();
 }
+
+/// Two `pub` structs declared alike: the second becomes an alias of the first, held for
+/// review (the public API changes) unless `--allow-sensitive`, and the crate's test passes.
+#[test]
+fn the_builtin_agent_makes_a_struct_declared_alike_an_alias() {
+    let tmp = util::copy_of_fixture("alike-structs");
+    let before = util::snapshot(tmp.path());
+    let out = fix(tmp.path(), "builtin", &["--findings", "dup"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        decisions(tmp.path())[0]["outcome"],
+        "held",
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(util::snapshot(tmp.path()), before);
+    let out = fix(
+        tmp.path(),
+        "builtin",
+        &["--findings", "dup", "--allow-sensitive"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        decisions(tmp.path())[1]["outcome"],
+        "kept",
+        "{}",
+        stderr(&out)
+    );
+    let ui = std::fs::read_to_string(tmp.path().join("src/ui.rs")).unwrap();
+    assert_eq!(
+        ui,
+        "//! The screen.\n\n/// Where the cursor is.\npub type Cursor = crate::geo::Point;\n"
+    );
+}

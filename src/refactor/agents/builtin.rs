@@ -8,12 +8,14 @@
 //! private helper that each copy calls ([`block`]): it takes the locals the run uses (by
 //! value, `&` or `&mut`, with types read from their declarations) and returns those the code
 //! after it uses. A trait implemented with the same items for several types of one module
-//! becomes one `macro_rules!` over the type and an invocation per type ([`impls`]).
+//! becomes one `macro_rules!` over the type and an invocation per type ([`impls`]). Structs
+//! declared alike become one, the others aliases of it ([`aliases`]).
 //! Functions that are near misses, or copies that cannot merge whole, give up the longest
 //! run of statements they share to such a helper ([`common`]).
 //! Everything else is declined with the reason, and every proposal still goes through the
 //! same gates as any agent's.
 
+mod aliases;
 mod block;
 mod common;
 mod compare;
@@ -53,6 +55,9 @@ pub fn propose(
     match finding.clone {
         Some((GroupKind::Block, _)) => return block::propose(finding, root),
         Some((GroupKind::Impl, _)) => return impls::propose(finding, root),
+        Some((GroupKind::Struct, CloneType::Abstraction)) => {
+            return aliases::propose(finding, root)
+        }
         // Near misses may hold a set of whole copies: those merge, the others stay; when
         // none does, the run of statements all share is the one refactor left.
         Some((_, CloneType::NearMiss)) => {
@@ -158,12 +163,14 @@ fn supported(finding: &Finding) -> Result<(), AgentError> {
                 GroupKind::Fn | GroupKind::Method,
                 CloneType::Exact | CloneType::Renamed | CloneType::NearMiss,
             )
-            | (GroupKind::Block | GroupKind::Impl, CloneType::Exact | CloneType::Renamed),
+            | (GroupKind::Block | GroupKind::Impl, CloneType::Exact | CloneType::Renamed)
+            | (GroupKind::Struct, CloneType::Abstraction),
         ) => Ok(()),
         Some((kind, ty)) => Err(AgentError::Declined(format!(
             "the built-in agent merges identical or consistently renamed functions and methods, \
-             extracts duplicated runs of statements into a function and writes one macro for a \
-             trait implemented alike for several types; {} is {} ({}), a job for an LLM agent",
+             extracts duplicated runs of statements into a function, writes one macro for a \
+             trait implemented alike for several types and makes structs declared alike one \
+             type; {} is {} ({}), a job for an LLM agent",
             finding.id,
             kind.as_str(),
             ty.rule_id()
