@@ -75,7 +75,7 @@ pub struct Verifier<'a> {
 
 /// The packages a candidate's steps build and test: those its edit can reach, or `None` for
 /// the whole workspace.
-pub struct Reach(Option<Vec<String>>);
+struct Reach(Option<Vec<String>>);
 
 impl Reach {
     const WORKSPACE: Reach = Reach(None);

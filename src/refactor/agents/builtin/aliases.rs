@@ -17,7 +17,7 @@ use quote::ToTokens;
 use syn::spanned::Spanned;
 
 use super::compare::flatten;
-use super::copy::{byte_range, item_path, read_source};
+use super::copy::{byte_range, item_in, item_path, read_item};
 use super::edits::Edits;
 use crate::refactor::agents::exchange::AgentError;
 use crate::refactor::change::FileChange;
@@ -119,12 +119,16 @@ fn indent_of(text: &str, at: usize) -> &str {
 
 impl Declared {
     fn read(root: &Path, location: &Location) -> Result<Declared, String> {
-        let (text, file) = read_source(root, location)?;
-        let item = find_struct(&file.items, location.start_line).ok_or_else(|| {
-            format!(
-                "no struct starts at {}:{}",
-                location.file, location.start_line
-            )
+        // Its first line holds its attributes or its `struct`.
+        let (text, item) = read_item(root, location, "struct", |item, line| match item {
+            syn::Item::Struct(s)
+                if [s.span(), s.struct_token.span]
+                    .iter()
+                    .any(|at| at.start().line == line) =>
+            {
+                Some(s)
+            }
+            _ => None,
         })?;
         if !matches!(item.fields, syn::Fields::Named(_)) {
             return Err(format!(
@@ -161,19 +165,6 @@ impl Declared {
     }
 }
 
-/// The struct whose declaration (attributes included) starts on `line`, in these items or
-/// inline modules.
-fn find_struct(items: &[syn::Item], line: u32) -> Option<&syn::ItemStruct> {
-    items.iter().find_map(|item| match item {
-        syn::Item::Struct(s) if s.span().start().line == line as usize => Some(s),
-        syn::Item::Struct(s) if s.struct_token.span.start().line == line as usize => Some(s),
-        syn::Item::Mod(module) => {
-            (module.content.as_ref()).and_then(|(_, items)| find_struct(items, line))
-        }
-        _ => None,
-    })
-}
-
 /// Where an impl in the crate of `file` names `name` in its header (`impl T for Name`,
 /// `impl From<Name> for X`), as `file:line`.
 fn impl_naming(root: &Path, file: &str, name: &str) -> Option<String> {
@@ -200,20 +191,18 @@ fn impl_naming(root: &Path, file: &str, name: &str) -> Option<String> {
 /// The line of the first impl among `items` (or their inline modules) whose header names
 /// `name`.
 fn impl_line(items: &[syn::Item], name: &str) -> Option<usize> {
-    items.iter().find_map(|item| match item {
+    let block = item_in(items, &|item| match item {
         syn::Item::Impl(block) => {
             let mut header = Vec::new();
             flatten(block.self_ty.to_token_stream(), &mut header);
             if let Some((_, path, _)) = &block.trait_ {
                 flatten(path.to_token_stream(), &mut header);
             }
-            (header.iter().any(|(_, t, _)| t == name)).then(|| block.impl_token.span.start().line)
-        }
-        syn::Item::Mod(module) => {
-            (module.content.as_ref()).and_then(|(_, items)| impl_line(items, name))
+            header.iter().any(|(_, t, _)| t == name).then_some(block)
         }
         _ => None,
-    })
+    })?;
+    Some(block.impl_token.span.start().line)
 }
 
 /// The `src/` folder beside the nearest `Cargo.toml` above `file`: where the crate's impls are.

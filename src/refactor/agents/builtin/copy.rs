@@ -131,6 +131,38 @@ pub(super) fn read_source(root: &Path, location: &Location) -> Result<(String, s
     Ok((text, file))
 }
 
+/// The first item among `items`, or in their inline modules, that `pick` picks.
+pub(super) fn item_in<'a, T>(
+    items: &'a [syn::Item],
+    pick: &impl Fn(&'a syn::Item) -> Option<&'a T>,
+) -> Option<&'a T> {
+    items.iter().find_map(|item| match item {
+        syn::Item::Mod(module) => {
+            (module.content.as_ref()).and_then(|(_, items)| item_in(items, pick))
+        }
+        other => pick(other),
+    })
+}
+
+/// The file at `location` and its item (`what`, for the error) that `pick` picks, given the
+/// location's first line.
+pub(super) fn read_item<T: Clone>(
+    root: &Path,
+    location: &Location,
+    what: &str,
+    pick: impl for<'a> Fn(&'a syn::Item, usize) -> Option<&'a T>,
+) -> Result<(String, T), String> {
+    let (text, file) = read_source(root, location)?;
+    let line = location.start_line as usize;
+    let item = item_in(&file.items, &|item| pick(item, line)).ok_or_else(|| {
+        format!(
+            "no {what} starts at {}:{}",
+            location.file, location.start_line
+        )
+    })?;
+    Ok((text, item.clone()))
+}
+
 /// The location's item path split into the path above the item (crate first), the item's
 /// own name, and the crate's name.
 pub(super) fn item_path(location: &Location) -> (Vec<String>, String, String) {

@@ -12,7 +12,7 @@ use quote::ToTokens;
 use syn::spanned::Spanned;
 
 use super::compare::{flatten, Tok};
-use super::copy::{byte_range, read_source};
+use super::copy::{byte_range, read_item};
 use super::edits::Edits;
 use crate::refactor::agents::exchange::AgentError;
 use crate::refactor::change::FileChange;
@@ -106,12 +106,9 @@ fn module_of(location: &Location) -> &str {
 
 impl TraitImpl {
     fn read(root: &Path, location: &Location) -> Result<TraitImpl, String> {
-        let (text, file) = read_source(root, location)?;
-        let block = find_impl(&file.items, location.start_line).ok_or_else(|| {
-            format!(
-                "no impl starts at {}:{}",
-                location.file, location.start_line
-            )
+        let (text, block) = read_item(root, location, "impl", |item, line| match item {
+            syn::Item::Impl(block) if block.impl_token.span.start().line == line => Some(block),
+            _ => None,
         })?;
         let simple = block.generics.params.is_empty()
             && block.generics.where_clause.is_none()
@@ -159,20 +156,6 @@ impl TraitImpl {
             text,
         })
     }
-}
-
-/// The impl that starts on `line`, in these items or inline modules.
-fn find_impl(items: &[syn::Item], line: u32) -> Option<&syn::ItemImpl> {
-    items.iter().find_map(|item| match item {
-        syn::Item::Impl(block) if block.impl_token.span.start().line == line as usize => {
-            Some(block)
-        }
-        syn::Item::Mod(module) => module
-            .content
-            .as_ref()
-            .and_then(|(_, items)| find_impl(items, line)),
-        _ => None,
-    })
 }
 
 /// `impl_` and the trait's name in snake case (`impl_methods` for inherent impls), numbered

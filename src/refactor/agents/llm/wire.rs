@@ -8,7 +8,7 @@ use crate::refactor::agents::exchange::AgentError;
 
 /// Output tokens asked of Anthropic (its API requires the field): room for a few whole edited
 /// functions, and a cut-off answer is rejected as truncated.
-pub const MAX_OUTPUT_TOKENS: u32 = 8192;
+const MAX_OUTPUT_TOKENS: u32 = 8192;
 
 /// The `anthropic-version` header the Messages API is spoken at.
 const ANTHROPIC_VERSION: &str = "2023-06-01";
