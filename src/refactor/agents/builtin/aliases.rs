@@ -41,10 +41,12 @@ struct Declared {
 
 /// The changes that make every struct of `finding` but the first an alias of it, or why not.
 pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>, AgentError> {
-    let declared: Vec<Declared> = (finding.locations.iter())
+    let mut declared: Vec<Declared> = (finding.locations.iter())
         .map(|location| Declared::read(root, location))
         .collect::<Result<_, String>>()
         .map_err(AgentError::Declined)?;
+    // The most visible copy stays: the others can name it.
+    declared.sort_by_key(|d| std::cmp::Reverse(reach(&d.vis)));
     let first = &declared[0];
     let mut edits = Edits::default();
     for other in &declared[1..] {
@@ -88,6 +90,16 @@ fn check(first: &Declared, other: &Declared, root: &Path) -> Result<(), String> 
         ));
     }
     Ok(())
+}
+
+/// How far a visibility reaches: `pub`, then `pub(crate)`, then narrower ones, then private.
+fn reach(vis: &str) -> u8 {
+    match vis {
+        "pub" => 3,
+        "pub(crate)" => 2,
+        "" => 0,
+        _ => 1,
+    }
 }
 
 /// `other`'s docs, then `VIS type Other = path::to::First;`.
@@ -321,9 +333,20 @@ mod test {
             assert!(err.contains(reason), "{reason}: {err}");
         }
         let private = merged(
-            &[("geo", point("", "Point")), ("ui", point("pub ", "Other"))],
+            &[("geo", point("", "Point")), ("ui", point("", "Other"))],
             "",
         );
         assert!(private.unwrap_err().contains("private to its module"));
+        // The most visible copy stays, wherever the group lists it.
+        let changes = merged(
+            &[("geo", point("", "Point")), ("ui", point("pub ", "Other"))],
+            "",
+        );
+        let changes = changes.unwrap();
+        assert_eq!(changes[0].0, "src/geo.rs");
+        assert!(
+            changes[0].1.ends_with("\ntype Point = crate::ui::Other;\n"),
+            "{changes:?}"
+        );
     }
 }
