@@ -12,11 +12,11 @@ Loop side: a small correct edit in one crate (a private name renamed), proposed 
 agent to `cargo loop fix --dry-run --finding D1`: the time from its `edit` record to its
 `decision` record (clippy with check folded in, tests of the packages the edit can reach,
 re-analysis, restore). The baseline is not counted: the scratch target is warm after the first
-run. (The builtin agent verifies none of ripgrep's 21 findings: each is declined with a reason
-or, one, fails to compile.) In place: the same edit applied to the workspace, then `cargo check && cargo clippy &&
+run. In place: the same edit applied to the workspace, then `cargo check && cargo clippy &&
 cargo test` on the whole workspace with a warm target dir, then reverted. Every target but the
 benches, which need nightly (`#![feature(test)]`): what a stable user runs, and what cargo loop
-leaves out too.
+leaves out too; the doc tests run on both sides (the target list leaves them out of `cargo
+test`, so they are one more command in place).
 Prints per candidate, medians and the ratio. Needs a release build: cargo build --release.
 """
 import argparse
@@ -39,7 +39,10 @@ CRATES = ["globset", "grep", "grep-cli", "grep-matcher", "grep-printer", "grep-r
 TARGETS = ["--workspace", "--lib", "--bins", "--tests", "--examples"]
 COMMANDS = [["cargo", "check", *TARGETS],
             ["cargo", "clippy", *TARGETS, "--", "--cap-lints", "warn"],
-            ["cargo", "test", *TARGETS]]
+            ["cargo", "test", *TARGETS],
+            # The doc tests `cargo test` runs, which the target list above leaves out; the
+            # pipeline's `cargo test` runs them too.
+            ["cargo", "test", "--workspace", "--doc"]]
 
 def setup(root):
     if (root / "ws/.git").exists():
