@@ -61,8 +61,6 @@ struct Task {
     library_root: bool,
     crate_root: String,
     cfg: Option<Cfg>,
-    /// Started from a secondary root (see [`crate::analysis::workspace::Root`]).
-    secondary: bool,
 }
 
 /// Parses every file reachable from the workspace's roots. `selected` restricts which files
@@ -77,9 +75,7 @@ pub fn parse_workspace(
     let mut visited: HashSet<PathBuf> = HashSet::new();
     // What the libraries and binaries reach is theirs: build scripts, examples, benches and
     // tests follow their declarations only after them.
-    let (mut frontier, mut secondary): (Vec<Task>, Vec<Task>) =
-        (roots(workspace, options, selected, &mut visited).into_iter())
-            .partition(|task| !task.secondary);
+    let (mut frontier, mut secondary) = roots(workspace, options, selected, &mut visited);
     let pool = parse_pool();
     let done = AtomicUsize::new(0);
     let mut corpus = Corpus::default();
@@ -146,14 +142,15 @@ pub fn parse_workspace(
     corpus
 }
 
-/// The target roots to parse first, each once by real path.
+/// The target roots to parse, each once by real path: those of libraries and binaries, then
+/// the secondary ones (see [`crate::analysis::workspace::Root`]).
 fn roots(
     workspace: &Workspace,
     options: &Options,
     selected: &[PathBuf],
     visited: &mut HashSet<PathBuf>,
-) -> Vec<Task> {
-    let mut frontier = Vec::new();
+) -> (Vec<Task>, Vec<Task>) {
+    let (mut primary, mut secondary) = (Vec::new(), Vec::new());
     for (index, package) in workspace.packages.iter().enumerate() {
         for root in &package.roots {
             if root.test && !options.tests {
@@ -165,7 +162,12 @@ fn roots(
             // Deduplicate by real path, but keep the path as found, so that files reached
             // through a symbolic link stay inside the analysed folder.
             if visited.insert(canonical(&root.path)) {
-                frontier.push(Task {
+                let roots = if root.secondary {
+                    &mut secondary
+                } else {
+                    &mut primary
+                };
+                roots.push(Task {
                     path: root.path.clone(),
                     module: root.module.clone(),
                     package: index,
@@ -174,12 +176,11 @@ fn roots(
                     library_root: root.lib,
                     crate_root: root.module.clone(),
                     cfg: None,
-                    secondary: root.secondary,
                 });
             }
         }
     }
-    frontier
+    (primary, secondary)
 }
 
 /// Stack for each parsing thread. syn recurses once per level of nesting, and a debug build
@@ -255,7 +256,6 @@ fn declared(
                 library_root: false,
                 crate_root: task.crate_root.clone(),
                 cfg: Cfg::all(task.cfg.iter().chain(&decl.cfg).cloned().collect()),
-                secondary: task.secondary,
                 path,
             });
         }
@@ -285,7 +285,6 @@ fn included(task: &Task, parsed: &ParsedFile, visited: &mut HashSet<PathBuf>) ->
                 library_root: false,
                 crate_root: task.crate_root.clone(),
                 cfg: task.cfg.clone(),
-                secondary: task.secondary,
                 path,
             })
         })
