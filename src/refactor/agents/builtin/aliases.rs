@@ -1,11 +1,11 @@
 //! Structs declared alike: the same named fields with the same types, the same attributes
-//! (docs aside) and no generics, in one crate. The first keeps its declaration; every other
-//! becomes a type alias of it that keeps its own name, visibility and docs, so code that
-//! names it, builds it field by field or matches on it still compiles.
+//! (docs aside) and no generics, in one crate. The most visible one keeps its declaration;
+//! every other becomes a type alias of it that keeps its own name, visibility and docs, so
+//! code that names it, builds it field by field or matches on it still compiles.
 //!
 //! Declined with the reason: tuple and unit structs (an alias is no constructor function),
 //! copies that differ in a field, a type or an attribute, generics, copies in other crates,
-//! a first copy the others cannot name (private to another module), and a copy that any
+//! a kept copy the others cannot name (private to another module), and a copy that any
 //! impl in its crate names (two impls of one trait for what becomes one type conflict, and
 //! inherent methods may clash). Turning a `pub` struct into an alias changes the public API:
 //! the guardrails hold it for review.
@@ -39,7 +39,7 @@ struct Declared {
     shape: Vec<String>,
 }
 
-/// The changes that make every struct of `finding` but the first an alias of it, or why not.
+/// The changes that make every struct of `finding` but one an alias of it, or why not.
 pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>, AgentError> {
     let mut declared: Vec<Declared> = (finding.locations.iter())
         .map(|location| Declared::read(root, location))
