@@ -4,7 +4,8 @@
 //! code that names it, builds it field by field or matches on it still compiles.
 //!
 //! Declined with the reason: tuple and unit structs (an alias is no constructor function),
-//! copies that differ in a field, a type or an attribute, generics, copies in other crates,
+//! copies that differ in a field, a type or an attribute (a copy with none may take the kept
+//! one's derives: nothing that built with it used them), generics, copies in other crates,
 //! a kept copy the others cannot name (private to another module), and a copy that any
 //! impl in its crate names (two impls of one trait for what becomes one type conflict, and
 //! inherent methods may clash). Turning a `pub` struct into an alias changes the public API:
@@ -35,8 +36,11 @@ struct Declared {
     /// The struct's bytes, attributes included, and its doc comments as written.
     range: Range<usize>,
     docs: Vec<String>,
-    /// What must be equal between copies: attributes but docs, generics and fields.
-    shape: Vec<String>,
+    /// The attributes but docs, and the fields, as tokens.
+    attrs: Vec<String>,
+    fields: Vec<String>,
+    /// Whether every attribute is a `#[derive]`.
+    derives_only: bool,
 }
 
 /// The changes that make every struct of `finding` but one an alias of it, or why not.
@@ -45,8 +49,8 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
         .map(|location| Declared::read(root, location))
         .collect::<Result<_, String>>()
         .map_err(AgentError::Declined)?;
-    // The most visible copy stays: the others can name it.
-    declared.sort_by_key(|d| std::cmp::Reverse(reach(&d.vis)));
+    // The most visible copy stays, so the others can name it; of those, one with derives.
+    declared.sort_by_key(|d| std::cmp::Reverse((reach(&d.vis), !d.attrs.is_empty())));
     let first = &declared[0];
     let mut edits = Edits::default();
     for other in &declared[1..] {
@@ -70,8 +74,11 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
 
 /// Why `other` cannot become an alias of `first`, if it cannot.
 fn check(first: &Declared, other: &Declared, root: &Path) -> Result<(), String> {
-    if other.shape != first.shape {
-        return Err("their fields, generics or attributes differ".to_owned());
+    // A copy without attributes may take the derives of the kept one: code that built with
+    // it did not use them.
+    let attrs_fit = other.attrs == first.attrs || (other.attrs.is_empty() && first.derives_only);
+    if other.fields != first.fields || !attrs_fit {
+        return Err("their fields or attributes differ".to_owned());
     }
     if other.module[0] != first.module[0] {
         return Err("they are in different crates".to_owned());
@@ -153,11 +160,15 @@ impl Declared {
         }
         let (is_doc, attrs): (Vec<_>, Vec<_>) =
             (item.attrs.iter()).partition(|a| a.path().is_ident("doc"));
-        let mut shape = Vec::new();
-        for attr in attrs {
-            flatten(attr.to_token_stream(), &mut shape);
-        }
-        flatten(item.fields.to_token_stream(), &mut shape);
+        let derives_only = attrs.iter().all(|a| a.path().is_ident("derive"));
+        let tokens = |stream: proc_macro2::TokenStream| {
+            let mut flat = Vec::new();
+            flatten(stream, &mut flat);
+            (flat.into_iter()).map(|(kind, t, _)| format!("{kind:?}{t}"))
+        };
+        let attrs: Vec<String> = (attrs.iter())
+            .flat_map(|a| tokens(a.to_token_stream()))
+            .collect();
         let (module, name, _) = item_path(location);
         Ok(Declared {
             name,
@@ -167,10 +178,9 @@ impl Declared {
             docs: (is_doc.iter())
                 .map(|a| text[byte_range(&text, a.span())].to_owned())
                 .collect(),
-            shape: shape
-                .into_iter()
-                .map(|(kind, t, _)| format!("{kind:?}{t}"))
-                .collect(),
+            attrs,
+            fields: tokens(item.fields.to_token_stream()).collect(),
+            derives_only,
             location: location.clone(),
             text,
         })
@@ -348,5 +358,17 @@ mod test {
             changes[0].1.ends_with("\ntype Point = crate::ui::Other;\n"),
             "{changes:?}"
         );
+        // A copy without attributes takes the kept one's derives; one with other derives or
+        // with more than derives does not.
+        let bare = point("pub ", "Other").replace("#[derive(Debug, Clone, PartialEq)]\n", "");
+        let changes = merged(&[("ui", bare), geo.clone()], "").unwrap();
+        assert_eq!(
+            changes[0].1,
+            "//! ui\n\npub type Other = crate::geo::Point;\n"
+        );
+        let repr = point("pub ", "Point").replace("#[derive", "#[repr(C)]\n#[derive");
+        let bare = point("pub ", "Other").replace("#[derive(Debug, Clone, PartialEq)]\n", "");
+        let err = merged(&[("geo", repr), ("ui", bare)], "").unwrap_err();
+        assert!(err.contains("attributes differ"), "{err}");
     }
 }
