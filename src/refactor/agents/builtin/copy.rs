@@ -131,17 +131,43 @@ pub(super) fn read_source(root: &Path, location: &Location) -> Result<(String, s
     Ok((text, file))
 }
 
-/// The first item among `items`, or in their inline modules, that `pick` picks.
+/// The first item among `items`, or nested in them (inline modules, function and method
+/// bodies), that `pick` picks.
 pub(super) fn item_in<'a, T>(
     items: &'a [syn::Item],
     pick: &impl Fn(&'a syn::Item) -> Option<&'a T>,
 ) -> Option<&'a T> {
-    items.iter().find_map(|item| match item {
-        syn::Item::Mod(module) => {
-            (module.content.as_ref()).and_then(|(_, items)| item_in(items, pick))
+    find_in(&mut items.iter(), pick)
+}
+
+fn find_in<'a, T>(
+    items: &mut dyn Iterator<Item = &'a syn::Item>,
+    pick: &impl Fn(&'a syn::Item) -> Option<&'a T>,
+) -> Option<&'a T> {
+    let in_block = |block: &'a syn::Block| {
+        let mut nested = block.stmts.iter().filter_map(|stmt| match stmt {
+            syn::Stmt::Item(item) => Some(item),
+            _ => None,
+        });
+        find_in(&mut nested, pick)
+    };
+    for item in items {
+        let found = pick(item).or_else(|| match item {
+            syn::Item::Mod(module) => {
+                (module.content.as_ref()).and_then(|(_, items)| item_in(items, pick))
+            }
+            syn::Item::Fn(function) => in_block(&function.block),
+            syn::Item::Impl(block) => block.items.iter().find_map(|item| match item {
+                syn::ImplItem::Fn(method) => in_block(&method.block),
+                _ => None,
+            }),
+            _ => None,
+        });
+        if found.is_some() {
+            return found;
         }
-        other => pick(other),
-    })
+    }
+    None
 }
 
 /// The file at `location` and its item (`what`, for the error) that `pick` picks, given the

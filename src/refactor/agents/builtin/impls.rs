@@ -344,6 +344,11 @@ mod tests {
             err.contains("has generics, attributes or `unsafe`"),
             "{err}"
         );
+        // Impls inside functions are found too, and declined for what they are.
+        let nested = "fn a() {\n    struct S;\n    impl<T> Area for S {\n        fn area(&self) -> u32 { 1 }\n    }\n}\n";
+        let nested = format!("{nested}{}", nested.replace("fn a()", "fn b()"));
+        let err = rewrite(&nested, &[3, 9]).unwrap_err();
+        assert!(err.contains("has generics"), "{err}");
         let attributed = IMPLS.replace("\nimpl Area for Tile", "#[cfg(test)]\nimpl Area for Tile");
         let err = rewrite(&attributed, &[8, 15]).unwrap_err();
         assert!(
