@@ -278,6 +278,18 @@ fn wait_for(dir: &Path, what: &str, done: impl Fn(&[Value]) -> bool) {
     panic!("waited a minute for {what}");
 }
 
+/// Ctrl-C for a watching run: it ends with exit code 130.
+fn interrupt(child: std::process::Child) -> Output {
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    out
+}
+
 /// Who commits in these tests.
 const IDENTITY: [(&str, &str); 4] = [
     ("GIT_AUTHOR_NAME", "t"),
@@ -329,13 +341,7 @@ fn watch_starts_a_new_run_when_a_source_changes_and_stops_on_ctrl_c() {
         .collect();
     assert_eq!(second.len(), 1, "{second:?}");
     assert_eq!(second[0]["outcome"], "kept", "{second:?}");
-    let kill = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    let out = interrupt(child);
     assert!(stderr(&out).contains("Watching"), "{}", stderr(&out));
 }
 
@@ -367,13 +373,7 @@ fn watch_on_a_branch_follows_the_checkouts_commits_and_leaves_its_edits_alone() 
     git(tmp.path(), &["add", "src/extra.rs"]);
     git(tmp.path(), &["commit", "-qm", "extra"]);
     wait_for(&worktree, "a second run", |r| stops(r) == 2);
-    let kill = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    interrupt(child);
     git(
         tmp.path(),
         &["merge-base", "--is-ancestor", "HEAD", "loop/cleanup"],

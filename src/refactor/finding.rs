@@ -184,6 +184,24 @@ fn touched_lines(changes: &[FileChange]) -> Vec<(&str, Vec<std::ops::Range<u32>>
 }
 
 #[cfg(test)]
+impl Finding {
+    /// A clone group `D1` of `kind` and `clone_type` at `locations`, for the agents' tests.
+    pub fn group(kind: GroupKind, clone_type: CloneType, locations: Vec<Location>) -> Finding {
+        Finding {
+            id: "D1".into(),
+            kind: FindingKind::Dup,
+            fingerprint: 1,
+            title: String::new(),
+            suggestion: String::new(),
+            locations,
+            size: 4.0,
+            clone: Some((kind, clone_type)),
+            smell: None,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -240,7 +240,7 @@ fn crate_sources(file: &Path) -> Option<PathBuf> {
 mod test {
     use crate::analysis::detectors::{CloneType, GroupKind};
     use crate::refactor::agents::builtin::propose;
-    use crate::refactor::finding::{Finding, FindingKind, Location};
+    use crate::refactor::finding::{Finding, Location};
 
     const POINT: &str =
         "#[derive(Debug, Clone, PartialEq)]\nNAME {\n    pub x: i64,\n    pub y: i64,\n}\n";
@@ -282,17 +282,7 @@ mod test {
             lib += &["pub mod ", module, ";\n"].concat();
         }
         std::fs::write(dir.path().join("src/lib.rs"), lib + extra).unwrap();
-        let finding = Finding {
-            id: "D1".into(),
-            kind: FindingKind::Dup,
-            fingerprint: 1,
-            title: String::new(),
-            suggestion: String::new(),
-            locations,
-            size: 4.0,
-            clone: Some((GroupKind::Struct, CloneType::Abstraction)),
-            smell: None,
-        };
+        let finding = Finding::group(GroupKind::Struct, CloneType::Abstraction, locations);
         let changes = propose(&finding, dir.path(), &[]).map_err(|e| e.to_string())?;
         Ok((changes.into_iter())
             .map(|c| (c.path, c.after.unwrap()))

@@ -244,7 +244,6 @@ fn definition(first: &TraitImpl, name: &str) -> Result<String, AgentError> {
 mod tests {
     use super::*;
     use crate::analysis::detectors::{CloneType, GroupKind};
-    use crate::refactor::finding::FindingKind;
 
     const IMPLS: &str = "pub trait Area {\n    fn area(&self) -> u32;\n}\n\npub struct Square(pub u32);\npub struct Tile(pub u32);\n\nimpl Area for Square {\n    /// Side squared.\n    fn area(&self) -> u32 {\n        self.0 * self.0\n    }\n}\n\nimpl Area for Tile {\n    /// Side squared.\n    fn area(&self) -> u32 {\n        self.0 * self.0\n    }\n}\n";
 
@@ -261,25 +260,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("src")).unwrap();
         std::fs::write(dir.path().join("src/m.rs"), text).unwrap();
-        let finding = Finding {
-            id: "D1".into(),
-            kind: FindingKind::Dup,
-            fingerprint: 1,
-            title: String::new(),
-            suggestion: String::new(),
-            locations: lines
-                .iter()
-                .map(|&(line, item)| Location {
-                    file: "src/m.rs".into(),
-                    start_line: line,
-                    end_line: line + 5,
-                    item: item.into(),
-                })
-                .collect(),
-            size: 5.0,
-            clone: Some((GroupKind::Impl, CloneType::Exact)),
-            smell: None,
-        };
+        let locations = (lines.iter())
+            .map(|&(line, item)| Location {
+                file: "src/m.rs".into(),
+                start_line: line,
+                end_line: line + 5,
+                item: item.into(),
+            })
+            .collect();
+        let finding = Finding::group(GroupKind::Impl, CloneType::Exact, locations);
         let changes = crate::refactor::agents::builtin::propose(&finding, dir.path(), &[])
             .map_err(|err| err.to_string())?;
         Ok(changes[0].after.clone().unwrap())

@@ -3,7 +3,7 @@
 
 use crate::analysis::detectors::{CloneType, GroupKind};
 use crate::refactor::agents::builtin::propose;
-use crate::refactor::finding::{Finding, FindingKind, Location};
+use crate::refactor::finding::{Finding, Location};
 
 /// A finding for every place one of `runs` appears in `text` (as `src/m.rs` of crate `k`),
 /// each in the function (or `S`'s method) around it.
@@ -29,17 +29,7 @@ fn finding_for(text: &str, runs: &[&str]) -> Finding {
             }
         })
         .collect();
-    Finding {
-        id: "D1".into(),
-        kind: FindingKind::Dup,
-        fingerprint: 1,
-        title: String::new(),
-        suggestion: String::new(),
-        locations,
-        size: 4.0,
-        clone: Some((GroupKind::Block, CloneType::Renamed)),
-        smell: None,
-    }
+    Finding::group(GroupKind::Block, CloneType::Renamed, locations)
 }
 
 /// `src/m.rs` after extracting `run` (or the first of `runs`) from `text`, or the reason the
