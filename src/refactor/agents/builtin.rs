@@ -256,30 +256,20 @@ fn method_delegation(canonical: &Copy, copy: &Copy) -> String {
 #[cfg(test)]
 mod test {
     use super::*;
-    use crate::refactor::finding::{FindingKind, Location};
+    use crate::refactor::finding::Location;
 
     const BODY: &str = "{\n    let mut total = 0;\n    for v in values {\n        total += v;\n    }\n    total\n}\n";
 
     fn finding(ty: CloneType, locations: &[(&str, u32, &str)]) -> Finding {
-        Finding {
-            id: "D1".into(),
-            kind: FindingKind::Dup,
-            fingerprint: 1,
-            title: String::new(),
-            suggestion: String::new(),
-            locations: locations
-                .iter()
-                .map(|(file, line, item)| Location {
-                    file: (*file).into(),
-                    start_line: *line,
-                    end_line: *line + 6,
-                    item: (*item).into(),
-                })
-                .collect(),
-            size: 6.0,
-            clone: Some((GroupKind::Fn, ty)),
-            smell: None,
-        }
+        let locations = (locations.iter())
+            .map(|(file, line, item)| Location {
+                file: (*file).into(),
+                start_line: *line,
+                end_line: *line + 6,
+                item: (*item).into(),
+            })
+            .collect();
+        Finding::group(GroupKind::Fn, ty, locations)
     }
 
     fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
