@@ -108,9 +108,8 @@ impl UnlikeBaseline {
             manifests: self.manifests.clone(),
             reaches: reaches.clone(),
         };
-        let tmp = path.with_extension("json.tmp");
         if let Ok(text) = serde_json::to_vec_pretty(&remembered) {
-            let _ = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
+            let _ = crate::files::write_atomic(path, &text);
         }
     }
 }

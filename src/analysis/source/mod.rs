@@ -16,6 +16,7 @@ pub use parsed::{
 #[cfg(test)]
 pub(crate) use read::parse_str;
 pub use read::{parse_bytes, parse_file, read_source};
+pub(crate) use spans::stmt_attrs;
 pub use test_code::is_test_code;
 
 pub mod cfg;

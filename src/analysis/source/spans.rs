@@ -51,7 +51,7 @@ fn expr_attrs(expr: &syn::Expr) -> &[syn::Attribute] {
     }
 }
 
-pub(super) fn stmt_attrs(stmt: &syn::Stmt) -> &[syn::Attribute] {
+pub(crate) fn stmt_attrs(stmt: &syn::Stmt) -> &[syn::Attribute] {
     match stmt {
         syn::Stmt::Local(local) => &local.attrs,
         syn::Stmt::Expr(expr, _) => expr_attrs(expr),

@@ -442,24 +442,9 @@ fn analyse(site: &Site) -> Result<Analysis, AgentError> {
 /// Whether a statement is an expression without `;` (`#[cfg(unix)] { .. }`) with a `#[cfg]`
 /// or `#[cfg_attr]` of its own: on another build, another one may be its block's value.
 fn is_gated_value(stmt: &syn::Stmt) -> bool {
-    if !matches!(stmt, syn::Stmt::Expr(_, None)) {
-        return false;
-    }
-    let mut tokens = stmt.to_token_stream().into_iter().peekable();
-    while let (
-        Some(proc_macro2::TokenTree::Punct(hash)),
-        Some(proc_macro2::TokenTree::Group(attr)),
-    ) = (tokens.next(), tokens.next())
-    {
-        if hash.as_char() != '#' {
-            return false;
-        }
-        let name = attr.stream().into_iter().next().map(|t| t.to_string());
-        if matches!(name.as_deref(), Some("cfg" | "cfg_attr")) {
-            return true;
-        }
-    }
-    false
+    matches!(stmt, syn::Stmt::Expr(_, None))
+        && (crate::analysis::source::stmt_attrs(stmt).iter())
+            .any(|attr| attr.path().is_ident("cfg") || attr.path().is_ident("cfg_attr"))
 }
 
 /// What the helper's signature may not name. A helper in the impl may name the impl's
