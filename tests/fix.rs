@@ -1339,3 +1339,61 @@ fn the_builtin_agent_makes_a_struct_declared_alike_an_alias() {
         "//! The screen.\n\n/// Where the cursor is.\npub type Cursor = crate::geo::Point;\n"
     );
 }
+
+#[test]
+fn the_builtin_agent_applies_clippys_fixes_inside_a_nested_function_and_says_so() {
+    let tmp = util::copy_of_fixture("clippy-fixes");
+    let git = |args: &[&str]| util::git(tmp.path(), args);
+    git(&["init", "-q"]);
+    std::fs::write(tmp.path().join(".gitignore"), "target\n").unwrap();
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "start"]);
+    let out = run(
+        tmp.path(),
+        &[
+            "fix",
+            "--commit",
+            "--agent",
+            "builtin",
+            "--findings",
+            "smells",
+        ],
+        &[
+            ("GIT_AUTHOR_NAME", "t"),
+            ("GIT_AUTHOR_EMAIL", "t@example.com"),
+            ("GIT_COMMITTER_NAME", "t"),
+            ("GIT_COMMITTER_EMAIL", "t@example.com"),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let decisions = decisions(tmp.path());
+    let outcomes: Vec<(&str, &str)> = (decisions.iter())
+        .map(|d| (d["outcome"].as_str().unwrap(), d["step"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [("kept", "analysis"), ("rejected", "agent")],
+        "{decisions:?}"
+    );
+    // `if`/`else` chains have no machine-applicable fix: the agent says so.
+    assert!(
+        decisions[1]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no machine-applicable fix inside `clippy_fixes::bucket`"),
+        "{}",
+        decisions[1]["reason"]
+    );
+    // The collapsed `if`s, laid out by rustfmt since the file was rustfmt-clean.
+    let lib = std::fs::read_to_string(tmp.path().join("src/lib.rs")).unwrap();
+    let collapsed = "    if age > 0 && age < 365 {\n        for label in labels {\n            \
+                     if label.starts_with(\"sev\") && label.ends_with('1') && age > 2 {\n";
+    assert!(lib.contains(collapsed), "{lib}");
+    let message = git(&["log", "-1", "--format=%B"]);
+    assert!(
+        message.contains(
+            "apply clippy's fixes inside `clippy_fixes::triage` (clippy::collapsible_if)"
+        ),
+        "{message}"
+    );
+}

@@ -100,14 +100,26 @@ pub struct Diagnostics {
     pub compile_errors: usize,
     /// Each warning's machine-applicable suggestions (clippy's and rustc's own), by key.
     pub fixes: BTreeMap<DiagnosticKey, Vec<Fix>>,
+    /// The same, one entry per warning, in the order they came: the replacements of one
+    /// suggestion stand or fall together.
+    pub suggestions: Vec<Suggestion>,
 }
 
-/// A replacement the compiler is sure of: `file` (relative to the tree), bytes, new text.
+/// A replacement the compiler is sure of: `file` (relative to the tree), bytes, new text,
+/// and the text it replaces, so that a copy of the file that has changed since is noticed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fix {
     pub file: String,
     pub bytes: std::ops::Range<usize>,
     pub replacement: String,
+    pub original: String,
+}
+
+/// One warning's machine-applicable fix: its lint and every replacement it takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    pub lint: String,
+    pub fixes: Vec<Fix>,
 }
 
 impl Diagnostics {
@@ -156,9 +168,29 @@ fn machine_fixes(diag: &cargo_metadata::diagnostic::Diagnostic) -> Vec<Fix> {
                 file: span.file_name.clone(),
                 bytes: span.byte_start as usize..span.byte_end as usize,
                 replacement: span.suggested_replacement.clone()?,
+                original: spanned_text(span),
             })
         })
         .collect()
+}
+
+/// The text a span covers, from the source lines the compiler quotes with it (columns
+/// count characters, from 1).
+fn spanned_text(span: &cargo_metadata::diagnostic::DiagnosticSpan) -> String {
+    let last = span.text.len().saturating_sub(1);
+    let lines: Vec<String> = (span.text.iter().enumerate())
+        .map(|(i, line)| {
+            let start = if i == 0 { line.highlight_start } else { 1 };
+            let end = if i == last {
+                line.highlight_end
+            } else {
+                usize::MAX
+            };
+            let chars = line.text.chars().skip(start.saturating_sub(1));
+            chars.take(end.saturating_sub(start)).collect()
+        })
+        .collect();
+    lines.join("\n")
 }
 
 /// Reads `--message-format=json` output; lines that are not cargo messages are skipped.
@@ -200,10 +232,14 @@ pub fn parse_diagnostics(stdout: &[u8]) -> Diagnostics {
             }
             DiagnosticLevel::Warning => {
                 *out.warnings.entry(key.clone()).or_default() += 1;
-                out.fixes
-                    .entry(key.clone())
-                    .or_default()
-                    .extend(machine_fixes(&diag));
+                let fixes = machine_fixes(&diag);
+                if !fixes.is_empty() {
+                    out.suggestions.push(Suggestion {
+                        lint: key.lint.clone(),
+                        fixes: fixes.clone(),
+                    });
+                }
+                out.fixes.entry(key.clone()).or_default().extend(fixes);
                 out.rendered.insert(key, rendered);
             }
             _ => {}
@@ -459,6 +495,65 @@ test src/lib.rs - f (line 3) ... ok
         assert_eq!(
             normalise("defined at line 12 and 3"),
             normalise("defined at line 40 and 7")
+        );
+    }
+
+    /// A `compiler-message` line as clippy prints it, with one help suggestion.
+    fn collapsible_if(spans: &serde_json::Value) -> String {
+        let span = |v: &serde_json::Value| {
+            let mut span = serde_json::json!({
+                "file_name": "src/lib.rs", "line_start": 5, "line_end": 5, "column_start": 1,
+                "column_end": 1, "is_primary": true, "label": null, "expansion": null,
+                "suggestion_applicability": "MachineApplicable",
+            });
+            span.as_object_mut()
+                .unwrap()
+                .extend(v.as_object().unwrap().clone());
+            span
+        };
+        let spans: Vec<_> = spans.as_array().unwrap().iter().map(span).collect();
+        // The warning's own span suggests nothing: its help does.
+        let mut primary = spans[0].clone();
+        primary["suggested_replacement"] = serde_json::Value::Null;
+        let message = serde_json::json!({
+            "reason": "compiler-message", "package_id": "x 0.1.0 (path+file:///x)",
+            "manifest_path": "/x/Cargo.toml",
+            "target": {"kind": ["lib"], "crate_types": ["lib"], "name": "x",
+                       "src_path": "/x/src/lib.rs", "edition": "2021", "doc": true,
+                       "doctest": true, "test": true},
+            "message": {
+                "message": "this `if` statement can be collapsed",
+                "code": {"code": "clippy::collapsible_if", "explanation": null},
+                "level": "warning", "rendered": "warning: collapsible", "spans": [primary],
+                "children": [{"message": "collapse", "code": null, "level": "help",
+                              "spans": spans, "children": [], "rendered": null}],
+            },
+        });
+        format!("{message}\n")
+    }
+
+    #[test]
+    fn a_suggestion_keeps_its_replacements_together_with_the_text_each_replaces() {
+        let line = collapsible_if(&serde_json::json!([
+            {"byte_start": 237, "byte_end": 239, "suggested_replacement": "",
+             "text": [{"text": "    if age > 0 {", "highlight_start": 15, "highlight_end": 17}]},
+            {"byte_start": 561, "byte_end": 567, "suggested_replacement": "",
+             "text": [{"text": "        }", "highlight_start": 10, "highlight_end": 10},
+                      {"text": "    }", "highlight_start": 1, "highlight_end": 6}]},
+            {"byte_start": 248, "byte_end": 250, "suggested_replacement": "&&",
+             "text": [{"text": "        if age < 365 {", "highlight_start": 9,
+                       "highlight_end": 11}]},
+        ]));
+        let diagnostics = parse_diagnostics(line.as_bytes());
+        assert_eq!(diagnostics.suggestions.len(), 1);
+        let suggestion = &diagnostics.suggestions[0];
+        assert_eq!(suggestion.lint, "clippy::collapsible_if");
+        let fixes: Vec<(usize, &str, &str)> = (suggestion.fixes.iter())
+            .map(|f| (f.bytes.start, f.original.as_str(), f.replacement.as_str()))
+            .collect();
+        assert_eq!(
+            fixes,
+            [(237, " {", ""), (561, "\n    }", ""), (248, "if", "&&")]
         );
     }
 }

@@ -17,6 +17,7 @@ use crate::record::out_dir::OutDir;
 use crate::refactor::agents::exchange::{Reply, Request};
 use crate::refactor::agents::{self, AgentSpec};
 use crate::refactor::budget::Budget;
+use crate::refactor::cargo::Suggestion;
 use crate::refactor::change::FileChange;
 use crate::refactor::finding::{self, Finding};
 use crate::refactor::guard;
@@ -355,7 +356,8 @@ impl Pass<'_, '_> {
             candidate: candidate.into(),
             attempt,
         };
-        let Some(reply) = self.ask(&at, finding, feedback, dir)? else {
+        let lints = &baseline.diagnostics.suggestions;
+        let Some(reply) = self.ask(&at, (finding, lints), feedback, dir)? else {
             let reason = self.stop.clone().unwrap_or_default();
             self.decide(candidate, finding, Outcome::Rejected, Step::Agent, &reason)?;
             return Ok(Attempt::Decided);
@@ -445,11 +447,12 @@ impl Pass<'_, '_> {
         Ok(xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
     }
 
-    /// Builds the prompt and calls the agent (see [`Pass::call`]).
+    /// Builds the prompt and calls the agent (see [`Pass::call`]) about `finding`, with the
+    /// baseline's lint fixes for the built-in agent.
     fn ask(
         &mut self,
         at: &At,
-        finding: &Finding,
+        (finding, lint_fixes): (&Finding, &[Suggestion]),
         feedback: Option<&Feedback>,
         dir: &Path,
     ) -> anyhow::Result<Option<Reply>> {
@@ -489,7 +492,7 @@ impl Pass<'_, '_> {
             }
             prompt
         };
-        self.call(agent, at, finding, &prompt, dir)
+        self.call(agent, at, (finding, lint_fixes), &prompt, dir)
     }
 
     /// Writes `prompt` in `dir`, records it, and calls `agent` with it if the budgets allow
@@ -498,7 +501,7 @@ impl Pass<'_, '_> {
         &mut self,
         agent: &agents::AgentSpec,
         at: &At,
-        finding: &Finding,
+        (finding, lint_fixes): (&Finding, &[Suggestion]),
         prompt: &Prompt,
         dir: &Path,
     ) -> anyhow::Result<Option<Reply>> {
@@ -532,6 +535,7 @@ impl Pass<'_, '_> {
             max_retries: self.settings.max_retries,
             finding,
             crate_deps: &self.crate_deps,
+            lint_fixes,
         };
         let mut reply = agents::call(agent, &request);
         self.budget.charge(&mut reply.call, role);
@@ -555,7 +559,7 @@ impl Pass<'_, '_> {
             let dir = dir.join("review");
             std::fs::create_dir_all(&dir).context("create the review folder")?;
             let prompt = reviewer::prompt(finding, &crate::refactor::patch::unified(changes));
-            match self.call(reviewer, at, finding, &prompt, &dir)? {
+            match self.call(reviewer, at, (finding, &[]), &prompt, &dir)? {
                 None => Opinion::Veto(format!(
                     "not reviewed: {}",
                     self.stop.clone().unwrap_or_default()

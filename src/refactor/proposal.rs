@@ -64,7 +64,7 @@ pub fn record(reply: Reply, at: &At, dir: &Path, audit: &mut Audit) -> anyhow::R
                 file: audit.rel(&file),
             }
         }
-        Ok(Answer::Changes(changes)) => ResponseKind::Changes {
+        Ok(Answer::Changes { changes, .. }) => ResponseKind::Changes {
             files: changes.len(),
         },
         Ok(Answer::Refused(reason)) => ResponseKind::Refused {
@@ -124,14 +124,14 @@ pub fn changes_of(
                 return Ok(Err(Rejected::new(step, rejection.to_string())));
             }
         },
-        Ok(Answer::Changes(changes)) => {
+        Ok(Answer::Changes { changes, summary }) => {
             let refused = changes
                 .iter()
                 .find_map(|c| crate::refactor::edit::check_path(&c.path, &rules).err());
             if let Some(rejection) = refused {
                 return Ok(Err(Rejected::new(Step::Guard, rejection.to_string())));
             }
-            (changes, None)
+            (changes, summary)
         }
         Ok(Answer::Refused(reason)) => return Ok(Err(Rejected::new(Step::Guard, reason))),
     };

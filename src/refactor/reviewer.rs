@@ -141,7 +141,10 @@ mod test {
             matches!(read_text("I am not sure."), Opinion::Veto(why) if why.contains("neither"))
         );
         assert!(matches!(
-            read(&Answer::Changes(Vec::new())),
+            read(&Answer::Changes {
+                changes: Vec::new(),
+                summary: None
+            }),
             Opinion::Veto(_)
         ));
     }

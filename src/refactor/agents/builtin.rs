@@ -12,6 +12,8 @@
 //! declared alike become one, the others aliases of it ([`aliases`]).
 //! Functions that are near misses, or copies that cannot merge whole, give up the longest
 //! run of statements they share to such a helper ([`common`]).
+//! Of smells, it narrows a needless `pub` ([`visibility`]) and applies clippy's own fixes
+//! inside a long, complex or deeply nested function ([`lints`]).
 //! Everything else is declined with the reason, and every proposal still goes through the
 //! same gates as any agent's.
 
@@ -22,7 +24,9 @@ mod compare;
 mod copy;
 mod declarations;
 mod edits;
+mod format;
 mod impls;
+mod lints;
 mod literal;
 mod numeric;
 mod output;
@@ -35,44 +39,109 @@ mod visibility;
 
 use std::path::Path;
 
-use super::exchange::AgentError;
+use super::exchange::{AgentError, Request};
 use crate::analysis::detectors::{CloneType, GroupKind};
+use crate::analysis::smells::SmellKind;
 use crate::refactor::change::FileChange;
 use crate::refactor::finding::Finding;
 use copy::{same_but_locals, Copy, Visibility};
 use edits::Edits;
 use literal::parameterised;
-pub use visibility::narrow;
 
-/// The changes that merge `finding`'s copies, or why the built-in agent declines it.
-/// `deps` are (crate, workspace crate it depends on) pairs, by library name.
-pub fn propose(
+/// The built-in agent's answer to `request`: the changes with one line that says what they
+/// do (the commit message's body), or why it declines the finding. What it writes is laid
+/// out by rustfmt where the file was rustfmt-clean.
+pub fn answer(request: &Request) -> Result<(Vec<FileChange>, String), AgentError> {
+    let (changes, summary) = refactor(request)?;
+    Ok((format::tidy(request.root, changes), summary))
+}
+
+fn refactor(request: &Request) -> Result<(Vec<FileChange>, String), AgentError> {
+    let (finding, root) = (request.finding, request.root);
+    let item = finding.locations.first().map_or("", |l| l.item.as_str());
+    let changes = match finding.smell {
+        Some(SmellKind::NeedlessPub) => visibility::narrow(finding, root)?,
+        Some(SmellKind::LongFunction | SmellKind::ComplexFunction | SmellKind::DeepNesting) => {
+            let (changes, lints) = lints::clippy_fixes(finding, root, request.lint_fixes)?;
+            return Ok((
+                changes,
+                format!("apply clippy's fixes inside `{item}` ({lints})"),
+            ));
+        }
+        Some(kind) => {
+            return Err(AgentError::Declined(format!(
+                "the built-in agent narrows a needless `pub` and applies clippy's fixes inside \
+                 long, complex or deeply nested functions; {} is {}, a job for an LLM agent",
+                finding.id,
+                kind.as_str()
+            )))
+        }
+        None => return refactor_group(finding, root, request.crate_deps),
+    };
+    Ok((changes, format!("narrow `{item}` to `pub(crate)`")))
+}
+
+/// The changes that merge `finding`'s copies with what they do, or why the built-in agent
+/// declines it. `deps` are (crate, workspace crate it depends on) pairs, by library name.
+fn refactor_group(
     finding: &Finding,
     root: &Path,
     deps: &[(String, String)],
-) -> Result<Vec<FileChange>, AgentError> {
+) -> Result<(Vec<FileChange>, String), AgentError> {
     supported(finding)?;
+    let items: Vec<String> = (finding.locations.iter())
+        .map(|l| format!("`{}`", l.item.rsplit("::").next().unwrap_or(&l.item)))
+        .collect();
+    let items = items.join(", ");
+    let says = |what: String| move |changes| (changes, what);
+    let shared = says(format!(
+        "extract the statements {items} share into one function"
+    ));
+    let merged = says(format!(
+        "merge {items} into one ({})",
+        match finding.clone {
+            Some((_, CloneType::Exact)) => "exact copies",
+            Some((_, CloneType::Renamed)) => "copies once renamed",
+            _ => "near-miss copies",
+        }
+    ));
     match finding.clone {
-        Some((GroupKind::Block, _)) => return block::propose(finding, root),
-        Some((GroupKind::Impl, _)) => return impls::propose(finding, root),
+        Some((GroupKind::Block, _)) => return block::propose(finding, root).map(shared),
+        Some((GroupKind::Impl, _)) => {
+            let macro_for = says(format!("write the impls {items} with one macro"));
+            return impls::propose(finding, root).map(macro_for);
+        }
         Some((GroupKind::Struct, CloneType::Abstraction)) => {
-            return aliases::propose(finding, root)
+            let aliased = says(format!("make the structs {items} one type"));
+            return aliases::propose(finding, root).map(aliased);
         }
         // Near misses may hold a set of whole copies: those merge, the others stay; when
         // none does, the run of statements all share is the one refactor left.
         Some((_, CloneType::NearMiss)) => {
-            return merge(finding, root, deps).or_else(|_| common::propose(finding, root));
+            return (merge(finding, root, deps).map(merged))
+                .or_else(|_| common::propose(finding, root).map(shared));
         }
         _ => {}
     }
     // Copies that cannot merge whole may still share a run of statements; the reason the
     // whole merge failed is the one worth reading when that fails too.
-    merge(finding, root, deps).or_else(|declined| match declined {
-        AgentError::Declined(reason) => {
-            common::propose(finding, root).map_err(|_| AgentError::Declined(reason))
-        }
-        other => Err(other),
-    })
+    merge(finding, root, deps)
+        .map(merged)
+        .or_else(|declined| match declined {
+            AgentError::Declined(reason) => common::propose(finding, root)
+                .map(shared)
+                .map_err(|_| AgentError::Declined(reason)),
+            other => Err(other),
+        })
+}
+/// [`refactor_group`]'s changes alone, as the tests read them.
+#[cfg(test)]
+pub(super) fn propose(
+    finding: &Finding,
+    root: &Path,
+    deps: &[(String, String)],
+) -> Result<Vec<FileChange>, AgentError> {
+    refactor_group(finding, root, deps).map(|(changes, _)| changes)
 }
 
 /// The changes that make every copy of a function but one delegate to it, or why not.
@@ -176,7 +245,7 @@ fn supported(finding: &Finding) -> Result<(), AgentError> {
             ty.rule_id()
         ))),
         None => Err(AgentError::Declined(format!(
-            "the built-in agent has no refactor for smells yet ({})",
+            "{} is not a clone group",
             finding.id
         ))),
     }

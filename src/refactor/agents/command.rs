@@ -151,7 +151,10 @@ fn exec_in_copy(argv: &[String], request: &Request) -> Result<Answer, AgentError
     let after = snapshot(&copy.tree);
     result?;
     Ok(match diff(request.root, &copy.tree, &before, &after)? {
-        Ok(changes) => Answer::Changes(changes),
+        Ok(changes) => Answer::Changes {
+            changes,
+            summary: None,
+        },
         Err(refusal) => Answer::Refused(refusal),
     })
 }

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::record::event::Call;
+use crate::refactor::cargo::Suggestion;
 use crate::refactor::change::FileChange;
 use crate::refactor::finding::Finding;
 
@@ -28,11 +29,17 @@ pub struct Request<'a> {
     pub finding: &'a Finding,
     /// Crates (library names) and the workspace crates each depends on, not for tests only.
     pub crate_deps: &'a [(String, String)],
+    /// The machine-applicable fixes of the warnings the baseline's clippy run raised.
+    pub lint_fixes: &'a [Suggestion],
 }
 
 pub enum Answer {
     Text(String),
-    Changes(Vec<FileChange>),
+    /// Files changed, with the agent's one line about them (the commit message's body).
+    Changes {
+        changes: Vec<FileChange>,
+        summary: Option<String>,
+    },
     /// An `exec:` agent did something no proposal may carry (a symbolic link): why.
     Refused(String),
 }

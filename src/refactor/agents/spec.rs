@@ -1,7 +1,6 @@
 //! The `--agent` value: which agent, parsed from its spelling, shown as it is recorded, and
 //! whether this build can call it; and the call itself, handed to the agent's module.
 
-use crate::analysis::smells::SmellKind;
 use std::str::FromStr;
 
 use super::exchange::{self, AgentError, Reply, Request};
@@ -125,18 +124,18 @@ pub fn call(spec: &AgentSpec, request: &Request) -> Reply {
         AgentSpec::Builtin => {
             let start = std::time::Instant::now();
             // A bug of the built-in agent costs its candidate, not the run.
-            let proposed = std::panic::catch_unwind(|| match request.finding.smell {
-                Some(SmellKind::NeedlessPub) => builtin::narrow(request.finding, request.root),
-                _ => builtin::propose(request.finding, request.root, request.crate_deps),
-            });
-            let changes = proposed.unwrap_or_else(|_| {
+            let proposed = std::panic::catch_unwind(|| builtin::answer(request));
+            let refactor = proposed.unwrap_or_else(|_| {
                 Err(AgentError::Declined(
                     "the built-in agent failed on this finding (a bug: please report it)"
                         .to_owned(),
                 ))
             });
             Reply {
-                answer: changes.map(exchange::Answer::Changes),
+                answer: refactor.map(|(changes, summary)| exchange::Answer::Changes {
+                    changes,
+                    summary: Some(summary),
+                }),
                 duration: start.elapsed(),
                 call: Call {
                     provider: "builtin".to_owned(),

@@ -47,6 +47,7 @@ fn ask(wire: Wire, provider: Provider, server: &Server, timeout: u64, retries: u
         max_retries: retries,
         finding: &finding,
         crate_deps: &[],
+        lint_fixes: &[],
     };
     let (_, env) = wire.agent(server);
     let lookup = move |name: &str| {
