@@ -234,9 +234,9 @@ fn report(workspace: &Workspace, corpus: &Corpus, found: Found, timing: Timing) 
             }))
             .collect(),
         n_files: corpus.files.len(),
-        n_lines: corpus
-            .files
-            .iter()
+        // Generated files are not the code anyone maintains: they would dilute the scores.
+        n_lines: (corpus.files.iter())
+            .filter(|f| f.parsed.generated.is_none())
             .map(|f| u64::from(f.parsed.n_lines))
             .sum(),
         groups: found.groups,

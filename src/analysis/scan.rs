@@ -112,6 +112,17 @@ pub fn parse_workspace(
                     continue;
                 }
             };
+            if let Some(marker) = &parsed.generated {
+                corpus.warnings.push(Warning {
+                    file: rel.clone(),
+                    line: None,
+                    column: None,
+                    message: format!(
+                        "generated code (`{marker}`): read for the items it declares and \
+                         uses, no finding is reported in it"
+                    ),
+                });
+            }
             if !workspace.plain {
                 let warnings = &mut corpus.warnings;
                 next.extend(declared(&task, &rel, &parsed, &mut visited, warnings));

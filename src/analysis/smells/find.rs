@@ -39,6 +39,12 @@ pub fn find_smells(files: &[SourceFile], options: &Options, crate_deps: &[CrateD
         (times(b).total_cmp(&times(a))).then(a.fingerprint.cmp(&b.fingerprint))
     });
     smells.extend(functions);
+    // Nobody edits what a generator wrote: its modules and items still count as uses.
+    smells.retain(|smell| {
+        // Crate smells point at manifests, after the files.
+        let file = smell.locations.first().and_then(|l| files.get(l.file));
+        file.is_none_or(|f| f.parsed.generated.is_none())
+    });
     let (silenced, kept): (Vec<Smell>, Vec<Smell>) =
         smells.into_iter().partition(|smell| allowed(files, smell));
     let silenced_functions = functions::silenced_rules(files, &options.thresholds);

@@ -72,6 +72,7 @@ pub(super) fn collect(
             n_lines: text.lines().count() as u32,
             unknown_allows: attrs::unknown_allows(text),
             allowed: Vec::new(),
+            generated: None,
         },
         module: 0,
         owner_suppressed: false,
