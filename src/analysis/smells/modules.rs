@@ -721,6 +721,34 @@ pub fn unused() {}",
         );
     }
 
+    /// What an impl of a needed trait or type shows is needed (rustc's E0446 otherwise):
+    /// an associated type of an impl for a tuple is as public as its trait, and one that names
+    /// a parameter's associated type shows the trait bounding it; a bound alone shows nothing.
+    #[test]
+    fn what_trait_impls_show_is_needed_but_their_bounds_are_not() {
+        let files = krate(&[
+            (
+                "lib.rs",
+                "mod adaptors;
+pub use adaptors::{Has, Merge};",
+            ),
+            (
+                "adaptors.rs",
+                "pub trait Has { type Combination; }
+                 impl<I> Has for (I,) { type Combination = One<I>; }
+                 pub struct One<I>(I);
+                 pub trait Pick { type Out; }
+                 pub trait Keyed { fn key(&self) -> u8; }
+                 pub struct Merge<F, K>(F, K);
+                 impl<F, K> Iterator for Merge<F, K> where F: Pick, K: Keyed {
+                 type Item = F::Out;
+                 fn next(&mut self) -> Option<F::Out> { None }
+                 }",
+            ),
+        ]);
+        assert_eq!(needless_items(&files), ["k::adaptors::Keyed"]);
+    }
+
     /// A module the library root re-exports by name is API, with its `pub mod` children.
     #[test]
     fn modules_re_exported_by_the_api_are_api() {

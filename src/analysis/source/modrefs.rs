@@ -96,7 +96,8 @@ pub fn exposed_names(item: &syn::Item) -> Vec<String> {
 }
 
 /// Type names in what an impl shows: every item of a trait impl, the `pub` ones of an
-/// inherent impl.
+/// inherent impl, and the traits whose associated types they name through a parameter
+/// (`type Item = F::Output` shows the trait bounding `F`).
 pub fn impl_exposed_names(node: &syn::ItemImpl) -> Vec<String> {
     use syn::visit::Visit;
     let mut names = TypeNames::default();
@@ -110,7 +111,36 @@ pub fn impl_exposed_names(node: &syn::ItemImpl) -> Vec<String> {
             _ => {}
         }
     }
+    let projected: Vec<String> = (node.generics.type_params())
+        .map(|p| p.ident.to_string())
+        .filter(|param| names.0.contains(param))
+        .collect();
+    for bound in bounds_of(&node.generics, &projected) {
+        if let syn::TypeParamBound::Trait(t) = bound {
+            names.visit_path(&t.path);
+        }
+    }
     names.0
+}
+
+/// The bounds on the type parameters named `params`, inline and in the `where` clause.
+fn bounds_of<'a>(
+    generics: &'a syn::Generics,
+    params: &'a [String],
+) -> impl Iterator<Item = &'a syn::TypeParamBound> + 'a {
+    let named = move |ident: &syn::Ident| params.iter().any(|p| ident == p);
+    let inline = (generics.type_params())
+        .filter(move |p| named(&p.ident))
+        .flat_map(|p| &p.bounds);
+    let clauses = generics.where_clause.iter().flat_map(|w| &w.predicates);
+    let wheres = clauses.filter_map(move |predicate| match predicate {
+        syn::WherePredicate::Type(t) => match &t.bounded_ty {
+            syn::Type::Path(p) if p.path.get_ident().is_some_and(named) => Some(&t.bounds),
+            _ => None,
+        },
+        _ => None,
+    });
+    inline.chain(wheres.flatten())
 }
 
 #[derive(Default)]

@@ -107,6 +107,11 @@ impl Collector<'_> {
             unit.self_type = Some(self_name.clone());
         }
         let exposed = crate::analysis::source::modrefs::impl_exposed_names(node);
+        // A trait impl is as public as the less public of its trait and its type: for a
+        // tuple, a generic or a foreign type, as public as the trait.
+        if let Some(trait_name) = &trait_name {
+            self.expose(self.module, trait_name, exposed.clone());
+        }
         self.expose(self.module, &self_name, exposed);
         // The implemented type and trait, and the bounds, are dependencies of the module.
         self.visit_generics(&node.generics);
