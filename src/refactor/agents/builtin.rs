@@ -664,6 +664,27 @@ mod test {
         assert!(err.contains("must stay a constant"), "{err}");
     }
 
+    /// A lone literal arm of a `match` on a local tests the parameter in its guard, in the
+    /// same place among the arms; the guard it had still applies.
+    #[test]
+    fn a_literal_arm_of_a_match_on_a_local_becomes_a_guard_on_the_parameter() {
+        let a = "pub fn split(raw: &str) -> Vec<String> {\n    let mut out = vec![String::new()];\n    let mut quoted = false;\n    for ch in raw.chars() {\n        match ch {\n            '\"' => quoted = !quoted,\n            ',' if !quoted => out.push(String::new()),\n            ';' => break,\n            _ => out.last_mut().unwrap().push(ch),\n        }\n    }\n    out\n}\n";
+        let (a_after, b_after) = merged(a, |a| {
+            (a.replace("','", "':'").replace("';'", "'#'")).replace("fn split", "fn paths")
+        })
+        .unwrap();
+        let arms = "        match ch {\n            '\"' => quoted = !quoted,\n            _ if ch == literal && !quoted => out.push(String::new()),\n            _ if ch == literal_2 => break,\n";
+        assert!(a_after.contains(arms), "{a_after}");
+        assert!(
+            a_after.contains("fn split_with(raw: &str, literal: char, literal_2: char)"),
+            "{a_after}"
+        );
+        assert!(
+            b_after.contains("crate::a::split_with(raw, ':', '#')"),
+            "{b_after}"
+        );
+    }
+
     #[test]
     fn a_parameter_named_like_a_field_it_fills_is_renamed_alone_and_two_locals_never_become_one() {
         let a = "pub struct P {\n    pub a: u32,\n}\n\npub fn make(a: u32, b: u32) -> P {\n    let s = a + b;\n    P { a: a * 2 + s }\n}\n";

@@ -99,6 +99,32 @@ struct Placement {
     generics: Option<(String, Option<String>)>,
 }
 
+/// Std methods that take `&self`: calling one does not need a `mut` binding.
+const READING_METHODS: &[&str] = &[
+    "as_bytes",
+    "as_slice",
+    "as_str",
+    "bytes",
+    "chars",
+    "clone",
+    "contains",
+    "ends_with",
+    "first",
+    "get",
+    "is_empty",
+    "iter",
+    "last",
+    "len",
+    "lines",
+    "split",
+    "starts_with",
+    "to_owned",
+    "to_string",
+    "trim",
+    "trim_end",
+    "trim_start",
+];
+
 /// Clippy's `too_many_arguments` starts above seven.
 const MAX_PARAMS: usize = 7;
 
@@ -726,8 +752,10 @@ fn local(site: &Site, names: &Names, name: String, binding: &Binding, run: &Walk
     let mentioned = spelled(&name);
     let mutated = after.uses.iter().any(|u| {
         let at = position(u.start);
-        // A missing `mut` fails the build, never silently: primitives' methods count not.
-        after.mutated.contains(&at) || !copy && after.receivers.contains(&at)
+        // A missing `mut` fails the build, never silently: primitives' methods count not,
+        // nor std's that only read (a user type's `&mut self` method of such a name fails).
+        let reads = (after.methods.get(&at)).is_some_and(|m| READING_METHODS.contains(&m.as_str()));
+        after.mutated.contains(&at) || !copy && after.receivers.contains(&at) && !reads
     });
     Local {
         ty: binding

@@ -24,6 +24,77 @@ struct Param {
     places: Vec<usize>,
 }
 
+/// A literal that is the whole pattern of a `match` arm on a local (`':' if !quoted =>`): a
+/// pattern cannot read a parameter, but the arm can test it, in the same order, as
+/// `_ if ch == literal && !quoted =>`. (Where the arm made the match exhaustive, the build
+/// fails, never the behaviour.)
+struct ArmLiteral {
+    literal: Range<usize>,
+    scrutinee: String,
+    /// Where the test goes (right after the pattern, or the guard it joins) and the guard.
+    guard: Range<usize>,
+    existing: Option<String>,
+}
+
+impl ArmLiteral {
+    /// The arms of `function` whose pattern is a lone literal and whose `match` is on a local.
+    fn all(text: &str, function: &syn::ItemFn) -> Vec<ArmLiteral> {
+        struct Arms<'a>(&'a str, Vec<ArmLiteral>);
+        impl<'ast> Visit<'ast> for Arms<'_> {
+            fn visit_expr_match(&mut self, node: &'ast syn::ExprMatch) {
+                let scrutinee = match &*node.expr {
+                    syn::Expr::Path(p) if p.qself.is_none() => p.path.get_ident(),
+                    _ => None,
+                };
+                for arm in node.arms.iter().filter(|_| scrutinee.is_some()) {
+                    let syn::Pat::Lit(literal) = &arm.pat else {
+                        continue;
+                    };
+                    let literal = byte_range(self.0, literal.span());
+                    let (guard, existing) = match &arm.guard {
+                        Some((_, guard)) => {
+                            let range = byte_range(self.0, guard.span());
+                            let or = matches!(&**guard, syn::Expr::Binary(b)
+                                if matches!(b.op, syn::BinOp::Or(_)));
+                            let text = &self.0[range.clone()];
+                            let text = if or {
+                                format!("({text})")
+                            } else {
+                                text.to_owned()
+                            };
+                            (range, Some(text))
+                        }
+                        None => (literal.end..literal.end, None),
+                    };
+                    self.1.push(ArmLiteral {
+                        literal,
+                        scrutinee: scrutinee.expect("filtered").to_string(),
+                        guard,
+                        existing,
+                    });
+                }
+                syn::visit::visit_expr_match(self, node);
+            }
+        }
+        let mut arms = Arms(text, Vec::new());
+        arms.visit_block(&function.block);
+        arms.1
+    }
+
+    /// The arm's replacements once the literal is `param`.
+    fn cuts(&self, param: &str) -> [(Range<usize>, String); 2] {
+        let test = format!("{} == {param}", self.scrutinee);
+        let guard = match &self.existing {
+            Some(existing) => format!("{test} && {existing}"),
+            None => format!(" if {test}"),
+        };
+        [
+            (self.literal.clone(), "_".to_owned()),
+            (self.guard.clone(), guard),
+        ]
+    }
+}
+
 /// Copies that differ in literals (each set of values at its places a parameter): the kept
 /// copy's code moves into `NAME_with`, which takes the literals as its last parameters, and
 /// every copy, the kept one too, delegates to it with its own values. Signatures stay as
@@ -120,15 +191,18 @@ fn literal_params(copies: &[Copy], kept: &Copy, places: &[usize]) -> Result<Vec<
     places.sort_unstable();
     places.dedup();
     let frozen = frozen_in_fn(&kept.text, &kept.function);
+    let arms = ArmLiteral::all(&kept.text, &kept.function);
     let taken = idents(&kept.text);
     let mut params: Vec<Param> = Vec::new();
     for at in places {
         let values: Vec<String> = copies.iter().map(|c| c.tokens[at].1.clone()).collect();
         let (_, value, span) = &kept.tokens[at];
         let place = byte_range(&kept.text, *span);
-        if frozen
-            .iter()
-            .any(|r| r.start <= place.start && place.end <= r.end)
+        let in_arm = arms.iter().any(|arm| arm.literal == place);
+        if !in_arm
+            && frozen
+                .iter()
+                .any(|r| r.start <= place.start && place.end <= r.end)
         {
             return Err(format!(
                 "`{}` differs from its copies in `{value}`, a literal that must stay a constant \
@@ -199,11 +273,15 @@ pub(super) fn free_name(taken: &HashSet<String>, is_param: impl Fn(&str) -> bool
 fn helper_item(kept: &Copy, params: &[Param], helper: &str) -> String {
     let shift = kept.visibility_range.end;
     let mut item = kept.text[shift..kept.item_end].to_owned();
+    let arms = ArmLiteral::all(&kept.text, &kept.function);
     let mut cuts: Vec<(Range<usize>, String)> = Vec::new();
     for param in params {
         for at in &param.places {
             let place = byte_range(&kept.text, kept.tokens[*at].2);
-            cuts.push((place, param.name.clone()));
+            match arms.iter().find(|arm| arm.literal == place) {
+                Some(arm) => cuts.extend(arm.cuts(&param.name)),
+                None => cuts.push((place, param.name.clone())),
+            }
         }
     }
     let declared: Vec<String> = params

@@ -133,8 +133,45 @@ pub(super) fn infer(
             constructor.then(|| named("String")).flatten()
         }
         Expr::MethodCall(call) => infer_method(call, local),
+        // `?` takes what an `Option` or a `Result` holds.
+        Expr::Try(tried) => infer(&tried.expr, local).and_then(held),
+        // A string literal in one branch makes every branch a `&str`.
+        Expr::If(branches) => {
+            let tail = |block: &syn::Block| match block.stmts.last() {
+                Some(syn::Stmt::Expr(expr, None)) => Some(expr.clone()),
+                _ => None,
+            };
+            let mut tails = vec![tail(&branches.then_branch)];
+            if let Some((_, other)) = &branches.else_branch {
+                tails.push(match &**other {
+                    Expr::Block(block) => tail(&block.block),
+                    other => Some(other.clone()),
+                });
+            }
+            let text = |e: &Option<Expr>| matches!(e, Some(Expr::Lit(l)) if matches!(l.lit, syn::Lit::Str(_)));
+            tails.iter().any(text).then(|| named("&str")).flatten()
+        }
         _ => None,
     }
+}
+
+/// What an `Option<T>` or a `Result<T, E>` holds: `T`.
+fn held((ty, text): Typed) -> Option<Typed> {
+    let syn::Type::Path(path) = &ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if !matches!(last.ident.to_string().as_str(), "Option" | "Result") {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    let Some(syn::GenericArgument::Type(inner)) = args.args.first() else {
+        return None;
+    };
+    let spelled = text.map(|_| spelled(inner));
+    Some((inner.clone(), spelled))
 }
 
 /// The names of a path's segments (`["Vec", "new"]`), generic arguments left out.
@@ -230,6 +267,14 @@ fn infer_method(
                 .then(|| named(slice))
                 .flatten()
         }
+        // A string split at a pattern (`[T]` has no stable `split_once`).
+        "split_once" | "rsplit_once" if call.args.len() == 1 => named("Option<(&str, &str)>"),
+        // What the `Option` holds, then `?` or `unwrap` take it out.
+        "ok_or" | "ok_or_else" if call.args.len() == 1 => {
+            let (inner, _) = held(infer(&call.receiver, local)?)?;
+            named(&format!("Result<{}, _>", spelled(&inner)))
+        }
+        "unwrap" | "expect" => infer(&call.receiver, local).and_then(held),
         _ => None,
     }
 }
