@@ -453,10 +453,7 @@ fn a_file_a_build_script_shares_with_the_binary_is_the_binarys() {
         let out = run(dir, &args);
         assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
         let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let needless: Vec<&str> = (doc["smells"].as_array().unwrap().iter())
-            .filter(|s| s["kind"] == "needless_pub")
-            .map(|s| s["message"].as_str().unwrap())
-            .collect();
+        let needless = needless_pub_messages(&doc);
         assert_eq!(needless.len(), 1, "{needless:#?}");
         let helper = &needless[0];
         assert!(
@@ -1638,6 +1635,14 @@ fn a_clone_allow_that_hides_no_copy_is_a_warning_and_one_that_does_is_not() {
     );
 }
 
+/// The messages of a JSON report's `needless_pub` smells.
+fn needless_pub_messages(doc: &Value) -> Vec<&str> {
+    (doc["smells"].as_array().unwrap().iter())
+        .filter(|s| s["kind"] == "needless_pub")
+        .map(|s| s["message"].as_str().unwrap())
+        .collect()
+}
+
 /// A generated table module: nobody edits it, so nothing is reported in it, but what it
 /// uses of the hand-written code counts (a helper only it calls is not a needless `pub`).
 #[test]
@@ -1661,10 +1666,7 @@ fn generated_code_counts_as_uses_and_gets_no_findings() {
     let out = run(tmp.path(), &["smells", "--no-cache", "--format", "json"]);
     assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let needless: Vec<&str> = (doc["smells"].as_array().unwrap().iter())
-        .filter(|s| s["kind"] == "needless_pub")
-        .map(|s| s["message"].as_str().unwrap())
-        .collect();
+    let needless = needless_pub_messages(&doc);
     // `ONE` is used only in its module, but the generator wrote it; `pair` is used by it.
     assert_eq!(needless.len(), 1, "{needless:#?}");
     assert!(needless[0].contains("`unused`"), "{}", needless[0]);

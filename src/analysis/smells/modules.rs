@@ -726,25 +726,19 @@ pub fn unused() {}",
     /// a parameter's associated type shows the trait bounding it; a bound alone shows nothing.
     #[test]
     fn what_trait_impls_show_is_needed_but_their_bounds_are_not() {
+        let adaptors = "pub trait Has { type Combination; }\n\
+                        impl<I> Has for (I,) { type Combination = One<I>; }\n\
+                        pub struct One<I>(I);\n\
+                        pub trait Pick { type Out; }\n\
+                        pub trait Keyed { fn key(&self) -> u8; }\n\
+                        pub struct Merge<F, K>(F, K);\n\
+                        impl<F, K> Iterator for Merge<F, K> where F: Pick, K: Keyed {\n\
+                            type Item = F::Out;\n\
+                            fn next(&mut self) -> Option<F::Out> { None }\n\
+                        }";
         let files = krate(&[
-            (
-                "lib.rs",
-                "mod adaptors;
-pub use adaptors::{Has, Merge};",
-            ),
-            (
-                "adaptors.rs",
-                "pub trait Has { type Combination; }
-                 impl<I> Has for (I,) { type Combination = One<I>; }
-                 pub struct One<I>(I);
-                 pub trait Pick { type Out; }
-                 pub trait Keyed { fn key(&self) -> u8; }
-                 pub struct Merge<F, K>(F, K);
-                 impl<F, K> Iterator for Merge<F, K> where F: Pick, K: Keyed {
-                 type Item = F::Out;
-                 fn next(&mut self) -> Option<F::Out> { None }
-                 }",
-            ),
+            ("lib.rs", "mod adaptors;\npub use adaptors::{Has, Merge};"),
+            ("adaptors.rs", adaptors),
         ]);
         assert_eq!(needless_items(&files), ["k::adaptors::Keyed"]);
     }

@@ -59,26 +59,24 @@ pub fn answer(request: &Request) -> Result<(Vec<FileChange>, String), AgentError
 fn refactor(request: &Request) -> Result<(Vec<FileChange>, String), AgentError> {
     let (finding, root) = (request.finding, request.root);
     let item = finding.locations.first().map_or("", |l| l.item.as_str());
-    let changes = match finding.smell {
-        Some(SmellKind::NeedlessPub) => visibility::narrow(finding, root)?,
+    match finding.smell {
+        None => refactor_group(finding, root, request.crate_deps),
+        Some(SmellKind::NeedlessPub) => {
+            let changes = visibility::narrow(finding, root)?;
+            Ok((changes, format!("narrow `{item}` to `pub(crate)`")))
+        }
         Some(SmellKind::LongFunction | SmellKind::ComplexFunction | SmellKind::DeepNesting) => {
             let (changes, lints) = lints::clippy_fixes(finding, root, request.lint_fixes)?;
-            return Ok((
-                changes,
-                format!("apply clippy's fixes inside `{item}` ({lints})"),
-            ));
+            let summary = format!("apply clippy's fixes inside `{item}` ({lints})");
+            Ok((changes, summary))
         }
-        Some(kind) => {
-            return Err(AgentError::Declined(format!(
-                "the built-in agent narrows a needless `pub` and applies clippy's fixes inside \
-                 long, complex or deeply nested functions; {} is {}, a job for an LLM agent",
-                finding.id,
-                kind.as_str()
-            )))
-        }
-        None => return refactor_group(finding, root, request.crate_deps),
-    };
-    Ok((changes, format!("narrow `{item}` to `pub(crate)`")))
+        Some(kind) => Err(AgentError::Declined(format!(
+            "the built-in agent narrows a needless `pub` and applies clippy's fixes inside \
+             long, complex or deeply nested functions; {} is {}, a job for an LLM agent",
+            finding.id,
+            kind.as_str()
+        ))),
+    }
 }
 
 /// The changes that merge `finding`'s copies with what they do, or why the built-in agent
@@ -682,6 +680,17 @@ mod test {
         assert!(
             b_after.contains("crate::a::split_with(raw, ':', '#')"),
             "{b_after}"
+        );
+        // On what an expression gives, the arm binds it to test it.
+        let a = "pub fn kind(word: &String) -> u8 {\n    match word.as_str() {\n        \"start\" => 1,\n        \"end\" => 2,\n        _ => 0,\n    }\n}\n";
+        let (a_after, _) = merged(a, |a| {
+            a.replace("\"end\"", "\"stop\"")
+                .replace("fn kind", "fn other")
+        })
+        .unwrap();
+        assert!(
+            a_after.contains("        value if value == literal => 2,\n"),
+            "{a_after}"
         );
     }
 

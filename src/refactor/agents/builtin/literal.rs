@@ -24,13 +24,15 @@ struct Param {
     places: Vec<usize>,
 }
 
-/// A literal that is the whole pattern of a `match` arm on a local (`':' if !quoted =>`): a
-/// pattern cannot read a parameter, but the arm can test it, in the same order, as
-/// `_ if ch == literal && !quoted =>`. (Where the arm made the match exhaustive, the build
-/// fails, never the behaviour.)
+/// A literal that is the whole pattern of a `match` arm (`':' if !quoted =>`): a pattern
+/// cannot read a parameter, but the arm can test it, in the same order, as
+/// `_ if ch == literal && !quoted =>` on a local, or `value if value == literal` binding what
+/// any other expression gave. (Where the arm made the match exhaustive, or the binding would
+/// move what is used later, the build fails, never the behaviour.)
 struct ArmLiteral {
     literal: Range<usize>,
-    scrutinee: String,
+    /// The local matched on, if the `match` is on one.
+    local: Option<String>,
     /// Where the test goes (right after the pattern, or the guard it joins) and the guard.
     guard: Range<usize>,
     existing: Option<String>,
@@ -42,11 +44,11 @@ impl ArmLiteral {
         struct Arms<'a>(&'a str, Vec<ArmLiteral>);
         impl<'ast> Visit<'ast> for Arms<'_> {
             fn visit_expr_match(&mut self, node: &'ast syn::ExprMatch) {
-                let scrutinee = match &*node.expr {
+                let local = match &*node.expr {
                     syn::Expr::Path(p) if p.qself.is_none() => p.path.get_ident(),
                     _ => None,
                 };
-                for arm in node.arms.iter().filter(|_| scrutinee.is_some()) {
+                for arm in &node.arms {
                     let syn::Pat::Lit(literal) = &arm.pat else {
                         continue;
                     };
@@ -68,7 +70,7 @@ impl ArmLiteral {
                     };
                     self.1.push(ArmLiteral {
                         literal,
-                        scrutinee: scrutinee.expect("filtered").to_string(),
+                        local: local.map(ToString::to_string),
                         guard,
                         existing,
                     });
@@ -81,15 +83,20 @@ impl ArmLiteral {
         arms.1
     }
 
-    /// The arm's replacements once the literal is `param`.
-    fn cuts(&self, param: &str) -> [(Range<usize>, String); 2] {
-        let test = format!("{} == {param}", self.scrutinee);
+    /// The arm's replacements once the literal is `param`; `value` names what the arm
+    /// binds when the `match` is not on a local.
+    fn cuts(&self, param: &str, value: &str) -> [(Range<usize>, String); 2] {
+        let (pattern, tested) = match &self.local {
+            Some(local) => ("_", local.as_str()),
+            None => (value, value),
+        };
+        let test = format!("{tested} == {param}");
         let guard = match &self.existing {
             Some(existing) => format!("{test} && {existing}"),
             None => format!(" if {test}"),
         };
         [
-            (self.literal.clone(), "_".to_owned()),
+            (self.literal.clone(), pattern.to_owned()),
             (self.guard.clone(), guard),
         ]
     }
@@ -274,12 +281,17 @@ fn helper_item(kept: &Copy, params: &[Param], helper: &str) -> String {
     let shift = kept.visibility_range.end;
     let mut item = kept.text[shift..kept.item_end].to_owned();
     let arms = ArmLiteral::all(&kept.text, &kept.function);
+    let taken = idents(&kept.text);
+    let value = ["value", "matched", "scrutinee"]
+        .into_iter()
+        .find(|name| !taken.contains(*name) && params.iter().all(|p| p.name != *name))
+        .unwrap_or("matched_value");
     let mut cuts: Vec<(Range<usize>, String)> = Vec::new();
     for param in params {
         for at in &param.places {
             let place = byte_range(&kept.text, kept.tokens[*at].2);
             match arms.iter().find(|arm| arm.literal == place) {
-                Some(arm) => cuts.extend(arm.cuts(&param.name)),
+                Some(arm) => cuts.extend(arm.cuts(&param.name, value)),
                 None => cuts.push((place, param.name.clone())),
             }
         }
