@@ -4,6 +4,8 @@
 //! Sensitivity is read from the code with syn, before and after: a change is sensitive when
 //! the set of `pub` signatures, the `unsafe` code or the test code differs.
 
+mod macros;
+
 use std::collections::BTreeSet;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -288,10 +290,11 @@ struct Surface {
 
 impl Surface {
     /// A file that does not parse has an empty surface; the parse gate rejects it anyway.
+    /// Its own simple macros are read expanded ([`macros`]).
     fn of(file: Option<&syn::File>) -> Surface {
         let mut visitor = SurfaceVisitor::default();
         if let Some(file) = file {
-            visitor.visit_file(file);
+            visitor.visit_file(&macros::expanded(file));
         }
         visitor.surface
     }
@@ -476,6 +479,29 @@ mod test {
             "pub fn f(x: u32) -> u32 { helper(x) + 1 }\nfn helper(x: u32) -> u32 { x * 2 }\n";
         let after = "/// Doubles.\npub fn f(x: u32) -> u32 { two(x) + 1 }\nfn two(y: u32) -> u32 { y + y }\n";
         assert!(sensitive(&change("src/lib.rs", before, after)).is_empty());
+    }
+
+    /// Impls and methods moved into the file's own simple macros are read expanded: the
+    /// same API. What such a macro writes differently is still a change.
+    #[test]
+    fn impls_and_methods_written_by_the_files_own_macros_keep_the_api() {
+        let before =
+            "pub trait T { fn a(&self) -> u8; fn b(&self) -> u8; }\npub struct X;\npub struct Y;\n\
+                      impl T for X { fn a(&self) -> u8 { 1 } fn b(&self) -> u8 { 2 } }\n\
+                      impl T for Y { fn a(&self) -> u8 { 3 } fn b(&self) -> u8 { 2 } }\n";
+        let method =
+            "pub trait T { fn a(&self) -> u8; fn b(&self) -> u8; }\npub struct X;\npub struct Y;\n\
+                      macro_rules! t_b { () => { fn b(&self) -> u8 { 2 } }; }\n\
+                      impl T for X { fn a(&self) -> u8 { 1 } t_b!(); }\n\
+                      impl T for Y { fn a(&self) -> u8 { 3 } t_b!(); }\n";
+        assert!(sensitive(&change("src/lib.rs", before, method)).is_empty());
+        let whole = before.replace("fn a(&self) -> u8 { 3 }", "fn a(&self) -> u8 { 1 }");
+        let impls = "pub trait T { fn a(&self) -> u8; fn b(&self) -> u8; }\npub struct X;\npub struct Y;\n\
+                     macro_rules! impl_t { ($ty:ty) => { impl T for $ty { fn a(&self) -> u8 { 1 } fn b(&self) -> u8 { 2 } } }; }\n\
+                     impl_t!(X);\nimpl_t!(Y);\n";
+        assert!(sensitive(&change("src/lib.rs", &whole, impls)).is_empty());
+        let other = method.replace("fn b(&self) -> u8 { 2 }", "fn b(&self) -> u16 { 2 }");
+        assert!(!sensitive(&change("src/lib.rs", before, &other)).is_empty());
     }
 
     #[test]

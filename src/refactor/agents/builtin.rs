@@ -33,6 +33,7 @@ mod output;
 mod scope;
 mod signature;
 mod site;
+mod trait_methods;
 mod types;
 mod values;
 mod visibility;
@@ -108,6 +109,12 @@ fn refactor_group(
         Some((GroupKind::Impl, _)) => {
             let macro_for = says(format!("write the impls {items} with one macro"));
             return impls::propose(finding, root).map(macro_for);
+        }
+        // A trait's method written alike for several types: one macro writes it in each.
+        Some((GroupKind::Method, _)) => {
+            if let Some(changes) = trait_methods::propose(finding, root)? {
+                return Ok((changes, format!("write the methods {items} with one macro")));
+            }
         }
         Some((GroupKind::Struct, CloneType::Abstraction)) => {
             let aliased = says(format!("make the structs {items} one type"));

@@ -168,24 +168,29 @@ fn macro_name(one: &TraitImpl) -> String {
         .unwrap_or(&one.trait_path);
     let last = last.split('<').next().unwrap_or(last).trim();
     let last = if last.is_empty() { "Methods" } else { last };
+    unspelled(&one.text, &format!("impl_{}", snake_case(last)))
+}
+
+/// `name` in snake case (`ProgressBar` is `progress_bar`).
+pub(super) fn snake_case(name: &str) -> String {
     let mut snake = String::new();
-    for (i, c) in last.chars().enumerate() {
+    for (i, c) in name.chars().enumerate() {
         if c.is_uppercase() && i > 0 {
             snake.push('_');
         }
         snake.extend(c.to_lowercase());
     }
+    snake
+}
+
+/// `base`, or `base_N`, whichever `text` does not spell as an identifier.
+pub(super) fn unspelled(text: &str, base: &str) -> String {
     let mut tokens = Vec::new();
-    if let Ok(stream) = one.text.parse::<proc_macro2::TokenStream>() {
+    if let Ok(stream) = text.parse::<proc_macro2::TokenStream>() {
         flatten(stream, &mut tokens);
     }
-    let taken = |name: &str| {
-        tokens
-            .iter()
-            .any(|(kind, t, _)| *kind == Tok::Ident && t == name)
-    };
-    let base = format!("impl_{snake}");
-    let mut name = base.clone();
+    let taken = |name: &str| (tokens.iter()).any(|(kind, t, _)| *kind == Tok::Ident && t == name);
+    let mut name = base.to_owned();
     let mut n = 1;
     while taken(&name) {
         n += 1;
@@ -194,27 +199,25 @@ fn macro_name(one: &TraitImpl) -> String {
     name
 }
 
-/// The `macro_rules!` whose expansion for a type is the first impl for that type.
-fn definition(first: &TraitImpl, name: &str) -> Result<String, AgentError> {
-    let body = &first.text[first.items.clone()];
+/// Why `body` cannot become a macro's body as it is written, if it cannot.
+pub(super) fn unfit_for_macro(body: &str) -> Option<&'static str> {
     if body.contains('$') {
-        return Err(declined(
-            first,
-            "its items spell `$`, which a macro body would read",
-        ));
+        return Some("it spells `$`, which a macro body would read");
     }
     let mut tokens = Vec::new();
     if let Ok(stream) = body.parse::<proc_macro2::TokenStream>() {
         flatten(stream, &mut tokens);
     }
-    if tokens
-        .iter()
+    (tokens.iter())
         .any(|(kind, _, span)| *kind == Tok::Literal && span.start().line != span.end().line)
-    {
-        return Err(declined(
-            first,
-            "a literal in it spans lines, which re-indenting would change",
-        ));
+        .then_some("a literal in it spans lines, which re-indenting would change")
+}
+
+/// The `macro_rules!` whose expansion for a type is the first impl for that type.
+fn definition(first: &TraitImpl, name: &str) -> Result<String, AgentError> {
+    let body = &first.text[first.items.clone()];
+    if let Some(why) = unfit_for_macro(body) {
+        return Err(declined(first, why));
     }
     let indent = &first.indent;
     let inner: Vec<String> = body

@@ -183,7 +183,7 @@ fn delegating_body(copy: &Copy, kept: &Copy, helper: &str, args: &[String]) -> S
 }
 
 /// The whitespace that starts the line holding `at`.
-fn indent_at(text: &str, at: usize) -> String {
+pub(super) fn indent_at(text: &str, at: usize) -> String {
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     text[line_start..]
         .chars()
