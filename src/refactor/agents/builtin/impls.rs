@@ -18,19 +18,49 @@ use crate::refactor::agents::exchange::AgentError;
 use crate::refactor::change::FileChange;
 use crate::refactor::finding::{Finding, Location};
 
-/// One impl of the group, as its file holds it.
-struct TraitImpl {
-    location: Location,
-    text: String,
+/// An impl of a trait, or one method of it, as its file holds it.
+pub(super) struct ImplPart {
+    pub(super) location: Location,
+    pub(super) text: String,
     /// The trait's path (empty for an inherent impl) and the implementing type, as written.
-    trait_path: String,
-    self_ty: String,
-    /// The impl's bytes, and its items' (between the braces).
-    range: Range<usize>,
+    pub(super) trait_path: String,
+    pub(super) self_ty: String,
+    /// The part's bytes, and its tokens (to compare parts by).
+    pub(super) range: Range<usize>,
+    pub(super) tokens: Vec<String>,
+}
+
+impl ImplPart {
+    /// The part of `block` at `range` in `text`, compared by the tokens of `stream`.
+    pub(super) fn of(
+        location: &Location,
+        text: String,
+        block: &syn::ItemImpl,
+        range: Range<usize>,
+        stream: proc_macro2::TokenStream,
+    ) -> ImplPart {
+        let spelled = |node: &dyn Spanned| text[byte_range(&text, node.span())].to_owned();
+        let trait_path = block.trait_.as_ref();
+        let mut tokens = Vec::new();
+        flatten(stream, &mut tokens);
+        ImplPart {
+            trait_path: trait_path.map_or_else(String::new, |(_, path, _)| spelled(path)),
+            self_ty: spelled(&*block.self_ty),
+            range,
+            tokens: (tokens.into_iter())
+                .map(|(kind, t, _)| format!("{kind:?}{t}"))
+                .collect(),
+            location: location.clone(),
+            text,
+        }
+    }
+}
+
+/// One impl of the group: the part, and where its items are (between the braces).
+struct TraitImpl {
+    part: ImplPart,
     items: Range<usize>,
     indent: String,
-    /// The items' tokens, to compare impls by.
-    tokens: Vec<String>,
 }
 
 /// The changes that turn `finding`'s impls into invocations of one macro, or why not.
@@ -43,14 +73,19 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
         .map_err(AgentError::Declined)?;
     // The impls of one module share the macro; those elsewhere stay (a macro's names would
     // resolve in each invoking module), and the group shrinks by the ones merged.
-    let place = |i: &TraitImpl| (i.location.file.clone(), module_of(&i.location).to_owned());
+    let place = |i: &TraitImpl| {
+        (
+            i.part.location.file.clone(),
+            module_of(&i.part.location).to_owned(),
+        )
+    };
     let largest = impls
         .iter()
         .map(place)
         .max_by_key(|p| impls.iter().filter(|i| place(i) == *p).count())
         .expect("a group has impls");
     impls.retain(|i| place(i) == largest);
-    impls.sort_by_key(|i| i.range.start);
+    impls.sort_by_key(|i| i.part.range.start);
     let first = &impls[0];
     if impls.len() < 2 {
         return Err(declined(
@@ -59,13 +94,14 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
         ));
     }
     for other in &impls[1..] {
-        if other.trait_path != first.trait_path || other.tokens != first.tokens {
+        if other.part.trait_path != first.part.trait_path || other.part.tokens != first.part.tokens
+        {
             return Err(declined(
                 other,
                 &format!(
                     "its items differ from those of the impl for `{}` in more than layout \
                      (a macro would need more than the type as its argument)",
-                    first.self_ty
+                    first.part.self_ty
                 ),
             ));
         }
@@ -73,26 +109,35 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
     let name = macro_name(first);
     let mut edits = Edits::default();
     for (i, one) in impls.iter().enumerate() {
-        let call = format!("{name}!({});", one.self_ty);
+        let call = format!("{name}!({});", one.part.self_ty);
         let with = if i == 0 {
             format!("{}\n\n{}{call}", definition(first, &name)?, first.indent)
         } else {
             call
         };
-        edits.replace(&one.location.file, one.range.clone(), with);
+        edits.replace(&one.part.location.file, one.part.range.clone(), with);
     }
-    edits.into_changes_of(|file| Some(impls.iter().find(|i| i.location.file == file)?.text.clone()))
+    edits.into_changes_of(|file| {
+        Some(
+            impls
+                .iter()
+                .find(|i| i.part.location.file == file)?
+                .part
+                .text
+                .clone(),
+        )
+    })
 }
 
 fn declined(one: &TraitImpl, why: &str) -> AgentError {
-    let of = if one.trait_path.is_empty() {
+    let of = if one.part.trait_path.is_empty() {
         String::new()
     } else {
-        format!(" of `{}`", one.trait_path)
+        format!(" of `{}`", one.part.trait_path)
     };
     AgentError::Declined(format!(
         "the impl{of} for `{}` at {}:{} is not turned into a macro invocation: {why}",
-        one.self_ty, one.location.file, one.location.start_line
+        one.part.self_ty, one.part.location.file, one.part.location.start_line
     ))
 }
 
@@ -116,16 +161,12 @@ impl TraitImpl {
             && block.unsafety.is_none()
             && block.defaultness.is_none();
         // An inherent impl (`impl S { .. }`) is written alike, with no trait.
-        let path = match &block.trait_ {
-            None => None,
-            Some((None, path, _)) => Some(path),
-            Some(_) => {
-                return Err(format!(
-                    "the impl at {}:{} is a negative impl",
-                    location.file, location.start_line
-                ))
-            }
-        };
+        if matches!(&block.trait_, Some((Some(_), _, _))) {
+            return Err(format!(
+                "the impl at {}:{} is a negative impl",
+                location.file, location.start_line
+            ));
+        }
         if !simple {
             return Err(format!(
                 "the impl at {}:{} has generics, attributes or `unsafe`; a macro over its type \
@@ -137,23 +178,14 @@ impl TraitImpl {
         let open = byte_range(&text, block.brace_token.span.open()).end;
         let close = byte_range(&text, block.brace_token.span.close()).start;
         let line_start = text[..range.start].rfind('\n').map_or(0, |at| at + 1);
-        let mut tokens = Vec::new();
-        for item in &block.items {
-            flatten(item.to_token_stream(), &mut tokens);
-        }
-        let spelled = |node: &dyn Spanned| text[byte_range(&text, node.span())].to_owned();
+        let indent = text[line_start..range.start].to_owned();
+        let items = (block.items.iter())
+            .map(ToTokens::to_token_stream)
+            .collect();
         Ok(TraitImpl {
-            trait_path: path.map_or_else(String::new, |path| spelled(path)),
-            self_ty: spelled(&*block.self_ty),
-            indent: text[line_start..range.start].to_owned(),
-            tokens: tokens
-                .into_iter()
-                .map(|(kind, t, _)| format!("{kind:?}{t}"))
-                .collect(),
+            part: ImplPart::of(location, text, &block, range, items),
             items: open..close,
-            location: location.clone(),
-            range,
-            text,
+            indent,
         })
     }
 }
@@ -161,18 +193,22 @@ impl TraitImpl {
 /// `impl_` and the trait's name in snake case (`impl_methods` for inherent impls), numbered
 /// past any name the file spells.
 fn macro_name(one: &TraitImpl) -> String {
-    let last = one
-        .trait_path
-        .rsplit("::")
-        .next()
-        .unwrap_or(&one.trait_path);
+    named_after(&one.part.text, &one.part.trait_path, |snake| {
+        format!("impl_{snake}")
+    })
+}
+
+/// A macro's name that `name` makes of the snake case of a trait's name (`methods` when there
+/// is none), numbered past any name `text` spells.
+pub(super) fn named_after(text: &str, trait_path: &str, name: impl Fn(&str) -> String) -> String {
+    let last = trait_path.rsplit("::").next().unwrap_or(trait_path);
     let last = last.split('<').next().unwrap_or(last).trim();
     let last = if last.is_empty() { "Methods" } else { last };
-    unspelled(&one.text, &format!("impl_{}", snake_case(last)))
+    unspelled(text, &name(&snake_case(last)))
 }
 
 /// `name` in snake case (`ProgressBar` is `progress_bar`).
-pub(super) fn snake_case(name: &str) -> String {
+fn snake_case(name: &str) -> String {
     let mut snake = String::new();
     for (i, c) in name.chars().enumerate() {
         if c.is_uppercase() && i > 0 {
@@ -184,7 +220,7 @@ pub(super) fn snake_case(name: &str) -> String {
 }
 
 /// `base`, or `base_N`, whichever `text` does not spell as an identifier.
-pub(super) fn unspelled(text: &str, base: &str) -> String {
+fn unspelled(text: &str, base: &str) -> String {
     let mut tokens = Vec::new();
     if let Ok(stream) = text.parse::<proc_macro2::TokenStream>() {
         flatten(stream, &mut tokens);
@@ -215,7 +251,7 @@ pub(super) fn unfit_for_macro(body: &str) -> Option<&'static str> {
 
 /// The `macro_rules!` whose expansion for a type is the first impl for that type.
 fn definition(first: &TraitImpl, name: &str) -> Result<String, AgentError> {
-    let body = &first.text[first.items.clone()];
+    let body = &first.part.text[first.items.clone()];
     if let Some(why) = unfit_for_macro(body) {
         return Err(declined(first, why));
     }
@@ -234,10 +270,10 @@ fn definition(first: &TraitImpl, name: &str) -> Result<String, AgentError> {
         .collect();
     Ok(format!(
         "macro_rules! {name} {{\n{indent}    ($ty:ty) => {{\n{indent}        impl {}$ty {{\n{}\n{indent}        }}\n{indent}    }};\n{indent}}}",
-        if first.trait_path.is_empty() {
+        if first.part.trait_path.is_empty() {
             String::new()
         } else {
-            format!("{} for ", first.trait_path)
+            format!("{} for ", first.part.trait_path)
         },
         inner.join("\n"),
     ))

@@ -5,16 +5,14 @@
 //! expansion is then the method it replaces: the macro writes `fn`, `self` and the body
 //! together, so `self` resolves as before, and other names resolve at the invocation.
 
-use std::ops::Range;
 use std::path::Path;
 
 use quote::ToTokens;
 use syn::spanned::Spanned;
 
-use super::compare::flatten;
 use super::copy::{byte_range, read_item};
 use super::edits::Edits;
-use super::impls::{snake_case, unfit_for_macro, unspelled};
+use super::impls::{named_after, unfit_for_macro, ImplPart};
 use super::literal::indent_at;
 use crate::refactor::agents::exchange::AgentError;
 use crate::refactor::change::FileChange;
@@ -22,15 +20,10 @@ use crate::refactor::finding::{Finding, Location};
 
 /// One copy: the method in its impl, as its file holds it.
 struct Method {
-    location: Location,
-    text: String,
-    trait_path: String,
-    self_ty: String,
+    part: ImplPart,
     name: String,
-    /// The method's bytes (attributes and docs included), and where its impl starts.
-    range: Range<usize>,
+    /// Where its impl starts.
     impl_start: usize,
-    tokens: Vec<String>,
 }
 
 /// The changes that make `finding`'s copies one macro, `None` when they are not all methods
@@ -45,7 +38,7 @@ pub(super) fn propose(
     else {
         return Ok(None);
     };
-    methods.sort_by_key(|m| (m.location.file.clone(), m.range.start));
+    methods.sort_by_key(|m| (m.part.location.file.clone(), m.part.range.start));
     let first = &methods[0];
     // A method's item path is its module's, its type's name, and its own.
     let module = |l: &Location| {
@@ -54,13 +47,13 @@ pub(super) fn propose(
         path.join("::")
     };
     for other in &methods[1..] {
-        let why = if other.location.file != first.location.file
-            || module(&other.location) != module(&first.location)
+        let why = if other.part.location.file != first.part.location.file
+            || module(&other.part.location) != module(&first.part.location)
         {
             "it is in another module or file than the first copy"
-        } else if other.trait_path != first.trait_path {
+        } else if other.part.trait_path != first.part.trait_path {
             "it implements another trait"
-        } else if other.tokens != first.tokens {
+        } else if other.part.tokens != first.part.tokens {
             "it differs from the first copy in more than layout (one macro writes one text)"
         } else {
             continue;
@@ -69,24 +62,27 @@ pub(super) fn propose(
     }
     let name = macro_name(first);
     let mut edits = Edits::default();
-    let indent = indent_at(&first.text, first.impl_start);
-    let types: Vec<String> = methods.iter().map(|m| format!("`{}`", m.self_ty)).collect();
+    let indent = indent_at(&first.part.text, first.impl_start);
+    let types: Vec<String> = methods
+        .iter()
+        .map(|m| format!("`{}`", m.part.self_ty))
+        .collect();
     let doc = format!(
         "/// `{}::{}` as the impls for {} write it.",
-        first.trait_path,
+        first.part.trait_path,
         first.name,
         types.join(", ")
     );
     let definition = format!("{doc}\n{indent}{}\n\n{indent}", definition(first, &name)?);
     edits.replace(
-        &first.location.file,
+        &first.part.location.file,
         first.impl_start..first.impl_start,
         definition,
     );
     for method in &methods {
         edits.replace(
-            &method.location.file,
-            method.range.clone(),
+            &method.part.location.file,
+            method.part.range.clone(),
             format!("{name}!();"),
         );
     }
@@ -95,7 +91,8 @@ pub(super) fn propose(
             Some(
                 methods
                     .iter()
-                    .find(|m| m.location.file == file)?
+                    .find(|m| m.part.location.file == file)?
+                    .part
                     .text
                     .clone(),
             )
@@ -118,21 +115,13 @@ impl Method {
         })
         .ok()?;
         let method = holds(&block, &name, line)?;
-        let (_, trait_path, _) = block.trait_.as_ref()?;
-        let spelled = |node: &dyn Spanned| text[byte_range(&text, node.span())].to_owned();
-        let mut tokens = Vec::new();
-        flatten(method.to_token_stream(), &mut tokens);
+        let range = byte_range(&text, method.span());
+        let impl_start = byte_range(&text, block.span()).start;
+        let part = ImplPart::of(location, text, &block, range, method.to_token_stream());
         Some(Method {
-            trait_path: spelled(trait_path),
-            self_ty: spelled(&*block.self_ty),
-            range: byte_range(&text, method.span()),
-            impl_start: byte_range(&text, block.span()).start,
-            tokens: (tokens.into_iter())
-                .map(|(kind, t, _)| format!("{kind:?}{t}"))
-                .collect(),
-            location: location.clone(),
+            part,
             name,
-            text,
+            impl_start,
         })
     }
 }
@@ -149,31 +138,31 @@ fn holds<'a>(block: &'a syn::ItemImpl, name: &str, line: usize) -> Option<&'a sy
 fn declined(one: &Method, why: &str) -> AgentError {
     AgentError::Declined(format!(
         "the method `{}` of `{}` for `{}` at {}:{} is not turned into a macro invocation: {why}",
-        one.name, one.trait_path, one.self_ty, one.location.file, one.location.start_line
+        one.name,
+        one.part.trait_path,
+        one.part.self_ty,
+        one.part.location.file,
+        one.part.location.start_line
     ))
 }
 
 /// The trait's name and the method's, in snake case (`block_width`), numbered past any name
 /// the file spells.
 fn macro_name(one: &Method) -> String {
-    let last = one
-        .trait_path
-        .rsplit("::")
-        .next()
-        .unwrap_or(&one.trait_path);
-    let last = last.split('<').next().unwrap_or(last).trim();
-    unspelled(&one.text, &format!("{}_{}", snake_case(last), one.name))
+    named_after(&one.part.text, &one.part.trait_path, |snake| {
+        format!("{snake}_{}", one.name)
+    })
 }
 
 /// The `macro_rules!` that expands to the first copy, indented one level deeper than the
 /// impl it stands before.
 fn definition(first: &Method, name: &str) -> Result<String, AgentError> {
-    let method = &first.text[first.range.clone()];
+    let method = &first.part.text[first.part.range.clone()];
     if let Some(why) = unfit_for_macro(method) {
         return Err(declined(first, why));
     }
-    let indent = indent_at(&first.text, first.impl_start);
-    let own = indent_at(&first.text, first.range.start);
+    let indent = indent_at(&first.part.text, first.impl_start);
+    let own = indent_at(&first.part.text, first.part.range.start);
     let lines: Vec<String> = (method.split('\n').enumerate())
         .map(|(i, line)| {
             // The first line starts at the method, past its indentation.
