@@ -1671,4 +1671,7 @@ fn generated_code_counts_as_uses_and_gets_no_findings() {
     assert_eq!(needless.len(), 1, "{needless:#?}");
     assert!(needless[0].contains("`unused`"), "{}", needless[0]);
     assert!(stderr(&out).contains("generated code"), "{}", stderr(&out));
+    // Nor does it count among the files and lines the scores are per.
+    assert_eq!(doc["summary"]["files"], 2, "{}", doc["summary"]);
+    assert_eq!(doc["summary"]["lines"], 11, "{}", doc["summary"]);
 }

@@ -33,7 +33,8 @@ pub struct Report {
     pub root: PathBuf,
     /// Analysed files; `Instance::file` indexes this list.
     pub files: Vec<FileInfo>,
-    /// Rust files analysed (`files` may also list manifests that smells point at).
+    /// Rust files analysed, generated ones aside (`files` may also list manifests that smells
+    /// point at), and their lines.
     pub n_files: usize,
     pub n_lines: u64,
     pub groups: Vec<Group>,

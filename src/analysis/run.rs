@@ -213,6 +213,7 @@ fn detect(what: What, corpus: &Corpus, options: &Options, workspace: &Workspace)
 
 /// The report of a fresh analysis.
 fn report(workspace: &Workspace, corpus: &Corpus, found: Found, timing: Timing) -> Report {
+    let maintained = || (corpus.files.iter()).filter(|f| f.parsed.generated.is_none());
     let mut warnings = workspace.warnings.clone();
     warnings.extend(corpus.warnings.iter().cloned());
     warnings.extend(found.smells.warnings.iter().cloned());
@@ -233,12 +234,9 @@ fn report(workspace: &Workspace, corpus: &Corpus, found: Found, timing: Timing) 
                 package: String::new(),
             }))
             .collect(),
-        n_files: corpus.files.len(),
         // Generated files are not the code anyone maintains: they would dilute the scores.
-        n_lines: (corpus.files.iter())
-            .filter(|f| f.parsed.generated.is_none())
-            .map(|f| u64::from(f.parsed.n_lines))
-            .sum(),
+        n_files: maintained().count(),
+        n_lines: maintained().map(|f| u64::from(f.parsed.n_lines)).sum(),
         groups: found.groups,
         smells: found.smells.smells,
         modules: found.smells.modules,
