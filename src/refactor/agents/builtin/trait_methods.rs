@@ -39,27 +39,8 @@ pub(super) fn propose(
         return Ok(None);
     };
     methods.sort_by_key(|m| (m.part.location.file.clone(), m.part.range.start));
+    alike(&methods)?;
     let first = &methods[0];
-    // A method's item path is its module's, its type's name, and its own.
-    let module = |l: &Location| {
-        let mut path: Vec<&str> = l.item.split("::").collect();
-        path.truncate(path.len().saturating_sub(2));
-        path.join("::")
-    };
-    for other in &methods[1..] {
-        let why = if other.part.location.file != first.part.location.file
-            || module(&other.part.location) != module(&first.part.location)
-        {
-            "it is in another module or file than the first copy"
-        } else if other.part.trait_path != first.part.trait_path {
-            "it implements another trait"
-        } else if other.part.tokens != first.part.tokens {
-            "it differs from the first copy in more than layout (one macro writes one text)"
-        } else {
-            continue;
-        };
-        return Err(declined(other, why));
-    }
     let name = macro_name(first);
     let mut edits = Edits::default();
     let indent = indent_at(&first.part.text, first.impl_start);
@@ -86,18 +67,38 @@ pub(super) fn propose(
             format!("{name}!();"),
         );
     }
-    edits
-        .into_changes_of(|file| {
-            Some(
-                methods
-                    .iter()
-                    .find(|m| m.part.location.file == file)?
-                    .part
-                    .text
-                    .clone(),
-            )
-        })
-        .map(Some)
+    let text_of = |file: &str| {
+        let method = methods.iter().find(|m| m.part.location.file == file)?;
+        Some(method.part.text.clone())
+    };
+    edits.into_changes_of(text_of).map(Some)
+}
+
+/// Declines copies that one macro cannot write: in another module or file than the first,
+/// of another trait, or not token for token the same.
+fn alike(methods: &[Method]) -> Result<(), AgentError> {
+    let first = &methods[0];
+    // A method's item path is its module's, its type's name, and its own.
+    let module = |l: &Location| {
+        let mut path: Vec<&str> = l.item.split("::").collect();
+        path.truncate(path.len().saturating_sub(2));
+        path.join("::")
+    };
+    for other in &methods[1..] {
+        let why = if other.part.location.file != first.part.location.file
+            || module(&other.part.location) != module(&first.part.location)
+        {
+            "it is in another module or file than the first copy"
+        } else if other.part.trait_path != first.part.trait_path {
+            "it implements another trait"
+        } else if other.part.tokens != first.part.tokens {
+            "it differs from the first copy in more than layout (one macro writes one text)"
+        } else {
+            continue;
+        };
+        return Err(declined(other, why));
+    }
+    Ok(())
 }
 
 impl Method {
