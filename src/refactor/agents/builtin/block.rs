@@ -154,7 +154,7 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
     differing.sort_unstable();
     differing.dedup();
     let literals = literal_params(&sites, &differing)?;
-    let mut analyses: Vec<Analysis> = sites.iter().map(analyse).collect::<Result<_, _>>()?;
+    let mut analyses = analyse_all(&sites, &renames)?;
     settle_unread(&mut analyses);
     settle_untyped(&mut analyses);
     for (analysis, rename) in analyses[1..].iter().zip(&renames) {
@@ -409,8 +409,56 @@ fn renamed(a: &Site, b: &Site) -> Result<(HashMap<String, String>, Vec<usize>), 
     Ok((forward, literals))
 }
 
-/// What moving one copy's run into a helper takes.
-fn analyse(site: &Site) -> Result<Analysis, AgentError> {
+/// Types for locals, by name, that a copy does not write: `(type, its text)`.
+type Hints = HashMap<String, (syn::Type, String)>;
+
+/// Each copy's analysis. A copy that cannot type a parameter it binds to what a call returns
+/// takes the type another copy declares for it: the copies pass alike values, and a callee
+/// that returns another type fails the build, never silently.
+fn analyse_all(
+    sites: &[Site],
+    renames: &[HashMap<String, String>],
+) -> Result<Vec<Analysis>, AgentError> {
+    let first: Vec<Result<Analysis, AgentError>> = sites
+        .iter()
+        .map(|site| analyse(site, &Hints::new()))
+        .collect();
+    if first.iter().all(Result::is_ok) {
+        return first.into_iter().collect();
+    }
+    // Names by the first copy's: `renames[k - 1]` maps them to copy `k`'s.
+    let name_in = |k: usize, name: &str| match k {
+        0 => Some(name.to_owned()),
+        k => renames[k - 1].get(name).cloned(),
+    };
+    let first_name = |k: usize, name: &str| match k {
+        0 => Some(name.to_owned()),
+        k => (renames[k - 1].iter()).find_map(|(a, b)| (b == name).then(|| a.clone())),
+    };
+    let mut declared = Hints::new();
+    for (k, analysis) in first.iter().enumerate() {
+        for param in analysis.iter().flat_map(|a| &a.params) {
+            let ty = syn::parse_str::<syn::Type>(&param.ty);
+            if let (Some(name), Ok(ty)) = (first_name(k, &param.name), ty) {
+                declared.entry(name).or_insert((ty, param.ty.clone()));
+            }
+        }
+    }
+    (first.into_iter().enumerate())
+        .map(|(k, analysis)| {
+            analysis.or_else(|_| {
+                let hints = (declared.iter())
+                    .filter_map(|(name, typed)| Some((name_in(k, name)?, typed.clone())))
+                    .collect();
+                analyse(&sites[k], &hints)
+            })
+        })
+        .collect()
+}
+
+/// What moving one copy's run into a helper takes; `hints` type locals bound to what a call
+/// returns.
+fn analyse(site: &Site, hints: &Hints) -> Result<Analysis, AgentError> {
     if site.run.stmts.iter().any(is_gated_value) {
         return Err(declined(
             site,
@@ -425,7 +473,12 @@ fn analyse(site: &Site) -> Result<Analysis, AgentError> {
     }
     let (scope, has_items) =
         Walker::in_scope_at(&site.function, &site.calls, site.run.brace, site.run.first);
-    let scope = scope.ok_or_else(|| declined(site, "its statements were not found again"))?;
+    let mut scope = scope.ok_or_else(|| declined(site, "its statements were not found again"))?;
+    for (name, (ty, text)) in hints {
+        if let Some(binding) = (scope.get_mut(name)).filter(|b| b.ty.is_none() && b.called) {
+            (binding.ty, binding.ty_text) = (Some(ty.clone()), Some(text.clone()));
+        }
+    }
     if has_items {
         return Err(declined(
             site,

@@ -27,6 +27,9 @@ pub(super) struct Binding {
     pub(super) inert: bool,
     /// Whether it is a `let` of an integer literal (`0`, `-1`).
     pub(super) number: bool,
+    /// Whether it is a `let` of what a function or method returns (`item.value()`, `f(x)?`):
+    /// its type is then the callee's, never one its later uses choose.
+    pub(super) called: bool,
 }
 
 /// How a use of a local reads where it stands, which decides how it is rewritten when the
@@ -279,6 +282,7 @@ impl Walker {
                             at: position(pat.ident.span().start()),
                             inert: false,
                             number: false,
+                            called: false,
                         };
                         self.0.insert(pat.ident.to_string(), binding);
                         syn::visit::visit_pat_ident(self, pat);
@@ -303,6 +307,7 @@ impl Walker {
                 at: position(ident.ident.span().start()),
                 inert: init.is_some_and(inert),
                 number: init.is_some_and(integer_literal),
+                called: init.is_some_and(called),
             },
         );
     }
@@ -811,6 +816,21 @@ impl<'ast> Visit<'ast> for Walker {
 }
 
 /// Whether `expr` is an integer literal, negated or not.
+/// Whether `expr` is a call of a function, or of a method on something other than a
+/// literal, with no literal argument (a generic callee would pass an unsuffixed number's
+/// type on: `max(x, 10)`), or such a call's `?`.
+fn called(expr: &syn::Expr) -> bool {
+    let literal = |e: &syn::Expr| matches!(e, syn::Expr::Lit(_));
+    match expr {
+        syn::Expr::Try(tried) => called(&tried.expr),
+        syn::Expr::Call(call) => {
+            matches!(&*call.func, syn::Expr::Path(_)) && !call.args.iter().any(literal)
+        }
+        syn::Expr::MethodCall(call) => !literal(&call.receiver) && !call.args.iter().any(literal),
+        _ => false,
+    }
+}
+
 fn integer_literal(expr: &syn::Expr) -> bool {
     match expr {
         syn::Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Neg(_)) => {

@@ -909,3 +909,20 @@ fn a_local_the_function_returns_as_its_tail_has_the_declared_type_in_every_copy(
     let err = declined(&borrowed, run);
     assert!(err.contains("`q`, whose type is not written"), "{err}");
 }
+
+/// A copy that binds a parameter to what a call returns takes the type the other copy
+/// declares; one bound to a number literal does not (that number is an `i32` there).
+#[test]
+fn a_local_bound_to_a_calls_result_takes_the_type_the_other_copy_declares() {
+    let run = "    let dollars = cents / 100;\n    let rest = cents % 100;\n    let text = format!(\"{dollars}.{rest:02}\");\n    let padded = format!(\"{text:>10}\");\n    println!(\"{padded}\");\n";
+    let text = format!(
+        "pub struct Item;\n\nimpl Item {{\n    pub fn value(&self) -> u64 {{\n        5\n    }}\n}}\n\n\
+         pub fn total(items: &[Item]) {{\n    let mut cents: u64 = 0;\n    for item in items {{\n        cents += item.value();\n    }}\n{run}}}\n\n\
+         pub fn row(item: &Item) {{\n    let cents = item.value();\n{run}}}\n"
+    );
+    let after = extract(&text, run).unwrap();
+    assert!(after.contains("(cents: u64)"), "{after}");
+    let literal = text.replace("let cents = item.value();", "let cents = 7;");
+    let err = extract(&literal, run).unwrap_err();
+    assert!(err.contains("differ in their types"), "{err}");
+}
