@@ -11,9 +11,7 @@ use rayon::prelude::*;
 
 use super::group::{CloneType, Group, GroupKind, Instance};
 use crate::analysis::scan::SourceFile;
-use crate::analysis::source::token::{
-    canonical, hash_seq, hash_str, locals_renamed, variety, Tok, TokClass,
-};
+use crate::analysis::source::token::{hash_seq, Tok};
 use crate::analysis::source::{Unit, UnitKind};
 use crate::config::Options;
 
@@ -58,10 +56,10 @@ pub struct UnitGroups {
 
 /// Whether a unit is big enough to be reported at all: `--min-tokens`, and `--min-lines`
 /// lines of code.
-fn sized(file: &SourceFile, unit: &Unit, tokens: &[Tok], options: &Options) -> bool {
+fn sized(unit: &Unit, options: &Options) -> bool {
     (!unit.suppressed || options.ignore_allows)
-        && tokens.len() >= options.min_tokens
-        && file.parsed.span_lines(unit.tokens.clone()) as usize >= options.min_lines
+        && unit.tokens.len() >= options.min_tokens
+        && unit.keys.span_lines as usize >= options.min_lines
 }
 
 /// Hand-written `Debug` impls are tables of fields (`debug_struct(..).field(..)`): they
@@ -73,11 +71,8 @@ fn is_debug(unit: &Unit) -> bool {
 /// Whether a unit is big enough and real logic, so that renamed look-alikes of it are copies.
 /// Getters, constructors, delegations, tables and `Debug` impls look alike without being
 /// copies; they are reported only when copied exactly.
-fn eligible(file: &SourceFile, unit: &Unit, tokens: &[Tok], options: &Options) -> bool {
-    sized(file, unit, tokens, options)
-        && !unit.trivial
-        && !is_debug(unit)
-        && variety(tokens) >= MIN_VARIETY
+fn eligible(unit: &Unit, options: &Options) -> bool {
+    sized(unit, options) && !unit.trivial && !is_debug(unit) && unit.keys.variety >= MIN_VARIETY
 }
 
 /// How a unit of full size that is not real logic is reported: only exact copies. Exact
@@ -85,17 +80,13 @@ fn eligible(file: &SourceFile, unit: &Unit, tokens: &[Tok], options: &Options) -
 /// impls of several wrappers), worth a report only when what is inside the braces of the
 /// body, gated code aside, is big (a long table or constructor). Exact copies of a free
 /// function, or of a method of one type, are the same function twice.
-fn exact_only(file: &SourceFile, unit: &Unit, tokens: &[Tok], options: &Options) -> Option<Basis> {
-    if !sized(file, unit, tokens, options) {
+fn exact_only(unit: &Unit, options: &Options) -> Option<Basis> {
+    if !sized(unit, options) {
         return None;
     }
     let small = unit.trivial
         && unit.kind == UnitKind::Method
-        && (file
-            .parsed
-            .logic_lines(unit.body.start + 1..unit.body.end.saturating_sub(1))
-            as usize)
-            < options.min_lines;
+        && (unit.keys.inner_logic_lines as usize) < options.min_lines;
     Some(if small {
         Basis::ExactInOneType
     } else {
@@ -107,12 +98,12 @@ fn exact_only(file: &SourceFile, unit: &Unit, tokens: &[Tok], options: &Options)
 /// size, and even when their methods only delegate, since that repetition is what a generic
 /// impl or a macro removes. (Copies that delegate to different fields or methods share too
 /// little real code to stay: see `shared.rs`.)
-fn eligible_trait_impl(file: &SourceFile, unit: &Unit, tokens: &[Tok], options: &Options) -> bool {
+fn eligible_trait_impl(unit: &Unit, options: &Options) -> bool {
     unit.kind == UnitKind::Impl
         && unit.trait_name.is_some()
         && (!unit.suppressed || options.ignore_allows)
-        && tokens.len() >= options.min_tokens * 3 / 5
-        && file.parsed.span_lines(unit.tokens.clone()) as usize >= options.min_lines
+        && unit.tokens.len() >= options.min_tokens * 3 / 5
+        && unit.keys.span_lines as usize >= options.min_lines
 }
 
 /// The raw hash of the header (`impl<T> Trait for Type<T>`) of the impl block a method is
@@ -136,21 +127,6 @@ pub fn unit_tokens<'a>(file: &'a SourceFile, unit: &Unit) -> &'a [Tok] {
     &file.parsed.tokens[unit.tokens.start as usize..unit.tokens.end as usize]
 }
 
-/// The raw symbols of a unit, with the name after `fn` left out: two copies of a function in
-/// one module cannot share a name, and the copy is still exact.
-fn unnamed(tokens: &[Tok]) -> impl Iterator<Item = u32> + '_ {
-    let fn_sym = hash_str("fn");
-    tokens.iter().enumerate().map(move |(i, t)| {
-        let after_fn =
-            i > 0 && tokens[i - 1].class == TokClass::Keyword && tokens[i - 1].sym == fn_sym;
-        if after_fn && t.class == TokClass::Ident {
-            0
-        } else {
-            t.sym
-        }
-    })
-}
-
 /// An impl block counts only if one of its methods is real logic, not a getter, a
 /// delegation or a table.
 fn impl_has_logic(file: &SourceFile, unit: &Unit) -> bool {
@@ -160,7 +136,7 @@ fn impl_has_logic(file: &SourceFile, unit: &Unit) -> bool {
             && m.tokens.end <= unit.tokens.end
             && !m.trivial
             && !is_debug(m)
-            && variety(unit_tokens(file, m)) >= MIN_VARIETY
+            && m.keys.variety >= MIN_VARIETY
     })
 }
 
@@ -170,28 +146,22 @@ type Keyed = (u64, u64, UnitId, Basis);
 /// How unit `id` takes part in grouping, if it does: the key it is bucketed by says which
 /// copies count (renamed for logic, locals aside for tables, exact for trivial bodies).
 fn key_unit(file: &SourceFile, id: UnitId, unit: &Unit, options: &Options) -> Option<Keyed> {
-    let tokens = unit_tokens(file, unit);
-    let raw = hash_seq(unnamed(tokens));
+    let keys = &unit.keys;
     let logic = unit.kind != UnitKind::Impl || impl_has_logic(file, unit);
-    if logic && eligible(file, unit, tokens, options) {
-        return Some((
-            hash_seq(canonical(tokens).into_iter()),
-            raw,
-            id,
-            Basis::Logic,
-        ));
+    if logic && eligible(unit, options) {
+        return Some((keys.canonical, keys.raw, id, Basis::Logic));
     }
-    if eligible_trait_impl(file, unit, tokens, options) {
-        let sized = sized(file, unit, tokens, options);
-        let key = hash_seq(canonical(tokens).into_iter());
-        return Some((key, raw, id, Basis::TraitImpl { sized }));
+    if eligible_trait_impl(unit, options) {
+        let sized = sized(unit, options);
+        return Some((keys.canonical, keys.raw, id, Basis::TraitImpl { sized }));
     }
     // Tables and trivial bodies group only as the same code, locals aside (and literals, for
     // tables that are logic rather than a trivial body or a `Debug` impl, whose strings name
-    // what it shows).
+    // what it shows: `keys.locals` blinds them).
     let table = !unit.trivial && !is_debug(unit);
-    let key = hash_seq(locals_renamed(tokens, table).into_iter()) ^ EXACT_ONLY;
-    exact_only(file, unit, tokens, options).map(|basis| {
+    let key = keys.locals ^ EXACT_ONLY;
+    let raw = keys.raw;
+    exact_only(unit, options).map(|basis| {
         let basis = if table && basis == Basis::ExactOnly {
             Basis::Table
         } else {

@@ -26,7 +26,7 @@ use syn::visit::Visit;
 
 use super::cfg::Build;
 use super::lex::Flattener;
-use super::parsed::{ModuleInfo, ParsedFile, UnitKind};
+use super::parsed::{ModuleInfo, ParsedFile, UnitKeys, UnitKind};
 use super::spans::{is_instrumentation, stmt_attrs};
 use collector::Collector;
 use modules::{count_items, count_own_code_lines};
@@ -100,6 +100,10 @@ pub(super) fn collect(
         .collect();
     crate::analysis::source::modrefs::finish(&mut out.refs, &referenced, &children);
     count_own_code_lines(&mut out, &skipped_lines);
+    let keys: Vec<UnitKeys> = (out.units.iter()).map(|u| UnitKeys::of(&out, u)).collect();
+    for (unit, keys) in out.units.iter_mut().zip(keys) {
+        unit.keys = keys;
+    }
     out
 }
 

@@ -198,6 +198,45 @@ pub struct Unit {
     pub self_type: Option<String>,
     /// The `#[cfg]` it is compiled under in its file (its own, its impl's, inline modules').
     pub cfg: Option<Cfg>,
+    /// What grouping reads of its tokens, read once when the file is parsed.
+    #[serde(default)]
+    pub keys: UnitKeys,
+}
+
+/// What clone grouping reads of a unit's tokens, whatever the thresholds: computed when the
+/// file is parsed and cached with it, so a rescan does not walk unchanged files' tokens again.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+pub struct UnitKeys {
+    /// The tokens as written, the name after `fn` aside.
+    pub raw: u64,
+    /// Identifiers renamed consistently, literals and types blinded.
+    pub canonical: u64,
+    /// Locals renamed (literals blinded too for a table that is logic, see `detectors::units`).
+    pub locals: u64,
+    /// Share of distinct 6-grams.
+    pub variety: f64,
+    /// [`ParsedFile::span_lines`] of the unit, and [`ParsedFile::logic_lines`] inside its braces.
+    pub span_lines: u32,
+    pub inner_logic_lines: u32,
+}
+
+impl UnitKeys {
+    pub fn of(file: &ParsedFile, unit: &Unit) -> UnitKeys {
+        use crate::analysis::source::token::{
+            canonical, hash_seq, locals_renamed, unnamed, variety,
+        };
+        let tokens = &file.tokens[unit.tokens.start as usize..unit.tokens.end as usize];
+        let table = !unit.trivial && unit.trait_name.as_deref() != Some("Debug");
+        UnitKeys {
+            raw: hash_seq(unnamed(tokens)),
+            canonical: hash_seq(canonical(tokens).into_iter()),
+            locals: hash_seq(locals_renamed(tokens, table).into_iter()),
+            variety: variety(tokens),
+            span_lines: file.span_lines(unit.tokens.clone()),
+            inner_logic_lines: file
+                .logic_lines(unit.body.start + 1..unit.body.end.saturating_sub(1)),
+        }
+    }
 }
 
 /// The statements of one block, each as a token range.

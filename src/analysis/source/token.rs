@@ -145,6 +145,21 @@ fn is_primitive(text: &str) -> bool {
     )
 }
 
+/// The raw symbols of a unit, with the name after `fn` left out: two copies of a function in
+/// one module cannot share a name, and the copy is still exact.
+pub fn unnamed(tokens: &[Tok]) -> impl Iterator<Item = u32> + '_ {
+    let fn_sym = hash_str("fn");
+    tokens.iter().enumerate().map(move |(i, t)| {
+        let after_fn =
+            i > 0 && tokens[i - 1].class == TokClass::Keyword && tokens[i - 1].sym == fn_sym;
+        if after_fn && t.class == TokClass::Ident {
+            0
+        } else {
+            t.sym
+        }
+    })
+}
+
 /// A 64-bit hash of a token slice under one normalisation.
 ///
 /// A multiply-rotate mix (as in rustc's `FxHasher`) with a final avalanche: no allocation,

@@ -8,7 +8,7 @@ use syn::visit::Visit;
 use super::collector::Collector;
 use super::text::type_name;
 use crate::analysis::source::cfg::Cfg;
-use crate::analysis::source::parsed::{StmtSeq, Unit, UnitKind};
+use crate::analysis::source::parsed::{StmtSeq, Unit, UnitKeys, UnitKind};
 use crate::analysis::source::spans::stmt_start;
 use crate::analysis::source::trivial::is_trivial_body;
 
@@ -39,6 +39,7 @@ impl Collector<'_> {
             trait_name: self.impl_trait.clone(),
             metrics: None,
             self_type: self.self_type.clone(),
+            keys: UnitKeys::default(),
         });
         suppressed
     }
