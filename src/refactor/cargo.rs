@@ -98,10 +98,8 @@ pub struct Diagnostics {
     pub lint_errors: BTreeSet<String>,
     /// Errors that are not lints: the code does not compile.
     pub compile_errors: usize,
-    /// Each warning's machine-applicable suggestions (clippy's and rustc's own), by key.
-    pub fixes: BTreeMap<DiagnosticKey, Vec<Fix>>,
-    /// The same, one entry per warning, in the order they came: the replacements of one
-    /// suggestion stand or fall together.
+    /// Each warning's machine-applicable fix (clippy's and rustc's own), in the order they
+    /// came: the replacements of one stand or fall together.
     pub suggestions: Vec<Suggestion>,
 }
 
@@ -115,10 +113,10 @@ pub struct Fix {
     pub original: String,
 }
 
-/// One warning's machine-applicable fix: its lint and every replacement it takes.
+/// One warning's machine-applicable fix: the warning and every replacement it takes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Suggestion {
-    pub lint: String,
+    pub key: DiagnosticKey,
     pub fixes: Vec<Fix>,
 }
 
@@ -135,8 +133,12 @@ impl Diagnostics {
                 continue;
             }
             let fixable = before == 0 && key.lint == "unused_imports";
-            let found = self.fixes.get(key).filter(|f| fixable && !f.is_empty())?;
-            fixes.extend(found.iter().cloned());
+            let found = (self.suggestions.iter()).filter(|s| s.key == *key);
+            let found: Vec<&Fix> = found.flat_map(|s| &s.fixes).collect();
+            if !fixable || found.is_empty() {
+                return None;
+            }
+            fixes.extend(found.into_iter().cloned());
         }
         (!fixes.is_empty()).then_some(fixes)
     }
@@ -235,11 +237,10 @@ pub fn parse_diagnostics(stdout: &[u8]) -> Diagnostics {
                 let fixes = machine_fixes(&diag);
                 if !fixes.is_empty() {
                     out.suggestions.push(Suggestion {
-                        lint: key.lint.clone(),
-                        fixes: fixes.clone(),
+                        key: key.clone(),
+                        fixes,
                     });
                 }
-                out.fixes.entry(key.clone()).or_default().extend(fixes);
                 out.rendered.insert(key, rendered);
             }
             _ => {}
@@ -547,7 +548,7 @@ test src/lib.rs - f (line 3) ... ok
         let diagnostics = parse_diagnostics(line.as_bytes());
         assert_eq!(diagnostics.suggestions.len(), 1);
         let suggestion = &diagnostics.suggestions[0];
-        assert_eq!(suggestion.lint, "clippy::collapsible_if");
+        assert_eq!(suggestion.key.lint, "clippy::collapsible_if");
         let fixes: Vec<(usize, &str, &str)> = (suggestion.fixes.iter())
             .map(|f| (f.bytes.start, f.original.as_str(), f.replacement.as_str()))
             .collect();

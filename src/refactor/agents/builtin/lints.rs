@@ -72,7 +72,7 @@ fn applicable<'a>(
         };
         if suggestion.fixes.iter().all(fits) {
             taken.extend(&suggestion.fixes);
-            lints.insert(suggestion.lint.as_str());
+            lints.insert(suggestion.key.lint.as_str());
             seen.push(suggestion);
         }
     }
@@ -109,10 +109,12 @@ mod test {
     }
 
     fn suggestion(lint: &str, fixes: Vec<Fix>) -> Suggestion {
-        Suggestion {
+        let key = crate::refactor::cargo::DiagnosticKey {
             lint: lint.to_owned(),
-            fixes,
-        }
+            file: "src/lib.rs".to_owned(),
+            message: String::new(),
+        };
+        Suggestion { key, fixes }
     }
 
     #[test]
