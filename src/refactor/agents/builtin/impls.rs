@@ -235,6 +235,21 @@ fn unspelled(text: &str, base: &str) -> String {
     name
 }
 
+/// `text` with each line's `own` indentation replaced by `indent`, blank lines left empty.
+pub(super) fn reindented(text: &str, own: &str, indent: &str) -> String {
+    let lines: Vec<String> = (text.split('\n'))
+        .map(|line| {
+            let line = line.strip_prefix(own).unwrap_or(line);
+            if line.trim().is_empty() {
+                String::new()
+            } else {
+                format!("{indent}{line}")
+            }
+        })
+        .collect();
+    lines.join("\n")
+}
+
 /// Why `body` cannot become a macro's body as it is written, if it cannot.
 pub(super) fn unfit_for_macro(body: &str) -> Option<&'static str> {
     if body.contains('$') {
@@ -256,18 +271,11 @@ fn definition(first: &TraitImpl, name: &str) -> Result<String, AgentError> {
         return Err(declined(first, why));
     }
     let indent = &first.indent;
-    let inner: Vec<String> = body
-        .trim_matches('\n')
-        .split('\n')
-        .map(|line| {
-            let line = line.strip_prefix(indent.as_str()).unwrap_or(line);
-            if line.trim().is_empty() {
-                String::new()
-            } else {
-                format!("{indent}        {line}")
-            }
-        })
-        .collect();
+    let inner = reindented(
+        body.trim_matches('\n'),
+        indent,
+        &format!("{indent}        "),
+    );
     Ok(format!(
         "macro_rules! {name} {{\n{indent}    ($ty:ty) => {{\n{indent}        impl {}$ty {{\n{}\n{indent}        }}\n{indent}    }};\n{indent}}}",
         if first.part.trait_path.is_empty() {
@@ -275,7 +283,7 @@ fn definition(first: &TraitImpl, name: &str) -> Result<String, AgentError> {
         } else {
             format!("{} for ", first.part.trait_path)
         },
-        inner.join("\n"),
+        inner,
     ))
 }
 

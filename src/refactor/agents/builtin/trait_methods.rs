@@ -12,7 +12,7 @@ use syn::spanned::Spanned;
 
 use super::copy::{byte_range, read_item};
 use super::edits::Edits;
-use super::impls::{named_after, unfit_for_macro, ImplPart};
+use super::impls::{named_after, reindented, unfit_for_macro, ImplPart};
 use super::literal::indent_at;
 use crate::refactor::agents::exchange::AgentError;
 use crate::refactor::change::FileChange;
@@ -164,24 +164,10 @@ fn definition(first: &Method, name: &str) -> Result<String, AgentError> {
     }
     let indent = indent_at(&first.part.text, first.impl_start);
     let own = indent_at(&first.part.text, first.part.range.start);
-    let lines: Vec<String> = (method.split('\n').enumerate())
-        .map(|(i, line)| {
-            // The first line starts at the method, past its indentation.
-            let line = if i == 0 {
-                line
-            } else {
-                line.strip_prefix(own.as_str()).unwrap_or(line)
-            };
-            if line.trim().is_empty() {
-                String::new()
-            } else {
-                format!("{indent}        {line}")
-            }
-        })
-        .collect();
+    // Its first line starts past the indentation, so only the others lose it.
+    let inner = reindented(method, &own, &format!("{indent}        "));
     Ok(format!(
-        "macro_rules! {name} {{\n{indent}    () => {{\n{}\n{indent}    }};\n{indent}}}",
-        lines.join("\n")
+        "macro_rules! {name} {{\n{indent}    () => {{\n{inner}\n{indent}    }};\n{indent}}}"
     ))
 }
 
