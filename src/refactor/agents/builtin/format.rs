@@ -7,8 +7,12 @@
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use crate::refactor::change::FileChange;
+
+/// How long rustfmt may take over one file.
+const RUSTFMT_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// `changes`, each formatted where its file was rustfmt-clean before.
 pub(super) fn tidy(root: &Path, changes: Vec<FileChange>) -> Vec<FileChange> {
@@ -38,24 +42,45 @@ pub(super) fn tidy(root: &Path, changes: Vec<FileChange>) -> Vec<FileChange> {
 /// `text` as rustfmt formats it for `edition` with the configuration `dir` sees, or `None`
 /// when rustfmt is missing or fails (a syntax it does not know, say).
 fn rustfmt(text: &str, edition: &str, dir: &Path) -> Option<String> {
-    let mut child = Command::new("rustfmt")
+    let mut command = Command::new("rustfmt");
+    command
         .args(["--edition", edition, "--quiet"])
-        .current_dir(dir)
-        .stdin(Stdio::piped())
+        .current_dir(dir);
+    piped(command, text, RUSTFMT_TIMEOUT)
+}
+
+/// What `command` prints for `text` on its input, if it succeeds within `timeout`; one that
+/// hangs is killed and costs the layout, never the candidate.
+fn piped(mut command: Command, text: &str, timeout: Duration) -> Option<String> {
+    let mut child = (command.stdin(Stdio::piped()))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .ok()?;
     let mut stdin = child.stdin.take()?;
+    let mut stdout = child.stdout.take()?;
     let input = text.to_owned();
-    // Written from another thread: a big file would fill the pipe both ways.
+    // Written and read from other threads: a big file would fill the pipe both ways.
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child.wait_with_output().ok()?;
+    let reader = std::thread::spawn(move || {
+        let mut out = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut out).map(|_| out)
+    });
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        match child.try_wait().ok()? {
+            Some(status) => break status,
+            None if Instant::now() > deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+            None => std::thread::sleep(Duration::from_millis(5)),
+        }
+    };
     writer.join().ok()?.ok()?;
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8(output.stdout).ok())?
+    let formatted = reader.join().ok()?.ok()?;
+    status.success().then_some(formatted)
 }
 
 /// The edition of the package whose manifest is nearest above `dir` (inside `root`), as
@@ -115,6 +140,18 @@ mod test {
         let edited = collapse(&unclean);
         let tidied = tidy(tmp.path(), change(&unclean, &edited));
         assert_eq!(tidied[0].after.as_deref(), Some(edited.as_str()));
+    }
+
+    #[test]
+    fn a_formatter_that_hangs_is_stopped_and_changes_nothing() {
+        let mut command = Command::new("sleep");
+        command.arg("30");
+        let start = Instant::now();
+        let out = piped(command, "fn f() {}\n", Duration::from_millis(200));
+        assert_eq!(out, None);
+        assert!(start.elapsed() < Duration::from_secs(10));
+        let cat = piped(Command::new("cat"), "fn f() {}\n", RUSTFMT_TIMEOUT);
+        assert_eq!(cat.as_deref(), Some("fn f() {}\n"));
     }
 
     #[test]
