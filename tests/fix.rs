@@ -334,12 +334,7 @@ fn fix_refuses_a_dirty_git_tree_and_commits_with_commit() {
     let out = run(
         tmp.path(),
         &["fix", "--commit", "--agent", &agent("merge")],
-        &[
-            ("GIT_AUTHOR_NAME", "t"),
-            ("GIT_AUTHOR_EMAIL", "t@example.com"),
-            ("GIT_COMMITTER_NAME", "t"),
-            ("GIT_COMMITTER_EMAIL", "t@example.com"),
-        ],
+        &util::IDENTITY,
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let message = git(&["log", "-1", "--format=%B"]);
@@ -1358,12 +1353,7 @@ fn the_builtin_agent_applies_clippys_fixes_inside_a_nested_function_and_says_so(
             "--findings",
             "smells",
         ],
-        &[
-            ("GIT_AUTHOR_NAME", "t"),
-            ("GIT_AUTHOR_EMAIL", "t@example.com"),
-            ("GIT_COMMITTER_NAME", "t"),
-            ("GIT_COMMITTER_EMAIL", "t@example.com"),
-        ],
+        &util::IDENTITY,
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let decisions = decisions(tmp.path());

@@ -8,7 +8,9 @@ use serde_json::Value;
 
 mod util;
 
-use util::{agent, copy_of_fix_crate, copy_of_fixture, decisions, git, records, run, stderr};
+use util::{
+    agent, copy_of_fix_crate, copy_of_fixture, decisions, git, records, run, stderr, IDENTITY,
+};
 
 /// `cargo loop run --allow-dirty --allow-no-vcs EXTRA...` in `dir`.
 fn run_loop(dir: &Path, extra: &[&str]) -> Output {
@@ -289,14 +291,6 @@ fn interrupt(child: std::process::Child) -> Output {
     assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
     out
 }
-
-/// Who commits in these tests.
-const IDENTITY: [(&str, &str); 4] = [
-    ("GIT_AUTHOR_NAME", "t"),
-    ("GIT_AUTHOR_EMAIL", "t@example.com"),
-    ("GIT_COMMITTER_NAME", "t"),
-    ("GIT_COMMITTER_EMAIL", "t@example.com"),
-];
 
 /// A module holding a new pair of copied functions.
 fn two_copies() -> String {

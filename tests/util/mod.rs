@@ -150,3 +150,11 @@ pub fn repository_of(name: &str) -> tempfile::TempDir {
 }
 
 pub mod wire;
+
+/// Who commits in these tests.
+pub const IDENTITY: [(&str, &str); 4] = [
+    ("GIT_AUTHOR_NAME", "t"),
+    ("GIT_AUTHOR_EMAIL", "t@example.com"),
+    ("GIT_COMMITTER_NAME", "t"),
+    ("GIT_COMMITTER_EMAIL", "t@example.com"),
+];

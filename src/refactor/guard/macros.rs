@@ -3,6 +3,7 @@
 //! methods written alike), expanded in place, so that moving a trait impl or a method into
 //! such a macro is not mistaken for removing it from the API.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use proc_macro2::{Group, TokenStream, TokenTree};
@@ -14,15 +15,17 @@ struct Rule {
     body: TokenStream,
 }
 
-/// `file` with its simple macros' invocations (as items or impl items) expanded.
-pub(super) fn expanded(file: &syn::File) -> syn::File {
+/// `file` with its simple macros' invocations (as items or impl items) expanded; the file
+/// itself when it defines none.
+pub(super) fn expanded(file: &syn::File) -> Cow<'_, syn::File> {
     let mut rules = HashMap::new();
     collect(&file.items, &mut rules);
-    let mut file = file.clone();
-    if !rules.is_empty() {
-        Expander(&rules).visit_file_mut(&mut file);
+    if rules.is_empty() {
+        return Cow::Borrowed(file);
     }
-    file
+    let mut file = file.clone();
+    Expander(&rules).visit_file_mut(&mut file);
+    Cow::Owned(file)
 }
 
 fn collect(items: &[syn::Item], rules: &mut HashMap<String, Rule>) {

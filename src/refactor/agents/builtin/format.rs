@@ -4,11 +4,11 @@
 //! not clean, or that rustfmt cannot format, keeps the edit as it was written: reformatting
 //! code nobody asked to touch would bury the refactor in noise.
 
-use std::io::Write;
+use std::ffi::OsString;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use crate::process::Job;
 use crate::refactor::change::FileChange;
 
 /// How long rustfmt may take over one file.
@@ -42,45 +42,25 @@ pub(super) fn tidy(root: &Path, changes: Vec<FileChange>) -> Vec<FileChange> {
 /// `text` as rustfmt formats it for `edition` with the configuration `dir` sees, or `None`
 /// when rustfmt is missing or fails (a syntax it does not know, say).
 fn rustfmt(text: &str, edition: &str, dir: &Path) -> Option<String> {
-    let mut command = Command::new("rustfmt");
-    command
-        .args(["--edition", edition, "--quiet"])
-        .current_dir(dir);
-    piped(command, text, RUSTFMT_TIMEOUT)
+    let argv = ["rustfmt", "--edition", edition, "--quiet"];
+    piped(&argv, text, dir, RUSTFMT_TIMEOUT)
 }
 
-/// What `command` prints for `text` on its input, if it succeeds within `timeout`; one that
-/// hangs is killed and costs the layout, never the candidate.
-fn piped(mut command: Command, text: &str, timeout: Duration) -> Option<String> {
-    let mut child = (command.stdin(Stdio::piped()))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    let mut stdin = child.stdin.take()?;
-    let mut stdout = child.stdout.take()?;
-    let input = text.to_owned();
-    // Written and read from other threads: a big file would fill the pipe both ways.
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let reader = std::thread::spawn(move || {
-        let mut out = String::new();
-        std::io::Read::read_to_string(&mut stdout, &mut out).map(|_| out)
-    });
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        match child.try_wait().ok()? {
-            Some(status) => break status,
-            None if Instant::now() > deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return None;
-            }
-            None => std::thread::sleep(Duration::from_millis(5)),
-        }
-    };
-    writer.join().ok()?.ok()?;
-    let formatted = reader.join().ok()?.ok()?;
-    status.success().then_some(formatted)
+/// What `argv` prints for `text` on its input, run in `dir` as every child is
+/// ([`crate::process::run`]: stopped with its process group at `timeout` or Ctrl-C), if it
+/// succeeds: a formatter that fails or hangs costs the layout, never the candidate.
+fn piped(argv: &[&str], text: &str, dir: &Path, timeout: Duration) -> Option<String> {
+    let scratch = tempfile::tempdir().ok()?;
+    let input = scratch.path().join("input.rs");
+    std::fs::write(&input, text).ok()?;
+    let argv = argv.iter().map(OsString::from).collect();
+    let mut job = Job::new(argv, dir, &scratch.path().join("format"), timeout);
+    job.stdin = Some(input);
+    let finished = crate::process::run(&job).ok()?;
+    finished
+        .exit
+        .success()
+        .then(|| std::fs::read_to_string(&job.stdout).ok())?
 }
 
 /// The edition of the package whose manifest is nearest above `dir` (inside `root`), as
@@ -111,6 +91,7 @@ fn edition_of(root: &Path, dir: &Path) -> String {
 #[cfg(test)]
 mod test {
     use super::*;
+    use std::time::Instant;
 
     fn change(before: &str, after: &str) -> Vec<FileChange> {
         vec![FileChange::new("src/lib.rs", Some(before), Some(after))]
@@ -144,13 +125,17 @@ mod test {
 
     #[test]
     fn a_formatter_that_hangs_is_stopped_and_changes_nothing() {
-        let mut command = Command::new("sleep");
-        command.arg("30");
+        let dir = tempfile::tempdir().unwrap();
         let start = Instant::now();
-        let out = piped(command, "fn f() {}\n", Duration::from_millis(200));
+        let out = piped(
+            &["sleep", "30"],
+            "fn f() {}\n",
+            dir.path(),
+            Duration::from_millis(200),
+        );
         assert_eq!(out, None);
         assert!(start.elapsed() < Duration::from_secs(10));
-        let cat = piped(Command::new("cat"), "fn f() {}\n", RUSTFMT_TIMEOUT);
+        let cat = piped(&["cat"], "fn f() {}\n", dir.path(), RUSTFMT_TIMEOUT);
         assert_eq!(cat.as_deref(), Some("fn f() {}\n"));
     }
 

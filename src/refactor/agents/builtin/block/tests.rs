@@ -926,3 +926,26 @@ fn a_local_bound_to_a_calls_result_takes_the_type_the_other_copy_declares() {
     let err = extract(&literal, run).unwrap_err();
     assert!(err.contains("differ in their types"), "{err}");
 }
+
+/// Locals typed from `split_once(..).ok_or(..)?` and from an `if` with a string literal, and
+/// a returned local that the code after the run only reads (no `mut` at the call).
+#[test]
+fn split_parts_and_string_branches_are_typed_and_a_read_result_is_not_mut() {
+    let run = "    let trimmed = raw_key.trim();\n    let mut key = String::with_capacity(prefix.len() + trimmed.len());\n    key.push_str(prefix);\n    key.push_str(trimmed);\n    while key.ends_with('_') {\n        key.pop();\n    }\n";
+    let text = format!(
+        "pub fn parse(line: &str, section: &str) -> Result<String, ()> {{\n    let (raw_key, _) = line.split_once('=').ok_or(())?;\n    let prefix = section.trim();\n{run}    if key.is_empty() {{\n        return Err(());\n    }}\n    Ok(key)\n}}\n\n\
+         pub fn other(arg: &str, scope: &str) -> Result<String, ()> {{\n    let (raw_key, _) = arg.split_once('=').ok_or(())?;\n    let prefix = if raw_key.contains('.') {{ \"\" }} else {{ scope }};\n{run}    if key.is_empty() {{\n        return Err(());\n    }}\n    Ok(key)\n}}\n"
+    );
+    let after = extract(&text, run).unwrap();
+    assert!(
+        after.contains("(raw_key: &str, prefix: &str) -> String {"),
+        "{after}"
+    );
+    assert_eq!(
+        after
+            .matches("    let key = parse_step(raw_key, prefix);\n")
+            .count(),
+        2,
+        "{after}"
+    );
+}
