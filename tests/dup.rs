@@ -1591,6 +1591,9 @@ fn a_rescan_after_an_edit_reparses_only_that_file_and_finds_what_a_full_scan_fin
     let entries = dir.join("target/loop/cache/files");
     let before = std::fs::read_dir(&entries).unwrap().count();
     assert!(before > 10, "one entry per parsed file: {before}");
+    // What detection computed is kept beside them, and answers the rescan (compared below
+    // with a scan that computes everything).
+    assert!(entries.join("memo").is_file());
     // A third copy of a planted clone, in one file: one new entry, the rest read back.
     let stats = dir.join("crates/beta/src/metrics.rs");
     let text = std::fs::read_to_string(&stats).unwrap();

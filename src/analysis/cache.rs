@@ -1,11 +1,11 @@
 //! The scan cache under `target/loop/cache/`: a finished report, reused while every file it
 //! read has the same size and modification time and the options and targets are unchanged.
 
-use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::file_cache::stamp;
 use crate::analysis::report::Report;
 use crate::record::out_dir::OutDir;
 
@@ -14,17 +14,6 @@ struct Entry {
     key: String,
     files: Vec<(PathBuf, u64, u128)>,
     report: Report,
-}
-
-fn stamp(path: &Path) -> Option<(u64, u128)> {
-    let meta = std::fs::metadata(path).ok()?;
-    let mtime = meta
-        .modified()
-        .ok()?
-        .duration_since(UNIX_EPOCH)
-        .ok()?
-        .as_nanos();
-    Some((meta.len(), mtime))
 }
 
 fn entry_path(out: &OutDir, key: &str) -> PathBuf {

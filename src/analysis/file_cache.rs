@@ -7,12 +7,19 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rustc_hash::FxHashMap;
 
 use crate::analysis::source::cfg::Build;
 use crate::analysis::source::{parse_bytes, read_source, ParsedFile, SourceError};
 
 /// Entries beyond this many times the files of a scan are pruned to the scan's own.
 const PRUNE_FACTOR: usize = 3;
+/// The detection memo's file and the stamps', among the entries (named so no entry's hash
+/// can be them).
+const MEMO: &str = "memo";
+const STAMPS: &str = "stamps";
 
 pub struct FileCache {
     dir: PathBuf,
@@ -20,55 +27,113 @@ pub struct FileCache {
     build_id: String,
     /// Entries this scan read or wrote, kept when the folder is pruned.
     used: Mutex<HashSet<String>>,
+    /// The stamps of the scan before, and those of this scan (written by [`FileCache::finish`]).
+    stamps: Stamps,
+    fresh: Mutex<Stamps>,
 }
+
+/// What the cache knows of a file without reading it, by its path, module and build: its
+/// size and modification time when its entry was made, and the entry's hash. As for cargo's
+/// own freshness, a file whose size and time are unchanged is taken as unchanged.
+type Stamps = FxHashMap<u64, (u64, u128, u128)>;
+
+/// A modification time this recent is not trusted: the file may change again within the
+/// same tick of the file system's clock, leaving the time as it was ("racy git").
+const SETTLED: Duration = Duration::from_secs(2);
 
 impl FileCache {
     pub fn open(dir: PathBuf, build_id: String) -> FileCache {
+        let stamps = std::fs::read(dir.join(STAMPS))
+            .ok()
+            .and_then(|bytes| postcard::from_bytes::<(String, Vec<_>)>(&bytes).ok())
+            .filter(|(build, _)| *build == build_id)
+            .map(|(_, stamps)| stamps.into_iter().collect())
+            .unwrap_or_default();
         FileCache {
             dir,
             build_id,
             used: Mutex::new(HashSet::new()),
+            stamps,
+            fresh: Mutex::new(Stamps::default()),
         }
     }
 
     /// The file parsed, from the cache when the same bytes were parsed before with the same
-    /// module and build. What cannot be read or parsed is not cached: its error is reported
-    /// again, as a scan without the cache would.
+    /// module and build (known by its size and time when they are settled and unchanged).
+    /// What cannot be read or parsed is not cached: its error is reported again, as a scan
+    /// without the cache would.
     pub fn parse(
         &self,
         path: &Path,
         module: &str,
         build: &Build,
     ) -> Result<ParsedFile, SourceError> {
+        let key = stamp_key(path, module, build);
+        let stamped = stamp(path);
+        if let Some(&known) = (self.stamps.get(&key)).filter(|s| stamped == Some((s.0, s.1))) {
+            if let Some(parsed) = self.read(known.2) {
+                self.fresh.lock().expect("not poisoned").insert(key, known);
+                return Ok(parsed);
+            }
+        }
         let bytes = read_source(path)?;
-        let name = self.entry_name(&bytes, module, build);
-        let entry = self.dir.join(&name);
-        self.used.lock().expect("not poisoned").insert(name);
-        if let Some(parsed) = std::fs::read(&entry)
-            .ok()
-            .and_then(|stored| postcard::from_bytes(&stored).ok())
-        {
+        let hash = self.entry_hash(&bytes, module, build);
+        if let Some((len, mtime)) = stamped.filter(|s| settled(s.1)) {
+            let mut fresh = self.fresh.lock().expect("not poisoned");
+            fresh.insert(key, (len, mtime, hash));
+        }
+        if let Some(parsed) = self.read(hash) {
             return Ok(parsed);
         }
         let parsed = parse_bytes(bytes, module, build)?;
         // A cache that cannot be written costs speed, never a finding.
-        let _ = store(&entry, &parsed);
-        Ok(parsed)
+        let _ = store(&self.dir.join(format!("{hash:032x}")), &parsed);
+        Ok(ParsedFile {
+            identity: Some(hash as u64),
+            ..parsed
+        })
     }
 
-    fn entry_name(&self, bytes: &[u8], module: &str, build: &Build) -> String {
+    /// The entry `hash`, if there is one that reads; marked used either way.
+    fn read(&self, hash: u128) -> Option<ParsedFile> {
+        let name = format!("{hash:032x}");
+        let entry = self.dir.join(&name);
+        self.used.lock().expect("not poisoned").insert(name);
+        let parsed = postcard::from_bytes::<ParsedFile>(&std::fs::read(entry).ok()?).ok()?;
+        Some(ParsedFile {
+            identity: Some(hash as u64),
+            ..parsed
+        })
+    }
+
+    /// Where detection keeps what it computed from cached files (see `detectors::memo`).
+    pub fn memo_path(&self) -> PathBuf {
+        self.dir.join(MEMO)
+    }
+
+    /// The build this cache is for.
+    pub fn build_id(&self) -> &str {
+        &self.build_id
+    }
+
+    fn entry_hash(&self, bytes: &[u8], module: &str, build: &Build) -> u128 {
         let settings = format!(
             "{} {module} {} {:?}",
             self.build_id, build.test, build.features
         );
         let seed = xxhash_rust::xxh3::xxh3_64(settings.as_bytes());
-        let hash = xxhash_rust::xxh3::xxh3_128_with_seed(bytes, seed);
-        format!("{hash:032x}")
+        xxhash_rust::xxh3::xxh3_128_with_seed(bytes, seed)
     }
 
-    /// Removes the entries this scan did not use once they outnumber its own several times
-    /// (old versions of edited files, other selections, older builds).
-    pub fn prune(&self) {
+    /// Writes the stamps of this scan's files, then removes the entries this scan did not use
+    /// once they outnumber its own several times (old versions of edited files, other
+    /// selections, older builds).
+    pub fn finish(&self) {
+        let fresh = self.fresh.lock().expect("not poisoned");
+        let stamps: Vec<(&u64, &(u64, u128, u128))> = fresh.iter().collect();
+        if let Ok(bytes) = postcard::to_stdvec(&(&self.build_id, stamps)) {
+            let _ = write_whole(&self.dir.join(STAMPS), &bytes);
+        }
         let used = self.used.lock().expect("not poisoned");
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return;
@@ -82,22 +147,49 @@ impl FileCache {
                 .file_name()
                 .and_then(|n| n.to_str())
                 .unwrap_or_default();
-            if !used.contains(name) {
+            if name != MEMO && name != STAMPS && !used.contains(name) {
                 let _ = std::fs::remove_file(&path);
             }
         }
     }
 }
 
-/// Writes an entry whole or not at all: a temporary file renamed over it.
 fn store(entry: &Path, parsed: &ParsedFile) -> anyhow::Result<()> {
-    let dir = entry.parent().expect("entries live in the cache folder");
+    write_whole(entry, &postcard::to_stdvec(parsed)?)
+}
+
+/// Writes a file whole or not at all: a temporary file renamed over it.
+pub(crate) fn write_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path.parent().expect("cache files live in a folder");
     std::fs::create_dir_all(dir)?;
-    let bytes = postcard::to_stdvec(parsed)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut tmp, &bytes)?;
-    tmp.persist(entry)?;
+    std::io::Write::write_all(&mut tmp, bytes)?;
+    tmp.persist(path)?;
     Ok(())
+}
+
+/// What a file's stamp is kept under: its path, module and build.
+fn stamp_key(path: &Path, module: &str, build: &Build) -> u64 {
+    let settings = format!("{module} {} {:?}", build.test, build.features);
+    let seed = xxhash_rust::xxh3::xxh3_64(settings.as_bytes());
+    xxhash_rust::xxh3::xxh3_64_with_seed(path.as_os_str().as_encoded_bytes(), seed)
+}
+
+/// A regular file's size and modification time (nanoseconds since the epoch).
+pub(crate) fn stamp(path: &Path) -> Option<(u64, u128)> {
+    let meta = std::fs::metadata(path)
+        .ok()
+        .filter(std::fs::Metadata::is_file)?;
+    let mtime = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+    Some((meta.len(), mtime.as_nanos()))
+}
+
+/// Whether a modification time is old enough to be trusted (see [`SETTLED`]).
+fn settled(mtime: u128) -> bool {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    mtime + SETTLED.as_nanos() < now.as_nanos()
 }
 
 #[cfg(test)]
@@ -147,6 +239,63 @@ mod test {
         assert!(cache.parse(&src, "k", &build()).is_err());
         assert!(cache.parse(&src, "k", &build()).is_err());
         assert_eq!(entries(), 4);
+    }
+
+    #[test]
+    fn a_file_of_unchanged_size_and_settled_time_is_not_read_again_and_a_recent_one_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("lib.rs");
+        let write = |text: &str, age: u64| {
+            std::fs::write(&src, text).unwrap();
+            let time = SystemTime::now() - Duration::from_secs(age);
+            std::fs::File::options()
+                .write(true)
+                .open(&src)
+                .unwrap()
+                .set_modified(time)
+                .unwrap();
+            time
+        };
+        let open = || FileCache::open(dir.path().join("cache"), "test".into());
+        let time = write("fn a() {}\n", 60);
+        let cache = open();
+        assert_eq!(cache.parse(&src, "k", &build()).unwrap().units.len(), 1);
+        cache.finish();
+        // Same size, same time: taken as unchanged, as cargo would (the entry answers).
+        write("fn b() {}\n", 0);
+        std::fs::File::options()
+            .write(true)
+            .open(&src)
+            .unwrap()
+            .set_modified(time)
+            .unwrap();
+        let cache = open();
+        assert_eq!(
+            cache.parse(&src, "k", &build()).unwrap().units[0].item,
+            "k::a"
+        );
+        cache.finish();
+        // Another size is read again; so is a file whose time is too recent to trust, even
+        // when its size and time then stay the same.
+        write("fn cc() {}\n", 0);
+        let cache = open();
+        assert_eq!(
+            cache.parse(&src, "k", &build()).unwrap().units[0].item,
+            "k::cc"
+        );
+        cache.finish();
+        let recent = SystemTime::now();
+        write("fn dd() {}\n", 0);
+        std::fs::File::options()
+            .write(true)
+            .open(&src)
+            .unwrap()
+            .set_modified(recent)
+            .unwrap();
+        assert_eq!(
+            open().parse(&src, "k", &build()).unwrap().units[0].item,
+            "k::dd"
+        );
     }
 
     #[test]

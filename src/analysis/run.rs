@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 
-use crate::analysis::detectors::Group;
+use crate::analysis::detectors::{self, Group, Memo};
 use crate::analysis::file_cache::FileCache;
 use crate::analysis::report::{FileInfo, Report, Timing};
 use crate::analysis::scan::Corpus;
@@ -81,11 +81,17 @@ pub fn analyse(
         roots.len(),
     );
     if let Some(files) = &files {
-        files.prune();
+        files.finish();
     }
     let parse = parse_start.elapsed();
     let detect_start = Instant::now();
-    let found = detect(what, &corpus, &options, &workspace);
+    let memo =
+        (files.as_ref()).map_or_else(Memo::off, |f| Memo::load(&f.memo_path(), f.build_id()));
+    let found = detect(what, &corpus, &options, &workspace, &memo);
+    if let Some(files) = &files {
+        // Like the parse cache, a memo that cannot be written costs speed, never a finding.
+        let _ = memo.store(&files.memo_path(), files.build_id());
+    }
     let detect = detect_start.elapsed();
     let timing = Timing {
         parse,
@@ -186,13 +192,19 @@ struct Found {
 }
 
 /// Runs the clone detectors and the smell finders that `what` asks for, side by side.
-fn detect(what: What, corpus: &Corpus, options: &Options, workspace: &Workspace) -> Found {
+fn detect(
+    what: What,
+    corpus: &Corpus,
+    options: &Options,
+    workspace: &Workspace,
+    memo: &Memo,
+) -> Found {
     let (groups, smells) = rayon::join(
         || {
             if what.dup {
                 rayon::join(
-                    || crate::analysis::detectors::find_duplicates(&corpus.files, options),
-                    || crate::analysis::detectors::unused_clone_allows(&corpus.files, options),
+                    || detectors::find_duplicates(&corpus.files, options, memo),
+                    || detectors::unused_clone_allows(&corpus.files, options, memo),
                 )
             } else {
                 (Vec::new(), Vec::new())

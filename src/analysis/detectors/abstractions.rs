@@ -9,8 +9,7 @@
 //! move the shared fields into a struct of their own and embed it.
 
 use std::collections::{BTreeSet, HashMap};
-
-use rayon::prelude::*;
+use std::sync::OnceLock;
 
 use super::group::{CloneType, Group, GroupKind, Instance};
 use super::mirrors::{converted, Mappings};
@@ -41,10 +40,10 @@ pub fn find(files: &[SourceFile], options: &Options) -> Vec<Group> {
         })
         .filter(|(_, shape)| !shape.suppressed || options.ignore_allows)
         .collect();
-    // What each file maps member by member, read once (see `mirrors.rs`).
-    let maps: Vec<Mappings> = (files.par_iter())
-        .map(|f| Mappings::of(&f.parsed.tokens))
-        .collect();
+    // What each file maps member by member (see `mirrors.rs`), read once and only for
+    // the files that hold a type of some group.
+    let maps: Vec<OnceLock<Mappings>> = files.iter().map(|_| OnceLock::new()).collect();
+    let maps = Lazy { files, maps };
     let mut groups = same_shapes(files, &maps, &shapes, options);
     groups.extend(shared_fields(files, &maps, &shapes));
     groups
@@ -71,7 +70,7 @@ fn instance(files: &[SourceFile], id: ShapeId) -> Instance {
 
 fn same_shapes(
     files: &[SourceFile],
-    maps: &[Mappings],
+    maps: &Lazy,
     shapes: &[(ShapeId, &Shape)],
     options: &Options,
 ) -> Vec<Group> {
@@ -145,12 +144,20 @@ fn layers_of_one_configuration<'s>(structs: impl Iterator<Item = &'s Shape> + Cl
     structs.clone().any(|s| s.command_line) && structs.into_iter().any(|s| !s.command_line)
 }
 
-/// The files that hold these shapes, each once.
-fn files_of(maps: &[Mappings], ids: impl Iterator<Item = ShapeId>) -> Vec<&Mappings> {
+/// Each file's [`Mappings`], read when first asked for.
+struct Lazy<'f> {
+    files: &'f [SourceFile],
+    maps: Vec<OnceLock<Mappings>>,
+}
+
+/// The mappings of the files that hold these shapes, each once.
+fn files_of<'m>(maps: &'m Lazy, ids: impl Iterator<Item = ShapeId>) -> Vec<&'m Mappings> {
     let mut held: Vec<usize> = ids.map(|id| id.0).collect();
     held.sort_unstable();
     held.dedup();
-    held.into_iter().map(|f| &maps[f]).collect()
+    (held.into_iter())
+        .map(|f| maps.maps[f].get_or_init(|| Mappings::of(&maps.files[f].parsed.tokens)))
+        .collect()
 }
 
 fn fingerprint(kind: GroupKind, members: &[String]) -> u64 {
@@ -159,11 +166,7 @@ fn fingerprint(kind: GroupKind, members: &[String]) -> u64 {
 }
 
 /// Groups of at least three fields declared by several structs that otherwise differ.
-fn shared_fields(
-    files: &[SourceFile],
-    maps: &[Mappings],
-    shapes: &[(ShapeId, &Shape)],
-) -> Vec<Group> {
+fn shared_fields(files: &[SourceFile], maps: &Lazy, shapes: &[(ShapeId, &Shape)]) -> Vec<Group> {
     let structs: Vec<(ShapeId, &Shape)> = shapes
         .iter()
         .copied()

@@ -4,6 +4,7 @@
 //! it names. The second detection runs only where clone markers exist.
 
 use super::find::find_duplicates;
+use super::memo::Memo;
 use crate::analysis::rules::RULES;
 use crate::analysis::scan::SourceFile;
 use crate::analysis::workspace::Warning;
@@ -16,7 +17,7 @@ fn is_clone_rule(rule: &str) -> bool {
 
 /// Warnings for the clone allow markers of `files` that hide no copy, as rustc warns of an
 /// `#[allow]` no lint needed.
-pub fn unused_clone_allows(files: &[SourceFile], options: &Options) -> Vec<Warning> {
+pub fn unused_clone_allows(files: &[SourceFile], options: &Options, memo: &Memo) -> Vec<Warning> {
     let markers: Vec<(usize, &std::ops::RangeInclusive<u32>, &str)> = (files.iter().enumerate())
         .flat_map(|(fi, f)| {
             f.parsed
@@ -34,7 +35,7 @@ pub fn unused_clone_allows(files: &[SourceFile], options: &Options) -> Vec<Warni
         ignore_allows: true,
         ..options.clone()
     };
-    let groups = find_duplicates(files, &unmarked);
+    let groups = find_duplicates(files, &unmarked, memo);
     let hides = |&(fi, lines, rule): &(usize, &std::ops::RangeInclusive<u32>, &str)| {
         (groups.iter())
             .filter(|g| rule == "duplicate" || g.clone_type.rule_id() == rule)

@@ -24,14 +24,14 @@ use crate::analysis::source::token::{canonical, hash_seq, variety, Tok};
 use crate::analysis::source::CodeLines;
 use crate::config::Options;
 
-struct Seq {
+struct Seq<'f> {
     file: u32,
     /// Index of the sequence in its file.
     index: u32,
     /// Blinded hash of each statement.
-    hashes: Vec<u64>,
+    hashes: &'f [u64],
     /// Lines of code of each statement.
-    lines: Vec<CodeLines>,
+    lines: &'f [CodeLines],
 }
 
 /// Lines of code of statements `first..=last`: a line that one statement ends on and the
@@ -86,7 +86,7 @@ pub fn find(files: &[SourceFile], options: &Options) -> Vec<Group> {
 }
 
 /// The statement sequences of every file, outside suppressed items (unless `ignore_allows`).
-fn sequences(files: &[SourceFile], ignore_allows: bool) -> Vec<Seq> {
+fn sequences(files: &[SourceFile], ignore_allows: bool) -> Vec<Seq<'_>> {
     files
         .iter()
         .enumerate()
@@ -99,22 +99,8 @@ fn sequences(files: &[SourceFile], ignore_allows: bool) -> Vec<Seq> {
                 .map(move |(si, s)| Seq {
                     file: fi as u32,
                     index: si as u32,
-                    hashes: s
-                        .stmts
-                        .iter()
-                        .map(|r| {
-                            hash_seq(
-                                file.parsed.tokens[r.start as usize..r.end as usize]
-                                    .iter()
-                                    .map(|t| t.blinded()),
-                            )
-                        })
-                        .collect(),
-                    lines: s
-                        .stmts
-                        .iter()
-                        .map(|r| file.parsed.code_line_span(r.clone()))
-                        .collect(),
+                    hashes: &s.blinded,
+                    lines: &s.lines,
                 })
         })
         .collect()
@@ -123,7 +109,7 @@ fn sequences(files: &[SourceFile], ignore_allows: bool) -> Vec<Seq> {
 /// The statement sequences of the files, and what runs of their statements hold.
 struct Runs<'f> {
     files: &'f [SourceFile],
-    seqs: Vec<Seq>,
+    seqs: Vec<Seq<'f>>,
 }
 
 impl<'f> Runs<'f> {
@@ -224,7 +210,7 @@ impl<'f> Runs<'f> {
             start_line: tokens.first().map_or(0, |t| t.line),
             end_line: tokens.last().map_or(0, |t| t.line),
             item: file.seqs[seq.index as usize].item.clone(),
-            code_lines: run_lines(&seq.lines, run.first, run.last),
+            code_lines: run_lines(seq.lines, run.first, run.last),
             tokens: self.range(run),
             owner: None,
         }

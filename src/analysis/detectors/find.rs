@@ -7,6 +7,7 @@ use super::families::{fold_nested_copies, merge_families};
 use super::group::{CloneType, Group, GroupKind, Instance};
 use super::interface::{interface, is_prologue};
 use super::measure::measure_all;
+use super::memo::Memo;
 use super::size::DEFAULT_MIN_LINES;
 use super::{abstractions, blocks, near, units};
 use crate::analysis::scan::SourceFile;
@@ -14,10 +15,12 @@ use crate::analysis::source::cfg::{exclusive, Cfg};
 use crate::config::Options;
 
 /// Runs every detector and returns the groups ranked by lines saved, largest first.
-pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
+///
+/// `memo` answers what it computed before for the same tokens (see `memo.rs`).
+pub fn find_duplicates(files: &[SourceFile], options: &Options, memo: &Memo) -> Vec<Group> {
     let units = units::find(files, options);
     let (near, blocks) = rayon::join(
-        || near::find(files, options, &units.eligible, &units.exact_of),
+        || near::find(files, options, &units.eligible, &units.exact_of, memo),
         || blocks::find(files, options),
     );
     let mut groups = units.groups;
@@ -59,7 +62,7 @@ pub fn find_duplicates(files: &[SourceFile], options: &Options) -> Vec<Group> {
             && !all_conversions(files, g, &converts)
             && !across_examples(files, g)
     });
-    let mut groups = measure_all(files, options, groups);
+    let mut groups = measure_all(files, options, groups, memo);
     groups.retain(|g| g.kind != GroupKind::Block || !saves_nothing(files, g));
     // A merge that saves nothing (fields shared by too few structs cost more to extract than
     // they save; copies that differ in as many lines as they share, or pick other members
@@ -279,7 +282,7 @@ pub(super) mod test {
 
     /// Runs every detector over in-memory files `a.rs`, `b.rs`, ... with default options.
     pub(in crate::analysis::detectors) fn detect(sources: &[&str]) -> Vec<Group> {
-        find_duplicates(&files(sources), &options())
+        find_duplicates(&files(sources), &options(), &Memo::off())
     }
 
     const TABLE: &str = "fn NAME(c: Color) -> &'static str {
@@ -649,7 +652,7 @@ impl {ty} {{
             for (file, dir) in files.iter_mut().zip(dirs) {
                 file.rel = format!("{dir}{}", file.rel);
             }
-            find_duplicates(&files, &options()).len()
+            find_duplicates(&files, &options(), &Memo::off()).len()
         };
         assert_eq!(placed(["examples/", "examples/"]), 0);
         assert_eq!(placed(["benches/", "examples/"]), 0);

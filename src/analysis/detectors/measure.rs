@@ -7,6 +7,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::group::{CloneType, Group, GroupKind, Instance};
+use super::memo::{copy_key, Memo};
 use super::shared;
 use super::size::{min_core_lines, DEFAULT_MIN_LINES};
 use crate::analysis::scan::SourceFile;
@@ -20,6 +21,7 @@ pub(super) fn measure_all(
     files: &[SourceFile],
     options: &Options,
     groups: Vec<Group>,
+    memo: &Memo,
 ) -> Vec<Group> {
     let mut pending = groups;
     let mut done = Vec::with_capacity(pending.len());
@@ -27,7 +29,7 @@ pub(super) fn measure_all(
         let measured: Vec<(Group, Option<Group>)> = pending
             .into_par_iter()
             .map(|mut group| {
-                let dropped = measure(files, options, &mut group);
+                let dropped = measure(files, options, &mut group, memo);
                 (group, dropped)
             })
             .collect();
@@ -48,17 +50,22 @@ pub(super) fn measure_all(
 /// [`min_core_lines`], and near-miss copies that differ in more lines than they share.
 /// Returns the copies of a near-miss group that share too little with its reference, as a
 /// group of their own when there are two or more.
-fn measure(files: &[SourceFile], options: &Options, group: &mut Group) -> Option<Group> {
+fn measure(
+    files: &[SourceFile],
+    options: &Options,
+    group: &mut Group,
+    memo: &Memo,
+) -> Option<Group> {
     if let Some(saved) = declaration_saved(group) {
         group.saved = saved;
         return None;
     }
     let rules = Rules::of(group, options);
-    let (reference, strict) = reference(files, &rules, group);
+    let (reference, strict) = reference(files, &rules, group, memo);
     let saved: Vec<Option<u32>> = if rules.min_core == rules.choice_core {
         strict.clone()
     } else {
-        savings(files, &rules, group, reference, rules.min_core)
+        savings(files, &rules, group, reference, rules.min_core, memo)
             .into_iter()
             .zip(&strict)
             .map(|(at, strict)| at.or(*strict))
@@ -91,14 +98,19 @@ fn measure(files: &[SourceFile], options: &Options, group: &mut Group) -> Option
 /// The reference is the copy the others share most with (a near-miss group is a star
 /// around it); exact and renamed copies are all alike. It is chosen as the default
 /// thresholds choose it, so that lower ones only keep more copies around it.
-fn reference(files: &[SourceFile], rules: &Rules, group: &Group) -> (usize, Vec<Option<u32>>) {
+fn reference(
+    files: &[SourceFile],
+    rules: &Rules,
+    group: &Group,
+    memo: &Memo,
+) -> (usize, Vec<Option<u32>>) {
     let candidates = if rules.near && group.instances.len() <= MAX_REFERENCES {
         group.instances.len()
     } else {
         1
     };
     (0..candidates)
-        .map(|r| (r, savings(files, rules, group, r, rules.choice_core)))
+        .map(|r| (r, savings(files, rules, group, r, rules.choice_core, memo)))
         .max_by_key(|(r, saved)| {
             let total: u32 = saved.iter().flatten().sum();
             (total, std::cmp::Reverse(*r))
@@ -115,6 +127,7 @@ fn savings(
     group: &Group,
     reference: usize,
     core: u32,
+    memo: &Memo,
 ) -> Vec<Option<u32>> {
     let instances = &group.instances;
     let tokens = |i: usize| compared_tokens(&files[instances[i].file].parsed, group, &instances[i]);
@@ -124,12 +137,13 @@ fn savings(
             if i == reference {
                 return None;
             }
-            let shared = shared::shared_lines(
+            let (a, b) = (
                 &files[instances[reference].file].parsed,
-                &base,
                 &files[instances[i].file].parsed,
-                &tokens(i),
             );
+            let theirs = tokens(i);
+            let copies = copy_key(a, &base).zip(copy_key(b, &theirs));
+            let shared = memo.shared(copies, || shared::shared_lines(a, &base, b, &theirs));
             // Methods of another type (or of a type of the same name in another module)
             // that are not exact copies are merged through a trait, a generic or a macro
             // rather than a helper: parallel API more often than a copy. They count a
@@ -342,7 +356,7 @@ mod test {
             detail: None,
             saved: 0,
         };
-        let measured = measure_all(&files, &options, vec![group]);
+        let measured = measure_all(&files, &options, vec![group], &Memo::off());
         let members: Vec<Vec<usize>> = measured
             .iter()
             .map(|g| {

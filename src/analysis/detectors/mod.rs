@@ -10,6 +10,8 @@ mod find;
 mod group;
 mod interface;
 mod measure;
+mod memo;
+mod minhash;
 mod mirrors;
 mod near;
 mod presets;
@@ -22,3 +24,4 @@ pub use find::find_duplicates;
 #[cfg(test)]
 pub use group::Instance;
 pub use group::{CloneType, Group, GroupKind};
+pub use memo::Memo;

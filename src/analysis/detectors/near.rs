@@ -9,20 +9,21 @@
 //! Candidates come from one-permutation `MinHash` over blinded 5-grams with banded lookup, so
 //! only pairs that share many 5-grams are aligned; alignment is a Myers diff.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
-use xxhash_rust::xxh3::xxh3_64;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::group::{CloneType, Group, GroupKind, Instance};
+use super::memo::Memo;
+use super::minhash::{signature, Signature, BINS};
 use super::units::{unit_tokens, UnitId};
 use crate::analysis::scan::SourceFile;
-use crate::analysis::source::token::{hash_seq, TokClass};
+use crate::analysis::source::token::{hash_seq, Tok, TokClass};
 use crate::analysis::source::UnitKind;
 use crate::config::Options;
 
-const SHINGLE: usize = 5;
-const BINS: usize = 24;
 const ROWS: usize = 2;
 /// Buckets bigger than this are boilerplate shapes; aligning all their pairs costs without finding copies.
 const MAX_BUCKET: usize = 64;
@@ -34,16 +35,49 @@ const MIN_NAME_OVERLAP: f64 = 0.5;
 /// tables, not copies.
 const MIN_TABLE_NAME_OVERLAP: f64 = 0.9;
 
-struct Candidate {
+struct Candidate<'f> {
     id: UnitId,
     table: bool,
     /// Big enough to be compared at the default thresholds (see [`super::size::default_sized`]).
     default_sized: bool,
+    tokens: &'f [Tok],
+    /// The hash of `tokens`: what the memo keeps its answers under.
+    key: u64,
+    signature: Signature,
+    /// What aligning reads, made when a pair is aligned that the memo does not answer.
+    aligned: OnceLock<Aligned>,
+}
+
+struct Aligned {
     blinded: Vec<u32>,
     /// `blinded`, sorted: bounds the alignment from above before it is computed.
     sorted: Vec<u32>,
     names: Vec<u32>,
-    signature: [u64; BINS],
+}
+
+impl Candidate<'_> {
+    fn aligned(&self) -> &Aligned {
+        self.aligned.get_or_init(|| {
+            let blinded = blinded(self.tokens);
+            let mut names: Vec<u32> = (self.tokens.iter())
+                .filter(|t| matches!(t.class, TokClass::Ident | TokClass::TypeIdent))
+                .map(|t| t.sym)
+                .collect();
+            names.sort_unstable();
+            names.dedup();
+            let mut sorted = blinded.clone();
+            sorted.sort_unstable();
+            Aligned {
+                blinded,
+                sorted,
+                names,
+            }
+        })
+    }
+}
+
+fn blinded(tokens: &[Tok]) -> Vec<u32> {
+    tokens.iter().map(|t| t.blinded()).collect()
 }
 
 /// `eligible` are the units big enough to be compared at all, each with whether it is a table.
@@ -52,20 +86,22 @@ pub fn find(
     options: &Options,
     eligible: &[(UnitId, bool)],
     exact_of: &HashMap<UnitId, usize>,
+    memo: &Memo,
 ) -> Vec<Group> {
-    let candidates = candidates(files, options, eligible);
+    let candidates = candidates(files, options, eligible, memo);
     let pairs = candidate_pairs(&candidates);
-    let edges = edges(&candidates, pairs, exact_of, options.similarity);
+    let edges = edges(&candidates, pairs, exact_of, options.similarity, memo);
     clusters(&candidates, files, &edges)
 }
 
 /// The functions and methods among `eligible` (impls are not near-miss copies), with their
-/// blinded tokens, names and signature.
-fn candidates(
-    files: &[SourceFile],
+/// signature.
+fn candidates<'f>(
+    files: &'f [SourceFile],
     options: &Options,
     eligible: &[(UnitId, bool)],
-) -> Vec<Candidate> {
+    memo: &Memo,
+) -> Vec<Candidate<'f>> {
     eligible
         .par_iter()
         .filter_map(|&((fi, ui), table)| {
@@ -75,26 +111,15 @@ fn candidates(
                 return None;
             }
             let tokens = unit_tokens(file, unit);
-            let default_sized = super::size::default_sized(file, unit.tokens.clone(), options);
-            let blinded: Vec<u32> = tokens.iter().map(|t| t.blinded()).collect();
-            let mut names: Vec<u32> = tokens
-                .iter()
-                .filter(|t| matches!(t.class, TokClass::Ident | TokClass::TypeIdent))
-                .map(|t| t.sym)
-                .collect();
-            names.sort_unstable();
-            names.dedup();
-            let signature = signature(&blinded);
-            let mut sorted = blinded.clone();
-            sorted.sort_unstable();
+            let key = hash_seq(tokens.iter().map(|t| t.sym));
             Some(Candidate {
-                sorted,
                 id: (fi, ui),
                 table,
-                default_sized,
-                blinded,
-                names,
-                signature,
+                default_sized: super::size::default_sized(unit, options),
+                tokens,
+                key,
+                signature: memo.signature(key, || signature(&blinded(tokens))),
+                aligned: OnceLock::new(),
             })
         })
         .collect()
@@ -103,22 +128,22 @@ fn candidates(
 /// Pairs of candidates that share a band and agree on enough of their signature,
 /// deduplicated and sorted.
 fn candidate_pairs(candidates: &[Candidate]) -> Vec<(u32, u32)> {
-    let mut buckets: HashMap<u64, Vec<u32>> = HashMap::new();
-    for (index, cand) in candidates.iter().enumerate() {
-        for band in 0..BINS / ROWS {
-            let rows = &cand.signature[band * ROWS..(band + 1) * ROWS];
-            if rows.contains(&u64::MAX) {
-                continue;
-            }
-            let key = hash_seq(rows.iter().map(|&r| r as u32).chain([band as u32]));
-            buckets.entry(key).or_default().push(index as u32);
-        }
-    }
-    // Pairs that share a band and agree on enough of their signature, deduplicated.
-    let buckets: Vec<Vec<u32>> = buckets
-        .into_values()
-        .filter_map(|members| aligned_members(candidates, members))
+    // Each candidate under each band's key, sorted by key: a bucket is a run of one key.
+    let mut keyed: Vec<(u64, u32)> = (candidates.iter().enumerate())
+        .flat_map(|(index, cand)| {
+            (0..BINS / ROWS).filter_map(move |band| {
+                let rows = &cand.signature[band * ROWS..(band + 1) * ROWS];
+                let key = hash_seq(rows.iter().map(|&r| r as u32).chain([band as u32]));
+                (!rows.contains(&u64::MAX)).then_some((key, index as u32))
+            })
+        })
         .collect();
+    keyed.par_sort_unstable();
+    let buckets: Vec<Vec<u32>> = (keyed.chunk_by(|a, b| a.0 == b.0))
+        .filter(|run| run.len() >= 2)
+        .filter_map(|run| aligned_members(candidates, run.iter().map(|k| k.1).collect()))
+        .collect();
+    // Pairs that share a band and agree on enough of their signature, deduplicated.
     let mut pairs: Vec<(u32, u32)> = buckets
         .par_iter()
         .flat_map_iter(|members| {
@@ -142,12 +167,13 @@ fn candidate_pairs(candidates: &[Candidate]) -> Vec<(u32, u32)> {
 }
 
 /// The pairs that align to at least `threshold`, with their similarity; pairs of exact copies
-/// of one another, and pairs too unlike in size or names, are not aligned.
+/// of one another are not aligned.
 fn edges(
     candidates: &[Candidate],
     pairs: Vec<(u32, u32)>,
     exact_of: &HashMap<UnitId, usize>,
     threshold: f64,
+    memo: &Memo,
 ) -> Vec<(u32, u32, f64)> {
     pairs
         .into_par_iter()
@@ -159,21 +185,35 @@ fn edges(
             {
                 return None;
             }
-            let (la, lb) = (ca.blinded.len() as f64, cb.blinded.len() as f64);
-            if la.min(lb) / la.max(lb) < threshold * 0.9
-                || name_overlap(&ca.names, &cb.names)
-                    < if ca.table || cb.table {
-                        MIN_TABLE_NAME_OVERLAP
-                    } else {
-                        MIN_NAME_OVERLAP
-                    }
-                || 2.0 * common_tokens(&ca.sorted, &cb.sorted) as f64 / (la + lb) < threshold
-            {
-                return None;
-            }
-            similarity(&ca.blinded, &cb.blinded, threshold).map(|sim| (a, b, sim))
+            let table = ca.table || cb.table;
+            let key = (
+                ca.key.min(cb.key),
+                ca.key.max(cb.key),
+                threshold.to_bits(),
+                table,
+            );
+            memo.alignment(key, || align(ca.aligned(), cb.aligned(), table, threshold))
+                .map(|sim| (a, b, sim))
         })
         .collect()
+}
+
+/// How much two functions align, if at least `threshold`; pairs too unlike in size or names
+/// are not aligned.
+fn align(a: &Aligned, b: &Aligned, table: bool, threshold: f64) -> Option<f64> {
+    let (la, lb) = (a.blinded.len() as f64, b.blinded.len() as f64);
+    let min_names = if table {
+        MIN_TABLE_NAME_OVERLAP
+    } else {
+        MIN_NAME_OVERLAP
+    };
+    if la.min(lb) / la.max(lb) < threshold * 0.9
+        || name_overlap(&a.names, &b.names) < min_names
+        || 2.0 * common_tokens(&a.sorted, &b.sorted) as f64 / (la + lb) < threshold
+    {
+        return None;
+    }
+    similarity(&a.blinded, &b.blinded, threshold)
 }
 
 /// The members of a band's bucket whose pairs are worth aligning: all of them, or none when
@@ -189,21 +229,6 @@ fn aligned_members(candidates: &[Candidate], members: Vec<u32>) -> Option<Vec<u3
         .filter(|&m| candidates[m as usize].default_sized)
         .collect();
     (big.len() >= 2 && big.len() <= MAX_BUCKET).then_some(big)
-}
-
-/// One-permutation `MinHash`: each 5-gram hash goes to one bin, and each bin keeps its minimum.
-fn signature(blinded: &[u32]) -> [u64; BINS] {
-    let mut sig = [u64::MAX; BINS];
-    for window in blinded.windows(SHINGLE) {
-        let mut bytes = [0u8; SHINGLE * 4];
-        for (i, sym) in window.iter().enumerate() {
-            bytes[i * 4..i * 4 + 4].copy_from_slice(&sym.to_le_bytes());
-        }
-        let h = xxh3_64(&bytes);
-        let bin = (h % BINS as u64) as usize;
-        sig[bin] = sig[bin].min(h / BINS as u64);
-    }
-    sig
 }
 
 /// Size of the multiset intersection of two sorted sequences: an upper bound on their
@@ -285,7 +310,7 @@ fn clusters(
     edges: &[(u32, u32, f64)],
 ) -> Vec<Group> {
     let sized = |node: u32| candidates[node as usize].default_sized;
-    let mut claimed: HashSet<u32> = HashSet::new();
+    let mut claimed: FxHashSet<u32> = FxHashSet::default();
     let mut comps = stars(
         edges.iter().filter(|&&(a, b, _)| sized(a) && sized(b)),
         &mut claimed,
@@ -306,9 +331,9 @@ fn clusters(
 /// `claimed`: each as its nodes, sorted, and the lowest similarity to its centre.
 fn stars<'e>(
     edges: impl Iterator<Item = &'e (u32, u32, f64)>,
-    claimed: &mut HashSet<u32>,
+    claimed: &mut FxHashSet<u32>,
 ) -> Vec<(Vec<u32>, f64)> {
-    let mut adjacency: HashMap<u32, Vec<(u32, f64)>> = HashMap::new();
+    let mut adjacency: FxHashMap<u32, Vec<(u32, f64)>> = FxHashMap::default();
     for &(a, b, sim) in edges {
         adjacency.entry(a).or_default().push((b, sim));
         adjacency.entry(b).or_default().push((a, sim));
@@ -358,7 +383,7 @@ fn star_group(candidates: &[Candidate], files: &[SourceFile], members: &[u32], s
         &files[instances[0].file].parsed.units[candidates[members[0] as usize].id.1 as usize];
     let mut hashes: Vec<u64> = members
         .iter()
-        .map(|&m| hash_seq(candidates[m as usize].blinded.iter().copied()))
+        .map(|&m| hash_seq(candidates[m as usize].tokens.iter().map(|t| t.blinded())))
         .collect();
     hashes.sort_unstable();
     Group {

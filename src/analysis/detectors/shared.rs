@@ -28,7 +28,7 @@ fn code_tokens(file: &ParsedFile, ranges: &[Range<u32>]) -> Vec<(Tok, bool)> {
 }
 
 /// What the first of two copies shares with the other, in lines of code that hold a word.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Shared {
     /// Shared lines of real code.
     pub core: u32,

@@ -1,9 +1,7 @@
 //! The size a copy must have: the default thresholds, and what near-miss copies must share.
 //! Shared by the detectors that weigh copies against each other and by `measure.rs`.
 
-use std::ops::Range;
-
-use crate::analysis::scan::SourceFile;
+use crate::analysis::source::Unit;
 use crate::config::Options;
 
 /// The default `--min-lines` and `--min-tokens` (SPEC.md).
@@ -21,10 +19,10 @@ pub(super) fn default_size(options: &Options) -> (usize, usize) {
     )
 }
 
-/// Whether the tokens `range` of `file` (a unit) have [`default_size`].
-pub(super) fn default_sized(file: &SourceFile, range: Range<u32>, options: &Options) -> bool {
+/// Whether `unit` has [`default_size`].
+pub(super) fn default_sized(unit: &Unit, options: &Options) -> bool {
     let (lines, tokens) = default_size(options);
-    range.len() >= tokens && file.parsed.span_lines(range) as usize >= lines
+    unit.tokens.len() >= tokens && unit.keys.span_lines as usize >= lines
 }
 
 /// The lines of real code a near-miss copy must share: `--min-lines` counts a function's

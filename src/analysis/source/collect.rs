@@ -73,6 +73,7 @@ pub(super) fn collect(
             unknown_allows: attrs::unknown_allows(text),
             allowed: Vec::new(),
             generated: None,
+            identity: None,
         },
         module: 0,
         owner_suppressed: false,
@@ -104,6 +105,11 @@ pub(super) fn collect(
     for (unit, keys) in out.units.iter_mut().zip(keys) {
         unit.keys = keys;
     }
+    let mut seqs = std::mem::take(&mut out.seqs);
+    for seq in &mut seqs {
+        seq.read(&out);
+    }
+    out.seqs = seqs;
     out
 }
 

@@ -15,6 +15,7 @@ pub(super) const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ParsedFile {
+    #[serde(with = "crate::analysis::source::token::packed")]
     pub tokens: Vec<Tok>,
     /// Token ranges of attributes (`#[..]`, `#![..]`), sorted: not lines of code.
     pub attrs: Vec<Range<u32>>,
@@ -51,10 +52,14 @@ pub struct ParsedFile {
     /// count, but nobody edits it by hand, so no finding is reported in it.
     #[serde(default)]
     pub generated: Option<String>,
+    /// The hash the parse cache knows this parse by (the file's bytes, module and build),
+    /// which detection's memo keys on; `None` when parsed outside the cache.
+    #[serde(skip)]
+    pub identity: Option<u64>,
 }
 
 /// Lines of code among some tokens: how many, the first and the last (0 when none).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CodeLines {
     pub count: u32,
     pub first: u32,
@@ -245,6 +250,27 @@ pub struct StmtSeq {
     pub stmts: Vec<Range<u32>>,
     pub item: String,
     pub suppressed: bool,
+    /// What block detection reads of each statement, read once when the file is parsed and
+    /// cached with it (see [`StmtSeq::read`]).
+    #[serde(default)]
+    pub blinded: Vec<u64>,
+    #[serde(default)]
+    pub lines: Vec<CodeLines>,
+}
+
+impl StmtSeq {
+    /// Fills `blinded` (each statement's hash with identifiers and literals blinded) and
+    /// `lines` (its lines of code) from `file`'s tokens.
+    pub fn read(&mut self, file: &ParsedFile) {
+        use crate::analysis::source::token::hash_seq;
+        let tokens = |r: &Range<u32>| &file.tokens[r.start as usize..r.end as usize];
+        self.blinded = (self.stmts.iter())
+            .map(|r| hash_seq(tokens(r).iter().map(|t| t.blinded())))
+            .collect();
+        self.lines = (self.stmts.iter())
+            .map(|r| file.code_line_span(r.clone()))
+            .collect();
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -166,6 +166,8 @@ impl Collector<'_> {
                 stmts: ranges,
                 item: self.item_path(""),
                 suppressed: self.owner_suppressed,
+                blinded: Vec::new(),
+                lines: Vec::new(),
             });
         }
     }
