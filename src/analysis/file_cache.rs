@@ -130,7 +130,16 @@ impl FileCache {
     /// selections, older builds).
     pub fn finish(&self) {
         let fresh = self.fresh.lock().expect("not poisoned");
-        let stamps: Vec<(&u64, &(u64, u128, u128))> = fresh.iter().collect();
+        let mut stamps: Vec<(&u64, &(u64, u128, u128))> = fresh.iter().collect();
+        // Other trees' stamps (a scratch copy's, another selection's) stay, as entries do,
+        // until they outnumber this scan's several times.
+        let others = self
+            .stamps
+            .iter()
+            .filter(|(key, _)| !fresh.contains_key(key));
+        if self.stamps.len() + fresh.len() <= fresh.len().max(1) * PRUNE_FACTOR {
+            stamps.extend(others);
+        }
         if let Ok(bytes) = postcard::to_stdvec(&(&self.build_id, stamps)) {
             let _ = write_whole(&self.dir.join(STAMPS), &bytes);
         }
@@ -296,6 +305,24 @@ mod test {
             open().parse(&src, "k", &build()).unwrap().units[0].item,
             "k::dd"
         );
+    }
+
+    #[test]
+    fn a_scan_of_another_tree_keeps_this_trees_stamps() {
+        let dir = tempfile::tempdir().unwrap();
+        let open = || FileCache::open(dir.path().join("cache"), "test".into());
+        let old = SystemTime::now() - Duration::from_secs(60);
+        for tree in ["main", "scratch"] {
+            let src = dir.path().join(tree).join("lib.rs");
+            std::fs::create_dir_all(src.parent().unwrap()).unwrap();
+            std::fs::write(&src, "fn a() {}\n").unwrap();
+            let file = std::fs::File::options().write(true).open(&src).unwrap();
+            file.set_modified(old).unwrap();
+            let cache = open();
+            cache.parse(&src, "k", &build()).unwrap();
+            cache.finish();
+        }
+        assert_eq!(open().stamps.len(), 2);
     }
 
     #[test]

@@ -150,13 +150,11 @@ fn candidate_pairs(candidates: &[Candidate]) -> Vec<(u32, u32)> {
             members.iter().enumerate().flat_map(move |(i, &a)| {
                 members[i + 1..].iter().filter_map(move |&b| {
                     let (ca, cb) = (&candidates[a as usize], &candidates[b as usize]);
-                    let agree = ca
-                        .signature
-                        .iter()
-                        .zip(&cb.signature)
-                        .filter(|(x, y)| x == y && **x != u64::MAX)
-                        .count();
-                    ((agree as f64) >= MIN_AGREEMENT * BINS as f64).then_some((a.min(b), a.max(b)))
+                    // Branch-free, so the compiler compares the bins side by side.
+                    let agree: u32 = (ca.signature.iter().zip(&cb.signature))
+                        .map(|(x, y)| u32::from(x == y) & u32::from(*x != u64::MAX))
+                        .sum();
+                    (f64::from(agree) >= MIN_AGREEMENT * BINS as f64).then_some((a, b))
                 })
             })
         })
