@@ -9,7 +9,15 @@ use crate::analysis::file_cache::stamp;
 use crate::analysis::report::Report;
 use crate::record::out_dir::OutDir;
 
-#[derive(Serialize, Deserialize)]
+/// [`Entry`] as written, borrowing what it holds.
+#[derive(Serialize)]
+struct Stored<'a> {
+    key: &'a str,
+    files: Vec<(&'a PathBuf, u64, u128)>,
+    report: &'a Report,
+}
+
+#[derive(Deserialize)]
 struct Entry {
     key: String,
     files: Vec<(PathBuf, u64, u128)>,
@@ -18,7 +26,7 @@ struct Entry {
 
 fn entry_path(out: &OutDir, key: &str) -> PathBuf {
     out.cache_dir().join(format!(
-        "dup-{:016x}.json",
+        "report-{:016x}",
         xxhash_rust::xxh3::xxh3_64(key.as_bytes())
     ))
 }
@@ -26,7 +34,7 @@ fn entry_path(out: &OutDir, key: &str) -> PathBuf {
 /// The cached report for `key`, if every file it read is unchanged.
 pub fn load(out: &OutDir, key: &str) -> Option<Report> {
     let text = std::fs::read(entry_path(out, key)).ok()?;
-    let entry: Entry = serde_json::from_slice(&text).ok()?;
+    let entry: Entry = postcard::from_bytes(&text).ok()?;
     if entry.key != key {
         return None;
     }
@@ -40,19 +48,14 @@ pub fn load(out: &OutDir, key: &str) -> Option<Report> {
 /// Stores `report`; failures only cost the next run its cache, so they are returned for a warning.
 pub fn store(out: &OutDir, key: &str, files: &[PathBuf], report: &Report) -> anyhow::Result<()> {
     let path = entry_path(out, key);
-    let parent = path.parent().expect("the entry is inside the cache folder");
-    std::fs::create_dir_all(parent)?;
-    let entry = Entry {
-        key: key.to_string(),
+    let entry = Stored {
+        key,
         files: files
             .iter()
-            .filter_map(|f| stamp(f).map(|(len, mtime)| (f.clone(), len, mtime)))
+            .filter_map(|f| stamp(f).map(|(len, mtime)| (f, len, mtime)))
             .collect(),
-        report: report.clone(),
+        report,
     };
-    // Write beside and rename, so a concurrent run never reads half an entry.
-    let tmp = parent.join(format!(".tmp-{}", std::process::id()));
-    std::fs::write(&tmp, serde_json::to_vec(&entry)?)?;
-    std::fs::rename(&tmp, &path)?;
-    Ok(())
+    // Whole or not at all, so a concurrent run never reads half an entry.
+    crate::analysis::file_cache::write_whole(&path, &postcard::to_stdvec(&entry)?)
 }
