@@ -250,6 +250,11 @@ mod test {
         assert_eq!(entries(), 4);
     }
 
+    fn set_time(path: &Path, time: SystemTime) {
+        let file = std::fs::File::options().write(true).open(path).unwrap();
+        file.set_modified(time).unwrap();
+    }
+
     #[test]
     fn a_file_of_unchanged_size_and_settled_time_is_not_read_again_and_a_recent_one_is() {
         let dir = tempfile::tempdir().unwrap();
@@ -257,12 +262,7 @@ mod test {
         let write = |text: &str, age: u64| {
             std::fs::write(&src, text).unwrap();
             let time = SystemTime::now() - Duration::from_secs(age);
-            std::fs::File::options()
-                .write(true)
-                .open(&src)
-                .unwrap()
-                .set_modified(time)
-                .unwrap();
+            set_time(&src, time);
             time
         };
         let open = || FileCache::open(dir.path().join("cache"), "test".into());
@@ -272,12 +272,7 @@ mod test {
         cache.finish();
         // Same size, same time: taken as unchanged, as cargo would (the entry answers).
         write("fn b() {}\n", 0);
-        std::fs::File::options()
-            .write(true)
-            .open(&src)
-            .unwrap()
-            .set_modified(time)
-            .unwrap();
+        set_time(&src, time);
         let cache = open();
         assert_eq!(
             cache.parse(&src, "k", &build()).unwrap().units[0].item,
@@ -295,12 +290,7 @@ mod test {
         cache.finish();
         let recent = SystemTime::now();
         write("fn dd() {}\n", 0);
-        std::fs::File::options()
-            .write(true)
-            .open(&src)
-            .unwrap()
-            .set_modified(recent)
-            .unwrap();
+        set_time(&src, recent);
         assert_eq!(
             open().parse(&src, "k", &build()).unwrap().units[0].item,
             "k::dd"
@@ -316,8 +306,7 @@ mod test {
             let src = dir.path().join(tree).join("lib.rs");
             std::fs::create_dir_all(src.parent().unwrap()).unwrap();
             std::fs::write(&src, "fn a() {}\n").unwrap();
-            let file = std::fs::File::options().write(true).open(&src).unwrap();
-            file.set_modified(old).unwrap();
+            set_time(&src, old);
             let cache = open();
             cache.parse(&src, "k", &build()).unwrap();
             cache.finish();
