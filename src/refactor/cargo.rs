@@ -364,13 +364,36 @@ fn binary_key(running: &str) -> String {
     let Some((what, path)) = running.rsplit_once(" (") else {
         return running.to_string();
     };
-    let file = path
-        .trim_end_matches(')')
-        .rsplit('/')
-        .next()
-        .unwrap_or(path);
+    let path = path.trim_end_matches(')');
+    let file = path.rsplit('/').next().unwrap_or(path);
     let name = file.rsplit_once('-').map_or(file, |(name, _)| name);
-    format!("{what} ({name})")
+    match package_dir(Path::new(path), what) {
+        Some((dir, source)) if !dir.is_empty() => {
+            format!(
+                "{} ({name})",
+                what.replacen(source, &format!("{dir}/{source}"), 1)
+            )
+        }
+        _ => format!("{what} ({name})"),
+    }
+}
+
+/// The folder of the package a test binary was built from, and the binary's source as the
+/// `Running` line names it (relative to that folder), read from the dep-info file cargo writes
+/// beside the binary. Two packages' `tests/tests.rs (integration)` are otherwise one key, and
+/// a reach that tests one of them would seem to have lost the other's tests.
+fn package_dir<'a>(binary: &Path, what: &'a str) -> Option<(String, &'a str)> {
+    let source = what.rsplit(' ').next()?;
+    let info = std::fs::read_to_string(binary.with_extension("d")).ok()?;
+    let (_, sources) = info.lines().next()?.split_once(": ")?;
+    let found = sources.split_whitespace().find(|file| {
+        *file == source
+            || file
+                .strip_suffix(source)
+                .is_some_and(|dir| dir.ends_with('/'))
+    })?;
+    let dir = found[..found.len() - source.len()].trim_end_matches('/');
+    Some((dir.to_string(), source))
 }
 
 /// Why `candidate`'s tests are worse than `baseline`'s, one sentence per problem.
@@ -441,6 +464,32 @@ test works ... ok
    Doc-tests fixture
 test src/lib.rs - f (line 3) ... ok
 ";
+
+    #[test]
+    fn binaries_of_two_packages_with_one_name_are_two_keys() {
+        let deps = tempfile::tempdir().unwrap();
+        let binary = |hash: &str, dir: &str| {
+            let path = deps.path().join(format!("integration-{hash}"));
+            let info = format!(
+                "{}: {dir}tests/tests.rs {dir}tests/util.rs\n",
+                path.display()
+            );
+            std::fs::write(path.with_extension("d"), info).unwrap();
+            path.display().to_string()
+        };
+        let output = format!(
+            "     Running tests/tests.rs ({})\ntest a ... ok\n\
+             \x20    Running tests/tests.rs ({})\ntest b ... ok\ntest c ... ok\n",
+            binary("01", "crates/matcher/"),
+            binary("02", ""),
+        );
+        let results = parse_tests(&output);
+        assert_eq!(
+            results["crates/matcher/tests/tests.rs (integration)"].passed,
+            1
+        );
+        assert_eq!(results["tests/tests.rs (integration)"].passed, 2);
+    }
 
     #[test]
     fn parse_tests_counts_per_binary_without_hashes() {
