@@ -331,6 +331,10 @@ fn fix_refuses_a_dirty_git_tree_and_commits_with_commit() {
         stderr(&out)
     );
     git(&["checkout", "--", "."]);
+    // The loop's own output is not the user's change, even where nothing ignores `target/`.
+    git(&["rm", "-q", ".gitignore"]);
+    git(&["commit", "-qm", "no ignore file"]);
+    assert!(tmp.path().join("target/loop").is_dir());
     let out = run(
         tmp.path(),
         &["fix", "--commit", "--agent", &agent("merge")],
@@ -344,7 +348,8 @@ fn fix_refuses_a_dirty_git_tree_and_commits_with_commit() {
     );
     // The agent's own summary is the body.
     assert!(message.contains("report delegates to stats"), "{message}");
-    assert!(git(&["status", "--porcelain"]).is_empty());
+    // Committed, and nothing of the loop's own in the commit.
+    assert_eq!(git(&["status", "--porcelain"]).trim(), "?? target/");
 }
 
 #[test]

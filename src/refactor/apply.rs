@@ -46,7 +46,14 @@ pub fn apply(
     let _lock = crate::record::lock::OutDirLock::acquire(out_dir, args.verify.no_wait, console)?;
     crate::refactor::keep::recover(&out_dir.keep_journal())?;
     let verify = VerifySettings::resolve(&args.verify, &workspace.config)?;
-    crate::refactor::preflight::check(&root, &args.verify, verify.sandbox, false, console)?;
+    let output = [workspace.target_dir.clone(), out_dir.path().to_path_buf()];
+    crate::refactor::preflight::check(
+        (&root, &output),
+        &args.verify,
+        verify.sandbox,
+        false,
+        console,
+    )?;
     let mut audit = Audit::open(out_dir, console)?;
     audit.emit(Event::RunStart {
         command: "apply".into(),

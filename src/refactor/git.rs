@@ -1,12 +1,14 @@
 //! The little of git that keeping needs: is the tree dirty, and one commit per kept refactor.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{bail, Context};
 
-/// Files git reports as modified or untracked under `root`; `None` outside a git repository.
-pub fn dirty_files(root: &Path) -> Option<Vec<String>> {
+/// Files git reports as modified or untracked under `root`, but for those under `ours` (the
+/// loop's own output: a target dir nobody ignored yet is not the user's change); `None`
+/// outside a git repository.
+pub fn dirty_files(root: &Path, ours: &[PathBuf]) -> Option<Vec<String>> {
     let output = Command::new("git")
         .args([
             "status",
@@ -28,6 +30,7 @@ pub fn dirty_files(root: &Path) -> Option<Vec<String>> {
         String::from_utf8_lossy(&output.stdout)
             .lines()
             .map(|l| l.get(3..).unwrap_or(l).to_string())
+            .filter(|file| !ours.iter().any(|our| root.join(file).starts_with(our)))
             .collect(),
     )
 }

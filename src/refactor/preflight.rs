@@ -2,7 +2,7 @@
 //! under version control and has no uncommitted changes (unless the user says otherwise); and
 //! the scratch slot verification runs in, opened and synced.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
@@ -13,17 +13,18 @@ use crate::options::SandboxMode;
 use crate::record::out_dir::OutDir;
 use crate::refactor::scratch::Scratch;
 
-/// Everything checked before a pass: the tree (unless `--dry-run`, which writes nothing), and
-/// whether verification can be confined as `--sandbox` asks (said on the console).
+/// Everything checked before a pass: the tree (unless `--dry-run`, which writes nothing; what
+/// is under `ours`, the loop's own output, does not make it dirty), and whether verification
+/// can be confined as `--sandbox` asks (said on the console).
 pub fn check(
-    root: &Path,
+    (root, ours): (&Path, &[PathBuf]),
     args: &VerifyArgs,
     sandbox: SandboxMode,
     dry_run: bool,
     console: &Console,
 ) -> anyhow::Result<()> {
     if !dry_run {
-        check_clean(root, args)?;
+        check_clean(root, ours, args)?;
     }
     console.status("Sandbox", &crate::sandbox::init(sandbox)?);
     Ok(())
@@ -31,8 +32,8 @@ pub fn check(
 
 /// Refuses, as `cargo fix` does, a tree outside version control unless `--allow-no-vcs` and a
 /// dirty git tree unless `--allow-dirty`.
-fn check_clean(root: &Path, args: &VerifyArgs) -> anyhow::Result<()> {
-    let Some(dirty) = crate::refactor::git::dirty_files(root) else {
+fn check_clean(root: &Path, ours: &[PathBuf], args: &VerifyArgs) -> anyhow::Result<()> {
+    let Some(dirty) = crate::refactor::git::dirty_files(root, ours) else {
         if args.allow_no_vcs {
             return Ok(());
         }

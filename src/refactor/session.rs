@@ -80,7 +80,7 @@ pub fn session(
     // A run killed while writing left temporary files in the tree: not the user's changes.
     crate::refactor::keep::recover(&out_dir.keep_journal())?;
     crate::refactor::preflight::check(
-        &root,
+        (&root, &place.output),
         &args.pipeline.verify,
         settings.verify.sandbox,
         args.dry_run,

@@ -54,7 +54,7 @@ pub fn next_change(
         if changed.is_empty() {
             continue;
         }
-        match crate::refactor::git::dirty_files(root) {
+        match crate::refactor::git::dirty_files(root, ignored) {
             Some(dirty) if !dirty.is_empty() && !allow_dirty => {
                 console.status(
                     "Waiting",

@@ -77,7 +77,7 @@ impl Worktree {
     /// else its own commits are rebased on top. A rebase that conflicts is undone and is an
     /// error, as is a worktree with changes nobody committed (a run killed before its commit).
     pub fn follow_head(&self, console: &Console) -> anyhow::Result<()> {
-        if let Some(dirty) = crate::refactor::git::dirty_files(&self.path) {
+        if let Some(dirty) = crate::refactor::git::dirty_files(&self.path, &[]) {
             if !dirty.is_empty() {
                 bail!(
                     "the loop's worktree {} has uncommitted changes ({}): commit or discard them there",
