@@ -17,11 +17,12 @@ struct Stored<'a> {
     report: &'a Report,
 }
 
+/// What an entry starts with, read before the report: the report is read only when it is
+/// still good (a rescan after an edit reads only this).
 #[derive(Deserialize)]
-struct Entry {
+struct Head {
     key: String,
     files: Vec<(PathBuf, u64, u128)>,
-    report: Report,
 }
 
 fn entry_path(out: &OutDir, key: &str) -> PathBuf {
@@ -33,16 +34,11 @@ fn entry_path(out: &OutDir, key: &str) -> PathBuf {
 
 /// The cached report for `key`, if every file it read is unchanged.
 pub fn load(out: &OutDir, key: &str) -> Option<Report> {
-    let text = std::fs::read(entry_path(out, key)).ok()?;
-    let entry: Entry = postcard::from_bytes(&text).ok()?;
-    if entry.key != key {
-        return None;
-    }
-    let unchanged = entry
-        .files
-        .iter()
-        .all(|(path, len, mtime)| stamp(path) == Some((*len, *mtime)));
-    unchanged.then_some(entry.report)
+    let bytes = std::fs::read(entry_path(out, key)).ok()?;
+    let (head, report) = postcard::take_from_bytes::<Head>(&bytes).ok()?;
+    let unchanged = head.key == key
+        && (head.files.iter()).all(|(path, len, mtime)| stamp(path) == Some((*len, *mtime)));
+    unchanged.then(|| postcard::from_bytes(report).ok())?
 }
 
 /// Stores `report`; failures only cost the next run its cache, so they are returned for a warning.

@@ -154,9 +154,8 @@ impl Workspace {
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|entry| {
-                let name = entry.file_name().to_string_lossy();
-                entry.depth() == 0
-                    || !(name.starts_with('.') || (entry.file_type().is_dir() && name == "target"))
+                let is_dir = entry.file_type().is_dir();
+                entry.depth() == 0 || !skipped(entry.file_name(), is_dir)
             });
         for entry in walker {
             let entry = match entry {
@@ -226,11 +225,22 @@ fn plain_target_dir(root: &Path) -> PathBuf {
 /// The `.rs` files under `root` that no `.gitignore` (there or in a parent folder, with or
 /// without a git repository) excludes. The main walk reports unreadable folders and link
 /// loops; this one only answers "ignored?".
+/// What a plain folder's walk never enters or reads: hidden files and folders (`.git`, the
+/// output of tools) and `target` folders.
+fn skipped(name: &std::ffi::OsStr, is_dir: bool) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('.') || (is_dir && name == "target")
+}
+
 fn not_ignored(root: &Path) -> std::collections::HashSet<PathBuf> {
     ignore::WalkBuilder::new(root)
         .follow_links(true)
         .hidden(false)
         .require_git(false)
+        .filter_entry(|entry| {
+            let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
+            entry.depth() == 0 || !skipped(entry.file_name(), is_dir)
+        })
         .build()
         .flatten()
         .map(ignore::DirEntry::into_path)
