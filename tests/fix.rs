@@ -798,12 +798,15 @@ fn an_import_a_change_leaves_unused_is_removed_by_the_compilers_fix_and_kept() {
     );
 }
 
-#[test]
-fn the_builtin_agent_merges_copies_that_differ_in_one_literal_and_keeps_them_passing() {
+/// A crate whose modules `a` and `b` hold copies that differ in one literal, returning what
+/// `output` says (its `out` in the body: `Vec<f64>` or a `Result` of it); `extra` is more of
+/// `lib.rs`. Returns what `fix --agent builtin` wrote to `a.rs` and `b.rs`.
+fn merge_literal_copies(output: (&str, &str), extra: &str) -> (String, String) {
     let tmp = tempfile::tempdir().unwrap();
+    let (ty, value) = output;
     let body = |name: &str, factor: &str| {
         format!(
-            "/// Weighted readings.\npub fn {name}(readings: &[f64]) -> Vec<f64> {{\n    let mut out = Vec::new();\n    let mut last = 0.0;\n    for reading in readings {{\n        let value = {factor} * reading + (1.0 - {factor}) * last;\n        out.push(value);\n        last = value;\n    }}\n    out\n}}\n"
+            "/// Weighted readings.\npub fn {name}(readings: &[f64]) -> {ty} {{\n    let mut out = Vec::new();\n    let mut last = 0.0;\n    for reading in readings {{\n        let value = {factor} * reading + (1.0 - {factor}) * last;\n        out.push(value);\n        last = value;\n    }}\n    {value}\n}}\n"
         )
     };
     let files = [
@@ -813,7 +816,7 @@ fn the_builtin_agent_merges_copies_that_differ_in_one_literal_and_keeps_them_pas
         ),
         (
             "src/lib.rs",
-            "pub mod a;\npub mod b;\n\n#[test]\nfn weights() {\n    assert_eq!(a::smooth(&[2.0]), vec![1.0]);\n    assert_eq!(b::soften(&[4.0]), vec![1.0]);\n}\n".to_owned(),
+            format!("pub mod a;\npub mod b;\n{extra}\n#[test]\nfn weights() {{\n    assert_eq!(a::smooth(&[2.0]), {});\n    assert_eq!(b::soften(&[4.0]), {});\n}}\n", value.replace("out", "vec![1.0]"), value.replace("out", "vec![1.0]")),
         ),
         ("src/a.rs", body("smooth", "0.5")),
         ("src/b.rs", body("soften", "0.25")),
@@ -823,10 +826,27 @@ fn the_builtin_agent_merges_copies_that_differ_in_one_literal_and_keeps_them_pas
     assert!(out.status.success(), "{}", stderr(&out));
     let decisions = decisions(tmp.path());
     assert_eq!(decisions[0]["outcome"], "kept", "{decisions:?}");
-    let a = std::fs::read_to_string(tmp.path().join("src/a.rs")).unwrap();
-    let b = std::fs::read_to_string(tmp.path().join("src/b.rs")).unwrap();
+    let read = |file: &str| std::fs::read_to_string(tmp.path().join(file)).unwrap();
+    (read("src/a.rs"), read("src/b.rs"))
+}
+
+#[test]
+fn the_builtin_agent_merges_copies_that_differ_in_one_literal_and_keeps_them_passing() {
+    let (a, b) = merge_literal_copies(("Vec<f64>", "out"), "");
     assert!(
         a.contains("fn smooth_with(readings: &[f64], literal: f64)"),
+        "{a}"
+    );
+    assert!(b.contains("crate::a::smooth_with(readings, 0.25)"), "{b}");
+}
+
+#[test]
+fn a_merged_function_warned_about_like_its_copies_is_no_new_warning() {
+    // clippy::result_large_err flags both copies, and so the function they become.
+    let big = "\n#[derive(Debug, PartialEq)]\npub struct Big(pub [u8; 512]);\n";
+    let (a, b) = merge_literal_copies(("Result<Vec<f64>, crate::Big>", "Ok(out)"), big);
+    assert!(
+        a.contains("fn smooth_with(readings: &[f64], literal: f64) -> Result<"),
         "{a}"
     );
     assert!(b.contains("crate::a::smooth_with(readings, 0.25)"), "{b}");

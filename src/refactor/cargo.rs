@@ -89,6 +89,8 @@ pub struct DiagnosticKey {
 pub struct Diagnostics {
     /// Warnings, counted per key.
     pub warnings: BTreeMap<DiagnosticKey, usize>,
+    /// The code each key's warnings flag (their primary span's text, spaces collapsed).
+    pub flagged: BTreeMap<DiagnosticKey, BTreeSet<String>>,
     /// Rendered errors and warnings, to show an agent what went wrong.
     pub rendered: BTreeMap<DiagnosticKey, String>,
     pub n_errors: usize,
@@ -127,11 +129,8 @@ impl Diagnostics {
     /// would hide what the warning is about.
     pub fn fixes_for_new(&self, baseline: &Diagnostics) -> Option<Vec<Fix>> {
         let mut fixes = Vec::new();
-        for (key, n) in &self.warnings {
+        for key in self.new_keys(baseline) {
             let before = baseline.warnings.get(key).copied().unwrap_or(0);
-            if *n <= before {
-                continue;
-            }
             let fixable = before == 0 && key.lint == "unused_imports";
             let found = (self.suggestions.iter()).filter(|s| s.key == *key);
             let found: Vec<&Fix> = found.flat_map(|s| &s.fixes).collect();
@@ -143,18 +142,34 @@ impl Diagnostics {
         (!fixes.is_empty()).then_some(fixes)
     }
 
-    /// Warnings that `self` has more of than `baseline`, rendered.
+    /// Warnings the baseline did not have, rendered.
     pub fn new_warnings(&self, baseline: &Diagnostics) -> Vec<String> {
-        self.warnings
-            .iter()
-            .filter(|(key, n)| **n > baseline.warnings.get(*key).copied().unwrap_or(0))
-            .map(|(key, _)| {
+        self.new_keys(baseline)
+            .map(|key| {
                 self.rendered
                     .get(key)
                     .cloned()
                     .unwrap_or_else(|| key.message.clone())
             })
             .collect()
+    }
+
+    /// The keys `self` has more warnings of than `baseline`, but for those whose every
+    /// warning flags code a warning of the baseline flagged (same lint, file and message): a
+    /// function merged from copies that each return a large `Result` is warned about like
+    /// them, and that is no warning the baseline did not have.
+    fn new_keys<'a>(
+        &'a self,
+        baseline: &'a Diagnostics,
+    ) -> impl Iterator<Item = &'a DiagnosticKey> {
+        self.warnings.iter().filter_map(move |(key, n)| {
+            let before = baseline.warnings.get(key).copied().unwrap_or(0);
+            let known = |flagged: &BTreeSet<String>| {
+                (baseline.flagged.get(key)).is_some_and(|seen| flagged.is_subset(seen))
+            };
+            let copies_only = before > 0 && self.flagged.get(key).is_some_and(known);
+            (*n > before && !copies_only).then_some(key)
+        })
     }
 }
 
@@ -234,6 +249,11 @@ pub fn parse_diagnostics(stdout: &[u8]) -> Diagnostics {
             }
             DiagnosticLevel::Warning => {
                 *out.warnings.entry(key.clone()).or_default() += 1;
+                if let Some(span) = diag.spans.iter().find(|s| s.is_primary) {
+                    let text = spanned_text(span);
+                    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    out.flagged.entry(key.clone()).or_default().insert(text);
+                }
                 let fixes = machine_fixes(&diag);
                 if !fixes.is_empty() {
                     out.suggestions.push(Suggestion {
@@ -580,6 +600,33 @@ test src/lib.rs - f (line 3) ... ok
             },
         });
         format!("{message}\n")
+    }
+
+    #[test]
+    fn a_warning_on_a_copy_of_code_the_baseline_warned_about_is_not_new() {
+        let flagging = |texts: &[&str]| {
+            let lines: String = (texts.iter())
+                .map(|text| {
+                    collapsible_if(&serde_json::json!([{"byte_start": 0, "byte_end": 2,
+                        "suggested_replacement": "",
+                        "text": [{"text": text, "highlight_start": 1, "highlight_end": 99}]}]))
+                })
+                .collect();
+            parse_diagnostics(lines.as_bytes())
+        };
+        let baseline = flagging(&["if a {"]);
+        // The same code warned about once more (a merged copy), spacing aside: not new.
+        assert!(flagging(&["if a {", "if  a {"])
+            .new_warnings(&baseline)
+            .is_empty());
+        // Other code warned about: new, as is a first warning of its kind.
+        assert_eq!(
+            flagging(&["if a {", "if b {"])
+                .new_warnings(&baseline)
+                .len(),
+            1
+        );
+        assert_eq!(flagging(&["if a {"]).new_warnings(&flagging(&[])).len(), 1);
     }
 
     #[test]
