@@ -1412,3 +1412,31 @@ fn the_builtin_agent_applies_clippys_fixes_inside_a_nested_function_and_says_so(
         "{message}"
     );
 }
+
+#[test]
+fn a_block_returning_locals_of_unwritten_types_gets_the_types_the_compiler_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let block = "    let mut all = xs.to_vec();\n    all.extend_from_slice(ys);\n    all.sort_unstable();\n    all.dedup();\n    let top = all.iter().copied().max();\n    let low = all.iter().copied().min();\n";
+    let files = [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"ranges\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\ndoctest = false\n\n[workspace]\n".to_owned(),
+        ),
+        (
+            "src/lib.rs",
+            format!("/// How far the values reach.\npub fn widest(xs: &[u32], ys: &[u32]) -> u32 {{\n{block}    top.unwrap_or(0) - low.unwrap_or(0)\n}}\n\n/// The values' range, as text.\npub fn spread(xs: &[u32], ys: &[u32]) -> String {{\n{block}    format!(\"{{low:?}}..{{top:?}}\")\n}}\n\n#[test]\nfn ranges() {{\n    assert_eq!(widest(&[3, 1], &[7]), 6);\n    assert_eq!(spread(&[], &[2]), \"Some(2)..Some(2)\");\n}}\n"),
+        ),
+    ];
+    write_files(tmp.path(), &files);
+    let out = run(tmp.path(), &["fix", "--allow-no-vcs"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let decisions = decisions(tmp.path());
+    assert_eq!(decisions[0]["outcome"], "kept", "{decisions:?}");
+    // The helper's `_` went through the compiler's fix: the kept text names the types.
+    let lib = std::fs::read_to_string(tmp.path().join("src/lib.rs")).unwrap();
+    assert!(
+        lib.contains("Option<u32>") && !lib.contains("-> _"),
+        "{lib}"
+    );
+    passes_its_tests_with(tmp.path(), None);
+}

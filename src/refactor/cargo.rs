@@ -100,6 +100,9 @@ pub struct Diagnostics {
     pub lint_errors: BTreeSet<String>,
     /// Errors that are not lints: the code does not compile.
     pub compile_errors: usize,
+    /// The compiler's fixes for the errors that are a `_` in a signature it can name the type
+    /// of (E0121), and how many such errors there were.
+    pub placeholders: (usize, Vec<Fix>),
     /// Each warning's machine-applicable fix (clippy's and rustc's own), in the order they
     /// came: the replacements of one stand or fall together.
     pub suggestions: Vec<Suggestion>,
@@ -140,6 +143,14 @@ impl Diagnostics {
             fixes.extend(found.into_iter().cloned());
         }
         (!fixes.is_empty()).then_some(fixes)
+    }
+
+    /// The fixes that make the code compile when its only errors are placeholders the
+    /// compiler names the type of (a helper returning `_`); `None` otherwise.
+    pub fn placeholder_fixes(&self) -> Option<Vec<Fix>> {
+        let (n, fixes) = &self.placeholders;
+        let only = *n > 0 && *n == self.compile_errors && self.lint_errors.is_empty();
+        only.then(|| fixes.clone())
     }
 
     /// Warnings the baseline did not have, rendered.
@@ -245,6 +256,11 @@ pub fn parse_diagnostics(stdout: &[u8]) -> Diagnostics {
                     out.lint_errors.insert(key.lint.clone());
                 } else if !diag.message.starts_with("aborting due to") {
                     out.compile_errors += 1;
+                    let fixes = machine_fixes(&diag);
+                    if key.lint == "E0121" && !fixes.is_empty() {
+                        out.placeholders.0 += 1;
+                        out.placeholders.1.extend(fixes);
+                    }
                 }
             }
             DiagnosticLevel::Warning => {

@@ -241,8 +241,9 @@ impl Verifier<'_> {
     }
 
     /// Runs `changes` through the gates and puts the copy back as it was. A candidate whose
-    /// only fault is new warnings the compiler can fix itself (an import left unused) is
-    /// verified once more with those fixes; the changes returned are what was verified.
+    /// only fault is new warnings the compiler can fix itself (an import left unused), or
+    /// errors it can (a `_` return type it names), is verified once more with those fixes;
+    /// the changes returned are what was verified.
     pub fn candidate(
         &self,
         baseline: &Baseline,
@@ -264,7 +265,7 @@ impl Verifier<'_> {
     }
 
     /// Runs `changes` through the gates once, then puts the copy back as it was; with a
-    /// rejection at clippy, the compiler's fixes for it when it has them all.
+    /// rejection at check or clippy, the compiler's fixes for it when it has them all.
     fn check_once(
         &self,
         baseline: &Baseline,
@@ -354,6 +355,7 @@ impl Verifier<'_> {
         let diagnostics = cargo::parse_diagnostics(&clippy.stdout());
         if !clippy.exit().success() || diagnostics.n_errors > 0 {
             let limit = stopped_by_limit(clippy.exit(), baseline.build_timeout, "--build-timeout");
+            let stopped = limit.is_some();
             let first = limit.map_or_else(
                 || {
                     diagnostics.errors.first().map_or_else(
@@ -368,7 +370,8 @@ impl Verifier<'_> {
                 format!("the change does not compile: {first}"),
                 failure_text(&clippy, &diagnostics),
             );
-            return Ok(Some((verdict, None)));
+            let fixes = (!stopped).then(|| diagnostics.placeholder_fixes());
+            return Ok(Some((verdict, fixes.flatten())));
         }
         let new = diagnostics.new_warnings(&baseline.diagnostics);
         let fixes = diagnostics.fixes_for_new(&baseline.diagnostics);

@@ -819,10 +819,10 @@ fn local(site: &Site, names: &Names, name: String, binding: &Binding, run: &Walk
         drops_quietly: run.moved_by_last_use(&name)
             || binding.inert
             || binding.ty.as_ref().is_some_and(quiet_drop),
-        returnable: binding
-            .ty
-            .as_ref()
-            .is_some_and(|ty| expressible(ty, names, true)),
+        // A local of what a call returns, its type not written, is returned as `_`: the
+        // compiler's fix for the placeholder names the type (see `Diagnostics`), or the
+        // build fails.
+        returnable: (binding.ty.as_ref()).map_or(binding.called, |ty| expressible(ty, names, true)),
         used_after: mentioned || !after.uses.is_empty(),
         // Inside a macro the walker cannot read, a use may change it.
         mutated_after: binding.mutable && (mutated || mentioned && after.hidden),
@@ -955,7 +955,7 @@ fn returned(analyses: &[Analysis]) -> Result<Vec<usize>, AgentError> {
         };
         let why = if !used && local.maybe_moved {
             format!("{early}, or move")
-        } else if local.ty.is_none() {
+        } else if local.ty.is_none() && !local.returnable {
             format!("{what}, whose type is not written where it is declared")
         } else if !local.returnable {
             format!("{what}, a borrow or generic the helper could not return")

@@ -58,9 +58,8 @@ pub(super) fn render_helper(
         .chain(analysis.extra_params.iter().cloned())
         .collect();
     let locals: Vec<&Local> = returned.iter().map(|&i| &analysis.locals[i]).collect();
-    let types: Vec<&str> = locals
-        .iter()
-        .filter_map(|l| l.ty.as_ref().map(|t| t.0.as_str()))
+    let types: Vec<&str> = (locals.iter())
+        .map(|l| l.ty.as_ref().map_or("_", |t| t.0.as_str()))
         .collect();
     let output = analysis.output.signature(&types);
     let (body, tail) = body_and_tail(site, analysis, &locals);
