@@ -101,6 +101,32 @@ pub(super) fn fold_nested_copies(groups: Vec<Group>) -> Vec<Group> {
     folded
 }
 
+/// A ranked group whose copy overlaps a copy of a group ranked above it (a block in a method
+/// that a method family holds, a near-miss twin of another kind) mostly reports that refactor
+/// again: it goes after the groups that report one of their own, in its order, so that the
+/// top of the list is as many refactors as it has groups.
+pub(super) fn repeats_last(groups: Vec<Group>) -> Vec<Group> {
+    let mut seen: HashMap<usize, Vec<(u32, u32)>> = HashMap::new();
+    let (mut own, mut repeats) = (Vec::new(), Vec::new());
+    for group in groups {
+        let repeat = group.instances.iter().any(|inst| {
+            (seen.get(&inst.file).into_iter().flatten())
+                .any(|&(start, end)| inst.start_line <= end && start <= inst.end_line)
+        });
+        for inst in &group.instances {
+            let lines = (inst.start_line, inst.end_line);
+            seen.entry(inst.file).or_default().push(lines);
+        }
+        if repeat {
+            repeats.push(group);
+        } else {
+            own.push(group);
+        }
+    }
+    own.extend(repeats);
+    own
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,5 +248,39 @@ mod tests {
         assert_eq!(at, [(0, 2), (1, 2), (4, 10), (5, 10), (6, 10)]);
         assert_eq!(folded[0].saved, 30);
         assert_eq!(folded[2].instances.len(), 4);
+    }
+
+    #[test]
+    fn a_group_overlapping_one_ranked_above_goes_after_those_that_do_not() {
+        let ranked = vec![
+            group(
+                GroupKind::Fn,
+                CloneType::Exact,
+                40,
+                vec![copy(0, 1, 20), copy(1, 1, 20)],
+            ),
+            // Inside the copies above: the same refactor.
+            group(
+                GroupKind::Block,
+                CloneType::Exact,
+                30,
+                vec![copy(0, 5, 8), copy(2, 1, 8)],
+            ),
+            // Overlaps only the block above, itself a repeat.
+            group(
+                GroupKind::Block,
+                CloneType::Exact,
+                25,
+                vec![copy(2, 6, 8), copy(3, 1, 8)],
+            ),
+            group(
+                GroupKind::Fn,
+                CloneType::Exact,
+                20,
+                vec![copy(4, 1, 10), copy(5, 1, 10)],
+            ),
+        ];
+        let order: Vec<u32> = repeats_last(ranked).iter().map(|g| g.saved).collect();
+        assert_eq!(order, [40, 20, 30, 25]);
     }
 }
