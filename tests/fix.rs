@@ -1440,3 +1440,45 @@ fn a_block_returning_locals_of_unwritten_types_gets_the_types_the_compiler_names
     );
     passes_its_tests_with(tmp.path(), None);
 }
+
+#[test]
+fn the_builtin_agent_makes_enums_declared_alike_one_type_and_their_variants_still_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let decl = |name: &str| {
+        format!("/// How a job runs.\n#[derive(Debug, Clone, Copy, PartialEq)]\npub(crate) enum {name} {{\n    Fast,\n    Slow(u8),\n    Paused {{ until: u32 }},\n    Stopped,\n}}\n")
+    };
+    let user = |name: &str, f: &str| {
+        format!("\npub fn {f}(n: u8) -> u32 {{\n    let mode = if n > 3 {{ {name}::Slow(n) }} else {{ {name}::Paused {{ until: 9 }} }};\n    match mode {{\n        {name}::Fast | {name}::Stopped => 0,\n        {name}::Slow(k) => u32::from(k),\n        {name}::Paused {{ until }} => until,\n    }}\n}}\n")
+    };
+    let files = [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"modes\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\ndoctest = false\n\n[workspace]\n".to_owned(),
+        ),
+        (
+            "src/lib.rs",
+            "pub mod jobs;\npub mod tasks;\n\n#[test]\nfn modes() {\n    assert_eq!(jobs::job_cost(5), 5);\n    assert_eq!(tasks::task_cost(1), 9);\n}\n".to_owned(),
+        ),
+        ("src/jobs.rs", decl("JobMode") + &user("JobMode", "job_cost")),
+        ("src/tasks.rs", decl("TaskMode") + &user("TaskMode", "task_cost")),
+    ];
+    write_files(tmp.path(), &files);
+    let out = run(
+        tmp.path(),
+        &["fix", "--allow-no-vcs", "--findings", "dup"],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let decisions = decisions(tmp.path());
+    let kept: Vec<_> = decisions
+        .iter()
+        .filter(|d| d["outcome"] == "kept")
+        .collect();
+    assert!(!kept.is_empty(), "{decisions:?}");
+    let tasks = std::fs::read_to_string(tmp.path().join("src/tasks.rs")).unwrap();
+    let jobs = std::fs::read_to_string(tmp.path().join("src/jobs.rs")).unwrap();
+    let aliased = tasks.contains("pub(crate) type TaskMode = crate::jobs::JobMode;")
+        || jobs.contains("pub(crate) type JobMode = crate::tasks::TaskMode;");
+    assert!(aliased, "{jobs}\n{tasks}");
+    passes_its_tests_with(tmp.path(), None);
+}

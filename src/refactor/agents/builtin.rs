@@ -116,8 +116,8 @@ fn refactor_group(
                 return Ok((changes, format!("write the methods {items} with one macro")));
             }
         }
-        Some((GroupKind::Struct, CloneType::Abstraction)) => {
-            let aliased = says(format!("make the structs {items} one type"));
+        Some((kind @ (GroupKind::Struct | GroupKind::Enum), CloneType::Abstraction)) => {
+            let aliased = says(format!("make the {}s {items} one type", kind.as_str()));
             return aliases::propose(finding, root).map(aliased);
         }
         // Near misses may hold a set of whole copies: those merge, the others stay; when
@@ -238,13 +238,13 @@ fn supported(finding: &Finding) -> Result<(), AgentError> {
                 CloneType::Exact | CloneType::Renamed | CloneType::NearMiss,
             )
             | (GroupKind::Block | GroupKind::Impl, CloneType::Exact | CloneType::Renamed)
-            | (GroupKind::Struct, CloneType::Abstraction),
+            | (GroupKind::Struct | GroupKind::Enum, CloneType::Abstraction),
         ) => Ok(()),
         Some((kind, ty)) => Err(AgentError::Declined(format!(
             "the built-in agent merges identical or consistently renamed functions and methods, \
              extracts duplicated runs of statements into a function, writes one macro for a \
-             trait implemented alike for several types and makes structs declared alike one \
-             type; {} is {} ({}), a job for an LLM agent",
+             trait implemented alike for several types and makes structs or enums declared \
+             alike one type; {} is {} ({}), a job for an LLM agent",
             finding.id,
             kind.as_str(),
             ty.rule_id()

@@ -1,7 +1,8 @@
-//! Structs declared alike: the same named fields with the same types, the same attributes
-//! (docs aside) and no generics, in one crate. The most visible one keeps its declaration;
-//! every other becomes a type alias of it that keeps its own name, visibility and docs, so
-//! code that names it, builds it field by field or matches on it still compiles.
+//! Structs or enums declared alike: the same named fields with the same types (the same
+//! variants), the same attributes (docs aside) and no generics, in one crate. The most
+//! visible one keeps its declaration; every other becomes a type alias of it that keeps its
+//! own name, visibility and docs, so code that names it, builds it field by field (names its
+//! variants through it) or matches on it still compiles.
 //!
 //! Declined with the reason: tuple and unit structs (an alias is no constructor function),
 //! copies that differ in a field, a type or an attribute (a copy with none may take the kept
@@ -24,7 +25,7 @@ use crate::refactor::agents::exchange::AgentError;
 use crate::refactor::change::FileChange;
 use crate::refactor::finding::{Finding, Location};
 
-/// One struct of the group, as its file holds it.
+/// One struct or enum of the group, as its file holds it.
 struct Declared {
     location: Location,
     text: String,
@@ -36,14 +37,14 @@ struct Declared {
     /// The struct's bytes, attributes included, and its doc comments as written.
     range: Range<usize>,
     docs: Vec<String>,
-    /// The attributes but docs, and the fields, as tokens.
+    /// The attributes but docs, and the fields (the variants), as tokens.
     attrs: Vec<String>,
     fields: Vec<String>,
     /// Whether every attribute is a `#[derive]`.
     derives_only: bool,
 }
 
-/// The changes that make every struct of `finding` but one an alias of it, or why not.
+/// The changes that make every struct (enum) of `finding` but one an alias of it, or why not.
 pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>, AgentError> {
     let mut declared: Vec<Declared> = (finding.locations.iter())
         .map(|location| Declared::read(root, location))
@@ -138,28 +139,43 @@ fn indent_of(text: &str, at: usize) -> &str {
 
 impl Declared {
     fn read(root: &Path, location: &Location) -> Result<Declared, String> {
-        // Its first line holds its attributes or its `struct`.
-        let (text, item) = read_item(root, location, "struct", |item, line| match item {
-            syn::Item::Struct(s)
-                if [s.span(), s.struct_token.span]
-                    .iter()
-                    .any(|at| at.start().line == line) =>
-            {
-                Some(s)
+        // Its first line holds its attributes or its `struct` (`enum`).
+        let (text, item) = read_item(root, location, "struct or enum", |item, line| {
+            let starts =
+                |spans: [proc_macro2::Span; 2]| spans.iter().any(|at| at.start().line == line);
+            match item {
+                syn::Item::Struct(s) if starts([s.span(), s.struct_token.span]) => Some(item),
+                syn::Item::Enum(e) if starts([e.span(), e.enum_token.span]) => Some(item),
+                _ => None,
             }
-            _ => None,
         })?;
-        if !matches!(item.fields, syn::Fields::Named(_)) {
-            return Err(format!(
+        let (ident, vis, generics, attrs, body) = match &item {
+            syn::Item::Struct(s) if matches!(s.fields, syn::Fields::Named(_)) => (
+                &s.ident,
+                &s.vis,
+                &s.generics,
+                &s.attrs,
+                s.fields.to_token_stream(),
+            ),
+            syn::Item::Enum(e) => (
+                &e.ident,
+                &e.vis,
+                &e.generics,
+                &e.attrs,
+                e.variants.to_token_stream(),
+            ),
+            _ => {
+                return Err(format!(
                 "`{}` is a tuple or unit struct: an alias of another would not be a constructor",
-                item.ident
-            ));
-        }
-        if !item.generics.params.is_empty() || item.generics.where_clause.is_some() {
-            return Err(format!("`{}` has generics", item.ident));
+                location.item
+            ))
+            }
+        };
+        if !generics.params.is_empty() || generics.where_clause.is_some() {
+            return Err(format!("`{ident}` has generics"));
         }
         let (is_doc, attrs): (Vec<_>, Vec<_>) =
-            (item.attrs.iter()).partition(|a| a.path().is_ident("doc"));
+            (attrs.iter()).partition(|a| a.path().is_ident("doc"));
         let derives_only = attrs.iter().all(|a| a.path().is_ident("derive"));
         let tokens = |stream: proc_macro2::TokenStream| {
             let mut flat = Vec::new();
@@ -172,14 +188,14 @@ impl Declared {
         let (module, name, _) = item_path(location);
         Ok(Declared {
             name,
-            vis: item.vis.to_token_stream().to_string().replace(' ', ""),
+            vis: vis.to_token_stream().to_string().replace(' ', ""),
             module,
             range: byte_range(&text, item.span()),
             docs: (is_doc.iter())
                 .map(|a| text[byte_range(&text, a.span())].to_owned())
                 .collect(),
             attrs,
-            fields: tokens(item.fields.to_token_stream()).collect(),
+            fields: tokens(body).collect(),
             derives_only,
             location: location.clone(),
             text,
@@ -261,10 +277,8 @@ mod test {
             text.push('\n');
             let start_line = text.lines().count() as u32 + 1;
             text.push_str(decl);
-            let name = decl
-                .split("struct ")
-                .nth(1)
-                .unwrap()
+            let decl_as_struct = decl.replace("enum ", "struct ");
+            let name = (decl_as_struct.split("struct ").nth(1).unwrap())
                 .split([' ', '('])
                 .next()
                 .unwrap();
@@ -282,7 +296,13 @@ mod test {
             lib += &["pub mod ", module, ";\n"].concat();
         }
         std::fs::write(dir.path().join("src/lib.rs"), lib + extra).unwrap();
-        let finding = Finding::group(GroupKind::Struct, CloneType::Abstraction, locations);
+        let enums = decls.iter().all(|(_, decl)| decl.contains("enum "));
+        let kind = if enums {
+            GroupKind::Enum
+        } else {
+            GroupKind::Struct
+        };
+        let finding = Finding::group(kind, CloneType::Abstraction, locations);
         let changes = propose(&finding, dir.path(), &[]).map_err(|e| e.to_string())?;
         Ok((changes.into_iter())
             .map(|c| (c.path, c.after.unwrap()))
@@ -360,5 +380,30 @@ mod test {
         let bare = point("pub ", "Other").replace("#[derive(Debug, Clone, PartialEq)]\n", "");
         let err = merged(&[("geo", repr), ("ui", bare)], "").unwrap_err();
         assert!(err.contains("attributes differ"), "{err}");
+    }
+
+    #[test]
+    fn an_enum_declared_alike_becomes_an_alias_and_one_with_other_variants_is_declined() {
+        let mode = |vis: &str, name: &str| {
+            format!("#[derive(Debug, Clone, Copy)]\n{vis}enum {name} {{\n    Fast,\n    Slow(u8),\n    Other {{ at: u32 }},\n}}\n")
+        };
+        let changes = merged(
+            &[
+                ("net", mode("pub ", "Mode")),
+                ("disk", mode("pub ", "Speed")),
+            ],
+            "",
+        );
+        let changes = changes.unwrap();
+        assert_eq!(
+            changes[0],
+            (
+                "src/disk.rs".to_owned(),
+                "//! disk\n\npub type Speed = crate::net::Mode;\n".to_owned()
+            )
+        );
+        let other = mode("pub ", "Speed").replace("Slow(u8)", "Slow(u16)");
+        let err = merged(&[("net", mode("pub ", "Mode")), ("disk", other)], "").unwrap_err();
+        assert!(err.contains("differ"), "{err}");
     }
 }
