@@ -810,10 +810,7 @@ fn merge_literal_copies(output: (&str, &str), extra: &str) -> (String, String) {
         )
     };
     let files = [
-        (
-            "Cargo.toml",
-            "[package]\nname = \"lit\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\ndoctest = false\n\n[workspace]\n".to_owned(),
-        ),
+        manifest("lit"),
         (
             "src/lib.rs",
             format!("pub mod a;\npub mod b;\n{extra}\n#[test]\nfn weights() {{\n    assert_eq!(a::smooth(&[2.0]), {});\n    assert_eq!(b::soften(&[4.0]), {});\n}}\n", value.replace("out", "vec![1.0]"), value.replace("out", "vec![1.0]")),
@@ -873,6 +870,16 @@ fn passes_its_tests_with(dir: &Path, edges: Option<&str>) {
 }
 
 /// Writes `files` (path, text) under `dir`.
+/// The manifest of a one-package workspace `name` whose library has no doc tests.
+fn manifest(name: &str) -> (&'static str, String) {
+    let package =
+        format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n");
+    (
+        "Cargo.toml",
+        package + "\n[lib]\ndoctest = false\n\n[workspace]\n",
+    )
+}
+
 fn write_files(dir: &Path, files: &[(&str, String)]) {
     for (path, text) in files {
         let path = dir.join(path);
@@ -885,10 +892,7 @@ fn write_files(dir: &Path, files: &[(&str, String)]) {
 fn the_builtin_agent_narrows_a_needless_pub_and_keeps_it_building() {
     let tmp = tempfile::tempdir().unwrap();
     let files = [
-        (
-            "Cargo.toml",
-            "[package]\nname = \"vis\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\ndoctest = false\n\n[workspace]\n".to_owned(),
-        ),
+        manifest("vis"),
         (
             "src/lib.rs",
             "mod internal;\n\n/// The API.\npub fn answer() -> u32 {\n    internal::used()\n}\n\n#[test]\nfn answers() {\n    assert_eq!(answer(), 42);\n}\n".to_owned(),
@@ -1035,10 +1039,7 @@ fn the_builtin_agent_writes_one_macro_for_a_trait_implemented_alike_for_two_type
     let lib = format!(
         "pub trait Label {{\n    fn label(&self) -> String;\n    fn heavier(&self, other: u32) -> bool;\n}}\n\npub struct Crate {{\n    pub name: String,\n    pub weight: u32,\n}}\n\npub struct Parcel {{\n    pub name: String,\n    pub weight: u32,\n}}\n\nimpl Label for Crate {{\n{body}}}\n\nimpl Label for Parcel {{\n{body}}}\n"
     );
-    let files = [
-        ("Cargo.toml", "[package]\nname = \"labels\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\ndoctest = false\n\n[workspace]\n".to_owned()),
-        ("src/lib.rs", lib),
-    ];
+    let files = [manifest("labels"), ("src/lib.rs", lib)];
     for (path, text) in &files {
         let path = tmp.path().join(path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -1418,10 +1419,7 @@ fn a_block_returning_locals_of_unwritten_types_gets_the_types_the_compiler_names
     let tmp = tempfile::tempdir().unwrap();
     let block = "    let mut all = xs.to_vec();\n    all.extend_from_slice(ys);\n    all.sort_unstable();\n    all.dedup();\n    let top = all.iter().copied().max();\n    let low = all.iter().copied().min();\n";
     let files = [
-        (
-            "Cargo.toml",
-            "[package]\nname = \"ranges\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\ndoctest = false\n\n[workspace]\n".to_owned(),
-        ),
+        manifest("ranges"),
         (
             "src/lib.rs",
             format!("/// How far the values reach.\npub fn widest(xs: &[u32], ys: &[u32]) -> u32 {{\n{block}    top.unwrap_or(0) - low.unwrap_or(0)\n}}\n\n/// The values' range, as text.\npub fn spread(xs: &[u32], ys: &[u32]) -> String {{\n{block}    format!(\"{{low:?}}..{{top:?}}\")\n}}\n\n#[test]\nfn ranges() {{\n    assert_eq!(widest(&[3, 1], &[7]), 6);\n    assert_eq!(spread(&[], &[2]), \"Some(2)..Some(2)\");\n}}\n"),
@@ -1451,10 +1449,7 @@ fn the_builtin_agent_makes_enums_declared_alike_one_type_and_their_variants_stil
         format!("\npub fn {f}(n: u8) -> u32 {{\n    let mode = if n > 3 {{ {name}::Slow(n) }} else {{ {name}::Paused {{ until: 9 }} }};\n    match mode {{\n        {name}::Fast | {name}::Stopped => 0,\n        {name}::Slow(k) => u32::from(k),\n        {name}::Paused {{ until }} => until,\n    }}\n}}\n")
     };
     let files = [
-        (
-            "Cargo.toml",
-            "[package]\nname = \"modes\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\ndoctest = false\n\n[workspace]\n".to_owned(),
-        ),
+        manifest("modes"),
         (
             "src/lib.rs",
             "pub mod jobs;\npub mod tasks;\n\n#[test]\nfn modes() {\n    assert_eq!(jobs::job_cost(5), 5);\n    assert_eq!(tasks::task_cost(1), 9);\n}\n".to_owned(),

@@ -252,33 +252,14 @@ mod tests {
 
     #[test]
     fn a_group_overlapping_one_ranked_above_goes_after_those_that_do_not() {
+        let exact = |kind, saved, copies| group(kind, CloneType::Exact, saved, copies);
         let ranked = vec![
-            group(
-                GroupKind::Fn,
-                CloneType::Exact,
-                40,
-                vec![copy(0, 1, 20), copy(1, 1, 20)],
-            ),
+            exact(GroupKind::Fn, 40, vec![copy(0, 1, 20), copy(1, 1, 20)]),
             // Inside the copies above: the same refactor.
-            group(
-                GroupKind::Block,
-                CloneType::Exact,
-                30,
-                vec![copy(0, 5, 8), copy(2, 1, 8)],
-            ),
+            exact(GroupKind::Block, 30, vec![copy(0, 5, 8), copy(2, 1, 8)]),
             // Overlaps only the block above, itself a repeat.
-            group(
-                GroupKind::Block,
-                CloneType::Exact,
-                25,
-                vec![copy(2, 6, 8), copy(3, 1, 8)],
-            ),
-            group(
-                GroupKind::Fn,
-                CloneType::Exact,
-                20,
-                vec![copy(4, 1, 10), copy(5, 1, 10)],
-            ),
+            exact(GroupKind::Block, 25, vec![copy(2, 6, 8), copy(3, 1, 8)]),
+            exact(GroupKind::Fn, 20, vec![copy(4, 1, 10), copy(5, 1, 10)]),
         ];
         let order: Vec<u32> = repeats_last(ranked).iter().map(|g| g.saved).collect();
         assert_eq!(order, [40, 20, 30, 25]);
