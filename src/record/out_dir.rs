@@ -31,6 +31,12 @@ impl OutDir {
         &self.0
     }
 
+    /// What the loop writes in a workspace: the build's `target_dir` and this folder. Neither
+    /// is the user's change, nor a source to watch.
+    pub fn ours(&self, target_dir: &Path) -> Vec<PathBuf> {
+        vec![target_dir.to_path_buf(), self.0.clone()]
+    }
+
     pub fn lock_file(&self) -> PathBuf {
         self.0.join(".lock")
     }

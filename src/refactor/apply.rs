@@ -46,7 +46,7 @@ pub fn apply(
     let _lock = crate::record::lock::OutDirLock::acquire(out_dir, args.verify.no_wait, console)?;
     crate::refactor::keep::recover(&out_dir.keep_journal())?;
     let verify = VerifySettings::resolve(&args.verify, &workspace.config)?;
-    let output = [workspace.target_dir.clone(), out_dir.path().to_path_buf()];
+    let output = out_dir.ours(&workspace.target_dir);
     crate::refactor::preflight::check(
         (&root, &output),
         &args.verify,

@@ -256,8 +256,8 @@ pub fn parse_diagnostics(stdout: &[u8]) -> Diagnostics {
                     out.lint_errors.insert(key.lint.clone());
                 } else if !diag.message.starts_with("aborting due to") {
                     out.compile_errors += 1;
-                    let fixes = machine_fixes(&diag);
-                    if key.lint == "E0121" && !fixes.is_empty() {
+                    let fixes = (key.lint == "E0121").then(|| machine_fixes(&diag));
+                    if let Some(fixes) = fixes.filter(|f| !f.is_empty()) {
                         out.placeholders.0 += 1;
                         out.placeholders.1.extend(fixes);
                     }

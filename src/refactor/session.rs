@@ -70,7 +70,7 @@ pub fn session(
     let out_dir = analysis.out_dir.clone();
     let mut place = Place {
         root: root.clone(),
-        output: vec![analysis.target_dir.clone(), out_dir.path().to_path_buf()],
+        output: out_dir.ours(&analysis.target_dir),
         run: None,
         out_dir: out_dir.clone(),
         format,
