@@ -424,6 +424,8 @@ fn analyse(
         mut report,
         options,
         out_dir,
+        // Held to the end, so the memo is written while the findings are printed.
+        memo_write: _memo_write,
         ..
     } = analysis::analyse(common, args, console, what)?;
     if let Some(diff) = &args.in_diff {

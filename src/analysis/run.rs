@@ -31,6 +31,28 @@ pub struct Analysis {
     /// Every member and its folder, relative to the root (an edit can reach members the
     /// analysis left out).
     pub packages: Vec<(String, PathBuf)>,
+    /// The detection memo being written while the caller goes on; done when this is dropped.
+    pub memo_write: Background,
+}
+
+/// Work left running on a thread after a call returns: joined when dropped, so whoever holds
+/// it (at the latest, the command before it exits) waits for it, and nothing is cut short.
+#[derive(Default)]
+pub struct Background(Option<std::thread::JoinHandle<()>>);
+
+impl Background {
+    fn spawn(work: impl FnOnce() + Send + 'static) -> Background {
+        Background(Some(std::thread::spawn(work)))
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if let Some(handle) = self.0.take() {
+            // The work only saves time later (a cache): if it panicked, there is nothing to do.
+            let _ = handle.join();
+        }
+    }
 }
 
 /// Which analyses run over the one parse.
@@ -88,10 +110,12 @@ pub fn analyse(
     let memo =
         (files.as_ref()).map_or_else(Memo::off, |f| Memo::load(&f.memo_path(), f.build_id()));
     let found = detect(what, &corpus, &options, &workspace, &memo);
-    if let Some(files) = &files {
-        // Like the parse cache, a memo that cannot be written costs speed, never a finding.
-        let _ = memo.store(&files.memo_path(), files.build_id());
-    }
+    // Written while the report is made and printed. Like the parse cache, a memo that cannot
+    // be written costs speed, never a finding.
+    let memo_write = (files.as_ref()).map_or_else(Background::default, |files| {
+        let (path, build) = (files.memo_path(), files.build_id().to_owned());
+        Background::spawn(move || drop(memo.store(&path, &build)))
+    });
     let detect = detect_start.elapsed();
     let timing = Timing {
         parse,
@@ -110,7 +134,10 @@ pub fn analyse(
     }
     // Freeing every parsed file takes milliseconds nobody needs to wait for.
     std::thread::spawn(move || drop(corpus));
-    Ok(Analysis::of(report, options, out_dir, workspace))
+    Ok(Analysis {
+        memo_write,
+        ..Analysis::of(report, options, out_dir, workspace)
+    })
 }
 
 impl Analysis {
@@ -123,6 +150,7 @@ impl Analysis {
             config: workspace.config,
             packages: workspace.members,
             crate_deps: workspace.crate_deps,
+            memo_write: Background::default(),
         }
     }
 }
