@@ -7,6 +7,7 @@
 //! - which files are crate roots (declared by no other file), so which crate each file is
 //!   in, and which roots are libraries whose public API counts for `needless_pub`.
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 
@@ -29,11 +30,7 @@ struct Link {
 /// Renames the files' modules as their declarations say, drops files only test code
 /// declares, and marks library crate roots.
 pub fn module_tree(files: &mut Vec<SourceFile>, tests: bool) {
-    let index: HashMap<PathBuf, usize> = files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (canonical(&f.path), i))
-        .collect();
+    let index = Index::of(files);
     let links: Vec<Vec<Link>> = files
         .iter()
         .enumerate()
@@ -105,9 +102,47 @@ fn walk(
     (paths, roots)
 }
 
+/// The parsed files by path: as the walk found them, which is what a declaration next to them
+/// names, else (a path through another link) by their canonical path, found once needed.
+struct Index<'f> {
+    found: HashMap<&'f Path, usize>,
+    canonical: OnceCell<HashMap<PathBuf, usize>>,
+    files: &'f [SourceFile],
+}
+
+impl<'f> Index<'f> {
+    fn of(files: &'f [SourceFile]) -> Index<'f> {
+        let found = (files.iter().enumerate())
+            .map(|(i, f)| (f.path.as_path(), i))
+            .collect();
+        Index {
+            found,
+            canonical: OnceCell::new(),
+            files,
+        }
+    }
+
+    fn get(&self, path: &Path) -> Option<usize> {
+        self.found.get(path).copied().or_else(|| {
+            let canonical_of = || {
+                (self.files.iter().enumerate())
+                    .map(|(i, f)| (canonical(&f.path), i))
+                    .collect()
+            };
+            let index = self.canonical.get_or_init(canonical_of);
+            index.get(&canonical(path)).copied()
+        })
+    }
+
+    /// Whether `path` is a regular file: one of the parsed files, or one on disk.
+    fn is_file(&self, path: &Path) -> bool {
+        self.found.contains_key(path) || path.is_file()
+    }
+}
+
 /// The files that `file` (at `path`) declares or includes, among the parsed ones.
-fn links(i: usize, path: &Path, file: &SourceFile, index: &HashMap<PathBuf, usize>) -> Vec<Link> {
-    let find = |p: PathBuf| index.get(&canonical(&p)).copied().filter(|&t| t != i);
+fn links(i: usize, path: &Path, file: &SourceFile, index: &Index) -> Vec<Link> {
+    let find = |p: PathBuf| index.get(&p).filter(|&t| t != i);
     // Crate roots other than `lib.rs` and `main.rs` (`src/bin/x.rs`, `build.rs`) resolve as
     // `mod.rs` does, and a folder does not say which files are crate roots: the usual rule
     // for the file's name first, then the other.
@@ -117,7 +152,7 @@ fn links(i: usize, path: &Path, file: &SourceFile, index: &HashMap<PathBuf, usiz
     let declared = file.parsed.mods.iter().filter_map(|decl| {
         let target = [mod_rs, !mod_rs]
             .into_iter()
-            .filter_map(|mod_rs| resolve_mod(path, mod_rs, decl))
+            .filter_map(|mod_rs| resolve_mod(path, mod_rs, decl, |p| index.is_file(p)))
             .find_map(find)?;
         let mut suffix = decl.inline_parents.clone();
         suffix.push(decl.name.clone());

@@ -242,7 +242,7 @@ fn declared(
     }
     let mut next = Vec::new();
     for decl in parsed.mods.iter().filter(|d| !d.test) {
-        let Some(path) = resolve_mod(&task.path, task.mod_rs, decl) else {
+        let Some(path) = resolve_mod(&task.path, task.mod_rs, decl, Path::is_file) else {
             if !decl.optional {
                 warnings.push(Warning {
                     file: rel.to_string(),
@@ -318,7 +318,13 @@ fn is_selected(
 
 /// Where `mod name;` declared in the file at `path` lives, following the reference's rules;
 /// `mod_rs` for files whose declarations resolve next to them (lib.rs, main.rs, mod.rs).
-pub(crate) fn resolve_mod(path: &Path, mod_rs: bool, decl: &ModDecl) -> Option<PathBuf> {
+/// `is_file` answers whether a path is a regular file (a caller may know without asking).
+pub(crate) fn resolve_mod(
+    path: &Path,
+    mod_rs: bool,
+    decl: &ModDecl,
+    is_file: impl Fn(&Path) -> bool,
+) -> Option<PathBuf> {
     let parent = path.parent()?;
     let mut dir = if mod_rs {
         parent.to_path_buf()
@@ -345,7 +351,7 @@ pub(crate) fn resolve_mod(path: &Path, mod_rs: bool, decl: &ModDecl) -> Option<P
     // that reading it reports what it is, rather than "not found".
     candidates
         .iter()
-        .find(|p| p.is_file())
+        .find(|p| is_file(p))
         .or_else(|| candidates.iter().find(|p| p.exists()))
         .cloned()
 }

@@ -148,16 +148,8 @@ impl Workspace {
             .with_context(|| format!("open {}", dir.display()))?;
         let mut warnings = Vec::new();
         let mut packages: Vec<Package> = Vec::new();
-        let kept = not_ignored(&root);
-        let walker = walkdir::WalkDir::new(&root)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|entry| {
-                let is_dir = entry.file_type().is_dir();
-                entry.depth() == 0 || !skipped(entry.file_name(), is_dir)
-            });
-        for entry in walker {
+        let mut nearest = NearestPackage::default();
+        for entry in walk(&root) {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(err) => {
@@ -166,14 +158,12 @@ impl Workspace {
                 }
             };
             // Files that are not regular (pipes, sockets) go on, to be reported when read.
-            if entry.file_type().is_dir() || entry.path().extension().is_none_or(|ext| ext != "rs")
-            {
+            let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
+            if is_dir || entry.path().extension().is_none_or(|ext| ext != "rs") {
                 continue;
             }
-            if !kept.contains(entry.path()) {
-                continue;
-            }
-            add_plain_root(&root, &mut packages, entry.path().to_path_buf());
+            let package = nearest.of(&root, entry.path());
+            add_plain_root(&mut packages, package, entry.into_path());
         }
         let config = ConfigFile::read_toml(&root.join("loop.toml"))?;
         let members = (packages.iter())
@@ -222,9 +212,6 @@ fn plain_target_dir(root: &Path) -> PathBuf {
     cache.join("cargo-loop").join(format!("{key:016x}"))
 }
 
-/// The `.rs` files under `root` that no `.gitignore` (there or in a parent folder, with or
-/// without a git repository) excludes. The main walk reports unreadable folders and link
-/// loops; this one only answers "ignored?".
 /// What a plain folder's walk never enters or reads: hidden files and folders (`.git`, the
 /// output of tools) and `target` folders.
 fn skipped(name: &std::ffi::OsStr, is_dir: bool) -> bool {
@@ -232,47 +219,70 @@ fn skipped(name: &std::ffi::OsStr, is_dir: bool) -> bool {
     name.starts_with('.') || (is_dir && name == "target")
 }
 
-fn not_ignored(root: &Path) -> std::collections::HashSet<PathBuf> {
+/// Every file and folder under `root` that no `.gitignore` (there or in a parent folder, with
+/// or without a git repository) excludes, by name, following links; with what could not be
+/// read and link loops as errors.
+fn walk(root: &Path) -> ignore::Walk {
     ignore::WalkBuilder::new(root)
         .follow_links(true)
         .hidden(false)
         .require_git(false)
+        .sort_by_file_name(std::ffi::OsStr::cmp)
         .filter_entry(|entry| {
             let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
             entry.depth() == 0 || !skipped(entry.file_name(), is_dir)
         })
         .build()
-        .flatten()
-        .map(ignore::DirEntry::into_path)
-        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
-        .collect()
 }
 
-fn walk_warning(root: &Path, err: &walkdir::Error) -> Warning {
-    let file = err
-        .path()
-        .map_or_else(|| ".".to_string(), |p| relative(root, p));
-    let message = if err.loop_ancestor().is_some() {
-        "symbolic link loop, skipped".to_string()
-    } else {
-        format!(
-            "could not read: {}, skipped",
-            err.io_error()
-                .map_or_else(|| err.to_string(), ToString::to_string)
-        )
+fn walk_warning(root: &Path, err: &ignore::Error) -> Warning {
+    // The error names the path it is about, around the cause.
+    let (mut path, mut cause) = (None, err);
+    loop {
+        match cause {
+            ignore::Error::WithPath { path: p, err } => (path, cause) = (Some(p.as_path()), err),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                cause = err;
+            }
+            _ => break,
+        }
+    }
+    let message = match cause {
+        ignore::Error::Loop { child, .. } => {
+            path = Some(child.as_path());
+            "symbolic link loop, skipped".to_string()
+        }
+        ignore::Error::Io(io) => format!("could not read: {io}, skipped"),
+        other => format!("could not read: {other}, skipped"),
     };
     Warning {
-        file,
+        file: path.map_or_else(|| ".".to_string(), |p| relative(root, p)),
         line: None,
         column: None,
         message,
     }
 }
 
-/// Adds the `.rs` file `path` of a plain folder as a root of the package of the nearest
-/// folder holding a Cargo.toml (or of the folder itself).
-fn add_plain_root(root: &Path, packages: &mut Vec<Package>, path: PathBuf) {
-    let pkg_dir = nearest_package(root, &path);
+/// The closest folder between a file and the root that holds a Cargo.toml, remembered by
+/// folder: the files of one folder share it.
+#[derive(Default)]
+struct NearestPackage(std::collections::HashMap<PathBuf, PathBuf>);
+
+impl NearestPackage {
+    fn of(&mut self, root: &Path, path: &Path) -> PathBuf {
+        let dir = path.parent().unwrap_or(root);
+        if let Some(package) = self.0.get(dir) {
+            return package.clone();
+        }
+        let package = nearest_package(root, path);
+        self.0.insert(dir.to_path_buf(), package.clone());
+        package
+    }
+}
+
+/// Adds the `.rs` file `path` of a plain folder as a root of the package in `pkg_dir` (the
+/// nearest folder holding a Cargo.toml, or the folder analysed).
+fn add_plain_root(packages: &mut Vec<Package>, pkg_dir: PathBuf, path: PathBuf) {
     let rel = path.strip_prefix(&pkg_dir).unwrap_or(&path);
     let test = rel
         .components()
