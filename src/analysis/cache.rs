@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::file_cache::stamp;
+use crate::analysis::file_cache::{settled, stamp, Stamp};
 use crate::analysis::report::Report;
 use crate::record::out_dir::OutDir;
 
@@ -41,17 +41,81 @@ pub fn load(out: &OutDir, key: &str) -> Option<Report> {
     unchanged.then(|| postcard::from_bytes(report).ok())?
 }
 
-/// Stores `report`; failures only cost the next run its cache, so they are returned for a warning.
-pub fn store(out: &OutDir, key: &str, files: &[PathBuf], report: &Report) -> anyhow::Result<()> {
-    let path = entry_path(out, key);
-    let entry = Stored {
-        key,
-        files: files
-            .iter()
-            .filter_map(|f| stamp(f).map(|(len, mtime)| (f, len, mtime)))
-            .collect(),
-        report,
+/// Stores `report`, made from `files` as their stamps were before they were read (so an edit
+/// made during the scan is seen by the next one). A file too recently modified to trust its
+/// time (see `file_cache::settled`) leaves nothing stored. Failures only cost the next run its
+/// cache, so they are returned for a warning.
+pub fn store(
+    out: &OutDir,
+    key: &str,
+    files: &[(PathBuf, Option<Stamp>)],
+    report: &Report,
+) -> anyhow::Result<()> {
+    let stamped: Option<Vec<_>> = (files.iter())
+        .map(|(f, stamp)| {
+            stamp
+                .filter(|s| settled(s.1))
+                .map(|(len, mtime)| (f, len, mtime))
+        })
+        .collect();
+    let Some(files) = stamped else {
+        return Ok(());
     };
+    let path = entry_path(out, key);
+    let entry = Stored { key, files, report };
     // Whole or not at all, so a concurrent run never reads half an entry.
     crate::analysis::file_cache::write_whole(&path, &postcard::to_stdvec(&entry)?)
+}
+
+#[cfg(test)]
+mod test {
+    use std::time::{Duration, SystemTime};
+
+    use super::*;
+
+    fn report(n_lines: u64) -> Report {
+        Report {
+            root: PathBuf::from("/w"),
+            files: Vec::new(),
+            n_files: 1,
+            n_lines,
+            groups: Vec::new(),
+            smells: Vec::new(),
+            modules: crate::analysis::smells::ModuleMap::default(),
+            warnings: Vec::new(),
+            timing: crate::analysis::report::Timing::default(),
+        }
+    }
+
+    fn age(path: &std::path::Path, seconds: u64) {
+        let file = std::fs::File::options().write(true).open(path).unwrap();
+        file.set_modified(SystemTime::now() - Duration::from_secs(seconds))
+            .unwrap();
+    }
+
+    #[test]
+    fn a_report_is_reused_while_its_files_keep_the_stamps_they_had_when_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = OutDir::new(Some(&dir.path().join("out")), dir.path());
+        let src = dir.path().join("lib.rs");
+        std::fs::write(&src, "fn a() {}\n").unwrap();
+        age(&src, 60);
+        let read = |path: &PathBuf| vec![(path.clone(), stamp(path))];
+        store(&out, "k", &read(&src), &report(7)).unwrap();
+        assert_eq!(load(&out, "k").map(|r| r.n_lines), Some(7));
+        assert!(load(&out, "other key").is_none());
+        // Edited after it was read: the stamp stored is the one before, so the edit is seen.
+        let before = read(&src);
+        std::fs::write(&src, "fn a() {}\nfn b() {}\n").unwrap();
+        age(&src, 30);
+        store(&out, "k", &before, &report(7)).unwrap();
+        assert!(load(&out, "k").is_none());
+        // Modified too recently to trust its time: nothing is stored, the old entry stays stale.
+        std::fs::write(&src, "fn c() {}\n").unwrap();
+        store(&out, "k", &read(&src), &report(9)).unwrap();
+        assert!(load(&out, "k").is_none());
+        age(&src, 10);
+        store(&out, "k", &read(&src), &report(9)).unwrap();
+        assert_eq!(load(&out, "k").map(|r| r.n_lines), Some(9));
+    }
 }

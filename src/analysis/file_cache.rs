@@ -62,14 +62,16 @@ impl FileCache {
     /// module and build (known by its size and time when they are settled and unchanged).
     /// What cannot be read or parsed is not cached: its error is reported again, as a scan
     /// without the cache would.
+    ///
+    /// `stamped` is the file's [`stamp`], taken by the caller before this call.
     pub fn parse(
         &self,
         path: &Path,
+        stamped: Option<Stamp>,
         module: &str,
         build: &Build,
     ) -> Result<ParsedFile, SourceError> {
         let key = stamp_key(path, module, build);
-        let stamped = stamp(path);
         if let Some(&known) = (self.stamps.get(&key)).filter(|s| stamped == Some((s.0, s.1))) {
             if let Some(parsed) = self.read(known.2) {
                 self.fresh.lock().expect("not poisoned").insert(key, known);
@@ -185,7 +187,10 @@ fn stamp_key(path: &Path, module: &str, build: &Build) -> u64 {
 }
 
 /// A regular file's size and modification time (nanoseconds since the epoch).
-pub(crate) fn stamp(path: &Path) -> Option<(u64, u128)> {
+pub type Stamp = (u64, u128);
+
+/// The [`Stamp`] of a regular file.
+pub(crate) fn stamp(path: &Path) -> Option<Stamp> {
     let meta = std::fs::metadata(path)
         .ok()
         .filter(std::fs::Metadata::is_file)?;
@@ -194,7 +199,7 @@ pub(crate) fn stamp(path: &Path) -> Option<(u64, u128)> {
 }
 
 /// Whether a modification time is old enough to be trusted (see [`SETTLED`]).
-fn settled(mtime: u128) -> bool {
+pub(crate) fn settled(mtime: u128) -> bool {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
@@ -218,7 +223,7 @@ mod test {
         let src = dir.path().join("lib.rs");
         std::fs::write(&src, "fn a() -> u32 {\n    1\n}\n").unwrap();
         let cache = FileCache::open(dir.path().join("cache"), "test".into());
-        let first = cache.parse(&src, "k", &build()).unwrap();
+        let first = cache.parse(&src, stamp(&src), "k", &build()).unwrap();
         let entries = || std::fs::read_dir(dir.path().join("cache")).unwrap().count();
         assert_eq!(entries(), 1);
         // Read back, not parsed again: what the entry holds is what comes back.
@@ -230,23 +235,30 @@ mod test {
             postcard::to_stdvec(&other.unwrap()).unwrap(),
         )
         .unwrap();
-        assert_eq!(cache.parse(&src, "k", &build()).unwrap().units.len(), 2);
+        assert_eq!(
+            cache
+                .parse(&src, stamp(&src), "k", &build())
+                .unwrap()
+                .units
+                .len(),
+            2
+        );
         assert_eq!(first.units.len(), 1);
         // Another module path or another build is another entry: they parse differently.
-        cache.parse(&src, "k::m", &build()).unwrap();
+        cache.parse(&src, stamp(&src), "k::m", &build()).unwrap();
         let tests = Build {
             test: true,
             features: None,
         };
-        cache.parse(&src, "k", &tests).unwrap();
+        cache.parse(&src, stamp(&src), "k", &tests).unwrap();
         assert_eq!(entries(), 3);
         std::fs::write(&src, "fn a() -> u32 {\n    1\n}\nfn b() {}\n").unwrap();
-        let edited = cache.parse(&src, "k", &build()).unwrap();
+        let edited = cache.parse(&src, stamp(&src), "k", &build()).unwrap();
         assert_eq!(edited.units.len(), first.units.len() + 1);
         // A file that does not parse is an error every time, never an entry.
         std::fs::write(&src, "fn (").unwrap();
-        assert!(cache.parse(&src, "k", &build()).is_err());
-        assert!(cache.parse(&src, "k", &build()).is_err());
+        assert!(cache.parse(&src, stamp(&src), "k", &build()).is_err());
+        assert!(cache.parse(&src, stamp(&src), "k", &build()).is_err());
         assert_eq!(entries(), 4);
     }
 
@@ -268,14 +280,21 @@ mod test {
         let open = || FileCache::open(dir.path().join("cache"), "test".into());
         let time = write("fn a() {}\n", 60);
         let cache = open();
-        assert_eq!(cache.parse(&src, "k", &build()).unwrap().units.len(), 1);
+        assert_eq!(
+            cache
+                .parse(&src, stamp(&src), "k", &build())
+                .unwrap()
+                .units
+                .len(),
+            1
+        );
         cache.finish();
         // Same size, same time: taken as unchanged, as cargo would (the entry answers).
         write("fn b() {}\n", 0);
         set_time(&src, time);
         let cache = open();
         assert_eq!(
-            cache.parse(&src, "k", &build()).unwrap().units[0].item,
+            cache.parse(&src, stamp(&src), "k", &build()).unwrap().units[0].item,
             "k::a"
         );
         cache.finish();
@@ -284,7 +303,7 @@ mod test {
         write("fn cc() {}\n", 0);
         let cache = open();
         assert_eq!(
-            cache.parse(&src, "k", &build()).unwrap().units[0].item,
+            cache.parse(&src, stamp(&src), "k", &build()).unwrap().units[0].item,
             "k::cc"
         );
         cache.finish();
@@ -292,7 +311,11 @@ mod test {
         write("fn dd() {}\n", 0);
         set_time(&src, recent);
         assert_eq!(
-            open().parse(&src, "k", &build()).unwrap().units[0].item,
+            open()
+                .parse(&src, stamp(&src), "k", &build())
+                .unwrap()
+                .units[0]
+                .item,
             "k::dd"
         );
     }
@@ -308,7 +331,7 @@ mod test {
             std::fs::write(&src, "fn a() {}\n").unwrap();
             set_time(&src, old);
             let cache = open();
-            cache.parse(&src, "k", &build()).unwrap();
+            cache.parse(&src, stamp(&src), "k", &build()).unwrap();
             cache.finish();
         }
         assert_eq!(open().stamps.len(), 2);
@@ -320,12 +343,19 @@ mod test {
         let src = dir.path().join("lib.rs");
         std::fs::write(&src, "fn a() {}\n").unwrap();
         let cache = FileCache::open(dir.path().join("cache"), "test".into());
-        cache.parse(&src, "k", &build()).unwrap();
+        cache.parse(&src, stamp(&src), "k", &build()).unwrap();
         let entry = std::fs::read_dir(dir.path().join("cache"))
             .unwrap()
             .next()
             .unwrap();
         std::fs::write(entry.unwrap().path(), b"\xff\xff not postcard").unwrap();
-        assert_eq!(cache.parse(&src, "k", &build()).unwrap().units.len(), 1);
+        assert_eq!(
+            cache
+                .parse(&src, stamp(&src), "k", &build())
+                .unwrap()
+                .units
+                .len(),
+            1
+        );
     }
 }

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use crate::analysis::file_cache::FileCache;
+use crate::analysis::file_cache::{stamp, FileCache, Stamp};
 use crate::analysis::source::cfg::{Build, Cfg};
 use crate::analysis::source::{parse_file, ModDecl, ParsedFile, SourceError};
 use crate::analysis::workspace::{relative, Warning, Workspace};
@@ -47,8 +47,9 @@ impl SourceFile {
 pub struct Corpus {
     pub files: Vec<SourceFile>,
     pub warnings: Vec<Warning>,
-    /// Every file read, selected or not, for the cache key.
-    pub seen: Vec<PathBuf>,
+    /// Every file read, selected or not, with its size and modification time taken before it
+    /// was read (when the parse cache is on): what the scan cache checks.
+    pub seen: Vec<(PathBuf, Option<Stamp>)>,
 }
 
 struct Task {
@@ -80,7 +81,7 @@ pub fn parse_workspace(
     let done = AtomicUsize::new(0);
     let mut corpus = Corpus::default();
     while !frontier.is_empty() {
-        let parse = || -> Vec<(Task, Result<ParsedFile, SourceError>)> {
+        let parse = || -> Vec<(Task, Option<Stamp>, Result<ParsedFile, SourceError>)> {
             frontier
                 .into_par_iter()
                 .map(|task| {
@@ -88,12 +89,16 @@ pub fn parse_workspace(
                         test: options.tests,
                         features: workspace.packages[task.package].features.clone(),
                     };
-                    let result = match cache {
-                        Some(cache) => cache.parse(&task.path, &task.module, &build),
-                        None => parse_file(&task.path, &task.module, &build),
+                    let (result, stamped) = match cache {
+                        Some(cache) => {
+                            let stamped = stamp(&task.path);
+                            let parsed = cache.parse(&task.path, stamped, &task.module, &build);
+                            (parsed, stamped)
+                        }
+                        None => (parse_file(&task.path, &task.module, &build), None),
                     };
                     progress(done.fetch_add(1, Ordering::Relaxed) + 1);
-                    (task, result)
+                    (task, stamped, result)
                 })
                 .collect()
         };
@@ -102,9 +107,9 @@ pub fn parse_workspace(
             None => parse(),
         };
         let mut next = Vec::new();
-        for (task, result) in results {
+        for (task, stamped, result) in results {
             let rel = relative(&workspace.root, &task.path);
-            corpus.seen.push(task.path.clone());
+            corpus.seen.push((task.path.clone(), stamped));
             let parsed = match result {
                 Ok(parsed) => parsed,
                 Err(err) => {
