@@ -85,20 +85,9 @@ pub fn parse_workspace(
             frontier
                 .into_par_iter()
                 .map(|task| {
-                    let build = Build {
-                        test: options.tests,
-                        features: workspace.packages[task.package].features.clone(),
-                    };
-                    let (result, stamped) = match cache {
-                        Some(cache) => {
-                            let stamped = stamp(&task.path);
-                            let parsed = cache.parse(&task.path, stamped, &task.module, &build);
-                            (parsed, stamped)
-                        }
-                        None => (parse_file(&task.path, &task.module, &build), None),
-                    };
+                    let parsed = parse_task(task, workspace, options, cache);
                     progress(done.fetch_add(1, Ordering::Relaxed) + 1);
-                    (task, stamped, result)
+                    parsed
                 })
                 .collect()
         };
@@ -277,6 +266,27 @@ fn declared(
         }
     }
     next
+}
+
+/// A task's file parsed, through the cache when there is one; with its stamp taken before it
+/// was read, for the scan cache.
+fn parse_task(
+    task: Task,
+    workspace: &Workspace,
+    options: &Options,
+    cache: Option<&FileCache>,
+) -> (Task, Option<Stamp>, Result<ParsedFile, SourceError>) {
+    let build = Build {
+        test: options.tests,
+        features: workspace.packages[task.package].features.clone(),
+    };
+    let Some(cache) = cache else {
+        let parsed = parse_file(&task.path, &task.module, &build);
+        return (task, None, parsed);
+    };
+    let stamped = stamp(&task.path);
+    let parsed = cache.parse(&task.path, stamped, &task.module, &build);
+    (task, stamped, parsed)
 }
 
 /// The files `include!`d among the items of `task`'s file: their items are its module's, and
