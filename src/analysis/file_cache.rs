@@ -210,6 +210,16 @@ pub(crate) fn settled(mtime: u128) -> bool {
 mod test {
     use super::*;
 
+    /// The file parsed through `cache`, stamped as the scan does, just before.
+    fn parse(
+        cache: &FileCache,
+        src: &Path,
+        module: &str,
+        build: &Build,
+    ) -> Result<ParsedFile, SourceError> {
+        cache.parse(src, stamp(src), module, build)
+    }
+
     fn build() -> Build {
         Build {
             test: false,
@@ -223,7 +233,7 @@ mod test {
         let src = dir.path().join("lib.rs");
         std::fs::write(&src, "fn a() -> u32 {\n    1\n}\n").unwrap();
         let cache = FileCache::open(dir.path().join("cache"), "test".into());
-        let first = cache.parse(&src, stamp(&src), "k", &build()).unwrap();
+        let first = parse(&cache, &src, "k", &build()).unwrap();
         let entries = || std::fs::read_dir(dir.path().join("cache")).unwrap().count();
         assert_eq!(entries(), 1);
         // Read back, not parsed again: what the entry holds is what comes back.
@@ -235,30 +245,23 @@ mod test {
             postcard::to_stdvec(&other.unwrap()).unwrap(),
         )
         .unwrap();
-        assert_eq!(
-            cache
-                .parse(&src, stamp(&src), "k", &build())
-                .unwrap()
-                .units
-                .len(),
-            2
-        );
+        assert_eq!(parse(&cache, &src, "k", &build()).unwrap().units.len(), 2);
         assert_eq!(first.units.len(), 1);
         // Another module path or another build is another entry: they parse differently.
-        cache.parse(&src, stamp(&src), "k::m", &build()).unwrap();
+        parse(&cache, &src, "k::m", &build()).unwrap();
         let tests = Build {
             test: true,
             features: None,
         };
-        cache.parse(&src, stamp(&src), "k", &tests).unwrap();
+        parse(&cache, &src, "k", &tests).unwrap();
         assert_eq!(entries(), 3);
         std::fs::write(&src, "fn a() -> u32 {\n    1\n}\nfn b() {}\n").unwrap();
-        let edited = cache.parse(&src, stamp(&src), "k", &build()).unwrap();
+        let edited = parse(&cache, &src, "k", &build()).unwrap();
         assert_eq!(edited.units.len(), first.units.len() + 1);
         // A file that does not parse is an error every time, never an entry.
         std::fs::write(&src, "fn (").unwrap();
-        assert!(cache.parse(&src, stamp(&src), "k", &build()).is_err());
-        assert!(cache.parse(&src, stamp(&src), "k", &build()).is_err());
+        assert!(parse(&cache, &src, "k", &build()).is_err());
+        assert!(parse(&cache, &src, "k", &build()).is_err());
         assert_eq!(entries(), 4);
     }
 
@@ -280,21 +283,14 @@ mod test {
         let open = || FileCache::open(dir.path().join("cache"), "test".into());
         let time = write("fn a() {}\n", 60);
         let cache = open();
-        assert_eq!(
-            cache
-                .parse(&src, stamp(&src), "k", &build())
-                .unwrap()
-                .units
-                .len(),
-            1
-        );
+        assert_eq!(parse(&cache, &src, "k", &build()).unwrap().units.len(), 1);
         cache.finish();
         // Same size, same time: taken as unchanged, as cargo would (the entry answers).
         write("fn b() {}\n", 0);
         set_time(&src, time);
         let cache = open();
         assert_eq!(
-            cache.parse(&src, stamp(&src), "k", &build()).unwrap().units[0].item,
+            parse(&cache, &src, "k", &build()).unwrap().units[0].item,
             "k::a"
         );
         cache.finish();
@@ -303,7 +299,7 @@ mod test {
         write("fn cc() {}\n", 0);
         let cache = open();
         assert_eq!(
-            cache.parse(&src, stamp(&src), "k", &build()).unwrap().units[0].item,
+            parse(&cache, &src, "k", &build()).unwrap().units[0].item,
             "k::cc"
         );
         cache.finish();
@@ -311,11 +307,7 @@ mod test {
         write("fn dd() {}\n", 0);
         set_time(&src, recent);
         assert_eq!(
-            open()
-                .parse(&src, stamp(&src), "k", &build())
-                .unwrap()
-                .units[0]
-                .item,
+            parse(&open(), &src, "k", &build()).unwrap().units[0].item,
             "k::dd"
         );
     }
@@ -331,7 +323,7 @@ mod test {
             std::fs::write(&src, "fn a() {}\n").unwrap();
             set_time(&src, old);
             let cache = open();
-            cache.parse(&src, stamp(&src), "k", &build()).unwrap();
+            parse(&cache, &src, "k", &build()).unwrap();
             cache.finish();
         }
         assert_eq!(open().stamps.len(), 2);
@@ -343,19 +335,12 @@ mod test {
         let src = dir.path().join("lib.rs");
         std::fs::write(&src, "fn a() {}\n").unwrap();
         let cache = FileCache::open(dir.path().join("cache"), "test".into());
-        cache.parse(&src, stamp(&src), "k", &build()).unwrap();
+        parse(&cache, &src, "k", &build()).unwrap();
         let entry = std::fs::read_dir(dir.path().join("cache"))
             .unwrap()
             .next()
             .unwrap();
         std::fs::write(entry.unwrap().path(), b"\xff\xff not postcard").unwrap();
-        assert_eq!(
-            cache
-                .parse(&src, stamp(&src), "k", &build())
-                .unwrap()
-                .units
-                .len(),
-            1
-        );
+        assert_eq!(parse(&cache, &src, "k", &build()).unwrap().units.len(), 1);
     }
 }
