@@ -169,14 +169,11 @@ fn store(entry: &Path, parsed: &ParsedFile) -> anyhow::Result<()> {
     write_whole(entry, &postcard::to_stdvec(parsed)?)
 }
 
-/// Writes a file whole or not at all: a temporary file renamed over it.
+/// Writes a file whole or not at all (see [`crate::files::write_atomic`]), creating its
+/// folder first.
 pub(crate) fn write_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path.parent().expect("cache files live in a folder");
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut tmp, bytes)?;
-    tmp.persist(path)?;
-    Ok(())
+    std::fs::create_dir_all(path.parent().expect("cache files live in a folder"))?;
+    crate::files::write_atomic(path, bytes)
 }
 
 /// What a file's stamp is kept under: its path, module and build.
