@@ -298,10 +298,15 @@ impl Flattener {
                 TokenTree::Group(group) => {
                     let (open, close) =
                         crate::analysis::source::token::delimiters(group.delimiter());
+                    let fields = group.delimiter() == Delimiter::Brace && self.after_type();
                     if !open.is_empty() {
                         self.push(hash_str(open), TokClass::Open, group.span_open());
                     }
-                    self.flatten(group.stream());
+                    if fields {
+                        self.flatten(spelled_out(group.stream()));
+                    } else {
+                        self.flatten(group.stream());
+                    }
                     if !close.is_empty() {
                         self.push(hash_str(close), TokClass::Close, group.span_close());
                     }
@@ -312,6 +317,15 @@ impl Flattener {
                 }
             }
         }
+    }
+
+    /// Whether the last token names a type (`Point`, `Self`): a brace group after it holds
+    /// fields (a struct expression or pattern, or a declaration).
+    fn after_type(&self) -> bool {
+        self.tokens.last().is_some_and(|last| {
+            last.class == TokClass::TypeIdent
+                || (last.class == TokClass::Keyword && last.sym == hash_str("Self"))
+        })
     }
 
     fn push(&mut self, sym: u32, class: TokClass, span: Span) {
@@ -336,6 +350,31 @@ impl Flattener {
         let end = (self.index_at(last.start()) + 1).min(self.tokens.len() as u32);
         begin..end.max(begin)
     }
+}
+
+/// The fields of a struct expression or pattern with shorthand spelled out: `Pair { a, b }`
+/// is `Pair { a: a, b: b }`, so a copy that renamed the locals (`Pair { a: x, b: y }`) has the
+/// same tokens but for the names. The added tokens start where the name does.
+fn spelled_out(stream: TokenStream) -> TokenStream {
+    let trees: Vec<TokenTree> = stream.into_iter().collect();
+    let comma =
+        |tree: Option<&TokenTree>| matches!(tree, Some(TokenTree::Punct(p)) if p.as_char() == ',');
+    let mut out = Vec::with_capacity(trees.len());
+    for (i, tree) in trees.iter().enumerate() {
+        out.push(tree.clone());
+        let TokenTree::Ident(name) = tree else {
+            continue;
+        };
+        let alone = (i == 0 || comma(trees.get(i - 1)))
+            && (i + 1 == trees.len() || comma(trees.get(i + 1)));
+        if alone && classify_ident(&name.to_string()) == TokClass::Ident {
+            let mut colon = proc_macro2::Punct::new(':', proc_macro2::Spacing::Alone);
+            colon.set_span(name.span());
+            out.push(TokenTree::Punct(colon));
+            out.push(tree.clone());
+        }
+    }
+    out.into_iter().collect()
 }
 
 fn is_doc_attr(group: &proc_macro2::Group) -> bool {

@@ -504,3 +504,33 @@ fn generated_files_are_known_by_their_header() {
         assert_eq!(generated_marker(text), None, "{text}");
     }
 }
+
+#[test]
+fn shorthand_fields_are_spelled_out_so_a_renamed_copy_has_the_same_canonical_form() {
+    let form = |src: &str| {
+        let file = parse(src);
+        let unit = &file.units[0];
+        token::canonical(&file.tokens[unit.tokens.start as usize..unit.tokens.end as usize])
+    };
+    let original = form(
+        "fn new(needle: &[u8], pair: Pair) -> Finder {\n    let v1 = needle[0];\n    \
+         Finder { pair, v1 }\n}\n",
+    );
+    let renamed = form(
+        "fn new_copy(cnt: &[u8], pos: Pair) -> Finder {\n    let probe = cnt[0];\n    \
+         Finder { pair: pos, v1: probe }\n}\n",
+    );
+    assert_eq!(original, renamed);
+    // Locals swapped between the fields: not a consistent rename.
+    let swapped = form(
+        "fn new_copy(cnt: &[u8], pos: Pair) -> Finder {\n    let probe = cnt[0];\n    \
+         Finder { pair: probe, v1: pos }\n}\n",
+    );
+    assert_ne!(original, swapped);
+    // Spelled out where the shorthand was, on its line: lines of code do not change.
+    let file = parse("fn f(a: u8) -> P {\n    P { a }\n}\n");
+    let lines: Vec<u32> = file.tokens.iter().map(|t| t.line).collect();
+    // `P { a : a }`
+    assert_eq!(lines.iter().filter(|&&l| l == 2).count(), 6);
+    assert_eq!(file.code_lines(0..file.tokens.len() as u32), 3);
+}

@@ -271,6 +271,7 @@ pub fn canonical(tokens: &[Tok]) -> Vec<u32> {
     let dot = hash_str(".");
     let mut names: Vec<u32> = Vec::new();
     let mut prev_dot = false;
+    let fields = field_names(tokens);
     tokens
         .iter()
         .enumerate()
@@ -283,9 +284,10 @@ pub fn canonical(tokens: &[Tok]) -> Vec<u32> {
                 // A copy under another name that names the original is still a copy.
                 0
             } else if tok.class == TokClass::Ident {
-                // Fields and methods (after `.`) are named apart from locals, so that a local
-                // named like a method (`first` beside `.first()`) does not break a rename.
-                let key = if after_dot {
+                // Fields and methods (after `.`, or named in a struct expression) are named
+                // apart from locals, so that a local named like a field or a method (`first`
+                // beside `.first()`, `Pair { first: a }`) does not break a rename.
+                let key = if after_dot || fields[i] {
                     tok.sym.rotate_left(16) ^ 0x5A5A_5A5A
                 } else {
                     tok.sym
@@ -300,6 +302,49 @@ pub fn canonical(tokens: &[Tok]) -> Vec<u32> {
             }
         })
         .collect()
+}
+
+/// Which of `tokens` are field names in struct expressions, patterns and declarations: a name
+/// that starts an element of a brace group after a type (`Pair {`, `Self {`) and is followed
+/// by one `:`.
+fn field_names(tokens: &[Tok]) -> Vec<bool> {
+    let (open_brace, colon, comma) = (hash_str("{"), hash_str(":"), hash_str(","));
+    let self_sym = hash_str("Self");
+    let is = |i: usize, class: TokClass, sym: u32| {
+        tokens
+            .get(i)
+            .is_some_and(|t| t.class == class && t.sym == sym)
+    };
+    // For each open group, whether it holds fields; and whether the next token starts one.
+    let mut groups: Vec<bool> = Vec::new();
+    let mut starts = false;
+    let mut found = vec![false; tokens.len()];
+    for (i, tok) in tokens.iter().enumerate() {
+        let at_start = std::mem::replace(&mut starts, false);
+        match tok.class {
+            TokClass::Open => {
+                let after_type = i > 0
+                    && (tokens[i - 1].class == TokClass::TypeIdent
+                        || is(i - 1, TokClass::Keyword, self_sym));
+                groups.push(tok.sym == open_brace && after_type);
+                starts = true;
+            }
+            TokClass::Close => {
+                groups.pop();
+            }
+            TokClass::Punct if tok.sym == comma => starts = true,
+            TokClass::Ident
+                if at_start
+                    && groups.last() == Some(&true)
+                    && is(i + 1, TokClass::Punct, colon)
+                    && !is(i + 2, TokClass::Punct, colon) =>
+            {
+                found[i] = true;
+            }
+            _ => {}
+        }
+    }
+    found
 }
 
 /// Share of distinct 6-grams of the blinded sequence: low values mean table-like code
