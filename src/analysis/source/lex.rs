@@ -6,7 +6,9 @@ use std::ops::Range;
 use proc_macro2::{Delimiter, LineColumn, Span, TokenStream, TokenTree};
 
 use super::parsed::SourceError;
-use crate::analysis::source::token::{classify_ident, classify_literal, hash_str, Tok, TokClass};
+use crate::analysis::source::token::{
+    classify_ident, classify_literal, hash_str, names_a_type, Tok, TokClass,
+};
 
 /// Explains a lexing error. proc-macro2 gives only where the token it could not read starts
 /// (`at`, a 0-based column); a small scan that knows comments, strings and character
@@ -298,7 +300,8 @@ impl Flattener {
                 TokenTree::Group(group) => {
                     let (open, close) =
                         crate::analysis::source::token::delimiters(group.delimiter());
-                    let fields = group.delimiter() == Delimiter::Brace && self.after_type();
+                    let fields = group.delimiter() == Delimiter::Brace
+                        && self.tokens.last().is_some_and(names_a_type);
                     if !open.is_empty() {
                         self.push(hash_str(open), TokClass::Open, group.span_open());
                     }
@@ -317,15 +320,6 @@ impl Flattener {
                 }
             }
         }
-    }
-
-    /// Whether the last token names a type (`Point`, `Self`): a brace group after it holds
-    /// fields (a struct expression or pattern, or a declaration).
-    fn after_type(&self) -> bool {
-        self.tokens.last().is_some_and(|last| {
-            last.class == TokClass::TypeIdent
-                || (last.class == TokClass::Keyword && last.sym == hash_str("Self"))
-        })
     }
 
     fn push(&mut self, sym: u32, class: TokClass, span: Span) {

@@ -304,12 +304,18 @@ pub fn canonical(tokens: &[Tok]) -> Vec<u32> {
         .collect()
 }
 
+/// Whether `tok` names a type (`Point`, `u32`, `Self`): a brace group after it holds fields
+/// (a struct expression, pattern or declaration).
+pub(super) fn names_a_type(tok: &Tok) -> bool {
+    tok.class == TokClass::TypeIdent
+        || (tok.class == TokClass::Keyword && tok.sym == hash_str("Self"))
+}
+
 /// Which of `tokens` are field names in struct expressions, patterns and declarations: a name
-/// that starts an element of a brace group after a type (`Pair {`, `Self {`) and is followed
-/// by one `:`.
+/// that starts an element of a brace group after a type (see [`names_a_type`]) and is
+/// followed by one `:`.
 fn field_names(tokens: &[Tok]) -> Vec<bool> {
     let (open_brace, colon, comma) = (hash_str("{"), hash_str(":"), hash_str(","));
-    let self_sym = hash_str("Self");
     let is = |i: usize, class: TokClass, sym: u32| {
         tokens
             .get(i)
@@ -323,9 +329,7 @@ fn field_names(tokens: &[Tok]) -> Vec<bool> {
         let at_start = std::mem::replace(&mut starts, false);
         match tok.class {
             TokClass::Open => {
-                let after_type = i > 0
-                    && (tokens[i - 1].class == TokClass::TypeIdent
-                        || is(i - 1, TokClass::Keyword, self_sym));
+                let after_type = i > 0 && names_a_type(&tokens[i - 1]);
                 groups.push(tok.sym == open_brace && after_type);
                 starts = true;
             }
