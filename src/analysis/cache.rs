@@ -58,7 +58,10 @@ pub fn store(
                 .map(|(len, mtime)| (f, len, mtime))
         })
         .collect();
-    let Some(files) = stamped else {
+    // Paths are stored as text: a tree with a name that is not UTF-8 goes uncached, quietly.
+    let text = |path: &PathBuf| path.to_str().is_some();
+    let Some(files) = stamped.filter(|files| files.iter().all(|f| text(f.0)) && text(&report.root))
+    else {
         return Ok(());
     };
     let path = entry_path(out, key);
@@ -117,5 +120,18 @@ mod test {
         age(&src, 10);
         store(&out, "k", &read(&src), &report(9)).unwrap();
         assert_eq!(load(&out, "k").map(|r| r.n_lines), Some(9));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_tree_with_a_name_that_is_not_utf8_is_not_cached_and_no_error() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = OutDir::new(Some(&dir.path().join("out")), dir.path());
+        let src = dir.path().join(std::ffi::OsStr::from_bytes(b"bad\xff.rs"));
+        std::fs::write(&src, "fn a() {}\n").unwrap();
+        age(&src, 60);
+        store(&out, "k", &[(src.clone(), stamp(&src))], &report(7)).unwrap();
+        assert!(load(&out, "k").is_none());
     }
 }

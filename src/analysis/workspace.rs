@@ -252,7 +252,14 @@ fn walk_warning(root: &Path, err: &ignore::Error) -> Warning {
             path = Some(child.as_path());
             "symbolic link loop, skipped".to_string()
         }
-        ignore::Error::Io(io) => format!("could not read: {io}, skipped"),
+        ignore::Error::Io(io) => {
+            // The walker's own error repeats the path the warning names: its cause is enough.
+            let walk = io
+                .get_ref()
+                .and_then(|e| e.downcast_ref::<walkdir::Error>());
+            let cause = walk.and_then(walkdir::Error::io_error).unwrap_or(io);
+            format!("could not read: {cause}, skipped")
+        }
         other => format!("could not read: {other}, skipped"),
     };
     Warning {
