@@ -23,16 +23,35 @@ pub fn summary(console: &Console, report: &Report) {
     } else {
         String::new()
     };
+    let smells = if report.smells.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", counted(report.smells.len() as u64, "smell"))
+    };
     console.status(
         "Scanned",
         &format!(
-            "{} files ({} lines) in {:.2}s{cached}: {} clone groups, {} duplicated lines ({percent:.1}%){}",
-            report.n_files,
-            report.n_lines,
+            "{} ({}) in {:.2}s{cached}: {}, {} ({percent:.1}%){smells}",
+            counted(report.n_files as u64, "file"),
+            counted(report.n_lines, "line"),
             report.timing.total.as_secs_f64(),
-            report.groups.len(),
-            dup,
-            if report.smells.is_empty() { String::new() } else { format!(", {} smells", report.smells.len()) },
+            counted(report.groups.len() as u64, "clone group"),
+            counted(dup, "duplicated line"),
         ),
     );
+}
+
+/// `1 file`, `2 files`.
+fn counted(n: u64, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod test {
+    #[test]
+    fn one_is_singular() {
+        assert_eq!(super::counted(1, "clone group"), "1 clone group");
+        assert_eq!(super::counted(0, "file"), "0 files");
+        assert_eq!(super::counted(16, "file"), "16 files");
+    }
 }
