@@ -156,7 +156,8 @@ fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
         }
         Command::Baseline(baseline) => analysis::gate::write_baseline(&common, baseline, &console)
             .map(|(path, n)| {
-                let what = format!("{n} findings to the baseline {}", path.display());
+                let findings = reporters::summary::counted(n as u64, "finding");
+                let what = format!("{findings} to the baseline {}", path.display());
                 console.status("Wrote", &what);
                 ExitCode::Success
             }),

@@ -42,7 +42,7 @@ pub fn summary(console: &Console, report: &Report) {
 }
 
 /// `1 file`, `2 files`.
-fn counted(n: u64, noun: &str) -> String {
+pub fn counted(n: u64, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
