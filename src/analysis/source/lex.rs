@@ -297,28 +297,30 @@ impl Flattener {
                     let (sym, class) = (hash_str(&self.text), classify_literal(&self.text));
                     self.push(sym, class, lit.span());
                 }
-                TokenTree::Group(group) => {
-                    let (open, close) =
-                        crate::analysis::source::token::delimiters(group.delimiter());
-                    let fields = group.delimiter() == Delimiter::Brace
-                        && self.tokens.last().is_some_and(names_a_type);
-                    if !open.is_empty() {
-                        self.push(hash_str(open), TokClass::Open, group.span_open());
-                    }
-                    if fields {
-                        self.flatten(spelled_out(group.stream()));
-                    } else {
-                        self.flatten(group.stream());
-                    }
-                    if !close.is_empty() {
-                        self.push(hash_str(close), TokClass::Close, group.span_close());
-                    }
-                    if let Some(start) = pending.filter(|_| group.delimiter() == Delimiter::Bracket)
-                    {
-                        self.attrs.push(start..self.tokens.len() as u32);
-                    }
-                }
+                TokenTree::Group(group) => self.group(&group, pending),
             }
+        }
+    }
+
+    /// A delimited group, its delimiters included; `attr_start` is where the `#` (and `!`)
+    /// before it start, if any: a bracket group after them is an attribute.
+    fn group(&mut self, group: &proc_macro2::Group, attr_start: Option<u32>) {
+        let (open, close) = crate::analysis::source::token::delimiters(group.delimiter());
+        let fields =
+            group.delimiter() == Delimiter::Brace && self.tokens.last().is_some_and(names_a_type);
+        if !open.is_empty() {
+            self.push(hash_str(open), TokClass::Open, group.span_open());
+        }
+        if fields {
+            self.flatten(spelled_out(group.stream()));
+        } else {
+            self.flatten(group.stream());
+        }
+        if !close.is_empty() {
+            self.push(hash_str(close), TokClass::Close, group.span_close());
+        }
+        if let Some(start) = attr_start.filter(|_| group.delimiter() == Delimiter::Bracket) {
+            self.attrs.push(start..self.tokens.len() as u32);
         }
     }
 
