@@ -825,6 +825,9 @@ fn second_scan_uses_the_cache_until_a_file_changes() {
     }
     let first = run(tmp.path(), &["dup", "--format", "json"]);
     assert!(tmp.path().join("target/loop/cache").is_dir());
+    // Detection's memo is written while the findings print, and before the command exits.
+    let memo = std::fs::metadata(tmp.path().join("target/loop/cache/files/memo"));
+    assert!(memo.is_ok_and(|m| m.len() > 0));
     let second = run(tmp.path(), &["dup", "--format", "json"]);
     assert_eq!(first.stdout, second.stdout);
     let human = run(tmp.path(), &["dup"]);
