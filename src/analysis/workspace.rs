@@ -329,43 +329,44 @@ fn member_deps(root: &Path, members: &[&cargo_metadata::Package]) -> Vec<CrateDe
                 continue;
             };
             let dev = dep.kind == cargo_metadata::DependencyKind::Development;
-            // The first line that starts with the dependency's name, inside the right table.
-            let section = if dev {
-                "dev-dependencies"
-            } else {
-                "dependencies"
-            };
-            let mut in_section = false;
-            let mut line = 1;
-            for (i, text) in manifest_text.lines().enumerate() {
-                let trimmed = text.trim();
-                if trimmed.starts_with('[') {
-                    in_section = trimmed.trim_matches(['[', ']']).ends_with(section)
-                        && (dev || !trimmed.contains("dev-"));
-                    if trimmed
-                        .trim_matches(['[', ']'])
-                        .ends_with(&format!("{section}.{}", dep.name))
-                    {
-                        line = i + 1;
-                        break;
-                    }
-                } else if in_section && trimmed.starts_with(dep.name.as_str()) {
-                    line = i + 1;
-                    break;
-                }
-            }
+            let line = declaring_line(&manifest_text, dep.name.as_str(), dev);
             deps.push(CrateDep {
                 from: pkg.name.to_string(),
                 to: target.name.to_string(),
                 dev,
                 manifest: relative(root, pkg.manifest_path.as_std_path()),
-                line: line as u32,
+                line,
             });
         }
     }
     deps.sort_by(|a, b| (&a.from, &a.to, a.dev).cmp(&(&b.from, &b.to, b.dev)));
     deps.dedup();
     deps
+}
+
+/// The line of a manifest that declares dependency `name`: the first line that starts with
+/// the name inside the right table, or its own `[dependencies.name]` table; 1 if none.
+fn declaring_line(manifest: &str, name: &str, dev: bool) -> u32 {
+    let section = if dev {
+        "dev-dependencies"
+    } else {
+        "dependencies"
+    };
+    let own_table = format!("{section}.{name}");
+    let mut in_section = false;
+    for (i, text) in manifest.lines().enumerate() {
+        let trimmed = text.trim();
+        if let Some(header) = trimmed.strip_prefix('[') {
+            let header = header.trim_matches(['[', ']']);
+            if header.ends_with(&own_table) {
+                return i as u32 + 1;
+            }
+            in_section = header.ends_with(section) && (dev || !trimmed.contains("dev-"));
+        } else if in_section && trimmed.starts_with(name) {
+            return i as u32 + 1;
+        }
+    }
+    1
 }
 
 /// The closest folder between `path` and `root` that holds a Cargo.toml.
@@ -582,5 +583,20 @@ mod test {
         assert_eq!(module_path("c", Path::new("src/a/mod.rs")), "c::a");
         assert_eq!(module_path("c", Path::new("src/a/b.rs")), "c::a::b");
         assert_eq!(module_path("c", Path::new("tests/it.rs")), "c::tests::it");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::declaring_line;
+
+    #[test]
+    fn a_dependency_is_found_in_its_table_or_its_own_table() {
+        let manifest = "[package]\nname = \"a\"\n\n[dependencies]\nserde = \"1\"\nb = { path = \"../b\" }\n\n\
+                        [dev-dependencies]\nb = { path = \"../b\" }\n\n[target.'cfg(unix)'.dependencies.c]\npath = \"../c\"\n";
+        assert_eq!(declaring_line(manifest, "b", false), 6);
+        assert_eq!(declaring_line(manifest, "b", true), 9);
+        assert_eq!(declaring_line(manifest, "c", false), 11);
+        assert_eq!(declaring_line(manifest, "d", false), 1);
     }
 }

@@ -6,49 +6,86 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 /// Tarjan's strongly connected components, iteratively (deep module trees must not overflow).
 pub(crate) fn strongly_connected(adjacency: &[Vec<usize>]) -> Vec<Vec<usize>> {
-    let n = adjacency.len();
-    let (mut index, mut low, mut on_stack) = (vec![usize::MAX; n], vec![0; n], vec![false; n]);
-    let (mut stack, mut out, mut counter) = (Vec::new(), Vec::new(), 0);
-    for root in 0..n {
-        if index[root] != usize::MAX {
-            continue;
+    let mut tarjan = Tarjan::new(adjacency.len());
+    for root in 0..adjacency.len() {
+        if tarjan.index[root] == UNSEEN {
+            tarjan.search(adjacency, root);
         }
+    }
+    tarjan.components
+}
+
+/// The index of a node the search has not reached.
+const UNSEEN: usize = usize::MAX;
+
+/// The state of Tarjan's search.
+struct Tarjan {
+    index: Vec<usize>,
+    low: Vec<usize>,
+    on_stack: Vec<bool>,
+    stack: Vec<usize>,
+    counter: usize,
+    components: Vec<Vec<usize>>,
+}
+
+impl Tarjan {
+    fn new(n: usize) -> Tarjan {
+        Tarjan {
+            index: vec![UNSEEN; n],
+            low: vec![0; n],
+            on_stack: vec![false; n],
+            stack: Vec::new(),
+            counter: 0,
+            components: Vec::new(),
+        }
+    }
+
+    /// Numbers `node` and puts it on the stack.
+    fn visit(&mut self, node: usize) {
+        self.index[node] = self.counter;
+        self.low[node] = self.counter;
+        self.counter += 1;
+        self.stack.push(node);
+        self.on_stack[node] = true;
+    }
+
+    /// The depth-first search from `root`, with its own stack of (node, next successor).
+    fn search(&mut self, adjacency: &[Vec<usize>], root: usize) {
+        self.visit(root);
         let mut work = vec![(root, 0usize)];
         while let Some(&mut (node, ref mut next)) = work.last_mut() {
-            if *next == 0 && index[node] == usize::MAX {
-                index[node] = counter;
-                low[node] = counter;
-                counter += 1;
-                stack.push(node);
-                on_stack[node] = true;
-            }
             if let Some(&succ) = adjacency[node].get(*next) {
                 *next += 1;
-                if index[succ] == usize::MAX {
+                if self.index[succ] == UNSEEN {
+                    self.visit(succ);
                     work.push((succ, 0));
-                } else if on_stack[succ] {
-                    low[node] = low[node].min(index[succ]);
+                } else if self.on_stack[succ] {
+                    self.low[node] = self.low[node].min(self.index[succ]);
                 }
                 continue;
             }
             work.pop();
             if let Some(&(parent, _)) = work.last() {
-                low[parent] = low[parent].min(low[node]);
+                self.low[parent] = self.low[parent].min(self.low[node]);
             }
-            if low[node] == index[node] {
-                let mut scc = Vec::new();
-                while let Some(member) = stack.pop() {
-                    on_stack[member] = false;
-                    scc.push(member);
-                    if member == node {
-                        break;
-                    }
-                }
-                out.push(scc);
+            if self.low[node] == self.index[node] {
+                self.pop_component(node);
             }
         }
     }
-    out
+
+    /// Pops the component whose root is `node` off the stack.
+    fn pop_component(&mut self, node: usize) {
+        let mut component = Vec::new();
+        while let Some(member) = self.stack.pop() {
+            self.on_stack[member] = false;
+            component.push(member);
+            if member == node {
+                break;
+            }
+        }
+        self.components.push(component);
+    }
 }
 
 /// Edge visits the search for a component's shortest cycle may spend, per node and edge of

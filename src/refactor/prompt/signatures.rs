@@ -197,42 +197,64 @@ fn paths(tokens: TokenStream, (first, last): (usize, usize)) -> Vec<(Vec<String>
     let mut paths = Vec::new();
     let mut stack = vec![tokens];
     while let Some(tokens) = stack.pop() {
-        let mut path: Vec<String> = Vec::new();
-        let mut colons = 0;
+        let mut reader = PathReader::default();
         for token in tokens {
-            match token {
-                TokenTree::Ident(ident) => {
-                    let continues = colons == 2 && !path.is_empty();
-                    colons = 0;
-                    if !continues {
-                        flush(&mut path, &mut paths);
-                        if !inside(lines_of(ident.span())) {
-                            continue;
-                        }
-                    }
-                    path.push(ident.to_string());
-                }
-                TokenTree::Punct(punct) if punct.as_char() == ':' => colons += 1,
-                TokenTree::Group(group) => {
-                    let called = colons == 0 && group.delimiter() == Delimiter::Parenthesis;
-                    if called && !path.is_empty() {
-                        paths.push((std::mem::take(&mut path), true));
-                    }
-                    flush(&mut path, &mut paths);
-                    colons = 0;
-                    if inside(lines_of(group.span())) {
-                        stack.push(group.stream());
-                    }
-                }
-                _ => {
-                    flush(&mut path, &mut paths);
-                    colons = 0;
-                }
-            }
+            stack.extend(reader.read(token, &inside, &mut paths));
         }
-        flush(&mut path, &mut paths);
+        flush(&mut reader.path, &mut paths);
     }
     paths
+}
+
+/// The path being read in one token stream, and the `:` seen since its last identifier.
+#[derive(Default)]
+struct PathReader {
+    path: Vec<String>,
+    colons: usize,
+}
+
+impl PathReader {
+    /// Reads one token into the path, or ends the path there (into `paths`); returns the
+    /// stream of a group on the lines, to read on its own.
+    fn read(
+        &mut self,
+        token: TokenTree,
+        inside: &impl Fn((usize, usize)) -> bool,
+        paths: &mut Vec<(Vec<String>, bool)>,
+    ) -> Option<TokenStream> {
+        match token {
+            TokenTree::Ident(ident) => {
+                let continues = self.colons == 2 && !self.path.is_empty();
+                self.colons = 0;
+                if !continues {
+                    flush(&mut self.path, paths);
+                    if !inside(lines_of(ident.span())) {
+                        return None;
+                    }
+                }
+                self.path.push(ident.to_string());
+                None
+            }
+            TokenTree::Punct(punct) if punct.as_char() == ':' => {
+                self.colons += 1;
+                None
+            }
+            TokenTree::Group(group) => {
+                let called = self.colons == 0 && group.delimiter() == Delimiter::Parenthesis;
+                if called && !self.path.is_empty() {
+                    paths.push((std::mem::take(&mut self.path), true));
+                }
+                flush(&mut self.path, paths);
+                self.colons = 0;
+                inside(lines_of(group.span())).then(|| group.stream())
+            }
+            _ => {
+                flush(&mut self.path, paths);
+                self.colons = 0;
+                None
+            }
+        }
+    }
 }
 
 fn flush(path: &mut Vec<String>, paths: &mut Vec<(Vec<String>, bool)>) {

@@ -44,31 +44,7 @@ pub(super) fn fix_toml_paths(
     let top = doc.as_table_mut();
     let mut changed = false;
     match kind {
-        TomlKind::Manifest => {
-            for name in DEPENDENCY_TABLES {
-                changed |= top.get_mut(name).is_some_and(fix);
-            }
-            if let Some(targets) = top
-                .get_mut("target")
-                .and_then(toml_edit::Item::as_table_like_mut)
-            {
-                for (_, platform) in targets.iter_mut() {
-                    let Some(platform) = platform.as_table_like_mut() else {
-                        continue;
-                    };
-                    for name in DEPENDENCY_TABLES {
-                        changed |= platform.get_mut(name).is_some_and(fix);
-                    }
-                }
-            }
-            if let Some(workspace) = top
-                .get_mut("workspace")
-                .and_then(toml_edit::Item::as_table_like_mut)
-            {
-                changed |= workspace.get_mut("dependencies").is_some_and(fix);
-            }
-            changed |= top.get_mut("replace").is_some_and(fix);
-        }
+        TomlKind::Manifest => changed |= fix_manifest_tables(top, &fix),
         TomlKind::CargoConfig => {
             if let Some(paths) = top.get_mut("paths").and_then(toml_edit::Item::as_array_mut) {
                 for value in paths.iter_mut() {
@@ -86,6 +62,34 @@ pub(super) fn fix_toml_paths(
         }
     }
     changed.then(|| doc.to_string())
+}
+
+/// Fixes the dependency tables of a manifest: the top-level ones, those of each
+/// `[target.'cfg(..)']`, `[workspace.dependencies]` and `[replace]`.
+fn fix_manifest_tables(
+    top: &mut toml_edit::Table,
+    fix: &impl Fn(&mut toml_edit::Item) -> bool,
+) -> bool {
+    let mut changed = false;
+    for name in DEPENDENCY_TABLES {
+        changed |= top.get_mut(name).is_some_and(fix);
+    }
+    let targets = top.get_mut("target").and_then(toml_edit::Item::as_table_like_mut);
+    for (_, platform) in targets.into_iter().flat_map(|t| t.iter_mut()) {
+        let Some(platform) = platform.as_table_like_mut() else {
+            continue;
+        };
+        for name in DEPENDENCY_TABLES {
+            changed |= platform.get_mut(name).is_some_and(fix);
+        }
+    }
+    if let Some(workspace) = top
+        .get_mut("workspace")
+        .and_then(toml_edit::Item::as_table_like_mut)
+    {
+        changed |= workspace.get_mut("dependencies").is_some_and(fix);
+    }
+    changed | top.get_mut("replace").is_some_and(fix)
 }
 
 /// Fixes the `path` of each dependency in a table of dependencies.

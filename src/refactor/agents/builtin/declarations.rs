@@ -156,35 +156,13 @@ fn collect(items: &[syn::Item], known: &mut Crate) {
         if let Some(ident) = declared {
             *known.declared.entry(ident.to_string()).or_default() += 1;
         }
-        if let syn::Item::Enum(declaration) = item {
-            if declaration.generics.params.is_empty() {
-                let units = declaration
-                    .variants
-                    .iter()
-                    .filter(|v| matches!(v.fields, syn::Fields::Unit))
-                    .map(|v| v.ident.to_string());
-                known
-                    .unit_variants
-                    .entry(declaration.ident.to_string())
-                    .or_default()
-                    .extend(units);
-            }
-        }
         match item {
+            syn::Item::Enum(declaration) if declaration.generics.params.is_empty() => {
+                known.unit_variants_of(declaration);
+            }
             // An impl for `&T` takes a reference even where its methods take `self`.
             syn::Item::Impl(block) if matches!(&*block.self_ty, syn::Type::Path(_)) => {
-                let of = crate::analysis::source::type_name(&block.self_ty);
-                for member in &block.items {
-                    let syn::ImplItem::Fn(method) = member else {
-                        continue;
-                    };
-                    let Some(receiver) = method.sig.receiver() else {
-                        continue;
-                    };
-                    let by_value = receiver.reference.is_none() && receiver.colon_token.is_none();
-                    let key = (of.clone(), method.sig.ident.to_string());
-                    *known.by_value.entry(key).or_insert(by_value) &= by_value;
-                }
+                known.receivers_of(block);
             }
             syn::Item::Mod(module) => {
                 if let Some((_, inner)) = &module.content {
@@ -192,6 +170,35 @@ fn collect(items: &[syn::Item], known: &mut Crate) {
                 }
             }
             _ => {}
+        }
+    }
+}
+
+impl Crate {
+    /// Records the unit variants of a (non-generic) enum.
+    fn unit_variants_of(&mut self, declaration: &syn::ItemEnum) {
+        let units = (declaration.variants.iter())
+            .filter(|v| matches!(v.fields, syn::Fields::Unit))
+            .map(|v| v.ident.to_string());
+        (self.unit_variants)
+            .entry(declaration.ident.to_string())
+            .or_default()
+            .extend(units);
+    }
+
+    /// Records whether each method of an impl takes `self` by value.
+    fn receivers_of(&mut self, block: &syn::ItemImpl) {
+        let of = crate::analysis::source::type_name(&block.self_ty);
+        for member in &block.items {
+            let syn::ImplItem::Fn(method) = member else {
+                continue;
+            };
+            let Some(receiver) = method.sig.receiver() else {
+                continue;
+            };
+            let by_value = receiver.reference.is_none() && receiver.colon_token.is_none();
+            let key = (of.clone(), method.sig.ident.to_string());
+            *self.by_value.entry(key).or_insert(by_value) &= by_value;
         }
     }
 }
