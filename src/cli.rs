@@ -514,7 +514,8 @@ pub struct AnalysisArgs {
 }
 
 /// `--fail-on` values: which findings fail the run, and from which level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum FailOn {
     /// Every finding.
     Any,

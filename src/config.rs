@@ -43,9 +43,15 @@ pub struct ConfigFile {
     #[serde(flatten)]
     pub verify: VerifyFlags,
     pub tests: Option<bool>,
+    pub no_tests: Option<bool>,
+    pub no_cache: Option<bool>,
+    /// Relative to the workspace root.
+    pub out: Option<PathBuf>,
+    /// The baseline file, relative to the workspace root.
+    pub baseline: Option<PathBuf>,
     /// Globs over file paths or item paths whose duplicates are never reported.
     pub allow_duplicate: Option<Vec<String>>,
-    pub fail_on: Option<bool>,
+    pub fail_on: Option<FailOnConfig>,
     /// Workspace members by layer, top layer first (configuration only).
     pub layers: Option<Vec<Vec<String>>>,
     pub keep_env: Option<Vec<String>>,
@@ -55,6 +61,26 @@ pub struct ConfigFile {
     pub prices: Option<std::collections::BTreeMap<String, Price>>,
     /// Agents, budget shares and prompts per kind of finding.
     pub roles: Option<std::collections::BTreeMap<String, RoleConfig>>,
+}
+
+/// The `fail-on` key: what the flag takes (`"new"`, `["new", "note"]`), or `true` for the
+/// bare flag and `false` for `never`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum FailOnConfig {
+    Bare(bool),
+    One(FailOn),
+    Many(Vec<FailOn>),
+}
+
+impl FailOnConfig {
+    fn values(&self) -> Vec<FailOn> {
+        match self {
+            FailOnConfig::Bare(on) => vec![if *on { FailOn::Any } else { FailOn::Never }],
+            FailOnConfig::One(value) => vec![*value],
+            FailOnConfig::Many(values) => values.clone(),
+        }
+    }
 }
 
 /// A model's prices in US dollars per million tokens: cached input and cache writes cost as
@@ -100,6 +126,10 @@ impl ConfigFile {
             output: self.output.or(lower.output),
             verify: self.verify.or(lower.verify),
             tests: self.tests.or(lower.tests),
+            no_tests: self.no_tests.or(lower.no_tests),
+            no_cache: self.no_cache.or(lower.no_cache),
+            out: self.out.or(lower.out),
+            baseline: self.baseline.or(lower.baseline),
             files: self.files.or(lower.files),
             allow_duplicate: self.allow_duplicate.or(lower.allow_duplicate),
             fail_on: self.fail_on.or(lower.fail_on),
@@ -211,6 +241,8 @@ pub struct Options {
     /// When findings fail the run (`--fail-on`); `None`: never.
     pub fail_on: Option<Gate>,
     pub out: Option<PathBuf>,
+    /// The baseline file the configuration names (`--baseline` wins).
+    pub baseline: Option<PathBuf>,
     pub cache: bool,
     pub thresholds: Thresholds,
     /// Workspace members by layer, top layer first.
@@ -229,14 +261,10 @@ pub struct Gate {
 }
 
 impl Gate {
-    /// `--fail-on` values over the `fail-on = true` configuration key; `None`: nothing fails.
-    pub fn of(values: Option<&[FailOn]>, config: bool) -> Option<Gate> {
-        let Some(values) = values else {
-            return config.then_some(Gate {
-                new_only: false,
-                notes: false,
-            });
-        };
+    /// `--fail-on` values over the `fail-on` configuration key; `None`: nothing fails.
+    pub fn of(values: Option<&[FailOn]>, config: Option<&FailOnConfig>) -> Option<Gate> {
+        let configured = config.map(FailOnConfig::values);
+        let values = values.or(configured.as_deref())?;
         if values.contains(&FailOn::Never) {
             return None;
         }
@@ -255,7 +283,7 @@ impl Options {
         } else if args.no_tests {
             false
         } else {
-            config.tests.unwrap_or(false)
+            (config.tests.or(config.no_tests.map(|no| !no))).unwrap_or(false)
         };
         let thresholds = args
             .thresholds
@@ -280,9 +308,10 @@ impl Options {
             exclude_path: glob_set(Some(&files.exclude_path), "--exclude-path")?,
             allow_duplicate: glob_set(config.allow_duplicate.as_deref(), "allow-duplicate")?,
             format,
-            fail_on: Gate::of(args.fail_on.as_deref(), config.fail_on.unwrap_or(false)),
-            out: args.out.clone(),
-            cache: !args.no_cache,
+            fail_on: Gate::of(args.fail_on.as_deref(), config.fail_on.as_ref()),
+            out: args.out.clone().or(config.out.clone()),
+            baseline: config.baseline.clone(),
+            cache: !(args.no_cache || config.no_cache.unwrap_or(false)),
             layers: config.layers.clone().unwrap_or_default(),
             ignore_allows: false,
             thresholds: Thresholds {
@@ -336,6 +365,9 @@ pub fn load(
             &format!("{manifest_name} [package.metadata.loop]"),
         )?);
     }
+    // Paths in configuration are relative to the workspace root, wherever cargo runs.
+    config.out = config.out.map(|out| root.join(out));
+    config.baseline = config.baseline.map(|file| root.join(file));
     Ok(config)
 }
 

@@ -450,8 +450,9 @@ fn analyse(
         return Ok(ExitCode::Success);
     };
     let found = if gate.new_only {
-        let baseline =
-            analysis::baseline::Baseline::read(&report.root.join(analysis::baseline::FILE))?;
+        let path = (options.baseline.clone())
+            .unwrap_or_else(|| report.root.join(analysis::baseline::FILE));
+        let baseline = analysis::baseline::Baseline::read(&path)?;
         let now = analysis::baseline::keys(&report, gate.notes);
         !analysis::baseline::compare(&baseline, &now).new.is_empty()
     } else {

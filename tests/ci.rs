@@ -343,3 +343,61 @@ fn suggest_hands_over_verified_fixes_of_new_findings_and_never_writes_the_tree()
     );
     assert!(!dir.join("target/loop/suggestions").exists());
 }
+
+#[test]
+fn a_baseline_written_in_a_members_folder_keeps_what_reaches_the_other_members() {
+    let tmp = util::copy_of_fixture("dup-workspace");
+    let dir = tmp.path();
+    assert!(run(dir, &["baseline"], &[]).status.success());
+    let whole = std::fs::read_to_string(dir.join("loop-baseline.json")).unwrap();
+
+    // In a member's folder only that member is analysed, as cargo does; its copies of
+    // cross-crate clones cannot be seen whole there, so nothing of the baseline is lost.
+    let member = dir.join("crates/beta");
+    let partial = run(&member, &["baseline"], &[]);
+    assert!(partial.status.success(), "{}", stderr(&partial));
+    assert!(stderr(&partial).contains("Kept"), "{}", stderr(&partial));
+    let after = std::fs::read_to_string(dir.join("loop-baseline.json")).unwrap();
+    let findings = |text: &str| serde_json::from_str::<Value>(text).unwrap()["findings"].clone();
+    assert_eq!(findings(&after), findings(&whole));
+
+    let in_member = run(&member, &["ci"], &[]);
+    assert_eq!(in_member.status.code(), Some(0), "{}", stderr(&in_member));
+    assert!(stderr(&in_member).contains("0 fixed"), "{}", stderr(&in_member));
+    let at_root = run(dir, &["ci"], &[]);
+    assert_eq!(at_root.status.code(), Some(0), "{}", stderr(&at_root));
+}
+
+#[test]
+fn baseline_refuses_flags_about_printing_findings() {
+    let tmp = util::copy_of_fixture("dup-workspace");
+    for flags in [&["--format", "sarif"][..], &["--fail-on", "new"], &["--in-diff", "-"]] {
+        let out = run(tmp.path(), &[&["baseline"][..], flags].concat(), &[]);
+        assert_eq!(out.status.code(), Some(2), "{flags:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(flags[0]), "{}", stderr(&out));
+    }
+    assert!(!tmp.path().join("loop-baseline.json").exists());
+}
+
+#[test]
+fn configuration_takes_fail_on_as_the_flag_does_and_names_the_baseline() {
+    let tmp = util::copy_of_fixture("dup-workspace");
+    let dir = tmp.path();
+    let config = |text: &str| std::fs::write(dir.join("loop.toml"), text).unwrap();
+    config("fail-on = \"never\"\n");
+    assert_eq!(run(dir, &["dup"], &[]).status.code(), Some(0));
+    config("fail-on = [\"any\", \"note\"]\n");
+    assert_eq!(run(dir, &["dup"], &[]).status.code(), Some(1));
+    config("fail-on = true\n");
+    assert_eq!(run(dir, &["dup"], &[]).status.code(), Some(1));
+
+    config("baseline = \"ci/known.json\"\nno-cache = true\n");
+    std::fs::create_dir(dir.join("ci")).unwrap();
+    std::fs::remove_dir_all(dir.join("target/loop")).unwrap();
+    let written = run(&dir.join("crates/alpha"), &["baseline", "--workspace"], &[]);
+    assert!(written.status.success(), "{}", stderr(&written));
+    assert!(dir.join("ci/known.json").exists());
+    assert!(!dir.join("loop-baseline.json").exists());
+    assert!(!dir.join("target/loop/cache").exists(), "no-cache = true reads no cache");
+    assert_eq!(run(dir, &["ci"], &[]).status.code(), Some(0));
+}

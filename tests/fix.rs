@@ -675,13 +675,8 @@ fn fix_refuses_a_symbolic_link_left_by_an_exec_agent_at_guard() {
 #[test]
 fn fix_passes_feature_flags_to_verification() {
     let tmp = copy_of_fix_crate();
-    let out = fix(
-        tmp.path(),
-        &agent("merge"),
-        &["--features", "no-such-feature"],
-    );
-    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-    assert!(stderr(&out).contains("no-such-feature"), "{}", stderr(&out));
+    let out = fix(tmp.path(), &agent("merge"), &["--features", "extra"]);
+    assert!(out.status.success(), "{}", stderr(&out));
     let step = records(tmp.path())
         .into_iter()
         .find(|r| r["event"] == "step")
@@ -690,8 +685,16 @@ fn fix_passes_feature_flags_to_verification() {
         step["command"]
             .as_str()
             .unwrap()
-            .ends_with("--features no-such-feature"),
+            .ends_with("--features extra"),
         "{step}"
+    );
+    // A feature no package declares is refused before any work, as cargo refuses it.
+    let unknown = fix(tmp.path(), &agent("merge"), &["--features", "no-such-feature"]);
+    assert_eq!(unknown.status.code(), Some(2), "{}", stderr(&unknown));
+    assert!(
+        stderr(&unknown).contains("none of the selected packages contains these features: no-such-feature"),
+        "{}",
+        stderr(&unknown)
     );
 }
 

@@ -85,6 +85,24 @@ impl Baseline {
         }
     }
 
+    /// The findings this scan of `report` could not see whole: those in files it did not
+    /// analyse but that still exist (a run in a member's folder analyses only that member,
+    /// and the baseline at the workspace root covers them all), and every copy of a clone
+    /// group with a copy there. They are neither fixed nor to be dropped.
+    pub fn unseen(&self, report: &Report) -> BTreeSet<Key> {
+        let scanned: BTreeSet<&str> = report.files.iter().map(|f| f.rel.as_str()).collect();
+        let outside =
+            |k: &Key| !scanned.contains(k.file.as_str()) && report.root.join(&k.file).exists();
+        let partial: BTreeSet<(&str, &str)> = (self.findings.iter())
+            .filter(|k| outside(k))
+            .map(|k| (k.rule.as_str(), k.fingerprint.as_str()))
+            .collect();
+        (self.findings.iter())
+            .filter(|k| partial.contains(&(k.rule.as_str(), k.fingerprint.as_str())))
+            .cloned()
+            .collect()
+    }
+
     pub fn read(path: &Path) -> anyhow::Result<Baseline> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the baseline {}", path.display()))?;

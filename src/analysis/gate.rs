@@ -13,6 +13,7 @@ use super::smells::Severity;
 use super::{analyse, diff, Analysis, What};
 use crate::cli::{BaselineArgs, CiArgs, CommonArgs};
 use crate::config::Gate;
+use crate::options::Format;
 use crate::console::Console;
 use crate::error::UsageError;
 
@@ -34,11 +35,48 @@ pub fn write_baseline(
     args: &BaselineArgs,
     console: &Console,
 ) -> anyhow::Result<(PathBuf, usize)> {
+    refuse_report_flags(args)?;
     let analysis = scan(common, args, console)?;
     let path = baseline_path(&analysis, args);
-    let baseline = Baseline::of(&analysis.report, settings_hash(&analysis));
-    baseline.write(&path)?;
+    let baseline = rewrite(&analysis, &path, console)?;
     Ok((path, baseline.findings.len()))
+}
+
+/// `baseline` writes a file and prints no findings: flags about printing or failing on them
+/// would be silently ignored, so they are refused.
+fn refuse_report_flags(args: &BaselineArgs) -> anyhow::Result<()> {
+    let analysis = &args.analysis;
+    let flag = match () {
+        _ if analysis.output.format.is_some_and(|f| f != Format::Human) => "--format",
+        _ if analysis.fail_on.is_some() => "--fail-on",
+        _ if analysis.in_diff.is_some() => "--in-diff",
+        _ => return Ok(()),
+    };
+    let why = format!(
+        "`{flag}` does not apply to `cargo loop baseline`: it writes every finding to the \
+         baseline file; `cargo loop ci` reports and judges them"
+    );
+    Err(UsageError(why).into())
+}
+
+/// Writes the baseline of `analysis` at `path`, keeping what the one there has for files
+/// the analysis did not cover.
+fn rewrite(analysis: &Analysis, path: &Path, console: &Console) -> anyhow::Result<Baseline> {
+    let mut baseline = Baseline::of(&analysis.report, settings_hash(analysis));
+    if path.exists() {
+        let unseen = Baseline::read(path)?.unseen(&analysis.report);
+        let kept = unseen.difference(&baseline.findings).count();
+        baseline.findings.extend(unseen);
+        if kept > 0 {
+            let kept = crate::reporters::summary::counted(kept as u64, "finding");
+            console.status(
+                "Kept",
+                &format!("{kept} of the baseline that reach files this run did not analyse"),
+            );
+        }
+    }
+    baseline.write(path)?;
+    Ok(baseline)
 }
 
 /// `cargo loop ci`: scans, compares with the baseline (a file, or a scan of a git ref), and
@@ -55,7 +93,7 @@ pub fn ci(common: &CommonArgs, args: &CiArgs, console: &Console) -> anyhow::Resu
             let why = "--update-baseline writes every finding: leave out --in-diff";
             return Err(UsageError(why.into()).into());
         }
-        Baseline::of(&analysis.report, settings_hash(&analysis)).write(&path)?;
+        rewrite(&analysis, &path, console)?;
         console.status("Updated", &format!("the baseline {}", path.display()));
         return Ok(verdict(analysis, Comparison::default(), Vec::new()));
     }
@@ -65,7 +103,7 @@ pub fn ci(common: &CommonArgs, args: &CiArgs, console: &Console) -> anyhow::Resu
             new_only: true,
             notes: false,
         }),
-        Some(values) => Gate::of(Some(values), false),
+        Some(values) => Gate::of(Some(values), None),
     };
     let notes = gate.is_some_and(|g| g.notes);
     let new_only = gate.is_none_or(|g| g.new_only);
@@ -78,7 +116,10 @@ pub fn ci(common: &CommonArgs, args: &CiArgs, console: &Console) -> anyhow::Resu
         console,
     )?;
     // Known and fixed count every finding; new ones only at the level the gate counts.
-    let mut comparison = baseline::compare(&baseline, &baseline::keys(&analysis.report, true));
+    let all = baseline::keys(&analysis.report, true);
+    let mut comparison = baseline::compare(&baseline, &all);
+    // What reaches past the analysed files (a member's folder) is not fixed, only unseen.
+    comparison.fixed -= baseline.unseen(&analysis.report).difference(&all).count();
     let mut failures = limits(&analysis.report, args);
     if let Some(touched) = &touched {
         touched.narrow(&mut analysis.report);
@@ -147,8 +188,8 @@ fn scan(common: &CommonArgs, args: &BaselineArgs, console: &Console) -> anyhow::
 }
 
 fn baseline_path(analysis: &Analysis, args: &BaselineArgs) -> PathBuf {
-    args.file
-        .clone()
+    (args.file.clone())
+        .or_else(|| analysis.options.baseline.clone())
         .unwrap_or_else(|| analysis.report.root.join(baseline::FILE))
 }
 

@@ -95,7 +95,9 @@ impl Workspace {
                 relative_dir(&root, &pkg.name, pkg.manifest_path.parent()?.as_std_path())
             })
             .collect();
-        let packages = crate::analysis::selection::select(metadata, &members, common)?
+        let selected = crate::analysis::selection::select(metadata, &members, common)?;
+        unknown_features(&selected, common)?;
+        let packages = selected
             .into_iter()
             .map(|pkg| Package {
                 features: selected_features(&pkg.name, &pkg.features, common),
@@ -390,6 +392,33 @@ fn package_name(dir: &Path) -> String {
         dir.file_name()
             .map_or_else(|| "root".to_string(), |n| n.to_string_lossy().into_owned())
     })
+}
+
+/// Refuses a `--features` value that no selected package declares, as cargo does: a typo
+/// would silently analyse another build.
+fn unknown_features(
+    selected: &[&cargo_metadata::Package],
+    common: &CommonArgs,
+) -> anyhow::Result<()> {
+    let unknown: Vec<&str> = (common.features.iter())
+        .flat_map(|f| f.split([',', ' ']))
+        .filter(|f| !f.is_empty())
+        .filter(|f| match f.split_once('/') {
+            // `package/feature`, or a feature of a dependency (`serde/derive`).
+            Some((name, feature)) => (selected.iter())
+                .find(|pkg| pkg.name.as_str() == name)
+                .is_some_and(|pkg| !pkg.features.contains_key(feature)),
+            None => !selected.iter().any(|pkg| pkg.features.contains_key(*f)),
+        })
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    Err(crate::error::UsageError(format!(
+        "none of the selected packages contains these features: {}",
+        unknown.join(", ")
+    ))
+    .into())
 }
 
 /// The features `--features`, `--all-features` and `--no-default-features` select for
