@@ -363,7 +363,11 @@ fn a_baseline_written_in_a_members_folder_keeps_what_reaches_the_other_members()
 
     let in_member = run(&member, &["ci"], &[]);
     assert_eq!(in_member.status.code(), Some(0), "{}", stderr(&in_member));
-    assert!(stderr(&in_member).contains("0 fixed"), "{}", stderr(&in_member));
+    assert!(
+        stderr(&in_member).contains("0 fixed"),
+        "{}",
+        stderr(&in_member)
+    );
     let at_root = run(dir, &["ci"], &[]);
     assert_eq!(at_root.status.code(), Some(0), "{}", stderr(&at_root));
 }
@@ -371,7 +375,11 @@ fn a_baseline_written_in_a_members_folder_keeps_what_reaches_the_other_members()
 #[test]
 fn baseline_refuses_flags_about_printing_findings() {
     let tmp = util::copy_of_fixture("dup-workspace");
-    for flags in [&["--format", "sarif"][..], &["--fail-on", "new"], &["--in-diff", "-"]] {
+    for flags in [
+        &["--format", "sarif"][..],
+        &["--fail-on", "new"],
+        &["--in-diff", "-"],
+    ] {
         let out = run(tmp.path(), &[&["baseline"][..], flags].concat(), &[]);
         assert_eq!(out.status.code(), Some(2), "{flags:?}: {}", stderr(&out));
         assert!(stderr(&out).contains(flags[0]), "{}", stderr(&out));
@@ -398,6 +406,9 @@ fn configuration_takes_fail_on_as_the_flag_does_and_names_the_baseline() {
     assert!(written.status.success(), "{}", stderr(&written));
     assert!(dir.join("ci/known.json").exists());
     assert!(!dir.join("loop-baseline.json").exists());
-    assert!(!dir.join("target/loop/cache").exists(), "no-cache = true reads no cache");
+    assert!(
+        !dir.join("target/loop/cache").exists(),
+        "no-cache = true reads no cache"
+    );
     assert_eq!(run(dir, &["ci"], &[]).status.code(), Some(0));
 }

@@ -689,10 +689,15 @@ fn fix_passes_feature_flags_to_verification() {
         "{step}"
     );
     // A feature no package declares is refused before any work, as cargo refuses it.
-    let unknown = fix(tmp.path(), &agent("merge"), &["--features", "no-such-feature"]);
+    let unknown = fix(
+        tmp.path(),
+        &agent("merge"),
+        &["--features", "no-such-feature"],
+    );
     assert_eq!(unknown.status.code(), Some(2), "{}", stderr(&unknown));
     assert!(
-        stderr(&unknown).contains("none of the selected packages contains these features: no-such-feature"),
+        stderr(&unknown)
+            .contains("none of the selected packages contains these features: no-such-feature"),
         "{}",
         stderr(&unknown)
     );

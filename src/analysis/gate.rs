@@ -13,9 +13,9 @@ use super::smells::Severity;
 use super::{analyse, diff, Analysis, What};
 use crate::cli::{BaselineArgs, CiArgs, CommonArgs};
 use crate::config::Gate;
-use crate::options::Format;
 use crate::console::Console;
 use crate::error::UsageError;
+use crate::options::Format;
 
 /// What `ci` found: the scan with only its new findings, and the verdict.
 pub struct Verdict {
@@ -46,11 +46,16 @@ pub fn write_baseline(
 /// would be silently ignored, so they are refused.
 fn refuse_report_flags(args: &BaselineArgs) -> anyhow::Result<()> {
     let analysis = &args.analysis;
-    let flag = match () {
-        _ if analysis.output.format.is_some_and(|f| f != Format::Human) => "--format",
-        _ if analysis.fail_on.is_some() => "--fail-on",
-        _ if analysis.in_diff.is_some() => "--in-diff",
-        _ => return Ok(()),
+    let given = [
+        (
+            "--format",
+            analysis.output.format.is_some_and(|f| f != Format::Human),
+        ),
+        ("--fail-on", analysis.fail_on.is_some()),
+        ("--in-diff", analysis.in_diff.is_some()),
+    ];
+    let Some((flag, _)) = given.into_iter().find(|(_, given)| *given) else {
+        return Ok(());
     };
     let why = format!(
         "`{flag}` does not apply to `cargo loop baseline`: it writes every finding to the \

@@ -74,7 +74,9 @@ fn fix_manifest_tables(
     for name in DEPENDENCY_TABLES {
         changed |= top.get_mut(name).is_some_and(fix);
     }
-    let targets = top.get_mut("target").and_then(toml_edit::Item::as_table_like_mut);
+    let targets = top
+        .get_mut("target")
+        .and_then(toml_edit::Item::as_table_like_mut);
     for (_, platform) in targets.into_iter().flat_map(|t| t.iter_mut()) {
         let Some(platform) = platform.as_table_like_mut() else {
             continue;
