@@ -101,30 +101,52 @@ pub(super) fn fold_nested_copies(groups: Vec<Group>) -> Vec<Group> {
     folded
 }
 
-/// A ranked group whose copy overlaps a copy of a group ranked above it (a block in a method
-/// that a method family holds, a near-miss twin of another kind) mostly reports that refactor
-/// again: it goes after the groups that report one of their own, in its order, so that the
-/// top of the list is as many refactors as it has groups.
-pub(super) fn repeats_last(groups: Vec<Group>) -> Vec<Group> {
+/// A ranked group whose copies overlap copies of groups ranked above it (a block in a method
+/// that a method family holds, a near-miss twin of another kind) mostly reports those
+/// refactors again: what its merge saves counts only its lines outside them, and the groups
+/// are ranked again by that, those with a refactor of their own first among equals, so that
+/// the top of the list is as many refactors as it has groups and its order is what each saves.
+pub(super) fn discount_repeats(groups: Vec<Group>) -> Vec<Group> {
     let mut seen: HashMap<usize, Vec<(u32, u32)>> = HashMap::new();
-    let (mut own, mut repeats) = (Vec::new(), Vec::new());
-    for group in groups {
-        let repeat = group.instances.iter().any(|inst| {
-            (seen.get(&inst.file).into_iter().flatten())
-                .any(|&(start, end)| inst.start_line <= end && start <= inst.end_line)
-        });
+    let mut ranked: Vec<(bool, Group)> = Vec::with_capacity(groups.len());
+    for mut group in groups {
+        let (mut covered, mut total) = (0u64, 0u64);
+        for inst in &group.instances {
+            covered += covered_lines(seen.get(&inst.file).map_or(&[], Vec::as_slice), inst);
+            total += u64::from(inst.end_line - inst.start_line + 1);
+        }
         for inst in &group.instances {
             let lines = (inst.start_line, inst.end_line);
             seen.entry(inst.file).or_default().push(lines);
         }
+        let repeat = covered > 0;
         if repeat {
-            repeats.push(group);
-        } else {
-            own.push(group);
+            let left = u64::from(group.saved) * (total - covered) / total;
+            group.saved = u32::try_from(left).unwrap_or(u32::MAX).max(1);
+        }
+        ranked.push((repeat, group));
+    }
+    // A stable sort: equal groups keep their order.
+    ranked.sort_by(|(ra, a), (rb, b)| b.value().cmp(&a.value()).then(ra.cmp(rb)));
+    ranked.into_iter().map(|(_, group)| group).collect()
+}
+
+/// How many lines of `inst` the `seen` spans (of its file) cover.
+fn covered_lines(seen: &[(u32, u32)], inst: &Instance) -> u64 {
+    let mut spans: Vec<(u32, u32)> = (seen.iter())
+        .map(|&(start, end)| (start.max(inst.start_line), end.min(inst.end_line)))
+        .filter(|(start, end)| start <= end)
+        .collect();
+    spans.sort_unstable();
+    let (mut covered, mut next) = (0u64, 0u32);
+    for (start, end) in spans {
+        let start = start.max(next);
+        if start <= end {
+            covered += u64::from(end - start + 1);
+            next = end + 1;
         }
     }
-    own.extend(repeats);
-    own
+    covered
 }
 
 #[cfg(test)]
@@ -251,17 +273,21 @@ mod tests {
     }
 
     #[test]
-    fn a_group_overlapping_one_ranked_above_goes_after_those_that_do_not() {
+    fn a_group_overlapping_one_ranked_above_saves_only_its_other_lines() {
         let exact = |kind, saved, copies| group(kind, CloneType::Exact, saved, copies);
         let ranked = vec![
             exact(GroupKind::Fn, 40, vec![copy(0, 1, 20), copy(1, 1, 20)]),
-            // Inside the copies above: the same refactor.
+            // One copy inside the copies above: half its lines are that refactor.
             exact(GroupKind::Block, 30, vec![copy(0, 5, 8), copy(2, 1, 8)]),
-            // Overlaps only the block above, itself a repeat.
-            exact(GroupKind::Block, 25, vec![copy(2, 6, 8), copy(3, 1, 8)]),
-            exact(GroupKind::Fn, 20, vec![copy(4, 1, 10), copy(5, 1, 10)]),
+            // Three of its lines overlap the block above.
+            exact(GroupKind::Block, 24, vec![copy(2, 6, 8), copy(3, 1, 8)]),
+            exact(GroupKind::Fn, 21, vec![copy(4, 1, 10), copy(5, 1, 10)]),
+            // Whole inside the first group: still listed, last.
+            exact(GroupKind::Block, 20, vec![copy(0, 2, 6), copy(1, 2, 6)]),
         ];
-        let order: Vec<u32> = repeats_last(ranked).iter().map(|g| g.saved).collect();
-        assert_eq!(order, [40, 20, 30, 25]);
+        let order: Vec<u32> = (discount_repeats(ranked).iter())
+            .map(|g| g.saved)
+            .collect();
+        assert_eq!(order, [40, 21, 19, 15, 1]);
     }
 }

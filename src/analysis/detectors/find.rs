@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::families::{fold_nested_copies, merge_families, repeats_last};
+use super::families::{discount_repeats, fold_nested_copies, merge_families};
 use super::group::{CloneType, Group, GroupKind, Instance};
 use super::interface::{interface, is_prologue};
 use super::measure::measure_all;
@@ -14,8 +14,8 @@ use crate::analysis::scan::SourceFile;
 use crate::analysis::source::cfg::{exclusive, Cfg};
 use crate::config::Options;
 
-/// Runs every detector and returns the groups ranked by lines saved, largest first, those
-/// that repeat a group ranked above them last.
+/// Runs every detector and returns the groups ranked by lines saved, largest first; a group
+/// that repeats groups ranked above it counts only the lines it has outside them.
 ///
 /// `memo` answers what it computed before for the same tokens (see `memo.rs`).
 pub fn find_duplicates(files: &[SourceFile], options: &Options, memo: &Memo) -> Vec<Group> {
@@ -73,7 +73,7 @@ pub fn find_duplicates(files: &[SourceFile], options: &Options, memo: &Memo) -> 
     rank(&mut groups);
     let mut groups = fold_nested_copies(merge_families(files, groups));
     rank(&mut groups);
-    repeats_last(groups)
+    discount_repeats(groups)
 }
 
 /// Largest saving first; the fingerprint breaks ties so the order is stable.
