@@ -101,9 +101,16 @@ pub fn headline(group: &Group) -> String {
     let n = group.instances.len();
     let noun = kind_noun(group.kind);
     match group.clone_type {
-        CloneType::Exact => format!("{noun} duplicated {n} times ({} lines each)", group.lines()),
-        CloneType::Renamed => format!("{noun} duplicated {n} times with renamed identifiers or changed literals ({} lines each)", group.lines()),
-        CloneType::NearMiss => format!("{n} near-identical {noun}s ({:.0}% similar, {} lines or more)", group.similarity * 100.0, group.lines()),
+        CloneType::Exact => format!("{noun} duplicated {n} times ({})", code_lines(group)),
+        CloneType::Renamed => format!(
+            "{noun} duplicated {n} times with renamed identifiers or changed literals ({})",
+            code_lines(group)
+        ),
+        CloneType::NearMiss => format!(
+            "{n} near-identical {noun}s ({:.0}% similar, {})",
+            group.similarity * 100.0,
+            code_lines(group)
+        ),
         CloneType::Abstraction => {
             let detail = group.detail.as_deref().unwrap_or("the same shape");
             if group.kind == GroupKind::Fields {
@@ -112,6 +119,17 @@ pub fn headline(group: &Group) -> String {
                 format!("{n} {noun}s declare {detail}")
             }
         }
+    }
+}
+
+/// How long the copies are, in lines of code (comments and blank lines apart, so copies
+/// that span more lines may say the same).
+fn code_lines(group: &Group) -> String {
+    let lines = group.instances.iter().map(|inst| inst.code_lines);
+    let (least, most) = (lines.clone().min(), lines.max());
+    match (least, most) {
+        (Some(least), Some(most)) if least < most => format!("{least} to {most} lines of code"),
+        _ => format!("{} lines of code each", group.lines()),
     }
 }
 

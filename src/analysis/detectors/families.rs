@@ -285,9 +285,7 @@ mod tests {
             // Whole inside the first group: still listed, last.
             exact(GroupKind::Block, 20, vec![copy(0, 2, 6), copy(1, 2, 6)]),
         ];
-        let order: Vec<u32> = (discount_repeats(ranked).iter())
-            .map(|g| g.saved)
-            .collect();
+        let order: Vec<u32> = (discount_repeats(ranked).iter()).map(|g| g.saved).collect();
         assert_eq!(order, [40, 21, 19, 15, 1]);
     }
 }
