@@ -445,7 +445,7 @@ fn analyse(
         ));
     }
     output(&report, options.format, &out_dir, console, &[])?;
-    reporters::summary::summary(console, &report);
+    reporters::summary::summary(console, &report, what);
     let Some(gate) = options.fail_on else {
         return Ok(ExitCode::Success);
     };
@@ -454,12 +454,28 @@ fn analyse(
             .unwrap_or_else(|| report.root.join(analysis::baseline::FILE));
         let baseline = analysis::baseline::Baseline::read(&path)?;
         let now = analysis::baseline::keys(&report, gate.notes);
-        !analysis::baseline::compare(&baseline, &now).new.is_empty()
+        let new = analysis::baseline::compare(&baseline, &now).new.len();
+        let counted = reporters::summary::counted(new as u64, "finding");
+        (new > 0).then(|| format!("{counted} the baseline does not have"))
     } else {
         // Notes tell a cost that is often accepted; like rustc's, they fail only when asked.
         let counted = |s: &&Smell| gate.notes || s.severity == Severity::Warning;
-        !report.groups.is_empty() || report.smells.iter().any(|s| counted(&s))
+        let smells = report.smells.iter().filter(counted).count();
+        let groups = report.groups.len();
+        let (groups, smells) = (groups as u64, smells as u64);
+        (groups + smells > 0).then(|| {
+            let groups = reporters::summary::counted(groups, "clone group");
+            format!(
+                "{groups} and {}",
+                reporters::summary::counted(smells, "smell")
+            )
+        })
     };
+    // Say why the exit code is 1, as `ci` does.
+    if let Some(why) = &found {
+        console.error(&format!("--fail-on: {why}"));
+    }
+    let found = found.is_some();
     Ok(if found {
         ExitCode::FoundProblems
     } else {

@@ -868,6 +868,20 @@ fn fail_on_exits_with_code_one_when_groups_are_found() {
         &["dup", "--fail-on", "--no-cache", "-q"],
     );
     assert_eq!(out.status.code(), Some(1));
+    // Why the exit code is 1, even with `-q`.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error: --fail-on: 10 clone groups and 0 smells"),
+        "{stderr}"
+    );
+    // `smells` sums up smells, not clones.
+    let smells = run(&fixture("dup-workspace"), &["smells", "--no-cache"]);
+    let stderr = String::from_utf8_lossy(&smells.stderr);
+    assert!(
+        stderr.contains("Scanned 16 files") && stderr.contains(" smell"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("clone group"), "{stderr}");
 }
 
 /// Replaces the machine-specific root so snapshots are stable.

@@ -100,7 +100,12 @@ pub fn ci(common: &CommonArgs, args: &CiArgs, console: &Console) -> anyhow::Resu
         }
         rewrite(&analysis, &path, console)?;
         console.status("Updated", &format!("the baseline {}", path.display()));
-        return Ok(verdict(analysis, Comparison::default(), Vec::new()));
+        // Every finding is known now.
+        let known = Comparison {
+            known: baseline::keys(&analysis.report, true).len(),
+            ..Comparison::default()
+        };
+        return Ok(verdict(analysis, known, Vec::new()));
     }
     // `ci` fails on new findings unless `--fail-on` says otherwise (`never`: report only).
     let gate = match &args.baseline.analysis.fail_on {

@@ -2,15 +2,11 @@
 //! smells, and how long it took.
 
 use crate::analysis::report::Report;
+use crate::analysis::What;
 use crate::console::Console;
 
-pub fn summary(console: &Console, report: &Report) {
-    let dup = report.duplicated_lines();
-    let percent = if report.n_lines == 0 {
-        0.0
-    } else {
-        dup as f64 * 100.0 / report.n_lines as f64
-    };
+/// The summary of a scan that looked for what `what` says: clones, smells or both.
+pub fn summary(console: &Console, report: &Report, what: What) {
     let timing = report.timing;
     let cached = if timing.cached {
         ", from cache".to_string()
@@ -23,20 +19,31 @@ pub fn summary(console: &Console, report: &Report) {
     } else {
         String::new()
     };
-    let smells = if report.smells.is_empty() {
-        String::new()
-    } else {
-        format!(", {}", counted(report.smells.len() as u64, "smell"))
-    };
+    let mut found = Vec::new();
+    if what.dup {
+        let dup = report.duplicated_lines();
+        let percent = if report.n_lines == 0 {
+            0.0
+        } else {
+            dup as f64 * 100.0 / report.n_lines as f64
+        };
+        found.push(counted(report.groups.len() as u64, "clone group"));
+        found.push(format!(
+            "{} ({percent:.1}%)",
+            counted(dup, "duplicated line")
+        ));
+    }
+    if what.smells {
+        found.push(counted(report.smells.len() as u64, "smell"));
+    }
     console.status(
         "Scanned",
         &format!(
-            "{} ({}) in {:.2}s{cached}: {}, {} ({percent:.1}%){smells}",
+            "{} ({}) in {:.2}s{cached}: {}",
             counted(report.n_files as u64, "file"),
             counted(report.n_lines, "line"),
             report.timing.total.as_secs_f64(),
-            counted(report.groups.len() as u64, "clone group"),
-            counted(dup, "duplicated line"),
+            found.join(", "),
         ),
     );
 }
