@@ -301,7 +301,14 @@ fn binary_command() -> clap::Command {
 fn completions(shell: clap_complete::Shell) -> anyhow::Result<ExitCode> {
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut binary_command(), "cargo-loop", &mut script);
-    print(&String::from_utf8_lossy(&script))
+    let mut script = String::from_utf8_lossy(&script).into_owned();
+    if shell == clap_complete::Shell::Bash {
+        // clap_complete's bash script dispatches on `cargo__loop__subcmd__dup` but names
+        // the case `cargo__subcmd__loop__subcmd__dup` (a `-` in the binary's name is read
+        // as a subcommand separator there): without this no subcommand's flags complete.
+        script = script.replace("cargo__subcmd__loop__subcmd__", "cargo__loop__subcmd__");
+    }
+    print(&script)
 }
 
 /// `cargo loop man`: the man page in roff on stdout (`cargo loop man > cargo-loop.1`).

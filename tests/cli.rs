@@ -32,6 +32,30 @@ fn completions_and_the_man_page_cover_every_command() {
     }
 }
 
+/// The bash script completes a subcommand's flags, not only the subcommands' names.
+#[test]
+fn bash_completes_the_flags_of_a_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["completions", "bash"], &[]);
+    let script = dir.path().join("cargo-loop.bash");
+    std::fs::write(&script, &out.stdout).unwrap();
+    let complete = |words: &str| {
+        let shell = format!(
+            "source {}; COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); \
+             _cargo__loop cargo-loop \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; echo \"${{COMPREPLY[@]}}\"",
+            script.display()
+        );
+        let out = std::process::Command::new("bash")
+            .args(["-c", &shell])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(complete("cargo-loop dup --min-t").contains("--min-tokens"));
+    assert!(complete("cargo-loop ci --update").contains("--update-baseline"));
+    assert!(complete("cargo-loop bas").contains("baseline"));
+}
+
 #[test]
 fn explain_prints_a_rule_or_every_rule_and_refuses_an_unknown_one() {
     let dir = tempfile::tempdir().unwrap();
