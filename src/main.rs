@@ -318,24 +318,30 @@ fn man_page() -> anyhow::Result<ExitCode> {
     print(&String::from_utf8_lossy(&page))
 }
 
-/// `cargo loop explain`: one rule's documentation, or every rule's.
+/// `cargo loop explain`: one rule's documentation, every clone rule's for `duplicate` (the
+/// id that allows them all), or every rule's.
 fn explain_rule(id: Option<&str>) -> anyhow::Result<ExitCode> {
     let Some(id) = id else {
         return print(&analysis::rules::document());
     };
-    let rule = analysis::rules::rule(id).ok_or_else(|| {
-        let ids: Vec<&str> = analysis::rules::RULES.iter().map(|r| r.id).collect();
-        UsageError(format!(
-            "unknown rule `{id}`: expected one of {}",
-            ids.join(", ")
-        ))
-    })?;
-    print(&format!(
-        "{} ({})\n\n{}",
-        rule.id,
-        rule.name,
-        rule.markdown()
-    ))
+    let rules: Vec<&analysis::rules::Rule> = if id == "duplicate" {
+        (analysis::rules::RULES.iter())
+            .filter(|r| r.is_clone())
+            .collect()
+    } else {
+        let rule = analysis::rules::rule(id).ok_or_else(|| {
+            let ids: Vec<&str> = analysis::rules::RULES.iter().map(|r| r.id).collect();
+            UsageError(format!(
+                "unknown rule `{id}`: expected one of {}, or `duplicate` for every clone rule",
+                ids.join(", ")
+            ))
+        })?;
+        vec![rule]
+    };
+    let text: Vec<String> = (rules.iter())
+        .map(|rule| format!("{} ({})\n\n{}", rule.id, rule.name, rule.markdown()))
+        .collect();
+    print(&text.join("\n"))
 }
 
 /// The out dir of the workspace (`--out`, or `target/loop`).

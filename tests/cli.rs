@@ -68,6 +68,19 @@ fn explain_prints_a_rule_or_every_rule_and_refuses_an_unknown_one() {
     assert!(text.contains("clippy::too_many_lines"), "{text}");
     let all = run(dir.path(), &["explain"], &[]);
     assert!(String::from_utf8_lossy(&all.stdout).contains("## needless-pub"));
+    // `duplicate`, the id that allows every clone rule, explains them all.
+    let clones = run(dir.path(), &["explain", "duplicate"], &[]);
+    let text = String::from_utf8_lossy(&clones.stdout);
+    assert!(clones.status.success(), "{}", stderr(&clones));
+    for rule in [
+        "duplicate-code",
+        "renamed-clone",
+        "near-miss-clone",
+        "duplicate-abstraction",
+    ] {
+        assert!(text.contains(&format!("{rule} (")), "{rule}: {text}");
+    }
+    assert!(!text.contains("long-function ("), "{text}");
     let unknown = run(dir.path(), &["explain", "long-fn"], &[]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(

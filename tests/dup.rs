@@ -322,6 +322,18 @@ fn plain_dir_is_scanned_without_a_manifest() {
     assert_eq!(doc["groups"][0]["instances"][0]["package"], "plain-dir");
 }
 
+/// `--manifest-path` takes a Cargo.toml, as cargo's does: a folder is said to be one.
+#[test]
+fn manifest_path_to_a_folder_says_it_must_name_a_cargo_toml() {
+    let out = run(&fixture("."), &["dup", "--manifest-path", "plain-dir"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the manifest-path must be a path to a Cargo.toml file: `plain-dir`"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn plain_dir_honours_gitignore_and_keeps_its_cache_out_of_the_folder() {
     let tmp = copy_of_fixture("plain-dir");

@@ -70,6 +70,12 @@ impl Workspace {
         let mut command = MetadataCommand::new();
         command.no_deps();
         if let Some(path) = &common.manifest_path {
+            if path.is_dir() || path.file_name().is_some_and(|name| name != "Cargo.toml") {
+                bail!(
+                    "the manifest-path must be a path to a Cargo.toml file: `{}`",
+                    path.display()
+                );
+            }
             if !path.is_file() {
                 bail!("manifest path `{}` does not exist", path.display());
             }
