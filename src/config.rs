@@ -309,7 +309,9 @@ impl Options {
             allow_duplicate: glob_set(config.allow_duplicate.as_deref(), "allow-duplicate")?,
             format,
             fail_on: Gate::of(args.fail_on.as_deref(), config.fail_on.as_ref()),
-            out: args.out.clone().or(config.out.clone()),
+            out: (args.out.clone().or(config.out.clone()))
+                .map(|out| crate::record::out_dir::OutDir::check(&out).map(|()| out))
+                .transpose()?,
             baseline: config.baseline.clone(),
             cache: !(args.no_cache || config.no_cache.unwrap_or(false)),
             layers: config.layers.clone().unwrap_or_default(),

@@ -30,8 +30,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        anyhow::bail!("the folder {} does not exist", dir.display());
+    }
+    if path.is_dir() {
+        anyhow::bail!("{} is a folder", path.display());
+    }
+    // The temporary file's random name says nothing to the user: the folder does.
     let mut file = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("create a temporary file in {}", dir.display()))?;
+        .map_err(|e| anyhow::anyhow!("cannot create a file in {}: {}", dir.display(), e.kind()))?;
     std::io::Write::write_all(&mut file, bytes)
         .with_context(|| format!("write {}", path.display()))?;
     file.persist(path)

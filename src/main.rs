@@ -350,6 +350,7 @@ fn out_dir(
     out: Option<&std::path::Path>,
 ) -> anyhow::Result<record::out_dir::OutDir> {
     if let Some(out) = out {
+        record::out_dir::OutDir::check(out)?;
         return Ok(record::out_dir::OutDir::new(Some(out), out));
     }
     let workspace =

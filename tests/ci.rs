@@ -412,3 +412,27 @@ fn configuration_takes_fail_on_as_the_flag_does_and_names_the_baseline() {
     );
     assert_eq!(run(dir, &["ci"], &[]).status.code(), Some(0));
 }
+
+#[test]
+fn paths_that_cannot_be_written_are_named_plainly() {
+    let tmp = util::copy_of_fixture("dup-workspace");
+    let dir = tmp.path();
+    let expect = |args: &[&str], message: &str| {
+        let out = run(dir, args, &[]);
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
+    };
+    expect(
+        &["dup", "--out", "Cargo.toml"],
+        "`--out` names a folder, and Cargo.toml is a file",
+    );
+    expect(&["report", "--out", "Cargo.toml"], "`--out` names a folder");
+    expect(
+        &["baseline", "--baseline", "crates"],
+        "the baseline is a file, and crates is a folder",
+    );
+    expect(
+        &["baseline", "--baseline", "nope/b.json"],
+        "the folder nope does not exist",
+    );
+}

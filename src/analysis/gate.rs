@@ -68,6 +68,10 @@ fn refuse_report_flags(args: &BaselineArgs) -> anyhow::Result<()> {
 /// the analysis did not cover.
 fn rewrite(analysis: &Analysis, path: &Path, console: &Console) -> anyhow::Result<Baseline> {
     let mut baseline = Baseline::of(&analysis.report, settings_hash(analysis));
+    if path.is_dir() {
+        let why = format!("the baseline is a file, and {} is a folder", path.display());
+        return Err(UsageError(why).into());
+    }
     if path.exists() {
         let unseen = Baseline::read(path)?.unseen(&analysis.report);
         let kept = unseen.difference(&baseline.findings).count();

@@ -27,6 +27,15 @@ impl OutDir {
         OutDir(out.map_or_else(|| target_dir.join("loop"), Path::to_path_buf))
     }
 
+    /// Refuses an `--out` that is a file: everything the loop writes goes in a folder there.
+    pub fn check(out: &Path) -> Result<(), crate::error::UsageError> {
+        if out.exists() && !out.is_dir() {
+            let why = format!("`--out` names a folder, and {} is a file", out.display());
+            return Err(crate::error::UsageError(why));
+        }
+        Ok(())
+    }
+
     pub fn path(&self) -> &Path {
         &self.0
     }
