@@ -109,7 +109,12 @@ pub fn analyse(
     let detect_start = Instant::now();
     let memo =
         (files.as_ref()).map_or_else(Memo::off, |f| Memo::load(&f.memo_path(), f.build_id()));
-    let found = detect(what, &corpus, &options, &workspace, &memo);
+    // Whether the analysis sees every copy a clone allow marker may be about.
+    let whole = paths.is_empty()
+        && options.include.is_none()
+        && options.exclude_path.is_none()
+        && workspace.packages.len() >= workspace.members.len();
+    let found = detect((what, whole), &corpus, &options, &workspace, &memo);
     // Written while the report is made and printed. Like the parse cache, a memo that cannot
     // be written costs speed, never a finding.
     let memo_write = (files.as_ref()).map_or_else(Background::default, |files| {
@@ -221,9 +226,11 @@ struct Found {
     smells: crate::analysis::smells::Found,
 }
 
-/// Runs the clone detectors and the smell finders that `what` asks for, side by side.
+/// Runs the clone detectors and the smell finders that `what` asks for, side by side; clone
+/// allow markers that silence nothing are looked for only when the analysis is `whole` (with
+/// paths, globs or some packages left out, the other copies may be outside it).
 fn detect(
-    what: What,
+    (what, whole): (What, bool),
     corpus: &Corpus,
     options: &Options,
     workspace: &Workspace,
@@ -234,7 +241,11 @@ fn detect(
             if what.dup {
                 rayon::join(
                     || detectors::find_duplicates(&corpus.files, options, memo),
-                    || detectors::unused_clone_allows(&corpus.files, options, memo),
+                    || {
+                        whole
+                            .then(|| detectors::unused_clone_allows(&corpus.files, options, memo))
+                            .unwrap_or_default()
+                    },
                 )
             } else {
                 (Vec::new(), Vec::new())
