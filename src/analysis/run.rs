@@ -242,9 +242,11 @@ fn detect(
                 rayon::join(
                     || detectors::find_duplicates(&corpus.files, options, memo),
                     || {
-                        whole
-                            .then(|| detectors::unused_clone_allows(&corpus.files, options, memo))
-                            .unwrap_or_default()
+                        if whole {
+                            detectors::unused_clone_allows(&corpus.files, options, memo)
+                        } else {
+                            Vec::new()
+                        }
                     },
                 )
             } else {
