@@ -322,6 +322,25 @@ fn plain_dir_is_scanned_without_a_manifest() {
     assert_eq!(doc["groups"][0]["instances"][0]["package"], "plain-dir");
 }
 
+/// A folder whose Cargo.toml does not parse is analysed as plain source, and says so.
+#[test]
+fn a_folder_with_a_broken_manifest_is_plain_source_with_a_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("broken");
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(dir.join("Cargo.toml"), "[package]\nname = \"x\"\n[lib\n").unwrap();
+    std::fs::write(dir.join("src/lib.rs"), "pub fn f() {}\n").unwrap();
+    let doc = json(tmp.path(), &["broken"]);
+    let warning = (doc["warnings"].as_array().unwrap().iter())
+        .find(|w| w["file"] == "Cargo.toml")
+        .unwrap_or_else(|| panic!("{doc:#}"));
+    assert_eq!(warning["line"], 3, "{warning}");
+    assert!(
+        (warning["message"].as_str().unwrap()).contains("analysed as plain Rust source"),
+        "{warning}"
+    );
+}
+
 /// `--manifest-path` takes a Cargo.toml, as cargo's does: a folder is said to be one.
 #[test]
 fn manifest_path_to_a_folder_says_it_must_name_a_cargo_toml() {
@@ -1723,4 +1742,24 @@ fn generated_code_counts_as_uses_and_gets_no_findings() {
     // Nor does it count among the files and lines the scores are per.
     assert_eq!(doc["summary"]["files"], 2, "{}", doc["summary"]);
     assert_eq!(doc["summary"]["lines"], 11, "{}", doc["summary"]);
+}
+
+/// A scope that matches no Rust file says so, and warnings point at files as rustc does.
+#[test]
+fn a_scope_matching_nothing_warns_and_warnings_point_like_rustc() {
+    let out = run(
+        &fixture("dup-workspace"),
+        &["dup", "--no-cache", "--include", "nomatch/**"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: no Rust file matches the paths or `--include` globs given"),
+        "{stderr}"
+    );
+    let bad = run(
+        &fixture("bad-input"),
+        &["dup", "--no-cache", "--color", "never"],
+    );
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(stderr.contains("--> src/broken.rs:5:28"), "{stderr}");
 }

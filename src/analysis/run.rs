@@ -128,7 +128,15 @@ pub fn analyse(
         total: start.elapsed(),
         cached: false,
     };
-    let report = report(&workspace, &corpus, found, timing);
+    let mut report = report(&workspace, &corpus, found, timing);
+    if corpus.files.is_empty() && (!paths.is_empty() || options.include.is_some()) {
+        report.warnings.push(crate::analysis::workspace::Warning {
+            file: ".".to_string(),
+            line: None,
+            column: None,
+            message: "no Rust file matches the paths or `--include` globs given".to_string(),
+        });
+    }
     if options.cache {
         if let Err(err) = crate::analysis::cache::store(&out_dir, &key, &corpus.seen, &report) {
             console.eprint(&format!(

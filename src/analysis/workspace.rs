@@ -173,6 +173,7 @@ impl Workspace {
             let package = nearest.of(&root, entry.path());
             add_plain_root(&mut packages, package, entry.into_path());
         }
+        warnings.extend(unreadable_manifest(&root));
         let config = ConfigFile::read_toml(&root.join("loop.toml"))?;
         let members = (packages.iter())
             .filter_map(|p| relative_dir(&root, &p.name, &p.dir))
@@ -466,6 +467,23 @@ fn selected_features(
         }
     }
     Some(selected)
+}
+
+/// A warning when the folder analysed as plain source has a Cargo.toml that does not parse:
+/// cargo would refuse it, and what the folder is analysed as should not be a surprise.
+fn unreadable_manifest(root: &Path) -> Option<Warning> {
+    let text = std::fs::read_to_string(root.join("Cargo.toml")).ok()?;
+    let err = text.parse::<toml::Table>().err()?;
+    let line = (err.span()).map(|span| text[..span.start].matches('\n').count() as u32 + 1);
+    Some(Warning {
+        file: "Cargo.toml".to_string(),
+        line,
+        column: None,
+        message: format!(
+            "the manifest does not parse ({}), so the folder is analysed as plain Rust source",
+            err.message().trim_end()
+        ),
+    })
 }
 
 /// The `[package] name` of a manifest, if it has one that can be read.

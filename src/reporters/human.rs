@@ -161,15 +161,21 @@ pub fn render_warnings(warnings: &[Warning], styled: bool) -> String {
     };
     let mut out = String::new();
     for warning in warnings {
-        let location = match (warning.line, warning.column) {
-            (Some(line), Some(column)) => format!("{}:{line}:{column}", warning.file),
-            (Some(line), None) => format!("{}:{line}", warning.file),
-            _ => warning.file.clone(),
+        let title = Level::WARNING.primary_title(&warning.message);
+        // `--> file:line:column`, as rustc points at what it warns about; a warning about
+        // the whole run (`.`) points nowhere.
+        let message = if warning.file == "." && warning.line.is_none() {
+            Group::with_title(title)
+        } else {
+            let mut origin = Origin::path(warning.file.as_str());
+            if let Some(line) = warning.line {
+                origin = origin.line(line as usize);
+            }
+            if let Some(column) = warning.column {
+                origin = origin.char_column(column as usize);
+            }
+            title.element(origin)
         };
-        let note = format!("in {location}");
-        let message = Level::WARNING
-            .primary_title(&warning.message)
-            .element(Level::NOTE.message(&note));
         let _ = writeln!(out, "{}", renderer.render(&[message]));
     }
     out
