@@ -409,6 +409,8 @@ fn unstable_dependencies(graph: &ModuleGraph, t: &Thresholds) -> Vec<Smell> {
         smell
             .metrics
             .insert("unstable_dependencies".to_string(), worse.len() as f64);
+        // The threshold, as every smell reports its own (a fraction, as instability is).
+        (smell.metrics).insert("min_instability_gap".to_string(), gap);
         smell.locations = worse
             .iter()
             .map(|&dep| {
