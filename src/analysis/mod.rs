@@ -19,4 +19,5 @@ pub mod smells;
 pub mod source;
 pub mod workspace;
 
-pub use run::{analyse, Analysis, What};
+pub use report::What;
+pub use run::{analyse, Analysis};

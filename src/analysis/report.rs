@@ -28,6 +28,13 @@ impl FileInfo {
     }
 }
 
+/// Which analyses run over the one parse, so what a report holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct What {
+    pub dup: bool,
+    pub smells: bool,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     pub root: PathBuf,

@@ -7,7 +7,7 @@ use anyhow::{bail, Context};
 
 use crate::analysis::detectors::{self, Group, Memo};
 use crate::analysis::file_cache::FileCache;
-use crate::analysis::report::{FileInfo, Report, Timing};
+use crate::analysis::report::{FileInfo, Report, Timing, What};
 use crate::analysis::scan::Corpus;
 use crate::analysis::workspace::Workspace;
 use crate::cli::{AnalysisArgs, CommonArgs};
@@ -53,13 +53,6 @@ impl Drop for Background {
             let _ = handle.join();
         }
     }
-}
-
-/// Which analyses run over the one parse.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct What {
-    pub dup: bool,
-    pub smells: bool,
 }
 
 pub fn analyse(

@@ -1,8 +1,7 @@
 //! The one line a scan ends with on stderr: files, lines, clone groups, duplicated lines,
 //! smells, and how long it took.
 
-use crate::analysis::report::Report;
-use crate::analysis::What;
+use crate::analysis::report::{Report, What};
 use crate::console::Console;
 
 /// The summary of a scan that looked for what `what` says: clones, smells or both.

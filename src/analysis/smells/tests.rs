@@ -725,7 +725,11 @@ fn a_stable_module_on_an_unstable_one_is_reported() {
     let found = mod_smells(&UNSTABLE, &defaults(), SmellKind::UnstableDependency);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].item, "k::s");
-    let keys = ["instability", "unstable_dependencies", "min_instability_gap"];
+    let keys = [
+        "instability",
+        "unstable_dependencies",
+        "min_instability_gap",
+    ];
     assert_eq!(metric(&found[0], &keys), [0.2, 1.0, 0.5]);
     assert!(
         found[0].message.contains("`k::u` (0.75)"),
