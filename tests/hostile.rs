@@ -486,6 +486,62 @@ fn temporary_files_a_kill_left_in_the_tree_are_removed_by_the_next_run() {
     assert_eq!(outcome(tmp.path()).0, "kept");
 }
 
+/// A run killed between the renames of a refactor of two files left one written, which
+/// does not compile without the other: the next run puts the old content back first.
+#[test]
+fn a_refactor_a_kill_left_half_written_is_undone_by_the_next_run() {
+    let tmp = repository();
+    let (report, stats) = (
+        tmp.path().join("src/report.rs"),
+        tmp.path().join("src/stats.rs"),
+    );
+    let old_report = std::fs::read_to_string(&report).unwrap();
+    let old_stats = std::fs::read_to_string(&stats).unwrap();
+    let new_report =
+        format!("{old_report}\npub fn uses_it() -> f64 {{ crate::stats::shared_mean() }}\n");
+    let new_stats = format!("{old_stats}\npub fn shared_mean() -> f64 {{ 0.0 }}\n");
+    std::fs::write(&report, &new_report).unwrap();
+    let tmp_stats = tmp.path().join("src/.stats.rs.cargo-loop-4242.tmp");
+    std::fs::write(&tmp_stats, &new_stats).unwrap();
+    let entry = |path: &std::path::Path, tmp: String, before: &str, after: &str| serde_json::json!({ "path": path, "tmp": tmp, "before": before, "after": after });
+    let journal = tmp.path().join("target/loop/keeping.json");
+    std::fs::create_dir_all(journal.parent().unwrap()).unwrap();
+    let entries = [
+        entry(
+            &report,
+            tmp.path()
+                .join("src/.report.rs.cargo-loop-4242.tmp")
+                .display()
+                .to_string(),
+            &old_report,
+            &new_report,
+        ),
+        entry(
+            &stats,
+            tmp_stats.display().to_string(),
+            &old_stats,
+            &new_stats,
+        ),
+    ];
+    std::fs::write(&journal, serde_json::to_vec(&entries).unwrap()).unwrap();
+    let out = run(
+        tmp.path(),
+        &["fix", "--agent", &hostile("cmd", "slow-merge")],
+        &[("SLOW_SECS", "0")],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Restored src/report.rs"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!tmp_stats.exists() && !journal.exists());
+    assert_eq!(outcome(tmp.path()).0, "kept");
+    assert!(!std::fs::read_to_string(&report)
+        .unwrap()
+        .contains("uses_it"));
+}
+
 #[test]
 fn a_confined_agent_cannot_write_the_users_tree_by_its_absolute_path() {
     if !landlock_available() {

@@ -5,7 +5,7 @@
 //! target/loop/
 //!   .lock              one run at a time (record::lock)
 //!   audit.jsonl        the audit trail (record::audit)
-//!   keeping.json       temporary files being written in the user's tree (refactor::keep)
+//!   keeping.json       the refactor being written: each file before and after (refactor::keep)
 //!   reaches.json       packages tested with the whole workspace (refactor::reach)
 //!   tried.json         findings tried and not kept (refactor::memory)
 //!   runs/RUN/CANDIDATE/attempt-N/   prompt, response, patch, command logs

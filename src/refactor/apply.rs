@@ -44,7 +44,7 @@ pub fn apply(
     let workspace = Workspace::open(common).map_err(|e| UsageError(format!("{e:#}")))?;
     let root = workspace.root.clone();
     let _lock = crate::record::lock::OutDirLock::acquire(out_dir, args.verify.no_wait, console)?;
-    crate::refactor::keep::recover(&out_dir.keep_journal())?;
+    crate::refactor::keep::recover(&out_dir.keep_journal())?.tell(&root, console);
     let verify = VerifySettings::resolve(&args.verify, &workspace.config)?;
     let output = out_dir.ours(&workspace.target_dir);
     crate::refactor::preflight::check(

@@ -77,8 +77,15 @@ pub fn session(
     };
     let _lock =
         crate::record::lock::OutDirLock::acquire(&out_dir, args.pipeline.verify.no_wait, console)?;
-    // A run killed while writing left temporary files in the tree: not the user's changes.
-    crate::refactor::keep::recover(&out_dir.keep_journal())?;
+    // A run killed while writing a refactor left part of it: undone, and the tree analysed
+    // again if that changed it.
+    let recovered = crate::refactor::keep::recover(&out_dir.keep_journal())?;
+    recovered.tell(&root, console);
+    let analysis = if recovered.restored.is_empty() {
+        analysis
+    } else {
+        crate::analysis::analyse(common, &args.analysis, console, what_of(args))?
+    };
     crate::refactor::preflight::check(
         (&root, &place.output),
         &args.pipeline.verify,
