@@ -77,15 +77,7 @@ pub fn session(
     };
     let _lock =
         crate::record::lock::OutDirLock::acquire(&out_dir, args.pipeline.verify.no_wait, console)?;
-    // A run killed while writing a refactor left part of it: undone, and the tree analysed
-    // again if that changed it.
-    let recovered = crate::refactor::keep::recover(&out_dir.keep_journal())?;
-    recovered.tell(&root, console);
-    let analysis = if recovered.restored.is_empty() {
-        analysis
-    } else {
-        crate::analysis::analyse(common, &args.analysis, console, what_of(args))?
-    };
+    let analysis = recover(analysis, (common, args), console)?;
     crate::refactor::preflight::check(
         (&root, &place.output),
         &args.pipeline.verify,
@@ -147,6 +139,21 @@ pub fn session(
     let end = drive(&mut pass, &mut baseline, chosen);
     pass.finish(end, console)?;
     Ok(place)
+}
+
+/// Undoes the part of a refactor a run killed while writing it left in the tree (see
+/// `keep.rs`), and analyses the tree again if that changed it.
+fn recover(
+    analysis: crate::analysis::Analysis,
+    (common, args): (&CommonArgs, &FixArgs),
+    console: &Console,
+) -> anyhow::Result<crate::analysis::Analysis> {
+    let recovered = crate::refactor::keep::recover(&analysis.out_dir.keep_journal())?;
+    recovered.tell(&analysis.report.root, console);
+    if recovered.restored.is_empty() {
+        return Ok(analysis);
+    }
+    crate::analysis::analyse(common, &args.analysis, console, what_of(args))
 }
 
 /// How the run reports what it did: text, a JSON document on stdout, or the HTML report;
