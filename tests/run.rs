@@ -169,13 +169,11 @@ fn a_time_limit_or_a_spent_budget_starts_nothing_more() {
 #[test]
 fn a_later_run_does_not_pay_again_for_what_was_rejected() {
     let tmp = copy_of_fix_crate();
-    let out = run_loop(
-        tmp.path(),
-        &["--agent", &agent("break-build"), "--attempts", "1"],
-    );
+    let breaks = agent("break-build");
+    let out = run_loop(tmp.path(), &["--agent", &breaks, "--attempts", "1"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(decisions(tmp.path()).len(), 1);
-    let out = run_loop(tmp.path(), &["--agent", &agent("merge")]);
+    let out = run_loop(tmp.path(), &["--agent", &breaks, "--attempts", "1"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         decisions(tmp.path()).len(),
@@ -187,8 +185,43 @@ fn a_later_run_does_not_pay_again_for_what_was_rejected() {
         .map(|s| s["reason"].as_str().unwrap().to_owned())
         .collect();
     assert!(reasons[1].contains("tried before"), "{reasons:?}");
-    // `fix` is asked for it by name and tries it.
-    let out = util::fix(tmp.path(), &agent("merge"), &[]);
+    // Another agent has not tried it: a run with it does.
+    let out = run_loop(tmp.path(), &["--agent", &agent("merge")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(decisions(tmp.path()).last().unwrap()["outcome"], "kept");
+}
+
+/// A finding no agent answered for (the budget ran out before the call, the agent timed
+/// out) was not tried: the next run with the same agent tries it.
+#[test]
+fn a_finding_no_agent_answered_for_is_tried_by_the_next_run() {
+    let tmp = copy_of_fix_crate();
+    let merge = agent("merge");
+    let out = run_loop(tmp.path(), &["--agent", &merge, "--budget-tokens", "10"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(decisions(tmp.path()).last().unwrap()["outcome"], "rejected");
+    let hang = agent("hang");
+    let args = [
+        "run",
+        "--allow-dirty",
+        "--allow-no-vcs",
+        "--agent-timeout",
+        "1",
+    ];
+    let out = run(tmp.path(), &[&args[..], &["--agent", &hang]].concat(), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        (decisions(tmp.path()).last().unwrap()["reason"]
+            .as_str()
+            .unwrap())
+        .contains("--agent-timeout"),
+        "{:?}",
+        decisions(tmp.path())
+    );
+    let tried = std::fs::read_to_string(tmp.path().join("target/loop/tried.json"))
+        .unwrap_or_else(|_| "{}".into());
+    assert_eq!(tried.trim(), "{}", "remembered as tried: {tried}");
+    let out = run_loop(tmp.path(), &["--agent", &merge]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(decisions(tmp.path()).last().unwrap()["outcome"], "kept");
 }

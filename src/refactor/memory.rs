@@ -1,6 +1,8 @@
 //! What `cargo loop run` remembers across runs (`target/loop/tried.json`): the findings it
-//! tried and did not keep, with a hash of their code, so that an interrupted or repeated run
-//! does not pay for them again while that code is unchanged.
+//! tried and did not keep, with a hash of their code and of the agents asked, so that an
+//! interrupted or repeated run does not pay for them again while that code and those agents
+//! are unchanged. A finding no agent answered for (a budget ran out, the agent timed out or
+//! failed) was not tried, and is not remembered.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -20,6 +22,9 @@ pub struct Tried {
     pub outcome: Outcome,
     pub step: Step,
     pub reason: String,
+    /// Hash of the agents the run asked (another agent may well do better).
+    #[serde(default)]
+    pub agents: String,
 }
 
 #[derive(Debug, Default)]
@@ -29,12 +34,14 @@ pub struct Memory {
     root: PathBuf,
     /// By finding fingerprint (hex).
     tried: BTreeMap<String, Tried>,
+    /// Hash of the agents this run asks.
+    agents: String,
 }
 
 impl Memory {
     /// The memory in `path`; a missing or unreadable file is an empty memory (it only saves
     /// work, it never decides what is right).
-    pub fn load(path: &Path, root: &Path) -> Memory {
+    pub fn load(path: &Path, root: &Path, agents: &str) -> Memory {
         let tried = std::fs::read(path)
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
@@ -43,13 +50,16 @@ impl Memory {
             path: path.to_path_buf(),
             root: root.to_path_buf(),
             tried,
+            agents: agents.to_owned(),
         }
     }
 
-    /// What became of `finding` before, if its code is still the code tried then.
+    /// What became of `finding` before, if its code is still the code tried then and the
+    /// agents are the ones asked then.
     pub fn tried(&self, finding: &Finding) -> Option<&Tried> {
         let tried = self.tried.get(&key(finding))?;
-        (tried.code == code_hash(finding, &self.root)).then_some(tried)
+        (tried.code == code_hash(finding, &self.root) && tried.agents == self.agents)
+            .then_some(tried)
     }
 
     /// Remembers a decision on `finding`: a kept one is forgotten (its code is gone), the
@@ -67,6 +77,7 @@ impl Memory {
                 outcome,
                 step,
                 reason: reason.to_owned(),
+                agents: self.agents.clone(),
             };
             self.tried.insert(key(finding), tried);
         }
@@ -129,12 +140,16 @@ mod test {
         let lib = root.path().join("src/lib.rs");
         std::fs::write(&lib, "// top\nfn f() {\n}\n").unwrap();
         let file = root.path().join("tried.json");
-        let mut memory = Memory::load(&file, root.path());
+        let mut memory = Memory::load(&file, root.path(), "builtin");
         let decision = (Outcome::Rejected, Step::Test, "a test fails");
         memory.remember(&finding(), decision).unwrap();
 
-        let again = Memory::load(&file, root.path());
+        let again = Memory::load(&file, root.path(), "builtin");
         let tried = again.tried(&finding()).unwrap();
+        // Another agent has not tried it.
+        assert!(Memory::load(&file, root.path(), "cmd")
+            .tried(&finding())
+            .is_none());
         assert_eq!(
             (tried.step, tried.reason.as_str()),
             (Step::Test, "a test fails")
@@ -145,10 +160,10 @@ mod test {
         std::fs::write(&lib, "// top\nfn f() {\n    g();\n}\n").unwrap();
         assert!(again.tried(&finding()).is_none());
 
-        let mut memory = Memory::load(&file, root.path());
+        let mut memory = Memory::load(&file, root.path(), "builtin");
         memory
             .remember(&finding(), (Outcome::Kept, Step::Analysis, "kept"))
             .unwrap();
-        assert!(Memory::load(&file, root.path()).tried.is_empty());
+        assert!(Memory::load(&file, root.path(), "builtin").tried.is_empty());
     }
 }

@@ -187,6 +187,8 @@ pub struct Decided {
     pub reason: String,
     /// The agent proposed what was refused before, or failed the same way twice.
     pub stuck: bool,
+    /// No answer came (a budget ran out, the agent timed out or failed): not a try.
+    pub unanswered: bool,
 }
 
 impl Pass<'_, '_> {
@@ -221,7 +223,7 @@ impl Pass<'_, '_> {
 
     /// Remembers across runs the last decision made since `decisions` were made, on `finding`.
     pub(super) fn remember(&mut self, finding: &Finding, decisions: usize) -> anyhow::Result<()> {
-        if let Some(last) = self.decided[decisions..].last() {
+        if let Some(last) = self.decided[decisions..].last().filter(|d| !d.unanswered) {
             let decision = (last.outcome, last.step, last.reason.as_str());
             self.memory.remember(finding, decision)?;
         }
@@ -359,7 +361,7 @@ impl Pass<'_, '_> {
         let lints = &baseline.diagnostics.suggestions;
         let Some(reply) = self.ask(&at, (finding, lints), feedback, dir)? else {
             let reason = self.stop.clone().unwrap_or_default();
-            self.decide(candidate, finding, Outcome::Rejected, Step::Agent, &reason)?;
+            self.decide_unanswered(candidate, finding, Step::Agent, &reason)?;
             return Ok(Attempt::Decided);
         };
         let ctx = proposal::Context {
@@ -371,8 +373,12 @@ impl Pass<'_, '_> {
         let Proposal { changes, summary } = match proposal::changes_of(reply, &ctx, self.audit)? {
             Ok(proposal) => proposal,
             Err(rejected) if rejected.no_answer => {
-                let reason = &rejected.reason;
-                self.decide(candidate, finding, Outcome::Rejected, rejected.step, reason)?;
+                let (step, reason) = (rejected.step, &rejected.reason);
+                if rejected.transient {
+                    self.decide_unanswered(candidate, finding, step, reason)?;
+                } else {
+                    self.decide(candidate, finding, Outcome::Rejected, step, reason)?;
+                }
                 return Ok(Attempt::Decided);
             }
             Err(rejected) => return Ok(Attempt::retry(rejected.step, rejected.reason)),
@@ -712,6 +718,7 @@ impl Pass<'_, '_> {
             step,
             reason: reason.to_owned(),
             stuck: reason.starts_with(STUCK),
+            unanswered: false,
         });
         self.audit.emit(Event::Decision {
             candidate: candidate.into(),
@@ -720,6 +727,22 @@ impl Pass<'_, '_> {
             step,
             reason: reason.into(),
         })
+    }
+
+    /// A rejection because no answer came: recorded as any, but not a try to remember, since
+    /// another run (or agent) may well answer.
+    fn decide_unanswered(
+        &mut self,
+        candidate: &str,
+        finding: &Finding,
+        step: Step,
+        reason: &str,
+    ) -> anyhow::Result<()> {
+        self.decide(candidate, finding, Outcome::Rejected, step, reason)?;
+        if let Some(last) = self.decided.last_mut() {
+            last.unanswered = true;
+        }
+        Ok(())
     }
 }
 

@@ -28,6 +28,9 @@ pub struct Rejected {
     /// The call itself failed (timeout, API error, truncated answer): another attempt is not
     /// asked for.
     pub no_answer: bool,
+    /// The failure says nothing of the finding (a timeout, a crash, an API error): a later
+    /// run may well get an answer, so it is not remembered as tried.
+    pub transient: bool,
 }
 
 impl Rejected {
@@ -36,6 +39,7 @@ impl Rejected {
             step,
             reason: reason.into(),
             no_answer: false,
+            transient: false,
         }
     }
 }
@@ -104,6 +108,7 @@ pub fn changes_of(
         Err(err) => {
             return Ok(Err(Rejected {
                 no_answer: true,
+                transient: err.is_transient(),
                 ..Rejected::new(Step::Agent, err.to_string())
             }))
         }

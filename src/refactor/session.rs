@@ -92,7 +92,7 @@ pub fn session(
     } else {
         None
     };
-    let memory = Memory::load(&out_dir.tried_file(), &root);
+    let memory = Memory::load(&out_dir.tried_file(), &root, &settings.agents_key());
     let findings = finding::findings(&analysis.report);
     let chosen = choose(&findings, settings.max_candidates, &memory)?;
     let mut audit = Audit::open(&out_dir, console)?;

@@ -36,6 +36,16 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// A hash of the agents a run asks (`--agent` and each role's): what the memory of
+    /// tried findings is kept per. Never the specs themselves, which may hold a URL.
+    pub fn agents_key(&self) -> String {
+        let roles: Vec<String> = (self.roles.iter())
+            .map(|(role, settings)| format!("{role:?}={:?}", settings.agent))
+            .collect();
+        let agents = format!("{:?};{}", self.agent, roles.join(";"));
+        format!("{:016x}", xxhash_rust::xxh3::xxh3_64(agents.as_bytes()))
+    }
+
     pub fn resolve(args: &FixArgs, config: &ConfigFile) -> anyhow::Result<Settings> {
         let limits = (args.pipeline.agent_limits)
             .clone()

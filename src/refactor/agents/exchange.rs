@@ -82,3 +82,18 @@ pub enum AgentError {
     #[error(transparent)]
     Io(#[from] anyhow::Error),
 }
+
+impl AgentError {
+    /// Whether the failure says nothing of the finding (the agent timed out, crashed, could
+    /// not be started, or its API failed), so that another run may well get an answer.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            AgentError::Timeout(_)
+                | AgentError::Failed { .. }
+                | AgentError::NoProgram(_)
+                | AgentError::Api(_)
+                | AgentError::Io(_)
+        )
+    }
+}
