@@ -22,7 +22,6 @@ mod secrets;
 use std::io::Write;
 use std::process::Termination;
 
-use crate::analysis::smells::{Severity, Smell};
 use crate::analysis::What;
 use crate::cli::{AnalysisArgs, BaselineArgs, CargoCli, Command, CommonArgs, FixArgs, RunArgs};
 use crate::console::Console;
@@ -139,12 +138,14 @@ fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
         Command::Fix(fix) => {
             process::install_interrupt_handler();
             process::become_subreaper();
-            refactor::pass::fix(&common, fix, &console).map(|()| ExitCode::Success)
+            refactor::pass::fix(&common, fix, &console)
+                .and_then(|()| gate_after_refactors(&common, fix, &console))
         }
         Command::Run(run) => {
             process::install_interrupt_handler();
             process::become_subreaper();
-            refactor::run::run(&common, run, &console).map(|()| ExitCode::Success)
+            refactor::run::run(&common, run, &console)
+                .and_then(|()| gate_after_refactors(&common, &run.fix, &console))
         }
         Command::Log(log) => show_log(&common, log),
         Command::Report(analysis) => report_page(&common, analysis, &console),
@@ -460,39 +461,34 @@ fn analyse(
     }
     output(&report, options.format, &out_dir, console, &[])?;
     reporters::summary::summary(console, &report, what);
-    let Some(gate) = options.fail_on else {
-        return Ok(ExitCode::Success);
-    };
-    let found = if gate.new_only {
-        let path = (options.baseline.clone())
-            .unwrap_or_else(|| report.root.join(analysis::baseline::FILE));
-        let baseline = analysis::baseline::Baseline::read(&path)?;
-        let now = analysis::baseline::keys(&report, gate.notes);
-        let new = analysis::baseline::compare(&baseline, &now).new.len();
-        let counted = reporters::summary::counted(new as u64, "finding");
-        (new > 0).then(|| format!("{counted} the baseline does not have"))
-    } else {
-        // Notes tell a cost that is often accepted; like rustc's, they fail only when asked.
-        let counted = |s: &&Smell| gate.notes || s.severity == Severity::Warning;
-        let smells = report.smells.iter().filter(counted).count();
-        let groups = report.groups.len();
-        let (groups, smells) = (groups as u64, smells as u64);
-        (groups + smells > 0).then(|| {
-            let groups = reporters::summary::counted(groups, "clone group");
-            format!(
-                "{groups} and {}",
-                reporters::summary::counted(smells, "smell")
-            )
-        })
-    };
-    // Say why the exit code is 1, as `ci` does.
-    if let Some(why) = &found {
-        console.error(&format!("--fail-on: {why}"));
-    }
-    let found = found.is_some();
-    Ok(if found {
-        ExitCode::FoundProblems
-    } else {
-        ExitCode::Success
+    gate_exit(&report, &options, console)
+}
+
+/// Exit code 1, with why, when `--fail-on` counts findings in `report`.
+fn gate_exit(
+    report: &analysis::report::Report,
+    options: &config::Options,
+    console: &Console,
+) -> anyhow::Result<ExitCode> {
+    Ok(match analysis::gate::over_fail_on(report, options)? {
+        Some(why) => {
+            console.error(&format!("--fail-on: {why}"));
+            ExitCode::FoundProblems
+        }
+        None => ExitCode::Success,
     })
+}
+
+/// After `fix` or `run`: with `--fail-on`, the tree as they left it is analysed and judged.
+fn gate_after_refactors(
+    common: &CommonArgs,
+    fix: &cli::FixArgs,
+    console: &Console,
+) -> anyhow::Result<ExitCode> {
+    if fix.analysis.fail_on.is_none() {
+        return Ok(ExitCode::Success);
+    }
+    let what = refactor::session::what_of(fix);
+    let analysis = analysis::analyse(common, &fix.analysis, console, what)?;
+    gate_exit(&analysis.report, &analysis.options, console)
 }

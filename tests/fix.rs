@@ -1485,3 +1485,23 @@ fn the_builtin_agent_makes_enums_declared_alike_one_type_and_their_variants_stil
     assert!(aliased, "{jobs}\n{tasks}");
     passes_its_tests_with(tmp.path(), None);
 }
+
+/// `--fail-on` judges the tree as the pass left it: findings left fail the run, as they fail
+/// `dup --fail-on`.
+#[test]
+fn fix_fail_on_judges_what_the_pass_left() {
+    let tmp = copy_of_fix_crate();
+    let out = fix(
+        tmp.path(),
+        &agent("break-build"),
+        &["--attempts", "1", "--fail-on", "any"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error: --fail-on: 1 clone group"),
+        "{}",
+        stderr(&out)
+    );
+    let never = fix(tmp.path(), &agent("break-build"), &["--attempts", "1"]);
+    assert_eq!(never.status.code(), Some(0), "{}", stderr(&never));
+}

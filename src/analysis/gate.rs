@@ -42,6 +42,41 @@ pub fn write_baseline(
     Ok((path, baseline.findings.len()))
 }
 
+/// Why `--fail-on` fails on `report`, if it does: the findings it counts (new ones against
+/// the baseline with `--fail-on new`; notes only with `note`).
+pub fn over_fail_on(
+    report: &Report,
+    options: &crate::config::Options,
+) -> anyhow::Result<Option<String>> {
+    let Some(gate) = options.fail_on else {
+        return Ok(None);
+    };
+    let counted = crate::reporters::summary::counted;
+    if gate.new_only {
+        let path = (options.baseline.clone()).unwrap_or_else(|| report.root.join(baseline::FILE));
+        let now = baseline::keys(report, gate.notes);
+        let new = baseline::compare(&Baseline::read(&path)?, &now).new.len();
+        return Ok((new > 0).then(|| {
+            format!(
+                "{} the baseline does not have",
+                counted(new as u64, "finding")
+            )
+        }));
+    }
+    // Notes tell a cost that is often accepted; like rustc's, they fail only when asked.
+    let smells = (report.smells.iter())
+        .filter(|s| gate.notes || s.severity == Severity::Warning)
+        .count() as u64;
+    let groups = report.groups.len() as u64;
+    Ok((groups + smells > 0).then(|| {
+        format!(
+            "{} and {}",
+            counted(groups, "clone group"),
+            counted(smells, "smell")
+        )
+    }))
+}
+
 /// `baseline` writes a file and prints no findings: flags about printing or failing on them
 /// would be silently ignored, so they are refused.
 fn refuse_report_flags(args: &BaselineArgs) -> anyhow::Result<()> {
