@@ -135,18 +135,16 @@ fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
                 smells: true,
             },
         ),
-        Command::Fix(fix) => {
-            process::install_interrupt_handler();
-            process::become_subreaper();
-            refactor::pass::fix(&common, fix, &console)
-                .and_then(|()| gate_after_refactors(&common, fix, &console))
-        }
-        Command::Run(run) => {
-            process::install_interrupt_handler();
-            process::become_subreaper();
-            refactor::run::run(&common, run, &console)
-                .and_then(|()| gate_after_refactors(&common, &run.fix, &console))
-        }
+        Command::Fix(fix) => refactoring(
+            || refactor::pass::fix(&common, fix, &console),
+            (&common, fix),
+            &console,
+        ),
+        Command::Run(run) => refactoring(
+            || refactor::run::run(&common, run, &console),
+            (&common, &run.fix),
+            &console,
+        ),
         Command::Log(log) => show_log(&common, log),
         Command::Report(analysis) => report_page(&common, analysis, &console),
         Command::Review(log) => show_review(&common, log),
@@ -479,12 +477,16 @@ fn gate_exit(
     })
 }
 
-/// After `fix` or `run`: with `--fail-on`, the tree as they left it is analysed and judged.
-fn gate_after_refactors(
-    common: &CommonArgs,
-    fix: &cli::FixArgs,
+/// `fix` and `run`: Ctrl-C stops them cleanly, and what their agents and cargo start is
+/// theirs to stop (a subreaper); with `--fail-on`, the tree they leave is analysed and judged.
+fn refactoring(
+    work: impl FnOnce() -> anyhow::Result<()>,
+    (common, fix): (&CommonArgs, &cli::FixArgs),
     console: &Console,
 ) -> anyhow::Result<ExitCode> {
+    process::install_interrupt_handler();
+    process::become_subreaper();
+    work()?;
     if fix.analysis.fail_on.is_none() {
         return Ok(ExitCode::Success);
     }
