@@ -136,6 +136,9 @@ fn an_agent_that_repeats_a_rejected_change_is_stuck() {
     assert_eq!(decisions.len(), 1);
     let reason = decisions[0]["reason"].as_str().unwrap();
     assert!(reason.starts_with("stuck:"), "{reason}");
+    // The decision says where the repeated change failed, and why, not just "agent".
+    assert_eq!(decisions[0]["step"], "check", "{reason}");
+    assert!(reason.contains("error"), "{reason}");
     // The second attempt was not verified again: one check of the first attempt only.
     let checks = of_kind(tmp.path(), "step")
         .into_iter()

@@ -95,7 +95,7 @@ struct Tried {
     /// Its records, not yet written.
     audit: Audit,
     decided: Vec<Decided>,
-    rejected_patches: HashSet<(u64, u64)>,
+    rejected_patches: super::pass::RejectedPatches,
     /// The run's budget as the worker left it.
     budget: Budget,
     stop: Option<String>,

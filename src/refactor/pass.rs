@@ -153,8 +153,9 @@ pub struct Pass<'a, 'b> {
     pub(super) decided: Vec<Decided>,
     /// Candidates named so far (`c1`, `c2`, ... across passes).
     pub(super) named: usize,
-    /// Patches rejected in this run, by finding fingerprint: proposing one again is stuck.
-    pub(super) rejected_patches: std::collections::HashSet<(u64, u64)>,
+    /// Patches rejected in this run, by finding fingerprint, with the step that rejected
+    /// each and why: proposing one again is stuck.
+    pub(super) rejected_patches: RejectedPatches,
     /// No candidate starts after this (`--time-limit`).
     pub(super) deadline: Option<std::time::Instant>,
     /// `--branch-per-refactor`: where kept refactors go instead of the working tree.
@@ -384,11 +385,13 @@ impl Pass<'_, '_> {
             Err(rejected) => return Ok(Attempt::retry(rejected.step, rejected.reason)),
         };
         let patch = (finding.fingerprint, self.record_patch(&at, &changes, dir)?);
-        if self.rejected_patches.contains(&patch) {
-            let reason = format!(
-                "{STUCK}the agent proposed the very change it proposed before, which was rejected"
+        if let Some((step, why)) = self.rejected_patches.get(&patch) {
+            // The step that rejected the change, and why: what the agent did not fix.
+            let (step, reason) = (
+                *step,
+                format!("{STUCK}the agent proposed the very change it proposed before, which was rejected: {why}"),
             );
-            self.decide(candidate, finding, Outcome::Rejected, Step::Agent, &reason)?;
+            self.decide(candidate, finding, Outcome::Rejected, step, &reason)?;
             return Ok(Attempt::Decided);
         }
         let (verdict, tests, verified) = self
@@ -406,7 +409,7 @@ impl Pass<'_, '_> {
                 reason,
                 feedback,
             } => {
-                self.rejected_patches.insert(patch);
+                self.rejected_patches.insert(patch, (step, reason.clone()));
                 Ok(Attempt::Retry {
                     step,
                     reason,
@@ -745,6 +748,9 @@ impl Pass<'_, '_> {
         Ok(())
     }
 }
+
+/// Patches rejected in a run, by (finding fingerprint, patch hash): the step and the reason.
+pub(super) type RejectedPatches = std::collections::HashMap<(u64, u64), (Step, String)>;
 
 /// The message of a kept refactor's commit: the finding, and the agent's words (or the usual fix).
 fn commit_message(finding: &Finding, summary: Option<&str>) -> String {

@@ -128,7 +128,7 @@ pub fn session(
         memory,
         decided: Vec::new(),
         named: 0,
-        rejected_patches: std::collections::HashSet::new(),
+        rejected_patches: std::collections::HashMap::new(),
         deadline: None,
         branches,
         jobs: crate::refactor::pass::Jobs {
