@@ -94,8 +94,14 @@ fn max_passes_and_the_target_score_stop_the_loop() {
         &["--max-candidates", "1", "--target-score", "100000"],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(of_kind(tmp.path(), "pass_end").len(), 1);
-    assert!(stop_reason(tmp.path()).contains("target score reached"));
+    // Met already: no pass runs, nothing is tried, the tree is untouched.
+    assert!(of_kind(tmp.path(), "pass_end").is_empty());
+    assert!(decisions(tmp.path()).is_empty());
+    assert!(
+        stop_reason(tmp.path()).contains("target score reached before any pass"),
+        "{}",
+        stop_reason(tmp.path())
+    );
 }
 
 #[test]

@@ -131,6 +131,12 @@ fn passes(
     named: Option<&HashSet<u64>>,
     start: Instant,
 ) -> anyhow::Result<String> {
+    if let Some(target) = rules.target_score.filter(|&t| baseline.scores.total() <= t) {
+        return Ok(format!(
+            "target score reached before any pass: {:.1} <= {target} (--target-score)",
+            baseline.scores.total()
+        ));
+    }
     let mut stalled = 0;
     for number in 1.. {
         let before = baseline.scores;
