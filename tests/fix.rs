@@ -244,6 +244,10 @@ fn fix_holds_a_public_api_change_for_review_and_apply_writes_it() {
         String::from_utf8_lossy(&run(tmp.path(), &["review"], &[]).stdout)
             .contains("no refactors are held")
     );
+    // The apply run ends with a stop record: `log` does not take it for a killed run.
+    let log = String::from_utf8_lossy(&run(tmp.path(), &["log"], &[]).stdout).into_owned();
+    assert!(!log.contains("did not finish"), "{log}");
+    assert!(log.contains("every held refactor applied"), "{log}");
 }
 
 #[test]
@@ -1502,6 +1506,12 @@ fn fix_fail_on_judges_what_the_pass_left() {
         "{}",
         stderr(&out)
     );
+    // Its one pass ends with a summary record, as `run`'s do.
+    let ends: Vec<Value> = (records(tmp.path()).into_iter())
+        .filter(|r| r["event"] == "pass_end")
+        .collect();
+    assert_eq!(ends.len(), 1, "{ends:?}");
+    assert_eq!(ends[0]["rejected"], 1, "{ends:?}");
     let never = fix(tmp.path(), &agent("break-build"), &["--attempts", "1"]);
     assert_eq!(never.status.code(), Some(0), "{}", stderr(&never));
 }

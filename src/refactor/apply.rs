@@ -8,7 +8,7 @@ use crate::cli::{AnalysisArgs, ApplyArgs, CommonArgs};
 use crate::console::Console;
 use crate::error::UsageError;
 use crate::record::audit::Audit;
-use crate::record::event::{Event, Outcome, Step};
+use crate::record::event::{Counts, Event, Outcome, Step};
 use crate::record::out_dir::OutDir;
 use crate::refactor::change::FileChange;
 use crate::refactor::finding::{Finding, FindingKind};
@@ -72,14 +72,30 @@ pub fn apply(
         console,
         workspace: &workspace,
     };
-    let mut all = true;
+    let (mut all, mut counts) = (true, Counts::default());
     for id in ids {
         let (held, changes) = review::load_from(&base, &id)?;
-        all &= apply_one(&ctx, &held, &changes, &mut audit)?;
+        let applied = apply_one(&ctx, &held, &changes, &mut audit)?;
+        counts.add(if applied {
+            Outcome::Kept
+        } else {
+            Outcome::Rejected
+        });
+        all &= applied;
         if ours && all {
             review::discard(out_dir, &held.id)?;
         }
     }
+    // Like every run, it ends with what it did (`log` reads a run without one as killed).
+    let reason = if all {
+        "every held refactor applied"
+    } else {
+        "not every held refactor applied"
+    };
+    audit.emit(Event::Stop {
+        reason: reason.into(),
+        counts: Some(counts),
+    })?;
     Ok(all)
 }
 

@@ -45,8 +45,15 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         "fix",
         choose,
         |pass, baseline, chosen| {
+            let (before, began) = (baseline.scores, std::time::Instant::now());
             pass.run(1, &chosen, baseline)?;
-            Ok("every chosen finding was tried".to_owned())
+            // One pass, which ends with its summary record as `run`'s passes do.
+            let reason = "every chosen finding was tried";
+            let scores = (before, baseline.scores);
+            let start = (1, Counts::default(), 0);
+            let end = crate::refactor::run::summary(pass, start, scores, began, Some(reason));
+            pass.audit.emit(end)?;
+            Ok(reason.to_owned())
         },
     )
     .and_then(|place| print_document(common, args, &place, console))

@@ -264,7 +264,7 @@ fn untried(
 }
 
 /// The `pass_end` record of pass `number`.
-fn summary(
+pub(super) fn summary(
     pass: &Pass,
     (number, counts_before, decided_before): (u32, Counts, usize),
     (before, after): (Scores, Scores),
