@@ -212,7 +212,7 @@ option_group! {
         agent_timeout: u64 = 600, "600", "SECS",
             "Seconds one agent call may take before it is killed";
         max_agent_output: u64 = 16 << 20, "16 MiB", "BYTES",
-            "Bytes an agent may print before it is stopped and its answer rejected";
+            "Bytes an agent may print (or an exec: agent write) before its answer is rejected";
         attempts: u32 = 2, "2", "N",
             "Attempts per finding; a refused attempt's errors go back to the agent";
         max_retries: u32 = crate::refactor::agents::MAX_RETRIES, "2", "N",

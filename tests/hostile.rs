@@ -105,6 +105,35 @@ fn links_in_the_exec_copy_never_lead_to_the_users_files() {
     );
 }
 
+/// An exec agent that leaves a binary file, or more than `--max-agent-output` in its files,
+/// is refused before its change is recorded anywhere (it would be copied into every record).
+#[test]
+fn an_exec_agent_that_writes_a_binary_or_huge_file_is_refused() {
+    for (size, limit, said) in [
+        ("3000", "1000000", "binary file"),
+        ("3000", "2000", "more than 2000 bytes"),
+    ] {
+        let tmp = copy_of_fix_crate();
+        let before = snapshot(tmp.path());
+        let out = util::cargo_loop(tmp.path())
+            .args(["fix", "--allow-dirty", "--allow-no-vcs", "--attempts", "1"])
+            .args([
+                "--max-agent-output",
+                limit,
+                "--agent",
+                &hostile("exec", "exec-big"),
+            ])
+            .env("SIZE", size)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let (outcome, _, reason) = outcome(tmp.path());
+        assert_eq!(outcome, "rejected", "{reason}");
+        assert!(reason.contains(said), "{reason}");
+        assert_eq!(snapshot(tmp.path()), before);
+    }
+}
+
 #[test]
 fn a_second_run_in_the_same_workspace_waits_or_refuses_with_no_wait() {
     let tmp = copy_of_fix_crate();

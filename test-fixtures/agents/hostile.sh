@@ -25,6 +25,10 @@ exec-links)
   echo "// appended through a link" >> notes/alias.rs
   if [ -d outside ]; then sed -i 's/outside/changed/' outside/data.txt; fi
   sh "$here/exec-merge.sh" ;;
+exec-big)
+  # Leaves a large binary file beside the merge (NUL bytes, SIZE bytes).
+  head -c "${SIZE:-3000000}" /dev/zero > big.bin
+  sh "$here/exec-merge.sh" ;;
 slow-merge)
   cat >/dev/null
   sleep "${SLOW_SECS:-4}"

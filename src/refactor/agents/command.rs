@@ -150,13 +150,20 @@ fn exec_in_copy(argv: &[String], request: &Request) -> Result<Answer, AgentError
     let result = run(argv, &copy.tree, request);
     let after = snapshot(&copy.tree);
     result?;
-    Ok(match diff(request.root, &copy.tree, &before, &after)? {
-        Ok(changes) => Answer::Changes {
-            changes,
-            summary: None,
+    Ok(
+        match diff(
+            (request.root, &copy.tree),
+            &before,
+            &after,
+            request.max_output,
+        )? {
+            Ok(changes) => Answer::Changes {
+                changes,
+                summary: None,
+            },
+            Err(refusal) => Answer::Refused(refusal),
         },
-        Err(refusal) => Answer::Refused(refusal),
-    })
+    )
 }
 
 /// Makes the copy a repository of its own with one commit of the copied tree, so an agent that
@@ -204,14 +211,16 @@ fn init_repository(tree: &Path, ceiling: &Path) -> anyhow::Result<()> {
 }
 
 /// The changes between two snapshots of the copy, against the user's files; or why they are
-/// refused (the agent left a symbolic link).
+/// refused (the agent left a symbolic link, a binary file, or more than `max_bytes` in the
+/// files it changed, which would otherwise be copied into every record of the candidate).
 fn diff(
-    root: &Path,
-    tree: &Path,
+    (root, tree): (&Path, &Path),
     before: &BTreeMap<String, u64>,
     after: &BTreeMap<String, u64>,
+    max_bytes: u64,
 ) -> Result<Result<Vec<FileChange>, String>, AgentError> {
     let mut changes = Vec::new();
+    let mut written = 0u64;
     let touched = before
         .keys()
         .chain(after.keys().filter(|p| !before.contains_key(*p)))
@@ -223,6 +232,13 @@ fn diff(
         if made_link {
             return Ok(Err(format!(
                 "the agent left a symbolic link at `{path}`; links are never kept"
+            )));
+        }
+        written += std::fs::metadata(tree.join(path)).map_or(0, |meta| meta.len());
+        if written > max_bytes {
+            return Ok(Err(format!(
+                "the agent's changed files hold more than {max_bytes} bytes (--max-agent-output), \
+                 `{path}` among them; such a change is never kept"
             )));
         }
         let read = |root: &Path| -> Result<Option<String>, AgentError> {
@@ -238,6 +254,15 @@ fn diff(
             before: read(root)?,
             after: read(tree)?,
         };
+        if change
+            .after
+            .as_deref()
+            .is_some_and(|text| text.contains('\0'))
+        {
+            return Ok(Err(format!(
+                "the agent wrote a binary file, `{path}`; only text changes are kept"
+            )));
+        }
         if !change.is_noop() {
             changes.push(change);
         }
