@@ -1145,6 +1145,10 @@ fn a_baseline_that_fails_clippy_on_lints_only_is_verified_with_lints_capped() {
     let out = fix(broken.path(), &agent("merge"), &[]);
     assert!(stderr(&out).contains("baseline fails"), "{}", stderr(&out));
     assert!(!out.status.success());
+    // The compiler's error is printed once (not again in the status line, nor once per
+    // target that compiles the library).
+    let errors = stderr(&out).matches("error[E0308]").count();
+    assert_eq!(errors, 1, "{}", stderr(&out));
 }
 
 #[test]

@@ -277,7 +277,11 @@ fn verify_baseline(
         let reason = if err.is::<crate::process::Interrupted>() {
             "interrupted".to_owned()
         } else {
-            format!("baseline failed: {err:#}")
+            // Its first line: the whole output is the run's error, printed once, and in the
+            // step's log.
+            let why = format!("{err:#}");
+            let first = why.lines().next().unwrap_or_default().trim_end_matches(':');
+            format!("baseline failed: {first}")
         };
         audit.emit(Event::Stop {
             reason,

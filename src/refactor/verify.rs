@@ -543,7 +543,13 @@ fn failure_text(ran: &Ran, diagnostics: &Diagnostics) -> String {
     if diagnostics.errors.is_empty() {
         cargo::tail(&ran.stderr(), 40)
     } else {
-        diagnostics.errors.join("\n")
+        // The same error in a library and its test target is one error to read.
+        let mut seen = std::collections::HashSet::new();
+        let errors: Vec<&str> = (diagnostics.errors.iter())
+            .map(String::as_str)
+            .filter(|error| seen.insert(*error))
+            .collect();
+        errors.join("\n")
     }
 }
 
