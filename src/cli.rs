@@ -249,7 +249,7 @@ pub struct FixArgs {
     pub dry_run: bool,
 
     /// Make one git commit per kept refactor
-    #[arg(long, help_heading = "Keeping Options")]
+    #[arg(long, help_heading = "Keeping Options", conflicts_with = "dry_run")]
     pub commit: bool,
 
     /// Keep each refactor as its own commit on its own local branch (`loop/<finding>-<summary>`)

@@ -1519,3 +1519,27 @@ fn fix_fail_on_judges_what_the_pass_left() {
     let never = fix(tmp.path(), &agent("break-build"), &["--attempts", "1"]);
     assert_eq!(never.status.code(), Some(0), "{}", stderr(&never));
 }
+
+/// Counts and times of 0 would do nothing (or kill every agent at once): refused, naming the
+/// flag, before any work; as is `--commit` with `--dry-run`, which writes nothing to commit.
+#[test]
+fn flags_that_would_do_nothing_are_refused() {
+    let tmp = copy_of_fix_crate();
+    for flag in [
+        "--attempts",
+        "--jobs",
+        "--max-candidates",
+        "--agent-timeout",
+    ] {
+        let out = run(tmp.path(), &["fix", "--allow-no-vcs", flag, "0"], &[]);
+        assert_eq!(out.status.code(), Some(2), "{flag}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!("{flag} must be at least 1")),
+            "{}",
+            stderr(&out)
+        );
+    }
+    let out = run(tmp.path(), &["fix", "--dry-run", "--commit"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(!tmp.path().join("target/loop/audit.jsonl").exists());
+}

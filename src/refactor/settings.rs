@@ -79,6 +79,12 @@ impl Settings {
             .clone()
             .or(config.selection.clone())
             .resolve();
+        at_least_one(&[
+            ("--attempts", u64::from(limits.attempts)),
+            ("--max-candidates", selection.max_candidates as u64),
+            ("--jobs", selection.jobs as u64),
+            ("--agent-timeout", limits.agent_timeout),
+        ])?;
         let mut agents: Vec<&AgentSpec> = roles.values().map(|r| &r.agent).collect();
         agents.push(&agent);
         let mut budget = budget(&agents, &oversight, config)?;
@@ -96,14 +102,23 @@ impl Settings {
             agent,
             agent_timeout: Duration::from_secs(limits.agent_timeout),
             max_agent_output: limits.max_agent_output,
-            attempts: limits.attempts.max(1),
+            attempts: limits.attempts,
             max_candidates: selection.max_candidates,
-            jobs: selection.jobs.max(1),
+            jobs: selection.jobs,
             loop_config: (config.loop_limits.clone(), config.loop_goals.clone()),
             verify: VerifySettings::resolve(&args.pipeline.verify, config)?,
             guard: Guard::new(config.deny_paths.as_deref().unwrap_or_default())
                 .map_err(|e| UsageError(format!("{e:#}")))?,
         })
+    }
+}
+
+/// Refuses a count or a time of 0 where 0 means nothing would be done (or every agent
+/// killed at once): a usage error naming the flag, not a run that says nothing was left.
+fn at_least_one(values: &[(&str, u64)]) -> Result<(), UsageError> {
+    match values.iter().find(|(_, value)| *value == 0) {
+        Some((flag, _)) => Err(UsageError(format!("{flag} must be at least 1"))),
+        None => Ok(()),
     }
 }
 
