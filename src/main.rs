@@ -426,10 +426,11 @@ fn apply_held(
 ) -> anyhow::Result<ExitCode> {
     let out = out_dir(common, args.log.out.as_deref())?;
     let applied = refactor::apply::apply(common, args, &out, console)?;
+    // A held change the tree no longer takes is the environment's error (1 is the gate's).
     Ok(if applied {
         ExitCode::Success
     } else {
-        ExitCode::FoundProblems
+        ExitCode::Usage
     })
 }
 

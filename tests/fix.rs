@@ -573,6 +573,18 @@ fn apply_rebases_and_reverifies_a_held_change_whose_files_changed() {
         "{}",
         stderr(&missing)
     );
+    // A held change the tree no longer takes is not applied: exit 2, the tree as it was.
+    let out = fix(tmp.path(), &agent("public-api"), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    std::fs::write(&stats, "pub fn rewritten() {}\n").unwrap();
+    let before = snapshot(tmp.path());
+    let apply = run(
+        tmp.path(),
+        &["apply", "1", "--allow-dirty", "--allow-no-vcs"],
+        &[],
+    );
+    assert_eq!(apply.status.code(), Some(2), "{}", stderr(&apply));
+    assert_eq!(snapshot(tmp.path()), before);
 }
 
 #[test]
