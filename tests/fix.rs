@@ -356,6 +356,40 @@ fn fix_refuses_a_dirty_git_tree_and_commits_with_commit() {
     assert_eq!(git(&["status", "--porcelain"]).trim(), "?? target/");
 }
 
+/// With `--allow-dirty`, a refactor of a file the user changed is written but not committed:
+/// the commit would take the user's edit along.
+#[test]
+fn commit_never_takes_the_users_own_edits_along() {
+    let tmp = util::repository_of("fix-crate");
+    let git = |args: &[&str]| util::git(tmp.path(), args);
+    let report = tmp.path().join("src/report.rs");
+    let mine = "// a note of mine\n";
+    std::fs::write(&report, std::fs::read_to_string(&report).unwrap() + mine).unwrap();
+    let out = run(
+        tmp.path(),
+        &[
+            "fix",
+            "--commit",
+            "--allow-dirty",
+            "--agent",
+            &agent("merge"),
+        ],
+        &util::IDENTITY,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let decision = decisions(tmp.path()).pop().unwrap();
+    assert_eq!(decision["outcome"], "kept", "{decision}");
+    assert!(
+        decision["reason"]
+            .as_str()
+            .unwrap()
+            .contains("not committed: src/report.rs"),
+        "{decision}"
+    );
+    assert_eq!(git(&["rev-list", "--count", "HEAD"]).trim(), "1");
+    assert!(std::fs::read_to_string(&report).unwrap().contains(mine));
+}
+
 #[test]
 fn fix_never_writes_an_api_key_to_the_out_dir() {
     let tmp = copy_of_fix_crate();

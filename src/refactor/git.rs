@@ -35,6 +35,27 @@ pub fn dirty_files(root: &Path, ours: &[PathBuf]) -> Option<Vec<String>> {
     )
 }
 
+/// Which of `paths` (relative to `root`) hold changes git has not committed: staged,
+/// unstaged or untracked, as git names them.
+pub fn uncommitted(root: &Path, paths: &[String]) -> anyhow::Result<Vec<String>> {
+    let output = Command::new("git")
+        .args(["status", "--porcelain", "--untracked-files=normal", "--"])
+        .args(paths)
+        .current_dir(root)
+        .output()
+        .context("run git")?;
+    if !output.status.success() {
+        bail!(
+            "git status failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| l.get(3..).unwrap_or(l).to_string())
+        .collect())
+}
+
 /// Commits exactly `paths` (relative to `root`) with `message`.
 pub fn commit(root: &Path, paths: &[String], message: &str) -> anyhow::Result<()> {
     let git = |args: &[&str]| -> anyhow::Result<()> {

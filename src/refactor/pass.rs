@@ -663,6 +663,13 @@ impl Pass<'_, '_> {
                 format!("verified and committed on branch {branch}; the working tree is untouched");
             return self.decide(candidate, finding, Outcome::Kept, Step::Analysis, &reason);
         }
+        // Files the user changed since the last commit would mix their edits into ours.
+        let paths: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
+        let theirs = if self.args.commit {
+            crate::refactor::git::uncommitted(self.root, &paths)?
+        } else {
+            Vec::new()
+        };
         if let Err(err) =
             crate::refactor::keep::apply(self.root, changes, &self.out_dir.keep_journal())
         {
@@ -675,29 +682,34 @@ impl Pass<'_, '_> {
             );
         }
         // Written: the decision is recorded before anything else can fail.
-        self.decide(
-            candidate,
-            finding,
-            Outcome::Kept,
-            Step::Analysis,
-            "verified and written to the working tree",
-        )?;
+        let reason = if theirs.is_empty() {
+            "verified and written to the working tree".to_owned()
+        } else {
+            format!(
+                "verified and written to the working tree, not committed: {} held changes of \
+                 yours, which the commit would take along",
+                theirs.join(", ")
+            )
+        };
+        self.decide(candidate, finding, Outcome::Kept, Step::Analysis, &reason)?;
         // A failure from here on is the run's recorded end (its stop record says so).
-        self.after_write(finding, changes, summary, verified.tests, baseline)
+        let commit = (self.args.commit && theirs.is_empty()).then_some(summary);
+        self.after_write(finding, changes, commit, verified.tests, baseline)
             .with_context(|| format!("{candidate} was written, then"))
     }
 
-    /// What follows a write: the commit, and the kept change made the new baseline.
+    /// What follows a write: the commit (`commit`: with the agent's summary), and the kept
+    /// change made the new baseline.
     fn after_write(
         &mut self,
         finding: &Finding,
         changes: &[FileChange],
-        summary: Option<&str>,
+        commit: Option<Option<&str>>,
         tests: Option<crate::refactor::cargo::TestResults>,
         baseline: &mut Baseline,
     ) -> anyhow::Result<()> {
         (self.jobs.written).extend(changes.iter().map(|c| c.path.clone()));
-        if self.args.commit {
+        if let Some(summary) = commit {
             let paths: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
             let message = commit_message(finding, summary);
             crate::refactor::git::commit(self.root, &paths, &message)?;
