@@ -663,6 +663,18 @@ impl Pass<'_, '_> {
                 format!("verified and committed on branch {branch}; the working tree is untouched");
             return self.decide(candidate, finding, Outcome::Kept, Step::Analysis, &reason);
         }
+        self.write(candidate, finding, verified, baseline)
+    }
+
+    /// Writes a verified change into the working tree, and what follows (see `after_write`).
+    fn write(
+        &mut self,
+        candidate: &str,
+        finding: &Finding,
+        verified: Verified,
+        baseline: &mut Baseline,
+    ) -> anyhow::Result<()> {
+        let (changes, summary) = (&verified.changes[..], verified.summary.as_deref());
         // Files the user changed since the last commit would mix their edits into ours.
         let paths: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
         let theirs = if self.args.commit {
@@ -693,25 +705,24 @@ impl Pass<'_, '_> {
         };
         self.decide(candidate, finding, Outcome::Kept, Step::Analysis, &reason)?;
         // A failure from here on is the run's recorded end (its stop record says so).
-        let commit = (self.args.commit && theirs.is_empty()).then_some(summary);
-        self.after_write(finding, changes, commit, verified.tests, baseline)
+        let commit =
+            (self.args.commit && theirs.is_empty()).then(|| commit_message(finding, summary));
+        self.after_write(changes, commit, verified.tests, baseline)
             .with_context(|| format!("{candidate} was written, then"))
     }
 
-    /// What follows a write: the commit (`commit`: with the agent's summary), and the kept
-    /// change made the new baseline.
+    /// What follows a write: the commit (`commit`: its message), and the kept change made
+    /// the new baseline.
     fn after_write(
         &mut self,
-        finding: &Finding,
         changes: &[FileChange],
-        commit: Option<Option<&str>>,
+        commit: Option<String>,
         tests: Option<crate::refactor::cargo::TestResults>,
         baseline: &mut Baseline,
     ) -> anyhow::Result<()> {
         (self.jobs.written).extend(changes.iter().map(|c| c.path.clone()));
-        if let Some(summary) = commit {
+        if let Some(message) = commit {
             let paths: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
-            let message = commit_message(finding, summary);
             crate::refactor::git::commit(self.root, &paths, &message)?;
         }
         // The kept change is the new baseline: the next candidate starts from it.
