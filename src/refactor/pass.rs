@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use anyhow::Context;
 
@@ -26,6 +27,7 @@ use crate::refactor::prompt::{Feedback, Prompt};
 use crate::refactor::proposal::{self, Proposal};
 use crate::refactor::reviewer::{self, Opinion};
 use crate::refactor::roles::{self, Role};
+use crate::refactor::score::Scores;
 use crate::refactor::settings::Settings;
 use crate::refactor::verify::{self, Baseline, Verdict, Verifier};
 
@@ -45,13 +47,13 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         "fix",
         choose,
         |pass, baseline, chosen| {
-            let (before, began) = (baseline.scores, std::time::Instant::now());
+            let (before, began) = (baseline.scores, Instant::now());
             pass.run(1, &chosen, baseline)?;
             // One pass, which ends with its summary record as `run`'s passes do.
             let reason = "every chosen finding was tried";
             let scores = (before, baseline.scores);
             let start = (1, Counts::default(), 0);
-            let end = crate::refactor::run::summary(pass, start, scores, began, Some(reason));
+            let end = summary(pass, start, scores, began, Some(reason));
             pass.audit.emit(end)?;
             Ok(reason.to_owned())
         },
@@ -822,5 +824,52 @@ impl Attempt {
             feedback: reason.clone(),
             reason,
         }
+    }
+}
+
+/// The `pass_end` record of pass `number`.
+pub(super) fn summary(
+    pass: &Pass,
+    (number, counts_before, decided_before): (u32, Counts, usize),
+    (before, after): (Scores, Scores),
+    began: Instant,
+    stop: Option<&str>,
+) -> Event {
+    let mut rejected_at = std::collections::BTreeMap::new();
+    let mut roles = std::collections::BTreeMap::new();
+    for decision in &pass.decided[decided_before..] {
+        if !pass.settings.roles.is_empty() {
+            roles
+                .entry(decision.role)
+                .or_insert_with(Counts::default)
+                .add(decision.outcome);
+        }
+        if decision.outcome == Outcome::Rejected {
+            *rejected_at
+                .entry(decision.step.as_str().to_owned())
+                .or_default() += 1;
+        }
+    }
+    let counts = Counts {
+        kept: pass.counts.kept - counts_before.kept,
+        held: pass.counts.held - counts_before.held,
+        rejected: pass.counts.rejected - counts_before.rejected,
+    };
+    let (tokens, cost_usd) = pass.budget.spent();
+    let (tokens_left, usd_left) = pass.budget.left();
+    Event::PassEnd {
+        pass: number,
+        counts,
+        rejected_at,
+        roles,
+        before,
+        after,
+        tokens,
+        cost_usd,
+        tokens_left,
+        usd_left,
+        seconds: began.elapsed().as_secs_f64(),
+        go_on: stop.is_none(),
+        reason: stop.map_or_else(|| "findings are left to try".to_owned(), str::to_owned),
     }
 }

@@ -9,7 +9,6 @@ use std::time::Instant;
 
 use crate::cli::{CommonArgs, RunArgs};
 use crate::console::Console;
-use crate::record::event::{Counts, Event, Outcome};
 use crate::refactor::finding::Finding;
 use crate::refactor::memory::Memory;
 use crate::refactor::pass::Pass;
@@ -155,7 +154,7 @@ fn passes(
             &chosen,
             start,
         );
-        let summary = summary(
+        let summary = crate::refactor::pass::summary(
             pass,
             (number, counts_before, decided_before),
             (before, baseline.scores),
@@ -261,51 +260,4 @@ fn untried(
         .take(max)
         .cloned()
         .collect()
-}
-
-/// The `pass_end` record of pass `number`.
-pub(super) fn summary(
-    pass: &Pass,
-    (number, counts_before, decided_before): (u32, Counts, usize),
-    (before, after): (Scores, Scores),
-    began: Instant,
-    stop: Option<&str>,
-) -> Event {
-    let mut rejected_at = std::collections::BTreeMap::new();
-    let mut roles = std::collections::BTreeMap::new();
-    for decision in &pass.decided[decided_before..] {
-        if !pass.settings.roles.is_empty() {
-            roles
-                .entry(decision.role)
-                .or_insert_with(Counts::default)
-                .add(decision.outcome);
-        }
-        if decision.outcome == Outcome::Rejected {
-            *rejected_at
-                .entry(decision.step.as_str().to_owned())
-                .or_default() += 1;
-        }
-    }
-    let counts = Counts {
-        kept: pass.counts.kept - counts_before.kept,
-        held: pass.counts.held - counts_before.held,
-        rejected: pass.counts.rejected - counts_before.rejected,
-    };
-    let (tokens, cost_usd) = pass.budget.spent();
-    let (tokens_left, usd_left) = pass.budget.left();
-    Event::PassEnd {
-        pass: number,
-        counts,
-        rejected_at,
-        roles,
-        before,
-        after,
-        tokens,
-        cost_usd,
-        tokens_left,
-        usd_left,
-        seconds: began.elapsed().as_secs_f64(),
-        go_on: stop.is_none(),
-        reason: stop.map_or_else(|| "findings are left to try".to_owned(), str::to_owned),
-    }
 }
