@@ -38,19 +38,12 @@ pub fn dirty_files(root: &Path, ours: &[PathBuf]) -> Option<Vec<String>> {
 /// Which of `paths` (relative to `root`) hold changes git has not committed: staged,
 /// unstaged or untracked, as git names them.
 pub fn uncommitted(root: &Path, paths: &[String]) -> anyhow::Result<Vec<String>> {
-    let output = Command::new("git")
-        .args(["status", "--porcelain", "--untracked-files=normal", "--"])
-        .args(paths)
-        .current_dir(root)
-        .output()
-        .context("run git")?;
-    if !output.status.success() {
-        bail!(
-            "git status failed: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        );
-    }
-    Ok(String::from_utf8_lossy(&output.stdout)
+    let status = on_paths(
+        root,
+        &["status", "--porcelain", "--untracked-files=normal"],
+        paths,
+    )?;
+    Ok(status
         .lines()
         .map(|l| l.get(3..).unwrap_or(l).to_string())
         .collect())
@@ -58,23 +51,25 @@ pub fn uncommitted(root: &Path, paths: &[String]) -> anyhow::Result<Vec<String>>
 
 /// Commits exactly `paths` (relative to `root`) with `message`.
 pub fn commit(root: &Path, paths: &[String], message: &str) -> anyhow::Result<()> {
-    let git = |args: &[&str]| -> anyhow::Result<()> {
-        let output = Command::new("git")
-            .args(args)
-            .args(["--"])
-            .args(paths)
-            .current_dir(root)
-            .output()
-            .context("run git")?;
-        if !output.status.success() {
-            bail!(
-                "git {} failed: {}",
-                args[0],
-                String::from_utf8_lossy(&output.stderr).trim()
-            );
-        }
-        Ok(())
-    };
-    git(&["add", "--all"])?;
-    git(&["commit", "--quiet", "-m", message])
+    on_paths(root, &["add", "--all"], paths)?;
+    on_paths(root, &["commit", "--quiet", "-m", message], paths).map(drop)
+}
+
+/// Runs `git ARGS -- PATHS` in `root`: what it printed, or an error with what git said.
+fn on_paths(root: &Path, args: &[&str], paths: &[String]) -> anyhow::Result<String> {
+    let output = Command::new("git")
+        .args(args)
+        .arg("--")
+        .args(paths)
+        .current_dir(root)
+        .output()
+        .context("run git")?;
+    if !output.status.success() {
+        bail!(
+            "git {} failed: {}",
+            args[0],
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
