@@ -854,6 +854,13 @@ fn an_import_a_change_leaves_unused_is_removed_by_the_compilers_fix_and_kept() {
         report.contains("crate::stats::mean_of_positive(values)"),
         "{report}"
     );
+    // The file was rustfmt-clean and still is: the removed line leaves no blank line behind.
+    let fmt = std::process::Command::new("rustfmt")
+        .args(["--check", "--edition", "2021"])
+        .arg(tmp.path().join("src/report.rs"))
+        .output()
+        .unwrap();
+    assert!(fmt.status.success(), "{report}");
 }
 
 /// A crate whose modules `a` and `b` hold copies that differ in one literal, returning what

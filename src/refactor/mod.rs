@@ -10,6 +10,7 @@ pub mod cargo;
 pub mod change;
 pub mod edit;
 pub mod finding;
+pub mod format;
 pub mod git;
 pub mod guard;
 pub mod jobs;

@@ -258,6 +258,7 @@ impl Verifier<'_> {
         let Some(completed) = fixes.and_then(|fixes| with_fixes(changes, &fixes)) else {
             return Ok((verdict, tests, changes.to_vec()));
         };
+        let completed = crate::refactor::format::tidy(&self.scratch.tree, completed);
         let again = dir.join("compiler-fixes");
         let (verdict, tests, _) =
             self.check_once(baseline, target, &completed, audit, candidate, &again)?;

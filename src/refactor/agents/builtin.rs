@@ -24,7 +24,6 @@ mod compare;
 mod copy;
 mod declarations;
 mod edits;
-mod format;
 mod impls;
 mod lints;
 mod literal;
@@ -54,7 +53,10 @@ use literal::parameterised;
 /// out by rustfmt where the file was rustfmt-clean.
 pub fn answer(request: &Request) -> Result<(Vec<FileChange>, String), AgentError> {
     let (changes, summary) = refactor(request)?;
-    Ok((format::tidy(request.root, changes), summary))
+    Ok((
+        crate::refactor::format::tidy(request.root, changes),
+        summary,
+    ))
 }
 
 fn refactor(request: &Request) -> Result<(Vec<FileChange>, String), AgentError> {

@@ -1,6 +1,8 @@
-//! rustfmt over what the built-in agent wrote, in files that were rustfmt-clean before: then
-//! only what the edit wrote changes, laid out as `cargo fmt` would lay it out (clippy's
-//! suggestions, for one, leave the lines they join indented as they were). A file that was
+//! rustfmt over what the built-in agent or the compiler's own fixes wrote, in files that were
+//! rustfmt-clean before: then only what the edit wrote changes, laid out as `cargo fmt` would
+//! lay it out (clippy's suggestions, for one, leave the lines they join indented as they
+//! were; removing an unused import leaves its blank line), so a kept refactor never breaks a
+//! `cargo fmt --check` the tree passed. A file that was
 //! not clean, or that rustfmt cannot format, keeps the edit as it was written: reformatting
 //! code nobody asked to touch would bury the refactor in noise.
 
@@ -15,7 +17,7 @@ use crate::refactor::change::FileChange;
 const RUSTFMT_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// `changes`, each formatted where its file was rustfmt-clean before.
-pub(super) fn tidy(root: &Path, changes: Vec<FileChange>) -> Vec<FileChange> {
+pub fn tidy(root: &Path, changes: Vec<FileChange>) -> Vec<FileChange> {
     changes
         .into_iter()
         .map(|change| {
