@@ -240,6 +240,8 @@ fn reviewers_approve_or_veto_a_verified_change() {
     let out = fix_with(tmp.path(), wire, &server, &["--reviewer", "builtin"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(decision(tmp.path())["outcome"], "kept");
+    // The step a kept change passed last is the reviewer's.
+    assert_eq!(decision(tmp.path())["step"], "review");
     let review = records(tmp.path())
         .into_iter()
         .find(|r| r["event"] == "review")

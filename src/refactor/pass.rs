@@ -627,7 +627,7 @@ impl Pass<'_, '_> {
                 &reasons,
             )?;
             let reason = format!("verified; suggested as {}", path.display());
-            return self.decide(candidate, finding, Outcome::Kept, Step::Analysis, &reason);
+            return self.decide(candidate, finding, Outcome::Kept, self.last_passed(), &reason);
         }
         if let Some(shard) = self.args.shard {
             reasons.push(format!(
@@ -655,7 +655,7 @@ impl Pass<'_, '_> {
                 "verified; --dry-run kept the patch only ({})",
                 dir.join("patch.diff").display()
             );
-            return self.decide(candidate, finding, Outcome::Kept, Step::Analysis, &reason);
+            return self.decide(candidate, finding, Outcome::Kept, self.last_passed(), &reason);
         }
         if let Some(branches) = &self.branches {
             let message = commit_message(finding, summary);
@@ -663,7 +663,7 @@ impl Pass<'_, '_> {
             let branch = branches.commit(&finding.id, name, changes, &message)?;
             let reason =
                 format!("verified and committed on branch {branch}; the working tree is untouched");
-            return self.decide(candidate, finding, Outcome::Kept, Step::Analysis, &reason);
+            return self.decide(candidate, finding, Outcome::Kept, self.last_passed(), &reason);
         }
         self.write(candidate, finding, verified, baseline)
     }
@@ -705,7 +705,7 @@ impl Pass<'_, '_> {
                 theirs.join(", ")
             )
         };
-        self.decide(candidate, finding, Outcome::Kept, Step::Analysis, &reason)?;
+        self.decide(candidate, finding, Outcome::Kept, self.last_passed(), &reason)?;
         // A failure from here on is the run's recorded end (its stop record says so).
         let commit =
             (self.args.commit && theirs.is_empty()).then(|| commit_message(finding, summary));
@@ -762,6 +762,16 @@ impl Pass<'_, '_> {
             step,
             reason: reason.into(),
         })
+    }
+
+    /// The step a kept change passed last (SPEC): the reviewer's, when there is one, or the
+    /// analysis of the verified copy.
+    fn last_passed(&self) -> Step {
+        if self.settings.reviewer.is_some() {
+            Step::Review
+        } else {
+            Step::Analysis
+        }
     }
 
     /// A rejection because no answer came: recorded as any, but not a try to remember, since
