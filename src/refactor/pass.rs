@@ -627,7 +627,13 @@ impl Pass<'_, '_> {
                 &reasons,
             )?;
             let reason = format!("verified; suggested as {}", path.display());
-            return self.decide(candidate, finding, Outcome::Kept, self.last_passed(), &reason);
+            return self.decide(
+                candidate,
+                finding,
+                Outcome::Kept,
+                self.last_passed(),
+                &reason,
+            );
         }
         if let Some(shard) = self.args.shard {
             reasons.push(format!(
@@ -655,7 +661,13 @@ impl Pass<'_, '_> {
                 "verified; --dry-run kept the patch only ({})",
                 dir.join("patch.diff").display()
             );
-            return self.decide(candidate, finding, Outcome::Kept, self.last_passed(), &reason);
+            return self.decide(
+                candidate,
+                finding,
+                Outcome::Kept,
+                self.last_passed(),
+                &reason,
+            );
         }
         if let Some(branches) = &self.branches {
             let message = commit_message(finding, summary);
@@ -663,7 +675,13 @@ impl Pass<'_, '_> {
             let branch = branches.commit(&finding.id, name, changes, &message)?;
             let reason =
                 format!("verified and committed on branch {branch}; the working tree is untouched");
-            return self.decide(candidate, finding, Outcome::Kept, self.last_passed(), &reason);
+            return self.decide(
+                candidate,
+                finding,
+                Outcome::Kept,
+                self.last_passed(),
+                &reason,
+            );
         }
         self.write(candidate, finding, verified, baseline)
     }
@@ -705,7 +723,13 @@ impl Pass<'_, '_> {
                 theirs.join(", ")
             )
         };
-        self.decide(candidate, finding, Outcome::Kept, self.last_passed(), &reason)?;
+        self.decide(
+            candidate,
+            finding,
+            Outcome::Kept,
+            self.last_passed(),
+            &reason,
+        )?;
         // A failure from here on is the run's recorded end (its stop record says so).
         let commit =
             (self.args.commit && theirs.is_empty()).then(|| commit_message(finding, summary));
