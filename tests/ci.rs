@@ -60,6 +60,8 @@ fn ci_fails_on_a_new_copy_of_a_known_clone_and_passes_on_what_the_baseline_knows
         .map(|i| i["file"].as_str().unwrap())
         .collect();
     assert!(files.contains(&"crates/beta/src/metrics.rs"), "{files:?}");
+    // The new copy is the group's first, where annotations point.
+    assert_eq!(files[0], "crates/beta/src/metrics.rs", "{files:?}");
     assert!(stderr(&new).contains("1 new"), "{}", stderr(&new));
 
     let never = run(dir, &["ci", "--fail-on", "never"], &[]);
@@ -170,6 +172,10 @@ fn in_diff_keeps_only_findings_in_the_lines_a_diff_touches_and_refuses_a_stale_d
     let touched = json(&any)["groups"].as_array().unwrap().clone();
     let all = everything["groups"].as_array().unwrap().len();
     assert!(!touched.is_empty() && touched.len() < all, "{touched:?}");
+    // Each group's first copy is one the diff touches.
+    for group in &touched {
+        assert_eq!(files_of(group)[0], metrics, "{group}");
+    }
     assert!(touched
         .iter()
         .all(|g| files_of(g).iter().any(|f| f == metrics)));

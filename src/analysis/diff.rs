@@ -104,6 +104,10 @@ impl Touched {
         };
         (report.groups)
             .retain(|g| (g.instances.iter()).any(|i| hit(i.file, i.start_line, i.end_line)));
+        // The copies the diff touches first: annotations point at a group's first copy.
+        for group in &mut report.groups {
+            (group.instances).sort_by_key(|i| !hit(i.file, i.start_line, i.end_line));
+        }
         (report.smells)
             .retain(|s| (s.locations.iter()).any(|l| hit(l.file, l.start_line, l.end_line)));
     }

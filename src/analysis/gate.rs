@@ -282,6 +282,22 @@ fn narrow_to(report: &mut Report, new: &std::collections::BTreeSet<Key>) {
     report
         .smells
         .retain(|s| fresh(s.kind.rule_id(), s.fingerprint));
+    // A group's first copy is where annotations point: the new copies come first, so that
+    // a pull request's review shows the line that failed the gate, not an old copy.
+    let files = &report.files;
+    for group in &mut report.groups {
+        let fingerprint = format!("{:016x}", group.fingerprint);
+        let rule = group.clone_type.rule_id();
+        (group.instances).sort_by_key(|inst| {
+            let key = Key {
+                rule: rule.to_owned(),
+                fingerprint: fingerprint.clone(),
+                file: files[inst.file].rel.clone(),
+                item: inst.item.clone(),
+            };
+            !new.contains(&key)
+        });
+    }
 }
 
 /// The baseline of git revision `rev`: its tree checked out in a temporary worktree (the
