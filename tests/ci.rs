@@ -442,3 +442,18 @@ fn paths_that_cannot_be_written_are_named_plainly() {
         "the folder nope does not exist",
     );
 }
+
+/// `ci --suggest` refuses settings that would do nothing even when nothing is new yet: a CI
+/// configuration fails the day it is written, not the day a finding comes.
+#[test]
+fn suggest_refuses_settings_that_would_do_nothing_with_nothing_new() {
+    let tmp = util::copy_of_fixture("dup-workspace");
+    assert!(run(tmp.path(), &["baseline"], &[]).status.success());
+    let out = run(tmp.path(), &["ci", "--suggest", "--attempts", "0"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--attempts must be at least 1"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -79,12 +79,7 @@ impl Settings {
             .clone()
             .or(config.selection.clone())
             .resolve();
-        at_least_one(&[
-            ("--attempts", u64::from(limits.attempts)),
-            ("--max-candidates", selection.max_candidates as u64),
-            ("--jobs", selection.jobs as u64),
-            ("--agent-timeout", limits.agent_timeout),
-        ])?;
+        check_counts(args, config)?;
         let mut agents: Vec<&AgentSpec> = roles.values().map(|r| &r.agent).collect();
         agents.push(&agent);
         let mut budget = budget(&agents, &oversight, config)?;
@@ -115,7 +110,19 @@ impl Settings {
 
 /// Refuses a count or a time of 0 where 0 means nothing would be done (or every agent
 /// killed at once): a usage error naming the flag, not a run that says nothing was left.
-fn at_least_one(values: &[(&str, u64)]) -> Result<(), UsageError> {
+pub fn check_counts(args: &FixArgs, config: &ConfigFile) -> Result<(), UsageError> {
+    let limits = (args.pipeline.agent_limits.clone())
+        .or(config.agent_limits.clone())
+        .resolve();
+    let selection = (args.pipeline.selection.clone())
+        .or(config.selection.clone())
+        .resolve();
+    let values = [
+        ("--attempts", u64::from(limits.attempts)),
+        ("--max-candidates", selection.max_candidates as u64),
+        ("--jobs", selection.jobs as u64),
+        ("--agent-timeout", limits.agent_timeout),
+    ];
     match values.iter().find(|(_, value)| *value == 0) {
         Some((flag, _)) => Err(UsageError(format!("{flag} must be at least 1"))),
         None => Ok(()),

@@ -69,6 +69,9 @@ pub fn suggest(
     }
     // `--finding` names findings by the ids this gate printed, `--findings` their kinds.
     let mut fix = fix_args(args);
+    // Checked whether or not there is anything to suggest: a CI setting that would do
+    // nothing fails now, not on the day a finding comes.
+    crate::refactor::settings::check_counts(&fix, &crate::config::ConfigFile::default())?;
     let chosen = crate::refactor::select::choose(&finding::findings(new), &fix, usize::MAX)?;
     let wanted: HashSet<u64> = chosen.iter().map(|f| f.fingerprint).collect();
     if wanted.is_empty() {
