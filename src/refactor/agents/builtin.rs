@@ -108,10 +108,7 @@ fn refactor_group(
     ));
     match finding.clone {
         Some((GroupKind::Block, _)) => return block::propose(finding, root).map(shared),
-        Some((GroupKind::Impl, _)) => {
-            let macro_for = says(format!("write the impls {items} with one macro"));
-            return impls::propose(finding, root).map(macro_for);
-        }
+        Some((GroupKind::Impl, _)) => return impls::propose(finding, root),
         // A trait's method written alike for several types: one macro writes it in each.
         Some((GroupKind::Method, _)) => {
             if let Some(changes) = trait_methods::propose(finding, root)? {

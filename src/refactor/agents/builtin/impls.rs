@@ -63,9 +63,13 @@ struct TraitImpl {
     indent: String,
 }
 
-/// The changes that turn `finding`'s impls into invocations of one macro, or why not.
-pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>, AgentError> {
-    let mut impls: Vec<TraitImpl> = finding
+/// The changes that turn `finding`'s impls into invocations of one macro, with the one line
+/// that says which (the impls in other modules stay), or why not.
+pub(super) fn propose(
+    finding: &Finding,
+    root: &Path,
+) -> Result<(Vec<FileChange>, String), AgentError> {
+    let impls: Vec<TraitImpl> = finding
         .locations
         .iter()
         .map(|location| TraitImpl::read(root, location))
@@ -84,7 +88,10 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
         .map(place)
         .max_by_key(|p| impls.iter().filter(|i| place(i) == *p).count())
         .expect("a group has impls");
-    impls.retain(|i| place(i) == largest);
+    let (merged, left): (Vec<TraitImpl>, Vec<TraitImpl>) =
+        impls.into_iter().partition(|i| place(i) == largest);
+    let summary = says_which(&merged, &left);
+    let mut impls = merged;
     impls.sort_by_key(|i| i.part.range.start);
     let first = &impls[0];
     if impls.len() < 2 {
@@ -117,7 +124,7 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
         };
         edits.replace(&one.part.location.file, one.part.range.clone(), with);
     }
-    edits.into_changes_of(|file| {
+    let changes = edits.into_changes_of(|file| {
         Some(
             impls
                 .iter()
@@ -126,7 +133,28 @@ pub(super) fn propose(finding: &Finding, root: &Path) -> Result<Vec<FileChange>,
                 .text
                 .clone(),
         )
-    })
+    })?;
+    Ok((changes, summary))
+}
+
+/// "write the impls for A, B with one macro", and which impls stay where they are.
+fn says_which(merged: &[TraitImpl], left: &[TraitImpl]) -> String {
+    let types = |impls: &[TraitImpl]| -> String {
+        let names: Vec<String> = impls
+            .iter()
+            .map(|i| format!("`{}`", i.part.self_ty))
+            .collect();
+        names.join(", ")
+    };
+    let mut summary = format!("write the impls for {} with one macro", types(merged));
+    if !left.is_empty() {
+        summary += &format!(
+            "; the impls for {} stay, in other modules (a macro's names resolve where it is \
+             invoked)",
+            types(left)
+        );
+    }
+    summary
 }
 
 fn declined(one: &TraitImpl, why: &str) -> AgentError {
@@ -304,6 +332,11 @@ mod tests {
     }
 
     fn rewrite_items(text: &str, lines: &[(u32, &str)]) -> Result<String, String> {
+        rewrite_and_say(text, lines).map(|(after, _)| after)
+    }
+
+    /// The file after the rewrite, and what the agent says of it.
+    fn rewrite_and_say(text: &str, lines: &[(u32, &str)]) -> Result<(String, String), String> {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("src")).unwrap();
         std::fs::write(dir.path().join("src/m.rs"), text).unwrap();
@@ -318,7 +351,8 @@ mod tests {
         let finding = Finding::group(GroupKind::Impl, CloneType::Exact, locations);
         let changes = crate::refactor::agents::builtin::propose(&finding, dir.path(), &[])
             .map_err(|err| err.to_string())?;
-        Ok(changes[0].after.clone().unwrap())
+        let (_, summary) = propose(&finding, dir.path()).map_err(|err| err.to_string())?;
+        Ok((changes[0].after.clone().unwrap(), summary))
     }
 
     #[test]
@@ -339,10 +373,17 @@ mod tests {
             (8, "k::m::<impl Area for Square>"),
             (15, "k::m::<impl Area for Tile>"),
         ];
-        let after = rewrite_items(&text, &items).unwrap_or_else(|err| panic!("{err}"));
+        let (after, summary) = rewrite_and_say(&text, &items).unwrap_or_else(|err| panic!("{err}"));
         assert!(
             after.contains("impl_area!(Square);\n\nimpl_area!(Tile);\n"),
             "{after}"
+        );
+        // What it says names the impls it merged, and the one it left.
+        assert!(
+            summary.starts_with(
+                "write the impls for `Square`, `Tile` with one macro; the impls for `Brick` stay"
+            ),
+            "{summary}"
         );
         assert!(after.ends_with(inner), "{after}");
         let err = rewrite_items(&text, &items[..2]).unwrap_err();
