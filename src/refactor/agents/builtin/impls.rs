@@ -146,15 +146,15 @@ fn says_which(merged: &[TraitImpl], left: &[TraitImpl]) -> String {
             .collect();
         names.join(", ")
     };
-    let mut summary = format!("write the impls for {} with one macro", types(merged));
-    if !left.is_empty() {
-        summary += &format!(
-            "; the impls for {} stay, in other modules (a macro's names resolve where it is \
-             invoked)",
-            types(left)
-        );
+    let merged = format!("write the impls for {} with one macro", types(merged));
+    if left.is_empty() {
+        return merged;
     }
-    summary
+    format!(
+        "{merged}; the impls for {} stay, in other modules (a macro's names resolve where it \
+         is invoked)",
+        types(left)
+    )
 }
 
 fn declined(one: &TraitImpl, why: &str) -> AgentError {
