@@ -35,6 +35,19 @@ pub struct Suggestion {
 }
 
 impl Suggestion {
+    /// What a reviewer should know before applying it, as a parenthesis to append: the
+    /// reasons `fix` would have held it for review (public API, unsafe code, ...); empty when
+    /// there are none.
+    pub fn caveat(&self) -> String {
+        if self.sensitive.is_empty() {
+            return String::new();
+        }
+        format!(
+            " (look twice before applying: {})",
+            self.sensitive.join("; ")
+        )
+    }
+
     /// The edits file by file, in the order the fix changes the files.
     pub fn edits_by_file(&self) -> Vec<(&str, Vec<&Replacement>)> {
         let mut files: Vec<(&str, Vec<&Replacement>)> = Vec::new();

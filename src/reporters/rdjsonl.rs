@@ -44,6 +44,9 @@ fn with_fix(mut diagnostic: Value, fix: Option<&Suggestion>) -> Vec<Value> {
     let files = fix.edits_by_file();
     let own = (files.iter()).find(|(file, _)| *file == path);
     diagnostic["suggestions"] = suggestions(own.map_or(&[][..], |(_, edits)| edits));
+    if let Some(message) = diagnostic["message"].as_str() {
+        diagnostic["message"] = Value::from(format!("{message}{}", fix.caveat()));
+    }
     let rule = diagnostic["code"]["value"].clone();
     let mut out = vec![diagnostic];
     for (file, edits) in files.iter().filter(|(f, _)| *f != path) {
@@ -104,4 +107,37 @@ pub fn render(report: &Report, fixes: &[Suggestion]) -> String {
         text.push('\n');
     }
     text
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+    use crate::refactor::patch::Replacement;
+
+    /// A sensitive fix says why to look twice in its diagnostic, as `fix` would have held it.
+    #[test]
+    fn a_sensitive_fix_says_why_to_look_twice() {
+        let fix = |sensitive: Vec<String>| Suggestion {
+            fingerprint: "00000000000000aa".into(),
+            rule: "duplicate-code".into(),
+            title: "function duplicated 2 times".into(),
+            patch: "target/loop/suggestions/D1.patch".into(),
+            sensitive,
+            edits: vec![Replacement {
+                path: "src/a.rs".into(),
+                start_line: 1,
+                end_line: 2,
+                text: "pub fn a() {}\n".into(),
+            }],
+        };
+        let plain = diagnostic("src/a.rs", (1, 2), "copies", "duplicate-code", "WARNING");
+        let quiet = with_fix(plain.clone(), Some(&fix(Vec::new())));
+        assert_eq!(quiet[0]["message"], "copies");
+        let held = with_fix(plain, Some(&fix(vec!["it changes public API".into()])));
+        assert_eq!(
+            held[0]["message"],
+            "copies (look twice before applying: it changes public API)"
+        );
+        assert_eq!(held[0]["suggestions"][0]["text"], "pub fn a() {}\n");
+    }
 }

@@ -144,9 +144,10 @@ fn fix(fix: &Suggestion) -> Value {
         })
         .collect();
     let what = format!(
-        "Verified with cargo check, clippy and test: {} ({})",
+        "Verified with cargo check, clippy and test: {} ({}){}",
         fix.title,
-        fix.patch.display()
+        fix.patch.display(),
+        fix.caveat()
     );
     json!({"description": {"text": what}, "artifactChanges": changes})
 }
