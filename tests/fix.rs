@@ -1592,6 +1592,16 @@ fn flags_that_would_do_nothing_are_refused() {
             stderr(&out)
         );
     }
+    // From configuration, the message names the key, not a flag nobody passed.
+    std::fs::write(tmp.path().join("loop.toml"), "attempts = 0\n").unwrap();
+    let out = run(tmp.path(), &["fix", "--allow-no-vcs"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("`attempts` in the configuration"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_file(tmp.path().join("loop.toml")).unwrap();
     let out = run(tmp.path(), &["fix", "--dry-run", "--commit"], &[]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(!tmp.path().join("target/loop/audit.jsonl").exists());

@@ -117,14 +117,31 @@ pub fn check_counts(args: &FixArgs, config: &ConfigFile) -> Result<(), UsageErro
     let selection = (args.pipeline.selection.clone())
         .or(config.selection.clone())
         .resolve();
+    let (flags, chosen) = (&args.pipeline.agent_limits, &args.pipeline.selection);
+    // Each value, and whether the flag gave it (else configuration did, or the default).
     let values = [
-        ("--attempts", u64::from(limits.attempts)),
-        ("--max-candidates", selection.max_candidates as u64),
-        ("--jobs", selection.jobs as u64),
-        ("--agent-timeout", limits.agent_timeout),
+        (
+            "attempts",
+            u64::from(limits.attempts),
+            flags.attempts.is_some(),
+        ),
+        (
+            "max-candidates",
+            selection.max_candidates as u64,
+            chosen.max_candidates.is_some(),
+        ),
+        ("jobs", selection.jobs as u64, chosen.jobs.is_some()),
+        (
+            "agent-timeout",
+            limits.agent_timeout,
+            flags.agent_timeout.is_some(),
+        ),
     ];
-    match values.iter().find(|(_, value)| *value == 0) {
-        Some((flag, _)) => Err(UsageError(format!("{flag} must be at least 1"))),
+    match values.iter().find(|(_, value, _)| *value == 0) {
+        Some((key, _, true)) => Err(UsageError(format!("--{key} must be at least 1"))),
+        Some((key, _, false)) => Err(UsageError(format!(
+            "`{key}` in the configuration (loop.toml or Cargo.toml metadata) must be at least 1"
+        ))),
         None => Ok(()),
     }
 }
