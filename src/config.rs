@@ -283,6 +283,12 @@ impl Options {
         } else if args.no_tests {
             false
         } else {
+            if config
+                .tests
+                .is_some_and(|tests| config.no_tests == Some(tests))
+            {
+                bail!("the configuration sets both `tests` and `no-tests` to the same value");
+            }
             (config.tests.or(config.no_tests.map(|no| !no))).unwrap_or(false)
         };
         let thresholds = args
@@ -409,6 +415,26 @@ mod test {
         assert!(
             err.contains("`clones` in") && err.contains("line 3"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn tests_and_no_tests_that_contradict_each_other_are_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("loop.toml");
+        std::fs::write(&path, "tests = true\nno-tests = true\n").unwrap();
+        let config = ConfigFile::read_toml(&path).unwrap();
+        let err = Options::resolve(&AnalysisArgs::default(), &config).unwrap_err();
+        assert!(
+            err.to_string().contains("both `tests` and `no-tests`"),
+            "{err}"
+        );
+        std::fs::write(&path, "tests = true\nno-tests = false\n").unwrap();
+        let config = ConfigFile::read_toml(&path).unwrap();
+        assert!(
+            Options::resolve(&AnalysisArgs::default(), &config)
+                .unwrap()
+                .tests
         );
     }
 
