@@ -627,13 +627,7 @@ impl Pass<'_, '_> {
                 &reasons,
             )?;
             let reason = format!("verified; suggested as {}", path.display());
-            return self.decide(
-                candidate,
-                finding,
-                Outcome::Kept,
-                self.last_passed(),
-                &reason,
-            );
+            return self.decide_kept(candidate, finding, &reason);
         }
         if let Some(shard) = self.args.shard {
             reasons.push(format!(
@@ -661,13 +655,7 @@ impl Pass<'_, '_> {
                 "verified; --dry-run kept the patch only ({})",
                 dir.join("patch.diff").display()
             );
-            return self.decide(
-                candidate,
-                finding,
-                Outcome::Kept,
-                self.last_passed(),
-                &reason,
-            );
+            return self.decide_kept(candidate, finding, &reason);
         }
         if let Some(branches) = &self.branches {
             let message = commit_message(finding, summary);
@@ -675,13 +663,7 @@ impl Pass<'_, '_> {
             let branch = branches.commit(&finding.id, name, changes, &message)?;
             let reason =
                 format!("verified and committed on branch {branch}; the working tree is untouched");
-            return self.decide(
-                candidate,
-                finding,
-                Outcome::Kept,
-                self.last_passed(),
-                &reason,
-            );
+            return self.decide_kept(candidate, finding, &reason);
         }
         self.write(candidate, finding, verified, baseline)
     }
@@ -723,13 +705,7 @@ impl Pass<'_, '_> {
                 theirs.join(", ")
             )
         };
-        self.decide(
-            candidate,
-            finding,
-            Outcome::Kept,
-            self.last_passed(),
-            &reason,
-        )?;
+        self.decide_kept(candidate, finding, &reason)?;
         // A failure from here on is the run's recorded end (its stop record says so).
         let commit =
             (self.args.commit && theirs.is_empty()).then(|| commit_message(finding, summary));
@@ -788,14 +764,20 @@ impl Pass<'_, '_> {
         })
     }
 
-    /// The step a kept change passed last (SPEC): the reviewer's, when there is one, or the
-    /// analysis of the verified copy.
-    fn last_passed(&self) -> Step {
-        if self.settings.reviewer.is_some() {
+    /// A kept change, decided at the step it passed last (SPEC): the reviewer's, when there
+    /// is one, or the analysis of the verified copy.
+    fn decide_kept(
+        &mut self,
+        candidate: &str,
+        finding: &Finding,
+        reason: &str,
+    ) -> anyhow::Result<()> {
+        let step = if self.settings.reviewer.is_some() {
             Step::Review
         } else {
             Step::Analysis
-        }
+        };
+        self.decide(candidate, finding, Outcome::Kept, step, reason)
     }
 
     /// A rejection because no answer came: recorded as any, but not a try to remember, since
