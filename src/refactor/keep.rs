@@ -74,7 +74,17 @@ pub fn apply(root: &Path, changes: &[FileChange], journal: &Path) -> anyhow::Res
         let _ = std::fs::remove_file(journal);
         return Err(err);
     }
-    for entry in &entries {
+    if let Err(err) = install(&entries) {
+        // A file that could not be replaced: what was already is put back, as after a kill.
+        let _ = recover(journal);
+        return Err(err);
+    }
+    std::fs::remove_file(journal).with_context(|| format!("remove {}", journal.display()))
+}
+
+/// Renames every staged file over its original and removes the deleted ones.
+fn install(entries: &[Entry]) -> anyhow::Result<()> {
+    for entry in entries {
         match &entry.after {
             Some(_) => std::fs::rename(&entry.tmp, &entry.path).with_context(|| {
                 format!("rename {} to {}", entry.tmp.display(), entry.path.display())
@@ -84,7 +94,7 @@ pub fn apply(root: &Path, changes: &[FileChange], journal: &Path) -> anyhow::Res
         }
         sync_parent(&entry.path);
     }
-    std::fs::remove_file(journal).with_context(|| format!("remove {}", journal.display()))
+    Ok(())
 }
 
 /// Writes and syncs every new content to its temporary file, keeping each file's mode.
@@ -337,6 +347,26 @@ mod test {
         assert!(!tmp_b.exists() && !journal.exists());
         assert_eq!(recovered.restored, [root.join("a.rs"), root.join("c.rs")]);
         assert_eq!(recovered.left, [root.join("d.rs")]);
+    }
+
+    /// A file that cannot be replaced after others were (here a folder where the file was):
+    /// those already replaced get their old content back at once.
+    #[test]
+    fn apply_that_fails_half_way_puts_back_what_it_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.rs"), "old a").unwrap();
+        let changes = vec![
+            FileChange::new("a.rs", Some("old a"), Some("new a")),
+            FileChange::new("b.rs", None, Some("new b")),
+        ];
+        // `b.rs` is a folder, created after the stale check: its rename fails.
+        let journal = dir.path().join("out/keeping.json");
+        std::fs::create_dir_all(dir.path().join("b.rs/inside")).unwrap();
+        assert!(apply(dir.path(), &changes, &journal).is_err());
+        let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).ok();
+        assert_eq!(read("a.rs").as_deref(), Some("old a"));
+        assert!(!journal.exists());
+        assert!(!temporary(&dir.path().join("b.rs")).unwrap().exists());
     }
 
     /// A failure while staging (here a temporary name taken by a folder) writes nothing.
