@@ -248,6 +248,11 @@ fn fix_holds_a_public_api_change_for_review_and_apply_writes_it() {
     let log = String::from_utf8_lossy(&run(tmp.path(), &["log"], &[]).stdout).into_owned();
     assert!(!log.contains("did not finish"), "{log}");
     assert!(log.contains("every held refactor applied"), "{log}");
+    let apply_line = log
+        .lines()
+        .find(|l| l.contains("(apply "))
+        .unwrap_or_default();
+    assert!(apply_line.contains(": 1 candidates"), "{log}");
 }
 
 #[test]

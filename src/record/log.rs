@@ -106,6 +106,10 @@ pub fn summarise(records: &[Record]) -> Vec<RunSummary> {
                 ..
             } => {
                 let key = outcome_key(*outcome, *step);
+                // `apply` takes held refactors, not findings: each decision is one of them.
+                if summary.command == "apply" {
+                    summary.candidates += 1;
+                }
                 if let Some(role) = role_of.get(&(record.run.as_str(), candidate.as_str())) {
                     let role = summary.roles.entry(*role).or_default();
                     *role.outcomes.entry(key.clone()).or_default() += 1;
