@@ -631,6 +631,11 @@ pub fn command() -> clap::Command {
             .mut_subcommand("smells", |smells| hide(smells, &clone_keys))
             // `report` writes the page only (another `--format` is refused).
             .mut_subcommand("report", |report| hide(report, &["format".to_string()]))
+            // `baseline` writes every finding to its file (what prints or fails is refused).
+            .mut_subcommand("baseline", |baseline| {
+                let refused = ["format", "fail_on", "in_diff"].map(str::to_owned);
+                hide(baseline, &refused)
+            })
     })
 }
 

@@ -238,6 +238,11 @@ fn every_help_text_is_wrapped_and_lists_only_what_its_command_uses() {
     }
     assert!(!help("log").contains("--features"));
     assert!(help("apply").contains("--features"));
+    // `baseline` prints nothing and fails on nothing: those flags are not offered.
+    for flag in ["--format", "--fail-on", "--in-diff"] {
+        assert!(!help("baseline").contains(flag), "{flag}");
+        assert!(help("ci").contains(flag), "{flag}");
+    }
     assert!(!help("explain").contains("--manifest-path"));
     assert!(!help("dup").contains("--max-fn-lines"));
     assert!(!help("smells").contains("--min-tokens"));
