@@ -11,7 +11,8 @@ use std::path::Path;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::report::Report;
+use crate::analysis::detectors::{Group, Instance};
+use crate::analysis::report::{FileInfo, Report};
 use crate::analysis::smells::Severity;
 
 /// The file name `cargo loop baseline` writes at the workspace root.
@@ -36,17 +37,24 @@ pub struct Key {
     pub item: String,
 }
 
+impl Key {
+    /// The key of one copy of `group` (`files`: the report's).
+    pub fn of_copy(files: &[FileInfo], group: &Group, inst: &Instance) -> Key {
+        Key {
+            rule: group.clone_type.rule_id().to_owned(),
+            fingerprint: format!("{:016x}", group.fingerprint),
+            file: files[inst.file].rel.clone(),
+            item: inst.item.clone(),
+        }
+    }
+}
+
 /// The keys of a report's findings; notes only with `notes`.
 pub fn keys(report: &Report, notes: bool) -> BTreeSet<Key> {
     let mut keys = BTreeSet::new();
     for group in &report.groups {
         for inst in &group.instances {
-            keys.insert(Key {
-                rule: group.clone_type.rule_id().to_owned(),
-                fingerprint: format!("{:016x}", group.fingerprint),
-                file: report.files[inst.file].rel.clone(),
-                item: inst.item.clone(),
-            });
+            keys.insert(Key::of_copy(&report.files, group, inst));
         }
     }
     for smell in &report.smells {

@@ -102,11 +102,11 @@ fn refuse_report_flags(args: &BaselineArgs) -> anyhow::Result<()> {
 /// Writes the baseline of `analysis` at `path`, keeping what the one there has for files
 /// the analysis did not cover.
 fn rewrite(analysis: &Analysis, path: &Path, console: &Console) -> anyhow::Result<Baseline> {
-    let mut baseline = Baseline::of(&analysis.report, settings_hash(analysis));
     if path.is_dir() {
         let why = format!("the baseline is a file, and {} is a folder", path.display());
         return Err(UsageError(why).into());
     }
+    let mut baseline = Baseline::of(&analysis.report, settings_hash(analysis));
     if path.exists() {
         let unseen = Baseline::read(path)?.unseen(&analysis.report);
         let kept = unseen.difference(&baseline.findings).count();
@@ -286,17 +286,9 @@ fn narrow_to(report: &mut Report, new: &std::collections::BTreeSet<Key>) {
     // a pull request's review shows the line that failed the gate, not an old copy.
     let files = &report.files;
     for group in &mut report.groups {
-        let fingerprint = format!("{:016x}", group.fingerprint);
-        let rule = group.clone_type.rule_id();
-        (group.instances).sort_by_key(|inst| {
-            let key = Key {
-                rule: rule.to_owned(),
-                fingerprint: fingerprint.clone(),
-                file: files[inst.file].rel.clone(),
-                item: inst.item.clone(),
-            };
-            !new.contains(&key)
-        });
+        let mut instances = std::mem::take(&mut group.instances);
+        instances.sort_by_cached_key(|inst| !new.contains(&Key::of_copy(files, group, inst)));
+        group.instances = instances;
     }
 }
 

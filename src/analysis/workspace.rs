@@ -401,15 +401,21 @@ fn package_name(dir: &Path) -> String {
     })
 }
 
+/// The names `--features` gives, as cargo splits them (commas or spaces, in any number of
+/// flags).
+fn feature_names(common: &CommonArgs) -> impl Iterator<Item = &str> {
+    (common.features.iter())
+        .flat_map(|f| f.split([',', ' ']))
+        .filter(|f| !f.is_empty())
+}
+
 /// Refuses a `--features` value that no selected package declares, as cargo does: a typo
 /// would silently analyse another build.
 fn unknown_features(
     selected: &[&cargo_metadata::Package],
     common: &CommonArgs,
 ) -> anyhow::Result<()> {
-    let unknown: Vec<&str> = (common.features.iter())
-        .flat_map(|f| f.split([',', ' ']))
-        .filter(|f| !f.is_empty())
+    let unknown: Vec<&str> = feature_names(common)
         .filter(|f| match f.split_once('/') {
             // `package/feature`, or a feature of a dependency (`serde/derive`).
             Some((name, feature)) => (selected.iter())
@@ -442,12 +448,10 @@ fn selected_features(
     if common.all_features {
         return Some(declared.keys().cloned().collect());
     }
-    let asked = (common.features.iter())
-        .flat_map(|f| f.split([',', ' ']))
-        .filter_map(|f| match f.split_once('/') {
-            Some((pkg, feature)) => (pkg == name).then_some(feature),
-            None => (!f.is_empty()).then_some(f),
-        });
+    let asked = feature_names(common).filter_map(|f| match f.split_once('/') {
+        Some((pkg, feature)) => (pkg == name).then_some(feature),
+        None => Some(f),
+    });
     let mut queue: Vec<String> = asked.map(str::to_string).collect();
     if !common.no_default_features {
         queue.push("default".to_string());

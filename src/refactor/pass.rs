@@ -709,23 +709,22 @@ impl Pass<'_, '_> {
         // A failure from here on is the run's recorded end (its stop record says so).
         let commit =
             (self.args.commit && theirs.is_empty()).then(|| commit_message(finding, summary));
-        self.after_write(changes, commit, verified.tests, baseline)
+        self.after_write(&paths, commit, verified.tests, baseline)
             .with_context(|| format!("{candidate} was written, then"))
     }
 
-    /// What follows a write: the commit (`commit`: its message), and the kept change made
-    /// the new baseline.
+    /// What follows a write of `paths`: the commit (`commit`: its message), and the kept
+    /// change made the new baseline.
     fn after_write(
         &mut self,
-        changes: &[FileChange],
+        paths: &[String],
         commit: Option<String>,
         tests: Option<crate::refactor::cargo::TestResults>,
         baseline: &mut Baseline,
     ) -> anyhow::Result<()> {
-        (self.jobs.written).extend(changes.iter().map(|c| c.path.clone()));
+        (self.jobs.written).extend(paths.iter().cloned());
         if let Some(message) = commit {
-            let paths: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
-            crate::refactor::git::commit(self.root, &paths, &message)?;
+            crate::refactor::git::commit(self.root, paths, &message)?;
         }
         // The kept change is the new baseline: the next candidate starts from it.
         self.verifier.scratch_sync()?;

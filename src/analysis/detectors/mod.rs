@@ -21,7 +21,5 @@ mod units;
 
 pub use allows::unused_clone_allows;
 pub use find::find_duplicates;
-#[cfg(test)]
-pub use group::Instance;
-pub use group::{CloneType, Group, GroupKind};
+pub use group::{CloneType, Group, GroupKind, Instance};
 pub use memo::Memo;
