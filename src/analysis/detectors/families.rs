@@ -106,20 +106,28 @@ pub(super) fn fold_nested_copies(groups: Vec<Group>) -> Vec<Group> {
 /// refactors again: what its merge saves counts only its lines outside them, and the groups
 /// are ranked again by that, those with a refactor of their own first among equals, so that
 /// the top of the list is as many refactors as it has groups and its order is what each saves.
+/// One whose every copy is in a copy of one group above, and mostly so, is only that refactor
+/// again and is dropped (a copy outside it, or copies in several groups, which the block
+/// links, keep it).
 pub(super) fn discount_repeats(groups: Vec<Group>) -> Vec<Group> {
-    let mut seen: HashMap<usize, Vec<(u32, u32)>> = HashMap::new();
+    // Per file, the lines of the kept groups' copies and the group's place among them.
+    let mut seen: HashMap<usize, Vec<(u32, u32, usize)>> = HashMap::new();
     let mut ranked: Vec<(bool, Group)> = Vec::with_capacity(groups.len());
     for mut group in groups {
+        let spans = |inst: &Instance| seen.get(&inst.file).map_or(&[][..], Vec::as_slice);
         let (mut covered, mut total) = (0u64, 0u64);
         for inst in &group.instances {
-            covered += covered_lines(seen.get(&inst.file).map_or(&[], Vec::as_slice), inst);
+            covered += covered_lines(spans(inst), inst);
             total += u64::from(inst.end_line - inst.start_line + 1);
         }
+        let repeat = covered > 0;
+        if repeat && covered * 2 >= total && inside_one(&group, spans) {
+            continue;
+        }
         for inst in &group.instances {
-            let lines = (inst.start_line, inst.end_line);
+            let lines = (inst.start_line, inst.end_line, ranked.len());
             seen.entry(inst.file).or_default().push(lines);
         }
-        let repeat = covered > 0;
         if repeat {
             let left = u64::from(group.saved) * (total - covered) / total;
             group.saved = u32::try_from(left).unwrap_or(u32::MAX).max(1);
@@ -131,10 +139,22 @@ pub(super) fn discount_repeats(groups: Vec<Group>) -> Vec<Group> {
     ranked.into_iter().map(|(_, group)| group).collect()
 }
 
+/// Whether one group's copies (of those `spans` gives) overlap every copy of `group`.
+fn inside_one<'a>(group: &Group, spans: impl Fn(&Instance) -> &'a [(u32, u32, usize)]) -> bool {
+    let owners = |inst: &Instance| -> Vec<usize> {
+        (spans(inst).iter())
+            .filter(|&&(start, end, _)| start <= inst.end_line && inst.start_line <= end)
+            .map(|&(_, _, owner)| owner)
+            .collect()
+    };
+    let (first, rest) = group.instances.split_first().expect("a group has copies");
+    (owners(first).into_iter()).any(|owner| rest.iter().all(|inst| owners(inst).contains(&owner)))
+}
+
 /// How many lines of `inst` the `seen` spans (of its file) cover.
-fn covered_lines(seen: &[(u32, u32)], inst: &Instance) -> u64 {
+fn covered_lines(seen: &[(u32, u32, usize)], inst: &Instance) -> u64 {
     let mut spans: Vec<(u32, u32)> = (seen.iter())
-        .map(|&(start, end)| (start.max(inst.start_line), end.min(inst.end_line)))
+        .map(|&(start, end, _)| (start.max(inst.start_line), end.min(inst.end_line)))
         .filter(|(start, end)| start <= end)
         .collect();
     spans.sort_unstable();
@@ -273,7 +293,7 @@ mod tests {
     }
 
     #[test]
-    fn a_group_overlapping_one_ranked_above_saves_only_its_other_lines() {
+    fn a_group_overlapping_one_ranked_above_saves_only_its_other_lines_or_is_dropped() {
         let exact = |kind, saved, copies| group(kind, CloneType::Exact, saved, copies);
         let ranked = vec![
             exact(GroupKind::Fn, 40, vec![copy(0, 1, 20), copy(1, 1, 20)]),
@@ -282,10 +302,14 @@ mod tests {
             // Three of its lines overlap the block above.
             exact(GroupKind::Block, 24, vec![copy(2, 6, 8), copy(3, 1, 8)]),
             exact(GroupKind::Fn, 21, vec![copy(4, 1, 10), copy(5, 1, 10)]),
-            // Whole inside the first group: still listed, last.
+            // Whole inside the first group: that refactor again, dropped.
             exact(GroupKind::Block, 20, vec![copy(0, 2, 6), copy(1, 2, 6)]),
+            // Each copy overlaps the group above by two of its eight lines: its own refactor.
+            exact(GroupKind::Block, 18, vec![copy(4, 9, 8), copy(5, 9, 8)]),
+            // Whole inside copies of two groups above: a helper both would call, kept, last.
+            exact(GroupKind::Block, 16, vec![copy(0, 3, 4), copy(4, 3, 4)]),
         ];
         let order: Vec<u32> = (discount_repeats(ranked).iter()).map(|g| g.saved).collect();
-        assert_eq!(order, [40, 21, 19, 15, 1]);
+        assert_eq!(order, [40, 21, 19, 15, 13, 1]);
     }
 }
