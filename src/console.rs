@@ -91,6 +91,10 @@ impl Console {
             bar.enable_steady_tick(std::time::Duration::from_millis(120));
             bar
         });
+        let message = match crate::secrets::redact(&message) {
+            std::borrow::Cow::Owned(redacted) => redacted,
+            std::borrow::Cow::Borrowed(_) => message,
+        };
         bar.set_message(message);
     }
 
@@ -113,11 +117,13 @@ impl Console {
         }
     }
 
-    /// Writes to stderr unless quiet, above the live line if there is one.
+    /// Writes to stderr unless quiet, above the live line if there is one, with secrets
+    /// redacted as in every file (a server's error may quote the key, and CI keeps its logs).
     pub fn eprint(&self, text: &str) {
         if self.quiet || text.is_empty() {
             return;
         }
+        let text = crate::secrets::redact(text);
         let live = self
             .live
             .lock()
@@ -144,6 +150,6 @@ impl Console {
             Style::new().bold().fg_color(Some(AnsiColor::Red.into())),
             "error",
         );
-        anstream::eprintln!("{label}: {message}");
+        anstream::eprintln!("{label}: {}", crate::secrets::redact(message));
     }
 }

@@ -208,11 +208,11 @@ option_group! {
     /// How agents are called.
     AgentFlags => AgentLimits, "Agent Options" {
         agent: String = "builtin".to_owned(), "builtin", "AGENT",
-            "Who proposes refactors: builtin, openai:MODEL, anthropic:MODEL, cmd:PROGRAM ARGS, exec:PROGRAM ARGS";
+            "Who proposes refactors: builtin, openai:MODEL, anthropic:MODEL, cmd:PROGRAM ARGS, exec:PROGRAM ARGS (API agents read `OPENAI_API_KEY` and `OPENAI_BASE_URL`, or the `ANTHROPIC_` ones)";
         agent_timeout: u64 = 600, "600", "SECS",
             "Seconds one agent call may take before it is killed";
         max_agent_output: u64 = 16 << 20, "16 MiB", "BYTES",
-            "Bytes an agent may print (or an exec: agent write) before its answer is rejected";
+            "Bytes an agent may print, answer over HTTP, or write (exec:) before its answer is rejected";
         attempts: u32 = 2, "2", "N",
             "Attempts per finding; a refused attempt's errors go back to the agent";
         max_retries: u32 = crate::refactor::agents::MAX_RETRIES, "2", "N",

@@ -252,7 +252,7 @@ fn fix_holds_a_public_api_change_for_review_and_apply_writes_it() {
         .lines()
         .find(|l| l.contains("(apply "))
         .unwrap_or_default();
-    assert!(apply_line.contains(": 1 candidates"), "{log}");
+    assert!(apply_line.contains(": 1 candidate in"), "{log}");
 }
 
 #[test]

@@ -72,7 +72,8 @@ fn a_right_answer_is_kept_and_its_usage_recorded() {
         assert_eq!(response["tokens"]["output"], 80, "{response}");
         let log = run(tmp.path(), &["log"], &[]);
         let log = String::from_utf8_lossy(&log.stdout);
-        assert!(log.contains("1 agent calls, 1280 tokens:"), "{log}");
+        assert!(log.contains("1 agent call, 1280 tokens:"), "{log}");
+        assert!(log.contains("c1 D1: kept:"), "{log}");
     }
 }
 
@@ -122,14 +123,29 @@ fn assert_refused(wire: Wire, script: Vec<Reply>, extra: &[&str], says: &str) ->
 }
 
 #[test]
-fn a_bad_key_is_refused_at_once_with_the_variable_to_check() {
+fn a_bad_key_stops_the_run_at_once_with_the_variable_to_check_and_exit_2() {
     for (wire, var) in [
         (Wire::OpenAi, "OPENAI_API_KEY"),
         (Wire::Anthropic, "ANTHROPIC_API_KEY"),
     ] {
+        let tmp = copy_of_fix_crate();
+        let before = snapshot(tmp.path());
         let unauthorized = wire.error(401, "authentication_error", "invalid api key");
-        let server = assert_refused(wire, vec![unauthorized], &["--attempts", "2"], var);
+        let server = Server::start(vec![unauthorized]);
+        let out = fix_with(tmp.path(), wire, &server, &["--attempts", "2"]);
+        assert_eq!(out.status.code(), Some(2), "{wire:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(var), "{wire:?}: {}", stderr(&out));
         assert_eq!(server.seen().len(), 1, "{wire:?}: a 401 was retried");
+        assert_eq!(snapshot(tmp.path()), before, "{wire:?}: the tree changed");
+        let stop = records(tmp.path())
+            .into_iter()
+            .find(|r| r["event"] == "stop")
+            .unwrap();
+        let reason = stop["reason"].as_str().unwrap();
+        assert!(
+            reason.starts_with("failed: ") && reason.contains(var),
+            "{reason}"
+        );
     }
 }
 
@@ -191,7 +207,11 @@ fn a_spent_budget_stops_further_calls_and_says_which() {
             &["--attempts", "3", "--budget-tokens", "100000"],
         );
         assert!(out.status.success(), "{}", stderr(&out));
-        assert_eq!(server.seen().len(), 1, "{wire:?}: a call past the budget");
+        let seen = server.seen();
+        assert_eq!(seen.len(), 1, "{wire:?}: a call past the budget");
+        // The answer may take what the prompt leaves of the budget, no more.
+        let cap = seen[0].body["max_tokens"].as_u64().unwrap_or(u64::MAX);
+        assert!(cap < 100_000, "{wire:?}: {}", seen[0].body);
         let stop = records(tmp.path())
             .into_iter()
             .find(|r| r["event"] == "stop")
@@ -221,6 +241,11 @@ fn a_money_budget_needs_a_price_and_counts_dollars() {
     let mut text = std::fs::read_to_string(&manifest).unwrap();
     text.push_str("\n[workspace.metadata.loop.prices.\"test\"]\ninput = 3.0\noutput = 15.0\ncached-input = 0.3\n");
     std::fs::write(&manifest, text).unwrap();
+    // The reviewer's model is priced too, or the budget cannot count its calls.
+    let reviewer = ["--budget-usd", "1", "--reviewer", "anthropic:unpriced"];
+    let out = fix_with(tmp.path(), Wire::Anthropic, &server, &reviewer);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("needs the price of `unpriced`"));
     let out = fix_with(tmp.path(), Wire::Anthropic, &server, &["--budget-usd", "1"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let response = records(tmp.path())
@@ -266,18 +291,20 @@ fn reviewers_approve_or_veto_a_verified_change() {
 }
 
 #[test]
-fn no_key_reaches_any_file_the_run_writes() {
+fn no_key_reaches_any_file_the_run_writes_or_its_console() {
     for wire in WIRES {
         let tmp = copy_of_fix_crate();
-        let unauthorized = wire.error(401, "authentication_error", "bad key");
+        let server = Server::start(Vec::new());
+        let (_, env) = wire.agent(&server);
+        let key = env[1].1.clone();
+        // The server quotes the key back, as OpenAI's "Incorrect API key provided" does.
+        let unauthorized = wire.error(401, "authentication_error", &format!("bad key {key}"));
         let server = Server::start(vec![
             wire.answer(&scripted_answer("break-build"), false),
             unauthorized,
         ]);
-        let out = fix_with(tmp.path(), wire, &server, &["--attempts", "2"]);
-        assert!(out.status.success(), "{}", stderr(&out));
-        let (_, env) = wire.agent(&server);
-        let key = &env[1].1;
+        let out = fix_with(tmp.path(), wire, &server, &["--attempts", "2", "-v"]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
         for entry in walkdir::WalkDir::new(tmp.path().join("target/loop"))
             .into_iter()
             .flatten()
@@ -292,7 +319,13 @@ fn no_key_reaches_any_file_the_run_writes() {
                 );
             }
         }
+        assert!(
+            stderr(&out).contains("bad key [redacted]"),
+            "{}",
+            stderr(&out)
+        );
         assert!(!stderr(&out).contains(key.as_str()));
+        assert!(!String::from_utf8_lossy(&out.stdout).contains(key.as_str()));
     }
 }
 

@@ -90,13 +90,8 @@ pub struct Call {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_status: Option<u16>,
     /// Transport retries (429, 5xx, dropped connections) within this call.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default)]
     pub retries: u32,
-}
-
-#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
-fn is_zero(n: &u32) -> bool {
-    *n == 0
 }
 
 /// Where in a run an attempt is.

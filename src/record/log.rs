@@ -25,10 +25,21 @@ pub struct RunSummary {
     pub cost_usd: f64,
     /// One line per pass of a `run`: what it did and whether the loop went on.
     pub passes: Vec<String>,
+    /// Every decision, in order.
+    pub decisions: Vec<DecisionLine>,
     pub stop: String,
     /// What each role did, when the run had roles.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub roles: BTreeMap<Role, RoleSummary>,
+}
+
+/// A candidate's decision: its finding, the outcome and step, and why.
+#[derive(Debug, Serialize)]
+pub struct DecisionLine {
+    pub candidate: String,
+    pub finding: String,
+    pub outcome: String,
+    pub reason: String,
 }
 
 /// One role's share of a run: its candidates, their outcomes and what its agent spent.
@@ -47,6 +58,11 @@ fn outcome_key(outcome: Outcome, step: super::event::Step) -> String {
     } else {
         format!("{} at {}", outcome.as_str(), step.as_str())
     }
+}
+
+/// `1 candidate`, `2 candidates`.
+fn plural(count: usize, noun: &str) -> String {
+    format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
 }
 
 /// Counts as `2 kept, 1 rejected at test`.
@@ -101,11 +117,18 @@ pub fn summarise(records: &[Record]) -> Vec<RunSummary> {
             }
             Event::Decision {
                 candidate,
+                finding,
                 outcome,
                 step,
-                ..
+                reason,
             } => {
                 let key = outcome_key(*outcome, *step);
+                summary.decisions.push(DecisionLine {
+                    candidate: candidate.clone(),
+                    finding: finding.clone(),
+                    outcome: key.clone(),
+                    reason: reason.clone(),
+                });
                 // `apply` takes held refactors, not findings: each decision is one of them.
                 if summary.command == "apply" {
                     summary.candidates += 1;
@@ -158,15 +181,21 @@ pub fn render(runs: &[RunSummary]) -> String {
         };
         let _ = writeln!(
             out,
-            "run {} ({} {}, agent {agent}): {} candidates in {:.1}s, {} agent calls{spent}: \
+            "run {} ({} {}, agent {agent}): {} in {:.1}s, {} agent call{}{spent}: \
              {outcomes}; stopped: {stop}",
-            run.run, run.command, run.started, run.candidates, run.seconds, run.calls,
+            run.run,
+            run.command,
+            run.started,
+            plural(run.candidates, "candidate"),
+            run.seconds,
+            run.calls,
+            if run.calls == 1 { "" } else { "s" },
         );
         for (role, r) in &run.roles {
             let _ = writeln!(
                 out,
-                "  {role}: {} candidates, {} tokens{}: {}",
-                r.candidates,
+                "  {role}: {}, {} tokens{}: {}",
+                plural(r.candidates, "candidate"),
                 r.tokens,
                 if r.cost_usd > 0.0 {
                     format!(", ${:.4}", r.cost_usd)
@@ -178,6 +207,13 @@ pub fn render(runs: &[RunSummary]) -> String {
         }
         for pass in &run.passes {
             let _ = writeln!(out, "  {pass}");
+        }
+        for d in &run.decisions {
+            let _ = writeln!(
+                out,
+                "  {} {}: {}: {}",
+                d.candidate, d.finding, d.outcome, d.reason
+            );
         }
     }
     out
@@ -305,6 +341,14 @@ mod test {
         assert_eq!(runs[0].outcomes["kept"], 1);
         assert_eq!(runs[0].outcomes["rejected at test"], 1);
         assert!((runs[0].seconds - 5.0).abs() < 1e-9);
-        assert!(render(&runs).contains("did not finish"));
+        let text = render(&runs);
+        assert!(text.contains("did not finish"), "{text}");
+        assert!(
+            text.contains(": 2 candidates in 5.0s, 0 agent calls: "),
+            "{text}"
+        );
+        assert_eq!(runs[0].decisions.len(), 2);
+        assert_eq!(runs[0].decisions[0].outcome, "rejected at test");
+        assert!(text.contains("  c D1: rejected at test: r\n"), "{text}");
     }
 }

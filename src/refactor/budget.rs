@@ -82,6 +82,31 @@ impl Budget {
         }
     }
 
+    /// The most output tokens a call to `model` whose prompt is about `estimate` tokens may
+    /// answer with before it takes `role` past a budget; `None` when no budget is set.
+    pub fn answer_room(&self, estimate: u64, model: &str, role: Role) -> Option<u64> {
+        let share = self.shares.get(&role).copied();
+        let role_spent = self.by_role.get(&role).copied().unwrap_or_default();
+        let limits = [(self.spent, 1.0)]
+            .into_iter()
+            .chain(share.map(|share| (role_spent, share)));
+        let price = price_of(&self.prices, model);
+        let mut room: Option<u64> = None;
+        for (spent, part) in limits {
+            let mut fit = |tokens: u64| room = Some(room.map_or(tokens, |r| r.min(tokens)));
+            if let Some(limit) = self.tokens {
+                let limit = (limit as f64 * part) as u64;
+                fit(limit.saturating_sub(spent.tokens + estimate));
+            }
+            if let (Some(limit), Some(price)) = (self.usd, price) {
+                let input = estimate as f64 * price.input / 1e6;
+                let left = (limit * part - spent.usd - input).max(0.0);
+                fit((left / price.output.max(1e-9) * 1e6) as u64);
+            }
+        }
+        room
+    }
+
     /// Adds a finished call of `role` to what was spent, pricing it when the agent did not.
     pub fn charge(&mut self, call: &mut Call, role: Role) {
         if call.cost_usd.is_none() {
@@ -218,6 +243,26 @@ mod test {
             .unwrap();
         assert!((cost - (3.0 + 1.5 + 0.3 + 3.0)).abs() < 1e-9, "{cost}");
         assert_eq!(budget.cost(Tokens::default(), "gpt-4o"), None);
+    }
+
+    #[test]
+    fn the_answer_is_capped_at_what_the_budgets_leave_after_the_prompt() {
+        assert_eq!(
+            Budget::new(None, None, sonnet()).answer_room(500, "sonnet", D),
+            None
+        );
+        let mut budget = Budget::new(Some(10_000), None, BTreeMap::new());
+        budget.charge(&mut call(8_000, 1_500), D);
+        assert_eq!(budget.answer_room(200, "", D), Some(300));
+        budget.share(D, 0.5);
+        assert_eq!(
+            budget.answer_room(200, "", D),
+            Some(0),
+            "the role's half is spent"
+        );
+        // $0.05 less 1000 input tokens at $3/M leaves $0.047: 3133 output tokens at $15/M.
+        let budget = Budget::new(Some(1_000_000), Some(0.05), sonnet());
+        assert_eq!(budget.answer_room(1_000, "sonnet", D), Some(3_133));
     }
 
     #[test]

@@ -535,10 +535,20 @@ impl Pass<'_, '_> {
             cut: prompt.cut.clone(),
         })?;
         let role = roles::role_of(finding);
+        let mut max_answer_tokens = None;
         if *agent != agents::AgentSpec::Builtin {
             let model = agent.api().map_or("", |(_, model)| model);
-            if let Err(why) = self.budget.admit(prompt.tokens as u64, model, role) {
+            let tokens = prompt.tokens as u64;
+            if let Err(why) = self.budget.admit(tokens, model, role) {
                 self.stop = Some(why);
+                return Ok(None);
+            }
+            max_answer_tokens = self.budget.answer_room(tokens, model, role);
+            if let Some(room) = max_answer_tokens.filter(|room| *room < MIN_ANSWER_TOKENS) {
+                self.stop = Some(format!(
+                    "the budgets leave {room} tokens for an answer after the next prompt (about \
+                     {tokens}), too few for an edit"
+                ));
                 return Ok(None);
             }
         }
@@ -551,6 +561,7 @@ impl Pass<'_, '_> {
             skip: &self.skip,
             max_output: self.settings.max_agent_output,
             max_retries: self.settings.max_retries,
+            max_answer_tokens,
             finding,
             crate_deps: &self.crate_deps,
             lint_fixes,
@@ -811,6 +822,10 @@ fn commit_message(finding: &Finding, summary: Option<&str>) -> String {
 
 /// How a stuck agent's rejection begins.
 const STUCK: &str = "stuck: ";
+
+/// Fewer output tokens than this cannot hold an edit: the pass stops rather than pay for a
+/// cut-off answer.
+const MIN_ANSWER_TOKENS: u64 = 256;
 
 /// A candidate that passed every gate, with what keeping it needs.
 pub(super) struct Verified {

@@ -52,7 +52,8 @@ pub struct Proposal {
 }
 
 /// Records a reply in the audit trail (a text answer stored as `response.md` in `dir`),
-/// whatever it is; a failure of the run itself (`AgentError::Io`) is returned instead.
+/// whatever it is; a failure of the run itself (`AgentError::Io`) is returned instead, and so
+/// is, once recorded, an API every call would fail alike ([`AgentError::Unusable`]).
 pub fn record(reply: Reply, at: &At, dir: &Path, audit: &mut Audit) -> anyhow::Result<Reply> {
     let reply = match reply.answer {
         Err(AgentError::Io(err)) => return Err(err),
@@ -84,6 +85,9 @@ pub fn record(reply: Reply, at: &At, dir: &Path, audit: &mut Audit) -> anyhow::R
         duration_ms: Some(reply.duration.as_millis() as u64),
         call: reply.call.clone(),
     })?;
+    if let Err(AgentError::Unusable(why)) = &reply.answer {
+        anyhow::bail!("{why}");
+    }
     Ok(reply)
 }
 

@@ -82,6 +82,7 @@ impl Settings {
         check_counts(args, config)?;
         let mut agents: Vec<&AgentSpec> = roles.values().map(|r| &r.agent).collect();
         agents.push(&agent);
+        agents.extend(&reviewer);
         let mut budget = budget(&agents, &oversight, config)?;
         for (role, settings) in &roles {
             if let Some(share) = settings.share {

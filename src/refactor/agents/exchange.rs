@@ -25,6 +25,9 @@ pub struct Request<'a> {
     pub max_output: u64,
     /// Transport retries a model API call may make (429, 5xx, dropped connections).
     pub max_retries: u32,
+    /// The most output tokens the budgets leave for the answer, when one is set: a model API
+    /// is asked for no more.
+    pub max_answer_tokens: Option<u64>,
     /// What the prompt asks about, for agents that read it as data (the built-in one).
     pub finding: &'a Finding,
     /// Crates (library names) and the workspace crates each depends on, not for tests only.
@@ -72,6 +75,10 @@ pub enum AgentError {
     /// A model API refused the call or failed: the whole sentence.
     #[error("{0}")]
     Api(String),
+    /// A model API that will refuse every call alike (the key refused, a model or an address
+    /// it does not know, a quota used up, a server that cannot be reached): the run stops.
+    #[error("{0}")]
+    Unusable(String),
     #[error(
         "the answer was cut off by the model's output limit ({0}); a truncated answer is never \
          applied"
@@ -93,6 +100,7 @@ impl AgentError {
                 | AgentError::Failed { .. }
                 | AgentError::NoProgram(_)
                 | AgentError::Api(_)
+                | AgentError::Unusable(_)
                 | AgentError::Io(_)
         )
     }

@@ -39,10 +39,18 @@ impl FromStr for AgentSpec {
             _ if value == "builtin" => Ok(AgentSpec::Builtin),
             Some(("cmd", rest)) => words(rest, "cmd:").map(AgentSpec::Cmd),
             Some(("exec", rest)) => words(rest, "exec:").map(AgentSpec::Exec),
-            Some(("openai", model)) if !model.is_empty() => Ok(AgentSpec::OpenAi(model.into())),
-            Some(("anthropic", model)) if !model.is_empty() => {
-                Ok(AgentSpec::Anthropic(model.into()))
-            }
+            Some((api @ ("openai" | "anthropic"), model)) => match model.trim() {
+                "" => Err(format!(
+                    "`{value}` names no model: write `{api}:MODEL`, e.g. `{}`",
+                    if api == "openai" {
+                        "openai:gpt-4.1"
+                    } else {
+                        "anthropic:claude-sonnet-4-5"
+                    }
+                )),
+                model if api == "openai" => Ok(AgentSpec::OpenAi(model.into())),
+                model => Ok(AgentSpec::Anthropic(model.into())),
+            },
             _ => Err(format!(
                 "unknown agent `{value}`: expected builtin, openai:MODEL, anthropic:MODEL, \
                  cmd:PROGRAM ARGS or exec:PROGRAM ARGS"
@@ -168,6 +176,14 @@ mod test {
             "openai:gpt-4o".parse(),
             Ok(AgentSpec::OpenAi("gpt-4o".into()))
         );
+        assert_eq!(
+            "anthropic: claude-x ".parse(),
+            Ok(AgentSpec::Anthropic("claude-x".into()))
+        );
+        assert!("openai: "
+            .parse::<AgentSpec>()
+            .unwrap_err()
+            .contains("names no model"));
         assert!("cmd:"
             .parse::<AgentSpec>()
             .unwrap_err()

@@ -43,47 +43,43 @@ fn exchange(
     call: &mut Call,
 ) -> Result<Answer, AgentError> {
     let endpoint = provider.endpoint(env).map_err(AgentError::Api)?;
-    let body = provider.body(model, request.stable, request.task);
+    let body = provider.body(&endpoint, model, request);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| AgentError::Io(anyhow::Error::new(e).context("start the HTTP client")))?;
+    // Redirects are not followed: the key would go to wherever they point.
     let client = reqwest::Client::builder()
         .user_agent(concat!("cargo-loop/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| AgentError::Io(anyhow::Error::new(e).context("build the HTTP client")))?;
-    let deadline = tokio::time::Instant::now() + request.timeout;
-    let posted = runtime.block_on(transport::post(
-        &client,
-        &endpoint,
-        &body,
-        deadline,
-        request.max_retries,
-    ));
-    match posted {
-        Ok(Answered {
-            status,
-            body,
-            retries,
-        }) => {
-            call.http_status = Some(status);
-            call.retries = retries;
-            crate::secrets::write(&request.dir.join("response.json"), &lossy(&body))?;
-            let completion = provider.completion(&body)?;
-            call.tokens = completion.tokens;
-            match completion.truncated {
-                Some(why) => Err(AgentError::Truncated(why)),
-                None => Ok(Answer::Text(completion.text)),
-            }
-        }
-        Err(failure) => Err(failed(
-            provider,
-            model,
-            &endpoint.url,
-            failure,
-            request,
-            call,
-        )),
+    let limits = transport::Limits {
+        deadline: tokio::time::Instant::now() + request.timeout,
+        max_retries: request.max_retries,
+        max_bytes: request.max_output,
+    };
+    let posted = runtime.block_on(transport::post(&client, &endpoint, &body, &limits));
+    let Answered {
+        status,
+        body,
+        retries,
+    } = posted.map_err(|failure| failed(provider, model, &endpoint.url, failure, request, call))?;
+    call.http_status = Some(status);
+    call.retries = retries;
+    crate::secrets::write(&request.dir.join("response.json"), &lossy(&body))?;
+    let completion = provider.completion(&body)?;
+    call.tokens = completion.tokens;
+    if call.tokens.total() == 0 {
+        // Some local servers report no usage: the budgets still count an estimate.
+        let estimate = |text: &str| crate::refactor::prompt::estimate_tokens(text) as u64;
+        call.tokens.input = estimate(request.stable) + estimate(request.task);
+        call.tokens.output = estimate(&completion.text);
+        call.estimated = true;
+    }
+    match completion.truncated {
+        Some(why) => Err(AgentError::Truncated(why)),
+        None => Ok(Answer::Text(completion.text)),
     }
 }
 
@@ -96,42 +92,75 @@ fn failed(
     request: &Request,
     call: &mut Call,
 ) -> AgentError {
+    let api = provider.name();
+    let (status, retries) = match &failure {
+        Failure::Status {
+            status, retries, ..
+        }
+        | Failure::Waited {
+            status, retries, ..
+        }
+        | Failure::TooLong { status, retries } => (Some(*status), *retries),
+        Failure::Transport { retries, .. } => (None, *retries),
+        Failure::Timeout { status, retries } => (*status, *retries),
+        Failure::Interrupted => (None, 0),
+    };
+    call.http_status = status;
+    call.retries = retries;
     match failure {
         Failure::Status {
             status,
             body,
             retries,
+            location,
         } => {
-            call.http_status = Some(status);
-            call.retries = retries;
             let _ = crate::secrets::write(&request.dir.join("response.json"), &lossy(&body));
-            let error = wire::api_error(&body);
-            let retried = if retries > 0 {
-                format!(
-                    " after {retries} retr{}",
-                    if retries == 1 { "y" } else { "ies" }
-                )
-            } else {
-                String::new()
-            };
-            AgentError::Api(format!(
-                "{}{retried}",
-                wire::refusal(provider, model, status, &error)
-            ))
+            refused(provider, model, status, &body, retries, location)
         }
-        Failure::Transport { message, retries } => {
-            call.retries = retries;
-            AgentError::Api(format!(
-                "could not reach the {} API at {url} ({retries} retries): {message}",
-                provider.name()
-            ))
-        }
-        Failure::Timeout { status, retries } => {
-            call.http_status = status;
-            call.retries = retries;
-            AgentError::Timeout(request.timeout)
-        }
+        Failure::Waited { status, wait, .. } => AgentError::Api(format!(
+            "the {api} API is rate limiting ({status}) and asked to wait {:.0}s, longer than \
+             what --agent-timeout ({}s) leaves of the call",
+            wait.as_secs_f64(),
+            request.timeout.as_secs()
+        )),
+        Failure::TooLong { .. } => AgentError::TooMuchOutput(request.max_output),
+        // The address answers nothing after retries: every call would fail alike.
+        Failure::Transport { message, retries } => AgentError::Unusable(format!(
+            "could not reach the {api} API at {url} ({retries} retries): {message}"
+        )),
+        Failure::Timeout { .. } => AgentError::Timeout(request.timeout),
         Failure::Interrupted => AgentError::Io(crate::process::Interrupted.into()),
+    }
+}
+
+/// The error an error answer ends in: [`AgentError::Unusable`] when every call would get it.
+fn refused(
+    provider: Provider,
+    model: &str,
+    status: u16,
+    body: &[u8],
+    retries: u32,
+    location: Option<String>,
+) -> AgentError {
+    if let Some(location) = location {
+        return AgentError::Unusable(format!(
+            "the {} API answered {status} with a redirect to `{location}`, which cargo loop \
+             does not follow (the key would go with it): set {} to the address that answers",
+            provider.name(),
+            provider.base_var()
+        ));
+    }
+    let error = wire::api_error(body);
+    let after = match retries {
+        0 => String::new(),
+        1 => " after 1 retry".to_owned(),
+        n => format!(" after {n} retries"),
+    };
+    let sentence = format!("{}{after}", wire::refusal(provider, model, status, &error));
+    if error.exhausted || matches!(status, 401 | 403 | 404) {
+        AgentError::Unusable(sentence)
+    } else {
+        AgentError::Api(sentence)
     }
 }
 

@@ -11,10 +11,10 @@ pub const MAX_RETRIES: u32 = 2;
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
 
 /// Whether an answer with `status` is worth sending again. `x-should-retry` overrides the
-/// status, but a quota or spend limit used up (`exhausted`) is never retried: waiting will not
-/// refill it.
+/// status, but a quota or spend limit used up (`exhausted`) is not retried unless the server
+/// says when to: waiting will not refill it.
 pub fn should_retry(status: u16, headers: &HeaderMap, exhausted: bool) -> bool {
-    if exhausted {
+    if exhausted && !asked(headers) {
         return false;
     }
     match header(headers, "x-should-retry") {
@@ -30,7 +30,7 @@ pub fn should_retry(status: u16, headers: &HeaderMap, exhausted: bool) -> bool {
 /// (`retry-after-ms`, then `Retry-After` in seconds or as an HTTP date) up to two minutes,
 /// else exponential backoff from 0.5 s to 8 s with up to 25% jitter.
 pub fn delay(headers: &HeaderMap, retry: u32) -> Duration {
-    asked(headers, SystemTime::now())
+    asked_at(headers, SystemTime::now())
         .filter(|wait| *wait <= MAX_RETRY_AFTER)
         .unwrap_or_else(|| {
             let base = (0.5 * f64::from(1u32 << retry.min(8))).min(8.0);
@@ -38,8 +38,13 @@ pub fn delay(headers: &HeaderMap, retry: u32) -> Duration {
         })
 }
 
+/// Whether the server said how long to wait.
+pub fn asked(headers: &HeaderMap) -> bool {
+    asked_at(headers, SystemTime::now()).is_some()
+}
+
 /// The wait a server asked for, if it asked in a form that reads.
-fn asked(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+fn asked_at(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     if let Some(ms) = header(headers, "retry-after-ms").and_then(|v| v.trim().parse::<f64>().ok()) {
         return (ms >= 0.0).then(|| Duration::from_secs_f64(ms / 1000.0));
     }
@@ -95,12 +100,16 @@ mod test {
             &headers(&[("x-should-retry", "true")]),
             true
         ));
+        assert!(
+            should_retry(429, &headers(&[("retry-after", "1")]), true),
+            "a quota the server says refills soon is waited for"
+        );
     }
 
     #[test]
     fn the_servers_wait_is_honoured_in_every_spelling_up_to_two_minutes() {
         let now = SystemTime::now();
-        let wait = |pairs: &[(&'static str, &str)]| asked(&headers(pairs), now);
+        let wait = |pairs: &[(&'static str, &str)]| asked_at(&headers(pairs), now);
         assert_eq!(wait(&[("retry-after", "3")]), Some(Duration::from_secs(3)));
         assert_eq!(
             wait(&[("retry-after", "1.5")]),

@@ -34,9 +34,20 @@ fn finding() -> Finding {
 
 /// Calls the server's model as `wire` with a `timeout` and `retries`.
 fn ask(wire: Wire, provider: Provider, server: &Server, timeout: u64, retries: u32) -> Reply {
+    ask_with(wire, provider, server, (timeout, retries), |_| {})
+}
+
+/// [`ask`], with the request changed by `change` first.
+fn ask_with(
+    wire: Wire,
+    provider: Provider,
+    server: &Server,
+    (timeout, retries): (u64, u32),
+    change: impl FnOnce(&mut Request),
+) -> Reply {
     let dir = tempfile::tempdir().unwrap();
     let finding = finding();
-    let request = Request {
+    let mut request = Request {
         stable: "You refactor Rust.",
         task: "Merge D1.",
         dir: dir.path(),
@@ -45,10 +56,12 @@ fn ask(wire: Wire, provider: Provider, server: &Server, timeout: u64, retries: u
         skip: &[],
         max_output: 1 << 20,
         max_retries: retries,
+        max_answer_tokens: None,
         finding: &finding,
         crate_deps: &[],
         lint_fixes: &[],
     };
+    change(&mut request);
     let (_, env) = wire.agent(server);
     let lookup = move |name: &str| {
         env.iter()
@@ -275,8 +288,101 @@ fn a_wait_longer_than_the_time_left_ends_the_call_at_once() {
         "{:?}",
         start.elapsed()
     );
-    assert!(matches!(reply.answer, Err(AgentError::Timeout(_))));
+    let error = error(&reply);
+    assert!(error.contains("asked to wait 60s"), "{error}");
     assert_eq!(reply.call.http_status, Some(429));
+}
+
+#[test]
+fn a_redirect_is_not_followed_so_the_key_goes_nowhere_else() {
+    for (wire, provider) in WIRES {
+        let elsewhere = Server::start(vec![wire.answer("ok", false)]);
+        let moved = Scripted::json(307, &serde_json::json!({}))
+            .with_header("location", &format!("{}/v1/messages", elsewhere.url));
+        let server = Server::start(vec![moved]);
+        let reply = ask(wire, provider, &server, 10, 2);
+        assert!(
+            elsewhere.seen().is_empty(),
+            "{wire:?} followed the redirect"
+        );
+        assert!(
+            matches!(&reply.answer, Err(AgentError::Unusable(why)) if why.contains("redirect")),
+            "{}",
+            error(&reply)
+        );
+    }
+}
+
+#[test]
+fn a_refused_key_or_a_used_up_quota_stops_the_run_and_a_rate_limit_does_not() {
+    for (wire, provider) in WIRES {
+        for (status, kind, message, stops) in [
+            (401, "authentication_error", "invalid x-api-key", true),
+            (404, "not_found_error", "model: test-model", true),
+            (
+                429,
+                "insufficient_quota",
+                "You exceeded your current quota",
+                true,
+            ),
+            (400, "invalid_request_error", "messages: bad", false),
+        ] {
+            let server = Server::start(vec![wire.error(status, kind, message)]);
+            let reply = ask(wire, provider, &server, 10, 0);
+            let unusable = matches!(reply.answer, Err(AgentError::Unusable(_)));
+            assert_eq!(unusable, stops, "{wire:?} {status}: {}", error(&reply));
+        }
+    }
+}
+
+#[test]
+fn an_error_in_a_success_answer_is_the_providers_own_sentence() {
+    for (wire, provider) in WIRES {
+        let server = Server::start(vec![Scripted::json(200, &{
+            let mut body: serde_json::Value =
+                serde_json::from_str(&wire.error(500, "api_error", "model overloaded").body())
+                    .unwrap();
+            body["id"] = "x".into();
+            body
+        })]);
+        let reply = ask(wire, provider, &server, 10, 0);
+        let error = error(&reply);
+        assert!(error.contains("model overloaded"), "{wire:?}: {error}");
+    }
+}
+
+#[test]
+fn an_answer_without_usage_is_counted_from_its_text() {
+    let body = serde_json::json!({
+        "choices": [{"message": {"content": "src/a.rs\nedits"}, "finish_reason": "stop"}]
+    });
+    let server = Server::start(vec![Scripted::json(200, &body)]);
+    let reply = ask(Wire::OpenAi, Provider::OpenAi, &server, 10, 0);
+    assert_eq!(text(&reply), "src/a.rs\nedits");
+    assert!(reply.call.estimated);
+    assert!(reply.call.tokens.input > 0 && reply.call.tokens.output > 0);
+}
+
+#[test]
+fn the_answer_is_capped_at_what_the_budgets_leave_and_its_size_at_the_output_limit() {
+    for (wire, provider) in WIRES {
+        let server = Server::start(vec![wire.answer("ok", false)]);
+        ask_with(wire, provider, &server, (10, 0), |request| {
+            request.max_answer_tokens = Some(300);
+        });
+        assert_eq!(server.seen()[0].body["max_tokens"], 300, "{wire:?}");
+
+        let server = Server::start(vec![wire.answer(&"x".repeat(5000), false)]);
+        let reply = ask_with(wire, provider, &server, (10, 2), |request| {
+            request.max_output = 4000;
+        });
+        assert!(
+            matches!(reply.answer, Err(AgentError::TooMuchOutput(4000))),
+            "{wire:?}: {}",
+            error(&reply)
+        );
+        assert_eq!(server.seen().len(), 1, "a long answer is not asked again");
+    }
 }
 
 #[test]

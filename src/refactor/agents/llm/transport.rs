@@ -20,10 +20,23 @@ pub struct Answered {
 
 /// Why a request got no successful answer.
 pub enum Failure {
-    /// The last answer had an error status (retried `retries` times, or not worth retrying).
+    /// The last answer had an error status (retried `retries` times, or not worth retrying);
+    /// a redirect's `location` (never followed: the key would go with it).
     Status {
         status: u16,
         body: Vec<u8>,
+        retries: u32,
+        location: Option<String>,
+    },
+    /// The server asked to wait `wait` before the next try, past the call's deadline.
+    Waited {
+        status: u16,
+        wait: Duration,
+        retries: u32,
+    },
+    /// The answer was longer than `--max-agent-output`; the rest was not read.
+    TooLong {
+        status: u16,
         retries: u32,
     },
     /// No answer: the connection failed or dropped, last time with `message`.
@@ -39,20 +52,28 @@ pub enum Failure {
     Interrupted,
 }
 
+/// How a request is sent: when it is given up, how often it is sent again, and how many bytes
+/// of an answer are read.
+pub struct Limits {
+    pub deadline: Instant,
+    pub max_retries: u32,
+    pub max_bytes: u64,
+}
+
 /// Posts `body` to `endpoint` until answered, at most `max_retries` times again, never past
-/// `deadline`.
+/// the deadline.
 pub async fn post(
     client: &reqwest::Client,
     endpoint: &Endpoint,
     body: &Value,
-    deadline: Instant,
-    max_retries: u32,
+    limits: &Limits,
 ) -> Result<Answered, Failure> {
-    let mut retries = 0;
+    let (deadline, mut retries) = (limits.deadline, 0);
     let mut status = None;
     loop {
+        let sending = send(client, endpoint, body, limits.max_bytes);
         let sent = tokio::select! {
-            sent = tokio::time::timeout_at(deadline, send(client, endpoint, body)) => sent,
+            sent = tokio::time::timeout_at(deadline, sending) => sent,
             () = interrupted() => return Err(Failure::Interrupted),
         };
         let Ok(sent) = sent else {
@@ -71,22 +92,38 @@ pub async fn post(
                 let exhausted = wire::api_error(&body).exhausted;
                 let again = policy::should_retry(code, &headers, exhausted);
                 let wait = policy::delay(&headers, retries);
-                (
-                    again,
-                    wait,
-                    Failure::Status {
+                let location = (300..400).contains(&code).then(|| {
+                    let to = headers.get(reqwest::header::LOCATION);
+                    to.map_or("", |v| v.to_str().unwrap_or("")).to_owned()
+                });
+                let failure = Failure::Status {
+                    status: code,
+                    body,
+                    retries,
+                    location,
+                };
+                let late = Instant::now() + wait >= deadline;
+                if again && retries < limits.max_retries && late && policy::asked(&headers) {
+                    return Err(Failure::Waited {
                         status: code,
-                        body,
+                        wait,
                         retries,
-                    },
-                )
+                    });
+                }
+                (again, wait, failure)
             }
-            Err(message) => {
+            Err(Unread::TooLong(code)) => {
+                return Err(Failure::TooLong {
+                    status: code,
+                    retries,
+                })
+            }
+            Err(Unread::Transport(message)) => {
                 let wait = policy::delay(&HeaderMap::new(), retries);
                 (true, wait, Failure::Transport { message, retries })
             }
         };
-        if !again || retries >= max_retries {
+        if !again || retries >= limits.max_retries {
             return Err(failure);
         }
         if Instant::now() + wait >= deadline {
@@ -101,22 +138,37 @@ pub async fn post(
     }
 }
 
-/// One request and its whole answer; an error says why there is none (a body cut off midway
-/// is one).
+/// Why a request has no answer to read.
+enum Unread {
+    /// The connection failed, or dropped midway: why.
+    Transport(String),
+    /// The answer (with this status) is longer than the bytes allowed.
+    TooLong(u16),
+}
+
+/// One request and its whole answer, read up to `max_bytes`.
 async fn send(
     client: &reqwest::Client,
     endpoint: &Endpoint,
     body: &Value,
-) -> Result<(u16, HeaderMap, Vec<u8>), String> {
+    max_bytes: u64,
+) -> Result<(u16, HeaderMap, Vec<u8>), Unread> {
     let mut request = client.post(&endpoint.url).json(body);
     for (name, value) in &endpoint.headers {
         request = request.header(*name, value);
     }
-    let response = request.send().await.map_err(|e| describe(&e))?;
+    let transport = |e: reqwest::Error| Unread::Transport(describe(&e));
+    let mut response = request.send().await.map_err(transport)?;
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let bytes = response.bytes().await.map_err(|e| describe(&e))?;
-    Ok((status, headers, bytes.to_vec()))
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(transport)? {
+        if (bytes.len() + chunk.len()) as u64 > max_bytes {
+            return Err(Unread::TooLong(status));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok((status, headers, bytes))
 }
 
 /// A transport error with its causes, which say what actually went wrong.

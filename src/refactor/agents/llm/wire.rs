@@ -4,11 +4,11 @@
 use serde_json::{json, Value};
 
 use crate::record::event::Tokens;
-use crate::refactor::agents::exchange::AgentError;
+use crate::refactor::agents::exchange::{AgentError, Request};
 
 /// Output tokens asked of Anthropic (its API requires the field): room for a few whole edited
 /// functions, and a cut-off answer is rejected as truncated.
-const MAX_OUTPUT_TOKENS: u32 = 8192;
+const MAX_OUTPUT_TOKENS: u64 = 8192;
 
 /// The `anthropic-version` header the Messages API is spoken at.
 const ANTHROPIC_VERSION: &str = "2023-06-01";
@@ -24,6 +24,9 @@ pub struct Endpoint {
     pub url: String,
     /// Headers, the key among them: never logged.
     pub headers: Vec<(&'static str, String)>,
+    /// The field that caps the answer's tokens: the official `openai` API takes `max_completion_tokens`
+    /// (its reasoning models refuse `max_tokens`), compatible servers `max_tokens`.
+    pub cap_field: &'static str,
 }
 
 /// A successful answer, read.
@@ -52,14 +55,14 @@ impl Provider {
         }
     }
 
-    fn key_var(self) -> &'static str {
+    pub(super) fn key_var(self) -> &'static str {
         match self {
             Provider::OpenAi => "OPENAI_API_KEY",
             Provider::Anthropic => "ANTHROPIC_API_KEY",
         }
     }
 
-    fn base_var(self) -> &'static str {
+    pub(super) fn base_var(self) -> &'static str {
         match self {
             Provider::OpenAi => "OPENAI_BASE_URL",
             Provider::Anthropic => "ANTHROPIC_BASE_URL",
@@ -110,13 +113,24 @@ impl Provider {
             Provider::OpenAi => format!("{base}/chat/completions"),
             Provider::Anthropic => format!("{base}/v1/messages"),
         };
-        Ok(Endpoint { url, headers })
+        let cap_field = match self {
+            Provider::OpenAi if base == self.default_base() => "max_completion_tokens",
+            _ => "max_tokens",
+        };
+        Ok(Endpoint {
+            url,
+            headers,
+            cap_field,
+        })
     }
 
     /// The request body: the stable part of the prompt first (the system prompt, marked for
-    /// the cache of `anthropic`; `openai` caches a shared prefix by itself), then the task.
-    pub fn body(self, model: &str, stable: &str, task: &str) -> Value {
-        match self {
+    /// the cache of `anthropic`; `openai` caches a shared prefix by itself), then the task; the
+    /// answer capped at what the budgets leave.
+    pub fn body(self, endpoint: &Endpoint, model: &str, request: &Request) -> Value {
+        let (stable, task) = (request.stable, request.task);
+        let cap = request.max_answer_tokens;
+        let mut body = match self {
             Provider::OpenAi => json!({
                 "model": model,
                 "messages": [
@@ -126,19 +140,32 @@ impl Provider {
             }),
             Provider::Anthropic => json!({
                 "model": model,
-                "max_tokens": MAX_OUTPUT_TOKENS,
+                "max_tokens": cap.unwrap_or(MAX_OUTPUT_TOKENS).min(MAX_OUTPUT_TOKENS),
                 "system": [
                     {"type": "text", "text": stable, "cache_control": {"type": "ephemeral"}},
                 ],
                 "messages": [{"role": "user", "content": task}],
             }),
+        };
+        if let (Provider::OpenAi, Some(cap)) = (self, cap) {
+            body[endpoint.cap_field] = json!(cap);
         }
+        body
     }
 
     /// Reads a successful answer.
     pub fn completion(self, body: &[u8]) -> Result<Completion, AgentError> {
         let value: Value = serde_json::from_slice(body)
             .map_err(|e| AgentError::Malformed(format!("not JSON ({e})")))?;
+        // Some proxies answer an error with a success status.
+        if value.get("error").is_some() || value["type"] == "error" {
+            let error = api_error(body);
+            return Err(AgentError::Api(format!(
+                "the {} API answered with an error: {}",
+                self.name(),
+                error.message
+            )));
+        }
         let missing = |what: &str| AgentError::Malformed(format!("no {what} in the answer"));
         let count = |v: &Value| v.as_u64().unwrap_or(0);
         match self {
