@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::analysis::file_cache::{stamp, FileCache, Stamp};
 use crate::analysis::source::cfg::{Build, Cfg};
-use crate::analysis::source::{parse_file, ModDecl, ParsedFile, SourceError};
+use crate::analysis::source::{parse_file, read_source, ModDecl, ParsedFile, SourceError};
 use crate::analysis::workspace::{relative, Warning, Workspace};
 use crate::config::Options;
 use crate::files::normalize;
@@ -102,24 +102,25 @@ pub fn parse_workspace(
             let parsed = match result {
                 Ok(parsed) => parsed,
                 Err(err) => {
-                    corpus.warnings.push(warning(rel, &err));
+                    let mods = recovered_mods(&task, &err, workspace.plain);
+                    corpus
+                        .warnings
+                        .push(warning(rel.clone(), &err, !mods.is_empty()));
+                    next.extend(declared(
+                        &task,
+                        &rel,
+                        &mods,
+                        &mut visited,
+                        &mut corpus.warnings,
+                    ));
                     continue;
                 }
             };
-            if let Some(marker) = &parsed.generated {
-                corpus.warnings.push(Warning {
-                    file: rel.clone(),
-                    line: None,
-                    column: None,
-                    message: format!(
-                        "generated code (`{marker}`): read for the items it declares and \
-                         uses, no finding is reported in it"
-                    ),
-                });
-            }
+            corpus.warnings.extend(generated_notice(&rel, &parsed));
+            unknown_allows(&rel, &parsed, &mut corpus.warnings);
             if !workspace.plain {
                 let warnings = &mut corpus.warnings;
-                next.extend(declared(&task, &rel, &parsed, &mut visited, warnings));
+                next.extend(declared(&task, &rel, &parsed.mods, &mut visited, warnings));
                 next.extend(included(&task, &parsed, &mut visited));
             }
             if is_selected(workspace, options, selected, &task.path) {
@@ -203,26 +204,52 @@ fn parse_pool() -> Option<rayon::ThreadPool> {
         .ok()
 }
 
-/// The warning for a file that could not be analysed.
-fn warning(rel: String, err: &SourceError) -> Warning {
+/// The warning for a file that could not be analysed (whose `mod` declarations are still
+/// followed when `followed`).
+fn warning(rel: String, err: &SourceError, followed: bool) -> Warning {
     let (line, column) = err.position();
+    let mut message = err.warning();
+    if followed {
+        message.push_str("; the modules it declares are still analysed");
+    }
     Warning {
         file: rel,
         line,
         column,
-        message: err.warning(),
+        message,
     }
 }
 
-/// The files `task`'s `mod` declarations name, outside test code that is not analysed; a
-/// missing file is a warning at `rel`, the file's path for reports.
-fn declared(
-    task: &Task,
-    rel: &str,
-    parsed: &ParsedFile,
-    visited: &mut HashSet<PathBuf>,
-    warnings: &mut Vec<Warning>,
-) -> Vec<Task> {
+/// The notice that a file is generated: read, but nothing reported in it.
+fn generated_notice(rel: &str, parsed: &ParsedFile) -> Option<Warning> {
+    let marker = parsed.generated.as_ref()?;
+    Some(Warning {
+        file: rel.to_owned(),
+        line: None,
+        column: None,
+        message: format!(
+            "generated code (`{marker}`): read for the items it declares and uses, no finding \
+             is reported in it"
+        ),
+    })
+}
+
+/// The `mod` declarations of a file that could be read but not parsed, read line by line.
+fn recovered_mods(task: &Task, err: &SourceError, plain: bool) -> Vec<ModDecl> {
+    let unparsed = matches!(
+        err,
+        SourceError::Syntax { .. } | SourceError::Lex { .. } | SourceError::TooDeep { .. }
+    );
+    if plain || !unparsed {
+        return Vec::new();
+    }
+    read_source(&task.path)
+        .map(|bytes| crate::analysis::source::module_declarations(&String::from_utf8_lossy(&bytes)))
+        .unwrap_or_default()
+}
+
+/// Warns of the allow markers in `parsed` that name no rule.
+fn unknown_allows(rel: &str, parsed: &ParsedFile, warnings: &mut Vec<Warning>) {
     for (line, rule) in &parsed.unknown_allows {
         warnings.push(Warning {
             file: rel.to_string(),
@@ -234,8 +261,19 @@ fn declared(
             ),
         });
     }
+}
+
+/// The files `task`'s `mod` declarations name, outside test code that is not analysed; a
+/// missing file is a warning at `rel`, the file's path for reports.
+fn declared(
+    task: &Task,
+    rel: &str,
+    mods: &[ModDecl],
+    visited: &mut HashSet<PathBuf>,
+    warnings: &mut Vec<Warning>,
+) -> Vec<Task> {
     let mut next = Vec::new();
-    for decl in parsed.mods.iter().filter(|d| !d.test) {
+    for decl in mods.iter().filter(|d| !d.test) {
         let Some(path) = resolve_mod(&task.path, task.mod_rs, decl, Path::is_file) else {
             if !decl.optional {
                 warnings.push(Warning {

@@ -16,6 +16,7 @@ pub use parsed::{
 #[cfg(test)]
 pub(crate) use read::parse_str;
 pub use read::{parse_bytes, parse_file, read_source};
+pub use recover::module_declarations;
 pub(crate) use spans::stmt_attrs;
 pub use test_code::is_test_code;
 
@@ -27,6 +28,7 @@ pub mod metrics;
 pub mod modrefs;
 mod parsed;
 mod read;
+mod recover;
 mod spans;
 mod test_code;
 pub mod token;

@@ -68,10 +68,25 @@ pub fn read_source(path: &Path) -> Result<Vec<u8>, SourceError> {
         return Err(SourceError::NotAFile(file_kind(meta.file_type())));
     }
     let len = meta.len();
-    if len > MAX_FILE_BYTES {
+    let unreadable = |e: std::io::Error| SourceError::Unreadable(e.to_string());
+    // A generator may write more than anyone by hand; its items are still read.
+    if len > MAX_FILE_BYTES && (len > MAX_GENERATED_BYTES || !marked_generated(path)?) {
         return Err(SourceError::TooLarge(len));
     }
-    std::fs::read(path).map_err(|e| SourceError::Unreadable(e.to_string()))
+    std::fs::read(path).map_err(unreadable)
+}
+
+/// Generated files are read up to this size.
+const MAX_GENERATED_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Whether the first lines of the file at `path` say a generator wrote it.
+fn marked_generated(path: &Path) -> Result<bool, SourceError> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(4096);
+    std::fs::File::open(path)
+        .and_then(|file| file.take(4096).read_to_end(&mut head))
+        .map_err(|e| SourceError::Unreadable(e.to_string()))?;
+    Ok(generated_marker(&String::from_utf8_lossy(&head)).is_some())
 }
 
 /// How the first lines of a generated file say so, lower case, after the comment marker.
