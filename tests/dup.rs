@@ -547,6 +547,33 @@ fn bad_input_is_reported_with_locations_and_the_rest_is_analysed() {
     );
 }
 
+/// A marker on an out-of-line module's declaration covers the module's file (and the files
+/// it declares), as a marker on an inline module covers its items.
+#[test]
+fn an_allow_marker_on_a_mod_declaration_silences_the_modules_file() {
+    let tmp = copy_of_fixture("dup-workspace");
+    let parent = tmp.path().join("crates/alpha/src/util/mod.rs");
+    let text = std::fs::read_to_string(&parent).unwrap();
+    let count = |doc: &Value| {
+        (groups(doc).into_iter())
+            .flat_map(|(_, copies)| copies)
+            .filter(|(file, _, _)| file.ends_with("util/text.rs"))
+            .count()
+    };
+    let out = run(tmp.path(), &["dup", "--format", "json", "--no-cache"]);
+    assert!(count(&serde_json::from_slice(&out.stdout).unwrap()) > 0);
+    let marked = text.replace(
+        "pub mod text;",
+        "// cargo-loop: allow(duplicate)\npub mod text;",
+    );
+    assert_ne!(marked, text);
+    std::fs::write(&parent, marked).unwrap();
+    let out = run(tmp.path(), &["dup", "--format", "json", "--no-cache"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(count(&serde_json::from_slice(&out.stdout).unwrap()), 0);
+    assert!(!stderr.contains("silences nothing"), "{stderr}");
+}
+
 /// A syntax error in the crate root is a warning at its place, and the modules the root
 /// declares are still analysed: the copies in `ok_a` and `ok_b` are still found.
 #[test]

@@ -206,6 +206,12 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
 }
 
+/// Whether an allow marker naming `rule` is a clone marker: `duplicate` (every clone rule) or
+/// one of them.
+pub fn is_clone_rule(rule: &str) -> bool {
+    rule == "duplicate" || (RULES.iter()).any(|r| r.is_clone() && r.id == rule)
+}
+
 impl Rule {
     /// Whether the rule reports clone groups (the table lists them first), not smells.
     pub fn is_clone(&self) -> bool {

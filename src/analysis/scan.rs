@@ -62,6 +62,8 @@ struct Task {
     library_root: bool,
     crate_root: String,
     cfg: Option<Cfg>,
+    /// The rules allow markers on the `mod` declarations that lead here name.
+    allows: Vec<String>,
 }
 
 /// Parses every file reachable from the workspace's roots. `selected` restricts which files
@@ -100,7 +102,10 @@ pub fn parse_workspace(
             let rel = relative(&workspace.root, &task.path);
             corpus.seen.push((task.path.clone(), stamped));
             let parsed = match result {
-                Ok(parsed) => parsed,
+                Ok(mut parsed) => {
+                    inherit_allows(&mut parsed, &task.allows);
+                    parsed
+                }
                 Err(err) => {
                     let mods = recovered_mods(&task, &err, workspace.plain);
                     corpus
@@ -182,6 +187,7 @@ fn roots(
                     library_root: root.lib,
                     crate_root: root.module.clone(),
                     cfg: None,
+                    allows: Vec::new(),
                 });
             }
         }
@@ -217,6 +223,24 @@ fn warning(rel: String, err: &SourceError, followed: bool) -> Warning {
         line,
         column,
         message,
+    }
+}
+
+/// Applies the allow markers on the `mod` declarations that lead to a file to all of it.
+fn inherit_allows(parsed: &mut ParsedFile, rules: &[String]) {
+    if rules.is_empty() {
+        return;
+    }
+    parsed
+        .allowed
+        .push((1..=parsed.n_lines.max(1), rules.to_vec()));
+    if rules
+        .iter()
+        .any(|rule| crate::analysis::rules::is_clone_rule(rule))
+    {
+        parsed.units.iter_mut().for_each(|u| u.suppressed = true);
+        parsed.seqs.iter_mut().for_each(|s| s.suppressed = true);
+        parsed.shapes.iter_mut().for_each(|s| s.suppressed = true);
     }
 }
 
@@ -299,6 +323,7 @@ fn declared(
                 library_root: false,
                 crate_root: task.crate_root.clone(),
                 cfg: Cfg::all(task.cfg.iter().chain(&decl.cfg).cloned().collect()),
+                allows: task.allows.iter().chain(&decl.allows).cloned().collect(),
                 path,
             });
         }
@@ -349,6 +374,7 @@ fn included(task: &Task, parsed: &ParsedFile, visited: &mut HashSet<PathBuf>) ->
                 library_root: false,
                 crate_root: task.crate_root.clone(),
                 cfg: task.cfg.clone(),
+                allows: task.allows.clone(),
                 path,
             })
         })

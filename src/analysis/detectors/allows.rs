@@ -5,15 +5,10 @@
 
 use super::find::find_duplicates;
 use super::memo::Memo;
-use crate::analysis::rules::RULES;
+use crate::analysis::rules::is_clone_rule;
 use crate::analysis::scan::SourceFile;
 use crate::analysis::workspace::Warning;
 use crate::config::Options;
-
-/// Whether a marker naming `rule` is a clone marker: `duplicate` (every clone rule) or one.
-fn is_clone_rule(rule: &str) -> bool {
-    rule == "duplicate" || (RULES.iter()).any(|r| r.is_clone() && r.id == rule)
-}
 
 /// Warnings for the clone allow markers of `files` that hide no copy, as rustc warns of an
 /// `#[allow]` no lint needed.

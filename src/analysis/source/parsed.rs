@@ -318,6 +318,9 @@ pub struct ModDecl {
     /// The default file of a module that `#[cfg_attr(.., path = ..)]` may place elsewhere:
     /// it need not exist.
     pub optional: bool,
+    /// The rules allow markers on the declaration name: they cover the module's whole file.
+    #[serde(default)]
+    pub allows: Vec<String>,
 }
 
 /// An `include!("path")` among items: the file's items belong to the including module.

@@ -24,6 +24,7 @@ pub fn module_declarations(text: &str) -> Vec<ModDecl> {
                 line: u32::try_from(index + 1).unwrap_or(u32::MAX),
                 test: attrs.iter().any(|a| a.replace(' ', "") == "#[cfg(test)]"),
                 optional: false,
+                allows: Vec::new(),
             });
         }
         if !trimmed.trim_start().starts_with("//") {

@@ -128,6 +128,25 @@ fn allow_marker_suppresses_the_next_item() {
     assert!(!file.units[1].suppressed);
 }
 
+/// A marker on a module covers everything inside it: an inline module's items, and the file
+/// of an out-of-line one (its declaration carries the rules to the scan).
+#[test]
+fn allow_marker_on_a_module_covers_what_is_inside() {
+    let file = parse(
+        "// cargo-loop: allow(duplicate)\nmod m {\n    fn f() {\n        let a = 1;\n    }\n}\n\
+         fn g() {}\n#[cfg(unix)]\n// cargo-loop: allow(long-function)\npub mod out;\nmod plain;\n",
+    );
+    assert!(file.units[0].suppressed);
+    assert!(!file.units[1].suppressed);
+    let allows: Vec<(&str, Vec<String>)> = (file.mods.iter())
+        .map(|d| (d.name.as_str(), d.allows.clone()))
+        .collect();
+    assert_eq!(
+        allows,
+        [("out", vec!["long-function".to_owned()]), ("plain", vec![])]
+    );
+}
+
 #[test]
 fn out_of_line_modules_are_recorded_with_path_attributes() {
     let file = parse("mod a;\n#[path = \"x/y.rs\"]\nmod b;\nmod c {\n    mod d;\n}\n#[cfg_attr(unix, path = \"unix.rs\")]\n#[cfg_attr(windows, path = \"windows.rs\")]\nmod sys;\n");

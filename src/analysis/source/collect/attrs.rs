@@ -84,7 +84,10 @@ pub(super) fn allow_rules(text: &str) -> Vec<(u32, Vec<String>)> {
 
 /// The lines a marker for an item may stand on: the line above its first attribute (or its
 /// code) down to the line its code starts on.
-fn marker_lines(attrs: &[syn::Attribute], code_start: Span) -> std::ops::RangeInclusive<u32> {
+pub(super) fn marker_lines(
+    attrs: &[syn::Attribute],
+    code_start: Span,
+) -> std::ops::RangeInclusive<u32> {
     let first = attrs
         .first()
         .map_or(code_start, |attr| attr.pound_token.span)
@@ -148,7 +151,10 @@ fn mark(attrs: &[syn::Attribute], span: Span, markers: &[(u32, Vec<String>)], ou
 fn items_allowed(items: &[syn::Item], markers: &[(u32, Vec<String>)], out: &mut Allowed) {
     use syn::spanned::Spanned;
     for item in items {
-        mark(item_attrs(item), item.span(), markers, out);
+        // An out-of-line module's markers are its file's (see `ModDecl::allows`).
+        if !matches!(item, syn::Item::Mod(m) if m.content.is_none()) {
+            mark(item_attrs(item), item.span(), markers, out);
+        }
         match item {
             syn::Item::Impl(i) => {
                 for m in &i.items {
@@ -202,6 +208,15 @@ pub(super) fn silenced_smells(
 }
 
 impl Collector<'_> {
+    /// The rules the markers above an item or among its `attrs` name.
+    pub(super) fn marked_rules(&self, attrs: &[syn::Attribute], code_start: Span) -> Vec<String> {
+        let lines = marker_lines(attrs, code_start);
+        (self.allow_rules.iter())
+            .filter(|(line, _)| lines.contains(line))
+            .flat_map(|(_, rules)| rules.iter().cloned())
+            .collect()
+    }
+
     /// Whether the allow marker sits on the line above the item or among its attributes.
     pub(super) fn is_suppressed(&self, attrs: &[syn::Attribute], code_start: Span) -> bool {
         let lines = marker_lines(attrs, code_start);

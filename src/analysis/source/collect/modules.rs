@@ -50,9 +50,13 @@ impl Collector<'_> {
                 self.record_module_items(self.module, items);
                 self.inline_mods.push(name.clone());
                 self.path.push(name);
+                // A marker on an inline module covers every item inside it.
+                let saved = self.owner_suppressed;
+                self.owner_suppressed |= self.is_suppressed(&node.attrs, node.mod_token.span);
                 self.with_cfg(Cfg::of_attrs(&node.attrs), |this| {
                     syn::visit::visit_item_mod(this, node);
                 });
+                self.owner_suppressed = saved;
                 self.path.pop();
                 self.inline_mods.pop();
                 self.module = parent;
@@ -113,6 +117,10 @@ impl Collector<'_> {
         // Without a `#[path]`, the default file is the module when no `cfg_attr` applies.
         let optional = path.is_none() && !conditional.is_empty();
         let alternatives = conditional.into_iter().map(|p| (Some(p), false));
+        let mut allows = self.marked_rules(&node.attrs, node.mod_token.span);
+        if self.owner_suppressed {
+            allows.push("duplicate".to_owned());
+        }
         for (path_attr, optional) in alternatives.chain([(path, optional)]) {
             self.out.mods.push(ModDecl {
                 cfg: self.cfg_of(&node.attrs),
@@ -122,6 +130,7 @@ impl Collector<'_> {
                 line: node.mod_token.span.start().line as u32,
                 test,
                 optional,
+                allows: allows.clone(),
             });
         }
     }
