@@ -63,8 +63,13 @@ impl Console {
             return ProgressBar::hidden();
         }
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+        let template = if self.stderr_styled {
+            "{prefix:>12.cyan.bold} [{bar:27}] {pos}/{len} files"
+        } else {
+            "{prefix:>12} [{bar:27}] {pos}/{len} files"
+        };
         bar.set_style(
-            ProgressStyle::with_template("{prefix:>12.cyan.bold} [{bar:27}] {pos}/{len} files")
+            ProgressStyle::with_template(template)
                 .expect("the template is valid")
                 .progress_chars("=> "),
         );
@@ -82,12 +87,14 @@ impl Console {
             .live
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let template = if self.stderr_styled {
+            "{spinner:>12.cyan.bold} {elapsed:>4} {msg}"
+        } else {
+            "{spinner:>12} {elapsed:>4} {msg}"
+        };
         let bar = live.get_or_insert_with(|| {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-            bar.set_style(
-                ProgressStyle::with_template("{spinner:>12.cyan.bold} {elapsed:>4} {msg}")
-                    .expect("the template is valid"),
-            );
+            bar.set_style(ProgressStyle::with_template(template).expect("the template is valid"));
             bar.enable_steady_tick(std::time::Duration::from_millis(120));
             bar
         });

@@ -277,6 +277,14 @@ fn dup_workspace_package_selection_restricts_files() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("`gamma` did not match any member"));
+    // As cargo, an exclusion that matches nothing is a warning.
+    let out = run(
+        &fixture("dup-workspace"),
+        &["dup", "--workspace", "--exclude", "gamma", "--no-cache"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("warning: excluded package(s) `gamma` not found in workspace"));
 }
 
 #[test]
@@ -1211,6 +1219,9 @@ fn smells_crate_reports_each_planted_function_smell_with_metrics() {
     assert_eq!(complex["id"], "S3");
     assert_eq!(complex["metrics"]["cognitive"], 42.0);
     assert_eq!(complex["metrics"]["cyclomatic"], 17.0);
+    // Every limit the message may cite is in the metrics.
+    assert_eq!(complex["metrics"]["max_cyclomatic"], 15.0);
+    assert_eq!(complex["metrics"]["max_nesting"], 5.0);
     assert!(complex["message"].as_str().unwrap().contains("`classify`"));
     assert_eq!(doc["groups"], Value::Array(Vec::new()));
     assert_eq!(doc["summary"]["smells"], 5);

@@ -1371,6 +1371,10 @@ fn fix_prints_what_it_did_as_json_and_refuses_formats_for_findings() {
     );
     let log = run(tmp.path(), &["log", "--format", "sarif"], &[]);
     assert_eq!(log.status.code(), Some(2), "{}", stderr(&log));
+    // A format configuration sets for the analysis commands is not an error here.
+    std::fs::write(tmp.path().join("loop.toml"), "format = \"github\"\n").unwrap();
+    let configured = fix(tmp.path(), &agent("merge"), &[]);
+    assert!(configured.status.success(), "{}", stderr(&configured));
 }
 
 /// The largest clone group, inside `beta`, which nothing depends on.
@@ -1590,6 +1594,15 @@ fn flags_that_would_do_nothing_are_refused() {
         "--agent-timeout",
     ] {
         let out = run(tmp.path(), &["fix", "--allow-no-vcs", flag, "0"], &[]);
+        assert_eq!(out.status.code(), Some(2), "{flag}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!("{flag} must be at least 1")),
+            "{}",
+            stderr(&out)
+        );
+    }
+    for flag in ["--max-passes", "--stall"] {
+        let out = run(tmp.path(), &["run", "--allow-no-vcs", flag, "0"], &[]);
         assert_eq!(out.status.code(), Some(2), "{flag}: {}", stderr(&out));
         assert!(
             stderr(&out).contains(&format!("{flag} must be at least 1")),

@@ -64,12 +64,13 @@ impl Spec {
     }
 }
 
-/// The members `common` selects, in workspace order.
+/// The members `common` selects, in workspace order, and the `--exclude` specs that match no
+/// member (cargo warns of them, and goes on).
 pub fn select<'m>(
     metadata: &Metadata,
     members: &[&'m Package],
     common: &CommonArgs,
-) -> anyhow::Result<Vec<&'m Package>> {
+) -> anyhow::Result<(Vec<&'m Package>, Vec<String>)> {
     let matching = |spec: &str| -> anyhow::Result<Vec<&'m Package>> {
         let parsed = Spec::parse(spec);
         let found: Vec<&Package> = members
@@ -98,8 +99,12 @@ pub fn select<'m>(
     } else {
         default_members(metadata, members, common)
     };
+    let mut unmatched = Vec::new();
     for spec in &common.exclude {
-        let excluded = matching(spec)?;
+        let Ok(excluded) = matching(spec) else {
+            unmatched.push(spec.clone());
+            continue;
+        };
         chosen.retain(|p| !excluded.iter().any(|e| e.id == p.id));
     }
     let mut ordered: Vec<&Package> = members
@@ -108,7 +113,7 @@ pub fn select<'m>(
         .filter(|m| chosen.iter().any(|c| c.id == m.id))
         .collect();
     ordered.dedup_by(|a, b| a.id == b.id);
-    Ok(ordered)
+    Ok((ordered, unmatched))
 }
 
 /// What cargo builds with no `-p` or `--workspace`: the package of the manifest in use, or

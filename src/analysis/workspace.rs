@@ -101,7 +101,15 @@ impl Workspace {
                 relative_dir(&root, &pkg.name, pkg.manifest_path.parent()?.as_std_path())
             })
             .collect();
-        let selected = crate::analysis::selection::select(metadata, &members, common)?;
+        let (selected, unmatched) = crate::analysis::selection::select(metadata, &members, common)?;
+        let warnings = (unmatched.into_iter())
+            .map(|spec| Warning {
+                file: ".".to_owned(),
+                line: None,
+                column: None,
+                message: format!("excluded package(s) `{spec}` not found in workspace"),
+            })
+            .collect();
         unknown_features(&selected, common)?;
         let packages = selected
             .into_iter()
@@ -142,7 +150,7 @@ impl Workspace {
             packages,
             config,
             plain: false,
-            warnings: Vec::new(),
+            warnings,
             crate_deps,
             members: member_dirs,
         })

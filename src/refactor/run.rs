@@ -24,6 +24,14 @@ struct Rules {
 }
 
 pub fn run(common: &CommonArgs, args: &RunArgs, console: &Console) -> anyhow::Result<()> {
+    for (flag, value) in [
+        ("max-passes", args.limits.max_passes),
+        ("stall", args.limits.stall),
+    ] {
+        if value == Some(0) {
+            return Err(crate::error::UsageError(format!("--{flag} must be at least 1")).into());
+        }
+    }
     if args.fix.show_prompts {
         return crate::refactor::pass::show_prompts(common, &args.fix, console);
     }

@@ -63,7 +63,7 @@ pub fn session(
     drive: impl FnOnce(&mut Pass, &mut Baseline, Vec<Finding>) -> anyhow::Result<String>,
 ) -> anyhow::Result<Place> {
     let analysis = crate::analysis::analyse(common, &args.analysis, console, what_of(args))?;
-    let format = run_format(analysis.options.format, command)?;
+    let format = run_format(analysis.options.format, args, command)?;
     let mut settings = Settings::resolve(args, &analysis.config)?;
     let budget = std::mem::take(&mut settings.budget);
     let root = analysis.report.root.clone();
@@ -157,10 +157,12 @@ fn recover(
 }
 
 /// How the run reports what it did: text, a JSON document on stdout, or the HTML report;
-/// formats for findings alone are refused.
-fn run_format(format: Format, command: &str) -> anyhow::Result<Format> {
+/// formats for findings alone are refused when the flag asks for them, and left for text when
+/// configuration does (it serves the analysis commands).
+fn run_format(format: Format, args: &FixArgs, command: &str) -> anyhow::Result<Format> {
     match format {
         Format::Human | Format::Json | Format::Html => Ok(format),
+        _ if args.analysis.output.format.is_none() => Ok(Format::Human),
         other => Err(crate::error::UsageError(format!(
             "`--format {}` does not apply to `cargo loop {command}`: it reports what it did as \
              text, as a JSON document with `--format json`, or as a page with `--format html`",

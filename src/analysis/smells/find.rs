@@ -11,7 +11,7 @@ use crate::config::Options;
 #[derive(Debug, Default)]
 pub struct Found {
     /// Workspace, module and type smells first, then functions, the furthest over a limit
-    /// first.
+    /// first; notes after all warnings.
     pub smells: Vec<Smell>,
     /// The manifests crate smells point into, to be listed after the analysed files.
     pub manifests: Vec<String>,
@@ -51,8 +51,10 @@ pub fn find_smells(files: &[SourceFile], options: &Options, crate_deps: &[CrateD
         let file = smell.locations.first().and_then(|l| files.get(l.file));
         file.is_none_or(|f| f.parsed.generated.is_none())
     });
-    let (silenced, kept): (Vec<Smell>, Vec<Smell>) =
+    let (silenced, mut kept): (Vec<Smell>, Vec<Smell>) =
         smells.into_iter().partition(|smell| allowed(files, smell));
+    // Notes (what normal Rust does, reported for what it costs) after every warning.
+    kept.sort_by_key(|smell| smell.severity == super::smell::Severity::Note);
     let silenced_functions = functions::silenced_rules(files, &options.thresholds);
     let mut warnings = unused_allows(files, &silenced, &silenced_functions);
     warnings.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));

@@ -86,6 +86,21 @@ pub fn find(files: &[SourceFile], thresholds: &Thresholds) -> Vec<Smell> {
             ("cognitive".to_string(), f64::from(m.cognitive)),
             ("threshold".to_string(), f64::from(first.limit)),
             ("excess".to_string(), f64::from(first.value - first.limit)),
+            // Every limit the function is measured against (SPEC: thresholds in metrics).
+            (
+                "max_fn_lines".to_string(),
+                f64::from(thresholds.max_fn_lines),
+            ),
+            (
+                "max_cognitive".to_string(),
+                f64::from(thresholds.max_cognitive),
+            ),
+            (
+                "max_cyclomatic".to_string(),
+                f64::from(thresholds.max_cyclomatic),
+            ),
+            ("max_nesting".to_string(), f64::from(thresholds.max_nesting)),
+            ("max_params".to_string(), f64::from(thresholds.max_params)),
         ]);
         smells.push(Smell {
             kind: first.kind,
