@@ -61,6 +61,58 @@ pub struct ConfigFile {
     pub prices: Option<std::collections::BTreeMap<String, Price>>,
     /// Agents, budget shares and prompts per kind of finding.
     pub roles: Option<std::collections::BTreeMap<String, RoleConfig>>,
+    #[serde(flatten)]
+    pub switches: Switches,
+}
+
+/// The keys of the flags that are switches or selections rather than limits: what a run may
+/// do, `ci`'s gate, and cargo's package and feature selection. A flag given wins; a switch set
+/// here is on unless the flag is given otherwise.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Switches {
+    pub findings: Option<crate::cli::FindingKinds>,
+    pub allow_sensitive: Option<bool>,
+    pub dry_run: Option<bool>,
+    pub commit: Option<bool>,
+    pub branch_per_refactor: Option<bool>,
+    pub allow_dirty: Option<bool>,
+    pub allow_no_vcs: Option<bool>,
+    pub no_wait: Option<bool>,
+    pub max_duplicated_lines: Option<u64>,
+    pub max_smells: Option<usize>,
+    pub baseline_from_ref: Option<String>,
+    pub package: Option<Vec<String>>,
+    pub workspace: Option<bool>,
+    pub exclude: Option<Vec<String>>,
+    pub features: Option<Vec<String>>,
+    pub all_features: Option<bool>,
+    pub no_default_features: Option<bool>,
+}
+
+impl Switches {
+    /// These values, the unset ones taken from `lower`.
+    fn or(self, lower: Switches) -> Switches {
+        Switches {
+            findings: self.findings.or(lower.findings),
+            allow_sensitive: self.allow_sensitive.or(lower.allow_sensitive),
+            dry_run: self.dry_run.or(lower.dry_run),
+            commit: self.commit.or(lower.commit),
+            branch_per_refactor: self.branch_per_refactor.or(lower.branch_per_refactor),
+            allow_dirty: self.allow_dirty.or(lower.allow_dirty),
+            allow_no_vcs: self.allow_no_vcs.or(lower.allow_no_vcs),
+            no_wait: self.no_wait.or(lower.no_wait),
+            max_duplicated_lines: self.max_duplicated_lines.or(lower.max_duplicated_lines),
+            max_smells: self.max_smells.or(lower.max_smells),
+            baseline_from_ref: self.baseline_from_ref.or(lower.baseline_from_ref),
+            package: self.package.or(lower.package),
+            workspace: self.workspace.or(lower.workspace),
+            exclude: self.exclude.or(lower.exclude),
+            features: self.features.or(lower.features),
+            all_features: self.all_features.or(lower.all_features),
+            no_default_features: self.no_default_features.or(lower.no_default_features),
+        }
+    }
 }
 
 /// The `fail-on` key: what the flag takes (`"new"`, `["new", "note"]`), or `true` for the
@@ -138,6 +190,7 @@ impl ConfigFile {
             deny_paths: self.deny_paths.or(lower.deny_paths),
             prices: self.prices.or(lower.prices),
             roles: self.roles.or(lower.roles),
+            switches: self.switches.or(lower.switches),
         }
     }
 
@@ -398,6 +451,51 @@ fn glob_set(globs: Option<&[String]>, origin: &str) -> anyhow::Result<Option<Glo
 #[cfg(test)]
 mod test {
     use super::*;
+
+    /// Every flag has a key: the switches and selections too, read as the flags read them.
+    #[test]
+    fn switches_and_selections_have_keys_that_fill_what_the_flags_leave() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("loop.toml");
+        std::fs::write(
+            &path,
+            "findings = \"smells\"\nallow-sensitive = true\ncommit = true\nallow-dirty = true\n\
+             max-smells = 3\nbaseline-from-ref = \"origin/main\"\nexclude = [\"beta\"]\n\
+             features = [\"extra\"]\nno-default-features = true\n",
+        )
+        .unwrap();
+        let config = ConfigFile::read_toml(&path).unwrap();
+        let common = crate::cli::CommonArgs {
+            features: vec!["mine".into()],
+            ..crate::cli::CommonArgs::default()
+        }
+        .with_config(&config);
+        assert_eq!(common.features, ["mine"], "a flag given wins");
+        assert_eq!(common.exclude, ["beta"]);
+        assert!(common.no_default_features);
+        let parsed = <crate::cli::CargoCli as clap::Parser>::try_parse_from([
+            "cargo",
+            "loop",
+            "fix",
+            "--dry-run",
+        ])
+        .unwrap();
+        let crate::cli::CargoCli::Loop(args) = parsed;
+        let crate::cli::Command::Fix(fix) = args.command else {
+            panic!("not fix")
+        };
+        let err = fix.with_config(&config).unwrap_err().to_string();
+        assert!(err.contains("exclude each other"), "{err}");
+        std::fs::write(&path, "findings = \"smells\"\nallow-sensitive = true\n").unwrap();
+        let merged = fix
+            .with_config(&ConfigFile::read_toml(&path).unwrap())
+            .unwrap();
+        assert!(merged.allow_sensitive && merged.dry_run);
+        assert_eq!(
+            merged.pipeline.choice.findings,
+            Some(crate::cli::FindingKinds::Smells)
+        );
+    }
 
     #[test]
     fn unknown_key_in_loop_toml_names_key_and_file() {

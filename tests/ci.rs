@@ -91,6 +91,12 @@ fn fixed_findings_never_fail_but_absolute_limits_do() {
     );
     let smells = run(dir, &["ci", "--max-smells", "1000"], &[]);
     assert_eq!(smells.status.code(), Some(0), "{}", stderr(&smells));
+    // The limits have configuration keys; a flag given wins.
+    std::fs::write(dir.join("loop.toml"), "max-duplicated-lines = 10\n").unwrap();
+    let configured = run(dir, &["ci"], &[]);
+    assert_eq!(configured.status.code(), Some(1), "{}", stderr(&configured));
+    let flag = run(dir, &["ci", "--max-duplicated-lines", "100000"], &[]);
+    assert_eq!(flag.status.code(), Some(0), "{}", stderr(&flag));
 }
 
 #[test]

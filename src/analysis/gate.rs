@@ -129,6 +129,7 @@ fn rewrite(analysis: &Analysis, path: &Path, console: &Console) -> anyhow::Resul
 /// known, fixed and the absolute limits still count the whole scan.
 pub fn ci(common: &CommonArgs, args: &CiArgs, console: &Console) -> anyhow::Result<Verdict> {
     let mut analysis = scan(common, &args.baseline, console)?;
+    let args = &args.with_config(&analysis.config);
     let path = baseline_path(&analysis, &args.baseline);
     let in_diff = args.baseline.analysis.in_diff.as_deref();
     let touched = (in_diff.map(|diff| diff::read(diff, &analysis.report.root))).transpose()?;

@@ -95,6 +95,7 @@ impl Workspace {
         let members = metadata.workspace_packages();
         let root_package = metadata.root_package().map(|pkg| &pkg.metadata);
         let config = crate::config::load(&root, &metadata.workspace_metadata, root_package)?;
+        let common = &common.with_config(&config);
         let crate_deps = member_deps(&root, &members);
         let member_dirs = (members.iter())
             .filter_map(|pkg| {

@@ -38,8 +38,9 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
     if args.show_prompts {
         return show_prompts(common, args, console);
     }
-    let choose =
-        |all: &[Finding], max: usize, _: &Memory| crate::refactor::select::choose(all, args, max);
+    let choose = |all: &[Finding], max: usize, _: &Memory, args: &FixArgs| {
+        crate::refactor::select::choose(all, args, max)
+    };
     crate::refactor::session::session(
         common,
         args,
@@ -97,6 +98,7 @@ pub(super) fn show_prompts(
         .clone()
         .or(config.agent_limits.clone());
     let selection = args.pipeline.selection.clone().or(config.selection.clone());
+    let args = &args.with_config(&analysis.config)?;
     let chosen = crate::refactor::select::choose(
         &finding::findings(&analysis.report),
         args,

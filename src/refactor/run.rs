@@ -100,7 +100,7 @@ fn run_once(
 ) -> anyhow::Result<crate::refactor::session::Place> {
     let fix = &args.fix;
     let start = Instant::now();
-    let choose = |all: &[Finding], max: usize, memory: &Memory| {
+    let choose = |all: &[Finding], max: usize, memory: &Memory, fix: &crate::cli::FixArgs| {
         let wanted = crate::refactor::select::choose(all, fix, usize::MAX)?;
         Ok(untried(&wanted, memory, None, max))
     };

@@ -59,10 +59,14 @@ pub fn session(
     args: &FixArgs,
     console: &Console,
     command: &'static str,
-    choose: impl FnOnce(&[Finding], usize, &Memory) -> anyhow::Result<Vec<Finding>>,
+    choose: impl FnOnce(&[Finding], usize, &Memory, &FixArgs) -> anyhow::Result<Vec<Finding>>,
     drive: impl FnOnce(&mut Pass, &mut Baseline, Vec<Finding>) -> anyhow::Result<String>,
 ) -> anyhow::Result<Place> {
     let analysis = crate::analysis::analyse(common, &args.analysis, console, what_of(args))?;
+    let (common, args) = (
+        &common.with_config(&analysis.config),
+        &args.with_config(&analysis.config)?,
+    );
     let format = run_format(analysis.options.format, args, command)?;
     let mut settings = Settings::resolve(args, &analysis.config)?;
     let budget = std::mem::take(&mut settings.budget);
@@ -85,16 +89,13 @@ pub fn session(
         args.dry_run,
         console,
     )?;
-    let branches = if args.branch_per_refactor {
-        let branches = crate::refactor::branch::Branches::open(&root)
-            .map_err(|e| crate::error::UsageError(format!("{e:#}")))?;
-        Some(branches)
-    } else {
-        None
-    };
+    let branches = (args.branch_per_refactor)
+        .then(|| crate::refactor::branch::Branches::open(&root))
+        .transpose()
+        .map_err(|e| crate::error::UsageError(format!("{e:#}")))?;
     let memory = Memory::load(&out_dir.tried_file(), &root, &settings.agents_key());
     let findings = finding::findings(&analysis.report);
-    let chosen = choose(&findings, settings.max_candidates, &memory)?;
+    let chosen = choose(&findings, settings.max_candidates, &memory, args)?;
     let mut audit = Audit::open(&out_dir, console)?;
     place.run = Some(audit.run.clone());
     audit.emit(run_start(command, &settings, &root, &chosen, args.dry_run))?;

@@ -91,7 +91,7 @@ pub fn suggest(
         return Ok(Vec::new());
     }
     fix.pipeline.choice.finding.clear();
-    let choose = |all: &[Finding], max: usize, _: &_| {
+    let choose = |all: &[Finding], max: usize, _: &_, _: &_| {
         Ok((all.iter())
             .filter(|f| wanted.contains(&f.fingerprint))
             .take(max)
