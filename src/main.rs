@@ -232,6 +232,7 @@ fn render(
         Format::Rdjsonl => reporters::rdjsonl::render(report, suggestions),
         Format::Github => {
             let summary = std::env::var_os("GITHUB_STEP_SUMMARY");
+            let in_summary = summary.is_some();
             if let (Some(path), Some(table)) = (summary, reporters::github::step_summary(report)) {
                 let mut file = std::fs::OpenOptions::new()
                     .create(true)
@@ -245,7 +246,7 @@ fn render(
                     })?;
                 file.write_all(table.as_bytes())?;
             }
-            reporters::github::render(report)
+            reporters::github::render(report, in_summary)
         }
     })
 }

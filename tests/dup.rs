@@ -807,6 +807,24 @@ fn unknown_config_key_is_an_error_naming_key_and_file() {
         stderr.contains("similarty") && stderr.contains("workspace.metadata.loop"),
         "{stderr}"
     );
+
+    // A member's own table would silently not apply: it is a warning naming the member.
+    std::fs::write(&manifest, &text).unwrap();
+    let member = tmp.path().join("crates/alpha/Cargo.toml");
+    let member_text = std::fs::read_to_string(&member).unwrap();
+    std::fs::write(
+        &member,
+        format!("{member_text}\n[package.metadata.loop]\nmin-lines = 100\n"),
+    )
+    .unwrap();
+    let out = run(tmp.path(), &["dup"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("`[package.metadata.loop]` of member `alpha` is not read")
+            && stderr.contains("--> crates/alpha/Cargo.toml"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -1692,6 +1710,29 @@ fn github_shows_ten_annotations_per_level_and_the_rest_in_the_step_summary() {
         "{table}"
     );
     assert!(table.contains("| warning | `"), "{table}");
+    assert!(
+        stdout.contains("more findings are not annotated") && stdout.contains("step summary"),
+        "{stdout}"
+    );
+    // Without a step summary, the notice says how many are left out and where to find them.
+    let out = cargo_loop(&fixture("dup-workspace"))
+        .args([
+            "scan",
+            "--no-cache",
+            "--format",
+            "github",
+            "--max-fn-lines",
+            "3",
+        ])
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let notice = stdout.lines().last().unwrap_or_default();
+    assert!(
+        notice.starts_with("::notice title=cargo loop::") && notice.contains("--format sarif"),
+        "{stdout}"
+    );
 }
 
 #[test]

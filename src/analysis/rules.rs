@@ -62,7 +62,7 @@ pub const RULES: [Rule; 17] = [
     Rule {
         id: "duplicate-abstraction",
         name: "DuplicatedAbstraction",
-        short: "Structs, enums, traits or groups of fields declared more than once under other names.",
+        short: "Structs, enums, traits or groups of fields declared more than once under other names (sized by members, not lines: three, or two in a declaration of `min-lines` lines).",
         why: "Parallel definitions must be kept in step by hand and convert into each other with boilerplate.",
         fix: "Keep one type (a type alias where names differ), one trait, or move the shared fields into a struct of their own.",
         example: "struct ServerConfig { host, port, timeout_ms }  and  struct ListenerSettings { host, port, timeout_ms }",

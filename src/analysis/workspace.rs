@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use cargo_metadata::{Metadata, MetadataCommand, TargetKind};
+use cargo_metadata::{Metadata, MetadataCommand, Package as CargoPackage, TargetKind};
 
 use crate::cli::CommonArgs;
 use crate::config::ConfigFile;
@@ -103,7 +103,7 @@ impl Workspace {
             })
             .collect();
         let (selected, unmatched) = crate::analysis::selection::select(metadata, &members, common)?;
-        let warnings = (unmatched.into_iter())
+        let mut warnings: Vec<Warning> = (unmatched.into_iter())
             .map(|spec| Warning {
                 file: ".".to_owned(),
                 line: None,
@@ -111,6 +111,7 @@ impl Workspace {
                 message: format!("excluded package(s) `{spec}` not found in workspace"),
             })
             .collect();
+        warnings.extend(unread_member_configs(&root, metadata, &members));
         unknown_features(&selected, common)?;
         let packages = selected
             .into_iter()
@@ -531,6 +532,29 @@ pub struct Warning {
     pub line: Option<u32>,
     pub column: Option<u32>,
     pub message: String,
+}
+
+/// A warning for each member other than the root package with a `[package.metadata.loop]`:
+/// configuration is the workspace's, read at its root, so a member's would silently not apply.
+fn unread_member_configs(
+    root: &Path,
+    metadata: &Metadata,
+    members: &[&CargoPackage],
+) -> Vec<Warning> {
+    let root_id = metadata.root_package().map(|pkg| &pkg.id);
+    (members.iter())
+        .filter(|pkg| Some(&pkg.id) != root_id && !pkg.metadata["loop"].is_null())
+        .map(|pkg| Warning {
+            file: relative(root, pkg.manifest_path.as_std_path()),
+            line: None,
+            column: None,
+            message: format!(
+                "`[package.metadata.loop]` of member `{}` is not read: configuration is the \
+                 workspace's, in [workspace.metadata.loop] or loop.toml at its root",
+                pkg.name
+            ),
+        })
+        .collect()
 }
 
 /// `path` relative to `root` with `/` separators, or the full path when outside it.

@@ -81,14 +81,17 @@ fn annotations(report: &Report) -> Vec<Annotation> {
     all
 }
 
-/// Workflow commands for the first annotations of each level (GitHub shows no more).
-pub fn render(report: &Report) -> String {
+/// Workflow commands for the first annotations of each level (GitHub shows no more), and a
+/// notice of how many more there are: in the step summary when `in_summary`, else nowhere.
+pub fn render(report: &Report, in_summary: bool) -> String {
     let mut out = String::new();
     let mut shown: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut rest = 0;
     for a in annotations(report) {
         let count = shown.entry(a.level).or_default();
         *count += 1;
         if *count > MAX_PER_LEVEL {
+            rest += 1;
             continue;
         }
         let lines = a
@@ -102,6 +105,21 @@ pub fn render(report: &Report) -> String {
             escape_property(&a.file),
             escape_property(&a.title),
             escape_data(&a.message)
+        );
+    }
+    if rest > 0 {
+        let whereabouts = if in_summary {
+            "they are listed in the step summary"
+        } else {
+            "set GITHUB_STEP_SUMMARY to list them there, or use --format sarif for all"
+        };
+        let _ = writeln!(
+            out,
+            "::notice title=cargo loop::{}",
+            escape_data(&format!(
+                "{rest} more findings are not annotated (GitHub shows {MAX_PER_LEVEL} of each \
+                 level); {whereabouts}"
+            ))
         );
     }
     out
@@ -169,8 +187,12 @@ mod test {
                 message: format!("syntax error {i}|x"),
             });
         }
-        let commands = render(&report);
-        assert_eq!(commands.lines().count(), 10, "{commands}");
+        let commands = render(&report, true);
+        assert_eq!(commands.lines().count(), 11, "{commands}");
+        assert!(
+            commands.ends_with("they are listed in the step summary\n"),
+            "{commands}"
+        );
         let summary = step_summary(&report).unwrap();
         assert!(summary.contains("2 more findings"), "{summary}");
         assert!(
