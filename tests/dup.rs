@@ -614,6 +614,22 @@ fn broken_root( {
 }
 
 #[test]
+fn a_module_file_that_is_a_symlink_loop_is_reported_as_such() {
+    let tmp = copy_of_fixture("bad-input");
+    let src = tmp.path().join("src");
+    std::os::unix::fs::symlink("loop2.rs", src.join("missing.rs")).unwrap();
+    std::os::unix::fs::symlink("missing.rs", src.join("loop2.rs")).unwrap();
+    let out = run(tmp.path(), &["dup", "--format", "json", "--no-cache"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Too many levels of symbolic links") && stderr.contains("src/missing.rs"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("module `missing`"), "{stderr}");
+}
+
+#[test]
 fn module_file_that_is_a_directory_is_reported_as_such() {
     let tmp = copy_of_fixture("bad-input");
     std::fs::create_dir(tmp.path().join("src/missing.rs")).unwrap();

@@ -308,6 +308,25 @@ fn shards_split_the_findings_exactly_and_their_patches_apply_from_a_folder() {
     let bad = run(target.path(), &["fix", "--shard", "4/3"], &[]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("1 <= K <= N"), "{}", stderr(&bad));
+    // A share with nothing in it says so, not that everything was tried before.
+    let fresh = copy_of_fixture("loop-crate");
+    let empty = util::fix(
+        fresh.path(),
+        "builtin",
+        &["--findings", "dup", "--shard", "97/97"],
+    );
+    assert!(empty.status.success(), "{}", stderr(&empty));
+    let stop = util::records(fresh.path())
+        .into_iter()
+        .find(|r| r["event"] == "stop")
+        .unwrap();
+    assert!(
+        stop["reason"]
+            .as_str()
+            .unwrap()
+            .contains("nothing to do in shard 97/97"),
+        "{stop}"
+    );
 }
 
 /// Polls until `done` holds for the audit trail of `dir`, for at most a minute.

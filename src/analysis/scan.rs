@@ -420,18 +420,18 @@ pub(crate) fn resolve_mod(
             dir
         };
         let path = normalize(&base.join(attr));
-        return path.exists().then_some(path);
+        return path.symlink_metadata().is_ok().then_some(path);
     }
     let candidates = [
         dir.join(format!("{}.rs", decl.name)),
         dir.join(&decl.name).join("mod.rs"),
     ];
-    // A candidate that exists but is no regular file (a directory, a pipe) is returned so
-    // that reading it reports what it is, rather than "not found".
+    // A candidate that exists but is no regular file (a directory, a pipe, a link that loops
+    // or leads nowhere) is returned so that reading it reports what it is, not "not found".
     candidates
         .iter()
         .find(|p| is_file(p))
-        .or_else(|| candidates.iter().find(|p| p.exists()))
+        .or_else(|| candidates.iter().find(|p| p.symlink_metadata().is_ok()))
         .cloned()
 }
 

@@ -100,13 +100,13 @@ pub fn session(
     place.run = Some(audit.run.clone());
     audit.emit(run_start(command, &settings, &root, &chosen, args.dry_run))?;
     if chosen.is_empty() {
-        let reason = if findings.is_empty() {
-            "nothing to fix: the scan found nothing to work on"
-        } else {
-            "nothing left to try: every finding was tried before, and its code is unchanged"
+        let reason = match args.shard {
+            _ if findings.is_empty() => "nothing to fix: the scan found nothing to work on".into(),
+            Some(shard) => format!("nothing to do in shard {shard}: its share of the findings is empty or was tried before"),
+            None => "nothing left to try: every finding was tried before, and its code is unchanged".into(),
         };
         audit.emit(Event::Stop {
-            reason: reason.into(),
+            reason,
             counts: None,
         })?;
         return Ok(place);
