@@ -214,77 +214,10 @@ impl CommonArgs {
         flags
     }
 
-    /// These flags, with the package and feature selection of configuration where the
-    /// command line selects none.
-    pub fn with_config(&self, config: &crate::config::ConfigFile) -> CommonArgs {
-        let keys = &config.switches;
-        let mut merged = self.clone();
-        if merged.package.is_empty() && !merged.workspace {
-            merged.package = keys.package.clone().unwrap_or_default();
-            merged.workspace = keys.workspace.unwrap_or(false);
-        }
-        if merged.exclude.is_empty() {
-            merged.exclude = keys.exclude.clone().unwrap_or_default();
-        }
-        if merged.features.is_empty() {
-            merged.features = keys.features.clone().unwrap_or_default();
-        }
-        merged.all_features |= keys.all_features.unwrap_or(false);
-        merged.no_default_features |= keys.no_default_features.unwrap_or(false);
-        merged
-    }
-
     fn set_features(&mut self, features: &FeatureArgs) {
         self.features.clone_from(&features.features);
         self.all_features = features.all_features;
         self.no_default_features = features.no_default_features;
-    }
-}
-
-impl CiArgs {
-    /// These flags, with the gate's limits and reference from configuration where the
-    /// command line sets none.
-    pub fn with_config(&self, config: &crate::config::ConfigFile) -> CiArgs {
-        let keys = &config.switches;
-        let mut merged = self.clone();
-        merged.max_duplicated_lines = merged.max_duplicated_lines.or(keys.max_duplicated_lines);
-        merged.max_smells = merged.max_smells.or(keys.max_smells);
-        if merged.baseline_from_ref.is_none() {
-            merged.baseline_from_ref.clone_from(&keys.baseline_from_ref);
-        }
-        merged
-    }
-}
-
-impl FixArgs {
-    /// These flags, with the switches configuration turns on, and its kinds of findings when
-    /// the command line names none; `--commit` and `--dry-run` still exclude each other.
-    pub fn with_config(
-        &self,
-        config: &crate::config::ConfigFile,
-    ) -> Result<FixArgs, crate::error::UsageError> {
-        let keys = &config.switches;
-        let on = |key: Option<bool>| key.unwrap_or(false);
-        let mut merged = self.clone();
-        merged.allow_sensitive |= on(keys.allow_sensitive);
-        merged.dry_run |= on(keys.dry_run);
-        merged.commit |= on(keys.commit);
-        merged.branch_per_refactor |= on(keys.branch_per_refactor);
-        let verify = &mut merged.pipeline.verify;
-        verify.allow_dirty |= on(keys.allow_dirty);
-        verify.allow_no_vcs |= on(keys.allow_no_vcs);
-        verify.no_wait |= on(keys.no_wait);
-        let choice = &mut merged.pipeline.choice;
-        choice.findings = choice.findings.or(keys.findings);
-        let writes = [merged.commit, merged.branch_per_refactor];
-        if merged.dry_run && writes.contains(&true) || merged.commit && merged.branch_per_refactor {
-            return Err(crate::error::UsageError(
-                "`commit`, `branch-per-refactor` and `dry-run` exclude each other (flags or \
-                 configuration)"
-                    .to_owned(),
-            ));
-        }
-        Ok(merged)
     }
 }
 

@@ -10,7 +10,7 @@ use anyhow::{bail, Context};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
-use crate::cli::{AnalysisArgs, FailOn};
+use crate::cli::{AnalysisArgs, CiArgs, CommonArgs, FailOn, FixArgs};
 use crate::options::Format;
 pub use crate::options::Thresholds;
 use crate::options::{
@@ -61,16 +61,20 @@ pub struct ConfigFile {
     pub prices: Option<std::collections::BTreeMap<String, Price>>,
     /// Agents, budget shares and prompts per kind of finding.
     pub roles: Option<std::collections::BTreeMap<String, RoleConfig>>,
+    /// The keys of the flags that are switches or selections rather than limits: a flag given
+    /// wins; a switch set here is on unless the flag is given otherwise.
     #[serde(flatten)]
-    pub switches: Switches,
+    pub keeping: Keeping,
+    #[serde(flatten)]
+    pub gate: GateKeys,
+    #[serde(flatten)]
+    pub cargo: CargoSelection,
 }
 
-/// The keys of the flags that are switches or selections rather than limits: what a run may
-/// do, `ci`'s gate, and cargo's package and feature selection. A flag given wins; a switch set
-/// here is on unless the flag is given otherwise.
-#[derive(Debug, Default, Clone, Deserialize)]
+/// Which findings `fix` and `run` work on, and what they may write.
+#[derive(Debug, Default, Clone, Copy, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct Switches {
+pub struct Keeping {
     pub findings: Option<crate::cli::FindingKinds>,
     pub allow_sensitive: Option<bool>,
     pub dry_run: Option<bool>,
@@ -79,9 +83,21 @@ pub struct Switches {
     pub allow_dirty: Option<bool>,
     pub allow_no_vcs: Option<bool>,
     pub no_wait: Option<bool>,
+}
+
+/// `ci`'s absolute limits and the reference it compares with.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct GateKeys {
     pub max_duplicated_lines: Option<u64>,
     pub max_smells: Option<usize>,
     pub baseline_from_ref: Option<String>,
+}
+
+/// Cargo's package and feature selection.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct CargoSelection {
     pub package: Option<Vec<String>>,
     pub workspace: Option<bool>,
     pub exclude: Option<Vec<String>>,
@@ -90,10 +106,10 @@ pub struct Switches {
     pub no_default_features: Option<bool>,
 }
 
-impl Switches {
+impl Keeping {
     /// These values, the unset ones taken from `lower`.
-    fn or(self, lower: Switches) -> Switches {
-        Switches {
+    fn or(self, lower: Keeping) -> Keeping {
+        Keeping {
             findings: self.findings.or(lower.findings),
             allow_sensitive: self.allow_sensitive.or(lower.allow_sensitive),
             dry_run: self.dry_run.or(lower.dry_run),
@@ -102,9 +118,25 @@ impl Switches {
             allow_dirty: self.allow_dirty.or(lower.allow_dirty),
             allow_no_vcs: self.allow_no_vcs.or(lower.allow_no_vcs),
             no_wait: self.no_wait.or(lower.no_wait),
+        }
+    }
+}
+
+impl GateKeys {
+    /// These values, the unset ones taken from `lower`.
+    fn or(self, lower: GateKeys) -> GateKeys {
+        GateKeys {
             max_duplicated_lines: self.max_duplicated_lines.or(lower.max_duplicated_lines),
             max_smells: self.max_smells.or(lower.max_smells),
             baseline_from_ref: self.baseline_from_ref.or(lower.baseline_from_ref),
+        }
+    }
+}
+
+impl CargoSelection {
+    /// These values, the unset ones taken from `lower`.
+    fn or(self, lower: CargoSelection) -> CargoSelection {
+        CargoSelection {
             package: self.package.or(lower.package),
             workspace: self.workspace.or(lower.workspace),
             exclude: self.exclude.or(lower.exclude),
@@ -190,7 +222,9 @@ impl ConfigFile {
             deny_paths: self.deny_paths.or(lower.deny_paths),
             prices: self.prices.or(lower.prices),
             roles: self.roles.or(lower.roles),
-            switches: self.switches.or(lower.switches),
+            keeping: self.keeping.or(lower.keeping),
+            gate: self.gate.or(lower.gate),
+            cargo: self.cargo.or(lower.cargo),
         }
     }
 
@@ -430,6 +464,73 @@ pub fn load(
     config.out = config.out.map(|out| root.join(out));
     config.baseline = config.baseline.map(|file| root.join(file));
     Ok(config)
+}
+
+/// What configuration adds to the flags of a command (see [`Keeping`], [`GateKeys`], [`CargoSelection`]).
+impl CommonArgs {
+    /// These flags, with the package and feature selection of configuration where the
+    /// command line selects none.
+    pub fn with_config(&self, config: &ConfigFile) -> CommonArgs {
+        let keys = &config.cargo;
+        let mut merged = self.clone();
+        if merged.package.is_empty() && !merged.workspace {
+            merged.package = keys.package.clone().unwrap_or_default();
+            merged.workspace = keys.workspace.unwrap_or(false);
+        }
+        if merged.exclude.is_empty() {
+            merged.exclude = keys.exclude.clone().unwrap_or_default();
+        }
+        if merged.features.is_empty() {
+            merged.features = keys.features.clone().unwrap_or_default();
+        }
+        merged.all_features |= keys.all_features.unwrap_or(false);
+        merged.no_default_features |= keys.no_default_features.unwrap_or(false);
+        merged
+    }
+}
+
+impl CiArgs {
+    /// These flags, with the gate's limits and reference from configuration where the
+    /// command line sets none.
+    pub fn with_config(&self, config: &ConfigFile) -> CiArgs {
+        let keys = &config.gate;
+        let mut merged = self.clone();
+        merged.max_duplicated_lines = merged.max_duplicated_lines.or(keys.max_duplicated_lines);
+        merged.max_smells = merged.max_smells.or(keys.max_smells);
+        if merged.baseline_from_ref.is_none() {
+            merged.baseline_from_ref.clone_from(&keys.baseline_from_ref);
+        }
+        merged
+    }
+}
+
+impl FixArgs {
+    /// These flags, with the switches configuration turns on, and its kinds of findings when
+    /// the command line names none; `--commit` and `--dry-run` still exclude each other.
+    pub fn with_config(&self, config: &ConfigFile) -> Result<FixArgs, crate::error::UsageError> {
+        let keys = &config.keeping;
+        let on = |key: Option<bool>| key.unwrap_or(false);
+        let mut merged = self.clone();
+        merged.allow_sensitive |= on(keys.allow_sensitive);
+        merged.dry_run |= on(keys.dry_run);
+        merged.commit |= on(keys.commit);
+        merged.branch_per_refactor |= on(keys.branch_per_refactor);
+        let verify = &mut merged.pipeline.verify;
+        verify.allow_dirty |= on(keys.allow_dirty);
+        verify.allow_no_vcs |= on(keys.allow_no_vcs);
+        verify.no_wait |= on(keys.no_wait);
+        let choice = &mut merged.pipeline.choice;
+        choice.findings = choice.findings.or(keys.findings);
+        let writes = [merged.commit, merged.branch_per_refactor];
+        if merged.dry_run && writes.contains(&true) || merged.commit && merged.branch_per_refactor {
+            return Err(crate::error::UsageError(
+                "`commit`, `branch-per-refactor` and `dry-run` exclude each other (flags or \
+                 configuration)"
+                    .to_owned(),
+            ));
+        }
+        Ok(merged)
+    }
 }
 
 fn glob_set(globs: Option<&[String]>, origin: &str) -> anyhow::Result<Option<GlobSet>> {

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::analysis::file_cache::{stamp, FileCache, Stamp};
 use crate::analysis::source::cfg::{Build, Cfg};
-use crate::analysis::source::{parse_file, read_source, ModDecl, ParsedFile, SourceError};
+use crate::analysis::source::{parse_file, ModDecl, ParsedFile, SourceError};
 use crate::analysis::workspace::{relative, Warning, Workspace};
 use crate::config::Options;
 use crate::files::normalize;
@@ -103,11 +103,15 @@ pub fn parse_workspace(
             corpus.seen.push((task.path.clone(), stamped));
             let parsed = match result {
                 Ok(mut parsed) => {
-                    inherit_allows(&mut parsed, &task.allows);
+                    parsed.allow_everywhere(&task.allows);
                     parsed
                 }
                 Err(err) => {
-                    let mods = recovered_mods(&task, &err, workspace.plain);
+                    let mods = if workspace.plain {
+                        Vec::new()
+                    } else {
+                        crate::analysis::source::declarations_despite(&task.path, &err)
+                    };
                     corpus
                         .warnings
                         .push(warning(rel.clone(), &err, !mods.is_empty()));
@@ -226,24 +230,6 @@ fn warning(rel: String, err: &SourceError, followed: bool) -> Warning {
     }
 }
 
-/// Applies the allow markers on the `mod` declarations that lead to a file to all of it.
-fn inherit_allows(parsed: &mut ParsedFile, rules: &[String]) {
-    if rules.is_empty() {
-        return;
-    }
-    parsed
-        .allowed
-        .push((1..=parsed.n_lines.max(1), rules.to_vec()));
-    if rules
-        .iter()
-        .any(|rule| crate::analysis::rules::is_clone_rule(rule))
-    {
-        parsed.units.iter_mut().for_each(|u| u.suppressed = true);
-        parsed.seqs.iter_mut().for_each(|s| s.suppressed = true);
-        parsed.shapes.iter_mut().for_each(|s| s.suppressed = true);
-    }
-}
-
 /// The notice that a file is generated: read, but nothing reported in it.
 fn generated_notice(rel: &str, parsed: &ParsedFile) -> Option<Warning> {
     let marker = parsed.generated.as_ref()?;
@@ -256,20 +242,6 @@ fn generated_notice(rel: &str, parsed: &ParsedFile) -> Option<Warning> {
              is reported in it"
         ),
     })
-}
-
-/// The `mod` declarations of a file that could be read but not parsed, read line by line.
-fn recovered_mods(task: &Task, err: &SourceError, plain: bool) -> Vec<ModDecl> {
-    let unparsed = matches!(
-        err,
-        SourceError::Syntax { .. } | SourceError::Lex { .. } | SourceError::TooDeep { .. }
-    );
-    if plain || !unparsed {
-        return Vec::new();
-    }
-    read_source(&task.path)
-        .map(|bytes| crate::analysis::source::module_declarations(&String::from_utf8_lossy(&bytes)))
-        .unwrap_or_default()
 }
 
 /// Warns of the allow markers in `parsed` that name no rule.

@@ -15,8 +15,7 @@ pub use parsed::{
 };
 #[cfg(test)]
 pub(crate) use read::parse_str;
-pub use read::{parse_bytes, parse_file, read_source};
-pub use recover::module_declarations;
+pub use read::{declarations_despite, parse_bytes, parse_file, read_source};
 pub(crate) use spans::stmt_attrs;
 pub use test_code::is_test_code;
 

@@ -67,6 +67,23 @@ pub struct CodeLines {
 }
 
 impl ParsedFile {
+    /// Applies allow markers naming `rules` to the whole file: those on the `mod` declarations
+    /// that lead to it.
+    pub fn allow_everywhere(&mut self, rules: &[String]) {
+        if rules.is_empty() {
+            return;
+        }
+        self.allowed.push((1..=self.n_lines.max(1), rules.to_vec()));
+        if rules
+            .iter()
+            .any(|rule| crate::analysis::rules::is_clone_rule(rule))
+        {
+            self.units.iter_mut().for_each(|u| u.suppressed = true);
+            self.seqs.iter_mut().for_each(|s| s.suppressed = true);
+            self.shapes.iter_mut().for_each(|s| s.suppressed = true);
+        }
+    }
+
     /// Lines of code among the tokens `range`: lines holding a token outside attributes
     /// (comments, doc comments and blank lines hold none).
     pub fn code_lines(&self, range: Range<u32>) -> u32 {
