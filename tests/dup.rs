@@ -792,33 +792,36 @@ fn plain_dir_with_symlink_loop_huge_file_and_broken_link_warns() {
     assert_eq!(doc["groups"].as_array().unwrap().len(), 2);
 }
 
+/// Appends `extra` to the file at `path`; its text before.
+fn append(path: &Path, extra: &str) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    std::fs::write(path, format!("{text}{extra}")).unwrap();
+    text
+}
+
+/// The stderr of `cargo loop dup` in `dir`, which exits with `code`.
+fn dup_stderr(dir: &Path, code: i32) -> String {
+    let out = run(dir, &["dup"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
+    stderr
+}
+
 #[test]
 fn unknown_config_key_is_an_error_naming_key_and_file() {
     let tmp = copy_of_fixture("dup-workspace");
-    std::fs::write(
-        tmp.path().join("loop.toml"),
-        "min-lines = 8\nmin-linse = 9\n",
-    )
-    .unwrap();
-    let out = run(tmp.path(), &["dup"]);
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let config = tmp.path().join("loop.toml");
+    std::fs::write(&config, "min-lines = 8\nmin-linse = 9\n").unwrap();
+    let stderr = dup_stderr(tmp.path(), 2);
     assert!(
         stderr.contains("min-linse") && stderr.contains("loop.toml"),
         "{stderr}"
     );
 
-    std::fs::remove_file(tmp.path().join("loop.toml")).unwrap();
+    std::fs::remove_file(&config).unwrap();
     let manifest = tmp.path().join("Cargo.toml");
-    let text = std::fs::read_to_string(&manifest).unwrap();
-    std::fs::write(
-        &manifest,
-        format!("{text}\n[workspace.metadata.loop]\nsimilarty = 0.5\n"),
-    )
-    .unwrap();
-    let out = run(tmp.path(), &["dup"]);
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let text = append(&manifest, "\n[workspace.metadata.loop]\nsimilarty = 0.5\n");
+    let stderr = dup_stderr(tmp.path(), 2);
     assert!(
         stderr.contains("similarty") && stderr.contains("workspace.metadata.loop"),
         "{stderr}"
@@ -827,15 +830,8 @@ fn unknown_config_key_is_an_error_naming_key_and_file() {
     // A member's own table would silently not apply: it is a warning naming the member.
     std::fs::write(&manifest, &text).unwrap();
     let member = tmp.path().join("crates/alpha/Cargo.toml");
-    let member_text = std::fs::read_to_string(&member).unwrap();
-    std::fs::write(
-        &member,
-        format!("{member_text}\n[package.metadata.loop]\nmin-lines = 100\n"),
-    )
-    .unwrap();
-    let out = run(tmp.path(), &["dup"]);
-    assert_eq!(out.status.code(), Some(0));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    append(&member, "\n[package.metadata.loop]\nmin-lines = 100\n");
+    let stderr = dup_stderr(tmp.path(), 0);
     assert!(
         stderr.contains("`[package.metadata.loop]` of member `alpha` is not read")
             && stderr.contains("--> crates/alpha/Cargo.toml"),

@@ -107,21 +107,15 @@ pub fn parse_workspace(
                     parsed
                 }
                 Err(err) => {
+                    // A plain folder's files are found on disk, not through `mod`.
                     let mods = if workspace.plain {
                         Vec::new()
                     } else {
                         crate::analysis::source::declarations_despite(&task.path, &err)
                     };
-                    corpus
-                        .warnings
-                        .push(warning(rel.clone(), &err, !mods.is_empty()));
-                    next.extend(declared(
-                        &task,
-                        &rel,
-                        &mods,
-                        &mut visited,
-                        &mut corpus.warnings,
-                    ));
+                    let warnings = &mut corpus.warnings;
+                    warnings.push(warning(rel.clone(), &err, !mods.is_empty()));
+                    next.extend(declared(&task, &rel, &mods, &mut visited, warnings));
                     continue;
                 }
             };

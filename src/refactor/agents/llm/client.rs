@@ -93,18 +93,7 @@ fn failed(
     call: &mut Call,
 ) -> AgentError {
     let api = provider.name();
-    let (status, retries) = match &failure {
-        Failure::Status {
-            status, retries, ..
-        }
-        | Failure::Waited {
-            status, retries, ..
-        }
-        | Failure::TooLong { status, retries } => (Some(*status), *retries),
-        Failure::Transport { retries, .. } => (None, *retries),
-        Failure::Timeout { status, retries } => (*status, *retries),
-        Failure::Interrupted => (None, 0),
-    };
+    let (status, retries) = failure.status_and_retries();
     call.http_status = status;
     call.retries = retries;
     match failure {

@@ -52,6 +52,24 @@ pub enum Failure {
     Interrupted,
 }
 
+impl Failure {
+    /// The last status answered, if any, and the retries made.
+    pub fn status_and_retries(&self) -> (Option<u16>, u32) {
+        match self {
+            Failure::Status {
+                status, retries, ..
+            }
+            | Failure::Waited {
+                status, retries, ..
+            }
+            | Failure::TooLong { status, retries } => (Some(*status), *retries),
+            Failure::Transport { retries, .. } => (None, *retries),
+            Failure::Timeout { status, retries } => (*status, *retries),
+            Failure::Interrupted => (None, 0),
+        }
+    }
+}
+
 /// How a request is sent: when it is given up, how often it is sent again, and how many bytes
 /// of an answer are read.
 pub struct Limits {
