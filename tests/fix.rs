@@ -1592,6 +1592,7 @@ fn flags_that_would_do_nothing_are_refused() {
         "--jobs",
         "--max-candidates",
         "--agent-timeout",
+        "--max-agent-output",
     ] {
         let out = run(tmp.path(), &["fix", "--allow-no-vcs", flag, "0"], &[]);
         assert_eq!(out.status.code(), Some(2), "{flag}: {}", stderr(&out));

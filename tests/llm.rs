@@ -146,6 +146,14 @@ fn a_bad_key_stops_the_run_at_once_with_the_variable_to_check_and_exit_2() {
             reason.starts_with("failed: ") && reason.contains(var),
             "{reason}"
         );
+        // The candidate it ended on is decided, with the same sentence.
+        let decided = decision(tmp.path());
+        assert_eq!(decided["outcome"], "rejected", "{decided}");
+        assert_eq!(decided["step"], "agent", "{decided}");
+        assert!(
+            decided["reason"].as_str().unwrap().contains(var),
+            "{decided}"
+        );
     }
 }
 
@@ -241,6 +249,14 @@ fn a_money_budget_needs_a_price_and_counts_dollars() {
     let mut text = std::fs::read_to_string(&manifest).unwrap();
     text.push_str("\n[workspace.metadata.loop.prices.\"test\"]\ninput = 3.0\noutput = 15.0\ncached-input = 0.3\n");
     std::fs::write(&manifest, text).unwrap();
+    let nan = fix_with(
+        tmp.path(),
+        Wire::Anthropic,
+        &server,
+        &["--budget-usd", "NaN"],
+    );
+    assert_eq!(nan.status.code(), Some(2), "{}", stderr(&nan));
+    assert!(stderr(&nan).contains("--budget-usd must be a positive number"));
     // The reviewer's model is priced too, or the budget cannot count its calls.
     let reviewer = ["--budget-usd", "1", "--reviewer", "anthropic:unpriced"];
     let out = fix_with(tmp.path(), Wire::Anthropic, &server, &reviewer);

@@ -385,13 +385,7 @@ impl Pass<'_, '_> {
         let Proposal { changes, summary } = match proposal::changes_of(reply, &ctx, self.audit)? {
             Ok(proposal) => proposal,
             Err(rejected) if rejected.no_answer => {
-                let (step, reason) = (rejected.step, &rejected.reason);
-                if rejected.transient {
-                    self.decide_unanswered(candidate, finding, step, reason)?;
-                } else {
-                    self.decide(candidate, finding, Outcome::Rejected, step, reason)?;
-                }
-                return Ok(Attempt::Decided);
+                return self.decide_no_answer(candidate, finding, &rejected);
             }
             Err(rejected) => return Ok(Attempt::retry(rejected.step, rejected.reason)),
         };
@@ -597,6 +591,9 @@ impl Pass<'_, '_> {
                 )),
                 Some(reply) => match proposal::record(reply, at, &dir, self.audit)?.answer {
                     Ok(answer) => reviewer::read(&answer),
+                    Err(agents::exchange::AgentError::Unusable(why)) => {
+                        anyhow::bail!("the reviewer: {why}")
+                    }
                     Err(err) => Opinion::Veto(format!("the reviewer failed: {err}")),
                 },
             }
@@ -790,6 +787,26 @@ impl Pass<'_, '_> {
             Step::Analysis
         };
         self.decide(candidate, finding, Outcome::Kept, step, reason)
+    }
+
+    /// A rejection because the agent gave no answer: remembered only when the failure says
+    /// something of the finding; an API every call would fail alike ends the run once decided.
+    fn decide_no_answer(
+        &mut self,
+        candidate: &str,
+        finding: &Finding,
+        rejected: &proposal::Rejected,
+    ) -> anyhow::Result<Attempt> {
+        let (step, reason) = (rejected.step, &rejected.reason);
+        if rejected.transient {
+            self.decide_unanswered(candidate, finding, step, reason)?;
+        } else {
+            self.decide(candidate, finding, Outcome::Rejected, step, reason)?;
+        }
+        if rejected.fatal {
+            anyhow::bail!("{reason}");
+        }
+        Ok(Attempt::Decided)
     }
 
     /// A rejection because no answer came: recorded as any, but not a try to remember, since

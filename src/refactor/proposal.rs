@@ -31,6 +31,9 @@ pub struct Rejected {
     /// The failure says nothing of the finding (a timeout, a crash, an API error): a later
     /// run may well get an answer, so it is not remembered as tried.
     pub transient: bool,
+    /// Every other call would fail alike ([`AgentError::Unusable`]): the run stops once this
+    /// is decided.
+    pub fatal: bool,
 }
 
 impl Rejected {
@@ -40,6 +43,7 @@ impl Rejected {
             reason: reason.into(),
             no_answer: false,
             transient: false,
+            fatal: false,
         }
     }
 }
@@ -52,8 +56,7 @@ pub struct Proposal {
 }
 
 /// Records a reply in the audit trail (a text answer stored as `response.md` in `dir`),
-/// whatever it is; a failure of the run itself (`AgentError::Io`) is returned instead, and so
-/// is, once recorded, an API every call would fail alike ([`AgentError::Unusable`]).
+/// whatever it is; a failure of the run itself (`AgentError::Io`) is returned instead.
 pub fn record(reply: Reply, at: &At, dir: &Path, audit: &mut Audit) -> anyhow::Result<Reply> {
     let reply = match reply.answer {
         Err(AgentError::Io(err)) => return Err(err),
@@ -85,9 +88,6 @@ pub fn record(reply: Reply, at: &At, dir: &Path, audit: &mut Audit) -> anyhow::R
         duration_ms: Some(reply.duration.as_millis() as u64),
         call: reply.call.clone(),
     })?;
-    if let Err(AgentError::Unusable(why)) = &reply.answer {
-        anyhow::bail!("{why}");
-    }
     Ok(reply)
 }
 
@@ -113,6 +113,7 @@ pub fn changes_of(
             return Ok(Err(Rejected {
                 no_answer: true,
                 transient: err.is_transient(),
+                fatal: matches!(err, AgentError::Unusable(_)),
                 ..Rejected::new(Step::Agent, err.to_string())
             }))
         }

@@ -137,6 +137,11 @@ pub fn check_counts(args: &FixArgs, config: &ConfigFile) -> Result<(), UsageErro
             limits.agent_timeout,
             flags.agent_timeout.is_some(),
         ),
+        (
+            "max-agent-output",
+            limits.max_agent_output,
+            flags.max_agent_output.is_some(),
+        ),
     ];
     match values.iter().find(|(_, value, _)| *value == 0) {
         Some((key, _, true)) => Err(UsageError(format!("--{key} must be at least 1"))),
@@ -153,6 +158,15 @@ fn budget(
     oversight: &Oversight,
     config: &ConfigFile,
 ) -> anyhow::Result<Budget> {
+    if let Some(limit) = oversight
+        .budget_usd
+        .filter(|usd| !usd.is_finite() || *usd <= 0.0)
+    {
+        return Err(UsageError(format!(
+            "--budget-usd must be a positive number of dollars, got {limit}"
+        ))
+        .into());
+    }
     let prices = config.prices.clone().unwrap_or_default();
     let unpriced = (agents.iter())
         .filter_map(|agent| agent.api().map(|(_, model)| model))

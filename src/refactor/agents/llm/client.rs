@@ -72,9 +72,8 @@ fn exchange(
     call.tokens = completion.tokens;
     if call.tokens.total() == 0 {
         // Some local servers report no usage: the budgets still count an estimate.
-        let estimate = |text: &str| crate::refactor::prompt::estimate_tokens(text) as u64;
-        call.tokens.input = estimate(request.stable) + estimate(request.task);
-        call.tokens.output = estimate(&completion.text);
+        call.tokens.input = prompt_tokens(request);
+        call.tokens.output = crate::refactor::prompt::estimate_tokens(&completion.text) as u64;
         call.estimated = true;
     }
     match completion.truncated {
@@ -96,6 +95,11 @@ fn failed(
     let (status, retries) = failure.status_and_retries();
     call.http_status = status;
     call.retries = retries;
+    if matches!(failure, Failure::TooLong { .. } | Failure::Timeout { .. }) {
+        // The prompt was sent and is billed, whatever came back: the budgets count it.
+        call.tokens.input = prompt_tokens(request);
+        call.estimated = true;
+    }
     match failure {
         Failure::Status {
             status,
@@ -151,6 +155,12 @@ fn refused(
     } else {
         AgentError::Api(sentence)
     }
+}
+
+/// The prompt's tokens, estimated from its text.
+fn prompt_tokens(request: &Request) -> u64 {
+    let estimate = |text: &str| crate::refactor::prompt::estimate_tokens(text) as u64;
+    estimate(request.stable) + estimate(request.task)
 }
 
 fn lossy(body: &[u8]) -> String {

@@ -382,6 +382,11 @@ fn the_answer_is_capped_at_what_the_budgets_leave_and_its_size_at_the_output_lim
             error(&reply)
         );
         assert_eq!(server.seen().len(), 1, "a long answer is not asked again");
+        // The prompt went out and is billed: the budgets count it.
+        assert!(
+            reply.call.estimated && reply.call.tokens.input > 0,
+            "{wire:?}"
+        );
     }
 }
 

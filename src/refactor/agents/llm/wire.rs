@@ -281,7 +281,10 @@ pub fn refusal(provider: Provider, model: &str, status: u16, error: &ApiError) -
     match status {
         401 => format!(
             "the {api} API refused the key (401): {detail}; check {}",
-            provider.key_var()
+            match provider {
+                Provider::OpenAi => "OPENAI_API_KEY",
+                Provider::Anthropic => "ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN)",
+            }
         ),
         403 => format!("the {api} API denied access (403): {detail}"),
         404 if said.contains("model") => {
