@@ -611,6 +611,61 @@ fn jobs_2_keeps_on_loop_crate_what_jobs_1_keeps_in_the_same_order() {
     assert_eq!(decided, seen);
 }
 
+/// With `--jobs 2`, a try whose agent edited a file a refactor kept before it in the batch
+/// wrote is made again; the calls of the first try were paid for and stay in the audit trail.
+#[test]
+fn a_try_made_again_keeps_the_calls_of_the_first_in_the_audit_trail() {
+    let tmp = copy_of_fixture("loop-crate");
+    // Whatever the finding, the agent merges the two slot counters of inventory.rs: D3 is
+    // that refactor, and D4's try (report.rs and text.rs) edits inventory.rs too.
+    let answer = "src/inventory.rs\n<<<<<<< SEARCH\n    pub fn non_empty_slots(&self) -> usize {\n        let mut count = 0;\n        for slot in &self.slots {\n            if *slot > 0 {\n                count += 1;\n            }\n        }\n        if count > self.slots.len() {\n            return self.slots.len();\n        }\n        count\n    }\n=======\n    pub fn non_empty_slots(&self) -> usize {\n        self.stocked_count()\n    }\n>>>>>>> REPLACE\n";
+    let script = tmp.path().join("answer.sh");
+    std::fs::write(
+        &script,
+        format!("cat > /dev/null\ncat <<'EOF'\n{answer}EOF\n"),
+    )
+    .unwrap();
+    let agent = format!("cmd:sh {}", script.display());
+    let out = util::fix(
+        tmp.path(),
+        &agent,
+        &[
+            "--finding",
+            "D3",
+            "--finding",
+            "D4",
+            "--jobs",
+            "2",
+            "--attempts",
+            "1",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let notices = of_kind(tmp.path(), "notice");
+    assert!(
+        notices
+            .iter()
+            .any(|n| n["message"].as_str().unwrap().contains("c2 is tried again")),
+        "{notices:?}"
+    );
+    let calls = (of_kind(tmp.path(), "response").into_iter())
+        .filter(|r| r["candidate"] == "c2")
+        .count();
+    assert_eq!(calls, 2, "both tries of c2 are in the trail");
+    let run_dir = std::fs::read_dir(tmp.path().join("target/loop/runs"))
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    assert!(run_dir.join("c2-discarded").is_dir());
+    let log = String::from_utf8_lossy(&run(tmp.path(), &["log"], &[]).stdout).into_owned();
+    assert!(
+        log.contains("2 candidates") && log.contains("3 agent calls"),
+        "{log}"
+    );
+}
+
 #[test]
 fn a_branch_run_commits_in_its_own_worktree_and_follows_the_checkouts_head() {
     let tmp = util::repository_of("loop-crate");

@@ -9,7 +9,8 @@
 //! passed. A candidate whose files (its finding's, or those its agent edited) an earlier kept
 //! refactor of the batch wrote is tried again from the start in slot 0, as `--jobs 1` would have
 //! tried it after that refactor: no refactor is kept from a stale copy of a file, they are
-//! written in candidate order, and the kept set is the one `--jobs 1` keeps.
+//! written in candidate order, and the kept set is the one `--jobs 1` keeps. The agent calls of
+//! the try made again stay in the audit trail (its folder is kept as `<candidate>-discarded`).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -18,7 +19,7 @@ use anyhow::Context;
 
 use crate::cli::FixArgs;
 use crate::record::audit::Audit;
-use crate::record::event::{Event, Record};
+use crate::record::event::{Event, Record, ResponseKind};
 use crate::record::out_dir::OutDir;
 use crate::refactor::budget::Budget;
 use crate::refactor::finding::Finding;
@@ -234,10 +235,7 @@ fn settle(
             "{name} is tried again: a refactor kept before it changed {file}, which the try \
              made alongside it read"
         );
-        let dir = pass.audit.candidate_dir(name);
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).with_context(|| format!("remove {}", dir.display()))?;
-        }
+        keep_paid_calls(pass, name, &tried.audit)?;
         pass.audit.emit(Event::Notice { message })?;
         return pass.candidate(name, finding, baseline);
     }
@@ -255,6 +253,33 @@ fn settle(
         Some((current, verified)) => pass.keep(name, &current, verified, baseline),
         None => Ok(()),
     }
+}
+
+/// Moves the folder of a try that is made again aside (`<name>-discarded`) and records the
+/// agent calls it made: they were paid for, and the audit trail has every call.
+fn keep_paid_calls(pass: &mut Pass, name: &str, tried: &Audit) -> anyhow::Result<()> {
+    let dir = pass.audit.candidate_dir(name);
+    let aside = dir.with_file_name(format!("{name}-discarded"));
+    if aside.exists() {
+        std::fs::remove_dir_all(&aside).with_context(|| format!("remove {}", aside.display()))?;
+    }
+    if dir.exists() {
+        std::fs::rename(&dir, &aside).with_context(|| format!("move {} aside", dir.display()))?;
+    }
+    let (from, to) = (format!("/{name}/"), format!("/{name}-discarded/"));
+    for record in tried.buffered() {
+        let mut event = record.event.clone();
+        match &mut event {
+            Event::Response {
+                answer: ResponseKind::Text { file, .. },
+                ..
+            } => *file = file.replacen(&from, &to, 1),
+            Event::Response { .. } => {}
+            _ => continue,
+        }
+        pass.audit.emit(event)?;
+    }
+    Ok(())
 }
 
 /// The files a candidate's try depended on: its finding's, and every file its agent edited.
