@@ -1698,19 +1698,23 @@ fn sarif_is_valid_and_carries_what_code_scanning_shows() {
 fn github_shows_ten_annotations_per_level_and_the_rest_in_the_step_summary() {
     let tmp = tempfile::tempdir().unwrap();
     let summary = tmp.path().join("summary.md");
-    let out = cargo_loop(&fixture("dup-workspace"))
-        .args([
+    let scan = |summary: Option<&Path>| {
+        let mut command = cargo_loop(&fixture("dup-workspace"));
+        command.args([
             "scan",
             "--no-cache",
             "--format",
             "github",
             "--max-fn-lines",
             "3",
-        ])
-        .env("GITHUB_STEP_SUMMARY", &summary)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+        ]);
+        match summary {
+            Some(path) => command.env("GITHUB_STEP_SUMMARY", path),
+            None => command.env_remove("GITHUB_STEP_SUMMARY"),
+        };
+        String::from_utf8_lossy(&command.output().unwrap().stdout).into_owned()
+    };
+    let stdout = scan(Some(&summary));
     let warnings = stdout
         .lines()
         .filter(|l| l.starts_with("::warning "))
@@ -1727,19 +1731,7 @@ fn github_shows_ten_annotations_per_level_and_the_rest_in_the_step_summary() {
         "{stdout}"
     );
     // Without a step summary, the notice says how many are left out and where to find them.
-    let out = cargo_loop(&fixture("dup-workspace"))
-        .args([
-            "scan",
-            "--no-cache",
-            "--format",
-            "github",
-            "--max-fn-lines",
-            "3",
-        ])
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = scan(None);
     let notice = stdout.lines().last().unwrap_or_default();
     assert!(
         notice.starts_with("::notice title=cargo loop::") && notice.contains("--format sarif"),
