@@ -81,19 +81,22 @@ fn annotations(report: &Report) -> Vec<Annotation> {
     all
 }
 
+/// The annotations GitHub shows (the first of each level, up to its cap), and the rest.
+fn split(report: &Report) -> (Vec<Annotation>, Vec<Annotation>) {
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    annotations(report).into_iter().partition(|a| {
+        let count = counts.entry(a.level).or_default();
+        *count += 1;
+        *count <= MAX_PER_LEVEL
+    })
+}
+
 /// Workflow commands for the first annotations of each level (GitHub shows no more), and a
 /// notice of how many more there are: in the step summary when `in_summary`, else nowhere.
 pub fn render(report: &Report, in_summary: bool) -> String {
     let mut out = String::new();
-    let mut shown: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    let mut rest = 0;
-    for a in annotations(report) {
-        let count = shown.entry(a.level).or_default();
-        *count += 1;
-        if *count > MAX_PER_LEVEL {
-            rest += 1;
-            continue;
-        }
+    let (shown, rest) = split(report);
+    for a in shown {
         let lines = a
             .lines
             .map(|(start, end)| format!(",line={start},endLine={end}"))
@@ -107,7 +110,7 @@ pub fn render(report: &Report, in_summary: bool) -> String {
             escape_data(&a.message)
         );
     }
-    if rest > 0 {
+    if !rest.is_empty() {
         let whereabouts = if in_summary {
             "they are listed in the step summary"
         } else {
@@ -117,8 +120,9 @@ pub fn render(report: &Report, in_summary: bool) -> String {
             out,
             "::notice title=cargo loop::{}",
             escape_data(&format!(
-                "{rest} more findings are not annotated (GitHub shows {MAX_PER_LEVEL} of each \
-                 level); {whereabouts}"
+                "{} more findings are not annotated (GitHub shows {MAX_PER_LEVEL} of each \
+                 level); {whereabouts}",
+                rest.len()
             ))
         );
     }
@@ -128,14 +132,7 @@ pub fn render(report: &Report, in_summary: bool) -> String {
 /// The annotations past the cap as a Markdown table for `$GITHUB_STEP_SUMMARY`; `None`
 /// when every one was shown.
 pub fn step_summary(report: &Report) -> Option<String> {
-    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    let rest: Vec<Annotation> = (annotations(report).into_iter())
-        .filter(|a| {
-            let count = counts.entry(a.level).or_default();
-            *count += 1;
-            *count > MAX_PER_LEVEL
-        })
-        .collect();
+    let (_, rest) = split(report);
     if rest.is_empty() {
         return None;
     }

@@ -68,12 +68,11 @@ pub fn read_source(path: &Path) -> Result<Vec<u8>, SourceError> {
         return Err(SourceError::NotAFile(file_kind(meta.file_type())));
     }
     let len = meta.len();
-    let unreadable = |e: std::io::Error| SourceError::Unreadable(e.to_string());
     // A generator may write more than anyone by hand; its items are still read.
     if len > MAX_FILE_BYTES && (len > MAX_GENERATED_BYTES || !marked_generated(path)?) {
         return Err(SourceError::TooLarge(len));
     }
-    std::fs::read(path).map_err(unreadable)
+    std::fs::read(path).map_err(|e| SourceError::Unreadable(e.to_string()))
 }
 
 /// Generated files are read up to this size.
