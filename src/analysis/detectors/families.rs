@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use super::group::{Group, GroupKind, Instance};
+use super::near;
 use crate::analysis::scan::SourceFile;
 
 /// One family of copies is one group: a group of functions or methods that shares a copy
@@ -99,6 +100,137 @@ pub(super) fn fold_nested_copies(groups: Vec<Group>) -> Vec<Group> {
         folded.push(group);
     }
     folded
+}
+
+/// Copies of a group compared with other groups': two are enough, since a group's copies
+/// are alike.
+const PROBES: usize = 2;
+
+/// Buckets of the token histogram that bounds how alike two groups can be, cheap enough for
+/// every pair of groups.
+const BUCKETS: usize = 64;
+
+/// A copy's blinded tokens, in order, sorted and counted in buckets: the counts, then the
+/// sorted tokens, bound the alignment before it is computed.
+struct Probe {
+    blinded: Vec<u32>,
+    sorted: Vec<u32>,
+    histogram: [u16; BUCKETS],
+}
+
+/// The copies of a group that are compared, and bounds for all of them at once: the largest
+/// count of each histogram bucket in any of them, and the shortest.
+struct Probes {
+    copies: Vec<Probe>,
+    envelope: [u16; BUCKETS],
+    shortest: usize,
+}
+
+impl Probes {
+    fn of(files: &[SourceFile], group: &Group) -> Probes {
+        let mut envelope = [0u16; BUCKETS];
+        let copies: Vec<Probe> = (group.instances.iter())
+            .filter(|inst| !inst.tokens.is_empty())
+            .take(PROBES)
+            .map(|inst| {
+                let tokens = &files[inst.file].parsed.tokens;
+                let range = inst.tokens.start as usize..inst.tokens.end as usize;
+                let blinded = near::blinded(&tokens[range]);
+                let mut histogram = [0u16; BUCKETS];
+                for &token in &blinded {
+                    let bucket = &mut histogram[token as usize % BUCKETS];
+                    *bucket = bucket.saturating_add(1);
+                }
+                for (most, count) in envelope.iter_mut().zip(histogram) {
+                    *most = (*most).max(count);
+                }
+                let mut sorted = blinded.clone();
+                sorted.sort_unstable();
+                Probe {
+                    blinded,
+                    sorted,
+                    histogram,
+                }
+            })
+            .collect();
+        let shortest = copies.iter().map(|c| c.blinded.len()).min().unwrap_or(0);
+        Probes {
+            copies,
+            envelope,
+            shortest,
+        }
+    }
+
+    /// How much the best aligned pair of copies align, if at least `threshold`. What two
+    /// copies have in common (their longest common subsequence) is at most what the
+    /// envelopes, then their multisets, have in common: both bound it before it is aligned.
+    fn alike(&self, other: &Probes, threshold: f64) -> Option<f64> {
+        let passes = |common: usize, total: usize| {
+            total > 0 && 2.0 * common as f64 >= threshold * total as f64
+        };
+        if !passes(
+            in_common(&self.envelope, &other.envelope),
+            self.shortest + other.shortest,
+        ) {
+            return None;
+        }
+        (self.copies.iter())
+            .flat_map(|a| other.copies.iter().map(move |b| (a, b)))
+            .filter_map(|(a, b)| {
+                let total = a.blinded.len() + b.blinded.len();
+                let fits = passes(a.blinded.len().min(b.blinded.len()), total)
+                    && passes(in_common(&a.histogram, &b.histogram), total)
+                    && passes(near::common_tokens(&a.sorted, &b.sorted), total);
+                fits.then(|| near::similarity(&a.blinded, &b.blinded, threshold))?
+            })
+            .reduce(f64::max)
+    }
+}
+
+/// What two token histograms have in common: at least what their tokens have.
+fn in_common(a: &[u16; BUCKETS], b: &[u16; BUCKETS]) -> usize {
+    a.iter().zip(b).map(|(x, y)| usize::from(*x.min(y))).sum()
+}
+
+/// Ranked groups of one kind whose copies are near copies of each other's (they align to at
+/// least `threshold`, the `--similarity`) are one family, reported as the first of them: a
+/// near-miss twin that clustering put in a group of its own lands with its siblings, so one
+/// refactor is one group. Abstractions (no tokens) stay as they are.
+pub(super) fn join_near_families(
+    files: &[SourceFile],
+    threshold: f64,
+    groups: Vec<Group>,
+) -> Vec<Group> {
+    let mut kept: Vec<(Probes, Group)> = Vec::with_capacity(groups.len());
+    for group in groups {
+        let probes = Probes::of(files, &group);
+        let family = (kept.iter().enumerate())
+            .filter(|(_, (_, head))| head.kind == group.kind && !probes.copies.is_empty())
+            .find_map(|(at, (theirs, _))| Some((at, theirs.alike(&probes, threshold)?)));
+        let Some((at, best)) = family else {
+            kept.push((probes, group));
+            continue;
+        };
+        let head = &mut kept[at].1;
+        join(head, group, best);
+        head.sort_instances(files);
+    }
+    kept.into_iter().map(|(_, group)| group).collect()
+}
+
+/// `group`'s copies join `head`'s (those that overlap one of them are already there).
+fn join(head: &mut Group, group: Group, alike: f64) {
+    head.saved += group.saved;
+    head.similarity = head.similarity.min(group.similarity).min(alike);
+    head.clone_type = head.clone_type.max(group.clone_type);
+    for inst in group.instances {
+        let overlaps = (head.instances.iter()).any(|h| {
+            h.file == inst.file && h.start_line <= inst.end_line && inst.start_line <= h.end_line
+        });
+        if !overlaps {
+            head.instances.push(inst);
+        }
+    }
 }
 
 /// A ranked group whose copies overlap copies of groups ranked above it (a block in a method
@@ -255,6 +387,75 @@ mod tests {
 
     /// A statement run inside two functions of a family and in three other functions is,
     /// once the family is merged, in four places; one only inside the family is in one.
+    #[test]
+    fn groups_of_near_copies_of_each_other_are_one_family() {
+        let clamp = |op: &str, bound: &str| {
+            format!(
+                "fn f() {{ let t = state.time.saturating_{op}(config.step);
+                if t {bound} config.limit {{ state.time = t; state.redraw = Some(id); }}
+                else if state.time != config.limit {{ state.time = config.limit; }} }}"
+            )
+        };
+        let other = "fn f() { for line in text.lines() { out.push_str(line.trim()); } out }";
+        let sources = [
+            clamp("add", "<="),
+            clamp("add", "<="),
+            clamp("sub", ">="),
+            clamp("sub", ">="),
+        ];
+        let files = files(&[
+            &sources[0],
+            &sources[1],
+            &sources[2],
+            &sources[3],
+            other,
+            other,
+        ]);
+        let unit = |file: usize| {
+            Instance::of_unit(file, &files[file].parsed, &files[file].parsed.units[0])
+        };
+        let exact = |kind, saved, copies: [usize; 2]| {
+            group(
+                kind,
+                CloneType::Exact,
+                saved,
+                copies.iter().map(|&f| unit(f)).collect(),
+            )
+        };
+        let ranked = || {
+            vec![
+                exact(GroupKind::Fn, 10, [0, 1]),
+                exact(GroupKind::Fn, 9, [4, 5]),
+                // The same clamp with the other operator and comparison: the first one's twin.
+                exact(GroupKind::Fn, 8, [2, 3]),
+                // Alike, but a block is another refactor than a function.
+                exact(GroupKind::Block, 7, [1, 3]),
+            ]
+        };
+        let joined = join_near_families(&files, 0.8, ranked());
+        let shape = |g: &Group| {
+            (
+                g.kind,
+                g.saved,
+                g.instances.iter().map(|i| i.file).collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(
+            joined.iter().map(shape).collect::<Vec<_>>(),
+            [
+                (GroupKind::Fn, 18, vec![0, 1, 2, 3]),
+                (GroupKind::Fn, 9, vec![4, 5]),
+                (GroupKind::Block, 7, vec![1, 3]),
+            ]
+        );
+        assert!(
+            joined[0].similarity < 1.0,
+            "the family is as alike as its least alike pair"
+        );
+        // Under a stricter threshold the twin is a group of its own.
+        assert_eq!(join_near_families(&files, 0.99, ranked()).len(), 4);
+    }
+
     #[test]
     fn statement_runs_nested_in_a_family_count_once() {
         let family = group(

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::families::{discount_repeats, fold_nested_copies, merge_families};
+use super::families::{discount_repeats, fold_nested_copies, join_near_families, merge_families};
 use super::group::{CloneType, Group, GroupKind, Instance};
 use super::interface::{interface, is_prologue};
 use super::measure::measure_all;
@@ -72,6 +72,8 @@ pub fn find_duplicates(files: &[SourceFile], options: &Options, memo: &Memo) -> 
     let mut groups = drop_subsumed(drop_nested(groups));
     rank(&mut groups);
     let mut groups = fold_nested_copies(merge_families(files, groups));
+    rank(&mut groups);
+    let mut groups = join_near_families(files, options.similarity, groups);
     rank(&mut groups);
     discount_repeats(groups)
 }

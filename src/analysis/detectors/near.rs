@@ -76,7 +76,7 @@ impl Candidate<'_> {
     }
 }
 
-fn blinded(tokens: &[Tok]) -> Vec<u32> {
+pub(super) fn blinded(tokens: &[Tok]) -> Vec<u32> {
     tokens.iter().map(|t| t.blinded()).collect()
 }
 
@@ -231,7 +231,7 @@ fn aligned_members(candidates: &[Candidate], members: Vec<u32>) -> Option<Vec<u3
 
 /// Size of the multiset intersection of two sorted sequences: an upper bound on their
 /// longest common subsequence.
-fn common_tokens(a: &[u32], b: &[u32]) -> usize {
+pub(super) fn common_tokens(a: &[u32], b: &[u32]) -> usize {
     let (mut i, mut j, mut common) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -259,7 +259,7 @@ fn name_overlap(a: &[u32], b: &[u32]) -> f64 {
 /// the similarity too low: LCS = (N+M-D)/2, so similarity ≥ t exactly when D ≤ (1-t)(N+M).
 /// Near-misses are close, so D stays small and most hopeless pairs stop early.
 #[expect(clippy::many_single_char_names, reason = "the names of Myers' paper")]
-fn similarity(a: &[u32], b: &[u32], threshold: f64) -> Option<f64> {
+pub(super) fn similarity(a: &[u32], b: &[u32], threshold: f64) -> Option<f64> {
     let (n, m) = (
         isize::try_from(a.len()).ok()?,
         isize::try_from(b.len()).ok()?,
