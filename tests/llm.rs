@@ -123,6 +123,39 @@ fn assert_refused(wire: Wire, script: Vec<Reply>, extra: &[&str], says: &str) ->
 }
 
 #[test]
+fn a_run_that_fails_in_a_pass_still_records_the_end_of_that_pass() {
+    let tmp = copy_of_fix_crate();
+    let wire = Wire::OpenAi;
+    let server = Server::start(vec![wire.error(401, "authentication_error", "invalid key")]);
+    let (agent, env) = wire.agent(&server);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let args = [
+        "run",
+        "--allow-dirty",
+        "--allow-no-vcs",
+        "--findings",
+        "dup",
+        "--agent",
+        &agent,
+    ];
+    let out = run(tmp.path(), &args, &env);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let records = records(tmp.path());
+    let end = (records.iter().find(|r| r["event"] == "pass_end"))
+        .unwrap_or_else(|| panic!("no pass_end: {records:#?}"));
+    assert_eq!(
+        (end["pass"].as_u64(), end["go_on"].as_bool()),
+        (Some(1), Some(false))
+    );
+    let reason = end["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("failed: ") && reason.contains("OPENAI_API_KEY"),
+        "{reason}"
+    );
+    assert_eq!(end["rejected"], 1, "{end}");
+}
+
+#[test]
 fn a_bad_key_stops_the_run_at_once_with_the_variable_to_check_and_exit_2() {
     for (wire, var) in [
         (Wire::OpenAi, "OPENAI_API_KEY"),
@@ -228,6 +261,49 @@ fn a_spent_budget_stops_further_calls_and_says_which() {
         assert!(reason.contains("--budget-tokens 100000"), "{reason}");
         assert!(stderr(&out).contains("token budget"), "{}", stderr(&out));
     }
+}
+
+#[test]
+fn calls_made_at_once_with_jobs_share_what_the_budget_leaves() {
+    // D3 (inventory.rs) and D4 (report.rs, text.rs) share no file: a batch of two.
+    let caps = |jobs: &str| {
+        let tmp = util::copy_of_fixture("loop-crate");
+        let answers = (0..8)
+            .map(|_| Wire::OpenAi.answer("no edit", false))
+            .collect();
+        let server = Server::start(answers);
+        let (agent, env) = Wire::OpenAi.agent(&server);
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let args = [
+            "fix",
+            "--allow-dirty",
+            "--allow-no-vcs",
+            "--findings",
+            "dup",
+            "--agent",
+            &agent,
+            "--finding",
+            "D3",
+            "--finding",
+            "D4",
+            "--jobs",
+            jobs,
+            "--budget-tokens",
+            "100000",
+        ];
+        let out = run(tmp.path(), &args, &env);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let seen = server.seen();
+        let caps: Vec<u64> = seen
+            .iter()
+            .map(|r| r.body["max_tokens"].as_u64().unwrap())
+            .collect();
+        assert!(caps.len() >= 2, "{caps:?}");
+        caps
+    };
+    // One call at a time may answer with what the prompt leaves; two at once, half each.
+    assert!(caps("1")[0] > 50_000, "{:?}", caps("1"));
+    assert!(caps("2").iter().all(|&cap| cap < 50_000), "{:?}", caps("2"));
 }
 
 #[test]

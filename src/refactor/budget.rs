@@ -26,6 +26,9 @@ pub struct Budget {
     shares: BTreeMap<Role, f64>,
     spent: Spent,
     by_role: BTreeMap<Role, Spent>,
+    /// Calls that may be under way at once (`--jobs`), each answering from its part of what
+    /// is left; 0 is one.
+    in_flight: u64,
 }
 
 impl Budget {
@@ -41,6 +44,15 @@ impl Budget {
     /// Limits `role` to `share` (0 to 1) of each budget.
     pub fn share(&mut self, role: Role, share: f64) {
         self.shares.insert(role, share);
+    }
+
+    /// The budget of one of `calls` workers that call at once: each may answer with its part
+    /// of what is left, so that together they cannot pass a budget.
+    pub fn part_of(&self, calls: usize) -> Budget {
+        Budget {
+            in_flight: calls as u64,
+            ..self.clone()
+        }
     }
 
     /// What `tokens` cost at `model`'s price.
@@ -91,16 +103,17 @@ impl Budget {
             .into_iter()
             .chain(share.map(|share| (role_spent, share)));
         let price = price_of(&self.prices, model);
+        let calls = self.in_flight.max(1);
         let mut room: Option<u64> = None;
         for (spent, part) in limits {
             let mut fit = |tokens: u64| room = Some(room.map_or(tokens, |r| r.min(tokens)));
             if let Some(limit) = self.tokens {
-                let limit = (limit as f64 * part) as u64;
-                fit(limit.saturating_sub(spent.tokens + estimate));
+                let left = ((limit as f64 * part) as u64).saturating_sub(spent.tokens) / calls;
+                fit(left.saturating_sub(estimate));
             }
             if let (Some(limit), Some(price)) = (self.usd, price) {
                 let input = estimate as f64 * price.input / 1e6;
-                let left = (limit * part - spent.usd - input).max(0.0);
+                let left = ((limit * part - spent.usd) / calls as f64 - input).max(0.0);
                 fit((left / price.output.max(1e-9) * 1e6) as u64);
             }
         }
@@ -263,6 +276,21 @@ mod test {
         // $0.05 less 1000 input tokens at $3/M leaves $0.047: 3133 output tokens at $15/M.
         let budget = Budget::new(Some(1_000_000), Some(0.05), sonnet());
         assert_eq!(budget.answer_room(1_000, "sonnet", D), Some(3_133));
+    }
+
+    #[test]
+    fn calls_made_at_once_share_what_is_left() {
+        let mut budget = Budget::new(Some(10_000), None, BTreeMap::new());
+        budget.charge(&mut call(2_000, 0), D);
+        assert_eq!(budget.answer_room(1_000, "", D), Some(7_000));
+        // Two calls of 1000 prompt tokens answering 3000 each spend the 8000 left, no more.
+        assert_eq!(budget.part_of(2).answer_room(1_000, "", D), Some(3_000));
+        // $0.05 over two calls: $0.025 less the prompt's $0.003 is 1466 tokens at $15/M.
+        let budget = Budget::new(None, Some(0.05), sonnet());
+        assert_eq!(
+            budget.part_of(2).answer_room(1_000, "sonnet", D),
+            Some(1_466)
+        );
     }
 
     #[test]

@@ -141,7 +141,7 @@ fn work(pass: &mut Pass, names: &[String], batch: &[Finding], baseline: &Baselin
             audit: pass.audit.buffer(),
             decided: Vec::new(),
             rejected_patches: pass.rejected_patches.clone(),
-            budget: pass.budget.clone(),
+            budget: pass.budget.part_of(batch.len()),
             stop: None,
             passed: None,
             end: Ok(()),

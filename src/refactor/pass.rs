@@ -223,8 +223,7 @@ impl Pass<'_, '_> {
         let reason = match (&end, self.stop) {
             (Ok(_), Some(stop)) => stop,
             (Ok(done), None) => done.clone(),
-            (Err(err), _) if err.is::<crate::process::Interrupted>() => "interrupted".to_owned(),
-            (Err(err), _) => format!("failed: {err:#}"),
+            (Err(err), _) => end_reason(err),
         };
         self.audit.emit(Event::Stop {
             reason,
@@ -873,6 +872,15 @@ impl Attempt {
             feedback: reason.clone(),
             reason,
         }
+    }
+}
+
+/// Why an error ended the run, as its stop record says.
+pub(super) fn end_reason(err: &anyhow::Error) -> String {
+    if err.is::<crate::process::Interrupted>() {
+        "interrupted".to_owned()
+    } else {
+        format!("failed: {err:#}")
     }
 }
 

@@ -149,7 +149,20 @@ fn passes(
         let before = baseline.scores;
         let (counts_before, decided_before) = (pass.counts, pass.decided.len());
         let began = Instant::now();
-        pass.run(number, &chosen, baseline)?;
+        if let Err(err) = pass.run(number, &chosen, baseline) {
+            // The pass ends with the run: its record says what it did until then, and why.
+            let reason = crate::refactor::pass::end_reason(&err);
+            let at = (number, counts_before, decided_before);
+            let summary = crate::refactor::pass::summary(
+                pass,
+                at,
+                (before, baseline.scores),
+                began,
+                Some(&reason),
+            );
+            pass.audit.emit(summary)?;
+            return Err(err);
+        }
         let kept = pass.counts.kept - counts_before.kept;
         let improved = kept > 0 && baseline.scores.improves_on(before);
         stalled = if improved { 0 } else { stalled + 1 };
