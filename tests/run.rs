@@ -361,16 +361,11 @@ fn two_copies() -> String {
 
 #[test]
 fn watch_starts_a_new_run_when_a_source_changes_and_stops_on_ctrl_c() {
-    let tmp = copy_of_fixture("loop-crate");
+    let tmp = util::repository_of("loop-crate");
+    // Configuration's switch, as the flag would: the edits below are never committed.
+    std::fs::write(tmp.path().join("loop.toml"), "allow-dirty = true\n").unwrap();
     let child = util::cargo_loop(tmp.path())
-        .args([
-            "run",
-            "--watch",
-            "--allow-dirty",
-            "--allow-no-vcs",
-            "--max-candidates",
-            "10",
-        ])
+        .args(["run", "--watch", "--max-candidates", "10"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

@@ -71,11 +71,7 @@ pub fn run(common: &CommonArgs, args: &RunArgs, console: &Console) -> anyhow::Re
                 vec![worktree.path.clone()],
                 true,
             ),
-            None => (
-                place.root.clone(),
-                Vec::new(),
-                args.fix.pipeline.verify.allow_dirty,
-            ),
+            None => (place.root.clone(), Vec::new(), place.allow_dirty),
         };
         ignored.extend(place.output.iter().cloned());
         let changed = crate::refactor::watch::next_change(&root, &ignored, allow_dirty, console)?;

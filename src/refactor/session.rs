@@ -29,6 +29,9 @@ pub struct Place {
     /// `--format json`: what the run did, as a document on stdout when it ends; `--format
     /// html`: the report page, written when it ends.
     pub format: Format,
+    /// `--allow-dirty`, from the flag or configuration: a watching run starts again on
+    /// uncommitted changes.
+    pub allow_dirty: bool,
 }
 
 /// What run `place.run` did, from its audit records: the summary `log` prints, and every
@@ -78,6 +81,7 @@ pub fn session(
         run: None,
         out_dir: out_dir.clone(),
         format,
+        allow_dirty: args.pipeline.verify.allow_dirty,
     };
     let _lock =
         crate::record::lock::OutDirLock::acquire(&out_dir, args.pipeline.verify.no_wait, console)?;
