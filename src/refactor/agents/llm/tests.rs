@@ -403,3 +403,36 @@ fn content_parts_of_compatible_servers_are_joined() {
     assert_eq!(text(&reply), "src/a.rs\nedits");
     assert_eq!(reply.call.tokens.input, 10);
 }
+
+#[test]
+fn a_base_url_that_is_not_a_plain_http_url_is_refused_before_any_call() {
+    let endpoint = |provider: Provider, base: &'static str| {
+        provider.endpoint(move |name| match name {
+            "OPENAI_BASE_URL" | "ANTHROPIC_BASE_URL" => Some(base.to_owned()),
+            _ => Some("sk-test".to_owned()),
+        })
+    };
+    for (base, says) in [
+        ("localhost:8080/v1", "must be an http or https URL"),
+        ("not a url", "is not a URL"),
+        (
+            "ftp://models.example/v1",
+            "must be an http or https URL, not `ftp:`",
+        ),
+        (
+            "http://me:secret@models.example/v1",
+            "holds a user name or password",
+        ),
+    ] {
+        for (_, provider) in WIRES {
+            let err = endpoint(provider, base).map(|e| e.url).unwrap_err();
+            assert!(
+                err.contains(provider.base_var()) && err.contains(says),
+                "{base}: {err}"
+            );
+            assert!(!err.contains("secret"), "{err}");
+        }
+    }
+    let ok = endpoint(Provider::OpenAi, "http://127.0.0.1:8080/v1/").unwrap();
+    assert_eq!(ok.url, "http://127.0.0.1:8080/v1/chat/completions");
+}

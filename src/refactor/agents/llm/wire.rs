@@ -83,6 +83,7 @@ impl Provider {
         let set = |name: &str| env(name).filter(|v| !v.trim().is_empty());
         let base = set(self.base_var()).unwrap_or_else(|| self.default_base().to_owned());
         let base = base.trim().trim_end_matches('/');
+        self.check_base(base)?;
         let key = set(self.key_var());
         let mut headers = vec![("content-type", "application/json".to_owned())];
         match self {
@@ -122,6 +123,28 @@ impl Provider {
             headers,
             cap_field,
         })
+    }
+
+    /// Refuses a base URL that is not one, is not `http(s)`, or holds credentials (sent as
+    /// Basic auth beside the key, and hidden whole wherever the URL is shown).
+    fn check_base(self, base: &str) -> Result<(), String> {
+        let var = self.base_var();
+        let url = reqwest::Url::parse(base).map_err(|err| {
+            format!("{var} is not a URL ({err}): set it to http(s)://host[:port]/path")
+        })?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(format!(
+                "{var} must be an http or https URL, not `{}:`",
+                url.scheme()
+            ));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(format!(
+                "{var} holds a user name or password: remove it, and put the key in {}",
+                self.key_var()
+            ));
+        }
+        Ok(())
     }
 
     /// The request body: the stable part of the prompt first (the system prompt, marked for
