@@ -518,6 +518,19 @@ fn fix_interrupted_by_sigint_stops_children_and_leaves_the_tree() {
     interrupt(child);
     assert_eq!(snapshot(tmp.path()), before);
     assert_last_stop_was_an_interruption(tmp.path());
+    // The candidate it stopped is decided, at the cargo step the Ctrl-C stopped.
+    let decisions = decisions(tmp.path());
+    assert_eq!(decisions.len(), 1, "{decisions:?}");
+    let reason = decisions[0]["reason"].as_str().unwrap();
+    assert!(reason.starts_with("interrupted (Ctrl-C) at "), "{reason}");
+    let step = decisions[0]["step"].as_str().unwrap();
+    assert!(["check", "clippy", "test"].contains(&step), "{step}");
+    assert!(reason.contains(step), "{reason}");
+    // So is its pass, with the same reason as the run.
+    let end = records(tmp.path())
+        .into_iter()
+        .find(|r| r["event"] == "pass_end");
+    assert_eq!(end.map(|e| e["reason"].clone()), Some("interrupted".into()));
 }
 
 #[test]

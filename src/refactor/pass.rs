@@ -48,14 +48,10 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         "fix",
         choose,
         |pass, baseline, chosen| {
-            let (before, began) = (baseline.scores, Instant::now());
-            pass.run(1, &chosen, baseline)?;
             // One pass, which ends with its summary record as `run`'s passes do.
+            let mark = pass.run_pass(1, &chosen, baseline)?;
             let reason = "every chosen finding was tried";
-            let scores = (before, baseline.scores);
-            let start = (1, Counts::default(), 0);
-            let end = summary(pass, start, scores, began, Some(reason));
-            pass.audit.emit(end)?;
+            pass.end_pass(&mark, baseline.scores, Some(reason))?;
             Ok(reason.to_owned())
         },
     )
@@ -289,6 +285,9 @@ impl Pass<'_, '_> {
         }
     }
 
+    /// Tries `finding` as `candidate` until it is decided. Interrupted, it is decided
+    /// unanswered at the step the interruption stopped (a cargo step's, else the agent's),
+    /// and the run ends.
     pub(super) fn candidate(
         &mut self,
         candidate: &str,
@@ -298,11 +297,37 @@ impl Pass<'_, '_> {
         let Some(finding) = self.announce(candidate, finding, baseline)? else {
             return Ok(());
         };
+        let decisions = self.decided.len();
+        let tried = self.attempts(candidate, &finding, baseline);
+        match tried {
+            Err(err)
+                if err.is::<crate::process::Interrupted>() && self.decided.len() == decisions =>
+            {
+                let at = err.downcast_ref::<verify::InterruptedAt>();
+                let step = at.map_or(Step::Agent, |at| at.0);
+                let reason = format!(
+                    "interrupted (Ctrl-C) at {}: nothing of it was kept",
+                    step.as_str()
+                );
+                self.decide_unanswered(candidate, &finding, step, &reason)?;
+                Err(err)
+            }
+            tried => tried,
+        }
+    }
+
+    /// The attempts at `finding` (as the scan has it now) until one decides it.
+    fn attempts(
+        &mut self,
+        candidate: &str,
+        finding: &Finding,
+        baseline: &mut Baseline,
+    ) -> anyhow::Result<()> {
         let candidate_dir = self.audit.candidate_dir(candidate);
         // The attempt refused last, and why (for the agent, and as the step and sentence).
         let mut refused: Option<(u32, String)> = None;
         let mut failed: Option<(Step, String)> = None;
-        let attempts = self.attempts_for(&finding);
+        let attempts = self.attempts_for(finding);
         for attempt in 1..=attempts {
             let dir = verify::step_dir(&candidate_dir, attempt);
             let last = attempt == attempts;
@@ -318,7 +343,7 @@ impl Pass<'_, '_> {
             match self.attempt(
                 candidate,
                 attempt,
-                &finding,
+                finding,
                 feedback.as_ref(),
                 &dir,
                 baseline,
@@ -335,11 +360,11 @@ impl Pass<'_, '_> {
                             step.as_str(),
                             attempt - 1
                         );
-                        return self.decide(candidate, &finding, Outcome::Rejected, step, &reason);
+                        return self.decide(candidate, finding, Outcome::Rejected, step, &reason);
                     }
                     failed = Some((step, reason.clone()));
                     if last {
-                        return self.decide(candidate, &finding, Outcome::Rejected, step, &reason);
+                        return self.decide(candidate, finding, Outcome::Rejected, step, &reason);
                     }
                     self.audit.emit(Event::Retry {
                         at: At {
@@ -588,7 +613,10 @@ impl Pass<'_, '_> {
                     "not reviewed: {}",
                     self.stop.clone().unwrap_or_default()
                 )),
-                Some(reply) => match proposal::record(reply, at, &dir, self.audit)?.answer {
+                Some(reply) => match (proposal::record(reply, at, &dir, self.audit))
+                    .map_err(|err| verify::interrupted_at(err, Step::Review))?
+                    .answer
+                {
                     Ok(answer) => reviewer::read(&answer),
                     Err(agents::exchange::AgentError::Unusable(why)) => {
                         anyhow::bail!("the reviewer: {why}")
@@ -884,14 +912,54 @@ pub(super) fn end_reason(err: &anyhow::Error) -> String {
     }
 }
 
-/// The `pass_end` record of pass `number`.
-pub(super) fn summary(
-    pass: &Pass,
-    (number, counts_before, decided_before): (u32, Counts, usize),
-    (before, after): (Scores, Scores),
+/// Where a pass began: its number, and what the run had counted, decided and scored before.
+pub(super) struct PassMark {
+    pub number: u32,
+    pub counts: Counts,
+    pub decided: usize,
+    pub scores: Scores,
     began: Instant,
-    stop: Option<&str>,
-) -> Event {
+}
+
+impl Pass<'_, '_> {
+    /// Pass `number` over `chosen`. One that an error ends still records its end, with why.
+    pub(super) fn run_pass(
+        &mut self,
+        number: u32,
+        chosen: &[Finding],
+        baseline: &mut Baseline,
+    ) -> anyhow::Result<PassMark> {
+        let mark = PassMark {
+            number,
+            counts: self.counts,
+            decided: self.decided.len(),
+            scores: baseline.scores,
+            began: Instant::now(),
+        };
+        if let Err(err) = self.run(number, chosen, baseline) {
+            self.end_pass(&mark, baseline.scores, Some(&end_reason(&err)))?;
+            return Err(err);
+        }
+        Ok(mark)
+    }
+
+    /// Records the end of the pass `mark` began, the scores it left, and whether the run
+    /// stops and why.
+    pub(super) fn end_pass(
+        &mut self,
+        mark: &PassMark,
+        after: Scores,
+        stop: Option<&str>,
+    ) -> anyhow::Result<()> {
+        let end = summary(self, mark, after, stop);
+        self.audit.emit(end)
+    }
+}
+
+/// The `pass_end` record of the pass `mark` began.
+fn summary(pass: &Pass, mark: &PassMark, after: Scores, stop: Option<&str>) -> Event {
+    let (number, counts_before, decided_before) = (mark.number, mark.counts, mark.decided);
+    let (before, began) = (mark.scores, mark.began);
     let mut rejected_at = std::collections::BTreeMap::new();
     let mut roles = std::collections::BTreeMap::new();
     for decision in &pass.decided[decided_before..] {

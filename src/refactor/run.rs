@@ -142,43 +142,20 @@ fn passes(
     }
     let mut stalled = 0;
     for number in 1.. {
-        let before = baseline.scores;
-        let (counts_before, decided_before) = (pass.counts, pass.decided.len());
-        let began = Instant::now();
-        if let Err(err) = pass.run(number, &chosen, baseline) {
-            // The pass ends with the run: its record says what it did until then, and why.
-            let reason = crate::refactor::pass::end_reason(&err);
-            let at = (number, counts_before, decided_before);
-            let summary = crate::refactor::pass::summary(
-                pass,
-                at,
-                (before, baseline.scores),
-                began,
-                Some(&reason),
-            );
-            pass.audit.emit(summary)?;
-            return Err(err);
-        }
-        let kept = pass.counts.kept - counts_before.kept;
-        let improved = kept > 0 && baseline.scores.improves_on(before);
+        let mark = pass.run_pass(number, &chosen, baseline)?;
+        let kept = pass.counts.kept - mark.counts.kept;
+        let improved = kept > 0 && baseline.scores.improves_on(mark.scores);
         stalled = if improved { 0 } else { stalled + 1 };
         chosen = next(pass, baseline, named);
         let stop = stop_rule(
             pass,
             baseline.scores,
             rules,
-            (number, stalled, decided_before),
+            (number, stalled, mark.decided),
             &chosen,
             start,
         );
-        let summary = crate::refactor::pass::summary(
-            pass,
-            (number, counts_before, decided_before),
-            (before, baseline.scores),
-            began,
-            stop.as_deref(),
-        );
-        pass.audit.emit(summary)?;
+        pass.end_pass(&mark, baseline.scores, stop.as_deref())?;
         if let Some(reason) = stop {
             return Ok(reason);
         }

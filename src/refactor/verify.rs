@@ -567,9 +567,29 @@ fn record_step(audit: &mut Audit, candidate: &str, step: Step, ran: Ran) -> anyh
         log,
     })?;
     if ran.exit() == Exit::Interrupted {
-        return Err(process::Interrupted.into());
+        return Err(interrupted_at(process::Interrupted.into(), step));
     }
     Ok(ran)
+}
+
+/// `err`, naming `step` when it is an interruption.
+pub fn interrupted_at(err: anyhow::Error, step: Step) -> anyhow::Error {
+    if err.is::<process::Interrupted>() {
+        err.context(InterruptedAt(step))
+    } else {
+        err
+    }
+}
+
+/// The step a Ctrl-C stopped, beside [`process::Interrupted`]: the candidate's decision
+/// names it.
+#[derive(Debug, Clone, Copy)]
+pub struct InterruptedAt(pub Step);
+
+impl std::fmt::Display for InterruptedAt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "interrupted at {}", self.0.as_str())
+    }
 }
 
 /// The baseline's `step` did not pass: how (failed, or stopped by a limit) and its output.
