@@ -295,6 +295,14 @@ fn suggest_hands_over_verified_fixes_of_new_findings_and_never_writes_the_tree()
     let out = run(dir, &args, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("Suggested"), "{}", stderr(&out));
+    // Its one pass ends with its summary record, as every pass does (SPEC).
+    let records = util::records(dir);
+    let end = (records.iter()).find(|r| r["event"] == "pass_end");
+    assert_eq!(
+        end.map(|e| e["reason"].clone()),
+        Some("every new finding was tried".into()),
+        "{records:#?}"
+    );
     // The tree is as it was; the fix is a patch that applies to it.
     assert_eq!(std::fs::read_to_string(&inventory).unwrap(), before);
     assert_eq!(git(dir, &["status", "--porcelain"]), status);

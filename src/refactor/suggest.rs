@@ -105,8 +105,10 @@ pub fn suggest(
         "ci",
         choose,
         |pass, base, chosen| {
-            pass.run(1, &chosen, base)?;
-            Ok("every new finding was tried".to_owned())
+            let mark = pass.run_pass(1, &chosen, base)?;
+            let reason = "every new finding was tried";
+            pass.end_pass(&mark, base.scores, Some(reason))?;
+            Ok(reason.to_owned())
         },
     )?;
     read(out_dir)
