@@ -94,8 +94,12 @@ fn max_passes_and_the_target_score_stop_the_loop() {
         &["--max-candidates", "1", "--target-score", "100000"],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    // Met already: no pass runs, nothing is tried, the tree is untouched.
+    // Met already: known from the scan, so nothing is built, no pass runs, nothing is tried.
     assert!(of_kind(tmp.path(), "pass_end").is_empty());
+    assert!(
+        of_kind(tmp.path(), "step").is_empty(),
+        "the baseline was verified"
+    );
     assert!(decisions(tmp.path()).is_empty());
     assert!(
         stop_reason(tmp.path()).contains("target score reached before any pass"),

@@ -28,6 +28,7 @@ use crate::refactor::proposal::{self, Proposal};
 use crate::refactor::reviewer::{self, Opinion};
 use crate::refactor::roles::{self, Role};
 use crate::refactor::score::Scores;
+use crate::refactor::session::{Choosing, Chosen};
 use crate::refactor::settings::Settings;
 use crate::refactor::verify::{self, Baseline, Verdict, Verifier};
 
@@ -38,8 +39,9 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
     if args.show_prompts {
         return show_prompts(common, args, console);
     }
-    let choose = |all: &[Finding], max: usize, _: &Memory, args: &FixArgs| {
-        crate::refactor::select::choose(all, args, max)
+    let choose = |from: &Choosing| {
+        let chosen = crate::refactor::select::choose(from.findings, from.args, from.max)?;
+        Ok(Chosen::Try(chosen))
     };
     crate::refactor::session::session(
         common,

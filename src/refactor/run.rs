@@ -13,6 +13,8 @@ use crate::refactor::finding::Finding;
 use crate::refactor::memory::Memory;
 use crate::refactor::pass::Pass;
 use crate::refactor::score::Scores;
+use crate::refactor::session::{Choosing, Chosen};
+use crate::refactor::settings::Settings;
 use crate::refactor::verify::Baseline;
 
 /// The stopping rules, resolved.
@@ -96,9 +98,17 @@ fn run_once(
 ) -> anyhow::Result<crate::refactor::session::Place> {
     let fix = &args.fix;
     let start = Instant::now();
-    let choose = |all: &[Finding], max: usize, memory: &Memory, fix: &crate::cli::FixArgs| {
-        let wanted = crate::refactor::select::choose(all, fix, usize::MAX)?;
-        Ok(untried(&wanted, memory, None, max))
+    // A goal the tree already meets is known from the scan: no build runs.
+    let choose = |from: &Choosing| {
+        let target = rules(args, from.settings).target_score;
+        if let Some(target) = target.filter(|&t| from.scores.total() <= t) {
+            return Ok(Chosen::Done(format!(
+                "target score reached before any pass: {:.1} <= {target} (--target-score)",
+                from.scores.total()
+            )));
+        }
+        let wanted = crate::refactor::select::choose(from.findings, from.args, usize::MAX)?;
+        Ok(Chosen::Try(untried(&wanted, from.memory, None, from.max)))
     };
     crate::refactor::session::session(
         common,
@@ -107,15 +117,7 @@ fn run_once(
         "run",
         choose,
         |pass, baseline, chosen| {
-            let (limits, goals) = &pass.settings.loop_config;
-            let limits = args.limits.clone().or(limits.clone()).resolve();
-            let goals = args.goals.clone().or(goals.clone()).resolve();
-            let rules = Rules {
-                max_passes: limits.max_passes.max(1),
-                stall: limits.stall.max(1),
-                time_limit: goals.time_limit.map(std::time::Duration::from_secs),
-                target_score: goals.target_score,
-            };
+            let rules = rules(args, pass.settings);
             pass.deadline = rules.time_limit.map(|limit| start + limit);
             // `--finding` names findings of the first scan; later passes keep to those.
             let named: Option<HashSet<u64>> = (!fix.pipeline.choice.finding.is_empty())
@@ -123,6 +125,19 @@ fn run_once(
             passes(pass, baseline, chosen, &rules, named.as_ref(), start)
         },
     )
+}
+
+/// The stopping rules of `args`, with configuration's where the flags set none.
+fn rules(args: &RunArgs, settings: &Settings) -> Rules {
+    let (limits, goals) = &settings.loop_config;
+    let limits = args.limits.clone().or(limits.clone()).resolve();
+    let goals = args.goals.clone().or(goals.clone()).resolve();
+    Rules {
+        max_passes: limits.max_passes.max(1),
+        stall: limits.stall.max(1),
+        time_limit: goals.time_limit.map(std::time::Duration::from_secs),
+        target_score: goals.target_score,
+    }
 }
 
 /// Runs passes until a rule stops them; returns why.
@@ -134,12 +149,6 @@ fn passes(
     named: Option<&HashSet<u64>>,
     start: Instant,
 ) -> anyhow::Result<String> {
-    if let Some(target) = rules.target_score.filter(|&t| baseline.scores.total() <= t) {
-        return Ok(format!(
-            "target score reached before any pass: {:.1} <= {target} (--target-score)",
-            baseline.scores.total()
-        ));
-    }
     let mut stalled = 0;
     for number in 1.. {
         let mark = pass.run_pass(number, &chosen, baseline)?;

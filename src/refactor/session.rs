@@ -18,6 +18,24 @@ use crate::refactor::reach::{Members, UnlikeBaseline};
 use crate::refactor::settings::Settings;
 use crate::refactor::verify::{Baseline, Verifier};
 
+/// What a command chooses its candidates from: the scan's findings and scores.
+pub struct Choosing<'a> {
+    pub findings: &'a [Finding],
+    /// `--max-candidates`.
+    pub max: usize,
+    pub memory: &'a Memory,
+    /// The flags with configuration's switches.
+    pub args: &'a FixArgs,
+    pub settings: &'a Settings,
+    pub scores: crate::refactor::score::Scores,
+}
+
+/// What a command chose: candidates to try, or why the run is done before any build.
+pub enum Chosen {
+    Try(Vec<Finding>),
+    Done(String),
+}
+
 /// Where a run worked: the workspace root, and the folders its own output goes to (which a
 /// watcher ignores).
 pub struct Place {
@@ -62,7 +80,7 @@ pub fn session(
     args: &FixArgs,
     console: &Console,
     command: &'static str,
-    choose: impl FnOnce(&[Finding], usize, &Memory, &FixArgs) -> anyhow::Result<Vec<Finding>>,
+    choose: impl FnOnce(&Choosing) -> anyhow::Result<Chosen>,
     drive: impl FnOnce(&mut Pass, &mut Baseline, Vec<Finding>) -> anyhow::Result<String>,
 ) -> anyhow::Result<Place> {
     let analysis = crate::analysis::analyse(common, &args.analysis, console, what_of(args))?;
@@ -99,12 +117,24 @@ pub fn session(
         .map_err(|e| crate::error::UsageError(format!("{e:#}")))?;
     let memory = Memory::load(&out_dir.tried_file(), &root, &settings.agents_key());
     let findings = finding::findings(&analysis.report);
-    let chosen = choose(&findings, settings.max_candidates, &memory, args)?;
+    let chosen = choose(&Choosing {
+        findings: &findings,
+        max: settings.max_candidates,
+        memory: &memory,
+        args,
+        settings: &settings,
+        scores: crate::refactor::score::of(&analysis.report),
+    })?;
+    let (chosen, done) = match chosen {
+        Chosen::Try(chosen) => (chosen, None),
+        Chosen::Done(reason) => (Vec::new(), Some(reason)),
+    };
     let mut audit = Audit::open(&out_dir, console)?;
     place.run = Some(audit.run.clone());
     audit.emit(run_start(command, &settings, &root, &chosen, args.dry_run))?;
     if chosen.is_empty() {
         let reason = match args.shard {
+            _ if let Some(done) = done => done,
             _ if findings.is_empty() => "nothing to fix: the scan found nothing to work on".into(),
             Some(shard) => format!("nothing to do in shard {shard}: its share of the findings is empty or was tried before"),
             None => "nothing left to try: every finding was tried before, and its code is unchanged".into(),

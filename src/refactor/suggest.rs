@@ -17,6 +17,7 @@ use crate::record::out_dir::OutDir;
 use crate::refactor::change::FileChange;
 use crate::refactor::finding::{self, Finding};
 use crate::refactor::patch::{self, Replacement};
+use crate::refactor::session::{Choosing, Chosen};
 
 /// One verified refactor of one finding, as the reports show it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -91,12 +92,14 @@ pub fn suggest(
         return Ok(Vec::new());
     }
     fix.pipeline.choice.finding.clear();
-    let choose = |all: &[Finding], max: usize, _: &_, _: &_| {
-        Ok((all.iter())
-            .filter(|f| wanted.contains(&f.fingerprint))
-            .take(max)
-            .map(|f| known_copies_first(f, new_copies))
-            .collect())
+    let choose = |from: &Choosing| {
+        Ok(Chosen::Try(
+            (from.findings.iter())
+                .filter(|f| wanted.contains(&f.fingerprint))
+                .take(from.max)
+                .map(|f| known_copies_first(f, new_copies))
+                .collect(),
+        ))
     };
     crate::refactor::session::session(
         common,
