@@ -291,6 +291,14 @@ pub struct Record {
 }
 
 impl Event {
+    /// The stop record of a run that ended before its first pass.
+    pub fn stop(reason: String) -> Event {
+        Event::Stop {
+            reason,
+            counts: None,
+        }
+    }
+
     /// The cargo-style status line (verb, message) a person sees for this event, if any.
     pub fn status_line(&self) -> Option<(&'static str, String)> {
         match self {

@@ -18,6 +18,20 @@ use crate::refactor::reach::{Members, UnlikeBaseline};
 use crate::refactor::settings::Settings;
 use crate::refactor::verify::{Baseline, Verifier};
 
+impl Place {
+    fn of(analysis: &crate::analysis::Analysis, format: Format, args: &FixArgs) -> Place {
+        let out_dir = analysis.out_dir.clone();
+        Place {
+            root: analysis.report.root.clone(),
+            output: out_dir.ours(&analysis.target_dir),
+            run: None,
+            out_dir,
+            format,
+            allow_dirty: args.pipeline.verify.allow_dirty,
+        }
+    }
+}
+
 /// What a command chooses its candidates from: the scan's findings and scores.
 pub struct Choosing<'a> {
     pub findings: &'a [Finding],
@@ -34,6 +48,27 @@ pub struct Choosing<'a> {
 pub enum Chosen {
     Try(Vec<Finding>),
     Done(String),
+}
+
+/// The candidates `chosen` to try, or why there are none (the run then ends before any
+/// build).
+fn to_try(
+    chosen: Chosen,
+    no_findings: bool,
+    shard: Option<crate::cli::Shard>,
+) -> Result<Vec<Finding>, String> {
+    match (chosen, shard) {
+        (Chosen::Done(reason), _) => Err(reason),
+        (Chosen::Try(chosen), _) if !chosen.is_empty() => Ok(chosen),
+        _ if no_findings => Err("nothing to fix: the scan found nothing to work on".into()),
+        (_, Some(shard)) => Err(format!(
+            "nothing to do in shard {shard}: its share of the findings is empty or was tried \
+             before"
+        )),
+        (_, None) => Err(
+            "nothing left to try: every finding was tried before, and its code is unchanged".into(),
+        ),
+    }
 }
 
 /// Where a run worked: the workspace root, and the folders its own output goes to (which a
@@ -91,16 +126,8 @@ pub fn session(
     let format = run_format(analysis.options.format, args, command)?;
     let mut settings = Settings::resolve(args, &analysis.config)?;
     let budget = std::mem::take(&mut settings.budget);
-    let root = analysis.report.root.clone();
-    let out_dir = analysis.out_dir.clone();
-    let mut place = Place {
-        root: root.clone(),
-        output: out_dir.ours(&analysis.target_dir),
-        run: None,
-        out_dir: out_dir.clone(),
-        format,
-        allow_dirty: args.pipeline.verify.allow_dirty,
-    };
+    let mut place = Place::of(&analysis, format, args);
+    let (root, out_dir) = (place.root.clone(), place.out_dir.clone());
     let _lock =
         crate::record::lock::OutDirLock::acquire(&out_dir, args.pipeline.verify.no_wait, console)?;
     let analysis = recover(analysis, (common, args), console)?;
@@ -125,26 +152,15 @@ pub fn session(
         settings: &settings,
         scores: crate::refactor::score::of(&analysis.report),
     })?;
-    let (chosen, done) = match chosen {
-        Chosen::Try(chosen) => (chosen, None),
-        Chosen::Done(reason) => (Vec::new(), Some(reason)),
-    };
+    let chosen = to_try(chosen, findings.is_empty(), args.shard);
     let mut audit = Audit::open(&out_dir, console)?;
     place.run = Some(audit.run.clone());
-    audit.emit(run_start(command, &settings, &root, &chosen, args.dry_run))?;
-    if chosen.is_empty() {
-        let reason = match args.shard {
-            _ if let Some(done) = done => done,
-            _ if findings.is_empty() => "nothing to fix: the scan found nothing to work on".into(),
-            Some(shard) => format!("nothing to do in shard {shard}: its share of the findings is empty or was tried before"),
-            None => "nothing left to try: every finding was tried before, and its code is unchanged".into(),
-        };
-        audit.emit(Event::Stop {
-            reason,
-            counts: None,
-        })?;
-        return Ok(place);
-    }
+    let listed = chosen.as_deref().unwrap_or_default();
+    audit.emit(run_start(command, &settings, &root, listed, args.dry_run))?;
+    let chosen = match chosen {
+        Ok(chosen) => chosen,
+        Err(reason) => return audit.emit(Event::stop(reason)).map(|()| place),
+    };
     let mut verifier = open_verifier(common, args, &analysis, &settings, (0, console))?;
     let mut baseline = verify_baseline(&mut verifier, &mut audit, console)?;
     let slots = open_slots(common, args, &analysis, &settings, (&verifier, console))?;
@@ -320,10 +336,7 @@ fn verify_baseline(
             let first = why.lines().next().unwrap_or_default().trim_end_matches(':');
             format!("baseline failed: {first}")
         };
-        audit.emit(Event::Stop {
-            reason,
-            counts: None,
-        })?;
+        audit.emit(Event::stop(reason))?;
         Err(err)
     })
 }
