@@ -2,8 +2,8 @@
 """Precision benchmark on real crates nobody tuned the detectors on.
 
     python3 bench/precision.py fetch            # crates into bench/work/precision/<crate>
-    python3 bench/precision.py run [--held-out|--fresh]  # cargo loop dup + smells, JSON kept
-    python3 bench/precision.py score [--held-out|--fresh] [--todo] [--outputs DIR]
+    python3 bench/precision.py run [--held-out|--fresh|--fresh2]  # dup + smells, JSON kept
+    python3 bench/precision.py score [--held-out|--fresh|--fresh2] [--todo] [--outputs DIR]
 
 The judgements live in bench/precision/<crate>.json, written by reading the code:
   dup:    [{"at": ["file:start-end", ...], "verdict": "worth|weak|noise", "why": "..."}]
@@ -24,6 +24,8 @@ DEV = ["just-1.40.0", "hyperfine-1.19.0", "mdbook-0.4.48", "bottom-0.10.2"]
 HELD_OUT = ["tokei-12.1.2", "starship-1.22.1"]
 # Judged once by a reviewer who did not write the rules (2026-12-05), on the build of b924511.
 FRESH = ["fd-find-10.5.0", "indicatif-0.18.6"]
+# Judged once by a reviewer who did not write the rules (2026-12-07), on the build of c8913d3.
+FRESH2 = ["zoxide-0.9.8", "git-cliff-core-2.8.0"]
 BIN = os.environ.get("CARGO_LOOP", "/work/main/target/release/cargo-loop")
 TOP = 10
 FAMILIES = {"complex_function": "function", "long_function": "function",
@@ -32,13 +34,13 @@ FAMILIES = {"complex_function": "function", "long_function": "function",
 PER_FAMILY = {"function": 10, "cycle": 10, "needless_pub": 10}
 
 
-def crates(held_out, fresh=False):
-    return FRESH if fresh else HELD_OUT if held_out else DEV
+def crates(held_out, fresh=False, fresh2=False):
+    return FRESH2 if fresh2 else FRESH if fresh else HELD_OUT if held_out else DEV
 
 
 def fetch():
     os.makedirs(WORK, exist_ok=True)
-    for crate in DEV + HELD_OUT + FRESH:
+    for crate in DEV + HELD_OUT + FRESH + FRESH2:
         if os.path.isdir(os.path.join(WORK, crate)):
             continue
         name, version = crate.rsplit("-", 1)
@@ -48,8 +50,8 @@ def fetch():
         print("fetched", crate)
 
 
-def run(held_out, fresh):
-    for crate in crates(held_out, fresh):
+def run(held_out, fresh, fresh2):
+    for crate in crates(held_out, fresh, fresh2):
         path = os.path.join(WORK, crate)
         for cmd in ("dup", "smells"):
             out = subprocess.run([BIN, "loop", cmd, "--no-cache", "--format", "json", path],
@@ -153,10 +155,10 @@ def score_crate(crate, todo, outputs):
     return tally, stally
 
 
-def score(held_out, fresh, todo, outputs):
+def score(held_out, fresh, fresh2, todo, outputs):
     total, stotal = {}, {}
     rows = []
-    for crate in crates(held_out, fresh):
+    for crate in crates(held_out, fresh, fresh2):
         tally, stally = score_crate(crate, todo, outputs)
         rows.append((crate, tally, stally))
         for k, v in tally.items():
@@ -178,6 +180,7 @@ def main():
     p.add_argument("command", choices=["fetch", "run", "score"])
     p.add_argument("--held-out", action="store_true")
     p.add_argument("--fresh", action="store_true", help="the pair a reviewer judged once")
+    p.add_argument("--fresh2", action="store_true", help="the second such pair")
     p.add_argument("--todo", action="store_true")
     p.add_argument("--outputs", default=WORK, help="where the JSON of `run` is (default: %(default)s)")
     a = p.parse_args()
@@ -185,9 +188,9 @@ def main():
         fetch()
     elif a.command == "run":
         fetch()
-        run(a.held_out, a.fresh)
+        run(a.held_out, a.fresh, a.fresh2)
     else:
-        score(a.held_out, a.fresh, a.todo, a.outputs)
+        score(a.held_out, a.fresh, a.fresh2, a.todo, a.outputs)
 
 
 if __name__ == "__main__":

@@ -193,7 +193,7 @@ pub const RULES: [Rule; 17] = [
         id: "needless-pub",
         name: "NeedlessPub",
         short: "A `pub` item that no other module uses and that no library's public API reaches.",
-        why: "`pub` promises an API; `pub(crate)` or private says what the item is and lets the compiler find dead code.",
+        why: "`pub` promises an API; `pub(crate)` or private says what the item is: code no other crate relies on.",
         fix: "Narrow it to `pub(crate)` or private (`cargo loop fix --agent builtin` does it).",
         example: "pub fn helper() in a private module, called only there",
         keys: &[],

@@ -97,7 +97,7 @@ pub(super) fn needless_pub(
                 kind: SmellKind::NeedlessPub,
                 severity: Severity::Warning,
                 message: format!(
-                    "`{}` is `pub`, but nothing outside `{module_path}` uses it and the crate's public API does not reach it: `pub(crate)` or private would say so and let the compiler find dead code",
+                    "`{}` is `pub`, but nothing outside `{module_path}` uses it and the crate's public API does not reach it: `pub(crate)` or private would say so, and that no other crate relies on it",
                     item.name
                 ),
                 locations: vec![Location {
