@@ -461,6 +461,24 @@ fn a_pub_main_is_an_entry_point_not_needless() {
 }
 
 #[test]
+fn a_block_of_constants_of_one_type_stays_whole_when_one_is_needed() {
+    let units = "pub const SECOND: u64 = 1;\npub const MINUTE: u64 = 60 * SECOND;\n\
+                 pub const HOUR: u64 = 60 * MINUTE;\npub const LIMIT: usize = 3;\n\n\
+                 pub const ALONE: u64 = 1;\nfn f() -> usize { LIMIT + ALONE as usize }";
+    let found = mod_smells(
+        &[
+            ("main.rs", "mod a;\nfn main() { let _ = a::HOUR; }"),
+            ("a.rs", units),
+        ],
+        &defaults(),
+        SmellKind::NeedlessPub,
+    );
+    let items: Vec<&str> = found.iter().map(|s| s.item.as_str()).collect();
+    // `LIMIT` is of another type, and `ALONE` is not next to the block.
+    assert_eq!(items, ["k::a::LIMIT", "k::a::ALONE"]);
+}
+
+#[test]
 fn pub_items_used_through_a_use_or_a_path_are_needed() {
     let found = mod_smells(
         &[

@@ -66,6 +66,7 @@ impl Collector<'_> {
 
     /// Records the `pub` items declared directly in module `module`.
     pub(super) fn record_module_items(&mut self, module: u32, items: &[syn::Item]) {
+        self.tie_constant_blocks(module, items);
         for item in items {
             if !self.build.test && crate::analysis::source::is_test_code(item_attrs(item)) {
                 continue;
@@ -93,6 +94,27 @@ impl Collector<'_> {
                     &ident.to_string(),
                     crate::analysis::source::modrefs::exposed_names(item),
                 );
+            }
+        }
+    }
+
+    /// Adjacent `pub const`s of one type are one family (`SECOND`, `MINUTE`, `HOUR`; `KB`,
+    /// `MB`): each shows its neighbours, so that one of them needed `pub` keeps the block whole.
+    fn tie_constant_blocks(&mut self, module: u32, items: &[syn::Item]) {
+        let public_const = |item: &syn::Item| match item {
+            syn::Item::Const(c) if matches!(c.vis, syn::Visibility::Public(_)) => {
+                let ty = &c.ty;
+                Some((c.ident.to_string(), quote::quote!(#ty).to_string()))
+            }
+            _ => None,
+        };
+        for pair in items.windows(2) {
+            let (Some(a), Some(b)) = (public_const(&pair[0]), public_const(&pair[1])) else {
+                continue;
+            };
+            if a.1 == b.1 {
+                self.expose(module, &a.0, vec![b.0.clone()]);
+                self.expose(module, &b.0, vec![a.0]);
             }
         }
     }
