@@ -26,22 +26,28 @@ fn scripted_answer(mode: &str) -> String {
 
 /// `fix` of fix-crate's duplicate by the server's model as `wire`, with `extra` flags.
 fn fix_with(dir: &Path, wire: Wire, server: &Server, extra: &[&str]) -> Output {
-    let (agent, env) = wire.agent(server);
-    let mut args = vec![
-        "fix",
-        "--allow-dirty",
-        "--allow-no-vcs",
-        "--findings",
-        "dup",
-        "--max-candidates",
-        "1",
-        "--agent",
-        &agent,
-    ];
+    let mut args = vec!["fix", "--max-candidates", "1"];
     if !extra.contains(&"--agent-timeout") {
         args.extend(["--agent-timeout", "20"]);
     }
     args.extend_from_slice(extra);
+    with_agent(dir, wire, server, &args)
+}
+
+/// `command` (and its flags in `args`) on the duplicates of the crate in `dir`, with the
+/// server's model as `wire` for its agent, in a tree it may leave dirty.
+fn with_agent(dir: &Path, wire: Wire, server: &Server, args: &[&str]) -> Output {
+    let (agent, env) = wire.agent(server);
+    let (command, flags) = args.split_first().unwrap();
+    let mut args = vec![
+        *command,
+        "--allow-dirty",
+        "--allow-no-vcs",
+        "--findings",
+        "dup",
+    ];
+    args.extend(["--agent", &agent]);
+    args.extend_from_slice(flags);
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     run(dir, &args, &env)
 }
@@ -127,18 +133,7 @@ fn a_run_that_fails_in_a_pass_still_records_the_end_of_that_pass() {
     let tmp = copy_of_fix_crate();
     let wire = Wire::OpenAi;
     let server = Server::start(vec![wire.error(401, "authentication_error", "invalid key")]);
-    let (agent, env) = wire.agent(&server);
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let args = [
-        "run",
-        "--allow-dirty",
-        "--allow-no-vcs",
-        "--findings",
-        "dup",
-        "--agent",
-        &agent,
-    ];
-    let out = run(tmp.path(), &args, &env);
+    let out = with_agent(tmp.path(), wire, &server, &["run"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let records = records(tmp.path());
     let end = (records.iter().find(|r| r["event"] == "pass_end"))
@@ -272,16 +267,8 @@ fn calls_made_at_once_with_jobs_share_what_the_budget_leaves() {
             .map(|_| Wire::OpenAi.answer("no edit", false))
             .collect();
         let server = Server::start(answers);
-        let (agent, env) = Wire::OpenAi.agent(&server);
-        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let args = [
             "fix",
-            "--allow-dirty",
-            "--allow-no-vcs",
-            "--findings",
-            "dup",
-            "--agent",
-            &agent,
             "--finding",
             "D3",
             "--finding",
@@ -291,7 +278,7 @@ fn calls_made_at_once_with_jobs_share_what_the_budget_leaves() {
             "--budget-tokens",
             "100000",
         ];
-        let out = run(tmp.path(), &args, &env);
+        let out = with_agent(tmp.path(), Wire::OpenAi, &server, &args);
         assert!(out.status.success(), "{}", stderr(&out));
         let seen = server.seen();
         let caps: Vec<u64> = seen
@@ -302,8 +289,9 @@ fn calls_made_at_once_with_jobs_share_what_the_budget_leaves() {
         caps
     };
     // One call at a time may answer with what the prompt leaves; two at once, half each.
-    assert!(caps("1")[0] > 50_000, "{:?}", caps("1"));
-    assert!(caps("2").iter().all(|&cap| cap < 50_000), "{:?}", caps("2"));
+    let (one, two) = (caps("1"), caps("2"));
+    assert!(one[0] > 50_000, "{one:?}");
+    assert!(two.iter().all(|&cap| cap < 50_000), "{two:?}");
 }
 
 #[test]
