@@ -28,6 +28,7 @@ pub(super) fn merge_families(files: &[SourceFile], groups: Vec<Group>) -> Vec<Gr
             continue;
         };
         let head = &mut kept[family];
+        head.fingerprint = head.fingerprint.min(group.fingerprint);
         head.saved += group.saved;
         head.similarity = head.similarity.min(group.similarity);
         head.clone_type = head.clone_type.max(group.clone_type);
@@ -218,8 +219,11 @@ pub(super) fn join_near_families(
     kept.into_iter().map(|(_, group)| group).collect()
 }
 
-/// `group`'s copies join `head`'s (those that overlap one of them are already there).
+/// `group`'s copies join `head`'s (those that overlap one of them are already there). The
+/// family's fingerprint is the least of theirs, whichever ranks first: an edit that only
+/// reorders the two does not make its copies new to a baseline.
 fn join(head: &mut Group, group: Group, alike: f64) {
+    head.fingerprint = head.fingerprint.min(group.fingerprint);
     head.saved += group.saved;
     head.similarity = head.similarity.min(group.similarity).min(alike);
     head.clone_type = head.clone_type.max(group.clone_type);
@@ -452,6 +456,11 @@ mod tests {
             joined[0].similarity < 1.0,
             "the family is as alike as its least alike pair"
         );
+        // Its fingerprint is the least of its groups' (the twin's), whichever ranks first.
+        assert_eq!(joined[0].fingerprint, 8);
+        let mut swapped = ranked();
+        swapped.swap(0, 2);
+        assert_eq!(join_near_families(&files, 0.8, swapped)[0].fingerprint, 8);
         // Under a stricter threshold the twin is a group of its own.
         assert_eq!(join_near_families(&files, 0.99, ranked()).len(), 4);
     }
