@@ -28,10 +28,7 @@ pub(super) fn merge_families(files: &[SourceFile], groups: Vec<Group>) -> Vec<Gr
             continue;
         };
         let head = &mut kept[family];
-        head.fingerprint = head.fingerprint.min(group.fingerprint);
-        head.saved += group.saved;
-        head.similarity = head.similarity.min(group.similarity);
-        head.clone_type = head.clone_type.max(group.clone_type);
+        absorb(head, &group, group.similarity);
         for inst in group.instances {
             if family_of.insert(key(&inst), family).is_none() {
                 head.instances.push(inst);
@@ -219,14 +216,9 @@ pub(super) fn join_near_families(
     kept.into_iter().map(|(_, group)| group).collect()
 }
 
-/// `group`'s copies join `head`'s (those that overlap one of them are already there). The
-/// family's fingerprint is the least of theirs, whichever ranks first: an edit that only
-/// reorders the two does not make its copies new to a baseline.
+/// `group`'s copies join `head`'s (those that overlap one of them are already there).
 fn join(head: &mut Group, group: Group, alike: f64) {
-    head.fingerprint = head.fingerprint.min(group.fingerprint);
-    head.saved += group.saved;
-    head.similarity = head.similarity.min(group.similarity).min(alike);
-    head.clone_type = head.clone_type.max(group.clone_type);
+    absorb(head, &group, alike);
     for inst in group.instances {
         let overlaps = (head.instances.iter()).any(|h| {
             h.file == inst.file && h.start_line <= inst.end_line && inst.start_line <= h.end_line
@@ -235,6 +227,17 @@ fn join(head: &mut Group, group: Group, alike: f64) {
             head.instances.push(inst);
         }
     }
+}
+
+/// What `head` becomes with `group` in its family (`alike`: how much the two align): it
+/// saves what both save, is as alike as its least alike pair, and its fingerprint is the
+/// least of theirs, whichever ranks first, so that an edit that only reorders them does not
+/// make their copies new to a baseline.
+fn absorb(head: &mut Group, group: &Group, alike: f64) {
+    head.fingerprint = head.fingerprint.min(group.fingerprint);
+    head.saved += group.saved;
+    head.similarity = head.similarity.min(group.similarity).min(alike);
+    head.clone_type = head.clone_type.max(group.clone_type);
 }
 
 /// A ranked group whose copies overlap copies of groups ranked above it (a block in a method
