@@ -167,19 +167,25 @@ fn cli_main(mut command_line: Vec<std::ffi::OsString>) -> ExitCode {
     };
     // A run that ended by an error leaves no live line behind.
     console.end_live();
-    match result {
-        Ok(code) => code,
-        Err(err) => {
-            console.error(&format!("{err:#}"));
-            if err.is::<refactor::verify::BaselineFailed>() {
-                ExitCode::BaselineFailed
-            } else if err.is::<process::Interrupted>() {
-                ExitCode::Interrupted
-            } else {
-                // Every other error is about the input, the configuration or the environment.
-                ExitCode::Usage
-            }
-        }
+    result.unwrap_or_else(|err| exit_for(&err, &console))
+}
+
+/// Prints the error that ended a command and picks its exit code.
+fn exit_for(err: &anyhow::Error, console: &Console) -> ExitCode {
+    // An interruption says so in one word, whatever step it stopped.
+    let interrupted = err.is::<process::Interrupted>();
+    console.error(&if interrupted {
+        "interrupted".to_owned()
+    } else {
+        format!("{err:#}")
+    });
+    if err.is::<refactor::verify::BaselineFailed>() {
+        ExitCode::BaselineFailed
+    } else if interrupted {
+        ExitCode::Interrupted
+    } else {
+        // Every other error is about the input, the configuration or the environment.
+        ExitCode::Usage
     }
 }
 

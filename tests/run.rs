@@ -714,3 +714,44 @@ fn a_branch_run_commits_in_its_own_worktree_and_follows_the_checkouts_head() {
         format!("{text}\n// work in progress\n")
     );
 }
+
+/// Ctrl-C while two candidates wait for their agents at once (`--jobs 2`): each is decided,
+/// and the run's records hold both.
+#[test]
+fn ctrl_c_with_two_candidates_in_flight_decides_both() {
+    let tmp = copy_of_fixture("loop-crate");
+    // Outside the workspace, which agents may not write.
+    let started = tempfile::tempdir().unwrap();
+    let started = started.path();
+    let script = tmp.path().join("slow.sh");
+    let body = format!(
+        "cat > /dev/null\ntouch {}/$$\nsleep 60\n",
+        started.display()
+    );
+    std::fs::write(&script, body).unwrap();
+    let agent = format!("cmd:sh {}", script.display());
+    let child = util::cargo_loop(tmp.path())
+        .args(["fix", "--allow-dirty", "--allow-no-vcs", "--agent", &agent])
+        .args(["--jobs", "2", "--finding", "D3", "--finding", "D4"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while std::fs::read_dir(started).unwrap().count() < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the agents never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    interrupt(child);
+    let decided: Vec<(String, String)> = (decisions(tmp.path()).iter())
+        .map(|d| (d["candidate"].to_string(), d["reason"].to_string()))
+        .collect();
+    assert_eq!(decided.len(), 2, "{decided:?}");
+    assert!(
+        decided.iter().all(|(_, why)| why.contains("interrupted")),
+        "{decided:?}"
+    );
+}

@@ -19,7 +19,7 @@ use anyhow::Context;
 
 use crate::cli::FixArgs;
 use crate::record::audit::Audit;
-use crate::record::event::{Event, Record, ResponseKind};
+use crate::record::event::{Event, Record, ResponseKind, Step};
 use crate::record::out_dir::OutDir;
 use crate::refactor::budget::Budget;
 use crate::refactor::finding::Finding;
@@ -100,9 +100,12 @@ struct Tried {
     /// The run's budget as the worker left it.
     budget: Budget,
     stop: Option<String>,
-    passed: Option<(Finding, Verified)>,
+    passed: Passed,
     end: anyhow::Result<()>,
 }
+
+/// A candidate that passed verification, as it was found, with what verification made of it.
+type Passed = Option<(Finding, Verified)>;
 
 /// Tries the candidates of `batch` (named `names`) at once, then settles them in order.
 pub(super) fn try_at_once(
@@ -114,12 +117,47 @@ pub(super) fn try_at_once(
     let before = pass.budget.clone();
     let tried = work(pass, names, batch, baseline);
     pass.jobs.written.clear();
+    let mut end = Ok(());
     for ((name, finding), tried) in names.iter().zip(batch).zip(tried) {
+        if end.is_err() {
+            record_only(pass, name, tried, &before)?;
+            continue;
+        }
         let decisions = pass.decided.len();
-        settle(pass, (name, finding), tried, &before, baseline)?;
-        pass.remember(finding, decisions)?;
+        end = settle(pass, (name, finding), tried, &before, baseline);
+        if end.is_ok() {
+            pass.remember(finding, decisions)?;
+        }
+    }
+    end
+}
+
+/// After a candidate of the batch ended the run (a Ctrl-C, a failure), what the others did
+/// still goes into the audit trail, and nothing more is kept: one that passed is decided
+/// unanswered, since nothing of it was written.
+fn record_only(pass: &mut Pass, name: &str, tried: Tried, before: &Budget) -> anyhow::Result<()> {
+    pass.budget.absorb(before, &tried.budget);
+    let (_, passed) = take_in(pass, tried)?;
+    if let Some((current, _)) = passed {
+        let reason = "the run ended before it was kept: verified, nothing of it was written";
+        pass.decide_unanswered(name, &current, Step::Analysis, reason)?;
     }
     Ok(())
+}
+
+/// Replays a worker's records and adds its decisions to the run's: how it ended, and what
+/// passed.
+fn take_in(pass: &mut Pass, tried: Tried) -> anyhow::Result<(anyhow::Result<()>, Passed)> {
+    pass.audit.replay(tried.audit)?;
+    for decided in &tried.decided {
+        pass.counts.add(decided.outcome);
+    }
+    pass.decided.extend(tried.decided);
+    pass.rejected_patches.extend(tried.rejected_patches);
+    if pass.stop.is_none() {
+        pass.stop = tried.stop;
+    }
+    Ok((tried.end, tried.passed))
 }
 
 /// What the workers of a batch share, read only, with the run's pass.
@@ -239,17 +277,9 @@ fn settle(
         pass.audit.emit(Event::Notice { message })?;
         return pass.candidate(name, finding, baseline);
     }
-    pass.audit.replay(tried.audit)?;
-    for decided in &tried.decided {
-        pass.counts.add(decided.outcome);
-    }
-    pass.decided.extend(tried.decided);
-    pass.rejected_patches.extend(tried.rejected_patches);
-    if pass.stop.is_none() {
-        pass.stop = tried.stop;
-    }
-    tried.end?;
-    match tried.passed {
+    let (end, passed) = take_in(pass, tried)?;
+    end?;
+    match passed {
         Some((current, verified)) => pass.keep(name, &current, verified, baseline),
         None => Ok(()),
     }

@@ -308,7 +308,7 @@ impl Pass<'_, '_> {
                 let at = err.downcast_ref::<verify::InterruptedAt>();
                 let step = at.map_or(Step::Agent, |at| at.0);
                 let reason = format!(
-                    "interrupted (Ctrl-C) at {}: nothing of it was kept",
+                    "interrupted at {} (Ctrl-C or SIGTERM): nothing of it was kept",
                     step.as_str()
                 );
                 self.decide_unanswered(candidate, &finding, step, &reason)?;
@@ -840,7 +840,7 @@ impl Pass<'_, '_> {
 
     /// A rejection because no answer came: recorded as any, but not a try to remember, since
     /// another run (or agent) may well answer.
-    fn decide_unanswered(
+    pub(super) fn decide_unanswered(
         &mut self,
         candidate: &str,
         finding: &Finding,
