@@ -1624,6 +1624,25 @@ fn flags_that_would_do_nothing_are_refused() {
             stderr(&out)
         );
     }
+    // A target score that no scan can reach.
+    for score in ["NaN", "-1"] {
+        let flag = format!("--target-score={score}");
+        let out = run(tmp.path(), &["run", "--allow-no-vcs", &flag], &[]);
+        assert_eq!(out.status.code(), Some(2), "{score}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("--target-score must be a number of 0 or more"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    std::fs::write(tmp.path().join("loop.toml"), "target-score = nan\n").unwrap();
+    let out = run(tmp.path(), &["run", "--allow-no-vcs"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("`target-score` must be"),
+        "{}",
+        stderr(&out)
+    );
     // From configuration, the message names the key, not a flag nobody passed.
     std::fs::write(tmp.path().join("loop.toml"), "attempts = 0\n").unwrap();
     let out = run(tmp.path(), &["fix", "--allow-no-vcs"], &[]);

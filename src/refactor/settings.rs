@@ -101,7 +101,7 @@ impl Settings {
             attempts: limits.attempts,
             max_candidates: selection.max_candidates,
             jobs: selection.jobs,
-            loop_config: (config.loop_limits.clone(), config.loop_goals.clone()),
+            loop_config: (config.loop_limits.clone(), valid_goals(&config.loop_goals)?),
             verify: VerifySettings::resolve(&args.pipeline.verify, config)?,
             guard: Guard::new(config.deny_paths.as_deref().unwrap_or_default())
                 .map_err(|e| UsageError(format!("{e:#}")))?,
@@ -229,5 +229,16 @@ impl VerifySettings {
             test_timeout: options.test_timeout.map(Duration::from_secs),
             sandbox: options.sandbox.unwrap_or_default(),
         })
+    }
+}
+
+/// The goals of `run` from configuration, refused when the target score is no number of
+/// `0` or more (`nan` would never be reached).
+fn valid_goals(goals: &LoopGoalFlags) -> Result<LoopGoalFlags, UsageError> {
+    match goals.target_score {
+        Some(score) if !(score.is_finite() && score >= 0.0) => Err(UsageError(format!(
+            "`target-score` must be a number of 0 or more, not {score}"
+        ))),
+        _ => Ok(goals.clone()),
     }
 }

@@ -423,6 +423,14 @@ fn a_base_url_that_is_not_a_plain_http_url_is_refused_before_any_call() {
             "http://me:secret@models.example/v1",
             "holds a user name or password",
         ),
+        (
+            "http://models.example/v1?key=secret",
+            "holds a query or fragment",
+        ),
+        (
+            "http://models.example/v1#secret",
+            "holds a query or fragment",
+        ),
     ] {
         for (_, provider) in WIRES {
             let err = endpoint(provider, base).map(|e| e.url).unwrap_err();

@@ -138,6 +138,12 @@ impl Provider {
                 url.scheme()
             ));
         }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(format!(
+                "{var} holds a query or fragment (`?`, `#`): the API's path is added after it; \
+                 set it to http(s)://host[:port]/path"
+            ));
+        }
         if !url.username().is_empty() || url.password().is_some() {
             return Err(format!(
                 "{var} holds a user name or password: remove it, and put the key in {}",
