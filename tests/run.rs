@@ -755,3 +755,27 @@ fn ctrl_c_with_two_candidates_in_flight_decides_both() {
         "{decided:?}"
     );
 }
+
+/// A save that breaks the build fails that run's baseline, not the watch: it goes on, and the
+/// save that mends it starts the next run.
+#[test]
+fn watch_outlives_a_save_that_breaks_the_build() {
+    let tmp = copy_of_fixture("loop-crate");
+    let child = util::cargo_loop(tmp.path())
+        .args(["run", "--watch", "--allow-dirty", "--allow-no-vcs"])
+        .args(["--max-candidates", "1", "--max-passes", "1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stops = |records: &[Value]| records.iter().filter(|r| r["event"] == "stop").count();
+    wait_for(tmp.path(), "the first run", |r| stops(r) == 1);
+    let lib = tmp.path().join("src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, format!("{text}\nfn broken() -> u32 {{ \"no\" }}\n")).unwrap();
+    wait_for(tmp.path(), "the broken run", |r| stops(r) == 2);
+    std::fs::write(&lib, &text).unwrap();
+    wait_for(tmp.path(), "a run after the mend", |r| stops(r) == 3);
+    let out = interrupt(child);
+    assert!(stderr(&out).contains("baseline"), "{}", stderr(&out));
+}

@@ -13,9 +13,10 @@ use crate::refactor::finding::Finding;
 use crate::refactor::memory::Memory;
 use crate::refactor::pass::Pass;
 use crate::refactor::score::Scores;
+use crate::refactor::session::Place;
 use crate::refactor::session::{Choosing, Chosen};
 use crate::refactor::settings::Settings;
-use crate::refactor::verify::Baseline;
+use crate::refactor::verify::{Baseline, BaselineFailed};
 
 /// The stopping rules, resolved.
 struct Rules {
@@ -61,37 +62,60 @@ pub fn run(common: &CommonArgs, args: &RunArgs, console: &Console) -> anyhow::Re
         }
         None => (common.clone(), args.clone()),
     };
+    let mut last: Option<Place> = None;
     loop {
         if let Some(worktree) = &worktree {
             worktree.follow_head(console)?;
         }
-        let place = run_once(&common, &args, console)?;
-        crate::refactor::pass::print_document(&common, &args.fix, &place, console)?;
+        let place = match run_once(&common, &args, console) {
+            Ok(place) => {
+                crate::refactor::pass::print_document(&common, &args.fix, &place, console)?;
+                place
+            }
+            // A save that breaks the build ends that run, not the watch: the next may mend it.
+            Err(err) if args.watch && err.is::<BaselineFailed>() && last.is_some() => {
+                console.error(&format!("{err:#}"));
+                last.take().expect("a place to watch")
+            }
+            Err(err) => return Err(err),
+        };
         if !args.watch {
             return Ok(());
         }
-        let (root, mut ignored, allow_dirty) = match &worktree {
-            // Edits in the checkout are not the worktree's to fight: its commits are followed.
-            Some(worktree) => (
-                worktree.checkout().to_path_buf(),
-                vec![worktree.path.clone()],
-                true,
-            ),
-            None => (place.root.clone(), Vec::new(), place.allow_dirty),
-        };
-        ignored.extend(place.output.iter().cloned());
-        let changed = crate::refactor::watch::next_change(&root, &ignored, allow_dirty, console)?;
-        let names: Vec<String> = changed
-            .iter()
-            .map(|path| {
-                path.strip_prefix(&root)
-                    .unwrap_or(path)
-                    .display()
-                    .to_string()
-            })
-            .collect();
-        console.status("Changed", &names.join(", "));
+        wait_for_change(&place, worktree.as_ref(), console)?;
+        last = Some(place);
     }
+}
+
+/// Waits for the next change to the sources the run at `place` analysed (in the checkout,
+/// for a run in a `--branch` worktree), and says which files changed.
+fn wait_for_change(
+    place: &Place,
+    worktree: Option<&crate::refactor::worktree::Worktree>,
+    console: &Console,
+) -> anyhow::Result<()> {
+    let (root, mut ignored, allow_dirty) = match worktree {
+        // Edits in the checkout are not the worktree's to fight: its commits are followed.
+        Some(worktree) => (
+            worktree.checkout().to_path_buf(),
+            vec![worktree.path.clone()],
+            true,
+        ),
+        None => (place.root.clone(), Vec::new(), place.allow_dirty),
+    };
+    ignored.extend(place.output.iter().cloned());
+    let changed = crate::refactor::watch::next_change(&root, &ignored, allow_dirty, console)?;
+    let names: Vec<String> = changed
+        .iter()
+        .map(|path| {
+            path.strip_prefix(&root)
+                .unwrap_or(path)
+                .display()
+                .to_string()
+        })
+        .collect();
+    console.status("Changed", &names.join(", "));
+    Ok(())
 }
 
 /// One run: passes until a stopping rule fires.
