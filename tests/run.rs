@@ -376,6 +376,10 @@ fn watch_starts_a_new_run_when_a_source_changes_and_stops_on_ctrl_c() {
         .unwrap();
     let stops = |records: &[Value]| records.iter().filter(|r| r["event"] == "stop").count();
     wait_for(tmp.path(), "the first run", |r| stops(r) == 1);
+    // Reading a source (an editor, `git diff`) is no change.
+    std::fs::read_to_string(tmp.path().join("src/text.rs")).unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert_eq!(stops(&records(tmp.path())), 1, "a read started a run");
     // A new pair of copies, in a new module.
     let module = two_copies();
     std::fs::write(tmp.path().join("src/extra.rs"), module).unwrap();
@@ -778,4 +782,50 @@ fn watch_outlives_a_save_that_breaks_the_build() {
     wait_for(tmp.path(), "a run after the mend", |r| stops(r) == 3);
     let out = interrupt(child);
     assert!(stderr(&out).contains("baseline"), "{}", stderr(&out));
+}
+
+/// Waiting for a clean tree, the watch sees the commit that cleans it, though a commit
+/// touches no source.
+#[test]
+fn watch_waiting_for_a_clean_tree_starts_when_the_edit_is_committed() {
+    let tmp = util::repository_of("loop-crate");
+    let child = util::cargo_loop(tmp.path())
+        .args([
+            "run",
+            "--watch",
+            "--commit",
+            "--max-candidates",
+            "1",
+            "--max-passes",
+            "1",
+        ])
+        .envs(IDENTITY)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stops = |records: &[Value]| records.iter().filter(|r| r["event"] == "stop").count();
+    wait_for(tmp.path(), "the first run", |r| stops(r) == 1);
+    let lib = tmp.path().join("src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, format!("{text}\n// an edit\n")).unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert_eq!(
+        stops(&records(tmp.path())),
+        1,
+        "a run started on a dirty tree"
+    );
+    // Staged first: the commit then reads no source, so only the tree's state has changed.
+    git(tmp.path(), &["add", "-A"]);
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let commit = std::process::Command::new("git")
+        .args(["commit", "-qm", "edit"])
+        .current_dir(tmp.path())
+        .envs(IDENTITY)
+        .status()
+        .unwrap();
+    assert!(commit.success());
+    wait_for(tmp.path(), "a run after the commit", |r| stops(r) == 2);
+    let out = interrupt(child);
+    assert!(stderr(&out).contains("Waiting"), "{}", stderr(&out));
 }

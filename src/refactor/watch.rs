@@ -2,9 +2,10 @@
 //! manifests, debounced, with the `notify` crate) and the tree is clean again (or `--allow-dirty`
 //! says it need not be), so a new run never fights the person editing. Ctrl-C ends the wait.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Context;
 use notify_debouncer_mini::notify::RecursiveMode;
@@ -14,6 +15,31 @@ use crate::console::Console;
 /// How long the sources must be quiet before a change counts: an editor's save of several
 /// files, or a `git checkout`, is one change.
 const QUIET: Duration = Duration::from_millis(500);
+
+/// How often a change held back by an unclean tree checks the tree again: a commit touches
+/// no source, so no event says it happened.
+const RECHECK: Duration = Duration::from_secs(1);
+
+/// A source file as far as a change goes: its size and modification time; `None` when gone.
+type Stamp = Option<(u64, SystemTime)>;
+
+fn stamp(path: &Path) -> Stamp {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().ok()?))
+}
+
+/// The stamps of the sources under `root`, outside `ignored`: what the wait compares events
+/// with, so that a file only read (an editor, `git diff`, `cat`) is no change.
+fn stamps(root: &Path, ignored: &[PathBuf]) -> HashMap<PathBuf, Stamp> {
+    (walkdir::WalkDir::new(root).into_iter())
+        .filter_entry(|e| {
+            !ignored.iter().any(|i| e.path().starts_with(i)) && e.file_name() != ".git"
+        })
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && is_source(e.path()))
+        .map(|e| (e.path().to_path_buf(), stamp(e.path())))
+        .collect()
+}
 
 /// Waits for a change to the sources under `root` (never under `ignored`) after which the
 /// tree is clean, or `allow_dirty`; returns the changed files. Interrupted, the error is
@@ -31,40 +57,44 @@ pub fn next_change(
         .watcher()
         .watch(root, RecursiveMode::Recursive)
         .with_context(|| format!("watch {}", root.display()))?;
+    let before = stamps(root, ignored);
     console.status(
         "Watching",
         &format!("{} for changes (Ctrl-C stops)", root.display()),
     );
     let mut changed: Vec<PathBuf> = Vec::new();
+    let mut waiting: Option<(Instant, Vec<String>)> = None;
     loop {
         if crate::process::interrupted() {
             return Err(crate::process::Interrupted.into());
         }
         match rx.recv_timeout(Duration::from_millis(100)) {
-            Ok(Ok(events)) => changed.extend(
-                events
-                    .into_iter()
-                    .map(|event| event.path)
-                    .filter(|path| is_source(path) && !ignored.iter().any(|i| path.starts_with(i))),
-            ),
+            Ok(Ok(events)) => {
+                let edited = |path: &PathBuf| {
+                    is_source(path)
+                        && !ignored.iter().any(|i| path.starts_with(i))
+                        && before.get(path).copied().flatten() != stamp(path)
+                };
+                changed.extend(events.into_iter().map(|e| e.path).filter(edited));
+            }
             Ok(Err(err)) => return Err(err).context("watch the sources"),
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => anyhow::bail!("the file watcher stopped"),
         }
-        if changed.is_empty() {
+        let checked = waiting
+            .as_ref()
+            .is_some_and(|(at, _)| at.elapsed() < RECHECK);
+        if changed.is_empty() || checked {
             continue;
         }
         match crate::refactor::git::dirty_files(root, ignored) {
             Some(dirty) if !dirty.is_empty() && !allow_dirty => {
-                console.status(
-                    "Waiting",
-                    &format!(
-                        "for a clean tree before the next run ({} uncommitted: {})",
-                        dirty.len(),
-                        dirty.join(", ")
-                    ),
-                );
-                changed.clear();
+                if waiting.as_ref().is_none_or(|(_, said)| *said != dirty) {
+                    let what = format!("{} uncommitted: {}", dirty.len(), dirty.join(", "));
+                    let message = format!("for a clean tree before the next run ({what})");
+                    console.status("Waiting", &message);
+                }
+                waiting = Some((Instant::now(), dirty));
             }
             _ => {
                 changed.sort();
