@@ -758,6 +758,18 @@ fn ctrl_c_with_two_candidates_in_flight_decides_both() {
         decided.iter().all(|(_, why)| why.contains("interrupted")),
         "{decided:?}"
     );
+    // Each call was made: its record says how it ended, and `log` counts it.
+    let calls = of_kind(tmp.path(), "response");
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert!(
+        calls.iter().all(|c| c["error"] == "interrupted"),
+        "{calls:?}"
+    );
+    let log = run(tmp.path(), &["log"], &[]);
+    assert!(
+        String::from_utf8_lossy(&log.stdout).contains("2 agent calls"),
+        "{log:?}"
+    );
 }
 
 /// A save that breaks the build fails that run's baseline, not the watch: it goes on, and the

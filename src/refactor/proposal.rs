@@ -56,10 +56,21 @@ pub struct Proposal {
 }
 
 /// Records a reply in the audit trail (a text answer stored as `response.md` in `dir`),
-/// whatever it is; a failure of the run itself (`AgentError::Io`) is returned instead.
+/// whatever it is; a failure of the run itself (`AgentError::Io`: a Ctrl-C) is recorded as
+/// the call's end, then returned: the call was made, and may be paid for.
 pub fn record(reply: Reply, at: &At, dir: &Path, audit: &mut Audit) -> anyhow::Result<Reply> {
     let reply = match reply.answer {
-        Err(AgentError::Io(err)) => return Err(err),
+        Err(AgentError::Io(err)) => {
+            audit.emit(Event::Response {
+                at: at.clone(),
+                answer: ResponseKind::Error {
+                    error: format!("{err:#}"),
+                },
+                duration_ms: Some(reply.duration.as_millis() as u64),
+                call: reply.call,
+            })?;
+            return Err(err);
+        }
         answer => Reply { answer, ..reply },
     };
     let kind = match &reply.answer {
