@@ -363,18 +363,29 @@ fn two_copies() -> String {
     format!("{}{}", copy.replace("{0}", "a"), copy.replace("{0}", "b"))
 }
 
+/// `cargo loop run --watch` with `args` in `dir`, its output kept for [`interrupt`].
+fn watching(dir: &Path, args: &[&str]) -> std::process::Child {
+    util::cargo_loop(dir)
+        .args(["run", "--watch"])
+        .args(args)
+        .envs(IDENTITY)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// The runs `records` show ended.
+fn stops(records: &[Value]) -> usize {
+    records.iter().filter(|r| r["event"] == "stop").count()
+}
+
 #[test]
 fn watch_starts_a_new_run_when_a_source_changes_and_stops_on_ctrl_c() {
     let tmp = util::repository_of("loop-crate");
     // Configuration's switch, as the flag would: the edits below are never committed.
     std::fs::write(tmp.path().join("loop.toml"), "allow-dirty = true\n").unwrap();
-    let child = util::cargo_loop(tmp.path())
-        .args(["run", "--watch", "--max-candidates", "10"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stops = |records: &[Value]| records.iter().filter(|r| r["event"] == "stop").count();
+    let child = watching(tmp.path(), &["--max-candidates", "10"]);
     wait_for(tmp.path(), "the first run", |r| stops(r) == 1);
     // Reading a source (an editor, `git diff`) is no change.
     std::fs::read_to_string(tmp.path().join("src/text.rs")).unwrap();
@@ -412,16 +423,15 @@ fn watch_on_a_branch_follows_the_checkouts_commits_and_leaves_its_edits_alone() 
     let text = std::fs::read_to_string(&lib).unwrap();
     let wip = format!("{text}\n// work in progress\n");
     std::fs::write(&lib, &wip).unwrap();
-    let child = util::cargo_loop(tmp.path())
-        .args(["run", "--watch", "--commit", "--branch", "loop/cleanup"])
-        .args(["--max-candidates", "1", "--max-passes", "1"])
-        .envs(IDENTITY)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let args = [
+        "--commit",
+        "--branch",
+        "loop/cleanup",
+        "--max-candidates",
+        "1",
+    ];
+    let child = watching(tmp.path(), &[&args[..], &["--max-passes", "1"]].concat());
     let worktree = tmp.path().join("target/loop/worktrees/loop-cleanup");
-    let stops = |records: &[Value]| records.iter().filter(|r| r["event"] == "stop").count();
     wait_for(&worktree, "the first run", |r| stops(r) == 1);
     let ahead = || git(tmp.path(), &["rev-list", "--count", "HEAD..loop/cleanup"]);
     assert_eq!(ahead().trim(), "1");
@@ -777,14 +787,15 @@ fn ctrl_c_with_two_candidates_in_flight_decides_both() {
 #[test]
 fn watch_outlives_a_save_that_breaks_the_build() {
     let tmp = copy_of_fixture("loop-crate");
-    let child = util::cargo_loop(tmp.path())
-        .args(["run", "--watch", "--allow-dirty", "--allow-no-vcs"])
-        .args(["--max-candidates", "1", "--max-passes", "1"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stops = |records: &[Value]| records.iter().filter(|r| r["event"] == "stop").count();
+    let args = [
+        "--allow-dirty",
+        "--allow-no-vcs",
+        "--max-candidates",
+        "1",
+        "--max-passes",
+        "1",
+    ];
+    let child = watching(tmp.path(), &args);
     wait_for(tmp.path(), "the first run", |r| stops(r) == 1);
     let lib = tmp.path().join("src/lib.rs");
     let text = std::fs::read_to_string(&lib).unwrap();
@@ -801,22 +812,10 @@ fn watch_outlives_a_save_that_breaks_the_build() {
 #[test]
 fn watch_waiting_for_a_clean_tree_starts_when_the_edit_is_committed() {
     let tmp = util::repository_of("loop-crate");
-    let child = util::cargo_loop(tmp.path())
-        .args([
-            "run",
-            "--watch",
-            "--commit",
-            "--max-candidates",
-            "1",
-            "--max-passes",
-            "1",
-        ])
-        .envs(IDENTITY)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stops = |records: &[Value]| records.iter().filter(|r| r["event"] == "stop").count();
+    let child = watching(
+        tmp.path(),
+        &["--commit", "--max-candidates", "1", "--max-passes", "1"],
+    );
     wait_for(tmp.path(), "the first run", |r| stops(r) == 1);
     let lib = tmp.path().join("src/lib.rs");
     let text = std::fs::read_to_string(&lib).unwrap();
