@@ -136,6 +136,28 @@ fn fix_rejects_a_change_that_leaves_the_finding_at_analysis() {
     assert_rejected("comment-only", "analysis", "D1");
 }
 
+/// A confined agent may not write beside the workspace's folders (here in the system temp
+/// dir, which holds the workspace), so it gets a temp dir of its own: `mktemp` works.
+#[test]
+fn an_agent_can_make_temp_files_though_the_workspace_is_in_the_temp_dir() {
+    let tmp = copy_of_fix_crate();
+    let script = tempfile::NamedTempFile::new().unwrap();
+    let merge = fixture("agents").join("agent.sh");
+    let body = format!(
+        "set -e\nt=$(mktemp)\necho x > \"$t\"\nexec sh {} merge\n",
+        merge.display()
+    );
+    std::fs::write(script.path(), body).unwrap();
+    let out = fix(
+        tmp.path(),
+        &format!("cmd:sh {}", script.path().display()),
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let decisions = decisions(tmp.path());
+    assert_eq!(decisions[0]["outcome"], "kept", "{decisions:?}");
+}
+
 #[test]
 fn fix_kills_a_hanging_agent_at_its_timeout() {
     let tmp = copy_of_fix_crate();

@@ -36,6 +36,14 @@ const PROVIDER_KEYS: &[&str] = &[
 fn run(argv: &[String], cwd: &Path, request: &Request) -> Result<Vec<u8>, AgentError> {
     // The caller wrote the prompt there.
     let prompt_file = request.dir.join("prompt.md");
+    // A temp dir of its own: confined, an agent may not create names beside the workspace's
+    // folders, and the system's may be one of them (a workspace under /tmp).
+    let temp = tempfile::Builder::new()
+        .prefix("cargo-loop-agent-")
+        .tempdir()
+        .map_err(|err| {
+            AgentError::Io(anyhow::Error::new(err).context("create the agent's temp dir"))
+        })?;
     let mut job = Job::new(
         argv.iter().map(OsString::from).collect(),
         cwd,
@@ -43,6 +51,7 @@ fn run(argv: &[String], cwd: &Path, request: &Request) -> Result<Vec<u8>, AgentE
         request.timeout,
     )
     .env("CARGO_LOOP_PROMPT", &prompt_file)
+    .env("TMPDIR", temp.path())
     .confined(cwd.parent().unwrap_or(cwd), PROVIDER_KEYS);
     job.stdin = Some(prompt_file);
     job.max_output = request.max_output;
@@ -51,6 +60,7 @@ fn run(argv: &[String], cwd: &Path, request: &Request) -> Result<Vec<u8>, AgentE
     let mut writable = crate::sandbox::everything_but(request.root);
     writable.push(request.dir.to_path_buf());
     writable.push(cwd.to_path_buf());
+    writable.push(temp.path().to_path_buf());
     job.confine_writes = Some(writable);
     let finished = process::run(&job)?;
     let stdout = std::fs::read(&job.stdout).unwrap_or_default();
