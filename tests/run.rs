@@ -429,8 +429,10 @@ fn watch_on_a_branch_follows_the_checkouts_commits_and_leaves_its_edits_alone() 
         "loop/cleanup",
         "--max-candidates",
         "1",
+        "--max-passes",
+        "1",
     ];
-    let child = watching(tmp.path(), &[&args[..], &["--max-passes", "1"]].concat());
+    let child = watching(tmp.path(), &args);
     let worktree = tmp.path().join("target/loop/worktrees/loop-cleanup");
     wait_for(&worktree, "the first run", |r| stops(r) == 1);
     let ahead = || git(tmp.path(), &["rev-list", "--count", "HEAD..loop/cleanup"]);

@@ -300,8 +300,7 @@ impl Pass<'_, '_> {
             return Ok(());
         };
         let decisions = self.decided.len();
-        let tried = self.attempts(candidate, &finding, baseline);
-        match tried {
+        match self.attempts(candidate, &finding, baseline) {
             Err(err)
                 if err.is::<crate::process::Interrupted>() && self.decided.len() == decisions =>
             {

@@ -35,10 +35,7 @@ pub fn run(common: &CommonArgs, args: &RunArgs, console: &Console) -> anyhow::Re
             return Err(crate::error::UsageError(format!("--{flag} must be at least 1")).into());
         }
     }
-    if let Some(score) = (args.goals.target_score).filter(|s| !(s.is_finite() && *s >= 0.0)) {
-        let why = format!("--target-score must be a number of 0 or more, not {score}");
-        return Err(crate::error::UsageError(why).into());
-    }
+    crate::refactor::settings::check_target_score(args.goals.target_score, "--target-score")?;
     if args.fix.show_prompts {
         return crate::refactor::pass::show_prompts(common, &args.fix, console);
     }

@@ -233,12 +233,19 @@ impl VerifySettings {
 }
 
 /// The goals of `run` from configuration, refused when the target score is no number of
-/// `0` or more (`nan` would never be reached).
+/// `0` or more.
 fn valid_goals(goals: &LoopGoalFlags) -> Result<LoopGoalFlags, UsageError> {
-    match goals.target_score {
+    check_target_score(goals.target_score, "`target-score`")?;
+    Ok(goals.clone())
+}
+
+/// Refuses a target score (`named` as the flag or key that set it) that is no number of `0`
+/// or more: `nan` would never be reached.
+pub fn check_target_score(score: Option<f64>, named: &str) -> Result<(), UsageError> {
+    match score {
         Some(score) if !(score.is_finite() && score >= 0.0) => Err(UsageError(format!(
-            "`target-score` must be a number of 0 or more, not {score}"
+            "{named} must be a number of 0 or more, not {score}"
         ))),
-        _ => Ok(goals.clone()),
+        _ => Ok(()),
     }
 }
