@@ -2,8 +2,8 @@
 """Precision benchmark on real crates nobody tuned the detectors on.
 
     python3 bench/precision.py fetch            # crates into bench/work/precision/<crate>
-    python3 bench/precision.py run [--held-out|--fresh|--fresh2]  # dup + smells, JSON kept
-    python3 bench/precision.py score [--held-out|--fresh|--fresh2] [--todo] [--outputs DIR]
+    python3 bench/precision.py run [--held-out|--fresh|--fresh2|--fresh3]  # dup + smells, JSON kept
+    python3 bench/precision.py score [--held-out|--fresh|--fresh2|--fresh3] [--todo] [--outputs DIR]
 
 The judgements live in bench/precision/<crate>.json, written by reading the code:
   dup:    [{"at": ["file:start-end", ...], "verdict": "worth|weak|noise", "why": "..."}]
@@ -26,6 +26,9 @@ HELD_OUT = ["tokei-12.1.2", "starship-1.22.1"]
 FRESH = ["fd-find-10.5.0", "indicatif-0.18.6"]
 # Judged once by a reviewer who did not write the rules (2026-12-07), on the build of c8913d3.
 FRESH2 = ["zoxide-0.9.8", "git-cliff-core-2.8.0"]
+# Judged once by a reviewer who did not write the rules (2026-12-07, session 10), on the
+# build of the commit that added them.
+FRESH3 = ["du-dust-1.2.7", "xh-0.26.3", "handlebars-6.4.4"]
 BIN = os.environ.get("CARGO_LOOP", "/work/main/target/release/cargo-loop")
 TOP = 10
 FAMILIES = {"complex_function": "function", "long_function": "function",
@@ -34,13 +37,16 @@ FAMILIES = {"complex_function": "function", "long_function": "function",
 PER_FAMILY = {"function": 10, "cycle": 10, "needless_pub": 10}
 
 
-def crates(held_out, fresh=False, fresh2=False):
-    return FRESH2 if fresh2 else FRESH if fresh else HELD_OUT if held_out else DEV
+SETS = {"dev": DEV, "held_out": HELD_OUT, "fresh": FRESH, "fresh2": FRESH2, "fresh3": FRESH3}
+
+
+def crates(chosen):
+    return SETS[chosen]
 
 
 def fetch():
     os.makedirs(WORK, exist_ok=True)
-    for crate in DEV + HELD_OUT + FRESH + FRESH2:
+    for crate in sum(SETS.values(), []):
         if os.path.isdir(os.path.join(WORK, crate)):
             continue
         name, version = crate.rsplit("-", 1)
@@ -50,8 +56,8 @@ def fetch():
         print("fetched", crate)
 
 
-def run(held_out, fresh, fresh2):
-    for crate in crates(held_out, fresh, fresh2):
+def run(chosen):
+    for crate in crates(chosen):
         path = os.path.join(WORK, crate)
         for cmd in ("dup", "smells"):
             out = subprocess.run([BIN, "loop", cmd, "--no-cache", "--format", "json", path],
@@ -155,10 +161,10 @@ def score_crate(crate, todo, outputs):
     return tally, stally
 
 
-def score(held_out, fresh, fresh2, todo, outputs):
+def score(chosen, todo, outputs):
     total, stotal = {}, {}
     rows = []
-    for crate in crates(held_out, fresh, fresh2):
+    for crate in crates(chosen):
         tally, stally = score_crate(crate, todo, outputs)
         rows.append((crate, tally, stally))
         for k, v in tally.items():
@@ -178,9 +184,11 @@ def score(held_out, fresh, fresh2, todo, outputs):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("command", choices=["fetch", "run", "score"])
-    p.add_argument("--held-out", action="store_true")
-    p.add_argument("--fresh", action="store_true", help="the pair a reviewer judged once")
-    p.add_argument("--fresh2", action="store_true", help="the second such pair")
+    which = p.add_mutually_exclusive_group()
+    for name in SETS:
+        if name != "dev":
+            which.add_argument(f"--{name.replace('_', '-')}", dest="set", action="store_const",
+                               const=name, help=f"the {name} crates instead of the dev ones")
     p.add_argument("--todo", action="store_true")
     p.add_argument("--outputs", default=WORK, help="where the JSON of `run` is (default: %(default)s)")
     a = p.parse_args()
@@ -188,9 +196,9 @@ def main():
         fetch()
     elif a.command == "run":
         fetch()
-        run(a.held_out, a.fresh, a.fresh2)
+        run(a.set or "dev")
     else:
-        score(a.held_out, a.fresh, a.fresh2, a.todo, a.outputs)
+        score(a.set or "dev", a.todo, a.outputs)
 
 
 if __name__ == "__main__":

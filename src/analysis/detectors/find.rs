@@ -826,6 +826,42 @@ impl {ty} {{
     }
 
     #[test]
+    fn one_trait_impl_holding_each_types_own_literals_is_data_not_a_copy() {
+        let imp = |ty: &str, url: &str, env: &str| {
+            format!(
+                "impl RemoteClient for {ty} {{
+    const API_URL: &'static str = \"{url}\";
+    const API_URL_ENV: &'static str = \"{env}\";
+
+    fn remote(&self) -> Remote {{
+        self.remote.clone()
+    }}
+
+    fn client(&self) -> ClientWithMiddleware {{
+        self.client.clone()
+    }}
+}}
+"
+            )
+        };
+        let own = [
+            imp("GitHub", "https://api.github.com", "GITHUB_API_URL"),
+            imp("GitLab", "https://gitlab.com/api/v4", "GITLAB_API_URL"),
+            imp("Gitea", "https://codeberg.org", "GITEA_API_URL"),
+        ];
+        let groups = detect(&[&own[0], &own[1], &own[2]]);
+        assert!(groups.is_empty(), "{groups:#?}");
+        // The same literals in three types: the impl written out three times.
+        let same: Vec<String> = ["A", "B", "C", "D"]
+            .iter()
+            .map(|ty| imp(ty, "https://api.github.com", "GITHUB_API_URL"))
+            .collect();
+        let groups = detect(&[&same[0], &same[1], &own[1], &same[2]]);
+        assert_eq!(groups.len(), 1, "{groups:#?}");
+        assert_eq!(groups[0].instances.len(), 3);
+    }
+
+    #[test]
     fn a_block_linking_copies_that_other_groups_hold_apart_is_kept() {
         let block = "    debug_assert!(V::BYTES <= 32, \"vector cannot be bigger than 32 bytes\");
     let topos = V::Mask::first_offset;

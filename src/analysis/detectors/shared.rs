@@ -216,11 +216,7 @@ impl<'t> Alignment<'t> {
 
     /// Whether token `i` of `a` is a literal aligned with a token of `b`.
     fn literal(&self, i: usize) -> bool {
-        matches!(
-            self.ta[i].class,
-            TokClass::LitStr | TokClass::LitNum | TokClass::LitChar
-        ) && self.partner[i].is_some()
-            && !self.other_type[i]
+        self.ta[i].class.is_literal() && self.partner[i].is_some() && !self.other_type[i]
     }
 }
 

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use super::group::{CloneType, Group, GroupKind, Instance};
 use crate::analysis::scan::SourceFile;
-use crate::analysis::source::token::{hash_seq, Tok};
+use crate::analysis::source::token::{hash_seq, hash_str, Tok};
 use crate::analysis::source::{Unit, UnitKind};
 use crate::config::Options;
 
@@ -191,6 +191,7 @@ pub fn find(files: &[SourceFile], options: &Options) -> UnitGroups {
     let mut groups = Vec::new();
     let mut exact_of = HashMap::new();
     for (canon, members) in buckets(keyed) {
+        let members = same_literals(files, members);
         let exact = members.iter().all(|m| m.0 == members[0].0);
         if !groupable(files, &members, exact) {
             continue;
@@ -239,6 +240,48 @@ fn groupable(files: &[SourceFile], members: &[Member], exact: bool) -> bool {
         }
     }
     true
+}
+
+/// Trait impls that only return fields or delegate, and differ in their literals (each
+/// type's URL, name or limit), are each type's data in the trait's shape, not code written
+/// twice: only the largest set of them that agrees on every literal stays a candidate.
+fn same_literals(files: &[SourceFile], members: Vec<Member>) -> Vec<Member> {
+    if !members
+        .iter()
+        .any(|m| matches!(m.2, Basis::TraitImpl { .. }))
+    {
+        return members;
+    }
+    // A string that names the type (`debug_struct("Type")`) changes with it, as a copy's does.
+    let literals = |m: &Member| {
+        let unit = unit_of(files, m);
+        let own = unit
+            .self_type
+            .as_ref()
+            .map(|t| hash_str(&format!("\"{t}\"")));
+        let tokens = unit_tokens(&files[m.1 .0 as usize], unit);
+        hash_seq(
+            tokens
+                .iter()
+                .filter(|t| t.class.is_literal() && Some(t.sym) != own)
+                .map(|t| t.sym),
+        )
+    };
+    let mut classes: Vec<(u64, Vec<Member>)> = Vec::new();
+    for m in members {
+        let key = literals(&m);
+        match classes.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, class)) => class.push(m),
+            None => classes.push((key, vec![m])),
+        }
+    }
+    // The first of the largest: members come in a fixed order, so the choice is stable.
+    let most = classes.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
+    classes
+        .into_iter()
+        .find(|(_, c)| c.len() == most)
+        .map(|(_, c)| c)
+        .unwrap_or_default()
 }
 
 fn unit_of<'f>(files: &'f [SourceFile], m: &Member) -> &'f Unit {

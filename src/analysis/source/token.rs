@@ -25,6 +25,15 @@ pub enum TokClass {
     LitChar,
 }
 
+impl TokClass {
+    pub fn is_literal(self) -> bool {
+        matches!(
+            self,
+            TokClass::LitStr | TokClass::LitNum | TokClass::LitChar
+        )
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tok {
     /// Hash of the token's text.
@@ -234,12 +243,7 @@ pub fn locals_renamed(tokens: &[Tok], blind_literals: bool) -> Vec<u32> {
                     names.len() - 1
                 });
                 0xC0_0000 + index as u32
-            } else if blind_literals
-                && matches!(
-                    tok.class,
-                    TokClass::LitNum | TokClass::LitStr | TokClass::LitChar
-                )
-            {
+            } else if blind_literals && tok.class.is_literal() {
                 tok.blinded()
             } else {
                 tok.sym
