@@ -414,6 +414,31 @@ fn watch_starts_a_new_run_when_a_source_changes_and_stops_on_ctrl_c() {
     assert!(stderr(&out).contains("Watching"), "{}", stderr(&out));
 }
 
+/// A save made while a run works starts the next run as soon as it ends, though no file
+/// changes after it; what the run itself kept does not.
+#[test]
+fn watch_sees_a_save_made_while_a_run_worked() {
+    let tmp = util::repository_of("loop-crate");
+    std::fs::write(tmp.path().join("loop.toml"), "allow-dirty = true\n").unwrap();
+    let args = ["--max-candidates", "1", "--max-passes", "1"];
+    let child = watching(tmp.path(), &args);
+    // The first run is verifying its baseline: cargo takes seconds more.
+    wait_for(tmp.path(), "the first run's first step", |r| {
+        r.iter().any(|r| r["event"] == "step")
+    });
+    std::fs::write(tmp.path().join("src/extra.rs"), two_copies()).unwrap();
+    wait_for(tmp.path(), "the first run", |r| stops(r) == 1);
+    wait_for(tmp.path(), "a second run", |r| stops(r) == 2);
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    assert_eq!(
+        stops(&records(tmp.path())),
+        2,
+        "a run started on its own keeps"
+    );
+    let out = interrupt(child);
+    assert!(stderr(&out).contains("src/extra.rs"), "{}", stderr(&out));
+}
+
 /// With `--branch`, a watching run never waits for the person's uncommitted edits nor touches
 /// them: it works in its own worktree, and a commit in the checkout starts a new run from it.
 #[test]

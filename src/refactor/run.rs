@@ -4,11 +4,12 @@
 //! or stop with its reason, printed and recorded as a `pass_end` record.
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::cli::{CommonArgs, RunArgs};
 use crate::console::Console;
+use crate::record::event::{Event, Outcome};
 use crate::refactor::finding::Finding;
 use crate::refactor::memory::Memory;
 use crate::refactor::pass::Pass;
@@ -72,7 +73,12 @@ pub fn run(common: &CommonArgs, args: &RunArgs, console: &Console) -> anyhow::Re
             // A save that breaks the build ends that run, not the watch: the next may mend it.
             Err(err) if args.watch && err.is::<BaselineFailed>() && last.is_some() => {
                 console.error(&format!("{err:#}"));
-                last.take().expect("a place to watch")
+                // The last run's sources are not this one's: what changed since is known.
+                let place = last.take().expect("a place to watch");
+                Place {
+                    started: None,
+                    ..place
+                }
             }
             Err(err) => return Err(err),
         };
@@ -101,7 +107,12 @@ fn wait_for_change(
         None => (place.root.clone(), Vec::new(), place.allow_dirty),
     };
     ignored.extend(place.output.iter().cloned());
-    let changed = crate::refactor::watch::next_change(&root, &ignored, allow_dirty, console)?;
+    let pending = match (&place.started, worktree) {
+        (Some(started), None) => started.edited(&root, &ignored, &kept_files(place)?),
+        _ => Vec::new(),
+    };
+    let changed =
+        crate::refactor::watch::next_change(&root, &ignored, allow_dirty, pending, console)?;
     let names: Vec<String> = changed
         .iter()
         .map(|path| {
@@ -113,6 +124,34 @@ fn wait_for_change(
         .collect();
     console.status("Changed", &names.join(", "));
     Ok(())
+}
+
+/// The files of the workspace at `place` that its run's kept refactors wrote.
+fn kept_files(place: &Place) -> anyhow::Result<Vec<PathBuf>> {
+    let records = crate::record::audit::read(&place.out_dir)?;
+    let mine = || (records.iter()).filter(|r| place.run.as_deref() == Some(r.run.as_str()));
+    let kept: HashSet<&str> = mine()
+        .filter_map(|r| match &r.event {
+            Event::Decision {
+                candidate,
+                outcome: Outcome::Kept,
+                ..
+            } => Some(candidate.as_str()),
+            _ => None,
+        })
+        .collect();
+    Ok(mine()
+        .filter_map(|r| match &r.event {
+            Event::Edit {
+                at,
+                files: Some(files),
+                ..
+            } if kept.contains(at.candidate.as_str()) => Some(files),
+            _ => None,
+        })
+        .flatten()
+        .map(|file| place.root.join(file))
+        .collect())
 }
 
 /// One run: passes until a stopping rule fires.

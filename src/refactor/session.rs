@@ -28,6 +28,7 @@ impl Place {
             out_dir,
             format,
             allow_dirty: args.pipeline.verify.allow_dirty,
+            started: None,
         }
     }
 }
@@ -85,6 +86,8 @@ pub struct Place {
     /// `--allow-dirty`, from the flag or configuration: a watching run starts again on
     /// uncommitted changes.
     pub allow_dirty: bool,
+    /// For `run`: the sources when it started, so a watch sees what was saved while it worked.
+    pub started: Option<crate::refactor::watch::Sources>,
 }
 
 /// What run `place.run` did, from its audit records: the summary `log` prints, and every
@@ -127,6 +130,12 @@ pub fn session(
     let mut settings = Settings::resolve(args, &analysis.config)?;
     let budget = std::mem::take(&mut settings.budget);
     let mut place = Place::of(&analysis, format, args);
+    if command == "run" {
+        place.started = Some(crate::refactor::watch::Sources::take(
+            &place.root,
+            &place.output,
+        ));
+    }
     let (root, out_dir) = (place.root.clone(), place.out_dir.clone());
     let _lock =
         crate::record::lock::OutDirLock::acquire(&out_dir, args.pipeline.verify.no_wait, console)?;

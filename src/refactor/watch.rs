@@ -1,6 +1,7 @@
 //! `cargo loop run --watch`: between runs, waits until the sources change (Rust files and
 //! manifests, debounced, with the `notify` crate) and the tree is clean again (or `--allow-dirty`
-//! says it need not be), so a new run never fights the person editing. Ctrl-C ends the wait.
+//! says it need not be), so a new run never fights the person editing. A save made while a run
+//! worked counts as soon as it ends. Ctrl-C ends the wait.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -41,13 +42,43 @@ fn stamps(root: &Path, ignored: &[PathBuf]) -> HashMap<PathBuf, Stamp> {
         .collect()
 }
 
+/// The sources of a workspace as a run found them when it started.
+#[derive(Debug, Clone)]
+pub struct Sources(HashMap<PathBuf, Stamp>);
+
+impl Sources {
+    pub fn take(root: &Path, ignored: &[PathBuf]) -> Sources {
+        Sources(stamps(root, ignored))
+    }
+
+    /// The sources under `root` edited, added or removed since, outside `ignored` and
+    /// `ours` (what the run itself kept).
+    pub fn edited(&self, root: &Path, ignored: &[PathBuf], ours: &[PathBuf]) -> Vec<PathBuf> {
+        let now = stamps(root, ignored);
+        let mut edited: Vec<PathBuf> = (now.iter())
+            .filter(|(path, stamp)| self.0.get(*path) != Some(stamp))
+            .map(|(path, _)| path.clone())
+            .chain(
+                self.0
+                    .keys()
+                    .filter(|path| !now.contains_key(*path))
+                    .cloned(),
+            )
+            .filter(|path| !ours.contains(path))
+            .collect();
+        edited.sort();
+        edited
+    }
+}
+
 /// Waits for a change to the sources under `root` (never under `ignored`) after which the
-/// tree is clean, or `allow_dirty`; returns the changed files. Interrupted, the error is
-/// [`crate::process::Interrupted`].
+/// tree is clean, or `allow_dirty`; `pending` are changes made already (while a run worked).
+/// Returns the changed files. Interrupted, the error is [`crate::process::Interrupted`].
 pub fn next_change(
     root: &Path,
     ignored: &[PathBuf],
     allow_dirty: bool,
+    pending: Vec<PathBuf>,
     console: &Console,
 ) -> anyhow::Result<Vec<PathBuf>> {
     let (tx, rx) = mpsc::channel();
@@ -62,7 +93,7 @@ pub fn next_change(
         "Watching",
         &format!("{} for changes (Ctrl-C stops)", root.display()),
     );
-    let mut changed: Vec<PathBuf> = Vec::new();
+    let mut changed = pending;
     let mut waiting: Option<(Instant, Vec<String>)> = None;
     loop {
         if crate::process::interrupted() {
