@@ -1,6 +1,7 @@
 //! Long, complex and deeply nested functions, and long parameter lists.
 //!
-//! What it finds: functions over `--max-fn-lines`, over `--max-cognitive`, nested deeper
+//! What it finds: functions over `--max-fn-lines` lines of code (comments and blank lines
+//! aside, as clippy's `too_many_lines` counts), over `--max-cognitive`, nested deeper
 //! than `--max-nesting`, or taking more than `--max-params`; one finding per function, of
 //! the first rule in that order, carrying every measure. Cyclomatic complexity alone (flat
 //! `match` tables, `||` chains) is not a finding: it counts paths to test, not how hard the
@@ -38,10 +39,12 @@ fn measured<'a>(
     thresholds: &'a Thresholds,
 ) -> impl Iterator<Item = (usize, &'a Unit, u32, FnMetrics, Vec<Excess>)> + 'a {
     (files.iter().enumerate())
-        .flat_map(|(fi, file)| file.parsed.units.iter().map(move |unit| (fi, unit)))
-        .filter_map(|(fi, unit)| {
+        .flat_map(|(fi, file)| file.parsed.units.iter().map(move |unit| (fi, file, unit)))
+        .filter_map(|(fi, file, unit)| {
             let m = unit.metrics?;
-            let lines = (unit.end_line + 1 - unit.start_line).saturating_sub(m.nested_lines);
+            // Lines of code, as clippy's `too_many_lines` counts them: comments that explain
+            // the steps and blank lines that part them make a function no longer to read.
+            let lines = (file.parsed.code_lines(unit.tokens.clone())).saturating_sub(m.nested_lines);
             let excesses = excesses(lines, &m, thresholds);
             (!excesses.is_empty()).then_some((fi, unit, lines, m, excesses))
         })
@@ -146,7 +149,7 @@ fn excesses(lines: u32, m: &FnMetrics, t: &Thresholds) -> Vec<Excess> {
             kind: SmellKind::LongFunction,
             value: lines,
             limit: t.max_fn_lines,
-            clause: format!("is {lines} lines long (limit {})", t.max_fn_lines),
+            clause: format!("has {lines} lines of code (limit {})", t.max_fn_lines),
         });
     }
     if m.nesting > t.max_nesting {

@@ -15,7 +15,7 @@
 //! Each cycle is a strongly connected component of the module graph; it is reported with
 //! its shortest cycle and the lines that make each edge of it, shortest cycles first.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::graph::{shortest_cycle, strongly_connected};
 use super::map::{ModuleEdge, ModuleMap, ModuleNode};
@@ -227,6 +227,10 @@ struct Ring<'f> {
     modules: Vec<usize>,
     component: usize,
     lineage: Option<(&'f str, &'f str)>,
+    /// For a pair of modules in two sibling subtrees: those subtrees, and how many other
+    /// pairs between them depend on each other (reported with this one).
+    subtrees: Option<(&'f str, &'f str)>,
+    more: usize,
 }
 
 fn cycles(graph: &ModuleGraph) -> Vec<Smell> {
@@ -235,8 +239,13 @@ fn cycles(graph: &ModuleGraph) -> Vec<Smell> {
         .into_iter()
         .map(|(modules, component)| Ring {
             lineage: lineage(modules.iter().map(|&m| names[m])),
+            subtrees: match modules[..] {
+                [a, b] => Some(subtrees(names[a], names[b])),
+                _ => None,
+            },
             modules,
             component,
+            more: 0,
         })
         .collect();
     // Tangles across the tree first, then the rings of a module and its ancestors.
@@ -247,10 +256,48 @@ fn cycles(graph: &ModuleGraph) -> Vec<Smell> {
                 (a.modules.iter().map(|&m| names[m])).cmp(b.modules.iter().map(|&m| names[m]))
             })
     });
-    found
+    same_subtrees(found)
         .into_iter()
         .map(|ring| cycle_smell(graph, &ring))
         .collect()
+}
+
+/// Pairs of modules across the same two sibling subtrees are one tangle, whatever number of
+/// their modules make it (a registry and each plugin it registers, which takes the registry):
+/// the first pair reports it, with the count of the others.
+fn same_subtrees(found: Vec<Ring>) -> Vec<Ring> {
+    let mut kept: Vec<Ring> = Vec::with_capacity(found.len());
+    let mut first: HashMap<(&str, &str), usize> = HashMap::new();
+    for ring in found {
+        let across = ring.subtrees.filter(|_| ring.lineage.is_none());
+        if let Some(&at) = across.and_then(|key| first.get(&key)) {
+            kept[at].more += 1;
+            continue;
+        }
+        if let Some(key) = across {
+            first.insert(key, kept.len());
+        }
+        kept.push(ring);
+    }
+    kept
+}
+
+/// The sibling subtrees two modules lie in, under their deepest common ancestor, in name
+/// order: `k::a::x` and `k::b` lie in `k::a` and `k::b`.
+fn subtrees<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str) {
+    let common = (a.split("::").zip(b.split("::")))
+        .take_while(|(x, y)| x == y)
+        .count();
+    let top = |m: &'a str| match m.match_indices("::").nth(common) {
+        Some((at, _)) => &m[..at],
+        None => m,
+    };
+    let (a, b) = (top(a), top(b));
+    if a <= b {
+        (a, b)
+    } else {
+        (b, a)
+    }
 }
 
 fn cycle_smell(graph: &ModuleGraph, ring: &Ring) -> Smell {
@@ -265,7 +312,11 @@ fn cycle_smell(graph: &ModuleGraph, ring: &Ring) -> Smell {
             }
         })
         .collect();
-    let mut sorted: Vec<&str> = cycle.iter().map(|&m| names[m]).collect();
+    // One fingerprint for a tangle of two subtrees, whichever pair reports it.
+    let mut sorted: Vec<&str> = match (ring.subtrees, ring.lineage) {
+        (Some((a, b)), None) => vec![a, b],
+        _ => cycle.iter().map(|&m| names[m]).collect(),
+    };
     sorted.sort_unstable();
     let path: Vec<&str> = cycle
         .iter()
@@ -280,8 +331,15 @@ fn cycle_smell(graph: &ModuleGraph, ring: &Ring) -> Smell {
     } else {
         String::new()
     };
+    let more = match (ring.more, ring.subtrees) {
+        (0, _) | (_, None) => String::new(),
+        (n, Some((a, b))) => format!(
+            ", and {n} more pair{} of modules in `{a}` and `{b}` the same way",
+            if n == 1 { "" } else { "s" }
+        ),
+    };
     let head = format!(
-        "modules depend on each other in a cycle: {}{tangle}",
+        "modules depend on each other in a cycle: {}{tangle}{more}",
         path.join(" -> ")
     );
     let (severity, message) = match ring.lineage {
@@ -572,6 +630,33 @@ mod graph_test {
         assert!(edges(&files).contains(&edge("b", "a", 1)));
     }
 
+    /// A module named in capitals (a namespace of constants) is a module: what is named
+    /// through it, from its parent or through an import of it, is used.
+    #[test]
+    fn uses_through_a_module_named_in_capitals_are_seen() {
+        let files = krate(&[
+            ("lib.rs", "mod a; mod b;\npub fn run() -> u8 { a::state() + b::go() }"),
+            (
+                "a.rs",
+                "#[allow(non_snake_case)]\npub mod Op { pub const INDEXING: u8 = 0; pub const PREPARING: u8 = 1; pub fn unused() {} }\npub fn state() -> u8 { match 1 { Op::INDEXING => 1, _ => 0 } }",
+            ),
+            ("b.rs", "use crate::a::Op;\npub fn go() -> u8 { Op::PREPARING }"),
+        ]);
+        assert_eq!(needless(&files), ["a::Op::unused"]);
+    }
+
+    /// Examples and benchmarks are programs written to be read: their `pub` is no API.
+    #[test]
+    fn examples_have_no_needless_pub() {
+        let mut files = krate(&[("lib.rs", "pub fn api() {}"), ("demo.rs", "pub struct Team;")]);
+        let demo = &mut files[1];
+        demo.rel = "examples/demo.rs".to_string();
+        demo.crate_root = "k::demo".to_string();
+        assert!(needless(&files).is_empty(), "{:?}", needless(&files));
+        files[1].rel = "src/demo.rs".to_string();
+        assert_eq!(needless(&files), ["demo::Team"]);
+    }
+
     /// Items a `macro_rules!` body names by `$crate::` are used wherever it expands; items
     /// and re-exports inside an item-level macro call (`cfg_x! { .. }`) are the module's.
     #[test]
@@ -586,6 +671,35 @@ mod graph_test {
         ]);
         assert_eq!(needless(&files), ["a::Unused"]);
         assert!(edges(&files).is_empty());
+    }
+
+    /// A registry that registers each plugin of a folder, each taking the registry, is one
+    /// tangle between two subtrees, reported once; the subtrees are named, and the count.
+    #[test]
+    fn pairs_across_the_same_two_subtrees_are_one_cycle() {
+        let files = krate(&[
+            ("lib.rs", "mod registry; mod helpers; mod other;"),
+            (
+                "registry.rs",
+                "pub struct Registry;\npub fn defaults() { crate::helpers::each::Each; crate::helpers::join::Join; crate::helpers::Base; crate::other::f(); }",
+            ),
+            ("helpers/mod.rs", "pub mod each; pub mod join;\npub struct Base(crate::registry::Registry);"),
+            ("helpers/each.rs", "pub struct Each;\npub fn call(_: &crate::registry::Registry) {}"),
+            ("helpers/join.rs", "pub struct Join;\npub fn call(_: &crate::registry::Registry) {}"),
+            ("other.rs", "pub fn f() { let _ = crate::registry::Registry; }"),
+        ]);
+        let cycles: Vec<Smell> = find(&files, &crate::options::ThresholdFlags::default().resolve())
+            .0
+            .into_iter()
+            .filter(|s| s.kind == SmellKind::ModuleCycle)
+            .collect();
+        let messages: Vec<&str> = cycles.iter().map(|s| s.message.as_str()).collect();
+        assert_eq!(cycles.len(), 2, "{messages:#?}");
+        assert!(
+            messages[0].contains("and 2 more pairs of modules in `k::helpers` and `k::registry`"),
+            "{messages:#?}"
+        );
+        assert!(!messages[1].contains("more pair"), "{messages:#?}");
     }
 
     /// In a tangle, each pair of modules that depend on each other directly is reported,

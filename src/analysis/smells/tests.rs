@@ -101,6 +101,21 @@ fn long_function_at_the_limit_is_not_reported() {
     assert!(found.is_empty(), "{found:?}");
 }
 
+/// Comments and blank lines are not lines of code, as clippy's `too_many_lines` counts.
+#[test]
+fn comments_and_blank_lines_do_not_make_a_function_long() {
+    let explained = fn_of_lines(96).replacen(
+        "    let _ = 0;\n",
+        "    // Why the next step comes first,\n    // and what it saves.\n\n    let _ = 0;\n",
+        5,
+    );
+    assert!(explained.lines().count() > 110);
+    let found = fn_smells(&explained, &defaults(), SmellKind::LongFunction);
+    assert!(found.is_empty(), "{found:?}");
+    let found = fn_smells(&fn_of_lines(101), &defaults(), SmellKind::LongFunction);
+    assert!(found[0].message.contains("has 101 lines of code"), "{found:?}");
+}
+
 #[test]
 fn cyclomatic_alone_is_not_a_finding_but_shows_in_the_metrics() {
     // A flat table of 40 `if`s: cyclomatic 41, cognitive 40 is over; 20 `||`s are not.

@@ -85,7 +85,10 @@ pub(super) fn needless_pub(
         }
     }
     let mut smells = Vec::new();
-    for (fi, file) in files.iter().enumerate() {
+    // An example or a benchmark is a program of its own, written as its reader would write
+    // code: its `pub` is what it shows, not an API it leaks.
+    let reported = files.iter().enumerate().filter(|(_, f)| !f.is_standalone_program());
+    for (fi, file) in reported {
         for item in &file.parsed.pub_items {
             let module_path = file.parsed.modules[item.module as usize].path.as_str();
             // `pub fn main` says nothing of an API: a program's entry point is called by none.

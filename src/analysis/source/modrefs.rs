@@ -219,9 +219,11 @@ pub fn use_leaves(
 }
 
 /// Whether a path written in code can name a module of the crate, as far as its first segment
-/// tells (types and variants, `Foo::new`, start with a capital and are left out).
+/// tells: `Self::` cannot. A capital (`Foo::new`) is most often a type, but a module may be
+/// named so (`#[allow(non_snake_case)] mod Operation { pub const INDEXING: u8 = 0; }`):
+/// [`finish`] keeps only paths that start with a child module or an imported name.
 pub fn may_name_module(first: &str) -> bool {
-    first.starts_with(|c: char| c.is_ascii_lowercase())
+    first != "Self" && first.starts_with(|c: char| c.is_alphabetic() || c == '_')
 }
 
 /// A path in a macro's tokens.
@@ -352,6 +354,8 @@ mod test {
             [
                 ("crate::a::B", false),
                 ("child::g", false),
+                // A type or a module named in capitals: `finish` tells.
+                ("Foo::new", false),
                 ("super::c::D", false),
                 ("crate::p::q", true)
             ]
