@@ -44,7 +44,8 @@ fn measured<'a>(
             let m = unit.metrics?;
             // Lines of code, as clippy's `too_many_lines` counts them: comments that explain
             // the steps and blank lines that part them make a function no longer to read.
-            let lines = (file.parsed.code_lines(unit.tokens.clone())).saturating_sub(m.nested_lines);
+            let lines =
+                (file.parsed.code_lines(unit.tokens.clone())).saturating_sub(m.nested_lines);
             let excesses = excesses(lines, &m, thresholds);
             (!excesses.is_empty()).then_some((fi, unit, lines, m, excesses))
         })

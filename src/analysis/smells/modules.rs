@@ -171,6 +171,7 @@ fn follow<'f>(
                 // A `macro_rules!` body expands where it is called, in other modules too:
                 // what it names is used from outside even when it is defined beside it.
                 RefKind::MacroDef => (true, false),
+                RefKind::SkippedUse => (false, false),
             };
             let seen = trail.seen.into_iter().filter(|&(m, _)| m != from || public);
             uses.used.extend(seen);
@@ -645,10 +646,33 @@ mod graph_test {
         assert_eq!(needless(&files), ["a::Op::unused"]);
     }
 
+    /// A test module left out of the analysis still compiles under `cargo test`: what it
+    /// imports from other modules is used. A `pub(crate)` static used elsewhere needs its
+    /// type as visible as itself.
+    #[test]
+    fn test_imports_and_restricted_items_keep_what_they_need() {
+        let files = krate(&[
+            ("lib.rs", "mod value; mod helpers; mod registry;\npub fn run() { registry::go() }"),
+            (
+                "value.rs",
+                "pub fn as_string() {}\npub fn unused() {}\n#[cfg(test)]\nmod test { pub fn local() {} }",
+            ),
+            (
+                "helpers.rs",
+                "pub struct Helper;\npub(crate) static EQ: Helper = Helper;\n#[cfg(test)]\nmod test { use super::Helper; use crate::value::as_string; }",
+            ),
+            ("registry.rs", "pub fn go() { let _ = &crate::helpers::EQ; }"),
+        ]);
+        assert_eq!(needless(&files), ["value::unused"]);
+    }
+
     /// Examples and benchmarks are programs written to be read: their `pub` is no API.
     #[test]
     fn examples_have_no_needless_pub() {
-        let mut files = krate(&[("lib.rs", "pub fn api() {}"), ("demo.rs", "pub struct Team;")]);
+        let mut files = krate(&[
+            ("lib.rs", "pub fn api() {}"),
+            ("demo.rs", "pub struct Team;"),
+        ]);
         let demo = &mut files[1];
         demo.rel = "examples/demo.rs".to_string();
         demo.crate_root = "k::demo".to_string();

@@ -91,7 +91,7 @@ impl<'f> Scope<'f> {
                         }
                     }
                     RefKind::Glob { public } => globs.push((module, r.path.as_str(), *public)),
-                    RefKind::Code | RefKind::MacroDef => {}
+                    RefKind::Code | RefKind::MacroDef | RefKind::SkippedUse => {}
                 }
             }
             for def in &file.parsed.defs {

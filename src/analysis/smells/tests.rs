@@ -113,7 +113,10 @@ fn comments_and_blank_lines_do_not_make_a_function_long() {
     let found = fn_smells(&explained, &defaults(), SmellKind::LongFunction);
     assert!(found.is_empty(), "{found:?}");
     let found = fn_smells(&fn_of_lines(101), &defaults(), SmellKind::LongFunction);
-    assert!(found[0].message.contains("has 101 lines of code"), "{found:?}");
+    assert!(
+        found[0].message.contains("has 101 lines of code"),
+        "{found:?}"
+    );
 }
 
 #[test]

@@ -76,7 +76,8 @@ pub(super) fn needless_pub(
             }
         }
     }
-    let mut queue: Vec<(usize, &str)> = needed.iter().copied().collect();
+    // Items used from other modules show their types, whatever their visibility.
+    let mut queue: Vec<(usize, &str)> = needed.iter().chain(&uses.used).copied().collect();
     while let Some(owner) = queue.pop() {
         for &shown in uses.shows.get(&owner).into_iter().flatten() {
             if needed.insert(shown) {
@@ -87,7 +88,10 @@ pub(super) fn needless_pub(
     let mut smells = Vec::new();
     // An example or a benchmark is a program of its own, written as its reader would write
     // code: its `pub` is what it shows, not an API it leaks.
-    let reported = files.iter().enumerate().filter(|(_, f)| !f.is_standalone_program());
+    let reported = files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.is_standalone_program());
     for (fi, file) in reported {
         for item in &file.parsed.pub_items {
             let module_path = file.parsed.modules[item.module as usize].path.as_str();

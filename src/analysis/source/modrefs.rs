@@ -41,6 +41,10 @@ pub enum RefKind {
     /// A `$crate::` path in a `macro_rules!` body: it uses the item wherever the macro
     /// expands, so it is a use of the item but no dependency of the defining module.
     MacroDef,
+    /// A `use` leaf of a module the analysis leaves out (`#[cfg(test)]` without `--tests`, a
+    /// feature not selected), as its parent sees the path: a build that compiles that module
+    /// needs the item, so it is a use, but no dependency and no name of the parent's.
+    SkippedUse,
 }
 
 /// An item declared directly in a module (any visibility), for following paths to it.
@@ -318,7 +322,7 @@ pub fn finish(refs: &mut Vec<ModRef>, referenced: &[HashSet<String>], children: 
                     || imported.contains(&(r.module, first.to_string()))
             }
             RefKind::MacroDef => first == "crate",
-            RefKind::Import { .. } | RefKind::Glob { .. } => true,
+            RefKind::Import { .. } | RefKind::Glob { .. } | RefKind::SkippedUse => true,
         }
     });
     for r in refs.iter_mut() {

@@ -15,7 +15,8 @@ impl Collector<'_> {
     pub(super) fn record_mod(&mut self, node: &syn::ItemMod) {
         if self.skip(&node.attrs) {
             self.record_test_mods(node);
-            if let Some((brace, _)) = &node.content {
+            if let Some((brace, items)) = &node.content {
+                self.record_skipped_uses(items);
                 let first = node.mod_token.span.start().line as u32;
                 self.skipped_lines
                     .push((first, brace.span.close().start().line as u32));
@@ -83,18 +84,23 @@ impl Collector<'_> {
                 name: ident.to_string(),
                 is_trait: matches!(item, syn::Item::Trait(_)),
             });
-            if matches!(vis, syn::Visibility::Public(_)) && !named_from_outside(item) {
+            if matches!(vis, syn::Visibility::Inherited) || named_from_outside(item) {
+                continue;
+            }
+            if matches!(vis, syn::Visibility::Public(_)) {
                 self.out.pub_items.push(PubItem {
                     module,
                     name: ident.to_string(),
                     line: ident.span().start().line as u32,
                 });
-                self.expose(
-                    module,
-                    &ident.to_string(),
-                    crate::analysis::source::modrefs::exposed_names(item),
-                );
             }
+            // A `pub(crate)` item used elsewhere shows its types as a `pub` one does
+            // (`pub(crate) static EQ: BoolHelper` needs `BoolHelper` as visible).
+            self.expose(
+                module,
+                &ident.to_string(),
+                crate::analysis::source::modrefs::exposed_names(item),
+            );
         }
     }
 

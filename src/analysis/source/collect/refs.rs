@@ -46,6 +46,27 @@ impl Collector<'_> {
         }
     }
 
+    /// Records the imports of an inline module the analysis leaves out, as paths from this
+    /// module (its parent): what a build with that module compiles uses them. Globs bind no
+    /// name to check, and `self::` names the skipped module's own items.
+    pub(super) fn record_skipped_uses(&mut self, items: &[syn::Item]) {
+        for item in items {
+            let syn::Item::Use(node) = item else {
+                continue;
+            };
+            let mut leaves = Vec::new();
+            use_leaves(&node.tree, &mut Vec::new(), &mut leaves);
+            for (path, name, line) in leaves {
+                let path = match path.strip_prefix("super::") {
+                    Some(rest) if name != "*" => format!("self::{rest}"),
+                    None if name != "*" && !path.starts_with("self::") => path,
+                    _ => continue,
+                };
+                self.push_ref(path, line, RefKind::SkippedUse);
+            }
+        }
+    }
+
     /// Records a path of code that may name a module, and the name it starts with.
     pub(super) fn record_path(&mut self, node: &syn::Path) {
         if node.leading_colon.is_none() {
