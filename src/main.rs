@@ -270,6 +270,7 @@ fn gate(common: &CommonArgs, args: &cli::CiArgs, console: &Console) -> anyhow::R
         Vec::new()
     };
     let format = verdict.analysis_format;
+    print_warnings(report, format, console);
     output(report, format, &verdict.out_dir, console, &suggestions)?;
     for suggestion in &suggestions {
         let what = format!("{} ({})", suggestion.title, suggestion.patch.display());
@@ -459,15 +460,21 @@ fn analyse(
     if let Some(diff) = &args.in_diff {
         analysis::diff::read(diff, &report.root)?.narrow(&mut report);
     }
-    if !matches!(options.format, Format::Github | Format::Rdjsonl) {
+    print_warnings(&report, options.format, console);
+    output(&report, options.format, &out_dir, console, &[])?;
+    reporters::summary::summary(console, &report, what);
+    gate_exit(&report, &options, console)
+}
+
+/// The scan's file-level warnings on stderr, as rustc prints them; the formats for code
+/// review carry them in their own output.
+fn print_warnings(report: &analysis::report::Report, format: Format, console: &Console) {
+    if !matches!(format, Format::Github | Format::Rdjsonl) {
         console.eprint(&reporters::human::render_warnings(
             &report.warnings,
             console.stderr_styled,
         ));
     }
-    output(&report, options.format, &out_dir, console, &[])?;
-    reporters::summary::summary(console, &report, what);
-    gate_exit(&report, &options, console)
 }
 
 /// Exit code 1, with why, when `--fail-on` counts findings in `report`.

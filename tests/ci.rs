@@ -71,6 +71,56 @@ fn ci_fails_on_a_new_copy_of_a_known_clone_and_passes_on_what_the_baseline_knows
     assert_eq!(run(dir, &["ci"], &[]).status.code(), Some(0));
 }
 
+/// A baseline written by another version or with other settings is named as such: what
+/// looks new may be the grouping's change, not the code's.
+#[test]
+fn a_baseline_from_another_version_or_other_settings_is_named() {
+    let tmp = repository_of("dup-workspace");
+    let dir = tmp.path();
+    assert!(run(dir, &["baseline"], &[]).status.success());
+    let said = |out: &std::process::Output| {
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(out))
+    };
+    let same = run(dir, &["ci"], &[]);
+    assert!(
+        !said(&same).contains("the baseline was written by"),
+        "{}",
+        said(&same)
+    );
+    let settings = run(dir, &["ci", "--min-lines", "12"], &[]);
+    assert!(
+        said(&settings).contains("the baseline was written by other analysis settings")
+            && said(&settings).contains("--> loop-baseline.json"),
+        "{}",
+        said(&settings)
+    );
+    let path = dir.join("loop-baseline.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let old = text.replace(
+        &format!("cargo-loop {}", env!("CARGO_PKG_VERSION")),
+        "cargo-loop 0.0.1",
+    );
+    assert_ne!(old, text);
+    std::fs::write(&path, old).unwrap();
+    let version = run(dir, &["ci"], &[]);
+    assert_eq!(version.status.code(), Some(0), "{}", said(&version));
+    assert!(
+        said(&version).contains("written by cargo-loop 0.0.1 (this is cargo-loop"),
+        "{}",
+        said(&version)
+    );
+    // The scan's own warnings are printed by `ci` as by `dup`: a file it could not read.
+    let metrics = dir.join("crates/beta/src/metrics.rs");
+    let text = std::fs::read_to_string(&metrics).unwrap();
+    std::fs::write(&metrics, format!("{text}\nfn broken( {{\n")).unwrap();
+    let broken = run(dir, &["ci"], &[]);
+    assert!(
+        said(&broken).contains("crates/beta/src/metrics.rs"),
+        "{}",
+        said(&broken)
+    );
+}
+
 #[test]
 fn fixed_findings_never_fail_but_absolute_limits_do() {
     let tmp = repository_of("dup-workspace");

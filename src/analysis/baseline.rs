@@ -49,6 +49,16 @@ impl Key {
     }
 }
 
+/// This build, as a baseline names the one that wrote it.
+pub fn version() -> String {
+    format!("cargo-loop {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// A hash of the analysis settings, as a baseline holds it.
+pub fn settings(hash: u64) -> String {
+    format!("{hash:016x}")
+}
+
 /// The keys of a report's findings; notes only with `notes`.
 pub fn keys(report: &Report, notes: bool) -> BTreeSet<Key> {
     let mut keys = BTreeSet::new();
@@ -87,8 +97,8 @@ impl Baseline {
 
     pub fn of(report: &Report, settings: u64) -> Baseline {
         Baseline {
-            version: format!("cargo-loop {}", env!("CARGO_PKG_VERSION")),
-            settings: format!("{settings:016x}"),
+            version: version(),
+            settings: self::settings(settings),
             findings: keys(report, true),
         }
     }

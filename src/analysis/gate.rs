@@ -10,6 +10,7 @@ use anyhow::Context;
 use super::baseline::{self, Baseline, Comparison, Key};
 use super::report::Report;
 use super::smells::Severity;
+use super::workspace::Warning;
 use super::{analyse, diff, Analysis, What};
 use crate::cli::{BaselineArgs, CiArgs, CommonArgs};
 use crate::config::Gate;
@@ -165,6 +166,11 @@ pub fn ci(common: &CommonArgs, args: &CiArgs, console: &Console) -> anyhow::Resu
         &analysis.report.root,
         console,
     )?;
+    if args.baseline_from_ref.is_none() {
+        if let Some(warning) = other_scan(&baseline, &analysis, &path) {
+            analysis.report.warnings.push(warning);
+        }
+    }
     // Known and fixed count every finding; new ones only at the level the gate counts.
     let all = baseline::keys(&analysis.report, true);
     let mut comparison = baseline::compare(&baseline, &all);
@@ -192,6 +198,36 @@ pub fn ci(common: &CommonArgs, args: &CiArgs, console: &Console) -> anyhow::Resu
         narrow_to(&mut verdict.report, &new);
     }
     Ok(verdict)
+}
+
+/// Why a baseline file may disagree with this scan beyond the code's changes: another
+/// version of cargo loop (its grouping changes between releases) or other analysis settings
+/// wrote it.
+fn other_scan(baseline: &Baseline, analysis: &Analysis, path: &Path) -> Option<Warning> {
+    let version = baseline::version();
+    let writer = if baseline.version.is_empty() || baseline.version == version {
+        None
+    } else {
+        Some(format!("{} (this is {version})", baseline.version))
+    };
+    let settings = baseline::settings(settings_hash(analysis));
+    let settings = (baseline.settings != settings).then_some("other analysis settings");
+    let why = match (writer, settings) {
+        (None, None) => return None,
+        (Some(writer), None) => writer,
+        (None, Some(settings)) => settings.to_string(),
+        (Some(writer), Some(settings)) => format!("{writer} with {settings}"),
+    };
+    let file = path.strip_prefix(&analysis.report.root).unwrap_or(path);
+    Some(Warning {
+        file: file.display().to_string(),
+        line: None,
+        column: None,
+        message: format!(
+            "the baseline was written by {why}: findings may look new or fixed for that alone; \
+             rewrite it with `cargo loop baseline` once this scan's findings are the ones to keep"
+        ),
+    })
 }
 
 /// The baseline to compare with: a scan of `--baseline-from-ref`, or the file, or (when the
