@@ -5,7 +5,7 @@
 //! A copy's key is its group's fingerprint with its file and item: a new copy of a known
 //! clone is a new key, while copies that only moved within their file keep theirs.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use anyhow::Context;
@@ -153,11 +153,45 @@ pub struct Comparison {
 }
 
 pub fn compare(baseline: &Baseline, now: &BTreeSet<Key>) -> Comparison {
+    let mut new: BTreeSet<Key> = now.difference(&baseline.findings).cloned().collect();
+    let mut gone: BTreeSet<&Key> = baseline.findings.difference(now).collect();
+    regroup(&mut new, &mut gone);
     Comparison {
-        new: now.difference(&baseline.findings).cloned().collect(),
-        fixed: baseline.findings.difference(now).count(),
-        known: now.intersection(&baseline.findings).count(),
+        fixed: gone.len(),
+        known: now.len() - new.len(),
+        new,
     }
+}
+
+/// A clone group that gained or lost a copy, or whose copies changed kind (a renamed copy
+/// beside two exact ones), has another fingerprint, as its members make it: its copies that
+/// were copies before are known, not new, and only the copies it lost are fixed. A group of
+/// the scan is the same as a group of the baseline that left (no key of it is still found)
+/// when they share a copy: the same item of the same file.
+fn regroup(new: &mut BTreeSet<Key>, gone: &mut BTreeSet<&Key>) {
+    let clone = |k: &Key| crate::analysis::rules::is_clone_rule(&k.rule);
+    let copy = |k: &Key| (k.file.clone(), k.item.clone());
+    let mut left: BTreeMap<&str, BTreeSet<(String, String)>> = BTreeMap::new();
+    for key in gone.iter().filter(|k| clone(k)) {
+        left.entry(key.fingerprint.as_str())
+            .or_default()
+            .insert(copy(key));
+    }
+    let mut arrived: BTreeMap<String, BTreeSet<(String, String)>> = BTreeMap::new();
+    for key in new.iter().filter(|k| clone(k)) {
+        arrived
+            .entry(key.fingerprint.clone())
+            .or_default()
+            .insert(copy(key));
+    }
+    let mut still = BTreeSet::new();
+    for copies in arrived.values() {
+        for before in left.values() {
+            still.extend(copies.intersection(before).cloned());
+        }
+    }
+    new.retain(|k| !(clone(k) && still.contains(&copy(k))));
+    gone.retain(|k| !(clone(k) && still.contains(&copy(k))));
 }
 
 #[cfg(test)]
@@ -184,6 +218,50 @@ mod tests {
         let comparison = compare(&baseline, &now);
         assert_eq!(comparison.new, [key("1", "d.rs")].into());
         assert_eq!((comparison.fixed, comparison.known), (1, 2));
+    }
+
+    /// A near-miss group that lost or gained a copy has another fingerprint; its other copies
+    /// are still known, and a copy that turned renamed is no new finding.
+    #[test]
+    fn a_group_that_gained_or_lost_a_copy_keeps_the_others_known() {
+        let copy = |rule: &str, fingerprint: &str, file: &str| Key {
+            rule: rule.into(),
+            ..key(fingerprint, file)
+        };
+        let baseline = Baseline {
+            version: String::new(),
+            settings: String::new(),
+            findings: [
+                copy("near-miss-clone", "1", "a.rs"),
+                copy("near-miss-clone", "1", "b.rs"),
+                copy("near-miss-clone", "1", "c.rs"),
+                copy("near-miss-clone", "2", "x.rs"),
+                copy("near-miss-clone", "2", "y.rs"),
+            ]
+            .into(),
+        };
+        let lost: BTreeSet<Key> = [
+            copy("near-miss-clone", "9", "a.rs"),
+            copy("near-miss-clone", "9", "b.rs"),
+            copy("near-miss-clone", "2", "x.rs"),
+            copy("near-miss-clone", "2", "y.rs"),
+        ]
+        .into();
+        let comparison = compare(&baseline, &lost);
+        assert!(comparison.new.is_empty(), "{:?}", comparison.new);
+        assert_eq!((comparison.fixed, comparison.known), (1, 4));
+        let gained: BTreeSet<Key> = [
+            copy("renamed-clone", "8", "a.rs"),
+            copy("renamed-clone", "8", "b.rs"),
+            copy("renamed-clone", "8", "c.rs"),
+            copy("renamed-clone", "8", "d.rs"),
+            copy("near-miss-clone", "2", "x.rs"),
+            copy("near-miss-clone", "2", "y.rs"),
+        ]
+        .into();
+        let comparison = compare(&baseline, &gained);
+        assert_eq!(comparison.new, [copy("renamed-clone", "8", "d.rs")].into());
+        assert_eq!((comparison.fixed, comparison.known), (0, 5));
     }
 
     #[test]
