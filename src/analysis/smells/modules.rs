@@ -151,8 +151,16 @@ fn follow<'f>(
             let place = scope.resolve(from, &r.path, &mut trail);
             let (public, dependency) = match &r.kind {
                 RefKind::Glob { .. } => {
-                    if let Some(Place::Module(source)) = place {
-                        uses.globbed.insert(source);
+                    match place {
+                        Some(Place::Module(source)) => {
+                            uses.globbed.insert(source);
+                        }
+                        // `use crate::k::Kind::*`: the enum's variants, so the enum is used.
+                        Some(Place::Item(..)) => {
+                            uses.used
+                                .extend(trail.seen.into_iter().filter(|&(m, _)| m != from));
+                        }
+                        None => {}
                     }
                     continue;
                 }
@@ -664,6 +672,23 @@ mod graph_test {
             ("registry.rs", "pub fn go() { let _ = &crate::helpers::EQ; }"),
         ]);
         assert_eq!(needless(&files), ["value::unused"]);
+    }
+
+    /// A glob import of an enum's variants uses the enum.
+    #[test]
+    fn a_glob_of_an_enums_variants_uses_the_enum() {
+        let files = krate(&[
+            (
+                "lib.rs",
+                "mod kinds; mod user;\npub fn run() -> u8 { user::go() }",
+            ),
+            ("kinds.rs", "pub enum Kind { A, B }\npub enum Unused { C }"),
+            (
+                "user.rs",
+                "use crate::kinds::Kind::*;\npub fn go() -> u8 { match A { A => 1, B => 2 } }",
+            ),
+        ]);
+        assert_eq!(needless(&files), ["kinds::Unused"]);
     }
 
     /// Examples and benchmarks are programs written to be read: their `pub` is no API.
