@@ -8,7 +8,7 @@ use anyhow::{bail, Context};
 use crate::analysis::detectors::{self, Group, Memo};
 use crate::analysis::file_cache::FileCache;
 use crate::analysis::report::{FileInfo, Report, Timing, What};
-use crate::analysis::scan::Corpus;
+use crate::analysis::scan::{Corpus, SourceFile};
 use crate::analysis::workspace::Workspace;
 use crate::cli::{AnalysisArgs, CommonArgs};
 use crate::config::Options;
@@ -87,7 +87,7 @@ pub fn analyse(
     let files = (args.parse_cache.clone())
         .or_else(|| options.cache.then(|| out_dir.parse_cache_dir()))
         .map(|dir| FileCache::open(dir, build_id()));
-    let corpus = parse(
+    let mut corpus = parse(
         console,
         &workspace,
         &options,
@@ -107,7 +107,18 @@ pub fn analyse(
         && options.include.is_none()
         && options.exclude_path.is_none()
         && workspace.packages.len() >= workspace.members.len();
-    let found = detect((what, whole), &corpus, &options, &workspace, &memo);
+    // The files outside the paths given are read by the module graph only, after the others.
+    let selected = corpus.files.len();
+    let mut context = std::mem::take(&mut corpus.context);
+    corpus.files.append(&mut context);
+    let found = detect(
+        (what, whole),
+        (&corpus.files, selected),
+        &options,
+        &workspace,
+        &memo,
+    );
+    corpus.files.truncate(selected);
     // Written while the report is made and printed. Like the parse cache, a memo that cannot
     // be written costs speed, never a finding.
     let memo_write = (files.as_ref()).map_or_else(Background::default, |files| {
@@ -230,21 +241,23 @@ struct Found {
 /// Runs the clone detectors and the smell finders that `what` asks for, side by side; clone
 /// allow markers that silence nothing are looked for only when the analysis is `whole` (with
 /// paths, globs or some packages left out, the other copies may be outside it).
+/// `files` are the analysed files, then those only the module graph reads.
 fn detect(
     (what, whole): (What, bool),
-    corpus: &Corpus,
+    (files, selected): (&[SourceFile], usize),
     options: &Options,
     workspace: &Workspace,
     memo: &Memo,
 ) -> Found {
+    let analysed = &files[..selected];
     let (groups, smells) = rayon::join(
         || {
             if what.dup {
                 rayon::join(
-                    || detectors::find_duplicates(&corpus.files, options, memo),
+                    || detectors::find_duplicates(analysed, options, memo),
                     || {
                         if whole {
-                            detectors::unused_clone_allows(&corpus.files, options, memo)
+                            detectors::unused_clone_allows(analysed, options, memo)
                         } else {
                             Vec::new()
                         }
@@ -256,7 +269,8 @@ fn detect(
         },
         || {
             if what.smells {
-                crate::analysis::smells::find_smells(&corpus.files, options, &workspace.crate_deps)
+                let deps = &workspace.crate_deps;
+                crate::analysis::smells::find_smells((files, selected), options, deps)
             } else {
                 crate::analysis::smells::Found::default()
             }

@@ -46,6 +46,10 @@ impl SourceFile {
 #[derive(Debug, Default)]
 pub struct Corpus {
     pub files: Vec<SourceFile>,
+    /// Files of the analysed crates outside the paths and globs given: not analysed, but
+    /// what they use counts for the module graph's smells (a `pub` item used only there is
+    /// needed, whatever part of the crate is looked at).
+    pub context: Vec<SourceFile>,
     pub warnings: Vec<Warning>,
     /// Every file read, selected or not, with its size and modification time taken before it
     /// was read (when the parse cache is on): what the scan cache checks.
@@ -126,16 +130,20 @@ pub fn parse_workspace(
                 next.extend(declared(&task, &rel, &parsed.mods, &mut visited, warnings));
                 next.extend(included(&task, &parsed, &mut visited));
             }
-            if is_selected(workspace, options, selected, &task.path) {
-                corpus.files.push(SourceFile {
-                    rel,
-                    path: task.path,
-                    package: workspace.packages[task.package].name.clone(),
-                    parsed,
-                    library_root: task.library_root,
-                    crate_root: task.crate_root,
-                    cfg: task.cfg,
-                });
+            let chosen = is_selected(workspace, options, selected, &task.path);
+            let file = SourceFile {
+                rel,
+                path: task.path,
+                package: workspace.packages[task.package].name.clone(),
+                parsed,
+                library_root: task.library_root,
+                crate_root: task.crate_root,
+                cfg: task.cfg,
+            };
+            if chosen {
+                corpus.files.push(file);
+            } else {
+                corpus.context.push(file);
             }
         }
         frontier = if next.is_empty() {
@@ -145,6 +153,7 @@ pub fn parse_workspace(
         };
     }
     corpus.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    corpus.context.sort_by(|a, b| a.rel.cmp(&b.rel));
     corpus
         .warnings
         .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));

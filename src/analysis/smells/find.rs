@@ -22,17 +22,26 @@ pub struct Found {
 }
 
 /// Every smell, in the order [`Found::smells`] says.
-pub fn find_smells(files: &[SourceFile], options: &Options, crate_deps: &[CrateDep]) -> Found {
+/// The smells of the first `reported` of `files`; the module graph reads them all (the others
+/// are the analysed crates' files outside the paths given: what they use is used).
+pub fn find_smells(
+    (all, reported): (&[SourceFile], usize),
+    options: &Options,
+    crate_deps: &[CrateDep],
+) -> Found {
+    let files = &all[..reported];
     let (mut smells, manifests) = crates::find(crate_deps, &options.layers, files.len());
     // The module graph is most of the work: the rest is read beside it.
-    let ((module_smells, modules), (local, mut functions)) = rayon::join(
-        || modules::find(files, &options.thresholds),
+    let ((mut module_smells, modules), (local, mut functions)) = rayon::join(
+        || modules::find(all, &options.thresholds),
         || {
             let mut local = matches::find(files, &options.thresholds);
             local.extend(types::find(files, &options.thresholds));
             (local, functions::find(files, &options.thresholds))
         },
     );
+    module_smells.retain(|smell| smell.locations.first().is_some_and(|l| l.file < reported));
+    let modules = modules.within(reported);
     smells.extend(module_smells);
     smells.extend(local);
     // Worst first whatever the rule: how many times over its limit a function is (a

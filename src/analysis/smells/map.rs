@@ -30,3 +30,26 @@ pub struct ModuleNode {
     pub file: usize,
     pub line: u32,
 }
+
+impl ModuleMap {
+    /// The modules declared in the first `files` files, and the edges between them written
+    /// there: the map of the files a report holds.
+    pub fn within(self, files: usize) -> ModuleMap {
+        let mut index = vec![None; self.modules.len()];
+        let mut modules = Vec::new();
+        for (i, module) in self.modules.into_iter().enumerate() {
+            if module.file < files {
+                index[i] = Some(modules.len() as u32);
+                modules.push(module);
+            }
+        }
+        let edges = (self.edges.into_iter())
+            .filter(|e| e.file < files)
+            .filter_map(|e| {
+                let (from, to) = (index[e.from as usize]?, index[e.to as usize]?);
+                Some(ModuleEdge { from, to, ..e })
+            })
+            .collect();
+        ModuleMap { modules, edges }
+    }
+}

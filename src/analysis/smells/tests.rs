@@ -805,7 +805,8 @@ fn smells_and_warnings(
         thresholds: t,
         ..crate::config::Options::resolve(&args, &config).unwrap()
     };
-    let found = super::find_smells(&krate(sources), &options, &[]);
+    let files = krate(sources);
+    let found = super::find_smells((&files, files.len()), &options, &[]);
     (found.smells, found.warnings)
 }
 
@@ -881,4 +882,30 @@ fn an_allow_marker_silences_any_rule_on_its_item_or_its_file() {
         found.contains(&("needless-pub", "k::a::helper".into())),
         "{found:?}"
     );
+}
+
+/// Analysing part of a crate (paths, globs), the rest still uses what it uses: only the
+/// analysed files are reported, and an item used elsewhere is needed.
+#[test]
+fn a_part_of_a_crate_is_judged_with_the_uses_of_the_rest() {
+    let files = krate(&[
+        ("a.rs", "pub fn used() {}\npub fn unused() {}"),
+        (
+            "lib.rs",
+            "mod a; mod b;\npub fn run() { a::used(); b::go(); }",
+        ),
+        (
+            "b.rs",
+            "pub fn go() { crate::a::used(); }\npub fn idle() {}",
+        ),
+    ]);
+    let options = crate::config::Options::resolve(
+        &crate::cli::AnalysisArgs::default(),
+        &crate::config::ConfigFile::default(),
+    )
+    .unwrap();
+    let found = super::find_smells((&files, 1), &options, &[]);
+    let items: Vec<&str> = found.smells.iter().map(|s| s.item.as_str()).collect();
+    assert_eq!(items, ["k::a::unused"], "{:?}", found.smells);
+    assert!(found.modules.modules.iter().all(|m| m.file < 1));
 }
