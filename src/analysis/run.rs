@@ -107,18 +107,7 @@ pub fn analyse(
         && options.include.is_none()
         && options.exclude_path.is_none()
         && workspace.packages.len() >= workspace.members.len();
-    // The files outside the paths given are read by the module graph only, after the others.
-    let selected = corpus.files.len();
-    let mut context = std::mem::take(&mut corpus.context);
-    corpus.files.append(&mut context);
-    let found = detect(
-        (what, whole),
-        (&corpus.files, selected),
-        &options,
-        &workspace,
-        &memo,
-    );
-    corpus.files.truncate(selected);
+    let found = detect((what, whole), &mut corpus, &options, &workspace, &memo);
     // Written while the report is made and printed. Like the parse cache, a memo that cannot
     // be written costs speed, never a finding.
     let memo_write = (files.as_ref()).map_or_else(Background::default, |files| {
@@ -241,8 +230,30 @@ struct Found {
 /// Runs the clone detectors and the smell finders that `what` asks for, side by side; clone
 /// allow markers that silence nothing are looked for only when the analysis is `whole` (with
 /// paths, globs or some packages left out, the other copies may be outside it).
-/// `files` are the analysed files, then those only the module graph reads.
 fn detect(
+    (what, whole): (What, bool),
+    corpus: &mut Corpus,
+    options: &Options,
+    workspace: &Workspace,
+    memo: &Memo,
+) -> Found {
+    // The files outside the paths given are read by the module graph only, after the others.
+    let selected = corpus.files.len();
+    let mut context = std::mem::take(&mut corpus.context);
+    corpus.files.append(&mut context);
+    let found = detect_in(
+        (what, whole),
+        (&corpus.files, selected),
+        options,
+        workspace,
+        memo,
+    );
+    corpus.files.truncate(selected);
+    found
+}
+
+/// `files` are the analysed files, then those only the module graph reads.
+fn detect_in(
     (what, whole): (What, bool),
     (files, selected): (&[SourceFile], usize),
     options: &Options,
