@@ -149,18 +149,20 @@ fn follow<'f>(
             let from = local[r.module as usize];
             let mut trail = Trail::default();
             let place = scope.resolve(from, &r.path, &mut trail);
+            // A module and its descendants see its private items: only others need `pub`.
+            let outside = |m: usize| !within(scope.names[from], scope.names[m]);
             let (public, dependency) = match &r.kind {
                 RefKind::Glob { .. } => {
                     match place {
-                        Some(Place::Module(source)) => {
+                        Some(Place::Module(source)) if outside(source) => {
                             uses.globbed.insert(source);
                         }
                         // `use crate::k::Kind::*`: the enum's variants, so the enum is used.
                         Some(Place::Item(..)) => {
                             uses.used
-                                .extend(trail.seen.into_iter().filter(|&(m, _)| m != from));
+                                .extend(trail.seen.into_iter().filter(|&(m, _)| outside(m)));
                         }
-                        None => {}
+                        _ => {}
                     }
                     continue;
                 }
@@ -181,7 +183,7 @@ fn follow<'f>(
                 RefKind::MacroDef => (true, false),
                 RefKind::SkippedUse => (false, false),
             };
-            let seen = trail.seen.into_iter().filter(|&(m, _)| m != from || public);
+            let seen = (trail.seen.into_iter()).filter(|&(m, _)| outside(m) || public);
             uses.used.extend(seen);
             let Some(to) = place.map(Place::module) else {
                 continue;
@@ -196,6 +198,13 @@ fn follow<'f>(
     }
     uses.finish(scope, files);
     (edges, uses)
+}
+
+/// Whether module `inner` is `outer` or one of its descendants.
+fn within(inner: &str, outer: &str) -> bool {
+    inner
+        .strip_prefix(outer)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
 }
 
 /// The smells of the module graph, and the graph itself for reports that draw it.
@@ -672,6 +681,30 @@ mod graph_test {
             ("registry.rs", "pub fn go() { let _ = &crate::helpers::EQ; }"),
         ]);
         assert_eq!(needless(&files), ["value::unused"]);
+    }
+
+    /// A module's descendants see its private items: their uses (a path, an import, a
+    /// `use super::*`) need no `pub`.
+    #[test]
+    fn uses_from_descendants_need_no_pub() {
+        let files = krate(&[
+            (
+                "lib.rs",
+                "mod parent; mod other;\npub fn run() { parent::child::go(); other::f() }",
+            ),
+            (
+                "parent/mod.rs",
+                "pub mod child;\npub fn helper() {}\npub fn shared() {}\npub struct Globbed;",
+            ),
+            (
+                "parent/child.rs",
+                "use super::*;\npub fn go() { super::helper(); let _ = Globbed; }",
+            ),
+            ("other.rs", "pub fn f() { crate::parent::shared() }"),
+        ]);
+        let mut found = needless(&files);
+        found.sort();
+        assert_eq!(found, ["parent::Globbed", "parent::helper"]);
     }
 
     /// A glob import of an enum's variants uses the enum.
