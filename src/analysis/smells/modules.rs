@@ -672,11 +672,11 @@ mod graph_test {
             ("lib.rs", "mod value; mod helpers; mod registry;\npub fn run() { registry::go() }"),
             (
                 "value.rs",
-                "pub fn as_string() {}\npub fn unused() {}\n#[cfg(test)]\nmod test { pub fn local() {} }",
+                "pub fn as_string() {}\npub fn unused() {}\npub fn called() {}\npub fn asserted() -> bool { true }\n#[cfg(test)]\nmod test { pub fn local() {} }",
             ),
             (
                 "helpers.rs",
-                "pub struct Helper;\npub(crate) static EQ: Helper = Helper;\n#[cfg(test)]\nmod test { use super::Helper; use crate::value::as_string; }",
+                "pub struct Helper;\npub(crate) static EQ: Helper = Helper;\n#[cfg(test)]\nmod test { use super::Helper; use crate::value::as_string;\n#[test] fn t() { crate::value::called(); assert!(crate::value::asserted()); } }",
             ),
             ("registry.rs", "pub fn go() { let _ = &crate::helpers::EQ; }"),
         ]);

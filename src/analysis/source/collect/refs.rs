@@ -46,24 +46,31 @@ impl Collector<'_> {
         }
     }
 
-    /// Records the imports of an inline module the analysis leaves out, as paths from this
-    /// module (its parent): what a build with that module compiles uses them. Globs bind no
-    /// name to check, and `self::` names the skipped module's own items.
+    /// Records the imports of an inline module the analysis leaves out, and the paths from
+    /// the crate root or its parent in its code (`crate::a::f()` in a test), as paths from
+    /// this module (its parent): what a build with that module compiles uses them. Globs bind
+    /// no name to check, and `self::` names the skipped module's own items.
     pub(super) fn record_skipped_uses(&mut self, items: &[syn::Item]) {
+        let mut found = Vec::new();
+        let mut code = SkippedPaths(Vec::new());
         for item in items {
-            let syn::Item::Use(node) = item else {
-                continue;
-            };
-            let mut leaves = Vec::new();
-            use_leaves(&node.tree, &mut Vec::new(), &mut leaves);
-            for (path, name, line) in leaves {
-                let path = match path.strip_prefix("super::") {
-                    Some(rest) if name != "*" => format!("self::{rest}"),
-                    None if name != "*" && !path.starts_with("self::") => path,
-                    _ => continue,
-                };
-                self.push_ref(path, line, RefKind::SkippedUse);
+            match item {
+                syn::Item::Use(node) => use_leaves(&node.tree, &mut Vec::new(), &mut found),
+                other => code.visit_item(other),
             }
+        }
+        found.extend(
+            code.0
+                .into_iter()
+                .map(|(path, line)| (path, String::new(), line)),
+        );
+        for (path, name, line) in found {
+            let path = match path.strip_prefix("super::") {
+                Some(rest) if name != "*" => format!("self::{rest}"),
+                None if name != "*" && !path.starts_with("self::") => path,
+                _ => continue,
+            };
+            self.push_ref(path, line, RefKind::SkippedUse);
         }
     }
 
@@ -251,5 +258,38 @@ impl Collector<'_> {
             }
         }
         found
+    }
+}
+
+/// The paths from the crate root or the parent module (`crate::a::f`, `super::g`) in code
+/// the analysis leaves out, in macro calls too, with their lines.
+struct SkippedPaths(Vec<(String, u32)>);
+
+impl SkippedPaths {
+    fn push(&mut self, path: String, line: u32) {
+        let first = path.split("::").next().unwrap_or_default();
+        if matches!(first, "crate" | "super") && path.contains("::") {
+            self.0.push((path, line));
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for SkippedPaths {
+    fn visit_path(&mut self, node: &'ast syn::Path) {
+        if node.leading_colon.is_none() && node.segments.len() >= 2 {
+            let path: Vec<String> = node.segments.iter().map(|s| s.ident.to_string()).collect();
+            let line = node.segments[0].ident.span().start().line as u32;
+            self.push(path.join("::"), line);
+        }
+        syn::visit::visit_path(self, node);
+    }
+
+    fn visit_macro(&mut self, node: &'ast syn::Macro) {
+        let (mut paths, mut idents) = (Vec::new(), Vec::new());
+        token_paths(node.tokens.clone(), &mut paths, &mut idents);
+        for path in paths {
+            self.push(path.path, path.line);
+        }
+        syn::visit::visit_macro(self, node);
     }
 }
