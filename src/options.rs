@@ -180,11 +180,12 @@ option_group! {
 option_group! {
     /// Limits over which a function, module or type is a smell.
     ThresholdFlags => Thresholds, "Smell Thresholds" {
-        max_fn_lines: u32 = 100, "100", "LINES", "Longest function before it is reported";
+        max_fn_lines: u32 = 100, "100", "LINES",
+            "Most lines of code (comments and blank lines aside) before a function is reported";
         max_cognitive: u32 = 25, "25", "N",
             "Highest cognitive complexity before a function is reported";
         max_cyclomatic: u32 = 15, "15", "N",
-            "Highest cyclomatic complexity before a function is reported";
+            "Cyclomatic complexity over which a complex function's finding names it (alone it reports nothing)";
         max_params: u32 = 7, "7", "N", "Most parameters before a function is reported";
         max_nesting: u32 = 5, "5", "N",
             "Deepest nesting of blocks before a function is reported";

@@ -152,7 +152,7 @@ pub const RULES: [Rule; 17] = [
     Rule {
         id: "long-function",
         name: "LongFunction",
-        short: "A function with more lines of code than the limit (comments, blank lines, data and literal tables excepted).",
+        short: "A function with more lines of code than the limit (comments and blank lines aside); a table `match`'s lines do not count, and a function of cognitive complexity 3 or less is data (a literal, a builder chain), not long.",
         why: "Long functions hide their steps; each step has no name and no test of its own.",
         fix: "Extract the steps into named functions.",
         example: "fn render(..) { 160 lines }",

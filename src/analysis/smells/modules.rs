@@ -200,6 +200,18 @@ fn follow<'f>(
     (edges, uses)
 }
 
+/// What `ancestor` is to `descendant`: its crate root, its parent, or a further ancestor.
+fn kin(ancestor: &str, descendant: &str) -> &'static str {
+    let below = descendant.strip_prefix(ancestor).unwrap_or(descendant);
+    if !ancestor.contains("::") {
+        "crate root"
+    } else if below.matches("::").count() == 1 {
+        "parent"
+    } else {
+        "ancestor"
+    }
+}
+
 /// Whether module `inner` is `outer` or one of its descendants.
 fn within(inner: &str, outer: &str) -> bool {
     inner
@@ -363,7 +375,7 @@ fn cycle_smell(graph: &ModuleGraph, ring: &Ring) -> Smell {
     let (severity, message) = match ring.lineage {
         Some((ancestor, descendant)) => (Severity::Note, format!(
             "{head}; a module and its {} use each other, which is common in Rust and costs only that `{descendant}` cannot be moved to another crate or tested apart from `{ancestor}`: if it should stand alone, move what both need into a module of its own",
-            if ancestor.contains("::") { "parent" } else { "crate root" }
+            kin(ancestor, descendant)
         )),
         None => (Severity::Warning, format!(
             "{head}; none can be understood or changed alone: move what they share into a module of its own, or invert one dependency"
@@ -705,6 +717,14 @@ mod graph_test {
         let mut found = needless(&files);
         found.sort();
         assert_eq!(found, ["parent::Globbed", "parent::helper"]);
+    }
+
+    /// A cycle along one line of descent names what the upper module is to the lower.
+    #[test]
+    fn a_cycle_with_an_ancestor_names_its_kin() {
+        assert_eq!(kin("k", "k::a::b"), "crate root");
+        assert_eq!(kin("k::a", "k::a::b"), "parent");
+        assert_eq!(kin("k::a", "k::a::b::c"), "ancestor");
     }
 
     /// A glob import of an enum's variants uses the enum.
