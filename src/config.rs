@@ -541,6 +541,11 @@ fn glob_set(globs: Option<&[String]>, origin: &str) -> anyhow::Result<Option<Glo
     let mut builder = GlobSetBuilder::new();
     for glob in globs {
         builder.add(Glob::new(glob).with_context(|| format!("invalid glob `{glob}` in {origin}"))?);
+        // A folder stands for what is in it, as in `.gitignore`: `src/gen` is `src/gen/**`.
+        let inside = format!("{}/**", glob.trim_end_matches('/'));
+        if !glob.ends_with("**") {
+            builder.add(Glob::new(&inside)?);
+        }
     }
     Ok(Some(
         builder
@@ -552,6 +557,19 @@ fn glob_set(globs: Option<&[String]>, origin: &str) -> anyhow::Result<Option<Glo
 #[cfg(test)]
 mod test {
     use super::*;
+
+    #[test]
+    fn a_folder_given_as_a_glob_stands_for_what_is_in_it() {
+        let set = glob_set(Some(&["src/canvas".to_string()]), "--exclude-path")
+            .unwrap()
+            .unwrap();
+        assert!(set.is_match("src/canvas/widgets/a.rs"));
+        assert!(!set.is_match("src/canvas.rs"));
+        let set = glob_set(Some(&["src/*.rs".to_string()]), "--include")
+            .unwrap()
+            .unwrap();
+        assert!(set.is_match("src/lib.rs") && !set.is_match("tests/a.rs"));
+    }
 
     /// Every flag has a key: the switches and selections too, read as the flags read them.
     #[test]
