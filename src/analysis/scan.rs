@@ -33,6 +33,8 @@ pub struct SourceFile {
     pub crate_root: String,
     /// The `#[cfg]` its module is declared under (on the `mod` items that lead to it).
     pub cfg: Option<Cfg>,
+    /// Part of an integration test target (`tests/`): a crate of its own that nothing uses.
+    pub test_target: bool,
 }
 
 impl SourceFile {
@@ -139,6 +141,7 @@ pub fn parse_workspace(
                 library_root: task.library_root,
                 crate_root: task.crate_root,
                 cfg: task.cfg,
+                test_target: task.test,
             };
             if chosen {
                 corpus.files.push(file);

@@ -757,6 +757,10 @@ mod graph_test {
         assert!(needless(&files).is_empty(), "{:?}", needless(&files));
         files[1].rel = "src/demo.rs".to_string();
         assert_eq!(needless(&files), ["demo::Team"]);
+        // An integration test is a crate nothing uses.
+        files[1].rel = "tests/demo.rs".to_string();
+        files[1].test_target = true;
+        assert!(needless(&files).is_empty(), "{:?}", needless(&files));
     }
 
     /// Items a `macro_rules!` body names by `$crate::` are used wherever it expands; items
