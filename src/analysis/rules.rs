@@ -201,8 +201,9 @@ pub const RULES: [Rule; 17] = [
     },
 ];
 
-/// The rule with `id`.
+/// The rule with `id`, spelt with dashes or, as the JSON's `kind`, underscores.
 pub fn rule(id: &str) -> Option<&'static Rule> {
+    let id = id.replace('_', "-");
     RULES.iter().find(|r| r.id == id)
 }
 

@@ -76,7 +76,10 @@ pub(super) fn allow_rules(text: &str) -> Vec<(u32, Vec<String>)> {
             }
             let rest = comment.trim_start().strip_prefix("cargo-loop: allow(")?;
             let rules = rest.split_once(')')?.0;
-            let rules = rules.split(',').map(|r| r.trim().to_owned()).collect();
+            // `needless_pub`, as JSON spells the kind, is `needless-pub`.
+            let rules = (rules.split(','))
+                .map(|r| r.trim().replace('_', "-"))
+                .collect();
             Some((i as u32 + 1, rules))
         })
         .collect()
@@ -276,5 +279,18 @@ mod allow_tests {
         let text = "// cargo-loop: allow(duplicate)\nfn a() {}\n// cargo-loop: allow(renamed-clone, long-function)\nfn b() {}\n// cargo-loop: allow(long-function)\nfn c() {}\n/// `// cargo-loop: allow(duplicate)` in a doc is no marker\nfn d() {}\nconst E: &str = \"// cargo-loop: allow(duplicate)\";\n";
         assert_eq!(super::allow_lines(text), [1, 3]);
         assert!(super::unknown_allows("let s = \"`// cargo-loop: allow({})`\";\n").is_empty());
+    }
+
+    /// A rule spelt as JSON's `kind` spells it is the same rule.
+    #[test]
+    fn a_rule_spelt_with_underscores_is_the_rule() {
+        assert!(
+            super::unknown_allows("// cargo-loop: allow(needless_pub)\npub fn a() {}\n").is_empty()
+        );
+        assert_eq!(
+            super::allow_rules("// cargo-loop: allow(long_function)\n"),
+            [(1, vec!["long-function".to_string()])]
+        );
+        assert!(crate::analysis::rules::rule("module_cycle").is_some());
     }
 }
