@@ -257,10 +257,10 @@ struct Ring<'f> {
     modules: Vec<usize>,
     component: usize,
     lineage: Option<(&'f str, &'f str)>,
-    /// For a pair of modules in two sibling subtrees: those subtrees, and how many other
-    /// pairs between them depend on each other (reported with this one).
+    /// For a pair of modules in two sibling subtrees: those subtrees, and the other pairs
+    /// between them that depend on each other (reported with this one).
     subtrees: Option<(&'f str, &'f str)>,
-    more: usize,
+    more: Vec<Vec<usize>>,
 }
 
 fn cycles(graph: &ModuleGraph) -> Vec<Smell> {
@@ -275,7 +275,7 @@ fn cycles(graph: &ModuleGraph) -> Vec<Smell> {
             },
             modules,
             component,
-            more: 0,
+            more: Vec::new(),
         })
         .collect();
     // Tangles across the tree first, then the rings of a module and its ancestors.
@@ -294,14 +294,14 @@ fn cycles(graph: &ModuleGraph) -> Vec<Smell> {
 
 /// Pairs of modules across the same two sibling subtrees are one tangle, whatever number of
 /// their modules make it (a registry and each plugin it registers, which takes the registry):
-/// the first pair reports it, with the count of the others.
+/// the first pair reports it, with the others.
 fn same_subtrees(found: Vec<Ring>) -> Vec<Ring> {
     let mut kept: Vec<Ring> = Vec::with_capacity(found.len());
     let mut first: HashMap<(&str, &str), usize> = HashMap::new();
     for ring in found {
         let across = ring.subtrees.filter(|_| ring.lineage.is_none());
         if let Some(&at) = across.and_then(|key| first.get(&key)) {
-            kept[at].more += 1;
+            kept[at].more.push(ring.modules);
             continue;
         }
         if let Some(key) = across {
@@ -332,9 +332,11 @@ fn subtrees<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str) {
 
 fn cycle_smell(graph: &ModuleGraph, ring: &Ring) -> Smell {
     let (names, cycle) = (&graph.names, &ring.modules);
-    let locations = (0..cycle.len())
-        .map(|i| {
-            let edge = graph.edges[&(cycle[i], cycle[(i + 1) % cycle.len()])];
+    // Each edge of the ring, then both edges of each other pair of the same two subtrees.
+    let locations = (std::iter::once(cycle).chain(&ring.more))
+        .flat_map(|ring| (0..ring.len()).map(|i| (ring[i], ring[(i + 1) % ring.len()])))
+        .map(|pair| {
+            let edge = graph.edges[&pair];
             Location {
                 file: edge.file,
                 start_line: edge.line,
@@ -361,7 +363,7 @@ fn cycle_smell(graph: &ModuleGraph, ring: &Ring) -> Smell {
     } else {
         String::new()
     };
-    let more = match (ring.more, ring.subtrees) {
+    let more = match (ring.more.len(), ring.subtrees) {
         (0, _) | (_, None) => String::new(),
         (n, Some((a, b))) => format!(
             ", and {n} more pair{} of modules in `{a}` and `{b}` the same way",
@@ -806,6 +808,9 @@ mod graph_test {
             "{messages:#?}"
         );
         assert!(!messages[1].contains("more pair"), "{messages:#?}");
+        // Every pair's two edges are where the cycle is.
+        assert_eq!(cycles[0].locations.len(), 6, "{:?}", cycles[0].locations);
+        assert_eq!(cycles[1].locations.len(), 2);
     }
 
     /// In a tangle, each pair of modules that depend on each other directly is reported,
