@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::group::{Group, GroupKind, Instance};
+use super::group::{CloneType, Group, GroupKind, Instance};
 use super::near;
 use crate::analysis::scan::SourceFile;
 
@@ -230,7 +230,8 @@ fn join(head: &mut Group, group: Group, alike: f64) {
 }
 
 /// What `head` becomes with `group` in its family (`alike`: how much the two align): it
-/// saves what both save, is as alike as its least alike pair, and its fingerprint is the
+/// saves what both save, is as alike as its least alike pair (near-miss copies, when the two
+/// differ in more than names), and its fingerprint is the
 /// least of theirs, whichever ranks first, so that an edit that only reorders them does not
 /// make their copies new to a baseline.
 fn absorb(head: &mut Group, group: &Group, alike: f64) {
@@ -238,6 +239,9 @@ fn absorb(head: &mut Group, group: &Group, alike: f64) {
     head.saved += group.saved;
     head.similarity = head.similarity.min(group.similarity).min(alike);
     head.clone_type = head.clone_type.max(group.clone_type);
+    if alike < 1.0 {
+        head.clone_type = head.clone_type.max(CloneType::NearMiss);
+    }
 }
 
 /// A ranked group whose copies overlap copies of groups ranked above it (a block in a method
@@ -312,7 +316,6 @@ fn covered_lines(seen: &[(u32, u32, usize)], inst: &Instance) -> u64 {
 mod tests {
     use super::*;
     use crate::analysis::detectors::find::test::files;
-    use crate::analysis::detectors::CloneType;
 
     fn copy(file: usize, line: u32, lines: u32) -> Instance {
         Instance {
@@ -459,6 +462,8 @@ mod tests {
             joined[0].similarity < 1.0,
             "the family is as alike as its least alike pair"
         );
+        // Two exact pairs that differ from each other are near-miss copies, not exact ones.
+        assert_eq!(joined[0].clone_type, CloneType::NearMiss);
         // Its fingerprint is the least of its groups' (the twin's), whichever ranks first.
         assert_eq!(joined[0].fingerprint, 8);
         let mut swapped = ranked();
