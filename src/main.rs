@@ -277,11 +277,24 @@ fn gate(common: &CommonArgs, args: &cli::CiArgs, console: &Console) -> anyhow::R
         console.status("Suggested", &what);
     }
     let c = &verdict.comparison;
+    // What got better, with `-v`: the keys the baseline holds and the scan no longer finds.
+    if console.verbose {
+        for key in &c.fixed {
+            let what = format!(
+                "{} `{}` in {} [{}]",
+                kind_of(key),
+                key.item,
+                key.file,
+                key.rule
+            );
+            console.status("Fixed", &what);
+        }
+    }
     let compared = format!(
         "{} new, {} known, {} fixed since the baseline",
         c.new.len(),
         c.known,
-        c.fixed
+        c.fixed.len()
     );
     if verdict.failures.is_empty() {
         console.status("Passed", &compared);
@@ -292,6 +305,15 @@ fn gate(common: &CommonArgs, args: &cli::CiArgs, console: &Console) -> anyhow::R
         verdict.failures.join("; ")
     ));
     Ok(ExitCode::FoundProblems)
+}
+
+/// What a baseline key is: a copy of a clone group, or a smell.
+fn kind_of(key: &analysis::baseline::Key) -> &'static str {
+    if analysis::rules::is_clone_rule(&key.rule) {
+        "copy"
+    } else {
+        "smell"
+    }
 }
 
 /// The command line as the `cargo-loop` binary parses it, for completions and the man page.

@@ -132,6 +132,19 @@ fn fixed_findings_never_fail_but_absolute_limits_do() {
     let better = run(dir, &["ci"], &[]);
     assert_eq!(better.status.code(), Some(0), "{}", stderr(&better));
     assert!(stderr(&better).contains("1 fixed"), "{}", stderr(&better));
+    // `-v` says what got better.
+    let listed = run(dir, &["ci", "-v"], &[]);
+    assert!(
+        stderr(&listed).contains("Fixed copy `")
+            && stderr(&listed).contains("crates/beta/src/metrics.rs"),
+        "{}",
+        stderr(&listed)
+    );
+    assert!(
+        !stderr(&better).contains("Fixed copy"),
+        "{}",
+        stderr(&better)
+    );
     let over = run(dir, &["ci", "--max-duplicated-lines", "10"], &[]);
     assert_eq!(over.status.code(), Some(1));
     assert!(
