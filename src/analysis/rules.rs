@@ -265,7 +265,7 @@ impl Rule {
 pub fn document() -> String {
     let mut text = String::from(
         "# Rules\n\nWhat each rule of `cargo loop` finds, why it matters and the usual fix \
-         (`cargo loop explain RULE` prints the same). Generated from `src/analysis/rules.rs`.\n",
+         (`cargo loop explain RULE` prints one; `cargo loop explain`, this page).\n",
     );
     for rule in &RULES {
         let _ = write!(
