@@ -65,18 +65,20 @@ pub fn run(common: &CommonArgs, args: &RunArgs, console: &Console) -> anyhow::Re
         if let Some(worktree) = &worktree {
             worktree.follow_head(console)?;
         }
-        let place = match run_once(&common, &args, console) {
+        let started = std::cell::Cell::new(None);
+        let place = match run_once(&common, &args, &started, console) {
             Ok(place) => {
                 crate::refactor::pass::print_document(&common, &args.fix, &place, console)?;
                 place
             }
-            // A save that breaks the build ends that run, not the watch: the next may mend it.
+            // A save that breaks the build ends that run, not the watch: the next may mend it,
+            // even while this one was failing (this run's sources, and it kept nothing).
             Err(err) if args.watch && err.is::<BaselineFailed>() && last.is_some() => {
                 console.error(&format!("{err:#}"));
-                // The last run's sources are not this one's: what changed since is known.
                 let place = last.take().expect("a place to watch");
                 Place {
-                    started: None,
+                    started: started.take(),
+                    run: None,
                     ..place
                 }
             }
@@ -107,12 +109,14 @@ fn wait_for_change(
         None => (place.root.clone(), Vec::new(), place.allow_dirty),
     };
     ignored.extend(place.output.iter().cloned());
-    let pending = match (&place.started, worktree) {
-        (Some(started), None) => started.edited(&root, &ignored, &kept_files(place)?),
-        _ => Vec::new(),
+    let began = place.started.as_ref().filter(|_| worktree.is_none());
+    let kept = match began {
+        Some(_) => kept_files(place)?,
+        None => Vec::new(),
     };
+    let since = began.map(|began| (began, kept.as_slice()));
     let changed =
-        crate::refactor::watch::next_change(&root, &ignored, allow_dirty, pending, console)?;
+        crate::refactor::watch::next_change(&root, &ignored, allow_dirty, since, console)?;
     let names: Vec<String> = changed
         .iter()
         .map(|path| {
@@ -154,16 +158,22 @@ fn kept_files(place: &Place) -> anyhow::Result<Vec<PathBuf>> {
         .collect())
 }
 
-/// One run: passes until a stopping rule fires.
+/// One run: passes until a stopping rule fires. With `--watch`, `started` holds the sources
+/// as the run found them, whatever its end.
 fn run_once(
     common: &CommonArgs,
     args: &RunArgs,
+    started: &std::cell::Cell<Option<crate::refactor::watch::Sources>>,
     console: &Console,
 ) -> anyhow::Result<crate::refactor::session::Place> {
     let fix = &args.fix;
     let start = Instant::now();
     // A goal the tree already meets is known from the scan: no build runs.
     let choose = |from: &Choosing| {
+        if args.watch {
+            let (root, ours) = (&from.place.root, &from.place.output);
+            started.set(Some(crate::refactor::watch::Sources::take(root, ours)));
+        }
         let target = rules(args, from.settings).target_score;
         if let Some(target) = target.filter(|&t| from.scores.total() <= t) {
             return Ok(Chosen::Done(format!(
@@ -174,7 +184,7 @@ fn run_once(
         let wanted = crate::refactor::select::choose(from.findings, from.args, usize::MAX)?;
         Ok(Chosen::Try(untried(&wanted, from.memory, None, from.max)))
     };
-    crate::refactor::session::session(
+    let mut place = crate::refactor::session::session(
         common,
         fix,
         console,
@@ -188,7 +198,9 @@ fn run_once(
                 .then(|| chosen.iter().map(|f| f.fingerprint).collect());
             passes(pass, baseline, chosen, &rules, named.as_ref(), start)
         },
-    )
+    )?;
+    place.started = started.take();
+    Ok(place)
 }
 
 /// The stopping rules of `args`, with configuration's where the flags set none.

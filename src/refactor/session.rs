@@ -33,8 +33,10 @@ impl Place {
     }
 }
 
-/// What a command chooses its candidates from: the scan's findings and scores.
+/// What a command chooses its candidates from: the scan's findings and scores, and where it
+/// ran, when the run starts.
 pub struct Choosing<'a> {
+    pub place: &'a Place,
     pub findings: &'a [Finding],
     /// `--max-candidates`.
     pub max: usize,
@@ -86,7 +88,8 @@ pub struct Place {
     /// `--allow-dirty`, from the flag or configuration: a watching run starts again on
     /// uncommitted changes.
     pub allow_dirty: bool,
-    /// For `run`: the sources when it started, so a watch sees what was saved while it worked.
+    /// For `run --watch`: the sources when it started, so the watch sees what was saved while
+    /// it worked.
     pub started: Option<crate::refactor::watch::Sources>,
 }
 
@@ -130,12 +133,6 @@ pub fn session(
     let mut settings = Settings::resolve(args, &analysis.config)?;
     let budget = std::mem::take(&mut settings.budget);
     let mut place = Place::of(&analysis, format, args);
-    if command == "run" {
-        place.started = Some(crate::refactor::watch::Sources::take(
-            &place.root,
-            &place.output,
-        ));
-    }
     let (root, out_dir) = (place.root.clone(), place.out_dir.clone());
     let _lock =
         crate::record::lock::OutDirLock::acquire(&out_dir, args.pipeline.verify.no_wait, console)?;
@@ -154,6 +151,7 @@ pub fn session(
     let memory = Memory::load(&out_dir.tried_file(), &root, &settings.agents_key());
     let findings = finding::findings(&analysis.report);
     let chosen = choose(&Choosing {
+        place: &place,
         findings: &findings,
         max: settings.max_candidates,
         memory: &memory,

@@ -51,10 +51,9 @@ impl Sources {
         Sources(stamps(root, ignored))
     }
 
-    /// The sources under `root` edited, added or removed since, outside `ignored` and
-    /// `ours` (what the run itself kept).
-    pub fn edited(&self, root: &Path, ignored: &[PathBuf], ours: &[PathBuf]) -> Vec<PathBuf> {
-        let now = stamps(root, ignored);
+    /// The sources edited, added or removed between these and `now`, but `ours` (what the
+    /// run itself kept).
+    fn edited(&self, now: &HashMap<PathBuf, Stamp>, ours: &[PathBuf]) -> Vec<PathBuf> {
         let mut edited: Vec<PathBuf> = (now.iter())
             .filter(|(path, stamp)| self.0.get(*path) != Some(stamp))
             .map(|(path, _)| path.clone())
@@ -72,13 +71,14 @@ impl Sources {
 }
 
 /// Waits for a change to the sources under `root` (never under `ignored`) after which the
-/// tree is clean, or `allow_dirty`; `pending` are changes made already (while a run worked).
+/// tree is clean, or `allow_dirty`; with `since` (the sources when the run began, and the
+/// files it kept), a change made while it worked counts at once.
 /// Returns the changed files. Interrupted, the error is [`crate::process::Interrupted`].
 pub fn next_change(
     root: &Path,
     ignored: &[PathBuf],
     allow_dirty: bool,
-    pending: Vec<PathBuf>,
+    since: Option<(&Sources, &[PathBuf])>,
     console: &Console,
 ) -> anyhow::Result<Vec<PathBuf>> {
     let (tx, rx) = mpsc::channel();
@@ -93,7 +93,8 @@ pub fn next_change(
         "Watching",
         &format!("{} for changes (Ctrl-C stops)", root.display()),
     );
-    let mut changed = pending;
+    // Taken once the watcher is on: a save before it is in these, one after it is an event.
+    let mut changed = since.map_or_else(Vec::new, |(began, ours)| began.edited(&before, ours));
     let mut waiting: Option<(Instant, Vec<String>)> = None;
     loop {
         if crate::process::interrupted() {
