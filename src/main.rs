@@ -292,9 +292,9 @@ fn gate(common: &CommonArgs, args: &cli::CiArgs, console: &Console) -> anyhow::R
     }
     let compared = format!(
         "{} new, {} known, {} fixed since the baseline",
-        c.new.len(),
+        analysis::baseline::findings(&c.new),
         c.known,
-        c.fixed.len()
+        analysis::baseline::findings(&c.fixed)
     );
     if verdict.failures.is_empty() {
         console.status("Passed", &compared);

@@ -69,6 +69,28 @@ fn ci_fails_on_a_new_copy_of_a_known_clone_and_passes_on_what_the_baseline_knows
     let updated = run(dir, &["ci", "--update-baseline"], &[]);
     assert_eq!(updated.status.code(), Some(0), "{}", stderr(&updated));
     assert_eq!(run(dir, &["ci"], &[]).status.code(), Some(0));
+
+    // A new group of two copies is one new finding, not two.
+    let pair = |name: &str| {
+        format!(
+            "pub fn {name}(values: &[i64], limit: i64) -> (i64, usize) {{\n\
+             let mut total = 0;\nlet mut over = 0;\nfor value in values {{\n\
+             if *value > limit {{\nover += 1;\ncontinue;\n}}\n\
+             match value % 3 {{\n0 => total += value * 2,\n1 => total -= value,\n\
+             _ => total += 1,\n}}\n}}\n(total, over)\n}}\n"
+        )
+    };
+    let metrics = dir.join("crates/beta/src/metrics.rs");
+    let text = std::fs::read_to_string(&metrics).unwrap();
+    let text = format!("{text}\n{}\n{}", pair("score_low"), pair("score_high"));
+    std::fs::write(&metrics, text).unwrap();
+    let pair = run(dir, &["ci"], &[]);
+    assert_eq!(pair.status.code(), Some(1), "{}", stderr(&pair));
+    assert!(
+        stderr(&pair).contains("1 new finding (1 new,"),
+        "{}",
+        stderr(&pair)
+    );
 }
 
 /// A baseline written by another version or with other settings is named as such: what

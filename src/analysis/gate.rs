@@ -56,7 +56,7 @@ pub fn over_fail_on(
     if gate.new_only {
         let path = (options.baseline.clone()).unwrap_or_else(|| report.root.join(baseline::FILE));
         let now = baseline::keys(report, gate.notes);
-        let new = baseline::compare(&Baseline::read(&path)?, &now).new.len();
+        let new = baseline::findings(&baseline::compare(&Baseline::read(&path)?, &now).new);
         return Ok((new > 0).then(|| {
             format!(
                 "{} the baseline does not have",
@@ -184,9 +184,9 @@ pub fn ci(common: &CommonArgs, args: &CiArgs, console: &Console) -> anyhow::Resu
     let now = baseline::keys(&analysis.report, notes);
     comparison.new.retain(|key| now.contains(key));
     let counted = if new_only {
-        comparison.new.len()
+        baseline::findings(&comparison.new)
     } else {
-        now.len()
+        baseline::findings(&now)
     };
     if counted > 0 && gate.is_some() {
         let what = if new_only { "new " } else { "" };
