@@ -1351,6 +1351,26 @@ fn smells_crate_human_output_snapshot() {
     insta::assert_snapshot!("smells_human", String::from_utf8_lossy(&out.stdout));
 }
 
+/// Human output names every edge of a cycle, not only the first: each is a place to cut it.
+#[test]
+fn human_output_names_every_edge_of_a_cycle() {
+    let out = run(
+        &fixture("cycles-crate"),
+        &["smells", "--no-cache", "--color", "never"],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    for edge in [
+        "--> src/a.rs:1:1",
+        "note: also at src/b.rs:1",
+        "--> src/net/client.rs:11:9",
+        "note: also at src/net/codec.rs:1",
+        "note: also at src/net/frame.rs:10",
+    ] {
+        assert!(text.contains(edge), "{edge} in {text}");
+    }
+    assert!(text.contains("`cycles_crate::a`, line 1\n"), "{text}");
+}
+
 #[test]
 fn cycles_crate_reports_each_planted_cycle_with_its_lines_and_nothing_else() {
     let out = run(

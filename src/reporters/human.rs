@@ -24,8 +24,9 @@ pub fn render(report: &Report, styled: bool) -> String {
         let title = format!("{} [{}]", headline(group), group.clone_type.rule_id());
         let id = Report::group_id(i);
         let label = format!(
-            "`{}`, lines {}-{}",
-            first.item, first.start_line, first.end_line
+            "`{}`, {}",
+            first.item,
+            lines(first.start_line, first.end_line)
         );
         let code = Code {
             file: first.file,
@@ -52,10 +53,7 @@ pub fn render(report: &Report, styled: bool) -> String {
         let loc = &smell.locations[0];
         let title = format!("{} [{}]", smell.message, smell.kind.rule_id());
         let id = Report::smell_id(i);
-        let label = format!(
-            "`{}`, lines {}-{}",
-            smell.item, loc.start_line, loc.end_line
-        );
+        let label = format!("`{}`, {}", smell.item, lines(loc.start_line, loc.end_line));
         let code = Code {
             file: loc.file,
             start: loc.start_line,
@@ -65,7 +63,14 @@ pub fn render(report: &Report, styled: bool) -> String {
             Severity::Warning => Level::WARNING,
             Severity::Note => Level::NOTE,
         };
-        let element = code.under(level.primary_title(&title).id(&id), report, label);
+        let mut element = code.under(level.primary_title(&title).id(&id), report, label);
+        // The rest of a cycle: every edge is a place to cut it.
+        for loc in &smell.locations[1..] {
+            element = element.element(Level::NOTE.message(format!(
+                "also at {}:{}",
+                report.files[loc.file].rel, loc.start_line
+            )));
+        }
         let _ = writeln!(out, "{}\n", renderer.render(&[element]));
     }
     // As rustc points at `rustc --explain`: every rule reported, then one command to try.
@@ -89,6 +94,15 @@ pub fn render(report: &Report, styled: bool) -> String {
         );
     }
     out
+}
+
+/// "line 7" or "lines 7-9".
+fn lines(start: u32, end: u32) -> String {
+    if start == end {
+        format!("line {start}")
+    } else {
+        format!("lines {start}-{end}")
+    }
 }
 
 /// The code a finding points at: `lines` lines of a file from line `start`.
