@@ -2,8 +2,8 @@
 """Precision benchmark on real crates nobody tuned the detectors on.
 
     python3 bench/precision.py fetch            # crates into bench/work/precision/<crate>
-    python3 bench/precision.py run [--held-out|--fresh|--fresh2|--fresh3]  # dup + smells, JSON kept
-    python3 bench/precision.py score [--held-out|--fresh|--fresh2|--fresh3] [--todo] [--outputs DIR]
+    python3 bench/precision.py run [--held-out|--fresh|--fresh2|--fresh3|--fresh4]  # dup + smells, JSON kept
+    python3 bench/precision.py score [--held-out|--fresh|--fresh2|--fresh3|--fresh4] [--todo] [--outputs DIR]
 
 The judgements live in bench/precision/<crate>.json, written by reading the code:
   dup:    [{"at": ["file:start-end", ...], "verdict": "worth|weak|noise", "why": "..."}]
@@ -29,6 +29,7 @@ FRESH2 = ["zoxide-0.9.8", "git-cliff-core-2.8.0"]
 # Judged once by a reviewer who did not write the rules (2026-12-07, session 10), on the
 # build of the commit that added them.
 FRESH3 = ["du-dust-1.2.7", "xh-0.26.3", "handlebars-6.4.4"]
+FRESH4 = ["lsd-1.1.5", "ouch-0.5.1", "pastel-0.10.0"]
 BIN = os.environ.get("CARGO_LOOP", "/work/main/target/release/cargo-loop")
 TOP = 10
 FAMILIES = {"complex_function": "function", "long_function": "function",
@@ -37,7 +38,7 @@ FAMILIES = {"complex_function": "function", "long_function": "function",
 PER_FAMILY = {"function": 10, "cycle": 10, "needless_pub": 10}
 
 
-SETS = {"dev": DEV, "held_out": HELD_OUT, "fresh": FRESH, "fresh2": FRESH2, "fresh3": FRESH3}
+SETS = {"dev": DEV, "held_out": HELD_OUT, "fresh": FRESH, "fresh2": FRESH2, "fresh3": FRESH3, "fresh4": FRESH4}
 
 
 def crates(chosen):
