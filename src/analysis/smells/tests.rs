@@ -514,6 +514,54 @@ fn pub_items_used_through_a_use_or_a_path_are_needed() {
     assert!(found.is_empty(), "{found:?}");
 }
 
+/// `use $crate::{a::check, b::{C, D}}` in an exported macro uses each leaf wherever the macro
+/// expands (ouch's `info!` and its `stderr_check`).
+#[test]
+fn leaves_of_a_braced_use_in_a_macro_body_are_needed() {
+    let found = mod_smells(
+        &[
+            ("main.rs", "mod a;\nmod b;\nfn main() { b::go(); }"),
+            (
+                "a.rs",
+                "#[macro_export]\nmacro_rules! say { () => {{\n\
+                 use $crate::{a::check, b::{Cheer as Loud, self}};\ncheck(Loud::new());\n}}; }\n\
+                 pub fn check(_: crate::b::Cheer) {}\npub fn unused() {}",
+            ),
+            (
+                "b.rs",
+                "pub struct Cheer;\nimpl Cheer { pub fn new() -> Cheer { Cheer } }\n\
+                 pub fn go() { crate::say!(); }",
+            ),
+        ],
+        &defaults(),
+        SmellKind::NeedlessPub,
+    );
+    let items: Vec<&str> = found.iter().map(|s| s.item.as_str()).collect();
+    assert_eq!(items, ["k::a::unused"]);
+}
+
+/// At a program's root, every module sees the private items: the message says so, not
+/// "nothing outside `k`".
+#[test]
+fn a_needless_pub_at_a_program_root_says_private_is_seen_by_every_module() {
+    let found = mod_smells(
+        &[(
+            "main.rs",
+            "pub const EXIT: i32 = 1;\nfn main() { let _ = EXIT; }",
+        )],
+        &defaults(),
+        SmellKind::NeedlessPub,
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0]
+            .message
+            .contains("is `pub` at the root of `k`, whose private items"),
+        "{}",
+        found[0].message
+    );
+}
+
 #[test]
 fn pub_items_of_a_library_root_are_api() {
     let found = mod_smells(

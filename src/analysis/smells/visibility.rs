@@ -102,10 +102,7 @@ pub(super) fn needless_pub(
             smells.push(Smell {
                 kind: SmellKind::NeedlessPub,
                 severity: Severity::Warning,
-                message: format!(
-                    "`{}` is `pub`, but nothing outside `{module_path}` uses it and the crate's public API does not reach it: `pub(crate)` or private would say so, and that no other crate relies on it",
-                    item.name
-                ),
+                message: needless_pub_message(&item.name, module_path),
                 locations: vec![Location {
                     file: fi,
                     start_line: item.line,
@@ -161,4 +158,18 @@ fn api_modules(
         }
     }
     api
+}
+
+/// What a needless `pub` finding says: at a crate root (of a program), every module sees
+/// the private items already.
+fn needless_pub_message(name: &str, module_path: &str) -> String {
+    if module_path.contains("::") {
+        format!(
+            "`{name}` is `pub`, but nothing outside `{module_path}` uses it and the crate's public API does not reach it: `pub(crate)` or private would say so, and that no other crate relies on it"
+        )
+    } else {
+        format!(
+            "`{name}` is `pub` at the root of `{module_path}`, whose private items every module of the crate can use, and the crate's public API does not reach it: private would say so, and that no other crate relies on it"
+        )
+    }
 }

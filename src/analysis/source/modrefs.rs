@@ -8,7 +8,7 @@
 
 use std::collections::HashSet;
 
-use proc_macro2::{Spacing, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Spacing, TokenStream, TokenTree};
 use serde::{Deserialize, Serialize};
 
 /// A path that a module names.
@@ -230,6 +230,9 @@ pub fn may_name_module(first: &str) -> bool {
     first != "Self" && first.starts_with(|c: char| c.is_alphabetic() || c == '_')
 }
 
+/// Keywords that can stand before `::` in tokens without starting a path.
+const KEYWORDS: [&str; 8] = ["use", "pub", "in", "as", "return", "mut", "ref", "dyn"];
+
 /// A path in a macro's tokens.
 pub struct TokenPath {
     pub path: String,
@@ -257,20 +260,34 @@ pub fn token_paths(stream: TokenStream, paths: &mut Vec<TokenPath>, idents: &mut
                 let first = ident.to_string();
                 let line = ident.span().start().line as u32;
                 idents.push(first.clone());
+                // `use ::std::x` is no path `use::std::x`.
+                if KEYWORDS.contains(&first.as_str()) {
+                    i += 1;
+                    continue;
+                }
                 let mut segments = vec![if dollar && first == "crate" {
                     "crate".to_string()
                 } else {
                     first
                 }];
                 let mut j = i + 1;
+                let mut braced = None;
                 while j + 1 < tokens.len() && is_path_sep(&tokens[j], &tokens[j + 1]) {
-                    let Some(TokenTree::Ident(next)) = tokens.get(j + 2) else {
-                        break;
-                    };
-                    let text = next.to_string();
-                    idents.push(text.clone());
-                    segments.push(text);
+                    match tokens.get(j + 2) {
+                        Some(TokenTree::Ident(next)) => {
+                            let text = next.to_string();
+                            idents.push(text.clone());
+                            segments.push(text);
+                        }
+                        Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Brace => {
+                            braced = Some(group);
+                        }
+                        _ => break,
+                    }
                     j += 3;
+                    if braced.is_some() {
+                        break;
+                    }
                 }
                 // A path that starts after `::` is absolute (`::std::x`) or the tail of one
                 // already taken; `$x::y` is a macro variable.
@@ -278,20 +295,61 @@ pub fn token_paths(stream: TokenStream, paths: &mut Vec<TokenPath>, idents: &mut
                 let glob = j + 2 < tokens.len()
                     && is_path_sep(&tokens[j], &tokens[j + 1])
                     && matches!(&tokens[j + 2], TokenTree::Punct(p) if p.as_char() == '*');
-                if segments.len() >= 2
-                    && !after_colons
-                    && !variable
-                    && may_name_module(&segments[0])
-                {
-                    paths.push(TokenPath {
+                let mut found = Vec::new();
+                match braced {
+                    // `use $crate::{a::f, b::{C, D}};`: each leaf is a path.
+                    Some(group) => use_group(&segments, group, line, &mut found, idents),
+                    None => found.push(TokenPath {
                         path: segments.join("::"),
                         line,
                         glob,
-                    });
+                    }),
+                }
+                if !after_colons && !variable && may_name_module(&segments[0]) {
+                    paths.extend(found.into_iter().filter(|p| p.path.contains("::")));
                 }
                 i = j.max(i + 1);
             }
             TokenTree::Punct(_) | TokenTree::Literal(_) => i += 1,
+        }
+    }
+}
+
+/// The leaves of a braced use tree after `prefix::` (`{a::f, b::{C, self}, d::*}`), as paths.
+fn use_group(
+    prefix: &[String],
+    group: &Group,
+    line: u32,
+    out: &mut Vec<TokenPath>,
+    idents: &mut Vec<String>,
+) {
+    let tokens: Vec<TokenTree> = group.stream().into_iter().collect();
+    for item in tokens.split(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ',')) {
+        let mut path = prefix.to_vec();
+        let mut glob = false;
+        for token in item {
+            match token {
+                TokenTree::Ident(ident) if ident == "as" => break,
+                TokenTree::Ident(ident) if ident == "self" => {}
+                TokenTree::Ident(ident) => {
+                    idents.push(ident.to_string());
+                    path.push(ident.to_string());
+                }
+                TokenTree::Group(inner) if inner.delimiter() == Delimiter::Brace => {
+                    use_group(&path, inner, line, out, idents);
+                    path.clear();
+                    break;
+                }
+                TokenTree::Punct(p) if p.as_char() == '*' => glob = true,
+                _ => {}
+            }
+        }
+        if !path.is_empty() {
+            out.push(TokenPath {
+                path: path.join("::"),
+                line,
+                glob,
+            });
         }
     }
 }
@@ -347,7 +405,8 @@ mod test {
     #[test]
     fn paths_in_macro_tokens() {
         let stream: TokenStream =
-            "$crate::a::B, x.f(child::g(1)), ::std::mem::swap, $v::w, Foo::new(), { super::c::D } use $crate::p::q::*;"
+            "$crate::a::B, x.f(child::g(1)), ::std::mem::swap, $v::w, Foo::new(), { super::c::D } use $crate::p::q::*; \
+             use $crate::{m::f, n::{T, self}, o::* }; use ::std::{io::Write};"
                 .parse()
                 .unwrap();
         let (mut paths, mut idents) = (Vec::new(), Vec::new());
@@ -361,7 +420,12 @@ mod test {
                 // A type or a module named in capitals: `finish` tells.
                 ("Foo::new", false),
                 ("super::c::D", false),
-                ("crate::p::q", true)
+                ("crate::p::q", true),
+                // A braced use tree: each leaf.
+                ("crate::m::f", false),
+                ("crate::n::T", false),
+                ("crate::n", false),
+                ("crate::o", true),
             ]
         );
         assert!(idents.iter().any(|i| i == "Foo"));
