@@ -114,7 +114,8 @@ pub fn headline(group: &Group) -> String {
             code_lines(group)
         ),
         CloneType::NearMiss => format!(
-            "{n} near-identical {noun}s ({:.0}% similar, {})",
+            "{n} near-identical {} ({:.0}% similar, {})",
+            plural(noun),
             group.similarity * 100.0,
             code_lines(group)
         ),
@@ -123,9 +124,17 @@ pub fn headline(group: &Group) -> String {
             if group.kind == GroupKind::Fields {
                 format!("{n} structs declare {detail}")
             } else {
-                format!("{n} {noun}s declare {detail}")
+                format!("{n} {} declare {detail}", plural(noun))
             }
         }
+    }
+}
+
+/// "blocks of statements", "impl blocks": the head noun takes the plural.
+fn plural(noun: &str) -> String {
+    match noun.split_once(" of ") {
+        Some((head, rest)) => format!("{head}s of {rest}"),
+        None => format!("{noun}s"),
     }
 }
 
@@ -157,5 +166,39 @@ pub fn suggestion(group: &Group) -> &'static str {
         }
         (_, CloneType::Renamed) => "keep one copy, make it generic over what differs, and call it",
         _ => "keep one copy and call it from the other places",
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+    use crate::analysis::detectors::Instance;
+
+    #[test]
+    fn a_headline_puts_the_head_noun_in_the_plural() {
+        let copy = |start_line| Instance {
+            file: 0,
+            start_line,
+            end_line: start_line + 7,
+            item: "p::f".into(),
+            code_lines: 8,
+            tokens: 0..0,
+            owner: None,
+        };
+        let mut group = Group {
+            kind: GroupKind::Block,
+            clone_type: CloneType::NearMiss,
+            similarity: 0.9,
+            fingerprint: 1,
+            instances: vec![copy(1), copy(20), copy(40)],
+            detail: None,
+            saved: 10,
+        };
+        assert_eq!(
+            headline(&group),
+            "3 near-identical blocks of statements (90% similar, 8 lines of code each)"
+        );
+        group.kind = GroupKind::Impl;
+        assert!(headline(&group).starts_with("3 near-identical impl blocks ("));
     }
 }
