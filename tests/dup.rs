@@ -950,17 +950,64 @@ fn fingerprints_survive_edits_elsewhere_in_the_file() {
     assert_eq!(moved["start_line"], 23);
 }
 
-#[test]
-fn second_scan_uses_the_cache_until_a_file_changes() {
-    let tmp = copy_of_fixture("dup-workspace");
-    // A report is cached only when its files' times are old enough to trust (as git's index).
+/// A report is cached only when its files' times are old enough to trust (as git's index):
+/// makes every file of `dir` a minute old.
+fn age_files(dir: &Path) {
     let minute_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
-    for entry in walkdir::WalkDir::new(tmp.path()).into_iter().flatten() {
+    for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
         if entry.file_type().is_file() {
             let file = std::fs::File::options().write(true).open(entry.path());
             file.unwrap().set_modified(minute_ago).unwrap();
         }
     }
+}
+
+/// The features a scan is made with are part of what its cached report was made from.
+#[test]
+fn a_cached_report_is_not_reused_for_other_features() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = "(values: &[i64]) -> i64 {\n    let mut total = 0;\n    for v in values {\n\
+                if *v > 10 {\n            total += v * 2;\n        } else if *v < 0 {\n\
+                total -= v;\n        } else {\n            total += 1;\n        }\n    }\n\
+                total\n}\n";
+    let files = [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"feat\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+             [features]\ndefault = [\"a\"]\na = []\nb = []\n"
+                .to_string(),
+        ),
+        (
+            "src/lib.rs",
+            "#[cfg(feature = \"a\")]\npub mod fa;\n#[cfg(feature = \"b\")]\npub mod fb;\n\
+             pub mod common;\n"
+                .to_string(),
+        ),
+        ("src/fa.rs", format!("pub fn score_a{body}")),
+        ("src/fb.rs", format!("pub fn score_b{body}")),
+        ("src/common.rs", format!("pub fn score_c{body}")),
+    ];
+    for (path, text) in files {
+        std::fs::create_dir_all(tmp.path().join(path).parent().unwrap()).unwrap();
+        std::fs::write(tmp.path().join(path), text).unwrap();
+    }
+    age_files(tmp.path());
+    let analysed = |args: &[&str]| {
+        let out = run(tmp.path(), &[&["dup", "--format", "json"], args].concat());
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc["summary"]["files"].clone()
+    };
+    assert_eq!(analysed(&["--no-default-features"]), 2);
+    // Without a feature flag, every `cfg` alternative is analysed.
+    assert_eq!(analysed(&[]), 4);
+    assert_eq!(analysed(&["--features", "a"]), 3);
+    assert_eq!(analysed(&["--no-default-features"]), 2);
+}
+
+#[test]
+fn second_scan_uses_the_cache_until_a_file_changes() {
+    let tmp = copy_of_fixture("dup-workspace");
+    age_files(tmp.path());
     let first = run(tmp.path(), &["dup", "--format", "json"]);
     assert!(tmp.path().join("target/loop/cache").is_dir());
     // Detection's memo is written while the findings print, and before the command exits.

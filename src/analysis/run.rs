@@ -173,8 +173,8 @@ fn canonical_paths(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
         .collect()
 }
 
-/// What a cached report must have been made from: this build, the workspace, the options
-/// and the selection.
+/// What a cached report must have been made from: this build, the workspace, the options,
+/// the features each package is analysed with, and the selection.
 fn cache_key(
     what: What,
     args: &AnalysisArgs,
@@ -183,8 +183,11 @@ fn cache_key(
     selected: &[PathBuf],
     roots: &[&Path],
 ) -> String {
+    let features: Vec<_> = (workspace.packages.iter())
+        .map(|p| (&p.name, &p.features))
+        .collect();
     format!(
-        "{} {what:?} {:?} {} {:?} {:?} {:?} {:?}",
+        "{} {what:?} {:?} {features:?} {} {:?} {:?} {:?} {:?}",
         build_id(),
         workspace.crate_deps,
         options.analysis_key(&[&args.files.include, &args.files.exclude_path]),
