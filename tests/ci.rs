@@ -93,6 +93,46 @@ fn ci_fails_on_a_new_copy_of_a_known_clone_and_passes_on_what_the_baseline_knows
     );
 }
 
+/// Copies that share a file and an item name (impls of one trait for `Option<_>`, written
+/// `<impl Describe for Option>`) are each a key: a third one is a new copy.
+#[test]
+fn a_new_copy_in_the_same_item_as_known_ones_is_new() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let impl_for = |ty: &str| {
+        format!(
+            "impl Describe for Option<{ty}> {{\n    fn describe(&self) -> String {{\n\
+             let mut out = String::new();\n        match self {{\n\
+             Some(v) if *v > 10 => {{\n                out.push_str(\"big \");\n\
+             out.push_str(&v.to_string());\n            }}\n\
+             Some(v) => {{\n                out.push_str(\"small \");\n\
+             out.push_str(&v.to_string());\n            }}\n\
+             None => out.push_str(\"none\"),\n        }}\n        out.push('.');\n\
+             out\n    }}\n}}\n"
+        )
+    };
+    let lib = |types: &[&str]| {
+        let impls: Vec<String> = types.iter().map(|t| impl_for(t)).collect();
+        format!(
+            "pub trait Describe {{\n    fn describe(&self) -> String;\n}}\n\n{}",
+            impls.join("\n")
+        )
+    };
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"same\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("src/lib.rs"), lib(&["u8", "u16"])).unwrap();
+    let written = run(dir, &["baseline", "--no-cache"], &[]);
+    assert!(written.status.success(), "{}", stderr(&written));
+    std::fs::write(dir.join("src/lib.rs"), lib(&["u8", "u16", "u32"])).unwrap();
+    let out = run(dir, &["ci", "--no-cache"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("1 new finding"), "{}", stderr(&out));
+}
+
 /// A baseline written by another version or with other settings is named as such: what
 /// looks new may be the grouping's change, not the code's.
 #[test]

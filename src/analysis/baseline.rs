@@ -2,8 +2,10 @@
 //! finding of a scan as keys, one per copy of each clone group and one per smell, with the
 //! tool version and a hash of the settings. Sorted and one key per line, so it diffs well.
 //!
-//! A copy's key is its group's fingerprint with its file and item: a new copy of a known
-//! clone is a new key, while copies that only moved within their file keep theirs.
+//! A copy's key is its group's fingerprint with its file and item, and its rank among the
+//! group's copies in that item (two copies in one function, or impls of one trait for one
+//! type with other arguments): a new copy of a known clone is a new key, while copies that
+//! only moved within their file keep theirs.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -35,17 +37,36 @@ pub struct Key {
     pub fingerprint: String,
     pub file: String,
     pub item: String,
+    /// The copy's rank among the group's copies in the same file and item, from 0 (left out
+    /// when 0: most items hold one copy).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub copy: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Key {
-    /// The key of one copy of `group` (`files`: the report's).
-    pub fn of_copy(files: &[FileInfo], group: &Group, inst: &Instance) -> Key {
-        Key {
-            rule: group.clone_type.rule_id().to_owned(),
-            fingerprint: format!("{:016x}", group.fingerprint),
-            file: files[inst.file].rel.clone(),
-            item: inst.item.clone(),
+    /// The keys of `group`'s copies, in its order (`files`: the report's).
+    pub fn of_copies(files: &[FileInfo], group: &Group) -> Vec<Key> {
+        let mut seen: BTreeMap<(usize, &str), u32> = BTreeMap::new();
+        // Ranked by line, so that the order the copies are listed in does not matter.
+        let mut by_line: Vec<(usize, &Instance)> = group.instances.iter().enumerate().collect();
+        by_line.sort_by_key(|(_, inst)| (inst.file, inst.start_line));
+        let mut keys = vec![None; group.instances.len()];
+        for (i, inst) in by_line {
+            let rank = seen.entry((inst.file, inst.item.as_str())).or_default();
+            keys[i] = Some(Key {
+                rule: group.clone_type.rule_id().to_owned(),
+                fingerprint: format!("{:016x}", group.fingerprint),
+                file: files[inst.file].rel.clone(),
+                item: inst.item.clone(),
+                copy: *rank,
+            });
+            *rank += 1;
         }
+        keys.into_iter().flatten().collect()
     }
 
     /// The finding the key is part of: its rule and fingerprint.
@@ -68,9 +89,7 @@ pub fn settings(hash: u64) -> String {
 pub fn keys(report: &Report, notes: bool) -> BTreeSet<Key> {
     let mut keys = BTreeSet::new();
     for group in &report.groups {
-        for inst in &group.instances {
-            keys.insert(Key::of_copy(&report.files, group, inst));
-        }
+        keys.extend(Key::of_copies(&report.files, group));
     }
     for smell in &report.smells {
         if smell.severity == Severity::Note && !notes {
@@ -85,6 +104,7 @@ pub fn keys(report: &Report, notes: bool) -> BTreeSet<Key> {
             fingerprint: format!("{:016x}", smell.fingerprint),
             file: file.unwrap_or_default(),
             item: smell.item.clone(),
+            copy: 0,
         });
     }
     keys
@@ -186,14 +206,14 @@ pub fn compare(baseline: &Baseline, now: &BTreeSet<Key>) -> Comparison {
 /// when they share a copy: the same item of the same file.
 fn regroup(new: &mut BTreeSet<Key>, gone: &mut BTreeSet<&Key>) {
     let clone = |k: &Key| crate::analysis::rules::is_clone_rule(&k.rule);
-    let copy = |k: &Key| (k.file.clone(), k.item.clone());
-    let mut left: BTreeMap<&str, BTreeSet<(String, String)>> = BTreeMap::new();
+    let copy = |k: &Key| (k.file.clone(), k.item.clone(), k.copy);
+    let mut left: BTreeMap<&str, BTreeSet<(String, String, u32)>> = BTreeMap::new();
     for key in gone.iter().filter(|k| clone(k)) {
         left.entry(key.fingerprint.as_str())
             .or_default()
             .insert(copy(key));
     }
-    let mut arrived: BTreeMap<String, BTreeSet<(String, String)>> = BTreeMap::new();
+    let mut arrived: BTreeMap<String, BTreeSet<(String, String, u32)>> = BTreeMap::new();
     for key in new.iter().filter(|k| clone(k)) {
         arrived
             .entry(key.fingerprint.clone())
@@ -220,6 +240,7 @@ mod tests {
             fingerprint: fingerprint.into(),
             file: file.into(),
             item: "c::f".into(),
+            copy: 0,
         }
     }
 

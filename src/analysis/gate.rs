@@ -324,9 +324,13 @@ fn narrow_to(report: &mut Report, new: &std::collections::BTreeSet<Key>) {
     // a pull request's review shows the line that failed the gate, not an old copy.
     let files = &report.files;
     for group in &mut report.groups {
-        let mut instances = std::mem::take(&mut group.instances);
-        instances.sort_by_cached_key(|inst| !new.contains(&Key::of_copy(files, group, inst)));
-        group.instances = instances;
+        let keys = Key::of_copies(files, group);
+        let mut instances: Vec<_> = std::mem::take(&mut group.instances)
+            .into_iter()
+            .zip(keys)
+            .collect();
+        instances.sort_by_key(|(_, key)| !new.contains(key));
+        group.instances = instances.into_iter().map(|(inst, _)| inst).collect();
     }
 }
 
