@@ -500,8 +500,8 @@ pub struct AnalysisArgs {
     #[arg(long, value_name = "FILE", help_heading = "Analysis Options")]
     pub in_diff: Option<PathBuf>,
 
-    /// Exit with code 1 on findings: any (the default), new (not in the baseline), never;
-    /// with a level, warning (the default) or note (notes count too); comma-separated
+    /// Exit with code 1 on findings: any (the default; `ci`: new), new (not in the baseline),
+    /// never; with a level, warning (the default) or note (notes count too); comma-separated
     #[arg(
         long,
         value_name = "WHEN",

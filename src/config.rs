@@ -350,13 +350,34 @@ pub struct Gate {
 impl Gate {
     /// `--fail-on` values over the `fail-on` configuration key; `None`: nothing fails.
     pub fn of(values: Option<&[FailOn]>, config: Option<&FailOnConfig>) -> Option<Gate> {
+        Gate::scoped(values, config, false)
+    }
+
+    /// `ci`'s gate: new warnings when nothing is said; a level alone (`warning`, `note`)
+    /// keeps to new findings, as only `any` judges every one.
+    pub fn of_ci(values: Option<&[FailOn]>, config: Option<&FailOnConfig>) -> Option<Gate> {
+        if values.is_none() && config.is_none() {
+            return Some(Gate {
+                new_only: true,
+                notes: false,
+            });
+        }
+        Gate::scoped(values, config, true)
+    }
+
+    fn scoped(
+        values: Option<&[FailOn]>,
+        config: Option<&FailOnConfig>,
+        new_by_default: bool,
+    ) -> Option<Gate> {
         let configured = config.map(FailOnConfig::values);
         let values = values.or(configured.as_deref())?;
         if values.contains(&FailOn::Never) {
             return None;
         }
+        let new = new_by_default || values.contains(&FailOn::New);
         Some(Gate {
-            new_only: values.contains(&FailOn::New) && !values.contains(&FailOn::Any),
+            new_only: new && !values.contains(&FailOn::Any),
             notes: values.contains(&FailOn::Note),
         })
     }

@@ -556,6 +556,21 @@ fn configuration_takes_fail_on_as_the_flag_does_and_names_the_baseline() {
         "no-cache = true reads no cache"
     );
     assert_eq!(run(dir, &["ci"], &[]).status.code(), Some(0));
+
+    // A level alone keeps `ci` to new findings; the configuration's `fail-on` is the gate's.
+    for level in ["warning", "note"] {
+        let out = run(dir, &["ci", "--fail-on", level], &[]);
+        assert_eq!(out.status.code(), Some(0), "{level}: {}", stderr(&out));
+    }
+    config("baseline = \"ci/known.json\"\nfail-on = \"any\"\n");
+    assert_eq!(run(dir, &["ci"], &[]).status.code(), Some(1));
+    add_a_copy(dir);
+    config("baseline = \"ci/known.json\"\nfail-on = \"never\"\n");
+    assert_eq!(run(dir, &["ci"], &[]).status.code(), Some(0));
+    assert_eq!(
+        run(dir, &["ci", "--fail-on", "new"], &[]).status.code(),
+        Some(1)
+    );
 }
 
 #[test]

@@ -148,14 +148,10 @@ pub fn ci(common: &CommonArgs, args: &CiArgs, console: &Console) -> anyhow::Resu
         };
         return Ok(verdict(analysis, known, Vec::new()));
     }
-    // `ci` fails on new findings unless `--fail-on` says otherwise (`never`: report only).
-    let gate = match &args.baseline.analysis.fail_on {
-        None => Some(Gate {
-            new_only: true,
-            notes: false,
-        }),
-        Some(values) => Gate::of(Some(values), None),
-    };
+    // `ci` fails on new findings unless `--fail-on` or the configuration says otherwise
+    // (`never`: report only).
+    let values = args.baseline.analysis.fail_on.as_deref();
+    let gate = Gate::of_ci(values, analysis.config.fail_on.as_ref());
     let notes = gate.is_some_and(|g| g.notes);
     let new_only = gate.is_none_or(|g| g.new_only);
     let baseline = baseline_for(
