@@ -2,7 +2,7 @@
 //! or every `.rs` file of a plain folder outside any workspace.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::{bail, Context};
 use cargo_metadata::{Metadata, MetadataCommand, Package as CargoPackage, TargetKind};
@@ -557,13 +557,30 @@ fn unread_member_configs(
         .collect()
 }
 
-/// `path` relative to `root` with `/` separators, or the full path when outside it.
+/// `path` relative to `root` with `/` separators; outside it, from their closest common
+/// folder (`../shared/src/lib.rs`: a member or a `#[path]` file beside the root names the
+/// same file on every machine), or the full path when they share none but `/`.
 pub fn relative(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
+    let rel = match path.strip_prefix(root) {
+        Ok(rel) => rel.to_path_buf(),
+        Err(_) => beside(root, path).unwrap_or_else(|| path.to_path_buf()),
+    };
+    let names: Vec<String> = (rel.components())
+        .filter(|c| !matches!(c, Component::RootDir | Component::Prefix(_)))
         .map(|c| escaped(c.as_os_str()))
-        .collect::<Vec<_>>()
-        .join("/")
+        .collect();
+    let lead = if rel.has_root() { "/" } else { "" };
+    format!("{lead}{}", names.join("/"))
+}
+
+/// `path` from `root` through their closest common folder, other than the file system's root.
+fn beside(root: &Path, path: &Path) -> Option<PathBuf> {
+    let common = root.ancestors().find(|a| path.starts_with(a))?;
+    common.parent()?;
+    let up = root.strip_prefix(common).ok()?.components().count();
+    let mut rel: PathBuf = std::iter::repeat_n("..", up).collect();
+    rel.push(path.strip_prefix(common).ok()?);
+    Some(rel)
 }
 
 /// A file name for reports: as it is when it is UTF-8, else with each byte that is not
@@ -592,6 +609,16 @@ fn escaped(name: &std::ffi::OsStr) -> String {
 #[cfg(test)]
 mod test {
     use super::*;
+
+    #[test]
+    fn a_path_beside_the_root_is_relative_through_their_common_folder() {
+        let root = Path::new("/w/ws/root");
+        let rel = |path: &str| relative(root, Path::new(path));
+        assert_eq!(rel("/w/ws/root/src/lib.rs"), "src/lib.rs");
+        assert_eq!(rel("/w/ws/m/src/lib.rs"), "../m/src/lib.rs");
+        assert_eq!(rel("/w/shared/x.rs"), "../../shared/x.rs");
+        assert_eq!(rel("/tmp/x.rs"), "/tmp/x.rs");
+    }
 
     #[cfg(unix)]
     #[test]
