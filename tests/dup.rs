@@ -950,6 +950,39 @@ fn fingerprints_survive_edits_elsewhere_in_the_file() {
     assert_eq!(moved["start_line"], 23);
 }
 
+/// Support code of the integration tests that a benchmark also reaches (`#[path]`) is no
+/// crate's API and no library's module: its `pub` is for the tests, which are not analysed.
+#[test]
+fn test_support_a_bench_shares_is_not_needless_pub() {
+    let tmp = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"shared\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/lib.rs", "pub fn api() -> u32 {\n    1\n}\n"),
+        ("tests/common/mod.rs", "pub fn helper() -> u32 {\n    2\n}\n"),
+        (
+            "tests/t.rs",
+            "mod common;\n#[test]\nfn t() {\n    assert_eq!(common::helper(), 2);\n}\n",
+        ),
+        (
+            "benches/b.rs",
+            "#[path = \"../tests/common/mod.rs\"]\n#[allow(dead_code)]\nmod common;\nfn main() {}\n",
+        ),
+    ];
+    for (path, text) in files {
+        std::fs::create_dir_all(tmp.path().join(path).parent().unwrap()).unwrap();
+        std::fs::write(tmp.path().join(path), text).unwrap();
+    }
+    let out = run(tmp.path(), &["smells", "--no-cache", "--format", "json"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let needless: Vec<&Value> = (doc["smells"].as_array().unwrap().iter())
+        .filter(|s| s["kind"] == "needless_pub")
+        .collect();
+    assert!(needless.is_empty(), "{needless:?}");
+}
+
 /// A report is cached only when its files' times are old enough to trust (as git's index):
 /// makes every file of `dir` a minute old.
 fn age_files(dir: &Path) {

@@ -33,8 +33,9 @@ pub struct SourceFile {
     pub crate_root: String,
     /// The `#[cfg]` its module is declared under (on the `mod` items that lead to it).
     pub cfg: Option<Cfg>,
-    /// Part of an integration test target (`tests/`): a crate of its own that nothing uses.
-    pub test_target: bool,
+    /// Part of a build script, example, bench or integration test (a file they reach before
+    /// a library or binary does): a crate of its own that nothing uses.
+    pub secondary: bool,
 }
 
 impl SourceFile {
@@ -65,6 +66,8 @@ struct Task {
     /// Whether `mod` declarations in this file resolve next to it (lib.rs, main.rs, mod.rs).
     mod_rs: bool,
     test: bool,
+    /// Reached from a build script, example, bench or test target.
+    secondary: bool,
     library_root: bool,
     crate_root: String,
     cfg: Option<Cfg>,
@@ -141,7 +144,7 @@ pub fn parse_workspace(
                 library_root: task.library_root,
                 crate_root: task.crate_root,
                 cfg: task.cfg,
-                test_target: task.test,
+                secondary: task.secondary,
             };
             if chosen {
                 corpus.files.push(file);
@@ -194,6 +197,7 @@ fn roots(
                     package: index,
                     mod_rs: true,
                     test: root.test,
+                    secondary: root.secondary,
                     library_root: root.lib,
                     crate_root: root.module.clone(),
                     cfg: None,
@@ -298,6 +302,7 @@ fn declared(
                 ),
                 package: task.package,
                 test: task.test,
+                secondary: task.secondary,
                 library_root: false,
                 crate_root: task.crate_root.clone(),
                 cfg: Cfg::all(task.cfg.iter().chain(&decl.cfg).cloned().collect()),
@@ -349,6 +354,7 @@ fn included(task: &Task, parsed: &ParsedFile, visited: &mut HashSet<PathBuf>) ->
                 package: task.package,
                 mod_rs: true,
                 test: task.test,
+                secondary: task.secondary,
                 library_root: false,
                 crate_root: task.crate_root.clone(),
                 cfg: task.cfg.clone(),

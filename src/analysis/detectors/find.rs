@@ -279,7 +279,7 @@ pub(super) mod test {
                 library_root: false,
                 crate_root: "p".to_string(),
                 cfg: None,
-                test_target: false,
+                secondary: false,
             })
             .collect()
     }

@@ -340,7 +340,7 @@ mod test {
                 library_root: false,
                 crate_root: "p".to_string(),
                 cfg: None,
-                test_target: false,
+                secondary: false,
             })
             .collect();
         // One star of look-alikes holding both families, as near-miss clustering can make.

@@ -761,7 +761,7 @@ mod graph_test {
         assert_eq!(needless(&files), ["demo::Team"]);
         // An integration test is a crate nothing uses.
         files[1].rel = "tests/demo.rs".to_string();
-        files[1].test_target = true;
+        files[1].secondary = true;
         assert!(needless(&files).is_empty(), "{:?}", needless(&files));
     }
 

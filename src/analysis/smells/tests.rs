@@ -25,7 +25,7 @@ pub(super) fn krate(sources: &[(&str, &str)]) -> Vec<SourceFile> {
                 library_root: *rel == "lib.rs",
                 crate_root: "k".to_string(),
                 cfg: None,
-                test_target: false,
+                secondary: false,
             }
         })
         .collect()

@@ -87,10 +87,10 @@ pub(super) fn needless_pub(
     }
     let mut smells = Vec::new();
     // An example or a benchmark is a program of its own, written as its reader would write
-    // code: its `pub` is what it shows, not an API it leaks; an integration test is a crate
-    // no other uses.
+    // code: its `pub` is what it shows, not an API it leaks; an integration test or a build
+    // script (and a file one of them reaches first) is a crate no other uses.
     let reported =
-        (files.iter().enumerate()).filter(|(_, f)| !f.is_standalone_program() && !f.test_target);
+        (files.iter().enumerate()).filter(|(_, f)| !f.is_standalone_program() && !f.secondary);
     for (fi, file) in reported {
         for item in &file.parsed.pub_items {
             let module_path = file.parsed.modules[item.module as usize].path.as_str();
