@@ -983,6 +983,41 @@ fn test_support_a_bench_shares_is_not_needless_pub() {
     assert!(needless.is_empty(), "{needless:?}");
 }
 
+/// A file that cannot be analysed may use any `pub` of its crate: none is called needless,
+/// and a warning says why.
+#[test]
+fn needless_pub_is_not_checked_in_a_crate_with_an_unreadable_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"unread\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/lib.rs", "mod user;\nmod util;\npub use user::go;\n"),
+        ("src/util.rs", "pub fn helper() -> u32 {\n    1\n}\n"),
+        (
+            "src/user.rs",
+            "pub fn go() -> u32 {\n    crate::util::helper()\n}\npub fn bad(x, y: u32) {}\n",
+        ),
+    ];
+    for (path, text) in files {
+        std::fs::create_dir_all(tmp.path().join(path).parent().unwrap()).unwrap();
+        std::fs::write(tmp.path().join(path), text).unwrap();
+    }
+    let out = run(tmp.path(), &["smells", "--no-cache", "--format", "json"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let needless: Vec<&Value> = (doc["smells"].as_array().unwrap().iter())
+        .filter(|s| s["kind"] == "needless_pub")
+        .collect();
+    assert!(needless.is_empty(), "{needless:?}");
+    let warned = (doc["warnings"].as_array().unwrap().iter()).any(|w| {
+        w["file"] == "src/user.rs"
+            && (w["message"].as_str().unwrap())
+                .contains("needless `pub` is not checked in `unread`")
+    });
+    assert!(warned, "{}", doc["warnings"]);
+}
+
 /// A report is cached only when its files' times are old enough to trust (as git's index):
 /// makes every file of `dir` a minute old.
 fn age_files(dir: &Path) {

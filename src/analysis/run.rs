@@ -9,6 +9,7 @@ use crate::analysis::detectors::{self, Group, Memo};
 use crate::analysis::file_cache::FileCache;
 use crate::analysis::report::{FileInfo, Report, Timing, What};
 use crate::analysis::scan::{Corpus, SourceFile};
+use crate::analysis::smells::SmellKind;
 use crate::analysis::workspace::Workspace;
 use crate::cli::{AnalysisArgs, CommonArgs};
 use crate::config::Options;
@@ -252,7 +253,34 @@ fn detect(
         memo,
     );
     corpus.files.truncate(selected);
+    let mut found = found;
+    leave_unread_crates(&mut found.smells, corpus);
     found
+}
+
+/// Drops the needless `pub` findings of the crates with a file that could not be analysed
+/// (a syntax error, not UTF-8, too big): a use there is unknown, and a `pub` it needs would
+/// look needless. One warning per crate says so.
+fn leave_unread_crates(smells: &mut crate::analysis::smells::Found, corpus: &Corpus) {
+    if corpus.unread.is_empty() {
+        return;
+    }
+    let unread = |smell: &crate::analysis::smells::Smell| {
+        let file = smell.locations.first().map(|l| &corpus.files[l.file]);
+        smell.kind == SmellKind::NeedlessPub
+            && file.is_some_and(|f| corpus.unread.contains_key(&f.crate_root))
+    };
+    smells.smells.retain(|smell| !unread(smell));
+    for (krate, file) in &corpus.unread {
+        smells.warnings.push(crate::analysis::workspace::Warning {
+            file: file.clone(),
+            line: None,
+            column: None,
+            message: format!(
+                "needless `pub` is not checked in `{krate}`: what this file uses is unknown"
+            ),
+        });
+    }
 }
 
 /// `files` are the analysed files, then those only the module graph reads.

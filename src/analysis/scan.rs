@@ -4,7 +4,7 @@
 //! A plain folder has no target roots: every file found is parsed, and `plain.rs` reads the
 //! `mod` declarations afterwards for the module tree.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -57,6 +57,9 @@ pub struct Corpus {
     /// Every file read, selected or not, with its size and modification time taken before it
     /// was read (when the parse cache is on): what the scan cache checks.
     pub seen: Vec<(PathBuf, Option<Stamp>)>,
+    /// The crates (by root module) with a file that could not be analysed, and that file:
+    /// what it uses is unknown, so no `pub` of theirs can be called needless.
+    pub unread: BTreeMap<String, String>,
 }
 
 struct Task {
@@ -122,6 +125,7 @@ pub fn parse_workspace(
                     } else {
                         crate::analysis::source::declarations_despite(&task.path, &err)
                     };
+                    (corpus.unread.entry(task.crate_root.clone())).or_insert_with(|| rel.clone());
                     let warnings = &mut corpus.warnings;
                     warnings.push(warning(rel.clone(), &err, !mods.is_empty()));
                     next.extend(declared(&task, &rel, &mods, &mut visited, warnings));
