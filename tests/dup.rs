@@ -983,6 +983,46 @@ fn test_support_a_bench_shares_is_not_needless_pub() {
     assert!(needless.is_empty(), "{needless:?}");
 }
 
+/// `#![allow(clippy::too_many_lines)]` at the crate root covers every module of the crate,
+/// as in clippy; an allow on a `mod` declaration covers that module's file.
+#[test]
+fn a_crate_level_clippy_allow_reaches_every_module() {
+    let tmp = tempfile::tempdir().unwrap();
+    let params: Vec<String> = (0..9).map(|i| format!("p{i}: u8")).collect();
+    let many = format!("pub fn many({}) {{}}\n", params.join(", "));
+    let root = |allow: &str| {
+        format!("{allow}pub mod a;\n#[allow(clippy::too_many_arguments)]\npub mod b;\n")
+    };
+    let files = [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"lint\"\nversion = \"0.1.0\"\nedition = \"2021\"\n".to_string(),
+        ),
+        ("src/lib.rs", root("")),
+        ("src/a.rs", many.clone()),
+        ("src/b.rs", format!("pub mod c;\n{many}")),
+        ("src/b/c.rs", many.clone()),
+    ];
+    for (path, text) in files {
+        std::fs::create_dir_all(tmp.path().join(path).parent().unwrap()).unwrap();
+        std::fs::write(tmp.path().join(path), text).unwrap();
+    }
+    let flagged = || {
+        let out = run(tmp.path(), &["smells", "--no-cache", "--format", "json"]);
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut files: Vec<String> = (doc["smells"].as_array().unwrap().iter())
+            .filter(|s| s["kind"] == "too_many_params")
+            .map(|s| s["locations"][0]["file"].as_str().unwrap().to_string())
+            .collect();
+        files.sort();
+        files
+    };
+    assert_eq!(flagged(), ["src/a.rs"]);
+    let allow = "#![allow(clippy::too_many_arguments)]\n";
+    std::fs::write(tmp.path().join("src/lib.rs"), root(allow)).unwrap();
+    assert!(flagged().is_empty());
+}
+
 /// A file that cannot be analysed may use any `pub` of its crate: none is called needless,
 /// and a warning says why.
 #[test]

@@ -76,6 +76,8 @@ struct Task {
     cfg: Option<Cfg>,
     /// The rules allow markers on the `mod` declarations that lead here name.
     allows: Vec<String>,
+    /// The function smells clippy allows around the `mod` declarations that lead here silence.
+    clippy_allowed: u8,
 }
 
 /// Parses every file reachable from the workspace's roots. `selected` restricts which files
@@ -116,6 +118,7 @@ pub fn parse_workspace(
             let parsed = match result {
                 Ok(mut parsed) => {
                     parsed.allow_everywhere(&task.allows);
+                    parsed.clippy_allow_everywhere(task.clippy_allowed);
                     parsed
                 }
                 Err(err) => {
@@ -206,6 +209,7 @@ fn roots(
                     crate_root: root.module.clone(),
                     cfg: None,
                     allows: Vec::new(),
+                    clippy_allowed: 0,
                 });
             }
         }
@@ -311,6 +315,7 @@ fn declared(
                 crate_root: task.crate_root.clone(),
                 cfg: Cfg::all(task.cfg.iter().chain(&decl.cfg).cloned().collect()),
                 allows: task.allows.iter().chain(&decl.allows).cloned().collect(),
+                clippy_allowed: task.clippy_allowed | decl.clippy_allowed,
                 path,
             });
         }
@@ -363,6 +368,7 @@ fn included(task: &Task, parsed: &ParsedFile, visited: &mut HashSet<PathBuf>) ->
                 crate_root: task.crate_root.clone(),
                 cfg: task.cfg.clone(),
                 allows: task.allows.clone(),
+                clippy_allowed: task.clippy_allowed,
                 path,
             })
         })

@@ -265,6 +265,26 @@ fn clippy_allow_silences_a_function_smell() {
     assert!(fn_smells(&src, &defaults(), SmellKind::TooManyParams).is_empty());
 }
 
+/// A clippy allow on the file, an inline module or an impl covers the functions inside, as
+/// clippy's lint levels do.
+#[test]
+fn a_clippy_allow_around_a_function_silences_its_smell() {
+    let many = params(8);
+    for src in [
+        format!("#![allow(clippy::too_many_arguments)]\n{many}"),
+        format!("#[allow(clippy::too_many_arguments)]\nmod m {{\n{many}}}\n"),
+        format!("struct S;\n#[expect(clippy::too_many_arguments)]\nimpl S {{\n{many}}}\n"),
+    ] {
+        let found = fn_smells(&src, &defaults(), SmellKind::TooManyParams);
+        assert!(found.is_empty(), "{src}: {found:?}");
+    }
+    let elsewhere = format!("#[allow(clippy::too_many_arguments)]\nmod m {{}}\n{many}");
+    assert_eq!(
+        fn_smells(&elsewhere, &defaults(), SmellKind::TooManyParams).len(),
+        1
+    );
+}
+
 #[test]
 fn an_allow_silences_only_what_it_names_on_the_item_below_it() {
     let other = format!("// cargo-loop: allow(long-function)\n{}", params(8));

@@ -77,6 +77,7 @@ pub(super) fn collect(
         },
         module: 0,
         owner_suppressed: false,
+        clippy_allowed: attrs::clippy_allowed(&file.attrs),
         cfg: Vec::new(),
         build,
         self_type: None,

@@ -84,6 +84,14 @@ impl ParsedFile {
         }
     }
 
+    /// Applies the clippy allows around the file's module (`#![allow(clippy::..)]` in a parent,
+    /// on its `mod` declaration) to its functions and to the modules it declares.
+    pub fn clippy_allow_everywhere(&mut self, bits: u8) {
+        let metrics = self.units.iter_mut().filter_map(|u| u.metrics.as_mut());
+        metrics.for_each(|m| m.allowed |= bits);
+        self.mods.iter_mut().for_each(|m| m.clippy_allowed |= bits);
+    }
+
     /// Lines of code among the tokens `range`: lines holding a token outside attributes
     /// (comments, doc comments and blank lines hold none).
     pub fn code_lines(&self, range: Range<u32>) -> u32 {
@@ -338,6 +346,10 @@ pub struct ModDecl {
     /// The rules allow markers on the declaration name: they cover the module's whole file.
     #[serde(default)]
     pub allows: Vec<String>,
+    /// The function smells clippy allows on the declaration, or around it, silence in the
+    /// module's file (see [`crate::analysis::source::metrics::Allowed`]).
+    #[serde(default)]
+    pub clippy_allowed: u8,
 }
 
 /// An `include!("path")` among items: the file's items belong to the including module.

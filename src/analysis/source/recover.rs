@@ -25,6 +25,7 @@ pub fn module_declarations(text: &str) -> Vec<ModDecl> {
                 test: attrs.iter().any(|a| a.replace(' ', "") == "#[cfg(test)]"),
                 optional: false,
                 allows: Vec::new(),
+                clippy_allowed: 0,
             });
         }
         if !trimmed.trim_start().starts_with("//") {

@@ -196,18 +196,23 @@ pub(super) fn silenced_smells(
         .iter()
         .filter(|(line, _)| lines.contains(line))
         .flat_map(|(_, rules)| rules.iter().filter_map(|rule| Allowed::bit(rule)));
-    let clippy = attrs
-        .iter()
+    marked.fold(clippy_allowed(attrs), |bits, bit| bits | bit)
+}
+
+/// The function smells clippy allows among `attrs` silence (`#[allow(clippy::too_many_lines)]`,
+/// `#![expect(..)]`), as bits: on a function, or on a module, impl or trait around it.
+pub(super) fn clippy_allowed(attrs: &[syn::Attribute]) -> u8 {
+    use crate::analysis::source::metrics::Allowed as Rules;
+    (attrs.iter())
         .filter(|attr| attr.path().is_ident("allow") || attr.path().is_ident("expect"))
         .flat_map(|attr| {
             let text = quote::ToTokens::to_token_stream(&attr.meta).to_string();
-            Allowed::RULES
-                .iter()
+            (Rules::RULES.iter())
                 .filter(move |(_, lint)| text.contains(lint))
-                .filter_map(|(_, lint)| Allowed::clippy_bit(lint))
+                .filter_map(|(_, lint)| Rules::clippy_bit(lint))
                 .collect::<Vec<_>>()
-        });
-    marked.chain(clippy).fold(0, |bits, bit| bits | bit)
+        })
+        .fold(0, |bits, bit| bits | bit)
 }
 
 impl Collector<'_> {

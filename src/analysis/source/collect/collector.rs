@@ -19,6 +19,9 @@ pub(super) struct Collector<'a> {
     pub(super) module: u32,
     /// Set inside an item that carries the allow marker, so nested blocks are suppressed too.
     pub(super) owner_suppressed: bool,
+    /// The function smells clippy allows on the enclosing file, modules, impls and traits
+    /// silence (see [`crate::analysis::source::metrics::Allowed`]).
+    pub(super) clippy_allowed: u8,
     /// The type of the impl block being visited, for `Self::Variant` patterns.
     pub(super) self_type: Option<String>,
     /// The trait of the impl block being visited, if it is a trait impl.

@@ -52,12 +52,13 @@ impl Collector<'_> {
                 self.inline_mods.push(name.clone());
                 self.path.push(name);
                 // A marker on an inline module covers every item inside it.
-                let saved = self.owner_suppressed;
+                let saved = (self.owner_suppressed, self.clippy_allowed);
                 self.owner_suppressed |= self.is_suppressed(&node.attrs, node.mod_token.span);
+                self.clippy_allowed |= super::attrs::clippy_allowed(&node.attrs);
                 self.with_cfg(Cfg::of_attrs(&node.attrs), |this| {
                     syn::visit::visit_item_mod(this, node);
                 });
-                self.owner_suppressed = saved;
+                (self.owner_suppressed, self.clippy_allowed) = saved;
                 self.path.pop();
                 self.inline_mods.pop();
                 self.module = parent;
@@ -159,6 +160,7 @@ impl Collector<'_> {
                 test,
                 optional,
                 allows: allows.clone(),
+                clippy_allowed: self.clippy_allowed | super::attrs::clippy_allowed(&node.attrs),
             });
         }
     }

@@ -68,7 +68,7 @@ impl Collector<'_> {
         let allowed = super::attrs::silenced_smells(attrs, start, &self.allow_rules);
         if let Some(unit) = self.out.units.last_mut() {
             let mut metrics = crate::analysis::source::metrics::measure(sig, block);
-            metrics.allowed = allowed;
+            metrics.allowed = allowed | self.clippy_allowed;
             unit.metrics = Some(metrics);
         }
         // Types in the signature are dependencies of the module.
@@ -123,6 +123,8 @@ impl Collector<'_> {
         let outer_self = self.self_type.replace(self_name.clone());
         let outer_trait = std::mem::replace(&mut self.impl_trait, trait_name);
         let cfg = Cfg::of_attrs(&node.attrs);
+        let outer_clippy = self.clippy_allowed;
+        self.clippy_allowed |= super::attrs::clippy_allowed(&node.attrs);
         self.with_cfg(cfg, |this| {
             this.with_owner(self_name, suppressed, |this| {
                 for item in &node.items {
@@ -130,6 +132,7 @@ impl Collector<'_> {
                 }
             });
         });
+        self.clippy_allowed = outer_clippy;
         self.self_type = outer_self;
         self.impl_trait = outer_trait;
     }
