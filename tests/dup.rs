@@ -285,6 +285,52 @@ fn dup_workspace_package_selection_restricts_files() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("warning: excluded package(s) `gamma` not found in workspace"));
+    // As cargo, `--exclude` needs `--workspace`.
+    let out = run(
+        &fixture("dup-workspace").join("crates/beta"),
+        &["dup", "--exclude", "beta", "--no-cache"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("`--exclude` can only be used together with `--workspace`"));
+}
+
+/// At the root of a workspace whose root is a package, `default-members` says what is
+/// analysed, as it says what cargo builds.
+#[test]
+fn default_members_are_analysed_at_a_package_root() {
+    let tmp = tempfile::tempdir().unwrap();
+    let package = |name: &str| {
+        format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+    };
+    let body = "(values: &[i64]) -> i64 {\n    let mut total = 0;\n    for v in values {\n\
+                if *v > 10 {\n            total += v * 2;\n        } else if *v < 0 {\n\
+                total -= v;\n        } else {\n            total += 1;\n        }\n    }\n\
+                total\n}\n";
+    let pair = format!("pub fn one{body}\npub fn two{body}");
+    let files = [
+        (
+            "Cargo.toml",
+            format!(
+                "{}\n[workspace]\nmembers = [\"sub\"]\ndefault-members = [\"sub\"]\n",
+                package("top")
+            ),
+        ),
+        ("src/lib.rs", pair.clone()),
+        ("sub/Cargo.toml", package("sub")),
+        ("sub/src/lib.rs", pair),
+    ];
+    for (path, text) in files {
+        std::fs::create_dir_all(tmp.path().join(path).parent().unwrap()).unwrap();
+        std::fs::write(tmp.path().join(path), text).unwrap();
+    }
+    let doc = json(tmp.path(), &[]);
+    let files: Vec<(String, u64, u64)> = groups(&doc).into_iter().flat_map(|(_, c)| c).collect();
+    assert!(!files.is_empty());
+    assert!(
+        files.iter().all(|(f, _, _)| f == "sub/src/lib.rs"),
+        "{files:?}"
+    );
 }
 
 #[test]

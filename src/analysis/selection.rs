@@ -88,6 +88,10 @@ pub fn select<'m>(
         }
         Ok(found)
     };
+    if !common.exclude.is_empty() && !common.workspace {
+        let why = "`--exclude` can only be used together with `--workspace`";
+        return Err(crate::error::UsageError(why.into()).into());
+    }
     let mut chosen: Vec<&Package> = if !common.package.is_empty() {
         let mut chosen = Vec::new();
         for spec in &common.package {
@@ -116,8 +120,9 @@ pub fn select<'m>(
     Ok((ordered, unmatched))
 }
 
-/// What cargo builds with no `-p` or `--workspace`: the package of the manifest in use, or
-/// the default members (every member unless `default-members` says otherwise).
+/// What cargo builds with no `-p` or `--workspace`: the package of the manifest in use, or,
+/// at the workspace's root, its default members (`default-members`, else the root package or
+/// every member of a virtual workspace, as cargo metadata says).
 fn default_members<'m>(
     metadata: &Metadata,
     members: &[&'m Package],
@@ -128,22 +133,27 @@ fn default_members<'m>(
         .clone()
         .or_else(nearest_manifest)
         .and_then(|path| path.canonicalize().ok());
+    let defaults: Vec<&Package> = (members.iter().copied())
+        .filter(|p| {
+            let defaults = &metadata.workspace_default_members;
+            defaults.is_available() && defaults.contains(&p.id)
+        })
+        .collect();
+    let root = metadata.workspace_root.join("Cargo.toml");
+    let at_root = manifest
+        .as_deref()
+        .is_some_and(|m| same_file(root.as_std_path(), m));
+    if at_root && !defaults.is_empty() {
+        return defaults;
+    }
     let own = manifest.and_then(|manifest| {
         (members.iter().copied()).find(|p| same_file(p.manifest_path.as_std_path(), &manifest))
     });
-    if let Some(own) = own {
-        return vec![own];
+    match own {
+        Some(own) => vec![own],
+        None if !defaults.is_empty() => defaults,
+        None => members.to_vec(),
     }
-    if metadata.workspace_default_members.is_available() {
-        let defaults = &metadata.workspace_default_members;
-        let chosen: Vec<&Package> = (members.iter().copied())
-            .filter(|p| defaults.contains(&p.id))
-            .collect();
-        if !chosen.is_empty() {
-            return chosen;
-        }
-    }
-    members.to_vec()
 }
 
 fn nearest_manifest() -> Option<PathBuf> {
