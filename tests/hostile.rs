@@ -9,7 +9,8 @@ use std::time::Duration;
 mod util;
 
 use util::{
-    cargo_loop, copy_of_fix_crate, decisions, fix, fixture, git, records, run, snapshot, stderr,
+    agent, cargo_loop, copy_of_fix_crate, decisions, fix, fixture, git, records, run, snapshot,
+    stderr,
 };
 
 fn hostile(kind: &str, mode: &str) -> String {
@@ -297,6 +298,35 @@ fn a_held_change_holding_a_secrets_value_applies_whole() {
     assert!(out.status.success(), "{}", stderr(&out));
     let stats = std::fs::read_to_string(tmp.path().join("src/stats.rs")).unwrap();
     assert!(stats.contains("pub fn mean_of_positive("), "{stats}");
+}
+
+/// A folder of patches (a CI shard's artifact) can be tampered with: `apply DIR` refuses the
+/// paths no edit may touch, as a run does (`.cargo/config.toml` sets a runner).
+#[test]
+fn apply_of_a_folder_refuses_protected_paths() {
+    let tmp = copy_of_fix_crate();
+    let out = fix(tmp.path(), &agent("public-api"), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let folder = tempfile::tempdir().unwrap();
+    let held = folder.path().join("1");
+    std::fs::create_dir(&held).unwrap();
+    let review = tmp.path().join("target/loop/review/1");
+    std::fs::copy(review.join("held.json"), held.join("held.json")).unwrap();
+    for path in [".cargo/config.toml", ".git/hooks/post-checkout"] {
+        let after = "[build]\nrustflags = [\"--cfg\", \"pwned\"]\n";
+        let change = serde_json::json!([{"path": path, "before": null, "after": after}]);
+        std::fs::write(held.join("change.json"), change.to_string()).unwrap();
+        let folder = folder.path().to_str().unwrap();
+        let apply = ["apply", folder, "--allow-dirty", "--allow-no-vcs"];
+        let out = run(tmp.path(), &apply, &[]);
+        assert!(!out.status.success(), "{path}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("protected by the guardrails"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(!tmp.path().join(path).exists(), "{path} was written");
+    }
 }
 
 #[test]

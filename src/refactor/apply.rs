@@ -178,9 +178,18 @@ fn rebase(
 ) -> anyhow::Result<Result<Vec<FileChange>, (Step, String)>> {
     let root = &ctx.workspace.root;
     let patch = crate::refactor::patch::unified(changes);
+    // A folder of patches comes from elsewhere (a CI shard's artifact): the paths no edit may
+    // touch are refused here as in a run.
+    let deny = ctx
+        .workspace
+        .config
+        .deny_paths
+        .as_deref()
+        .unwrap_or_default();
+    let guard = crate::refactor::guard::Guard::new(deny)?;
     let rules = crate::refactor::edit::EditRules {
         root,
-        denied: &|_| None,
+        denied: &|path| guard.denied(path),
     };
     let rebased = match crate::refactor::edit::apply_answer(&patch, &rules) {
         Ok(rebased) => rebased,
