@@ -271,6 +271,47 @@ fn short_secrets_never_reach_a_file_and_redaction_never_rewrites_kept_code() {
     assert!(written.contains("[redacted]"));
 }
 
+/// A key an agent quotes reaches neither the memory of tried findings (a rejection's reason
+/// quotes the answer) nor a commit's message (the agent's summary), which git history keeps.
+#[test]
+fn a_key_in_a_rejection_or_a_summary_reaches_no_file_and_no_commit() {
+    let key = [("OPENAI_API_KEY", "sk-test-LEAKME12345")];
+    let tmp = repository();
+    let out = run(
+        tmp.path(),
+        &[
+            "run",
+            "--attempts",
+            "1",
+            "--max-passes",
+            "1",
+            "--agent",
+            &hostile("cmd", "reject-key"),
+        ],
+        &key,
+    );
+    assert!(out.status.code() != Some(101), "{}", stderr(&out));
+    assert!(tmp.path().join("target/loop/tried.json").exists());
+    let written = all_text(&tmp.path().join("target/loop"));
+    assert!(!written.contains("LEAKME"), "the key reached target/loop");
+
+    let tmp = repository();
+    let args = [
+        "fix",
+        "--commit",
+        "--attempts",
+        "1",
+        "--agent",
+        &hostile("cmd", "echo-key"),
+    ];
+    let out = run(tmp.path(), &args, &key);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(outcome(tmp.path()).0, "kept");
+    let message = git(tmp.path(), &["log", "-1", "--format=%B"]);
+    assert!(message.contains("cargo loop:"), "{message}");
+    assert!(!message.contains("LEAKME"), "{message}");
+}
+
 #[test]
 fn a_held_change_holding_a_secrets_value_applies_whole() {
     let tmp = copy_of_fix_crate();

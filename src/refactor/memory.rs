@@ -76,7 +76,8 @@ impl Memory {
                 code: code_hash(finding, &self.root),
                 outcome,
                 step,
-                reason: reason.to_owned(),
+                // Reasons quote agents' answers and compilers' errors.
+                reason: crate::secrets::redact(reason).into_owned(),
                 agents: self.agents.clone(),
             };
             self.tried.insert(key(finding), tried);

@@ -697,8 +697,8 @@ impl Pass<'_, '_> {
         }
         if let Some(branches) = &self.branches {
             let message = commit_message(finding, summary);
-            let name = summary.unwrap_or(&finding.title);
-            let branch = branches.commit(&finding.id, name, changes, &message)?;
+            let name = crate::secrets::redact(summary.unwrap_or(&finding.title));
+            let branch = branches.commit(&finding.id, &name, changes, &message)?;
             let reason =
                 format!("verified and committed on branch {branch}; the working tree is untouched");
             return self.decide_kept(candidate, finding, &reason);
@@ -859,12 +859,14 @@ pub(super) type RejectedPatches = std::collections::HashMap<(u64, u64), (Step, S
 
 /// The message of a kept refactor's commit: the finding, and the agent's words (or the usual fix).
 fn commit_message(finding: &Finding, summary: Option<&str>) -> String {
-    format!(
+    let message = format!(
         "cargo loop: {} ({})\n\n{}",
         finding.title,
         finding.id,
         summary.unwrap_or(&finding.suggestion)
-    )
+    );
+    // The agent wrote the summary: git history is pushed, and keeps no secret either.
+    crate::secrets::redact(&message).into_owned()
 }
 
 /// How a stuck agent's rejection begins.

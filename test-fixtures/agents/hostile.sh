@@ -54,6 +54,10 @@ echo-key)
   echo "key: $OPENAI_API_KEY" >&2
   echo "Using the key $OPENAI_API_KEY, the two functions are merged."
   merge ;;
+reject-key)
+  # An edit that cannot apply, quoting the key: the rejection's reason quotes it back.
+  cat >/dev/null
+  printf 'src/report.rs\n<<<<<<< SEARCH\nkey %s\n=======\nx\n>>>>>>> REPLACE\n' "$OPENAI_API_KEY" ;;
 allow)
   cat >/dev/null
   merge
