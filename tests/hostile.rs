@@ -135,6 +135,40 @@ fn an_exec_agent_that_writes_a_binary_or_huge_file_is_refused() {
     }
 }
 
+/// A named pipe the exec agent leaves is refused, not read (opening it waits for a writer
+/// that never comes, past every timeout).
+#[test]
+fn an_exec_agent_that_leaves_a_pipe_is_refused() {
+    let tmp = copy_of_fix_crate();
+    let before = snapshot(tmp.path());
+    let mut child = util::cargo_loop(tmp.path())
+        .args([
+            "fix",
+            "--allow-dirty",
+            "--allow-no-vcs",
+            "--attempts",
+            "1",
+            "--agent",
+        ])
+        .arg(hostile("exec", "exec-fifo"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(120) {
+            child.kill().unwrap();
+            panic!("fix hung on the agent's pipe");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (outcome, _, reason) = outcome(tmp.path());
+    assert_eq!(outcome, "rejected", "{reason}");
+    assert!(reason.contains("special file"), "{reason}");
+    assert_eq!(snapshot(tmp.path()), before);
+}
+
 #[test]
 fn a_second_run_in_the_same_workspace_waits_or_refuses_with_no_wait() {
     let tmp = copy_of_fix_crate();

@@ -29,6 +29,10 @@ exec-big)
   # Leaves a large binary file beside the merge (NUL bytes, SIZE bytes).
   head -c "${SIZE:-3000000}" /dev/zero > big.bin
   sh "$here/exec-merge.sh" ;;
+exec-fifo)
+  # Leaves a named pipe: reading it would wait for a writer forever.
+  sh "$here/exec-merge.sh"
+  mkfifo notes.txt ;;
 slow-merge)
   cat >/dev/null
   sleep "${SLOW_SECS:-4}"

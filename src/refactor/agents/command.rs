@@ -244,6 +244,14 @@ fn diff(
                 "the agent left a symbolic link at `{path}`; links are never kept"
             )));
         }
+        let special = std::fs::symlink_metadata(tree.join(path))
+            .is_ok_and(|meta| !meta.file_type().is_file());
+        if special {
+            return Ok(Err(format!(
+                "the agent left a special file (a pipe, socket or device) at `{path}`; only \
+                 text files are kept"
+            )));
+        }
         written += std::fs::metadata(tree.join(path)).map_or(0, |meta| meta.len());
         if written > max_bytes {
             return Ok(Err(format!(
@@ -280,6 +288,9 @@ fn diff(
     Ok(Ok(changes))
 }
 
+/// What a snapshot holds for a file that is neither a regular file nor a link.
+const SPECIAL: u64 = u64::MAX;
+
 /// Content hashes of every file of a tree but its build output and git data.
 fn snapshot(tree: &Path) -> BTreeMap<String, u64> {
     WalkDir::new(tree)
@@ -303,8 +314,11 @@ fn snapshot(tree: &Path) -> BTreeMap<String, u64> {
                         .as_os_str()
                         .as_encoded_bytes(),
                 )
-            } else {
+            } else if e.file_type().is_file() {
                 xxh3_64(&std::fs::read(e.path()).ok()?)
+            } else {
+                // A pipe, socket or device: opening a pipe would wait for a writer forever.
+                SPECIAL
             };
             Some((rel, hash))
         })
