@@ -45,12 +45,14 @@ pub fn asked(headers: &HeaderMap) -> bool {
 
 /// The wait a server asked for, if it asked in a form that reads.
 fn asked_at(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    // A wait too long to be a duration (`inf`, `1e300`) or not one (`nan`, negative) is a
+    // form that does not read.
     if let Some(ms) = header(headers, "retry-after-ms").and_then(|v| v.trim().parse::<f64>().ok()) {
-        return (ms >= 0.0).then(|| Duration::from_secs_f64(ms / 1000.0));
+        return Duration::try_from_secs_f64(ms / 1000.0).ok();
     }
     let value = header(headers, "retry-after")?.trim();
     if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds >= 0.0).then(|| Duration::from_secs_f64(seconds));
+        return Duration::try_from_secs_f64(seconds).ok();
     }
     let at = httpdate::parse_http_date(value).ok()?;
     Some(at.duration_since(now).unwrap_or_default())
@@ -128,6 +130,11 @@ mod test {
         let past = httpdate::fmt_http_date(now - Duration::from_secs(30));
         assert_eq!(wait(&[("retry-after", &past)]), Some(Duration::ZERO));
         assert_eq!(wait(&[("retry-after", "soon")]), None);
+        // Waits no duration holds, or that are no waits, do not read.
+        for value in ["inf", "1e20", "nan", "-1"] {
+            assert_eq!(wait(&[("retry-after", value)]), None, "{value}");
+        }
+        assert_eq!(wait(&[("retry-after-ms", "1e300")]), None);
         // Past two minutes, the backoff applies.
         let backoff = delay(&headers(&[("retry-after", "600")]), 0);
         assert!(backoff <= Duration::from_millis(500), "{backoff:?}");
