@@ -37,6 +37,18 @@ fn ci_fails_on_a_new_copy_of_a_known_clone_and_passes_on_what_the_baseline_knows
 
     let written = run(dir, &["baseline"], &[]);
     assert!(written.status.success(), "{}", stderr(&written));
+    // A baseline that does not read (a merge's conflict markers) is written anew.
+    let file = dir.join("loop-baseline.json");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("<<<<<<< HEAD\n{text}")).unwrap();
+    let mended = run(dir, &["baseline"], &[]);
+    assert!(mended.status.success(), "{}", stderr(&mended));
+    assert!(
+        stderr(&mended).contains("it is written anew"),
+        "{}",
+        stderr(&mended)
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
     let baseline: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("loop-baseline.json")).unwrap())
             .unwrap();

@@ -108,8 +108,15 @@ fn rewrite(analysis: &Analysis, path: &Path, console: &Console) -> anyhow::Resul
         return Err(UsageError(why).into());
     }
     let mut baseline = Baseline::of(&analysis.report, settings_hash(analysis));
-    if path.exists() {
-        let unseen = Baseline::read(path)?.unseen(&analysis.report);
+    // One that does not read (a merge's conflict markers, another format) is written anew:
+    // this is the command that mends it.
+    let old = path.exists().then(|| Baseline::read(path)).transpose();
+    let old = old.unwrap_or_else(|err| {
+        console.eprint(&format!("warning: {err:#}; it is written anew\n"));
+        None
+    });
+    if let Some(old) = old {
+        let unseen = old.unseen(&analysis.report);
         let kept = unseen.difference(&baseline.findings).count();
         baseline.findings.extend(unseen);
         if kept > 0 {
