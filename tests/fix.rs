@@ -1628,6 +1628,8 @@ fn flags_that_would_do_nothing_are_refused() {
         "--max-candidates",
         "--agent-timeout",
         "--max-agent-output",
+        "--build-timeout",
+        "--test-timeout",
     ] {
         let out = run(tmp.path(), &["fix", "--allow-no-vcs", flag, "0"], &[]);
         assert_eq!(out.status.code(), Some(2), "{flag}: {}", stderr(&out));

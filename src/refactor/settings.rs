@@ -143,6 +143,12 @@ pub fn check_counts(args: &FixArgs, config: &ConfigFile) -> Result<(), UsageErro
             flags.max_agent_output.is_some(),
         ),
     ];
+    at_least_one(&values)
+}
+
+/// Refuses a zero among `values` (name, value, whether the flag gave it), naming the flag or
+/// the configuration key.
+fn at_least_one(values: &[(&str, u64, bool)]) -> Result<(), UsageError> {
     match values.iter().find(|(_, value, _)| *value == 0) {
         Some((key, _, true)) => Err(UsageError(format!("--{key} must be at least 1"))),
         Some((key, _, false)) => Err(UsageError(format!(
@@ -223,6 +229,22 @@ impl VerifySettings {
                 }
             },
         };
+        let timeouts = [
+            (
+                "build-timeout",
+                options.build_timeout,
+                args.options.build_timeout,
+            ),
+            (
+                "test-timeout",
+                options.test_timeout,
+                args.options.test_timeout,
+            ),
+        ];
+        let given: Vec<(&str, u64, bool)> = (timeouts.iter())
+            .filter_map(|&(key, value, flag)| Some((key, value?, flag.is_some())))
+            .collect();
+        at_least_one(&given)?;
         Ok(VerifySettings {
             test_cmd,
             build_timeout: options.build_timeout.map(Duration::from_secs),
