@@ -5,6 +5,7 @@
 //! the set of `pub` signatures, the `unsafe` code or the test code differs.
 
 mod macros;
+mod tree;
 
 use std::collections::BTreeSet;
 
@@ -183,6 +184,14 @@ impl Sides {
     }
 }
 
+fn names_unsafe(tokens: proc_macro2::TokenStream) -> bool {
+    tokens.into_iter().any(|token| match token {
+        proc_macro2::TokenTree::Ident(ident) => ident == "unsafe",
+        proc_macro2::TokenTree::Group(group) => names_unsafe(group.stream()),
+        _ => false,
+    })
+}
+
 /// Whether a change's public items are API, or proved internal by the analysis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Api {
@@ -209,8 +218,9 @@ fn narrows_one_pub(change: &FileChange) -> bool {
         && before.get(at..) == after.get(at + "(crate)".len()..)
 }
 
-/// Why a change must wait for review: one reason per kind, in a fixed order.
-pub fn sensitive(changes: &[FileChange], api: Api) -> Vec<String> {
+/// Why a change must wait for review: one reason per kind, in a fixed order. `root` is the
+/// tree the change applies to: what its manifests and module declarations say of a file.
+pub fn sensitive(changes: &[FileChange], api: Api, root: &std::path::Path) -> Vec<String> {
     let mut reasons = BTreeSet::new();
     let sides: Vec<Sides> = changes.iter().map(Sides::of).collect();
     for attr in lint_changes(&sides) {
@@ -223,7 +233,7 @@ pub fn sensitive(changes: &[FileChange], api: Api) -> Vec<String> {
             reasons.insert(format!("it changes the manifest `{path}`"));
             continue;
         }
-        if name == "build.rs" {
+        if name == "build.rs" || tree::is_build_script(root, path) {
             reasons.insert(format!("it changes the build script `{path}`"));
             continue;
         }
@@ -242,7 +252,9 @@ pub fn sensitive(changes: &[FileChange], api: Api) -> Vec<String> {
             ));
             continue;
         }
-        let in_tests_dir = path.starts_with("tests/") || path.contains("/tests/");
+        let in_tests_dir = path.starts_with("tests/")
+            || path.contains("/tests/")
+            || tree::is_test_module(root, path);
         if in_tests_dir {
             reasons.insert(format!("it changes test code in `{path}`"));
         }
@@ -383,6 +395,11 @@ impl<'ast> Visit<'ast> for SurfaceVisitor {
                 self.api(&format!("static {} {}", s.ident, signature(&s.ty)));
             }
             syn::Item::Use(u) if is_pub(&u.vis) => self.api(&signature(&u.tree)),
+            // An item macro the guardrails cannot expand may declare `pub` items: a new or
+            // changed one is read as an API change.
+            syn::Item::Macro(m) if !m.mac.path.is_ident("macro_rules") => {
+                self.api(&format!("macro {}", signature(&m.mac)));
+            }
             syn::Item::Mod(m) => {
                 if is_pub(&m.vis) {
                     self.api(&format!("mod {}", m.ident));
@@ -395,11 +412,13 @@ impl<'ast> Visit<'ast> for SurfaceVisitor {
             syn::Item::Impl(i) => {
                 self.scope.push(signature(&i.self_ty));
                 for inner in &i.items {
-                    if let syn::ImplItem::Fn(f) = inner {
+                    match inner {
                         // Trait impl methods are API when the trait and type are.
-                        if is_pub(&f.vis) || i.trait_.is_some() {
+                        syn::ImplItem::Fn(f) if is_pub(&f.vis) || i.trait_.is_some() => {
                             self.api(&signature(&f.sig));
                         }
+                        syn::ImplItem::Macro(m) => self.api(&format!("macro {}", signature(m))),
+                        _ => {}
                     }
                 }
                 self.scope.pop();
@@ -435,6 +454,15 @@ impl<'ast> Visit<'ast> for SurfaceVisitor {
         syn::visit::visit_item_impl(self, i);
     }
 
+    /// `unsafe` in a macro's tokens (a `macro_rules!` body, an invocation's arguments) is
+    /// unsafe code wherever the macro expands.
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if names_unsafe(mac.tokens.clone()) {
+            self.surface.unsafe_code.push(signature(mac));
+        }
+        syn::visit::visit_macro(self, mac);
+    }
+
     fn visit_expr_unsafe(&mut self, e: &'ast syn::ExprUnsafe) {
         self.surface.unsafe_code.push(signature(e));
     }
@@ -443,10 +471,16 @@ impl<'ast> Visit<'ast> for SurfaceVisitor {
 #[cfg(test)]
 mod test {
     use super::*;
+    use std::path::Path;
 
     /// What the guard says of a change whose public items are API.
     fn sensitive(changes: &[FileChange]) -> Vec<String> {
-        super::sensitive(changes, Api::Watched)
+        judged(changes, Api::Watched)
+    }
+
+    /// What the guard says of a change applied to no tree (no manifest or parent to read).
+    fn judged(changes: &[FileChange], api: Api) -> Vec<String> {
+        super::sensitive(changes, api, Path::new("/nonexistent"))
     }
 
     #[test]
@@ -457,16 +491,16 @@ mod test {
             before,
             &before.replace("pub fn", "pub(crate) fn"),
         );
-        assert!(super::sensitive(&narrowed, Api::ProvedInternal).is_empty());
-        assert!(!super::sensitive(&narrowed, Api::Watched).is_empty());
+        assert!(judged(&narrowed, Api::ProvedInternal).is_empty());
+        assert!(!judged(&narrowed, Api::Watched).is_empty());
         // Anything more than the one keyword is still watched.
         let more = before
             .replace("pub fn", "pub(crate) fn")
             .replace("41", "42");
         let more = change("src/a.rs", before, &more);
-        assert!(!super::sensitive(&more, Api::ProvedInternal).is_empty());
+        assert!(!judged(&more, Api::ProvedInternal).is_empty());
         let private = change("src/a.rs", before, &before.replace("pub fn", "fn"));
-        assert!(!super::sensitive(&private, Api::ProvedInternal).is_empty());
+        assert!(!judged(&private, Api::ProvedInternal).is_empty());
     }
 
     fn change(path: &str, before: &str, after: &str) -> Vec<FileChange> {
@@ -545,6 +579,60 @@ mod test {
         );
         assert!(sensitive(&change("Cargo.toml", "a", "b"))[0].contains("manifest"));
         assert!(sensitive(&change("build.rs", "a", "b"))[0].contains("build script"));
+    }
+
+    /// Macros hide what they expand to: `unsafe` in a macro's tokens is unsafe code, and an
+    /// item macro that cannot be expanded may declare public items.
+    #[test]
+    fn unsafe_in_a_macro_and_an_item_macro_that_may_declare_pub_items_are_sensitive() {
+        let delegate =
+            "macro_rules! delegate {\n    ($v:expr) => { unsafe { std::ptr::read($v) } };\n}\n";
+        let unsafe_macro = sensitive(&change(
+            "src/a.rs",
+            "fn f() {}",
+            &format!("{delegate}fn f() {{}}"),
+        ));
+        assert!(
+            unsafe_macro.iter().any(|r| r.contains("unsafe")),
+            "{unsafe_macro:?}"
+        );
+        let make = "macro_rules! make {\n    ($n:ident) => { pub fn $n() -> u8 { 1 } };\n}\n";
+        let before = format!("{make}fn f() {{}}\n");
+        assert!(is_api_change(&before, &format!("{before}make!(sneaky);\n")));
+        assert!(!is_api_change(
+            &before,
+            &format!("{make}fn f() {{ let _ = 1; }}\n")
+        ));
+    }
+
+    /// A build script the manifest names at another path, and a module file its parent
+    /// declares as test code, are read from the tree the change applies to.
+    #[test]
+    fn the_tree_names_build_scripts_and_test_modules() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |path: &str, text: &str| {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "Cargo.toml",
+            "[package]\nname = \"k\"\nbuild = \"tools/gen.rs\"\n",
+        );
+        write("tools/gen.rs", "fn main() {}\n");
+        write("src/lib.rs", "#[cfg(test)]\nmod checks;\n");
+        write("src/checks.rs", "fn helper() { assert_eq!(1, 1); }\n");
+        let judged = |path: &str, before: &str, after: &str| {
+            super::sensitive(&change(path, before, after), Api::Watched, dir.path())
+        };
+        let build = judged("tools/gen.rs", "fn main() {}\n", "fn main() { g() }\n");
+        assert!(build[0].contains("build script"), "{build:?}");
+        let tests = judged(
+            "src/checks.rs",
+            "fn helper() { assert_eq!(1, 1); }\n",
+            "fn helper() {}\n",
+        );
+        assert!(tests[0].contains("test code"), "{tests:?}");
     }
 
     fn is_api_change(before: &str, after: &str) -> bool {

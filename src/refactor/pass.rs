@@ -654,7 +654,7 @@ impl Pass<'_, '_> {
         } else {
             guard::Api::Watched
         };
-        let mut reasons = guard::sensitive(changes, api);
+        let mut reasons = guard::sensitive(changes, api, self.root);
         if self.args.suggest {
             // A suggestion is a person's to apply: the reasons to hold it travel with it.
             let path = crate::refactor::suggest::write(
