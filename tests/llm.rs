@@ -255,6 +255,12 @@ fn a_spent_budget_stops_further_calls_and_says_which() {
         let reason = stop["reason"].as_str().unwrap();
         assert!(reason.contains("--budget-tokens 100000"), "{reason}");
         assert!(stderr(&out).contains("token budget"), "{}", stderr(&out));
+        // The pass's record gives the same reason as the run's.
+        let pass_end = records(tmp.path())
+            .into_iter()
+            .find(|r| r["event"] == "pass_end")
+            .unwrap();
+        assert_eq!(pass_end["reason"].as_str(), Some(reason), "{pass_end}");
     }
 }
 

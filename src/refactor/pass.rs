@@ -52,9 +52,11 @@ pub fn fix(common: &CommonArgs, args: &FixArgs, console: &Console) -> anyhow::Re
         |pass, baseline, chosen| {
             // One pass, which ends with its summary record as `run`'s passes do.
             let mark = pass.run_pass(1, &chosen, baseline)?;
-            let reason = "every chosen finding was tried";
-            pass.end_pass(&mark, baseline.scores, Some(reason))?;
-            Ok(reason.to_owned())
+            // A budget that ran out ended the pass before its last finding.
+            let reason =
+                (pass.stop.clone()).unwrap_or_else(|| "every chosen finding was tried".to_owned());
+            pass.end_pass(&mark, baseline.scores, Some(&reason))?;
+            Ok(reason)
         },
     )
     .and_then(|place| print_document(common, args, &place, console))
