@@ -333,6 +333,32 @@ fn default_members_are_analysed_at_a_package_root() {
     );
 }
 
+/// Paths given from inside one member that reach another are the workspace's: its root, its
+/// paths, as from the root (not a plain folder rooted where the paths meet).
+#[test]
+fn paths_across_members_from_inside_one_are_the_workspaces() {
+    let dir = fixture("dup-workspace");
+    let inside = dir.join("crates/beta/src");
+    let doc = json(&inside, &["../../alpha/src/stats.rs", "./metrics.rs"]);
+    assert_eq!(
+        Path::new(doc["root"].as_str().unwrap()),
+        dir.canonicalize().unwrap()
+    );
+    let files: Vec<String> = groups(&doc)
+        .into_iter()
+        .flat_map(|(_, c)| c)
+        .map(|c| c.0)
+        .collect();
+    assert!(
+        files.contains(&"crates/alpha/src/stats.rs".to_string()),
+        "{files:?}"
+    );
+    assert!(
+        files.contains(&"crates/beta/src/metrics.rs".to_string()),
+        "{files:?}"
+    );
+}
+
 #[test]
 fn dup_workspace_path_argument_restricts_the_scan() {
     let dir = fixture("dup-workspace");

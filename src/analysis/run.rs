@@ -375,26 +375,37 @@ fn open(common: &CommonArgs, paths: &[PathBuf]) -> anyhow::Result<(Workspace, Ve
             .ok()
             .and_then(|dir| find_manifest_dir(&dir)),
     };
-    let inside = manifest_dir
-        .as_ref()
-        .is_some_and(|dir| paths.iter().all(|p| p.starts_with(dir)));
-    if inside {
-        let workspace = Workspace::open(common).map_err(|e| UsageError(format!("{e:#}")))?;
-        // A folder inside the workspace that no target reaches (vendored code, say) is plain source.
-        let owned = paths.iter().all(|p| {
-            workspace
-                .packages
-                .iter()
-                .flat_map(|pkg| &pkg.roots)
-                .any(|r| {
-                    r.path.starts_with(p) || r.path.parent().is_some_and(|dir| p.starts_with(dir))
-                })
-        });
-        if owned {
+    let inside = |dir: &Path| paths.iter().all(|p| p.starts_with(dir));
+    let open =
+        |common: &CommonArgs| Workspace::open(common).map_err(|e| UsageError(format!("{e:#}")));
+    if manifest_dir.as_deref().is_some_and(inside) {
+        let workspace = open(common)?;
+        if owned(&workspace, paths) {
             return Ok((workspace, paths.to_vec()));
+        }
+    } else if manifest_dir.is_some() && common.package.is_empty() && !common.workspace {
+        // Paths beyond the member in use (`../../alpha/src` from `crates/beta/src`) are other
+        // members': the workspace's, when it holds them all.
+        let whole = CommonArgs {
+            workspace: true,
+            ..common.clone()
+        };
+        if let Ok(workspace) = open(&whole) {
+            if inside(&workspace.root) && owned(&workspace, paths) {
+                return Ok((workspace, paths.to_vec()));
+            }
         }
     }
     plain(paths)
+}
+
+/// Whether a target of the workspace reaches every path: a folder inside the workspace that
+/// none reaches (vendored code, say) is plain source.
+fn owned(workspace: &Workspace, paths: &[PathBuf]) -> bool {
+    paths.iter().all(|p| {
+        (workspace.packages.iter().flat_map(|pkg| &pkg.roots))
+            .any(|r| r.path.starts_with(p) || r.path.parent().is_some_and(|dir| p.starts_with(dir)))
+    })
 }
 
 fn plain(paths: &[PathBuf]) -> anyhow::Result<(Workspace, Vec<PathBuf>)> {
