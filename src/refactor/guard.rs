@@ -227,53 +227,64 @@ pub fn sensitive(changes: &[FileChange], api: Api, root: &std::path::Path) -> Ve
         reasons.insert(format!("it changes what lints check: `{attr}`"));
     }
     for (change, side) in changes.iter().zip(&sides) {
-        let path = change.path.as_str();
-        let name = path.rsplit('/').next().unwrap_or(path);
-        if name == "Cargo.toml" || name == "Cargo.lock" {
-            reasons.insert(format!("it changes the manifest `{path}`"));
-            continue;
-        }
-        if name == "build.rs" || tree::is_build_script(root, path) {
-            reasons.insert(format!("it changes the build script `{path}`"));
-            continue;
-        }
-        // Only Rust sources are ordinary: configuration, scripts and hidden files steer tools.
-        if path.split('/').any(|part| part.starts_with('.')) {
-            reasons.insert(format!("it changes the hidden file `{path}`"));
-            continue;
-        }
-        if !change.is_rust() {
-            reasons.insert(format!("it changes `{path}`, which is not Rust source"));
-            continue;
-        }
-        if side.too_deep {
-            reasons.insert(format!(
-                "`{path}` nests too deep for the guardrails to read"
-            ));
-            continue;
-        }
-        let in_tests_dir = path.starts_with("tests/")
-            || path.contains("/tests/")
-            || tree::is_test_module(root, path);
-        if in_tests_dir {
-            reasons.insert(format!("it changes test code in `{path}`"));
-        }
-        let before = Surface::of(side.before.as_ref());
-        let after = Surface::of(side.after.as_ref());
-        let narrowed = api == Api::ProvedInternal && narrows_one_pub(change);
-        if before.api != after.api && !narrowed {
-            reasons.insert(format!("it changes the public API in `{path}`"));
-        }
-        if before.unsafe_code != after.unsafe_code {
-            reasons.insert(format!(
-                "it adds, removes or changes `unsafe` code in `{path}`"
-            ));
-        }
-        if !in_tests_dir && before.test_code != after.test_code {
-            reasons.insert(format!("it changes test code in `{path}`"));
+        match file_reason(change, side, root) {
+            Some(reason) => {
+                reasons.insert(reason);
+            }
+            None => code_reasons(change, side, (api, root), &mut reasons),
         }
     }
     reasons.into_iter().collect()
+}
+
+/// Why a file is sensitive whatever its code says: a manifest, a build script, a hidden or
+/// non-Rust file, or code too deep to read.
+fn file_reason(change: &FileChange, side: &Sides, root: &std::path::Path) -> Option<String> {
+    let path = change.path.as_str();
+    let name = path.rsplit('/').next().unwrap_or(path);
+    Some(if name == "Cargo.toml" || name == "Cargo.lock" {
+        format!("it changes the manifest `{path}`")
+    } else if name == "build.rs" || tree::is_build_script(root, path) {
+        format!("it changes the build script `{path}`")
+    } else if path.split('/').any(|part| part.starts_with('.')) {
+        // Only Rust sources are ordinary: configuration, scripts and hidden files steer tools.
+        format!("it changes the hidden file `{path}`")
+    } else if !change.is_rust() {
+        format!("it changes `{path}`, which is not Rust source")
+    } else if side.too_deep {
+        format!("`{path}` nests too deep for the guardrails to read")
+    } else {
+        return None;
+    })
+}
+
+/// Why a Rust change is sensitive for what it does: test code, the public API, `unsafe`.
+fn code_reasons(
+    change: &FileChange,
+    side: &Sides,
+    (api, root): (Api, &std::path::Path),
+    reasons: &mut BTreeSet<String>,
+) {
+    let path = change.path.as_str();
+    let in_tests_dir =
+        path.starts_with("tests/") || path.contains("/tests/") || tree::is_test_module(root, path);
+    if in_tests_dir {
+        reasons.insert(format!("it changes test code in `{path}`"));
+    }
+    let before = Surface::of(side.before.as_ref());
+    let after = Surface::of(side.after.as_ref());
+    let narrowed = api == Api::ProvedInternal && narrows_one_pub(change);
+    if before.api != after.api && !narrowed {
+        reasons.insert(format!("it changes the public API in `{path}`"));
+    }
+    if before.unsafe_code != after.unsafe_code {
+        reasons.insert(format!(
+            "it adds, removes or changes `unsafe` code in `{path}`"
+        ));
+    }
+    if !in_tests_dir && before.test_code != after.test_code {
+        reasons.insert(format!("it changes test code in `{path}`"));
+    }
 }
 
 /// The public items a change removes, renames or changes, as `file: item` (their old

@@ -254,65 +254,74 @@ pub fn token_paths(stream: TokenStream, paths: &mut Vec<TokenPath>, idents: &mut
                 i += 1;
             }
             TokenTree::Ident(ident) => {
-                let after_colons = i >= 2 && is_path_sep(&tokens[i - 2], &tokens[i - 1]);
-                let dollar =
-                    i >= 1 && matches!(&tokens[i - 1], TokenTree::Punct(p) if p.as_char() == '$');
                 let first = ident.to_string();
-                let line = ident.span().start().line as u32;
                 idents.push(first.clone());
                 // `use ::std::x` is no path `use::std::x`.
                 if KEYWORDS.contains(&first.as_str()) {
                     i += 1;
                     continue;
                 }
-                let mut segments = vec![if dollar && first == "crate" {
-                    "crate".to_string()
-                } else {
-                    first
-                }];
-                let mut j = i + 1;
-                let mut braced = None;
-                while j + 1 < tokens.len() && is_path_sep(&tokens[j], &tokens[j + 1]) {
-                    match tokens.get(j + 2) {
-                        Some(TokenTree::Ident(next)) => {
-                            let text = next.to_string();
-                            idents.push(text.clone());
-                            segments.push(text);
-                        }
-                        Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Brace => {
-                            braced = Some(group);
-                        }
-                        _ => break,
-                    }
-                    j += 3;
-                    if braced.is_some() {
-                        break;
-                    }
-                }
-                // A path that starts after `::` is absolute (`::std::x`) or the tail of one
-                // already taken; `$x::y` is a macro variable.
-                let variable = dollar && segments[0] != "crate";
-                let glob = j + 2 < tokens.len()
-                    && is_path_sep(&tokens[j], &tokens[j + 1])
-                    && matches!(&tokens[j + 2], TokenTree::Punct(p) if p.as_char() == '*');
-                let mut found = Vec::new();
-                match braced {
-                    // `use $crate::{a::f, b::{C, D}};`: each leaf is a path.
-                    Some(group) => use_group(&segments, group, line, &mut found, idents),
-                    None => found.push(TokenPath {
-                        path: segments.join("::"),
-                        line,
-                        glob,
-                    }),
-                }
-                if !after_colons && !variable && may_name_module(&segments[0]) {
-                    paths.extend(found.into_iter().filter(|p| p.path.contains("::")));
-                }
-                i = j.max(i + 1);
+                i = path_at(&tokens, i, first, paths, idents);
             }
             TokenTree::Punct(_) | TokenTree::Literal(_) => i += 1,
         }
     }
+}
+
+/// Reads the path that starts with the identifier `first` at `tokens[i]` into `paths` (when it
+/// may name a module of the crate); the index after it.
+fn path_at(
+    tokens: &[TokenTree],
+    i: usize,
+    first: String,
+    paths: &mut Vec<TokenPath>,
+    idents: &mut Vec<String>,
+) -> usize {
+    let after_colons = i >= 2 && is_path_sep(&tokens[i - 2], &tokens[i - 1]);
+    let dollar = i >= 1 && matches!(&tokens[i - 1], TokenTree::Punct(p) if p.as_char() == '$');
+    let line = tokens[i].span().start().line as u32;
+    let mut segments = vec![first];
+    let mut j = i + 1;
+    let mut braced = None;
+    while braced.is_none() && j + 1 < tokens.len() && is_path_sep(&tokens[j], &tokens[j + 1]) {
+        match tokens.get(j + 2) {
+            Some(TokenTree::Ident(next)) => {
+                idents.push(next.to_string());
+                segments.push(next.to_string());
+            }
+            Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Brace => {
+                braced = Some(group);
+            }
+            _ => break,
+        }
+        j += 3;
+    }
+    // A path that starts after `::` is absolute (`::std::x`) or the tail of one already
+    // taken; `$x::y` is a macro variable.
+    let variable = dollar && segments[0] != "crate";
+    if after_colons || variable || !may_name_module(&segments[0]) {
+        return j.max(i + 1);
+    }
+    match braced {
+        // `use $crate::{a::f, b::{C, D}};`: each leaf is a path.
+        Some(group) => {
+            let mut found = Vec::new();
+            use_group(&segments, group, line, &mut found, idents);
+            paths.extend(found.into_iter().filter(|p| p.path.contains("::")));
+        }
+        None if segments.len() >= 2 => {
+            let glob = j + 2 < tokens.len()
+                && is_path_sep(&tokens[j], &tokens[j + 1])
+                && matches!(&tokens[j + 2], TokenTree::Punct(p) if p.as_char() == '*');
+            paths.push(TokenPath {
+                path: segments.join("::"),
+                line,
+                glob,
+            });
+        }
+        None => {}
+    }
+    j.max(i + 1)
 }
 
 /// The leaves of a braced use tree after `prefix::` (`{a::f, b::{C, self}, d::*}`), as paths.
