@@ -7,20 +7,16 @@ use super::find::find_duplicates;
 use super::memo::Memo;
 use crate::analysis::rules::is_clone_rule;
 use crate::analysis::scan::SourceFile;
+use crate::analysis::source::Allow;
 use crate::analysis::workspace::Warning;
 use crate::config::Options;
 
 /// Warnings for the clone allow markers of `files` that hide no copy, as rustc warns of an
 /// `#[allow]` no lint needed.
 pub fn unused_clone_allows(files: &[SourceFile], options: &Options, memo: &Memo) -> Vec<Warning> {
-    let markers: Vec<(usize, &std::ops::RangeInclusive<u32>, &str)> = (files.iter().enumerate())
-        .flat_map(|(fi, f)| {
-            f.parsed
-                .allowed
-                .iter()
-                .map(move |(lines, rules)| (fi, lines, rules))
-        })
-        .flat_map(|(fi, lines, rules)| rules.iter().map(move |rule| (fi, lines, rule.as_str())))
+    let markers: Vec<(usize, &Allow, &str)> = (files.iter().enumerate())
+        .flat_map(|(fi, f)| f.parsed.allowed.iter().map(move |allow| (fi, allow)))
+        .flat_map(|(fi, allow)| (allow.rules.iter()).map(move |rule| (fi, allow, rule.as_str())))
         .filter(|(_, _, rule)| is_clone_rule(rule))
         .collect();
     if markers.is_empty() {
@@ -31,17 +27,17 @@ pub fn unused_clone_allows(files: &[SourceFile], options: &Options, memo: &Memo)
         ..options.clone()
     };
     let groups = find_duplicates(files, &unmarked, memo);
-    let hides = |&(fi, lines, rule): &(usize, &std::ops::RangeInclusive<u32>, &str)| {
+    let hides = |&(fi, allow, rule): &(usize, &Allow, &str)| {
         (groups.iter())
             .filter(|g| rule == "duplicate" || g.clone_type.rule_id() == rule)
             .flat_map(|g| &g.instances)
-            .any(|i| i.file == fi && lines.contains(&i.start_line))
+            .any(|i| i.file == fi && allow.lines.contains(&i.start_line))
     };
     (markers.iter())
         .filter(|marker| !hides(marker))
-        .map(|&(fi, lines, rule)| Warning {
+        .map(|&(fi, allow, rule)| Warning {
             file: files[fi].rel.clone(),
-            line: Some(*lines.start()),
+            line: Some(allow.marker),
             column: None,
             message: format!(
                 "`cargo-loop: allow({rule})` silences nothing: no copy of this item is reported"

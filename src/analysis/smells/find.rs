@@ -92,15 +92,16 @@ fn unused_allows(
     let mut warnings = Vec::new();
     for (fi, file) in files.iter().enumerate() {
         let markers = (file.parsed.allowed.iter())
-            .flat_map(|(lines, rules)| rules.iter().map(move |rule| (lines, rule)))
+            .flat_map(|allow| allow.rules.iter().map(move |rule| (allow, rule)))
             .filter(|(_, rule)| smell_rules.contains(&rule.as_str()));
-        for (lines, rule) in markers {
+        for (allow, rule) in markers {
+            let lines = &allow.lines;
             let function = (functions.iter())
                 .any(|&(f, line, r)| f == fi && r == rule && lines.contains(&line));
             if !function && !silences(file, fi, (lines, rule), silenced) {
                 warnings.push(Warning {
                     file: file.rel.clone(),
-                    line: Some(*lines.start()),
+                    line: Some(allow.marker),
                     column: None,
                     message: format!(
                         "`cargo-loop: allow({rule})` silences nothing: no {rule} is reported \
@@ -148,7 +149,8 @@ fn allowed(files: &[SourceFile], smell: &Smell) -> bool {
     let rule = smell.kind.rule_id();
     // Crate smells point into manifests, listed after the Rust files: no marker covers them.
     (files.iter().enumerate()).any(|(fi, file)| {
-        (file.parsed.allowed.iter())
-            .any(|(lines, rules)| rules.iter().any(|r| r == rule) && covers(file, fi, lines, smell))
+        (file.parsed.allowed.iter()).any(|allow| {
+            allow.rules.iter().any(|r| r == rule) && covers(file, fi, &allow.lines, smell)
+        })
     })
 }

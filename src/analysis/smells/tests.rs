@@ -903,8 +903,9 @@ fn an_allow_that_silences_nothing_is_a_warning_at_its_line() {
     assert_eq!(
         warned,
         [
-            (Some(13), "`cargo-loop: allow(long-function"),
-            (Some(27), "`cargo-loop: allow(god-type")
+            // The markers' lines, above their items.
+            (Some(12), "`cargo-loop: allow(long-function"),
+            (Some(26), "`cargo-loop: allow(god-type")
         ],
         "{warnings:?}"
     );

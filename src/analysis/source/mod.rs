@@ -10,8 +10,8 @@ pub(crate) use collect::RULE_IDS;
 pub use collect::{named_item, type_name};
 pub use depth::{too_deep, MAX_NESTING};
 pub use parsed::{
-    CodeLines, EnumMatch, ModDecl, ModuleInfo, ParsedFile, Shape, ShapeKind, SourceError, StmtSeq,
-    Unit, UnitKind,
+    Allow, CodeLines, EnumMatch, ModDecl, ModuleInfo, ParsedFile, Shape, ShapeKind, SourceError,
+    StmtSeq, Unit, UnitKind,
 };
 #[cfg(test)]
 pub(crate) use read::parse_str;

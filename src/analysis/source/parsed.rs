@@ -47,7 +47,7 @@ pub struct ParsedFile {
     /// The lines of items (or the whole file) that `// cargo-loop: allow(..)` markers cover,
     /// with the rules they name.
     #[serde(default)]
-    pub allowed: Vec<(std::ops::RangeInclusive<u32>, Vec<String>)>,
+    pub allowed: Vec<Allow>,
     /// The header line that marks the file as written by a generator: its items and uses
     /// count, but nobody edits it by hand, so no finding is reported in it.
     #[serde(default)]
@@ -56,6 +56,15 @@ pub struct ParsedFile {
     /// which detection's memo keys on; `None` when parsed outside the cache.
     #[serde(skip)]
     pub identity: Option<u64>,
+}
+
+/// What one item's allow markers say: the lines it covers, the rules they name, and the line
+/// of the first marker, where a warning about them points.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Allow {
+    pub lines: std::ops::RangeInclusive<u32>,
+    pub rules: Vec<String>,
+    pub marker: u32,
 }
 
 /// Lines of code among some tokens: how many, the first and the last (0 when none).
@@ -73,7 +82,12 @@ impl ParsedFile {
         if rules.is_empty() {
             return;
         }
-        self.allowed.push((1..=self.n_lines.max(1), rules.to_vec()));
+        // The markers are on the `mod` declaration, in the parent's file.
+        self.allowed.push(Allow {
+            lines: 1..=self.n_lines.max(1),
+            rules: rules.to_vec(),
+            marker: 1,
+        });
         if rules
             .iter()
             .any(|rule| crate::analysis::rules::is_clone_rule(rule))

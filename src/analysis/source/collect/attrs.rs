@@ -7,6 +7,7 @@ use proc_macro2::Span;
 use super::collector::Collector;
 use crate::analysis::source::cfg::Cfg;
 use crate::analysis::source::spans::item_attrs;
+use crate::analysis::source::Allow;
 
 /// The lines of `text` (from 1) with a marker that silences clone reports on the item that
 /// follows: `allow(duplicate)`, or any clone rule's id (the copies of an item are one
@@ -121,14 +122,18 @@ pub(super) fn allowed_items(
     });
     for (line, rules) in markers {
         if *line + 1 < first_item {
-            allowed.push((1..=n_lines, rules.clone()));
+            allowed.push(Allow {
+                lines: 1..=n_lines,
+                rules: rules.clone(),
+                marker: *line,
+            });
         }
     }
     items_allowed(&file.items, markers, &mut allowed);
     allowed
 }
 
-type Allowed = Vec<(std::ops::RangeInclusive<u32>, Vec<String>)>;
+type Allowed = Vec<Allow>;
 
 /// Records the rules that markers above an item spanning `span`, or among its `attrs`, name.
 fn mark(attrs: &[syn::Attribute], span: Span, markers: &[(u32, Vec<String>)], out: &mut Allowed) {
@@ -141,12 +146,18 @@ fn mark(attrs: &[syn::Attribute], span: Span, markers: &[(u32, Vec<String>)], ou
         .last()
         .map_or(start, |a| a.span().end().line as u32 + 1);
     let lines = first.saturating_sub(1)..=last.max(start);
-    let rules: Vec<String> = (markers.iter())
+    let here: Vec<&(u32, Vec<String>)> = (markers.iter())
         .filter(|(line, _)| lines.contains(line))
-        .flat_map(|(_, rules)| rules.iter().cloned())
         .collect();
-    if !rules.is_empty() {
-        out.push((start..=span.end().line as u32, rules));
+    if let Some((marker, _)) = here.first() {
+        out.push(Allow {
+            lines: start..=span.end().line as u32,
+            rules: here
+                .iter()
+                .flat_map(|(_, rules)| rules.iter().cloned())
+                .collect(),
+            marker: *marker,
+        });
     }
 }
 
