@@ -605,6 +605,7 @@ fn items_the_compiler_the_linker_or_serde_name_are_not_needless() {
                  pub extern \"C\" fn callback() {}\n\
                  pub mod hex { pub fn serialize() {} pub fn deserialize() {} pub fn other() {} }\n\
                  pub fn zero() -> u8 { 0 }\n\
+                 pub struct Raw { pub f: u8 }\npub fn ser() {}\n\
                  #[repr(C)]\npub struct Ffi { pub x: u8 }\n\
                  #[repr(align(8))]\npub struct Aligned;\n\
                  macro_rules! m { () => { crate::a::in_macro() } }\npub fn in_macro() {}\n\
@@ -612,8 +613,9 @@ fn items_the_compiler_the_linker_or_serde_name_are_not_needless() {
             ),
             (
                 "wire.rs",
-                "#[derive(serde::Serialize)]\nstruct S {\n\
-                 #[serde(with = \"crate::a::hex\", default = \"crate::a::zero\")]\nf: u8,\n}",
+                "#[derive(serde::Serialize)]\n#[serde(from = \"crate::a::Raw\")]\nstruct S {\n\
+                 #[serde(with = \"crate::a::hex\", default = \"crate::a::zero\")]\nf: u8,\n}\n\
+                 #[derive(serde::Serialize)]\nenum E {\n#[serde(serialize_with = \"crate::a::ser\")]\nA(u8),\n}",
             ),
         ],
         &defaults(),

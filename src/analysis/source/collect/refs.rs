@@ -97,8 +97,9 @@ impl Collector<'_> {
     }
 
     /// Records the paths a `#[serde(..)]` attribute names in strings (`with`,
-    /// `serialize_with`, `deserialize_with`, `default`, `getter`): the derive's expansion
-    /// calls them from this module, so they are used from here.
+    /// `serialize_with`, `deserialize_with`, `default`, `getter`, and the types of `from`,
+    /// `try_from`, `into` and `remote`): the derive's expansion names them from this module,
+    /// so they are used from here.
     pub(super) fn record_serde_paths(&mut self, attr: &syn::Attribute) {
         if !attr.path().is_ident("serde") {
             return;
@@ -128,6 +129,10 @@ impl Collector<'_> {
             let paths = match key.as_str() {
                 "with" => vec![format!("{path}::serialize"), format!("{path}::deserialize")],
                 "serialize_with" | "deserialize_with" | "default" | "getter" => vec![path],
+                // A type, maybe generic (`crate::raw::Raw<u8>`): its path is what is used.
+                "from" | "try_from" | "into" | "remote" => {
+                    vec![path.split('<').next().unwrap_or_default().trim().to_owned()]
+                }
                 _ => continue,
             };
             for path in paths {

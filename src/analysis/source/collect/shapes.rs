@@ -125,6 +125,10 @@ impl Collector<'_> {
                 })
                 .collect();
         }
+        // `#[serde(from = "crate::raw::Raw")]` names a type of another module.
+        node.attrs
+            .iter()
+            .for_each(|attr| self.visit_attribute(attr));
         self.visit_generics(&node.generics);
         syn::visit::visit_fields(self, &node.fields);
     }
@@ -162,8 +166,15 @@ impl Collector<'_> {
         if let Some(shape) = self.out.shapes.last_mut() {
             shape.value_help = value_help(node);
         }
+        node.attrs
+            .iter()
+            .for_each(|attr| self.visit_attribute(attr));
         self.visit_generics(&node.generics);
         for variant in &node.variants {
+            variant
+                .attrs
+                .iter()
+                .for_each(|attr| self.visit_attribute(attr));
             syn::visit::visit_fields(self, &variant.fields);
         }
     }
