@@ -101,7 +101,7 @@ fn same_shapes(
             *kind != ShapeKind::Enum
                 || !converted(&files_of(maps, ids.iter().copied()), *kind, members)
         })
-        .filter(|((kind, _), ids)| *kind != ShapeKind::Enum || !other_help(files, ids))
+        .filter(|((kind, _), ids)| *kind != ShapeKind::Enum || !other_meaning(files, ids))
         .filter(|((kind, _), ids)| {
             *kind != ShapeKind::Struct
                 || !are_presets(
@@ -130,11 +130,17 @@ fn same_shapes(
     groups
 }
 
-/// Whether the enums are `ValueEnum`s whose values are documented differently: the same
-/// names, but other `--help` text, so other meanings to the users who pick them.
-fn other_help(files: &[SourceFile], ids: &[ShapeId]) -> bool {
-    let help = |&(f, s): &ShapeId| files[f].parsed.shapes[s].value_help;
-    ids.iter().all(|id| help(id).is_some()) && ids.iter().any(|id| help(id) != help(&ids[0]))
+/// Whether the enums mean other things by the same names: `ValueEnum`s whose values are
+/// documented differently (other `--help` text to the users who pick them), or enums whose
+/// `#[default]` is another variant (`Never` for one flag, `Auto` for the next: one type would
+/// change what one of them means unsaid).
+fn other_meaning(files: &[SourceFile], ids: &[ShapeId]) -> bool {
+    let shape = |&(f, s): &ShapeId| &files[f].parsed.shapes[s];
+    let help = |id: &ShapeId| shape(id).value_help;
+    let other_help =
+        ids.iter().all(|id| help(id).is_some()) && ids.iter().any(|id| help(id) != help(&ids[0]));
+    let default = |id: &ShapeId| shape(id).default_variant;
+    other_help || ids.iter().any(|id| default(id) != default(&ids[0]))
 }
 
 /// Whether the structs are layers of one configuration: the command line a user types
@@ -364,6 +370,32 @@ mod test {
             value_enum("GroupBy", "Clone", group),
         );
         assert_eq!(count(&by, &per), 1);
+    }
+
+    /// Enums of the same variants whose `#[default]` is another variant mean another thing
+    /// unsaid (one flag defaults to `Auto`, the next to `Never`); the same default, one type.
+    #[test]
+    fn enums_whose_default_is_another_variant_are_not_copies() {
+        let when = |name: &str, default: &str| {
+            let variants: Vec<String> = ["Always", "Auto", "Never"]
+                .iter()
+                .map(|v| {
+                    let mark = if *v == default {
+                        "#[default]\n    "
+                    } else {
+                        ""
+                    };
+                    format!("    {mark}{v},\n")
+                })
+                .collect();
+            format!(
+                "#[derive(Default)]\npub enum {name} {{\n{}}}\n",
+                variants.concat()
+            )
+        };
+        let count = |a: &str, b: &str| abstraction_groups(&[a, b]).len();
+        assert_eq!(count(&when("Color", "Auto"), &when("Icons", "Auto")), 1);
+        assert_eq!(count(&when("Color", "Auto"), &when("Links", "Never")), 0);
     }
 
     /// The flags a user types and the settings they resolve into share fields on purpose.

@@ -335,6 +335,10 @@ pub struct Shape {
     /// `--help` text of each value, what the enum means to its users.
     #[serde(default)]
     pub value_help: Option<u32>,
+    /// For an enum, the variant `#[default]` marks (its index), if one does: what a value
+    /// left unsaid means.
+    #[serde(default)]
+    pub default_variant: Option<u32>,
     /// A struct deriving clap's `Parser` or `Args`: the command line, as the user types it.
     #[serde(default)]
     pub command_line: bool,

@@ -28,6 +28,7 @@ impl Collector<'_> {
             end_line: end.start().line as u32,
             suppressed,
             value_help: None,
+            default_variant: None,
             command_line: false,
         });
     }
@@ -165,6 +166,9 @@ impl Collector<'_> {
         );
         if let Some(shape) = self.out.shapes.last_mut() {
             shape.value_help = value_help(node);
+            shape.default_variant = (node.variants.iter())
+                .position(|v| v.attrs.iter().any(|a| a.path().is_ident("default")))
+                .and_then(|i| u32::try_from(i).ok());
         }
         node.attrs
             .iter()
